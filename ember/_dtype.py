@@ -1,0 +1,246 @@
+"""dtypes and PyTorch's type-promotion rules, in one place.
+
+An ``ember.dtype`` names a NumPy dtype the way PyTorch names its own
+(``ember.float32``, ``ember.long``). Promotion follows PyTorch, not NumPy:
+
+* categories rank bool < integer < floating;
+* tensors with dimensions decide the result within their category; 0-d tensors
+  and Python scalars only lift it to a higher category (``int_tensor / 2`` and
+  ``int_tensor + 2.5`` give the default float dtype, ``float32 + 2.0`` stays
+  float32, ``uint8 + 1000`` stays uint8);
+* mixing categories takes the floating type whatever the integer's width
+  (``int64 + float16 -> float16``), ``int8 + uint8 -> int16``.
+"""
+import numpy as np
+
+__all__ = [
+    "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
+    "int8", "int16", "short", "int32", "int", "int64", "long", "uint8", "bool",
+    "complex64", "cfloat", "complex128", "cdouble",
+    "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
+    "can_cast", "finfo", "iinfo",
+]
+
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+
+
+class dtype:
+    """A tensor element type, e.g. ``ember.float32``; wraps a NumPy dtype."""
+
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex",
+                 "is_signed", "category", "_tensor_type")
+
+    def __init__(self, name, np_dtype, category, is_signed, tensor_type):
+        self.name = name
+        self.np = np.dtype(np_dtype) if np_dtype is not None else None
+        self.itemsize = self.np.itemsize if self.np is not None else 2
+        self.category = category
+        self.is_floating_point = category == _FLOAT
+        self.is_complex = category == _COMPLEX
+        self.is_signed = is_signed
+        self._tensor_type = tensor_type
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self):
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+    def to_complex(self):
+        return {float32: complex64, float64: complex128, float16: complex64}.get(self, self)
+
+
+def _dtype_by_name(name):
+    return globals()[name]
+
+
+bool = dtype("bool", np.bool_, _BOOL, False, "BoolTensor")
+uint8 = dtype("uint8", np.uint8, _INT, False, "ByteTensor")
+int8 = dtype("int8", np.int8, _INT, True, "CharTensor")
+int16 = short = dtype("int16", np.int16, _INT, True, "ShortTensor")
+int32 = int = dtype("int32", np.int32, _INT, True, "IntTensor")
+int64 = long = dtype("int64", np.int64, _INT, True, "LongTensor")
+float16 = half = dtype("float16", np.float16, _FLOAT, True, "HalfTensor")
+float32 = float = dtype("float32", np.float32, _FLOAT, True, "FloatTensor")
+float64 = double = dtype("float64", np.float64, _FLOAT, True, "DoubleTensor")
+complex64 = cfloat = dtype("complex64", np.complex64, _COMPLEX, True, "ComplexFloatTensor")
+complex128 = cdouble = dtype("complex128", np.complex128, _COMPLEX, True, "ComplexDoubleTensor")
+
+try:  # bfloat16 comes from ml_dtypes when it is installed
+    import ml_dtypes as _ml
+
+    bfloat16 = dtype("bfloat16", _ml.bfloat16, _FLOAT, True, "BFloat16Tensor")
+except ImportError:  # pragma: no cover - depends on the environment
+    bfloat16 = dtype("bfloat16", None, _FLOAT, True, "BFloat16Tensor")
+
+_ALL = [bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+        complex64, complex128]
+
+#: NumPy dtype -> ember dtype
+from_np = {d.np: d for d in _ALL if d.np is not None}
+for _t in (np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16,
+           np.float32, np.float64, np.complex64, np.complex128):
+    from_np[_t] = from_np[np.dtype(_t)]
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype of ``ember.tensor([1.5])`` and of ``ember.zeros(2)``: float32 unless set."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    if d not in (float16, bfloat16, float32, float64):
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default[0] = d
+
+
+def to_dtype(d):
+    """Accept an ember dtype, a NumPy dtype or a Python type; return an ember dtype."""
+    if d.__class__ is dtype:
+        return d
+    if d is builtins_float:
+        return get_default_dtype()
+    if d is builtins_int:
+        return int64
+    if d is builtins_bool:
+        return bool
+    if d is builtins_complex:
+        return complex64
+    try:
+        return from_np[np.dtype(d)]
+    except (TypeError, KeyError):
+        raise TypeError(f"dtype must be an ember dtype such as ember.float32, got {d!r}") from None
+
+
+import builtins as _b  # noqa: E402
+
+builtins_float, builtins_int, builtins_bool, builtins_complex = _b.float, _b.int, _b.bool, _b.complex
+
+
+def _promote_pair(a, b):
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    if a.category == _FLOAT:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a.itemsize >= b.itemsize else b
+    if a.category == _COMPLEX:
+        return a if a.itemsize >= b.itemsize else b
+    if a.category == _BOOL:
+        return a
+    # integers: mixing signed and unsigned widens so that both fit
+    if a.is_signed == b.is_signed:
+        return a if a.itemsize >= b.itemsize else b
+    s, u = (a, b) if a.is_signed else (b, a)
+    if s.itemsize > u.itemsize:
+        return s
+    return {1: int16, 2: int32, 4: int64, 8: int64}[u.itemsize]
+
+
+_pair_cache = {}
+
+
+def promote_types(a, b):
+    """``ember.promote_types(ember.int8, ember.uint8) -> ember.int16``."""
+    key = (a, b)
+    r = _pair_cache.get(key)
+    if r is None:
+        r = _pair_cache[key] = _promote_pair(a, b)
+    return r
+
+
+def scalar_dtype(x):
+    """The dtype PyTorch gives a Python scalar: bool, int64, the default float, complex64."""
+    t = type(x)
+    if t is builtins_float:
+        return _default[0]
+    if t is builtins_int:
+        return int64
+    if t is builtins_bool:
+        return bool
+    if t is builtins_complex:
+        return complex64 if _default[0] is not float64 else complex128
+    if isinstance(x, np.generic):
+        return from_np[x.dtype]
+    raise TypeError(f"expected a number, got {t.__name__}")
+
+
+def _combine(dim, zero, wrapped):
+    """PyTorch's rule: lower-priority groups only lift the category."""
+    result = dim
+    for other in (zero, wrapped):
+        if other is None:
+            continue
+        if result is None:
+            result = other
+        elif other.category > result.category:
+            result = promote_types(result, other)
+    return result
+
+
+def result_type(*operands):
+    """The dtype of an elementwise op on ``operands`` (tensors and Python numbers)."""
+    from ._tensor import Tensor
+
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = x.dtype
+            if x._data.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        elif x is not None:
+            d = scalar_dtype(x)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, zero, wrapped)
+
+
+def can_cast(from_, to):
+    """Whether an in-place op may write a ``from_`` result into a ``to`` tensor."""
+    return from_.category <= to.category
+
+
+class finfo:
+    """Machine limits of a floating dtype, as ``torch.finfo``."""
+
+    def __init__(self, type=None):
+        type = get_default_dtype() if type is None else type
+        if not (type.is_floating_point or type.is_complex):
+            raise TypeError(f"torch.finfo() requires a floating point input type, got {type}")
+        fi = np.finfo(type.to_real().np)
+        self.dtype = type.to_real().name
+        self.bits = fi.bits
+        self.eps = builtins_float(fi.eps)
+        self.max = builtins_float(fi.max)
+        self.min = builtins_float(fi.min)
+        self.tiny = self.smallest_normal = builtins_float(fi.tiny)
+        self.resolution = builtins_float(fi.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, "
+                f"eps={self.eps:e}, smallest_normal={self.tiny:e}, tiny={self.tiny:e}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, as ``torch.iinfo``."""
+
+    def __init__(self, type):
+        if type.is_floating_point or type.is_complex:
+            raise TypeError(f"torch.iinfo() requires an integer input type, got {type}")
+        ii = np.iinfo(type.np)
+        self.dtype = type.name
+        self.bits = ii.bits
+        self.max = builtins_int(ii.max)
+        self.min = builtins_int(ii.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -1,0 +1,126 @@
+"""``ember.autograd``: reverse-mode automatic differentiation.
+
+``backward`` and ``grad`` seed the graph walk in ``graph.py``; ``Function`` lets a
+user define an op with its own backward; ``gradcheck`` compares an op's analytic
+gradients with finite differences.
+"""
+import numpy as np
+
+from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: F401
+                        is_grad_enabled, is_inference_mode_enabled)
+from .graph import Node, run_backward  # noqa: F401
+from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: F401
+from . import graph  # noqa: F401
+
+__all__ = ["backward", "grad", "Function", "gradcheck", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "Variable"]
+
+_NO_DOUBLE = ("create_graph=True (double backward / higher-order gradients) is not supported "
+              "by ember yet: its backward formulas run on raw arrays, not on recorded ops.")
+
+
+def _as_tuple(x):
+    if x is None:
+        return ()
+    from .._tensor import Tensor
+
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _seed_grads(outputs, grad_outputs, who):
+    from .._tensor import Tensor
+
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            grads.append(np.ones_like(out._data))
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor(g) if not isinstance(g, (int, float)) else None
+                if g is None:
+                    raise TypeError(f"{who}: gradient must be a Tensor or None")
+            if g.shape != out.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                    f"has a shape of {out.shape}.")
+            grads.append(g._data.astype(out._data.dtype, copy=False))
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaves) into the leaves' ``.grad``."""
+    if create_graph:
+        raise NotImplementedError(_NO_DOUBLE)
+    tensors = _as_tuple(tensors)
+    grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"got {len(grad_tensors)} gradients for {len(tensors)} tensors")
+    grads = _seed_grads(tensors, grad_tensors, "backward")
+    accumulate = True
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        accumulate = set()
+        for t in inputs:
+            if t.grad_fn is not None:
+                raise NotImplementedError("backward(inputs=...) with non-leaf inputs is not supported by ember yet")
+            accumulate.add(t._accumulator())
+    with no_grad():
+        run_backward(tensors, grads, retain_graph=bool(retain_graph), accumulate=accumulate)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``."""
+    from .._tensor import _wrap
+
+    if create_graph:
+        raise NotImplementedError(_NO_DOUBLE)
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported by ember")
+    outputs = _as_tuple(outputs)
+    single = not isinstance(inputs, (list, tuple))
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    grads = _seed_grads(outputs, grad_outputs, "grad")
+    capture = {}
+    for i, t in enumerate(inputs):
+        if not t._rg:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        key = (t.grad_fn, t._out_idx) if t.grad_fn is not None else (t._accumulator(), 0)
+        capture.setdefault(key, i)
+    with no_grad():
+        got = run_backward(outputs, grads, retain_graph=bool(retain_graph), capture=capture,
+                           accumulate=False)
+    result = []
+    for i, t in enumerate(inputs):
+        key = (t.grad_fn, t._out_idx) if t.grad_fn is not None else (t._accumulator(), 0)
+        g = got[capture[key]]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+            result.append(_wrap(np.zeros_like(t._data)) if materialize_grads else None)
+        else:
+            if g.shape != t._data.shape:
+                from .graph import sum_to
+                g = sum_to(g, t._data.shape)
+            result.append(_wrap(np.array(g, dtype=t._data.dtype, copy=True)))
+    return tuple(result)
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: now just a tensor (as in PyTorch)."""
+    t = data.detach() if hasattr(data, "detach") else data
+    if requires_grad:
+        t.requires_grad_(True)
+    return t

@@ -1,0 +1,281 @@
+"""``Op`` and ``apply``: the one path every differentiable op takes.
+
+An op is a small class with ``forward`` and ``backward`` side by side, both on raw
+arrays::
+
+    class Mul(Op):
+        name = "MulBackward0"
+        promote = SAME
+        def forward(self, a, b):
+            self.a, self.b = a, b          # saved for backward
+            return a * b
+        def backward(self, g):
+            return g * self.b, g * self.a  # broadcast grads; apply's metadata sums them back
+
+``apply(Mul, x, y)`` unwraps tensors, promotes dtypes (``promote``), runs
+``forward``, and records a graph node only when grad mode is on and an input
+requires grad. Gradients an op returns for broadcast inputs are reduced to each
+input's shape and dtype by the backward walk, so ops never do it themselves.
+
+Class attributes an op may set:
+
+* ``name``: the node name users see (``AddBackward0``); defaults to the class name.
+* ``promote``: ``None`` (inputs as they are), ``SAME`` (PyTorch's common dtype),
+  ``FLOAT`` (common dtype, integers and bool lifted to the default float).
+* ``view``: the output is a view of input 0 (shares storage and version counter).
+* ``saves``: indices of tensor inputs saved for backward, checked against in-place
+  modification; ``"out"`` in it means the output is saved too.
+* ``nondiff``: output indices that never carry gradient (e.g. argmax indices).
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _new_tensor
+from ..autograd import grad_mode
+from ..autograd.graph import Node
+
+__all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size"]
+
+SAME, FLOAT = "same", "float"
+_FLOATS = (float,)
+_INTLIKE = (int, bool)
+
+
+class Op(Node):
+    name = None
+    promote = None
+    view = False
+    saves = ()
+    nondiff = ()
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.name:
+            cls.__name__ = cls.__qualname__ = cls.name
+
+
+def _promote(inputs, mode):
+    """Cast tensor inputs' arrays to the common dtype; returns (arrays, dtype)."""
+    res = D.result_type(*inputs)
+    if mode == FLOAT and res.category < D._FLOAT:
+        res = D.get_default_dtype()
+    npd = res.np
+    arrays = []
+    for x in inputs:
+        if type(x) is Tensor or isinstance(x, Tensor):
+            a = x._data
+            arrays.append(a if a.dtype == npd else a.astype(npd))
+        elif type(x) is int and res.category == D._INT:
+            arrays.append(np.asarray(x, dtype=np.int64).astype(npd)[()])
+        else:
+            arrays.append(x)
+    return arrays, res
+
+
+def _arrays(inputs, mode):
+    """Unwrap inputs; promote only when dtypes or scalar categories disagree."""
+    first = None
+    mixed = False
+    arrays = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            a = x._data
+            if first is None:
+                first = a.dtype
+            elif a.dtype != first:
+                mixed = True
+            arrays.append(a)
+        else:
+            arrays.append(x)
+    if mode is None:
+        return arrays
+    if first is None:
+        raise TypeError("expected at least one Tensor argument")
+    kind = first.kind
+    if mixed or (mode == FLOAT and kind in "biu"):
+        return _promote(inputs, mode)[0]
+    for x in arrays:
+        t = type(x)
+        if (t is float and kind in "biu") or (t is int and kind == "b") or t is complex:
+            return _promote(inputs, mode)[0]
+        if t is int and kind in "iu" and not _fits(x, first):
+            return _promote(inputs, mode)[0]  # wraps the scalar into the dtype, as PyTorch
+    return arrays
+
+
+def _fits(v, npdtype):
+    info = np.iinfo(npdtype)
+    return info.min <= v <= info.max
+
+
+def apply(cls, *inputs, **kwargs):
+    """Run op ``cls`` on ``inputs`` (tensors, numbers, None) and wrap the result."""
+    op = cls.__new__(cls)
+    arrays = _arrays(inputs, cls.promote)
+    out = op.forward(*arrays, **kwargs)
+    record = False
+    if grad_mode.enabled:
+        for x in inputs:
+            if isinstance(x, Tensor) and x._rg:
+                record = True
+                break
+    if type(out) is tuple:
+        return _wrap_many(op, cls, inputs, arrays, out, record)
+    result = _wrap(out)
+    if cls.view:
+        _make_view(result, inputs[0])
+    if record:
+        _record(op, cls, inputs, arrays)
+        if cls.saves:
+            _save_versions(op, cls, inputs, result)
+        result.grad_fn = op
+        result._rg = True
+    return result
+
+
+def _wrap_many(op, cls, inputs, arrays, outs, record):
+    results = tuple(_wrap(o) for o in outs)
+    if cls.view:
+        for r in results:
+            _make_view(r, inputs[0])
+    if record:
+        _record(op, cls, inputs, arrays)
+        op._nout = len(outs)
+        op._outs = [(o.shape, o.dtype) for o in outs]
+        for i, r in enumerate(results):
+            if i in cls.nondiff:
+                continue
+            r.grad_fn = op
+            r._rg = True
+            r._out_idx = i
+        if cls.saves:
+            _save_versions(op, cls, inputs, results[0])
+    return results
+
+
+def _record(op, cls, inputs, arrays):
+    nf = []
+    meta = []
+    for x, a in zip(inputs, arrays):
+        if isinstance(x, Tensor):
+            if x.grad_fn is not None:
+                nf.append((x.grad_fn, x._out_idx))
+            elif x._rg:
+                nf.append((x._accumulator(), 0))
+            else:
+                nf.append((None, 0))
+            xd = x._data
+            meta.append((xd.shape, xd.dtype))
+        else:
+            nf.append((None, 0))
+            meta.append(None)
+    op.next_functions = tuple(nf)
+    op._meta = meta
+    op._vers = None
+
+
+def _save_versions(op, cls, inputs, result):
+    vers = []
+    for i in cls.saves:
+        t = result if i == "out" else inputs[i]
+        if isinstance(t, Tensor):
+            vers.append((t, t._version))
+    op._vers = vers
+
+
+def _make_view(result, base):
+    if isinstance(base, Tensor):
+        result._base = base._base if base._base is not None else base
+        if base._vc is None:
+            base._vc = [0]
+        result._vc = base._vc
+
+
+def apply_(cls, self, *inputs, **kwargs):
+    """In-place form: compute ``cls(self, *inputs)`` and write it into ``self``.
+
+    ``self`` takes the new node as its ``grad_fn``; its version counter is bumped so
+    that backward through a node that saved the old value fails, as in PyTorch.
+    """
+    recording = grad_mode.enabled and (self._rg or any(
+        isinstance(x, Tensor) and x._rg for x in inputs))
+    if recording:
+        _check_inplace(self)
+    op = cls.__new__(cls)
+    arrays = _arrays((self,) + inputs, cls.promote)
+    out = op.forward(*arrays, **kwargs)
+    data = self._data
+    if out.dtype != data.dtype:
+        if not D.can_cast(D.from_np[out.dtype], D.from_np[data.dtype]):
+            raise RuntimeError(
+                f"result type {_type_name(out.dtype)} can't be cast to the desired output type "
+                f"{_type_name(data.dtype)}")
+    if out is not data:
+        if not data.flags.writeable:
+            raise RuntimeError(
+                "unsupported operation: the input tensor is a broadcast (expanded) view whose "
+                "elements share memory; call .clone() before writing to it in place.")
+        data[...] = out
+    self._bump()
+    if recording:
+        _record(op, cls, (self,) + inputs, arrays)
+        if cls.saves:
+            _save_versions(op, cls, (self,) + inputs, self)
+        self.grad_fn = op
+        self._rg = True
+        self._out_idx = 0
+    return self
+
+
+def _type_name(npdtype):
+    return D.from_np[npdtype].name.capitalize().replace("Float32", "Float").replace(
+        "Int64", "Long").replace("Float64", "Double").replace("Int32", "Int")
+
+
+def _check_inplace(t):
+    if t.grad_fn is None and t._rg:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = t._base
+    if base is not None and base.grad_fn is None and base._rg:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+# ---- argument normalisation, written once -------------------------------------------
+
+def wrap_dim(dim, ndim, name="dim"):
+    """Wrap a possibly negative ``dim`` into ``[0, ndim)``; IndexError as PyTorch's."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def wrap_dims(dims, ndim):
+    """``dims``: int, sequence or None (all). Returns a sorted tuple of wrapped dims."""
+    if dims is None:
+        return tuple(range(ndim))
+    if isinstance(dims, int):
+        return (wrap_dim(dims, ndim),)
+    out = tuple(wrap_dim(d, ndim) for d in dims)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+    return out
+
+
+def norm_size(args, name="size"):
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(ember.Size([2, 3]))`` -> ``(2, 3)``."""
+    if len(args) == 1 and not isinstance(args[0], int):
+        a = args[0]
+        if isinstance(a, Tensor):
+            a = a.tolist() if a.ndim else [int(a.item())]
+        args = a
+    try:
+        return tuple(int(s) if not isinstance(s, int) else s for s in args)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of ints, got {args!r}") from None
+
+
+def new_tensor(data, dtype=None):
+    return _new_tensor(data, dtype)

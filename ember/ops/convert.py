@@ -1,0 +1,2 @@
+"""convert ops (being written)."""
+__all__ = []

@@ -1,0 +1,308 @@
+"""Tensor creation: from data, filled, ranges, random.
+
+Every factory takes PyTorch's keywords: ``dtype``, ``device``, ``requires_grad``
+(and ``generator`` for random ones). Sizes may be given as ``f(2, 3)`` or
+``f((2, 3))``.
+"""
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._device import check_device
+from .._random import rng
+from .._tensor import Tensor, _wrap, _new_tensor
+from ._apply import norm_size
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
+           "zeros_like", "ones_like", "full_like", "empty_like", "arange", "range", "linspace",
+           "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+           "randint_like", "normal", "bernoulli", "multinomial", "empty_strided", "scalar_tensor"]
+
+_range = range
+
+
+def _finish(arr, requires_grad=False, device=None):
+    check_device(device)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _dt(dtype, default=None):
+    d = D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
+    if d.np is None:
+        raise RuntimeError(f"{d} needs the 'ml_dtypes' package: pip install ml_dtypes")
+    return d
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Copy ``data`` (nested lists, numbers, arrays, tensors) into a new tensor.
+
+    >>> ember.tensor([[1., 1.], [2, 2]])
+    tensor([[1., 1.],
+            [2., 2.]])
+    """
+    t = _new_tensor(data, dtype)
+    return _finish(t._data, requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype is D.to_dtype(dtype) else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or D.to_dtype(dtype).np == data.dtype):
+        if data.dtype in D.from_np:
+            return _wrap(data)
+    return _new_tensor(data, dtype, copy=False)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    """A tensor sharing ``ndarray``'s memory: writes to either are seen by both."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype not in D.from_np:
+        raise TypeError(
+            f"can't convert np.ndarray of type {ndarray.dtype}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+    if not ndarray.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. "
+                         "Conversion between byte orders is currently not supported.")
+    return _wrap(ndarray)
+
+
+def _check_size(size):
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _finish(np.zeros(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _finish(np.ones(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
+    return _finish(np.empty(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """``ember.full([2, 3], 7.)``: a tensor of ``size`` filled with ``fill_value``."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = D.scalar_dtype(fill_value)
+    size = _check_size(norm_size((size,) if isinstance(size, int) else tuple(size)))
+    return _finish(np.full(size, fill_value, _dt(dtype).np), requires_grad, device)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return _finish(np.asarray(s, _dt(dtype).np), requires_grad, device)
+
+
+def _like(fn, input, dtype, device, requires_grad, **kw):
+    return fn(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kw)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(zeros, input, dtype, device, requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(ones, input, dtype, device, requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(empty, input, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
+                requires_grad=requires_grad)
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    """``ember.arange(start, end, step)``: end excluded; int64 unless a bound is a float."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError(
+            f"upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})")
+    if dtype is None:
+        dtype = D.int64 if all(isinstance(v, (int, np.integer)) for v in vals) else D.get_default_dtype()
+    d = _dt(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    arr = (start + np.arange(n, dtype=np.float64) * step) if d.is_floating_point else \
+        np.arange(start, start + n * step, step)[:n]
+    return _finish(arr.astype(d.np), requires_grad, device)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Deprecated in PyTorch: like arange but includes ``end``; float by default."""
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    arr = start + np.arange(n, dtype=np.float64) * step
+    return _finish(arr.astype(_dt(dtype).np), requires_grad, device)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
+    if not isinstance(steps, int) or steps < 0:
+        raise RuntimeError(f"number of steps must be non-negative, got {steps}")
+    d = _dt(dtype)
+    arr = np.linspace(float(start), float(end), steps, dtype=np.float64)
+    if not d.is_floating_point:
+        arr = np.trunc(arr)
+    return _finish(arr.astype(d.np), requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    """``base ** linspace(start, end, steps)``."""
+    d = _dt(dtype)
+    arr = np.power(float(base), np.linspace(float(start), float(end), steps))
+    return _finish(arr.astype(d.np), requires_grad, device)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    return _finish(np.eye(n, m, dtype=_dt(dtype).np), requires_grad, device)
+
+
+# ---- random -------------------------------------------------------------------------
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    """Uniform samples on [0, 1)."""
+    d = _dt(dtype)
+    if not d.is_floating_point:
+        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{d.name.capitalize()}\'')
+    size = _check_size(norm_size(size))
+    arr = rng(generator).random(size, dtype=np.float64 if d.np != np.float32 else np.float32)
+    return _finish(arr.astype(d.np, copy=False), requires_grad, device)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False):
+    """Standard normal samples."""
+    d = _dt(dtype)
+    if not d.is_floating_point:
+        raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{d.name.capitalize()}\'')
+    size = _check_size(norm_size(size))
+    arr = rng(generator).standard_normal(size, dtype=np.float32 if d.np == np.float32 else np.float64)
+    return _finish(arr.astype(d.np, copy=False), requires_grad, device)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False):
+    """Integers uniform on [low, high); ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
+    if size is None:
+        if isinstance(high, (tuple, list)):
+            low, high, size = 0, low, high
+        else:
+            raise TypeError("randint() missing 1 required positional argument: 'size'")
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    d = _dt(dtype, D.int64)
+    arr = rng(generator).integers(low, high, size=norm_size(tuple(size)))
+    return _finish(arr.astype(d.np), requires_grad, device)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    """A random permutation of ``0 .. n-1``."""
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    return _finish(rng(generator).permutation(n).astype(_dt(dtype, D.int64).np), requires_grad, device)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, requires_grad=False):
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
+    g = rng(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        if np.any(np.asarray(s) < 0):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        ref = mean if isinstance(mean, Tensor) else std
+        arr = (m + s * g.standard_normal(shape)).astype(ref._data.dtype)
+        return _wrap(arr)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    d = _dt(dtype)
+    arr = (mean + std * g.standard_normal(norm_size(tuple(size)))).astype(d.np)
+    return _finish(arr, requires_grad, device)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """Draw 0/1 with probabilities ``input`` (or scalar ``p``); same dtype as ``input``."""
+    probs = input._data if p is None else np.full(input.shape, p)
+    if np.any((probs < 0) | (probs > 1)):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    return _wrap((rng(generator).random(input.shape) < probs).astype(input._data.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Sample category indices from rows of (unnormalised) probabilities."""
+    p = input._data.astype(np.float64)
+    if p.ndim not in (1, 2):
+        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {p.ndim}")
+    if np.any(p < 0) or not np.all(np.isfinite(p)):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = p.reshape(-1, p.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    g = rng(generator)
+    out = []
+    for r in rows:
+        s = r.sum()
+        if s <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if replacement:
+            out.append(g.choice(len(r), size=num_samples, replace=True, p=r / s))
+        else:
+            nz = np.count_nonzero(r)
+            if num_samples > nz:
+                raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
+            out.append(g.choice(len(r), size=num_samples, replace=False, p=r / s))
+    arr = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
+    return _wrap(arr)

@@ -1,0 +1,195 @@
+"""The core path: apply, promotion, graph nodes, backward, grad modes, custom Function."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+from oracle import E, T, assert_close, check, check_raises, gradcheck, rand
+
+
+@pytest.mark.parametrize("a,b", [
+    (np.int32, 2.5), (np.uint8, 1000), (np.bool_, 1), (np.bool_, True), (np.int64, 1.5),
+    (np.float16, 2.0), (np.float32, 2), (np.int8, 3),
+])
+def test_scalar_promotion(a, b):
+    x = (np.arange(4) % 3).astype(a)
+    check(lambda m, x: x + b, [x], grad=False)
+    check(lambda m, x: x * b, [x], grad=False)
+
+
+@pytest.mark.parametrize("da,db", [
+    (np.int8, np.uint8), (np.int64, np.float16), (np.float32, np.float64), (np.bool_, np.int32),
+    (np.uint8, np.int16), (np.int32, np.float32),
+])
+def test_tensor_promotion(da, db):
+    a = rand(3, dtype=da)
+    b = rand(3, dtype=db)
+    check(lambda m, x, y: x * y, [a, b], grad=False)
+    # 0-d tensors only lift the category
+    check(lambda m, x, y: x + y, [a, np.array(b[0])], grad=False)
+
+
+def test_int_division_is_float():
+    check(lambda m, x: x / 2, [np.array([1, 2, 3])], grad=False)
+    check(lambda m, x, y: x / y, [np.array([1, 2, 3]), np.array([2, 2, 2])], grad=False)
+
+
+def test_broadcast_grads_and_mixed_dtypes():
+    check(lambda m, x, y: x * y + x, [rand(2, 3, 4), rand(3, 1)])
+    check(lambda m, x, y: x * y, [rand(3), rand(3, dtype=np.float64)])
+    check(lambda m, x, y: x / y - y, [rand(4, 1), rand(1, 5, low=0.5, high=2)])
+
+
+def test_node_names_and_next_functions():
+    x = ember.ones(2, requires_grad=True)
+    y = (x * 2).sum() if hasattr(x, "sum") else x * 2
+    tx = torch.ones(2, requires_grad=True)
+    z = x * 2 + 1
+    tz = tx * 2 + 1
+    assert type(z.grad_fn).__name__ == type(tz.grad_fn).__name__ == "AddBackward0"
+    nf = z.grad_fn.next_functions
+    tnf = tz.grad_fn.next_functions
+    assert [type(n).__name__ if n else None for n, _ in nf] == [type(n).__name__ if n else None for n, _ in tnf]
+    acc = nf[0][0].next_functions[0][0]
+    assert type(acc).__name__ == "AccumulateGrad" and acc.variable is x
+    assert x.is_leaf and not z.is_leaf and z.requires_grad
+    assert repr(z).endswith("grad_fn=<AddBackward0>)")
+    del y
+
+
+def test_accumulation_and_retain_graph():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    y.backward(ember.ones(2), retain_graph=True)
+    y.backward(ember.ones(2))
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 8.0])
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward(ember.ones(2))
+
+
+def test_backward_errors():
+    check_raises(lambda m, x: (x * 2).backward(), rand(3))  # does not require grad
+    x = ember.ones(3, requires_grad=True)
+    tx = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    with pytest.raises(RuntimeError):
+        (tx * 2).backward()
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (x * 2).backward(ember.ones(2))
+
+
+def test_inplace_checks():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.add_(1)
+    y = x * 1
+    z = y.exp()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward(ember.ones(3))
+    with pytest.raises(RuntimeError):
+        ember.ones(2, dtype=ember.int64).add_(1.5)
+    # in-place on a non-leaf records the op
+    a = ember.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    b.mul_(3)
+    b.backward(ember.ones(2))
+    np.testing.assert_allclose(a.grad.numpy(), [6.0, 6.0])
+    assert type(b.grad_fn).__name__ == "MulBackward0" and b._version == 1
+
+
+def test_grad_modes():
+    x = ember.ones(2, requires_grad=True)
+    with ember.no_grad():
+        assert not (x * 2).requires_grad
+        with ember.enable_grad():
+            assert (x * 2).requires_grad
+    with ember.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+    with ember.inference_mode():
+        assert not (x * 2).requires_grad and ember.is_inference_mode_enabled()
+
+    @ember.no_grad()
+    def f(t):
+        return t * 2
+
+    @ember.no_grad
+    def g(t):
+        return t * 2
+    assert not f(x).requires_grad and not g(x).requires_grad
+    ember.set_grad_enabled(False)
+    assert not ember.is_grad_enabled()
+    ember.set_grad_enabled(True)
+
+
+def test_hooks_and_retain_grad():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    y = x * 3
+    y.retain_grad()
+    h = y.register_hook(lambda g: g * 2)
+    x.register_hook(lambda g: seen.append(g.numpy().copy()))
+    (y * y).backward(ember.ones(2))
+    np.testing.assert_allclose(y.grad.numpy(), 2 * 3 * np.array([1.0, 2.0]) * 2)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * 3 * np.array([1.0, 2.0]) * 2 * 3)
+    assert len(seen) == 1
+    h.remove()
+
+
+def test_autograd_grad():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = ember.tensor([3.0], requires_grad=True)
+    z = x * y
+    gx, gy = ember.autograd.grad(z, (x, y), ember.ones(2))
+    np.testing.assert_allclose(gx.numpy(), [3.0, 3.0])
+    np.testing.assert_allclose(gy.numpy(), [3.0])
+    assert x.grad is None
+    w = ember.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not have been used"):
+        ember.autograd.grad(x * 2, [w], ember.ones(2))
+    assert ember.autograd.grad(x * 2, [w], ember.ones(2), allow_unused=True) == (None,)
+    with pytest.raises(NotImplementedError, match="double backward"):
+        ember.autograd.grad(x * 2, [x], ember.ones(2), create_graph=True)
+
+
+def test_custom_function():
+    class Cube(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.save_for_backward(x)
+            ctx.k = k
+            return x * x * x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            assert ctx.needs_input_grad == (True, False)
+            return g * 3 * x * x * ctx.k, None
+
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = Cube.apply(x, 2.0)
+    assert type(y.grad_fn).__name__ == "CubeBackward"
+    y.backward(ember.ones(2))
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 24.0])
+    assert ember.autograd.gradcheck(lambda t: Cube.apply(t, 2.0), (E(rand(3, dtype=np.float64), True),))
+
+
+def test_gradcheck_catches_wrong_gradient():
+    class Bad(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    with pytest.raises(ember.autograd.GradcheckError):
+        ember.autograd.gradcheck(Bad.apply, (E(rand(3, dtype=np.float64), True),))
+
+
+def test_gradcheck_elementwise():
+    gradcheck(lambda m, x, y: x * y + x / y, rand(3, 2), rand(2, low=0.5, high=2))
+    gradcheck(lambda m, x: x.exp().log(), rand(4))
