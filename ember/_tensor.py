@@ -119,10 +119,10 @@ def _new_tensor(data, dtype=None, copy=True):
     if dtype.np is None:
         raise RuntimeError(f"{dtype} needs the 'ml_dtypes' package: pip install ml_dtypes")
     if arr.dtype != dtype.np:
-        arr = arr.astype(dtype.np)
-    elif copy:
-        arr = arr.copy()
-    return _wrap(np.ascontiguousarray(arr))
+        arr = arr.astype(dtype.np, order="C")
+    elif copy or not arr.flags.c_contiguous:
+        arr = arr.copy(order="C")
+    return _wrap(arr)
 
 
 class _TensorMeta(type):

@@ -1,0 +1,2 @@
+"""sampling ops (being written)."""
+__all__ = []
