@@ -1,0 +1,2 @@
+"""nn.conv modules (being written)."""
+__all__ = []

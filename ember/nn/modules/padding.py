@@ -1,0 +1,2 @@
+"""nn.padding modules (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.pooling modules (being written)."""
+__all__ = []

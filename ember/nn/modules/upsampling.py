@@ -1,0 +1,2 @@
+"""nn.upsampling modules (being written)."""
+__all__ = []
