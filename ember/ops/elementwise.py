@@ -283,3 +283,1731 @@ Tensor.exp = exp
 Tensor.exp_ = exp_
 Tensor.log = log
 Tensor.log_ = log_
+
+
+# ======================================================================================
+# The rest of the family: more arithmetic, unary maths, comparisons, logical/bitwise,
+# in-place fillers. Same pattern: one Op class (forward + backward) per op.
+# ======================================================================================
+
+import math as _math
+
+from .. import _dtype as D
+from .._tensor import _wrap
+from .._random import rng as _rng
+from ..autograd import grad_mode as _gm
+from ._apply import _arrays, _type_name
+
+__all__ += [
+    "rsub", "floor_divide", "remainder", "fmod", "pow", "float_power", "reciprocal", "square",
+    "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2", "expm1", "log2", "log10", "log1p",
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh",
+    "acosh", "atanh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
+    "sigmoid", "logit", "erf", "erfc", "erfinv", "lerp", "addcmul", "addcdiv", "hypot", "xlogy",
+    "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin",
+    "floor", "ceil", "round", "trunc", "fix", "frac", "nan_to_num", "relu", "copysign",
+    "positive", "deg2rad", "rad2deg",
+    "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+    "not_equal", "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf",
+    "isneginf", "isreal", "signbit",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+]
+
+_LN2 = _math.log(2.0)
+_LN10 = _math.log(10.0)
+_2_SQRTPI = 2.0 / _math.sqrt(_math.pi)
+_SQRTPI_2 = _math.sqrt(_math.pi) / 2.0
+
+
+def _not_impl(a, kernel):
+    """PyTorch's error for a dtype its CPU kernel does not cover."""
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(a.dtype)}'")
+
+
+def _float_only(a, kernel):
+    if a.dtype.kind not in "fc":
+        _not_impl(a, kernel)
+
+
+def _zeros(g):
+    return np.zeros_like(g)
+
+
+def _c(x, a):
+    """A Python-number constant as an array scalar of ``a``'s dtype (no float64 upcast)."""
+    return a.dtype.type(x)
+
+
+def _int_zero_check(b):
+    if isinstance(b, np.ndarray):
+        if b.dtype.kind in "iub" and not b.all():
+            raise RuntimeError("ZeroDivisionError")
+    elif isinstance(b, (int, np.integer)) and b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ---- binary arithmetic (continued) ---------------------------------------------------
+
+class FloorDivide(Op):
+    name = "FloorDivideBackward0"   # not differentiable in PyTorch (NotImplemented node)
+    promote = SAME
+
+    def forward(self, a, b):
+        if np.result_type(a, b).kind in "iu":
+            _int_zero_check(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+class Remainder(Op):
+    name = "RemainderBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        if np.result_type(a, b).kind in "iu":
+            _int_zero_check(b)
+        self.a, self.b = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(a, b)
+
+    def backward(self, g):
+        b = self.b
+        if not isinstance(b, np.ndarray):
+            return g, None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g, -g * np.floor_divide(self.a, b)
+
+
+class RRemainder(Op):            # number % tensor
+    name = "RemainderBackward1"
+    promote = SAME
+
+    def forward(self, a, s):
+        if a.dtype.kind in "iu":
+            _int_zero_check(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(s, a)
+
+    def backward(self, g):
+        return _zeros(g), None
+
+
+class RFloorDivide(Op):          # number // tensor
+    name = "FloorDivideBackward0"
+    promote = SAME
+
+    def forward(self, a, s):
+        if a.dtype.kind in "iu":
+            _int_zero_check(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(s, a)
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+class Fmod(Op):
+    name = "FmodBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        if np.result_type(a, b).kind in "iu":
+            _int_zero_check(b)
+        self.a, self.b = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(a, b)
+
+    def backward(self, g):
+        b = self.b
+        if not isinstance(b, np.ndarray):
+            return g, None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g, -g * np.trunc(self.a / b)
+
+
+def _int_pow(a, b):
+    """Integer power where negative exponents give PyTorch's values (1, +-1 or 0)."""
+    neg = b < 0
+    if not np.any(neg):
+        return np.power(a, b)
+    out = np.power(a, np.where(neg, 0, b))
+    inv = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(out.dtype)
+    return np.where(neg, inv, out)
+
+
+class Pow(Op):
+    """``a ** b``: tensor ** number and tensor ** tensor."""
+    name = "PowBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        tb = isinstance(b, np.ndarray)
+        kind = a.dtype.kind if not tb else np.result_type(a, b).kind
+        if kind in "iub":
+            if not tb:
+                if b < 0:
+                    raise RuntimeError("Integers to negative integer powers are not allowed.")
+                if a.dtype.kind == "b":
+                    return np.power(a.astype(np.int64), b)
+                return np.power(a, b)
+            return _int_pow(a, b)
+        self.a, self.b = a, b
+        if not tb:
+            if b == 2:
+                return a * a
+            if b == 0.5:
+                return np.sqrt(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.power(a, b)
+        if tb:
+            self.y = out
+        return out
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if not isinstance(b, np.ndarray):
+                if b == 0:
+                    return _zeros(g), None
+                if b == 2:
+                    return g * (a + a), None
+                return g * (b * np.power(a, b - 1)), None
+            ga = np.where(b == 0, 0, g * b * np.power(a, b - 1))
+            gb = np.where((a == 0) & (b >= 0), 0, g * self.y * np.log(a))
+        return ga, gb
+
+
+class RPow(Op):
+    """``number ** tensor``."""
+    name = "PowBackward1"
+    promote = SAME
+    saves = ("out",)
+
+    def forward(self, a, s):
+        if a.dtype.kind in "iub":
+            if a.dtype.kind == "b":
+                a = a.astype(np.int64)
+            return _int_pow(np.asarray(s, a.dtype), a)
+        self.s = s
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            self.y = np.power(_c(s, a), a)
+        return self.y
+
+    def backward(self, g):
+        s = self.s
+        if s == 0:
+            return np.where(False, g, 0).astype(g.dtype) * 0, None
+        return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
+
+
+class Atan2(Op):
+    name = "Atan2Backward0"
+    promote = FLOAT
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.arctan2(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        d = g / (a * a + b * b)
+        return d * b, -d * a
+
+
+class Hypot(Op):
+    name = "HypotBackward0"
+    promote = SAME
+    saves = (0, 1, "out")
+
+    def forward(self, a, b):
+        _float_only(np.asarray(a) if isinstance(a, np.ndarray) else np.asarray(b), "hypot_cpu")
+        self.a, self.b = a, b
+        self.y = np.hypot(a, b)
+        return self.y
+
+    def backward(self, g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = g / self.y
+        return d * self.a, (d * self.b if isinstance(self.b, np.ndarray) else None)
+
+
+class Xlogy(Op):
+    name = "XlogyBackward0"
+    promote = FLOAT
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(a == 0, 0, a * np.log(b))
+            out = np.where(np.isnan(b), b, out) if isinstance(b, np.ndarray) or b != b else out
+        dt = a.dtype if isinstance(a, np.ndarray) else b.dtype
+        return out.astype(dt, copy=False)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = g * np.where(a != 0, np.log(b), 0) if isinstance(a, np.ndarray) else None
+            gb = g * a / b if isinstance(b, np.ndarray) else None
+        return ga, gb
+
+
+class Copysign(Op):
+    name = "CopysignBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, b):
+        self.y = np.copysign(a, b)
+        self.a = a
+        return self.y
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(a == 0, 0, self.y / a)
+        return g * r, (_zeros(g) if False else None)
+
+
+class Maximum(Op):
+    name = "MaximumBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        h = g * _c(0.5, g)
+        ga = np.where(a > b, g, np.where(a == b, h, 0))
+        gb = np.where(b > a, g, np.where(a == b, h, 0))
+        return ga, gb
+
+
+class Minimum(Maximum):
+    name = "MinimumBackward0"
+
+    def forward(self, a, b):
+        self.a, self.b = b, a        # min(a, b) picks where the swapped pair is larger
+        return np.minimum(a, b)
+
+    def backward(self, g):
+        gb, ga = Maximum.backward(self, g)
+        return ga, gb
+
+
+class Fmax(Op):
+    name = "FmaxBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.fmax(a, b)
+
+    def backward(self, g):
+        m = (self.a >= self.b) | np.isnan(self.b)
+        return np.where(m, g, 0), np.where(m, 0, g)
+
+
+class Fmin(Fmax):
+    name = "FminBackward0"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.fmin(a, b)
+
+    def backward(self, g):
+        m = (self.a <= self.b) | np.isnan(self.b)
+        return np.where(m, g, 0), np.where(m, 0, g)
+
+
+class Lerp(Op):
+    name = "LerpBackward0"
+    promote = SAME
+    saves = (0, 1, 2)
+
+    def forward(self, a, b, w):
+        _float_only(a, "lerp_kernel_scalar" if not isinstance(w, np.ndarray) else "lerp_kernel_tensor")
+        self.a, self.b, self.w = a, b, w
+        d = b - a
+        if isinstance(w, np.ndarray):
+            return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
+
+    def backward(self, g):
+        w = self.w
+        gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
+        return g * (1 - w), g * w, gw
+
+
+class Addcmul(Op):
+    name = "AddcmulBackward0"
+    promote = SAME
+    saves = (1, 2)
+
+    def forward(self, a, t1, t2, value=1):
+        self.t1, self.t2, self.v = t1, t2, value
+        p = t1 * t2
+        return a + (p * value if value != 1 else p)
+
+    def backward(self, g):
+        v = self.v
+        gv = g * v if v != 1 else g
+        return g, gv * self.t2, gv * self.t1
+
+
+class Addcdiv(Op):
+    name = "AddcdivBackward0"
+    promote = SAME
+    saves = (1, 2)
+
+    def forward(self, a, t1, t2, value=1):
+        if np.asarray(t1).dtype.kind in "iub" and np.asarray(t2).dtype.kind in "iub":
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future release "
+                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        self.t1, self.t2, self.v = t1, t2, value
+        q = t1 / t2
+        return a + (q * value if value != 1 else q)
+
+    def backward(self, g):
+        v, t2 = self.v, self.t2
+        gv = g * v if v != 1 else g
+        gq = gv / t2
+        return g, gq, -gq * self.t1 / t2
+
+
+# ---- unary maths ---------------------------------------------------------------------
+
+class _Unary(Op):
+    """A float unary op ``y = f(a)``; subclasses give ``f`` and ``grad(g)``."""
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a):
+        self.a = a
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return self.f(a)
+
+
+class Reciprocal(Op):
+    name = "ReciprocalBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        with np.errstate(divide="ignore"):
+            self.y = np.reciprocal(a)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return -g * (y * y)
+
+
+class Square(Op):
+    name = "PowBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        if a.dtype.kind == "b":
+            a = a.astype(np.int64)
+        self.a = a
+        return a * a
+
+    def backward(self, g):
+        a = self.a
+        return g * (a + a)
+
+
+class Abs(Op):
+    name = "AbsBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        if a.dtype.kind == "b":
+            _not_impl(a, "abs_cpu")
+        self.a = a
+        return np.abs(a)
+
+    def backward(self, g):
+        return g * np.sign(self.a)
+
+
+class Sign(Op):
+    name = "SignBackward0"
+
+    def forward(self, a):
+        return a.copy() if a.dtype.kind == "b" else np.sign(a)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+class Sgn(Sign):
+    name = "SgnBackward0"
+
+
+class Sqrt(Op):
+    name = "SqrtBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        with np.errstate(invalid="ignore"):
+            self.y = np.sqrt(a)
+        return self.y
+
+    def backward(self, g):
+        with np.errstate(divide="ignore"):
+            return g / (self.y + self.y)
+
+
+class Rsqrt(Op):
+    name = "RsqrtBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.y = np.reciprocal(np.sqrt(a))
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return g * (y * y * y) * _c(-0.5, y)
+
+
+class Exp2(Op):
+    name = "Exp2Backward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        with np.errstate(over="ignore"):
+            self.y = np.exp2(a)
+        return self.y
+
+    def backward(self, g):
+        return g * self.y * _c(_LN2, self.y)
+
+
+class Expm1(Op):
+    name = "Expm1Backward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        with np.errstate(over="ignore"):
+            self.y = np.expm1(a)
+        return self.y
+
+    def backward(self, g):
+        return g * (self.y + 1)
+
+
+class Log2(_Unary):
+    name = "Log2Backward0"
+    f = staticmethod(np.log2)
+
+    def backward(self, g):
+        return g / (self.a * _c(_LN2, self.a))
+
+
+class Log10(_Unary):
+    name = "Log10Backward0"
+    f = staticmethod(np.log10)
+
+    def backward(self, g):
+        return g / (self.a * _c(_LN10, self.a))
+
+
+class Log1p(_Unary):
+    name = "Log1PBackward0"
+    f = staticmethod(np.log1p)
+
+    def backward(self, g):
+        return g / (self.a + 1)
+
+
+class Sin(_Unary):
+    name = "SinBackward0"
+    f = staticmethod(np.sin)
+
+    def backward(self, g):
+        return g * np.cos(self.a)
+
+
+class Cos(_Unary):
+    name = "CosBackward0"
+    f = staticmethod(np.cos)
+
+    def backward(self, g):
+        return -g * np.sin(self.a)
+
+
+class Tan(Op):
+    name = "TanBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        self.y = np.tan(a)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return g * (1 + y * y)
+
+
+class Asin(_Unary):
+    name = "AsinBackward0"
+    f = staticmethod(np.arcsin)
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / np.sqrt(1 - a * a)
+
+
+class Acos(_Unary):
+    name = "AcosBackward0"
+    f = staticmethod(np.arccos)
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -g / np.sqrt(1 - a * a)
+
+
+class Atan(_Unary):
+    name = "AtanBackward0"
+    f = staticmethod(np.arctan)
+
+    def backward(self, g):
+        a = self.a
+        return g / (1 + a * a)
+
+
+class Sinh(_Unary):
+    name = "SinhBackward0"
+    f = staticmethod(np.sinh)
+
+    def backward(self, g):
+        return g * np.cosh(self.a)
+
+
+class Cosh(_Unary):
+    name = "CoshBackward0"
+    f = staticmethod(np.cosh)
+
+    def backward(self, g):
+        return g * np.sinh(self.a)
+
+
+class Tanh(Op):
+    name = "TanhBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        self.y = np.tanh(a)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return g * (1 - y * y)
+
+
+class Asinh(_Unary):
+    name = "AsinhBackward0"
+    f = staticmethod(np.arcsinh)
+
+    def backward(self, g):
+        a = self.a
+        return g / np.sqrt(a * a + 1)
+
+
+class Acosh(_Unary):
+    name = "AcoshBackward0"
+    f = staticmethod(np.arccosh)
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / np.sqrt((a - 1) * (a + 1))
+
+
+class Atanh(_Unary):
+    name = "AtanhBackward0"
+    f = staticmethod(np.arctanh)
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore"):
+            return g / (1 - a * a)
+
+
+class Sigmoid(Op):
+    name = "SigmoidBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        # stable on both tails: e = exp(-|a|) never overflows
+        e = np.exp(-np.abs(a))
+        r = 1 / (1 + e)
+        self.y = np.where(a >= 0, r, e * r)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return g * (y * (1 - y))
+
+
+class Logit(Op):
+    name = "LogitBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, eps=None):
+        self.a, self.eps = a, eps
+        if eps is not None:
+            a = np.clip(a, _c(eps, a), _c(1 - eps, a))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(a / (1 - a))
+
+    def backward(self, g):
+        a, eps = self.a, self.eps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = g / (a * (1 - a))
+        if eps is None:
+            return np.where((a < 0) | (a > 1), _c(_math.nan, d), d)
+        return np.where((a < eps) | (a > 1 - eps), 0, d)
+
+
+# erf without scipy. float64: math.erf/erfc elementwise (correctly rounded-ish, ~1e-16).
+# Other floats: Numerical Recipes' Chebyshev fit of erfc (relative error < 1.2e-7 for all
+# x >= 0), computed in float64; erf for |x| < 0.5 from its Taylor series (so small inputs
+# keep full relative precision), else 1 - erfc. Accurate to float32 rounding.
+_verf = np.frompyfunc(_math.erf, 1, 1)
+_verfc = np.frompyfunc(_math.erfc, 1, 1)
+
+
+def _erfc_nr(z):
+    """erfc(z) for z >= 0 (float64 array), relative error < 1.2e-7."""
+    t = 1.0 / (1.0 + 0.5 * z)
+    p = 0.17087277
+    for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
+              0.37409196, 1.00002368, -1.26551223):
+        p = c + t * p
+    return t * np.exp(-z * z + p)
+
+
+def _erf_small(x):
+    x2 = x * x
+    term = x
+    s = x
+    for n in range(1, 10):
+        term = -term * x2 / n
+        s = s + term / (2 * n + 1)
+    return s * _2_SQRTPI
+
+
+def _erf(a):
+    if a.dtype == np.float64:
+        return _verf(a).astype(np.float64) if a.size else a.copy()
+    x = a.astype(np.float64)
+    z = np.abs(x)
+    with np.errstate(over="ignore", under="ignore"):
+        big = np.sign(x) * (1.0 - _erfc_nr(z))
+    return np.where(z < 0.5, _erf_small(x), big).astype(a.dtype)
+
+
+def _erfc(a):
+    if a.dtype == np.float64:
+        return _verfc(a).astype(np.float64) if a.size else a.copy()
+    x = a.astype(np.float64)
+    z = np.abs(x)
+    with np.errstate(over="ignore", under="ignore"):
+        r = _erfc_nr(z)
+    r = np.where(x < 0, 2.0 - r, r)
+    r = np.where(z < 0.5, 1.0 - _erf_small(x), r)
+    return r.astype(a.dtype)
+
+
+def _erfinv(a):
+    """Giles' single-precision approximation, then Newton steps on erf (in float64)."""
+    y = a.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1.0 - y) * (1.0 + y))
+        w1 = w - 2.5
+        p1 = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+            p1 = c + p1 * w1
+        w2 = np.sqrt(w) - 3.0
+        p2 = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+            p2 = c + p2 * w2
+        x = np.where(w < 5.0, p1, p2) * y
+        fin = np.isfinite(x)
+        for _ in range(2):
+            xs = np.where(fin, x, 0.0)
+            err = (_verf(xs).astype(np.float64) if xs.size else xs) - y
+            x = np.where(fin, x - err / (_2_SQRTPI * np.exp(-xs * xs)), x)
+        x = np.where(y == 1, np.inf, np.where(y == -1, -np.inf, x))
+        x = np.where(np.abs(y) > 1, np.nan, x)
+    return x.astype(a.dtype)
+
+
+class Erf(_Unary):
+    name = "ErfBackward0"
+    f = staticmethod(_erf)
+
+    def backward(self, g):
+        a = self.a
+        return g * (np.exp(-a * a) * _c(_2_SQRTPI, a))
+
+
+class Erfc(_Unary):
+    name = "ErfcBackward0"
+    f = staticmethod(_erfc)
+
+    def backward(self, g):
+        a = self.a
+        return g * (np.exp(-a * a) * _c(-_2_SQRTPI, a))
+
+
+class Erfinv(Op):
+    name = "ErfinvBackward0"
+    promote = FLOAT
+    saves = ("out",)
+
+    def forward(self, a):
+        self.y = _erfinv(a)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        with np.errstate(over="ignore"):
+            return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
+
+
+class Clamp(Op):
+    name = "ClampBackward1"
+    promote = SAME
+    saves = (0, 1, 2)
+
+    def forward(self, a, lo=None, hi=None):
+        self.a, self.lo, self.hi = a, lo, hi
+        out = a
+        if lo is not None:
+            out = np.maximum(out, lo)
+        if hi is not None:
+            out = np.minimum(out, hi)
+        if out is a:
+            out = a.copy()
+        return out
+
+    def backward(self, g):
+        a, lo, hi = self.a, self.lo, self.hi
+        m = None
+        if lo is not None:
+            m = a >= lo
+        if hi is not None:
+            m = (a <= hi) if m is None else (m & (a <= hi))
+        ga = np.where(m, g, 0)
+        glo = ghi = None
+        if isinstance(lo, np.ndarray):
+            ml = a < lo
+            if hi is not None:
+                ml = ml & (lo <= hi)
+            glo = np.where(ml, g, 0)
+        if isinstance(hi, np.ndarray):
+            mh = a > hi
+            if lo is not None:
+                mh = mh | (lo > hi)
+            ghi = np.where(mh, g, 0)
+        return ga, glo, ghi
+
+
+class _Rounding(Op):
+    """floor / ceil / trunc: identity on integers, zero gradient."""
+
+    def forward(self, a):
+        if a.dtype.kind in "iu":
+            return a.copy()
+        if a.dtype.kind == "b":
+            _not_impl(a, self.kernel)
+        return self.f(a)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+class Floor(_Rounding):
+    name = "FloorBackward0"
+    kernel = "floor_cpu"
+    f = staticmethod(np.floor)
+
+
+class Ceil(_Rounding):
+    name = "CeilBackward0"
+    kernel = "ceil_vml_cpu"
+    f = staticmethod(np.ceil)
+
+
+class Trunc(_Rounding):
+    name = "TruncBackward0"
+    kernel = "trunc_vml_cpu"
+    f = staticmethod(np.trunc)
+
+
+class Round(_Rounding):
+    name = "RoundBackward0"
+
+    def forward(self, a, decimals=0):
+        if decimals:
+            if a.dtype.kind not in "fc":
+                _not_impl(a, "round_cpu")
+            name = "RoundBackward1"  # noqa: F841 (PyTorch's node name for decimals=)
+            ten = _c(10.0 ** abs(decimals), a)
+            if decimals > 0:
+                return np.round(a * ten) / ten
+            return np.round(a / ten) * ten
+        if a.dtype.kind in "iu":
+            return a.copy()
+        if a.dtype.kind == "b":
+            _not_impl(a, "round_cpu")
+        return np.round(a)     # half to even, as PyTorch
+
+
+class Frac(Op):
+    name = "FracBackward0"
+
+    def forward(self, a):
+        _float_only(a, "frac_cpu")
+        return a - np.trunc(a)
+
+    def backward(self, g):
+        return g
+
+
+class NanToNum(Op):
+    name = "NanToNumBackward0"
+    saves = (0,)
+
+    def forward(self, a, nan=0.0, posinf=None, neginf=None):
+        self.a = a
+        if a.dtype.kind not in "fc":
+            return a.copy()
+        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    def backward(self, g):
+        return np.where(np.isfinite(self.a), g, 0)
+
+
+class Relu(Op):
+    name = "ReluBackward0"
+    saves = ("out",)
+
+    def forward(self, a):
+        if a.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        self.y = np.maximum(a, _c(0, a))
+        return self.y
+
+    def backward(self, g):
+        return np.where(self.y > 0, g, 0)
+
+
+class Deg2Rad(Op):
+    name = "Deg2RadBackward0"
+    promote = FLOAT
+
+    def forward(self, a):
+        self.k = _c(_math.pi / 180.0, a)
+        return a * self.k
+
+    def backward(self, g):
+        return g * self.k
+
+
+class Rad2Deg(Deg2Rad):
+    name = "Rad2DegBackward0"
+
+    def forward(self, a):
+        self.k = _c(180.0 / _math.pi, a)
+        return a * self.k
+
+
+# ---- public functions (continued) ---------------------------------------------------
+
+def _check_number_or_tensor(x, fname, arg):
+    if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
+        raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
+        apply(RSub, input, other * alpha if alpha != 1 else other)
+
+
+def floor_divide(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return _out(apply(RFloorDivide, other, input), out)
+    return _out(apply(FloorDivide, input, other), out)
+
+
+def remainder(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return _out(apply(RRemainder, other, input), out)
+    return _out(apply(Remainder, input, other), out)
+
+
+def fmod(input, other, *, out=None):
+    return _out(apply(Fmod, input, other), out)
+
+
+def pow(input, exponent, *, out=None):
+    """``input ** exponent``: either may be a number (not both)."""
+    if not isinstance(input, Tensor):
+        return _out(apply(RPow, exponent, input), out)
+    return _out(apply(Pow, input, exponent), out)
+
+
+def float_power(input, exponent, *, out=None):
+    a = input.double() if isinstance(input, Tensor) else float(input)
+    b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a, b, out=out)
+
+
+def atan2(input, other, *, out=None):
+    return _out(apply(Atan2, input, other), out)
+
+
+def hypot(input, other, *, out=None):
+    return _out(apply(Hypot, input, other), out)
+
+
+def xlogy(input, other, *, out=None):
+    return _out(apply(Xlogy, input, other), out)
+
+
+def copysign(input, other, *, out=None):
+    return _out(apply(Copysign, input, other), out)
+
+
+def maximum(input, other, *, out=None):
+    return _out(apply(Maximum, input, other), out)
+
+
+def minimum(input, other, *, out=None):
+    return _out(apply(Minimum, input, other), out)
+
+
+def fmax(input, other, *, out=None):
+    return _out(apply(Fmax, input, other), out)
+
+
+def fmin(input, other, *, out=None):
+    return _out(apply(Fmin, input, other), out)
+
+
+def lerp(input, end, weight, *, out=None):
+    return _out(apply(Lerp, input, end, weight), out)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
+
+
+def _clamp_args(min, max, fname="clamp"):
+    if min is None and max is None:
+        raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
+    _clamp_args(min, max)
+    return _out(apply(Clamp, input, min, max), out)
+
+
+def clamp_min(input, min, *, out=None):
+    return _out(apply(Clamp, input, min, None), out)
+
+
+def clamp_max(input, max, *, out=None):
+    return _out(apply(Clamp, input, None, max), out)
+
+
+clip = clamp
+
+
+def _unary(cls):
+    def fn(input, *, out=None):
+        return _out(apply(cls, input), out)
+
+    def fn_(self):
+        return apply_(cls, self)
+    return fn, fn_
+
+
+reciprocal, reciprocal_ = _unary(Reciprocal)
+square, square_ = _unary(Square)
+abs, abs_ = _unary(Abs)
+sign, sign_ = _unary(Sign)
+sgn, sgn_ = _unary(Sgn)
+sqrt, sqrt_ = _unary(Sqrt)
+rsqrt, rsqrt_ = _unary(Rsqrt)
+exp2, exp2_ = _unary(Exp2)
+expm1, expm1_ = _unary(Expm1)
+log2, log2_ = _unary(Log2)
+log10, log10_ = _unary(Log10)
+log1p, log1p_ = _unary(Log1p)
+sin, sin_ = _unary(Sin)
+cos, cos_ = _unary(Cos)
+tan, tan_ = _unary(Tan)
+asin, asin_ = _unary(Asin)
+acos, acos_ = _unary(Acos)
+atan, atan_ = _unary(Atan)
+sinh, sinh_ = _unary(Sinh)
+cosh, cosh_ = _unary(Cosh)
+tanh, tanh_ = _unary(Tanh)
+asinh, asinh_ = _unary(Asinh)
+acosh, acosh_ = _unary(Acosh)
+atanh, atanh_ = _unary(Atanh)
+sigmoid, sigmoid_ = _unary(Sigmoid)
+erf, erf_ = _unary(Erf)
+erfc, erfc_ = _unary(Erfc)
+erfinv, erfinv_ = _unary(Erfinv)
+floor, floor_ = _unary(Floor)
+ceil, ceil_ = _unary(Ceil)
+trunc, trunc_ = _unary(Trunc)
+frac, frac_ = _unary(Frac)
+relu, relu_ = _unary(Relu)
+deg2rad, deg2rad_ = _unary(Deg2Rad)
+rad2deg, rad2deg_ = _unary(Rad2Deg)
+absolute, absolute_ = abs, abs_
+fix, fix_ = trunc, trunc_
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+arctan2 = atan2
+
+
+def logit(input, eps=None, *, out=None):
+    return _out(apply(Logit, input, eps=eps), out)
+
+
+def round(input, *, decimals=0, out=None):
+    if decimals:
+        return _out(apply(Round, input, decimals=decimals), out)
+    return _out(apply(Round, input), out)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    return _out(apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf), out)
+
+
+def positive(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+# ---- comparisons and predicates (bool results, never differentiable) -----------------
+
+def _nograd(cls, *inputs, **kw):
+    """Run a non-differentiable op: no graph node, result never requires grad."""
+    op = cls.__new__(cls)
+    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
+
+
+def _cmp_arg(x, fname):
+    if x is None or not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
+        raise TypeError(f"{fname}() received an invalid combination of arguments - got "
+                        f"(Tensor, {type(x).__name__})")
+
+
+def _broadcast_error(a, b):
+    sa, sb = np.shape(a), np.shape(b)
+    n = len(sa) if len(sa) > len(sb) else len(sb)
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                f"at non-singleton dimension {i}")
+    return RuntimeError(f"shapes {sa} and {sb} cannot be broadcast together")
+
+
+class _Cmp(Op):
+    promote = SAME
+
+    def forward(self, a, b):
+        try:
+            return self.f(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+def _cmp_class(ufunc, nm):
+    return type(nm, (_Cmp,), {"f": staticmethod(ufunc)})
+
+
+_Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
+    (np.equal, "Eq"), (np.not_equal, "Ne"), (np.less, "Lt"), (np.less_equal, "Le"),
+    (np.greater, "Gt"), (np.greater_equal, "Ge")))
+
+
+def _cmp_fn(cls, fname):
+    def fn(input, other, *, out=None):
+        _cmp_arg(other, fname)
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(input).__name__}")
+        return _out(_nograd(cls, input, other), out)
+
+    def fn_(self, other):
+        self._data[...] = _nograd(cls, self, other)._data
+        self._bump()
+        return self
+
+    def op(self, other):
+        if other is None or not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
+            return NotImplemented
+        return _nograd(cls, self, other)
+    fn.__name__ = fname
+    return fn, fn_, op
+
+
+eq, eq_, _op_eq = _cmp_fn(_Eq, "eq")
+ne, ne_, _op_ne = _cmp_fn(_Ne, "ne")
+lt, lt_, _op_lt = _cmp_fn(_Lt, "lt")
+le, le_, _op_le = _cmp_fn(_Le, "le")
+gt, gt_, _op_gt = _cmp_fn(_Gt, "gt")
+ge, ge_, _op_ge = _cmp_fn(_Ge, "ge")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and elements."""
+    a, b = input._data, other._data
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+class _IsClose(Op):
+    promote = SAME
+
+    def forward(self, a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+        try:
+            return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+    return _nograd(_IsClose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def _pred(f_float, int_value):
+    def fn(input):
+        a = input._data
+        if a.dtype.kind in "fc":
+            return _wrap(f_float(a))
+        return _wrap(np.full(a.shape, int_value, dtype=np.bool_))
+    return fn
+
+
+isnan = _pred(np.isnan, False)
+isinf = _pred(np.isinf, False)
+isfinite = _pred(np.isfinite, True)
+isposinf = _pred(np.isposinf, False)
+isneginf = _pred(np.isneginf, False)
+
+
+def isreal(input):
+    a = input._data
+    if a.dtype.kind == "c":
+        return _wrap(a.imag == 0)
+    return _wrap(np.ones(a.shape, dtype=np.bool_))
+
+
+def signbit(input):
+    a = input._data
+    return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
+
+
+# ---- logical and bitwise --------------------------------------------------------------
+
+class _Logical(Op):
+    promote = None
+
+    def forward(self, a, b):
+        try:
+            return self.f(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+class _Bitwise(Op):
+    promote = SAME
+
+    def forward(self, a, b):
+        for x in (a, b):
+            if isinstance(x, np.ndarray) and x.dtype.kind not in "iub":
+                _not_impl(x, self.kernel)
+            if isinstance(x, float):
+                _not_impl(np.zeros(0, np.float32), self.kernel)
+        try:
+            return self.f(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+_LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u)}) for n, u in (
+    ("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or), ("LogicalXor", np.logical_xor)))
+_BAnd, _BOr, _BXor, _BShl, _BShr = (
+    type(n, (_Bitwise,), {"f": staticmethod(u), "kernel": k}) for n, u, k in (
+        ("BitwiseAnd", np.bitwise_and, "bitwise_and_cpu"),
+        ("BitwiseOr", np.bitwise_or, "bitwise_or_cpu"),
+        ("BitwiseXor", np.bitwise_xor, "bitwise_xor_cpu"),
+        ("LShift", np.left_shift, "lshift_cpu"),
+        ("RShift", np.right_shift, "rshift_cpu")))
+
+
+def _binfn(cls):
+    def fn(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            return _out(_rbin(cls, other, input), out)
+        return _out(_nograd(cls, input, other), out)
+
+    def fn_(self, other):
+        r = _nograd(cls, self, other)._data
+        if not D.can_cast(D.from_np[r.dtype], D.from_np[self._data.dtype]):
+            raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired "
+                               f"output type {_type_name(self._data.dtype)}")
+        self._data[...] = r
+        self._bump()
+        return self
+
+    def op(self, other):
+        if not isinstance(other, (Tensor, int, float, bool, np.generic)):
+            return NotImplemented
+        return _nograd(cls, self, other)
+
+    def rop(self, other):
+        if not isinstance(other, (int, float, bool, np.generic)):
+            return NotImplemented
+        return _rbin(cls, self, other)
+
+    def iop(self, other):
+        return fn_(self, other)
+    return fn, fn_, op, rop, iop
+
+
+def _rbin(cls, tensor, number):
+    """``number <op> tensor``: promote as PyTorch, then swap the operands."""
+    op = cls.__new__(cls)
+    t, n = _arrays((tensor, number), cls.promote)
+    return _wrap(op.forward(n, t))
+
+
+logical_and, logical_and_, _op_land, _rop_land, _ = _binfn(_LAnd)
+logical_or, logical_or_, _, _, _ = _binfn(_LOr)
+logical_xor, logical_xor_, _, _, _ = _binfn(_LXor)
+bitwise_and, bitwise_and_, _op_and, _rop_and, _iop_and = _binfn(_BAnd)
+bitwise_or, bitwise_or_, _op_or, _rop_or, _iop_or = _binfn(_BOr)
+bitwise_xor, bitwise_xor_, _op_xor, _rop_xor, _iop_xor = _binfn(_BXor)
+bitwise_left_shift, bitwise_left_shift_, _op_shl, _rop_shl, _iop_shl = _binfn(_BShl)
+bitwise_right_shift, bitwise_right_shift_, _op_shr, _rop_shr, _iop_shr = _binfn(_BShr)
+
+
+def logical_not(input, *, out=None):
+    return _out(_wrap(np.logical_not(input._data)), out)
+
+
+def logical_not_(self):
+    self._data[...] = np.logical_not(self._data)
+    self._bump()
+    return self
+
+
+def bitwise_not(input, *, out=None):
+    a = input._data
+    if a.dtype.kind not in "iub":
+        _not_impl(a, "bitwise_not_cpu")
+    return _out(_wrap(np.invert(a)), out)
+
+
+def bitwise_not_(self):
+    self._data[...] = bitwise_not(self)._data
+    self._bump()
+    return self
+
+
+def _invert(self):
+    if self._data.dtype.kind not in "iub":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _wrap(np.invert(self._data))
+
+
+# ---- in-place fillers -----------------------------------------------------------------
+
+class Fill(Op):
+    name = "FillBackward0"
+
+    def forward(self, a, value):
+        if isinstance(value, np.ndarray):
+            if value.ndim:
+                raise RuntimeError(
+                    f"fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions.")
+            self.tv = True
+        return np.full(a.shape, value, dtype=a.dtype)
+
+    def backward(self, g):
+        return _zeros(g), (g.sum() if self.__dict__.get("tv") else None)
+
+
+class Zero(Op):
+    name = "ZeroBackward0"
+
+    def forward(self, a):
+        return np.zeros(a.shape, a.dtype)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+class Copy(Op):
+    name = "CopyBackwards"
+
+    def forward(self, a, src):
+        try:
+            out = np.broadcast_to(src, a.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({a.shape[-1] if a.ndim else 1}) must match the size of "
+                f"tensor b ({np.shape(src)[-1] if np.ndim(src) else 1}): src of shape "
+                f"{tuple(np.shape(src))} can't be copied into a tensor of shape {a.shape}") from None
+        return out.astype(a.dtype, copy=True)
+
+    def backward(self, g):
+        return _zeros(g), g
+
+
+def zero_(self):
+    return apply_(Zero, self)
+
+
+def fill_(self, value):
+    return apply_(Fill, self, value)
+
+
+def copy_(self, src, non_blocking=False):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    return apply_(Copy, self, src)
+
+
+class _Random(Op):
+    """An in-place random fill: the value does not depend on the input (zero gradient)."""
+
+    def forward(self, a, arr):
+        return arr.astype(a.dtype, copy=False) if arr.shape == a.shape else \
+            np.broadcast_to(arr, a.shape).astype(a.dtype)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+def _random_cls(nm):
+    return type(nm, (_Random,), {"name": nm})
+
+
+_NormalB, _UniformB, _RandomB, _BernoulliB, _ExponentialB, _LogNormalB, _CauchyB, _GeometricB = (
+    _random_cls(n) for n in ("NormalBackward0", "UniformBackward0", "RandomBackward0",
+                             "BernoulliBackward0", "ExponentialBackward0", "LogNormalBackward0",
+                             "CauchyBackward0", "GeometricBackward0"))
+
+
+def _float_dt(a):
+    return a.dtype if a.dtype.kind == "f" else np.float64
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    a = self._data
+    arr = _rng(generator).normal(mean, std, a.shape).astype(_float_dt(a), copy=False)
+    return apply_(_NormalB, self, arr)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    d = self._data
+    r = _rng(generator)
+    if d.dtype == np.float32:
+        arr = r.random(d.shape, dtype=np.float32) * np.float32(b - a) + np.float32(a)
+    else:
+        arr = r.uniform(a, b, d.shape)
+    return apply_(_UniformB, self, arr)
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    d = self._data
+    if to is None:
+        if from_ == 0:
+            to = (2 ** (np.finfo(d.dtype).nmant + 1) + 1) if d.dtype.kind == "f" else \
+                (2 if d.dtype.kind == "b" else int(np.iinfo(d.dtype).max) + 1)
+        else:
+            from_, to = 0, from_
+    if from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    arr = _rng(generator).integers(from_, to, d.shape)
+    return apply_(_RandomB, self, arr)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    d = self._data
+    pa = p._data if isinstance(p, Tensor) else p
+    if np.any((np.asarray(pa) < 0) | (np.asarray(pa) > 1)):
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    arr = _rng(generator).random(d.shape) < pa
+    return apply_(_BernoulliB, self, arr)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    d = self._data
+    arr = _rng(generator).exponential(1.0 / lambd, d.shape)
+    return apply_(_ExponentialB, self, arr)
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    arr = _rng(generator).lognormal(mean, std, self._data.shape)
+    return apply_(_LogNormalB, self, arr)
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    arr = median + sigma * _rng(generator).standard_cauchy(self._data.shape)
+    return apply_(_CauchyB, self, arr)
+
+
+def geometric_(self, p, *, generator=None):
+    arr = _rng(generator).geometric(p, self._data.shape)
+    return apply_(_GeometricB, self, arr)
+
+
+# ---- Tensor methods and operators (continued) ------------------------------------------
+
+def _r(cls):
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    def f(self, other):
+        if not isinstance(other, (int, float, bool, np.generic)):
+            return NotImplemented
+        return apply(cls, self, other)
+    return f
+
+
+def _rpow(self, other):
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return NotImplemented
+    return apply(RPow, self, other)
+
+
+def _rmod(self, other):
+    if not isinstance(other, (int, float, bool, np.generic)):
+        return NotImplemented
+    return apply(RRemainder, self, other)
+
+
+def _rfloordiv(self, other):
+    if not isinstance(other, (int, float, bool, np.generic)):
+        return NotImplemented
+    return apply(RFloorDivide, self, other)
+
+
+def _pos(self):
+    return positive(self)
+
+
+def floor_divide_(self, other):
+    return apply_(FloorDivide, self, other)
+
+
+def remainder_(self, other):
+    return apply_(Remainder, self, other)
+
+
+def fmod_(self, other):
+    return apply_(Fmod, self, other)
+
+
+def pow_(self, exponent):
+    return apply_(Pow, self, exponent)
+
+
+def atan2_(self, other):
+    return apply_(Atan2, self, other)
+
+
+def hypot_(self, other):
+    return apply_(Hypot, self, other)
+
+
+def xlogy_(self, other):
+    return apply_(Xlogy, self, other)
+
+
+def copysign_(self, other):
+    return apply_(Copysign, self, other)
+
+
+def lerp_(self, end, weight):
+    return apply_(Lerp, self, end, weight)
+
+
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    return apply_(Addcmul, self, tensor1, tensor2, value=value)
+
+
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    return apply_(Addcdiv, self, tensor1, tensor2, value=value)
+
+
+def clamp_(self, min=None, max=None):
+    _clamp_args(min, max, "clamp_")
+    return apply_(Clamp, self, min, max)
+
+
+def clamp_min_(self, min):
+    return apply_(Clamp, self, min, None)
+
+
+def clamp_max_(self, max):
+    return apply_(Clamp, self, None, max)
+
+
+def logit_(self, eps=None):
+    return apply_(Logit, self, eps=eps)
+
+
+def round_(self, *, decimals=0):
+    if decimals:
+        return apply_(Round, self, decimals=decimals)
+    return apply_(Round, self)
+
+
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    return apply_(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
+
+
+_T = Tensor
+_T.rsub = rsub
+_T.floor_divide, _T.floor_divide_ = floor_divide, floor_divide_
+_T.__floordiv__ = floor_divide
+_T.__rfloordiv__ = _rfloordiv
+_T.__ifloordiv__ = floor_divide_
+_T.remainder, _T.remainder_ = remainder, remainder_
+_T.__mod__ = remainder
+_T.__rmod__ = _rmod
+_T.__imod__ = remainder_
+_T.fmod, _T.fmod_ = fmod, fmod_
+_T.pow, _T.pow_, _T.float_power = pow, pow_, float_power
+_T.__pow__ = pow
+_T.__rpow__ = _rpow
+_T.__ipow__ = pow_
+_T.atan2 = _T.arctan2 = atan2
+_T.atan2_ = _T.arctan2_ = atan2_
+_T.hypot, _T.hypot_ = hypot, hypot_
+_T.xlogy, _T.xlogy_ = xlogy, xlogy_
+_T.copysign, _T.copysign_ = copysign, copysign_
+_T.maximum, _T.minimum, _T.fmax, _T.fmin = maximum, minimum, fmax, fmin
+_T.lerp, _T.lerp_ = lerp, lerp_
+_T.addcmul, _T.addcmul_ = addcmul, addcmul_
+_T.addcdiv, _T.addcdiv_ = addcdiv, addcdiv_
+_T.clamp = _T.clip = clamp
+_T.clamp_ = _T.clip_ = clamp_
+_T.clamp_min, _T.clamp_min_ = clamp_min, clamp_min_
+_T.clamp_max, _T.clamp_max_ = clamp_max, clamp_max_
+_T.logit, _T.logit_ = logit, logit_
+_T.round, _T.round_ = round, round_
+_T.nan_to_num, _T.nan_to_num_ = nan_to_num, nan_to_num_
+_T.positive = positive
+_T.__pos__ = _pos
+_T.__abs__ = abs
+for _n in ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
+           "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+           "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
+           "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg"):
+    setattr(_T, _n, globals()[_n])
+    setattr(_T, _n + "_", globals()[_n + "_"])
+for _a, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsinh", "asinh"),
+               ("arccosh", "acosh"), ("arctanh", "atanh")):
+    setattr(_T, _a, globals()[_n])
+    setattr(_T, _a + "_", globals()[_n + "_"])
+
+_T.__eq__, _T.__ne__, _T.__lt__, _T.__le__, _T.__gt__, _T.__ge__ = (
+    _op_eq, _op_ne, _op_lt, _op_le, _op_gt, _op_ge)
+_T.__hash__ = object.__hash__
+_T.eq, _T.ne, _T.lt, _T.le, _T.gt, _T.ge = eq, ne, lt, le, gt, ge
+_T.eq_, _T.ne_, _T.lt_, _T.le_, _T.gt_, _T.ge_ = eq_, ne_, lt_, le_, gt_, ge_
+_T.greater, _T.greater_equal, _T.less, _T.less_equal, _T.not_equal = (
+    gt, ge, lt, le, ne)
+_T.greater_, _T.greater_equal_, _T.less_, _T.less_equal_, _T.not_equal_ = (
+    gt_, ge_, lt_, le_, ne_)
+_T.equal, _T.allclose, _T.isclose = equal, allclose, isclose
+_T.isnan, _T.isinf, _T.isfinite = isnan, isinf, isfinite
+_T.isposinf, _T.isneginf, _T.isreal, _T.signbit = isposinf, isneginf, isreal, signbit
+
+_T.logical_and, _T.logical_and_ = logical_and, logical_and_
+_T.logical_or, _T.logical_or_ = logical_or, logical_or_
+_T.logical_xor, _T.logical_xor_ = logical_xor, logical_xor_
+_T.logical_not, _T.logical_not_ = logical_not, logical_not_
+_T.bitwise_and, _T.bitwise_and_ = bitwise_and, bitwise_and_
+_T.bitwise_or, _T.bitwise_or_ = bitwise_or, bitwise_or_
+_T.bitwise_xor, _T.bitwise_xor_ = bitwise_xor, bitwise_xor_
+_T.bitwise_not, _T.bitwise_not_ = bitwise_not, bitwise_not_
+_T.bitwise_left_shift, _T.bitwise_left_shift_ = bitwise_left_shift, bitwise_left_shift_
+_T.bitwise_right_shift, _T.bitwise_right_shift_ = bitwise_right_shift, bitwise_right_shift_
+_T.__and__, _T.__rand__, _T.__iand__ = _op_and, _rop_and, _iop_and
+_T.__or__, _T.__ror__, _T.__ior__ = _op_or, _rop_or, _iop_or
+_T.__xor__, _T.__rxor__, _T.__ixor__ = _op_xor, _rop_xor, _iop_xor
+_T.__lshift__, _T.__rlshift__, _T.__ilshift__ = _op_shl, _rop_shl, _iop_shl
+_T.__rshift__, _T.__rrshift__, _T.__irshift__ = _op_shr, _rop_shr, _iop_shr
+_T.__invert__ = _invert
+
+_T.zero_, _T.fill_, _T.copy_ = zero_, fill_, copy_
+_T.normal_, _T.uniform_, _T.random_, _T.bernoulli_ = normal_, uniform_, random_, bernoulli_
+_T.exponential_, _T.log_normal_, _T.cauchy_, _T.geometric_ = (
+    exponential_, log_normal_, cauchy_, geometric_)
+del _T, _n, _a
