@@ -1,0 +1,58 @@
+"""Adadelta (PyTorch's single-tensor maths)."""
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from .optimizer import Optimizer, _check_lr, _scalar_step, _to_scalar, _zeros_like
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        capturable=capturable, foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr = _to_scalar(group["lr"])
+                rho, eps, wd, maximize = group["rho"], group["eps"], group["weight_decay"], group["maximize"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _scalar_step()
+                        state["square_avg"] = _zeros_like(p)
+                        state["acc_delta"] = _zeros_like(p)
+                    x = p._data
+                    state["step"]._data += 1
+                    g = p.grad._data.astype(x.dtype, copy=False)
+                    if maximize:
+                        g = -g
+                    if wd != 0:
+                        g = g + wd * x
+                    sq = state["square_avg"]._data
+                    acc = state["acc_delta"]._data
+                    sq *= rho
+                    sq += (1 - rho) * g * g
+                    std = np.sqrt(sq + eps)
+                    delta = np.sqrt(acc + eps)
+                    delta /= std
+                    delta *= g
+                    acc *= rho
+                    acc += (1 - rho) * delta * delta
+                    x += (-lr) * delta
+                    p._bump()
+        return loss

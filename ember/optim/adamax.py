@@ -1,0 +1,54 @@
+"""Adamax (PyTorch's single-tensor maths)."""
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from .adam import _check_betas_eps_wd
+from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        _check_lr(lr)
+        _check_betas_eps_wd(betas, eps, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr = _to_scalar(group["lr"])
+                beta1, beta2 = group["betas"]
+                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _scalar_step()
+                        state["exp_avg"] = _zeros_like(p)
+                        state["exp_inf"] = _zeros_like(p)
+                    x = p._data
+                    g = p.grad._data.astype(x.dtype, copy=False)
+                    if maximize:
+                        g = -g
+                    st = state["step"]._data
+                    st += 1
+                    if wd != 0:
+                        g = g + wd * x
+                    m = state["exp_avg"]._data
+                    u = state["exp_inf"]._data
+                    _lerp_(m, g, 1 - beta1)
+                    u *= beta2
+                    ag = np.abs(g)
+                    ag += eps
+                    np.maximum(u, ag, out=u)
+                    clr = lr / (1 - beta1 ** float(st))
+                    x += (-clr) * (m / u)
+                    p._bump()
+        return loss

@@ -1,0 +1,73 @@
+"""NAdam (PyTorch's single-tensor maths; ``mu_product`` is a float32 0-d tensor as in torch)."""
+import numpy as np
+
+from .._tensor import _wrap
+from ..autograd.grad_mode import no_grad
+from .adam import _check_betas_eps_wd
+from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        _check_lr(lr)
+        _check_betas_eps_wd(betas, eps, weight_decay)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr = _to_scalar(group["lr"])
+                beta1, beta2 = group["betas"]
+                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
+                momentum_decay, decoupled = group["momentum_decay"], group["decoupled_weight_decay"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _scalar_step()
+                        state["mu_product"] = _wrap(np.ones((), dtype=np.float32))
+                        state["exp_avg"] = _zeros_like(p)
+                        state["exp_avg_sq"] = _zeros_like(p)
+                    x = p._data
+                    g = p.grad._data.astype(x.dtype, copy=False)
+                    if maximize:
+                        g = -g
+                    m = state["exp_avg"]._data
+                    v = state["exp_avg_sq"]._data
+                    mp = state["mu_product"]._data
+                    st = state["step"]._data
+                    st += 1
+                    step = float(st)
+                    bias_correction2 = 1 - beta2 ** step
+                    if wd != 0:
+                        if decoupled:
+                            x *= 1 - lr * wd
+                        else:
+                            g = g + wd * x
+                    mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+                    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+                    mp *= mu
+                    _lerp_(m, g, 1 - beta1)
+                    v *= beta2
+                    v += (1 - beta2) * g * g
+                    denom = np.sqrt(v / bias_correction2)
+                    mu_product = float(mp)
+                    mu_product_next = mu_product * mu_next
+                    denom += eps
+                    x += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+                    x += ((-lr * mu_next) / (1.0 - mu_product_next)) * (m / denom)
+                    p._bump()
+        return loss

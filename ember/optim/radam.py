@@ -1,0 +1,71 @@
+"""RAdam (PyTorch's single-tensor maths)."""
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from .adam import _check_betas_eps_wd
+from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+
+__all__ = ["RAdam"]
+
+
+class RAdam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        _check_lr(lr)
+        _check_betas_eps_wd(betas, eps, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        foreach=foreach, capturable=capturable,
+                        decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = self._closure(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr = _to_scalar(group["lr"])
+                beta1, beta2 = group["betas"]
+                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
+                decoupled = group["decoupled_weight_decay"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = _scalar_step()
+                        state["exp_avg"] = _zeros_like(p)
+                        state["exp_avg_sq"] = _zeros_like(p)
+                    x = p._data
+                    g = p.grad._data.astype(x.dtype, copy=False)
+                    if maximize:
+                        g = -g
+                    m = state["exp_avg"]._data
+                    v = state["exp_avg_sq"]._data
+                    st = state["step"]._data
+                    st += 1
+                    step = float(st)
+                    if wd != 0:
+                        if decoupled:
+                            x *= 1 - lr * wd
+                        else:
+                            g = g + wd * x
+                    _lerp_(m, g, 1 - beta1)
+                    v *= beta2
+                    v += (1 - beta2) * g * g
+                    bias_correction1 = 1 - beta1 ** step
+                    bias_correction2 = 1 - beta2 ** step
+                    bias_corrected_exp_avg = m / bias_correction1
+                    rho_inf = 2 / (1 - beta2) - 1
+                    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+                    if rho_t > 5.0:
+                        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                                / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                        s = np.sqrt(v)
+                        s += eps
+                        adaptive = (bias_correction2 ** 0.5) / s
+                        x -= bias_corrected_exp_avg * lr * adaptive * rect
+                    else:
+                        x -= bias_corrected_exp_avg * lr
+                    p._bump()
+        return loss
