@@ -465,3 +465,23 @@ def test_scheduler_basics_and_errors():
             L.LinearLR(o, start_factor=0.0)
         with pytest.raises(KeyError):
             L.StepLR(O.SGD(make(mod, init_arrays()), lr=0.1), 3, last_epoch=5)
+
+
+def test_tensor_lr_and_subclass_hooks_once():
+    arrays = init_arrays()
+    ep, tp = make(ember, arrays), make(torch, arrays)
+    eo = eoptim.SGD(ep, lr=ember.tensor(0.05), momentum=0.9)
+    to = torch.optim.SGD(tp, lr=torch.tensor(0.05), momentum=0.9)
+    run(eo, ember, ep, 5)
+    run(to, torch, tp, 5)
+    assert_params(ep, tp, 1e-10)
+
+    class MySGD(eoptim.SGD):
+        def step(self, closure=None):
+            return super().step(closure)
+
+    calls = []
+    o = MySGD(make(ember, arrays), lr=0.1)
+    o.register_step_pre_hook(lambda *a: calls.append(1))
+    o.step()
+    assert calls == [1]

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.graph import RemovableHandle
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import enable_grad
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook"]
@@ -58,6 +58,15 @@ def _typename(obj):
 def _with_hooks(func):
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
+        if self.__dict__.get("_in_step"):  # a subclass's step calling super().step(): hooks ran already
+            return func(self, *args, **kwargs)
+        self._in_step = True
+        try:
+            return _run(self, args, kwargs)
+        finally:
+            self._in_step = False
+
+    def _run(self, args, kwargs):
         for hook in chain(_global_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
             result = hook(self, args, kwargs)
             if result is not None:
@@ -345,8 +354,10 @@ class Optimizer:
 
 
 def _check_lr(lr):
-    if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        lr = lr.item()
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
 
@@ -364,6 +375,3 @@ def _lerp_(a, b, w):
     else:
         np.subtract(b, (b - a) * (1 - w), out=a)
 
-
-__all__ += []
-_ = no_grad  # re-exported for subclasses
