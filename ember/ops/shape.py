@@ -795,7 +795,7 @@ class Cat(Op):
         d = self.dim
         for n in self.sizes:
             if n is None:
-                out.append(None)
+                out.append(np.zeros((0,), g.dtype))
                 continue
             out.append(g[(_sl,) * d + (slice(i, i + n),)])
             i += n
@@ -1360,7 +1360,6 @@ def meshgrid(*tensors, indexing=None):
         shape[i] = sizes[i]
         outs.append(apply(Expand, apply(View, x, tuple(shape)), sizes))
     if swap:
-        outs = [transpose(o, 0, 1) for o in outs]
         outs[0], outs[1] = outs[1], outs[0]
     return tuple(outs)
 
