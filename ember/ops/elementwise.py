@@ -567,14 +567,14 @@ class Copysign(Op):
 
     def forward(self, a, b):
         self.y = np.copysign(a, b)
-        self.a = a
+        self.a, self.tb = a, isinstance(b, np.ndarray)
         return self.y
 
     def backward(self, g):
         a = self.a
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(a == 0, 0, self.y / a)
-        return g * r, (_zeros(g) if False else None)
+        return g * r, (_zeros(g) if self.tb else None)
 
 
 class Maximum(Op):
@@ -598,11 +598,14 @@ class Minimum(Maximum):
     name = "MinimumBackward0"
 
     def forward(self, a, b):
-        self.a, self.b = b, a        # min(a, b) picks where the swapped pair is larger
+        self.a, self.b = a, b
         return np.minimum(a, b)
 
     def backward(self, g):
-        gb, ga = Maximum.backward(self, g)
+        a, b = self.a, self.b
+        h = g * _c(0.5, g)
+        ga = np.where(a < b, g, np.where(a == b, h, 0))
+        gb = np.where(b < a, g, np.where(a == b, h, 0))
         return ga, gb
 
 
@@ -643,7 +646,7 @@ class Lerp(Op):
         d = b - a
         if isinstance(w, np.ndarray):
             return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
-        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
+        return a + w * d if -0.5 < w < 0.5 else b - d * (1 - w)
 
     def backward(self, g):
         w = self.w
@@ -1031,7 +1034,7 @@ def _erf_small(x):
 
 def _erf(a):
     if a.dtype == np.float64:
-        return _verf(a).astype(np.float64) if a.size else a.copy()
+        return np.asarray(_verf(a), dtype=np.float64) if a.size else a.copy()
     x = a.astype(np.float64)
     z = np.abs(x)
     with np.errstate(over="ignore", under="ignore"):
@@ -1041,7 +1044,7 @@ def _erf(a):
 
 def _erfc(a):
     if a.dtype == np.float64:
-        return _verfc(a).astype(np.float64) if a.size else a.copy()
+        return np.asarray(_verfc(a), dtype=np.float64) if a.size else a.copy()
     x = a.astype(np.float64)
     z = np.abs(x)
     with np.errstate(over="ignore", under="ignore"):
@@ -1070,7 +1073,7 @@ def _erfinv(a):
         fin = np.isfinite(x)
         for _ in range(2):
             xs = np.where(fin, x, 0.0)
-            err = (_verf(xs).astype(np.float64) if xs.size else xs) - y
+            err = (np.asarray(_verf(xs), dtype=np.float64) if xs.size else xs) - y
             x = np.where(fin, x - err / (_2_SQRTPI * np.exp(-xs * xs)), x)
         x = np.where(y == 1, np.inf, np.where(y == -1, -np.inf, x))
         x = np.where(np.abs(y) > 1, np.nan, x)
@@ -1188,7 +1191,7 @@ class Round(_Rounding):
             if a.dtype.kind not in "fc":
                 _not_impl(a, "round_cpu")
             name = "RoundBackward1"  # noqa: F841 (PyTorch's node name for decimals=)
-            ten = _c(10.0 ** abs(decimals), a)
+            ten = _c(10.0 ** (decimals if decimals > 0 else -decimals), a)
             if decimals > 0:
                 return np.round(a * ten) / ten
             return np.round(a / ten) * ten
