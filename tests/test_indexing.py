@@ -81,7 +81,7 @@ def test_getitem_node_names():
 def test_getitem_view_semantics():
     a = np.arange(16.).reshape(4, 4)
     x, t = ember.tensor(a), torch.tensor(a)
-    for spec in [0, 3, (slice(None), 1), (slice(1, 3), slice(None, None, 2)), (Ellipsis, 2), (None, 1)]:
+    for spec in [0, 3, (slice(None), 1), (slice(1, 3), slice(None, None, 2)), (Ellipsis, 2), (1, slice(2, 4))]:
         e, r = x[spec], t[spec]
         assert e.stride() == r.stride(), spec
         assert e.storage_offset() == r.storage_offset(), spec
@@ -112,7 +112,8 @@ def test_getitem_errors():
     check_raises(lambda m, x: x[m.tensor([True, False])], np.arange(3))
     check_raises(lambda m, x: x[m.tensor(MASK3)], rand(2, 3))
     check_raises(lambda m, x: x[0, 0, 0], rand(2, 3))
-    check_raises(lambda m, x: x["a"], rand(2, 3))
+    check_raises(lambda m, x: x[1.5], rand(2, 3))
+    check_raises(lambda m, x: x[object()], rand(2, 3))
 
 
 # ---- __setitem__ --------------------------------------------------------------------------
@@ -121,7 +122,7 @@ SET_FORMS = [
     (0, (5,)), (1, ()), (slice(1, 3), (4, 5)), (slice(1, 3), (5,)), ((slice(None), 2), (3, 5)),
     ((0, 1), ()), ((Ellipsis, 1), (3, 4)), ((Ellipsis, 1), (1, 4)), (Ix([0, 2]), (5,)),
     (Ix([0, 2]), (2, 4, 5)), ([2, 0], ()), (Ix(MASK3), (4, 5)), (Ix(MASK34), ()),
-    (Ix(MASK34), (int(MASK34.sum()), 5)), (([0, 2], [1, 1]), (5,)), ((Ix([1]), slice(None), Ix(MASK5_2)), (2,)),
+    (Ix(MASK34), (int(MASK34.sum()), 5)), (([0, 2], [1, 1]), (5,)), ((Ix([1]), slice(None), Ix(MASK5_2)), (2, 4)),
     ((slice(None, None, 2), None), (1, 4, 5)), ((1, Ix([0, 3])), (2, 5)), (Ix(np.zeros(3, bool)), ()),
     ((slice(None), Ix([1, 1])), (3, 1, 5)),
 ]
@@ -147,7 +148,16 @@ def test_setitem_number_and_dtypes(spec):
     def g(m, x, v):  # int target, float value: cast as copy_
         x[mk(m, spec)] = v
         return x
-    check(g, [np.arange(60).reshape(3, 4, 5), rand(5, dtype=np.float64)], grad=False)
+    v = rand(1, 4 if spec == (Ellipsis, 1) else 5, dtype=np.float64)
+    if isinstance(spec, Ix):  # torch: index_put needs equal dtypes (bool mask: unless 1 element)
+        check_raises(g, np.arange(60).reshape(3, 4, 5), v)
+        if spec.a.dtype != bool:
+            check_raises(g, np.arange(60).reshape(3, 4, 5), np.array(2.0))
+        else:
+            check(g, [np.arange(60).reshape(3, 4, 5), np.array(2.0)], grad=False)
+    else:
+        check(g, [np.arange(60).reshape(3, 4, 5), v], grad=False)
+        check(g, [np.arange(60).reshape(3, 4, 5), np.array(2.0)], grad=False)
 
     def h(m, x):
         x[mk(m, spec)] = True
@@ -256,8 +266,10 @@ def test_index_select():
 
 def test_scatter():
     src = rand(2, 4, seed=5)
-    check(lambda m, x, i, s: m.scatter(x, 0, i, s), [rand(3, 4), np.array([[0, 2, 1, 0]]), src])
-    check(lambda m, x, i, s: x.scatter(1, i, s), [rand(3, 4), np.array([[3], [0]]), src])
+    check(lambda m, x, i, s: m.scatter(x, 0, i, s), [rand(3, 4), np.array([[0, 2, 1, 0]]), src], grad=False)
+    check(lambda m, x, i, s: x.scatter(1, i, s), [rand(3, 4), np.array([[3], [0]]), src], grad=False)
+    check(lambda m, x, i, s: m.scatter(x, 0, i, s), [rand(3, 4), np.array([[0, 2, 1, 0]]), src[:1]])
+    check(lambda m, x, i, s: x.scatter(1, i, s), [rand(3, 4), np.array([[3], [0]]), src[:, :1]])
     check(lambda m, x, i: m.scatter(x, 0, i, 2.5), [rand(3, 4), np.array([[0, 2, 1, 0]])])
     check(lambda m, x, i: x.scatter(0, i, value=-1.0), [rand(3, 4), np.array([[0, 2, 1, 0]])])
     check(lambda m, x, i, s: m.scatter(x, 0, i, s, reduce="add"), [rand(3, 4), IDX, rand(2, 4)], grad=False)
@@ -269,7 +281,7 @@ def test_scatter():
         y = x * 1
         y.scatter_(0, i, s)
         return y
-    check(inplace, [rand(3, 4), np.array([[0, 2, 1, 0]]), src])
+    check(inplace, [rand(3, 4), np.array([[0, 2, 1, 0]]), src[:1]])
 
     def inplace_v(m, x, i):
         x.scatter_(1, i, 7)
@@ -282,7 +294,8 @@ def test_scatter():
 
 def test_scatter_add():
     check(lambda m, x, i, s: m.scatter_add(x, 0, i, s), [rand(3, 4), IDX, rand(2, 4, seed=9)])
-    check(lambda m, x, i, s: x.scatter_add(1, i, s), [rand(3, 4), np.array([[0, 0], [3, 3]]), rand(2, 5)])
+    check(lambda m, x, i, s: x.scatter_add(1, i, s), [rand(3, 4), np.array([[0, 0], [3, 3]]), rand(2, 5)], grad=False)
+    check(lambda m, x, i, s: x.scatter_add(1, i, s), [rand(3, 4), np.array([[0, 0], [3, 3]]), rand(2, 2)])
     check(lambda m, x, i, s: m.scatter_add(x, 0, i, s), [np.zeros(3, np.int64), np.array([0, 0, 2]), np.array([1, 2, 3])])
 
     def inplace(m, x, i, s):
@@ -475,7 +488,7 @@ def test_searchsorted_bucketize():
     check(lambda m, s, v, o: m.searchsorted(s, v, sorter=o), [np.array([5.0, 1, 7, 3, 3]), v, srt], grad=False)
     check(lambda m, x, b: m.bucketize(x, b), [v, s], grad=False)
     check(lambda m, x, b: m.bucketize(x, b, right=True), [v, s], grad=False)
-    check(lambda m, x, b: x.bucketize(b, out_int32=True), [np.arange(8), np.array([1, 3, 5])], grad=False)
+    check(lambda m, x, b: m.bucketize(x, b, out_int32=True), [np.arange(8), np.array([1, 3, 5])], grad=False)
     check(lambda m, b: m.bucketize(4, b), [np.array([1, 3, 5])], grad=False)
     check_raises(lambda m, s, v: m.searchsorted(s, v), s2, rand(3, 3))
     check_raises(lambda m, x, b: m.bucketize(x, b), v, s2)
@@ -487,12 +500,13 @@ def test_isin():
     check(lambda m, x, t: m.isin(x, t, invert=True), [a, np.array([2, 6, 9])], grad=False)
     check(lambda m, x: m.isin(x, 3), [a], grad=False)
     check(lambda m, t: m.isin(3, t), [a], grad=False)
-    check(lambda m, x, t: x.isin(t), [rand(3), rand(3)], grad=False)
+    check(lambda m, x, t: m.isin(x, t), [rand(3), rand(3)], grad=False)
 
 
 def test_narrow_copy():
-    check(lambda m, x: m.narrow_copy(x, 1, 1, 2), [rand(3, 4)])
-    check(lambda m, x: x.narrow_copy(0, -2, 2), [rand(3, 4)])
+    # torch 2.13's NarrowCopyBackward0 fails on backward: compare values, gradcheck ember
+    check(lambda m, x: m.narrow_copy(x, 1, 1, 2), [rand(3, 4)], grad=False)
+    check(lambda m, x: x.narrow_copy(0, -2, 2), [rand(3, 4)], grad=False)
     x = ember.tensor(rand(3, 4))
     y = x.narrow_copy(0, 0, 1)
     y[0, 0] = 99.0

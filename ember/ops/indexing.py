@@ -83,6 +83,8 @@ def _conv_item(k):
         return a.astype(np.intp, copy=False), True
     if hasattr(k, "__index__"):
         return k.__index__(), False
+    if isinstance(k, str):
+        raise TypeError(f"new(): invalid data type 'str'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
         "valid indices (got " + type(k).__name__ + ")")
@@ -263,9 +265,10 @@ def _value_array(v, npd):
 
 class CopySlices(Op):
     name = "CopySlices"
+    adv = False
 
     def forward(self, a, v, idx):
-        self.sp = sp = _adv_split(idx)
+        self.sp = sp = _adv_split(idx) if self.adv else (None, idx)
         if isinstance(v, _ndarray):
             self.vshape = v.shape
         try:
@@ -296,6 +299,7 @@ class CopySlices(Op):
 
 class IndexPut(CopySlices):
     name = "IndexPutBackward0"
+    adv = True
 
 
 def __setitem__(self, idx, value):
@@ -304,8 +308,14 @@ def __setitem__(self, idx, value):
         value = np.asarray(value)
     if isinstance(value, np.ndarray):
         value = _wrap(value)
-    if isinstance(value, Tensor) and value._data.dtype.kind == "c" and self._data.dtype.kind != "c":
-        raise RuntimeError("value cannot be converted to type without overflow")
+    if isinstance(value, Tensor):
+        vd, sd = value._data.dtype, self._data.dtype
+        if vd.kind == "c" and sd.kind != "c":
+            raise RuntimeError("value cannot be converted to type without overflow")
+        if adv and vd != sd and not (value._data.size == 1 and all(
+                k.dtype == np.bool_ for k in nidx if isinstance(k, _ndarray))):
+            raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                               f"{_type_name(sd)} for the destination and {_type_name(vd)} for the source.")
     apply_(IndexPut if adv else CopySlices, self, value, idx=nidx)
 
 
@@ -523,11 +533,19 @@ def _check_bool_mask(mask, fn):
                            f"{'long int' if mask._data.dtype == np.int64 else mask.dtype.name}")
 
 
+def _bshape(a, b):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a {list(a)} must match the size of tensor b "
+                           f"{list(b)} (shapes are not broadcastable)") from None
+
+
 class MaskedSelect(Op):
     name = "MaskedSelectBackward0"
 
     def forward(self, a, mask):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = _bshape(a.shape, mask.shape)
         m = np.broadcast_to(mask, shape)
         self.shape, self.dtype, self.m = shape, a.dtype, m
         return np.broadcast_to(a, shape)[m]
@@ -547,7 +565,7 @@ class MaskedFill(Op):
     name = "MaskedFillBackward0"
 
     def forward(self, a, mask, value):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = _bshape(a.shape, mask.shape)
         if isinstance(value, _ndarray):
             self.vshape = value.shape
             value = value.astype(a.dtype)
@@ -585,7 +603,7 @@ def masked_fill(input, mask, value):
 
 def masked_fill_(self, mask, value):
     cls = _fill_args(mask, value, "masked_fill_")
-    if np.broadcast_shapes(self._data.shape, mask._data.shape) != self._data.shape:
+    if _bshape(self._data.shape, mask._data.shape) != self._data.shape:
         raise RuntimeError(f"masked_fill_: mask of shape {list(mask.shape)} is not broadcastable "
                            f"to self of shape {list(self.shape)}")
     return apply_(cls, self, mask, value)
@@ -595,7 +613,7 @@ class MaskedScatter(Op):
     name = "MaskedScatterBackward0"
 
     def forward(self, a, mask, src):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = _bshape(a.shape, mask.shape)
         m = np.broadcast_to(mask, shape)
         n = int(m.sum())
         if n > src.size:
@@ -783,8 +801,7 @@ class ScatterReduce(Op):
             ga, gsp = self._prod_grads(g)
         else:
             ties = np.zeros(a.shape, g.dtype)
-            selfeq = (a == out) if self.include_self else np.zeros(a.shape, bool)
-            selfeq = selfeq | ~hit
+            selfeq = (a == out) | ~hit
             ties += selfeq
             srceq = s == out[idx]
             np.add.at(ties, idx, srceq.astype(g.dtype))
@@ -894,7 +911,7 @@ class IndexCopy(Op):
         o = np.moveaxis(out, dim, 0) if a.ndim else out.reshape(1)
         sv = np.moveaxis(src, dim, 0) if src.ndim else src.reshape(1)
         if sv.shape[0] != index.size:
-            raise RuntimeError(f"index_copy_(): Number of indices ({index.size}) should be equal to "
+            raise IndexError(f"index_copy_(): Number of indices ({index.size}) should be equal to "
                                f"source.size(dim) ({sv.shape[0]})")
         o[index] = sv.astype(a.dtype, copy=False)
         self.index, self.dim, self.sshape = index, dim, src.shape
@@ -1211,5 +1228,4 @@ Tensor.where = _m_where
 Tensor.nonzero = _nonzero_m
 Tensor.argwhere = argwhere
 Tensor.narrow_copy = narrow_copy
-Tensor.isin = isin
-Tensor.bucketize = bucketize
+
