@@ -58,9 +58,9 @@ def _wrap(arr):
 
 def _infer_dtype(data):
     """PyTorch's inference: bools -> bool, ints -> int64, floats -> default float."""
-    if isinstance(data, np.ndarray):
+    if isinstance(data, (np.ndarray, np.generic)):
         return D.from_np.get(data.dtype)
-    if isinstance(data, (bool, np.bool_)):
+    if isinstance(data, bool):
         return D.bool
     if isinstance(data, (int, np.integer)):
         return D.int64
@@ -513,9 +513,15 @@ def _rebuild(cls, arr, requires_grad, grad, state):
 
 
 def _root(a):
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+    """The array that owns ``a``'s memory (through views and ``as_strided`` wrappers)."""
+    while True:
+        b = a.base
+        if isinstance(b, np.ndarray):
+            a = b
+        elif b is not None and isinstance(getattr(b, "base", None), np.ndarray):
+            a = b.base  # np.lib.stride_tricks.as_strided keeps its source behind a wrapper
+        else:
+            return a
 
 
 def _contiguous_strides(shape):

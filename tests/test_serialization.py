@@ -1,0 +1,229 @@
+"""ember.save / ember.load against torch.save / torch.load, both ways."""
+import collections
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from oracle import assert_close
+
+DTYPES = [np.float32, np.float64, np.float16, np.int64, np.int32, np.int16, np.int8, np.uint8,
+          np.bool_, np.complex64]
+
+
+def _sample(dt, shape=(2, 3)):
+    rs = np.random.RandomState(0)
+    if dt == np.bool_:
+        return rs.rand(*shape) > 0.5
+    return (rs.randn(*shape) * 10).astype(dt)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_ember_to_torch_every_dtype(tmp_path, dt):
+    a = _sample(dt)
+    f = tmp_path / "x.pth"
+    ember.save({"t": ember.tensor(a), "s": ember.tensor(a[0, 0]), "e": ember.tensor(a[:0])}, f)
+    got = torch.load(f, weights_only=True)
+    assert_close(ember.tensor(got["t"].numpy()), got["t"])
+    np.testing.assert_array_equal(got["t"].numpy(), a)
+    assert got["s"].shape == () and got["e"].shape == (0, 3)
+    assert str(got["t"].dtype) == str(ember.tensor(a).dtype)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_torch_to_ember_every_dtype(tmp_path, dt):
+    a = _sample(dt)
+    f = tmp_path / "x.pth"
+    torch.save({"t": torch.tensor(a), "s": torch.tensor(a[0, 0]), "e": torch.tensor(a[:0])}, f)
+    got = ember.load(f)
+    assert_close(got["t"], torch.tensor(a))
+    assert_close(got["s"], torch.tensor(a[0, 0]))
+    assert_close(got["e"], torch.tensor(a[:0]))
+
+
+def test_bfloat16_both_ways(tmp_path):
+    t = torch.tensor([1.5, -2.25, 3.0], dtype=torch.bfloat16)
+    torch.save(t, tmp_path / "a.pth")
+    e = ember.load(tmp_path / "a.pth")
+    assert e.dtype is ember.bfloat16 and e.float().tolist() == [1.5, -2.25, 3.0]
+    ember.save(e, tmp_path / "b.pth")
+    back = torch.load(tmp_path / "b.pth", weights_only=True)
+    assert back.dtype == torch.bfloat16 and torch.equal(back, t)
+
+
+def test_views_share_storage_both_ways(tmp_path):
+    base = ember.tensor(np.arange(12, dtype=np.float32))
+    v = base.view(3, 4) if hasattr(base, "view") else base
+    tv = v.t() if hasattr(v, "t") else v
+    ember.save({"base": base, "v": v, "tv": tv}, tmp_path / "e.pth")
+    got = torch.load(tmp_path / "e.pth", weights_only=True)
+    assert got["v"].untyped_storage().data_ptr() == got["base"].untyped_storage().data_ptr()
+    assert got["tv"].stride() == tuple(tv.stride())
+    got["base"][0] = 100
+    assert got["v"][0, 0].item() == 100
+    zf = __import__("zipfile").ZipFile(tmp_path / "e.pth")
+    assert len([n for n in zf.namelist() if "/data/" in n]) == 1  # stored once
+
+    tb = torch.arange(12.0)
+    torch.save({"base": tb, "v": tb.view(3, 4).t(), "n": tb[2:5]}, tmp_path / "t.pth")
+    e = ember.load(tmp_path / "t.pth")
+    assert e["v"].stride() == (1, 4) and e["n"].storage_offset() == 2
+    e["base"]._data[3] = -1
+    assert e["n"]._data[1] == -1 and e["v"]._data[3, 0] == -1
+
+
+def test_nested_containers_and_numbers(tmp_path):
+    obj = {"od": collections.OrderedDict(a=ember.ones(2)), "l": [1, 2.5, "s", None, True],
+           "t": (ember.zeros(1), 3), "d": {"x": {"y": ember.tensor(7)}}, "b": b"\x00\x01",
+           "dtype": ember.float64, "size": ember.Size([2, 3])}
+    ember.save(obj, tmp_path / "n.pth")
+    got = torch.load(tmp_path / "n.pth", weights_only=True)
+    assert isinstance(got["od"], collections.OrderedDict) and got["l"] == [1, 2.5, "s", None, True]
+    assert got["t"][1] == 3 and got["d"]["x"]["y"].item() == 7 and got["b"] == b"\x00\x01"
+    assert got["dtype"] == torch.float64 and got["size"] == torch.Size([2, 3])
+    back = ember.load(tmp_path / "n.pth")
+    assert back["dtype"] is ember.float64 and back["size"] == (2, 3)
+
+
+def test_state_dict_with_metadata_from_torch(tmp_path):
+    m = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+    opt = torch.optim.Adam(m.parameters())
+    m(torch.randn(5, 3)).sum().backward()
+    opt.step()
+    torch.save({"model": m.state_dict(), "opt": opt.state_dict()}, tmp_path / "ck.pth")
+    ck = ember.load(tmp_path / "ck.pth")
+    assert list(ck["model"].keys()) == list(m.state_dict().keys())
+    for k, v in m.state_dict().items():
+        assert_close(ck["model"][k], v)
+    assert ck["opt"]["param_groups"][0]["betas"] == (0.9, 0.999)
+    assert_close(ck["opt"]["state"][0]["exp_avg"], opt.state_dict()["state"][0]["exp_avg"])
+
+
+def _cuda_file(path):
+    """A checkpoint that says its storage lives on cuda:0, as one saved on a GPU machine."""
+    from ember import serialization as S
+
+    class P(S._Pickler):
+        def persistent_id(self, obj):
+            pid = super().persistent_id(obj)
+            return pid[:3] + ("cuda:0",) + pid[4:] if pid else None
+
+    storages = {}
+    buf = io.BytesIO()
+    P(buf, 2, storages).dump({"w": ember.tensor([1.0, 2.0])})
+    with open(path, "wb") as f:
+        S._write_archive(f, "gpu", buf.getvalue(), storages)
+
+
+def test_map_location_for_gpu_checkpoint(tmp_path):
+    f = tmp_path / "gpu.pth"
+    _cuda_file(f)
+    with pytest.raises(RuntimeError):
+        torch.load(f, weights_only=True)
+    with pytest.raises(RuntimeError, match="map_location"):
+        ember.load(f)
+    assert torch.load(f, map_location="cpu")["w"].tolist() == [1.0, 2.0]
+    for ml in ["cpu", ember.device("cpu"), {"cuda:0": "cpu"}, lambda storage, loc: storage]:
+        assert ember.load(f, map_location=ml)["w"].tolist() == [1.0, 2.0]
+
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/ember_pwned_marker",))
+
+
+def test_malicious_file_never_runs(tmp_path):
+    marker = "/tmp/ember_pwned_marker"
+    if os.path.exists(marker):
+        os.unlink(marker)
+    f = tmp_path / "evil.pth"
+    torch.save({"x": torch.ones(1), "evil": Evil()}, f)
+    with pytest.raises(pickle.UnpicklingError, match="system") as e:
+        ember.load(f)
+    assert "weights_only=False" in str(e.value) and "add_safe_globals" in str(e.value)
+    assert not os.path.exists(marker)
+    # a raw pickle stream in the legacy slot is checked the same way
+    raw = tmp_path / "raw.pth"
+    raw.write_bytes(pickle.dumps(Evil(), protocol=2))
+    with pytest.raises((pickle.UnpicklingError, RuntimeError)):
+        ember.load(raw)
+    assert not os.path.exists(marker)
+
+
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+
+def test_add_safe_globals(tmp_path):
+    f = tmp_path / "p.pth"
+    ember.save({"p": Point(3)}, f)
+    with pytest.raises(pickle.UnpicklingError, match="Point"):
+        ember.load(f)
+    with ember.serialization.safe_globals([Point]):
+        assert ember.load(f)["p"].x == 3
+    assert ember.load(f, weights_only=False)["p"].x == 3
+
+
+def test_truncated_and_corrupted_files(tmp_path):
+    f = tmp_path / "ok.pth"
+    ember.save({"w": ember.ones(1000)}, f)
+    data = f.read_bytes()
+    bad = tmp_path / "bad.pth"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(RuntimeError, match="truncated or corrupted"):
+        ember.load(bad)
+    bad.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(RuntimeError):
+        ember.load(bad)
+    with pytest.raises(FileNotFoundError):
+        ember.load(tmp_path / "missing.pth")
+
+
+def test_failed_save_leaves_existing_file(tmp_path):
+    f = tmp_path / "keep.pth"
+    ember.save({"w": ember.ones(3)}, f)
+    before = f.read_bytes()
+    with pytest.raises(Exception):
+        ember.save({"w": ember.zeros(3), "bad": lambda: 0}, f)
+    assert f.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.pth"]
+
+
+def test_file_objects_and_mmap(tmp_path):
+    buf = io.BytesIO()
+    ember.save({"w": ember.tensor([1.0, 2.0])}, buf)
+    buf.seek(0)
+    assert torch.load(buf, weights_only=True)["w"].tolist() == [1.0, 2.0]
+    buf.seek(0)
+    assert ember.load(buf)["w"].tolist() == [1.0, 2.0]
+    f = tmp_path / "big.pth"
+    torch.save({"w": torch.arange(100000, dtype=torch.float32)}, f)
+    m = ember.load(f, mmap=True)
+    assert isinstance(m["w"]._data.base, np.ndarray) or m["w"]._data.base is not None
+    assert m["w"][99999].item() == 99999.0
+
+
+def test_legacy_format(tmp_path):
+    f = tmp_path / "old.pth"
+    t = torch.arange(6.0).view(2, 3)
+    torch.save({"a": t, "b": t.t(), "i": torch.tensor([1, 2])}, f, _use_new_zipfile_serialization=False)
+    e = ember.load(f)
+    assert_close(e["a"], t)
+    assert_close(e["b"], t.t())
+    assert_close(e["i"], torch.tensor([1, 2]))
+
+
+def test_safetensors_round_trip(tmp_path):
+    f = str(tmp_path / "w.safetensors")
+    ember.serialization.save_safetensors({"a": ember.ones(2, 3), "b": ember.tensor([1, 2])}, f)
+    from safetensors.torch import load_file
+
+    t = load_file(f)
+    assert t["a"].shape == (2, 3) and t["b"].dtype == torch.int64
+    e = ember.serialization.load_safetensors(f)
+    assert e["b"].tolist() == [1, 2]
