@@ -63,11 +63,15 @@ class ExceptionWrapper:
         msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = _KeyErrorMessage(msg)
+        # no local names the exception: a frame -> exception -> traceback -> frame cycle would
+        # keep the DataLoader iterator (and its workers) alive until the cyclic GC runs
+        raise self._build(msg)
+
+    def _build(self, msg):
         try:
-            exception = self.exc_type(msg)
+            return self.exc_type(msg)
         except Exception:
-            raise RuntimeError(msg) from None
-        raise exception
+            return RuntimeError(msg)
 
 
 class _KeyErrorMessage(str):

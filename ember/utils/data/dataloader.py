@@ -183,10 +183,9 @@ class DataLoader:
             return length
         return len(self._index_sampler)
 
-    def __del__(self):
-        it = self.__dict__.get("_iterator")
-        if it is not None:
-            it._shutdown_workers()
+    # No __del__ here: the (persistent) iterator does not reference the loader, so dropping
+    # the loader drops the iterator, whose __del__ shuts the workers down; an iterator the
+    # user still holds keeps working, as in torch.
 
     def check_worker_number_rationality(self):
         pass
