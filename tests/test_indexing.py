@@ -184,6 +184,23 @@ def test_setitem_node_names_and_versions():
     assert type(x.grad_fn).__name__ == "IndexPutBackward0"
 
 
+def test_setitem_value_grad_only():
+    def f(m, v):
+        y = m.tensor(X)
+        y[[0, 0, 2], 1] = v
+        y[..., 0] = v[0, :1]
+        return y
+    check(f, [rand(3, 5, seed=6)])
+
+
+def test_setitem_view_of_leaf_raises():
+    def f(m, x):
+        x.requires_grad_()
+        v = x[0]
+        v[1] = 2.0
+    check_raises(f, rand(3, 4))
+
+
 def test_setitem_gradcheck():
     def f(m, x, v):
         y = x * 1

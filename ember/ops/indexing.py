@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
-from ._apply import Op, apply, apply_, SAME, wrap_dim, _make_view, _record
+from ._apply import Op, apply, apply_, SAME, wrap_dim, _make_view
 
 __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "take",
            "take_along_dim", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add",
@@ -207,7 +207,10 @@ def _getitem_fast(self, idx, cls):
         op = cls.__new__(cls)
         op.shape, op.dtype = a.shape, a.dtype
         op.idx = idx if type(idx) is tuple else (idx,)
-        _record(op, cls, (self,), (a,))
+        gf = self.grad_fn
+        op.next_functions = ((gf, self._out_idx) if gf is not None else (self._accumulator(), 0),)
+        op._meta = [(a.shape, a.dtype)]
+        op._vers = None
         r.grad_fn = op
         r._rg = True
     return r
