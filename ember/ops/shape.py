@@ -253,7 +253,7 @@ class Permute(Op):
 
 def permute(input, *dims):
     """Reorder the dimensions (a view)."""
-    if len(dims) == 1 and not isinstance(dims[0], int):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     nd = input._data.ndim
     if len(dims) != nd:
@@ -261,10 +261,13 @@ def permute(input, *dims):
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
             "length of the desired ordering of dimensions i.e. input.dim() = "
             f"{nd} is not equal to len(dims) = {len(dims)}")
-    dims = tuple(wrap_dim(d, nd) for d in dims)
-    if len(set(dims)) != nd:
+    w = tuple(d + nd if d < 0 else d for d in dims)
+    for d in w:
+        if not 0 <= d < nd:
+            w = tuple(wrap_dim(d, nd) for d in dims)
+    if len(set(w)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return apply(Permute, input, dims)
+    return apply(Permute, input, w)
 
 
 class Transpose(Op):
@@ -282,7 +285,9 @@ class Transpose(Op):
 def transpose(input, dim0, dim1):
     """Swap two dimensions (a view)."""
     nd = input._data.ndim
-    return apply(Transpose, input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
+    if not (0 <= dim0 < nd and 0 <= dim1 < nd):
+        dim0, dim1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    return apply(Transpose, input, dim0, dim1)
 
 
 swapaxes = swapdims = transpose
@@ -1205,7 +1210,7 @@ class Flip(Op):
 
 def flip(input, *dims):
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
-    if len(dims) == 1 and not isinstance(dims[0], int):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     return apply(Flip, input, wrap_dims(dims, input._data.ndim))
 
