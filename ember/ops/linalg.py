@@ -1,2 +1,706 @@
-"""linalg ops (being written)."""
-__all__ = []
+"""Linear algebra: matmul and its relatives, einsum, tensordot, kron, cross, trace, diag,
+tril/triu, det, inverse, cdist, dist."""
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _new_tensor
+from ._apply import Op, apply, wrap_dim, SAME
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
+           "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
+           "triu", "det", "inverse", "cdist", "dist"]
+
+
+class LinAlgError(RuntimeError):
+    """Raised for singular or non-definite inputs (``torch.linalg.LinAlgError``)."""
+
+
+_TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+       "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+       "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def _same_dtype(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_TN.get(a.dtype.name, a.dtype.name)} != {_TN.get(b.dtype.name, b.dtype.name)}")
+    if a.dtype == np.bool_:
+        raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+
+
+def _shp(s):
+    return "x".join(str(x) for x in s)
+
+
+def _swap(x):
+    return np.swapaxes(x, -1, -2)
+
+
+# ---- matmul --------------------------------------------------------------------------
+
+class Matmul(Op):
+    name = "MmBackward0"
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        if a.dtype != b.dtype or a.dtype == np.bool_:
+            _same_dtype(a, b)
+        na, nb = a.ndim, b.ndim
+        if na == 0 or nb == 0:
+            raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                               f"{na}D and {nb}D")
+        ka = a.shape[-1]
+        kb = b.shape[-2] if nb > 1 else b.shape[0]
+        if ka != kb:
+            if na == 1 and nb == 1:
+                raise RuntimeError(
+                    f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the "
+                    f"same number of elements, but got {ka} and {kb} elements respectively")
+            if na <= 2 and nb == 1:
+                raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_shp(a.shape)}), "
+                                   f"vec ({kb})")
+            sa = a.shape if na > 1 else (1,) + a.shape
+            sb = b.shape if nb > 1 else b.shape + (1,)
+            sa = (int(np.prod(sa[:-1])), sa[-1])
+            sb = (sb[-2], int(np.prod(sb[:-2] + sb[-1:]))) if nb > 2 else sb
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shp(sa)} and {_shp(sb)})")
+        self.a, self.b = a, b
+        try:
+            return np.matmul(a, b)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a must match the size of tensor b at a "
+                               f"non-singleton batch dimension: {a.shape} and {b.shape}") from None
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        if a.ndim == 1 and b.ndim == 1:
+            return g * b, g * a
+        if a.ndim == 1:      # (k) @ (..., k, m) -> (..., m)
+            gg = g[..., None, :]
+            return np.matmul(gg, _swap(b))[..., 0, :], np.matmul(a[:, None], gg)
+        if b.ndim == 1:      # (..., n, k) @ (k) -> (..., n)
+            gg = g[..., :, None]
+            return np.matmul(gg, b[None, :]), np.matmul(_swap(a), gg)[..., 0]
+        return np.matmul(g, _swap(b)), np.matmul(_swap(a), g)
+
+
+class Dot(Matmul):
+    name = "DotBackward0"
+
+
+class Mv(Matmul):
+    name = "MvBackward0"
+
+
+class Bmm(Matmul):
+    name = "BmmBackward0"
+
+
+class UnsafeView(Matmul):
+    name = "UnsafeViewBackward0"
+
+
+def _t(x):
+    return x if isinstance(x, Tensor) else _new_tensor(x)
+
+
+def matmul(input, other, *, out=None):
+    na, nb = input._data.ndim, other._data.ndim
+    if na == 2 and nb == 2:
+        return apply(Matmul, input, other)
+    if na == 1:
+        return apply(Dot if nb == 1 else Matmul, input, other)
+    if nb == 1:
+        return apply(Mv if na == 2 else UnsafeView, input, other)
+    return apply(UnsafeView, input, other)
+
+
+def _rmatmul(self, other):
+    return matmul(_t(other), self)
+
+
+def mm(input, mat2, *, out=None):
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return apply(Matmul, input, mat2)
+
+
+def bmm(input, mat2, *, out=None):
+    if input.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    s1, s2 = tuple(input.shape), tuple(mat2.shape)
+    if s1[0] != s2[0] or s1[2] != s2[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].")
+    return apply(Bmm, input, mat2)
+
+
+def mv(input, vec, *, out=None):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    return apply(Mv, input, vec)
+
+
+def dot(input, other, *, out=None):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{input.dtype.name.capitalize()} and {other.dtype.name.capitalize()}")
+    return apply(Dot, input, other)
+
+
+def vdot(input, other, *, out=None):
+    if input.is_complex():
+        input = _wrap(np.conj(input._data)) if not input._rg else input.conj()
+    return dot(input, other)
+
+
+class Outer(Op):
+    name = "OuterBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        if a.ndim != 1 or b.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument self, but got {a.ndim}-D")
+        self.a, self.b = a, b
+        return a[:, None] * b[None, :]
+
+    def backward(self, g):
+        return g @ self.b, self.a @ g
+
+
+def outer(input, vec2, *, out=None):
+    return apply(Outer, input, vec2)
+
+
+ger = outer
+
+
+class Addmm(Op):
+    """``beta * input + alpha * (m1 @ m2)`` for addmm / addmv / baddbmm / addbmm."""
+    name = "AddmmBackward0"
+    saves = (1, 2)
+    reduce_batch = False
+
+    def forward(self, c, a, b, beta=1, alpha=1):
+        _same_dtype(a, b)
+        if c.dtype != a.dtype:
+            _same_dtype(c, a)
+        p = np.matmul(a, b)
+        if self.reduce_batch:
+            p = p.sum(0)
+        self.a, self.b, self.alpha, self.beta = a, b, alpha, beta
+        if alpha != 1:
+            p = p * a.dtype.type(alpha)
+        if beta == 0:
+            return np.broadcast_to(np.zeros((), p.dtype), np.broadcast_shapes(c.shape, p.shape)) + p
+        return (c * c.dtype.type(beta) if beta != 1 else c) + p
+
+    def backward(self, g):
+        a, b, al = self.a, self.b, self.alpha
+        gc = g * g.dtype.type(self.beta) if self.beta != 1 else g
+        gp = g * g.dtype.type(al) if al != 1 else g
+        if self.reduce_batch:
+            gp = np.broadcast_to(gp, (a.shape[0],) + gp.shape)
+        if b.ndim == 1:
+            return gc, np.outer(gp, b), a.T @ gp
+        return gc, np.matmul(gp, _swap(b)), np.matmul(_swap(a), gp)
+
+
+class Addmv(Addmm):
+    name = "AddmvBackward0"
+
+
+class Baddbmm(Addmm):
+    name = "BaddbmmBackward0"
+
+
+class Addbmm(Addmm):
+    name = "AddbmmBackward0"
+    reduce_batch = True
+
+
+def _addchk(x, n, what, arg):
+    if x.ndim != n:
+        raise RuntimeError(f"{arg} must be a {n}D tensor" if n == 3 else f"{arg} must be a matrix"
+                           if n == 2 else f"vector + matrix @ vector expected, got {x.ndim}")
+
+
+def _addmm_common(cls, input, a, b, beta, alpha, shape):
+    try:
+        np.broadcast_shapes(tuple(input.shape), shape)
+    except ValueError:
+        raise RuntimeError(f"The expanded size of the tensor must match the existing size: "
+                           f"{tuple(input.shape)} vs {shape}") from None
+    if beta == 1 and alpha == 1:
+        return apply(cls, input, a, b)
+    return apply(cls, input, a, b, beta=beta, alpha=alpha)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    _addchk(mat1, 2, "addmm", "mat1")
+    _addchk(mat2, 2, "addmm", "mat2")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shp(mat1.shape)} and "
+                           f"{_shp(mat2.shape)})")
+    return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, (mat1.shape[0], mat2.shape[1]))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), "
+                           f"mat ({_shp(mat.shape)}), vec ({vec.shape[0]})")
+    return _addmm_common(Addmv, input, mat, vec, beta, alpha, (mat.shape[0],))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    _addchk(batch1, 3, "baddbmm", "batch1")
+    _addchk(batch2, 3, "baddbmm", "batch2")
+    s1, s2 = tuple(batch1.shape), tuple(batch2.shape)
+    if s1[0] != s2[0] or s1[2] != s2[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].")
+    return _addmm_common(Baddbmm, input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    _addchk(batch1, 3, "addbmm", "batch1")
+    _addchk(batch2, 3, "addbmm", "batch2")
+    s1, s2 = tuple(batch1.shape), tuple(batch2.shape)
+    if s1[0] != s2[0] or s1[2] != s2[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].")
+    return _addmm_common(Addbmm, input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
+
+
+# ---- einsum / tensordot / inner --------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(eq, shapes):
+    """Explicit form of ``eq`` (no ellipsis, with '->'): (list of input subscripts, output)."""
+    eq = eq.replace(" ", "")
+    if "->" in eq:
+        lhs, out = eq.split("->")
+    else:
+        lhs, out = eq, None
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+                           if len(shapes) > len(ins) else
+                           "einsum(): fewer operands were provided than specified in the equation")
+    used = set(c for c in eq if c.isalpha())
+    free = [c for c in _LETTERS if c not in used]
+    ell_n = 0
+    for s, shp in zip(ins, shapes):
+        if "..." in s:
+            ell_n = max(ell_n, len(shp) - (len(s) - 3))
+    ell = "".join(free[:ell_n])
+    res = []
+    for s, shp in zip(ins, shapes):
+        if "..." in s:
+            k = len(shp) - (len(s) - 3)
+            s = s.replace("...", ell[ell_n - k:] if k else "")
+        if len(s) != len(shp):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(s)}) does "
+                               f"not match the number of dimensions ({len(shp)}) for operand")
+        res.append(s)
+    if out is None:
+        counts = {}
+        for s in res:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c in counts if counts[c] == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return res, out
+
+
+class Einsum(Op):
+    name = "EinsumBackward0"
+
+    def forward(self, *ops, eq):
+        subs, out = _parse_einsum(eq, [o.shape for o in ops])
+        self.ops, self.subs, self.out = ops, subs, out
+        dt = ops[0].dtype
+        for o in ops[1:]:
+            if o.dtype != dt:
+                raise RuntimeError(f"expected scalar type {dt.name} but found {o.dtype.name}")
+        try:
+            return np.asarray(np.einsum(",".join(subs) + "->" + out, *ops, optimize=len(ops) > 2))
+        except ValueError as e:
+            raise RuntimeError(f"einsum(): {e}") from None
+
+    def backward(self, g):
+        ops, subs, out = self.ops, self.subs, self.out
+        grads = []
+        for i, (a, s) in enumerate(zip(ops, subs)):
+            others = [(ops[j], subs[j]) for j in range(len(ops)) if j != i]
+            avail = set(out).union(*[set(sj) for _, sj in others])
+            letters = "".join(dict.fromkeys(s))
+            t = "".join(c for c in letters if c in avail)
+            eq = ",".join([out] + [sj for _, sj in others]) + "->" + t
+            gt = np.einsum(eq, g, *[o for o, _ in others], optimize=len(others) > 1)
+            if t != letters:  # letters summed only inside this operand: broadcast back
+                sizes = {c: a.shape[s.index(c)] for c in letters}
+                gt = _bcast_letters(gt, t, letters, sizes)
+            if letters != s:  # repeated subscripts (diagonals)
+                z = np.zeros(a.shape, g.dtype)
+                np.einsum(s + "->" + letters, z)[...] = gt
+                gt = z
+            grads.append(gt)
+        return tuple(grads)
+
+
+def _bcast_letters(gt, t, letters, sizes):
+    shape = [sizes[c] if c not in t else 1 for c in letters]
+    perm = [t.index(c) for c in letters if c in t]
+    x = np.transpose(gt, perm)
+    full = []
+    k = 0
+    for c in letters:
+        if c in t:
+            full.append(x.shape[k])
+            k += 1
+        else:
+            full.append(1)
+    x = x.reshape(full)
+    return np.broadcast_to(x, [sizes[c] for c in letters])
+
+
+def einsum(equation, *operands):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return apply(Einsum, *operands, eq=equation)
+
+
+def tensordot(a, b, dims=2, out=None):
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da = list(range(a.ndim - dims, a.ndim))
+        db = list(range(dims))
+    else:
+        da, db = dims
+        if isinstance(da, int):
+            da, db = [da], [db]
+        da = [wrap_dim(d, a.ndim) for d in da]
+        db = [wrap_dim(d, b.ndim) for d in db]
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    for x, y in zip(da, db):
+        if a.shape[x] != b.shape[y]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in dim {y}")
+    la = _LETTERS[:a.ndim]
+    lb = list(_LETTERS[a.ndim:a.ndim + b.ndim])
+    for x, y in zip(da, db):
+        lb[y] = la[x]
+    lb = "".join(lb)
+    out_s = "".join(c for i, c in enumerate(la) if i not in da) + \
+        "".join(c for i, c in enumerate(lb) if i not in db)
+    return apply(Einsum, a, b, eq=f"{la},{lb}->{out_s}")
+
+
+def inner(input, other, *, out=None):
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                           f"shapes {list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+# ---- kron / cross / trace / diag / tril / triu ----------------------------------------
+
+class Kron(Op):
+    name = "KronBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        n = max(a.ndim, b.ndim)
+        a2 = a.reshape((1,) * (n - a.ndim) + a.shape)
+        b2 = b.reshape((1,) * (n - b.ndim) + b.shape)
+        self.a, self.b, self.a2, self.b2, self.n = a, b, a2, b2, n
+        # interleave: out[i0, j0, i1, j1, ...] = a[i0, i1, ...] * b[j0, j1, ...]
+        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
+        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
+        p = ai * bi
+        return p.reshape(tuple(x * y for x, y in zip(a2.shape, b2.shape)))
+
+    def backward(self, g):
+        a2, b2, n = self.a2, self.b2, self.n
+        gi = g.reshape(tuple(x for pair in zip(a2.shape, b2.shape) for x in pair))
+        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
+        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
+        ga = np.sum(gi * bi, axis=tuple(range(1, 2 * n, 2))).reshape(self.a.shape)
+        gb = np.sum(gi * ai, axis=tuple(range(0, 2 * n, 2))).reshape(self.b.shape)
+        return ga, gb
+
+
+def kron(input, other, *, out=None):
+    return apply(Kron, input, other)
+
+
+class Cross(Op):
+    name = "LinalgCrossBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b, d):
+        self.a, self.b, self.d = a, b, d
+        return np.cross(a, b, axisa=d, axisb=d, axisc=d)
+
+    def backward(self, g):
+        d = self.d
+        return (np.cross(self.b, g, axisa=d, axisb=d, axisc=d),
+                np.cross(g, self.a, axisa=d, axisb=d, axisc=d))
+
+
+def cross(input, other, dim=None, *, out=None):
+    if input.ndim != other.ndim:
+        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+    if dim is None:
+        for i, s in enumerate(shape):
+            if s == 3:
+                dim = i
+                break
+        else:
+            raise RuntimeError("no dimension of size 3 in input")
+    d = wrap_dim(dim, len(shape))
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[d]} and {other.shape[d]}")
+    d = d - len(shape)  # negative: robust to broadcasting of leading dims
+    return apply(Cross, input, other, d)
+
+
+class Trace(Op):
+    name = "TraceBackward0"
+
+    def forward(self, a):
+        if a.ndim != 2:
+            raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(a.ndim))
+        self.shape = a.shape
+        return np.asarray(np.trace(a, dtype=np.int64 if a.dtype.kind in "biu" else None))
+
+    def backward(self, g):
+        return np.eye(*self.shape, dtype=g.dtype) * g
+
+
+def trace(input):
+    return apply(Trace, input)
+
+
+class Diag(Op):
+    name = "DiagBackward0"
+
+    def forward(self, a, k):
+        if a.ndim not in (1, 2):
+            raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + str(a.ndim) + "D")
+        self.shape, self.k = a.shape, k
+        return np.diag(a, k).copy()
+
+    def backward(self, g):
+        if len(self.shape) == 1:
+            return np.diag(g, self.k).copy()
+        z = np.zeros(self.shape, g.dtype)
+        n = g.shape[0]
+        if n:
+            r = np.arange(n)
+            k = self.k
+            z[r + max(-k, 0), r + max(k, 0)] = g
+        return z
+
+
+def diag(input, diagonal=0, *, out=None):
+    return apply(Diag, input, diagonal)
+
+
+class Tril(Op):
+    name = "TrilBackward0"
+    fn = staticmethod(np.tril)
+
+    def forward(self, a, k):
+        if a.ndim < 2:
+            raise RuntimeError(f"{type(self).__name__[:4].lower()}: input tensor must have at least 2 dimensions")
+        self.k = k
+        return self.fn(a, k)
+
+    def backward(self, g):
+        return self.fn(g, self.k)
+
+
+class Triu(Tril):
+    name = "TriuBackward0"
+    fn = staticmethod(np.triu)
+
+
+def tril(input, diagonal=0, *, out=None):
+    return apply(Tril, input, diagonal)
+
+
+def triu(input, diagonal=0, *, out=None):
+    return apply(Triu, input, diagonal)
+
+
+# ---- det / inverse ---------------------------------------------------------------------
+
+def _square(a, what):
+    if a.ndim < 2:
+        raise RuntimeError(f"{what}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{what}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"{what}: Expected a floating point or complex tensor as input. Got "
+                           f"{D.from_np[a.dtype].name.capitalize()}")
+
+
+class Det(Op):
+    name = "LinalgDetBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        _square(a, "linalg.det")
+        self.a = a
+        self.out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
+        return self.out
+
+    def backward(self, g):
+        a = self.a
+        gg = (g * self.out)[..., None, None]
+        try:
+            return (gg * _swap(np.linalg.inv(a))).astype(a.dtype, copy=False)
+        except np.linalg.LinAlgError:  # singular: gradient is the adjugate transposed
+            u, s, vh = np.linalg.svd(a)
+            n = a.shape[-1]
+            prods = np.stack([np.prod(np.delete(s, i, -1), -1) for i in range(n)], -1)
+            adj = np.matmul(_swap(vh) * prods[..., None, :], _swap(u)) * \
+                (np.linalg.det(u) * np.linalg.det(vh))[..., None, None]
+            return (g[..., None, None] * _swap(adj)).astype(a.dtype, copy=False)
+
+
+def det(input):
+    return apply(Det, input)
+
+
+class Inverse(Op):
+    name = "LinalgInvExBackward0"
+    saves = ("out",)
+
+    def forward(self, a, what="linalg.inv"):
+        _square(a, what)
+        try:
+            inv = np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError(f"{what}: The diagonal element 1 is zero, the inversion could not be "
+                              "completed because the input matrix is singular.") from None
+        self.inv = inv.astype(a.dtype, copy=False)
+        return self.inv
+
+    def backward(self, g):
+        it = _swap(self.inv)
+        return -np.matmul(np.matmul(it, g), it)
+
+
+def inverse(input, *, out=None):
+    return apply(Inverse, input, what="inverse")
+
+
+# ---- distances -------------------------------------------------------------------------
+
+class Cdist(Op):
+    name = "CdistBackward0"
+    saves = (0, 1)
+
+    def forward(self, a, b, p):
+        from .reduction import VectorNorm
+
+        _same_dtype(a, b)
+        if a.dtype.kind != "f":
+            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
+                               f"{D.from_np[a.dtype].name.capitalize()}")
+        if a.ndim < 2 or b.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
+        if a.shape[-1] != b.shape[-1]:
+            raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                               f"X2: {b.shape[-1]}")
+        if p < 0:
+            raise RuntimeError("cdist only supports non-negative p values")
+        diff = a[..., :, None, :] - b[..., None, :, :]
+        vn = VectorNorm.__new__(VectorNorm)
+        out = vn.forward(diff, float(p), (diff.ndim - 1,), False)
+        self.vn = vn
+        return out
+
+    def backward(self, g):
+        gd = self.vn.backward(g)
+        return np.sum(gd, -2), -np.sum(gd, -3)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    return apply(Cdist, x1, x2, p)
+
+
+class Dist(Op):
+    name = "DistBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b, p):
+        from .reduction import VectorNorm
+
+        if a.dtype.kind != "f":
+            raise RuntimeError("dist(): input dtype should be either floating point or complex. "
+                               f"Got {D.from_np[a.dtype].name.capitalize()} instead.")
+        diff = np.asarray(a - b)
+        vn = VectorNorm.__new__(VectorNorm)
+        out = vn.forward(diff, float(p), tuple(range(diff.ndim)), False)
+        self.vn = vn
+        return out
+
+    def backward(self, g):
+        gd = self.vn.backward(g)
+        return gd, -gd
+
+
+def dist(input, other, p=2):
+    return apply(Dist, input, other, p)
+
+
+# ---- Tensor methods ------------------------------------------------------------------
+
+Tensor.matmul = Tensor.__matmul__ = matmul
+Tensor.__rmatmul__ = _rmatmul
+Tensor.mm = mm
+Tensor.bmm = bmm
+Tensor.mv = mv
+Tensor.dot = dot
+Tensor.vdot = vdot
+Tensor.inner = inner
+Tensor.outer = Tensor.ger = outer
+Tensor.addmm = addmm
+Tensor.addmv = addmv
+Tensor.addbmm = addbmm
+Tensor.baddbmm = baddbmm
+Tensor.kron = kron
+Tensor.cross = cross
+Tensor.trace = trace
+Tensor.diag = diag
+Tensor.tril = tril
+Tensor.triu = triu
+Tensor.det = det
+Tensor.inverse = inverse
+Tensor.dist = dist
