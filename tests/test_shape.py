@@ -451,9 +451,27 @@ def test_split_views_backward_accumulate():
 
 def test_t_deprecation_T_reverses():
     a = rand(2, 3, 4)
+    with pytest.warns(UserWarning, match="x.T"):
+        y = E(a).T
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert tuple(E(a).T.shape) == tuple(T(a).T.shape)
+        assert tuple(y.shape) == tuple(T(a).T.shape)
+        np.testing.assert_array_equal(y.numpy(), T(a).T.numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        E(rand(2, 3)).T
+
+
+def test_complex_mH_view_as_real():
+    a = (rand(2, 3) + 1j * rand(2, 3, seed=1)).astype(np.complex64)
+    np.testing.assert_array_equal(E(a).mH.numpy(), T(a).mH.resolve_conj().numpy())
+    np.testing.assert_array_equal(E(a).H.numpy(), T(a).H.resolve_conj().numpy())
+    e, t = ember.view_as_real(E(a)), torch.view_as_real(T(a))
+    assert tuple(e.shape) == tuple(t.shape) and e.stride() == t.stride() and str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+    x = E(a)
+    ember.view_as_real(x)._data[0, 0, 1] = 9
+    assert x.numpy()[0, 0].imag == 9
 
 
 def test_meshgrid_default_ij():

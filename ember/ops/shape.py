@@ -95,11 +95,21 @@ def _strided(a, shape, strides, offset=0):
         off = a.__array_interface__["data"][0] - root.__array_interface__["data"][0] + offset * it
         out = np.ndarray(tuple(shape), a.dtype, buffer=root, offset=off, strides=bst)
     except (ValueError, TypeError, BufferError):
-        base = a.reshape(-1)[offset:] if offset and a.flags.c_contiguous else a
-        out = np.lib.stride_tricks.as_strided(base, tuple(shape), bst)
+        out = np.asarray(_Interface(a, tuple(shape), bst, offset * it))
     if not a.flags.writeable and out.flags.writeable:
         out.flags.writeable = False
     return out
+
+
+class _Interface:
+    """Array-interface holder: ``a``'s memory at a byte offset with given shape and strides."""
+
+    def __init__(self, a, shape, strides, off):
+        self.base = a
+        self.__array_interface__ = {
+            "data": (a.__array_interface__["data"][0] + off, not a.flags.writeable),
+            "shape": shape, "strides": strides, "typestr": a.dtype.str,
+            "descr": a.dtype.descr, "version": 3}
 
 
 def _infer_size(shape, numel):
@@ -314,7 +324,7 @@ def t(input):
 
 def _T(self):
     nd = self._data.ndim
-    if nd != 2 and nd != 0:
+    if nd != 2:
         warnings.warn(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
