@@ -1,2 +1,597 @@
-"""pooling ops (being written)."""
-__all__ = []
+"""Pooling: max / avg (1-3 d), adaptive avg / max, lp pooling, max unpooling.
+
+Windows are never materialised: a pooling kernel loops over the (few) kernel
+offsets and combines strided slices of the (padded) input, each a whole-array
+NumPy operation. Max pooling records which offset won (first max, NaN wins, as
+PyTorch), backward scatters the gradient back through the same slices.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import Op, apply
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+           "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
+           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
+           "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d",
+           "max_unpool2d"]
+
+
+def _ntuple(v, n, name):
+    if isinstance(v, Tensor):
+        v = v.tolist()
+    if isinstance(v, (int, np.integer)):
+        return (int(v),) * n
+    v = tuple(int(i) for i in v)
+    if len(v) == 1:
+        return v * n
+    if len(v) != n:
+        raise RuntimeError(f"{name} must either be a single int, or a tuple of {n} ints")
+    return v
+
+
+def _prod(t):
+    p = 1
+    for i in t:
+        p *= i
+    return p
+
+
+def _check_input(x, nd, fname):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    xd = x._data
+    if xd.ndim not in (nd + 1, nd + 2) or any(s == 0 for s in xd.shape[1:]):
+        if nd == 1:
+            raise RuntimeError(f"{fname}: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
+                               f"batch size for input, but got: {list(xd.shape)}")
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    return xd
+
+
+def _out_size(L, k, s, p, d, ceil):
+    num = L + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
+    o = num // s + 1
+    if ceil and (o - 1) * s >= L + p:
+        o -= 1
+    return o
+
+
+def _geometry(xd, nd, k, s, p, d, ceil, avg=False):
+    sp = xd.shape[-nd:]
+    if any(v <= 0 for v in k):
+        raise RuntimeError("kernel_size must be greater than zero, but got " + str(list(k)))
+    if any(v <= 0 for v in s):
+        raise RuntimeError("stride must be greater than zero, but got " + str(list(s)))
+    if any(v <= 0 for v in d):
+        raise RuntimeError("dilation must be greater than zero, but got " + str(list(d)))
+    for kk, pp, dd in zip(k, p, d):
+        if pp < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {pp}")
+        if pp > ((kk - 1) * dd + 1) // 2:
+            if avg:
+                raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got "
+                                   f"pad = {pp}, kernel_size = {kk}")
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                               f"kernel_size={kk} and dilation={dd}")
+    out = tuple(_out_size(L, kk, ss, pp, dd, ceil) for L, kk, ss, pp, dd in zip(sp, k, s, p, d))
+    if any(o < 1 for o in out):
+        C = xd.shape[-nd - 1]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (C,) + sp))}). Calculated output size: "
+                           f"({'x'.join(map(str, (C,) + out))}). Output size is too small")
+    # padded extent each dim must cover
+    pads = []
+    for L, kk, ss, pp, dd, o in zip(sp, k, s, p, d, out):
+        need = (o - 1) * ss + dd * (kk - 1) + 1
+        pads.append((pp, max(0, need - L - pp)))
+    return sp, out, tuple(pads)
+
+
+def _pad_fill(x, pads, fill):
+    nd = len(pads)
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    lead = x.shape[:-nd]
+    sp = x.shape[-nd:]
+    buf = np.full(lead + tuple(L + lo + hi for L, (lo, hi) in zip(sp, pads)), fill, dtype=x.dtype)
+    buf[(Ellipsis,) + tuple(slice(lo, lo + L) for L, (lo, _) in zip(sp, pads))] = x
+    return buf
+
+
+def _offset_slices(k, s, d, out):
+    """(flat offset, slice tuple over the spatial dims) for every kernel offset."""
+    res = []
+    for t, idx in enumerate(np.ndindex(*k)):
+        res.append((t, (Ellipsis,) + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss)
+                                           for i, dd, ss, o in zip(idx, d, s, out))))
+    return res
+
+
+def _lowest(dt):
+    return -np.inf if dt.kind == "f" else (np.iinfo(dt).min if dt.kind in "iu" else False)
+
+
+def _crop(buf, pads, sp):
+    return buf[(Ellipsis,) + tuple(slice(lo, lo + L) for (lo, _), L in zip(pads, sp))]
+
+
+# ---- max pooling ----------------------------------------------------------------------
+
+class _MaxPool(Op):
+    nondiff = (1,)
+
+    def forward(self, x, nd, k, s, d, sp, out, pads, want_idx):
+        xp = _pad_fill(x, pads, _lowest(x.dtype))
+        sl = _offset_slices(k, s, d, out)
+        best = np.array(xp[sl[0][1]], copy=True)
+        K = len(sl)
+        arg = np.zeros(best.shape, dtype=np.uint8 if K < 256 else np.int32)
+        if K > 1:
+            mask = np.empty(best.shape, dtype=bool)
+            isf = x.dtype.kind == "f"
+            for t, ix in sl[1:]:
+                v = xp[ix]
+                np.greater(v, best, out=mask)
+                if isf:
+                    mask |= np.isnan(v)
+                np.copyto(best, v, where=mask)
+                np.copyto(arg, t, where=mask, casting="unsafe")
+        self.arg = arg
+        self.geo = (x.shape, x.dtype, nd, k, s, d, sp, out, pads, xp.shape)
+        if want_idx:
+            return best, self._indices()
+        return best
+
+    def _indices(self):
+        shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
+        arg = self.arg.astype(np.int64)
+        flat = np.zeros(arg.shape, dtype=np.int64)
+        rem = arg
+        kstr = [_prod(k[i + 1:]) for i in range(nd)]
+        for i in range(nd):
+            ki = rem // kstr[i]
+            rem = rem - ki * kstr[i]
+            o = np.arange(out[i], dtype=np.int64).reshape((-1,) + (1,) * (nd - 1 - i))
+            pos = o * s[i] - pads[i][0] + ki * d[i]
+            flat = flat * sp[i] + pos
+        return flat
+
+    def backward(self, g, *rest):
+        shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
+        arg = self.arg
+        gp = np.zeros(pshape, dtype=g.dtype)
+        sl = _offset_slices(k, s, d, out)
+        overlap = any(ss < dd * (kk - 1) + 1 for ss, dd, kk in zip(s, d, k))
+        if len(sl) == 1:
+            gp[sl[0][1]] += g
+        else:
+            zero = np.zeros((), dtype=g.dtype)
+            for t, ix in sl:
+                m = arg == t
+                if overlap:
+                    gp[ix] += np.where(m, g, zero)
+                else:
+                    np.multiply(g, m, out=gp[ix])
+        return _crop(gp, pads, sp) if gp.shape != shape else gp,
+
+
+def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    fname = f"max_pool{nd}d"
+    xd = _check_input(input, nd, fname)
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if (stride is None or (not isinstance(stride, int) and len(stride) == 0)) else _ntuple(stride, nd, "stride")
+    p = _ntuple(padding, nd, "padding")
+    d = _ntuple(dilation, nd, "dilation")
+    if xd.dtype.kind not in "fiu":
+        raise RuntimeError(f'"{fname}" not implemented for \'{xd.dtype}\'')
+    sp, out, pads = _geometry(xd, nd, k, s, p, d, ceil_mode)
+    cls = _MAXCLS[nd]
+    r = apply(cls, input, nd=nd, k=k, s=s, d=d, sp=sp, out=out, pads=pads, want_idx=return_indices)
+    return r
+
+
+_MAXCLS = {n: type(f"MaxPool{n}DWithIndicesBackward0", (_MaxPool,),
+                   {"name": f"MaxPool{n}DWithIndicesBackward0"}) for n in (1, 2, 3)}
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """1-D max pooling over (B, C, L) or (C, L)."""
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """2-D max pooling over (B, C, H, W) or (C, H, W); indices index each H*W plane."""
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """3-D max pooling over (B, C, D, H, W) or (C, D, H, W)."""
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+# ---- average pooling ------------------------------------------------------------------
+
+def _avg_divisor(sp, out, k, s, p, count_include_pad, divisor_override, nd, dtype):
+    if divisor_override:
+        return np.asarray(divisor_override, dtype=dtype)
+    div = None
+    for i in range(nd):
+        o = np.arange(out[i])
+        start = o * s[i] - p[i]
+        end = np.minimum(start + k[i], sp[i] + p[i])
+        size = end - start
+        if not count_include_pad:
+            size = np.minimum(end, sp[i]) - np.maximum(start, 0)
+        size = size.reshape((-1,) + (1,) * (nd - 1 - i))
+        div = size if div is None else div * size
+    return div.astype(dtype)
+
+
+class _AvgPool(Op):
+    def forward(self, x, nd, k, s, sp, out, pads, div):
+        xp = _pad_fill(x, pads, 0)
+        sl = _offset_slices(k, s, (1,) * nd, out)
+        isint = x.dtype.kind in "iu"
+        acc = np.array(xp[sl[0][1]], dtype=np.int64 if isint else x.dtype, copy=True)
+        for _, ix in sl[1:]:
+            acc += xp[ix]
+        self.geo = (x.shape, nd, k, s, sp, out, pads, xp.shape)
+        self.div = div
+        if isint:
+            q = np.trunc(acc / div)
+            return q.astype(x.dtype)
+        acc /= div
+        return acc
+
+    def backward(self, g):
+        shape, nd, k, s, sp, out, pads, pshape = self.geo
+        gg = g / self.div
+        gp = np.zeros(pshape, dtype=g.dtype)
+        overlap = any(ss < kk for ss, kk in zip(s, k))
+        for _, ix in _offset_slices(k, s, (1,) * nd, out):
+            if overlap:
+                gp[ix] += gg
+            else:
+                gp[ix] = gg
+        return _crop(gp, pads, sp) if gp.shape != shape else gp,
+
+
+_AVGCLS = {n: type(f"AvgPool{n}DBackward0", (_AvgPool,), {"name": f"AvgPool{n}DBackward0"})
+           for n in (1, 2, 3)}
+
+
+def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    fname = f"avg_pool{nd}d"
+    xd = _check_input(input, nd, fname)
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if (stride is None or (not isinstance(stride, int) and len(stride) == 0)) else _ntuple(stride, nd, "stride")
+    p = _ntuple(padding, nd, "padding")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if xd.dtype.kind not in "fiu":
+        raise RuntimeError(f'"{fname}" not implemented for \'{xd.dtype}\'')
+    sp, out, pads = _geometry(xd, nd, k, s, p, (1,) * nd, ceil_mode, avg=True)
+    div = _avg_divisor(sp, out, k, s, p, count_include_pad, divisor_override, nd,
+                       xd.dtype if xd.dtype.kind == "f" else np.float64)
+    return apply(_AVGCLS[nd], input, nd=nd, k=k, s=s, sp=sp, out=out, pads=pads, div=div)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling over (B, C, L) or (C, L)."""
+    return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """2-D average pooling over (B, C, H, W) or (C, H, W)."""
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """3-D average pooling over (B, C, D, H, W) or (C, D, H, W)."""
+    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+# ---- adaptive pooling -----------------------------------------------------------------
+
+def _adaptive_bounds(L, o):
+    i = np.arange(o)
+    start = (i * L) // o
+    end = -((-(i + 1) * L) // o)
+    return start, end
+
+
+def _avg_matrix(L, o, dtype):
+    start, end = _adaptive_bounds(L, o)
+    m = np.zeros((o, L), dtype=np.float64)
+    for i in range(o):
+        m[i, start[i]:end[i]] = 1.0 / (end[i] - start[i])
+    return m.astype(dtype)
+
+
+def _apply_mats(x, mats, nd, transpose=False):
+    """Contract each of the last nd dims of x with its matrix (o_i, L_i) (or its transpose)."""
+    for i, m in enumerate(mats):
+        ax = x.ndim - nd + i
+        mm = m if not transpose else m.T
+        if mm.shape[0] == mm.shape[1] and np.array_equal(mm, np.eye(mm.shape[0], dtype=mm.dtype)):
+            continue
+        x = np.moveaxis(np.matmul(mm, np.moveaxis(x, ax, -2)), -2, ax)
+    return np.ascontiguousarray(x)
+
+
+class _AdaptiveAvg(Op):
+    def forward(self, x, nd, osize):
+        sp = x.shape[-nd:]
+        self.mats = [_avg_matrix(L, o, x.dtype) for L, o in zip(sp, osize)]
+        self.nd = nd
+        return _apply_mats(x, self.mats, nd)
+
+    def backward(self, g):
+        return _apply_mats(g, self.mats, self.nd, transpose=True),
+
+
+_AAVGCLS = {n: type(f"AdaptiveAvgPool{n}DBackward0", (_AdaptiveAvg,), {"name": f"AdaptiveAvgPool{n}DBackward0"})
+            for n in (1, 2, 3)}
+
+
+def _adaptive_osize(output_size, sp, nd):
+    if isinstance(output_size, (int, np.integer)):
+        return (int(output_size),) * nd
+    os_ = tuple(output_size)
+    if len(os_) == 1 and nd > 1:
+        os_ = os_ * nd
+    if len(os_) != nd:
+        raise RuntimeError(f"adaptive_pool{nd}d: output_size must be {nd}")
+    return tuple(L if o is None else int(o) for o, L in zip(os_, sp))
+
+
+def _adaptive_check(input, nd, fname):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(input).__name__}")
+    xd = input._data
+    if xd.ndim not in (nd + 1, nd + 2) or any(s == 0 for s in xd.shape[-nd:]):
+        raise RuntimeError(f"{fname}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {list(xd.shape)}")
+    if xd.dtype.kind != "f":
+        raise NotImplementedError(f'"{fname}" not implemented for \'{xd.dtype}\'')
+    return xd
+
+
+def _adaptive_avg(nd, input, output_size):
+    fname = f"adaptive_avg_pool{nd}d"
+    xd = _adaptive_check(input, nd, fname)
+    osize = _adaptive_osize(output_size, xd.shape[-nd:], nd)
+    if any(o < 0 for o in osize):
+        raise RuntimeError(f"{fname}: elements of output_size must be greater than or equal to 0 "
+                           f"but received {list(osize)}")
+    return apply(_AAVGCLS[nd], input, nd=nd, osize=osize)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Adaptive average pooling to ``output_size`` over the last dim of (B, C, L) or (C, L)."""
+    return _adaptive_avg(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Adaptive average pooling to ``output_size`` (int, pair, None keeps a dim)."""
+    return _adaptive_avg(2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive_avg(3, input, output_size)
+
+
+class _AdaptiveMax(Op):
+    nondiff = (1,)
+
+    def forward(self, x, nd, osize, want_idx):
+        sp = x.shape[-nd:]
+        bounds = [_adaptive_bounds(L, o) for L, o in zip(sp, osize)]
+        kmax = [int((e - s).max()) if len(s) else 1 for s, e in bounds]
+        # index arrays per offset (clipped to the window's last element: harmless for max)
+        best = arg_flat = None
+        mask = None
+        isf = x.dtype.kind == "f"
+        for offs in np.ndindex(*kmax):
+            idx = []
+            flat = 0
+            for i, (a, (s, e)) in enumerate(zip(offs, bounds)):
+                r = np.minimum(s + a, e - 1).reshape((-1,) + (1,) * (nd - 1 - i))
+                idx.append(r)
+                flat = flat * sp[i] + r
+            v = x[(Ellipsis,) + tuple(idx)]
+            flat = np.broadcast_to(flat, tuple(osize))
+            if best is None:
+                best = np.array(v, copy=True)
+                arg_flat = np.empty(best.shape, dtype=np.int64)
+                arg_flat[...] = flat
+                mask = np.empty(best.shape, dtype=bool)
+                continue
+            np.greater(v, best, out=mask)
+            if isf:
+                mask |= np.isnan(v)
+            np.copyto(best, v, where=mask)
+            np.copyto(arg_flat, flat, where=mask)
+        self.arg = arg_flat
+        self.geo = (x.shape, nd)
+        if want_idx:
+            return best, arg_flat.copy()
+        return best
+
+    def backward(self, g, *rest):
+        shape, nd = self.geo
+        sp = shape[-nd:]
+        P = _prod(sp)
+        lead = _prod(shape[:-nd])
+        gx = np.zeros((lead, P), dtype=g.dtype)
+        arg = self.arg.reshape(lead, -1)
+        rows = np.arange(lead).reshape(-1, 1)
+        np.add.at(gx, (np.broadcast_to(rows, arg.shape), arg), g.reshape(lead, -1))
+        return gx.reshape(shape),
+
+
+_AMAXCLS = {n: type(f"AdaptiveMaxPool{n}DBackward0", (_AdaptiveMax,), {"name": f"AdaptiveMaxPool{n}DBackward0"})
+            for n in (1, 2, 3)}
+
+
+def _adaptive_max(nd, input, output_size, return_indices):
+    fname = f"adaptive_max_pool{nd}d"
+    xd = _adaptive_check(input, nd, fname)
+    osize = _adaptive_osize(output_size, xd.shape[-nd:], nd)
+    if any(o <= 0 for o in osize):
+        raise RuntimeError(f"{fname}: elements of output_size must be greater than 0 but received "
+                           f"{list(osize)}")
+    return apply(_AMAXCLS[nd], input, nd=nd, osize=osize, want_idx=return_indices)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Adaptive max pooling to ``output_size``; indices index each H*W plane."""
+    return _adaptive_max(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(1, input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(2, input, output_size, True)
+
+
+# ---- Lp pooling -----------------------------------------------------------------------
+
+class _LpPool(Op):
+    name = "PowBackward0"
+
+    def forward(self, x, nd, p, k, s, sp, out, pads, scale):
+        sl = _offset_slices(k, s, (1,) * nd, out)
+        xp = _pad_fill(x, pads, 0)
+        acc = None
+        for _, ix in sl:
+            t = np.power(xp[ix], p) if p != 1 else np.array(xp[ix], copy=True)
+            acc = t if acc is None else acc + t
+        z = (acc * scale).astype(x.dtype, copy=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.power(z, np.asarray(1.0 / p, dtype=x.dtype))
+        self.xp, self.z, self.scale = xp, z, scale
+        self.geo = (x.shape, nd, p, k, s, sp, out, pads)
+        return y
+
+    def backward(self, g):
+        shape, nd, p, k, s, sp, out, pads = self.geo
+        xp, z = self.xp, self.z
+        dt = g.dtype
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = (g * np.asarray(1.0 / p, dt) * np.power(z, np.asarray(1.0 / p - 1, dt))
+                  * (z != 0) * self.scale).astype(dt, copy=False)
+            gp = np.zeros(xp.shape, dtype=dt)
+            for _, ix in _offset_slices(k, s, (1,) * nd, out):
+                gp[ix] += ga * (np.asarray(p, dt) * np.power(xp[ix], np.asarray(p - 1, dt)))
+        return _crop(gp, pads, sp) if gp.shape != shape else gp,
+
+
+def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
+    fname = f"lp_pool{nd}d"
+    xd = _check_input(input, nd, fname)
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _ntuple(stride, nd, "stride")
+    sp, out, pads = _geometry(xd, nd, k, s, (0,) * nd, (1,) * nd, ceil_mode, avg=True)
+    K = _prod(k)
+    div = _avg_divisor(sp, out, k, s, (0,) * nd, True, None, nd, xd.dtype)
+    scale = (K / div).astype(xd.dtype)
+    return apply(_LpPool, input, nd=nd, p=float(norm_type), k=k, s=s, sp=sp, out=out, pads=pads,
+                 scale=scale)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling: (sum over window of x^p)^(1/p)."""
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling: (sum over window of x^p)^(1/p)."""
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+# ---- max unpooling --------------------------------------------------------------------
+
+class _MaxUnpool(Op):
+    name = "MaxUnpool2DBackward0"
+
+    def forward(self, x, idx, nd, osize):
+        lead = x.shape[:-nd]
+        P = _prod(osize)
+        L = _prod(lead)
+        out = np.zeros((L, P), dtype=x.dtype)
+        ii = idx.reshape(L, -1)
+        if ii.size and (ii.min() < 0 or ii.max() >= P):
+            raise RuntimeError(f"Found an invalid max index: {int(ii.max() if ii.max() >= P else ii.min())} "
+                               f"(output volumes are of size {'x'.join(map(str, osize))}")
+        rows = np.broadcast_to(np.arange(L).reshape(-1, 1), ii.shape)
+        out[rows, ii] = x.reshape(L, -1)
+        self.ii, self.rows, self.xshape = ii, rows, x.shape
+        return out.reshape(lead + tuple(osize))
+
+    def backward(self, g):
+        L = self.ii.shape[0]
+        gg = g.reshape(L, -1)
+        return gg[self.rows, self.ii].reshape(self.xshape), None
+
+
+def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+    k = _ntuple(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _ntuple(stride, nd, "stride")
+    p = _ntuple(padding, nd, "padding")
+    xd = input._data
+    sp = xd.shape[-nd:]
+    default = tuple((i - 1) * ss - 2 * pp + kk for i, ss, pp, kk in zip(sp, s, p, k))
+    if output_size is None:
+        osize = default
+    else:
+        osize = tuple(int(v) for v in output_size)
+        if len(osize) == nd + 2 or (len(osize) == nd + 1 and xd.ndim == nd + 1):
+            osize = osize[-nd:]
+        if len(osize) != nd:
+            raise ValueError(f"output_size must have {nd} or {nd + 2} elements (got {len(osize)})")
+        for o, dflt, ss in zip(osize, default, s):
+            if not dflt - ss < o < dflt + ss:
+                raise ValueError(f"invalid output_size \"{list(osize)}\" (dim {o} must be between "
+                                 f"{dflt - ss} and {dflt + ss})")
+    if tuple(indices._data.shape) != tuple(xd.shape):
+        raise RuntimeError("Expected shape of indices to be same as that of the input tensor "
+                           f"({list(xd.shape)}) but got indices tensor with shape: {list(indices._data.shape)}")
+    return apply(_MaxUnpool, input, indices, nd=nd, osize=osize)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of max_pool2d: put each value at its index, zeros elsewhere."""
+    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
