@@ -1,7 +1,7 @@
 """The main job (for now): fit a cubic polynomial to sin(x) with autograd and manual SGD steps.
 
-Run: ``python -m ember.examples.train``. Replaced by a CNN on real data once
-``ember.nn`` and ``ember.utils.data`` land.
+Run: ``python -m ember.examples.polynomial``. The first main job; now
+``ember.examples.train`` trains a CNN.
 """
 import math
 import time
