@@ -7,6 +7,59 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, SAME, FLOAT
+from ..autograd import grad_mode as _gm
+
+
+def _broadcast_error(*arrays):
+    """PyTorch's message for shapes that do not broadcast."""
+    acc = ()
+    for x in arrays:
+        if x is None:
+            continue
+        sb = np.shape(x)
+        n = len(acc) if len(acc) > len(sb) else len(sb)
+        pa, pb = (1,) * (n - len(acc)) + tuple(acc), (1,) * (n - len(sb)) + sb
+        for i in range(n - 1, -1, -1):
+            if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                    f"at non-singleton dimension {i}")
+        acc = tuple(pa[i] if pb[i] == 1 else pb[i] for i in range(n))
+    return RuntimeError("shapes " + ", ".join(str(np.shape(x)) for x in arrays) +
+                        " cannot be broadcast together")
+
+
+def _guard(cls):
+    """Class decorator: NumPy's broadcast ValueError -> PyTorch's RuntimeError."""
+    fwd = cls.forward
+
+    def forward(self, *args, **kw):
+        try:
+            return fwd(self, *args, **kw)
+        except ValueError:
+            raise _broadcast_error(*args) from None
+    cls.forward = forward
+    return cls
+
+
+_IP = {}
+
+
+def _inplace(cls, self, *args, **kw):
+    """``apply_`` for ops whose backward reads their inputs: under grad mode the input
+    array is copied first, so the in-place write does not clobber the saved value
+    (PyTorch saves the original ``self`` the same way)."""
+    if not (_gm.enabled and cls.saves and cls.saves != ("out",)):
+        return apply_(cls, self, *args, **kw)
+    c = _IP.get(cls)
+    if c is None:
+        fwd = cls.forward
+
+        def forward(op, a, *rest, **k):
+            a2 = a.copy()
+            return fwd(op, a2, *(a2 if r is a else r for r in rest), **k)
+        c = _IP[cls] = type(cls.__name__, (cls,), {"forward": forward, "name": cls.name})
+    return apply_(c, self, *args, **kw)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "neg", "negative", "exp", "log"]
@@ -19,10 +72,13 @@ class Add(Op):
     promote = SAME
 
     def forward(self, a, b, alpha=1):
-        if alpha != 1:
-            self.alpha = alpha
-            return a + b * alpha
-        return a + b
+        try:
+            if alpha != 1:
+                self.alpha = alpha
+                return a + b * alpha
+            return a + b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
 
     def backward(self, g):
         alpha = self.__dict__.get("alpha", 1)
@@ -38,10 +94,13 @@ class Sub(Op):
             raise RuntimeError(
                 "Subtraction, the `-` operator, with two bool tensors is not supported. "
                 "Use the `^` or `logical_xor()` operator instead.")
-        if alpha != 1:
-            self.alpha = alpha
-            return a - b * alpha
-        return a - b
+        try:
+            if alpha != 1:
+                self.alpha = alpha
+                return a - b * alpha
+            return a - b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
 
     def backward(self, g):
         alpha = self.__dict__.get("alpha", 1)
@@ -66,7 +125,10 @@ class Mul(Op):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return a * b
+        try:
+            return a * b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
 
     def backward(self, g):
         return g * self.b, g * self.a
@@ -81,7 +143,10 @@ class Div(Op):
         if rounding_mode is not None:
             return _rounding_div(a, b, rounding_mode)
         self.a, self.b = a, b
-        return a / b
+        try:
+            return a / b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
 
     def backward(self, g):
         b = self.b
@@ -224,11 +289,11 @@ def _isub(self, other):
 
 
 def _imul(self, other):
-    return apply_(Mul, self, other)
+    return _inplace(Mul, self, other)
 
 
 def _idiv(self, other):
-    return apply_(Div, self, other)
+    return _inplace(Div, self, other)
 
 
 def add_(self, other, *, alpha=1):
@@ -240,13 +305,13 @@ def sub_(self, other, *, alpha=1):
 
 
 def mul_(self, other):
-    return apply_(Mul, self, other)
+    return _inplace(Mul, self, other)
 
 
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
-        return apply_(Div, self, other)
-    return apply_(Div, self, other, rounding_mode=rounding_mode)
+        return _inplace(Div, self, other)
+    return _inplace(Div, self, other, rounding_mode=rounding_mode)
 
 
 def neg_(self):
@@ -258,7 +323,7 @@ def exp_(self):
 
 
 def log_(self):
-    return apply_(Log, self)
+    return _inplace(Log, self)
 
 
 Tensor.__add__ = Tensor.add = add
@@ -349,6 +414,7 @@ def _int_zero_check(b):
 
 # ---- binary arithmetic (continued) ---------------------------------------------------
 
+@_guard
 class FloorDivide(Op):
     name = "FloorDivideBackward0"   # not differentiable in PyTorch (NotImplemented node)
     promote = SAME
@@ -363,6 +429,7 @@ class FloorDivide(Op):
         raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
 
 
+@_guard
 class Remainder(Op):
     name = "RemainderBackward0"
     promote = SAME
@@ -411,6 +478,7 @@ class RFloorDivide(Op):          # number // tensor
         raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
 
 
+@_guard
 class Fmod(Op):
     name = "FmodBackward0"
     promote = SAME
@@ -441,6 +509,7 @@ def _int_pow(a, b):
     return np.where(neg, inv, out)
 
 
+@_guard
 class Pow(Op):
     """``a ** b``: tensor ** number and tensor ** tensor."""
     name = "PowBackward0"
@@ -507,6 +576,7 @@ class RPow(Op):
         return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
 
 
+@_guard
 class Atan2(Op):
     name = "Atan2Backward0"
     promote = FLOAT
@@ -522,6 +592,7 @@ class Atan2(Op):
         return d * b, -d * a
 
 
+@_guard
 class Hypot(Op):
     name = "HypotBackward0"
     promote = SAME
@@ -539,6 +610,7 @@ class Hypot(Op):
         return d * self.a, (d * self.b if isinstance(self.b, np.ndarray) else None)
 
 
+@_guard
 class Xlogy(Op):
     name = "XlogyBackward0"
     promote = FLOAT
@@ -560,6 +632,7 @@ class Xlogy(Op):
         return ga, gb
 
 
+@_guard
 class Copysign(Op):
     name = "CopysignBackward0"
     promote = FLOAT
@@ -577,6 +650,7 @@ class Copysign(Op):
         return g * r, (_zeros(g) if self.tb else None)
 
 
+@_guard
 class Maximum(Op):
     name = "MaximumBackward0"
     promote = SAME
@@ -594,6 +668,7 @@ class Maximum(Op):
         return ga, gb
 
 
+@_guard
 class Minimum(Maximum):
     name = "MinimumBackward0"
 
@@ -609,6 +684,7 @@ class Minimum(Maximum):
         return ga, gb
 
 
+@_guard
 class Fmax(Op):
     name = "FmaxBackward0"
     promote = SAME
@@ -623,6 +699,7 @@ class Fmax(Op):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
+@_guard
 class Fmin(Fmax):
     name = "FminBackward0"
 
@@ -635,6 +712,7 @@ class Fmin(Fmax):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
+@_guard
 class Lerp(Op):
     name = "LerpBackward0"
     promote = SAME
@@ -654,6 +732,7 @@ class Lerp(Op):
         return g * (1 - w), g * w, gw
 
 
+@_guard
 class Addcmul(Op):
     name = "AddcmulBackward0"
     promote = SAME
@@ -670,6 +749,7 @@ class Addcmul(Op):
         return g, gv * self.t2, gv * self.t1
 
 
+@_guard
 class Addcdiv(Op):
     name = "AddcdivBackward0"
     promote = SAME
@@ -756,7 +836,12 @@ class Sign(Op):
     name = "SignBackward0"
 
     def forward(self, a):
-        return a.copy() if a.dtype.kind == "b" else np.sign(a)
+        if a.dtype.kind == "b":
+            return a.copy()
+        r = np.sign(a)
+        if a.dtype.kind == "f":
+            return np.where(r == r, r, 0)   # sign(nan) = 0, as PyTorch
+        return r
 
     def backward(self, g):
         return _zeros(g)
@@ -1113,6 +1198,7 @@ class Erfinv(Op):
             return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
 
 
+@_guard
 class Clamp(Op):
     name = "ClampBackward1"
     promote = SAME
@@ -1373,7 +1459,7 @@ def _unary(cls):
         return _out(apply(cls, input), out)
 
     def fn_(self):
-        return apply_(cls, self)
+        return _inplace(cls, self)
     return fn, fn_
 
 
@@ -1450,18 +1536,6 @@ def _cmp_arg(x, fname):
     if x is None or not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
         raise TypeError(f"{fname}() received an invalid combination of arguments - got "
                         f"(Tensor, {type(x).__name__})")
-
-
-def _broadcast_error(a, b):
-    sa, sb = np.shape(a), np.shape(b)
-    n = len(sa) if len(sa) > len(sb) else len(sb)
-    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
-    for i in range(n - 1, -1, -1):
-        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
-            return RuntimeError(
-                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
-                f"at non-singleton dimension {i}")
-    return RuntimeError(f"shapes {sa} and {sb} cannot be broadcast together")
 
 
 class _Cmp(Op):
@@ -1864,74 +1938,74 @@ def _pos(self):
 
 
 def floor_divide_(self, other):
-    return apply_(FloorDivide, self, other)
+    return _inplace(FloorDivide, self, other)
 
 
 def remainder_(self, other):
-    return apply_(Remainder, self, other)
+    return _inplace(Remainder, self, other)
 
 
 def fmod_(self, other):
-    return apply_(Fmod, self, other)
+    return _inplace(Fmod, self, other)
 
 
 def pow_(self, exponent):
-    return apply_(Pow, self, exponent)
+    return _inplace(Pow, self, exponent)
 
 
 def atan2_(self, other):
-    return apply_(Atan2, self, other)
+    return _inplace(Atan2, self, other)
 
 
 def hypot_(self, other):
-    return apply_(Hypot, self, other)
+    return _inplace(Hypot, self, other)
 
 
 def xlogy_(self, other):
-    return apply_(Xlogy, self, other)
+    return _inplace(Xlogy, self, other)
 
 
 def copysign_(self, other):
-    return apply_(Copysign, self, other)
+    return _inplace(Copysign, self, other)
 
 
 def lerp_(self, end, weight):
-    return apply_(Lerp, self, end, weight)
+    return _inplace(Lerp, self, end, weight)
 
 
 def addcmul_(self, tensor1, tensor2, *, value=1):
-    return apply_(Addcmul, self, tensor1, tensor2, value=value)
+    return _inplace(Addcmul, self, tensor1, tensor2, value=value)
 
 
 def addcdiv_(self, tensor1, tensor2, *, value=1):
-    return apply_(Addcdiv, self, tensor1, tensor2, value=value)
+    return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
 
 
 def clamp_(self, min=None, max=None):
     _clamp_args(min, max, "clamp_")
-    return apply_(Clamp, self, min, max)
+    return _inplace(Clamp, self, min, max)
 
 
 def clamp_min_(self, min):
-    return apply_(Clamp, self, min, None)
+    return _inplace(Clamp, self, min, None)
 
 
 def clamp_max_(self, max):
-    return apply_(Clamp, self, None, max)
+    return _inplace(Clamp, self, None, max)
 
 
 def logit_(self, eps=None):
-    return apply_(Logit, self, eps=eps)
+    return _inplace(Logit, self, eps=eps)
 
 
 def round_(self, *, decimals=0):
     if decimals:
-        return apply_(Round, self, decimals=decimals)
-    return apply_(Round, self)
+        return _inplace(Round, self, decimals=decimals)
+    return _inplace(Round, self)
 
 
 def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
-    return apply_(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
+    return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 
 _T = Tensor
