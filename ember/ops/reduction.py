@@ -46,7 +46,8 @@ def _dims(dim, ndim):
     """Reduction dims: None / [] / () mean all dims (PyTorch's legacy rule)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
-    return wrap_dims(dim, ndim)
+    dims = wrap_dims(dim, ndim)
+    return dims if ndim else ()
 
 
 def _expand_back(g, shape, dims, keepdim):
@@ -178,6 +179,8 @@ class Prod(Op):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
+    if input.ndim == 0:
+        dims = ()
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Prod, input, dims, keepdim, npd)
 
@@ -525,7 +528,7 @@ class Amax(Op):
     fn = staticmethod(np.max)
 
     def forward(self, a, dims, keepdim):
-        if a.size == 0 and a.ndim and any(a.shape[d] == 0 for d in dims):
+        if a.size == 0 and a.ndim and _b.any(a.shape[d] == 0 for d in dims):
             raise IndexError(f"{type(self).__name__.lower()}(): Expected reduction dim {dims[0]} to "
                              "have non-zero size.")
         self.a, self.dims, self.keepdim = a, dims, keepdim
@@ -553,7 +556,7 @@ def _arg(fn, what, input, dim, keepdim):
     a = input._data
     if dim is None:
         if a.size == 0:
-            raise RuntimeError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = np.asarray(fn(a.reshape(-1)), dtype=np.int64)
         if keepdim:
             r = r.reshape((1,) * a.ndim)
@@ -912,10 +915,11 @@ def logcumsumexp(input, dim):
 
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
-    promote = "float"
     saves = (0,)
 
     def forward(self, a, dims, keepdim):
+        if a.dtype.kind in "biu":
+            a = a.astype(D.get_default_dtype().np)
         self.a, self.dims, self.keepdim = a, dims, keepdim
         if a.size == 0:
             out = np.full(np.sum(a, axis=dims, keepdims=keepdim).shape, -np.inf, a.dtype)
@@ -934,7 +938,8 @@ class Logsumexp(Op):
         if not self.keepdim and self.dims:
             g = np.expand_dims(g, self.dims)
             o = np.expand_dims(o, self.dims)
-        return g * np.exp(self.a - o)
+        with np.errstate(invalid="ignore"):
+            return g * np.exp(self.a - o)
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -946,7 +951,7 @@ def logsumexp(input, dim, keepdim=False):
 def _logical(fn, input, dim, keepdim):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
-    r = fn(a, axis=dims, keepdims=keepdim)
+    r = fn(a, axis=dims if a.ndim else None, keepdims=keepdim)
     return _wrap(np.asarray(r, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
