@@ -1,0 +1,11 @@
+"""``ember.vision``: torchvision's role: ``transforms`` and ``datasets``."""
+from . import transforms  # noqa: F401
+
+
+def __getattr__(name):
+    if name == "datasets":
+        import importlib
+        mod = importlib.import_module(".datasets", __name__)
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'ember.vision' has no attribute '{name}'")
