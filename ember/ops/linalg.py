@@ -11,8 +11,11 @@ __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", 
            "triu", "det", "inverse", "cdist", "dist"]
 
 
-class LinAlgError(RuntimeError):
+class _LinAlgError(RuntimeError):
     """Raised for singular or non-definite inputs (``torch.linalg.LinAlgError``)."""
+
+
+LinAlgError = _LinAlgError
 
 
 _TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
@@ -616,7 +619,7 @@ class Inverse(Op):
 
 
 def inverse(input, *, out=None):
-    return apply(Inverse, input, what="inverse")
+    return apply(Inverse, input)
 
 
 # ---- distances -------------------------------------------------------------------------
