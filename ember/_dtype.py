@@ -167,8 +167,8 @@ def scalar_dtype(x):
         return bool
     if t is builtins_complex:
         return complex64 if _default[0] is not float64 else complex128
-    if isinstance(x, np.generic):
-        return from_np[x.dtype]
+    if isinstance(x, np.generic):  # NumPy scalars count as Python numbers of their kind
+        return scalar_dtype(x.item())
     raise TypeError(f"expected a number, got {t.__name__}")
 
 

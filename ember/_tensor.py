@@ -144,6 +144,8 @@ class Tensor(metaclass=_TensorMeta):
     _out_idx = 0
     _accum = None
     _hooks = None
+    _rebases = 0        # in-place ops through views that rewrote this base's history
+    _seen_rebases = 0   # a view's copy of its base's count when its grad_fn was made
 
     def __new__(cls, *args, device=None, dtype=None):
         check_device(device)

@@ -193,3 +193,42 @@ def test_gradcheck_catches_wrong_gradient():
 def test_gradcheck_elementwise():
     gradcheck(lambda m, x, y: x * y + x / y, rand(3, 2), rand(2, low=0.5, high=2))
     gradcheck(lambda m, x: x.exp().log(), rand(4))
+
+
+@pytest.mark.parametrize("case", ["mul_view", "copy_into_zeros", "setitem_on_view", "iadd_row"])
+def test_inplace_on_views_rebases_the_base(case):
+    """In-place ops through views update the base's history (PyTorch's CopySlices)."""
+    def run(m):
+        x = m.tensor(np.arange(1.0, 7.0, dtype=np.float32), requires_grad=True)
+        w = m.tensor(np.array([0.5, -1.0, 2.0], dtype=np.float32), requires_grad=True)
+        if case == "mul_view":
+            y = (x * 1).view(2, 3)
+            y[0].mul_(w)
+        elif case == "copy_into_zeros":
+            y = m.zeros(2, 3)
+            y[1:2].copy_((w * 2).unsqueeze(0))
+            y = y + x.view(2, 3)
+        elif case == "setitem_on_view":
+            y = (x * 2).view(2, 3)
+            v = y[:, 1:]
+            v[0] = w[:2]
+        else:
+            y = (x * 1).view(2, 3)
+            y[1] += w
+        out = (y * m.arange(6.0).view(2, 3)).sum()
+        out.backward()
+        return y, x.grad, w.grad, type(y.grad_fn).__name__
+
+    e, t = run(ember), run(torch)
+    assert_close(e[0], t[0])
+    assert_close(e[1], t[1])
+    assert_close(e[2], t[2])
+    assert e[3] == t[3]
+
+
+def test_inplace_keeps_saved_original():
+    a = ember.ones(3) * 2
+    b = ember.ones(3, requires_grad=True)
+    a.mul_(b)
+    a.sum().backward()
+    assert b.grad.tolist() == [2.0, 2.0, 2.0]

@@ -31,8 +31,12 @@ def _as_tuple(x):
 def _seed_grads(outputs, grad_outputs, who):
     from .._tensor import Tensor
 
+    from ..ops._apply import _refresh_view
+
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if out._base is not None:
+            _refresh_view(out)
         if not out._rg:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:

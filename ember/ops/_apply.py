@@ -32,7 +32,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor
 from ..autograd import grad_mode
-from ..autograd.graph import Node
+from ..autograd.graph import Node, _fit
 
 __all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size"]
 
@@ -85,6 +85,8 @@ def _arrays(inputs, mode):
             elif a.dtype != first:
                 mixed = True
             arrays.append(a)
+        elif isinstance(x, np.generic):
+            arrays.append(x.item())  # NumPy scalars promote like Python numbers, as in PyTorch
         else:
             arrays.append(x)
     if mode is None:
@@ -158,6 +160,8 @@ def _record(op, cls, inputs, arrays):
     meta = []
     for x, a in zip(inputs, arrays):
         if isinstance(x, Tensor):
+            if x._base is not None:
+                _refresh_view(x)
             if x.grad_fn is not None:
                 nf.append((x.grad_fn, x._out_idx))
             elif x._rg:
@@ -185,10 +189,25 @@ def _save_versions(op, cls, inputs, result):
 
 def _make_view(result, base):
     if isinstance(base, Tensor):
-        result._base = base._base if base._base is not None else base
+        root = base._base if base._base is not None else base
+        result._base = root
+        if root._rebases:
+            result._seen_rebases = root._rebases
         if base._vc is None:
             base._vc = [0]
         result._vc = base._vc
+
+
+def _refresh_view(view):
+    """After an in-place op through another view rebased the base, this view's history
+    is the base's new one (PyTorch regenerates such a view's grad_fn the same way)."""
+    base = view._base
+    if base._rebases != view._seen_rebases:
+        view._seen_rebases = base._rebases
+        if base._rg:
+            view.grad_fn = AsStrided(base, _view_index(view, base))
+            view._rg = True
+            view._out_idx = 0
 
 
 def apply_(cls, self, *inputs, **kwargs):
@@ -203,6 +222,8 @@ def apply_(cls, self, *inputs, **kwargs):
         _check_inplace(self)
     op = cls.__new__(cls)
     arrays = _arrays((self,) + inputs, cls.promote)
+    if recording and 0 in cls.saves and arrays[0] is self._data:
+        arrays[0] = arrays[0].copy()  # backward needs the value from before the write
     out = op.forward(*arrays, **kwargs)
     data = self._data
     if out.dtype != data.dtype:
@@ -221,10 +242,101 @@ def apply_(cls, self, *inputs, **kwargs):
         _record(op, cls, (self,) + inputs, arrays)
         if cls.saves:
             _save_versions(op, cls, (self,) + inputs, self)
-        self.grad_fn = op
-        self._rg = True
-        self._out_idx = 0
+        if self._base is not None:
+            _rebase_view(self, op)
+        else:
+            self.grad_fn = op
+            self._rg = True
+            self._out_idx = 0
     return self
+
+
+class CopySlices(Node):
+    """The base's node after an in-place op on one of its views (PyTorch's ``CopySlices``).
+
+    Backward: the gradient of the region the view covers goes through the in-place
+    op's own backward; the rest of the base's gradient passes through unchanged.
+    """
+
+    def __init__(self, base, idx, fn):
+        self.idx = idx            # flat positions of the view's elements inside the base
+        self.fn = fn              # the in-place op's node (its edge 0 is replaced by ours)
+        base_edge = _edge(base)
+        self.next_functions = (base_edge,) + fn.next_functions[1:]
+        self._meta = None
+        self._vers = None
+
+    def backward(self, g):
+        g_view = g.reshape(-1)[self.idx]
+        grads = self.fn.backward(g_view)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        meta = self.fn._meta
+        grads = tuple(_fit(gr, m) if gr is not None and m is not None else gr
+                      for gr, m in zip(grads, meta))
+        g_base = np.array(g, copy=True)
+        flat = g_base.reshape(-1)
+        flat[self.idx] = 0
+        if grads[0] is not None:
+            np.add.at(flat, self.idx, grads[0])
+        return (g_base,) + tuple(grads[1:])
+
+
+class AsStrided(Node):
+    """A view's node after its base was rebased: the view's region of the base's gradient."""
+
+    name = "AsStridedBackward0"
+
+    def __init__(self, base, idx):
+        self.idx, self.shape, self.dtype = idx, base._data.shape, base._data.dtype
+        self.next_functions = (_edge(base),)
+        self._meta = None
+        self._vers = None
+
+    def backward(self, g):
+        out = np.zeros(self.shape, self.dtype)
+        np.add.at(out.reshape(-1), self.idx, g)
+        return out
+
+
+AsStrided.__name__ = AsStrided.__qualname__ = "AsStridedBackward0"
+
+
+def _edge(t):
+    if t._base is not None:
+        _refresh_view(t)
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._out_idx)
+    if t._rg:
+        return (t._accumulator(), 0)
+    return (None, 0)
+
+
+def _view_index(view, base):
+    """Flat indices into ``base`` of each element of ``view`` (same shape as ``view``)."""
+    b, v = base._data, view._data
+    if not b.flags.c_contiguous:
+        raise RuntimeError(
+            "ember cannot record an in-place op on a view of a non-contiguous tensor for "
+            "autograd; call .contiguous() on the base first")
+    item = b.itemsize
+    off = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // item
+    ar = np.arange(b.size, dtype=np.int64)
+    return np.lib.stride_tricks.as_strided(
+        ar[off:], v.shape, tuple(s // item * 8 for s in v.strides)).copy()
+
+
+def _rebase_view(view, op):
+    base = view._base
+    idx = _view_index(view, base)
+    base.grad_fn = CopySlices(base, idx, op)
+    base._rg = True
+    base._out_idx = 0
+    base._rebases += 1
+    view.grad_fn = AsStrided(base, idx)
+    view._rg = True
+    view._out_idx = 0
+    view._seen_rebases = base._rebases
 
 
 def _type_name(npdtype):
