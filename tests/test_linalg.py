@@ -181,3 +181,60 @@ def test_matmul_no_copy_float32():
     assert type(out.grad_fn).__name__ == "NoneType"
     x = ember.tensor(r(2, 3), requires_grad=True)
     assert type((x @ ember.tensor(r(3, 2))).grad_fn).__name__ == "MmBackward0"
+
+
+LA = [
+    ("la_norm", lambda m, a: m.linalg.norm(a), [r(3, 4)]),
+    ("la_norm_ord1", lambda m, a: m.linalg.norm(a, 1), [r(3, 4)]),
+    ("la_norm_vec3", lambda m, a: m.linalg.norm(a, 3), [r(4)]),
+    ("la_norm_nuc", lambda m, a: m.linalg.norm(a, "nuc"), [r(3, 4, dtype=np.float64)]),
+    ("la_vector_norm", lambda m, a: m.linalg.vector_norm(a, 1, dim=-1, keepdim=True), [r(2, 3, 4)]),
+    ("la_matrix_norm", lambda m, a: m.linalg.matrix_norm(a), [r(2, 3, 4)]),
+    ("la_matrix_norm_inf", lambda m, a: m.linalg.matrix_norm(a, float("inf")), [r(2, 3, 4)]),
+    ("la_matrix_norm_2", lambda m, a: m.linalg.matrix_norm(a, 2), [r(3, 4, dtype=np.float64)]),
+    ("la_inv", lambda m, a: m.linalg.inv(a), [SPD]),
+    ("la_det", lambda m, a: m.linalg.det(a), [r(3, 3)]),
+    ("la_solve", lambda m, a, b: m.linalg.solve(a, b), [SPD, r(3, 2, dtype=np.float64)]),
+    ("la_solve_vec", lambda m, a, b: m.linalg.solve(a, b), [SPD, r(3, dtype=np.float64)]),
+    ("la_cholesky", lambda m, a: m.linalg.cholesky(a), [SPD]),
+    ("la_cholesky_upper", lambda m, a: m.linalg.cholesky(a, upper=True), [SPD]),
+    ("la_eigvalsh", lambda m, a: m.linalg.eigvalsh(a), [SPD]),
+    ("la_cross", lambda m, a, b: m.linalg.cross(a, b), [r(2, 3), r(2, 3, seed=3)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,arrays", LA, ids=[o[0] for o in LA])
+def test_linalg_namespace(name, fn, arrays):
+    check(fn, arrays)
+
+
+@pytest.mark.parametrize("name,fn,arrays", [
+    ("solve", lambda m, a, b: m.linalg.solve(a, b), [SPD, r(3, 2)]),
+    ("cholesky", lambda m, a: m.linalg.cholesky(m.einsum("ij,kj->ik", a, a)), [SPD]),
+    ("eigvalsh", lambda m, a: m.linalg.eigvalsh(m.einsum("ij,kj->ik", a, a)), [SPD]),
+    ("eigh_vec_sq", lambda m, a: m.linalg.eigh(m.einsum("ij,kj->ik", a, a))[1] ** 2, [SPD]),
+    ("matrix_norm_1", lambda m, a: m.linalg.matrix_norm(a, 1), [r(3, 3)]),
+])
+def test_linalg_gradcheck(name, fn, arrays):
+    if name == "eigh_vec_sq" and not hasattr(ember.Tensor, "__pow__"):
+        pytest.skip("pow belongs to the elementwise family")
+    gradcheck(fn, *[a.astype(np.float64) for a in arrays])
+
+
+def test_linalg_decompositions():
+    import torch
+    a = r(4, 3, dtype=np.float64)
+    u, s, vh = ember.linalg.svd(ember.tensor(a), full_matrices=False)
+    np.testing.assert_allclose((u.numpy() * s.numpy()) @ vh.numpy(), a, atol=1e-10)
+    np.testing.assert_allclose(s.numpy(), torch.linalg.svdvals(torch.tensor(a)).numpy(), atol=1e-10)
+    q, rr = ember.linalg.qr(ember.tensor(a))
+    np.testing.assert_allclose(q.numpy() @ rr.numpy(), a, atol=1e-10)
+    w, v = ember.linalg.eigh(ember.tensor(SPD))
+    np.testing.assert_allclose(v.numpy() @ np.diag(w.numpy()) @ v.numpy().T, SPD, atol=1e-10)
+
+
+def test_linalg_raises():
+    check_raises(lambda m, a: m.linalg.cholesky(a), -np.eye(2))
+    check_raises(lambda m, a: m.linalg.inv(a), np.zeros((2, 2)))
+    check_raises(lambda m, a: m.linalg.solve(a, a), r(2, 3))
+    check_raises(lambda m, a: m.linalg.norm(a, "fro"), r(2, 2, 2))
