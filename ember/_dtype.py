@@ -53,6 +53,16 @@ class dtype:
         return {float32: complex64, float64: complex128, float16: complex64}.get(self, self)
 
 
+_CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+              "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half",
+              "bfloat16": "BFloat16", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_type_name(d):
+    """PyTorch's C++ name of a dtype, as its error messages print it: 'Long', 'Float'."""
+    return _CPP_NAMES.get(d.name, d.name)
+
+
 def _dtype_by_name(name):
     return globals()[name]
 

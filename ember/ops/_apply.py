@@ -340,8 +340,7 @@ def _rebase_view(view, op):
 
 
 def _type_name(npdtype):
-    return D.from_np[npdtype].name.capitalize().replace("Float32", "Float").replace(
-        "Int64", "Long").replace("Float64", "Double").replace("Int32", "Int")
+    return D.scalar_type_name(D.from_np[npdtype])
 
 
 def _check_inplace(t):

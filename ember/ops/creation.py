@@ -198,7 +198,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """Uniform samples on [0, 1)."""
     d = _dt(dtype)
     if not d.is_floating_point:
-        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{d.name.capitalize()}\'')
+        raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
     size = _check_size(norm_size(size))
     arr = rng(generator).random(size, dtype=np.float64 if d.np != np.float32 else np.float32)
     return _finish(arr.astype(d.np, copy=False), requires_grad, device)
@@ -209,7 +209,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """Standard normal samples."""
     d = _dt(dtype)
     if not d.is_floating_point:
-        raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{d.name.capitalize()}\'')
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
     size = _check_size(norm_size(size))
     arr = rng(generator).standard_normal(size, dtype=np.float32 if d.np == np.float32 else np.float64)
     return _finish(arr.astype(d.np, copy=False), requires_grad, device)

@@ -23,9 +23,7 @@ _ndarray = np.ndarray
 
 
 def _type_name(npd):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-            "float16": "Half"}.get(np.dtype(npd).name, np.dtype(npd).name)
+    return D.scalar_type_name(D.from_np[np.dtype(npd)])
 
 
 # ---- index normalisation ------------------------------------------------------------

@@ -153,7 +153,7 @@ def dot(input, other, *, out=None):
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input._data.dtype != other._data.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{input.dtype.name.capitalize()} and {other.dtype.name.capitalize()}")
+                           f"{D.scalar_type_name(input.dtype)} and {D.scalar_type_name(other.dtype)}")
     return apply(Dot, input, other)
 
 
@@ -568,7 +568,7 @@ def _square(a, what):
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
     if a.dtype.kind not in "fc":
         raise RuntimeError(f"{what}: Expected a floating point or complex tensor as input. Got "
-                           f"{D.from_np[a.dtype].name.capitalize()}")
+                           f"{D.scalar_type_name(D.from_np[a.dtype])}")
 
 
 class Det(Op):
@@ -634,7 +634,7 @@ class Cdist(Op):
         _same_dtype(a, b)
         if a.dtype.kind != "f":
             raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
-                               f"{D.from_np[a.dtype].name.capitalize()}")
+                               f"{D.scalar_type_name(D.from_np[a.dtype])}")
         if a.ndim < 2 or b.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
         if a.shape[-1] != b.shape[-1]:
@@ -667,7 +667,7 @@ class Dist(Op):
 
         if a.dtype.kind != "f":
             raise RuntimeError("dist(): input dtype should be either floating point or complex. "
-                               f"Got {D.from_np[a.dtype].name.capitalize()} instead.")
+                               f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
         diff = np.asarray(a - b)
         vn = VectorNorm.__new__(VectorNorm)
         out = vn.forward(diff, float(p), tuple(range(diff.ndim)), False)

@@ -58,9 +58,7 @@ def _expand_back(g, shape, dims, keepdim):
 
 
 def _tname(npd):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(np.dtype(npd).name, np.dtype(npd).name)
+    return D.scalar_type_name(D.from_np[np.dtype(npd)])
 
 
 def _need_float(a, what):
