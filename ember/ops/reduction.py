@@ -103,14 +103,38 @@ def _even_grad(a, out, g, dims, keepdim):
 class Sum(Op):
     name = "SumBackward0"
 
-    def forward(self, a, dims, keepdim, npdtype):
+    def forward(self, a, dims=None, keepdim=False, npdtype=None):
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         if npdtype is None and a.dtype.kind in "bui":
             npdtype = np.int64
+        if dims is None:  # every dim: the common, fast case
+            if npdtype is None and a.dtype == np.float32 and a.size >= _BLAS_MIN and a.flags.c_contiguous:
+                r = _blas_sum(a.reshape(-1))
+                return r.reshape((1,) * a.ndim) if keepdim else r
+            return np.sum(a, keepdims=keepdim, dtype=npdtype)
         return np.sum(a, axis=dims, keepdims=keepdim, dtype=npdtype)
 
     def backward(self, g):
-        return _expand_back(g, self.shape, self.dims, self.keepdim)
+        dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
+        return _expand_back(g, self.shape, dims, self.keepdim)
+
+
+_BLAS_MIN = 1 << 16
+_ones_cache = {}
+
+
+def _blas_sum(flat):
+    """Sum of a large contiguous float32 vector as a BLAS dot with ones (SIMD, threaded).
+
+    Accumulates in float32 with many partial sums, as PyTorch's vectorised sum does.
+    """
+    n = flat.size
+    ones = _ones_cache.get(n)
+    if ones is None:
+        if len(_ones_cache) > 8:
+            _ones_cache.clear()
+        ones = _ones_cache[n] = np.ones(n, np.float32)
+    return np.asarray(np.dot(flat, ones), dtype=np.float32)
 
 
 class Mean(Op):
@@ -135,9 +159,12 @@ class Mean(Op):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64."""
-    dims = _dims(dim, input.ndim)
-    npd = D.to_dtype(dtype).np if dtype is not None else None
-    return apply(Sum, input, dims, keepdim, npd)
+    if dtype is not None:
+        return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim,
+                     npdtype=D.to_dtype(dtype).np)
+    if dim is None:
+        return apply(Sum, input, keepdim=keepdim) if keepdim else apply(Sum, input)
+    return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
