@@ -306,3 +306,46 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             out.append(g.choice(len(r), size=num_samples, replace=False, p=r / s))
     arr = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
     return _wrap(arr)
+
+
+# ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
+
+def _new_factory(fn):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    method.__name__ = "new_" + fn.__name__
+    return method
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+              pin_memory=False):
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
+                       pin_memory=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+def _apply_(self, callable):
+    """Apply a Python function to every element, in place (slow, as in PyTorch)."""
+    if self._rg:
+        raise TypeError("apply_ is only implemented on CPU tensors that do not require grad")
+    flat = self._data.reshape(-1)
+    for i, v in enumerate(flat.tolist()):
+        flat[i] = callable(v)
+    self._bump()
+    return self
+
+
+Tensor.new_zeros = _new_factory(zeros)
+Tensor.new_ones = _new_factory(ones)
+Tensor.new_empty = _new_factory(empty)
+Tensor.new_full = _new_full
+Tensor.new_tensor = _new_tensor_method
+Tensor.multinomial = _multinomial_method
+Tensor.apply_ = _apply_

@@ -1468,3 +1468,71 @@ Tensor.fliplr = fliplr
 Tensor.flipud = flipud
 Tensor.roll = roll
 Tensor.rot90 = rot90
+
+
+# ---- in-place shape changes: x.unsqueeze_(0), x.t_(), x.resize_(...) -----------------------
+
+def _inplace_shape(name):
+    out_of_place = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        from ..autograd import grad_mode
+
+        if grad_mode.enabled and self._rg and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        r = out_of_place(self, *args, **kwargs)
+        self._data = r._data
+        if r.grad_fn is not None:
+            self.grad_fn, self._out_idx = r.grad_fn, r._out_idx
+        return self
+    method.__name__ = name + "_"
+    return method
+
+
+for _name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
+    setattr(Tensor, _name + "_", _inplace_shape(_name))
+
+
+def _resize_(self, *sizes, memory_format=None):
+    """Change the shape in place, keeping the leading elements (new ones uninitialised)."""
+    if self._rg:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = norm_size(sizes)
+    n = 1
+    for s in shape:
+        n *= s
+    flat = np.ascontiguousarray(self._data).reshape(-1)
+    if n <= flat.size:
+        self._data = flat[:n].reshape(shape)
+    else:
+        new = np.empty(n, self._data.dtype)
+        new[:flat.size] = flat
+        self._data = new.reshape(shape)
+    self._bump()
+    return self
+
+
+def _resize_as_(self, other, memory_format=None):
+    return _resize_(self, tuple(other.shape))
+
+
+def _fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``)."""
+    a = self._data
+    if a.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if a.ndim > 2 and len(set(a.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    from ._apply import _check_inplace
+    from ..autograd import grad_mode
+
+    if grad_mode.enabled:
+        _check_inplace(self)
+    np.fill_diagonal(a, fill_value, wrap=wrap)
+    self._bump()
+    return self
+
+
+Tensor.resize_ = _resize_
+Tensor.resize_as_ = _resize_as_
+Tensor.fill_diagonal_ = _fill_diagonal_

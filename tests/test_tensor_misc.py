@@ -1,0 +1,39 @@
+"""Small Tensor methods: new_*, in-place shape changes, resize_, fill_diagonal_, apply_."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+from oracle import E, T, assert_close, check_raises
+
+
+@pytest.mark.parametrize("name,args", [("new_zeros", (2, 3)), ("new_ones", ((2,),)), ("new_empty", (0,))])
+def test_new_factories(name, args):
+    for dt in ["float64", "int32"]:
+        e = getattr(ember.ones(1, dtype=getattr(ember, dt)), name)(*args)
+        t = getattr(torch.ones(1, dtype=getattr(torch, dt)), name)(*args)
+        assert tuple(e.shape) == tuple(t.shape) and str(e.dtype) == str(t.dtype)
+    assert_close(ember.ones(1, dtype=ember.float64).new_full((2,), 3), torch.ones(1, dtype=torch.float64).new_full((2,), 3))
+    assert_close(ember.ones(1, dtype=ember.float16).new_tensor([1, 2]), torch.ones(1, dtype=torch.float16).new_tensor([1, 2]))
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x.unsqueeze_(0), lambda x: x.squeeze_(), lambda x: x.t_(), lambda x: x.transpose_(0, 1),
+    lambda x: x.resize_(3, 2), lambda x: x.fill_diagonal_(5.0),
+])
+def test_inplace_shape_ops(op):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    e, t = E(a), T(a)
+    re, rt = op(e), op(t)
+    assert re is e and rt is t
+    assert_close(e, t)
+
+
+def test_inplace_shape_on_leaf_requiring_grad():
+    check_raises(lambda m: m.ones(2, requires_grad=True).unsqueeze_(0))
+    check_raises(lambda m: m.ones(3, 3, requires_grad=True).fill_diagonal_(1.0))
+
+
+def test_apply_():
+    x = ember.tensor([1.0, 2.0, 3.0])
+    assert x.apply_(lambda v: v * 10).tolist() == [10.0, 20.0, 30.0]
