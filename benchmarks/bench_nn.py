@@ -161,7 +161,7 @@ def main():
 
     run("One training step (fwd, CrossEntropyLoss, bwd, SGD momentum 0.9 step, zero_grad)", [
         ("MLP 784-256-256-10 ReLU, batch 128", train_step(mlp, (128, 784)), "1.0x"),
-        ("CNN 2xconv+pool, fc 3136-128-10, b64 (goal .7)", train_step(cnn, (64, 1, 28, 28)), "1.0/0.7"),
+        ("CNN conv-pool x2, fc 3136-128-10, b64", train_step(cnn, (64, 1, 28, 28)), "1.0/0.7"),
     ], FW, min_time=1.0, target=True)
 
     run("CNN layers alone (batch 64, grad mode)", [
