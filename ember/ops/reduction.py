@@ -42,6 +42,19 @@ class return_types:  # noqa: N801  (mirrors torch.return_types)
 
 # ---- helpers -------------------------------------------------------------------------
 
+def _axis_alias(fn):
+    """Accept NumPy's ``axis=`` as another name for ``dim=``, as PyTorch does."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, axis=None, **kwargs):
+        if axis is not None:
+            kwargs["dim"] = axis
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+
 def _dims(dim, ndim):
     """Reduction dims: None / [] / () mean all dims (PyTorch's legacy rule)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -157,8 +170,10 @@ class Mean(Op):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
-    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64."""
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim,
                      npdtype=D.to_dtype(dtype).np)
@@ -167,7 +182,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
     if dtype is not None:
         input = input.to(dtype)
     return apply(Mean, input, _dims(dim, input.ndim), keepdim)
@@ -202,6 +219,7 @@ class Prod(Op):
         return g * ex
 
 
+@_axis_alias
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
@@ -259,6 +277,7 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     return _dims(dim, input.ndim), correction, keepdim
 
 
+@_axis_alias
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False)
@@ -268,6 +287,7 @@ class Std(Var):
     name = "StdBackward0"
 
 
+@_axis_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True)
@@ -530,6 +550,7 @@ def minimum(input, other):
     return apply(Minimum, input, other)
 
 
+@_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
     """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
     if isinstance(dim, Tensor):
@@ -539,6 +560,7 @@ def max(input, dim=None, keepdim=False, *, out=None):
     return return_types.max(*apply(MaxDim, input, wrap_dim(dim, input.ndim), keepdim))
 
 
+@_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         return apply(Minimum, input, dim)
@@ -569,10 +591,12 @@ class Amin(Amax):
     fn = staticmethod(np.min)
 
 
+@_axis_alias
 def amax(input, dim=(), keepdim=False):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
+@_axis_alias
 def amin(input, dim=(), keepdim=False):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
@@ -597,10 +621,12 @@ def _arg(fn, what, input, dim, keepdim):
     return _wrap(r)
 
 
+@_axis_alias
 def argmax(input, dim=None, keepdim=False):
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
+@_axis_alias
 def argmin(input, dim=None, keepdim=False):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
@@ -814,6 +840,7 @@ class Cumsum(Op):
         return np.flip(np.cumsum(np.flip(g, self.d), self.d), self.d)
 
 
+@_axis_alias
 def cumsum(input, dim, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
@@ -967,6 +994,7 @@ class Logsumexp(Op):
             return g * np.exp(self.a - o)
 
 
+@_axis_alias
 def logsumexp(input, dim, keepdim=False):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
@@ -980,10 +1008,12 @@ def _logical(fn, input, dim, keepdim):
     return _wrap(np.asarray(r, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
+@_axis_alias
 def all(input, dim=None, keepdim=False):
     return _logical(np.all, input, dim, keepdim)
 
 
+@_axis_alias
 def any(input, dim=None, keepdim=False):
     return _logical(np.any, input, dim, keepdim)
 
@@ -1032,11 +1062,13 @@ class Nanmean(Op):
         return np.where(np.isnan(self.a), np.zeros((), r.dtype), r)
 
 
+@_axis_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
 
+@_axis_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
