@@ -44,7 +44,7 @@ class dtype:
         return "torch." + self.name
 
     def __reduce__(self):
-        return (_dtype_by_name, (self.name,))
+        return self.name  # pickled by name: ember._dtype.float32 (torch.float32 in checkpoints)
 
     def to_real(self):
         return {complex64: float32, complex128: float64}.get(self, self)
@@ -61,10 +61,6 @@ _CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
 def scalar_type_name(d):
     """PyTorch's C++ name of a dtype, as its error messages print it: 'Long', 'Float'."""
     return _CPP_NAMES.get(d.name, d.name)
-
-
-def _dtype_by_name(name):
-    return globals()[name]
 
 
 bool = dtype("bool", np.bool_, _BOOL, False, "BoolTensor")

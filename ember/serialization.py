@@ -48,21 +48,11 @@ _STORAGE_OF = {d: n for n, d in _STORAGE.items()}
 
 
 # ---- writing --------------------------------------------------------------------------
-
-class _Global:
-    """A name written into the pickle as ``GLOBAL module name`` without importing it."""
-
-    __slots__ = ("module", "name")
-
-    def __init__(self, module, name):
-        self.module, self.name = module, name
-
-    def __call__(self, *args):  # pickle insists that a reduce function be callable
-        raise TypeError(f"{self.module}.{self.name} is a name written into a pickle, not a function")
-
-
-_REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
-_REBUILD_PARAM = _Global("torch._utils", "_rebuild_parameter")
+#
+# The C pickler writes a global as ``c<module>\n<name>\n`` (protocol 2) after checking
+# that ``module.name`` is the object. ember's stand-ins live in ember's own modules,
+# so the pickle names them there; ``_TORCH_NAMES`` then rewrites those GLOBAL records
+# to the names PyTorch uses. Memo references are indices, so the rewrite is safe.
 
 
 class _StorageRef:
@@ -72,26 +62,32 @@ class _StorageRef:
         self.key, self.dtype, self.numel = key, dtype, numel
 
 
-class _Pickler(pickle._Pickler):
-    """Pure-Python pickler that writes PyTorch's names for tensors, storages and dtypes."""
+def _global_record(module, name):
+    return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+
+def _torch_names():
+    pairs = [(_global_record(__name__, n), _global_record("torch._utils", n))
+             for n in ("_rebuild_tensor_v2", "_rebuild_parameter")]
+    pairs += [(_global_record(__name__, n), _global_record("torch", n)) for n in _STORAGE]
+    pairs += [(_global_record("ember._dtype", d.name), _global_record("torch", d.name)) for d in D._ALL]
+    pairs += [(_global_record("ember._device", "device"), _global_record("torch", "device")),
+              (_global_record("ember._tensor", "Size"), _global_record("torch", "Size"))]
+    return pairs
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles tensors as PyTorch does: ``_rebuild_tensor_v2`` over persistent storages."""
 
     def __init__(self, file, protocol, storages):
         super().__init__(file, protocol)
-        self.storages = storages           # key -> 1-D ndarray of the storage's bytes
+        self.storages = storages           # key -> 1-D ndarray of the storage's elements
         self._keys = {}                     # id(root array) -> key
         self._roots = []                    # keep roots alive while pickling
 
-    dispatch = dict(pickle._Pickler.dispatch)
-
-    def _save_fake_global(self, obj):
-        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
-        self.memoize(obj)
-
-    dispatch[_Global] = _save_fake_global
-
     def persistent_id(self, obj):
-        if isinstance(obj, _StorageRef):
-            return ("storage", _Global("torch", _STORAGE_OF[obj.dtype]), obj.key, "cpu", obj.numel)
+        if type(obj) is _StorageRef:
+            return ("storage", _STORAGE_TYPES[_STORAGE_OF[obj.dtype]], obj.key, "cpu", obj.numel)
         return None
 
     def _storage_for(self, t):
@@ -127,38 +123,21 @@ class _Pickler(pickle._Pickler):
                     "Can't save a tensor that is part of an autograd graph (a non-leaf tensor); "
                     "save tensor.detach() instead.")
             if type(obj) is not Tensor and type(obj).__name__ == "Parameter":
-                plain = _wrap(obj._data)
-                return (_REBUILD_PARAM, (plain, obj._rg, collections.OrderedDict()))
+                return (_rebuild_parameter, (_wrap(obj._data), obj._rg, collections.OrderedDict()))
             ref, offset, stride = self._storage_for(obj)
-            args = (ref, offset, tuple(obj._data.shape), stride, obj._rg, collections.OrderedDict())
-            return (_REBUILD_TENSOR, args)
+            return (_rebuild_tensor_v2,
+                    (ref, offset, tuple(obj._data.shape), stride, obj._rg, collections.OrderedDict()))
         return NotImplemented
 
-    def save_global(self, obj, name=None):
-        if isinstance(obj, D.dtype):
-            return self._save_fake_global(_Global("torch", obj.name))
-        return super().save_global(obj, name)
 
-
-def _pickle_dtype(self, obj):
-    self._save_fake_global(_Global("torch", obj.name))
-
-
-_Pickler.dispatch[D.dtype] = _pickle_dtype
-
-
-def _pickle_device(self, obj):
-    self.save_reduce(_Global("torch", "device"), (str(obj),), obj=obj)
-
-
-_Pickler.dispatch[_device_cls] = _pickle_device
-
-
-def _pickle_size(self, obj):
-    self.save_reduce(_Global("torch", "Size"), (tuple(obj),), obj=obj)
-
-
-_Pickler.dispatch[Size] = _pickle_size
+def _dumps(obj, protocol, storages, pickler=_Pickler):
+    buf = io.BytesIO()
+    pickler(buf, protocol, storages).dump(obj)
+    data = buf.getvalue()
+    for ours, theirs in _TORCH_NAME_PAIRS:
+        if ours in data:
+            data = data.replace(ours, theirs)
+    return data
 
 
 def _zip_write(zf, name, data):
@@ -181,9 +160,10 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
     """
     if not _use_new_zipfile_serialization:
         raise NotImplementedError("ember writes only PyTorch's zip format (the default since 1.6)")
+    if pickle_protocol > 3:
+        raise ValueError("ember writes pickle protocol 2 or 3 (PyTorch's default is 2)")
     storages = {}
-    buf = io.BytesIO()
-    _Pickler(buf, pickle_protocol, storages).dump(obj)
+    pkl = _dumps(obj, pickle_protocol, storages)
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         name = os.path.splitext(os.path.basename(path))[0] or "archive"
@@ -191,7 +171,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
         fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=d)
         try:
             with os.fdopen(fd, "wb") as out:
-                _write_archive(out, name, buf.getvalue(), storages)
+                _write_archive(out, name, pkl, storages)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)
@@ -200,7 +180,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
                 os.unlink(tmp)
             raise
     else:
-        _write_archive(f, "archive", buf.getvalue(), storages)
+        _write_archive(f, "archive", pkl, storages)
 
 
 def _write_archive(out, name, pkl, storages):
@@ -218,11 +198,18 @@ def _write_archive(out, name, pkl, storages):
 # ---- reading --------------------------------------------------------------------------
 
 class _StorageType:
-    """What ``torch.FloatStorage`` resolves to while loading."""
+    """``torch.FloatStorage`` and friends: names in the pickle, dtypes when loading."""
 
     def __init__(self, name):
         self.name = name
         self.dtype = _STORAGE[name]
+
+    def __reduce__(self):
+        return self.name  # a global of this module, renamed to torch.<name> in the file
+
+
+_STORAGE_TYPES = {n: _StorageType(n) for n in _STORAGE}
+globals().update(_STORAGE_TYPES)
 
 
 class TypedStorage:
@@ -329,7 +316,8 @@ _SAFE = {
     ("builtins", "str"): str,
 }
 for _n in _STORAGE:
-    _SAFE[("torch", _n)] = _StorageType(_n)
+    _SAFE[("torch", _n)] = _STORAGE_TYPES[_n]
+_TORCH_NAME_PAIRS = _torch_names()
 for _d in D._ALL:
     _SAFE[("torch", _d.name)] = _d
     _SAFE[("ember", _d.name)] = _d
@@ -525,12 +513,23 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
             raise RuntimeError(f"the checkpoint holds {dtype} tensors: pip install ml_dtypes to load them")
         name = f"{prefix}data/{key}"
         info = zf.getinfo(name)
-        if mm is not None and info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_type == zipfile.ZIP_STORED and info.file_size and fobj.seekable():
             fobj.seek(info.header_offset)
             hdr = fobj.read(30)
+            if len(hdr) != 30 or hdr[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(f"bad local header for record {name}")
             nlen, xlen = struct.unpack("<HH", hdr[26:30])
             off = info.header_offset + 30 + nlen + xlen
-            arr = np.frombuffer(mm, dtype=np.uint8, count=info.file_size, offset=off).view(dtype.np)
+            if mm is not None:
+                if off + info.file_size > mm.size:
+                    raise EOFError(f"record {name} runs past the end of the file")
+                arr = np.frombuffer(mm, dtype=np.uint8, count=info.file_size, offset=off).view(dtype.np)
+            else:  # one read straight into the array: no CRC pass, no intermediate bytes
+                buf = np.empty(info.file_size, np.uint8)
+                fobj.seek(off)
+                if fobj.readinto(memoryview(buf)) != info.file_size:
+                    raise EOFError(f"record {name} is truncated")
+                arr = buf.view(dtype.np)
         else:
             raw = zf.read(name)
             arr = np.frombuffer(bytearray(raw), dtype=dtype.np)

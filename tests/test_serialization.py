@@ -113,10 +113,9 @@ def _cuda_file(path):
             return pid[:3] + ("cuda:0",) + pid[4:] if pid else None
 
     storages = {}
-    buf = io.BytesIO()
-    P(buf, 2, storages).dump({"w": ember.tensor([1.0, 2.0])})
+    pkl = S._dumps({"w": ember.tensor([1.0, 2.0])}, 2, storages, P)
     with open(path, "wb") as f:
-        S._write_archive(f, "gpu", buf.getvalue(), storages)
+        S._write_archive(f, "gpu", pkl, storages)
 
 
 def test_map_location_for_gpu_checkpoint(tmp_path):
