@@ -249,8 +249,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     sfs = scale_factors or [None] * dim
     kind = {"linear": "linear", "bilinear": "linear", "trilinear": "linear", "bicubic": "cubic"}.get(mode, mode)
     if antialias:
-        mats = [(_aa_matrix(kind, L, o, align_corners, sf, xd.dtype) if (o < L) else
-                 _matrix(kind, L, o, align_corners, sf, xd.dtype)) for L, o, sf in zip(sp, output_size, sfs)]
+        mats = [_aa_matrix(kind, L, o, align_corners, sf, xd.dtype) for L, o, sf in zip(sp, output_size, sfs)]
     else:
         mats = [_matrix(kind, L, o, align_corners, sf, xd.dtype) for L, o, sf in zip(sp, output_size, sfs)]
     nidx = None
@@ -529,6 +528,9 @@ class _AffineGrid(Op):
 def affine_grid(theta, size, align_corners=None):
     """Sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) for the affine matrices ``theta``."""
     if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+                      "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+                      "documentation of grid_sample for details.")
         align_corners = False
     td = theta._data
     size = [int(s) for s in size]
@@ -734,6 +736,9 @@ def _cubic_dcoeffs(t, A=-0.75):
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) locations in [-1, 1]."""
     if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+                      "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+                      "documentation of grid_sample for details.")
         align_corners = False
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
