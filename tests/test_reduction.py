@@ -226,3 +226,13 @@ def test_indices_not_differentiable():
 
 def test_norm_inf_values():
     check(lambda m, x: m.norm(x, math.inf), [X3])
+
+
+@pytest.mark.parametrize("dim", [None, 0, -1, (1, 2), (0, 1), 1, (0, 2)])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_large_float32_sum_mean_blas_path(dim, keepdim):
+    """Sums over 64K+ float32 elements take the BLAS path; results and grads still match torch."""
+    a = np.random.RandomState(3).rand(32, 64, 40).astype(np.float32)
+    kw = {} if dim is None else {"dim": dim, "keepdim": keepdim}
+    check(lambda m, x: x.sum(**kw), [a], rtol=1e-5)
+    check(lambda m, x: x.mean(**kw), [a], rtol=1e-5)

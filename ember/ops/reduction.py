@@ -120,10 +120,11 @@ class Sum(Op):
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         if npdtype is None and a.dtype.kind in "bui":
             npdtype = np.int64
+        if npdtype is None and a.dtype == np.float32 and a.size >= _BLAS_MIN:
+            r = _blas_sum(a, dims, keepdim)
+            if r is not None:
+                return r
         if dims is None:  # every dim: the common, fast case
-            if npdtype is None and a.dtype == np.float32 and a.size >= _BLAS_MIN and a.flags.c_contiguous:
-                r = _blas_sum(a.reshape(-1))
-                return r.reshape((1,) * a.ndim) if keepdim else r
             return np.sum(a, keepdims=keepdim, dtype=npdtype)
         return np.sum(a, axis=dims, keepdims=keepdim, dtype=npdtype)
 
@@ -136,18 +137,43 @@ _BLAS_MIN = 1 << 16
 _ones_cache = {}
 
 
-def _blas_sum(flat):
-    """Sum of a large contiguous float32 vector as a BLAS dot with ones (SIMD, threaded).
-
-    Accumulates in float32 with many partial sums, as PyTorch's vectorised sum does.
-    """
-    n = flat.size
+def _ones(n):
     ones = _ones_cache.get(n)
     if ones is None:
-        if len(_ones_cache) > 8:
+        if len(_ones_cache) > 16:
             _ones_cache.clear()
         ones = _ones_cache[n] = np.ones(n, np.float32)
-    return np.asarray(np.dot(flat, ones), dtype=np.float32)
+    return ones
+
+
+def _blas_sum(a, dims, keepdim):
+    """Large contiguous float32 sums as BLAS products with a ones vector (SIMD, threaded).
+
+    Handles a reduction over all dims, a leading block or a trailing block of dims;
+    returns None for other patterns. Accumulates in float32 with many partial sums,
+    as PyTorch's vectorised sum does.
+    """
+    if not a.flags.c_contiguous:
+        return None
+    nd = a.ndim
+    if dims is None or len(dims) == nd:
+        r = np.asarray(np.dot(a.reshape(-1), _ones(a.size)), dtype=np.float32)
+        return r.reshape((1,) * nd) if keepdim else r
+    dims = tuple(sorted(dims))
+    k = len(dims)
+    if dims == tuple(range(nd - k, nd)):      # trailing dims: (M, K) @ ones(K)
+        lead = a.shape[:nd - k]
+        m = int(np.prod(lead))
+        r = a.reshape(m, -1) @ _ones(a.size // m if m else 0)
+        out_shape = lead + (1,) * k if keepdim else lead
+    elif dims == tuple(range(k)):              # leading dims: ones(M) @ (M, K)
+        trail = a.shape[k:]
+        m = int(np.prod(a.shape[:k]))
+        r = _ones(m) @ a.reshape(m, -1)
+        out_shape = (1,) * k + trail if keepdim else trail
+    else:
+        return None
+    return r.reshape(out_shape)
 
 
 class Mean(Op):
@@ -163,6 +189,11 @@ class Mean(Op):
         for d in dims:
             n *= a.shape[d]
         self.n = n
+        if a.dtype == np.float32 and a.size >= _BLAS_MIN and n:
+            r = _blas_sum(a, dims, keepdim)
+            if r is not None:
+                r *= np.float32(1.0 / n)
+                return r
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.mean(a, axis=dims, keepdims=keepdim)
 
