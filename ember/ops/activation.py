@@ -6,7 +6,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
 
-__all__ = ["softmax", "log_softmax"]
+__all__ = ["softmax", "log_softmax"]  # more appended below
 
 _SQRT_PI = math.sqrt(math.pi)
 _2_SQRT_PI = 2.0 / _SQRT_PI
@@ -66,3 +66,520 @@ def erfinv_np(y):
         err = _erf64(np.where(fin, x, 0.0)) - y
         x = np.where(fin, x - err / (_2_SQRT_PI * np.exp(-np.where(fin, x, 0.0) ** 2)), x)
     return x
+
+
+
+# ---- elementwise activations: one Op class per function ------------------------------
+
+def _check_float(a, fname):
+    if a.dtype.kind not in "fc" and a.dtype.kind != "V":
+        tn = {"i": "Long", "u": "Byte", "b": "Bool"}.get(a.dtype.kind, str(a.dtype))
+        if a.dtype == np.int32:
+            tn = "Int"
+        raise RuntimeError(f'"{fname}" not implemented for \'{tn}\'')
+
+
+class _Act(Op):
+    """Base: subclasses define ``f(a, *p)`` and ``df(a, y, *p)`` (dy/da)."""
+    saves = (0,)
+    fname = "act"
+    allow_int = False
+
+    def forward(self, a, *p, inplace=False):
+        if not self.allow_int:
+            _check_float(a, self.fname)
+        self.p = p
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y = self.f(a, *p)
+        if y.dtype != a.dtype:
+            y = y.astype(a.dtype)
+        self.a = a.copy() if inplace else a
+        self.y = y
+        return y
+
+    def backward(self, g):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            d = self.df(self.a, self.y, *self.p)
+        r = g * d
+        return r.astype(g.dtype, copy=False)
+
+
+def _sig(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _f(a, v):
+    return np.asarray(v, dtype=a.dtype)
+
+
+class Relu(_Act):
+    name = "ReluBackward0"
+    fname = "relu"
+    allow_int = True
+    f = staticmethod(lambda a: np.maximum(a, 0).astype(a.dtype, copy=False))
+    df = staticmethod(lambda a, y: (y > 0).astype(y.dtype))
+
+
+class Hardtanh(_Act):
+    name = "HardtanhBackward0"
+    fname = "hardtanh"
+    f = staticmethod(lambda a, lo, hi: np.clip(a, _f(a, lo), _f(a, hi)))
+    df = staticmethod(lambda a, y, lo, hi: ((a > lo) & (a < hi)).astype(a.dtype))
+
+
+class LeakyRelu(_Act):
+    name = "LeakyReluBackward0"
+    fname = "leaky_relu"
+    f = staticmethod(lambda a, s: np.where(a > 0, a, a * _f(a, s)))
+    df = staticmethod(lambda a, y, s: np.where(a > 0, _f(a, 1), _f(a, s)))
+
+
+class Elu(_Act):
+    name = "EluBackward0"
+    fname = "elu"
+    f = staticmethod(lambda a, al, sc, isc: np.where(
+        a > 0, a * _f(a, sc), _f(a, al * sc) * np.expm1(np.minimum(a, 0) * _f(a, isc))))
+    df = staticmethod(lambda a, y, al, sc, isc: np.where(
+        a > 0, _f(a, sc), _f(a, al * sc * isc) * np.exp(np.minimum(a, 0) * _f(a, isc))))
+
+
+class Gelu(_Act):
+    name = "GeluBackward0"
+    fname = "GeluKernelImpl"
+
+    @staticmethod
+    def f(a, approx):
+        if approx == "tanh":
+            k = math.sqrt(2.0 / math.pi)
+            return 0.5 * a * (1.0 + np.tanh(k * (a + 0.044715 * a * a * a)))
+        return (0.5 * a * (1.0 + erf_np(a * _f(a, 1.0 / math.sqrt(2.0))))).astype(a.dtype)
+
+    @staticmethod
+    def df(a, y, approx):
+        if approx == "tanh":
+            k = math.sqrt(2.0 / math.pi)
+            inner = k * (a + 0.044715 * a * a * a)
+            t = np.tanh(inner)
+            return 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * a * a)
+        cdf = 0.5 * (1.0 + erf_np(a * _f(a, 1.0 / math.sqrt(2.0))))
+        pdf = np.exp(-0.5 * a * a) * _f(a, 1.0 / math.sqrt(2.0 * math.pi))
+        return cdf + a * pdf
+
+
+class Silu(_Act):
+    name = "SiluBackward0"
+    fname = "silu"
+    f = staticmethod(lambda a: a * _sig(a))
+
+    @staticmethod
+    def df(a, y):
+        s = _sig(a)
+        return s * (1.0 + a * (1.0 - s))
+
+
+def _softplus(a, beta=1.0, th=20.0):
+    z = a * _f(a, beta)
+    return np.where(z > th, a, np.log1p(np.exp(np.minimum(z, th))) / _f(a, beta))
+
+
+class Mish(_Act):
+    name = "MishBackward0"
+    fname = "mish"
+    f = staticmethod(lambda a: a * np.tanh(_softplus(a)))
+
+    @staticmethod
+    def df(a, y):
+        t = np.tanh(_softplus(a))
+        return t + a * _sig(a) * (1.0 - t * t)
+
+
+class Sigmoid(_Act):
+    name = "SigmoidBackward0"
+    fname = "sigmoid"
+    f = staticmethod(_sig)
+    df = staticmethod(lambda a, y: y * (1.0 - y))
+
+
+class Tanh(_Act):
+    name = "TanhBackward0"
+    fname = "tanh"
+    f = staticmethod(np.tanh)
+    df = staticmethod(lambda a, y: 1.0 - y * y)
+
+
+class Hardsigmoid(_Act):
+    name = "HardsigmoidBackward0"
+    fname = "hardsigmoid"
+    f = staticmethod(lambda a: np.clip(a / _f(a, 6) + _f(a, 0.5), _f(a, 0), _f(a, 1)))
+    df = staticmethod(lambda a, y: np.where((a > -3) & (a < 3), _f(a, 1 / 6), _f(a, 0)))
+
+
+class Hardswish(_Act):
+    name = "HardswishBackward0"
+    fname = "hardswish"
+    f = staticmethod(lambda a: a * np.clip(a + _f(a, 3), _f(a, 0), _f(a, 6)) / _f(a, 6))
+    df = staticmethod(lambda a, y: np.where(a < -3, _f(a, 0), np.where(
+        a <= 3, a / _f(a, 3) + _f(a, 0.5), _f(a, 1))))
+
+
+class Softplus(_Act):
+    name = "SoftplusBackward0"
+    fname = "softplus"
+    f = staticmethod(lambda a, beta, th: _softplus(a, beta, th))
+
+    @staticmethod
+    def df(a, y, beta, th):
+        z = a * _f(a, beta)
+        return np.where(z > th, _f(a, 1), _sig(z))
+
+
+class Softsign(_Act):
+    name = "DivBackward0"
+    fname = "softsign"
+    f = staticmethod(lambda a: a / (1.0 + np.abs(a)))
+    df = staticmethod(lambda a, y: 1.0 / (1.0 + np.abs(a)) ** 2)
+
+
+class Tanhshrink(_Act):
+    name = "SubBackward0"
+    fname = "tanhshrink"
+    f = staticmethod(lambda a: a - np.tanh(a))
+    df = staticmethod(lambda a, y: np.tanh(a) ** 2)
+
+
+class Threshold(_Act):
+    name = "ThresholdBackward0"
+    fname = "threshold"
+    allow_int = True
+    f = staticmethod(lambda a, th, v: np.where(a > th, a, _f(a, v)))
+    df = staticmethod(lambda a, y, th, v: (a > th).astype(y.dtype))
+
+
+class Softshrink(_Act):
+    name = "SoftshrinkBackward0"
+    fname = "softshrink"
+    f = staticmethod(lambda a, l: np.where(a > l, a - _f(a, l), np.where(a < -l, a + _f(a, l), _f(a, 0))))
+    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+
+
+class Hardshrink(_Act):
+    name = "HardshrinkBackward0"
+    fname = "hardshrink"
+    f = staticmethod(lambda a, l: np.where(np.abs(a) > l, a, _f(a, 0)))
+    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+
+
+class LogSigmoid(_Act):
+    name = "LogSigmoidBackward0"
+    fname = "log_sigmoid_forward"
+    f = staticmethod(lambda a: np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
+    df = staticmethod(lambda a, y: _sig(-a))
+
+
+class Prelu(Op):
+    name = "PreluKernelBackward0"
+    saves = (0, 1)
+
+    def forward(self, a, w):
+        _check_float(a, "prelu")
+        if w.size != 1:
+            if a.ndim < 2 and a.ndim != 1 or (a.ndim >= 2 and a.shape[1] != w.size) or \
+                    (a.ndim == 1 and a.shape[0] != w.size):
+                ch = a.shape[1] if a.ndim >= 2 else (a.shape[0] if a.ndim == 1 else 1)
+                raise RuntimeError(
+                    "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                    f"= {w.size} and channel size = {ch}.")
+        self.a, self.w = a, w
+        shape = [1] * a.ndim
+        if w.size != 1 and a.ndim >= 2:
+            shape[1] = w.size
+        elif w.size != 1:
+            shape[0] = w.size
+        self.wb = w.reshape(shape) if a.ndim else w.reshape(())
+        return np.where(a > 0, a, a * self.wb)
+
+    def backward(self, g):
+        a = self.a
+        ga = np.where(a > 0, g, g * self.wb)
+        gw = np.where(a > 0, 0, g * a)
+        if self.w.size == 1:
+            gw = gw.sum().reshape(self.w.shape)
+        else:
+            axes = tuple(i for i in range(a.ndim) if i != (1 if a.ndim >= 2 else 0))
+            gw = gw.sum(axis=axes).reshape(self.w.shape)
+        return ga, gw
+
+
+class Glu(Op):
+    name = "GluBackward0"
+    saves = (0,)
+
+    def forward(self, a, dim):
+        _check_float(a, "glu")
+        n = a.shape[dim]
+        if n % 2:
+            raise RuntimeError(
+                f"Halving dimension must be even, but dimension {dim} is size {n}")
+        h = n // 2
+        x1 = np.take(a, range(0, h), axis=dim)
+        x2 = np.take(a, range(h, n), axis=dim)
+        s = _sig(x2)
+        self.x1, self.s, self.dim = x1, s, dim
+        return x1 * s
+
+    def backward(self, g):
+        s = self.s
+        return np.concatenate([g * s, g * self.x1 * s * (1 - s)], axis=self.dim)
+
+
+# ---- softmax family ---------------------------------------------------------------------
+
+class Softmax(Op):
+    name = "SoftmaxBackward0"
+    saves = ("out",)
+
+    def forward(self, a, dim):
+        _check_float(a, "softmax_lastdim_kernel_impl")
+        if a.ndim == 0:
+            y = np.ones_like(a)
+        else:
+            m = a.max(axis=dim, keepdims=True)
+            e = np.exp(a - m)
+            y = e / e.sum(axis=dim, keepdims=True)
+        self.y, self.dim = y, dim
+        return y
+
+    def backward(self, g):
+        y = self.y
+        if y.ndim == 0:
+            return g * 0
+        return y * (g - (g * y).sum(axis=self.dim, keepdims=True))
+
+
+class LogSoftmax(Op):
+    name = "LogSoftmaxBackward0"
+    saves = ("out",)
+
+    def forward(self, a, dim):
+        _check_float(a, "log_softmax_lastdim_kernel_impl")
+        if a.ndim == 0:
+            y = np.zeros_like(a)
+        else:
+            m = a.max(axis=dim, keepdims=True)
+            z = a - m
+            y = z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
+        self.y, self.dim = y, dim
+        return y
+
+    def backward(self, g):
+        y = self.y
+        if y.ndim == 0:
+            return g * 0
+        return g - np.exp(y) * g.sum(axis=self.dim, keepdims=True)
+
+
+def _softmax_dim(name, ndim, stacklevel=3):
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                  "Change the call to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _prep(input, dim, dtype, name):
+    if dim is None:
+        dim = _softmax_dim(name, input.ndim, 4)
+    dim = wrap_dim(dim, input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input, dim
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, dim = _prep(input, dim, dtype, "softmax")
+    return apply(Softmax, input, dim=dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, dim = _prep(input, dim, dtype, "log_softmax")
+    return apply(LogSoftmax, input, dim=dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    input, dim = _prep(input, dim, dtype, "softmin")
+    return apply(Softmax, -input, dim=dim)
+
+
+# ---- functional wrappers ------------------------------------------------------------------
+
+def _run(cls, input, inplace, *p):
+    if inplace:
+        return apply_(cls, input, *p, inplace=True)
+    return apply(cls, input, *p)
+
+
+def relu(input, inplace=False):
+    return _run(Relu, input, inplace)
+
+
+def relu_(input):
+    return _run(Relu, input, True)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _run(Hardtanh, input, inplace, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input, inplace=False):
+    return _run(Hardtanh, input, inplace, 0.0, 6.0)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _run(LeakyRelu, input, inplace, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _run(Elu, input, inplace, alpha, 1.0, 1.0)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    return _run(Elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def selu_(input):
+    return selu(input, True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _run(Elu, input, inplace, alpha, 1.0, 1.0 / alpha)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, True)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return apply(Gelu, input, approximate)
+
+
+def silu(input, inplace=False):
+    return _run(Silu, input, inplace)
+
+
+def mish(input, inplace=False):
+    return _run(Mish, input, inplace)
+
+
+def sigmoid(input):
+    return apply(Sigmoid, input)
+
+
+def tanh(input):
+    return apply(Tanh, input)
+
+
+def hardsigmoid(input, inplace=False):
+    return _run(Hardsigmoid, input, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _run(Hardswish, input, inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return apply(Softplus, input, beta, threshold)
+
+
+def softsign(input):
+    return apply(Softsign, input)
+
+
+def tanhshrink(input):
+    return apply(Tanhshrink, input)
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _run(Threshold, input, inplace, threshold, value)
+
+
+def threshold_(input, threshold, value):
+    return _run(Threshold, input, True, threshold, value)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(
+            f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return apply(Softshrink, input, lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    return apply(Hardshrink, input, lambd)
+
+
+def logsigmoid(input):
+    return apply(LogSigmoid, input)
+
+
+def prelu(input, weight):
+    return apply(Prelu, input, weight)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if training:
+        from .. import _random
+        a = input._data
+        slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
+        from .elementwise import mul
+        from .._tensor import _wrap
+        s = _wrap(np.where(a >= 0, np.ones_like(a), slopes))
+        return mul(input, s)
+    return leaky_relu(input, (lower + upper) / 2, inplace)
+
+
+def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    return apply(Glu, input, wrap_dim(dim, input.ndim))
+
+
+__all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "hardtanh", "hardtanh_", "relu6",
+           "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu",
+           "silu", "mish", "hardsigmoid", "hardswish", "softplus", "softsign", "tanhshrink",
+           "threshold", "threshold_", "softshrink", "hardshrink", "logsigmoid", "prelu", "rrelu",
+           "glu", "sigmoid", "tanh"]
+
+
+def _tensor_softmax(self, dim, dtype=None):
+    return softmax(self, dim, dtype=dtype)
+
+
+def _tensor_log_softmax(self, dim, dtype=None):
+    return log_softmax(self, dim, dtype=dtype)
+
+
+for _n, _fn in (("softmax", _tensor_softmax), ("log_softmax", _tensor_log_softmax),
+                ("relu", relu), ("relu_", relu_), ("sigmoid", sigmoid), ("tanh", tanh)):
+    if not hasattr(Tensor, _n):
+        setattr(Tensor, _n, _fn)

@@ -1,0 +1,664 @@
+"""Loss kernels: fused log_softmax + nll (cross entropy), nll, and pointwise losses,
+each with a hand-written backward."""
+import math
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import Op, apply
+
+__all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+           "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
+           "soft_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "triplet_margin_loss",
+           "multilabel_soft_margin_loss"]
+
+_RED = ("none", "mean", "sum")
+_TYPENAME = {"f": {4: "Float", 8: "Double", 2: "Half"}, "i": {8: "Long", 4: "Int", 2: "Short", 1: "Char"},
+             "u": {1: "Byte"}, "b": {1: "Bool"}}
+
+
+def _tname(dt):
+    return _TYPENAME.get(dt.kind, {}).get(dt.itemsize, str(dt))
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
+                  + ("mean" if reduce and size_average else "sum" if reduce else "none")
+                  + "' instead.")
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+def _check_red(reduction):
+    if reduction not in _RED:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+# ---- nll / cross entropy ------------------------------------------------------------------
+
+def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
+    """x: (N, C, d...) or (C,); t ints. Returns logp2d view info."""
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {_tname(t.dtype)}")
+    if x.ndim == 1:
+        if t.ndim != 0:
+            raise RuntimeError(
+                f"0D or 1D target tensor expected, multi-target not supported")
+        x2 = x.reshape(1, -1)
+        tf = t.reshape(1)
+    else:
+        if x.ndim == 0:
+            raise ValueError("Expected 1 or more dimensions (got 0)") if False else \
+                IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        if t.shape[:1] != x.shape[:1]:
+            raise ValueError(
+                f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
+        if t.shape != x.shape[:1] + x.shape[2:]:
+            if x.ndim == 2:
+                raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError(
+                f"size mismatch (got input: {_sz(x.shape)} , target: {_sz(t.shape)}")
+        x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+        tf = t.reshape(-1)
+    C = x2.shape[1]
+    valid = tf != ignore_index
+    tv = np.where(valid, tf, 0)
+    bad = valid & ((tf < 0) | (tf >= C))
+    if bad.any():
+        raise IndexError(f"Target {int(tf[bad][0])} is out of bounds.")
+    if weight is not None:
+        if weight.shape != (C,):
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {C} classes or no classes but "
+                f"got weight tensor of shape: {list(weight.shape)}")
+        wt = weight[tv] * valid
+    else:
+        wt = valid.astype(x.dtype)
+    return x2, tv, valid, wt.astype(x.dtype, copy=False)
+
+
+def _sz(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _out_shape(x):
+    return () if x.ndim == 1 else x.shape[:1] + x.shape[2:]
+
+
+class _NLLCore(Op):
+    """Fused [log_softmax +] nll with optional label smoothing or probability targets."""
+    name = "NllLossBackward0"
+    saves = (0,)
+
+    def forward(self, x, t, weight, ignore_index, reduction, smoothing, softmax, prob):
+        self.xshape, self.softmax, self.reduction = x.shape, softmax, reduction
+        dt = x.dtype
+        if x.dtype.kind != "f":
+            raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(x.dtype)}'")
+        if prob:
+            x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 1 else x.reshape(1, -1)
+            t2 = np.moveaxis(t, 1, -1).reshape(-1, t.shape[1]) if t.ndim > 1 else t.reshape(1, -1)
+        else:
+            x2, tv, valid, wt = _nll_prepare(x, t, weight, ignore_index)
+        M, C = x2.shape
+        if softmax:
+            m = x2.max(axis=1, keepdims=True) if M and C else 0
+            z = x2 - m
+            e = np.exp(z)
+            se = e.sum(axis=1, keepdims=True)
+            logp = z - np.log(se)
+            self.p = e / se
+        else:
+            logp = x2
+        rows = np.arange(M)
+        if prob:
+            tt = t2.astype(dt, copy=False)
+            if smoothing > 0:
+                tt = tt * (1 - smoothing) + smoothing / C
+            G = -tt if weight is None else -tt * weight.astype(dt)
+            L = (G * logp).sum(axis=1)
+            denom = M if reduction == "mean" else 1
+        else:
+            L = -wt * logp[rows, tv]
+            G = None
+            self.tv, self.wt = tv, wt
+            denom = 1
+            if smoothing > 0:
+                w = weight.astype(dt) if weight is not None else None
+                sm = -(logp * w).sum(axis=1) if w is not None else -logp.sum(axis=1)
+                sm = sm * valid
+                eps_c = smoothing / C
+                self.sm_w = (w if w is not None else np.ones(C, dt)) * valid[:, None].astype(dt)
+                if reduction == "mean":
+                    wsum = wt.sum()
+                    n_valid = valid.sum()
+                    d_sm = wsum if weight is not None else n_valid
+                    L_tot = (1 - smoothing) * L.sum() / wsum + eps_c * sm.sum() / d_sm
+                    self.scale_nll, self.scale_sm = (1 - smoothing) / wsum, eps_c / d_sm
+                    self.mode = "smooth"
+                    return np.asarray(L_tot, dtype=dt)
+                self.scale_nll, self.scale_sm = 1 - smoothing, eps_c
+                self.mode = "smooth"
+                L = (1 - smoothing) * L + eps_c * sm
+            elif reduction == "mean":
+                denom = wt.sum()
+        self.G, self.denom, self.mode = G, denom, getattr(self, "mode", "plain")
+        self.mode = "smooth" if smoothing > 0 and not prob else "plain"
+        if reduction == "none":
+            return L.reshape(_out_shape(x) if not prob else _out_shape(x)).astype(dt, copy=False)
+        s = L.sum(dtype=np.float64) if dt == np.float32 else L.sum()
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                s = s / denom
+        return np.asarray(s, dtype=dt)
+
+    def backward(self, g):
+        dt = g.dtype
+        if self.reduction == "none":
+            gr = g.reshape(-1)
+        else:
+            gr = np.broadcast_to(g, ())
+        p = self.__dict__.get("p")
+        if self.G is not None:  # probability targets
+            gl = self.G * (gr / self.denom if self.reduction == "mean" else gr)[..., None] \
+                if self.reduction == "none" else self.G * (gr / self.denom)
+            if self.softmax:
+                gx = gl - p * gl.sum(axis=1, keepdims=True)
+            else:
+                gx = gl
+        elif self.mode == "smooth":
+            if self.reduction == "mean":
+                sn, ss = gr * self.scale_nll, gr * self.scale_sm
+            else:
+                gv = gr[:, None] if self.reduction == "none" else gr
+                sn, ss = gv * self.scale_nll, gv * self.scale_sm
+            M = len(self.tv)
+            gl = -(ss * self.sm_w)
+            if np.ndim(sn):
+                gl[np.arange(M), self.tv] -= (sn[:, 0] * self.wt)
+            else:
+                gl[np.arange(M), self.tv] -= sn * self.wt
+            gx = gl - p * gl.sum(axis=1, keepdims=True) if self.softmax else gl
+        else:
+            M = len(self.tv)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if self.reduction == "none":
+                    coef = gr * self.wt
+                elif self.reduction == "mean":
+                    coef = self.wt * (gr / self.denom)
+                else:
+                    coef = self.wt * gr
+            coef = coef.astype(dt, copy=False)
+            if self.softmax:
+                gx = p * coef[:, None]
+            else:
+                gx = np.zeros((M, self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]), dt)
+            gx[np.arange(M), self.tv] -= coef
+        shape = self.xshape
+        if len(shape) == 1:
+            gx = gx.reshape(shape)
+        else:
+            moved = (shape[0],) + shape[2:] + (shape[1],)
+            gx = np.moveaxis(gx.reshape(moved), -1, 1)
+        return gx.astype(dt, copy=False), None, None
+
+
+class _CEOp(_NLLCore):
+    name = "NllLossBackward0"
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_red(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x, t = input._data, target._data
+    prob = t.dtype.kind == "f" and t.shape == x.shape
+    if prob and t.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {_tname(x.dtype)} but found {_tname(t.dtype)}")
+    w = weight._data if weight is not None else None
+    return apply(_CEOp, input, target, None, ignore_index=ignore_index, reduction=reduction,
+                 smoothing=label_smoothing, softmax=True, prob=prob, weight_arr=w) \
+        if False else _ce(input, target, w, ignore_index, reduction, label_smoothing, True, prob)
+
+
+def _ce(input, target, w, ignore_index, reduction, smoothing, softmax, prob):
+    class_op = _CEOp
+
+    def fwd(self, x, t, _w, ignore_index=ignore_index):
+        return _NLLCore.forward(self, x, t, w, ignore_index, reduction, smoothing, softmax, prob)
+    op = type("NllLossBackward0", (class_op,), {"forward": fwd}) if False else None
+    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index,
+                 reduction=reduction, smoothing=smoothing, softmax=softmax, prob=prob)
+
+
+class _Bound(_NLLCore):
+    name = "NllLossBackward0"
+
+    def forward(self, x, t, _unused, w=None, ignore_index=-100, reduction="mean", smoothing=0.0,
+                softmax=True, prob=False):
+        return _NLLCore.forward(self, x, t, w, ignore_index, reduction, smoothing, softmax, prob)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_red(reduction)
+    w = weight._data if weight is not None else None
+    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index, reduction=reduction,
+                 smoothing=0.0, softmax=False, prob=False)
+
+
+# ---- pointwise losses -----------------------------------------------------------------------
+
+class _Pointwise(Op):
+    """Elementwise loss ``l(x, y)`` with partials; reduction fused."""
+    saves = (0, 1)
+
+    def forward(self, x, y, *extra, reduction="mean", fn=None, w=None):
+        if x.dtype.kind != "f" and x.dtype.kind != "c":
+            raise RuntimeError(f"\"{self.name}\" not implemented for '{_tname(x.dtype)}'")
+        if y.dtype != x.dtype and y.dtype.kind == "f":
+            y = y.astype(np.result_type(x, y))
+            x = x.astype(y.dtype)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            L, dx, dy = fn(x, y, *extra)
+        if w is not None:
+            L = L * w
+            dx = dx * w if dx is not None else None
+            dy = dy * w if dy is not None else None
+        self.dx, self.dy, self.reduction, self.n = dx, dy, reduction, L.size
+        dt = np.result_type(x, y) if y.dtype.kind == "f" else x.dtype
+        self.dt = dt
+        if reduction == "none":
+            return L.astype(dt, copy=False)
+        s = L.sum()
+        if reduction == "mean":
+            s = s / L.size if L.size else np.nan
+        return np.asarray(s, dtype=dt)
+
+    def backward(self, g):
+        if self.reduction == "mean":
+            g = g / self.n
+        gx = g * self.dx if self.dx is not None else None
+        gy = g * self.dy if self.dy is not None else None
+        return (gx, gy) + (None,) * 2
+
+
+def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, warn=True):
+    _check_red(reduction)
+    if check_shape and warn and tuple(input.shape) != tuple(target.shape):
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.", stacklevel=3)
+    cls = _POINTWISE.get(name)
+    if cls is None:
+        cls = _POINTWISE[name] = type(name, (_Pointwise,), {"name": name})
+    return apply(cls, input, target, *extra, reduction=reduction, fn=fn, w=w)
+
+
+_POINTWISE = {}
+
+
+def _mse(x, y):
+    d = x - y
+    return d * d, 2 * d, -2 * d
+
+
+def _l1(x, y):
+    d = x - y
+    s = np.sign(d)
+    return np.abs(d), s, -s
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pw("MseLossBackward0", input, target, _mse, reduction,
+               w=None if weight is None else weight._data)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pw("L1LossBackward0", input, target, _l1, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+
+    def fn(x, y):
+        d = x - y
+        a = np.abs(d)
+        small = a < beta
+        L = np.where(small, 0.5 * d * d / beta, a - 0.5 * beta)
+        gd = np.where(small, d / beta, np.sign(d))
+        return L, gd, -gd
+    return _pw("SmoothL1LossBackward0", input, target, fn, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+
+    def fn(x, y):
+        d = x - y
+        a = np.abs(d)
+        small = a < delta
+        L = np.where(small, 0.5 * d * d, delta * (a - 0.5 * delta))
+        gd = np.where(small, d, delta * np.sign(d))
+        return L, gd, -gd
+    return _pw("HuberLossBackward0", input, target, fn, reduction,
+               w=None if weight is None else weight._data)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    x = input._data
+    if ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+
+    def fn(x, y):
+        lx = np.maximum(np.log(x), -100)
+        l1x = np.maximum(np.log1p(-x), -100)
+        L = -(y * lx + (1 - y) * l1x)
+        dx = (x - y) / np.maximum((1 - x) * x, 1e-12)
+        dy = l1x - lx
+        return L, dx, dy
+    w = None
+    if weight is not None:
+        w = np.broadcast_to(weight._data, input.shape)
+    return _pw("BinaryCrossEntropyBackward0", input, target, fn, reduction, w=w, warn=False)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    pw = pos_weight._data if pos_weight is not None else None
+
+    def fn(x, y):
+        sp = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)  # softplus(-x)
+        sig_neg = 1.0 / (1.0 + np.exp(x))  # sigmoid(-x)
+        if pw is None:
+            L = (1 - y) * x + sp
+            dx = (1 - y) - sig_neg
+            dy = -x
+        else:
+            c = 1 + (pw - 1) * y
+            L = (1 - y) * x + c * sp
+            dx = (1 - y) - c * sig_neg
+            dy = -x + (pw - 1) * sp
+        return L, dx, dy
+    w = None if weight is None else weight._data
+    return _pw("BinaryCrossEntropyWithLogitsBackward0", input, target, fn, reduction, w=w,
+               warn=False)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    reduction = _reduction(size_average, reduce, reduction)
+    red = reduction
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with the "
+                      "KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.")
+    if red == "batchmean":
+        red = "sum"
+
+    def fn(x, y):
+        if log_target:
+            e = np.exp(y)
+            return e * (y - x), -e, e * (y - x + 1)
+        ly = np.where(y > 0, np.log(np.where(y > 0, y, 1)), 0)
+        L = np.where(y > 0, y * ly, 0) - y * x
+        return L, -y, np.where(y > 0, ly + 1, 0) - x
+    out = _pw("KlDivBackward0", input, target, fn, red, warn=False)
+    if reduction == "batchmean" and input.ndim != 0:
+        from .elementwise import div
+        out = div(out, input.shape[0])
+    return out
+
+
+class _CosEmb(Op):
+    name = "CosineEmbeddingLossBackward"
+    saves = (0, 1)
+
+    def forward(self, x1, x2, y, margin, reduction):
+        dim = x1.ndim - 1
+        eps = 1e-12
+        prod = (x1 * x2).sum(axis=dim)
+        m1 = (x1 * x1).sum(axis=dim) + eps
+        m2 = (x2 * x2).sum(axis=dim) + eps
+        denom = np.sqrt(m1 * m2)
+        cos = prod / denom
+        pos = y == 1
+        neg = y == -1
+        L = np.where(pos, 1 - cos, 0) + np.where(neg, np.maximum(cos - margin, 0), 0)
+        dcos = np.where(pos, -1.0, 0) + np.where(neg & (cos - margin > 0), 1.0, 0)
+        self.args = (x1, x2, cos, m1, m2, denom, dcos.astype(x1.dtype), dim)
+        self.reduction, self.n = reduction, L.size
+        if reduction == "none":
+            return L.astype(x1.dtype)
+        s = L.sum()
+        if reduction == "mean":
+            s = s / L.size
+        return np.asarray(s, dtype=x1.dtype)
+
+    def backward(self, g):
+        x1, x2, cos, m1, m2, denom, dcos, dim = self.args
+        if self.reduction == "mean":
+            g = g / self.n
+        c = g * dcos
+        c = c[..., None] if dim else c
+        cs, d = cos[..., None] if dim else cos, denom[..., None] if dim else denom
+        mm1, mm2 = (m1[..., None], m2[..., None]) if dim else (m1, m2)
+        gx1 = c * (x2 / d - cs * x1 / mm1)
+        gx2 = c * (x1 / d - cs * x2 / mm2)
+        return gx1, gx2, None
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_red(reduction)
+    if input1.ndim not in (1, 2):
+        raise RuntimeError(
+            f"0D target tensor expects 1D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}.")
+    return apply(_CosEmb, input1, input2, target, margin=margin, reduction=reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+
+    def fn(x1, x2, y):
+        v = -y * (x1 - x2) + margin
+        act = (v > 0).astype(x1.dtype)
+        return np.maximum(v, 0), -y * act, y * act
+    return _pw("MarginRankingLossBackward", input1, input2, fn, reduction, target._data,
+               warn=False)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+
+    def fn(x, y):
+        L = np.where(y == 1, x, 0) + np.where(y == -1, np.maximum(margin - x, 0), 0)
+        dx = np.where(y == 1, 1.0, 0) + np.where((y == -1) & (margin - x > 0), -1.0, 0)
+        return L, dx.astype(x.dtype), None
+    return _pw("HingeEmbeddingLossBackward", input, target, fn, reduction, warn=False)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+
+    def fn(x, y):
+        z = -y * x
+        L = np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0)
+        s = 1 / (1 + np.exp(-z))
+        return L, -y * s, -x * s
+    return _pw("SoftMarginLossBackward0", input, target, fn, reduction, warn=False)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+
+    def fn(x, y):
+        if log_input:
+            L = np.exp(x) - y * x
+            dx = np.exp(x) - y
+        else:
+            L = x - y * np.log(x + eps)
+            dx = 1 - y / (x + eps)
+        if full:
+            st = y * np.log(np.where(y > 1, y, 1)) - y + 0.5 * np.log(2 * np.pi * np.where(y > 1, y, 1))
+            L = L + np.where(y > 1, st, 0)
+        return L, dx, None
+    return _pw("PoissonNllLossBackward", input, target, fn, reduction, warn=False)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    v = var._data
+    if v.ndim == input.ndim - 1 or (v.shape != tuple(input.shape) and v.shape[-1:] != (1,)):
+        v = v[..., None] if v.ndim == input.ndim - 1 else v
+    vc = np.maximum(v, eps)
+
+    def fn(x, y):
+        d = x - y
+        L = 0.5 * (np.log(vc) + d * d / vc)
+        if full:
+            L = L + 0.5 * math.log(2 * math.pi)
+        return L, d / vc, -d / vc
+    return _pw("GaussianNllLossBackward", input, target, fn, reduction, warn=False)
+
+
+class _Triplet(Op):
+    name = "TripletMarginLossBackward"
+    saves = (0, 1, 2)
+
+    def forward(self, a, p, n, margin, pn, eps, swap, reduction):
+        def dist(x, y):
+            d = x - y + eps
+            nr = (np.abs(d) ** pn).sum(axis=-1) ** (1.0 / pn)
+            gd = np.sign(d) * np.abs(d) ** (pn - 1) / np.maximum(nr, 1e-30)[..., None] ** (pn - 1)
+            return nr, gd
+        dap, gap = dist(a, p)
+        dan, gan = dist(a, n)
+        use_pn = None
+        if swap:
+            dpn, gpn = dist(p, n)
+            use_pn = dpn < dan
+            dan = np.where(use_pn, dpn, dan)
+            self.gpn = gpn
+        v = dap - dan + margin
+        act = (v > 0).astype(a.dtype)
+        L = np.maximum(v, 0)
+        self.s = (gap, gan, act, use_pn)
+        self.reduction, self.n = reduction, L.size
+        if reduction == "none":
+            return L.astype(a.dtype)
+        s = L.sum()
+        if reduction == "mean":
+            s = s / L.size
+        return np.asarray(s, dtype=a.dtype)
+
+    def backward(self, g):
+        gap, gan, act, use_pn = self.s
+        if self.reduction == "mean":
+            g = g / self.n
+        c = (g * act)[..., None]
+        ga = c * gap
+        gp = -c * gap
+        gn = np.zeros_like(gan)
+        if use_pn is None:
+            ga = ga - c * gan
+            gn = c * gan
+        else:
+            u = use_pn[..., None]
+            ga = ga - np.where(u, 0, c * gan)
+            gn = np.where(u, c * self.gpn, c * gan)
+            gp = gp - np.where(u, c * self.gpn, 0)
+        return ga, gp, gn
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return apply(_Triplet, anchor, positive, negative, margin=margin, pn=p, eps=eps, swap=swap,
+                 reduction=reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    C = input.shape[-1]
+
+    def fn(x, y):
+        ls_p = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        ls_n = np.minimum(-x, 0) - np.log1p(np.exp(-np.abs(x)))
+        L = -(y * ls_p + (1 - y) * ls_n)
+        if weight is not None:
+            L = L * weight._data
+        sp = 1 / (1 + np.exp(-x))
+        dx = sp - y
+        if weight is not None:
+            dx = dx * weight._data
+        Lr = L.sum(axis=-1) / C
+        return Lr, dx / C, None
+    # reduce over classes then batch: implement via a per-row pointwise with row losses
+    x = input._data
+    out = _MLSM.apply_rows(input, target, fn, reduction)
+    return out
+
+
+class _MLSM(Op):
+    name = "MultilabelSoftMarginLossBackward"
+    saves = (0,)
+
+    def forward(self, x, y, fn=None, reduction="mean"):
+        Lr, dx, _ = fn(x, y)
+        self.dx, self.reduction, self.n = dx, reduction, Lr.size
+        if reduction == "none":
+            return Lr.astype(x.dtype)
+        s = Lr.sum()
+        if reduction == "mean":
+            s = s / Lr.size
+        return np.asarray(s, dtype=x.dtype)
+
+    def backward(self, g):
+        if self.reduction == "mean":
+            g = g / self.n
+        if self.reduction == "none":
+            g = g[..., None]
+        return g * self.dx, None
+
+    @staticmethod
+    def apply_rows(input, target, fn, reduction):
+        return apply(_MLSM, input, target, fn=fn, reduction=reduction)

@@ -1,0 +1,247 @@
+"""Normalization kernels: batch/instance/layer/group norm, one fused op with hand-written backward."""
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import Op, apply
+
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
+           "rms_norm"]
+
+
+class _Norm(Op):
+    """y = (x - mean) * invstd * w + b.
+
+    Stats over ``axes`` of ``x`` reshaped to ``gshape`` (or given ``stats`` = (mean, var),
+    then constant). ``w``/``b`` broadcast as ``wshape`` over x.
+    """
+    name = "NativeBatchNormBackward0"
+    saves = (0, 1)
+
+    def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
+        if x.dtype.kind != "f":
+            raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
+        xs = x.reshape(gshape) if gshape is not None else x
+        if stats is None:
+            mean = np.zeros((), x.dtype) if rms else xs.mean(axis=axes, keepdims=True)
+            xc = xs - mean if not rms else xs
+            var = (xc * xc).mean(axis=axes, keepdims=True)
+            invstd = 1.0 / np.sqrt(var + np.asarray(eps, dtype=x.dtype))
+            if update is not None:
+                update(mean, var)
+            self.train = True
+        else:
+            mean, var = stats
+            xc = xs - mean
+            invstd = 1.0 / np.sqrt(var + np.asarray(eps, dtype=x.dtype))
+            self.train = False
+        xhat = xc * invstd
+        if gshape is not None:
+            xhat = xhat.reshape(x.shape)
+        self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd, axes, gshape
+        self.wshape, self.w, self.has_b = wshape, w, b is not None
+        self.rms = rms
+        y = xhat
+        if w is not None:
+            y = y * w.reshape(wshape)
+        else:
+            y = y.copy()
+        if b is not None:
+            y += b.reshape(wshape)
+        return y.astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        xhat, w, wshape = self.xhat, self.w, self.wshape
+        gw = gb = None
+        waxes = None
+        if w is not None or self.has_b:
+            waxes = tuple(i for i, s in enumerate(wshape) if s == 1) + tuple(
+                range(len(wshape), g.ndim))
+            waxes = tuple(i for i in range(g.ndim) if i >= len(wshape) or wshape[i] == 1)
+        if w is not None:
+            gw = (g * xhat).sum(axis=waxes).reshape(w.shape)
+            gxh = g * w.reshape(wshape)
+        else:
+            gxh = g
+        if self.has_b:
+            gb = g.sum(axis=waxes).reshape(-1) if len(wshape) else g.sum()
+            gb = gb.reshape(w.shape if w is not None else gb.shape)
+        if self.train:
+            gs = self.gshape
+            gxs = gxh.reshape(gs) if gs is not None else gxh
+            xs = xhat.reshape(gs) if gs is not None else xhat
+            m1 = gxs.mean(axis=self.axes, keepdims=True)
+            m2 = (gxs * xs).mean(axis=self.axes, keepdims=True)
+            if self.rms:
+                gx = (gxs - xs * m2) * self.invstd
+            else:
+                gx = (gxs - m1 - xs * m2) * self.invstd
+            if gs is not None:
+                gx = gx.reshape(g.shape)
+        else:
+            gs = self.gshape
+            gx = gxh.reshape(gs) * self.invstd if gs is not None else gxh * self.invstd
+            if gs is not None:
+                gx = gx.reshape(g.shape)
+        return gx, gw, gb
+
+
+class _LayerNormOp(_Norm):
+    name = "NativeLayerNormBackward0"
+
+
+class _GroupNormOp(_Norm):
+    name = "NativeGroupNormBackward0"
+
+
+def _arr(t):
+    return None if t is None else t._data
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    x = input._data
+    if x.ndim < 2:
+        raise ValueError(f"Expected 2D or 3D input (got {x.ndim}D input)") if False else \
+            RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
+                         f"{running_mean.numel() if running_mean is not None else 0}")
+    C = x.shape[1]
+    if training:
+        n = x.size // C
+        if n <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != C:
+            raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    wshape = (1, C) + (1,) * (x.ndim - 2)
+    if training or running_mean is None or running_var is None:
+        update = None
+        if training and running_mean is not None and running_var is not None:
+            rm, rv = running_mean._data, running_var._data
+            n = x.size // C
+            m = momentum
+
+            def update(mean, var):
+                rm[...] = (1 - m) * rm + m * mean.reshape(-1).astype(rm.dtype)
+                rv[...] = (1 - m) * rv + m * (var.reshape(-1) * (n / (n - 1))).astype(rv.dtype)
+                running_mean._bump()
+                running_var._bump()
+        return apply(_Norm, input, weight, bias, axes=axes, gshape=None, wshape=wshape, eps=eps,
+                     update=update)
+    stats = (running_mean._data.reshape(wshape).astype(x.dtype, copy=False),
+             running_var._data.reshape(wshape).astype(x.dtype, copy=False))
+    return apply(_Norm, input, weight, bias, axes=axes, gshape=None, wshape=wshape, eps=eps,
+                 stats=stats)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    ns = tuple(normalized_shape)
+    x = input._data
+    k = len(ns)
+    if x.shape[x.ndim - k:] != ns or k > x.ndim:
+        raise RuntimeError(
+            f"Given normalized_shape={list(ns)}, expected input with shape [*, "
+            f"{', '.join(str(s) for s in ns)}], but got input of size{input.shape}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    wshape = (1,) * (x.ndim - k) + ns
+    return apply(_LayerNormOp, input, weight, bias, axes=axes, gshape=None, wshape=wshape, eps=eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    ns = tuple(normalized_shape)
+    x = input._data
+    k = len(ns)
+    if eps is None:
+        eps = float(np.finfo(x.dtype).eps)
+    axes = tuple(range(x.ndim - k, x.ndim))
+    wshape = (1,) * (x.ndim - k) + ns
+    return apply(_LayerNormOp, input, weight, None, axes=axes, gshape=None, wshape=wshape,
+                 eps=eps, rms=True)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    N, C = x.shape[0], x.shape[1]
+    if C % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {input.shape} and num_groups={num_groups}")
+    gshape = (N, num_groups, -1)
+    wshape = (1, C) + (1,) * (x.ndim - 2)
+    return apply(_GroupNormOp, input, weight, bias, axes=(2,), gshape=gshape, wshape=wshape,
+                 eps=eps)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    x = input._data
+    N, C = x.shape[0], x.shape[1]
+    axes = tuple(range(2, x.ndim))
+    wshape = (1, C) + (1,) * (x.ndim - 2)
+    if use_input_stats:
+        update = None
+        if running_mean is not None and running_var is not None:
+            rm, rv = running_mean._data, running_var._data
+            n = int(np.prod(x.shape[2:]))
+
+            def update(mean, var):
+                m = momentum
+                rm[...] = (1 - m) * rm + m * mean.reshape(N, C).mean(0).astype(rm.dtype)
+                rv[...] = (1 - m) * rv + m * (var.reshape(N, C) * (n / max(n - 1, 1))).mean(0).astype(rv.dtype)
+                running_mean._bump()
+                running_var._bump()
+        if int(np.prod(x.shape[2:])) <= 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {input.shape}")
+        return apply(_Norm, input, weight, bias, axes=axes, gshape=None, wshape=wshape, eps=eps,
+                     update=update)
+    stats = (running_mean._data.reshape(wshape).astype(x.dtype, copy=False),
+             running_var._data.reshape(wshape).astype(x.dtype, copy=False))
+    return apply(_Norm, input, weight, bias, axes=axes, gshape=None, wshape=wshape, eps=eps,
+                 stats=stats)
+
+
+class _LRN(Op):
+    name = "LocalResponseNormBackward"
+    saves = (0,)
+
+    def forward(self, x, size, alpha, beta, k):
+        sq = x * x
+        C = x.shape[1]
+        pad_lo, pad_hi = size // 2, (size - 1) // 2
+        sqp = np.pad(sq, [(0, 0), (pad_lo, pad_hi)] + [(0, 0)] * (x.ndim - 2))
+        cs = np.cumsum(sqp, axis=1)
+        cs = np.concatenate([np.zeros_like(cs[:, :1]), cs], axis=1)
+        win = cs[:, size:size + C] - cs[:, :C]
+        div = (k + alpha / size * win)
+        self.x, self.div, self.size, self.alpha, self.beta = x, div, size, alpha, beta
+        self.pads = (pad_lo, pad_hi)
+        return (x * div ** -beta).astype(x.dtype)
+
+    def backward(self, g):
+        x, div, size, alpha, beta = self.x, self.div, self.size, self.alpha, self.beta
+        C = x.shape[1]
+        t = g * x * (-beta) * div ** (-beta - 1) * (alpha / size)
+        # d win_c / d x_j = 2 x_j for j in window of c; transpose window: sum over c whose window holds j
+        pad_lo, pad_hi = self.pads
+        tp = np.pad(t, [(0, 0), (pad_hi, pad_lo)] + [(0, 0)] * (x.ndim - 2))
+        cs = np.cumsum(tp, axis=1)
+        cs = np.concatenate([np.zeros_like(cs[:, :1]), cs], axis=1)
+        s = cs[:, size:size + C] - cs[:, :C]
+        return g * div ** -beta + 2 * x * s, None, None, None, None
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    if input.ndim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
+    return apply(_LRN, input, size=size, alpha=alpha, beta=beta, k=k)
