@@ -172,16 +172,47 @@ class _ConvNd(Op):
                 gw = np.matmul(g2.reshape(G, O // G, N),
                                cols.reshape(G, -1, N).transpose(0, 2, 1)).reshape(wshape)
         if nf[0][0] is not None:
-            if G == 1:
-                gc = np.matmul(w2.T, g2)
+            if len(k) >= 2 and all(st == 1 for st in stride) and _prod(k) > 1:
+                buf = _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded)
             else:
-                gc = np.matmul(w2.transpose(0, 2, 1), g2.reshape(G, O // G, N))
-            gc = gc.reshape((C,) + tuple(k) + (B,) + tuple(out))
-            buf = _col2im(gc, padded, k, dil, stride, out)
+                if G == 1:
+                    gc = np.matmul(w2.T, g2)
+                else:
+                    gc = np.matmul(w2.transpose(0, 2, 1), g2.reshape(G, O // G, N))
+                gc = gc.reshape((C,) + tuple(k) + (B,) + tuple(out))
+                buf = _col2im(gc, padded, k, dil, stride, out)
             gx = _to_bc(_crop(buf, pads, sp))
             if unbatched:
                 gx = gx[0]
         return gx, gw, gb
+
+
+def _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded):
+    """Stride-1 input gradient with contiguous adds.
+
+    The output grad is laid out on the padded width (zeros in the extra columns), so
+    each kernel offset becomes a flat shift of the padded plane: col2im is then one
+    contiguous add per kernel offset instead of a strided 2-D one."""
+    nd = len(k)
+    ext = tuple(out[:1]) + tuple(padded[1:])       # output rows x padded trailing dims
+    Le = _prod(ext)
+    ge = np.zeros((O, B) + ext, dtype=g2.dtype)
+    ge[(slice(None),) * 3 + tuple(slice(0, o) for o in out[1:])] = g2.reshape((O, B) + tuple(out))
+    ge = ge.reshape(O, B * Le)
+    if G == 1:
+        gc = np.matmul(w2.T, ge)
+    else:
+        gc = np.matmul(w2.transpose(0, 2, 1), ge.reshape(G, O // G, B * Le))
+    K = _prod(k)
+    gc = gc.reshape(C, K, B, Le)
+    P = _prod(padded)
+    pstr = [_prod(padded[i + 1:]) for i in range(nd)]
+    tail = sum((kk - 1) * d * ps for kk, d, ps in zip(k, dil, pstr))
+    buf = np.zeros((C, B, max(P, Le + tail)), dtype=g2.dtype)
+    for t, idx in enumerate(np.ndindex(*k)):
+        sh = sum(i * d * ps for i, d, ps in zip(idx, dil, pstr))
+        buf[:, :, sh:sh + Le] += gc[:, t]
+    return buf[:, :, :P].reshape((C, B) + tuple(padded))
 
 
 def _check_conv(x, w, b, nd, groups, stride, dil, transposed=False, fname=None):

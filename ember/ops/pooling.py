@@ -127,27 +127,47 @@ class _MaxPool(Op):
         xp = _pad_fill(x, pads, _lowest(x.dtype))
         sl = _offset_slices(k, s, d, out)
         best = np.array(xp[sl[0][1]], copy=True)
-        K = len(sl)
-        arg = np.zeros(best.shape, dtype=np.uint8 if K < 256 else np.int32)
-        if K > 1:
-            mask = np.empty(best.shape, dtype=bool)
-            isf = x.dtype.kind == "f"
-            for t, ix in sl[1:]:
-                v = xp[ix]
-                np.greater(v, best, out=mask)
-                if isf:
-                    mask |= np.isnan(v)
-                np.copyto(best, v, where=mask)
-                np.copyto(arg, t, where=mask, casting="unsafe")
-        self.arg = arg
+        for _, ix in sl[1:]:
+            np.maximum(best, xp[ix], out=best)  # NaN propagates, as PyTorch
+        self.xp, self.best = xp, best
         self.geo = (x.shape, x.dtype, nd, k, s, d, sp, out, pads, xp.shape)
         if want_idx:
             return best, self._indices()
         return best
 
+    def _winners(self):
+        """Yield (offset slice, bool mask of cells whose max came from this offset); first max wins,
+        among NaNs the last one (PyTorch's ``val > max || isnan(val)`` scan)."""
+        xp, best = self.xp, self.best
+        sl = _offset_slices(*self.geo[3:6], self.geo[7])
+        taken = np.zeros(best.shape, dtype=bool)
+        nanb = np.isnan(best) if best.dtype.kind == "f" else None
+        if nanb is not None and nanb.any():
+            masks = [None] * len(sl)
+            for t, ix in reversed(sl):
+                m = np.isnan(xp[ix]) & ~taken
+                taken |= m
+                masks[t] = m
+            taken = nanb.copy()
+            for t, ix in sl:
+                m = (xp[ix] == best) & ~taken
+                taken |= m
+                yield ix, m | masks[t]
+            return
+        for t, ix in sl:
+            m = xp[ix] == best
+            if t:
+                m &= ~taken
+            taken |= m
+            yield ix, m
+
     def _indices(self):
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
-        arg = self.arg.astype(np.int64)
+        K = _prod(k)
+        arg = np.zeros(self.best.shape, dtype=np.int64)
+        for t, (ix, m) in enumerate(self._winners()):
+            if t:
+                arg += m * t
         flat = np.zeros(arg.shape, dtype=np.int64)
         rem = arg
         kstr = [_prod(k[i + 1:]) for i in range(nd)]
@@ -161,20 +181,13 @@ class _MaxPool(Op):
 
     def backward(self, g, *rest):
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
-        arg = self.arg
         gp = np.zeros(pshape, dtype=g.dtype)
-        sl = _offset_slices(k, s, d, out)
         overlap = any(ss < dd * (kk - 1) + 1 for ss, dd, kk in zip(s, d, k))
-        if len(sl) == 1:
-            gp[sl[0][1]] += g
-        else:
-            zero = np.zeros((), dtype=g.dtype)
-            for t, ix in sl:
-                m = arg == t
-                if overlap:
-                    gp[ix] += np.where(m, g, zero)
-                else:
-                    np.multiply(g, m, out=gp[ix])
+        for ix, m in self._winners():
+            if overlap:
+                gp[ix] += g * m
+            else:
+                np.multiply(g, m, out=gp[ix])
         return _crop(gp, pads, sp) if gp.shape != shape else gp,
 
 
