@@ -1,0 +1,470 @@
+"""``ember.nn.functional``: the functional form of every layer."""
+import math
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from .. import _random
+from ..ops._apply import Op, apply, apply_, wrap_dim
+from ..ops.activation import *  # noqa: F401,F403
+from ..ops.activation import _softmax_dim  # noqa: F401
+from ..ops.normalization import *  # noqa: F401,F403
+from ..ops.loss import *  # noqa: F401,F403
+
+for _m in ("conv", "pooling", "sampling"):
+    try:
+        _mod = __import__(f"ember.ops.{_m}", fromlist=["*"])
+        _names = getattr(_mod, "__all__", [n for n in dir(_mod) if not n.startswith("_")])
+        globals().update({n: getattr(_mod, n) for n in _names if hasattr(_mod, n)})
+    except ImportError:  # pragma: no cover
+        pass
+
+_TN = {"f": {4: "Float", 8: "Double", 2: "Half"}, "i": {8: "Long", 4: "Int"}}
+
+
+def _tname(dt):
+    return _TN.get(dt.kind, {}).get(dt.itemsize, str(dt))
+
+
+# ---- linear -------------------------------------------------------------------------------
+
+class _Linear(Op):
+    name = "AddmmBackward0"
+    saves = (0, 1)
+
+    def forward(self, x, w, b=None):
+        if x.dtype != w.dtype:
+            raise RuntimeError(
+                f"mat1 and mat2 must have the same dtype, but got {_tname(x.dtype)} and {_tname(w.dtype)}")
+        if x.shape[-1] != w.shape[-1] if w.ndim == 2 else x.shape[-1] != w.shape[0]:
+            xs = x.reshape(-1, x.shape[-1]) if x.ndim else x
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({xs.shape[0]}x{x.shape[-1]} and "
+                f"{w.shape[1] if w.ndim == 2 else w.shape[0]}x{w.shape[0] if w.ndim == 2 else 1})")
+        self.x, self.w, self.hasb = x, w, b is not None
+        y = x @ w.T
+        if b is not None:
+            if y.ndim:
+                y += b
+            else:
+                y = y + b
+        return y
+
+    def backward(self, g):
+        x, w = self.x, self.w
+        gx = g @ w
+        if x.ndim == 1:
+            gw = np.multiply.outer(g, x) if w.ndim == 2 else g * x
+        else:
+            x2 = x.reshape(-1, x.shape[-1])
+            g2 = g.reshape(-1, g.shape[-1]) if w.ndim == 2 else g.reshape(-1)
+            gw = g2.T @ x2
+        gb = None
+        if self.hasb:
+            gb = g.reshape(-1, g.shape[-1]).sum(0) if (g.ndim > 1 and w.ndim == 2) else (
+                g if g.ndim <= 1 and w.ndim == 2 else g.sum())
+        return gx, gw, gb
+
+
+def linear(input, weight, bias=None):
+    return apply(_Linear, input, weight, bias)
+
+
+class _Bilinear(Op):
+    name = "BilinearBackward"
+    saves = (0, 1, 2)
+
+    def forward(self, x1, x2, A, b=None):
+        if x1.shape[:-1] != x2.shape[:-1]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match: got {x1.shape[:-1]} and {x2.shape[:-1]}")
+        if A.shape[1] != x1.shape[-1] or A.shape[2] != x2.shape[-1]:
+            raise RuntimeError(
+                f"bilinear(): input1 size does not match weight size: got {x1.shape[-1]} but expected {A.shape[1]}")
+        self.x1, self.x2, self.A, self.hasb = x1, x2, A, b is not None
+        y = np.einsum("...i,kij,...j->...k", x1, A, x2, optimize=True)
+        if b is not None:
+            y = y + b
+        return y
+
+    def backward(self, g):
+        x1, x2, A = self.x1, self.x2, self.A
+        g1 = np.einsum("...k,kij,...j->...i", g, A, x2, optimize=True)
+        g2 = np.einsum("...k,kij,...i->...j", g, A, x1, optimize=True)
+        gA = np.einsum("...k,...i,...j->kij", g, x1, x2, optimize=True)
+        gb = g.reshape(-1, g.shape[-1]).sum(0) if self.hasb else None
+        return g1, g2, gA, gb
+
+
+def bilinear(input1, input2, weight, bias=None):
+    return apply(_Bilinear, input1, input2, weight, bias)
+
+
+# ---- dropout ------------------------------------------------------------------------------
+
+class _MaskMul(Op):
+    name = "MulBackward0"
+
+    def forward(self, x, mask, shift=None, inplace=False):
+        self.mask = mask
+        y = x * mask
+        if shift is not None:
+            y = y + shift
+        return y.astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        return g * self.mask, None
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropout_mask(x, p, shape):
+    if p == 1:
+        return np.zeros(shape, dtype=x.dtype)
+    keep = _random.rng().random(shape) >= p
+    return keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+
+
+def _apply_mask(input, mask, inplace, shift=None):
+    if inplace:
+        return apply_(_MaskMul, input, _wrap(mask), shift, inplace=True)
+    return apply(_MaskMul, input, _wrap(mask), shift)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    x = input._data
+    return _apply_mask(input, _dropout_mask(x, p, x.shape), inplace)
+
+
+def _feature_dropout(input, p, training, inplace, name, ranks):
+    _check_p(p)
+    nd = input.ndim
+    if nd not in ranks:
+        raise RuntimeError(
+            f"{name}: Expected {'2D or 3D' if ranks == (2, 3) else '3D or 4D' if ranks == (3, 4) else '4D or 5D'} "
+            f"input, but received a {nd}D input. ")
+    if not training or p == 0:
+        return input
+    x = input._data
+    batched = nd == ranks[1]
+    shape = x.shape[:2] + (1,) * (nd - 2) if batched else x.shape[:1] + (1,) * (nd - 1)
+    return _apply_mask(input, _dropout_mask(x, p, shape), inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, "dropout1d", (2, 3))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    nd = input.ndim
+    if nd not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and "
+                      "will result in an error in a future release.")
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    x = input._data
+    shape = x.shape[:2] + (1,) * (nd - 2)
+    return _apply_mask(input, _dropout_mask(x, p, shape), inplace)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, "dropout3d", (4, 5))
+
+
+def _alpha(input, p, training, inplace, shape_fn):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    x = input._data
+    if p == 1:
+        return _apply_mask(input, np.zeros(x.shape, x.dtype), inplace)
+    alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    noise = (_random.rng().random(shape_fn(x)) >= p).astype(x.dtype)
+    b = ((noise - 1) * (alpha * a) + alpha * a * p).astype(x.dtype)
+    return _apply_mask(input, noise * x.dtype.type(a), inplace, shift=b)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha(input, p, training, inplace, lambda x: x.shape)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha(input, p, training, inplace, lambda x: x.shape[:2] + (1,) * (x.ndim - 2))
+
+
+# ---- embedding ----------------------------------------------------------------------------
+
+class _Embedding(Op):
+    name = "EmbeddingBackward0"
+
+    def forward(self, w, idx, padding_idx=None, scale_grad_by_freq=False):
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(
+                "Expected tensor for argument #1 'indices' to have one of the following scalar "
+                f"types: Long, Int; but got torch.{_tname(idx.dtype)}Tensor instead (while checking "
+                "arguments for embedding)")
+        n = w.shape[0]
+        if idx.size and (idx.min() < -n or idx.max() >= n or idx.min() < 0):
+            raise IndexError("index out of range in self")
+        self.idx, self.shape, self.pad, self.sgf = idx, w.shape, padding_idx, scale_grad_by_freq
+        return w[idx]
+
+    def backward(self, g):
+        gw = np.zeros(self.shape, dtype=g.dtype)
+        idx = self.idx.reshape(-1)
+        g2 = g.reshape(-1, self.shape[1])
+        if self.sgf:
+            counts = np.bincount(idx, minlength=self.shape[0])
+            g2 = g2 / counts[idx][:, None]
+        np.add.at(gw, idx, g2)
+        if self.pad is not None:
+            gw[self.pad] = 0
+        return gw, None
+
+
+def _renorm(weight, input, max_norm, norm_type):
+    w = weight._data
+    rows = np.unique(input._data.reshape(-1))
+    sub = w[rows]
+    norms = (np.abs(sub) ** norm_type).sum(1) ** (1.0 / norm_type)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    w[rows] = sub * scale[:, None]
+    weight._bump()
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    if padding_idx is not None:
+        if padding_idx > 0:
+            assert padding_idx < weight.size(0), "Padding_idx must be within num_embeddings"
+        elif padding_idx < 0:
+            assert padding_idx >= -weight.size(0), "Padding_idx must be within num_embeddings"
+            padding_idx = weight.size(0) + padding_idx
+    if max_norm is not None:
+        _renorm(weight, input, max_norm, norm_type)
+    return apply(_Embedding, weight, input, padding_idx=padding_idx,
+                 scale_grad_by_freq=scale_grad_by_freq)
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    if input.ndim == 2:
+        B, L = input.shape
+        offs = list(range(0, B * L, L))
+        flat = input._data.reshape(-1)
+    else:
+        flat = input._data
+        offs = [int(o) for o in offsets._data.reshape(-1)]
+        if include_last_offset:
+            offs = offs[:-1]
+    return apply(_EmbBag, weight, _wrap(flat), offs=offs, mode=mode,
+                 psw=None if per_sample_weights is None else per_sample_weights._data,
+                 padding_idx=padding_idx)
+
+
+class _EmbBag(Op):
+    name = "EmbeddingBagBackward0"
+
+    def forward(self, w, idx, offs=None, mode="mean", psw=None, padding_idx=None):
+        n = len(idx)
+        bounds = list(offs) + [n]
+        out = np.zeros((len(offs), w.shape[1]), w.dtype)
+        self.bags = []
+        for i in range(len(offs)):
+            ids = idx[bounds[i]:bounds[i + 1]]
+            keep = ids != padding_idx if padding_idx is not None else np.ones(len(ids), bool)
+            ids_k = ids[keep]
+            rows = w[ids_k]
+            sw = psw[bounds[i]:bounds[i + 1]][keep] if psw is not None else None
+            if sw is not None:
+                rows = rows * sw[:, None]
+            if len(ids_k) == 0:
+                self.bags.append((ids_k, None, sw))
+                continue
+            if mode == "sum":
+                out[i] = rows.sum(0)
+            elif mode == "mean":
+                out[i] = rows.mean(0)
+            else:
+                am = rows.argmax(0)
+                out[i] = rows[am, np.arange(w.shape[1])]
+                self.bags.append((ids_k, am, sw))
+                continue
+            self.bags.append((ids_k, None, sw))
+        self.shape, self.mode = w.shape, mode
+        return out
+
+    def backward(self, g):
+        gw = np.zeros(self.shape, g.dtype)
+        for i, (ids, am, sw) in enumerate(self.bags):
+            if len(ids) == 0:
+                continue
+            if self.mode == "max":
+                np.add.at(gw, (ids[am], np.arange(self.shape[1])), g[i])
+                continue
+            gi = g[i] / len(ids) if self.mode == "mean" else g[i]
+            rows = np.broadcast_to(gi, (len(ids), self.shape[1]))
+            if sw is not None:
+                rows = rows * sw[:, None]
+            np.add.at(gw, ids, rows)
+        return gw, None
+
+
+# ---- misc ---------------------------------------------------------------------------------
+
+def one_hot(tensor, num_classes=-1):
+    a = tensor._data
+    if a.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if a.size and a.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(a.max()) + 1
+    elif a.size and a.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(a.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, a[..., None], 1, axis=-1)
+    return _wrap(out)
+
+
+class _Normalize(Op):
+    name = "DivBackward0"
+    saves = (0,)
+
+    def forward(self, x, p, dim, eps):
+        ax = np.abs(x)
+        if p == 2:
+            n = np.sqrt((x * x).sum(axis=dim, keepdims=True))
+        elif p == float("inf"):
+            n = ax.max(axis=dim, keepdims=True)
+        else:
+            n = (ax ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
+        d = np.maximum(n, np.asarray(eps, x.dtype))
+        self.x, self.n, self.d, self.p, self.dim, self.eps = x, n, d, p, dim, eps
+        return (x / d).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        x, n, d, p, dim = self.x, self.n, self.d, self.p, self.dim
+        s = (g * x).sum(axis=dim, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if p == 2:
+                dn = x / np.where(n > 0, n, 1)
+            elif p == float("inf"):
+                ax = np.abs(x)
+                dn = np.sign(x) * (ax == n) / np.maximum((ax == n).sum(axis=dim, keepdims=True), 1)
+            else:
+                dn = np.sign(x) * np.abs(x) ** (p - 1) / np.where(n > 0, n, 1) ** (p - 1)
+        act = n > self.eps
+        gx = g / d - np.where(act, s / (d * d) * dn, 0)
+        return gx.astype(g.dtype, copy=False)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    dim = wrap_dim(dim, input.ndim)
+    return apply(_Normalize, input, p=p, dim=dim, eps=eps)
+
+
+class _CosSim(Op):
+    name = "SumBackward1"
+    saves = (0, 1)
+
+    def forward(self, x1, x2, dim, eps):
+        x1, x2 = np.broadcast_arrays(x1, x2)
+        n1 = np.maximum(np.sqrt((x1 * x1).sum(axis=dim, keepdims=True)), eps)
+        n2 = np.maximum(np.sqrt((x2 * x2).sum(axis=dim, keepdims=True)), eps)
+        c = ((x1 / n1) * (x2 / n2)).sum(axis=dim, keepdims=True)
+        self.s = (x1, x2, n1, n2, c, dim)
+        return np.squeeze(c, axis=dim).astype(x1.dtype, copy=False)
+
+    def backward(self, g):
+        x1, x2, n1, n2, c, dim = self.s
+        g = np.expand_dims(g, dim)
+        g1 = g * (x2 / (n1 * n2) - c * x1 / (n1 * n1))
+        g2 = g * (x1 / (n1 * n2) - c * x2 / (n2 * n2))
+        return g1, g2
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    nd = max(x1.ndim, x2.ndim)
+    return apply(_CosSim, x1, x2, dim=wrap_dim(dim, nd), eps=eps)
+
+
+class _PDist(Op):
+    name = "NormBackward1"
+    saves = (0, 1)
+
+    def forward(self, x1, x2, p, eps, keepdim):
+        d = x1 - x2 + eps
+        dim = -1 if d.ndim else None
+        ad = np.abs(d)
+        if p == 2:
+            n = np.sqrt((d * d).sum(axis=dim, keepdims=True))
+        elif p == float("inf"):
+            n = ad.max(axis=dim, keepdims=True)
+        elif p == 0:
+            n = (ad != 0).sum(axis=dim, keepdims=True).astype(d.dtype)
+        else:
+            n = (ad ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
+        self.d, self.n, self.p, self.keepdim = d, n, p, keepdim
+        return n if keepdim else np.squeeze(n, axis=-1) if n.ndim else n
+
+    def backward(self, g):
+        d, n, p = self.d, self.n, self.p
+        if not self.keepdim and d.ndim:
+            g = g[..., None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nz = np.where(n > 0, n, 1)
+            if p == 2:
+                gd = g * d / nz
+            elif p == float("inf"):
+                ad = np.abs(d)
+                gd = g * np.sign(d) * (ad == n) / np.maximum((ad == n).sum(-1, keepdims=True), 1)
+            elif p == 0:
+                gd = np.zeros_like(d)
+            else:
+                gd = g * np.sign(d) * np.abs(d) ** (p - 1) / nz ** (p - 1)
+        gd = np.where(n > 0, gd, 0)
+        return gd, -gd
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    return apply(_PDist, x1, x2, p=p, eps=eps, keepdim=keepdim)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    if distance_function is None:
+        return triplet_margin_loss(anchor, positive, negative, margin=margin, swap=swap,
+                                   reduction=reduction)
+    dp = distance_function(anchor, positive)
+    dn = distance_function(anchor, negative)
+    if swap:
+        ds = distance_function(positive, negative)
+        from .. import minimum
+        dn = minimum(dn, ds)
+    v = relu(dp - dn + margin)
+    if reduction == "mean":
+        return v.mean()
+    if reduction == "sum":
+        return v.sum()
+    return v
+
+
+def softmax2d(input):
+    return softmax(input, -3)
+
+
+def pdist(input, p=2):
+    raise NotImplementedError("pdist is not implemented in ember yet")

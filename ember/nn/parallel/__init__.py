@@ -1,0 +1,3 @@
+from .data_parallel import DataParallel, data_parallel  # noqa: F401
+
+__all__ = ["DataParallel", "data_parallel"]
