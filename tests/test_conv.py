@@ -216,3 +216,19 @@ def test_conv_transpose_output_size_and_fold_modules():
         ember.nn.Conv2d(3, 4, 3, groups=2)
     with pytest.raises(ValueError):
         ember.nn.Conv2d(3, 3, 3, stride=2, padding="same")
+
+
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2, padding=(0, 1)), dict(dilation=2, padding="same"),
+                                dict(groups=2, padding=1)])
+def test_conv2d_wide_gemm_path(kw):
+    # C/groups * kh * kw > 64 takes the (C*K, B*L) single-GEMM layout
+    x = rand(3, 16, 9, 10, seed=40)
+    w = rand(12, 16 // kw.get("groups", 1), 3, 3, seed=41) if kw.get("groups", 1) == 1 else rand(12, 8, 3, 5, seed=41)
+    b = rand(12, seed=42)
+    check(lambda m, x, w, b: F(m).conv2d(x, w, b, **kw), [x, w, b])
+    check(lambda m, x, w, b: F(m).conv2d(x, w, b, **kw), [x[0], w, b])
+
+
+def test_conv3d_wide_and_gradcheck_wide():
+    check(lambda m, x, w: F(m).conv3d(x, w, padding=1), [rand(2, 4, 4, 5, 3, seed=43), rand(3, 4, 3, 3, 3, seed=44)])
+    gradcheck(lambda m, x, w: m.ops.conv.conv2d(x, w, padding=1), rand(1, 8, 3, 4, seed=45), rand(2, 8, 3, 3, seed=46))

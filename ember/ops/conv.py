@@ -112,6 +112,9 @@ def _tname(dt):
     return {np.float32: "float", np.float64: "double", np.float16: "c10::Half"}.get(dt.type, str(dt))
 
 
+_SMALL_K = 64  # K = C/groups * prod(kernel) up to which the per-sample layout wins
+
+
 # ---- the convolution op ---------------------------------------------------------------
 
 class _ConvNd(Op):
@@ -133,6 +136,20 @@ class _ConvNd(Op):
         N = B * L
         Cg = C // G
         K = Cg * _prod(k)
+        if G == 1 and K <= _SMALL_K:
+            # thin GEMMs: per-sample layout (B, K, L), output lands in (B, O, L) directly
+            xp = _pad_to(x, pads, False)
+            xp = xp.reshape((B * C, 1) + xp.shape[2:])
+            cols = _im2col(xp, k, dil, stride, out).reshape(B, K, L)
+            w2 = w.reshape(O, K)
+            res = np.matmul(w2, cols)
+            if b is not None:
+                res += b.reshape(O, 1)
+            self.cols, self.w2, self.G, self.small = cols, w2, G, True
+            self.geo = (B, C, sp, O, k, out, pads, padded, dil, stride, unbatched, b is not None, w.shape)
+            res = res.reshape((B, O) + out)
+            return res[0] if unbatched else res
+        self.small = False
         xp = _pad_to(x, pads, True)
         cols = _im2col(xp, k, dil, stride, out)  # (C, *k, B, *out)
         if G == 1:
@@ -159,12 +176,26 @@ class _ConvNd(Op):
         L = _prod(out)
         N = B * L
         nf = self.next_functions
+        if self.small:
+            g3 = np.ascontiguousarray(g).reshape(B, O, L)
+            gx = gw = gb = None
+            if has_b and nf[2][0] is not None:
+                gb = np.einsum("bol->o", g3)
+            if nf[1][0] is not None:
+                gw = np.matmul(g3, cols.transpose(0, 2, 1)).sum(0).reshape(wshape)
+            if nf[0][0] is not None:
+                gc = np.matmul(w2.T, g3).reshape((B * C,) + tuple(k) + (1,) + tuple(out))
+                buf = _col2im(gc, padded, k, dil, stride, out)
+                gx = np.ascontiguousarray(_crop(buf, pads, sp)).reshape((B, C) + tuple(sp))
+                if unbatched:
+                    gx = gx[0]
+            return gx, gw, gb
         g2 = np.empty((O, B, L), dtype=g.dtype)
         np.copyto(g2, g.reshape(B, O, L).swapaxes(0, 1))
         g2 = g2.reshape(O, N)
         gx = gw = gb = None
         if has_b and nf[2][0] is not None:
-            gb = g2.sum(1)
+            gb = np.einsum("ol->o", g2)
         if nf[1][0] is not None:
             if G == 1:
                 gw = np.matmul(g2, cols.reshape(-1, N).T).reshape(wshape)
