@@ -99,6 +99,7 @@ class _NLLCore(Op):
 
     def forward(self, x, t, weight, ignore_index, reduction, smoothing, softmax, prob):
         self.xshape, self.softmax, self.reduction = x.shape, softmax, reduction
+        self.G = None
         dt = x.dtype
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(x.dtype)}'")
