@@ -124,6 +124,8 @@ class _NLLCore(Op):
             if smoothing > 0:
                 tt = tt * (1 - smoothing) + smoothing / C
             G = -tt if weight is None else -tt * weight.astype(dt)
+            self.tgrad = -(logp if weight is None else logp * weight.astype(dt)) * (1 - smoothing)
+            self.tshape = t.shape
             L = (G * logp).sum(axis=1)
             denom = M if reduction == "mean" else 1
         else:
@@ -174,6 +176,16 @@ class _NLLCore(Op):
                 gx = gl - p * gl.sum(axis=1, keepdims=True)
             else:
                 gx = gl
+            gt = self.tgrad * (gl / np.where(self.G == 0, 1, self.G) if False else
+                               ((gr[..., None] if self.reduction == "none" else gr / self.denom)))
+            shape = self.tshape
+            if len(shape) > 1:
+                moved = (shape[0],) + shape[2:] + (shape[1],)
+                gt = np.moveaxis(gt.reshape(moved), -1, 1)
+            else:
+                gt = gt.reshape(shape)
+            gx = self._unflat(gx)
+            return gx.astype(dt, copy=False), gt.astype(dt, copy=False), None
         elif self.mode == "smooth":
             if self.reduction == "mean":
                 sn, ss = gr * self.scale_nll, gr * self.scale_sm
@@ -202,13 +214,14 @@ class _NLLCore(Op):
             else:
                 gx = np.zeros((M, self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]), dt)
             gx[np.arange(M), self.tv] -= coef
+        return self._unflat(gx).astype(dt, copy=False), None, None
+
+    def _unflat(self, gx):
         shape = self.xshape
         if len(shape) == 1:
-            gx = gx.reshape(shape)
-        else:
-            moved = (shape[0],) + shape[2:] + (shape[1],)
-            gx = np.moveaxis(gx.reshape(moved), -1, 1)
-        return gx.astype(dt, copy=False), None, None
+            return gx.reshape(shape)
+        moved = (shape[0],) + shape[2:] + (shape[1],)
+        return np.moveaxis(gx.reshape(moved), -1, 1)
 
 
 class _CEOp(_NLLCore):
@@ -535,13 +548,16 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         if log_input:
             L = np.exp(x) - y * x
             dx = np.exp(x) - y
+            dy = -x
         else:
             L = x - y * np.log(x + eps)
             dx = 1 - y / (x + eps)
+            dy = -np.log(x + eps)
         if full:
             st = y * np.log(np.where(y > 1, y, 1)) - y + 0.5 * np.log(2 * np.pi * np.where(y > 1, y, 1))
             L = L + np.where(y > 1, st, 0)
-        return L, dx, None
+            dy = dy + np.where(y > 1, np.log(np.where(y > 1, y, 1)) + 0.5 / np.where(y > 1, y, 1), 0)
+        return L, dx, dy
     return _pw("PoissonNllLossBackward", input, target, fn, reduction, warn=False)
 
 
@@ -631,8 +647,11 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         dx = sp - y
         if weight is not None:
             dx = dx * weight._data
+        dy = -(ls_p - ls_n)
+        if weight is not None:
+            dy = dy * weight._data
         Lr = L.sum(axis=-1) / C
-        return Lr, dx / C, None
+        return Lr, dx / C, dy / C
     # reduce over classes then batch: implement via a per-row pointwise with row losses
     x = input._data
     out = _MLSM.apply_rows(input, target, fn, reduction)
@@ -644,7 +663,8 @@ class _MLSM(Op):
     saves = (0,)
 
     def forward(self, x, y, fn=None, reduction="mean"):
-        Lr, dx, _ = fn(x, y)
+        Lr, dx, dy = fn(x, y)
+        self.dy = dy
         self.dx, self.reduction, self.n = dx, reduction, Lr.size
         if reduction == "none":
             return Lr.astype(x.dtype)
@@ -658,7 +678,7 @@ class _MLSM(Op):
             g = g / self.n
         if self.reduction == "none":
             g = g[..., None]
-        return g * self.dx, None
+        return g * self.dx, g * self.dy
 
     @staticmethod
     def apply_rows(input, target, fn, reduction):
