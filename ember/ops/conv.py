@@ -101,6 +101,25 @@ def _crop(buf, pads, sp):
     return buf[(slice(None), slice(None)) + tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, sp))]
 
 
+# Scratch arrays for temporaries that never leave an op (GEMM outputs that are copied
+# out, col2im accumulators). Reusing them avoids page-faulting fresh multi-MB buffers on
+# every call, which otherwise costs as much as the arithmetic.
+_SCRATCH = {}
+_SCRATCH_MAX = 12
+
+
+def _scratch(tag, shape, dtype, zero=False):
+    key = (tag, shape, np.dtype(dtype).str)
+    a = _SCRATCH.get(key)
+    if a is None:
+        if len(_SCRATCH) >= _SCRATCH_MAX:
+            _SCRATCH.clear()
+        a = _SCRATCH[key] = np.zeros(shape, dtype=dtype)
+    elif zero:
+        a.fill(0)
+    return a
+
+
 def _to_bc(a_cb):
     """(C, B, ...) -> contiguous (B, C, ...)."""
     out = np.empty((a_cb.shape[1], a_cb.shape[0]) + a_cb.shape[2:], dtype=a_cb.dtype)
@@ -154,10 +173,10 @@ class _ConvNd(Op):
         cols = _im2col(xp, k, dil, stride, out)  # (C, *k, B, *out)
         if G == 1:
             w2 = w.reshape(O, K)
-            o = np.matmul(w2, cols.reshape(K, N))
+            o = np.matmul(w2, cols.reshape(K, N), out=_scratch("o", (O, N), cols.dtype))
         else:
             w2 = w.reshape(G, O // G, K)
-            o = np.matmul(w2, cols.reshape(G, K, N)).reshape(O, N)
+            o = np.matmul(w2, cols.reshape(G, K, N), out=_scratch("o", (G, O // G, N), cols.dtype)).reshape(O, N)
         res = np.empty((B, O) + out, dtype=o.dtype)
         r3 = res.reshape(B, O, L)
         if b is not None:
@@ -190,7 +209,7 @@ class _ConvNd(Op):
                 if unbatched:
                     gx = gx[0]
             return gx, gw, gb
-        g2 = np.empty((O, B, L), dtype=g.dtype)
+        g2 = _scratch("g2", (O, B, L), g.dtype)
         np.copyto(g2, g.reshape(B, O, L).swapaxes(0, 1))
         g2 = g2.reshape(O, N)
         gx = gw = gb = None
@@ -227,19 +246,21 @@ def _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded):
     nd = len(k)
     ext = tuple(out[:1]) + tuple(padded[1:])       # output rows x padded trailing dims
     Le = _prod(ext)
-    ge = np.zeros((O, B) + ext, dtype=g2.dtype)
+    dt = g2.dtype
+    ge = _scratch("ge", (O, B) + ext, dt)  # columns past out[-1] stay zero: never written
     ge[(slice(None),) * 3 + tuple(slice(0, o) for o in out[1:])] = g2.reshape((O, B) + tuple(out))
     ge = ge.reshape(O, B * Le)
-    if G == 1:
-        gc = np.matmul(w2.T, ge)
-    else:
-        gc = np.matmul(w2.transpose(0, 2, 1), ge.reshape(G, O // G, B * Le))
     K = _prod(k)
+    if G == 1:
+        gc = np.matmul(w2.T, ge, out=_scratch("gc", (C * K, B * Le), dt))
+    else:
+        gc = np.matmul(w2.transpose(0, 2, 1), ge.reshape(G, O // G, B * Le),
+                       out=_scratch("gc", (G, C // G * K, B * Le), dt))
     gc = gc.reshape(C, K, B, Le)
     P = _prod(padded)
     pstr = [_prod(padded[i + 1:]) for i in range(nd)]
     tail = sum((kk - 1) * d * ps for kk, d, ps in zip(k, dil, pstr))
-    buf = np.zeros((C, B, max(P, Le + tail)), dtype=g2.dtype)
+    buf = _scratch("buf", (C, B, max(P, Le + tail)), dt, zero=True)
     for t, idx in enumerate(np.ndindex(*k)):
         sh = sum(i * d * ps for i, d, ps in zip(idx, dil, pstr))
         buf[:, :, sh:sh + Le] += gc[:, t]
