@@ -356,7 +356,7 @@ class ParameterList(Module):
                 size_str = "x".join(str(size) for size in p.size())
                 parastr = "{} containing: [{} of size {}{}]".format(
                     "Parameter" if isinstance(p, Parameter) else "Tensor",
-                    _typename(p), size_str, "")
+                    p.dtype, size_str, "")
                 child_lines.append("  (" + str(k) + "): " + parastr)
             else:
                 child_lines.append("  (" + str(k) + "): Object of type: " + type(p).__name__)
