@@ -53,13 +53,16 @@ class _Linear(Op):
 
     def backward(self, g):
         x, w = self.x, self.w
-        gx = g @ w
-        if x.ndim == 1:
+        nf = getattr(self, "next_functions", None)
+        gx = None if (nf is not None and nf[0][0] is None) else g @ w
+        if nf is not None and nf[1][0] is None:
+            gw = None
+        elif x.ndim == 1:
             gw = np.multiply.outer(g, x) if w.ndim == 2 else g * x
         else:
             x2 = x.reshape(-1, x.shape[-1])
             g2 = g.reshape(-1, g.shape[-1]) if w.ndim == 2 else g.reshape(-1)
-            gw = g2.T @ x2
+            gw = g2.T @ x2 if w.ndim == 2 else g2 @ x2
         gb = None
         if self.hasb:
             gb = g.reshape(-1, g.shape[-1]).sum(0) if (g.ndim > 1 and w.ndim == 2) else (
