@@ -124,7 +124,7 @@ def main(argv=None):
     for epoch in range(args.epochs):  # loop over the dataset multiple times
         net.train()
         running_loss = 0.0
-        batches = tqdm(train_loader, desc=f"epoch {epoch + 1}", leave=False) if tqdm else train_loader
+        batches = tqdm(train_loader, desc=f"epoch {epoch + 1}", leave=False, disable=None) if tqdm else train_loader
         for i, data in enumerate(batches, 0):
             inputs, labels = data                  # get the inputs
             optimizer.zero_grad()                  # zero the parameter gradients

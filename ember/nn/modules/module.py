@@ -873,6 +873,11 @@ class Module:
                 error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
                     ", ".join(f'"{k}"' for k in missing_keys)))
         if error_msgs:
+            from ...utils.finetune import _prefix_hint
+
+            hint = _prefix_hint(missing_keys, unexpected_keys) if strict else None
+            if hint:
+                error_msgs.append(hint[0].upper() + hint[1:] + ".")
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 self.__class__.__name__, "\n\t".join(error_msgs)))
         return _IncompatibleKeys(missing_keys, unexpected_keys)

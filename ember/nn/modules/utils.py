@@ -1,0 +1,25 @@
+"""State-dict key utilities that PyTorch keeps in ``torch.nn.modules.utils``."""
+import collections
+
+__all__ = ["consume_prefix_in_state_dict_if_present"]
+
+
+def consume_prefix_in_state_dict_if_present(state_dict, prefix):
+    """Strip ``prefix`` from every key that has it, in place (also in ``_metadata``).
+
+    The usual use: a checkpoint saved from ``nn.DataParallel`` has keys
+    ``module.conv1.weight``; ``consume_prefix_in_state_dict_if_present(sd, "module.")``
+    makes them ``conv1.weight`` so a plain model loads it.
+    """
+    keys = list(state_dict.keys())
+    for key in keys:
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is not None:
+        for key in list(metadata.keys()):
+            if len(key) == 0:
+                continue
+            if key == prefix.replace(".", "") or key.startswith(prefix):
+                new = key[len(prefix):] if key.startswith(prefix) else ""
+                metadata[new] = metadata.pop(key)
