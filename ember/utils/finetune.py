@@ -11,7 +11,7 @@
 """
 import collections
 
-from ..nn.modules.utils import consume_prefix_in_state_dict_if_present
+from ..nn.modules.utils import consume_prefix_in_state_dict_if_present, _prefix_hint
 
 __all__ = ["keep_prefix", "drop_prefix", "strip_prefix", "add_prefix", "freeze", "unfreeze",
            "trainable", "LoadReport", "compare_state_dict", "load_matching",
@@ -101,19 +101,6 @@ class LoadReport(collections.namedtuple("LoadReport", "loaded missing unexpected
         if hint:
             lines.append(hint)
         return "\n".join(lines)
-
-
-def _prefix_hint(missing, unexpected):
-    if missing and unexpected:
-        if all(k.startswith("module.") for k in unexpected) and \
-                {k[len("module."):] for k in unexpected} & set(missing):
-            return ("hint: the checkpoint's keys carry the 'module.' prefix that nn.DataParallel "
-                    "adds; strip it with ember.utils.finetune.strip_prefix(state_dict)")
-        if all(k.startswith("module.") for k in missing) and \
-                {k[len("module."):] for k in missing} & set(unexpected):
-            return ("hint: the model is wrapped (keys start with 'module.') but the checkpoint is not; "
-                    "load into model.module, or add the prefix with add_prefix(state_dict, 'module.')")
-    return None
 
 
 def compare_state_dict(model, state_dict):

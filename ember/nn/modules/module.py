@@ -873,7 +873,7 @@ class Module:
                 error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
                     ", ".join(f'"{k}"' for k in missing_keys)))
         if error_msgs:
-            from ...utils.finetune import _prefix_hint
+            from .utils import _prefix_hint
 
             hint = _prefix_hint(missing_keys, unexpected_keys) if strict else None
             if hint:

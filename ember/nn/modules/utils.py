@@ -23,3 +23,16 @@ def consume_prefix_in_state_dict_if_present(state_dict, prefix):
             if key == prefix.replace(".", "") or key.startswith(prefix):
                 new = key[len(prefix):] if key.startswith(prefix) else ""
                 metadata[new] = metadata.pop(key)
+
+
+def _prefix_hint(missing, unexpected):
+    if missing and unexpected:
+        if all(k.startswith("module.") for k in unexpected) and \
+                {k[len("module."):] for k in unexpected} & set(missing):
+            return ("hint: the checkpoint's keys carry the 'module.' prefix that nn.DataParallel "
+                    "adds; strip it with ember.utils.finetune.strip_prefix(state_dict)")
+        if all(k.startswith("module.") for k in missing) and \
+                {k[len("module."):] for k in missing} & set(unexpected):
+            return ("hint: the model is wrapped (keys start with 'module.') but the checkpoint is not; "
+                    "load into model.module, or add the prefix with add_prefix(state_dict, 'module.')")
+    return None
