@@ -34,6 +34,17 @@ _LAZY = {"nn", "optim", "utils", "vision", "onnx", "jit", "distributed", "profil
          "linalg", "fft", "special", "random", "mps", "xpu"}
 
 
+_FROM_FUNCTIONAL = {
+    "softmax", "log_softmax", "softmin", "dropout", "alpha_dropout", "feature_alpha_dropout",
+    "cosine_similarity", "pairwise_distance", "relu_", "selu", "selu_", "celu", "celu_", "rrelu",
+    "prelu", "hardshrink", "threshold", "threshold_", "conv1d", "conv2d", "conv3d",
+    "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d", "max_pool2d",
+    "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "layer_norm",
+    "batch_norm", "group_norm", "instance_norm", "embedding", "embedding_bag", "pixel_shuffle",
+    "pixel_unshuffle", "bilinear", "pdist", "cdist_", "binary_cross_entropy_with_logits",
+}
+
+
 def __getattr__(name):
     """Sub-packages load on first use, keeping ``import ember`` fast."""
     if name in _LAZY:
@@ -46,6 +57,12 @@ def __getattr__(name):
         from . import serialization
 
         return getattr(serialization, name)
+    if name in _FROM_FUNCTIONAL:  # torch.dropout, torch.conv2d, ... live in nn.functional here
+        from .nn import functional
+
+        fn = getattr(functional, name)
+        globals()[name] = fn
+        return fn
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
 
 
