@@ -140,15 +140,38 @@ def _dumps(obj, protocol, storages, pickler=_Pickler):
     return data
 
 
-def _zip_write(zf, name, data):
-    """Write a stored record whose data starts on a 64-byte boundary (as PyTorch's writer)."""
+def _aligned_info(zf, name):
+    """A stored record whose data will start on a 64-byte boundary (as PyTorch's writer)."""
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
-    offset = zf.fp.tell() if hasattr(zf, "fp") else 0
+    offset = zf.fp.tell()
     header = 30 + len(name.encode("utf-8"))
     pad = (-(offset + header + 4)) % _ALIGN
     info.extra = struct.pack("<HH", 0x4246, pad) + b"Z" * pad  # 'FB' padding field
-    zf.writestr(info, data)
+    return info
+
+
+def _zip_write(zf, name, data):
+    zf.writestr(_aligned_info(zf, name), data)
+
+
+def _zip_write_big(zf, name, data, crc):
+    """Write a large record whose CRC-32 another thread computes while this one writes.
+
+    zlib and file writes both release the GIL, so checksum and I/O overlap. Falls
+    back to zipfile's own checksum if its writer lacks the expected fields.
+    """
+    info = _aligned_info(zf, name)
+    n = data.nbytes
+    info.file_size = n
+    with zf.open(info, "w", force_zip64=n >= zipfile.ZIP64_LIMIT) as dest:
+        if all(hasattr(dest, a) for a in ("_fileobj", "_crc", "_file_size", "_compress_size")):
+            dest._fileobj.write(data)
+            dest._file_size += n
+            dest._compress_size += n
+            dest._crc = crc.result()
+        else:  # pragma: no cover - other Python implementations
+            dest.write(data)
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
@@ -173,7 +196,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
             with os.fdopen(fd, "wb") as out:
                 _write_archive(out, name, pkl, storages)
                 out.flush()
-                os.fsync(out.fileno())
+                os.fsync(out.fileno())  # the rename below must not expose unwritten data
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -189,8 +212,15 @@ def _write_archive(out, name, pkl, storages):
         _zip_write(zf, f"{name}/.format_version", b"1")
         _zip_write(zf, f"{name}/.storage_alignment", b"64")
         _zip_write(zf, f"{name}/byteorder", sys.byteorder.encode())
-        for key, arr in storages.items():
-            _zip_write(zf, f"{name}/data/{key}", memoryview(np.ascontiguousarray(arr).view(np.uint8)))
+        from concurrent.futures import ThreadPoolExecutor
+        import zlib
+
+        bufs = [(key, memoryview(np.ascontiguousarray(arr).view(np.uint8)))
+                for key, arr in storages.items()]
+        with ThreadPoolExecutor(1) as pool:
+            crcs = [pool.submit(zlib.crc32, b) for _, b in bufs]
+            for (key, b), crc in zip(bufs, crcs):
+                _zip_write_big(zf, f"{name}/data/{key}", b, crc)
         _zip_write(zf, f"{name}/version", b"3\n")
         _zip_write(zf, f"{name}/.data/serialization_id", os.urandom(20).hex().encode())
 

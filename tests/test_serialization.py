@@ -226,3 +226,17 @@ def test_safetensors_round_trip(tmp_path):
     assert t["a"].shape == (2, 3) and t["b"].dtype == torch.int64
     e = ember.serialization.load_safetensors(f)
     assert e["b"].tolist() == [1, 2]
+
+
+def test_archive_checksums_are_valid(tmp_path):
+    import zipfile
+
+    f = tmp_path / "c.pth"
+    ember.save({f"w{i}": ember.randn(1000 + i) for i in range(5)}, f)
+    with zipfile.ZipFile(f) as zf:
+        assert zf.testzip() is None  # every record's CRC-32 matches its bytes
+        for info in zf.infolist():
+            with open(f, "rb") as fh:  # and each record's data starts 64-byte aligned
+                fh.seek(info.header_offset + 26)
+                n, x = __import__("struct").unpack("<HH", fh.read(4))
+                assert (info.header_offset + 30 + n + x) % 64 == 0
