@@ -1,9 +1,9 @@
-"""``ember.vision``: torchvision's role: ``transforms`` and ``datasets``."""
+"""``ember.vision``: torchvision's role: ``transforms``, ``datasets`` and ``models``."""
 from . import transforms  # noqa: F401
 
 
 def __getattr__(name):
-    if name == "datasets":
+    if name in ("datasets", "models"):
         import importlib
         mod = importlib.import_module(".datasets", __name__)
         globals()[name] = mod
