@@ -101,6 +101,10 @@ class Optimizer:
     groups, each with a ``'params'`` entry and optional per-group options).
     """
 
+    #: Per-group options a subclass fills in (``setdefault``) when a state from an older
+    #: version is loaded (``__setstate__``).
+    _group_flag_defaults = {}
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
@@ -139,6 +143,9 @@ class Optimizer:
             if k not in self.__dict__:
                 setattr(self, k, OrderedDict())
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self._group_flag_defaults.items():
+                group.setdefault(key, value)
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
@@ -352,6 +359,38 @@ class Optimizer:
     def _params_with_grad(group):
         return [p for p in group["params"] if p.grad is not None]
 
+    #: ``_init_state(p, group)`` fills an empty ``self.state[p]``; ``None`` (the default)
+    #: leaves the state alone (``_grads`` then yields ``None`` for it).
+    _init_state = None
+
+    def _grads(self, group, decoupled=False):
+        """Yield ``(p, g, state)`` for each parameter of ``group`` that has a gradient.
+
+        ``g`` is the gradient's array in the parameter's dtype, negated for ``maximize`` and with
+        L2 weight decay added (``g + wd * x``); with ``decoupled`` the decay is applied to the
+        parameter instead (``x *= 1 - lr * wd``). ``state`` is ``self.state[p]``, initialised by
+        ``self._init_state(p, group)`` on the first step.
+        """
+        lr, wd, maximize = _to_scalar(group["lr"]), group["weight_decay"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = None
+            if self._init_state is not None:
+                state = self.state[p]
+                if len(state) == 0:
+                    self._init_state(p, group)
+            x = p._data
+            g = p.grad._data.astype(x.dtype, copy=False)
+            if maximize:
+                g = -g
+            if wd != 0:
+                if decoupled:
+                    x *= 1 - lr * wd
+                else:
+                    g = g + wd * x
+            yield p, g, state
+
 
 def _check_lr(lr):
     if isinstance(lr, Tensor):
@@ -360,6 +399,22 @@ def _check_lr(lr):
         lr = lr.item()
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _check_nonnegative(**values):
+    """``ValueError("Invalid {name} value: {v}")`` for the first ``name=v`` not ``>= 0``."""
+    for name, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {name} value: {value}")
+
+
+def _check_betas_eps_wd(betas, eps, weight_decay):
+    _check_nonnegative(epsilon=eps)
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    _check_nonnegative(weight_decay=weight_decay)
 
 
 def _to_scalar(x):

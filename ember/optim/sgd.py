@@ -9,6 +9,9 @@ __all__ = ["SGD"]
 
 
 class SGD(Optimizer):
+    _group_flag_defaults = dict(nesterov=False, maximize=False, foreach=None, differentiable=False,
+                                fused=None)
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
         _check_lr(lr)
@@ -23,15 +26,6 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure(closure)
@@ -40,18 +34,9 @@ class SGD(Optimizer):
                 lr = _to_scalar(group["lr"])
                 momentum = group["momentum"]
                 dampening = group["dampening"]
-                wd = group["weight_decay"]
                 nesterov = group["nesterov"]
-                maximize = group["maximize"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
+                for p, g, _ in self._grads(group):
                     x = p._data
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
-                    if wd != 0:
-                        g = g + wd * x
                     if momentum != 0:
                         state = self.state[p]
                         buf = state.get("momentum_buffer")
