@@ -61,6 +61,41 @@ def _inplace(cls, self, *args, **kw):
         c = _IP[cls] = type(cls.__name__, (cls,), {"forward": forward, "name": cls.name})
     return apply_(c, self, *args, **kw)
 
+
+# ---- wrapper factories: one per signature shape ------------------------------------------
+
+def _named(f, name, doc):
+    """Give a factory-made function its public name and a one-line docstring."""
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _unary(cls, name):
+    """``name(input, *, out=None)`` and its in-place method ``name_(self)``."""
+    def fn(input, *, out=None):
+        return _out(apply(cls, input), out)
+
+    def fn_(self):
+        return _inplace(cls, self)
+    return (_named(fn, name, f"Elementwise ``{name}`` of ``input``."),
+            _named(fn_, name + "_", f"In-place :func:`{name}`."))
+
+
+def _binary(cls, name):
+    """``name(input, other, *, out=None)``: a broadcasting two-input op."""
+    def fn(input, other, *, out=None):
+        return _out(apply(cls, input, other), out)
+    return _named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` (broadcasting).")
+
+
+def _binary_(cls, name):
+    """In-place method ``name(self, other)`` of a two-input op."""
+    def fn_(self, other):
+        return _inplace(cls, self, other)
+    return _named(fn_, name, f"In-place :func:`{name[:-1]}`.")
+
+
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "neg", "negative", "exp", "log"]
 
@@ -238,18 +273,9 @@ def div(input, other, *, rounding_mode=None, out=None):
     return _out(apply(Div, input, other, rounding_mode=rounding_mode), out)
 
 
-def neg(input, *, out=None):
-    return _out(apply(Neg, input), out)
-
-
-def exp(input, *, out=None):
-    return _out(apply(Exp, input), out)
-
-
-def log(input, *, out=None):
-    return _out(apply(Log, input), out)
-
-
+neg, neg_ = _unary(Neg, "neg")
+exp, exp_ = _unary(Exp, "exp")
+log, log_ = _unary(Log, "log")
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 
 
@@ -312,18 +338,6 @@ def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _inplace(Div, self, other)
     return _inplace(Div, self, other, rounding_mode=rounding_mode)
-
-
-def neg_(self):
-    return apply_(Neg, self)
-
-
-def exp_(self):
-    return apply_(Exp, self)
-
-
-def log_(self):
-    return _inplace(Log, self)
 
 
 Tensor.__add__ = Tensor.add = add
@@ -1371,10 +1385,6 @@ def remainder(input, other, *, out=None):
     return _out(apply(Remainder, input, other), out)
 
 
-def fmod(input, other, *, out=None):
-    return _out(apply(Fmod, input, other), out)
-
-
 def pow(input, exponent, *, out=None):
     """``input ** exponent``: either may be a number (not both)."""
     if not isinstance(input, Tensor):
@@ -1388,36 +1398,15 @@ def float_power(input, exponent, *, out=None):
     return pow(a, b, out=out)
 
 
-def atan2(input, other, *, out=None):
-    return _out(apply(Atan2, input, other), out)
-
-
-def hypot(input, other, *, out=None):
-    return _out(apply(Hypot, input, other), out)
-
-
-def xlogy(input, other, *, out=None):
-    return _out(apply(Xlogy, input, other), out)
-
-
-def copysign(input, other, *, out=None):
-    return _out(apply(Copysign, input, other), out)
-
-
-def maximum(input, other, *, out=None):
-    return _out(apply(Maximum, input, other), out)
-
-
-def minimum(input, other, *, out=None):
-    return _out(apply(Minimum, input, other), out)
-
-
-def fmax(input, other, *, out=None):
-    return _out(apply(Fmax, input, other), out)
-
-
-def fmin(input, other, *, out=None):
-    return _out(apply(Fmin, input, other), out)
+fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")
+atan2, atan2_ = _binary(Atan2, "atan2"), _binary_(Atan2, "atan2_")
+hypot, hypot_ = _binary(Hypot, "hypot"), _binary_(Hypot, "hypot_")
+xlogy, xlogy_ = _binary(Xlogy, "xlogy"), _binary_(Xlogy, "xlogy_")
+copysign, copysign_ = _binary(Copysign, "copysign"), _binary_(Copysign, "copysign_")
+maximum, minimum = _binary(Maximum, "maximum"), _binary(Minimum, "minimum")
+fmax, fmin = _binary(Fmax, "fmax"), _binary(Fmin, "fmin")
+floor_divide_ = _binary_(FloorDivide, "floor_divide_")
+remainder_ = _binary_(Remainder, "remainder_")
 
 
 def lerp(input, end, weight, *, out=None):
@@ -1454,50 +1443,41 @@ def clamp_max(input, max, *, out=None):
 clip = clamp
 
 
-def _unary(cls):
-    def fn(input, *, out=None):
-        return _out(apply(cls, input), out)
-
-    def fn_(self):
-        return _inplace(cls, self)
-    return fn, fn_
-
-
-reciprocal, reciprocal_ = _unary(Reciprocal)
-square, square_ = _unary(Square)
-abs, abs_ = _unary(Abs)
-sign, sign_ = _unary(Sign)
-sgn, sgn_ = _unary(Sgn)
-sqrt, sqrt_ = _unary(Sqrt)
-rsqrt, rsqrt_ = _unary(Rsqrt)
-exp2, exp2_ = _unary(Exp2)
-expm1, expm1_ = _unary(Expm1)
-log2, log2_ = _unary(Log2)
-log10, log10_ = _unary(Log10)
-log1p, log1p_ = _unary(Log1p)
-sin, sin_ = _unary(Sin)
-cos, cos_ = _unary(Cos)
-tan, tan_ = _unary(Tan)
-asin, asin_ = _unary(Asin)
-acos, acos_ = _unary(Acos)
-atan, atan_ = _unary(Atan)
-sinh, sinh_ = _unary(Sinh)
-cosh, cosh_ = _unary(Cosh)
-tanh, tanh_ = _unary(Tanh)
-asinh, asinh_ = _unary(Asinh)
-acosh, acosh_ = _unary(Acosh)
-atanh, atanh_ = _unary(Atanh)
-sigmoid, sigmoid_ = _unary(Sigmoid)
-erf, erf_ = _unary(Erf)
-erfc, erfc_ = _unary(Erfc)
-erfinv, erfinv_ = _unary(Erfinv)
-floor, floor_ = _unary(Floor)
-ceil, ceil_ = _unary(Ceil)
-trunc, trunc_ = _unary(Trunc)
-frac, frac_ = _unary(Frac)
-relu, relu_ = _unary(Relu)
-deg2rad, deg2rad_ = _unary(Deg2Rad)
-rad2deg, rad2deg_ = _unary(Rad2Deg)
+reciprocal, reciprocal_ = _unary(Reciprocal, "reciprocal")
+square, square_ = _unary(Square, "square")
+abs, abs_ = _unary(Abs, "abs")
+sign, sign_ = _unary(Sign, "sign")
+sgn, sgn_ = _unary(Sgn, "sgn")
+sqrt, sqrt_ = _unary(Sqrt, "sqrt")
+rsqrt, rsqrt_ = _unary(Rsqrt, "rsqrt")
+exp2, exp2_ = _unary(Exp2, "exp2")
+expm1, expm1_ = _unary(Expm1, "expm1")
+log2, log2_ = _unary(Log2, "log2")
+log10, log10_ = _unary(Log10, "log10")
+log1p, log1p_ = _unary(Log1p, "log1p")
+sin, sin_ = _unary(Sin, "sin")
+cos, cos_ = _unary(Cos, "cos")
+tan, tan_ = _unary(Tan, "tan")
+asin, asin_ = _unary(Asin, "asin")
+acos, acos_ = _unary(Acos, "acos")
+atan, atan_ = _unary(Atan, "atan")
+sinh, sinh_ = _unary(Sinh, "sinh")
+cosh, cosh_ = _unary(Cosh, "cosh")
+tanh, tanh_ = _unary(Tanh, "tanh")
+asinh, asinh_ = _unary(Asinh, "asinh")
+acosh, acosh_ = _unary(Acosh, "acosh")
+atanh, atanh_ = _unary(Atanh, "atanh")
+sigmoid, sigmoid_ = _unary(Sigmoid, "sigmoid")
+erf, erf_ = _unary(Erf, "erf")
+erfc, erfc_ = _unary(Erfc, "erfc")
+erfinv, erfinv_ = _unary(Erfinv, "erfinv")
+floor, floor_ = _unary(Floor, "floor")
+ceil, ceil_ = _unary(Ceil, "ceil")
+trunc, trunc_ = _unary(Trunc, "trunc")
+frac, frac_ = _unary(Frac, "frac")
+relu, relu_ = _unary(Relu, "relu")
+deg2rad, deg2rad_ = _unary(Deg2Rad, "deg2rad")
+rad2deg, rad2deg_ = _unary(Rad2Deg, "rad2deg")
 absolute, absolute_ = abs, abs_
 fix, fix_ = trunc, trunc_
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
@@ -1906,13 +1886,16 @@ def geometric_(self, p, *, generator=None):
 
 # ---- Tensor methods and operators (continued) ------------------------------------------
 
-def _r(cls):
+def _r(cls, name):
     """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
     def f(self, other):
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return apply(cls, self, other)
-    return f
+    return _named(f, name, f"``number {name[3:-2]} tensor``.")
+
+
+_rmod, _rfloordiv = _r(RRemainder, "__rmod__"), _r(RFloorDivide, "__rfloordiv__")
 
 
 def _rpow(self, other):
@@ -1921,52 +1904,12 @@ def _rpow(self, other):
     return apply(RPow, self, other)
 
 
-def _rmod(self, other):
-    if not isinstance(other, (int, float, bool, np.generic)):
-        return NotImplemented
-    return apply(RRemainder, self, other)
-
-
-def _rfloordiv(self, other):
-    if not isinstance(other, (int, float, bool, np.generic)):
-        return NotImplemented
-    return apply(RFloorDivide, self, other)
-
-
 def _pos(self):
     return positive(self)
 
 
-def floor_divide_(self, other):
-    return _inplace(FloorDivide, self, other)
-
-
-def remainder_(self, other):
-    return _inplace(Remainder, self, other)
-
-
-def fmod_(self, other):
-    return _inplace(Fmod, self, other)
-
-
 def pow_(self, exponent):
     return _inplace(Pow, self, exponent)
-
-
-def atan2_(self, other):
-    return _inplace(Atan2, self, other)
-
-
-def hypot_(self, other):
-    return _inplace(Hypot, self, other)
-
-
-def xlogy_(self, other):
-    return _inplace(Xlogy, self, other)
-
-
-def copysign_(self, other):
-    return _inplace(Copysign, self, other)
 
 
 def lerp_(self, end, weight):
@@ -2009,82 +1952,50 @@ def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
 
 
 _T = Tensor
-_T.rsub = rsub
-_T.floor_divide, _T.floor_divide_ = floor_divide, floor_divide_
-_T.__floordiv__ = floor_divide
-_T.__rfloordiv__ = _rfloordiv
-_T.__ifloordiv__ = floor_divide_
-_T.remainder, _T.remainder_ = remainder, remainder_
-_T.__mod__ = remainder
-_T.__rmod__ = _rmod
-_T.__imod__ = remainder_
-_T.fmod, _T.fmod_ = fmod, fmod_
-_T.pow, _T.pow_, _T.float_power = pow, pow_, float_power
-_T.__pow__ = pow
-_T.__rpow__ = _rpow
-_T.__ipow__ = pow_
-_T.atan2 = _T.arctan2 = atan2
-_T.atan2_ = _T.arctan2_ = atan2_
-_T.hypot, _T.hypot_ = hypot, hypot_
-_T.xlogy, _T.xlogy_ = xlogy, xlogy_
-_T.copysign, _T.copysign_ = copysign, copysign_
-_T.maximum, _T.minimum, _T.fmax, _T.fmin = maximum, minimum, fmax, fmin
-_T.lerp, _T.lerp_ = lerp, lerp_
-_T.addcmul, _T.addcmul_ = addcmul, addcmul_
-_T.addcdiv, _T.addcdiv_ = addcdiv, addcdiv_
-_T.clamp = _T.clip = clamp
-_T.clamp_ = _T.clip_ = clamp_
-_T.clamp_min, _T.clamp_min_ = clamp_min, clamp_min_
-_T.clamp_max, _T.clamp_max_ = clamp_max, clamp_max_
-_T.logit, _T.logit_ = logit, logit_
-_T.round, _T.round_ = round, round_
-_T.nan_to_num, _T.nan_to_num_ = nan_to_num, nan_to_num_
-_T.positive = positive
-_T.__pos__ = _pos
-_T.__abs__ = abs
-for _n in ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
-           "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-           "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
-           "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg"):
+_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
+          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
+          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
+# Tensor methods that are the module function of the same name (``x_`` is the in-place form).
+for _n in _UNARY + tuple(n + "_" for n in _UNARY) + (
+        "rsub", "floor_divide", "floor_divide_", "remainder", "remainder_", "fmod", "fmod_",
+        "pow", "pow_", "float_power", "atan2", "atan2_", "hypot", "hypot_", "xlogy", "xlogy_",
+        "copysign", "copysign_", "maximum", "minimum", "fmax", "fmin", "lerp", "lerp_",
+        "addcmul", "addcmul_", "addcdiv", "addcdiv_", "clamp", "clamp_", "clamp_min",
+        "clamp_min_", "clamp_max", "clamp_max_", "logit", "logit_", "round", "round_",
+        "nan_to_num", "nan_to_num_", "positive",
+        "eq", "ne", "lt", "le", "gt", "ge", "eq_", "ne_", "lt_", "le_", "gt_", "ge_",
+        "greater", "greater_equal", "less", "less_equal", "not_equal",
+        "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf",
+        "isreal", "signbit",
+        "logical_and", "logical_and_", "logical_or", "logical_or_", "logical_xor", "logical_xor_",
+        "logical_not", "logical_not_", "bitwise_and", "bitwise_and_", "bitwise_or", "bitwise_or_",
+        "bitwise_xor", "bitwise_xor_", "bitwise_not", "bitwise_not_", "bitwise_left_shift",
+        "bitwise_left_shift_", "bitwise_right_shift", "bitwise_right_shift_",
+        "zero_", "fill_", "copy_", "normal_", "uniform_", "random_", "bernoulli_",
+        "exponential_", "log_normal_", "cauchy_", "geometric_"):
     setattr(_T, _n, globals()[_n])
-    setattr(_T, _n + "_", globals()[_n + "_"])
-for _a, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsinh", "asinh"),
-               ("arccosh", "acosh"), ("arctanh", "atanh")):
+# Tensor methods under another name: method -> module function.
+for _a, _n in (("arctan2", "atan2"), ("arctan2_", "atan2_"), ("clip", "clamp"), ("clip_", "clamp_"),
+               ("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsinh", "asinh"),
+               ("arccosh", "acosh"), ("arctanh", "atanh"), ("arcsin_", "asin_"),
+               ("arccos_", "acos_"), ("arctan_", "atan_"), ("arcsinh_", "asinh_"),
+               ("arccosh_", "acosh_"), ("arctanh_", "atanh_"), ("greater_", "gt_"),
+               ("greater_equal_", "ge_"), ("less_", "lt_"), ("less_equal_", "le_"),
+               ("not_equal_", "ne_")):
     setattr(_T, _a, globals()[_n])
-    setattr(_T, _a + "_", globals()[_n + "_"])
 
+# Operators.
+_T.__floordiv__, _T.__rfloordiv__, _T.__ifloordiv__ = floor_divide, _rfloordiv, floor_divide_
+_T.__mod__, _T.__rmod__, _T.__imod__ = remainder, _rmod, remainder_
+_T.__pow__, _T.__rpow__, _T.__ipow__ = pow, _rpow, pow_
+_T.__pos__, _T.__abs__, _T.__invert__ = _pos, abs, _invert
 _T.__eq__, _T.__ne__, _T.__lt__, _T.__le__, _T.__gt__, _T.__ge__ = (
     _op_eq, _op_ne, _op_lt, _op_le, _op_gt, _op_ge)
 _T.__hash__ = object.__hash__
-_T.eq, _T.ne, _T.lt, _T.le, _T.gt, _T.ge = eq, ne, lt, le, gt, ge
-_T.eq_, _T.ne_, _T.lt_, _T.le_, _T.gt_, _T.ge_ = eq_, ne_, lt_, le_, gt_, ge_
-_T.greater, _T.greater_equal, _T.less, _T.less_equal, _T.not_equal = (
-    gt, ge, lt, le, ne)
-_T.greater_, _T.greater_equal_, _T.less_, _T.less_equal_, _T.not_equal_ = (
-    gt_, ge_, lt_, le_, ne_)
-_T.equal, _T.allclose, _T.isclose = equal, allclose, isclose
-_T.isnan, _T.isinf, _T.isfinite = isnan, isinf, isfinite
-_T.isposinf, _T.isneginf, _T.isreal, _T.signbit = isposinf, isneginf, isreal, signbit
-
-_T.logical_and, _T.logical_and_ = logical_and, logical_and_
-_T.logical_or, _T.logical_or_ = logical_or, logical_or_
-_T.logical_xor, _T.logical_xor_ = logical_xor, logical_xor_
-_T.logical_not, _T.logical_not_ = logical_not, logical_not_
-_T.bitwise_and, _T.bitwise_and_ = bitwise_and, bitwise_and_
-_T.bitwise_or, _T.bitwise_or_ = bitwise_or, bitwise_or_
-_T.bitwise_xor, _T.bitwise_xor_ = bitwise_xor, bitwise_xor_
-_T.bitwise_not, _T.bitwise_not_ = bitwise_not, bitwise_not_
-_T.bitwise_left_shift, _T.bitwise_left_shift_ = bitwise_left_shift, bitwise_left_shift_
-_T.bitwise_right_shift, _T.bitwise_right_shift_ = bitwise_right_shift, bitwise_right_shift_
 _T.__and__, _T.__rand__, _T.__iand__ = _op_and, _rop_and, _iop_and
 _T.__or__, _T.__ror__, _T.__ior__ = _op_or, _rop_or, _iop_or
 _T.__xor__, _T.__rxor__, _T.__ixor__ = _op_xor, _rop_xor, _iop_xor
 _T.__lshift__, _T.__rlshift__, _T.__ilshift__ = _op_shl, _rop_shl, _iop_shl
 _T.__rshift__, _T.__rrshift__, _T.__irshift__ = _op_shr, _rop_shr, _iop_shr
-_T.__invert__ = _invert
-
-_T.zero_, _T.fill_, _T.copy_ = zero_, fill_, copy_
-_T.normal_, _T.uniform_, _T.random_, _T.bernoulli_ = normal_, uniform_, random_, bernoulli_
-_T.exponential_, _T.log_normal_, _T.cauchy_, _T.geometric_ = (
-    exponential_, log_normal_, cauchy_, geometric_)
 del _T, _n, _a
