@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _check_nonnegative, _scalar_step, _to_scalar, _zeros_like
 
 __all__ = ["Adadelta"]
 
@@ -13,13 +13,16 @@ class Adadelta(Optimizer):
         _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(epsilon=eps, weight_decay=weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        state["square_avg"] = _zeros_like(p)
+        state["acc_delta"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""
@@ -27,22 +30,10 @@ class Adadelta(Optimizer):
         with no_grad():
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
-                rho, eps, wd, maximize = group["rho"], group["eps"], group["weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar_step()
-                        state["square_avg"] = _zeros_like(p)
-                        state["acc_delta"] = _zeros_like(p)
+                rho, eps = group["rho"], group["eps"]
+                for p, g, state in self._grads(group):
                     x = p._data
                     state["step"]._data += 1
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
-                    if wd != 0:
-                        g = g + wd * x
                     sq = state["square_avg"]._data
                     acc = state["acc_delta"]._data
                     sq *= rho

@@ -3,7 +3,7 @@ import numpy as np
 
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _scalar_step, _to_scalar
+from .optimizer import Optimizer, _check_lr, _check_nonnegative, _scalar_step, _to_scalar
 
 __all__ = ["Adagrad"]
 
@@ -12,14 +12,8 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
         _check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonnegative(lr_decay=lr_decay, weight_decay=weight_decay,
+                           initial_accumulator_value=initial_accumulator_value, epsilon=eps)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)
@@ -42,23 +36,12 @@ class Adagrad(Optimizer):
         with no_grad():
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
-                lr_decay, eps, wd, maximize = (group["lr_decay"], group["eps"], group["weight_decay"],
-                                               group["maximize"])
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        self._init_state(p, group)
+                lr_decay, eps = group["lr_decay"], group["eps"]
+                for p, g, state in self._grads(group):
                     x = p._data
                     st = state["step"]._data
                     st += 1
                     step = float(st)
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
-                    if wd != 0:
-                        g = g + wd * x
                     clr = lr / (1 + (step - 1) * lr_decay)
                     s = state["sum"]._data
                     s += g * g

@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .adam import _check_betas_eps_wd
-from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _scalar_step, _to_scalar,
+                        _zeros_like)
 
 __all__ = ["Adamax"]
 
@@ -17,6 +17,12 @@ class Adamax(Optimizer):
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_inf"] = _zeros_like(p)
+
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure(closure)
@@ -24,23 +30,11 @@ class Adamax(Optimizer):
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
                 beta1, beta2 = group["betas"]
-                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar_step()
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_inf"] = _zeros_like(p)
+                eps = group["eps"]
+                for p, g, state in self._grads(group):
                     x = p._data
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
                     st = state["step"]._data
                     st += 1
-                    if wd != 0:
-                        g = g + wd * x
                     m = state["exp_avg"]._data
                     u = state["exp_inf"]._data
                     _lerp_(m, g, 1 - beta1)

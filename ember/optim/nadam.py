@@ -3,8 +3,8 @@ import numpy as np
 
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from .adam import _check_betas_eps_wd
-from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _check_nonnegative, _lerp_, _scalar_step,
+                        _to_scalar, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -15,13 +15,19 @@ class NAdam(Optimizer):
                  differentiable=False):
         _check_lr(lr)
         _check_betas_eps_wd(betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_nonnegative(momentum_decay=momentum_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         differentiable=differentiable)
         super().__init__(params, defaults)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        state["mu_product"] = _wrap(np.ones((), dtype=np.float32))
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""
@@ -30,21 +36,9 @@ class NAdam(Optimizer):
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
                 beta1, beta2 = group["betas"]
-                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
-                momentum_decay, decoupled = group["momentum_decay"], group["decoupled_weight_decay"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar_step()
-                        state["mu_product"] = _wrap(np.ones((), dtype=np.float32))
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
+                eps, momentum_decay = group["eps"], group["momentum_decay"]
+                for p, g, state in self._grads(group, decoupled=group["decoupled_weight_decay"]):
                     x = p._data
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
                     m = state["exp_avg"]._data
                     v = state["exp_avg_sq"]._data
                     mp = state["mu_product"]._data
@@ -52,11 +46,6 @@ class NAdam(Optimizer):
                     st += 1
                     step = float(st)
                     bias_correction2 = 1 - beta2 ** step
-                    if wd != 0:
-                        if decoupled:
-                            x *= 1 - lr * wd
-                        else:
-                            g = g + wd * x
                     mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                     mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                     mp *= mu

@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .adam import _check_betas_eps_wd
-from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _scalar_step, _to_scalar,
+                        _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -19,6 +19,12 @@ class RAdam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
+
     def step(self, closure=None):
         """Perform a single optimization step."""
         loss = self._closure(closure)
@@ -26,30 +32,14 @@ class RAdam(Optimizer):
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
                 beta1, beta2 = group["betas"]
-                eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
-                decoupled = group["decoupled_weight_decay"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar_step()
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
+                eps = group["eps"]
+                for p, g, state in self._grads(group, decoupled=group["decoupled_weight_decay"]):
                     x = p._data
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
                     m = state["exp_avg"]._data
                     v = state["exp_avg_sq"]._data
                     st = state["step"]._data
                     st += 1
                     step = float(st)
-                    if wd != 0:
-                        if decoupled:
-                            x *= 1 - lr * wd
-                        else:
-                            g = g + wd * x
                     _lerp_(m, g, 1 - beta1)
                     v *= beta2
                     v += (1 - beta2) * g * g

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _lerp_, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _check_nonnegative, _lerp_, _scalar_step, _to_scalar, _zeros_like
 
 __all__ = ["RMSprop"]
 
@@ -11,18 +11,20 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_nonnegative(epsilon=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        state["square_avg"] = _zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = _zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""
@@ -30,26 +32,11 @@ class RMSprop(Optimizer):
         with no_grad():
             for group in self.param_groups:
                 lr = _to_scalar(group["lr"])
-                alpha, eps, wd = group["alpha"], group["eps"], group["weight_decay"]
-                momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar_step()
-                        state["square_avg"] = _zeros_like(p)
-                        if momentum > 0:
-                            state["momentum_buffer"] = _zeros_like(p)
-                        if centered:
-                            state["grad_avg"] = _zeros_like(p)
+                alpha, eps = group["alpha"], group["eps"]
+                momentum, centered = group["momentum"], group["centered"]
+                for p, g, state in self._grads(group):
                     x = p._data
-                    g = p.grad._data.astype(x.dtype, copy=False)
-                    if maximize:
-                        g = -g
                     state["step"]._data += 1
-                    if wd != 0:
-                        g = g + wd * x
                     sq = state["square_avg"]._data
                     sq *= alpha
                     sq += (1 - alpha) * g * g
