@@ -2,12 +2,14 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _check_nonnegative, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _check_nonnegative, _to_scalar
 
 __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
+    _state_buffers = ("square_avg", "acc_delta")
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
         _check_lr(lr)
@@ -17,12 +19,6 @@ class Adadelta(Optimizer):
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
-
-    def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = _scalar_step()
-        state["square_avg"] = _zeros_like(p)
-        state["acc_delta"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _scalar_step, _to_scalar,
+from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar,
                         _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
@@ -11,6 +11,7 @@ __all__ = ["Adam", "AdamW"]
 class Adam(Optimizer):
     _group_flag_defaults = dict(amsgrad=False, maximize=False, foreach=None, capturable=False,
                                 differentiable=False, decoupled_weight_decay=False, fused=None)
+    _state_buffers = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
@@ -25,12 +26,9 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = _scalar_step()
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_avg_sq"] = _zeros_like(p)
+        super()._init_state(p, group)
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = _zeros_like(p)
+            self.state[p]["max_exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""

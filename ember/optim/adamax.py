@@ -2,13 +2,14 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _scalar_step, _to_scalar,
-                        _zeros_like)
+from .optimizer import Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar
 
 __all__ = ["Adamax"]
 
 
 class Adamax(Optimizer):
+    _state_buffers = ("exp_avg", "exp_inf")
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
         _check_lr(lr)
@@ -16,12 +17,6 @@ class Adamax(Optimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
-
-    def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = _scalar_step()
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_inf"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""

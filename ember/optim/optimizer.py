@@ -359,9 +359,16 @@ class Optimizer:
     def _params_with_grad(group):
         return [p for p in group["params"] if p.grad is not None]
 
-    #: ``_init_state(p, group)`` fills an empty ``self.state[p]``; ``None`` (the default)
-    #: leaves the state alone (``_grads`` then yields ``None`` for it).
-    _init_state = None
+    #: Zero-initialised per-parameter buffers that ``_init_state`` creates after a ``step`` counter.
+    _state_buffers = ()
+
+    def _init_state(self, p, group):
+        """Fill the empty ``self.state[p]`` on ``p``'s first step. A subclass that keeps no
+        per-parameter state (or creates it itself) sets ``_init_state = None``."""
+        state = self.state[p]
+        state["step"] = _scalar_step()
+        for name in self._state_buffers:
+            state[name] = _zeros_like(p)
 
     def _grads(self, group, decoupled=False):
         """Yield ``(p, g, state)`` for each parameter of ``group`` that has a gradient.

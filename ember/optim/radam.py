@@ -2,13 +2,14 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _scalar_step, _to_scalar,
-                        _zeros_like)
+from .optimizer import Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar
 
 __all__ = ["RAdam"]
 
 
 class RAdam(Optimizer):
+    _state_buffers = ("exp_avg", "exp_avg_sq")
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
@@ -18,12 +19,6 @@ class RAdam(Optimizer):
                         foreach=foreach, capturable=capturable,
                         decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable)
         super().__init__(params, defaults)
-
-    def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = _scalar_step()
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform a single optimization step."""

@@ -2,12 +2,14 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _check_nonnegative, _lerp_, _scalar_step, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _check_nonnegative, _lerp_, _to_scalar, _zeros_like
 
 __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
+    _state_buffers = ("square_avg",)
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
         _check_lr(lr)
@@ -18,9 +20,8 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
+        super()._init_state(p, group)
         state = self.state[p]
-        state["step"] = _scalar_step()
-        state["square_avg"] = _zeros_like(p)
         if group["momentum"] > 0:
             state["momentum_buffer"] = _zeros_like(p)
         if group["centered"]:

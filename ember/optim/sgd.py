@@ -11,6 +11,7 @@ __all__ = ["SGD"]
 class SGD(Optimizer):
     _group_flag_defaults = dict(nesterov=False, maximize=False, foreach=None, differentiable=False,
                                 fused=None)
+    _init_state = None  # the momentum buffer is made from the first gradient, in ``step``
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
