@@ -33,6 +33,48 @@ def _clone(t):
     return _wrap(t._data.copy())
 
 
+def _check_optimizer(optimizer) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f'{type(optimizer).__name__} is not an Optimizer')
+
+def _lr_lambda_list(optimizer: Optimizer, lr_lambda) -> list:
+    """``lr_lambda`` (one callable, or a list/tuple with one per param group) as a list."""
+    if not isinstance(lr_lambda, list) and (not isinstance(lr_lambda, tuple)):
+        return [lr_lambda] * len(optimizer.param_groups)
+    if len(lr_lambda) != len(optimizer.param_groups):
+        raise ValueError(f'Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}')
+    return list(lr_lambda)
+
+def _check_schedulers(owner, optimizer: Optimizer, schedulers) -> None:
+    """The checks SequentialLR and ChainedScheduler make on each of their schedulers."""
+    for scheduler_idx, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, 'optimizer'):
+            raise TypeError(f'{owner.__class__.__name__} at index {scheduler_idx} should have `optimizer` as its attribute.')
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f'{owner.__class__.__name__} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index {scheduler_idx} in the given schedulers sequence.')
+        if optimizer != scheduler.optimizer:
+            raise ValueError(f'{owner.__class__.__name__} expects all schedulers to belong to the same optimizer, but got scheduler {scheduler.__class__.__name__} at index {scheduler_idx} has {scheduler.optimizer}, which is different from {optimizer.__class__.__name__}.')
+
+def _set_momentum(group: dict[str, Any], use_beta1: bool, momentum) -> None:
+    """Set a group's momentum: ``betas[0]`` for Adam-like optimisers, else ``momentum``."""
+    if use_beta1:
+        group['betas'] = (momentum, *group['betas'][1:])
+    else:
+        group['momentum'] = momentum
+
+def _check_cycle_momentum(scheduler, optimizer: Optimizer) -> None:
+    if 'momentum' not in optimizer.defaults and 'betas' not in optimizer.defaults:
+        raise ValueError('optimizer must support momentum or beta1 with `cycle_momentum` option enabled')
+    scheduler.use_beta1 = 'betas' in optimizer.defaults
+
+def _init_momentums(optimizer: Optimizer, use_beta1: bool, max_momentums, base_momentums, last_epoch: int) -> None:
+    """On a fresh start, each group's momentum starts at its max and both bounds are stored."""
+    if last_epoch == -1:
+        for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups, strict=True):
+            _set_momentum(group, use_beta1, m_momentum)
+            group['max_momentum'] = m_momentum
+            group['base_momentum'] = b_momentum
+
 def _param_groups_val_list(optimizer: Optimizer, key: str) -> list[Any]:
     return [_clone(group[key]) if isinstance(group[key], Tensor) else group[key] for group in optimizer.param_groups]
 
@@ -48,8 +90,7 @@ class LRScheduler:
     _is_initial: bool = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int=-1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f'{type(optimizer).__name__} is not an Optimizer')
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -122,6 +163,9 @@ class LRScheduler:
                     values = self._get_closed_form_lr()
                 else:
                     values = self.get_lr()
+        self._set_lrs(values)
+
+    def _set_lrs(self, values) -> None:
         for param_group, lr in zip(self.optimizer.param_groups, values, strict=True):
             _update_param_group_val(param_group, 'lr', lr)
         self._last_lr: list[float | Tensor] = _param_groups_val_list(self.optimizer, 'lr')
@@ -160,13 +204,7 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]], last_epoch: int=-1) -> None:
         self.optimizer = optimizer
-        self.lr_lambdas: list[Callable[[int], float]]
-        if not isinstance(lr_lambda, list) and (not isinstance(lr_lambda, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f'Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}')
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas: list[Callable[[int], float]] = _lr_lambda_list(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
@@ -193,33 +231,14 @@ class MultiplicativeLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]], last_epoch: int=-1) -> None:
         self.optimizer = optimizer
-        self.lr_lambdas: list[Callable[[int], float]]
-        if not isinstance(lr_lambda, list) and (not isinstance(lr_lambda, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f'Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}')
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas: list[Callable[[int], float]] = _lr_lambda_list(optimizer, lr_lambda)
         for lr_lambda in self.lr_lambdas:
             if not callable(lr_lambda):
                 raise TypeError(f'lr_lambda should be a function, but got {type(lr_lambda).__name__}')
         super().__init__(optimizer, last_epoch)
 
-    def state_dict(self) -> dict[str, Any]:
-        state_dict = {key: value for key, value in self.__dict__.items() if key not in ('optimizer', 'lr_lambdas')}
-        state_dict['lr_lambdas'] = [None] * len(self.lr_lambdas)
-        for idx, fn in enumerate(self.lr_lambdas):
-            if not isinstance(fn, types.FunctionType):
-                state_dict['lr_lambdas'][idx] = fn.__dict__.copy()
-        return state_dict
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        lr_lambdas = state_dict.pop('lr_lambdas')
-        self.__dict__.update(state_dict)
-        state_dict['lr_lambdas'] = lr_lambdas
-        for idx, fn in enumerate(lr_lambdas):
-            if fn is not None:
-                self.lr_lambdas[idx].__dict__.update(fn)
+    state_dict = LambdaLR.state_dict
+    load_state_dict = LambdaLR.load_state_dict
 
     def get_lr(self) -> list[float | Tensor]:
         _warn_get_lr_called_within_step(self)
@@ -324,13 +343,7 @@ class SequentialLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int=-1) -> None:
         if len(schedulers) < 1:
             raise ValueError(f'{self.__class__.__name__} expects at least one scheduler, but got no scheduler.')
-        for scheduler_idx, scheduler in enumerate(schedulers):
-            if not hasattr(scheduler, 'optimizer'):
-                raise TypeError(f'{self.__class__.__name__} at index {scheduler_idx} should have `optimizer` as its attribute.')
-            if isinstance(scheduler, ReduceLROnPlateau):
-                raise ValueError(f'{self.__class__.__name__} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index {scheduler_idx} in the given schedulers sequence.')
-            if optimizer != scheduler.optimizer:
-                raise ValueError(f'{self.__class__.__name__} expects all schedulers to belong to the same optimizer, but got scheduler {scheduler.__class__.__name__} at index {scheduler_idx} has {scheduler.optimizer}, which is different from {optimizer.__class__.__name__}.')
+        _check_schedulers(self, optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(f'Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers {len(schedulers)} and the number of milestones to be equal to {len(milestones)}')
         self._schedulers = schedulers
@@ -419,13 +432,7 @@ class ChainedScheduler(LRScheduler):
         if len(schedulers) < 1:
             raise ValueError(f'{self.__class__.__name__} expects at least one scheduler to be chained, but got no scheduler.')
         optimizer = optimizer or schedulers[0].optimizer
-        for scheduler_idx, scheduler in enumerate(schedulers):
-            if not hasattr(scheduler, 'optimizer'):
-                raise TypeError(f'{self.__class__.__name__} at index {scheduler_idx} should have `optimizer` as its attribute.')
-            if isinstance(scheduler, ReduceLROnPlateau):
-                raise ValueError(f'{self.__class__.__name__} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index {scheduler_idx} in the given schedulers sequence.')
-            if optimizer != scheduler.optimizer:
-                raise ValueError(f'{self.__class__.__name__} expects all schedulers to belong to the same optimizer, but got scheduler {scheduler.__class__.__name__} at index {scheduler_idx} has {scheduler.optimizer}, which is different from {optimizer.__class__.__name__}.')
+        _check_schedulers(self, optimizer, schedulers)
         self._schedulers = schedulers
         self.optimizer = optimizer
         self._last_lr = _param_groups_val_list(self._schedulers[-1].optimizer, 'lr')
@@ -435,19 +442,8 @@ class ChainedScheduler(LRScheduler):
             scheduler.step()
         self._last_lr = _param_groups_val_list(self._schedulers[-1].optimizer, 'lr')
 
-    def state_dict(self) -> dict[str, Any]:
-        state_dict = {key: value for key, value in self.__dict__.items() if key not in ('optimizer', '_schedulers')}
-        state_dict['_schedulers'] = [None] * len(self._schedulers)
-        for idx, s in enumerate(self._schedulers):
-            state_dict['_schedulers'][idx] = s.state_dict()
-        return state_dict
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        _schedulers = state_dict.pop('_schedulers')
-        self.__dict__.update(state_dict)
-        state_dict['_schedulers'] = _schedulers
-        for idx, s in enumerate(_schedulers):
-            self._schedulers[idx].load_state_dict(s)
+    state_dict = SequentialLR.state_dict
+    load_state_dict = SequentialLR.load_state_dict
 
 class ReduceLROnPlateau(LRScheduler):
 
@@ -455,8 +451,7 @@ class ReduceLROnPlateau(LRScheduler):
         if factor >= 1.0:
             raise ValueError('Factor should be < 1.0.')
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f'{type(optimizer).__name__} is not an Optimizer')
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
@@ -548,8 +543,7 @@ class ReduceLROnPlateau(LRScheduler):
 class CyclicLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float], max_lr: float | list[float], step_size_up: int=2000, step_size_down: int | None=None, mode: Literal['triangular', 'triangular2', 'exp_range']='triangular', gamma: float=1.0, scale_fn: Callable[[float], float] | None=None, scale_mode: Literal['cycle', 'iterations']='cycle', cycle_momentum: bool=True, base_momentum: float=0.8, max_momentum: float=0.9, last_epoch: int=-1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f'{type(optimizer).__name__} is not an Optimizer')
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         base_lrs = _format_param('base_lr', optimizer, base_lr)
         if last_epoch == -1:
@@ -570,19 +564,10 @@ class CyclicLR(LRScheduler):
         self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if 'momentum' not in optimizer.defaults and 'betas' not in optimizer.defaults:
-                raise ValueError('optimizer must support momentum or beta1 with `cycle_momentum` option enabled')
-            self.use_beta1 = 'betas' in self.optimizer.defaults
+            _check_cycle_momentum(self, self.optimizer)
             self.base_momentums = _format_param('base_momentum', optimizer, base_momentum)
             self.max_momentums = _format_param('max_momentum', optimizer, max_momentum)
-            if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(self.max_momentums, self.base_momentums, optimizer.param_groups, strict=True):
-                    if self.use_beta1:
-                        group['betas'] = (m_momentum, *group['betas'][1:])
-                    else:
-                        group['momentum'] = m_momentum
-                    group['max_momentum'] = m_momentum
-                    group['base_momentum'] = b_momentum
+            _init_momentums(optimizer, self.use_beta1, self.max_momentums, self.base_momentums, last_epoch)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
@@ -643,10 +628,7 @@ class CyclicLR(LRScheduler):
                     momentum = max_momentum - base_height * self.scale_fn(self.last_epoch)
                 momentums.append(momentum)
             for param_group, momentum in zip(self.optimizer.param_groups, momentums, strict=True):
-                if self.use_beta1:
-                    param_group['betas'] = (momentum, *param_group['betas'][1:])
-                else:
-                    param_group['momentum'] = momentum
+                _set_momentum(param_group, self.use_beta1, momentum)
         return lrs
 
     def state_dict(self) -> dict[str, Any]:
@@ -709,9 +691,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
         with _enable_get_lr_call(self):
-            for param_group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-                _update_param_group_val(param_group, 'lr', lr)
-        self._last_lr = _param_groups_val_list(self.optimizer, 'lr')
+            values = self.get_lr()
+        self._set_lrs(values)
 
 class _SchedulePhase(TypedDict):
     end_step: float
@@ -723,8 +704,7 @@ class _SchedulePhase(TypedDict):
 class OneCycleLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, max_lr: float | list[float], total_steps: int | None=None, epochs: int | None=None, steps_per_epoch: int | None=None, pct_start: float=0.3, anneal_strategy: Literal['cos', 'linear']='cos', cycle_momentum: bool=True, base_momentum: float | list[float]=0.85, max_momentum: float | list[float]=0.95, div_factor: float=25.0, final_div_factor: float=10000.0, three_phase: bool=False, last_epoch: int=-1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f'{type(optimizer).__name__} is not an Optimizer')
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
             if total_steps <= 0 or not isinstance(total_steps, int):
@@ -757,19 +737,10 @@ class OneCycleLR(LRScheduler):
                 group['min_lr'] = group['initial_lr'] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if self.cycle_momentum:
-            if 'momentum' not in self.optimizer.defaults and 'betas' not in self.optimizer.defaults:
-                raise ValueError('optimizer must support momentum or beta1 with `cycle_momentum` option enabled')
-            self.use_beta1 = 'betas' in self.optimizer.defaults
+            _check_cycle_momentum(self, self.optimizer)
             max_momentums = _format_param('max_momentum', optimizer, max_momentum)
             base_momentums = _format_param('base_momentum', optimizer, base_momentum)
-            if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups, strict=True):
-                    if self.use_beta1:
-                        group['betas'] = (m_momentum, *group['betas'][1:])
-                    else:
-                        group['momentum'] = m_momentum
-                    group['max_momentum'] = m_momentum
-                    group['base_momentum'] = b_momentum
+            _init_momentums(optimizer, self.use_beta1, max_momentums, base_momentums, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def _anneal_func(self, *args, **kwargs):
@@ -811,8 +782,5 @@ class OneCycleLR(LRScheduler):
                 start_step = phase['end_step']
             lrs.append(computed_lr)
             if self.cycle_momentum:
-                if self.use_beta1:
-                    group['betas'] = (computed_momentum, *group['betas'][1:])
-                else:
-                    group['momentum'] = computed_momentum
+                _set_momentum(group, self.use_beta1, computed_momentum)
         return lrs
