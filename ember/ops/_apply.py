@@ -34,7 +34,7 @@ from .._tensor import Tensor, _wrap, _new_tensor
 from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
 
-__all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size"]
+__all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple"]
 
 SAME, FLOAT = "same", "float"
 _FLOATS = (float,)
@@ -386,6 +386,23 @@ def norm_size(args, name="size"):
         return tuple(int(s) if not isinstance(s, int) else s for s in args)
     except TypeError:
         raise TypeError(f"{name} must be a sequence of ints, got {args!r}") from None
+
+
+def ntuple(v, n, name, msg="{name} must either be a single int, or a tuple of {n} ints"):
+    """``v`` (an int, a Tensor, or a sequence of 1 or ``n`` ints) -> a tuple of ``n`` ints.
+
+    Any other length raises RuntimeError(``msg``), formatted with ``name``, ``n`` and
+    ``v`` (as a list): pooling's wording by default, conv passes its own."""
+    if isinstance(v, Tensor):
+        v = v.tolist()
+    if isinstance(v, (int, np.integer)):
+        return (int(v),) * n
+    v = tuple(int(i) for i in v)
+    if len(v) == 1:
+        return v * n
+    if len(v) != n:
+        raise RuntimeError(msg.format(name=name, n=n, v=list(v)))
+    return v
 
 
 def new_tensor(data, dtype=None):

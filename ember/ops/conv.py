@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply
+from ._apply import Op, apply, ntuple
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]
@@ -22,25 +22,12 @@ _as_strided = np.lib.stride_tricks.as_strided
 
 # ---- argument helpers ---------------------------------------------------------------
 
+_LEN_MSG = ("expected {name} to be a single integer value or a list of {n} values "
+            "to match the convolution dimensions, but got {name}={v}")
+
+
 def _ntuple(v, n, name):
-    if isinstance(v, Tensor):
-        v = v.tolist()
-    if isinstance(v, (int, np.integer)):
-        return (int(v),) * n
-    v = tuple(int(i) for i in v)
-    if len(v) == 1:
-        return v * n
-    if len(v) != n:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values "
-                           f"to match the convolution dimensions, but got {name}={list(v)}")
-    return v
-
-
-def _prod(t):
-    p = 1
-    for i in t:
-        p *= i
-    return p
+    return ntuple(v, n, name, _LEN_MSG)
 
 
 # ---- im2col / col2im kernels on raw arrays --------------------------------------------
@@ -151,10 +138,10 @@ class _ConvNd(Op):
         G = groups
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(sp, pads))
         out = tuple((p - d * (kk - 1) - 1) // st + 1 for p, d, kk, st in zip(padded, dil, k, stride))
-        L = _prod(out)
+        L = math.prod(out)
         N = B * L
         Cg = C // G
-        K = Cg * _prod(k)
+        K = Cg * math.prod(k)
         if G == 1 and K <= _SMALL_K:
             # thin GEMMs: per-sample layout (B, K, L), output lands in (B, O, L) directly
             xp = _pad_to(x, pads, False)
@@ -192,7 +179,7 @@ class _ConvNd(Op):
         if unbatched:
             g = g[None]
         G, w2, cols = self.G, self.w2, self.cols
-        L = _prod(out)
+        L = math.prod(out)
         N = B * L
         nf = self.next_functions
         if self.small:
@@ -222,7 +209,7 @@ class _ConvNd(Op):
                 gw = np.matmul(g2.reshape(G, O // G, N),
                                cols.reshape(G, -1, N).transpose(0, 2, 1)).reshape(wshape)
         if nf[0][0] is not None:
-            if len(k) >= 2 and all(st == 1 for st in stride) and _prod(k) > 1:
+            if len(k) >= 2 and all(st == 1 for st in stride) and math.prod(k) > 1:
                 buf = _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded)
             else:
                 if G == 1:
@@ -245,20 +232,20 @@ def _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded):
     contiguous add per kernel offset instead of a strided 2-D one."""
     nd = len(k)
     ext = tuple(out[:1]) + tuple(padded[1:])       # output rows x padded trailing dims
-    Le = _prod(ext)
+    Le = math.prod(ext)
     dt = g2.dtype
     ge = _scratch("ge", (O, B) + ext, dt)  # columns past out[-1] stay zero: never written
     ge[(slice(None),) * 3 + tuple(slice(0, o) for o in out[1:])] = g2.reshape((O, B) + tuple(out))
     ge = ge.reshape(O, B * Le)
-    K = _prod(k)
+    K = math.prod(k)
     if G == 1:
         gc = np.matmul(w2.T, ge, out=_scratch("gc", (C * K, B * Le), dt))
     else:
         gc = np.matmul(w2.transpose(0, 2, 1), ge.reshape(G, O // G, B * Le),
                        out=_scratch("gc", (G, C // G * K, B * Le), dt))
     gc = gc.reshape(C, K, B, Le)
-    P = _prod(padded)
-    pstr = [_prod(padded[i + 1:]) for i in range(nd)]
+    P = math.prod(padded)
+    pstr = [math.prod(padded[i + 1:]) for i in range(nd)]
     tail = sum((kk - 1) * d * ps for kk, d, ps in zip(k, dil, pstr))
     buf = _scratch("buf", (C, B, max(P, Le + tail)), dt, zero=True)
     for t, idx in enumerate(np.ndindex(*k)):
@@ -396,9 +383,9 @@ class _ConvTransposeNd(Op):
         out = tuple((i - 1) * s - 2 * p + d * (kk - 1) + op + 1
                     for i, s, p, d, kk, op in zip(sp, stride, pad, dil, k, opad))
         full = tuple(o + 2 * p for o, p in zip(out, pad))
-        L = _prod(sp)
+        L = math.prod(sp)
         N = B * L
-        Kg = Cog * _prod(k)
+        Kg = Cog * math.prod(k)
         x2 = _pad_to(x, ((0, 0),) * nd, True).reshape(Ci, N)  # (Ci, B*L)
         if G == 1:
             w2 = w.reshape(Ci, Kg)
@@ -425,7 +412,7 @@ class _ConvTransposeNd(Op):
             g = g[None]
         G, w2, x2 = self.G, self.w2, self.x2
         nd = len(k)
-        N = B * _prod(sp)
+        N = B * math.prod(sp)
         nf = self.next_functions
         gx = gw = gb = None
         if has_b and nf[2][0] is not None:
@@ -514,7 +501,7 @@ class _Unfold(Op):
         out = tuple((p - d * (kk - 1) - 1) // s + 1 for p, d, kk, s in zip(xp.shape[2:], dil, k, stride))
         cols = _im2col(xp, k, dil, stride, out)  # (B*C, kh, kw, 1, Ho, Wo)
         self.geo = (B, C, (H, W), xp.shape[2:], pads, k, dil, stride, out, unbatched)
-        res = cols.reshape(B, C * _prod(k), _prod(out))
+        res = cols.reshape(B, C * math.prod(k), math.prod(out))
         return res[0] if unbatched else res
 
     def backward(self, g):
@@ -535,7 +522,7 @@ class _Fold(Op):
         if unbatched:
             x = x[None]
         B, CK, L = x.shape
-        C = CK // _prod(k)
+        C = CK // math.prod(k)
         pads = tuple((p, p) for p in pad)
         padded = tuple(o + 2 * p for o, p in zip(osize, pad))
         out = tuple((p - d * (kk - 1) - 1) // s + 1 for p, d, kk, s in zip(padded, dil, k, stride))
@@ -551,7 +538,7 @@ class _Fold(Op):
             g = g[None]
         gp = _pad_to(g, pads, False).reshape((B * C, 1) + tuple(padded))
         cols = _im2col(gp, k, dil, stride, out)
-        r = cols.reshape(B, C * _prod(k), _prod(out))
+        r = cols.reshape(B, C * math.prod(k), math.prod(out))
         return (r[0] if unbatched else r),
 
 
@@ -590,7 +577,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise RuntimeError("Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
                            f"(got {xd.ndim}D)")
     CK, L = xd.shape[-2:]
-    K = _prod(k)
+    K = math.prod(k)
     if CK % K:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of "
                            f"kernel_size, but got input.size(1)={CK} and kernel_size=({k[0]}, {k[1]})")

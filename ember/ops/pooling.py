@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply
+from ._apply import Op, apply, ntuple as _ntuple
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
@@ -20,24 +20,11 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_unpool2d"]
 
 
-def _ntuple(v, n, name):
-    if isinstance(v, Tensor):
-        v = v.tolist()
-    if isinstance(v, (int, np.integer)):
-        return (int(v),) * n
-    v = tuple(int(i) for i in v)
-    if len(v) == 1:
-        return v * n
-    if len(v) != n:
-        raise RuntimeError(f"{name} must either be a single int, or a tuple of {n} ints")
-    return v
-
-
-def _prod(t):
-    p = 1
-    for i in t:
-        p *= i
-    return p
+def _stride(stride, k, nd):
+    """max/avg pooling's ``stride``: None or empty means the kernel size."""
+    if stride is None or (not isinstance(stride, int) and len(stride) == 0):
+        return k
+    return _ntuple(stride, nd, "stride")
 
 
 def _check_input(x, nd, fname):
@@ -163,14 +150,14 @@ class _MaxPool(Op):
 
     def _indices(self):
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
-        K = _prod(k)
+        K = math.prod(k)
         arg = np.zeros(self.best.shape, dtype=np.int64)
         for t, (ix, m) in enumerate(self._winners()):
             if t:
                 arg += m * t
         flat = np.zeros(arg.shape, dtype=np.int64)
         rem = arg
-        kstr = [_prod(k[i + 1:]) for i in range(nd)]
+        kstr = [math.prod(k[i + 1:]) for i in range(nd)]
         for i in range(nd):
             ki = rem // kstr[i]
             rem = rem - ki * kstr[i]
@@ -195,7 +182,7 @@ def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, retu
     fname = f"max_pool{nd}d"
     xd = _check_input(input, nd, fname)
     k = _ntuple(kernel_size, nd, "kernel_size")
-    s = k if (stride is None or (not isinstance(stride, int) and len(stride) == 0)) else _ntuple(stride, nd, "stride")
+    s = _stride(stride, k, nd)
     p = _ntuple(padding, nd, "padding")
     d = _ntuple(dilation, nd, "dilation")
     if xd.dtype.kind not in "fiu":
@@ -298,7 +285,7 @@ def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_
     fname = f"avg_pool{nd}d"
     xd = _check_input(input, nd, fname)
     k = _ntuple(kernel_size, nd, "kernel_size")
-    s = k if (stride is None or (not isinstance(stride, int) and len(stride) == 0)) else _ntuple(stride, nd, "stride")
+    s = _stride(stride, k, nd)
     p = _ntuple(padding, nd, "padding")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -456,8 +443,8 @@ class _AdaptiveMax(Op):
     def backward(self, g, *rest):
         shape, nd = self.geo
         sp = shape[-nd:]
-        P = _prod(sp)
-        lead = _prod(shape[:-nd])
+        P = math.prod(sp)
+        lead = math.prod(shape[:-nd])
         gx = np.zeros((lead, P), dtype=g.dtype)
         arg = self.arg.reshape(lead, -1)
         rows = np.arange(lead).reshape(-1, 1)
@@ -534,7 +521,7 @@ def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
     k = _ntuple(kernel_size, nd, "kernel_size")
     s = k if stride is None else _ntuple(stride, nd, "stride")
     sp, out, pads = _geometry(xd, nd, k, s, (0,) * nd, (1,) * nd, ceil_mode, avg=True)
-    K = _prod(k)
+    K = math.prod(k)
     div = _avg_divisor(sp, out, k, s, (0,) * nd, True, None, nd, xd.dtype)
     scale = (K / div).astype(xd.dtype)
     return apply(_LpPool, input, nd=nd, p=float(norm_type), k=k, s=s, sp=sp, out=out, pads=pads,
@@ -558,8 +545,8 @@ class _MaxUnpool(Op):
 
     def forward(self, x, idx, nd, osize):
         lead = x.shape[:-nd]
-        P = _prod(osize)
-        L = _prod(lead)
+        P = math.prod(osize)
+        L = math.prod(lead)
         out = np.zeros((L, P), dtype=x.dtype)
         ii = idx.reshape(L, -1)
         if ii.size and (ii.min() < 0 or ii.max() >= P):

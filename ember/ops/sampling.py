@@ -18,13 +18,6 @@ __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "
            "affine_grid", "pad", "pixel_shuffle", "pixel_unshuffle"]
 
 
-def _prod(t):
-    p = 1
-    for i in t:
-        p *= i
-    return p
-
-
 # ---- separable matrices ---------------------------------------------------------------
 
 def _apply_mats(x, mats, transpose=False):
@@ -39,7 +32,7 @@ def _apply_mats(x, mats, transpose=False):
         if ax == x.ndim - 1:
             x = np.matmul(x, mm.T)
         else:
-            lead, L, trail = _prod(shp[:ax]), shp[ax], _prod(shp[ax + 1:])
+            lead, L, trail = math.prod(shp[:ax]), shp[ax], math.prod(shp[ax + 1:])
             x = np.matmul(mm, x.reshape(lead, L, trail)).reshape(shp[:ax] + (mm.shape[0],) + shp[ax + 1:])
     return np.ascontiguousarray(x)
 

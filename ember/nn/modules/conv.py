@@ -16,6 +16,7 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "
 
 
 def _ntuple(v, n):
+    """Layer arguments (also pooling's): ``v`` or 1 or ``n`` values -> a tuple, values as given."""
     if isinstance(v, (list, tuple)):
         v = tuple(v)
         return v * n if len(v) == 1 else v

@@ -1,17 +1,11 @@
 """Pooling layers."""
 from ...ops import pooling as _P
 from .module import Module
+from .conv import _ntuple
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
            "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d"]
-
-
-def _ntuple(v, n):
-    if isinstance(v, (list, tuple)):
-        v = tuple(v)
-        return v * n if len(v) == 1 else v
-    return (v,) * n
 
 
 class _MaxPoolNd(Module):
