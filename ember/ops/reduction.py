@@ -515,6 +515,15 @@ class MinAll(MaxAll):
     what = "min"
 
 
+def _select_backward(self, g, gi):
+    """Backward of a (values, indices) op: scatter ``g`` back to the picked positions."""
+    if len(self.shape) == 0:
+        return g
+    if not self.keepdim:
+        g = np.expand_dims(g, self.d)
+    return _scatter(self.shape, self.dtype, self.idx, g, self.d)
+
+
 class MaxDim(Op):
     name = "MaxBackward0"
     nondiff = (1,)
@@ -535,12 +544,7 @@ class MaxDim(Op):
             return np.squeeze(vals, d), np.squeeze(idx, d).astype(np.int64)
         return vals, idx.astype(np.int64)
 
-    def backward(self, g, gi):
-        if len(self.shape) == 0:
-            return g
-        if not self.keepdim:
-            g = np.expand_dims(g, self.d)
-        return _scatter(self.shape, self.dtype, self.idx, g, self.d)
+    backward = _select_backward
 
 
 class MinDim(MaxDim):
@@ -701,12 +705,7 @@ class SelectAlong(Op):
             return np.squeeze(vals, d), np.squeeze(idx, d)
         return vals, idx
 
-    def backward(self, g, gi):
-        if len(self.shape) == 0:
-            return g
-        if not self.keepdim:
-            g = np.expand_dims(g, self.d)
-        return _scatter(self.shape, self.dtype, self.idx, g, self.d)
+    backward = _select_backward
 
 
 class TopkOp(SelectAlong):
