@@ -192,6 +192,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
         name = os.path.splitext(os.path.basename(path))[0] or "archive"
         d = os.path.dirname(os.path.abspath(path))
         fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=d)
+        _default_mode(fd)
         try:
             with os.fdopen(fd, "wb") as out:
                 _write_archive(out, name, pkl, storages)
@@ -204,6 +205,13 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
             raise
     else:
         _write_archive(f, "archive", pkl, storages)
+
+
+def _default_mode(fd):
+    """mkstemp makes 0600 files; give the checkpoint the mode ``open(path, 'w')`` would."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
 
 
 def _write_archive(out, name, pkl, storages):
@@ -631,6 +639,7 @@ def save_safetensors(tensors, filename, metadata=None):
         arrays[k] = np.ascontiguousarray(t._data)
     d = os.path.dirname(os.path.abspath(filename))
     fd, tmp = tempfile.mkstemp(prefix=".ember-save-", suffix=".safetensors", dir=d)
+    _default_mode(fd)
     os.close(fd)
     try:
         save_file(arrays, tmp, metadata=metadata)

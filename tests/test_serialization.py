@@ -240,3 +240,13 @@ def test_archive_checksums_are_valid(tmp_path):
                 fh.seek(info.header_offset + 26)
                 n, x = __import__("struct").unpack("<HH", fh.read(4))
                 assert (info.header_offset + 30 + n + x) % 64 == 0
+
+
+def test_saved_file_has_the_default_mode(tmp_path):
+    import stat
+
+    f = tmp_path / "m.pth"
+    ember.save({"w": ember.ones(1)}, f)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(os.stat(f).st_mode) == 0o666 & ~umask
