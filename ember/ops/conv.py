@@ -13,6 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import Op, apply, ntuple
+from . import _conv2d_fast as _f2
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]
@@ -142,6 +143,10 @@ class _ConvNd(Op):
         N = B * L
         Cg = C // G
         K = Cg * math.prod(k)
+        if _f2.covers(nd, G, K):  # 2-D, groups 1: channels-last kernels
+            self.small = None
+            res = _f2.forward(self, x, w, b, stride, pads, dil)
+            return res[0] if unbatched else res
         if G == 1 and K <= _SMALL_K:
             # thin GEMMs: per-sample layout (B, K, L), output lands in (B, O, L) directly
             xp = _pad_to(x, pads, False)
@@ -175,6 +180,8 @@ class _ConvNd(Op):
         return res[0] if unbatched else res
 
     def backward(self, g):
+        if self.small is None:
+            return _f2.backward(self, g)
         B, C, sp, O, k, out, pads, padded, dil, stride, unbatched, has_b, wshape = self.geo
         if unbatched:
             g = g[None]

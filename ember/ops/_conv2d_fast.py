@@ -1,0 +1,147 @@
+"""Channels-last 2-D convolution kernels (groups == 1) used by ``conv._ConvNd``.
+
+Forward: the input is padded once into an NHWC buffer ``(B, Hp, Wp, C)``; windows are
+taken as ``(B, oh, ow, kh, kw, C)`` (innermost run ``kw*C`` contiguous floats when the
+width dilation is 1) and copied once into a contiguous column matrix ``(B*L, kh*kw*C)``.
+The output is one GEMM ``cols (B*L, K) @ W (K, O)`` giving NHWC, then one transposing
+copy (with the bias add) to NCHW.
+
+Backward: the grad is copied once to NHWC ``(B*L, O)``; ``grad_weight`` is one GEMM
+``cols.T @ g``, the column grad is ``g @ W.T`` and col2im adds ``kh*kw``
+strided slices (contiguous runs of C) into an NHWC buffer, then one transpose to NCHW.
+
+Nothing big is kept for backward: the columns live in a reused scratch buffer and are
+recomputed from the input (already saved by the op) in backward, which is cheaper than
+page-faulting a fresh column matrix on every forward.
+"""
+import numpy as np
+
+_as_strided = np.lib.stride_tricks.as_strided
+
+_SCRATCH = {}
+_SCRATCH_MAX = 12
+
+
+def _scratch(tag, shape, dtype, zero=False):
+    key = (tag, shape, np.dtype(dtype).str)
+    a = _SCRATCH.get(key)
+    if a is None:
+        if len(_SCRATCH) >= _SCRATCH_MAX:
+            _SCRATCH.clear()
+        a = _SCRATCH[key] = np.zeros(shape, dtype=dtype)
+    elif zero:
+        a.fill(0)
+    return a
+
+
+def covers(nd, groups, K):
+    """True when the channels-last kernels handle this convolution."""
+    return nd == 2 and groups == 1 and K > 64
+
+
+def _cols(x, pads, Hp, Wp, kh, kw, sh, sw, dh, dw, oh, ow):
+    """im2col of x (B, C, H, W) into a scratch (B*oh*ow, kh*kw*C) matrix (channels last)."""
+    B, C, H, W = x.shape
+    (pt, _), (pl, _) = pads
+    # pad into NHWC; the border of the scratch buffer is zero and is never written
+    xp = _scratch(("xp", pads), (B, Hp, Wp, C), x.dtype)  # keyed by pads: border stays zero
+    np.copyto(xp[:, pt:pt + H, pl:pl + W, :], x.transpose(0, 2, 3, 1))
+    s = xp.strides
+    win = _as_strided(xp, (B, oh, ow, kh, kw, C),
+                      (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3]), writeable=False)
+    cols = _scratch("cols", (B, oh, ow, kh, kw, C), x.dtype)
+    np.copyto(cols, win)
+    return cols.reshape(B * oh * ow, kh * kw * C)
+
+
+def forward(op, x, w, b, stride, pads, dil):
+    """x (B, C, H, W) -> (B, O, oh, ow); saves what ``backward`` needs on ``op``."""
+    B, C, H, W = x.shape
+    O, _, kh, kw = w.shape
+    (pt, pb), (pl, pr) = pads
+    Hp, Wp = H + pt + pb, W + pl + pr
+    sh, sw = stride
+    dh, dw = dil
+    oh = (Hp - dh * (kh - 1) - 1) // sh + 1
+    ow = (Wp - dw * (kw - 1) - 1) // sw + 1
+    L = oh * ow
+    K = kh * kw * C
+    dt = x.dtype
+    cols = _cols(x, pads, Hp, Wp, kh, kw, sh, sw, dh, dw, oh, ow)
+    wk = np.ascontiguousarray(w.transpose(0, 2, 3, 1)).reshape(O, K)  # (O, kh*kw*C)
+    o = np.matmul(cols, wk.T, out=_scratch("o", (B * L, O), dt))  # NHWC
+    res = np.empty((B, O, L), dtype=dt)
+    if b is not None:
+        np.add(o.reshape(B, L, O).transpose(0, 2, 1), b.reshape(O, 1), out=res)
+    else:
+        np.copyto(res, o.reshape(B, L, O).transpose(0, 2, 1))
+    op.f2 = (x, wk, b is not None, (B, C, H, W, O, kh, kw, pads, Hp, Wp, sh, sw, dh, dw, oh, ow))
+    return res.reshape(B, O, oh, ow)
+
+
+def backward(op, g):
+    """g (B, O, oh, ow) or unbatched (O, oh, ow) -> (gx or None, gw or None, gb or None)."""
+    x, wk, has_b, geo = op.f2
+    nf = op.next_functions
+    need_x, need_w, need_b = nf[0][0] is not None, nf[1][0] is not None, has_b and nf[2][0] is not None
+    unbatched = g.ndim == 3
+    if unbatched:
+        g = g[None]
+    B, C, H, W, O, kh, kw, pads, Hp, Wp, sh, sw, dh, dw, oh, ow = geo
+    (pt, _), (pl, _) = pads
+    L = oh * ow
+    K = kh * kw * C
+    dt = x.dtype
+    g3 = g.reshape(B, O, L)
+    gx = gw = gb = None
+    if need_b:
+        gb = np.einsum("bol->o", g3)
+    if need_w or (need_x and (sh != 1 or sw != 1)):
+        gn = _scratch("gn", (B, L, O), dt)
+        np.copyto(gn, g3.transpose(0, 2, 1))
+        gn = gn.reshape(B * L, O)
+    if need_w:
+        # (K, O) = cols^T (K, B*L) @ g_nhwc (B*L, O)
+        cols = _cols(x, pads, Hp, Wp, kh, kw, sh, sw, dh, dw, oh, ow)  # recomputed: cheap
+        gwk = np.matmul(cols.T, gn)
+        gw = np.ascontiguousarray(gwk.reshape(kh, kw, C, O).transpose(3, 2, 0, 1))
+    if need_x:
+        if sh == 1 and sw == 1:
+            buf = _gx_flat(g3, wk, B, C, O, kh, kw, Hp, Wp, dh, dw, oh, ow, dt)
+        else:
+            # column grad (B*L, K) = g_nhwc (B*L, O) @ wk (O, K), then strided col2im
+            gc = np.matmul(gn, wk, out=_scratch("gc", (B * L, K), dt))
+            gc = gc.reshape(B, oh, ow, kh, kw, C)
+            buf = _scratch("buf", (B, Hp, Wp, C), dt, zero=True)
+            for i in range(kh):
+                for j in range(kw):
+                    buf[:, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                        j * dw:j * dw + sw * (ow - 1) + 1:sw, :] += gc[:, :, :, i, j, :]
+        gx = np.empty((B, C, H, W), dtype=dt)
+        np.copyto(gx, buf[:, pt:pt + H, pl:pl + W, :].transpose(0, 3, 1, 2))
+        if unbatched:
+            gx = gx[0]
+    return gx, gw, gb
+
+
+def _gx_flat(g3, wk, B, C, O, kh, kw, Hp, Wp, dh, dw, oh, ow, dt):
+    """Stride-1 input grad as shifted GEMMs on the flat padded NHWC grid.
+
+    The output grad is placed on the padded grid ``(B, Hp, Wp, O)`` (zeros outside the
+    ``oh x ow`` corner), so kernel offset ``(i, j)`` is a flat shift ``i*dh*Wp + j*dw``
+    of the padded plane: its contribution is one GEMM ``(B*Hp*Wp, O) @ (O, C)`` added
+    contiguously into the flat NHWC buffer. Returns a view ``(B, Hp, Wp, C)``."""
+    P = B * Hp * Wp
+    tail = (kh - 1) * dh * Wp + (kw - 1) * dw
+    ge = _scratch(("ge", oh, ow), (B, Hp, Wp, O), dt)  # outside the oh x ow corner stays zero
+    np.copyto(ge[:, :oh, :ow, :], g3.reshape(B, O, oh, ow).transpose(0, 2, 3, 1))
+    ge = ge.reshape(P, O)
+    w4 = wk.reshape(O, kh, kw, C)
+    buf = _scratch("fbuf", (P + tail, C), dt, zero=True)
+    tmp = _scratch("ftmp", (P, C), dt)
+    for i in range(kh):
+        for j in range(kw):
+            np.matmul(ge, w4[:, i, j, :], out=tmp)
+            sft = i * dh * Wp + j * dw
+            buf[sft:sft + P] += tmp
+    return buf[:P].reshape(B, Hp, Wp, C)
