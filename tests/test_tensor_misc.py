@@ -37,3 +37,14 @@ def test_inplace_shape_on_leaf_requiring_grad():
 def test_apply_():
     x = ember.tensor([1.0, 2.0, 3.0])
     assert x.apply_(lambda v: v * 10).tolist() == [10.0, 20.0, 30.0]
+
+
+def test_subpackages_resolve_after_bare_import():
+    """``torch.utils.data.DataLoader`` and friends work with only ``import ember as torch``."""
+    import subprocess
+    import sys
+
+    code = ("import ember as torch; torch.utils.data.DataLoader; torch.nn.Linear; "
+            "torch.optim.SGD; torch.vision.models.resnet18; torch.vision.datasets.MNIST; "
+            "torch.utils.finetune.strip_prefix; torch.nn.functional.relu; torch.linalg.norm")
+    subprocess.run([sys.executable, "-c", code], check=True)

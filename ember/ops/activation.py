@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from .elementwise import relu as _relu, relu_ as _relu_
+
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
 
@@ -110,14 +112,6 @@ def _sig(a):
 
 def _f(a, v):
     return np.asarray(v, dtype=a.dtype)
-
-
-class Relu(_Act):
-    name = "ReluBackward0"
-    fname = "relu"
-    allow_int = True
-    f = staticmethod(lambda a: np.maximum(a, 0).astype(a.dtype, copy=False))
-    df = staticmethod(lambda a, y: (y > 0).astype(y.dtype))
 
 
 class Hardtanh(_Act):
@@ -418,11 +412,12 @@ def _run(cls, input, inplace, *p):
 
 
 def relu(input, inplace=False):
-    return _run(Relu, input, inplace)
+    """max(x, 0); the op itself lives with the elementwise family (one ReluBackward0)."""
+    return _relu_(input) if inplace else _relu(input)
 
 
 def relu_(input):
-    return _run(Relu, input, True)
+    return _relu_(input)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
