@@ -443,9 +443,9 @@ class FloorDivide(Op):
         raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
 
 
-@_guard
-class Remainder(Op):
-    name = "RemainderBackward0"
+class _Mod(Op):
+    """a mod b (``ufunc``); d/db = -round_q(a / b) with the matching quotient rounding."""
+
     promote = SAME
     saves = (0, 1)
 
@@ -454,63 +454,56 @@ class Remainder(Op):
             _int_zero_check(b)
         self.a, self.b = a, b
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(a, b)
+            return self.ufunc(a, b)
 
     def backward(self, g):
         b = self.b
         if not isinstance(b, np.ndarray):
             return g, None
         with np.errstate(divide="ignore", invalid="ignore"):
-            return g, -g * np.floor_divide(self.a, b)
+            return g, -g * self.quotient(self.a, b)
 
 
-class RRemainder(Op):            # number % tensor
-    name = "RemainderBackward1"
+@_guard
+class Remainder(_Mod):
+    name = "RemainderBackward0"
+    ufunc = staticmethod(np.remainder)
+    quotient = staticmethod(np.floor_divide)
+
+
+class _RIntOp(Op):
+    """number (op) tensor for remainder / floor_divide: no gradient flows to the tensor."""
+
     promote = SAME
 
     def forward(self, a, s):
         if a.dtype.kind in "iu":
             _int_zero_check(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(s, a)
+            return self.ufunc(s, a)
+
+
+class RRemainder(_RIntOp):            # number % tensor
+    name = "RemainderBackward1"
+    ufunc = staticmethod(np.remainder)
 
     def backward(self, g):
         return _zeros(g), None
 
 
-class RFloorDivide(Op):          # number // tensor
+class RFloorDivide(_RIntOp):          # number // tensor
     name = "FloorDivideBackward0"
-    promote = SAME
-
-    def forward(self, a, s):
-        if a.dtype.kind in "iu":
-            _int_zero_check(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(s, a)
+    ufunc = staticmethod(np.floor_divide)
 
     def backward(self, g):
         raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
 
 
 @_guard
-class Fmod(Op):
+class Fmod(_Mod):
     name = "FmodBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b):
-        if np.result_type(a, b).kind in "iu":
-            _int_zero_check(b)
-        self.a, self.b = a, b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.fmod(a, b)
-
-    def backward(self, g):
-        b = self.b
-        if not isinstance(b, np.ndarray):
-            return g, None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return g, -g * np.trunc(self.a / b)
+    ufunc = staticmethod(np.fmod)
+    quotient = staticmethod(lambda a, b: np.trunc(a / b))
 
 
 def _int_pow(a, b):
