@@ -105,9 +105,15 @@ def _arrays(inputs, mode):
     return arrays
 
 
+_INT_BOUNDS = {}
+
+
 def _fits(v, npdtype):
-    info = np.iinfo(npdtype)
-    return info.min <= v <= info.max
+    b = _INT_BOUNDS.get(npdtype)
+    if b is None:
+        info = np.iinfo(npdtype)
+        b = _INT_BOUNDS[npdtype] = (int(info.min), int(info.max))
+    return b[0] <= v <= b[1]
 
 
 def apply(cls, *inputs, **kwargs):
