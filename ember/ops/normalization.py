@@ -21,6 +21,9 @@ class _Norm(Op):
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
         xs = x.reshape(gshape) if gshape is not None else x
+        if (stats is None and not rms and gshape is None and x.ndim >= 3 and w is not None
+                and b is not None and axes == (0,) + tuple(range(2, x.ndim))):
+            return self._bn_train(x, w, b, wshape, eps, update)
         if stats is None:
             mean = np.zeros((), x.dtype) if rms else xs.mean(axis=axes, keepdims=True)
             xc = xs - mean if not rms else xs
@@ -49,7 +52,45 @@ class _Norm(Op):
             y += b.reshape(wshape)
         return y.astype(x.dtype, copy=False)
 
+    def _bn_train(self, x, w, b, wshape, eps, update):
+        N, C = x.shape[0], x.shape[1]
+        x3 = x.reshape(N, C, -1)
+        M = x3.shape[0] * x3.shape[2]
+        dt = x.dtype.type
+        mean = x3.sum(axis=2).sum(axis=0) / dt(M)
+        xc = np.subtract(x3, mean[:, None])
+        var = np.einsum("ncl,ncl->c", xc, xc) / dt(M)
+        invstd = dt(1) / np.sqrt(var + dt(eps))
+        if update is not None:
+            update(mean.reshape(wshape), var.reshape(wshape))
+        xc *= invstd[:, None]
+        xhat = xc.reshape(x.shape)
+        y = np.multiply(xc, w.astype(x.dtype, copy=False)[:, None])
+        y += b.astype(x.dtype, copy=False)[:, None]
+        self.train, self.fast = True, True
+        self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd.reshape(wshape), None, None
+        self.wshape, self.w, self.has_b, self.rms = wshape, w, True, False
+        return y.reshape(x.shape)
+
+    def _bn_backward(self, g):
+        xhat, w = self.xhat, self.w
+        N, C = g.shape[0], g.shape[1]
+        g3 = g.reshape(N, C, -1)
+        x3 = xhat.reshape(N, C, -1)
+        M = g3.shape[0] * g3.shape[2]
+        dt = g.dtype.type
+        gb = g3.sum(axis=2).sum(axis=0)
+        gw = np.einsum("ncl,ncl->c", g3, x3)
+        k = w.astype(g.dtype, copy=False) * self.invstd.reshape(-1) / dt(M)
+        gx = np.multiply(x3, gw[:, None])
+        np.add(gx, gb[:, None], out=gx)
+        np.subtract(g3 * dt(M), gx, out=gx)
+        gx *= k[:, None]
+        return gx.reshape(g.shape), gw.reshape(w.shape), gb.reshape(w.shape)
+
     def backward(self, g):
+        if getattr(self, "fast", False):
+            return self._bn_backward(g)
         xhat, w, wshape = self.xhat, self.w, self.wshape
         gw = gb = None
         waxes = None
