@@ -18,8 +18,9 @@ import numpy as np
 
 _as_strided = np.lib.stride_tricks.as_strided
 
+# Scratch arrays for temporaries that never leave an op, shared by conv.py and this file.
 _SCRATCH = {}
-_SCRATCH_MAX = 12
+_SCRATCH_MAX = 24
 
 
 def _scratch(tag, shape, dtype, zero=False):

@@ -92,20 +92,7 @@ def _crop(buf, pads, sp):
 # Scratch arrays for temporaries that never leave an op (GEMM outputs that are copied
 # out, col2im accumulators). Reusing them avoids page-faulting fresh multi-MB buffers on
 # every call, which otherwise costs as much as the arithmetic.
-_SCRATCH = {}
-_SCRATCH_MAX = 12
-
-
-def _scratch(tag, shape, dtype, zero=False):
-    key = (tag, shape, np.dtype(dtype).str)
-    a = _SCRATCH.get(key)
-    if a is None:
-        if len(_SCRATCH) >= _SCRATCH_MAX:
-            _SCRATCH.clear()
-        a = _SCRATCH[key] = np.zeros(shape, dtype=dtype)
-    elif zero:
-        a.fill(0)
-    return a
+_scratch = _f2._scratch  # one scratch cache for both conv kernels
 
 
 def _to_bc(a_cb):
