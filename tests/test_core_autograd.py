@@ -232,3 +232,53 @@ def test_inplace_keeps_saved_original():
     a.mul_(b)
     a.sum().backward()
     assert b.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def _modified(m, case):
+    x = m.randn(3, 2, requires_grad=True)
+    if case == "saved output":       # relu saves its output
+        y = m.relu(x)
+        y.add_(1)
+        z = y
+    elif case == "saved input":      # sin saves its input, output of an add
+        y = x + 1
+        z = y.sin()
+        y.mul_(2)
+    elif case == "saved leaf":       # a leaf that does not require grad
+        w = m.randn(3, 2)
+        z = x * w
+        w.add_(1)
+    else:                            # max(dim) saves its indices: a two-output node
+        y = x.exp()
+        z = y.max(1).values
+        y.mul_(2)
+    z.sum().backward()
+
+
+@pytest.mark.parametrize("case", ["saved output", "saved input", "saved leaf", "two outputs"])
+def test_inplace_modified_message(case):
+    """The error names the tensor, its producer and versions exactly as PyTorch does."""
+    msgs = []
+    for m in (torch, ember):
+        with pytest.raises(RuntimeError) as info:
+            _modified(m, case)
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_op_outputs_are_freed_without_the_garbage_collector():
+    """An op that saves its own output must not form a reference cycle with it:
+    the output's array would then live until the cycle collector runs."""
+    import gc
+    import weakref
+    x = ember.randn(4, 4, requires_grad=True)
+    gc.disable()
+    try:
+        for f in (ember.relu, ember.exp, ember.sigmoid, ember.tanh, lambda t: t.softmax(1),
+                  lambda t: t.max(1), lambda t: t.sort(1)):
+            out = f(x)
+            ref = weakref.ref(out if isinstance(out, ember.Tensor) else out[0])
+            del out
+            assert ref() is None, f
+    finally:
+        gc.enable()

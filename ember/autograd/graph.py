@@ -7,6 +7,8 @@ the nodes in topological order, sums the gradients that meet at a node, reduces
 broadcast gradients to each input's shape and dtype, runs hooks, and frees the
 arrays each node saved unless ``retain_graph``.
 """
+import re
+
 import numpy as np
 
 __all__ = ["Node", "AccumulateGrad", "run_backward", "RemovableHandle"]
@@ -143,14 +145,34 @@ def sum_to(g, shape):
 
 
 def _check_versions(node):
-    for t, v in node._vers:
-        if t._version != v:
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{t.type()} {list(t.shape)}], which is output "
-                f"{t._out_idx} of {type(t.grad_fn).__name__ if t.grad_fn is not None else 'a leaf'}, "
-                f"is at version {t._version}; expected version {v} instead. Hint: the operation "
-                "that failed was an in-place op on a tensor saved for backward.")
+    for vc, v, t in node._vers:
+        if vc[0] != v:
+            raise RuntimeError(_modified_msg(node, t, vc[0], v))
+
+
+def _modified_msg(node, t, now, v):
+    """PyTorch's message for a saved tensor changed in place; ``t`` is the saved input,
+    or ``(index, shape, dtype)`` when the node saved its own output."""
+    if type(t) is tuple:
+        from .._dtype import from_np
+        idx, shape, dt = t
+        what = (f"[torch.{from_np[dt]._tensor_type} {list(shape)}], which is output {idx} of "
+                f"{_op_name(node)},")
+    elif t.grad_fn is not None:
+        what = (f"[{t.type()} {list(t.shape)}], which is output {t._out_idx} of "
+                f"{_op_name(t.grad_fn)},")
+    else:
+        what = f"[{t.type()} {list(t.shape)}]"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {now}; expected version {v} instead. "
+            "Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _op_name(node):
+    """PyTorch names the op in this message without its ``Backward0`` suffix."""
+    name = type(node).__name__
+    return re.sub(r"Backward\d*$", "", name)
 
 
 def _call_pre_hooks(node, idx, g):

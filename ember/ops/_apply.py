@@ -185,11 +185,26 @@ def _record(op, cls, inputs, arrays):
 
 
 def _save_versions(op, cls, inputs, result):
+    """Remember the version of each tensor ``cls.saves`` names, for the check at backward.
+
+    An entry is ``(counter, version, tensor)``. The op's own output is not held (it holds
+    the op through ``grad_fn``, and the cycle would keep its array alive until the
+    garbage collector runs): its entry carries ``(index, shape, dtype)`` instead.
+    """
     vers = []
     for i in cls.saves:
-        t = result if i == "out" else inputs[i]
-        if isinstance(t, Tensor):
-            vers.append((t, t._version))
+        if i == "out":
+            t = result
+            if t._vc is None:
+                t._vc = [0]
+            d = t._data
+            vers.append((t._vc, t._vc[0], (t._out_idx, d.shape, d.dtype)))
+        else:
+            t = inputs[i]
+            if isinstance(t, Tensor):
+                if t._vc is None:
+                    t._vc = [0]
+                vers.append((t._vc, t._vc[0], t))
     op._vers = vers
 
 
