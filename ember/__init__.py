@@ -7,6 +7,7 @@
 """
 __version__ = "0.1.0"
 
+from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
 from ._dtype import *  # noqa: F401,F403
 from ._dtype import dtype, get_default_dtype, set_default_dtype, promote_types, finfo, iinfo  # noqa: F401
 from ._device import device  # noqa: F401
@@ -29,9 +30,7 @@ from .ops.creation import range  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
-_LAZY = {"nn", "optim", "utils", "vision", "onnx", "jit", "distributed", "profiler",
-         "backends", "multiprocessing", "testing", "hub", "serialization", "amp", "accelerator",
-         "linalg", "fft", "special", "random", "mps", "xpu"}
+_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg"}
 
 
 _FROM_FUNCTIONAL = {

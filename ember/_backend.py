@@ -1,8 +1,39 @@
-"""The one place ember touches its array library.
+"""The one place ember touches its array library and the process's memory allocator.
 
 Every op imports ``xp`` from here, so a second array module (CuPy for CUDA) can be
 slotted in later without touching the ops.
+
+Allocator: NumPy takes every array from C ``malloc``. glibc serves blocks above its
+mmap threshold with fresh ``mmap`` pages and hands freed memory back to the kernel,
+so a training step that allocates the same activation-sized arrays every iteration
+page-faults each of their pages again (thousands of faults per step, 1-3 us each on
+a VM). PyTorch users fix this with jemalloc or tcmalloc; ember asks glibc to keep
+blocks up to 32 MiB on its heap and not to trim freed memory below 256 MiB, which is
+the reuse a caching allocator gives. ``EMBER_MALLOC_TUNING=0`` turns it off; it is a
+no-op off glibc.
 """
+import os
+
 import numpy as xp  # noqa: F401
 
 ndarray = xp.ndarray
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD = 32 << 20
+TRIM_THRESHOLD = 256 << 20
+
+
+def tune_allocator(mmap_threshold=MMAP_THRESHOLD, trim_threshold=TRIM_THRESHOLD):
+    """Set glibc's mmap and trim thresholds; return True when glibc took both."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, Windows, musl without mallopt)
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    return bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) & bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))
+
+
+allocator_tuned = os.environ.get("EMBER_MALLOC_TUNING", "1") != "0" and tune_allocator()

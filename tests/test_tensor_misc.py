@@ -1,4 +1,7 @@
 """Small Tensor methods: new_*, in-place shape changes, resize_, fill_diagonal_, apply_."""
+import os
+import subprocess
+import sys
 import numpy as np
 import pytest
 import torch
@@ -41,10 +44,41 @@ def test_apply_():
 
 def test_subpackages_resolve_after_bare_import():
     """``torch.utils.data.DataLoader`` and friends work with only ``import ember as torch``."""
-    import subprocess
-    import sys
-
     code = ("import ember as torch; torch.utils.data.DataLoader; torch.nn.Linear; "
             "torch.optim.SGD; torch.vision.models.resnet18; torch.vision.datasets.MNIST; "
             "torch.utils.finetune.strip_prefix; torch.nn.functional.relu; torch.linalg.norm")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+_FAULTS_SCRIPT = """
+import resource, numpy as np, ember
+def step():  # activation-sized arrays, allocated and freed as in a training step
+    a = np.ones(3 << 20, np.float32); b = np.ones(3 << 20, np.float32)
+    return float((a + b)[0])
+for _ in range(3): step()
+f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(20): step()
+print(ember._backend.allocator_tuned, (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / 20)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc allocator tuning")
+@pytest.mark.parametrize("tuning", ["1", "0"])
+def test_allocator_reuses_large_blocks(tuning):
+    """With ember's glibc tuning, freed 12 MB arrays are reused without page faults;
+    EMBER_MALLOC_TUNING=0 leaves glibc's default, which faults them in again."""
+    env = dict(os.environ, EMBER_MALLOC_TUNING=tuning)
+    out = subprocess.run([sys.executable, "-c", _FAULTS_SCRIPT], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    tuned, faults = out[0] == "True", float(out[1])
+    if tuning == "1":
+        assert tuned and faults < 50
+    else:
+        assert not tuned and faults > 500
+
+
+def test_missing_attribute_is_attribute_error():
+    """``hasattr(ember, name)`` is False (not an import error) for what ember lacks."""
+    assert not hasattr(ember, "no_such_thing")
+    for name in ("nn", "optim", "utils", "vision", "serialization", "linalg"):
+        assert hasattr(ember, name)
