@@ -27,6 +27,8 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
+from .ops.elementwise import complex_ as complex  # noqa: F401  (the module keeps the builtin)
+from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
@@ -41,6 +43,7 @@ _FROM_FUNCTIONAL = {
     "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "layer_norm",
     "batch_norm", "group_norm", "instance_norm", "embedding", "embedding_bag", "pixel_shuffle",
     "pixel_unshuffle", "bilinear", "pdist", "cdist_", "binary_cross_entropy_with_logits",
+    "rms_norm",
 }
 
 
@@ -99,8 +102,113 @@ def set_num_interop_threads(n):
     pass
 
 
+import builtins as _builtins
+import math as _math
+
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
+
+_deterministic = [False, False]   # (enabled, warn_only)
+_matmul_precision = ["highest"]
+
+
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    pass
+    """Recorded only: every ember kernel is already deterministic."""
+    _deterministic[:] = [_builtins.bool(mode), _builtins.bool(warn_only)]
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic[1]
+
+
+def set_float32_matmul_precision(precision):
+    """Recorded only: NumPy's float32 GEMM has one precision."""
+    if precision not in ("highest", "high", "medium"):
+        import warnings
+
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      "setFloat32MatmulPrecision call has no effect.")
+        return
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]
+
+
+def set_flush_denormal(mode):
+    """True when the CPU supports flushing denormals (x86 does); NumPy keeps them regardless."""
+    return True
+
+
+def get_default_device():
+    from ._device import cpu
+
+    return cpu
+
+
+def set_default_device(device):
+    """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build."""
+    from ._device import check_device
+
+    if device is not None:
+        check_device(device)
+
+
+def is_nonzero(input):
+    return input.is_nonzero()
+
+
+def is_same_size(input, other):
+    return input.is_same_size(other)
+
+
+def is_signed(input):
+    return input.is_signed()
+
+
+def is_conj(input):
+    return input.is_conj()
+
+
+def is_neg(input):
+    return input.is_neg()
+
+
+def detach(input):
+    return input.detach()
+
+
+def detach_(input):
+    return input.detach_()
+
+
+def fill_(input, value):
+    return input.fill_(value)
+
+
+def fill(input, value):
+    return input.clone().fill_(value)
+
+
+def zero_(input):
+    return input.zero_()
+
+
+def resize_as_(input, the_template, *, memory_format=None):
+    return input.resize_as_(the_template)
+
+
+def kl_div(input, target, reduction=0, *, log_target=False):
+    """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch."""
+    from .nn.functional import kl_div as _kl
+
+    out = _kl(input, target, reduction="none", log_target=log_target)
+    return out if reduction == 0 else out.mean() if reduction == 1 else out.sum()
 
 
 def compile(model=None, **kwargs):

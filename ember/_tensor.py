@@ -255,6 +255,45 @@ class Tensor(metaclass=_TensorMeta):
     def get_device(self):
         return -1
 
+    is_cpu = True
+
+    def is_conj(self):
+        return False  # conjugation is never lazy here: conj() of a complex tensor copies
+
+    def is_neg(self):
+        return False
+
+    def is_nonzero(self):
+        a = self._data
+        if a.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {'more than one value' if a.size else 'no values'} is ambiguous")
+        return bool(a.reshape(-1)[0] != 0)
+
+    def is_same_size(self, other):
+        return self._data.shape == other._data.shape
+
+    # ---- nn.functional aliases (imported on first use: nn loads lazily) -------------
+    def softmax(self, dim, dtype=None):
+        from .nn.functional import softmax
+
+        return softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        from .nn.functional import log_softmax
+
+        return log_softmax(self, dim, dtype=dtype)
+
+    def hardshrink(self, lambd=0.5):
+        from .nn.functional import hardshrink
+
+        return hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        from .nn.functional import prelu
+
+        return prelu(self, weight)
+
     @property
     def _version(self):
         vc = self._vc

@@ -391,6 +391,17 @@ __all__ += [
     "isneginf", "isreal", "signbit",
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+    "logaddexp", "logaddexp2", "heaviside", "gcd", "gcd_", "lcm", "lcm_", "ldexp", "ldexp_",
+    "frexp", "nextafter", "lgamma", "digamma", "polygamma", "mvlgamma", "sinc", "sinc_", "i0",
+    "i0_", "real", "imag", "angle", "conj", "conj_physical", "conj_physical_", "resolve_conj",
+    "resolve_neg", "polar",
+    # in-place forms PyTorch also has at module level (ember.exp_(x) is x.exp_())
+    "abs_", "acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "arccos_", "arccosh_",
+    "arcsin_", "arcsinh_", "arctan_", "arctanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
+    "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fix_",
+    "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
+    "negative_", "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_",
 ]
 
 _LN2 = _math.log(2.0)
@@ -1892,6 +1903,521 @@ def geometric_(self, p, *, generator=None):
     return apply_(_GeometricB, self, arr)
 
 
+# ---- log-sum, step, integer and float-bit ops ------------------------------------------
+
+def _tensor_other(fname, other, arg="other"):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
+@_guard
+class LogAddExp(Op):
+    name = "LogaddexpBackward0"
+    promote = SAME
+    saves = (0, 1, "out")
+    ufunc = staticmethod(np.logaddexp)
+    kernel = "logaddexp_cpu"
+    scale = 1.0
+
+    def forward(self, a, b):
+        if a.dtype.kind not in "fc":
+            _not_impl(a, self.kernel)
+        self.a, self.b = a, b
+        self.y = self.ufunc(a, b)
+        return self.y
+
+    def backward(self, g):
+        with np.errstate(over="ignore", invalid="ignore"):
+            ga = g / (1 + self.ufunc_exp(self.b - self.a))
+            gb = g / (1 + self.ufunc_exp(self.a - self.b))
+        return ga, gb
+
+    ufunc_exp = staticmethod(np.exp)
+
+
+@_guard
+class LogAddExp2(LogAddExp):
+    name = "Logaddexp2Backward0"
+    ufunc = staticmethod(np.logaddexp2)
+    ufunc_exp = staticmethod(np.exp2)
+    kernel = "logaddexp2_cpu"
+
+
+def logaddexp(input, other, *, out=None):
+    _tensor_other("logaddexp", other)
+    return _out(apply(LogAddExp, input, other), out)
+
+
+def logaddexp2(input, other, *, out=None):
+    _tensor_other("logaddexp2", other)
+    return _out(apply(LogAddExp2, input, other), out)
+
+
+class Heaviside(Op):
+    name = "HeavisideBackward0"   # not differentiable in PyTorch
+
+    def forward(self, a, v):
+        if a.dtype != v.dtype:
+            raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+        try:
+            return np.heaviside(a, v).astype(a.dtype, copy=False) if a.dtype.kind != "b" else \
+                np.where(a, True, v) & np.ones(np.broadcast_shapes(a.shape, v.shape), bool)
+        except ValueError:
+            raise _broadcast_error(a, v) from None
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'heaviside' is not implemented.")
+
+
+def heaviside(input, values, *, out=None):
+    _tensor_other("heaviside", values, "values")
+    return _out(apply(Heaviside, input, values), out)
+
+
+def heaviside_(self, values):
+    _tensor_other("heaviside_", values, "values")
+    return apply_(Heaviside, self, values)
+
+
+class _IntBinary(Op):
+    """gcd / lcm: integer dtypes only, never differentiable."""
+    promote = SAME
+
+    def forward(self, a, b):
+        for x in (a, b):
+            if isinstance(x, np.ndarray) and x.dtype.kind not in "iu":
+                _not_impl(x, self.kernel)
+        try:
+            return self.f(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+_Gcd = type("Gcd", (_IntBinary,), {"f": staticmethod(np.gcd), "kernel": "gcd_cpu"})
+_Lcm = type("Lcm", (_IntBinary,), {"f": staticmethod(np.lcm), "kernel": "lcm_cpu"})
+
+
+def _int_inplace(self, result):
+    """Write a non-differentiable ``result`` into ``self`` (PyTorch's cast rule and version bump)."""
+    r = result._data
+    if not D.can_cast(D.from_np[r.dtype], D.from_np[self._data.dtype]):
+        raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired "
+                           f"output type {_type_name(self._data.dtype)}")
+    self._data[...] = r
+    self._bump()
+    return self
+
+
+def gcd(input, other, *, out=None):
+    return _out(_nograd(_Gcd, input, other), out)
+
+
+def lcm(input, other, *, out=None):
+    return _out(_nograd(_Lcm, input, other), out)
+
+
+def gcd_(self, other):
+    return _int_inplace(self, gcd(self, other))
+
+
+def lcm_(self, other):
+    return _int_inplace(self, lcm(self, other))
+
+
+def _pow2(other):
+    if isinstance(other, Tensor):
+        return pow(2.0, other if other.is_floating_point() else other.to(D.get_default_dtype()))
+    return 2.0 ** other
+
+
+def ldexp(input, other, *, out=None):
+    """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients)."""
+    return mul(input, _pow2(other), out=out)
+
+
+def ldexp_(self, other):
+    return self.mul_(_pow2(other))
+
+
+class Frexp(Op):
+    name = "FrexpBackward0"
+    nondiff = (1,)
+
+    def forward(self, a):
+        if a.dtype.kind != "f":
+            raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+        m, ex = np.frexp(a)
+        self.scale = np.ldexp(np.ones((), a.dtype), -ex)
+        return m.astype(a.dtype, copy=False), ex.astype(np.int32)
+
+    def backward(self, g, ge):
+        return g * self.scale
+
+
+def frexp(input, *, out=None):
+    from .reduction import return_types
+
+    return return_types.frexp(*apply(Frexp, input))
+
+
+class NextAfter(Op):
+    name = "NextafterBackward0"
+    promote = SAME
+
+    def forward(self, a, b):
+        if a.dtype.kind != "f":
+            _not_impl(a, "nextafter_cpu")
+        try:
+            return np.nextafter(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'nextafter' is not implemented.")
+
+
+def nextafter(input, other, *, out=None):
+    return _out(apply(NextAfter, input, other), out)
+
+
+def nextafter_(self, other):
+    return apply_(NextAfter, self, other)
+
+
+# ---- special functions (no scipy: math.lgamma, series and asymptotic expansions) ---------
+
+_vlgamma = np.frompyfunc(_math.lgamma, 1, 1)
+
+
+def _lgamma(a):
+    x = a.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pole = (x <= 0) & (x == np.floor(x))
+        xs = np.where(pole | ~np.isfinite(x), 1.0, x)
+        r = np.asarray(_vlgamma(xs), dtype=np.float64) if x.size else x.copy()
+    r = np.where(pole | np.isinf(x), np.inf, np.where(np.isnan(x), np.nan, r))
+    return r.astype(a.dtype, copy=False)
+
+
+# Bernoulli numbers B2k / (2k) for digamma's asymptotic series, and B2k / (2k)! for zeta's.
+_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def _digamma(a):
+    """psi(x): reflection below 0, recurrence up to x >= 10, then the asymptotic series."""
+    x = a.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        neg = x < 0
+        refl = np.where(neg, _math.pi / np.tan(_math.pi * x), 0.0)
+        z = np.where(neg, 1.0 - x, x)
+        acc = np.zeros_like(z)
+        for _ in range(10):
+            small = z < 10
+            if not small.any():
+                break
+            acc = acc - np.where(small, 1.0 / z, 0.0)
+            z = np.where(small, z + 1.0, z)
+        z2 = 1.0 / (z * z)
+        s = 0.0
+        for k in range(len(_B2K) - 1, -1, -1):
+            s = s * z2 + _B2K[k] / (2 * k + 2)
+        r = acc + np.log(z) - 0.5 / z - s * z2
+        r = r - refl
+        r = np.where(x == 0, np.where(np.signbit(x), np.inf, -np.inf), r)
+        r = np.where(neg & (x == np.floor(x)), np.nan, r)
+        r = np.where(np.isposinf(x), np.inf, r)
+    return r.astype(a.dtype, copy=False)
+
+
+def _zeta(s, q):
+    """Hurwitz zeta(s, q) for integer s >= 2, by Euler-Maclaurin summation (Cephes' method)."""
+    fin = q[np.isfinite(q)]
+    n = 9 + int(max(0.0, np.ceil(-fin.min()))) if fin.size else 9
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        acc = np.zeros_like(q)
+        for k in range(n):
+            acc = acc + np.power(q + k, -s)
+        w = q + n
+        acc = acc + np.power(w, 1.0 - s) / (s - 1) + 0.5 * np.power(w, -s)
+        fact, term = 1.0, s * np.power(w, -s - 1.0)
+        for j in range(len(_B2K)):
+            b2j = _B2K[j]
+            fact *= (2 * j + 2) * (2 * j + 1) if j else 2
+            acc = acc + b2j / fact * term
+            term = term * (s + 2 * j + 1) * (s + 2 * j + 2) / (w * w)
+        acc = np.where((q <= 0) & (q == np.floor(q)), np.inf, acc)
+        acc = np.where(np.isneginf(q), np.nan, acc)
+    return acc
+
+
+def _polygamma(n, a):
+    if n == 0:
+        return _digamma(a)
+    x = a.astype(np.float64)
+    sign = 1.0 if n % 2 else -1.0
+    r = sign * _math.factorial(n) * _zeta(float(n + 1), x)
+    if n == 1:  # reflection keeps trigamma accurate for negative x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            neg = x < 0
+            refl = (_math.pi / np.sin(_math.pi * x)) ** 2 - _math.factorial(1) * _zeta(2.0, 1.0 - x)
+            r = np.where(neg & (x != np.floor(x)), refl, r)
+    return r.astype(a.dtype, copy=False)
+
+
+class Lgamma(_Unary):
+    name = "LgammaBackward0"
+    f = staticmethod(_lgamma)
+
+    def backward(self, g):
+        return g * _digamma(self.a)
+
+
+class Digamma(_Unary):
+    name = "DigammaBackward0"
+    f = staticmethod(_digamma)
+
+    def backward(self, g):
+        return g * _polygamma(1, self.a)
+
+
+class Polygamma(Op):
+    name = "PolygammaBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, n):
+        if n < 0:
+            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        self.a, self.n = a, n
+        return _polygamma(n, a)
+
+    def backward(self, g):
+        return g * _polygamma(self.n + 1, self.a)
+
+
+class Mvlgamma(Op):
+    name = "MvlgammaBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, p):
+        if p < 1:
+            raise RuntimeError("p has to be greater than or equal to 1")
+        self.a, self.p = a, p
+        off = np.arange(p, dtype=a.dtype) * _c(-0.5, a)
+        r = _lgamma(a[..., None] + off).sum(-1)
+        return (r + _c(p * (p - 1) / 4 * _math.log(_math.pi), a)).astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        a = self.a
+        off = np.arange(self.p, dtype=a.dtype) * _c(-0.5, a)
+        return g * _digamma(a[..., None] + off).sum(-1)
+
+
+lgamma, lgamma_ = _unary(Lgamma, "lgamma")
+digamma, digamma_ = _unary(Digamma, "digamma")
+
+
+def polygamma(n, input, *, out=None):
+    return _out(apply(Polygamma, input, n=n), out)
+
+
+def polygamma_(self, n):
+    return _inplace(Polygamma, self, n=n)
+
+
+def mvlgamma(input, p, *, out=None):
+    return _out(apply(Mvlgamma, input, p=p), out)
+
+
+def mvlgamma_(self, p):
+    return _inplace(Mvlgamma, self, p=p)
+
+
+class Sinc(_Unary):
+    name = "SincBackward0"
+
+    @staticmethod
+    def f(a):
+        return np.sinc(a).astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        a = self.a
+        px = a * _c(_math.pi, a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = (np.cos(px) * px - np.sin(px)) / (px * a)
+        return g * np.where(a == 0, 0, d)
+
+
+def _i1(x):
+    """Modified Bessel function I1 (float64) by its power series (all terms positive)."""
+    h = x / 2.0
+    h2 = h * h
+    m = float(np.nanmax(np.abs(x))) if x.size else 0.0
+    m = m if np.isfinite(m) else 0.0
+    term = h.copy()
+    s = h.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, int(0.5 * m + 10 * _math.sqrt(m) + 30)):
+            term = term * h2 / (k * (k + 1))
+            s = s + term
+    return s
+
+
+class I0(_Unary):
+    name = "I0Backward0"
+
+    @staticmethod
+    def f(a):
+        return np.i0(a.astype(np.float64)).astype(a.dtype, copy=False) if a.size else a.copy()
+
+    def backward(self, g):
+        return g * _i1(self.a.astype(np.float64)).astype(g.dtype, copy=False)
+
+
+sinc, sinc_ = _unary(Sinc, "sinc")
+i0, i0_ = _unary(I0, "i0")
+
+
+# ---- complex parts -------------------------------------------------------------------
+
+class Real(Op):
+    name = "RealBackward0"
+    view = True
+
+    def forward(self, a):
+        return a.real
+
+    def backward(self, g):
+        return g.astype(np.result_type(g.dtype, np.complex64))
+
+
+class Imag(Op):
+    name = "ImagBackward0"
+    view = True
+
+    def forward(self, a):
+        if a.dtype.kind != "c":
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return a.imag
+
+    def backward(self, g):
+        return g * 1j
+
+
+def real(input):
+    return input if input._data.dtype.kind != "c" else apply(Real, input)
+
+
+def imag(input):
+    return apply(Imag, input)
+
+
+class Angle(Op):
+    name = "AngleBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a):
+        self.a = a
+        if a.dtype.kind == "c":
+            return np.angle(a)
+        return np.where(np.isnan(a), a, np.where(a < 0, _c(_math.pi, a), _c(0, a)))
+
+    def backward(self, g):
+        a = self.a
+        if a.dtype.kind != "c":
+            return _zeros(g)
+        return g * (1j * a / (a * np.conj(a)))  # as PyTorch's angle_backward: grad * z / |z|^2 * i
+
+
+def angle(input, *, out=None):
+    return _out(apply(Angle, input), out)
+
+
+class ConjPhysical(Op):
+    name = "ConjPhysicalBackward0"
+
+    def forward(self, a):
+        return np.conj(a) if a.dtype.kind == "c" else a.copy()
+
+    def backward(self, g):
+        return np.conj(g)
+
+
+def conj(input):
+    """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real."""
+    return input if input._data.dtype.kind != "c" else apply(ConjPhysical, input)
+
+
+def conj_physical(input, *, out=None):
+    return _out(apply(ConjPhysical, input), out)
+
+
+def conj_physical_(self):
+    return apply_(ConjPhysical, self)
+
+
+def resolve_conj(input):
+    return input
+
+
+def resolve_neg(input):
+    return input
+
+
+def _complex_parts(a, b):
+    if not (a.is_floating_point() and b.is_floating_point()):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{D.scalar_type_name(a.dtype)} and {D.scalar_type_name(b.dtype)}")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {D.scalar_type_name(a.dtype)} but got "
+                           f"scalar type {D.scalar_type_name(b.dtype)} for second argument")
+
+
+class Complex(Op):
+    name = "ComplexBackward0"
+
+    def forward(self, re, im):
+        try:
+            return re + im * np.array(1j, np.result_type(re.dtype, np.complex64))
+        except ValueError:
+            raise _broadcast_error(re, im) from None
+
+    def backward(self, g):
+        return np.real(g), np.imag(g)
+
+
+class Polar(Op):
+    name = "PolarBackward0"
+
+    def forward(self, r, th):
+        try:
+            self.y = r * (np.cos(th) + 1j * np.sin(th)).astype(np.result_type(r.dtype, np.complex64))
+        except ValueError:
+            raise _broadcast_error(r, th) from None
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        gc = np.conj(g)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sg = np.where(y == 0, 0, y / np.abs(y))
+        return np.real(gc * sg), np.real(gc * y * 1j)
+
+
+def complex_(real, imag, *, out=None):
+    """``ember.complex`` (named ``complex_`` here so this module keeps the builtin)."""
+    _complex_parts(real, imag)
+    return _out(apply(Complex, real, imag), out)
+
+
+def polar(abs, angle, *, out=None):
+    _complex_parts(abs, angle)
+    return _out(apply(Polar, abs, angle), out)
+
+
 # ---- Tensor methods and operators (continued) ------------------------------------------
 
 def _r(cls, name):
@@ -1959,7 +2485,27 @@ def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 
+def float_power_(self, exponent):
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+
+def _polygamma_m(self, n):
+    return polygamma(n, self)
+
+
+arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
+clip_, negative_ = clamp_, neg_
+
 _T = Tensor
+_T.float_power_ = float_power_
+_T.polygamma = _polygamma_m
+_T.real = property(real, lambda self, v: real(self).copy_(v if isinstance(v, Tensor) else
+                                                              _wrap(np.asarray(v))))
+_T.imag = property(imag, lambda self, v: imag(self).copy_(v if isinstance(v, Tensor) else
+                                                              _wrap(np.asarray(v))))
 _UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
           "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
           "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
@@ -1980,7 +2526,11 @@ for _n in _UNARY + tuple(n + "_" for n in _UNARY) + (
         "logical_not", "logical_not_", "bitwise_and", "bitwise_and_", "bitwise_or", "bitwise_or_",
         "bitwise_xor", "bitwise_xor_", "bitwise_not", "bitwise_not_", "bitwise_left_shift",
         "bitwise_left_shift_", "bitwise_right_shift", "bitwise_right_shift_",
-        "zero_", "fill_", "copy_", "normal_", "uniform_", "random_", "bernoulli_",
+        "zero_", "fill_", "copy_", "normal_",
+        "logaddexp", "logaddexp2", "heaviside", "heaviside_", "gcd", "gcd_", "lcm", "lcm_",
+        "ldexp", "ldexp_", "frexp", "nextafter", "nextafter_", "lgamma", "lgamma_", "digamma",
+        "digamma_", "polygamma_", "mvlgamma", "mvlgamma_", "sinc", "sinc_", "i0",
+        "i0_", "angle", "conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg", "uniform_", "random_", "bernoulli_",
         "exponential_", "log_normal_", "cauchy_", "geometric_"):
     setattr(_T, _n, globals()[_n])
 # Tensor methods under another name: method -> module function.
@@ -1990,7 +2540,8 @@ for _a, _n in (("arctan2", "atan2"), ("arctan2_", "atan2_"), ("clip", "clamp"), 
                ("arccos_", "acos_"), ("arctan_", "atan_"), ("arcsinh_", "asinh_"),
                ("arccosh_", "acosh_"), ("arctanh_", "atanh_"), ("greater_", "gt_"),
                ("greater_equal_", "ge_"), ("less_", "lt_"), ("less_equal_", "le_"),
-               ("not_equal_", "ne_")):
+               ("not_equal_", "ne_"), ("negative_", "neg_"), ("multiply_", "mul_"),
+               ("subtract_", "sub_"), ("divide_", "div_"), ("true_divide_", "div_")):
     setattr(_T, _a, globals()[_n])
 
 # Operators.

@@ -38,6 +38,11 @@ class return_types:  # noqa: N801  (mirrors torch.return_types)
     cummax = _rt("cummax")
     cummin = _rt("cummin")
     aminmax = _rt("aminmax", ("min", "max"))
+    frexp = _rt("frexp", ("mantissa", "exponent"))
+    histogram = _rt("histogram", ("hist", "bin_edges"))
+    slogdet = _rt("slogdet", ("sign", "logabsdet"))
+    qr = _rt("qr", ("Q", "R"))
+    svd = _rt("svd", ("U", "S", "V"))
 
 
 # ---- helpers -------------------------------------------------------------------------
