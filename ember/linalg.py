@@ -9,12 +9,13 @@ import numpy as np
 
 from ._tensor import _wrap
 from .ops._apply import Op, apply, wrap_dim
-from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, _square, _swap,  # noqa: F401
-                         matmul, cross as _cross, det as _det)
+from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
+                         matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
 from .ops.reduction import _vector_norm, _matrix_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
-           "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv"]
+           "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
+           "matrix_power", "matrix_exp"]
 
 
 def _rt(name, fields):
@@ -69,10 +70,7 @@ def det(A, *, out=None):
 
 
 def slogdet(A, *, out=None):
-    _square(A._data, "linalg.slogdet")
-    s, l = np.linalg.slogdet(A._data)
-    dt = A._data.dtype
-    return _slogdet_t(_wrap(np.asarray(s, dt)), _wrap(np.asarray(l, dt)))
+    return _slogdet_t(*apply(Slogdet, A))
 
 
 class Solve(Op):
@@ -192,7 +190,8 @@ def qr(A, mode="reduced", *, out=None):
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     _no_grad_outputs(A, "pinv")
-    return _wrap(np.linalg.pinv(A._data, hermitian=hermitian).astype(A._data.dtype, copy=False))
+    kw = {} if rtol is None else {"rtol": rtol}
+    return _wrap(np.linalg.pinv(A._data, hermitian=hermitian, **kw).astype(A._data.dtype, copy=False))
 
 
 def cross(input, other, *, dim=-1, out=None):

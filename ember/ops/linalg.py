@@ -4,11 +4,13 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor
-from ._apply import Op, apply, wrap_dim, SAME
+from ._apply import Op, apply, apply_, wrap_dim, SAME
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
-           "triu", "det", "inverse", "cdist", "dist"]
+           "triu", "det", "inverse", "cdist", "dist", "addr", "addmv_", "diag_embed", "diagflat",
+           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander", "pinverse",
+           "cholesky", "qr", "svd"]
 
 
 class _LinAlgError(RuntimeError):
@@ -229,59 +231,117 @@ class Addbmm(Addmm):
     reduce_batch = True
 
 
+class Addr(Addmm):
+    """``addr`` is ``addmm`` with a column times a row."""
+    name = "AddrBackward0"
+
+    def forward(self, c, a, b, beta=1, alpha=1):
+        return super().forward(c, a[:, None], b[None, :], beta, alpha)
+
+    def backward(self, g):
+        gc, ga, gb = super().backward(g)
+        return gc, ga[:, 0], gb[0]
+
+
 def _addchk(x, n, what, arg):
     if x.ndim != n:
         raise RuntimeError(f"{arg} must be a {n}D tensor" if n == 3 else f"{arg} must be a matrix"
                            if n == 2 else f"vector + matrix @ vector expected, got {x.ndim}")
 
 
-def _addmm_common(cls, input, a, b, beta, alpha, shape):
+def _addmm_common(cls, input, a, b, beta, alpha, shape, run=apply):
+    """``run``: ``apply``, or ``apply_`` for the in-place forms (``input`` is written)."""
     try:
         np.broadcast_shapes(tuple(input.shape), shape)
     except ValueError:
         raise RuntimeError(f"The expanded size of the tensor must match the existing size: "
                            f"{tuple(input.shape)} vs {shape}") from None
+    if run is apply_ and tuple(input.shape) != shape:
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast "
+                           f"shape {list(shape)}")
     if beta == 1 and alpha == 1:
-        return apply(cls, input, a, b)
-    return apply(cls, input, a, b, beta=beta, alpha=alpha)
+        return run(cls, input, a, b)
+    return run(cls, input, a, b, beta=beta, alpha=alpha)
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+def _addmm_shape(mat1, mat2):
     _addchk(mat1, 2, "addmm", "mat1")
     _addchk(mat2, 2, "addmm", "mat2")
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shp(mat1.shape)} and "
                            f"{_shp(mat2.shape)})")
-    return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, (mat1.shape[0], mat2.shape[1]))
+    return (mat1.shape[0], mat2.shape[1])
 
 
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+def _addmv_shape(input, mat, vec):
     if mat.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
     if mat.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), "
                            f"mat ({_shp(mat.shape)}), vec ({vec.shape[0]})")
-    return _addmm_common(Addmv, input, mat, vec, beta, alpha, (mat.shape[0],))
+    return (mat.shape[0],)
 
 
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    _addchk(batch1, 3, "baddbmm", "batch1")
-    _addchk(batch2, 3, "baddbmm", "batch2")
+def _bmm_shapes(batch1, batch2, what):
+    _addchk(batch1, 3, what, "batch1")
+    _addchk(batch2, 3, what, "batch2")
     s1, s2 = tuple(batch1.shape), tuple(batch2.shape)
     if s1[0] != s2[0] or s1[2] != s2[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].")
+    return s1, s2
+
+
+def _addr_shape(vec1, vec2):
+    for v, n in ((vec1, "vec1"), (vec2, "vec2")):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {v.ndim}-D")
+    return (vec1.shape[0], vec2.shape[0])
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    return _addmm_common(Addmv, input, mat, vec, beta, alpha, _addmv_shape(input, mat, vec))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    _addchk(batch1, 3, "addbmm", "batch1")
-    _addchk(batch2, 3, "addbmm", "batch2")
-    s1, s2 = tuple(batch1.shape), tuple(batch2.shape)
-    if s1[0] != s2[0] or s1[2] != s2[1]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].")
+    s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * outer(vec1, vec2)``."""
+    return _addmm_common(Addr, input, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2))
+
+
+def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    return _addmm_common(Addmm, self, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2), apply_)
+
+
+def addmv_(self, mat, vec, *, beta=1, alpha=1):
+    return _addmm_common(Addmv, self, mat, vec, beta, alpha, _addmv_shape(self, mat, vec), apply_)
+
+
+def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
+    return _addmm_common(Baddbmm, self, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]), apply_)
+
+
+def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
+    return _addmm_common(Addbmm, self, batch1, batch2, beta, alpha, (s1[1], s2[2]), apply_)
+
+
+def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    return _addmm_common(Addr, self, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2), apply_)
 
 
 # ---- einsum / tensordot / inner --------------------------------------------------------
@@ -622,6 +682,208 @@ def inverse(input, *, out=None):
     return apply(Inverse, input)
 
 
+def tril_(self, diagonal=0):
+    return apply_(Tril, self, diagonal)
+
+
+def triu_(self, diagonal=0):
+    return apply_(Triu, self, diagonal)
+
+
+class DiagEmbed(Op):
+    """The last dim of the input becomes the ``offset`` diagonal of planes ``(dim1, dim2)``."""
+    name = "DiagEmbedBackward0"
+
+    def forward(self, a, offset=0, dim1=-2, dim2=-1):
+        nd = a.ndim + 1
+        d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        n = a.shape[-1] if a.ndim else 1
+        m = n + (offset if offset >= 0 else -offset)
+        z = np.zeros(a.shape[:-1] + (m, m), a.dtype)
+        r = np.arange(n)
+        self.rows, self.cols = r + max(-offset, 0), r + max(offset, 0)
+        z[..., self.rows, self.cols] = a
+        self.dims = (d1, d2)
+        return np.moveaxis(z, (-2, -1), (d1, d2))
+
+    def backward(self, g):
+        return np.moveaxis(g, self.dims, (-2, -1))[..., self.rows, self.cols]
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    return apply(DiagEmbed, input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def diagflat(input, offset=0):
+    return diag_embed(input.reshape(-1), offset)
+
+
+def _check_square(A, what):
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{what}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{what}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+
+
+def matrix_power(input, n, *, out=None):
+    """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
+    _check_square(input, "linalg.matrix_power")
+    if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
+        from .elementwise import Copy
+
+        return apply(Copy, input, _wrap(np.eye(input.shape[-1], dtype=input._data.dtype)))
+    if n < 0:
+        input = apply(Inverse, input, what="linalg.inv")
+        n = -n
+    result, base = None, input
+    while True:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if not n:
+            return result
+        base = matmul(base, base)
+
+
+def _expm(a):
+    """exp of a batch of square matrices: scaling and squaring over a degree-18 Taylor sum."""
+    norm = np.abs(a).sum(-2).max(-1).max() if a.size else 0.0
+    s = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0.5 else 0
+    x = a / a.dtype.type(2.0 ** s)
+    term = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+    out = term.copy()
+    for k in range(1, 19):
+        term = np.matmul(term, x) / a.dtype.type(k)
+        out = out + term
+    for _ in range(s):
+        out = np.matmul(out, out)
+    return out
+
+
+class MatrixExp(Op):
+    name = "LinalgMatrixExpBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        _square(a, "linalg.matrix_exp")
+        self.a = a
+        return _expm(a.astype(np.float64) if a.dtype != np.float64 and a.dtype.kind == "f" else a
+                     ).astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        # the Frechet derivative's adjoint: the top-right block of exp([[A^H, G], [0, A^H]])
+        a = self.a
+        n = a.shape[-1]
+        ah = np.conj(_swap(a))
+        big = np.zeros(a.shape[:-2] + (2 * n, 2 * n), np.result_type(a.dtype, g.dtype, np.float64))
+        big[..., :n, :n] = ah
+        big[..., n:, n:] = ah
+        big[..., :n, n:] = g
+        return _expm(big)[..., :n, n:].astype(g.dtype, copy=False)
+
+
+def matrix_exp(input):
+    return apply(MatrixExp, input)
+
+
+class Slogdet(Op):
+    """(sign, log|det|); the sign's gradient is zero (real inputs), log|det|'s is ``inv(A)^H``."""
+    name = "LinalgSlogdetBackward0"
+    saves = (0,)
+
+    def forward(self, a, what="linalg.slogdet"):
+        _square(a, what)
+        s, l = np.linalg.slogdet(a)
+        self.a = a
+        return np.asarray(s, a.dtype), np.asarray(l, a.real.dtype)
+
+    def backward(self, gs, gl):
+        return gl[..., None, None] * np.conj(_swap(np.linalg.inv(self.a)))
+
+
+def slogdet(input):
+    from .reduction import return_types
+
+    return return_types.slogdet(*apply(Slogdet, input, what="linalg.slogdet"))
+
+
+def logdet(input):
+    """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch)."""
+    from .indexing import where
+
+    sign, logabs = slogdet(input)
+    return where(sign < 0, _wrap(np.asarray(np.nan, logabs._data.dtype)), logabs)
+
+
+def chain_matmul(*matrices, out=None):
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    result = matrices[0]
+    for m in matrices[1:]:
+        result = matmul(result, m)
+    return result if len(matrices) > 1 else result.clone()
+
+
+def vander(x, N=None, increasing=False):
+    """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
+    from .reduction import cumprod
+    from .shape import cat, flip
+
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = x.dtype if x.dtype.is_floating_point or x.is_complex() else D.int64
+    ones = _wrap(np.ones((x.shape[0], min(n, 1)), dt.np))
+    if n > 1:
+        xs = x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1)
+        ones = cat([ones, cumprod(xs, 1)], 1)
+    return ones if increasing else flip(ones, (1,))
+
+
+def pinverse(input, rcond=1e-15):
+    from ..linalg import pinv
+
+    return pinv(input, rtol=rcond)
+
+
+def cholesky(input, upper=False, *, out=None):
+    from ..linalg import cholesky as _chol
+
+    return _chol(input, upper=upper)
+
+
+def qr(input, some=True, *, out=None):
+    from ..linalg import qr as _qr
+    from .reduction import return_types
+
+    return return_types.qr(*_qr(input, "reduced" if some else "complete"))
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
+    from ..linalg import svd as _svd, svdvals
+    from .reduction import return_types
+
+    a = input._data
+    if not compute_uv:
+        m, n = a.shape[-2], a.shape[-1]
+        return return_types.svd(_wrap(np.zeros(a.shape[:-2] + (m, m), a.dtype)), svdvals(input),
+                                _wrap(np.zeros(a.shape[:-2] + (n, n), a.dtype)))
+    u, s, vh = _svd(input, full_matrices=not some)
+    return return_types.svd(u, s, vh.mH)
+
+
 # ---- distances -------------------------------------------------------------------------
 
 class Cdist(Op):
@@ -707,3 +969,8 @@ Tensor.triu = triu
 Tensor.det = det
 Tensor.inverse = inverse
 Tensor.dist = dist
+for _n in ("addr", "addr_", "addmm_", "addmv_", "addbmm_", "baddbmm_", "tril_", "triu_",
+           "diag_embed", "diagflat", "matrix_power", "matrix_exp", "slogdet", "logdet",
+           "pinverse", "cholesky", "qr", "svd"):
+    setattr(Tensor, _n, globals()[_n])
+del _n
