@@ -13,7 +13,8 @@ __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", 
            "amax", "amin", "argmax", "argmin", "aminmax", "topk", "kthvalue", "sort", "argsort",
            "msort", "median", "nanmedian", "mode", "cumsum", "cumprod", "cummax", "cummin",
            "logcumsumexp", "logsumexp", "all", "any", "count_nonzero", "nansum", "nanmean",
-           "unique", "bincount", "histc", "diff"]
+           "unique", "bincount", "histc", "diff", "quantile", "nanquantile", "cov", "corrcoef",
+           "trapezoid", "trapz", "cumulative_trapezoid", "histogram", "unique_consecutive", "renorm"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -1256,6 +1257,312 @@ Tensor.unique = unique
 Tensor.bincount = bincount
 Tensor.histc = histc
 Tensor.diff = diff
+
+# ---- in-place cumulative ops ------------------------------------------------------------
+
+def _inplace_dtype(self, dtype):
+    if dtype is not None and D.to_dtype(dtype) is not self.dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {D.scalar_type_name(self.dtype).lower()} "
+                           f"and output tensor dtype {D.scalar_type_name(D.to_dtype(dtype)).lower()} "
+                           "should match")
+
+
+def cumsum_(self, dim, *, dtype=None):
+    from ._apply import apply_
+
+    _inplace_dtype(self, dtype)
+    return apply_(Cumsum, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
+
+
+def cumprod_(self, dim, *, dtype=None):
+    from ._apply import apply_
+
+    _inplace_dtype(self, dtype)
+    return apply_(Cumprod, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
+
+
+# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
+
+_INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
+    from .elementwise import lerp
+    from .indexing import where
+
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{fname}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q.dtype is not input.dtype:
+            raise RuntimeError(f"{fname}() q tensor must be same dtype as the input tensor")
+        if q.ndim > 1:
+            raise RuntimeError(f"{fname}() q must be a scalar or 1D tensor")
+        qa, scalar_q = q._data.astype(np.float64), q.ndim == 0
+    else:
+        qa, scalar_q = np.asarray(q, np.float64), np.ndim(q) == 0
+    qa = qa.reshape(-1)
+    if ((qa < 0) | (qa > 1)).any():
+        bad = qa[(qa < 0) | (qa > 1)][0]
+        raise RuntimeError(f"{fname}() q must be in the range [0, 1] but got {bad:g}")
+    if interpolation not in _INTERP:
+        raise RuntimeError(f"{fname}() interpolation must be one of linear, lower, higher, midpoint "
+                           f"or nearest, but got {interpolation}")
+    if a.size == 0:
+        raise RuntimeError(f"{fname}() input tensor must be non-empty")
+    if dim is None:
+        x, d = input.reshape(-1), 0
+    else:
+        x, d = input, wrap_dim(dim, a.ndim)
+    s = sort(x, d).values.movedim(d, -1) if x.ndim else x.reshape(1)    # rows + (n,)
+    sa = s._data
+    n = sa.shape[-1]
+    nan = np.isnan(sa)
+    k = (n - nan.sum(-1, keepdims=True)) if ignore_nan else np.full(sa.shape[:-1] + (1,), n)
+    pos = qa * (k - 1).astype(np.float64)                              # rows + (Q,)
+    if interpolation == "nearest":
+        pos = np.round(pos)                                          # half to even, as torch
+    lo = np.clip(np.floor(pos), 0, n - 1).astype(np.int64)
+    hi = np.clip(np.ceil(pos), 0, n - 1).astype(np.int64)
+    v_lo, v_hi = s.gather(-1, _wrap(lo)), s.gather(-1, _wrap(hi))
+    if interpolation in ("lower", "nearest"):
+        r = v_lo
+    elif interpolation == "higher":
+        r = v_hi
+    elif interpolation == "midpoint":
+        r = lerp(v_lo, v_hi, 0.5)
+    else:
+        r = lerp(v_lo, v_hi, _wrap((pos - lo).astype(sa.dtype)))
+    bad = (k == 0) if ignore_nan else nan.any(-1, keepdims=True)
+    if bad.any():
+        r = where(_wrap(np.broadcast_to(bad, r.shape)), _wrap(np.asarray(np.nan, sa.dtype)), r)
+    r = r.movedim(-1, 0)                                              # (Q,) + rows
+    if keepdim:
+        if dim is None:
+            r = r.reshape((r.shape[0],) + (1,) * a.ndim)
+        else:
+            r = r.unsqueeze(d + 1)
+    return r[0] if scalar_q else r
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
+    import warnings
+    from .linalg import mm
+
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input "
+                           f"with {input.ndim} dimensions")
+    x = input if input.ndim == 2 else input.reshape(1, -1)
+    if not (x.is_floating_point() or x.is_complex()):
+        x = x.to(D.get_default_dtype())
+    n = x.shape[1]
+    w = None
+    for wt, name in ((fweights, "fweights"), (aweights, "aweights")):
+        if wt is None:
+            continue
+        if wt.ndim > 1:
+            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                               f"{name} with {wt.ndim} dimensions")
+        if wt.numel() != n:
+            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                               f"observations in the input but got {wt.numel()} != {n}")
+        if name == "fweights" and wt._data.dtype.kind not in "iu":
+            raise RuntimeError("cov(): expected fweights to have integral dtype but got fweights "
+                               f"with {D.scalar_type_name(wt.dtype)} dtype")
+        if name == "aweights" and wt._data.dtype.kind != "f":
+            raise RuntimeError("cov(): expected aweights to have floating point dtype but got "
+                               f"aweights with {D.scalar_type_name(wt.dtype)} dtype")
+        if (wt._data < 0).any():
+            raise RuntimeError(f"cov(): {name} cannot be negative")
+        w = wt if w is None else w * wt
+    if w is None:
+        avg, w_sum = x.mean(1), n
+    else:
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    else:
+        norm = w_sum - correction
+    if (norm._data if isinstance(norm, Tensor) else norm) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than "
+                      "the number of observations.")
+        norm = norm * 0 if isinstance(norm, Tensor) else 0
+    xc = x - avg.unsqueeze(1)
+    c = mm(xc, (xc if w is None else xc * w).t().conj())
+    return (c / norm).squeeze()
+
+
+def corrcoef(input):
+    from .elementwise import sqrt, clamp
+
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    sd = sqrt(c.diagonal())
+    c = c / sd.unsqueeze(1) / sd.unsqueeze(0)
+    return clamp(c, -1, 1) if not c.is_complex() else c
+
+
+def _trapz_args(y, x, dx, dim):
+    if x is not None and dx is not None:
+        raise RuntimeError("trapezoid: received both x and dx; only one may be given")
+    d = wrap_dim(dim, y.ndim)
+    if not (y.is_floating_point() or y.is_complex()):
+        y = y.to(D.get_default_dtype())
+    return y, d
+
+
+def _trapz_dx(x, y, d):
+    """Spacings along ``d``: the diff of a 1-D ``x`` placed on ``d``, or of a full ``x``."""
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[d]:
+            raise RuntimeError(f"trapezoid: There must be one `x` value for each sample point")
+        dx = diff(x)
+        return dx.reshape((-1,) + (1,) * (y.ndim - d - 1))
+    return diff(x, dim=d - y.ndim)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1)."""
+    y, d = _trapz_args(y, x, dx, dim)
+    n = y.shape[d]
+    if n == 0:  # a new zero tensor, outside the graph (as torch)
+        return _wrap(np.zeros(y._data.shape[:d] + y._data.shape[d + 1:], y._data.dtype))
+    if x is None:
+        h = 1 if dx is None else dx
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * h
+    mid = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+    return (_trapz_dx(x, y, d) * mid).sum(d) / 2
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    y, d = _trapz_args(y, x, dx, dim)
+    n = y.shape[d]
+    if n == 0:
+        return y.narrow(d, 0, 0)
+    mid = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) / 2
+    if x is None:
+        h = 1 if dx is None else dx
+        return cumsum(mid * h if h != 1 else mid, d)
+    return cumsum(_trapz_dx(x, y, d) * mid, d)
+
+
+trapz = trapezoid
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+    if isinstance(bins, Tensor):
+        edges = bins._data
+        if edges.ndim != 1:
+            raise RuntimeError("torch.histogram(): bins tensor should have one dimension, but got "
+                               f"{edges.ndim} dimensions")
+    else:
+        if bins <= 0:
+            raise RuntimeError("torch.histogram(): bins must be > 0, but got " + str(bins))
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+            if lo > hi:
+                raise RuntimeError(f"torch.histogram(): max must be larger than min, but got "
+                                   f"min {lo} max {hi}")
+        elif a.size:
+            lo, hi = float(a.min()), float(a.max())
+        else:
+            lo, hi = 0.0, 0.0
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5  # an empty range widens to one unit, as torch
+        edges = np.linspace(lo, hi, bins + 1).astype(a.dtype)
+    w = None if weight is None else weight._data.reshape(-1)
+    h, _ = np.histogram(a.reshape(-1), bins=edges.astype(np.float64), weights=w)
+    h = h.astype(a.dtype)
+    if density:
+        widths = np.diff(edges).astype(a.dtype)
+        tot = h.sum()
+        h = h / (tot * widths) if tot else h / widths * 0
+    return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Keep the first of each run of equal consecutive elements (or slices along ``dim``)."""
+    a = input._data
+    if dim is None:
+        f = a.reshape(-1)
+        start = np.ones(f.shape[0], bool)
+        start[1:] = f[1:] != f[:-1]
+        vals = f[start]
+    else:
+        d = wrap_dim(dim, a.ndim)
+        m = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+        start = np.ones(m.shape[0], bool)
+        start[1:] = (m[1:] != m[:-1]).any(1)
+        vals = np.compress(start, a, axis=d)
+    res = [_wrap(np.ascontiguousarray(vals))]
+    if return_inverse:
+        inv = np.cumsum(start) - 1
+        res.append(_wrap(inv.reshape(a.shape if dim is None else -1).astype(np.int64)))
+    if return_counts:
+        idx = np.flatnonzero(np.append(start, True))
+        res.append(_wrap(np.diff(idx).astype(np.int64)))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def sum_to_size(self, *size):
+    """Sum this tensor down to ``size`` (which it must be expandable to)."""
+    from ._apply import norm_size
+
+    size = norm_size(size)
+    shape = tuple(self.shape)
+    lead = len(shape) - len(size)
+    if lead < 0 or _b.any(s != 1 and s != t for s, t in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = tuple(_b.range(lead)) + tuple(lead + i for i, s in enumerate(size)
+                                        if s == 1 and shape[lead + i] != 1)
+    out = self.sum(dims, keepdim=True) if dims else self
+    return out.reshape(size) if lead else out
+
+
+def _renorm_factor(input, p, dim, maxnorm):
+    from .indexing import where
+
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    d = wrap_dim(dim, input.ndim)
+    norm = _vector_norm(input, p, tuple(i for i in _b.range(input.ndim) if i != d), True)
+    one = _wrap(np.ones((), norm._data.dtype))
+    return where(norm > maxnorm, maxnorm / (norm + 1e-7), one)
+
+
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
+    (the gradient flows through the norm too, as torch's)."""
+    return input * _renorm_factor(input, p, dim, maxnorm)
+
+
+def renorm_(self, p, dim, maxnorm):
+    return self.mul_(_renorm_factor(self, p, dim, maxnorm))
+
+
+for _n in ("cumsum_", "cumprod_", "quantile", "nanquantile", "cov", "corrcoef", "histogram",
+           "unique_consecutive", "sum_to_size", "renorm", "renorm_"):
+    setattr(Tensor, _n, globals()[_n])
+del _n
 
 from . import elementwise as _ew  # noqa: E402  (elementwise loads first; it owns maximum/minimum)
 
