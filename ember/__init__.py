@@ -30,6 +30,8 @@ from .ops.creation import range  # noqa: F401
 from .ops.elementwise import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
+from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401
+                                    set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg"}

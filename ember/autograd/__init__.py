@@ -12,9 +12,10 @@ from .graph import Node, run_backward  # noqa: F401
 from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: F401
 from . import graph  # noqa: F401
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Function", "gradcheck", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "Variable"]
+           "set_grad_enabled", "inference_mode", "Variable", "detect_anomaly", "set_detect_anomaly"]
 
 _NO_DOUBLE = ("create_graph=True (double backward / higher-order gradients) is not supported "
               "by ember yet: its backward formulas run on raw arrays, not on recorded ops.")

@@ -13,6 +13,8 @@ import numpy as np
 
 __all__ = ["Node", "AccumulateGrad", "run_backward", "RemovableHandle"]
 
+_check_nan = False   # anomaly mode with check_nan (set by anomaly_mode.set_anomaly_enabled)
+
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -256,7 +258,7 @@ def run_backward(roots, grads, retain_graph=False, capture=None, accumulate=True
                     if g is None:
                         shape, dt = node._outs[i]
                         buf[i] = np.zeros(shape, dt)
-            in_grads = node.backward(*buf)
+            in_grads = node.backward(*buf) if not _observers else _observed_backward(node, buf)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
             meta = node._meta
@@ -264,6 +266,8 @@ def run_backward(roots, grads, retain_graph=False, capture=None, accumulate=True
                 in_grads = tuple(
                     _fit(g, m) if g is not None and m is not None else g
                     for g, m in zip(in_grads, meta))
+            if _check_nan:
+                _raise_on_nan(node, in_grads)
             if node._post_hooks:
                 for fn in list(node._post_hooks.values()):
                     r = fn(in_grads, tuple(buf))
@@ -289,6 +293,24 @@ def run_backward(roots, grads, retain_graph=False, capture=None, accumulate=True
             if d == 0:
                 ready.append(nx)
     return captured
+
+
+_observers = []   # profilers: ob.op_enter(node, None, None) / ob.op_exit(token, None)
+
+
+def _observed_backward(node, buf):
+    tokens = [o.op_enter(type(node), None, None) for o in _observers]
+    try:
+        return node.backward(*buf)
+    finally:
+        for o, t in zip(_observers, tokens):
+            o.op_exit(t, None)
+
+
+def _raise_on_nan(node, grads):
+    for i, g in enumerate(grads):
+        if g is not None and g.dtype.kind in "fc" and np.isnan(g).any():
+            raise RuntimeError(f"Function '{type(node).__name__}' returned nan values in its {i}th output.")
 
 
 def _fit(g, m):
