@@ -1,12 +1,16 @@
-"""``ember.utils``: data loading (``ember.utils.data``), fine-tuning helpers (``finetune``)."""
+"""``ember.utils``: data loading (``ember.utils.data``), fine-tuning helpers (``finetune``),
+``tensorboard``, ``benchmark``, ``summary`` (a torchinfo-style model summary) and ``viz``
+(torchviz's ``make_dot``). Each is imported on first use."""
+
+_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz")
 
 
 def __getattr__(name):
     """``ember.utils.data`` works after a bare ``import ember``, as ``torch.utils.data`` does."""
-    if name in ("data", "finetune"):
+    if name in _LAZY:
         import importlib
 
-        mod = importlib.import_module(f".{name}", __name__)
+        mod = importlib.import_module(f".{name}", __name__)  # summary: a callable module
         globals()[name] = mod
         return mod
     raise AttributeError(f"module 'ember.utils' has no attribute '{name}'")
