@@ -500,3 +500,127 @@ def test_set_detect_anomaly():
         (x * x).sum().backward()  # finite gradients: no error
         return x.grad
     assert f().item() == 4.0 and not ember.is_anomaly_enabled()
+
+
+# ---- shape and indexing ------------------------------------------------------------------
+
+def test_split_with_sizes():
+    x = rand(3, 6)
+    check(lambda m, a: a.split_with_sizes([1, 2, 3], 1), [x])
+    check(lambda m, a: m.split_with_sizes(a, (2, 1)), [x])
+    check_raises(lambda m, a: a.split_with_sizes([1, 1], 1), x)
+
+
+def test_region_scatters():
+    x = rand(3, 4, 5)
+    check(lambda m, a, s: m.select_scatter(a, s, 1, 2), [x, rand(3, 5)])
+    check(lambda m, a, s: a.select_scatter(s, -1, -1), [x, rand(3, 4)])
+    check(lambda m, a, s: m.slice_scatter(a, s, 2, 1, 5, 2), [x, rand(3, 4, 2)])
+    check(lambda m, a, s: m.slice_scatter(a, s), [x, rand(3, 4, 5)])
+    check(lambda m, a, s: a.slice_scatter(s, dim=1, start=-2), [x, rand(3, 2, 5)])
+    check(lambda m, a, s: m.diagonal_scatter(a, s), [x, rand(5, 3)])
+    check(lambda m, a, s: a.diagonal_scatter(s, 1, 1, 2), [x, rand(3, 4)])
+    check(lambda m, a, s: m.diagonal_scatter(a, s, -2, -1, 0), [x, rand(4, 3)])
+    check(lambda m, a, s: m.select_scatter(a, s, 0, 1), [np.arange(6).reshape(2, 3), np.arange(3)])
+    gradcheck(lambda m, a, s: m.diagonal_scatter(a, s, 1), rand(3, 4), rand(3))
+    gradcheck(lambda m, a, s: m.slice_scatter(a, s, 1, 0, 4, 3), rand(3, 4), rand(3, 2))
+    gradcheck(lambda m, a, s: m.select_scatter(a, s, 0, 0), rand(3, 4), rand(4))
+    check_raises(lambda m, a, s: m.select_scatter(a, s, 0, 1), rand(2, 3), rand(2))
+    check_raises(lambda m, a, s: m.slice_scatter(a, s, 1), rand(2, 3), rand(2, 2))
+    check_raises(lambda m, a, s: m.diagonal_scatter(a, s, 1), rand(2, 3), rand(3))
+    check_raises(lambda m, a, s: m.select_scatter(a, s, 0, 5), rand(2, 3), rand(3))
+
+
+def test_cartesian_prod_combinations():
+    a, b, c = rand(2), rand(3), rand(2)
+    check(lambda m, x, y, z: m.cartesian_prod(x, y, z), [a, b, c])
+    check(lambda m, x: m.cartesian_prod(x), [a])
+    check(lambda m, x, y: m.cartesian_prod(x, y), [np.array([1, 2]), np.array([3, 4, 5])])
+    x = rand(4)
+    for r, rep in ((2, False), (3, False), (2, True), (3, True), (1, False), (5, False)):
+        check(lambda m, a: m.combinations(a, r, with_replacement=rep), [x])
+    check(lambda m, a: m.combinations(a, r=0), [np.array([1, 2, 3])])
+    gradcheck(lambda m, a: m.combinations(a, 3, True), x)
+    check_raises(lambda m, a: m.combinations(a), rand(2, 2))
+    check_raises(lambda m, a: m.cartesian_prod(a, a), rand(2, 2))
+
+
+def test_unravel_index():
+    for idx in (np.array([4, 1, 0, 5]), np.array(3), np.array([[7, 2], [0, 11]]), np.array([6, -1])):
+        check(lambda m, i: m.unravel_index(i, (2, 3)), [idx])
+        check(lambda m, i: m.unravel_index(i, (3, 2, 2)), [idx])
+    check(lambda m, i: m.unravel_index(i, m.Size([12])), [np.array([3, 11])])
+    check_raises(lambda m, i: m.unravel_index(i, (2, 3)), np.array([1.0]))
+
+
+def test_channel_shuffle_constant_pad():
+    x = rand(2, 6, 3, 2)
+    for g in (1, 2, 3, 6):
+        check(lambda m, a: m.channel_shuffle(a, g), [x])
+    check(lambda m, a: m.channel_shuffle(a, 2), [np.arange(8).reshape(1, 4, 2)])
+    check_raises(lambda m, a: m.channel_shuffle(a, 4), x)
+    check_raises(lambda m, a: m.channel_shuffle(a, 0), x)
+    check(lambda m, a: m.constant_pad_nd(a, (1, 2)), [x])
+    check(lambda m, a: m.constant_pad_nd(a, (1, -1, 0, 2), 3.5), [x])
+    check(lambda m, a: m.constant_pad_nd(a, [2, 2], value=1), [np.arange(4).reshape(2, 2)])
+
+
+# ---- creation ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["hann", "hamming", "blackman", "bartlett", "kaiser"])
+def test_windows(name):
+    for n in (0, 1, 2, 5, 8):
+        for periodic in (True, False):
+            check(lambda m: getattr(m, name + "_window")(n, periodic), [], atol=1e-6)
+            check(lambda m: getattr(m, name + "_window")(n, periodic=periodic, dtype=m.float64),
+                  [], rtol=1e-9)
+    check(lambda m: getattr(m, name + "_window")(4, requires_grad=True), [], grad=False)
+    check_raises(lambda m: getattr(m, name + "_window")(-1))
+    check_raises(lambda m: getattr(m, name + "_window")(3, dtype=m.long))
+
+
+def test_window_parameters():
+    check(lambda m: m.hamming_window(7, True, 0.5, 0.3), [])
+    check(lambda m: m.hamming_window(7, False, 0.6, 0.4, dtype=m.float64), [], rtol=1e-9)
+    check(lambda m: m.kaiser_window(6, False, 3.0), [], atol=1e-6)
+    check(lambda m: m.kaiser_window(6, True, 0.5, dtype=m.float64), [], rtol=1e-9)
+
+
+def test_frombuffer():
+    import array
+
+    buf = bytearray(np.arange(6, dtype=np.int32).tobytes())
+    check(lambda m: m.frombuffer(buf, dtype=m.int32), [])
+    check(lambda m: m.frombuffer(buf, dtype=m.int16, count=3, offset=4), [])
+    check(lambda m: m.frombuffer(array.array("f", [1, 2, 3]), dtype=m.float32, offset=4), [])
+    t = ember.frombuffer(buf, dtype=ember.int32)
+    buf[0] = 9
+    assert t[0].item() == 9  # shares the buffer's memory
+    for kw in ({}, {"count": 0}):
+        check_raises(lambda m: m.frombuffer(bytearray(), dtype=m.int32, **kw))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abc"), dtype=m.int32))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abcd"), dtype=m.int32, count=2))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abcd"), dtype=m.int32, offset=4))
+
+
+def test_new_and_strided():
+    x = rand(2, 3)
+    for args in ((), (2, 2), (0,)):
+        check(lambda m, a: (tuple(a.new(*args).shape), str(a.new(*args).dtype)), [x], grad=False)
+    check(lambda m, a: tuple(a.new(m.Size([3, 1])).shape), [x])
+    check(lambda m, a: a.new([1.5, 2.5]), [x], grad=False)
+    check(lambda m, a: a.new((4, 1)), [x], grad=False)
+    check(lambda m, a: a.new([1, 2]), [np.arange(3)])
+    check(lambda m, a: str(a.new(2).dtype), [np.arange(3)])
+    for m, conv in ((ember, E), (torch, T)):
+        t = conv(x).new_empty_strided((2, 3), (1, 2))
+        assert t.stride() == (1, 2) and t.shape == (2, 3) and t.dtype == (m.float32)
+        t = m.empty_strided((2, 3, 4), (1, 2, 6), dtype=m.float64)
+        assert t.stride() == (1, 2, 6) and t.dtype == m.float64
+        t.fill_(1.0)
+        assert t.sum().item() == 24
+    p = rand(4, 5, low=0, high=1)
+    for m, conv in ((ember, E), (torch, T)):
+        b = conv(p).bernoulli()
+        assert b.shape == (4, 5) and b.dtype == m.float32 and set(b.unique().tolist()) <= {0.0, 1.0}
+        assert conv(p).bernoulli(0.0).sum().item() == 0 and conv(p).bernoulli(p=1.0).sum().item() == 20

@@ -11,13 +11,15 @@ import numpy as np
 from .. import _dtype as D
 from .._device import check_device
 from .._random import rng
-from .._tensor import Tensor, _wrap, _new_tensor
+from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides
 from ._apply import norm_size
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "range", "linspace",
            "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-           "randint_like", "normal", "bernoulli", "multinomial", "empty_strided", "scalar_tensor"]
+           "randint_like", "normal", "bernoulli", "multinomial", "empty_strided", "scalar_tensor",
+           "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+           "frombuffer"]
 
 _range = range
 
@@ -97,7 +99,18 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
+    """Uninitialised, with the given element strides (over a buffer just big enough)."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    d = _dt(dtype).np
+    if stride == _contiguous_strides(size) or 0 in size:
+        return empty(size, dtype=dtype, device=device, requires_grad=requires_grad)
+    n = 1 + sum((s - 1) * st for s, st in zip(size, stride))
+    it = np.dtype(d).itemsize
+    arr = np.lib.stride_tricks.as_strided(np.empty(n, d), size, tuple(st * it for st in stride))
+    return _finish(arr, requires_grad, device)
+
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -308,6 +321,105 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     return _wrap(arr)
 
 
+# ---- window functions (computed in float64, returned in the requested float dtype) --------
+
+def _window(name, window_length, periodic, dtype, device, requires_grad, fn):
+    d = _dt(dtype)
+    if not d.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {d}")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")
+    if window_length <= 1:
+        return _finish(np.ones(window_length, d.np), requires_grad, device)
+    n = window_length + 1 if periodic else window_length
+    w = fn(np.arange(n, dtype=np.float64), n)
+    return _finish(w[:window_length].astype(d.np), requires_grad, device)
+
+
+def _cosine_sum(*coef):
+    """``sum_k (-1)^k coef[k] cos(2 pi k n / (N - 1))``: hann, hamming, blackman."""
+    def fn(n, N):
+        x = 2 * math.pi * n / (N - 1)
+        return sum((-1) ** k * c * np.cos(k * x) for k, c in enumerate(coef))
+    return fn
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                requires_grad=False):
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosine_sum(0.5, 0.5))
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, requires_grad=False):
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosine_sum(alpha, beta))
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   _cosine_sum(0.42, 0.5, 0.08))
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    requires_grad=False):
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda n, N: 1 - np.abs(2 * n / (N - 1) - 1))
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, requires_grad=False):
+    def fn(n, N):
+        half = (N - 1) / 2
+        return np.i0(beta * np.sqrt(np.clip(1 - ((n - half) / half) ** 2, 0, None))) / np.i0(beta)
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, fn)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor over a Python buffer's memory (shared, not copied)."""
+    d = _dt(dtype).np
+    nbytes = memoryview(buffer).nbytes
+    item = np.dtype(d).itemsize
+    if nbytes <= 0 or count == 0:
+        raise ValueError(f"both buffer length ({nbytes}) and count ({count}) must not be 0")
+    if not 0 <= offset < nbytes:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer "
+                         f"length ({nbytes} bytes) minus 1")
+    if count < 0 and (nbytes - offset) % item:
+        raise ValueError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) "
+                         f"must be a multiple of element size ({item})")
+    if count > 0 and nbytes - offset < count * item:
+        raise ValueError(f"requested buffer length ({count} * {item} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({nbytes} bytes)")
+    return _finish(np.frombuffer(buffer, d, count, offset), requires_grad)
+
+
+def _new_method(self, *args, device=None):
+    """Legacy ``x.new(...)``: sizes -> uninitialised, data -> a tensor, both of ``x``'s dtype."""
+    check_device(device)
+    if not args or all(isinstance(a, int) for a in args) or (
+            len(args) == 1 and isinstance(args[0], Size)):
+        return empty(*args, dtype=self.dtype) if args else empty(0, dtype=self.dtype)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        if args[0].dtype is not self.dtype:
+            raise TypeError(f"expected {self.dtype} (got {args[0].dtype})")
+        return args[0].detach()
+    return tensor(args[0], dtype=self.dtype)
+
+
+def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
+                       requires_grad=False, pin_memory=False):
+    return empty_strided(size, stride, dtype=dtype or self.dtype, device=device,
+                         requires_grad=requires_grad)
+
+
+def _bernoulli_method(self, p=None, *, generator=None):
+    return bernoulli(self, p, generator=generator)
+
+
 # ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
 
 def _new_factory(fn):
@@ -349,3 +461,6 @@ Tensor.new_full = _new_full
 Tensor.new_tensor = _new_tensor_method
 Tensor.multinomial = _multinomial_method
 Tensor.apply_ = _apply_
+Tensor.new = _new_method
+Tensor.new_empty_strided = _new_empty_strided
+Tensor.bernoulli = _bernoulli_method

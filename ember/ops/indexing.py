@@ -17,7 +17,7 @@ __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "ta
            "take_along_dim", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add",
            "index_copy", "index_fill", "index_put", "index_put_", "put", "where", "nonzero",
            "argwhere", "tril_indices", "triu_indices", "searchsorted", "bucketize", "isin",
-           "narrow_copy"]
+           "narrow_copy", "select_scatter", "slice_scatter", "diagonal_scatter", "unravel_index"]
 
 _ndarray = np.ndarray
 
@@ -1182,6 +1182,111 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 # ---- Tensor methods ---------------------------------------------------------------------------
 
+# ---- scatter a source into a region (select / slice / diagonal of a copy) -------------------
+
+def _src_size_check(src, region):
+    if src.shape != region.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(region.shape)}")
+
+
+class _RegionScatter(Op):
+    """``out = a.copy(); region(out)[...] = src``; subclasses give ``region(array)``."""
+    promote = None
+
+    def forward(self, a, src, *args):
+        self.args = args
+        out = a.copy()
+        reg = self.region(out, *args)
+        _src_size_check(src, reg)
+        reg[...] = src
+        return out
+
+    def backward(self, g):
+        ga = g.copy()
+        self.region(ga, *self.args)[...] = 0
+        return ga, self.region(g, *self.args).copy()
+
+
+class SelectScatter(_RegionScatter):
+    name = "SelectScatterBackward0"
+
+    @staticmethod
+    def region(a, d, i):
+        return a[(slice(None),) * d + (i,)][...]
+
+
+class SliceScatter(_RegionScatter):
+    name = "SliceScatterBackward0"
+
+    @staticmethod
+    def region(a, d, s):
+        return a[(slice(None),) * d + (s,)]
+
+
+class _DiagRegion:
+    """A writable handle on the ``offset`` diagonal of dims (d1, d2), moved last (torch's layout)."""
+
+    def __init__(self, a, off, d1, d2):
+        self.m = np.moveaxis(a, (d1, d2), (-2, -1))
+        n1, n2 = self.m.shape[-2], self.m.shape[-1]
+        k = max(0, min(n1 + min(off, 0), n2 - max(off, 0)))
+        r = np.arange(k)
+        self.key = (Ellipsis, r + max(-off, 0), r + max(off, 0))
+        self.shape = self.m.shape[:-2] + (k,)
+
+    def __setitem__(self, _, v):
+        self.m[self.key] = v
+
+    def copy(self):
+        return self.m[self.key]
+
+
+class DiagonalScatter(_RegionScatter):
+    name = "DiagonalScatterBackward0"
+    region = _DiagRegion
+
+
+def select_scatter(input, src, dim, index):
+    d = wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return apply(SelectScatter, input, src, d, index % n)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    return apply(SliceScatter, input, src, wrap_dim(dim, input.ndim), slice(start, end, step))
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return apply(DiagonalScatter, input, src, offset, d1, d2)
+
+
+def unravel_index(indices, shape):
+    """Flat indices -> a tuple of coordinate tensors for ``shape`` (C order, wrapping as torch)."""
+    if not isinstance(indices, Tensor):
+        indices = _wrap(np.asarray(indices, np.int64))
+    a = indices._data
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("'shape' cannot have negative values, but got " + str(shape))
+    a = a.astype(np.int64)
+    out, stride = [], 1
+    for s in reversed(shape):
+        out.append(_wrap((a // stride) % s if s else np.zeros_like(a)))
+        stride *= s
+    return tuple(reversed(out))
+
+
 def _m_where(self, condition, y):
     return where(condition, self, y)
 
@@ -1229,4 +1334,6 @@ Tensor.where = _m_where
 Tensor.nonzero = _nonzero_m
 Tensor.argwhere = argwhere
 Tensor.narrow_copy = narrow_copy
-
+Tensor.select_scatter = select_scatter
+Tensor.slice_scatter = slice_scatter
+Tensor.diagonal_scatter = diagonal_scatter

@@ -22,7 +22,8 @@ __all__ = [
     "row_stack", "split", "tensor_split", "chunk", "unbind", "hsplit", "vsplit", "dsplit",
     "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90", "meshgrid",
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_shapes",
-    "block_diag", "narrow_copy",
+    "block_diag", "narrow_copy", "split_with_sizes", "cartesian_prod", "combinations",
+    "channel_shuffle", "constant_pad_nd",
 ]
 
 _sl = slice(None)
@@ -1416,6 +1417,61 @@ def block_diag(*tensors):
 
 # ---- Tensor methods -------------------------------------------------------------------
 
+# ---- more joins and regroupings ---------------------------------------------------------
+
+def split_with_sizes(input, split_sizes, dim=0):
+    return split(input, list(split_sizes), dim)
+
+
+def cartesian_prod(*tensors):
+    """All tuples from 1-D tensors, one per row (a single tensor comes back as it is)."""
+    for x in tensors:
+        if x.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """Length-``r`` combinations of a 1-D tensor's elements, one per row (as itertools)."""
+    import itertools
+
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _wrap(np.empty((0,), input._data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return stack([input[_wrap(idx[:, j].copy())] for j in range(r)], 1)
+
+
+def channel_shuffle(input, groups):
+    """Interleave the channels of ``groups`` groups: (N, g*k, ...) -> groups transposed."""
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with sizes {list(input.shape)}")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and "
+                           f"{groups} groups.")
+    shape = tuple(input.shape)
+    x = input.reshape((shape[0], groups, c // groups) + shape[2:])
+    return x.transpose(1, 2).reshape(shape)
+
+
+def constant_pad_nd(input, pad, value=0):
+    from .sampling import pad as _pad
+
+    return _pad(input, pad, "constant", value)
+
+
 def _flip_method(self, *dims):
     return flip(self, *dims)
 
@@ -1536,3 +1592,4 @@ def _fill_diagonal_(self, fill_value, wrap=False):
 Tensor.resize_ = _resize_
 Tensor.resize_as_ = _resize_as_
 Tensor.fill_diagonal_ = _fill_diagonal_
+Tensor.split_with_sizes = split_with_sizes
