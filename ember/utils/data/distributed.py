@@ -9,11 +9,10 @@ __all__ = ["DistributedSampler"]
 
 
 def _world():
-    try:
-        from ... import distributed as dist
-    except Exception:
-        raise RuntimeError("Requires distributed package to be available") from None
-    if not getattr(dist, "is_available", lambda: False)():
+    """(world size, rank) of the default process group, as torch's defaults."""
+    from ... import distributed as dist
+
+    if not dist.is_available():
         raise RuntimeError("Requires distributed package to be available")
     return dist.get_world_size(), dist.get_rank()
 
