@@ -99,3 +99,56 @@ def test_timer_synchronises_only_with_cuda(monkeypatch):
     before = len(calls)
     EB.Timer("pass").timeit(10)
     assert len(calls) - before == 4  # start and stop of the warm-up and of the timed block
+
+
+# ---------------------------------------------------------------- summary (torchinfo)
+
+COLS = ("input_size", "output_size", "num_params", "params_percent", "kernel_size", "mult_adds",
+        "trainable")
+
+
+def _cnn(nn):
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8),
+                                          nn.ReLU(), nn.MaxPool2d(2))
+            self.fc = nn.Linear(8 * 14 * 14, 10)
+
+        def forward(self, x):
+            return self.fc(self.features(x).flatten(1))
+
+    m = CNN()
+    m.features[0].weight.requires_grad_(False)
+    return m
+
+
+@pytest.mark.parametrize("depth", [3, 1])
+def test_summary_table_like_torchinfo(depth):
+    torchinfo = pytest.importorskip("torchinfo")
+    theirs = str(torchinfo.summary(_cnn(torch.nn), input_size=(2, 1, 28, 28), depth=depth,
+                                   col_names=COLS, verbose=0))
+    theirs = theirs.replace("(Units.MEGABYTES)", "(M)")  # torchinfo 1.8's enum-str slip on 3.11
+    ours = ember.utils.summary(_cnn(ember.nn), input_size=(2, 1, 28, 28), depth=depth,
+                               col_names=COLS, verbose=0)
+    assert str(ours) == theirs
+    assert (ours.total_params, ours.trainable_params, ours.non_trainable_params) == (15786, 15714, 72)
+
+
+def test_summary_resnet18_totals(capsys):
+    """torchinfo's README numbers for resnet18 at (1, 3, 224, 224)."""
+    from ember.utils.summary import summary
+
+    r = ember.utils.summary(ember.vision.models.resnet18(), input_size=(1, 3, 224, 224))
+    out = capsys.readouterr().out
+    assert r.total_params == 11_689_512 and r.trainable_params == 11_689_512
+    for line in ("Total params: 11,689,512", "Total mult-adds (G): 1.81", "Input size (MB): 0.60",
+                 "Forward/backward pass size (MB): 39.75", "Params size (MB): 46.76",
+                 "Estimated Total Size (MB): 87.11", "│    │    └─Conv2d: 3-1                  [1, 64, 56, 56]"):
+        assert line in out
+    x = ember.randn(1, 3, 32, 32)
+    small = summary(ember.vision.models.resnet18(num_classes=10), input_data=x, depth=1, verbose=0)
+    assert small.summary_list[-1].output_size == [1, 10]
+    assert sum(1 for i in small.summary_list if i.depth == 1) == 10
+    with pytest.raises(ValueError):
+        summary(ember.nn.Linear(2, 2), input_size=(1, 2), col_names=("nope",))
