@@ -282,3 +282,43 @@ def test_op_outputs_are_freed_without_the_garbage_collector():
             assert ref() is None, f
     finally:
         gc.enable()
+
+
+def _exp_function(m):
+    class Exp(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            y, = ctx.saved_tensors
+            return g * y
+    return Exp
+
+
+def test_function_saved_output_is_freed_and_checked():
+    """A custom Function that saves its own output: no reference cycle, correct
+    gradient, and torch's message when the output is changed in place."""
+    import gc
+    import weakref
+    x = ember.randn(3, requires_grad=True)
+    Exp = _exp_function(ember)
+    gc.disable()
+    try:
+        ref = weakref.ref(Exp.apply(x))
+        assert ref() is None
+    finally:
+        gc.enable()
+    Exp.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(x.detach().numpy()), rtol=1e-6)
+    msgs = []
+    for m in (torch, ember):
+        y = _exp_function(m).apply(m.ones(3, requires_grad=True))
+        y.add_(1)
+        with pytest.raises(RuntimeError) as info:
+            y.sum().backward()
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]

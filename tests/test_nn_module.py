@@ -260,20 +260,3 @@ def test_data_parallel():
     assert repr(dp) == repr(t)
     from ember.nn.parallel import DataParallel
     assert DataParallel is enn.DataParallel
-
-
-def test_mlp_training_step_speed():
-    import time
-    ember.manual_seed(0)
-    net = enn.Sequential(enn.Linear(784, 256), enn.ReLU(), enn.Linear(256, 256), enn.ReLU(), enn.Linear(256, 10))
-    x = ember.randn(128, 784)
-    y = ember.randint(0, 10, (128,))
-    def step():
-        net.zero_grad()
-        EF.cross_entropy(net(x), y).backward()
-    step()
-    t0 = time.perf_counter()
-    for _ in range(10):
-        step()
-    dt = (time.perf_counter() - t0) / 10
-    assert dt < 0.5  # ~3 ms unloaded (torch: ~2.7 ms); loose bound for shared CI machines

@@ -29,7 +29,13 @@ class FunctionCtx:
 
     def save_for_backward(self, *tensors):
         self.to_save = tensors
-        self._saved_versions = [(t, t._version) if t is not None else None for t in tensors]
+        vers = []
+        for t in tensors:
+            if t is not None:
+                if t._vc is None:
+                    t._vc = [0]
+                vers.append((t._vc, t._vc[0], t))
+        self._saved_versions = vers
 
     @property
     def saved_tensors(self):
@@ -37,14 +43,12 @@ class FunctionCtx:
         if node is not None and node._released:
             from .graph import _FREED_MSG
             raise RuntimeError(_FREED_MSG)
-        for item in getattr(self, "_saved_versions", ()):
-            if item is not None and item[0]._version != item[1]:
-                t, v = item
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{t.type()} {list(t.shape)}] is at version {t._version}; "
-                    f"expected version {v} instead.")
-        return tuple(getattr(self, "to_save", ()))
+        for vc, v, t in getattr(self, "_saved_versions", ()):
+            if vc[0] != v:
+                from .graph import _modified_msg
+                raise RuntimeError(_modified_msg(node, t, vc[0], v))
+        return tuple(t.unpack() if type(t) is _SavedOutput else t
+                     for t in getattr(self, "to_save", ()))
 
     saved_variables = saved_tensors
 
@@ -60,6 +64,24 @@ class FunctionCtx:
     materialize_grads = True
     needs_input_grad = ()
     _node = None
+
+
+class _SavedOutput:
+    """A saved output of the function itself, held by its array and version counter:
+    holding the tensor would make a cycle (tensor -> grad_fn -> ctx -> tensor) that
+    keeps the array alive until the garbage collector runs."""
+
+    __slots__ = ("data", "vc")
+
+    def __init__(self, t):
+        self.data, self.vc = t._data, t._vc
+
+    def unpack(self):
+        from .._tensor import _wrap
+
+        t = _wrap(self.data)
+        t._vc = self.vc
+        return t
 
 
 class _FunctionNode(Node):
@@ -185,6 +207,14 @@ class Function(metaclass=_FunctionMeta):
             r._out_idx = i
             wrapped.append(r)
         del tensor_outs
+        saved = getattr(ctx, "to_save", None)
+        if saved:  # outputs are kept by array and version counter, not as tensors
+            idx = {id(o): i for i, o in enumerate(outs)}
+            idx.update((id(w), i) for i, w in enumerate(wrapped))
+            ctx.to_save = tuple(_SavedOutput(t) if id(t) in idx else t for t in saved)
+            ctx._saved_versions = [
+                (vc, v, (idx[id(t)], t._data.shape, t._data.dtype) if id(t) in idx else t)
+                for vc, v, t in ctx._saved_versions]
         return wrapped[0] if single else tuple(wrapped)
 
 
