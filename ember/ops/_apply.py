@@ -34,7 +34,8 @@ from .._tensor import Tensor, _wrap, _new_tensor
 from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
 
-__all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple"]
+__all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple",
+           "add_observer", "remove_observer"]
 
 SAME, FLOAT = "same", "float"
 _FLOATS = (float,)
@@ -52,6 +53,42 @@ class Op(Node):
         super().__init_subclass__(**kw)
         if cls.name:
             cls.__name__ = cls.__qualname__ = cls.name
+
+
+# ---- observers: the op recorder's hook (ember.jit tracing, ember.profiler) ----------
+
+_observers = []   # empty on the hot path: apply costs one truthiness test
+
+
+def add_observer(ob):
+    """Install ``ob``: ``ob.op_enter(cls, inputs, kwargs)`` runs before each op and
+    ``ob.op_exit(token, result)`` after it (``token``: what ``op_enter`` returned)."""
+    global _observers
+    _observers = _observers + [ob]
+
+
+def remove_observer(ob):
+    global _observers
+    _observers = [o for o in _observers if o is not ob]
+
+
+def _observed(fn, cls, inputs, kwargs):
+    """Run ``fn`` (apply or apply_) between the observers' enter and exit calls.
+
+    Ops that run inside the op (nested applies) are not seen: the observers are set
+    aside while it runs, so a trace or profile lists what user code called."""
+    global _observers
+    obs = _observers
+    tokens = [o.op_enter(cls, inputs, kwargs) for o in obs]
+    _observers = []
+    out = None
+    try:
+        out = fn(cls, *inputs, **kwargs)
+    finally:
+        _observers = obs
+        for o, t in zip(obs, tokens):
+            o.op_exit(t, out)   # out is None when the op raised
+    return out
 
 
 def _promote(inputs, mode):
@@ -118,6 +155,8 @@ def _fits(v, npdtype):
 
 def apply(cls, *inputs, **kwargs):
     """Run op ``cls`` on ``inputs`` (tensors, numbers, None) and wrap the result."""
+    if _observers:
+        return _observed(apply, cls, inputs, kwargs)
     op = cls.__new__(cls)
     arrays = _arrays(inputs, cls.promote)
     out = op.forward(*arrays, **kwargs)
@@ -237,6 +276,8 @@ def apply_(cls, self, *inputs, **kwargs):
     ``self`` takes the new node as its ``grad_fn``; its version counter is bumped so
     that backward through a node that saved the old value fails, as in PyTorch.
     """
+    if _observers:
+        return _observed(apply_, cls, (self,) + inputs, kwargs)
     recording = grad_mode.enabled and (self._rg or any(
         isinstance(x, Tensor) and x._rg for x in inputs))
     if recording:
