@@ -1,0 +1,548 @@
+"""The traced graph: one representation shared by ``ember.jit`` and ``ember.onnx``.
+
+A trace runs the model once with the op recorder installed (``_apply.add_observer``)
+and keeps, for every op ``apply`` ran, the op class, its inputs and its keyword
+arguments, with tensors replaced by graph values::
+
+    g = trace_graph(model, (x,), {})
+    g.nodes[0]      # Node(op=_Linear, args=[%x, %fc.weight, %fc.bias], kwargs={}, outputs=[%1])
+    g.run(params, [x])  # replays the ops through ``apply``: the same numbers, no Python class
+
+Ops are named by ``op_key(cls)`` (``"ember.nn.functional:_Linear"``), so a saved graph
+resolves them again on load without running any code from the file.
+"""
+import importlib
+import io
+import json
+import zipfile
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
+from ..ops import _apply
+from ..ops._apply import Op, apply
+
+__all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
+
+_KEYS = {}      # op class -> key
+_CLASSES = {}   # key -> op class
+_SCANNED = set()
+
+
+class TracingError(RuntimeError):
+    """The model did something the tracer cannot record (names the op and why)."""
+
+
+def _scan(mname):
+    """Register the op classes a module defines (and dicts of them, as pooling keeps)."""
+    if mname in _SCANNED or not mname.startswith("ember."):
+        return
+    _SCANNED.add(mname)
+    mod = importlib.import_module(mname)
+    for attr, v in vars(mod).items():
+        if isinstance(v, type) and issubclass(v, Op) and v.__module__ == mname:
+            _KEYS.setdefault(v, f"{mname}:{attr}")
+        elif isinstance(v, dict):
+            for k, c in v.items():
+                if isinstance(c, type) and issubclass(c, Op) and isinstance(k, (int, str)):
+                    _KEYS.setdefault(c, f"{mname}:{attr}[{k!r}]")
+    for c, k in _KEYS.items():
+        _CLASSES.setdefault(k, c)
+
+
+def warm():
+    """Register the ops of every ember module loaded so far (so a profile doesn't time it)."""
+    import sys
+
+    for m in list(sys.modules):
+        if m.startswith(("ember.ops.", "ember.nn.functional", "ember.linalg")):
+            _scan(m)
+
+
+_PLAIN = {"forward", "name", "__module__", "__doc__", "__qualname__"}
+
+
+def op_key(cls):
+    """``cls`` -> key. A class made on the fly (an in-place wrapper, a per-mode variant
+    that only renames) resolves to the module-level op it derives from."""
+    for c in cls.__mro__:
+        if c not in _KEYS:
+            _scan(c.__module__)
+        k = _KEYS.get(c)
+        if k is not None:
+            return k
+        if set(vars(c)) - _PLAIN:
+            break
+    raise TracingError(f"ember.jit.trace: op {cls.__name__} ({cls.__module__}) is not a "
+                       "module-level ember op and cannot be recorded")
+
+
+def op_class(key):
+    if key not in _CLASSES:
+        _scan(key.split(":", 1)[0])
+    c = _CLASSES.get(key)
+    if c is None:
+        raise RuntimeError(f"unknown ember op {key!r} in the graph (saved by a newer ember?)")
+    return c
+
+
+class Value:
+    """A tensor in the graph: ``kind`` is "input", "param", "const" or "op"."""
+
+    __slots__ = ("id", "kind", "name", "shape", "dtype")
+
+    def __init__(self, id, kind, name, shape, dtype):
+        self.id, self.kind, self.name, self.shape, self.dtype = id, kind, name, tuple(shape), dtype
+
+    def __repr__(self):
+        return f"%{self.name}"
+
+
+class Node:
+    """One recorded op: ``args`` and ``kwargs`` hold Values where tensors were."""
+
+    __slots__ = ("key", "inplace", "args", "kwargs", "outputs")
+
+    def __init__(self, key, inplace, args, kwargs, outputs):
+        self.key, self.inplace, self.args, self.kwargs, self.outputs = key, inplace, args, kwargs, outputs
+
+    @property
+    def op(self):
+        return op_class(self.key)
+
+    def __repr__(self):
+        return f"Node({self.key}, args={self.args}, kwargs={self.kwargs}, outputs={self.outputs})"
+
+
+class _Buffer:
+    """A keyword array that is a reshaped module buffer (BatchNorm's running stats)."""
+
+    __slots__ = ("name", "shape")
+
+    def __init__(self, name, shape):
+        self.name, self.shape = name, tuple(shape)
+
+    def __repr__(self):
+        return f"%{self.name}.reshape{self.shape}"
+
+
+class Graph:
+    """``inputs`` (Values), ``params`` (name -> Value), ``consts`` (Value -> ndarray),
+    ``nodes`` in execution order, ``outputs``: the forward's return structure."""
+
+    def __init__(self):
+        self.inputs, self.params, self.consts, self.nodes = [], {}, {}, []
+        self.outputs = None
+        self._n = 0
+
+    def value(self, kind, name, shape, dtype):
+        v = Value(self._n, kind, name if name is not None else str(self._n), shape, dtype)
+        self._n += 1
+        return v
+
+    # ---- replay -------------------------------------------------------------------
+    def run(self, params, inputs):
+        """Run the recorded ops on ``inputs`` (tensors) with ``params`` (name -> tensor)."""
+        if len(inputs) != len(self.inputs):
+            raise RuntimeError(f"forward() expected {len(self.inputs)} tensor argument(s), "
+                               f"got {len(inputs)}")
+        env = {}
+        for v, x in zip(self.inputs, inputs):
+            if not isinstance(x, Tensor):
+                raise TypeError(f"expected a Tensor for input {v.name}, got {type(x).__name__}")
+            env[v.id] = x
+        for name, v in self.params.items():
+            env[v.id] = params[name]
+        for v, a in self.consts.items():
+            env[v.id] = _wrap(a)
+
+        def get(a):
+            if type(a) is Value:
+                return env[a.id]
+            if type(a) is _Buffer:
+                return params[a.name]._data.reshape(a.shape)
+            if type(a) in (tuple, list):
+                return type(a)(get(b) for b in a)
+            return a
+        for node in self.nodes:
+            cls = op_class(node.key)
+            args = [get(a) for a in node.args]
+            kwargs = {k: get(a) for k, a in node.kwargs.items()}
+            out = apply(cls, *args, **kwargs)
+            outs = out if type(out) is tuple else (out,)
+            for v, o in zip(node.outputs, outs):
+                env[v.id] = o
+        return _unflatten(self.outputs, get)
+
+    # ---- printing -----------------------------------------------------------------
+    def __str__(self):
+        from ._aten import aten_name
+
+        def sig(v):
+            return f"%{v.name} : {_tname(v.dtype)}({', '.join(map(str, v.shape))})"
+        head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
+        lines = ["graph(" + ",\n      ".join(head) + "):"]
+        for v, a in self.consts.items():
+            lines.append(f"  {sig(v)} = prim::Constant[value=<Tensor>]()")
+        for n in self.nodes:
+            outs = ", ".join(sig(v) for v in n.outputs)
+            args = ", ".join(_fmt(a) for a in n.args)
+            kw = "".join(f", {k}={_fmt(a)}" for k, a in n.kwargs.items() if not callable(a))
+            lines.append(f"  {outs} = {aten_name(op_class(n.key), n.kwargs)}({args}{kw})")
+        lines.append(f"  return ({_fmt(self.outputs)})")
+        return "\n".join(lines) + "\n"
+
+    def code(self, nargs):
+        from ._aten import aten_name
+
+        names = ", ".join(["self"] + [v.name for v in self.inputs])
+        lines = [f"def forward({names}):"]
+
+        def ref(a):
+            if type(a) is Value:
+                return f"self.{a.name}" if a.kind == "param" else (
+                    f"CONSTANTS.c{a.id}" if a.kind == "const" else a.name if a.kind == "input"
+                    else f"_{a.id}")
+            if type(a) is _Buffer:
+                return f"self.{a.name}.reshape({a.shape})"
+            return _fmt(a, ref) if type(a) in (tuple, list, dict) else _fmt(a)
+        for n in self.nodes:
+            outs = ", ".join(ref(v) for v in n.outputs)
+            args = [ref(a) for a in n.args] + [f"{k}={ref(a)}" for k, a in n.kwargs.items()
+                                              if not callable(a)]
+            call = aten_name(op_class(n.key), n.kwargs).replace("aten::", "torch.")
+            lines.append(f"  {outs} = {call}({', '.join(args)})")
+        lines.append(f"  return {ref(self.outputs)}")
+        return "\n".join(lines) + "\n"
+
+    # ---- saving -------------------------------------------------------------------
+    def to_json(self):
+        arrays = {}
+
+        def enc(a):
+            if type(a) is Value:
+                return {"v": a.id}
+            if type(a) is _Buffer:
+                return {"buffer": a.name, "shape": list(a.shape)}
+            if isinstance(a, np.ndarray):
+                k = f"a{len(arrays)}"
+                arrays[k] = a
+                return {"array": k}
+            if isinstance(a, np.generic):
+                return {"scalar": a.item(), "dtype": a.dtype.str}
+            if isinstance(a, np.dtype):
+                return {"dtype": a.str}
+            if type(a) is tuple:
+                return {"tuple": [enc(b) for b in a]}
+            if type(a) is list:
+                return [enc(b) for b in a]
+            if type(a) is dict:
+                return {"dict": [[enc(k), enc(b)] for k, b in a.items()]}
+            if type(a) is slice:
+                return {"slice": [enc(a.start), enc(a.stop), enc(a.step)]}
+            if a is Ellipsis:
+                return {"ellipsis": 1}
+            if a is None or type(a) in (bool, int, float, str):
+                return a
+            from .._dtype import dtype as _edtype
+            if isinstance(a, _edtype):
+                return {"edtype": str(a)}
+            raise TracingError(f"cannot save a graph argument of type {type(a).__name__} ({a!r}); "
+                               "if this is BatchNorm's running-stat update, call model.eval() "
+                               "before tracing")
+
+        def val(v):
+            return {"id": v.id, "kind": v.kind, "name": v.name, "shape": list(v.shape),
+                    "dtype": np.dtype(v.dtype).str}
+        consts = []
+        for v, a in self.consts.items():
+            consts.append([val(v), enc(a)])
+        doc = {"format": "ember.jit/1", "n": self._n,
+               "inputs": [val(v) for v in self.inputs],
+               "params": [[k, val(v)] for k, v in self.params.items()],
+               "consts": consts,
+               "nodes": [{"op": n.key, "inplace": n.inplace, "args": [enc(a) for a in n.args],
+                          "kwargs": {k: enc(a) for k, a in n.kwargs.items()},
+                          "outputs": [val(v) for v in n.outputs]} for n in self.nodes],
+               "outputs": enc(self.outputs)}
+        return doc, arrays
+
+    @classmethod
+    def from_json(cls, doc, arrays):
+        g = cls()
+        g._n = doc["n"]
+        vals = {}
+
+        def val(d):
+            v = vals.get(d["id"])
+            if v is None:
+                v = vals[d["id"]] = Value(d["id"], d["kind"], d["name"], d["shape"], np.dtype(d["dtype"]))
+            return v
+
+        def dec(a):
+            if type(a) is list:
+                return [dec(b) for b in a]
+            if type(a) is not dict:
+                return a
+            if "v" in a:
+                return vals[a["v"]]
+            if "buffer" in a:
+                return _Buffer(a["buffer"], a["shape"])
+            if "array" in a:
+                return arrays[a["array"]]
+            if "scalar" in a:
+                return np.dtype(a["dtype"]).type(a["scalar"])
+            if "dtype" in a:
+                return np.dtype(a["dtype"])
+            if "tuple" in a:
+                return tuple(dec(b) for b in a["tuple"])
+            if "dict" in a:
+                return {dec(k): dec(b) for k, b in a["dict"]}
+            if "slice" in a:
+                return slice(*(dec(b) for b in a["slice"]))
+            if "ellipsis" in a:
+                return Ellipsis
+            if "edtype" in a:
+                from .. import _dtype as D
+                return D.to_dtype(a["edtype"])
+            raise RuntimeError(f"bad graph entry {a!r}")
+        g.inputs = [val(d) for d in doc["inputs"]]
+        g.params = {k: val(d) for k, d in doc["params"]}
+        g.consts = {val(d): dec(a) for d, a in doc["consts"]}
+        for n in doc["nodes"]:
+            op_class(n["op"])  # fail on load, not on first call
+            g.nodes.append(Node(n["op"], n["inplace"], [dec(a) for a in n["args"]],
+                                {k: dec(a) for k, a in n["kwargs"].items()},
+                                [val(d) for d in n["outputs"]]))
+        g.outputs = dec(doc["outputs"])
+        return g
+
+
+def _tname(dt):
+    from .._dtype import from_np
+    try:
+        return from_np[np.dtype(dt)]._tensor_type.replace("Tensor", "")
+    except (KeyError, AttributeError):
+        return str(dt)
+
+
+def _fmt(a, ref=repr):
+    if type(a) is tuple:
+        return "(" + ", ".join(_fmt(b, ref) for b in a) + ("," if len(a) == 1 else "") + ")"
+    if type(a) is list:
+        return "[" + ", ".join(_fmt(b, ref) for b in a) + "]"
+    if type(a) is dict:
+        return "{" + ", ".join(f"{k!r}: {_fmt(b, ref)}" for k, b in a.items()) + "}"
+    if isinstance(a, np.ndarray):
+        return f"<array {a.dtype}{list(a.shape)}>"
+    return ref(a)
+
+
+def _unflatten(struct, get):
+    if type(struct) is dict:
+        return {k: _unflatten(v, get) for k, v in struct.items()}
+    if type(struct) in (tuple, list):
+        return type(struct)(_unflatten(v, get) for v in struct)
+    return get(struct)
+
+
+# ---- the tracer -------------------------------------------------------------------------
+
+class _Tracer:
+    """The op recorder's observer: maps each tensor (by identity) to its graph Value."""
+
+    def __init__(self, graph, named):
+        self.g = graph
+        self.vals = {}     # id(tensor) -> Value
+        self.keep = []     # tensors seen: ids stay unique while tracing
+        self.nodes = {}    # id(grad_fn node), out index -> Value (for fast-path views)
+        self.named = named  # id(tensor) -> parameter or buffer name
+        self.buffers = {}  # id(ndarray) -> (name, tensor), for buffers passed as raw arrays
+        self.error = None
+
+    def bind(self, t, v):
+        self.vals[id(t)] = v
+        self.keep.append(t)
+        if t.grad_fn is not None:
+            self.nodes[(id(t.grad_fn), t._out_idx)] = v
+        elif t._rg:
+            self.nodes[(id(t._accumulator()), 0)] = v
+
+    def op_enter(self, cls, inputs, kwargs):
+        return cls, inputs, kwargs
+
+    def op_exit(self, token, out):
+        if out is None or self.error is not None:
+            return
+        cls, inputs, kwargs = token
+        try:
+            key = op_key(cls)
+            inplace = bool(inputs) and out is inputs[0]
+            args = [self.arg(x) for x in inputs]
+            kw = {k: self.arg(v) for k, v in kwargs.items()}
+            outs = out if type(out) is tuple else (out,)
+            vs = []
+            for o in outs:
+                v = self.g.value("op", None, o._data.shape, o._data.dtype)
+                self.bind(o, v)
+                vs.append(v)
+            self.g.nodes.append(Node(key, bool(inplace), args, kw, vs))
+        except TracingError as e:
+            self.error = e
+
+    def arg(self, x):
+        if isinstance(x, Tensor):
+            return self.tensor(x)
+        if type(x) in (tuple, list):
+            return type(x)(self.arg(a) for a in x)
+        if isinstance(x, np.ndarray):
+            root = x
+            while root.base is not None and isinstance(root.base, np.ndarray):
+                root = root.base
+            hit = self.buffers.get(id(root))
+            if hit is not None and hit[1]._data.size == x.size and x.dtype == hit[1]._data.dtype:
+                return _Buffer(hit[0], x.shape)
+            return np.array(x, copy=True)
+        return x
+
+    def tensor(self, t):
+        v = self.vals.get(id(t))
+        if v is not None:
+            return v
+        name = self.named.get(id(t))
+        if name is not None:
+            v = self.g.params[name] = self.g.value("param", name, t._data.shape, t._data.dtype)
+            self.bind(t, v)
+            return v
+        gf = t.grad_fn
+        if gf is not None:
+            return self.from_grad_fn(t, gf)
+        v = self.g.value("const", None, t._data.shape, t._data.dtype)
+        self.g.consts[v] = np.array(t._data, copy=True)
+        self.bind(t, v)
+        return v
+
+    def from_grad_fn(self, t, gf):
+        """A view made by ``x[i]``/``x[a:b]`` (indexing's fast path skips ``apply``)."""
+        from ..ops import indexing
+
+        idx = gf.__dict__.get("idx")
+        if type(gf) in (indexing.Select, indexing.Slice, indexing.Alias) and idx is not None:
+            src, k = gf.next_functions[0]
+            v_src = self.nodes.get((id(src), k))
+            if v_src is not None:
+                v = self.g.value("op", None, t._data.shape, t._data.dtype)
+                self.g.nodes.append(Node(op_key(type(gf)), False, [v_src], {"idx": idx}, [v]))
+                self.bind(t, v)
+                return v
+        raise TracingError(
+            f"ember.jit.trace: a tensor produced by {type(gf).__name__} outside the op recorder "
+            "(a custom autograd.Function or an untraced view) reached a traced op; ember can "
+            "trace only ember ops")
+
+
+def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
+    """Run ``fn(*args, **kwargs)`` once and record it.
+
+    Tensor arguments become graph inputs (in order: positional, then keyword); they
+    run as detached copies that require grad, so every op takes ``apply``. Returns
+    ``(graph, output)``; ``named``: {id(tensor): name} for parameters and buffers.
+    """
+    kwargs = kwargs or {}
+    g = Graph()
+    tr = _Tracer(g, named or {})
+    for name, b in buffers:
+        tr.buffers[id(b._data)] = (name, b)
+
+    def prep(x, name):
+        if isinstance(x, Tensor):
+            c = _wrap(x._data)   # shares the data, fresh autograd identity
+            c._rg = True         # integer inputs too: their ops must take apply
+            v = g.value("input", name, x._data.shape, x._data.dtype)
+            g.inputs.append(v)
+            tr.bind(c, v)
+            return c
+        if type(x) in (tuple, list):
+            return type(x)(prep(a, f"{name}.{i}") for i, a in enumerate(x))
+        if type(x) is dict:
+            return {k: prep(a, f"{name}.{k}") for k, a in x.items()}
+        return x
+    targs = [prep(a, _arg_name(fn, i)) for i, a in enumerate(args)]
+    tkw = {k: prep(a, k) for k, a in kwargs.items()}
+    _apply.add_observer(tr)
+    try:
+        with grad_mode.enable_grad():
+            out = fn(*targs, **tkw)
+    finally:
+        _apply.remove_observer(tr)
+    if tr.error is not None:
+        raise tr.error
+
+    def outs(o):
+        if isinstance(o, Tensor):
+            return tr.tensor(o)
+        if type(o) in (tuple, list):
+            return type(o)(outs(a) for a in o)
+        if type(o) is dict:
+            return {k: outs(a) for k, a in o.items()}
+        if o is None or isinstance(o, (int, float, bool, str)):
+            return o
+        raise TracingError(f"ember.jit.trace: cannot return a {type(o).__name__} from a traced "
+                           "function (tensors, numbers and tuples/lists/dicts of them only)")
+    g.outputs = outs(out)
+    return g, out
+
+
+def _arg_name(fn, i):
+    import inspect
+
+    try:
+        target = fn.forward if hasattr(fn, "forward") else fn
+        ps = [p for p in inspect.signature(target).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return ps[i].name
+    except (TypeError, ValueError, IndexError):
+        return f"input.{i + 1}"
+
+
+def save_graph(f, graph, state, meta):
+    """Write ``graph`` and ``state`` (name -> tensor) into a zip archive at ``f``."""
+    doc, arrays = graph.to_json()
+    doc["meta"] = meta
+    doc["state"] = list(state)
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("ember_jit/graph.json", json.dumps(doc))
+        for k, a in arrays.items():
+            z.writestr(f"ember_jit/arrays/{k}.npy", _npy(a))
+        for i, (k, t) in enumerate(state.items()):
+            z.writestr(f"ember_jit/state/{i}.npy", _npy(t._data))
+
+
+def load_graph(f):
+    """Read what ``save_graph`` wrote: (graph, state as name -> ndarray, meta)."""
+    with zipfile.ZipFile(f) as z:
+        names = z.namelist()
+        if "ember_jit/graph.json" not in names:
+            if any(n.endswith("/data.pkl") or n.endswith("constants.pkl") for n in names):
+                raise RuntimeError(
+                    "this is a TorchScript archive (written by torch.jit.save); ember.jit.load "
+                    "reads only ember's traced-graph archives, and TorchScript's compiled code "
+                    "cannot run in ember. Load the weights with ember.load on a state_dict saved "
+                    "by torch.save(model.state_dict()) instead.")
+            raise RuntimeError("not an ember.jit archive (no ember_jit/graph.json inside)")
+        doc = json.loads(z.read("ember_jit/graph.json"))
+        arrays = {n.rsplit("/", 1)[1][:-4]: _unnpy(z.read(n)) for n in names
+                  if n.startswith("ember_jit/arrays/")}
+        state = {k: _unnpy(z.read(f"ember_jit/state/{i}.npy")) for i, k in enumerate(doc["state"])}
+    return Graph.from_json(doc, arrays), state, doc.get("meta", {})
+
+
+def _npy(a):
+    b = io.BytesIO()
+    np.save(b, np.ascontiguousarray(a), allow_pickle=False)
+    return b.getvalue()
+
+
+def _unnpy(data):
+    return np.load(io.BytesIO(data), allow_pickle=False)
