@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from .. import _dtype as D
 from .. import _random
 from ..ops._apply import Op, apply, apply_, wrap_dim
 from ..ops.activation import *  # noqa: F401,F403
@@ -470,4 +471,159 @@ def softmax2d(input):
 
 
 def pdist(input, p=2):
-    raise NotImplementedError("pdist is not implemented in ember yet")
+    """Distances between the rows of ``input`` (N, M): the upper triangle, (N*(N-1)/2,)."""
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    from .. import triu_indices
+    i, j = triu_indices(input.shape[0], input.shape[0], 1)
+    return (input[i] - input[j]).norm(p, dim=1)
+
+
+# ---- attention ----------------------------------------------------------------------------
+
+def _float_mask(mask, dtype, name, other_name=None, other=None):
+    """A boolean mask (True = masked out) as an additive float mask of ``dtype``."""
+    if mask is None:
+        return None
+    if mask.dtype == D.bool:
+        from .. import zeros
+        return zeros(mask.shape, dtype=dtype).masked_fill_(mask, float("-inf"))
+    if not mask.is_floating_point():
+        raise AssertionError(f"only bool and floating types of {name} are supported")
+    return mask
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(Q K^T * scale + mask) V over the last two dims.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). A boolean
+    ``attn_mask`` marks with True the positions that TAKE PART (the opposite of
+    ``MultiheadAttention``'s masks); a float mask is added to the scores."""
+    L, S = query.shape[-2], key.shape[-2]
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
+        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
+        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+    scores = (query @ key.transpose(-2, -1)) * scale
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                               "set when is_causal=True")
+        from .. import ones
+        keep = ones(L, S, dtype=D.bool).tril(0)
+        scores = scores.masked_fill(keep.logical_not(), float("-inf"))
+    elif attn_mask is not None:
+        if attn_mask.dtype == D.bool:
+            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    w = softmax(scores, -1)
+    if dropout_p > 0.0:
+        w = dropout(w, dropout_p, training=True)
+    return w @ value
+
+
+def multi_head_attention_forward(
+        query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+        bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+        training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+        use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+        v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+        is_causal=False):
+    """The functional form of ``nn.MultiheadAttention``: sequence-first inputs
+    query (L, N, E) or unbatched (L, E); returns (output, weights or None)."""
+    from .. import cat, zeros
+    unbatched = query.dim() == 2
+    if unbatched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, "
+                             f"but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if key.shape[:2] != value.shape[:2]:
+        raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
+                             f"{tuple(value.shape)}")
+    if is_causal and attn_mask is None:
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+            "module method `generate_square_subsequent_mask` to create this mask.")
+    # projections
+    if not use_separate_proj_weight:
+        b = in_proj_bias.chunk(3) if in_proj_bias is not None else (None, None, None)
+        wq, wk, wv = in_proj_weight.chunk(3)
+    else:
+        wq, wk, wv = q_proj_weight, k_proj_weight, v_proj_weight
+        b = in_proj_bias.chunk(3) if in_proj_bias is not None else (None, None, None)
+    q, k, v = linear(query, wq, b[0]), linear(key, wk, b[1]), linear(value, wv, b[2])
+    dt = q.dtype
+    attn_mask = _float_mask(attn_mask, dt, "attn_mask")
+    key_padding_mask = _float_mask(key_padding_mask, dt, "key_padding_mask")
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, "
+                                   f"but should be {(tgt_len, src_len)}.")
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, "
+                                   f"but should be {(bsz * num_heads, tgt_len, src_len)}.")
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+    if bias_k is not None and bias_v is not None:
+        k = cat([k, bias_k.repeat(1, bsz, 1)])
+        v = cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    # (L, N, E) -> (N*heads, L, head_dim)
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = (static_k if static_k is not None else
+         k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1))
+    v = (static_v if static_v is not None else
+         v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1))
+    if add_zero_attn:
+        k = cat([k, zeros((bsz * num_heads, 1, head_dim), dtype=dt)], dim=1)
+        v = cat([v, zeros((bsz * num_heads, 1, head_dim), dtype=dt)], dim=1)
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                                 f"{tuple(key_padding_mask.shape)}")
+        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
+        kpm = kpm.reshape(bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+    scores = (q * math.sqrt(1.0 / head_dim)) @ k.transpose(-2, -1)
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    w = softmax(scores, -1)
+    if dropout_p > 0.0:
+        w = dropout(w, dropout_p)
+    out = (w @ v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
+    weights = None
+    if need_weights:
+        weights = w.reshape(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if unbatched:
+            weights = weights.squeeze(0)
+    if unbatched:
+        out = out.squeeze(1)
+    return out, weights

@@ -2,6 +2,7 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._tensor import _wrap
+from .linear import _empty
 from ..parameter import Parameter
 from .. import functional as F
 from .module import Module
@@ -322,5 +323,81 @@ class LogSoftmax(Module):
 
 
 class MultiheadAttention(Module):
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("nn.MultiheadAttention is not implemented in ember yet")
+    """Attention over ``num_heads`` heads of size ``embed_dim // num_heads``.
+
+    forward(query (L, N, E), key (S, N, kdim), value (S, N, vdim)) -> (output (L, N, E),
+    weights (N, L, S) averaged over heads, or (N, heads, L, S)); (N, L, E) with
+    ``batch_first``; unbatched (L, E) too. Boolean masks mark with True what is masked
+    out; float masks are added to the scores."""
+
+    __constants__ = ["batch_first"]
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
+                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
+                 dtype=None):
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
+                             f"embed_dim={embed_dim} and num_heads={num_heads} instead")
+        super().__init__()
+        from ..init import constant_, xavier_normal_, xavier_uniform_
+        from .linear import NonDynamicallyQuantizableLinear
+        self.embed_dim = embed_dim
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.num_heads = num_heads
+        self.dropout = dropout
+        self.batch_first = batch_first
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        new = lambda *shape: Parameter(_empty(*shape, dtype=dtype))  # noqa: E731
+        if not self._qkv_same_embed_dim:
+            self.q_proj_weight = new(embed_dim, embed_dim)
+            self.k_proj_weight = new(embed_dim, self.kdim)
+            self.v_proj_weight = new(embed_dim, self.vdim)
+            self.register_parameter("in_proj_weight", None)
+        else:
+            self.in_proj_weight = new(3 * embed_dim, embed_dim)
+            self.register_parameter("q_proj_weight", None)
+            self.register_parameter("k_proj_weight", None)
+            self.register_parameter("v_proj_weight", None)
+        if bias:
+            self.in_proj_bias = new(3 * embed_dim)
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        if add_bias_kv:
+            self.bias_k = new(1, 1, embed_dim)
+            self.bias_v = new(1, 1, embed_dim)
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        # PyTorch's _reset_parameters
+        for w in ([self.in_proj_weight] if self._qkv_same_embed_dim else
+                  [self.q_proj_weight, self.k_proj_weight, self.v_proj_weight]):
+            xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            constant_(self.in_proj_bias, 0.0)
+            constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            xavier_normal_(self.bias_k)
+            xavier_normal_(self.bias_v)
+
+    def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
+                attn_mask=None, average_attn_weights=True, is_causal=False):
+        batched = query.dim() == 3
+        if self.batch_first and batched:
+            query, key, value = (t.transpose(1, 0) for t in (query, key, value))
+        out, weights = F.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal)
+        if self.batch_first and batched:
+            out = out.transpose(1, 0)
+        return out, weights
