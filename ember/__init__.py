@@ -70,16 +70,20 @@ def __getattr__(name):
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
 
 
-def is_floating_point(input):
-    return input.is_floating_point()
+def _method_as_function(name):
+    """``ember.name(input, *args)`` as ``input.name(*args)``, for the torch functions that are
+    plain aliases of a Tensor method."""
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``input.{name}(...)``."
+    return fn
 
 
-def is_complex(input):
-    return input.is_complex()
-
-
-def numel(input):
-    return input.numel()
+for _n in ("is_floating_point", "is_complex", "numel", "is_nonzero", "is_same_size", "is_signed",
+           "is_conj", "is_neg", "detach", "detach_", "fill_", "zero_", "get_device"):
+    globals()[_n] = _method_as_function(_n)
+del _n
 
 
 def typename(obj):
@@ -127,6 +131,34 @@ def is_deterministic_algorithms_warn_only_enabled():
     return _deterministic[1]
 
 
+def set_deterministic_debug_mode(debug_mode):
+    """0 / "default", 1 / "warn", 2 / "error": sets the deterministic-algorithms flags as torch."""
+    modes = {"default": 0, "warn": 1, "error": 2}
+    if isinstance(debug_mode, str):
+        if debug_mode not in modes:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, "
+                               f"`error`, but got {debug_mode}")
+        debug_mode = modes[debug_mode]
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    return 0 if not _deterministic[0] else 1 if _deterministic[1] else 2
+
+
+_warn_always = [False]
+
+
+def set_warn_always(b):
+    _warn_always[0] = _builtins.bool(b)
+
+
+def is_warn_always_enabled():
+    return _warn_always[0]
+
+
 def set_float32_matmul_precision(precision):
     """Recorded only: NumPy's float32 GEMM has one precision."""
     if precision not in ("highest", "high", "medium"):
@@ -161,44 +193,8 @@ def set_default_device(device):
         check_device(device)
 
 
-def is_nonzero(input):
-    return input.is_nonzero()
-
-
-def is_same_size(input, other):
-    return input.is_same_size(other)
-
-
-def is_signed(input):
-    return input.is_signed()
-
-
-def is_conj(input):
-    return input.is_conj()
-
-
-def is_neg(input):
-    return input.is_neg()
-
-
-def detach(input):
-    return input.detach()
-
-
-def detach_(input):
-    return input.detach_()
-
-
-def fill_(input, value):
-    return input.fill_(value)
-
-
 def fill(input, value):
     return input.clone().fill_(value)
-
-
-def zero_(input):
-    return input.zero_()
 
 
 def resize_as_(input, the_template, *, memory_format=None):

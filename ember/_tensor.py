@@ -238,6 +238,13 @@ class Tensor(metaclass=_TensorMeta):
     def data_ptr(self):
         return self._data.__array_interface__["data"][0]
 
+    const_data_ptr = data_ptr
+
+    def dim_order(self):
+        """Dims from outermost to innermost in memory (by decreasing stride; ties keep order)."""
+        st = self.stride()
+        return tuple(sorted(range(len(st)), key=lambda i: -st[i]))
+
     def untyped_storage(self):
         from ._storage import UntypedStorage
 

@@ -624,3 +624,76 @@ def test_new_and_strided():
         b = conv(p).bernoulli()
         assert b.shape == (4, 5) and b.dtype == m.float32 and set(b.unique().tolist()) <= {0.0, 1.0}
         assert conv(p).bernoulli(0.0).sum().item() == 0 and conv(p).bernoulli(p=1.0).sum().item() == 20
+
+
+# ---- smaller gaps: adjoint, complex views, unsafe_*, *_copy, misc ------------------------------
+
+def test_adjoint_view_as_complex():
+    x = rand(2, 3, 4)
+    check(lambda m, a: m.adjoint(a), [x])
+    check(lambda m, a: a.adjoint(), [x])
+    check(lambda m, a: m.view_as_complex(a), [rand(3, 2)], grad=False)
+    check(lambda m, a: m.view_as_real(m.view_as_complex(a * 2)), [rand(3, 2)])
+    check(lambda m, a: m.view_as_complex(a).imag, [rand(4, 2).astype(np.float64)])
+    check_raises(lambda m, a: m.view_as_complex(a), rand(2, 3))
+    check_raises(lambda m, a: m.view_as_complex(a), np.arange(4).reshape(2, 2))
+    check_raises(lambda m, a: m.view_as_complex(a.t()), rand(2, 3))
+
+
+def test_unsafe_and_copy_forms():
+    x = rand(4, 6)
+    check(lambda m, a: a.unsafe_split(2, 1), [x])
+    check(lambda m, a: m.unsafe_split_with_sizes(a, [1, 3], 0), [x])
+    check(lambda m, a: a.unsafe_chunk(3, 1), [x])
+    cases = [
+        ("alias_copy", ()), ("detach_copy", ()), ("diagonal_copy", (1,)), ("permute_copy", ((1, 0),)),
+        ("select_copy", (0, 2)), ("slice_copy", (1, 1, 5, 2)), ("split_copy", (2,)),
+        ("split_with_sizes_copy", ([2, 4], 1)), ("t_copy", ()), ("transpose_copy", (0, 1)),
+        ("unbind_copy", (1,)), ("unfold_copy", (1, 2, 2)), ("unsqueeze_copy", (1,)),
+        ("view_copy", ((3, 8),)), ("as_strided_copy", ((2, 2), (1, 2))),
+    ]
+    for name, args in cases:
+        check(lambda m, a: getattr(m, name)(a, *args), [x], grad=name != "detach_copy")
+    check(lambda m, a: m.squeeze_copy(a, 1), [x[:, :1]])
+    check(lambda m, a: m.expand_copy(a, (3, 4, 6)), [x])
+    base = E(x)
+    ember.select_copy(base, 0, 0).fill_(9)
+    assert not (base == 9).any()   # copies share no storage
+
+
+def test_misc_small():
+    check(lambda m, a: m.nonzero_static(a, size=5), [np.array([0, 1, 0, 2])])
+    check(lambda m, a: m.nonzero_static(a, size=1, fill_value=7), [np.array([[0, 1], [1, 2]])])
+    check(lambda m, a: a.nonzero_static(size=4, fill_value=0), [np.array([[0, 1], [1, 2]])])
+    a = _spd(3)
+    L = np.linalg.cholesky(a)
+    b = rand(3, 2).astype(np.float64)
+    check(lambda m, l, b: m.cholesky_solve(b, l), [L, b], rtol=1e-9)
+    check(lambda m, l, b: b.cholesky_solve(l.mT, upper=True), [L, b], rtol=1e-9)
+    check(lambda m, l: m.cholesky_inverse(l), [L], rtol=1e-9)
+    check(lambda m, l: l.mT.cholesky_inverse(upper=True), [L], rtol=1e-9)
+    gradcheck(lambda m, l, b: m.cholesky_solve(b, l), L, b)
+    for m, conv in ((ember, E), (torch, T)):
+        x = conv(rand(2, 3, 4)).permute(2, 0, 1)
+        assert x.dim_order() == (1, 2, 0) and x.const_data_ptr() == x.data_ptr()
+        assert m.empty_permuted((2, 3, 4), (0, 2, 1)).stride() == (12, 1, 3)
+        assert m.get_device(x) == -1
+        t = m.zeros(3).map_(m.ones(3), lambda u, v: u + v + 1)
+        assert t.tolist() == [2.0, 2.0, 2.0]
+        t = m.ones(2, 2).map2_(m.ones(2), m.full((2, 1), 3.0), lambda u, v, w: u + v * w)
+        assert t.tolist() == [[4.0, 4.0], [4.0, 4.0]]
+        g = m.Generator().manual_seed(0)
+        b = m.binomial(m.tensor([10.0, 5.0, 3.0]), m.tensor([0.5, 0.0, 1.0]), generator=g)
+        assert b.dtype == m.float32 and b[1].item() == 0 and b[2].item() == 3 and 0 <= b[0].item() <= 10
+        p = m.poisson(m.tensor([2.0, 0.0]))
+        assert p.dtype == m.float32 and p[1].item() == 0
+        assert m.get_deterministic_debug_mode() == 0
+        m.set_deterministic_debug_mode("warn")
+        assert m.get_deterministic_debug_mode() == 1 and m.are_deterministic_algorithms_enabled()
+        m.set_deterministic_debug_mode(0)
+        assert not m.is_warn_always_enabled()
+        m.set_warn_always(True)
+        assert m.is_warn_always_enabled()
+        m.set_warn_always(False)
+    check_raises(lambda m: m.set_deterministic_debug_mode("bad"))
+    check_raises(lambda m: m.poisson(m.tensor([-1.0])))

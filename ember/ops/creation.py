@@ -19,7 +19,7 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
            "randint_like", "normal", "bernoulli", "multinomial", "empty_strided", "scalar_tensor",
            "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
-           "frombuffer"]
+           "frombuffer", "binomial", "poisson", "empty_permuted"]
 
 _range = range
 
@@ -294,6 +294,36 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _wrap((rng(generator).random(input.shape) < probs).astype(input._data.dtype))
 
 
+def binomial(count, prob, generator=None):
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype."""
+    c, p = count._data, prob._data
+    if c.dtype.kind != "f":
+        raise RuntimeError(f"\"binomial_cpu\" not implemented for '{D.scalar_type_name(count.dtype)}'")
+    out = rng(generator).binomial(c.astype(np.int64), np.clip(p, 0, 1))
+    return _wrap(out.astype(c.dtype))
+
+
+def poisson(input, generator=None):
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype."""
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"\"poisson_cpu\" not implemented for '{D.scalar_type_name(input.dtype)}'")
+    if (a < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return _wrap(rng(generator).poisson(a).astype(a.dtype))
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """Uninitialised, laid out in memory in the order ``physical_layout`` (dims, outer first)."""
+    size, perm = tuple(size), tuple(physical_layout)
+    if sorted(perm) != list(_range(len(size))):
+        raise RuntimeError("Number of dimensions in size does not match the length of the "
+                           "physical_layout; or physical_layout is not a permutation")
+    phys = np.empty(tuple(size[p] for p in perm), _dt(dtype).np)
+    return _finish(np.transpose(phys, np.argsort(perm)), requires_grad, device)
+
+
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Sample category indices from rows of (unnormalised) probabilities."""
     p = input._data.astype(np.float64)
@@ -443,15 +473,30 @@ def _multinomial_method(self, num_samples, replacement=False, *, generator=None)
     return multinomial(self, num_samples, replacement, generator=generator)
 
 
-def _apply_(self, callable):
-    """Apply a Python function to every element, in place (slow, as in PyTorch)."""
+def _map_into(self, others, callable):
+    """``self[i] = callable(self[i], *(o[i] for o in others))``, others broadcast; in place (slow)."""
     if self._rg:
         raise TypeError("apply_ is only implemented on CPU tensors that do not require grad")
+    shape = self._data.shape
+    cols = [np.broadcast_to(o._data, shape).reshape(-1).tolist() for o in others]
     flat = self._data.reshape(-1)
-    for i, v in enumerate(flat.tolist()):
-        flat[i] = callable(v)
+    for i, vals in enumerate(zip(flat.tolist(), *cols)):
+        flat[i] = callable(*vals)
     self._bump()
     return self
+
+
+def _apply_(self, callable):
+    """Apply a Python function to every element, in place (slow, as in PyTorch)."""
+    return _map_into(self, (), callable)
+
+
+def _map_(self, tensor, callable):
+    return _map_into(self, (tensor,), callable)
+
+
+def _map2_(self, x, y, callable):
+    return _map_into(self, (x, y), callable)
 
 
 Tensor.new_zeros = _new_factory(zeros)
@@ -461,6 +506,8 @@ Tensor.new_full = _new_full
 Tensor.new_tensor = _new_tensor_method
 Tensor.multinomial = _multinomial_method
 Tensor.apply_ = _apply_
+Tensor.map_ = _map_
+Tensor.map2_ = _map2_
 Tensor.new = _new_method
 Tensor.new_empty_strided = _new_empty_strided
 Tensor.bernoulli = _bernoulli_method

@@ -1653,10 +1653,11 @@ class _Logical(Op):
 
 class _Bitwise(Op):
     promote = SAME
+    kinds = "iub"   # the dtype kinds the kernel takes
 
     def forward(self, a, b):
         for x in (a, b):
-            if isinstance(x, np.ndarray) and x.dtype.kind not in "iub":
+            if isinstance(x, np.ndarray) and x.dtype.kind not in self.kinds:
                 _not_impl(x, self.kernel)
             if isinstance(x, float):
                 _not_impl(np.zeros(0, np.float32), self.kernel)
@@ -1980,22 +1981,9 @@ def heaviside_(self, values):
     return apply_(Heaviside, self, values)
 
 
-class _IntBinary(Op):
-    """gcd / lcm: integer dtypes only, never differentiable."""
-    promote = SAME
-
-    def forward(self, a, b):
-        for x in (a, b):
-            if isinstance(x, np.ndarray) and x.dtype.kind not in "iu":
-                _not_impl(x, self.kernel)
-        try:
-            return self.f(a, b)
-        except ValueError:
-            raise _broadcast_error(a, b) from None
-
-
-_Gcd = type("Gcd", (_IntBinary,), {"f": staticmethod(np.gcd), "kernel": "gcd_cpu"})
-_Lcm = type("Lcm", (_IntBinary,), {"f": staticmethod(np.lcm), "kernel": "lcm_cpu"})
+# gcd / lcm: the bitwise ops' checks with integer dtypes only (never differentiable)
+_Gcd = type("Gcd", (_Bitwise,), {"f": staticmethod(np.gcd), "kernel": "gcd_cpu", "kinds": "iu"})
+_Lcm = type("Lcm", (_Bitwise,), {"f": staticmethod(np.lcm), "kernel": "lcm_cpu", "kinds": "iu"})
 
 
 def _int_inplace(self, result):
@@ -2181,38 +2169,49 @@ class Digamma(_Unary):
         return g * _polygamma(1, self.a)
 
 
-class Polygamma(Op):
-    name = "PolygammaBackward0"
+class _OrderedSpecial(Op):
+    """A special function of ``a`` with an integer order ``n`` (polygamma's n, mvlgamma's p);
+    subclasses give ``check(n)``, ``value(n, a)`` and its derivative ``deriv(n, a)``."""
     promote = FLOAT
     saves = (0,)
 
     def forward(self, a, n):
-        if n < 0:
-            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        self.check(n)
         self.a, self.n = a, n
-        return _polygamma(n, a)
+        return self.value(n, a)
 
     def backward(self, g):
-        return g * _polygamma(self.n + 1, self.a)
+        return g * self.deriv(self.n, self.a)
 
 
-class Mvlgamma(Op):
+def _mvlgamma_terms(f, p, a):
+    """``sum_i f(a - i/2)`` for i < p: the multivariate log-gamma's lgamma (or digamma) sum."""
+    return f(a[..., None] + np.arange(p, dtype=a.dtype) * _c(-0.5, a)).sum(-1)
+
+
+def _check_polygamma(n):
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+def _check_mvlgamma(p):
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+
+
+class Polygamma(_OrderedSpecial):
+    name = "PolygammaBackward0"
+    check = staticmethod(_check_polygamma)
+    value = staticmethod(_polygamma)
+    deriv = staticmethod(lambda n, a: _polygamma(n + 1, a))
+
+
+class Mvlgamma(_OrderedSpecial):
     name = "MvlgammaBackward0"
-    promote = FLOAT
-    saves = (0,)
-
-    def forward(self, a, p):
-        if p < 1:
-            raise RuntimeError("p has to be greater than or equal to 1")
-        self.a, self.p = a, p
-        off = np.arange(p, dtype=a.dtype) * _c(-0.5, a)
-        r = _lgamma(a[..., None] + off).sum(-1)
-        return (r + _c(p * (p - 1) / 4 * _math.log(_math.pi), a)).astype(a.dtype, copy=False)
-
-    def backward(self, g):
-        a = self.a
-        off = np.arange(self.p, dtype=a.dtype) * _c(-0.5, a)
-        return g * _digamma(a[..., None] + off).sum(-1)
+    check = staticmethod(_check_mvlgamma)
+    value = staticmethod(lambda p, a: (_mvlgamma_terms(_lgamma, p, a) + _c(
+        p * (p - 1) / 4 * _math.log(_math.pi), a)).astype(a.dtype, copy=False))
+    deriv = staticmethod(lambda p, a: _mvlgamma_terms(_digamma, p, a))
 
 
 lgamma, lgamma_ = _unary(Lgamma, "lgamma")
@@ -2228,11 +2227,11 @@ def polygamma_(self, n):
 
 
 def mvlgamma(input, p, *, out=None):
-    return _out(apply(Mvlgamma, input, p=p), out)
+    return _out(apply(Mvlgamma, input, n=p), out)
 
 
 def mvlgamma_(self, p):
-    return _inplace(Mvlgamma, self, p=p)
+    return _inplace(Mvlgamma, self, n=p)
 
 
 class Sinc(_Unary):

@@ -17,7 +17,8 @@ __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "ta
            "take_along_dim", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add",
            "index_copy", "index_fill", "index_put", "index_put_", "put", "where", "nonzero",
            "argwhere", "tril_indices", "triu_indices", "searchsorted", "bucketize", "isin",
-           "narrow_copy", "select_scatter", "slice_scatter", "diagonal_scatter", "unravel_index"]
+           "narrow_copy", "select_scatter", "slice_scatter", "diagonal_scatter", "unravel_index",
+           "nonzero_static"]
 
 _ndarray = np.ndarray
 
@@ -1117,6 +1118,15 @@ def nonzero(input, *, out=None, as_tuple=False):
     return _wrap(np.argwhere(a).astype(np.int64))
 
 
+def nonzero_static(input, *, size, fill_value=-1):
+    """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``."""
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got {size}")
+    idx = np.argwhere(input._data).astype(np.int64)[:size]
+    pad = np.full((size - idx.shape[0], idx.shape[1]), fill_value, np.int64)
+    return _wrap(np.concatenate([idx, pad]))
+
+
 def argwhere(input):
     return nonzero(input)
 
@@ -1337,3 +1347,4 @@ Tensor.narrow_copy = narrow_copy
 Tensor.select_scatter = select_scatter
 Tensor.slice_scatter = slice_scatter
 Tensor.diagonal_scatter = diagonal_scatter
+Tensor.nonzero_static = nonzero_static

@@ -10,7 +10,7 @@ __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", 
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
            "triu", "det", "inverse", "cdist", "dist", "addr", "addmv_", "diag_embed", "diagflat",
            "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander", "pinverse",
-           "cholesky", "qr", "svd"]
+           "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
 
 
 class _LinAlgError(RuntimeError):
@@ -851,6 +851,26 @@ def vander(x, N=None, increasing=False):
     return ones if increasing else flip(ones, (1,))
 
 
+def _from_factor(L, upper):
+    """A = L L^H (or U^H U) from its Cholesky factor (composed, so gradients reach the factor)."""
+    if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
+        raise RuntimeError("cholesky: A must be batches of square matrices")
+    return matmul(L.mH, L) if upper else matmul(L, L.mH)
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
+    from ..linalg import solve
+
+    if B.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
+    return solve(_from_factor(L, upper), B)
+
+
+def cholesky_inverse(L, upper=False, *, out=None):
+    return apply(Inverse, _from_factor(L, upper), what="cholesky_inverse")
+
+
 def pinverse(input, rcond=1e-15):
     from ..linalg import pinv
 
@@ -971,6 +991,6 @@ Tensor.inverse = inverse
 Tensor.dist = dist
 for _n in ("addr", "addr_", "addmm_", "addmv_", "addbmm_", "baddbmm_", "tril_", "triu_",
            "diag_embed", "diagflat", "matrix_power", "matrix_exp", "slogdet", "logdet",
-           "pinverse", "cholesky", "qr", "svd"):
+           "pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"):
     setattr(Tensor, _n, globals()[_n])
 del _n

@@ -1426,7 +1426,7 @@ def _trapz_dx(x, y, d):
     """Spacings along ``d``: the diff of a 1-D ``x`` placed on ``d``, or of a full ``x``."""
     if x.ndim == 1:
         if x.shape[0] != y.shape[d]:
-            raise RuntimeError(f"trapezoid: There must be one `x` value for each sample point")
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
         dx = diff(x)
         return dx.reshape((-1,) + (1,) * (y.ndim - d - 1))
     return diff(x, dim=d - y.ndim)

@@ -23,7 +23,12 @@ __all__ = [
     "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90", "meshgrid",
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_shapes",
     "block_diag", "narrow_copy", "split_with_sizes", "cartesian_prod", "combinations",
-    "channel_shuffle", "constant_pad_nd",
+    "channel_shuffle", "constant_pad_nd", "adjoint", "view_as_complex", "unsafe_split",
+    "unsafe_split_with_sizes", "unsafe_chunk", "alias_copy", "detach_copy", "diagonal_copy",
+    "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
+    "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",
+    "unfold_copy", "unsqueeze_copy", "view_copy", "as_strided_copy", "view_as_real_copy",
+    "view_as_complex_copy",
 ]
 
 _sl = slice(None)
@@ -1472,6 +1477,74 @@ def constant_pad_nd(input, pad, value=0):
     return _pad(input, pad, "constant", value)
 
 
+# ---- adjoint, complex views, unsafe_* aliases, *_copy forms ------------------------------
+
+def adjoint(input):
+    return _mH(input)
+
+
+class ViewAsComplex(Op):
+    name = "ViewAsComplexBackward0"
+    view = True
+
+    def forward(self, a):
+        return a.view(np.complex64 if a.dtype == np.float32 else np.complex128)[..., 0]
+
+    def backward(self, g):
+        return np.stack((g.real, g.imag), -1)
+
+
+def view_as_complex(input):
+    """A float tensor with a trailing dim of 2 as a complex one (a view)."""
+    a = input._data
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError("view_as_complex is only supported for float and double tensors, but got "
+                           f"a tensor of scalar type: {D.scalar_type_name(input.dtype)}")
+    if a.ndim == 0 or a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if a.strides[-1] != a.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    return apply(ViewAsComplex, input)
+
+
+def unsafe_split(input, split_size, dim=0):
+    return split(input, split_size, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return split_with_sizes(input, split_sizes, dim)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    return chunk(input, chunks, dim)
+
+
+def _slice(input, dim=0, start=None, end=None, step=1):
+    return input[(_sl,) * wrap_dim(dim, input.ndim) + (slice(start, end, step),)]
+
+
+def _copying(fn, name):
+    """``name(...)``: ``fn(...)`` as a new tensor (or tuple of them) that shares no storage."""
+    def f(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        return tuple(t.clone() for t in r) if isinstance(r, tuple) else r.clone()
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"Like ``{fn.__name__}`` but returns a copy, not a view."
+    return f
+
+
+_COPIES = {
+    "alias_copy": lambda input: input, "detach_copy": lambda input: input.detach(),
+    "diagonal_copy": diagonal, "expand_copy": lambda input, size, *, implicit=False: _expand(input, size),
+    "permute_copy": permute, "select_copy": select, "slice_copy": _slice, "split_copy": split,
+    "split_with_sizes_copy": split_with_sizes, "squeeze_copy": squeeze, "t_copy": t,
+    "transpose_copy": transpose, "unbind_copy": unbind, "unfold_copy": _unfold,
+    "unsqueeze_copy": unsqueeze, "view_copy": _view, "as_strided_copy": as_strided,
+    "view_as_real_copy": view_as_real, "view_as_complex_copy": view_as_complex,
+}
+globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
+
+
 def _flip_method(self, *dims):
     return flip(self, *dims)
 
@@ -1593,3 +1666,7 @@ Tensor.resize_ = _resize_
 Tensor.resize_as_ = _resize_as_
 Tensor.fill_diagonal_ = _fill_diagonal_
 Tensor.split_with_sizes = split_with_sizes
+Tensor.adjoint = adjoint
+Tensor.unsafe_split = unsafe_split
+Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
+Tensor.unsafe_chunk = unsafe_chunk
