@@ -103,6 +103,37 @@ def test_grid_sample_gradcheck(mode, pm):
     gradcheck(lambda m, x, g: m.ops.sampling.grid_sample(x, g, mode=mode, padding_mode=pm), x, g)
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("pm", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("ac", [False, True])
+def test_grid_sample_3d(mode, pm, ac):
+    """Volumetric input (N, C, D, H, W) with a (N, Do, Ho, Wo, 3) grid."""
+    x = rand(2, 3, 4, 5, 6, seed=16)
+    g = rand(2, 3, 2, 4, 3, seed=17, low=-1.3, high=1.3)
+    check(lambda m, x, g: F(m).grid_sample(x, g, mode=mode, padding_mode=pm, align_corners=ac), [x, g],
+          rtol=1e-4, atol=2e-4)
+
+
+@pytest.mark.parametrize("pm", ["zeros", "border", "reflection"])
+def test_grid_sample_3d_gradcheck(pm):
+    x = rand(1, 2, 3, 4, 3, seed=18)
+    g = rand(1, 2, 2, 3, 3, seed=19, low=-1.2, high=1.2)
+    gradcheck(lambda m, x, g: m.ops.sampling.grid_sample(x, g, padding_mode=pm, align_corners=False),
+              x, g)
+
+
+def test_grid_sample_3d_errors():
+    check_raises(lambda m, x, g: F(m).grid_sample(x, g, mode="bicubic", align_corners=False),
+                 rand(1, 2, 3, 4, 5), rand(1, 2, 2, 2, 3))
+    check_raises(lambda m, x, g: F(m).grid_sample(x, g, align_corners=False),
+                 rand(1, 2, 3, 4, 5), rand(1, 2, 2, 2, 2))
+    check_raises(lambda m, x, g: F(m).grid_sample(x, g, align_corners=False),
+                 rand(1, 2, 3, 4, 5), rand(1, 2, 2, 3))
+    assert type(F(ember).grid_sample(ember.tensor(rand(1, 2, 3, 4, 5), requires_grad=True),
+                                     ember.tensor(rand(1, 2, 2, 2, 3)), align_corners=False)
+                .grad_fn).__name__ == "GridSampler3DBackward0"
+
+
 @pytest.mark.parametrize("ac", [False, True])
 def test_affine_grid(ac):
     th = rand(2, 2, 3, seed=12)

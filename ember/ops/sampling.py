@@ -716,6 +716,72 @@ class _GridSample(Op):
         return gin, ggrid
 
 
+class _GridSample3D(Op):
+    """Volumetric sampling: input (N, C, D, H, W), grid (N, Do, Ho, Wo, 3) with (x, y, z)
+    components; trilinear (8 taps) or nearest."""
+    name = "GridSampler3DBackward0"
+
+    def forward(self, x, grid, mode, pmode, align):
+        N, C = x.shape[:2]
+        sizes = x.shape[:1:-1]                       # (W, H, D): grid component k indexes sizes[k]
+        dt = x.dtype
+        src = [_source(grid[..., k].reshape(N, -1), sizes[k], pmode, align) for k in range(3)]
+        if mode == "nearest":
+            taps = [([np.rint(i).astype(np.int64) for i, _ in src], np.ones(src[0][0].shape, dt))]
+        else:
+            lo = [np.floor(i) for i, _ in src]
+            frac = [(i - f).astype(dt) for (i, _), f in zip(src, lo)]
+            lo = [f.astype(np.int64) for f in lo]
+            taps = []
+            for bits in np.ndindex(2, 2, 2):
+                w = np.ones(frac[0].shape, dt)
+                for b, f in zip(bits, frac):
+                    w = w * (f if b else 1 - f)
+                taps.append(([c + b for c, b in zip(lo, bits)], w))
+            self.frac = frac
+        self.deriv = [d for _, d in src]
+        xf = x.reshape(N, C, -1)
+        out = np.zeros((N, C, src[0][0].shape[1]), dtype=dt)
+        self.taps = []
+        for (cx, cy, cz), w in taps:
+            valid = (cx >= 0) & (cx < sizes[0]) & (cy >= 0) & (cy < sizes[1]) & (cz >= 0) & (cz < sizes[2])
+            idx = np.where(valid, (cz * sizes[1] + cy) * sizes[0] + cx, 0)
+            wv = np.where(valid, w, 0).astype(dt)
+            vals = np.take_along_axis(xf, idx[:, None, :], axis=2)
+            out += vals * wv[:, None, :]
+            self.taps.append((idx, wv, valid, vals))
+        self.geo = (x.shape, grid.shape, mode)
+        return out.reshape((N, C) + grid.shape[1:4])
+
+    def backward(self, g):
+        xshape, gshape, mode = self.geo
+        N, C = xshape[:2]
+        g2 = g.reshape(N, C, -1)
+        nf = self.next_functions
+        gin = ggrid = None
+        if nf[0][0] is not None:
+            size = math.prod(xshape[2:])
+            base = (np.arange(N * C) * size).reshape(N, C, 1)
+            lin = [(base + idx[:, None, :]).ravel() for idx, _, _, _ in self.taps]
+            wts = [(g2 * wv[:, None, :]).ravel() for _, wv, _, _ in self.taps]
+            acc = np.bincount(np.concatenate(lin), weights=np.concatenate(wts), minlength=N * C * size)
+            gin = acc.astype(g.dtype).reshape(xshape)
+        if nf[1][0] is not None:
+            ggrid = np.zeros(gshape, dtype=g.dtype)
+            if mode == "bilinear":  # d out / d coordinate k: the weight with factor k differentiated
+                v = [np.einsum("ncp,ncp->np", g2, vals) * valid for _, _, valid, vals in self.taps]
+                for k in range(3):
+                    gk = np.zeros(v[0].shape, g.dtype)
+                    for vt, bits in zip(v, np.ndindex(2, 2, 2)):
+                        w = vt if bits[k] else -vt
+                        for e, (b, f) in enumerate(zip(bits, self.frac)):
+                            if e != k:
+                                w = w * (f if b else 1 - f)
+                        gk += w
+                    ggrid[..., k] = (gk * self.deriv[k]).reshape(gshape[:-1])
+        return gin, ggrid
+
+
 def _cubic_dcoeffs(t, A=-0.75):
     # derivatives of _cubic_coeffs w.r.t. t
     def d1(x):  # d/dx conv1
@@ -740,23 +806,21 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     xd, gd = input._data, grid._data
-    if xd.ndim != 4:
-        if xd.ndim == 5:
-            raise NotImplementedError("grid_sample: 5-D (volumetric) input is not supported by ember")
-        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of "
-                           f"dimensions, but got input with sizes {list(xd.shape)} and grid with sizes "
-                           f"{list(gd.shape)}")
-    if gd.ndim != 4:
+    if xd.ndim not in (4, 5) or gd.ndim != xd.ndim:
         raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of "
                            f"dimensions, but got input with sizes {list(xd.shape)} and grid with sizes "
                            f"{list(gd.shape)}")
     if xd.shape[0] != gd.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got "
                            f"input with sizes {list(xd.shape)} and grid with sizes {list(gd.shape)}")
-    if gd.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension, but got grid "
-                           f"with sizes {list(gd.shape)}")
+    nd = xd.ndim - 2
+    if gd.shape[-1] != nd:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {nd} in last dimension, but got "
+                           f"grid with sizes {list(gd.shape)}")
+    if nd == 3 and mode == "bicubic":
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if xd.dtype != gd.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                            f"{xd.dtype} and grid has {gd.dtype}")
-    return apply(_GridSample, input, grid, mode=mode, pmode=padding_mode, align=bool(align_corners))
+    return apply(_GridSample if nd == 2 else _GridSample3D, input, grid, mode=mode,
+                 pmode=padding_mode, align=bool(align_corners))
