@@ -697,3 +697,28 @@ def test_misc_small():
         m.set_warn_always(False)
     check_raises(lambda m: m.set_deterministic_debug_mode("bad"))
     check_raises(lambda m: m.poisson(m.tensor([-1.0])))
+
+
+def test_igamma():
+    a = rand(4, 5, low=0.1, high=30.0)
+    x = rand(4, 5, low=0.01, high=40.0)
+    for fn in (lambda m, a, x: m.igamma(a, x), lambda m, a, x: a.igammac(x)):
+        check(fn, [a.astype(np.float64), x.astype(np.float64)], grad=False, rtol=1e-10)
+        check(fn, [a, x[0]], grad=False)
+        check(lambda m, a, x: fn(m, a, x), [a, x], grad=False)
+    # gradient w.r.t. x only (torch has none for a)
+    check(lambda m, a, x: m.igamma(a.detach(), x) + m.igammac(a.detach(), x * 2), [a, x])
+    a64 = a[:2, :3].astype(np.float64)
+    gradcheck(lambda m, x: m.igamma(m.tensor(a64), x), x[:2, :3])
+    gradcheck(lambda m, x: m.igammac(m.tensor(a64), x), x[:2, :3])
+    edges_a = np.array([0.0, 0.5, np.inf, 3.0, -1.0, 0.0, 2.0, np.nan, 1e4, 1e-3])
+    edges_x = np.array([1.0, 0.0, 1.0, np.inf, 1.0, 0.0, -1.0, 1.0, 1.01e4, 1e-3])
+    check(lambda m, a, x: m.igamma(a, x), [edges_a, edges_x], grad=False, rtol=1e-9)
+    check(lambda m, a, x: m.igammac(a, x), [edges_a, edges_x], grad=False, rtol=1e-9)
+    check(lambda m, a, x: a.clone().igamma_(x), [a, x], grad=False)
+    check(lambda m, a, x: a.clone().igammac_(x), [a, x], grad=False)
+    check_raises(lambda m, a, x: m.igamma(a, x), np.array([1, 2]), np.array([1, 2]))
+    check_raises(lambda m, a: m.igamma(a, 2.0), a)
+    for m, conv in ((ember, E), (torch, T)):
+        with pytest.raises(NotImplementedError):
+            m.igamma(conv(a, True), conv(x)).sum().backward()
