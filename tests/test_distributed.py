@@ -34,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     lambda m: m.distributed.broadcast(m.ones(2), 0),
     lambda m: m.distributed.new_group([0]),
     lambda m: m.nn.parallel.DistributedDataParallel(m.nn.Linear(2, 2)),
-    lambda m: m.utils.data.DistributedSampler(range(4)),
+    pytest.param(lambda m: m.utils.data.DistributedSampler(range(4)), marks=needs_mpi),
 ])
 def test_uninitialised_errors(call):
     e = check_raises(call)
@@ -307,6 +307,32 @@ def test_ddp_matches_single_process(tmp_path, via):
         assert r["unused"][0] == r0["unused"][0] and r["unused"][2] == r0["unused"][2]
         np.testing.assert_allclose(r["unused"][0], [[0.5, 0.5]])  # rank 1's grad averaged over 2
         np.testing.assert_allclose(r["unused"][2], [[1.0, 1.0]])
+
+
+@needs_mpi
+def test_single_process_without_launcher(tmp_path):
+    script = tmp_path / "one.py"
+    script.write_text(textwrap.dedent("""
+        import ember as torch
+        import ember.distributed as dist
+        dist.init_process_group("gloo", rank=0, world_size=1)
+        t = torch.ones(2)
+        dist.all_reduce(t, op=dist.ReduceOp.AVG)
+        assert t.tolist() == [1, 1] and dist.get_world_size() == 1 and dist.group.WORLD is not None
+        dist.destroy_process_group()
+        dist.init_process_group("mpi")
+        assert dist.get_backend() == "mpi"
+        dist.destroy_process_group()
+        try:
+            dist.init_process_group("gloo", rank=0, world_size=2)
+        except RuntimeError as e:
+            assert "does not match the MPI world" in str(e)
+        else:
+            raise AssertionError("world_size 2 in a 1-process MPI world")
+        """))
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
 
 
 @needs_mpi

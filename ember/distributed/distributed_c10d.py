@@ -608,19 +608,25 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     return _gather_into(pg, np.ascontiguousarray(a), obuf, async_op, back, [output_tensor])
 
 
+def _rooted(pg, rank, group_rank, what, tensors, name, role):
+    """(root, whether this rank is it, the list's arrays there) for gather and scatter."""
+    root = _peer(pg, rank, group_rank, what)
+    if pg.rank() == root:
+        arrs = _arrs(tensors or [], name)
+        _check_list(arrs, pg.size(), name.split("_")[0])
+        return root, True, arrs
+    if tensors:
+        raise ValueError(f"Argument ``{name}`` must NOT be specified on non-{role} ranks.")
+    return root, False, None
+
+
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """Rank ``dst`` receives every rank's ``tensor`` into ``gather_list``."""
     a = _arr(tensor, "tensor")
     pg = _pg(group)
     if pg is None:
         return _skip("gather")
-    root = _peer(pg, dst, group_dst, "dst")
-    mine = pg.rank() == root
-    if mine:
-        _arrs(gather_list or [], "gather_list")
-        _check_list(gather_list or [], pg.size(), "gather")
-    elif gather_list:
-        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    root, mine, _ = _rooted(pg, dst, group_dst, "dst", gather_list, "gather_list", "destination")
     buf = np.ascontiguousarray(a)
     stacked = np.empty((pg.size(),) + buf.shape, buf.dtype) if mine else None
     req = pg._comm.Igather(_bytes(buf), _bytes(stacked) if mine else None, root)
@@ -634,16 +640,8 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     pg = _pg(group)
     if pg is None:
         return _skip("scatter")
-    root = _peer(pg, src, group_src, "src")
-    mine = pg.rank() == root
-    if mine:
-        arrs = _arrs(scatter_list or [], "scatter_list")
-        _check_list(arrs, pg.size(), "scatter")
-        stacked = np.stack([np.asarray(x, tensor._data.dtype) for x in arrs])
-    elif scatter_list:
-        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
-    else:
-        stacked = None
+    root, mine, arrs = _rooted(pg, src, group_src, "src", scatter_list, "scatter_list", "source")
+    stacked = np.stack([np.asarray(x, tensor._data.dtype) for x in arrs]) if mine else None
     buf, back = _inout(tensor)
     req = pg._comm.Iscatter(_bytes(stacked) if mine else None, _bytes(buf), root)
     return _run([req], back, async_op, [tensor], (buf, stacked))
