@@ -378,7 +378,7 @@ class Optimizer:
         parameter instead (``x *= 1 - lr * wd``). ``state`` is ``self.state[p]``, initialised by
         ``self._init_state(p, group)`` on the first step.
         """
-        lr, wd, maximize = _to_scalar(group["lr"]), group["weight_decay"], group["maximize"]
+        lr, wd, maximize = _to_scalar(group["lr"]), group.get("weight_decay", 0), group["maximize"]
         for p in group["params"]:
             if p.grad is None:
                 continue
