@@ -152,3 +152,72 @@ def test_summary_resnet18_totals(capsys):
     assert sum(1 for i in small.summary_list if i.depth == 1) == 10
     with pytest.raises(ValueError):
         summary(ember.nn.Linear(2, 2), input_size=(1, 2), col_names=("nope",))
+
+
+# ---------------------------------------------------------------- make_dot (torchviz)
+
+
+def _mlp_graph(lib, make_dot, **kw):
+    lib.manual_seed(0)
+    m = lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.Tanh(), lib.nn.Linear(8, 2))
+    y = m(lib.randn(3, 4)).pow(2).mean()
+    return make_dot(y, params=dict(m.named_parameters()), **kw)
+
+
+def _structure(source, collapse=()):
+    """Node labels and labelled edges of DOT text; nodes named in ``collapse`` are
+    bypassed (their inputs joined to their consumers)."""
+    import re
+
+    labels = dict(re.findall(r'^\t(\d+) \[label="?(.*?)"?(?: fillcolor=\S+)?\]$',
+                             source.replace("\n ", " "), re.M))
+    edges = re.findall(r"^\t(\d+) -> (\d+)$", source, re.M)
+    for c in [n for n, lab in labels.items() if lab in collapse]:
+        ins = [a for a, b in edges if b == c]
+        outs = [b for a, b in edges if a == c]
+        edges = [e for e in edges if c not in e] + [(a, b) for a in ins for b in outs]
+        del labels[c]
+    return sorted(labels.values()), sorted((labels[a], labels[b]) for a, b in edges)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torchviz uses distutils' LooseVersion
+def test_make_dot_like_torchviz():
+    from ember.utils.viz import make_dot
+
+    ours = _mlp_graph(ember, make_dot)
+    nodes, edges = _structure(ours.source)
+    assert nodes == sorted(["AccumulateGrad"] * 4 + ["AddmmBackward0"] * 2 + [
+        "MeanBackward0", "PowBackward0", "TanhBackward0", "0.weight (8, 4)", "0.bias (8)",
+        "2.weight (2, 8)", "2.bias (2)", " ()"])
+    assert ("0.weight (8, 4)", "AccumulateGrad") in edges and ("MeanBackward0", " ()") in edges
+    try:
+        import torchviz
+    except Exception:  # torchviz needs distutils (Python < 3.12)
+        torchviz = None
+    if torchviz is not None:
+        theirs = _mlp_graph(torch, torchviz.make_dot).source
+    else:  # torch's grad_fn graph drawn by ember's walker
+        theirs = _mlp_graph(torch, make_dot).source
+    # torch's addmm takes weight.t(): one TBackward0 more between a weight and its addmm
+    assert _structure(theirs, collapse=("TBackward0",)) == (nodes, edges)
+
+
+def test_make_dot_saved_attrs_and_fallback(monkeypatch):
+    import sys
+
+    from ember.utils import viz
+
+    dot = _mlp_graph(ember, viz.make_dot, show_saved=True, show_attrs=True)
+    assert 'fillcolor=orange' in dot.source and "[saved tensor]" in dot.source
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # no graphviz: the DOT text all the same
+    x = ember.randn(2, 3, requires_grad=True)
+    y = (x * 2).view(6)
+    plain = viz.make_dot(y, params={"x": x})
+    assert isinstance(plain, viz.Digraph)
+    assert "MulBackward0" in plain.source and "ViewBackward0" in plain.source
+    assert '"x\n (2, 3)" fillcolor=lightblue' in plain.source
+    assert "style=dotted" in plain.source  # the view's base
+    monkeypatch.undo()
+    graphviz = pytest.importorskip("graphviz")
+    real = viz.make_dot(y, params={"x": x})
+    assert isinstance(real, graphviz.Digraph) and real.source == plain.source
