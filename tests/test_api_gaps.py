@@ -722,3 +722,20 @@ def test_igamma():
     for m, conv in ((ember, E), (torch, T)):
         with pytest.raises(NotImplementedError):
             m.igamma(conv(a, True), conv(x)).sum().backward()
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+def test_index_reduce(reduce):
+    x, s = rand(3, 4), rand(5, 4, low=0.5, high=2.0)
+    i = np.array([0, 2, 0, 2, 1])
+    for inc in (True, False):
+        check(lambda m, a, b, j: a.index_reduce(0, j, b, reduce, include_self=inc), [x, s, i])
+        check(lambda m, a, b, j: m.index_reduce(a, 1, j, b, reduce=reduce, include_self=inc),
+              [x, rand(3, 2, low=0.5, high=2), np.array([3, 1], np.int32 if inc else np.int64)])
+        # (torch's include_self=False path rejects int32 indices inside its own index_fill_)
+        check(lambda m, a, b, j: (a * 1).index_reduce_(0, j, b, reduce, include_self=inc), [x, s, i])
+    gradcheck(lambda m, a, b: a.index_reduce(0, m.tensor([1, 0, 1]), b, reduce), rand(2, 3),
+              rand(3, 3, low=0.5, high=2))
+    check_raises(lambda m, a, b, j: a.index_reduce(0, j, b, "sum"), x, s, i)
+    check_raises(lambda m, a, b, j: a.index_reduce(0, j, b, reduce), x, s, i.astype(np.float32))
+    check_raises(lambda m, a, b, j: a.index_reduce(0, j, b, reduce), x, s, np.array([0, 5, 0, 1, 1]))

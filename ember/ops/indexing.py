@@ -18,7 +18,7 @@ __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "ta
            "index_copy", "index_fill", "index_put", "index_put_", "put", "where", "nonzero",
            "argwhere", "tril_indices", "triu_indices", "searchsorted", "bucketize", "isin",
            "narrow_copy", "select_scatter", "slice_scatter", "diagonal_scatter", "unravel_index",
-           "nonzero_static"]
+           "nonzero_static", "index_reduce"]
 
 _ndarray = np.ndarray
 
@@ -751,6 +751,7 @@ _UFUNC = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.min
 
 class ScatterReduce(Op):
     name = "ScatterReduceBackward0"
+    saves = (0, 2)   # backward reads input and src (prod / amax / amin); the in-place form copies
 
     def forward(self, a, index, src, dim, reduce, include_self):
         if reduce not in _UFUNC:
@@ -854,6 +855,38 @@ def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
     _check_index(index, "scatter_reduce_", allow32=False)
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
                   include_self=include_self)
+
+
+def _index_reduce_args(self, dim, index, source, reduce, fname):
+    """index_reduce is scatter_reduce with the 1-D ``index`` spread along ``dim`` of ``source``."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"{fname}(): Expected reduce to be one of prod, mean, amax or amin but "
+                           f"got {reduce}.")
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{_type_name(index._data.dtype)}")
+    d = wrap_dim(dim, self.ndim)
+    idx = index._data.astype(np.int64).reshape(-1)
+    n = self.shape[d] if self.ndim else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    if source.ndim and idx.size != source.shape[d]:
+        raise RuntimeError(f"{fname}_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim) ({source.shape[d]})")
+    shape = [1] * source.ndim
+    if shape:
+        shape[d] = -1
+    return d, _wrap(np.broadcast_to(idx.reshape(shape) % n, source._data.shape).copy())
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    d, idx = _index_reduce_args(input, dim, index, source, reduce, "index_reduce")
+    return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
+
+
+def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+    d, idx = _index_reduce_args(self, dim, index, source, reduce, "index_reduce")
+    return scatter_reduce_(self, d, idx, source, reduce, include_self=include_self)
 
 
 # ---- index_* along a dim ---------------------------------------------------------------------
@@ -1348,3 +1381,5 @@ Tensor.select_scatter = select_scatter
 Tensor.slice_scatter = slice_scatter
 Tensor.diagonal_scatter = diagonal_scatter
 Tensor.nonzero_static = nonzero_static
+Tensor.index_reduce = index_reduce
+Tensor.index_reduce_ = index_reduce_
