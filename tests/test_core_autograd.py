@@ -322,3 +322,15 @@ def test_function_saved_output_is_freed_and_checked():
             y.sum().backward()
         msgs.append(str(info.value))
     assert msgs[0] == msgs[1]
+
+
+def test_grad_fn_name():
+    """``grad_fn.name()`` as in PyTorch, for op nodes, custom Functions and leaves."""
+    names = []
+    for m in (torch, ember):
+        x = m.ones(2, requires_grad=True)
+        y = (x * 2).sum()
+        f = _exp_function(m).apply(x)
+        names.append((y.grad_fn.name(), y.grad_fn.next_functions[0][0].name(),
+                      y.grad_fn.next_functions[0][0].next_functions[0][0].name(), f.grad_fn.name()))
+    assert names[0] == names[1]

@@ -112,6 +112,9 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self._meta = None
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
         self._vers = None
 
     def accumulate(self, g):

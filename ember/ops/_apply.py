@@ -42,6 +42,16 @@ _FLOATS = (float,)
 _INTLIKE = (int, bool)
 
 
+class _NodeName(str):
+    """An op's node name: a string for ember's own use and, called, ``grad_fn.name()``
+    as in PyTorch."""
+
+    __slots__ = ()
+
+    def __call__(self):
+        return str(self)
+
+
 class Op(Node):
     name = None
     promote = None
@@ -53,6 +63,8 @@ class Op(Node):
         super().__init_subclass__(**kw)
         if cls.name:
             cls.__name__ = cls.__qualname__ = cls.name
+            if type(cls.__dict__.get("name")) is str:
+                cls.name = _NodeName(cls.name)
 
 
 # ---- observers: the op recorder's hook (ember.jit tracing, ember.profiler) ----------
