@@ -18,7 +18,7 @@ __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "ta
            "index_copy", "index_fill", "index_put", "index_put_", "put", "where", "nonzero",
            "argwhere", "tril_indices", "triu_indices", "searchsorted", "bucketize", "isin",
            "narrow_copy", "select_scatter", "slice_scatter", "diagonal_scatter", "unravel_index",
-           "nonzero_static", "index_reduce"]
+           "nonzero_static", "index_reduce", "as_strided_scatter"]
 
 _ndarray = np.ndarray
 
@@ -1290,6 +1290,27 @@ class DiagonalScatter(_RegionScatter):
     region = _DiagRegion
 
 
+class AsStridedScatter(_RegionScatter):
+    name = "AsStridedScatterBackward0"
+
+    @staticmethod
+    def region(a, size, stride, offset):
+        it = a.itemsize
+        return np.lib.stride_tricks.as_strided(a.reshape(-1)[offset:], size,
+                                               tuple(s * it for s in stride))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view."""
+    size, stride = tuple(size), tuple(stride)
+    off = storage_offset or 0
+    need = off + (1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0)
+    if need > input.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                           f"{off} is out of bounds for storage of size {input.numel()}")
+    return apply(AsStridedScatter, input.contiguous(), src, size, stride, off)
+
+
 def select_scatter(input, src, dim, index):
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
@@ -1383,3 +1404,4 @@ Tensor.diagonal_scatter = diagonal_scatter
 Tensor.nonzero_static = nonzero_static
 Tensor.index_reduce = index_reduce
 Tensor.index_reduce_ = index_reduce_
+Tensor.as_strided_scatter = as_strided_scatter

@@ -14,7 +14,8 @@ __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", 
            "msort", "median", "nanmedian", "mode", "cumsum", "cumprod", "cummax", "cummin",
            "logcumsumexp", "logsumexp", "all", "any", "count_nonzero", "nansum", "nanmean",
            "unique", "bincount", "histc", "diff", "quantile", "nanquantile", "cov", "corrcoef",
-           "trapezoid", "trapz", "cumulative_trapezoid", "histogram", "unique_consecutive", "renorm"]
+           "trapezoid", "trapz", "cumulative_trapezoid", "histogram", "unique_consecutive", "renorm",
+           "gradient"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -1458,6 +1459,56 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 trapz = trapezoid
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Finite-difference estimates of d input / d x along each of ``dim`` (central inside,
+    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates."""
+    from .shape import cat
+
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = tuple(_b.range(input.ndim)) if dim is None else \
+        (wrap_dim(dim, input.ndim),) if isinstance(dim, int) else tuple(wrap_dim(d, input.ndim) for d in dim)
+    sp = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if len(sp) == 1 and len(dims) > 1 and not isinstance(sp[0], Tensor):
+        sp = sp * len(dims)
+    if len(sp) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "
+                           f"spacing and dim arguments to have the same length, but got a spacing "
+                           f"argument of length {len(sp)} and a dim argument of length {len(dims)}.")
+    f = input if input.is_floating_point() or input.is_complex() else input.to(D.get_default_dtype())
+    outs = []
+    for d, h in zip(dims, sp):
+        n = f.shape[d]
+        if n < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+        part = lambda s, k: f.narrow(d, s if s >= 0 else n + s, k)   # noqa: E731
+        if isinstance(h, Tensor):
+            shape = [1] * f.ndim
+            shape[d] = -1
+            dx = diff(h.to(f.dtype)).reshape(shape)
+            hl, hr = dx.narrow(d, 0, n - 2), dx.narrow(d, 1, n - 2)
+            inner = (hl * hl * part(2, n - 2) - hr * hr * part(0, n - 2) +
+                     (hr * hr - hl * hl) * part(1, n - 2)) / (hl * hr * (hl + hr))
+            h1, h2 = dx.narrow(d, 0, 1), dx.narrow(d, n - 2, 1)
+            if edge_order == 1:
+                first, last = (part(1, 1) - part(0, 1)) / h1, (part(-1, 1) - part(-2, 1)) / h2
+            else:
+                g1, g2 = dx.narrow(d, 1, 1), dx.narrow(d, n - 3, 1)
+                first = (-(2 * h1 + g1) / (h1 * (h1 + g1)) * part(0, 1) +
+                         (h1 + g1) / (h1 * g1) * part(1, 1) - h1 / (g1 * (h1 + g1)) * part(2, 1))
+                last = (h2 / (g2 * (g2 + h2)) * part(-3, 1) - (h2 + g2) / (g2 * h2) * part(-2, 1) +
+                        (2 * h2 + g2) / (h2 * (g2 + h2)) * part(-1, 1))
+        else:
+            inner = (part(2, n - 2) - part(0, n - 2)) / (2 * h)
+            if edge_order == 1:
+                first, last = (part(1, 1) - part(0, 1)) / h, (part(-1, 1) - part(-2, 1)) / h
+            else:
+                first = (part(0, 1) * -1.5 + part(1, 1) * 2 - part(2, 1) * 0.5) / h
+                last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / h
+        outs.append(cat([first, inner, last], d))
+    return tuple(outs)
 
 
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
