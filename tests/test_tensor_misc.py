@@ -46,7 +46,10 @@ def test_subpackages_resolve_after_bare_import():
     """``torch.utils.data.DataLoader`` and friends work with only ``import ember as torch``."""
     code = ("import ember as torch; torch.utils.data.DataLoader; torch.nn.Linear; "
             "torch.optim.SGD; torch.vision.models.resnet18; torch.vision.datasets.MNIST; "
-            "torch.utils.finetune.strip_prefix; torch.nn.functional.relu; torch.linalg.norm")
+            "torch.utils.finetune.strip_prefix; torch.nn.functional.relu; torch.linalg.norm; "
+            "torch.onnx.export; torch.onnx.TrainingMode.EVAL; torch.jit.trace; torch.jit.load; "
+            "torch.distributed.init_process_group; torch.profiler.profile; "
+            "torch.utils.tensorboard.SummaryWriter; torch.utils.benchmark.Timer")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -80,5 +83,6 @@ def test_allocator_reuses_large_blocks(tuning):
 def test_missing_attribute_is_attribute_error():
     """``hasattr(ember, name)`` is False (not an import error) for what ember lacks."""
     assert not hasattr(ember, "no_such_thing")
-    for name in ("nn", "optim", "utils", "vision", "serialization", "linalg"):
+    for name in ("nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
+                 "distributed", "profiler"):
         assert hasattr(ember, name)
