@@ -146,6 +146,7 @@ class Tensor(metaclass=_TensorMeta):
     _hooks = None
     _rebases = 0        # in-place ops through views that rewrote this base's history
     _seen_rebases = 0   # a view's copy of its base's count when its grad_fn was made
+    _post_acc_hooks = None  # register_post_accumulate_grad_hook's hooks (leaves only)
 
     def __new__(cls, *args, device=None, dtype=None):
         check_device(device)
@@ -367,6 +368,20 @@ class Tensor(metaclass=_TensorMeta):
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         node = self.grad_fn if self.grad_fn is not None else self._accumulator()
         return node._add_pre_hook(self._out_idx if self.grad_fn is not None else 0, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after a backward pass has accumulated into this leaf's ``.grad``."""
+        from .autograd.graph import RemovableHandle
+
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = {}
+        handle = RemovableHandle(self._post_acc_hooks)
+        self._post_acc_hooks[handle.id] = hook
+        return handle
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the graph leaves (into their ``.grad``)."""

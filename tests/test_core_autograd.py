@@ -334,3 +334,22 @@ def test_grad_fn_name():
         names.append((y.grad_fn.name(), y.grad_fn.next_functions[0][0].name(),
                       y.grad_fn.next_functions[0][0].next_functions[0][0].name(), f.grad_fn.name()))
     assert names[0] == names[1]
+
+
+def test_post_accumulate_grad_hook():
+    res = []
+    for m in (torch, ember):
+        x = m.ones(2, requires_grad=True)
+        seen = []
+        h = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.detach().clone().tolist()))
+        (x * 3).sum().backward()
+        (x * 3).sum().backward()
+        h.remove()
+        (x * 3).sum().backward()
+        errs = []
+        for t in (x * 2, m.ones(2)):
+            with pytest.raises(RuntimeError) as info:
+                t.register_post_accumulate_grad_hook(lambda t: None)
+            errs.append(str(info.value))
+        res.append((seen, errs))
+    assert res[0] == res[1]

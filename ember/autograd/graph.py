@@ -133,6 +133,9 @@ class AccumulateGrad(Node):
                 gd += g
             else:
                 var.grad = _wrap(gd + g)
+        if var._post_acc_hooks:
+            for hook in list(var._post_acc_hooks.values()):
+                hook(var)
 
 
 def sum_to(g, shape):

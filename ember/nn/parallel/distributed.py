@@ -1,8 +1,8 @@
 """``DistributedDataParallel``: one model replica per process, gradients averaged by all-reduce.
 
 At construction the parameters and buffers of rank 0 are broadcast to every rank. Each
-forward (with grad enabled, outside ``no_sync()``) arms a gradient hook on every
-parameter; during backward the hook adds the gradient into ``.grad`` itself, and when
+forward (with grad enabled, outside ``no_sync()``) arms a post-accumulate-grad hook on
+every parameter; during backward, once a parameter's ``.grad`` is accumulated and when
 all parameters of a bucket (about 25 MB, reverse parameter order, as PyTorch) are
 ready, the bucket's gradients (divided by the world size) start an asynchronous
 all-reduce. The last hook waits for all buckets and writes the averages back into
@@ -133,7 +133,8 @@ class DistributedDataParallel(Module):
         self._unused = ()
         self._used_work = None
         ref = weakref.ref(self)
-        self._hook_handles = [p.register_hook(self._make_hook(ref, i)) for i, p in enumerate(params)]
+        self._hook_handles = [p.register_post_accumulate_grad_hook(self._make_hook(ref, i))
+                              for i, p in enumerate(params)]
 
     # ---- construction ------------------------------------------------------------------
     def _verify_params(self):
@@ -202,32 +203,18 @@ class DistributedDataParallel(Module):
 
     @staticmethod
     def _make_hook(ref, i):
-        def hook(grad):
+        def hook(param):
             ddp = ref()
-            if ddp is None or not ddp._armed or ddp._ready[i]:
-                return None
-            return ddp._on_grad(i, grad._data)
+            if ddp is not None and ddp._armed and not ddp._ready[i]:
+                ddp._on_grad(i)
         return hook
 
-    def _on_grad(self, i, g):
-        """Accumulate ``g`` into ``.grad`` here (the hook runs before AccumulateGrad) and return
-        zeros for AccumulateGrad to add, so the bucket can read the accumulated gradient."""
-        from ..._tensor import _wrap
-        from ...autograd.graph import sum_to
-
+    def _on_grad(self, i):
+        """Parameter ``i``'s ``.grad`` is final for this backward: its bucket may go."""
         if not self._started:
             self._started = True
             self._first_hook()
-        p = self._params[i]
-        d = sum_to(g, p._data.shape).astype(p._data.dtype, copy=False)
-        if p.grad is None:
-            p.grad = _wrap(np.array(d, copy=True))
-        elif p.grad._data.flags.writeable:
-            p.grad._data += d
-        else:
-            p.grad = _wrap(p.grad._data + d)
         self._mark_ready(i)
-        return _wrap(np.broadcast_to(np.zeros((), g.dtype), g.shape))
 
     def _first_hook(self):
         """Unused parameters count as ready once backward starts; ranks agree on which are used."""
