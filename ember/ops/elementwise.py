@@ -1354,7 +1354,9 @@ class Relu(Op):
             np.greater(y, _c(0, y), out=out)
             with np.errstate(invalid="ignore"):
                 np.multiply(g, out, out=out)
-            if not np.isfinite(out.sum()):  # inf * 0 would give NaN where PyTorch gives 0
+            flat = out.ravel(order="K")  # a view: out has y's (dense) layout
+            if not np.isfinite(np.dot(flat, flat)):  # inf * 0 would give NaN where PyTorch gives 0
+                # (a BLAS dot reads the cache-hot result at once; an overflow only costs the slow path)
                 return np.where(y > 0, g, 0)
             return out
         return np.where(y > 0, g, 0)
