@@ -132,3 +132,19 @@ def test_load_rejects_torchscript(tmp_path):
     torch.jit.save(torch.jit.trace(torch.nn.Linear(2, 2), torch.ones(1, 2)), p)
     with pytest.raises(RuntimeError, match="TorchScript archive"):
         ember.jit.load(p)
+
+
+def test_unrecorded_values_warn_as_constants():
+    """A value the recorder can't see (argmax here) is baked in, with a TracerWarning, as
+    torch warns for ``torch.tensor`` inside forward; parameters and recorded ops don't warn."""
+    import warnings
+
+    class Pick(ember.nn.Module):
+        def forward(self, x):
+            return x * (x.argmax() + 1)
+
+    with pytest.warns(ember.jit.TracerWarning, match="constant in the trace"):
+        ember.jit.trace(Pick(), (ember.tensor([0.0, 3.0, 1.0]),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        ember.jit.trace(ember.nn.Linear(3, 2), (ember.ones(1, 3),))

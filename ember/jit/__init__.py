@@ -17,12 +17,12 @@ raises ``frontend.NotSupportedError`` (with what to do instead) for anything els
 import inspect
 
 from . import frontend
-from ._graph import trace_graph, save_graph, load_graph, TracingError
+from ._graph import trace_graph, save_graph, load_graph, TracingError, TracerWarning
 from .frontend import NotSupportedError
 
 __all__ = ["trace", "trace_module", "script", "save", "load", "ScriptModule", "TracedModule",
            "ScriptFunction", "ignore", "unused", "export", "is_scripting", "is_tracing",
-           "TracingError", "frontend", "Error", "annotate", "freeze", "optimize_for_inference"]
+           "TracingError", "TracerWarning", "frontend", "Error", "annotate", "freeze", "optimize_for_inference"]
 
 Error = RuntimeError
 _tracing = [0]

@@ -16,6 +16,8 @@ import io
 import json
 import zipfile
 
+import warnings
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap
@@ -349,6 +351,10 @@ def _unflatten(struct, get):
 
 # ---- the tracer -------------------------------------------------------------------------
 
+class TracerWarning(Warning):
+    """A trace may not generalise to other inputs (PyTorch's ``torch.jit.TracerWarning``)."""
+
+
 class _Tracer:
     """The op recorder's observer: maps each tensor (by identity) to its graph Value."""
 
@@ -421,6 +427,12 @@ class _Tracer:
         v = self.g.value("const", None, t._data.shape, t._data.dtype)
         self.g.consts[v] = np.array(t._data, copy=True)
         self.bind(t, v)
+        warnings.warn(
+            f"A tensor of shape {list(t.shape)} that no recorded op produced (a tensor created "
+            "inside forward, or the result of an op ember does not record, such as argmax, a "
+            "comparison, nonzero or unique) is registered as a constant in the trace: the traced "
+            "module reuses this value for every input. You can safely ignore this warning if the "
+            "value does not depend on the inputs.", TracerWarning, stacklevel=2)
         return v
 
     def from_grad_fn(self, t, gf):
