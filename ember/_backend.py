@@ -11,8 +11,11 @@ a VM). PyTorch users fix this with jemalloc or tcmalloc; ember asks glibc to kee
 blocks up to 32 MiB on its heap and not to trim freed memory below 256 MiB, which is
 the reuse a caching allocator gives. ``EMBER_MALLOC_TUNING=0`` turns it off; it is a
 no-op off glibc.
+
+Floating-point warnings: see the filter at the bottom.
 """
 import os
+import warnings
 
 import numpy as xp  # noqa: F401
 
@@ -37,3 +40,11 @@ def tune_allocator(mmap_threshold=MMAP_THRESHOLD, trim_threshold=TRIM_THRESHOLD)
 
 
 allocator_tuned = os.environ.get("EMBER_MALLOC_TUNING", "1") != "0" and tune_allocator()
+
+# IEEE results (sqrt(-1) = nan, 1/0 = inf, inf * 0 = nan) come back silently from
+# PyTorch; NumPy reports them as RuntimeWarnings. Ignore those warnings when ember's own
+# code raised them (an np.errstate around every op would cost ~1 us each); NumPy calls
+# elsewhere in the program keep warning.
+warnings.filterwarnings(
+    "ignore", message=r"(invalid value|divide by zero|overflow|underflow) encountered",
+    category=RuntimeWarning, module=r"ember(\.|$)")

@@ -86,3 +86,20 @@ def test_missing_attribute_is_attribute_error():
     for name in ("nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
                  "distributed", "profiler"):
         assert hasattr(ember, name)
+
+
+def test_ieee_results_do_not_warn():
+    """sqrt(-1), 1/0 and log(0) return nan/inf silently, as in torch (NumPy would warn);
+    NumPy calls outside ember still warn."""
+    code = ("import numpy as np, ember\n"
+            "r = [ember.tensor([-1.0]).sqrt(), ember.tensor([1.0]) / 0, ember.tensor([0.0]).log(),\n"
+            "     ember.tensor([float('inf')]) * 0]\n"
+            "print([x.item() for x in r])\n"
+            "try:\n"
+            "    np.sqrt(np.array([-1.0]))\n"
+            "    print('numpy silent')\n"
+            "except RuntimeWarning:\n"
+            "    print('numpy warns')\n")
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    assert out[0] == "[nan, inf, -inf, nan]" and out[1] == "numpy warns"
