@@ -103,3 +103,26 @@ def test_ieee_results_do_not_warn():
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                          text=True, check=True).stdout.split("\n")
     assert out[0] == "[nan, inf, -inf, nan]" and out[1] == "numpy warns"
+
+
+def test_accelerator_as_cpu_build():
+    """``torch.accelerator`` queries behave as PyTorch's CPU build."""
+    for m in (torch, ember):
+        a = m.accelerator
+        assert a.is_available() is False and a.device_count() == 0
+        assert a.current_accelerator() is None and a.current_accelerator(check_available=True) is None
+    for name in ("current_device_index", "synchronize", "memory_allocated", "empty_cache"):
+        msgs = []
+        for m in (torch, ember):
+            with pytest.raises(RuntimeError) as info:
+                getattr(m.accelerator, name)()
+            msgs.append(str(info.value))
+        assert msgs[0] == msgs[1]
+    for m in (torch, ember):
+        with pytest.raises(RuntimeError):
+            m.accelerator.set_device_index(0)
+        with pytest.raises(ValueError):
+            m.accelerator.set_device_index(None)
+        with pytest.raises(RuntimeError):
+            with m.accelerator.device_index(0):
+                pass
