@@ -49,7 +49,8 @@ def test_subpackages_resolve_after_bare_import():
             "torch.utils.finetune.strip_prefix; torch.nn.functional.relu; torch.linalg.norm; "
             "torch.onnx.export; torch.onnx.TrainingMode.EVAL; torch.jit.trace; torch.jit.load; "
             "torch.distributed.init_process_group; torch.profiler.profile; "
-            "torch.utils.tensorboard.SummaryWriter; torch.utils.benchmark.Timer")
+            "torch.utils.tensorboard.SummaryWriter; torch.utils.benchmark.Timer; "
+            "torch.backends.cudnn.benchmark; torch.accelerator.is_available")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -84,7 +85,7 @@ def test_missing_attribute_is_attribute_error():
     """``hasattr(ember, name)`` is False (not an import error) for what ember lacks."""
     assert not hasattr(ember, "no_such_thing")
     for name in ("nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
-                 "distributed", "profiler"):
+                 "distributed", "profiler", "accelerator", "backends"):
         assert hasattr(ember, name)
 
 
@@ -126,3 +127,23 @@ def test_accelerator_as_cpu_build():
         with pytest.raises(RuntimeError):
             with m.accelerator.device_index(0):
                 pass
+
+
+def test_backends_flags_as_cpu_build():
+    """Training scripts' ``torch.backends.cudnn.benchmark = True`` and the usual queries."""
+    import importlib
+    for m in (torch, ember):
+        b = m.backends
+        b.cudnn.benchmark = True
+        assert b.cudnn.benchmark is True
+        b.cudnn.benchmark = False
+        b.cudnn.deterministic = True
+        b.cudnn.deterministic = False
+        assert b.cudnn.is_available() is False and b.cudnn.version() is None
+        assert b.mps.is_available() is False and b.mps.is_built() is False
+        assert b.cuda.is_built() is False and b.cuda.matmul.allow_tf32 is False
+        with b.cudnn.flags(enabled=False):
+            assert b.cudnn.enabled is False
+        assert b.cudnn.enabled is True
+    assert importlib.import_module("ember.backends.cudnn") is ember.backends.cudnn
+    assert ember.backends.cpu.get_cpu_capability() in ("AVX512", "AVX2", "DEFAULT")
