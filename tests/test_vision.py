@@ -112,10 +112,13 @@ def test_random_transforms_reproducible_with_manual_seed():
     pipe = T.Compose([T.RandomCrop(4), T.RandomHorizontalFlip(), T.ColorJitter(0.4, 0.4, 0.4, 0.1),
                       T.RandomApply([T.Lambda(lambda x: x * 0.5)], p=0.5),
                       T.RandomChoice([T.RandomVerticalFlip(1.0), T.Grayscale(3)]), T.GaussianBlur(3)])
+    import random
     x = ember.tensor(np.random.rand(3, 8, 8).astype(np.float32))
     ember.manual_seed(0)
+    random.seed(0)   # RandomChoice/RandomOrder use Python's random, as torchvision's do
     a = [pipe(x)._data for _ in range(4)]
     ember.manual_seed(0)
+    random.seed(0)
     b = [pipe(x)._data for _ in range(4)]
     for u, v in zip(a, b):
         np.testing.assert_array_equal(u, v)
@@ -262,3 +265,17 @@ def test_mean_std_streaming():
     np.testing.assert_allclose(s2._data, s._data, rtol=1e-5)
     y = T.Normalize(m2.tolist(), s2.tolist())(ember.tensor(data[0]))
     assert tuple(y.shape) == (3, 4, 5)
+
+
+def test_random_params_follow_torch_seed():
+    """With the same seed, the random transforms draw torchvision's parameters: RandomCrop's
+    offsets are torch.randint draws, ColorJitter's order and factors torch.randperm(4) and
+    uniform_ draws, in torchvision's order."""
+    torch.manual_seed(5)
+    crop = (torch.randint(0, 8 - 4 + 1, size=(1,)).item(), torch.randint(0, 10 - 4 + 1, size=(1,)).item())
+    jitter = (torch.randperm(4).tolist(), float(torch.empty(1).uniform_(0.6, 1.4)),
+              float(torch.empty(1).uniform_(0.7, 1.3)), None, float(torch.empty(1).uniform_(-0.1, 0.1)))
+    ember.manual_seed(5)
+    assert T.RandomCrop.get_params(ember.zeros(3, 8, 10), (4, 4))[:2] == crop
+    fn_idx, b, c, s_, h = T.ColorJitter.get_params((0.6, 1.4), (0.7, 1.3), None, (-0.1, 0.1))
+    assert (list(fn_idx), b, c, s_, h) == jitter

@@ -75,29 +75,57 @@ def _shape(t):
     return t._data.shape
 
 
+def _fdt(tensor):
+    d = tensor._data.dtype
+    return d if d.kind == "f" else np.dtype(np.float64)
+
+
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    return _write(tensor, _random.rng(generator).uniform(a, b, _shape(tensor)))
+    return _write(tensor, _random.uniform(_shape(tensor), _fdt(tensor), a, b, generator))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    return _write(tensor, _random.rng(generator).normal(mean, std, _shape(tensor)))
+    return _write(tensor, _random.normal(_shape(tensor), _fdt(tensor), mean, std, generator,
+                                         tensor._data.flags.c_contiguous))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Normal(mean, std) truncated to [a, b] by rejection, drawing as PyTorch 2.13 does:
+    whole-tensor normal redraws when [a, b] holds more than 30% of the mass, else uniform
+    candidates on [a, b] accepted against the normal density."""
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
-    l = norm_cdf((a - mean) / std)
-    u = norm_cdf((b - mean) / std)
-    r = _random.rng(generator).uniform(2 * l - 1, 2 * u - 1, _shape(tensor))
-    from ..ops.activation import erfinv_np
-    r = erfinv_np(r)
-    r = r * (std * math.sqrt(2.0)) + mean
-    r = np.clip(r, a, b)
-    return _write(tensor, r)
+    dt, shape = _fdt(tensor), _shape(tensor)
+    contig = tensor._data.flags.c_contiguous
+    p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+    if p > 0.3:
+        lo, hi = float(dt.type(a)), float(dt.type(b))
+        r = _random.normal(shape, dt, mean, std, generator, contig)
+        while True:
+            bad = (r < lo) | (r > hi)
+            if not bad.any():
+                break
+            r = np.where(bad, _random.normal(shape, dt, mean, std, generator), r)
+        return _write(tensor, r)
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_pdf(c):   # PyTorch's in-place chain, in the tensor's dtype
+        return ((c - dt.type(mean)) / dt.type(std)) ** 2 * dt.type(-0.5) - dt.type(log_peak)
+
+    result = _random.uniform(shape, dt, a, b, generator)
+    with np.errstate(divide="ignore"):
+        pending = np.log(_random.uniform(shape, dt, generator=generator)) > log_pdf(result)
+        while pending.any():
+            cand = _random.uniform(shape, dt, a, b, generator)
+            result = np.where(pending, cand, result)
+            pending = np.where(pending, np.log(_random.uniform(shape, dt, generator=generator))
+                               > log_pdf(cand), pending)
+    return _write(tensor, result)
 
 
 def constant_(tensor, val):
@@ -180,7 +208,7 @@ def orthogonal_(tensor, gain=1, generator=None):
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flattened = _random.rng(generator).normal(0.0, 1.0, (rows, cols))
+    flattened = _random.normal((rows, cols), _fdt(tensor), generator=generator)
     if rows < cols:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
@@ -196,10 +224,9 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    g = _random.rng(generator)
-    arr = g.normal(0, std, (rows, cols))
-    for col_idx in range(cols):
-        zero_indices = g.permutation(rows)[:num_zeros]
+    arr = _random.normal((rows, cols), _fdt(tensor), 0.0, std, generator)
+    for col_idx in range(cols):   # PyTorch draws these from the default generator
+        zero_indices = _random.randperm(rows)[:num_zeros]
         arr[zero_indices, col_idx] = 0
     return _write(tensor, arr)
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._device import check_device
+from .. import _random
 from .._random import rng
 from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides
 from ._apply import norm_size
@@ -213,8 +214,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     if not d.is_floating_point:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
     size = _check_size(norm_size(size))
-    arr = rng(generator).random(size, dtype=np.float64 if d.np != np.float32 else np.float32)
-    return _finish(arr.astype(d.np, copy=False), requires_grad, device)
+    return _finish(_random.uniform(size, d.np, generator=generator), requires_grad, device)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -224,8 +224,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
     size = _check_size(norm_size(size))
-    arr = rng(generator).standard_normal(size, dtype=np.float32 if d.np == np.float32 else np.float64)
-    return _finish(arr.astype(d.np, copy=False), requires_grad, device)
+    return _finish(_random.normal(size, d.np, generator=generator), requires_grad, device)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
@@ -241,8 +240,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     d = _dt(dtype, D.int64)
-    arr = rng(generator).integers(low, high, size=norm_size(tuple(size)))
-    return _finish(arr.astype(d.np), requires_grad, device)
+    arr = _random.randint(low, high, norm_size(tuple(size)), generator)
+    return _finish(arr.astype(d.np, copy=False), requires_grad, device)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -250,7 +249,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     """A random permutation of ``0 .. n-1``."""
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
-    return _finish(rng(generator).permutation(n).astype(_dt(dtype, D.int64).np), requires_grad, device)
+    return _finish(_random.randperm(n, generator).astype(_dt(dtype, D.int64).np, copy=False),
+                   requires_grad, device)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -269,7 +269,6 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False):
     """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
-    g = rng(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
@@ -277,13 +276,13 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
             raise RuntimeError("normal expects all elements of std >= 0.0")
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         ref = mean if isinstance(mean, Tensor) else std
-        arr = (m + s * g.standard_normal(shape)).astype(ref._data.dtype)
-        return _wrap(arr)
+        z = _random.normal(shape, ref._data.dtype, generator=generator)   # then * std + mean
+        return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     d = _dt(dtype)
-    arr = (mean + std * g.standard_normal(norm_size(tuple(size)))).astype(d.np)
-    return _finish(arr, requires_grad, device)
+    return _finish(_random.normal(norm_size(tuple(size)), d.np, mean, std, generator),
+                   requires_grad, device)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):

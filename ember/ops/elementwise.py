@@ -373,6 +373,7 @@ import math as _math
 
 from .. import _dtype as D
 from .._tensor import _wrap
+from .. import _random
 from .._random import rng as _rng
 from ..autograd import grad_mode as _gm
 from ._apply import _arrays, _type_name
@@ -1844,7 +1845,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     a = self._data
-    arr = _rng(generator).normal(mean, std, a.shape).astype(_float_dt(a), copy=False)
+    arr = _random.normal(a.shape, _float_dt(a), mean, std, generator, a.flags.c_contiguous)
     return apply_(_NormalB, self, arr)
 
 
@@ -1852,26 +1853,19 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     d = self._data
-    r = _rng(generator)
-    if d.dtype == np.float32:
-        arr = r.random(d.shape, dtype=np.float32) * np.float32(b - a) + np.float32(a)
-    else:
-        arr = r.uniform(a, b, d.shape)
+    arr = _random.uniform(d.shape, _float_dt(d), a, b, generator)
     return apply_(_UniformB, self, arr)
 
 
 def random_(self, from_=0, to=None, *, generator=None):
     d = self._data
     if to is None:
-        if from_ == 0:
-            to = (2 ** (np.finfo(d.dtype).nmant + 1) + 1) if d.dtype.kind == "f" else \
-                (2 if d.dtype.kind == "b" else int(np.iinfo(d.dtype).max) + 1)
-        else:
-            from_, to = 0, from_
+        if from_ == 0:   # [0, 2**mantissa] for floats, [0, max] for integers
+            return apply_(_RandomB, self, _random.random_full(d.shape, d.dtype, generator))
+        from_, to = 0, from_
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
-    arr = _rng(generator).integers(from_, to, d.shape)
-    return apply_(_RandomB, self, arr)
+    return apply_(_RandomB, self, _random.randint(from_, to, d.shape, generator))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):

@@ -7,6 +7,8 @@ import sys
 import time
 import threading
 
+import numpy as np
+
 from ... import _random
 from . import _worker
 from ._collate import default_collate, default_convert
@@ -192,7 +194,8 @@ class DataLoader:
 
 
 def _base_seed(generator):
-    return int(_random.rng(generator).integers(0, 2 ** 63 - 1))
+    """torch's ``torch.empty((), dtype=torch.int64).random_(generator=generator).item()``."""
+    return int(_random.random_full((), np.int64, generator))
 
 
 class _BaseDataLoaderIter:

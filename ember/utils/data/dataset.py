@@ -206,6 +206,6 @@ def random_split(dataset, lengths, generator=None):
                               f"This might result in an empty dataset.")
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = _random.rng(generator).permutation(sum(lengths)).tolist()
+    indices = _random.randperm(sum(lengths), generator).tolist()
     return [Subset(dataset, indices[offset - length:offset])
             for offset, length in zip(itertools.accumulate(lengths), lengths)]

@@ -1,8 +1,7 @@
 """``DistributedSampler``: each of ``num_replicas`` processes gets its own slice of the indices."""
 import math
 
-import numpy as np
-
+from ... import _random
 from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
@@ -45,8 +44,8 @@ class DistributedSampler(Sampler):
         n = len(self.dataset)
         if self.shuffle:
             # deterministic in (seed, epoch), identical on every replica
-            g = np.random.Generator(np.random.PCG64(self.seed + self.epoch))
-            indices = g.permutation(n).tolist()
+            g = _random.Generator().manual_seed(self.seed + self.epoch)
+            indices = _random.randperm(n, g).tolist()
         else:
             indices = list(range(n))
         if not self.drop_last:

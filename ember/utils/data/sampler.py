@@ -29,13 +29,12 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-def _fresh_rng(generator):
-    """The NumPy generator to draw from: ``generator``'s, else one seeded from the default
-    generator (as torch draws a seed from the global RNG for each epoch)."""
+def _fresh_generator(generator):
+    """``generator``, else a new one seeded from the default generator (as torch draws a
+    seed from the global RNG for each epoch)."""
     if generator is not None:
-        return _random.rng(generator)
-    seed = int(_random.rng().integers(0, 2 ** 63 - 1))
-    return np.random.Generator(np.random.PCG64(seed))
+        return generator
+    return _random.Generator().manual_seed(int(_random.random_full((), np.int64)))
 
 
 class RandomSampler(Sampler):
@@ -59,15 +58,15 @@ class RandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.data_source)
-        g = _fresh_rng(self.generator)
+        g = _fresh_generator(self.generator)
         if self.replacement:
             for _ in range(self.num_samples // 32):
-                yield from g.integers(0, n, size=32).tolist()
-            yield from g.integers(0, n, size=self.num_samples % 32).tolist()
+                yield from _random.randint(0, n, (32,), g).tolist()
+            yield from _random.randint(0, n, (self.num_samples % 32,), g).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from g.permutation(n).tolist()
-            yield from g.permutation(n)[: self.num_samples % n].tolist()
+                yield from _random.randperm(n, g).tolist()
+            yield from _random.randperm(n, g)[: self.num_samples % n].tolist()
 
     def __len__(self):
         return self.num_samples
@@ -81,7 +80,7 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        for i in _random.rng(self.generator).permutation(len(self.indices)).tolist():
+        for i in _random.randperm(len(self.indices), self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self):

@@ -3,6 +3,7 @@ images, NumPy HWC arrays and ember CHW tensors. Random draws come from ember's d
 generator, so ``ember.manual_seed`` makes pipelines reproducible."""
 import math
 import numbers
+import random
 
 import numpy as np
 
@@ -17,16 +18,18 @@ __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtyp
            "RGBToYUV", "YUVToRGB", "InterpolationMode", "functional"]
 
 
+# torchvision's draws, from the default generator: ``torch.rand(1)``,
+# ``torch.empty(1).uniform_(a, b)`` and ``torch.randint(low, high, (1,))``
 def _rand():
-    return float(_random.rng().random())
+    return float(_random.uniform((1,), np.float32)[0])
 
 
 def _uniform(a, b):
-    return float(a + (b - a) * _random.rng().random())
+    return float(_random.uniform((1,), np.float32, float(a), float(b))[0])
 
 
 def _randint(low, high):
-    return int(_random.rng().integers(low, high))
+    return int(_random.randint(low, high, (1,))[0])
 
 
 class _Repr:
@@ -239,7 +242,7 @@ class ColorJitter(_Repr):
 
     @staticmethod
     def get_params(brightness, contrast, saturation, hue):
-        fn_idx = _random.rng().permutation(4).tolist()
+        fn_idx = _random.randperm(4).tolist()
         b = None if brightness is None else _uniform(*brightness)
         c = None if contrast is None else _uniform(*contrast)
         s = None if saturation is None else _uniform(*saturation)
@@ -317,8 +320,8 @@ class RandomChoice(_Repr):
         self.transforms = transforms
         self.p = None if p is None else [x / sum(p) for x in p]
 
-    def __call__(self, *args):
-        i = int(_random.rng().choice(len(self.transforms), p=self.p))
+    def __call__(self, *args):   # Python's random module, as torchvision
+        i = random.choices(range(len(self.transforms)), weights=self.p)[0]
         return self.transforms[i](*args)
 
 
@@ -326,8 +329,10 @@ class RandomOrder(_Repr):
     def __init__(self, transforms):
         self.transforms = transforms
 
-    def __call__(self, img):
-        for i in _random.rng().permutation(len(self.transforms)).tolist():
+    def __call__(self, img):     # Python's random module, as torchvision
+        order = list(range(len(self.transforms)))
+        random.shuffle(order)
+        for i in order:
             img = self.transforms[i](img)
         return img
 
