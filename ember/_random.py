@@ -196,6 +196,16 @@ def normal(shape, np_dtype, mean=0.0, std=1.0, generator=None, contiguous=True):
     return out.astype(np_dtype).reshape(shape)
 
 
+def bernoulli(p, shape, generator=None):
+    """``bernoulli_(p)``: ``uniform < p`` as a bool array; a double uniform (64-bit draw) for
+    a number or float64 probabilities, a float one (32-bit draw) for float32/16 ones."""
+    g = gen(generator)
+    n = int(np.prod(shape))
+    if isinstance(p, np.ndarray) and p.dtype != np.float64:
+        return _unit(g, n, np.float32).reshape(shape) < np.broadcast_to(p, shape).astype(np.float32)
+    return _unit(g, n, np.float64).reshape(shape) < p
+
+
 def randint(low, high, shape, generator=None):
     """``random_(low, high)``: a 32-bit draw modulo the range (64-bit for ranges of 2**32
     or more), plus ``low``; int64."""

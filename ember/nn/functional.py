@@ -129,8 +129,9 @@ def _check_p(p):
 def _dropout_mask(x, p, shape):
     if p == 1:
         return np.zeros(shape, dtype=x.dtype)
-    keep = _random.rng().random(shape) >= p
-    return keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+    # PyTorch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p)
+    keep = _random.bernoulli(1.0 - p, shape)
+    return keep.astype(x.dtype) / x.dtype.type(1.0 - p)
 
 
 def _apply_mask(input, mask, inplace, shift=None):
@@ -192,7 +193,7 @@ def _alpha(input, p, training, inplace, shape_fn):
         return _apply_mask(input, np.zeros(x.shape, x.dtype), inplace)
     alpha = 1.7580993408473766
     a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
-    noise = (_random.rng().random(shape_fn(x)) >= p).astype(x.dtype)
+    noise = _random.bernoulli(1.0 - p, shape_fn(x)).astype(x.dtype)
     b = ((noise - 1) * (alpha * a) + alpha * a * p).astype(x.dtype)
     return _apply_mask(input, noise * x.dtype.type(a), inplace, shift=b)
 

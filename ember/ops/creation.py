@@ -287,10 +287,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Draw 0/1 with probabilities ``input`` (or scalar ``p``); same dtype as ``input``."""
-    probs = input._data if p is None else np.full(input.shape, p)
-    if np.any((probs < 0) | (probs > 1)):
+    probs = input._data if p is None else p
+    if np.any((np.asarray(probs) < 0) | (np.asarray(probs) > 1)):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-    return _wrap((rng(generator).random(input.shape) < probs).astype(input._data.dtype))
+    return _wrap(_random.bernoulli(probs, input.shape, generator).astype(input._data.dtype))
 
 
 def binomial(count, prob, generator=None):

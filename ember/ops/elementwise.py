@@ -1873,8 +1873,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     pa = p._data if isinstance(p, Tensor) else p
     if np.any((np.asarray(pa) < 0) | (np.asarray(pa) > 1)):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-    arr = _rng(generator).random(d.shape) < pa
-    return apply_(_BernoulliB, self, arr)
+    return apply_(_BernoulliB, self, _random.bernoulli(pa, d.shape, generator))
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
