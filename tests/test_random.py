@@ -99,3 +99,26 @@ def test_state_round_trip_keeps_the_normal_cache():
     np.testing.assert_array_equal(ember.rand(4, generator=g).numpy(),
                                   ember.rand(4, generator=g2).numpy())
     assert g2.initial_seed() == 4
+
+
+def test_seeded_training_runs_like_torch():
+    """The same script under either framework: seed, build a model with dropout, shuffle
+    with a DataLoader, train a few SGD steps. Weights, masks and batches are the same, so
+    the losses agree to float32 rounding."""
+    def run(m):
+        m.manual_seed(0)
+        data = m.utils.data.TensorDataset(m.randn(64, 10), m.randint(0, 3, (64,)))
+        loader = m.utils.data.DataLoader(data, batch_size=16, shuffle=True)
+        model = m.nn.Sequential(m.nn.Linear(10, 32), m.nn.ReLU(), m.nn.Dropout(0.3),
+                                m.nn.Linear(32, 3))
+        opt = m.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        losses = []
+        for _ in range(2):
+            for x, y in loader:
+                opt.zero_grad()
+                loss = m.nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                opt.step()
+                losses.append(loss.item())
+        return losses
+    np.testing.assert_allclose(run(ember), run(torch), rtol=1e-5)
