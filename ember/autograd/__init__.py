@@ -129,3 +129,4 @@ def Variable(data, requires_grad=False, volatile=False):
     if requires_grad:
         t.requires_grad_(True)
     return t
+from . import functional  # noqa: E402,F401  (torch.autograd.functional: jacobian, vjp, jvp)
