@@ -101,6 +101,9 @@ CASES = [
     ("Rprop", dict()),
     ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2))),
     ("Rprop", dict(lr=0.02, maximize=True)),
+    ("Adafactor", dict()),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=2.0, weight_decay=0.1)),
+    ("Adafactor", dict(lr=0.05, maximize=True)),
 ]
 IDS = [f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
 
@@ -268,6 +271,8 @@ BAD = [
     ("Rprop", dict(etas=(1.5, 1.2)), ValueError),
     ("Rprop", dict(etas=(0.5, 0.9)), ValueError),
     ("LBFGS", dict(lr=-1.0), ValueError),
+    ("Adafactor", dict(beta2_decay=0.5), ValueError),
+    ("Adafactor", dict(d=0.5), ValueError),
 ]
 
 
