@@ -138,6 +138,20 @@ def cross_entropy():
     return make
 
 
+def lstm():
+    """LSTM(64->128) over (32 steps, batch 32): fwd + bwd of output.sum()."""
+    def make(m):
+        mod = same_weights(m, lambda m: m.nn.LSTM(64, 128))
+        x = m.from_numpy(arr(32, 32, 64)).requires_grad_()
+
+        def fb():
+            mod.zero_grad()
+            x.grad = None
+            mod(x)[0].sum().backward()
+        return fb
+    return make
+
+
 def check_first_step():
     """Loss after 3 steps from the same weights and data, in both frameworks."""
     out = []
@@ -175,6 +189,10 @@ def main():
         ("ReLU fwd+bwd (64,32,28,28)", layer(lambda m: m.nn.ReLU(), (64, 32, 28, 28))),
         ("Linear(3136->128) fwd+bwd, batch 64", layer(fc1, (64, 3136))),
         ("cross_entropy fwd+bwd (64,10)", cross_entropy()),
+    ], FW, min_time=0.5)
+
+    run("Recurrent (grad mode)", [
+        ("LSTM(64->128) fwd+bwd (32 steps, batch 32)", lstm()),
     ], FW, min_time=0.5)
 
 

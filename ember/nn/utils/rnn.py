@@ -58,36 +58,17 @@ class PackedSequence(PackedSequence_):
     def pin_memory(self):
         return self
 
-    def double(self):
-        return self._with(self.data.double())
-
-    def float(self):
-        return self._with(self.data.float())
-
-    def half(self):
-        return self._with(self.data.half())
-
-    def long(self):
-        return self._with(self.data.long())
-
-    def int(self):
-        return self._with(self.data.int())
-
-    def short(self):
-        return self._with(self.data.short())
-
-    def char(self):
-        return self._with(self.data.char())
-
-    def byte(self):
-        return self._with(self.data.byte())
-
     @property
     def is_cuda(self):
         return False
 
     def is_pinned(self):
         return False
+
+
+for _n in ("double", "float", "half", "long", "int", "short", "char", "byte"):
+    setattr(PackedSequence, _n, lambda self, _n=_n: self._with(getattr(self.data, _n)()))
+del _n
 
 
 def invert_permutation(permutation):
