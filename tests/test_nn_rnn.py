@@ -274,3 +274,22 @@ def test_lstm_gradcheck():
         finally:
             m._parameters.update(zip(names, old))
     gradcheck(fn, R.randn(3, 2, 2), R.randn(4, 2, 2), R.randn(4, 2, 3), *ws)
+
+
+def test_float32_and_weight_lists():
+    """float32 (torch's oneDNN path on CPU) with inter-layer dropout: same values and masks;
+    all_weights / _flat_weights list the parameters in torch's order."""
+    torch.manual_seed(0)
+    t = torch.nn.LSTM(4, 6, 3, dropout=0.5, bidirectional=True)
+    ember.manual_seed(0)
+    e = ember.nn.LSTM(4, 6, 3, dropout=0.5, bidirectional=True)
+    assert [[tuple(p.shape) for p in ps] for ps in e.all_weights] == \
+        [[tuple(p.shape) for p in ps] for ps in t.all_weights]
+    assert [tuple(p.shape) for p in e._flat_weights] == [tuple(p.shape) for p in t._flat_weights]
+    x = R.randn(5, 3, 4).astype(np.float32)
+    torch.manual_seed(1)
+    ember.manual_seed(1)
+    (a, (ha, ca)), (b, (hb, cb)) = t(torch.tensor(x)), e(ember.tensor(x))
+    for u, v in ((b, a), (hb, ha), (cb, ca)):
+        assert str(u.dtype) == str(v.dtype)
+        np.testing.assert_allclose(_np(u), _np(v), rtol=1e-5, atol=1e-6)
