@@ -628,3 +628,116 @@ def multi_head_attention_forward(
     if unbatched:
         out = out.squeeze(1)
     return out, weights
+
+
+# ---- multi-class margin losses, channel shuffle, gumbel softmax ---------------------------
+
+def _reduce_loss(loss, reduction):
+    from ..ops.loss import _check_red
+    _check_red(reduction)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """input (N, C) or (C,), target (N,) class indices -> per-sample
+    ``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])^p / C``."""
+    from ..ops.loss import _reduction
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    x = input if input.dim() > 0 else input.reshape(1)
+    unbatched = x.dim() == 1
+    x2 = x.reshape(1, -1) if unbatched else x
+    N, C = x2.shape
+    t = target._data.reshape(-1)
+    if input.dim() > 2 or t.shape[0] != N or (not unbatched and target.dim() != 1):
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{N}], but got "
+            f"{list(target.shape)}. Input has shape {list(input.shape)}.")
+    if t.size and (t.min() < 0 or t.max() >= C):
+        raise RuntimeError("target out of range")
+    rows = np.arange(N)
+    xy = x2[rows, t].reshape(N, 1)
+    z = relu(margin - xy + x2)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight[_wrap(t)].reshape(N, 1)
+    other = np.ones((N, C), dtype=x2._data.dtype)
+    other[rows, t] = 0
+    loss = (z * _wrap(other)).sum(1) / C
+    if unbatched and target.dim() == 0:
+        loss = loss.reshape(())
+    return _reduce_loss(loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """input (N, C) or (C,), target of the same shape holding class indices, cut at the
+    first -1 -> ``sum_{j in y, i not in y} max(0, 1 - (x[j] - x[i])) / C`` per sample."""
+    from ..ops.loss import _reduction
+    reduction = _reduction(size_average, reduce, reduction)
+    unbatched = input.dim() <= 1
+    x2 = input.reshape(1, -1) if unbatched else input
+    t = target._data.reshape(1, -1) if unbatched else target._data
+    if input.dim() > 2 or tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    N, C = x2.shape
+    valid = np.cumprod(t != -1, axis=1).astype(bool)          # target slots before the first -1
+    if (t[valid] < 0).any() or (t[valid] >= C).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    tc = np.where(valid, t, 0)
+    is_target = np.zeros((N, C), bool)
+    rows = np.broadcast_to(np.arange(N)[:, None], tc.shape)
+    is_target[rows[valid], tc[valid]] = True
+    xt = x2[_wrap(rows), _wrap(tc)]                              # (N, C) target-slot scores
+    term = relu(1 - xt.unsqueeze(2) + x2.unsqueeze(1))
+    mask = (valid[:, :, None] & ~is_target[:, None, :]).astype(x2._data.dtype)
+    loss = (term * _wrap(mask)).sum((1, 2)) / C
+    if unbatched:
+        loss = loss.reshape(() if input.dim() <= 1 else (1,))
+    return _reduce_loss(loss, reduction)
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) -> (N, C, *): channels viewed as (groups, C/groups), transposed."""
+    if groups <= 0:
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    C = input.shape[1]
+    if C % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {C} channels "
+                           f"and {groups} groups.")
+    n = input.shape[0]
+    rest = tuple(input.shape[2:])
+    return input.reshape((n, groups, C // groups) + rest).transpose(1, 2) \
+        .reshape((n, C) + rest)
+
+
+native_channel_shuffle = channel_shuffle
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """Samples from Gumbel-softmax(logits / tau) along ``dim``; ``hard`` returns one-hot
+    vectors with the soft sample's gradient (straight-through)."""
+    from .. import empty_like, zeros_like
+    gumbels = -empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """In-place ``rrelu``: slopes drawn from U(lower, upper) in training, else their mean."""
+    if not training:
+        return leaky_relu_(input, (lower + upper) / 2)
+    a = input._data
+    slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
+    return input.mul_(_wrap(np.where(a >= 0, np.ones_like(a), slopes)))

@@ -17,7 +17,8 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
            "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d",
-           "max_unpool2d"]
+           "max_unpool2d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool3d",
+           "max_unpool3d"]
 
 
 def _stride(stride, k, nd):
@@ -475,12 +476,21 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _adaptive_max(2, input, output_size, return_indices)
 
 
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """(N, C, D, H, W) -> (N, C, *output_size); indices index each D*H*W volume."""
+    return _adaptive_max(3, input, output_size, return_indices)
+
+
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     return _adaptive_max(1, input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
     return _adaptive_max(2, input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(3, input, output_size, True)
 
 
 # ---- Lp pooling -----------------------------------------------------------------------
@@ -538,6 +548,11 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
 
 
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(N, C, D, H, W) power-average pooling: (sum over window of x^p)^(1/p)."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
 # ---- max unpooling --------------------------------------------------------------------
 
 class _MaxUnpool(Op):
@@ -563,6 +578,10 @@ class _MaxUnpool(Op):
         return gg[self.rows, self.ii].reshape(self.xshape), None
 
 
+class _MaxUnpool3(_MaxUnpool):
+    name = "MaxUnpool3DBackward0"
+
+
 def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
     k = _ntuple(kernel_size, nd, "kernel_size")
     s = k if stride is None else _ntuple(stride, nd, "stride")
@@ -585,7 +604,7 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
     if tuple(indices._data.shape) != tuple(xd.shape):
         raise RuntimeError("Expected shape of indices to be same as that of the input tensor "
                            f"({list(xd.shape)}) but got indices tensor with shape: {list(indices._data.shape)}")
-    return apply(_MaxUnpool, input, indices, nd=nd, osize=osize)
+    return apply(_MaxUnpool3 if nd == 3 else _MaxUnpool, input, indices, nd=nd, osize=osize)
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
@@ -595,3 +614,8 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """Partial inverse of max_pool2d: put each value at its index, zeros elsewhere."""
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of max_pool3d: (N, C, D, H, W) values placed at their indices."""
+    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)

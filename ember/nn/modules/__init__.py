@@ -13,6 +13,7 @@ from .loss import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
 for _m in ("conv", "pooling", "upsampling", "padding", "pixelshuffle"):
     try:
         _mod = __import__(f"{__name__}.{_m}", fromlist=["*"])

@@ -5,7 +5,8 @@ from .conv import _ntuple
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
-           "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d"]
+           "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d",
+           "AdaptiveMaxPool3d", "LPPool3d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -137,6 +138,10 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     _nd = 2
 
 
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    _nd = 3
+
+
 class _LPPoolNd(Module):
     _nd = 2
 
@@ -163,6 +168,10 @@ class LPPool2d(_LPPoolNd):
     _nd = 2
 
 
+class LPPool3d(_LPPoolNd):
+    _nd = 3
+
+
 class _MaxUnpoolNd(Module):
     _nd = 2
 
@@ -187,3 +196,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
 
 class MaxUnpool2d(_MaxUnpoolNd):
     _nd = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _nd = 3
