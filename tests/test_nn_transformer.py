@@ -218,3 +218,17 @@ def test_encoder_inference_path_zeroes_padding(mask):
         t = tm(torch.tensor(x), src_key_padding_mask=torch.tensor(mask))
         e = em(ember.tensor(x), src_key_padding_mask=ember.tensor(mask))
     np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-9, atol=1e-11)
+
+
+def test_factory_kwargs_custom_parts_and_module_activation():
+    m = ember.nn.Transformer(8, 2, 1, 1, 16, dtype=ember.float64)
+    assert all(p.dtype == ember.float64 for p in m.parameters())
+    enc = ember.nn.TransformerEncoder(ember.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 1)
+    dec = ember.nn.TransformerDecoder(ember.nn.TransformerDecoderLayer(8, 2, 16, batch_first=True), 1)
+    m = ember.nn.Transformer(8, 2, custom_encoder=enc, custom_decoder=dec, batch_first=True)
+    assert m.encoder is enc and m.decoder is dec
+    assert tuple(m(ember.zeros(2, 5, 8), ember.zeros(2, 3, 8)).shape) == (2, 3, 8)
+    layer = ember.nn.TransformerEncoderLayer(8, 2, 16, activation=ember.nn.GELU())
+    assert layer.activation_relu_or_gelu == 2 and "GELU" in repr(layer)
+    t = torch.nn.TransformerEncoderLayer(8, 2, 16, activation=torch.nn.GELU())
+    assert repr(t) == repr(layer)
