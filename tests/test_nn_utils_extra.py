@@ -1,5 +1,4 @@
 """Lazy modules, extra nn modules/functionals and nn.utils pieces against torch 2.13."""
-import pickle
 
 import numpy as np
 import pytest
@@ -332,19 +331,27 @@ def test_spectral_norm_errors():
 
 
 @pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
-@pytest.mark.parametrize("omap", [None, "matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("omap", [None, "matrix_exp", "cayley", "householder", "householder-notriv"])
 def test_orthogonal(shape, omap):
     W, x = R.randn(*shape), R.randn(2, shape[1])
+    Q2 = np.linalg.qr(R.randn(max(shape), min(shape)))[0]
+    Q2 = Q2 if shape[0] >= shape[1] else Q2.T
     res = []
     for m in (torch, ember):
         m.manual_seed(0)
         lin = m.nn.Linear(shape[1], shape[0], bias=False).double()
         lin.weight.data = m.tensor(W)
-        m.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=omap)
+        m.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=omap and omap.split("-")[0],
+                                                use_trivialization=omap != "householder-notriv")
         out = lin(m.tensor(x))
         (out ** 3).sum().backward()
         Q = _np(lin.weight)
-        res.append([_np(out), Q, _np(lin.parametrizations.weight.original.grad)])
+        res.append([_np(out), Q, _np(lin.parametrizations.weight.original.grad),
+                    _np(lin.parametrizations.weight.original)])
+        if omap != "householder-notriv":                   # assigning goes through right_inverse
+            with m.no_grad():
+                lin.weight = m.tensor(Q2)
+            res[-1].append(_np(lin.weight))
         k = min(shape)
         QQ = Q.T @ Q if shape[0] >= shape[1] else Q @ Q.T
         np.testing.assert_allclose(QQ, np.eye(k), atol=1e-12)

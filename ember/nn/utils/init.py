@@ -7,7 +7,6 @@ __all__ = ["skip_init"]
 def skip_init(module_cls, *args, **kwargs):
     """Build ``module_cls(*args, **kwargs)`` without consuming the random stream (torch builds
     on the meta device; parameter values are unspecified)."""
-    from ... import _random
     from ..modules.module import Module
     if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
         raise RuntimeError(f"Expected a Module; got {module_cls}")

@@ -147,7 +147,7 @@ class _Orthogonal(Module):
         if tuple(Q.shape) != tuple(self.shape):
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
                              f"Got a tensor of shape {Q.shape}.")
-        from ... import eye, linalg, zeros_like
+        from ... import zeros_like
         with grad_mode.no_grad():
             Q_init = Q
             n, k = Q.size(-2), Q.size(-1)
@@ -160,9 +160,11 @@ class _Orthogonal(Module):
                     raise NotImplementedError(
                         "It is not possible to assign to the matrix exponential or the Cayley "
                         "parametrizations when use_trivialization=False.")
-                raise NotImplementedError(
-                    "assigning to orthogonal(..., use_trivialization=False) needs geqrf, which "
-                    "ember does not have")
+                A, tau = _geqrf(Q)
+                d = A.diagonal(dim1=-2, dim2=-1)
+                d.sign_()
+                d[tau == 0.0] *= -1
+                return A.mT if transpose else A
             if n == k:
                 if not _is_orthogonal(Q):
                     Q = _make_orthogonal(Q)
@@ -185,6 +187,19 @@ def _is_orthogonal(Q, eps=None):
     Id = eye(k, dtype=Q.dtype)
     eps = 10.0 * n * (1.2e-7 if Q.dtype.itemsize <= 4 else 2.3e-16) if eps is None else eps
     return bool((Q.mH @ Q).sub(Id).abs().max() <= eps) if Q.numel() else True
+
+
+def _geqrf(A):
+    """LAPACK geqrf (as ``torch.geqrf``): Householder vectors below the diagonal, R on and
+    above it, and the reflector scales ``tau``."""
+    import numpy as np
+    from ... import tensor
+    a = A._data
+    flat = a.reshape((-1,) + a.shape[-2:])
+    hs, taus = zip(*(np.linalg.qr(m, mode="raw") for m in flat)) if len(flat) else ((), ())
+    h = np.stack([x.T for x in hs]).reshape(a.shape)
+    t = np.stack(taus).reshape(a.shape[:-2] + (min(a.shape[-2:]),))
+    return tensor(h.astype(a.dtype, copy=False)), tensor(t.astype(a.dtype, copy=False))
 
 
 def _make_orthogonal(A):
