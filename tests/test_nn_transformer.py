@@ -232,3 +232,12 @@ def test_factory_kwargs_custom_parts_and_module_activation():
     assert layer.activation_relu_or_gelu == 2 and "GELU" in repr(layer)
     t = torch.nn.TransformerEncoderLayer(8, 2, 16, activation=torch.nn.GELU())
     assert repr(t) == repr(layer)
+
+
+def test_mismatched_mask_types_warn():
+    for m in (torch, ember):
+        layer = m.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0)
+        with pytest.warns(UserWarning, match="Support for mismatched src_key_padding_mask and "
+                                             "src_mask is deprecated"):
+            layer(m.zeros(5, 3, 8), src_mask=m.zeros(5, 5),
+                  src_key_padding_mask=m.tensor(SKPM))

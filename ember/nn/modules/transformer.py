@@ -58,6 +58,9 @@ def _get_activation_fn(activation):
 
 def _canon(mask, name, other, other_name, src, check_other=True):
     """Boolean masks (True = masked) become additive float masks of ``src``'s dtype."""
+    if check_other and mask is not None and other is not None and mask.dtype != other.dtype:
+        warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same "
+                      "type for both instead.")
     return F._float_mask(mask, src.dtype, name)
 
 
