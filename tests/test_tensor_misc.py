@@ -85,7 +85,7 @@ def test_missing_attribute_is_attribute_error():
     """``hasattr(ember, name)`` is False (not an import error) for what ember lacks."""
     assert not hasattr(ember, "no_such_thing")
     for name in ("nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
-                 "distributed", "profiler", "accelerator", "backends"):
+                 "distributed", "profiler", "accelerator", "backends", "func"):
         assert hasattr(ember, name)
 
 
