@@ -34,16 +34,32 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self.device = device
-        self._mt = np.random.MT19937()
-        self._np = np.random.Generator(self._mt)   # NumPy's algorithms on the same stream
+        self._bits = None          # the MT19937, made on first use (numpy.random costs ~10 ms to import)
         self.manual_seed(_DEFAULT_SEED)
+
+    @property
+    def _mt(self):
+        if self._bits is None:
+            self._bits = np.random.MT19937()
+            self._bits.state = {"bit_generator": "MT19937",
+                                "state": {"key": _mt_key(self._seed), "pos": 624}}
+            self._numpy = np.random.Generator(self._bits)   # NumPy's algorithms, same stream
+        return self._bits
+
+    @property
+    def _np(self):
+        if self._bits is None:
+            self._mt  # noqa: B018  (makes the twister and its NumPy Generator)
+        return self._numpy
 
     def manual_seed(self, seed):
         seed = int(seed)
         if seed < 0:
             seed += 1 << 64
         self._seed = seed
-        self._mt.state = {"bit_generator": "MT19937", "state": {"key": _mt_key(seed), "pos": 624}}
+        if self._bits is not None:
+            self._bits.state = {"bit_generator": "MT19937",
+                                "state": {"key": _mt_key(seed), "pos": 624}}
         self._normal = None       # PyTorch caches the second Box-Muller value of a pair
         return self
 
