@@ -33,6 +33,19 @@ def _tuple(x, arg, fn):
     return is_tuple, xs
 
 
+def _check_v(v, like, fn, what):
+    """``v`` as a tuple matching ``like`` (the outputs for vjp, the inputs for jvp) in length
+    and shapes, with torch's messages."""
+    _, vs = _tuple(v, "v", fn)
+    if len(vs) != len(like):
+        raise RuntimeError(f"v is a tuple of invalid length: should be {len(like)} but got {len(vs)}.")
+    for t, vv in zip(like, vs):
+        if tuple(t.shape) != tuple(vv.shape):
+            raise RuntimeError(f"Mismatch in shape: {what} has shape {list(t.shape)} but v has "
+                               f"shape {list(vv.shape)}")
+    return vs
+
+
 def _prepare(inputs):
     """Detached copies that require grad, so ``func`` builds a fresh graph from them."""
     return tuple(t.detach().requires_grad_() for t in inputs)
@@ -71,13 +84,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
                                "a single Tensor with a single element.")
         vs = (None,)
     else:
-        _, vs = _tuple(v, "v", "vjp")
-        if len(vs) != len(outs):
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(outs)} but got {len(vs)}.")
-        for o, vv in zip(outs, vs):
-            if tuple(o.shape) != tuple(vv.shape):
-                raise RuntimeError(f"Mismatch in shape: output has shape {list(o.shape)} but v has "
-                                   f"shape {list(vv.shape)}")
+        vs = _check_v(v, outs, "vjp", "output")
     grads = _grads(outs, xs, vs, create_graph, strict, retain=False)
     outs = tuple(o.detach() for o in outs)
     return (outs if out_tuple else outs[0]), (grads if in_tuple else grads[0])
@@ -134,13 +141,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
                                "function is a single Tensor with a single element.")
         vs = tuple(_wrap(np.ones_like(x._data)) for x in xs)
     else:
-        _, vs = _tuple(v, "v", "jvp")
-        if len(vs) != len(xs):
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(xs)} but got {len(vs)}.")
-        for x, vv in zip(xs, vs):
-            if tuple(x.shape) != tuple(vv.shape):
-                raise RuntimeError(f"Mismatch in shape: input has shape {list(x.shape)} but v has "
-                                   f"shape {list(vv.shape)}")
+        vs = _check_v(v, xs, "jvp", "input")
     with grad_mode.no_grad():
         out = func(*[x.detach() for x in xs])
     out_tuple = isinstance(out, tuple)
