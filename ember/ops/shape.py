@@ -898,20 +898,27 @@ def stack(tensors, dim=0, *, out=None):
     return _into(out, r) if out is not None else r
 
 
-def atleast_1d(*tensors):
+def _each(fn, tensors):
+    """``atleast_Nd(a, b)`` / ``atleast_Nd([a, b])``: ``fn`` on each, as a tuple; None for one tensor."""
     if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        return tuple(atleast_1d(x) for x in tensors[0])
+        return tuple(fn(x) for x in tensors[0])
     if len(tensors) > 1:
-        return tuple(atleast_1d(x) for x in tensors)
+        return tuple(fn(x) for x in tensors)
+    return None
+
+
+def atleast_1d(*tensors):
+    many = _each(atleast_1d, tensors)
+    if many is not None:
+        return many
     x = tensors[0]
     return reshape(x, (1,)) if x._data.ndim == 0 else x
 
 
 def atleast_2d(*tensors):
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        return tuple(atleast_2d(x) for x in tensors[0])
-    if len(tensors) > 1:
-        return tuple(atleast_2d(x) for x in tensors)
+    many = _each(atleast_2d, tensors)
+    if many is not None:
+        return many
     x = tensors[0]
     nd = x._data.ndim
     if nd == 0:
@@ -920,10 +927,10 @@ def atleast_2d(*tensors):
 
 
 def atleast_3d(*tensors):
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        return tuple(atleast_3d(x) for x in tensors[0])
-    if len(tensors) > 1:
-        return tuple(atleast_3d(x) for x in tensors)
+    """0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as PyTorch."""
+    many = _each(atleast_3d, tensors)
+    if many is not None:
+        return many
     x = tensors[0]
     nd = x._data.ndim
     if nd == 0:
