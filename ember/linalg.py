@@ -4,27 +4,19 @@ Differentiable: norm, vector_norm, matrix_norm, inv, det, slogdet, solve, solve_
 cholesky, eigh (values and vectors), svd, svdvals, qr, cond, multi_dot, vecdot, cross,
 matmul, tensorinv, tensorsolve. pinv, lstsq, matrix_rank and eig/eigvals give values only.
 """
-import collections
-
 import numpy as np
 
 from ._tensor import _wrap
 from .ops._apply import Op, apply, wrap_dim
 from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
-from .ops.reduction import _vector_norm, _matrix_norm
+from .ops.reduction import _vector_norm, _matrix_norm, _rt
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
            "matrix_power", "matrix_exp", "matrix_rank", "cond", "multi_dot", "vecdot", "diagonal",
            "vander", "solve_triangular", "inv_ex", "cholesky_ex", "solve_ex", "lstsq", "eig",
            "eigvals", "tensorinv", "tensorsolve"]
-
-
-def _rt(name, fields):
-    cls = collections.namedtuple(name, fields)
-    cls.__module__ = "torch.return_types"
-    return cls
 
 
 _svd_t = _rt("linalg_svd", ("U", "S", "Vh"))
