@@ -1,5 +1,6 @@
 """Learning-rate schedulers: PyTorch's ``torch.optim.lr_scheduler`` (same formulas, so lr
-sequences match step for step). Ported from PyTorch's pure-Python implementation."""
+sequences match step for step). Ported from PyTorch's pure-Python implementation
+(torch/optim/lr_scheduler.py, BSD-style licence: see NOTICE at the top of the repository)."""
 from __future__ import annotations
 
 import math
