@@ -10,7 +10,8 @@ from bisect import bisect_right
 from collections import Counter
 from functools import partial, wraps
 from math import inf
-from typing import Any, TypedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, SupportsFloat, TypedDict
 from weakref import ref
 
 from .._tensor import Tensor, _wrap
