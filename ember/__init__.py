@@ -215,3 +215,11 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
+
+
+def install_as_torch():
+    """From now on ``import torch`` / ``import torchvision`` give ember / ember.vision, here and
+    in child processes (see ``ember.run``)."""
+    from .run import install_as_torch as _install
+
+    _install()
