@@ -5,9 +5,9 @@
     (x * x).sum().backward()
     x.grad            # 2 * x
 """
-__version__ = "0.1.0"
 
 from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
+from .version import __version__  # noqa: F401  (torch's API level: "2.13.0+ember.0.1.0")
 from ._dtype import *  # noqa: F401,F403
 from ._dtype import dtype, get_default_dtype, set_default_dtype, promote_types, finfo, iinfo  # noqa: F401
 from ._device import device  # noqa: F401
@@ -35,7 +35,8 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func"}
+         "profiler", "accelerator", "backends", "func", "version", "torch_version", "testing",
+         "functional", "amp", "cpu"}
 
 
 _FROM_FUNCTIONAL = {
