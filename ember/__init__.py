@@ -51,6 +51,13 @@ _FROM_FUNCTIONAL = {
 }
 
 
+_FROM_AMP = {"autocast", "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
+             "set_autocast_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
+             "get_autocast_cpu_dtype", "set_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+             "is_autocast_cache_enabled", "set_autocast_cache_enabled", "autocast_increment_nesting",
+             "autocast_decrement_nesting", "clear_autocast_cache"}
+
+
 def __getattr__(name):
     """Sub-packages load on first use, keeping ``import ember`` fast."""
     if name in _LAZY:
@@ -59,6 +66,10 @@ def __getattr__(name):
         mod = importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod
+    if name in _FROM_AMP:
+        from .amp import autocast_mode
+
+        return getattr(autocast_mode, name)
     if name in ("save", "load"):
         from . import serialization
 
