@@ -98,7 +98,7 @@ BoolTensor = _cuda_type("BoolTensor")
 def __getattr__(name):
     """``ember.cuda.amp`` loads on first use, as ``torch.cuda.amp`` is there after ``import torch``."""
     if name == "amp":
-        from . import amp
+        import importlib
 
-        return amp
+        return importlib.import_module(".amp", __name__)
     raise AttributeError(f"module 'ember.cuda' has no attribute '{name}'")
