@@ -8,6 +8,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
+from ._deprecated import scalar_first
 from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
                          _int_zero_check, _named, _out, _unary, _zeros)
 
@@ -145,12 +146,16 @@ class Neg(Op):
 
 # ---- public functions ----------------------------------------------------------------
 
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *args, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
+    if args:
+        (other,), alpha = scalar_first("add", other, args, "alpha", 1)
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *args, alpha=1, out=None):
+    if args:
+        (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
@@ -198,11 +203,15 @@ def _idiv(self, other):
     return _inplace(Div, self, other)
 
 
-def add_(self, other, *, alpha=1):
+def add_(self, other, *args, alpha=1):
+    if args:
+        (other,), alpha = scalar_first("add_", other, args, "alpha", 1)
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
 
 
-def sub_(self, other, *, alpha=1):
+def sub_(self, other, *args, alpha=1):
+    if args:
+        (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
@@ -656,11 +665,15 @@ def lerp(input, end, weight, *, out=None):
     return _out(apply(Lerp, input, end, weight), out)
 
 
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
 
 
@@ -725,11 +738,15 @@ def lerp_(self, end, weight):
     return _inplace(Lerp, self, end, weight)
 
 
-def addcmul_(self, tensor1, tensor2, *, value=1):
+def addcmul_(self, tensor1, tensor2, *args, value=1):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcmul, self, tensor1, tensor2, value=value)
 
 
-def addcdiv_(self, tensor1, tensor2, *, value=1):
+def addcdiv_(self, tensor1, tensor2, *args, value=1):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
 
 

@@ -64,7 +64,7 @@ def _conv_item(k):
         return int(k), False
     if isinstance(k, (np.bool_,)):
         return bool(k), True
-    if isinstance(k, (list, tuple, np.ndarray)):
+    if isinstance(k, (list, tuple, np.ndarray, range)):
         a = np.asarray(k._data if isinstance(k, Tensor) else k) if not isinstance(k, np.ndarray) else k
         if a.dtype == object:
             a = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
