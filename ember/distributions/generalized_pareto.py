@@ -43,7 +43,7 @@ class GeneralizedPareto(Distribution):
         return self.icdf(u)
 
     def _safe_conc(self):
-        eq_zero = ember.isclose(self.concentration, ember.tensor(0.0))
+        eq_zero = ember.isclose(self.concentration, ember.zeros_like(self.concentration))
         return eq_zero, ember.where(eq_zero, ember.ones_like(self.concentration), self.concentration)
 
     def log_prob(self, value):

@@ -27,7 +27,9 @@ def broadcast_all(*values):
                 dtype = value.dtype
                 break
         values = [v if isinstance(v, ember.Tensor) else ember.tensor(v, dtype=dtype) for v in values]
-    return ember.broadcast_tensors(*values)
+    shape = ember.broadcast_shapes(*(v.shape for v in values))
+    # as torch.broadcast_tensors: inputs already of the shape come back as they are
+    return tuple(v if v.shape == shape else v.expand(shape) for v in values)
 
 
 def _standard_normal(shape, dtype, device):

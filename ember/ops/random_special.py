@@ -314,3 +314,21 @@ def binomial(count, prob, generator=None):
     cast = (lambda v: float(np.float32(v))) if f32 else float
     out = [_binomial_one(cast(n), cast(q), g) for n, q in zip(c.reshape(-1).tolist(), p.reshape(-1).tolist())]
     return _wrap(np.array(out, np.float64).astype(count._data.dtype).reshape(c.shape))
+
+
+# ---- exponential and Cauchy fills, as PyTorch's CPU kernels --------------------------------
+# (one double-precision uniform per value; ``tensor.exponential_`` / ``cauchy_`` in
+# ops/elementwise.py still draw NumPy's stream and could call these)
+
+def exponential_fill(shape, np_dtype, lambd=1.0, generator=None):
+    """``tensor.exponential_(lambd)``'s values: ``-log(1 - u) / lambd`` for double uniforms u."""
+    n = int(np.prod(shape))
+    u = _random._unit(_random.gen(generator), n, np.float64)
+    return ((-1.0 / lambd) * np.log1p(-u)).astype(np_dtype).reshape(shape)
+
+
+def cauchy_fill(shape, np_dtype, median=0.0, sigma=1.0, generator=None):
+    """``tensor.cauchy_(median, sigma)``'s values: ``median + sigma * tan(pi * (u - 1/2))``."""
+    n = int(np.prod(shape))
+    u = _random._unit(_random.gen(generator), n, np.float64)
+    return (median + sigma * np.tan(np.pi * (u - 0.5))).astype(np_dtype).reshape(shape)
