@@ -46,7 +46,7 @@ from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dty
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
          "profiler", "accelerator", "backends", "func", "version", "torch_version", "testing",
-         "functional", "amp", "cpu"}
+         "functional", "amp", "cpu", "distributions"}
 
 
 _FROM_FUNCTIONAL = {
