@@ -372,7 +372,7 @@ def flow_to_image(flow):
     k0 = np.floor(fk).astype(np.int64)
     k1 = k0 + 1
     k1[k1 == ncols] = 0
-    frac = fk - k0
+    frac = fk - k0.astype(np.float32)
     img = np.zeros((f.shape[0], 3, f.shape[2], f.shape[3]), dtype=np.uint8)
     for c in range(3):
         col = (1 - frac) * (wheel[k0, c] / np.float32(255.0)) + frac * (wheel[k1, c] / np.float32(255.0))
