@@ -377,7 +377,7 @@ def _get_cache_or_reload(github, force_reload, trust_repo, verbose=True, skip_va
     sys.stdout.write(f'Downloading: "{url}" to {cached_zip}\n')
     download_url_to_file(url, cached_zip, progress=False)
     with zipfile.ZipFile(cached_zip) as zf:
-        extracted = os.path.join(hub_dir, zf.infolist()[0].filename)
+        extracted = os.path.join(hub_dir, zf.infolist()[0].filename.split("/")[0])   # the top folder
         shutil.rmtree(extracted, ignore_errors=True)
         _safe_extract_zip(zf, hub_dir)
     os.remove(cached_zip)
