@@ -44,9 +44,9 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
                                     set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
-_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func", "version", "torch_version", "testing",
-         "functional", "amp", "cpu", "distributions"}
+_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
+         "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
+         "testing", "functional", "amp", "cpu", "distributions", "hub"}
 
 
 _FROM_FUNCTIONAL = {
