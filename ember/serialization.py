@@ -431,9 +431,14 @@ _user_safe = []     # what add_safe_globals was given, in order (classes, functi
 def _user_allowed():
     rc = {}
     for g in _user_safe:
-        if isinstance(g, tuple):
-            obj, full = g
-            rc[full] = obj
+        if isinstance(g, tuple):  # checked when used, as PyTorch does
+            if len(g) != 2:
+                raise ValueError(f"Expected tuple of length 2 (global, str of callable full path), "
+                                 f"but got tuple of length: {len(g)}")
+            if type(g[1]) is not str:
+                raise TypeError(f"Expected second item in tuple to be str of callable full path, "
+                                f"but got: {type(g[1])}")
+            rc[g[1]] = g[0]
         else:
             rc[f"{g.__module__}.{g.__qualname__}"] = g
     return rc
@@ -442,13 +447,6 @@ def _user_allowed():
 def add_safe_globals(safe_globals):
     """Allow more globals under ``weights_only=True``: classes/functions or ``(obj, "module.name")``."""
     for g in safe_globals:
-        if isinstance(g, tuple):
-            if len(g) != 2:
-                raise ValueError(f"Expected tuple of length 2 (global, str of callable full path), "
-                                 f"but got tuple of length: {len(g)}")
-            if type(g[1]) is not str:
-                raise TypeError(f"Expected second item in tuple to be str of callable full path, "
-                                f"but got: {type(g[1])}")
         if not any(g is h or (isinstance(g, tuple) and g == h) for h in _user_safe):
             _user_safe.append(g)
 
@@ -611,6 +609,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     """
     if weights_only is None:
         weights_only = os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") not in ("1", "true")
+    if weights_only:
+        _user_allowed()  # a malformed add_safe_globals entry fails here, not as a corrupt file
     path = None
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
