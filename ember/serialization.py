@@ -198,21 +198,102 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         name = os.path.splitext(os.path.basename(path))[0] or "archive"
-        d = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=d)
-        _default_mode(fd)
-        try:
-            with os.fdopen(fd, "wb") as out:
+        with _replacing(path) as tmp:
+            with open(tmp, "wb") as out:
                 _write_archive(out, name, pkl, storages)
                 out.flush()
-                os.fsync(out.fileno())  # the rename below must not expose unwritten data
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+                os.fsync(out.fileno())  # the rename must not expose unwritten data
     else:
         _write_archive(f, "archive", pkl, storages)
+
+
+def _temp_prefix(path):
+    """``.ember-save-<hash of the target's name>-``: which temp files belong to ``path``."""
+    import hashlib
+
+    return ".ember-save-" + hashlib.sha1(os.path.basename(path).encode()).hexdigest()[:12] + "-"
+
+
+def _remove_stale_temps(path):
+    """Delete temp files of ``path`` left by saves whose process died (SIGKILL, power loss)."""
+    d = os.path.dirname(os.path.abspath(path))
+    prefix = _temp_prefix(path)
+    try:
+        names = [n for n in os.listdir(d) if n.startswith(prefix)]
+    except OSError:
+        return
+    for n in names:
+        pid = n[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # a live process (a concurrent save) owns it
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(os.path.join(d, n))
+        except OSError:
+            pass
+
+
+class _replacing:
+    """``with _replacing(path) as tmp:`` write ``tmp``; on success it atomically becomes ``path``.
+
+    On an exception, SIGTERM or SIGHUP (while their handlers are the defaults) the
+    temp file is removed; one left by a killed process is removed by the next save
+    of the same path. An existing file at ``path`` is never touched until the rename.
+    """
+
+    _SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        _remove_stale_temps(self.path)
+        d = os.path.dirname(os.path.abspath(self.path))
+        fd, self.tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(self.path)}{os.getpid()}-", dir=d)
+        _default_mode(fd)
+        os.close(fd)
+        self._saved = {}
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for name in self._SIGNALS:
+                sig = getattr(signal, name, None)
+                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                    self._saved[sig] = signal.signal(sig, self._on_signal)
+        return self.tmp
+
+    def _on_signal(self, sig, frame):
+        import signal
+
+        self._unlink()
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)  # die of the signal, as without the handler
+
+    def _unlink(self):
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+    def __exit__(self, kind, exc, tb):
+        import signal
+
+        try:
+            if kind is None:
+                os.replace(self.tmp, self.path)
+            else:
+                self._unlink()
+        finally:
+            for sig, old in self._saved.items():
+                signal.signal(sig, old)
+        return False
 
 
 def _default_mode(fd):
@@ -815,17 +896,8 @@ def save_safetensors(tensors, filename, metadata=None):
         if not isinstance(t, Tensor):
             raise TypeError(f"safetensors holds tensors only; '{k}' is a {type(t).__name__}")
         arrays[k] = np.ascontiguousarray(t._data)
-    d = os.path.dirname(os.path.abspath(filename))
-    fd, tmp = tempfile.mkstemp(prefix=".ember-save-", suffix=".safetensors", dir=d)
-    _default_mode(fd)
-    os.close(fd)
-    try:
+    with _replacing(os.fspath(filename)) as tmp:
         save_file(arrays, tmp, metadata=metadata)
-        os.replace(tmp, filename)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def load_safetensors(filename, device="cpu"):

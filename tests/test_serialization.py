@@ -402,3 +402,59 @@ def test_safe_globals_validation_like_torch():
                     lib.load(b)
             finally:
                 lib.serialization.clear_safe_globals()
+
+
+_SLOW_SAVE = r"""
+import sys, time, ember, ember.serialization as S
+def slow(out, *a):
+    out.write(b"x" * 4096); out.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+S._write_archive = slow
+ember.save({"w": ember.zeros(3)}, sys.argv[1])
+"""
+
+
+def _temps(d):
+    return sorted(p.name for p in d.iterdir() if p.name.startswith(".ember-save-"))
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_killed_save_leaves_no_temp_file(tmp_path, sig):
+    """Issue #16 item 6: the old checkpoint survives; the temp file does not outlive the save."""
+    import signal
+    import subprocess
+    import sys
+
+    f = tmp_path / "ck.pth"
+    ember.save({"w": ember.ones(3)}, f)
+    before = f.read_bytes()
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
+    p = subprocess.Popen([sys.executable, "-c", _SLOW_SAVE, str(f)], stdout=subprocess.PIPE, env=env)
+    try:
+        assert p.stdout.readline().strip() == b"writing"
+        assert len(_temps(tmp_path)) == 1
+        p.send_signal(getattr(signal, sig))
+        assert p.wait(timeout=60) == -getattr(signal, sig)
+    finally:
+        p.kill()
+        p.wait()
+    assert f.read_bytes() == before
+    if sig == "SIGTERM":
+        assert _temps(tmp_path) == []
+    else:  # nothing runs on SIGKILL: the next save of the same file removes the leftover
+        assert len(_temps(tmp_path)) == 1
+        other = tmp_path / "other.pth"
+        ember.save({"w": ember.ones(1)}, other)
+        assert len(_temps(tmp_path)) == 1  # another target's save leaves it alone
+        ember.save({"w": ember.zeros(3)}, f)
+        assert _temps(tmp_path) == []
+    assert torch.load(f, weights_only=True)["w"].tolist() in ([1.0] * 3, [0.0] * 3)
+
+
+def test_save_keeps_temp_files_of_live_saves(tmp_path):
+    f = tmp_path / "ck.pth"
+    live = tmp_path / (ember.serialization._temp_prefix(str(f)) + f"{os.getpid()}-abc")
+    live.write_bytes(b"partial")
+    ember.save({"w": ember.ones(1)}, f)
+    assert live.exists()
