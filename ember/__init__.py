@@ -26,6 +26,8 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
+from .ops.sparse import *  # noqa: F401,F403
+from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
 from .ops.elementwise import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
@@ -35,7 +37,7 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func"}
+         "profiler", "accelerator", "backends", "func", "sparse", "fft"}
 
 
 _FROM_FUNCTIONAL = {
