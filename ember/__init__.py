@@ -36,6 +36,8 @@ from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
+from .ops.sparse import *  # noqa: F401,F403
+from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
 from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
@@ -46,7 +48,7 @@ from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dty
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
          "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
-         "testing", "functional", "amp", "cpu", "distributions", "hub"}
+         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft"}
 
 
 _FROM_FUNCTIONAL = {
