@@ -15,7 +15,7 @@ _OPTIONAL = {"ember.utils.tensorboard": "tensorboard", "ember.onnx": "onnx", "em
 def _modules():
     names = ["ember"]
     for info in pkgutil.walk_packages(ember.__path__, "ember."):
-        if ".examples" in info.name or info.name.endswith("__main__"):
+        if ".examples" in info.name or "._shim" in info.name or info.name.endswith("__main__"):
             continue
         names.append(info.name)
     return names
