@@ -31,11 +31,11 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
-    from ..ops import linalg, conv, loss, reduction, activation, normalization, sampling
+    from ..ops import linalg, conv, linear, loss, reduction, activation, normalization, sampling
     from ..nn import functional as F
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
-             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, F._Linear,
+             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,
              activation.Prelu]
     fp32 = [loss._NLLCore, loss._Pointwise, loss._CosEmb, loss._Triplet, loss._MLSM,
             linalg.Cdist, linalg.Trace, linalg.Inverse, reduction.Prod, normalization._LRN,
