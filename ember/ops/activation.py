@@ -5,8 +5,7 @@ import numpy as np
 
 from .unary import relu as _relu, relu_ as _relu_
 
-from .._tensor import Tensor
-from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
+from ._apply import Op, apply, apply_, wrap_dim
 
 __all__ = ["softmax", "log_softmax"]  # more appended below
 
@@ -564,17 +563,3 @@ __all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "hardtanh", "ha
            "silu", "mish", "hardsigmoid", "hardswish", "softplus", "softsign", "tanhshrink",
            "threshold", "threshold_", "softshrink", "hardshrink", "logsigmoid", "prelu", "rrelu",
            "glu", "sigmoid", "tanh"]
-
-
-def _tensor_softmax(self, dim, dtype=None):
-    return softmax(self, dim, dtype=dtype)
-
-
-def _tensor_log_softmax(self, dim, dtype=None):
-    return log_softmax(self, dim, dtype=dtype)
-
-
-for _n, _fn in (("softmax", _tensor_softmax), ("log_softmax", _tensor_log_softmax),
-                ("relu", relu), ("relu_", relu_), ("sigmoid", sigmoid), ("tanh", tanh)):
-    if not hasattr(Tensor, _n):
-        setattr(Tensor, _n, _fn)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, wrap_dim, wrap_dims, SAME
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
@@ -211,6 +211,7 @@ class Mean(Op):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
 
+@tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
@@ -223,6 +224,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@tensor_method()
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     if axis is not None:
         dim = axis
@@ -260,6 +262,7 @@ class Prod(Op):
         return g * ex
 
 
+@tensor_method()
 @_axis_alias
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
@@ -318,6 +321,7 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     return _dims(dim, input.ndim), correction, keepdim
 
 
+@tensor_method()
 @_axis_alias
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
@@ -328,6 +332,7 @@ class Std(Var):
     name = "StdBackward0"
 
 
+@tensor_method()
 @_axis_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
@@ -485,6 +490,7 @@ def _matrix_norm(input, p, dim, keepdim, dtype=None):
     raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
 
 
+@tensor_method()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices."""
     if isinstance(dim, int):
@@ -595,6 +601,7 @@ def minimum(input, other):
     return apply(Minimum, input, other)
 
 
+@tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
     """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
@@ -605,6 +612,7 @@ def max(input, dim=None, keepdim=False, *, out=None):
     return return_types.max(*apply(MaxDim, input, wrap_dim(dim, input.ndim), keepdim))
 
 
+@tensor_method()
 @_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
@@ -636,11 +644,13 @@ class Amin(Amax):
     fn = staticmethod(np.min)
 
 
+@tensor_method()
 @_axis_alias
 def amax(input, dim=(), keepdim=False):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def amin(input, dim=(), keepdim=False):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
@@ -666,16 +676,19 @@ def _arg(fn, what, input, dim, keepdim):
     return _wrap(r)
 
 
+@tensor_method()
 @_axis_alias
 def argmax(input, dim=None, keepdim=False):
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def argmin(input, dim=None, keepdim=False):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
+@tensor_method()
 def aminmax(input, *, dim=None, keepdim=False):
     if dim is None:
         if keepdim:
@@ -715,6 +728,7 @@ class Logsumexp(Op):
             return g * np.exp(self.a - o)
 
 
+@tensor_method()
 @_axis_alias
 def logsumexp(input, dim, keepdim=False):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
@@ -729,16 +743,19 @@ def _logical(fn, input, dim, keepdim):
     return _wrap(np.asarray(r, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
+@tensor_method()
 @_axis_alias
 def all(input, dim=None, keepdim=False):
     return _logical(np.all, input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def any(input, dim=None, keepdim=False):
     return _logical(np.any, input, dim, keepdim)
 
 
+@tensor_method()
 def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
@@ -783,20 +800,20 @@ class Nanmean(Op):
         return np.where(np.isnan(self.a), np.zeros((), r.dtype), r)
 
 
+@tensor_method()
 @_axis_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
 
+@tensor_method()
 @_axis_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
-
-# ---- Tensor methods ------------------------------------------------------------------
 
 def _t_max(self, dim=None, keepdim=False):
     return max(self, dim, keepdim)
@@ -806,6 +823,7 @@ def _t_min(self, dim=None, keepdim=False):
     return min(self, dim, keepdim)
 
 
+@tensor_method()
 def sum_to_size(self, *size):
     """Sum this tensor down to ``size`` (which it must be expandable to)."""
     from ._apply import norm_size
@@ -836,37 +854,16 @@ def _renorm_factor(input, p, dim, maxnorm):
     return where(norm > maxnorm, maxnorm / (norm + 1e-7), one)
 
 
+@tensor_method()
 def renorm(input, p, dim, maxnorm, *, out=None):
     """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
     (the gradient flows through the norm too, as torch's)."""
     return input * _renorm_factor(input, p, dim, maxnorm)
 
 
+@tensor_method()
 def renorm_(self, p, dim, maxnorm):
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))
 
 
 # ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.sum = sum
-Tensor.mean = mean
-Tensor.prod = prod
-Tensor.std = std
-Tensor.var = var
-Tensor.norm = norm
-Tensor.max = max
-Tensor.min = min
-Tensor.amax = amax
-Tensor.amin = amin
-Tensor.argmax = argmax
-Tensor.argmin = argmin
-Tensor.aminmax = aminmax
-Tensor.logsumexp = logsumexp
-Tensor.all = all
-Tensor.any = any
-Tensor.count_nonzero = count_nonzero
-Tensor.nansum = nansum
-Tensor.nanmean = nanmean
-Tensor.sum_to_size = sum_to_size
-Tensor.renorm = renorm
-Tensor.renorm_ = renorm_
