@@ -10,17 +10,13 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode
-from ._apply import Op, apply, apply_, SAME, _make_view
+from ._apply import Op, apply, apply_, SAME, _make_view, _type_name
 
 __all__ = ["where", "nonzero", "argwhere", "tril_indices", "triu_indices", "searchsorted",
            "bucketize", "isin", "unravel_index", "nonzero_static"]
 
 
 _ndarray = np.ndarray
-
-
-def _type_name(npd):
-    return D.scalar_type_name(D.from_np[np.dtype(npd)])
 
 
 # ---- index normalisation ------------------------------------------------------------

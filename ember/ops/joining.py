@@ -705,12 +705,12 @@ def combinations(input, r=2, with_replacement=False):
 
 def channel_shuffle(input, groups):
     """Interleave the channels of ``groups`` groups: (N, g*k, ...) -> groups transposed."""
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
+                           f"{list(input.shape)}")
     if groups <= 0:
         raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
                            f"groups:{groups}")
-    if input.ndim < 3:
-        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with sizes {list(input.shape)}")
     c = input.shape[1]
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and "

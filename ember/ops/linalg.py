@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim, SAME
+from ._apply import Op, apply, apply_, wrap_dim, SAME, _type_name
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -19,15 +19,10 @@ class _LinAlgError(RuntimeError):
 LinAlgError = _LinAlgError
 
 
-_TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-       "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-       "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
-
-
 def _same_dtype(a, b):
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_TN.get(a.dtype.name, a.dtype.name)} != {_TN.get(b.dtype.name, b.dtype.name)}")
+                           f"{_type_name(a.dtype, cpp=True)} != {_type_name(b.dtype, cpp=True)}")
     if a.dtype == np.bool_:
         raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 

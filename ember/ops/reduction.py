@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME
+from .arithmetic import Maximum, Minimum
+from ._apply import Op, apply, wrap_dim, wrap_dims, SAME, _type_name
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -73,14 +74,10 @@ def _expand_back(g, shape, dims, keepdim):
     return np.broadcast_to(g, shape)
 
 
-def _tname(npd):
-    return D.scalar_type_name(D.from_np[np.dtype(npd)])
-
-
 def _need_float(a, what):
     if a.dtype.kind not in "fcV":
         raise RuntimeError(f"{what}: Expected a floating point or complex tensor as input. "
-                           f"Got {_tname(a.dtype)}")
+                           f"Got {_type_name(a.dtype)}")
 
 
 def _scatter(shape, dtype, idx, g, axis):
@@ -193,7 +190,7 @@ class Mean(Op):
         if a.dtype.kind not in "fc":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {_tname(a.dtype)}")
+                f"or complex dtype. Got: {_type_name(a.dtype)}")
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         n = 1
         for d in dims:
@@ -568,39 +565,6 @@ class MinDim(MaxDim):
     argfn = staticmethod(np.argmin)
 
 
-class Maximum(Op):
-    name = "MaximumBackward0"
-    promote = SAME
-    saves = (0, 1)
-    fn = staticmethod(np.maximum)
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.fn(a, b)
-
-    def backward(self, g):
-        a, b = self.a, self.b
-        half = np.asarray(0.5, g.dtype)
-        m = (a > b) if self.fn is np.maximum else (a < b)
-        eq = a == b
-        ga = g * (m + eq * half).astype(g.dtype)
-        gb = g * ((~m & ~eq) + eq * half).astype(g.dtype)
-        return ga, gb
-
-
-class Minimum(Maximum):
-    name = "MinimumBackward0"
-    fn = staticmethod(np.minimum)
-
-
-def maximum(input, other):
-    return apply(Maximum, input, other)
-
-
-def minimum(input, other):
-    return apply(Minimum, input, other)
-
-
 @tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
@@ -784,7 +748,7 @@ class Nanmean(Op):
     def forward(self, a, dims, keepdim):
         if a.dtype.kind not in "fc":
             raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
-                               f"but got {_tname(a.dtype)}")
+                               f"but got {_type_name(a.dtype)}")
         self.a, self.dims, self.keepdim = a, dims, keepdim
         ok = ~np.isnan(a)
         self.cnt = np.sum(ok, axis=dims, keepdims=True).astype(a.dtype)

@@ -3,9 +3,9 @@ put, and select/slice/diagonal/as_strided_scatter."""
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim
+from ._apply import Op, apply, apply_, wrap_dim, _type_name
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
-from .indexing import _conv_item, _fix_index_error, _ndarray, _type_name
+from .indexing import _conv_item, _fix_index_error, _ndarray
 
 __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
            "index_put", "index_put_", "put", "select_scatter", "slice_scatter", "diagonal_scatter",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap, tensor_method
+from .._tensor import _wrap, tensor_method
 from ._apply import Op, apply, wrap_dim
 from .reduction import _select_backward, return_types
 

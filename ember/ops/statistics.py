@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim
-from .reduction import _even_grad, _tname, return_types
+from ._apply import Op, apply, wrap_dim, _type_name
+from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
 __all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
@@ -116,7 +116,7 @@ def bincount(input, weights=None, minlength=0):
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if a.dtype.kind not in "biu":
-        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if a.size and a.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -134,7 +134,7 @@ def bincount(input, weights=None, minlength=0):
 def histc(input, bins=100, min=0, max=0):
     a = input._data
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if bins <= 0:
         raise RuntimeError("bins must be > 0")
     lo, hi = float(min), float(max)
@@ -292,7 +292,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
     a = input._data
     if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
     if isinstance(bins, Tensor):
         edges = bins._data
         if edges.ndim != 1:

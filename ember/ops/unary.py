@@ -3,7 +3,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor, tensor_method
+from .._tensor import tensor_method
 from ._apply import Op, apply, FLOAT
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
