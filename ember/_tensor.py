@@ -247,11 +247,6 @@ class Tensor(metaclass=_TensorMeta):
         st = self.stride()
         return tuple(sorted(range(len(st)), key=lambda i: -st[i]))
 
-    def untyped_storage(self):
-        from ._storage import UntypedStorage
-
-        return UntypedStorage._of(self)
-
     def is_floating_point(self):
         return self._data.dtype.kind == "f" or self.dtype is D.bfloat16
 

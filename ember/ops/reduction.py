@@ -779,14 +779,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-def _t_max(self, dim=None, keepdim=False):
-    return max(self, dim, keepdim)
-
-
-def _t_min(self, dim=None, keepdim=False):
-    return min(self, dim, keepdim)
-
-
 @tensor_method()
 def sum_to_size(self, *size):
     """Sum this tensor down to ``size`` (which it must be expandable to)."""
