@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor
 from ._apply import Op, apply, _type_name
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",

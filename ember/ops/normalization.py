@@ -1,7 +1,6 @@
 """Normalization kernels: batch/instance/layer/group norm, one fused op with hand-written backward."""
 import numpy as np
 
-from .._tensor import Tensor
 from ._apply import Op, apply
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",

@@ -47,6 +47,8 @@ class Log(Op):
 
     def backward(self, g):
         return g / self.a
+
+
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
 
@@ -581,6 +583,3 @@ tensor_method("arctan_")(arctan_)
 tensor_method("arcsinh_")(arcsinh_)
 tensor_method("arccosh_")(arccosh_)
 tensor_method("arctanh_")(arctanh_)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
