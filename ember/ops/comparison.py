@@ -84,12 +84,11 @@ ge, ge_, _op_ge = _cmp_fn(_Ge, "ge")
 tensor_method("ge")(ge)
 tensor_method("ge_", "greater_equal_")(ge_)
 tensor_method("__ge__")(_op_ge)
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-tensor_method("greater")(greater)
-tensor_method("greater_equal")(greater_equal)
-tensor_method("less")(less)
-tensor_method("less_equal")(less_equal)
-tensor_method("not_equal")(not_equal)
+greater = tensor_method("greater")(gt)
+greater_equal = tensor_method("greater_equal")(ge)
+less = tensor_method("less")(lt)
+less_equal = tensor_method("less_equal")(le)
+not_equal = tensor_method("not_equal")(ne)
 
 
 @tensor_method()
