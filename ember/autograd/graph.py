@@ -109,6 +109,11 @@ class Node:
     # raises (``DelayedError``): never a silently constant second derivative.
     backward_ops = None
 
+    def no_double_backward(self, *grads):
+        """``backward_ops`` of a case an op does not differentiate twice: the array
+        gradients, wrapped so that differentiating them raises."""
+        return _delayed(self, list(grads))
+
     def saved_input(self, i, arr):
         """Input ``i`` of this node as a tensor on the graph (value ``arr``, the array
         saved at forward), as torch unpacks a saved variable: its gradient flows to

@@ -116,6 +116,7 @@ class _ConvNd(Op):
     saves = (0, 1)
 
     def forward(self, x, w, b, stride, pads, dil, groups, nd):
+        self.xw, self.params = (x, w), dict(stride=stride, pads=pads, dil=dil, groups=groups, nd=nd)
         unbatched = x.ndim == nd + 1
         if unbatched:
             x = x[None]
@@ -216,6 +217,49 @@ class _ConvNd(Op):
             if unbatched:
                 gx = gx[0]
         return gx, gw, gb
+
+    def backward_ops(self, g):
+        x, w = (self.saved_input(i, a) for i, a in enumerate(self.xw))
+        gx, gw = apply(_ConvGrad, g, x, w, params=self.params)
+        gb = None
+        if self.next_functions[2][0] is not None:
+            nd = self.params["nd"]
+            gb = g.sum((0,) + tuple(range(2, 2 + nd)) if g.ndim == nd + 2 else tuple(range(1, 1 + nd)))
+        return gx, gw, gb
+
+
+def _conv_grads(g, x, w, params):
+    """(input gradient, weight gradient) of ``conv(x, w)`` for output gradient ``g``."""
+    op = _ConvNd.__new__(_ConvNd)
+    op.forward(x, w, None, **params)
+    op.next_functions = ((op, 0), (op, 0), (None, 0))   # both gradients are wanted
+    gx, gw, _ = op.backward(g)
+    return gx, gw
+
+
+class _ConvGrad(Op):
+    """A convolution's backward as an op: ``(gx, gw)`` for output gradient ``g`` at
+    ``(x, w)``. Convolution is bilinear, so the derivatives of its gradients are
+    convolutions and gradients of convolutions again: any order works."""
+
+    name = "ConvolutionBackwardBackward0"
+
+    def forward(self, g, x, w, params):
+        self.gxw, self.params = (g, x, w), params
+        return _conv_grads(g, x, w, params)
+
+    def backward(self, u, v):   # u, v: gradients of gx, gw
+        g, x, w = self.gxw
+        P = self.params
+        gg = _ConvNd.forward(_ConvNd.__new__(_ConvNd), u, w, None, **P)
+        gg = gg + _ConvNd.forward(_ConvNd.__new__(_ConvNd), x, v, None, **P)
+        return gg, _conv_grads(g, x, v, P)[0], _conv_grads(g, u, w, P)[1]
+
+    def backward_ops(self, u, v):
+        g, x, w = (self.saved_input(i, a) for i, a in enumerate(self.gxw))
+        P = self.params
+        gg = apply(_ConvNd, u, w, None, **P) + apply(_ConvNd, x, v, None, **P)
+        return gg, apply(_ConvGrad, g, x, v, params=P)[0], apply(_ConvGrad, g, u, w, params=P)[1]
 
 
 def _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded):

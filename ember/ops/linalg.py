@@ -88,6 +88,18 @@ class Matmul(Op):
             return np.matmul(gg, b[None, :]), np.matmul(_swap(a), gg)[..., 0]
         return np.matmul(g, _swap(b)), np.matmul(_swap(a), g)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if a.ndim == 1 and b.ndim == 1:
+            return g * b, g * a
+        if a.ndim == 1:
+            gg = g.unsqueeze(-2)
+            return gg.matmul(b.transpose(-1, -2)).squeeze(-2), a.unsqueeze(-1).matmul(gg)
+        if b.ndim == 1:
+            gg = g.unsqueeze(-1)
+            return gg.matmul(b.unsqueeze(0)), a.transpose(-1, -2).matmul(gg).squeeze(-1)
+        return g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)
+
 
 class Dot(Matmul):
     name = "DotBackward0"
