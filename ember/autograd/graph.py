@@ -489,10 +489,10 @@ def _on_edge(arr, edge):
     """A tensor with value ``arr`` whose gradient flows into ``edge`` (node, output index)."""
     from .._tensor import _wrap
 
-    t = _wrap(arr)
     node, idx = edge
-    if node is None:
-        return t
+    if node is None:   # a constant: Python numbers stay numbers (they promote as such)
+        return arr if isinstance(arr, (int, float, complex, bool)) else _wrap(arr)
+    t = _wrap(arr)
     t._rg = True
     if type(node) is AccumulateGrad:
         t._accum = node

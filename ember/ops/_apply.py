@@ -503,7 +503,7 @@ class _BackwardOf(Op):
 
     def forward(self, g, node):
         self.node = node
-        return node.backward(g)[0]
+        return _first(node.backward(g, *[None] * (node._nout - 1)))
 
     def backward(self, u):
         return self.node.jvp(u)
@@ -520,10 +520,14 @@ class _JvpOf(Op):
         return node.jvp(u)
 
     def backward(self, g):
-        return self.node.backward(g)[0]
+        return _first(self.node.backward(g, *[None] * (self.node._nout - 1)))
 
     def backward_ops(self, g):
         return apply(_BackwardOf, g, node=self.node)
+
+
+def _first(grads):
+    return grads[0] if type(grads) is tuple else grads
 
 
 def linear_backward_ops(self, g, *rest):
