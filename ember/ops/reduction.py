@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, prod, std/var, norm, max/min, arg*, sort/topk, cum*, logsumexp, all/any."""
+"""Reductions: sum, mean, prod, std/var, norm, max/min, amax/amin, arg*, logsumexp, all/any,
+nansum/nanmean, renorm; and ``torch.return_types``."""
 import builtins as _b
 import collections
 import math
@@ -7,15 +8,11 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME
+from ._apply import Op, apply, wrap_dim, wrap_dims, SAME, linear_backward_ops
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
-           "amax", "amin", "argmax", "argmin", "aminmax", "topk", "kthvalue", "sort", "argsort",
-           "msort", "median", "nanmedian", "mode", "cumsum", "cumprod", "cummax", "cummin",
-           "logcumsumexp", "logsumexp", "all", "any", "count_nonzero", "nansum", "nanmean",
-           "unique", "bincount", "histc", "diff", "quantile", "nanquantile", "cov", "corrcoef",
-           "trapezoid", "trapz", "cumulative_trapezoid", "histogram", "unique_consecutive", "renorm",
-           "gradient"]
+           "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
+           "count_nonzero", "nansum", "nanmean", "renorm"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -61,7 +58,6 @@ def _axis_alias(fn):
     return wrapper
 
 
-
 def _dims(dim, ndim):
     """Reduction dims: None / [] / () mean all dims (PyTorch's legacy rule)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -75,6 +71,13 @@ def _expand_back(g, shape, dims, keepdim):
     if not keepdim and dims:
         g = np.expand_dims(g, dims)
     return np.broadcast_to(g, shape)
+
+
+def _expand_back_t(g, shape, dims, keepdim):
+    """``_expand_back`` with recorded ops (double backward)."""
+    if not keepdim and dims:
+        g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(shape)))
+    return g.expand(shape)
 
 
 def _tname(npd):
@@ -138,6 +141,10 @@ class Sum(Op):
     def backward(self, g):
         dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
         return _expand_back(g, self.shape, dims, self.keepdim)
+
+    def backward_ops(self, g):
+        dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
+        return _expand_back_t(g, self.shape, dims, self.keepdim)
 
 
 _BLAS_MIN = 1 << 16
@@ -213,6 +220,9 @@ class Mean(Op):
 
     def backward(self, g):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
+
+    def backward_ops(self, g):
+        return _expand_back_t(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
@@ -522,6 +532,11 @@ class MaxAll(Op):
     def backward(self, g):
         return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
 
+    def backward_ops(self, g):
+        dims = tuple(range(self.a.ndim))
+        w = _even_grad(self.a, self.out, np.ones((), self.a.dtype), dims, False)
+        return g * _wrap(w)
+
 
 class MinAll(MaxAll):
     name = "MinBackward1"
@@ -560,6 +575,14 @@ class MaxDim(Op):
 
     backward = _select_backward
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        if len(self.shape) == 0:
+            return u.copy()
+        v = np.take_along_axis(u, self.idx, self.d)
+        return v if self.keepdim else np.squeeze(v, self.d)
+
 
 class MinDim(MaxDim):
     name = "MinBackward0"
@@ -584,6 +607,14 @@ class Maximum(Op):
         ga = g * (m + eq * half).astype(g.dtype)
         gb = g * ((~m & ~eq) + eq * half).astype(g.dtype)
         return ga, gb
+
+    def backward_ops(self, g):
+        a, b = self.a, self.b
+        m = (a > b) if self.fn is np.maximum else (a < b)
+        eq = a == b
+        dt = g._data.dtype
+        return (g * _wrap((m + eq * 0.5).astype(dt)),
+                g * _wrap(((~m & ~eq) + eq * 0.5).astype(dt)))
 
 
 class Minimum(Maximum):
@@ -633,6 +664,11 @@ class Amax(Op):
 
     def backward(self, g):
         return _even_grad(self.a, self.out, g, self.dims, self.keepdim)
+
+    def backward_ops(self, g):
+        w = _even_grad(self.a, self.out, np.ones(np.shape(self.out), self.a.dtype), self.dims,
+                       self.keepdim)   # each winner's share: constant in the input
+        return _expand_back_t(g, self.a.shape, self.dims, self.keepdim) * _wrap(w)
 
 
 class Amin(Amax):
@@ -688,325 +724,6 @@ def aminmax(input, *, dim=None, keepdim=False):
         return return_types.aminmax(apply(MinAll, input), apply(MaxAll, input))
     ds = (wrap_dim(dim, input.ndim),)
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
-
-
-# ---- sort / topk / kthvalue / median / mode ------------------------------------------
-
-def _argsort(a, axis, descending, stable=True):
-    if a.ndim == 0:
-        return np.zeros((), np.int64)
-    if not descending:
-        return np.argsort(a, axis=axis, kind="stable")
-    n = a.shape[axis]
-    idx = np.flip(np.argsort(np.flip(a, axis), axis=axis, kind="stable"), axis)
-    return (n - 1) - idx
-
-
-class SelectAlong(Op):
-    """Values picked along ``dim`` at computed indices: sort, topk, kthvalue, median, mode."""
-    name = "SortBackward0"
-    nondiff = (1,)
-
-    def forward(self, a, idx, d, keepdim=True):
-        self.shape, self.dtype, self.d, self.keepdim = a.shape, a.dtype, d, keepdim
-        if a.ndim == 0:
-            self.idx = idx
-            return a.copy(), np.zeros((), np.int64)
-        vals = np.take_along_axis(a, idx, d)
-        self.idx = idx
-        idx = idx.astype(np.int64, copy=False)
-        if not keepdim:
-            return np.squeeze(vals, d), np.squeeze(idx, d)
-        return vals, idx
-
-    backward = _select_backward
-
-
-class TopkOp(SelectAlong):
-    name = "TopkBackward0"
-
-
-class KthvalueOp(SelectAlong):
-    name = "KthvalueBackward0"
-
-
-class MedianDim(SelectAlong):
-    name = "MedianBackward1"
-
-
-class NanmedianDim(SelectAlong):
-    name = "NanmedianBackward1"
-
-
-class ModeOp(SelectAlong):
-    name = "ModeBackward0"
-
-
-def sort(input, dim=-1, descending=False, stable=False):
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    idx = _argsort(a, d, descending)
-    return return_types.sort(*apply(SelectAlong, input, idx, d))
-
-
-def argsort(input, dim=-1, descending=False, stable=False):
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    return _wrap(np.asarray(_argsort(a, d, descending), dtype=np.int64))
-
-
-def msort(input):
-    return sort(input, 0)[0]
-
-
-def topk(input, k, dim=-1, largest=True, sorted=True):
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    n = a.shape[d] if a.ndim else 1
-    if not 0 <= k <= n:
-        raise RuntimeError("selected index k out of range")
-    idx = _argsort(a, d, largest)
-    if a.ndim:
-        idx = np.take(idx, np.arange(k), axis=d)
-    return return_types.topk(*apply(TopkOp, input, idx, d))
-
-
-def kthvalue(input, k, dim=-1, keepdim=False):
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    n = a.shape[d] if a.ndim else 1
-    if not 1 <= k <= n:
-        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    idx = _argsort(a, d, False)
-    if a.ndim:
-        idx = np.take(idx, [k - 1], axis=d)
-    return return_types.kthvalue(*apply(KthvalueOp, input, idx, d, keepdim))
-
-
-class MedianAll(Op):
-    name = "MedianBackward0"
-    saves = (0,)
-    nan_ignore = False
-
-    def forward(self, a):
-        if a.size == 0:
-            out = np.asarray(np.nan, a.dtype) if a.dtype.kind == "f" else np.zeros((), a.dtype)
-        else:
-            f = a.reshape(-1)
-            if self.nan_ignore and f.dtype.kind == "f":
-                f = f[~np.isnan(f)]
-            if f.size == 0:
-                out = np.asarray(np.nan, a.dtype)
-            elif f.dtype.kind == "f" and np.isnan(f).any():
-                out = np.asarray(np.nan, a.dtype)
-            else:
-                out = np.sort(f)[(f.size - 1) // 2]
-        self.a, self.out = a, np.asarray(out)
-        return self.out
-
-    def backward(self, g):
-        return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
-
-
-class NanmedianAll(MedianAll):
-    name = "NanmedianBackward0"
-    nan_ignore = True
-
-
-def _median_idx(a, d, nan_ignore):
-    if a.ndim == 0:
-        return np.zeros((), np.int64)
-    if a.shape[d] == 0:
-        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
-    s = _argsort(a, d, False)  # NaNs sort last
-    n = a.shape[d]
-    if a.dtype.kind == "f":
-        nn = np.sum(~np.isnan(a), axis=d, keepdims=True)
-        if nan_ignore:
-            pos = np.maximum((nn - 1) // 2, 0)
-        else:
-            pos = np.where(nn < n, nn, (n - 1) // 2)  # any NaN -> the first NaN
-    else:
-        pos = np.full(s.shape[:d] + (1,) + s.shape[d + 1:], (n - 1) // 2)
-    return np.take_along_axis(s, pos, d)
-
-
-def median(input, dim=None, keepdim=False):
-    if dim is None:
-        return apply(MedianAll, input)
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    return return_types.median(*apply(MedianDim, input, _median_idx(a, d, False), d, keepdim))
-
-
-def nanmedian(input, dim=None, keepdim=False):
-    if dim is None:
-        return apply(NanmedianAll, input)
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    return return_types.nanmedian(*apply(NanmedianDim, input, _median_idx(a, d, True), d, keepdim))
-
-
-def mode(input, dim=-1, keepdim=False):
-    a = input._data
-    d = wrap_dim(dim, a.ndim)
-    if a.ndim == 0:
-        return return_types.mode(*apply(ModeOp, input, np.zeros((), np.int64), d, keepdim))
-    m = np.moveaxis(a, d, -1)
-    lead = m.shape[:-1]
-    flat = m.reshape(-1, m.shape[-1])
-    out = np.zeros(flat.shape[0], np.int64)
-    for r in range(flat.shape[0]):
-        row = flat[r]
-        vals, counts = np.unique(row, return_counts=True)
-        v = vals[np.argmax(counts)]  # smallest among the most frequent
-        out[r] = np.nonzero(row == v)[0][-1]  # PyTorch reports the last occurrence
-    idx = np.expand_dims(out.reshape(lead), d)
-    return return_types.mode(*apply(ModeOp, input, idx, d, keepdim))
-
-
-# ---- cumulative ----------------------------------------------------------------------
-
-class Cumsum(Op):
-    name = "CumsumBackward0"
-
-    def forward(self, a, d, npdtype):
-        if npdtype is None and a.dtype.kind in "bui":
-            npdtype = np.int64
-        self.d = d
-        if a.ndim == 0:
-            return a.astype(npdtype or a.dtype)
-        return np.cumsum(a, axis=d, dtype=npdtype)
-
-    def backward(self, g):
-        if g.ndim == 0:
-            return g
-        return np.flip(np.cumsum(np.flip(g, self.d), self.d), self.d)
-
-
-@_axis_alias
-def cumsum(input, dim, *, dtype=None):
-    npd = D.to_dtype(dtype).np if dtype is not None else None
-    return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
-
-
-class Cumprod(Op):
-    name = "CumprodBackward0"
-    saves = (0,)
-
-    def forward(self, a, d, npdtype):
-        if npdtype is None and a.dtype.kind in "bui":
-            npdtype = np.int64
-        if npdtype is not None:
-            a = a.astype(npdtype, copy=False)
-        self.a, self.d = a, d
-        if a.ndim == 0:
-            return a.copy()
-        self.out = np.cumprod(a, axis=d)
-        return self.out
-
-    def backward(self, g):
-        a, d = self.a, self.d
-        if a.ndim == 0:
-            return g
-        if not (a == 0).any():
-            with np.errstate(all="ignore"):
-                return np.flip(np.cumsum(np.flip(g * self.out, d), d), d) / a
-        # zeros: d out_j / d x_i = prod_{k<=j, k!=i} x_k, O(n^2) along the dim
-        am = np.moveaxis(a, d, -1)
-        gm = np.moveaxis(g, d, -1)
-        n = am.shape[-1]
-        res = np.zeros(am.shape, a.dtype)
-        for i in range(n):
-            x = am.copy()
-            x[..., i] = 1
-            cp = np.cumprod(x, -1)
-            res[..., i] = np.sum(gm[..., i:] * cp[..., i:], -1)
-        return np.moveaxis(res, -1, d)
-
-
-def cumprod(input, dim, *, dtype=None):
-    npd = D.to_dtype(dtype).np if dtype is not None else None
-    return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
-
-
-class Cummax(Op):
-    name = "CummaxBackward0"
-    nondiff = (1,)
-    is_max = True
-
-    def forward(self, a, d):
-        self.shape, self.dtype, self.d = a.shape, a.dtype, d
-        if a.ndim == 0:
-            self.idx = np.zeros((), np.int64)
-            return a.copy(), self.idx
-        m = np.moveaxis(a, d, -1)
-        n = m.shape[-1]
-        vals = np.empty_like(m)
-        idx = np.zeros(m.shape, np.int64)
-        if n:
-            cur = m[..., 0].copy()
-            ci = np.zeros(m.shape[:-1], np.int64)
-            vals[..., 0], idx[..., 0] = cur, ci
-            isf = m.dtype.kind == "f"
-            for i in range(1, n):
-                x = m[..., i]
-                take = (x >= cur) if self.is_max else (x <= cur)
-                if isf:
-                    take = (take | np.isnan(x)) & ~(np.isnan(cur) & ~np.isnan(x))
-                cur = np.where(take, x, cur)
-                ci = np.where(take, i, ci)
-                vals[..., i], idx[..., i] = cur, ci
-        self.idx = np.moveaxis(idx, -1, d)
-        return np.moveaxis(vals, -1, d), self.idx
-
-    def backward(self, g, gi):
-        if len(self.shape) == 0:
-            return g
-        return _scatter_add(self.shape, self.dtype, self.idx, g, self.d)
-
-
-class Cummin(Cummax):
-    name = "CumminBackward0"
-    is_max = False
-
-
-def cummax(input, dim):
-    return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
-
-
-def cummin(input, dim):
-    return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
-
-
-class Logcumsumexp(Op):
-    name = "LogcumsumexpBackward0"
-    promote = None
-    saves = (0,)
-
-    def forward(self, a, d):
-        _need_float(a, "logcumsumexp")
-        self.a, self.d = a, d
-        if a.ndim == 0:
-            self.out = a.copy()
-        else:
-            self.out = np.logaddexp.accumulate(a, axis=d) if a.size else a.copy()
-        return self.out
-
-    def backward(self, g):
-        a, d, out = self.a, self.d, self.out
-        if a.ndim == 0:
-            return g
-        # grad_k = sum_{j>=k} g_j exp(x_k - out_j), computed around a per-line shift
-        m = np.max(out, axis=d, keepdims=True) if a.size else 0
-        with np.errstate(all="ignore"):
-            w = g * np.exp(m - out)
-            rc = np.flip(np.cumsum(np.flip(w, d), d), d)
-            return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
-
-
-def logcumsumexp(input, dim):
-    return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
 class Logsumexp(Op):
@@ -1119,99 +836,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    a = input._data
-    if dim is None:
-        vals, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
-        inv = inv.reshape(a.shape)
-    else:
-        d = wrap_dim(dim, a.ndim)
-        vals, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=d)
-        inv = inv.reshape(-1)
-    res = [_wrap(vals)]
-    if return_inverse:
-        res.append(_wrap(inv.astype(np.int64)))
-    if return_counts:
-        res.append(_wrap(cnt.astype(np.int64)))
-    return res[0] if len(res) == 1 else tuple(res)
-
-
-def bincount(input, weights=None, minlength=0):
-    a = input._data
-    if a.ndim != 1:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if a.dtype.kind not in "biu":
-        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_tname(a.dtype)}'")
-    if a.size and a.min() < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if minlength < 0:
-        raise RuntimeError("minlength should be >= 0")
-    if weights is None:
-        return _wrap(np.bincount(a, minlength=minlength).astype(np.int64))
-    w = weights._data
-    if w.shape != a.shape:
-        raise RuntimeError("weights should be 1-d and have the same length as input")
-    r = np.bincount(a, weights=w, minlength=minlength)
-    return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
-
-
-def histc(input, bins=100, min=0, max=0):
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
-    if bins <= 0:
-        raise RuntimeError("bins must be > 0")
-    lo, hi = float(min), float(max)
-    if lo == hi and a.size:
-        lo, hi = float(a.min()), float(a.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    if lo > hi:
-        raise RuntimeError("max must be larger than min")
-    f = a.reshape(-1)
-    f = f[(f >= lo) & (f <= hi)]
-    h, _ = np.histogram(f, bins=bins, range=(lo, hi))
-    return _wrap(h.astype(a.dtype))
-
-
-class Diff(Op):
-    name = "DiffBackward0"
-
-    def forward(self, a, n, d):
-        self.d, self.n = d, n
-        if a.dtype == np.bool_:
-            r = a
-            for _ in range(n):
-                r = np.logical_xor(np.take(r, range(1, r.shape[d]), d), np.take(r, range(r.shape[d] - 1), d))
-            return r
-        return np.diff(a, n=n, axis=d)
-
-    def backward(self, g):
-        d = self.d
-        for _ in range(self.n):
-            pad0 = [(0, 0)] * g.ndim
-            pad1 = [(0, 0)] * g.ndim
-            pad0[d] = (1, 0)
-            pad1[d] = (0, 1)
-            g = np.pad(g, pad0) - np.pad(g, pad1)
-        return g
-
-
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    if input.ndim == 0:
-        raise RuntimeError("diff expects input to be at least one-dimensional")
-    d = wrap_dim(dim, input.ndim)
-    if prepend is not None or append is not None:
-        from . import shape as _shape
-        parts = [p for p in (prepend, input, append) if p is not None]
-        cat = getattr(_shape, "cat", None)
-        if cat is not None:
-            input = cat(parts, d)
-        else:  # shape family not available: no gradient through prepend/append
-            input = _wrap(np.concatenate([p._data for p in parts], d))
-    return apply(Diff, input, n, d)
-
-
 # ---- Tensor methods ------------------------------------------------------------------
 
 def _t_max(self, dim=None, keepdim=False):
@@ -1220,354 +844,6 @@ def _t_max(self, dim=None, keepdim=False):
 
 def _t_min(self, dim=None, keepdim=False):
     return min(self, dim, keepdim)
-
-
-Tensor.sum = sum
-Tensor.mean = mean
-Tensor.prod = prod
-Tensor.std = std
-Tensor.var = var
-Tensor.norm = norm
-Tensor.max = max
-Tensor.min = min
-Tensor.amax = amax
-Tensor.amin = amin
-Tensor.argmax = argmax
-Tensor.argmin = argmin
-Tensor.aminmax = aminmax
-Tensor.topk = topk
-Tensor.kthvalue = kthvalue
-Tensor.sort = sort
-Tensor.argsort = argsort
-Tensor.msort = msort
-Tensor.median = median
-Tensor.nanmedian = nanmedian
-Tensor.mode = mode
-Tensor.cumsum = cumsum
-Tensor.cumprod = cumprod
-Tensor.cummax = cummax
-Tensor.cummin = cummin
-Tensor.logcumsumexp = logcumsumexp
-Tensor.logsumexp = logsumexp
-Tensor.all = all
-Tensor.any = any
-Tensor.count_nonzero = count_nonzero
-Tensor.nansum = nansum
-Tensor.nanmean = nanmean
-Tensor.unique = unique
-Tensor.bincount = bincount
-Tensor.histc = histc
-Tensor.diff = diff
-
-# ---- in-place cumulative ops ------------------------------------------------------------
-
-def _inplace_dtype(self, dtype):
-    if dtype is not None and D.to_dtype(dtype) is not self.dtype:
-        raise RuntimeError(f"Bad in-place call: input tensor dtype {D.scalar_type_name(self.dtype).lower()} "
-                           f"and output tensor dtype {D.scalar_type_name(D.to_dtype(dtype)).lower()} "
-                           "should match")
-
-
-def cumsum_(self, dim, *, dtype=None):
-    from ._apply import apply_
-
-    _inplace_dtype(self, dtype)
-    return apply_(Cumsum, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
-
-
-def cumprod_(self, dim, *, dtype=None):
-    from ._apply import apply_
-
-    _inplace_dtype(self, dtype)
-    return apply_(Cumprod, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
-
-
-# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
-
-_INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
-    from .elementwise import lerp
-    from .indexing import where
-
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"{fname}() input tensor must be either float or double dtype")
-    if isinstance(q, Tensor):
-        if q.dtype is not input.dtype:
-            raise RuntimeError(f"{fname}() q tensor must be same dtype as the input tensor")
-        if q.ndim > 1:
-            raise RuntimeError(f"{fname}() q must be a scalar or 1D tensor")
-        qa, scalar_q = q._data.astype(np.float64), q.ndim == 0
-    else:
-        qa, scalar_q = np.asarray(q, np.float64), np.ndim(q) == 0
-    qa = qa.reshape(-1)
-    if ((qa < 0) | (qa > 1)).any():
-        bad = qa[(qa < 0) | (qa > 1)][0]
-        raise RuntimeError(f"{fname}() q must be in the range [0, 1] but got {bad:g}")
-    if interpolation not in _INTERP:
-        raise RuntimeError(f"{fname}() interpolation must be one of linear, lower, higher, midpoint "
-                           f"or nearest, but got {interpolation}")
-    if a.size == 0:
-        raise RuntimeError(f"{fname}() input tensor must be non-empty")
-    if dim is None:
-        x, d = input.reshape(-1), 0
-    else:
-        x, d = input, wrap_dim(dim, a.ndim)
-    s = sort(x, d).values.movedim(d, -1) if x.ndim else x.reshape(1)    # rows + (n,)
-    sa = s._data
-    n = sa.shape[-1]
-    nan = np.isnan(sa)
-    k = (n - nan.sum(-1, keepdims=True)) if ignore_nan else np.full(sa.shape[:-1] + (1,), n)
-    pos = qa * (k - 1).astype(np.float64)                              # rows + (Q,)
-    if interpolation == "nearest":
-        pos = np.round(pos)                                          # half to even, as torch
-    lo = np.clip(np.floor(pos), 0, n - 1).astype(np.int64)
-    hi = np.clip(np.ceil(pos), 0, n - 1).astype(np.int64)
-    v_lo, v_hi = s.gather(-1, _wrap(lo)), s.gather(-1, _wrap(hi))
-    if interpolation in ("lower", "nearest"):
-        r = v_lo
-    elif interpolation == "higher":
-        r = v_hi
-    elif interpolation == "midpoint":
-        r = lerp(v_lo, v_hi, 0.5)
-    else:
-        r = lerp(v_lo, v_hi, _wrap((pos - lo).astype(sa.dtype)))
-    bad = (k == 0) if ignore_nan else nan.any(-1, keepdims=True)
-    if bad.any():
-        r = where(_wrap(np.broadcast_to(bad, r.shape)), _wrap(np.asarray(np.nan, sa.dtype)), r)
-    r = r.movedim(-1, 0)                                              # (Q,) + rows
-    if keepdim:
-        if dim is None:
-            r = r.reshape((r.shape[0],) + (1,) * a.ndim)
-        else:
-            r = r.unsqueeze(d + 1)
-    return r[0] if scalar_q else r
-
-
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
-
-
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
-
-
-def cov(input, *, correction=1, fweights=None, aweights=None):
-    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
-    import warnings
-    from .linalg import mm
-
-    if input.ndim > 2:
-        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input "
-                           f"with {input.ndim} dimensions")
-    x = input if input.ndim == 2 else input.reshape(1, -1)
-    if not (x.is_floating_point() or x.is_complex()):
-        x = x.to(D.get_default_dtype())
-    n = x.shape[1]
-    w = None
-    for wt, name in ((fweights, "fweights"), (aweights, "aweights")):
-        if wt is None:
-            continue
-        if wt.ndim > 1:
-            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
-                               f"{name} with {wt.ndim} dimensions")
-        if wt.numel() != n:
-            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
-                               f"observations in the input but got {wt.numel()} != {n}")
-        if name == "fweights" and wt._data.dtype.kind not in "iu":
-            raise RuntimeError("cov(): expected fweights to have integral dtype but got fweights "
-                               f"with {D.scalar_type_name(wt.dtype)} dtype")
-        if name == "aweights" and wt._data.dtype.kind != "f":
-            raise RuntimeError("cov(): expected aweights to have floating point dtype but got "
-                               f"aweights with {D.scalar_type_name(wt.dtype)} dtype")
-        if (wt._data < 0).any():
-            raise RuntimeError(f"cov(): {name} cannot be negative")
-        w = wt if w is None else w * wt
-    if w is None:
-        avg, w_sum = x.mean(1), n
-    else:
-        w_sum = w.sum()
-        avg = (x * w).sum(1) / w_sum
-    if w is not None and aweights is not None and correction != 0:
-        norm = w_sum - correction * (w * aweights).sum() / w_sum
-    else:
-        norm = w_sum - correction
-    if (norm._data if isinstance(norm, Tensor) else norm) <= 0:
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than "
-                      "the number of observations.")
-        norm = norm * 0 if isinstance(norm, Tensor) else 0
-    xc = x - avg.unsqueeze(1)
-    c = mm(xc, (xc if w is None else xc * w).t().conj())
-    return (c / norm).squeeze()
-
-
-def corrcoef(input):
-    from .elementwise import sqrt, clamp
-
-    c = cov(input)
-    if c.ndim == 0:
-        return c / c
-    sd = sqrt(c.diagonal())
-    c = c / sd.unsqueeze(1) / sd.unsqueeze(0)
-    return clamp(c, -1, 1) if not c.is_complex() else c
-
-
-def _trapz_args(y, x, dx, dim):
-    if x is not None and dx is not None:
-        raise RuntimeError("trapezoid: received both x and dx; only one may be given")
-    d = wrap_dim(dim, y.ndim)
-    if not (y.is_floating_point() or y.is_complex()):
-        y = y.to(D.get_default_dtype())
-    return y, d
-
-
-def _trapz_dx(x, y, d):
-    """Spacings along ``d``: the diff of a 1-D ``x`` placed on ``d``, or of a full ``x``."""
-    if x.ndim == 1:
-        if x.shape[0] != y.shape[d]:
-            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
-        dx = diff(x)
-        return dx.reshape((-1,) + (1,) * (y.ndim - d - 1))
-    return diff(x, dim=d - y.ndim)
-
-
-def trapezoid(y, x=None, *, dx=None, dim=-1):
-    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1)."""
-    y, d = _trapz_args(y, x, dx, dim)
-    n = y.shape[d]
-    if n == 0:  # a new zero tensor, outside the graph (as torch)
-        return _wrap(np.zeros(y._data.shape[:d] + y._data.shape[d + 1:], y._data.dtype))
-    if x is None:
-        h = 1 if dx is None else dx
-        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * h
-    mid = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
-    return (_trapz_dx(x, y, d) * mid).sum(d) / 2
-
-
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
-    y, d = _trapz_args(y, x, dx, dim)
-    n = y.shape[d]
-    if n == 0:
-        return y.narrow(d, 0, 0)
-    mid = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) / 2
-    if x is None:
-        h = 1 if dx is None else dx
-        return cumsum(mid * h if h != 1 else mid, d)
-    return cumsum(_trapz_dx(x, y, d) * mid, d)
-
-
-trapz = trapezoid
-
-
-def gradient(input, *, spacing=1, dim=None, edge_order=1):
-    """Finite-difference estimates of d input / d x along each of ``dim`` (central inside,
-    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates."""
-    from .shape import cat
-
-    if edge_order not in (1, 2):
-        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
-    dims = tuple(_b.range(input.ndim)) if dim is None else \
-        (wrap_dim(dim, input.ndim),) if isinstance(dim, int) else tuple(wrap_dim(d, input.ndim) for d in dim)
-    sp = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
-    if len(sp) == 1 and len(dims) > 1 and not isinstance(sp[0], Tensor):
-        sp = sp * len(dims)
-    if len(sp) != len(dims):
-        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "
-                           f"spacing and dim arguments to have the same length, but got a spacing "
-                           f"argument of length {len(sp)} and a dim argument of length {len(dims)}.")
-    f = input if input.is_floating_point() or input.is_complex() else input.to(D.get_default_dtype())
-    outs = []
-    for d, h in zip(dims, sp):
-        n = f.shape[d]
-        if n < edge_order + 1:
-            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
-        part = lambda s, k: f.narrow(d, s if s >= 0 else n + s, k)   # noqa: E731
-        if isinstance(h, Tensor):
-            shape = [1] * f.ndim
-            shape[d] = -1
-            dx = diff(h.to(f.dtype)).reshape(shape)
-            hl, hr = dx.narrow(d, 0, n - 2), dx.narrow(d, 1, n - 2)
-            inner = (hl * hl * part(2, n - 2) - hr * hr * part(0, n - 2) +
-                     (hr * hr - hl * hl) * part(1, n - 2)) / (hl * hr * (hl + hr))
-            h1, h2 = dx.narrow(d, 0, 1), dx.narrow(d, n - 2, 1)
-            if edge_order == 1:
-                first, last = (part(1, 1) - part(0, 1)) / h1, (part(-1, 1) - part(-2, 1)) / h2
-            else:
-                g1, g2 = dx.narrow(d, 1, 1), dx.narrow(d, n - 3, 1)
-                first = (-(2 * h1 + g1) / (h1 * (h1 + g1)) * part(0, 1) +
-                         (h1 + g1) / (h1 * g1) * part(1, 1) - h1 / (g1 * (h1 + g1)) * part(2, 1))
-                last = (h2 / (g2 * (g2 + h2)) * part(-3, 1) - (h2 + g2) / (g2 * h2) * part(-2, 1) +
-                        (2 * h2 + g2) / (h2 * (g2 + h2)) * part(-1, 1))
-        else:
-            inner = (part(2, n - 2) - part(0, n - 2)) / (2 * h)
-            if edge_order == 1:
-                first, last = (part(1, 1) - part(0, 1)) / h, (part(-1, 1) - part(-2, 1)) / h
-            else:
-                first = (part(0, 1) * -1.5 + part(1, 1) * 2 - part(2, 1) * 0.5) / h
-                last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / h
-        outs.append(cat([first, inner, last], d))
-    return tuple(outs)
-
-
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
-    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
-    a = input._data
-    if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
-    if isinstance(bins, Tensor):
-        edges = bins._data
-        if edges.ndim != 1:
-            raise RuntimeError("torch.histogram(): bins tensor should have one dimension, but got "
-                               f"{edges.ndim} dimensions")
-    else:
-        if bins <= 0:
-            raise RuntimeError("torch.histogram(): bins must be > 0, but got " + str(bins))
-        if range is not None:
-            lo, hi = float(range[0]), float(range[1])
-            if lo > hi:
-                raise RuntimeError(f"torch.histogram(): max must be larger than min, but got "
-                                   f"min {lo} max {hi}")
-        elif a.size:
-            lo, hi = float(a.min()), float(a.max())
-        else:
-            lo, hi = 0.0, 0.0
-        if lo == hi:
-            lo, hi = lo - 0.5, hi + 0.5  # an empty range widens to one unit, as torch
-        edges = np.linspace(lo, hi, bins + 1).astype(a.dtype)
-    w = None if weight is None else weight._data.reshape(-1)
-    h, _ = np.histogram(a.reshape(-1), bins=edges.astype(np.float64), weights=w)
-    h = h.astype(a.dtype)
-    if density:
-        widths = np.diff(edges).astype(a.dtype)
-        tot = h.sum()
-        h = h / (tot * widths) if tot else h / widths * 0
-    return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
-
-
-def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    """Keep the first of each run of equal consecutive elements (or slices along ``dim``)."""
-    a = input._data
-    if dim is None:
-        f = a.reshape(-1)
-        start = np.ones(f.shape[0], bool)
-        start[1:] = f[1:] != f[:-1]
-        vals = f[start]
-    else:
-        d = wrap_dim(dim, a.ndim)
-        m = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
-        start = np.ones(m.shape[0], bool)
-        start[1:] = (m[1:] != m[:-1]).any(1)
-        vals = np.compress(start, a, axis=d)
-    res = [_wrap(np.ascontiguousarray(vals))]
-    if return_inverse:
-        inv = np.cumsum(start) - 1
-        res.append(_wrap(inv.reshape(a.shape if dim is None else -1).astype(np.int64)))
-    if return_counts:
-        idx = np.flatnonzero(np.append(start, True))
-        res.append(_wrap(np.diff(idx).astype(np.int64)))
-    return res[0] if len(res) == 1 else tuple(res)
 
 
 def sum_to_size(self, *size):
@@ -1610,14 +886,27 @@ def renorm_(self, p, dim, maxnorm):
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))
 
 
-for _n in ("cumsum_", "cumprod_", "quantile", "nanquantile", "cov", "corrcoef", "histogram",
-           "unique_consecutive", "sum_to_size", "renorm", "renorm_"):
-    setattr(Tensor, _n, globals()[_n])
-del _n
+# ---- Tensor methods ----------------------------------------------------------------
 
-from . import elementwise as _ew  # noqa: E402  (elementwise loads first; it owns maximum/minimum)
-
-if not hasattr(_ew, "maximum"):
-    __all__ += ["maximum", "minimum"]
-    Tensor.maximum = maximum
-    Tensor.minimum = minimum
+Tensor.sum = sum
+Tensor.mean = mean
+Tensor.prod = prod
+Tensor.std = std
+Tensor.var = var
+Tensor.norm = norm
+Tensor.max = max
+Tensor.min = min
+Tensor.amax = amax
+Tensor.amin = amin
+Tensor.argmax = argmax
+Tensor.argmin = argmin
+Tensor.aminmax = aminmax
+Tensor.logsumexp = logsumexp
+Tensor.all = all
+Tensor.any = any
+Tensor.count_nonzero = count_nonzero
+Tensor.nansum = nansum
+Tensor.nanmean = nanmean
+Tensor.sum_to_size = sum_to_size
+Tensor.renorm = renorm
+Tensor.renorm_ = renorm_
