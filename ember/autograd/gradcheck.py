@@ -38,7 +38,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             warnings.warn(f"Input #{inputs.index(t)} requires gradient and is not a double "
                           "precision floating point. gradcheck may fail.", UserWarning)
     outs = _outputs(func, inputs)
+    some_diff = any(o.requires_grad for o in outs)
     for oi, out in enumerate(outs):
+        if not (out.requires_grad or some_diff):
+            continue   # nothing differentiable (a comparison, say): nothing to check
         n_out = out.numel()
         analytic = [np.zeros((n_out, t.numel())) for t in diff]   # zero if out has no grad_fn
         for k in range(n_out if out.requires_grad else 0):
