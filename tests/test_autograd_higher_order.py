@@ -85,6 +85,12 @@ OPS = {
                    [arr(4, 3, 2, 2), arr(3, seed=1), arr(3, seed=2)]),
     "layer_norm": (lambda m, x, w, b: F[m].layer_norm(x, (4,), w, b) ** 2,
                    [arr(3, 4), arr(4, seed=1), arr(4, seed=2)]),
+    "var_std": (lambda m, a: a.var(1) * a.std(0, keepdim=True).sum() + a.var(), x2()),
+    "cumsum_pad": (lambda m, a: F[m].pad(a.cumsum(1), (1, 2)) ** 2 + F[m].pad(a[None], (1, 1), mode="reflect").sum() * 0,
+                   x2()),
+    "dropout_embedding": (lambda m, w: (F[m].embedding(m.tensor([[0, 2], [1, 0]]), w) ** 2).sum()
+                          + (F[m].dropout(w, 0.0) ** 3).sum(), [arr(3, 4)]),
+    "adaptive_avg": (lambda m, x: F[m].adaptive_avg_pool2d(x * x, (2, 3)), [arr(2, 2, 5, 4)]),
     "group_norm": (lambda m, x, w: F[m].group_norm(x, 2, w) ** 2, [arr(2, 4, 3), arr(4, seed=1)]),
 }
 

@@ -531,6 +531,11 @@ class Minimum(Maximum):
         tie = (a == b) * 0.5
         return (a < b) + tie, (b < a) + tie
 
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
 
 @_guard
 class Fmax(Op):

@@ -375,6 +375,11 @@ class _AdaptiveAvg(Op):
     def backward(self, g):
         return _apply_mats(g, self.mats, self.nd, transpose=True),
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return _apply_mats(u, self.mats, self.nd)
+
 
 _AAVGCLS = {n: type(f"AdaptiveAvgPool{n}DBackward0", (_AdaptiveAvg,), {"name": f"AdaptiveAvgPool{n}DBackward0"})
             for n in (1, 2, 3)}

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME, linear_backward_ops
+from ._apply import Op, apply, wrap_dim, wrap_dims, SAME, linear_backward_ops, composite_backward
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -304,6 +304,7 @@ class Var(Op):
             if take_sqrt:
                 v = np.sqrt(v)
         self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
+        self.a = a   # for the double backward
         self.out = v
         return v
 
@@ -320,6 +321,15 @@ class Var(Op):
             else:
                 r = g * dt.type(2) * self.xc / dt.type(self.denom)
         return r.astype(dt, copy=False)
+
+    def backward_ops(self, g):
+        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
+
+    def _composite(self, x):
+        """The forward written with ember ops (the double backward differentiates it)."""
+        xc = x - x.mean(self.dims, keepdim=True)
+        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
+        return v.sqrt() if self.sq else v
 
 
 def _var_args(input, dim, unbiased, keepdim, correction):
