@@ -67,6 +67,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph and inputs is None:
+        _warn_cycle()
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     if len(grad_tensors) != len(tensors):
@@ -85,6 +87,22 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     with set_grad_enabled(create_graph):
         run_backward(tensors, grads, retain_graph=bool(retain_graph), accumulate=accumulate,
                      create_graph=create_graph)
+
+
+_warned_cycle = []
+
+
+def _warn_cycle():
+    """torch's one-time warning for ``backward(create_graph=True)``."""
+    if not _warned_cycle:
+        _warned_cycle.append(True)
+        import warnings
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+            "make sure to reset the .grad fields of your parameters to None after use to break the "
+            "cycle and avoid the leak.", UserWarning, stacklevel=3)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -536,6 +536,11 @@ class Minimum(Maximum):
         tie = (a == b) * 0.5
         return (a < b) + tie, (b < a) + tie
 
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
 
 @_guard
 class Fmax(Op):
@@ -635,6 +640,11 @@ class Addcdiv(Op):
         gv = g * v if v != 1 else g
         gq = gv / t2
         return g, gq, -gq * self.t1 / t2
+
+    def backward_ops(self, g):
+        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
+        gq = (g * self.v if self.v != 1 else g) / t2
+        return g, gq, -gq * t1 / t2
 
 
 @_guard

@@ -2,7 +2,7 @@
 masked_select, masked_fill, masked_scatter (and the index checks they share with scatter)."""
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ._apply import Op, apply, apply_, wrap_dim, linear_backward_ops, _BackwardOf, _snapshot
 from .indexing import _ndarray
 
@@ -291,6 +291,11 @@ class MaskedFill(Op):
         if "vshape" in self.__dict__:
             gv = np.asarray(g[self.m].sum())
         return np.where(self.m, 0, g).astype(g.dtype, copy=False), None, gv
+
+    def backward_ops(self, g):
+        m = _wrap(self.m)
+        gv = g.where(m, 0.0).sum() if "vshape" in self.__dict__ else None
+        return g.where(m.logical_not(), 0.0), None, gv
 
 
 class MaskedFillT(MaskedFill):

@@ -764,6 +764,13 @@ class Logsumexp(Op):
         with np.errstate(invalid="ignore"):
             return g * np.exp(self.a - o)
 
+    def backward_ops(self, g):
+        x, o = self.saved_input(0, self.a), self.saved_output(self.out)
+        if not self.keepdim and self.dims:
+            kept = tuple(1 if i in self.dims else n for i, n in enumerate(self.a.shape))
+            g, o = g.reshape(kept), o.reshape(kept)
+        return g * (x - o).exp()
+
 
 @_axis_alias
 def logsumexp(input, dim, keepdim=False):

@@ -465,6 +465,9 @@ class _Rounding(Op):
     def backward(self, g):
         return _zeros(g)
 
+    def backward_ops(self, g):
+        return g * 0
+
 
 class Floor(_Rounding):
     name = "FloorBackward0"
@@ -512,6 +515,8 @@ class Frac(Op):
 
     def backward(self, g):
         return g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class NanToNum(Op):
@@ -572,6 +577,8 @@ class Deg2Rad(Op):
 
     def backward(self, g):
         return g * self.k
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Rad2Deg(Deg2Rad):
