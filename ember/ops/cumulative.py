@@ -5,7 +5,7 @@ import builtins as _b
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, wrap_dim, linear_backward_ops
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
@@ -37,6 +37,7 @@ class Cumsum(Op):
         return self.forward(u, self.d, None)
 
 
+@tensor_method()
 @_axis_alias
 def cumsum(input, dim, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
@@ -78,6 +79,7 @@ class Cumprod(Op):
         return np.moveaxis(res, -1, d)
 
 
+@tensor_method()
 def cumprod(input, dim, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
@@ -124,10 +126,12 @@ class Cummin(Cummax):
     is_max = False
 
 
+@tensor_method()
 def cummax(input, dim):
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
+@tensor_method()
 def cummin(input, dim):
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
@@ -158,6 +162,7 @@ class Logcumsumexp(Op):
             return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
 
 
+@tensor_method()
 def logcumsumexp(input, dim):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
@@ -185,6 +190,7 @@ class Diff(Op):
         return g
 
 
+@tensor_method()
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -204,6 +210,7 @@ def _inplace_dtype(self, dtype):
                            "should match")
 
 
+@tensor_method()
 def cumsum_(self, dim, *, dtype=None):
     from ._apply import apply_
 
@@ -211,6 +218,7 @@ def cumsum_(self, dim, *, dtype=None):
     return apply_(Cumsum, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
 
+@tensor_method()
 def cumprod_(self, dim, *, dtype=None):
     from ._apply import apply_
 
@@ -316,12 +324,3 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
 
 
 # ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.cumsum = cumsum
-Tensor.cumprod = cumprod
-Tensor.cummax = cummax
-Tensor.cummin = cummin
-Tensor.logcumsumexp = logcumsumexp
-Tensor.diff = diff
-Tensor.cumsum_ = cumsum_
-Tensor.cumprod_ = cumprod_
