@@ -26,6 +26,10 @@ Class attributes an op may set:
 * ``saves``: indices of tensor inputs saved for backward, checked against in-place
   modification; ``"out"`` in it means the output is saved too.
 * ``nondiff``: output indices that never carry gradient (e.g. argmax indices).
+
+An op that can be differentiated twice also defines ``backward_ops(*grads)``: its
+backward written with ember ops on tensors, run under ``create_graph=True`` (see
+``saved_input``/``saved_output`` on ``Node``, and the helpers at the end of this file).
 """
 import numpy as np
 
