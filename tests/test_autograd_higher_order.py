@@ -79,6 +79,8 @@ OPS = {
     "conv2d_groups": (lambda m, x, w: F[m].conv2d(x, w, padding=1, groups=2, dilation=2) ** 2,
                       [arr(1, 4, 5, 5), arr(2, 2, 3, 3, seed=1)]),
     "conv1d": (lambda m, x, w: F[m].conv1d(x, w) ** 2, [arr(2, 3, 7), arr(2, 3, 3, seed=1)]),
+    "conv_transpose2d": (lambda m, x, w, b: F[m].conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1) ** 2,
+                         [arr(2, 3, 3, 3), arr(3, 2, 3, 3, seed=1), arr(2, seed=2)]),
     "pooling": (lambda m, x: F[m].max_pool2d(x * x, 2) + F[m].avg_pool2d(x * x, 2, padding=1, stride=2)[..., :2, :2],
                 [arr(2, 2, 4, 4)]),
     "batch_norm": (lambda m, x, w, b: F[m].batch_norm(x, None, None, w, b, training=True) ** 2,
@@ -106,7 +108,7 @@ def test_second_derivatives_match_torch(name):
 
 
 @pytest.mark.parametrize("name", ["mul", "div", "pow", "tanh_sigmoid", "shape", "index",
-                                  "matmul", "gelu_silu", "softmax", "cross_entropy", "conv2d",
+                                  "matmul", "gelu_silu", "softmax", "cross_entropy", "conv2d", "conv_transpose2d",
                                   "pooling", "batch_norm", "layer_norm"])
 def test_gradgradcheck(name):
     fn, arrays = OPS[name]
