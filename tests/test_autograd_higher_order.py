@@ -64,6 +64,9 @@ OPS = {
     "cat_stack": (lambda m, a, b: m.cat([a, b * a], 1) ** 2 + m.stack([a, b], 0).sum(0).repeat(1, 2), [arr(3, 2), arr(3, 2, seed=1)]),
     "matmul": (lambda m, a, b: (a @ b) ** 2 + a.mm(b) * 0 + m.bmm(a[None], b[None])[0], [arr(3, 4), arr(4, 2, seed=1)]),
     "matmul_vec": (lambda m, a, b: (a @ b) ** 2 + (b @ a.t()) ** 2, [arr(3, 4), arr(4, seed=1)]),
+    "addmm_family": (lambda m, c, a, b: m.addmm(c, a, b, beta=0.5, alpha=2) ** 2
+                     + m.addmv(c[:, 0], a, b[:, 0])[:, None] ** 2 + m.baddbmm(c[None], a[None], b[None]).sum(0) ** 2
+                     + m.addbmm(c, a[None], b[None]) ** 2, [arr(3, 2), arr(3, 4, seed=1), arr(4, 2, seed=2)]),
     "linear": (lambda m, x, w, b: F[m].linear(x, w, b).tanh(), [arr(5, 4), arr(3, 4, seed=1), arr(3, seed=2)]),
     "relu_leaky": (lambda m, a: F[m].relu(a) * a + F[m].leaky_relu(a, 0.1) * a, x2()),
     "gelu_silu": (lambda m, a: F[m].gelu(a) + F[m].gelu(a, approximate="tanh") + F[m].silu(a), x2()),

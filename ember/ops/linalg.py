@@ -231,6 +231,16 @@ class Addmm(Op):
             return gc, np.outer(gp, b), a.T @ gp
         return gc, np.matmul(gp, _swap(b)), np.matmul(_swap(a), gp)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(1, self.a), self.saved_input(2, self.b)
+        gc = g * self.beta if self.beta != 1 else g
+        gp = g * self.alpha if self.alpha != 1 else g
+        if self.reduce_batch:
+            gp = gp.expand((self.a.shape[0],) + tuple(gp.shape))
+        if self.b.ndim == 1:
+            return gc, gp.unsqueeze(1) * b, a.t().matmul(gp)
+        return gc, gp.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(gp)
+
 
 class Addmv(Addmm):
     name = "AddmvBackward0"
