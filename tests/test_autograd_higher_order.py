@@ -90,6 +90,8 @@ OPS = {
                    [arr(4, 3, 2, 2), arr(3, seed=1), arr(3, seed=2)]),
     "layer_norm": (lambda m, x, w, b: F[m].layer_norm(x, (4,), w, b) ** 2,
                    [arr(3, 4), arr(4, seed=1), arr(4, seed=2)]),
+    "vector_norm": (lambda m, a: a.norm(dim=1, keepdim=True) * a.norm(1) + m.linalg.vector_norm(a, 3, dim=0).sum() * a
+                    + m.linalg.vector_norm(a, float("inf")) * a.norm(), x2()),
     "var_std": (lambda m, a: a.var(1) * a.std(0, keepdim=True).sum() + a.var(), x2()),
     "cumsum_pad": (lambda m, a: F[m].pad(a.cumsum(1), (1, 2)) ** 2 + F[m].pad(a[None], (1, 1), mode="reflect").sum() * 0,
                    x2()),

@@ -427,6 +427,26 @@ class VectorNorm(Op):
             r = g * np.sign(a) * ax ** dt.type(p - 1) / o ** dt.type(p - 1)
             return np.where(o == 0, zero, r).astype(dt, copy=False)
 
+    def backward_ops(self, g):
+        a, p, dims = self.a, self.p, self.dims
+        x, o = self.saved_input(0, a), self.saved_output(self.out)
+        oa = self.out
+        if not self.keepdim and dims:
+            kept = tuple(1 if i in dims else n for i, n in enumerate(a.shape))
+            g, o, oa = g.reshape(kept), o.reshape(kept), oa.reshape(kept)
+        if p == 0:
+            return _wrap(np.zeros(a.shape, a.dtype))
+        sign = np.sign(a)
+        if p in (math.inf, -math.inf):   # the winners' share is constant in the input
+            mask = np.abs(a) == oa
+            return g * _wrap(np.where(mask, sign / np.sum(mask, axis=dims, keepdims=True), 0).astype(a.dtype))
+        if p == 1:
+            return g * _wrap(sign)
+        nz = _wrap(oa != 0)
+        if p == 2:
+            return (g * x / o).where(nz, 0.0)
+        return (g * _wrap(sign) * x.abs() ** (p - 1) / o ** (p - 1)).where(nz, 0.0)
+
 
 class NucNorm(Op):
     name = "LinalgMatrixNormBackward0"
