@@ -78,3 +78,19 @@ def test_channel_shuffle_one_implementation():
 def test_gelu_uses_the_one_erf(approximate, dtype):
     x = rand(1000, dtype=dtype, low=-6, high=6)
     check(lambda m, a: m.nn.functional.gelu(a, approximate=approximate), [x])
+
+
+def test_load_state_dict_pre_hook_gets_the_module():
+    """The public hook is called with the module first; the private one (used by lazy
+    modules and weight norm) without it, as torch's (this was an ``if False`` branch)."""
+    got = {}
+    for m in (ember, __import__("torch")):
+        lin = m.nn.Linear(2, 2)
+        seen = []
+        lin.register_load_state_dict_pre_hook(lambda *a: seen.append(("public", type(a[0]).__name__, len(a))))
+        lin._register_load_state_dict_pre_hook(lambda *a: seen.append(("private", type(a[0]).__name__, len(a))))
+        lin._register_load_state_dict_pre_hook(lambda *a: seen.append(("with", type(a[0]).__name__, len(a))),
+                                               with_module=True)
+        lin.load_state_dict(lin.state_dict())
+        got[m.__name__] = seen
+    assert got["ember"] == got["torch"]

@@ -7,6 +7,7 @@ from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import apply, apply_, _arrays, _type_name
 
+
 def _broadcast_error(*arrays):
     """PyTorch's message for shapes that do not broadcast."""
     acc = ()
@@ -108,7 +109,6 @@ def _out(result, out):
     return out
 
 
-
 def _not_impl(a, kernel):
     """PyTorch's error for a dtype its CPU kernel does not cover."""
     raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(a.dtype)}'")
@@ -136,22 +136,18 @@ def _int_zero_check(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-# ---- public functions (continued) ---------------------------------------------------
+# ---- argument checks and non-differentiable runs ------------------------------------------
 
 def _check_number_or_tensor(x, fname, arg):
     if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
         raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
 
 
-# ---- comparisons and predicates (bool results, never differentiable) -----------------
-
 def _nograd(cls, *inputs, **kw):
     """Run a non-differentiable op: no graph node, result never requires grad."""
     op = cls.__new__(cls)
     return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
 
-
-# ---- log-sum, step, integer and float-bit ops ------------------------------------------
 
 def _tensor_other(fname, other, arg="other"):
     if not isinstance(other, Tensor):

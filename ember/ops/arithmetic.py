@@ -256,7 +256,7 @@ def div_(self, other, *, rounding_mode=None):
     return _inplace(Div, self, other, rounding_mode=rounding_mode)
 
 
-# ---- binary arithmetic (continued) ---------------------------------------------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
 
 @_guard
 class FloorDivide(Op):
@@ -821,7 +821,7 @@ def positive(input):
     return input
 
 
-# ---- Tensor methods and operators (continued) ------------------------------------------
+# ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
     """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
@@ -891,13 +891,8 @@ def float_power_(self, exponent):
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+
 clip_, negative_ = clamp_, neg_
 tensor_method("clip_")(clip_)
 tensor_method("negative_")(negative_)
-_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
-          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
-          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
-
-
-# ---- Tensor methods ----------------------------------------------------------------

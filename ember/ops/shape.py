@@ -718,7 +718,7 @@ class ViewAsReal(Op):
         return g[..., 0] + 1j * g[..., 1]
 
 
-# ---- adjoint, complex views, unsafe_* aliases, *_copy forms ------------------------------
+# ---- adjoint, complex views -------------------------------------------------------------
 
 @tensor_method()
 def adjoint(input):

@@ -132,6 +132,8 @@ class Erfinv(Op):
         y = self.y
         with np.errstate(over="ignore"):
             return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
+
+
 erf, erf_ = _unary(Erf, "erf")
 erfc, erfc_ = _unary(Erfc, "erfc")
 erfinv, erfinv_ = _unary(Erfinv, "erfinv")
@@ -590,6 +592,3 @@ i0, i0_ = _unary(I0, "i0")
 @tensor_method("polygamma")
 def _polygamma_m(self, n):
     return polygamma(n, self)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

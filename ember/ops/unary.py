@@ -53,6 +53,7 @@ class Log(Op):
 
     def backward_ops(self, g):
         return g / self.saved_input(0, self.a)
+
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
 
@@ -678,6 +679,3 @@ tensor_method("arctan_")(arctan_)
 tensor_method("arcsinh_")(arcsinh_)
 tensor_method("arccosh_")(arccosh_)
 tensor_method("arctanh_")(arctanh_)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
