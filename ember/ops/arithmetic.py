@@ -6,7 +6,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
 from ._deprecated import scalar_first
 from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
@@ -38,6 +38,8 @@ class Add(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, (g * alpha if alpha != 1 else g)
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class Sub(Op):
     name = "SubBackward0"
@@ -60,6 +62,8 @@ class Sub(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, -g * alpha
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class RSub(Op):
     name = "RsubBackward1"
@@ -70,6 +74,8 @@ class RSub(Op):
 
     def backward(self, g):
         return -g, g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Mul(Op):
@@ -86,6 +92,9 @@ class Mul(Op):
 
     def backward(self, g):
         return g * self.b, g * self.a
+
+    def backward_ops(self, g):
+        return g * self.saved_input(1, self.b), g * self.saved_input(0, self.a)
 
 
 class Div(Op):
@@ -105,6 +114,10 @@ class Div(Op):
     def backward(self, g):
         b = self.b
         return g / b, -g * self.a / (b * b)
+
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        return g / b, -g * a / (b * b)
 
 
 def _rounding_div(a, b, mode):
@@ -129,6 +142,10 @@ class RDiv(Op):
         a = self.a
         return -g * self.b / (a * a), None
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return -g * self.b / (a * a), None
+
 
 class Neg(Op):
     name = "NegBackward0"
@@ -142,6 +159,8 @@ class Neg(Op):
 
     def backward(self, g):
         return -g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 # ---- public functions ----------------------------------------------------------------
@@ -378,6 +397,15 @@ class Pow(Op):
             gb = np.where((a == 0) & (b >= 0), 0, g * self.y * np.log(a))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if not isinstance(self.b, np.ndarray):
+            return (g * 0 if self.b == 0 else g * (self.b * a ** (self.b - 1))), None
+        ga = (g * b * a ** (b - 1)).where(_wrap(self.b != 0), 0.0)
+        gb = (g * self.saved_output(self.y) * a.log()).where(
+            _wrap(~((self.a == 0) & (self.b >= 0))), 0.0)
+        return ga, gb
+
 
 class RPow(Op):
     """``number ** tensor``."""
@@ -400,6 +428,12 @@ class RPow(Op):
         if s == 0:
             return np.where(False, g, 0).astype(g.dtype) * 0, None
         return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
+
+    def backward_ops(self, g):
+        s = self.s
+        if s == 0:
+            return g * 0, None
+        return g * self.saved_output(self.y) * (_math.log(s) if s > 0 else _math.nan), None
 
 
 @_guard
@@ -493,6 +527,18 @@ class Maximum(Op):
         gb = np.where(b > a, g, np.where(a == b, h, 0))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.a, self.b
+        dt = g._data.dtype
+        wa, wb = self._weights(a, b)
+        return g * _wrap(wa.astype(dt)), g * _wrap(wb.astype(dt))
+
+    @staticmethod
+    def _weights(a, b):
+        """Each input's share of the gradient (ties split it): constant in the inputs."""
+        tie = (a == b) * 0.5
+        return (a > b) + tie, (b > a) + tie
+
 
 @_guard
 class Minimum(Maximum):
@@ -508,6 +554,21 @@ class Minimum(Maximum):
         ga = np.where(a < b, g, np.where(a == b, h, 0))
         gb = np.where(b < a, g, np.where(a == b, h, 0))
         return ga, gb
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
 
 
 @_guard
@@ -557,6 +618,11 @@ class Lerp(Op):
         gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
         return g * (1 - w), g * w, gw
 
+    def backward_ops(self, g):
+        a, b, w = (self.saved_input(i, x) for i, x in enumerate((self.a, self.b, self.w)))
+        gw = g * (b - a) if isinstance(self.w, np.ndarray) else None
+        return g * (1 - w), g * w, gw
+
 
 @_guard
 class Addcmul(Op):
@@ -573,6 +639,10 @@ class Addcmul(Op):
         v = self.v
         gv = g * v if v != 1 else g
         return g, gv * self.t2, gv * self.t1
+
+    def backward_ops(self, g):
+        gv = g * self.v if self.v != 1 else g
+        return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
 
 
 @_guard
@@ -599,6 +669,11 @@ class Addcdiv(Op):
         gv = g * v if v != 1 else g
         gq = gv / t2
         return g, gq, -gq * self.t1 / t2
+
+    def backward_ops(self, g):
+        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
+        gq = (g * self.v if self.v != 1 else g) / t2
+        return g, gq, -gq * t1 / t2
 
 
 @_guard
@@ -637,6 +712,21 @@ class Clamp(Op):
             if lo is not None:
                 mh = mh | (lo > hi)
             ghi = np.where(mh, g, 0)
+        return ga, glo, ghi
+
+    def backward_ops(self, g):
+        a, lo, hi = self.a, self.lo, self.hi
+        m = True
+        if lo is not None:
+            m = m & (a >= lo)
+        if hi is not None:
+            m = m & (a <= hi)
+        ga = g.where(_wrap(np.asarray(m)), 0.0)
+        glo = ghi = None
+        if isinstance(lo, np.ndarray):
+            glo = g.where(_wrap((a < lo) & (lo <= hi) if hi is not None else a < lo), 0.0)
+        if isinstance(hi, np.ndarray):
+            ghi = g.where(_wrap((a > hi) | (lo > hi) if lo is not None else a > hi), 0.0)
         return ga, glo, ghi
 
 

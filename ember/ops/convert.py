@@ -17,6 +17,8 @@ class ToCopy(Op):
     def backward(self, g):
         return g  # the walk casts it back to the input's dtype
 
+    backward_ops = backward
+
 
 def _cast(self, dtype, copy=False):
     d = D.to_dtype(dtype)

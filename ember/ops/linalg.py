@@ -83,6 +83,18 @@ class Matmul(Op):
             return np.matmul(gg, b[None, :]), np.matmul(_swap(a), gg)[..., 0]
         return np.matmul(g, _swap(b)), np.matmul(_swap(a), g)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if a.ndim == 1 and b.ndim == 1:
+            return g * b, g * a
+        if a.ndim == 1:
+            gg = g.unsqueeze(-2)
+            return gg.matmul(b.transpose(-1, -2)).squeeze(-2), a.unsqueeze(-1).matmul(gg)
+        if b.ndim == 1:
+            gg = g.unsqueeze(-1)
+            return gg.matmul(b.unsqueeze(0)), a.transpose(-1, -2).matmul(gg).squeeze(-1)
+        return g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)
+
 
 class Dot(Matmul):
     name = "DotBackward0"
@@ -219,6 +231,16 @@ class Addmm(Op):
         if b.ndim == 1:
             return gc, np.outer(gp, b), a.T @ gp
         return gc, np.matmul(gp, _swap(b)), np.matmul(_swap(a), gp)
+
+    def backward_ops(self, g):
+        a, b = self.saved_input(1, self.a), self.saved_input(2, self.b)
+        gc = g * self.beta if self.beta != 1 else g
+        gp = g * self.alpha if self.alpha != 1 else g
+        if self.reduce_batch:
+            gp = gp.expand((self.a.shape[0],) + tuple(gp.shape))
+        if self.b.ndim == 1:
+            return gc, gp.unsqueeze(1) * b, a.t().matmul(gp)
+        return gc, gp.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(gp)
 
 
 class Addmv(Addmm):

@@ -105,6 +105,10 @@ class Erf(_Unary):
         a = self.a
         return g * (np.exp(-a * a) * _c(_2_SQRTPI, a))
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * ((-a * a).exp() * 1.1283791670955126)   # 2 / sqrt(pi)
+
 
 class Erfc(_Unary):
     name = "ErfcBackward0"
