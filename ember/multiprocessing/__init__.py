@@ -1,0 +1,48 @@
+"""``ember.multiprocessing``: Python's ``multiprocessing`` with tensors that share memory,
+as ``torch.multiprocessing``.
+
+Everything ``multiprocessing`` exports is here (``Process``, ``Queue``, ``Pool``,
+``get_context``, ``set_start_method``, ...). Tensors put on its queues and pipes, or given
+to a spawned process, move their storage into shared memory and arrive as views of the
+same memory; ``Module.share_memory()`` does the same ahead of time for forked processes
+(Hogwild training). Sharing strategies: ``file_descriptor`` (default; anonymous memory
+files passed as descriptors) and ``file_system`` (named files in ``/dev/shm``).
+
+Example::
+
+    >>> model.share_memory()
+    >>> procs = [mp.Process(target=train, args=(model,)) for _ in range(2)]
+"""
+import multiprocessing
+from multiprocessing import *  # noqa: F401,F403
+
+from .. import _shm
+from .reductions import init_reductions
+from .spawn import (ProcessContext, ProcessException, ProcessExitedException,  # noqa: F401
+                    ProcessRaisedException, SpawnContext, spawn, start_processes)
+
+__all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_strategies"]
+__all__ += multiprocessing.__all__
+
+_all_sharing_strategies = {"file_descriptor", "file_system"}
+
+
+def set_sharing_strategy(new_strategy):
+    """Set how tensors are shared from now on: ``"file_descriptor"`` or ``"file_system"``."""
+    if new_strategy not in _all_sharing_strategies:
+        raise AssertionError(f"invalid sharing strategy {new_strategy!r}; expected one of "
+                             f"{sorted(_all_sharing_strategies)}")
+    _shm.sharing_strategy = new_strategy
+
+
+def get_sharing_strategy():
+    """The current strategy for sharing CPU tensors."""
+    return _shm.sharing_strategy
+
+
+def get_all_sharing_strategies():
+    """The strategies this system supports."""
+    return _all_sharing_strategies
+
+
+init_reductions()
