@@ -136,20 +136,24 @@ def view(root, offset, shape, strides, dtype):
     return np.ndarray(shape, dtype, buffer=root, offset=offset, strides=strides)
 
 
-def share(a, strategy=None):
-    """``a`` in shared memory: ``a`` itself when it already is, else a view (same shape,
-    strides and offset) of a new segment holding a copy of the memory ``a`` views."""
-    if is_shared(a):
-        return a
-    r = _root(a)
-    if r.flags.c_contiguous or r.flags.f_contiguous:
-        seg = new_segment(r.nbytes, strategy)
-        if r.nbytes:
-            seg[:r.nbytes] = np.frombuffer(memoryview(r if r.flags.c_contiguous else r.T).cast("B"),
-                                           np.uint8)
-        return view(seg, byte_offset(a, r), a.shape, a.strides, a.dtype)
-    c = np.ascontiguousarray(a)                      # memory we cannot copy as one block
-    seg = new_segment(c.nbytes, strategy)
-    out = view(seg, 0, c.shape, c.strides, c.dtype)
-    out[...] = c
+def share(arrays, strategy=None):
+    """``arrays`` in shared memory, as a list: an array already there is kept; the others
+    become views (same shape, strides and offset) of a new segment holding a copy of the
+    memory they view, one segment per memory block, so views of one block stay views of
+    one segment."""
+    out, moved = [], {}
+    for a in arrays:
+        if is_shared(a):
+            out.append(a)
+            continue
+        r = _root(a)
+        if not (r.flags.c_contiguous or r.flags.f_contiguous):
+            r = a = np.ascontiguousarray(a)          # memory we cannot copy as one block
+        seg = moved.get(id(r))
+        if seg is None:
+            seg = moved[id(r)] = new_segment(r.nbytes, strategy)
+            if r.nbytes:
+                seg[:r.nbytes] = np.frombuffer(
+                    memoryview(r if r.flags.c_contiguous else r.T).cast("B"), np.uint8)
+        out.append(view(seg, byte_offset(a, r), a.shape, a.strides, a.dtype))
     return out

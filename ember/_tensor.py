@@ -517,7 +517,11 @@ class Tensor(metaclass=_TensorMeta):
         """
         from . import _shm, multiprocessing  # noqa: F401  (registers the tensor reducers)
 
-        self._data = _shm.share(self._data)
+        base = self._base         # a view moves its base's storage with it, as PyTorch's
+        if base is None or base._data is self._data:
+            self._data, = _shm.share([self._data])
+        else:
+            self._data, base._data = _shm.share([self._data, base._data])
         return self
 
     def is_shared(self):

@@ -14,14 +14,21 @@ Example::
     >>> procs = [mp.Process(target=train, args=(model,)) for _ in range(2)]
 """
 import multiprocessing
-from multiprocessing import *  # noqa: F401,F403
+from multiprocessing import *
 
 from .. import _shm
 from .reductions import init_reductions
-from .spawn import (ProcessContext, ProcessException, ProcessExitedException,  # noqa: F401
-                    ProcessRaisedException, SpawnContext, spawn, start_processes)
+from .spawn import (  # noqa: F401
+    ProcessContext,
+    ProcessException,
+    ProcessExitedException,
+    ProcessRaisedException,
+    SpawnContext,
+    spawn,
+    start_processes,
+)
 
-__all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_strategies"]
+__all__ = ["get_all_sharing_strategies", "get_sharing_strategy", "set_sharing_strategy"]
 __all__ += multiprocessing.__all__
 
 _all_sharing_strategies = {"file_descriptor", "file_system"}

@@ -3,18 +3,17 @@
 arguments of a spawned ``Process`` moves its storage into shared memory (once) and
 arrives as a view of the same memory, with its shape, strides and storage offset.
 """
-import os
 from multiprocessing.reduction import DupFd, ForkingPickler
 
 from .. import _shm
 from .._tensor import Tensor
 
-__all__ = ["init_reductions", "reduce_tensor", "rebuild_tensor", "reduce_segment"]
+__all__ = ["init_reductions", "rebuild_tensor", "reduce_segment", "reduce_tensor"]
 
 
 def rebuild_tensor(cls, root, offset, shape, strides, dtype, requires_grad):
-    from ..nn.parameter import Parameter
     from .._tensor import _wrap
+    from ..nn.parameter import Parameter
 
     t = _wrap(_shm.view(root, offset, shape, strides, dtype))
     if cls is Parameter:

@@ -50,7 +50,7 @@ def _wrap(fn, i, args, error_file):
         fn(i, *args)
     except KeyboardInterrupt:
         pass                            # the parent sends SIGINT on another process's failure
-    except Exception:
+    except Exception:  # noqa: BLE001  (any error is reported to the parent)
         import traceback
 
         with open(error_file, "wb") as fh:
