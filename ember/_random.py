@@ -10,6 +10,8 @@ PyTorch's vectorised log/sin/cos round differently from NumPy's).
 Other distributions (exponential, Poisson, multinomial, ...) draw from the same
 twister through NumPy's algorithms: reproducible, not PyTorch's numbers.
 """
+import math
+
 import numpy as np
 
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
@@ -422,6 +424,103 @@ def randperm(n, generator=None):
     for i, k in enumerate(j):
         m[i], m[k] = m[k], m[i]
     return r
+
+
+def rrelu_slopes(a, lower, upper, generator=None):
+    """Training ``rrelu``'s slopes for array ``a``: a double uniform on [lower, upper) for
+    each element <= 0 (in order), 1 elsewhere; in ``a``'s dtype."""
+    neg = np.ascontiguousarray(a) <= 0
+    u = _unit(gen(generator), int(np.count_nonzero(neg)), np.float64)
+    slopes = np.ones(a.shape, a.dtype)
+    op = np.float32 if a.dtype != np.float64 else np.float64      # the bounds in opmath
+    lo, hi = float(op(lower)), float(op(upper))
+    slopes[neg] = u * (hi - lo) + lo                                  # not fused (generic code)
+    return slopes
+
+
+def multinomial(p, num_samples, replacement=False, generator=None):
+    """PyTorch's CPU ``multinomial`` on a checked 1-D or 2-D float array ``p`` (int64 result).
+
+    Without replacement (or for one sample): ``argmax``/``topk`` of ``p / q``, ``q`` drawn by
+    ``exponential_`` (the Gumbel trick). With replacement: per row, the cumulative sum in
+    ``p``'s dtype, normalised, and a binary search for each double uniform.
+    """
+    g = gen(generator)
+    rows = p.reshape(-1, p.shape[-1])
+    if not replacement or num_samples == 1:
+        q = exponential(rows.shape, rows.dtype, 1.0, g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = rows / q
+        if num_samples == 1:
+            idx = np.argmax(q, axis=1)[:, None]
+        else:                                        # topk: largest first, stable on ties
+            idx = np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
+    else:
+        acc = np.float32 if rows.dtype == np.float16 else rows.dtype
+        idx = np.empty((rows.shape[0], num_samples), np.int64)
+        for i, r in enumerate(rows):
+            cum = np.cumsum(r, dtype=acc)
+            total = cum[-1]
+            if not total > 0:
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+            cum = cum / total
+            cum[-1] = 1
+            idx[i] = np.searchsorted(cum.astype(np.float64), _unit(g, num_samples, np.float64), "left")
+    return idx.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64, copy=False)
+
+
+def _poisson_one(lam, u):
+    """One draw of PyTorch's ``sample_poisson`` (Hoermann's transformed rejection for rates
+    of 10 or more, else products of uniforms); ``u()`` gives the next double uniform."""
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            U = u() - 0.5
+            V = u()
+            us = 0.5 - abs(U)
+            k = math.floor((2 * a / us + b) * U + lam + 0.43)
+            if us >= 0.07 and V <= vr:
+                return k
+            if k < 0 or (us < 0.013 and V > us):
+                continue
+            if (math.log(V) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                return k
+    if lam == 0:
+        return 0
+    enlam, x, prod = math.exp(-lam), 0, 1.0
+    while True:
+        prod *= u()
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+def poisson(rates, generator=None):
+    """``torch.poisson``: one draw per rate (float64 array, in memory order), as PyTorch's
+    serial CPU kernel. Draws vary per element, so this loops in Python (about 1 us each)."""
+    g = gen(generator)
+    flat = rates.reshape(-1).tolist()
+    saved = g.get_state()
+    buf, pos, used = [], 0, 0
+
+    def u():
+        nonlocal buf, pos, used
+        if pos == len(buf):
+            buf, pos = _unit(g, max(64, 2 * len(flat)), np.float64).tolist(), 0
+        pos += 1
+        used += 1
+        return buf[pos - 1]
+
+    out = np.array([_poisson_one(lam, u) for lam in flat], np.float64)
+    g.set_state(saved)                     # give back the uniforms drawn ahead but not used
+    g.random32(2 * used)
+    return out.reshape(rates.shape)
 
 
 def manual_seed(seed):
