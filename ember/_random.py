@@ -384,12 +384,12 @@ def bernoulli(p, shape, generator=None):
 
 
 def randint(low, high, shape, generator=None):
-    """``random_(low, high)``: a 32-bit draw modulo the range (64-bit for ranges of 2**32
+    """``random_(low, high)``: a 32-bit draw modulo the range (64-bit for ranges of 2**28
     or more), plus ``low``; int64."""
     g = gen(generator)
     n = int(np.prod(shape))
     rng_ = int(high) - int(low)
-    raw = g.random64(n) if rng_ >= 1 << 32 else g.random32(n)
+    raw = g.random64(n) if rng_ >= 1 << 28 else g.random32(n)   # PyTorch 2.13 widens at 2**28
     return ((raw % np.uint64(rng_)).astype(np.int64) + np.int64(low)).reshape(shape)
 
 
