@@ -1,14 +1,17 @@
 """Random number generation: ``manual_seed``, ``Generator``, the default generator.
 
-The streams are PyTorch's CPU streams: a Mersenne Twister (MT19937) seeded as
-``at::mt19937`` seeds it, and the same transformations from its 32-bit outputs, so
-after ``manual_seed(s)`` ember's ``rand``, ``randn``, ``randint``, ``randperm``,
-``uniform_``, ``normal_``, ``random_`` and the ``nn.init`` functions built on them
-give PyTorch's numbers (``randn`` of 16 or more float32 values to within an ulp:
-PyTorch's vectorised log/sin/cos round differently from NumPy's).
+The streams are PyTorch's CPU streams, bit for bit: a Mersenne Twister (MT19937) seeded
+as ``at::mt19937`` seeds it, PyTorch's transformations from its outputs and PyTorch's
+arithmetic after them (float32 ``randn`` through the vectorised log/sincos PyTorch uses,
+float64 results through the C library's functions, the same fused multiply-adds). So
+after ``manual_seed(s)``: ``rand``, ``randn``, ``normal``, ``randint``, ``randperm``,
+``multinomial``, ``poisson``, ``bernoulli``, dropout masks, the in-place ``uniform_``,
+``normal_``, ``random_``, ``exponential_``, ``geometric_``, ``cauchy_``, ``log_normal_``
+and ``nn.init`` give PyTorch's numbers and leave the generator where PyTorch's is.
+Generator states are PyTorch's 5056-byte ``CPUGeneratorImplState``: they load in either.
 
-Other distributions (exponential, Poisson, multinomial, ...) draw from the same
-twister through NumPy's algorithms: reproducible, not PyTorch's numbers.
+Not PyTorch's: ``binomial`` (NumPy's algorithm on the same twister), ``randperm`` of
+2**32 / 20 or more values (NumPy's shuffle), float32 ``randint`` beyond 2**24.
 """
 import math
 
