@@ -17,8 +17,15 @@ import math
 
 import numpy as np
 
-__all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
-           "set_rng_state", "default_generator"]
+__all__ = [
+    "Generator",
+    "default_generator",
+    "get_rng_state",
+    "initial_seed",
+    "manual_seed",
+    "seed",
+    "set_rng_state",
+]
 
 _DEFAULT_SEED = 67280421310721
 
@@ -54,7 +61,9 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        self.device = device
+        from ._device import device as _device
+
+        self.device = _device(device)
         self._bits = None          # the MT19937, made on first use (numpy.random costs ~10 ms to import)
         self._pending = None       # outputs due before the next twist (states with left + next != 625)
         self.manual_seed(_DEFAULT_SEED)
@@ -124,7 +133,7 @@ class Generator:
         key, pos = st["key"].astype(np.uint64), int(st["pos"])
         if self._pending is not None:
             vals, nxt = self._pending
-            left, nxt = len(vals) + 1, nxt
+            left = len(vals) + 1
         elif pos >= _TWIST:
             left, nxt = 1, 0 if np.array_equal(key, _mt_key(self._seed)) else _TWIST
         else:
@@ -171,8 +180,18 @@ class Generator:
         self._normal_f = np.float32(buf[5048:5052].view(np.float32)[0]) if buf[5052] else None
         return self
 
+    def clone_state(self):
+        """A new generator in this one's state."""
+        return Generator(self.device).set_state(self.get_state())
+
+    def get_offset(self):
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def set_offset(self, offset):
+        raise RuntimeError("CPU Generator does not use offset")
+
     def __reduce__(self):
-        return (_rebuild_generator, (self.device, bytes(self.get_state()._data)))
+        return (_rebuild_generator, (str(self.device), bytes(self.get_state()._data)))
 
     def __repr__(self):
         return f"<ember.Generator object at {hex(id(self))}>"

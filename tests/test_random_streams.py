@@ -114,7 +114,7 @@ def test_multinomial(dtype, shape):
     p = np.random.RandomState(sum(shape)).rand(*shape).astype(dtype)
     p[..., ::7] = 0
     for n, replacement in [(1, False), (1, True), (2, False), (2, True), (40, True)]:
-        _same(lambda L: L.multinomial(L.tensor(p), n, replacement), seed=543)
+        _same(lambda L, n=n, rep=replacement: L.multinomial(L.tensor(p), n, rep), seed=543)
 
 
 def test_multinomial_documented_example():
@@ -245,3 +245,19 @@ def test_rng_state_through_save_and_load(tmp_path):
     expect = ember.randn(9, dtype=ember.float64)
     ember.set_rng_state(ember.load(tmp_path / "ck.pt")["rng_state"])
     np.testing.assert_array_equal(ember.randn(9, dtype=ember.float64).numpy(), expect.numpy())
+
+
+def test_random_module_and_generator_api():
+    for lib in (torch, ember):
+        lib.manual_seed(0)
+        with lib.random.fork_rng():
+            lib.rand(5)
+        g = lib.Generator().manual_seed(3)
+        lib.rand(2, generator=g)
+        c = g.clone_state()
+        assert c.initial_seed() == 3 and str(g.device) == "cpu"
+        with pytest.raises(RuntimeError, match="does not use offset"):
+            g.get_offset()
+        assert lib.random.thread_safe_generator() is None
+        assert lib.random.initial_seed() == 0
+    _same(lambda L: (L.rand(2), L.rand(3, generator=L.Generator().manual_seed(3).clone_state())))
