@@ -491,60 +491,6 @@ def multinomial(p, num_samples, replacement=False, generator=None):
     return idx.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64, copy=False)
 
 
-def _poisson_one(lam, u):
-    """One draw of PyTorch's ``sample_poisson`` (Hoermann's transformed rejection for rates
-    of 10 or more, else products of uniforms); ``u()`` gives the next double uniform."""
-    if lam >= 10:
-        slam, loglam = math.sqrt(lam), math.log(lam)
-        b = 0.931 + 2.53 * slam
-        a = -0.059 + 0.02483 * b
-        invalpha = 1.1239 + 1.1328 / (b - 3.4)
-        vr = 0.9277 - 3.6224 / (b - 2)
-        while True:
-            U = u() - 0.5
-            V = u()
-            us = 0.5 - abs(U)
-            k = math.floor((2 * a / us + b) * U + lam + 0.43)
-            if us >= 0.07 and V <= vr:
-                return k
-            if k < 0 or (us < 0.013 and V > us):
-                continue
-            if (math.log(V) + math.log(invalpha) - math.log(a / (us * us) + b)
-                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
-                return k
-    if lam == 0:
-        return 0
-    enlam, x, prod = math.exp(-lam), 0, 1.0
-    while True:
-        prod *= u()
-        if prod > enlam:
-            x += 1
-        else:
-            return x
-
-
-def poisson(rates, generator=None):
-    """``torch.poisson``: one draw per rate (float64 array, in memory order), as PyTorch's
-    serial CPU kernel. Draws vary per element, so this loops in Python (about 1 us each)."""
-    g = gen(generator)
-    flat = rates.reshape(-1).tolist()
-    saved = g.get_state()
-    buf, pos, used = [], 0, 0
-
-    def u():
-        nonlocal buf, pos, used
-        if pos == len(buf):
-            buf, pos = _unit(g, max(64, 2 * len(flat)), np.float64).tolist(), 0
-        pos += 1
-        used += 1
-        return buf[pos - 1]
-
-    out = np.array([_poisson_one(lam, u) for lam in flat], np.float64)
-    g.set_state(saved)                     # give back the uniforms drawn ahead but not used
-    g.random32(2 * used)
-    return out.reshape(rates.shape)
-
-
 def manual_seed(seed):
     """Seed the default generator; returns it, as PyTorch does."""
     return default_generator.manual_seed(seed)

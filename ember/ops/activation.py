@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .elementwise import relu as _relu, relu_ as _relu_
+from .unary import relu as _relu, relu_ as _relu_
 
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
@@ -545,7 +545,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from .. import _random
         a = input._data
-        from .elementwise import mul
+        from .arithmetic import mul
         from .._tensor import _wrap
         return mul(input, _wrap(_random.rrelu_slopes(a, lower, upper)))
     return leaky_relu(input, (lower + upper) / 2, inplace)

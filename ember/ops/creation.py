@@ -11,7 +11,6 @@ import numpy as np
 from .. import _dtype as D
 from .._device import check_device
 from .. import _random
-from .._random import rng
 from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides
 from ._apply import norm_size
 
@@ -86,17 +85,28 @@ def _check_size(size):
     return size
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.zeros(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def _size_args(args, size, name):
+    """``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` -> a checked ``(2, 3)``."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        args = (size,)
+    return _check_size(norm_size(args))
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.ones(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    return _finish(np.zeros(_size_args(args, size, "zeros"), _dt(dtype).np), requires_grad, device)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    return _finish(np.ones(_size_args(args, size, "ones"), _dt(dtype).np), requires_grad, device)
+
+
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return _finish(np.empty(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+    return _finish(np.empty(_size_args(args, size, "empty"), _dt(dtype).np), requires_grad, device)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -207,23 +217,23 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 # ---- random -------------------------------------------------------------------------
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """Uniform samples on [0, 1)."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "rand")
     return _finish(_random.uniform(size, d.np, generator=generator), requires_grad, device)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Standard normal samples."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "randn")
     return _finish(_random.normal(size, d.np, generator=generator), requires_grad, device)
 
 
@@ -294,22 +304,17 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def binomial(count, prob, generator=None):
-    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype."""
-    c, p = count._data, prob._data
-    if c.dtype.kind != "f":
-        raise RuntimeError(f"\"binomial_cpu\" not implemented for '{D.scalar_type_name(count.dtype)}'")
-    out = rng(generator).binomial(c.astype(np.int64), np.clip(p, 0, 1))
-    return _wrap(out.astype(c.dtype))
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
+    from .random_special import binomial as sample
+
+    return sample(count, prob, generator)
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype."""
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"\"poisson_cpu\" not implemented for '{D.scalar_type_name(input.dtype)}'")
-    if (a < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _wrap(_random.poisson(a.astype(np.float64), generator).astype(a.dtype))
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
+    from .random_special import poisson as sample
+
+    return sample(input, generator)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -458,8 +463,9 @@ def _bernoulli_method(self, p=None, *, generator=None):
 # ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
 
 def _new_factory(fn):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+        return fn(*args, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn.__name__
     return method
 
