@@ -10,8 +10,10 @@ files passed as descriptors) and ``file_system`` (named files in ``/dev/shm``).
 
 Example::
 
-    >>> model.share_memory()
-    >>> procs = [mp.Process(target=train, args=(model,)) for _ in range(2)]
+    >>> import ember.multiprocessing as mp
+    >>> t = ember.zeros(3).share_memory_()     # forked workers and queues now share it
+    >>> t.is_shared(), mp.get_sharing_strategy()
+    (True, 'file_descriptor')
 """
 import multiprocessing
 from multiprocessing import *
