@@ -12,17 +12,23 @@ _i32 = np.int32
 
 def fma(a, b, c):
     """``a * b + c`` in float32 with a single rounding (as the FMA instruction)."""
-    p = a.astype(np.float64) * b                      # exact: 24 + 24 bits
-    s = p + c                                         # one rounding to 53 bits ...
-    r = s.astype(f32)                                 # ... and one to 24: fix the rare ties
-    t = s - p                                         # TwoSum: e is what s lost
-    e = (p - (s - t)) + (c - t)
-    r64 = r.astype(np.float64)
-    tie = (e != 0) & (np.abs(s - r64) * 2 == np.abs(np.nextafter(r, r + (s - r64)).astype(np.float64) - r64))
+    s = np.multiply(a, b, dtype=np.float64)           # exact: 24 + 24 bits
+    s += c                                            # one rounding to 53 bits ...
+    r = s.astype(f32)                                 # ... and one to 24: right unless s fell
+    low = s.view(np.uint64)                           # exactly halfway between two floats
+    low &= 0x1FFFFFFF
+    tie = low == 0x10000000
     if tie.any():
-        up = np.nextafter(r, np.where(e > 0, f32(np.inf), f32(-np.inf)).astype(f32))
-        side = np.sign(s - r64) == np.sign(e)         # the exact value lies beyond the tie
-        r = np.where(tie & side, up, r)
+        i = np.flatnonzero(tie)
+        ai, bi, ci = (np.broadcast_to(v, r.shape).reshape(-1)[i].astype(np.float64) for v in (a, b, c))
+        pi = ai * bi
+        si = pi + ci
+        t = si - pi                                   # TwoSum: what s lost, and its sign
+        e = (pi - (si - t)) + (ci - t)
+        ri = r.reshape(-1)[i]
+        away = np.nextafter(ri, np.where(e > 0, f32(np.inf), f32(-np.inf)).astype(f32))
+        r.reshape(-1)[i] = np.where((e != 0) & (np.sign(si - ri.astype(np.float64)) == np.sign(e)),
+                                    away, ri)
     return r
 
 
@@ -43,8 +49,8 @@ def log(x):
     e = ((bits >> 23) - 0x7F).astype(f32) + f32(1)
     m = ((bits & ~0x7F800000) | 0x3F000000).view(f32)      # mantissa in [0.5, 1)
     small = m < _SQRTHF
-    e = e - np.where(small, f32(1), f32(0))
-    m = (m - f32(1)) + np.where(small, m, f32(0))
+    e -= small
+    m = (m - f32(1)) + m * small
     z = m * m
     y = np.full_like(m, _LOG_P[0])
     for p in _LOG_P[1:]:
