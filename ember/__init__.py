@@ -49,7 +49,8 @@ from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dty
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
          "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
-         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft"}
+         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft",
+         "multiprocessing", "random"}
 
 
 _FROM_FUNCTIONAL = {

@@ -517,10 +517,25 @@ class Tensor(metaclass=_TensorMeta):
         return False
 
     def share_memory_(self):
+        """Move the storage to shared memory (no-op if already there); returns ``self``.
+
+        Processes started afterwards by fork, and tensors sent through
+        ``ember.multiprocessing`` queues and pipes, then see each other's writes.
+        """
+        from . import _shm, multiprocessing  # noqa: F401  (registers the tensor reducers)
+
+        base = self._base         # a view moves its base's storage with it, as PyTorch's
+        if base is None or base._data is self._data:
+            self._data, = _shm.share([self._data])
+        else:
+            self._data, base._data = _shm.share([self._data, base._data])
         return self
 
     def is_shared(self):
-        return False
+        """True when the storage is in shared memory."""
+        from . import _shm
+
+        return _shm.is_shared(self._data)
 
     # ---- pickling and copying -----------------------------------------------------
     def __reduce_ex__(self, protocol):

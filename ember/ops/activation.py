@@ -558,11 +558,9 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from .. import _random
         a = input._data
-        slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
         from .arithmetic import mul
         from .._tensor import _wrap
-        s = _wrap(np.where(a >= 0, np.ones_like(a), slopes))
-        return mul(input, s)
+        return mul(input, _wrap(_random.rrelu_slopes(a, lower, upper)))
     return leaky_relu(input, (lower + upper) / 2, inplace)
 
 

@@ -11,7 +11,6 @@ import numpy as np
 from .. import _dtype as D
 from .._device import check_device
 from .. import _random
-from .._random import rng
 from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides, tensor_method
 from ._apply import norm_size
 
@@ -304,22 +303,17 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def binomial(count, prob, generator=None):
-    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype."""
-    c, p = count._data, prob._data
-    if c.dtype.kind != "f":
-        raise RuntimeError(f"\"binomial_cpu\" not implemented for '{D.scalar_type_name(count.dtype)}'")
-    out = rng(generator).binomial(c.astype(np.int64), np.clip(p, 0, 1))
-    return _wrap(out.astype(c.dtype))
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
+    from .random_special import binomial as sample
+
+    return sample(count, prob, generator)
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype."""
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"\"poisson_cpu\" not implemented for '{D.scalar_type_name(input.dtype)}'")
-    if (a < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _wrap(rng(generator).poisson(a).astype(a.dtype))
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
+    from .random_special import poisson as sample
+
+    return sample(input, generator)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -334,30 +328,36 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Sample category indices from rows of (unnormalised) probabilities."""
-    p = input._data.astype(np.float64)
+    """Sample ``num_samples`` category indices from each row of (unnormalised) probabilities;
+    PyTorch's stream after ``manual_seed``."""
+    p = input._data
     if p.ndim not in (1, 2):
-        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {p.ndim}")
-    if np.any(p < 0) or not np.all(np.isfinite(p)):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = p.reshape(-1, p.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{D.scalar_type_name(input.dtype)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    g = rng(generator)
-    out = []
-    for r in rows:
-        s = r.sum()
-        if s <= 0:
+    if p.shape[-1] > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    if not replacement or num_samples == 1:
+        if p.size and not (p.max() < np.inf and p.min() >= 0):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if (p.reshape(-1, p.shape[-1]).sum(axis=1) == 0).any():
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            out.append(g.choice(len(r), size=num_samples, replace=True, p=r / s))
-        else:
-            nz = np.count_nonzero(r)
-            if num_samples > nz:
-                raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
-            out.append(g.choice(len(r), size=num_samples, replace=False, p=r / s))
-    arr = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
-    return _wrap(arr)
+    else:
+        if (p < 0).any():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.isfinite(p).all():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = "
+                               "infinity or NaN)")
+    r = _wrap(_random.multinomial(p, int(num_samples), replacement, generator))
+    if out is not None:
+        out._data = r._data
+        return out
+    return r
 
 
 # ---- window functions (computed in float64, returned in the requested float dtype) --------
