@@ -46,10 +46,12 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--batches", type=int, default=4)
     p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=32)
     args = p.parse_args()
     torch.manual_seed(1)
-    train_loader = DataLoader(data(32 * args.batches, 0), batch_size=32, shuffle=True)
-    test_loader = DataLoader(data(64, 1), batch_size=64)
+    bs = args.batch_size
+    train_loader = DataLoader(data(bs * args.batches, 0), batch_size=bs, shuffle=True)
+    test_loader = DataLoader(data(2 * bs, 1), batch_size=2 * bs)
     model = Net()
     optimizer = optim.Adadelta(model.parameters(), lr=1.0)
     scheduler = StepLR(optimizer, step_size=1, gamma=0.7)
@@ -68,7 +70,7 @@ def main():
                 out = model(x)
                 test_loss += F.nll_loss(out, target, reduction="sum").item()
                 correct += out.argmax(dim=1).eq(target).sum().item()
-        print(f"Test loss: {test_loss / 64:.6f} correct {correct}")
+        print(f"Test loss: {test_loss / (2 * bs):.6f} correct {correct}")
         scheduler.step()
 
 

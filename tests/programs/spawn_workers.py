@@ -1,6 +1,8 @@
 # DataLoader workers started with "spawn": each worker is a fresh interpreter that imports
 # this script as __mp_main__ and unpickles the data set (a class defined here), so `import
 # torch` must resolve the same way there.
+import argparse
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -21,10 +23,14 @@ class Squares(Dataset):
 
 
 def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args()
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(Squares(64), batch_size=16, num_workers=2, multiprocessing_context="spawn")
+    extra = dict(multiprocessing_context="spawn", persistent_workers=True) if args.workers else {}
+    loader = DataLoader(Squares(64), batch_size=16, num_workers=args.workers, **extra)
     for epoch in range(2):
         for i, (x, y) in enumerate(loader):
             opt.zero_grad()
