@@ -119,8 +119,8 @@ def _sync():
 
 
 def is_autocast_available(device_type):
-    """Whether ``autocast`` supports ``device_type`` (``"cpu"`` here; and ``"cuda"``, disabled)."""
-    return device_type in ("cpu", "cuda")
+    """Whether ``autocast`` knows ``device_type`` (torch's list; only ``"cpu"`` casts here)."""
+    return device_type in _DEVICES
 
 
 def _check_device(device_type):
@@ -158,23 +158,35 @@ def set_autocast_dtype(device_type, dtype):
 
 
 def is_autocast_cpu_enabled():
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
     return _state["cpu"][0]
 
 
 def set_autocast_cpu_enabled(enabled):
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
     set_autocast_enabled("cpu", enabled)
 
 
 def get_autocast_cpu_dtype():
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
     return _state["cpu"][1]
 
 
 def set_autocast_cpu_dtype(dtype):
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
     set_autocast_dtype("cpu", dtype)
 
 
 def get_autocast_gpu_dtype():
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
     return _state["cuda"][1]
+
+
+def _deprecated(old, new):
+    import warnings
+
+    warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning,
+                  stacklevel=3)
 
 
 def is_autocast_cache_enabled():
