@@ -107,11 +107,10 @@ def install_as_torch():
 
     Example::
 
-        >>> import ember
-        >>> ember.install_as_torch()
-        >>> import torch
-        >>> torch.Tensor is ember.Tensor
-        True
+        import ember
+        ember.install_as_torch()
+        import torch
+        assert torch.Tensor is ember.Tensor
     """
     import ember
 

@@ -31,11 +31,11 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
-    from ..ops import linalg, conv, loss, reduction, activation, normalization, sampling
+    from ..ops import linalg, linear, conv, loss, reduction, activation, normalization, sampling
     from ..nn import functional as F
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
-             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, F._Linear,
+             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,
              activation.Prelu]
     fp32 = [loss._NLLCore, loss._Pointwise, loss._CosEmb, loss._Triplet, loss._MLSM,
             linalg.Cdist, linalg.Trace, linalg.Inverse, reduction.Prod, normalization._LRN,
@@ -222,9 +222,12 @@ class autocast:
 
     Example::
 
+        >>> model = ember.nn.Linear(4, 2)
         >>> with ember.autocast("cpu"):
-        ...     y = model(x)          # linear/conv outputs are bfloat16
-        ...     loss = F.mse_loss(y, t)   # float32
+        ...     y = model(ember.ones(3, 4))                              # bfloat16
+        ...     loss = ember.nn.functional.mse_loss(y, ember.zeros(3, 2))  # float32
+        >>> y.dtype, loss.dtype
+        (torch.bfloat16, torch.float32)
     """
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):

@@ -18,9 +18,12 @@ class profile(_profiler.profile):
 
     Example::
 
+        >>> x = ember.ones(8, 8)
         >>> with ember.autograd.profiler.profile() as prof:
-        ...     model(x)
-        >>> print(prof.key_averages().table(sort_by="self_cpu_time_total"))
+        ...     y = (x @ x).relu()
+        >>> [e.name for e in prof.function_events]
+        ['aten::mm', 'aten::relu']
+        >>> table = prof.key_averages().table(sort_by="self_cpu_time_total")
     """
 
     def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False,

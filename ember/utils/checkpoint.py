@@ -124,8 +124,12 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
 
     Example::
 
+        >>> block = ember.nn.Sequential(ember.nn.Linear(4, 4), ember.nn.Tanh())
+        >>> x = ember.ones(2, 4, requires_grad=True)
         >>> y = checkpoint(block, x, use_reentrant=False)
         >>> y.sum().backward()      # block runs again here
+        >>> x.grad.shape
+        torch.Size([2, 4])
     """
     from .._tensor import Tensor
     from ..autograd import grad_mode
@@ -166,7 +170,10 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
 
     Example::
 
-        >>> out = checkpoint_sequential(model, 2, x, use_reentrant=False)
+        >>> model = ember.nn.Sequential(*[ember.nn.Linear(4, 4) for _ in range(4)])
+        >>> out = checkpoint_sequential(model, 2, ember.ones(2, 4), use_reentrant=False)
+        >>> out.shape
+        torch.Size([2, 4])
     """
     from ..nn import Sequential
 
