@@ -203,6 +203,22 @@ def test_backends_flags():
         m.backends.cuda.matmul.allow_tf32 = False
 
 
+def test_backends_attention_switches():
+    for m in BOTH:
+        cuda = m.backends.cuda
+        assert cuda.flash_sdp_enabled() and cuda.math_sdp_enabled() and cuda.mem_efficient_sdp_enabled()
+        with pytest.warns(FutureWarning, match="sdp_kernel\\(\\)` is deprecated"):
+            with cuda.sdp_kernel(enable_flash=False):
+                assert not cuda.flash_sdp_enabled() and cuda.math_sdp_enabled()
+        assert cuda.flash_sdp_enabled()
+        cuda.enable_mem_efficient_sdp(False)
+        assert not cuda.mem_efficient_sdp_enabled()
+        cuda.enable_mem_efficient_sdp(True)
+        m.backends.mha.set_fastpath_enabled(False)
+        assert not m.backends.mha.get_fastpath_enabled()
+        m.backends.mha.set_fastpath_enabled(True)
+
+
 def test_autograd_profiler():
     x = ember.randn(4, 4)
     with ember.autograd.profiler.profile(record_shapes=True) as prof:
