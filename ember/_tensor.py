@@ -84,6 +84,8 @@ def _infer_dtype(data):
                 best = d if d.category != D._FLOAT else D.get_default_dtype() \
                     if not isinstance(x, (np.ndarray, Tensor)) else d
         return best
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 

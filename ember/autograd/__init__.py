@@ -163,3 +163,12 @@ def Variable(data, requires_grad=False, volatile=False):
         t.requires_grad_(True)
     return t
 from . import functional  # noqa: E402,F401  (torch.autograd.functional: jacobian, vjp, jvp)
+
+
+def __getattr__(name):
+    """``ember.autograd.profiler`` after a bare ``import ember``, as torch's."""
+    if name == "profiler":
+        import importlib
+
+        return importlib.import_module(".profiler", __name__)
+    raise AttributeError(f"module 'ember.autograd' has no attribute '{name}'")

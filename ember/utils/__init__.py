@@ -2,7 +2,7 @@
 ``tensorboard``, ``benchmark``, ``summary`` (a torchinfo-style model summary) and ``viz``
 (torchviz's ``make_dot``). Each is imported on first use."""
 
-_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz")
+_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz", "checkpoint")
 
 
 def __getattr__(name):
