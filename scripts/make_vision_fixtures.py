@@ -1,0 +1,191 @@
+"""Write torchvision's outputs on seeded inputs to tests/fixtures/vision/, for the ember tests
+that must not need torchvision.
+
+Run in a venv with torchvision (it installs only beside torch 2.14.1):
+    python3 -m venv /work/tvenv && /work/tvenv/bin/pip install torch==2.14.1 torchvision==0.29.1 pillow numpy
+    /work/tvenv/bin/python scripts/make_vision_fixtures.py
+
+Each .npz holds the inputs (``in_*``) next to torchvision's results, so the tests rebuild nothing.
+"""
+import io
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+from torchvision import ops, utils
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "vision")
+
+
+def _boxes(rng, n, size=40.0):
+    xy = rng.uniform(0, size, (n, 2)).astype(np.float32)
+    wh = rng.uniform(1, size / 2, (n, 2)).astype(np.float32)
+    return np.concatenate([xy, xy + wh], 1)
+
+
+def make_utils():
+    rng = np.random.default_rng(0)
+    d = {}
+    d["in_batch"] = rng.uniform(-0.2, 1.2, (5, 3, 6, 7)).astype(np.float32)
+    d["in_gray"] = rng.uniform(0, 1, (3, 1, 5, 5)).astype(np.float32)
+    grids = {
+        "plain": dict(), "nrow2": dict(nrow=2, padding=1, pad_value=0.5),
+        "norm": dict(normalize=True), "norm_range": dict(normalize=True, value_range=(0.0, 0.8)),
+        "scale_each": dict(normalize=True, scale_each=True, padding=3),
+    }
+    for name, kw in grids.items():
+        d[f"grid_{name}"] = utils.make_grid(torch.from_numpy(d["in_batch"]), **kw).numpy()
+    d["grid_gray"] = utils.make_grid(torch.from_numpy(d["in_gray"]), nrow=3).numpy()
+    for name, src, kw in (("batch", "in_batch", dict(nrow=3)), ("gray", "in_gray", dict(normalize=True))):
+        buf = io.BytesIO()
+        utils.save_image(torch.from_numpy(d[src]), buf, format="png", **kw)
+        d[f"png_{name}"] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
+
+    img = rng.integers(0, 256, (3, 48, 64), dtype=np.uint8)
+    boxes = np.array([[2, 3, 30, 20], [10, 12, 60, 45], [40, 5, 41, 6]], dtype=np.float32)
+    d["in_img"], d["in_boxes"] = img, boxes
+    timg, tboxes = torch.from_numpy(img), torch.from_numpy(boxes)
+    d["boxes_plain"] = utils.draw_bounding_boxes(timg, tboxes).numpy()
+    d["boxes_styled"] = utils.draw_bounding_boxes(timg, tboxes, labels=["cat", "dog", "x"],
+                                                  colors=["red", (0, 255, 0), "#0000ff"], fill=True,
+                                                  width=2).numpy()
+    d["boxes_labels_bg"] = utils.draw_bounding_boxes(timg, tboxes, labels=["a", "bb", "c"], fill_labels=True,
+                                                     label_colors="white").numpy()
+    d["boxes_float"] = utils.draw_bounding_boxes(timg.float() / 255, tboxes, colors="yellow").numpy()
+    d["boxes_gray"] = utils.draw_bounding_boxes(timg[:1], tboxes).numpy()
+    rot = np.array([[5, 5, 30, 10, 35, 30, 10, 25]], dtype=np.float32)
+    d["in_rot"] = rot
+    d["boxes_rotated"] = utils.draw_bounding_boxes(timg, torch.from_numpy(rot), colors="white").numpy()
+
+    masks = rng.uniform(0, 1, (3, 48, 64)) > 0.6
+    d["in_masks"] = masks
+    d["masks_uint8"] = utils.draw_segmentation_masks(timg, torch.from_numpy(masks)).numpy()
+    d["masks_float"] = utils.draw_segmentation_masks(timg.double() / 255, torch.from_numpy(masks), alpha=0.3,
+                                                     colors=["red", "blue", (10, 200, 30)]).numpy()
+    d["masks_one"] = utils.draw_segmentation_masks(timg, torch.from_numpy(masks[0]), colors="green").numpy()
+
+    kpts = np.array([[[5, 5], [20, 30], [50, 40]], [[60, 2], [33, 33], [8, 44]]], dtype=np.float32)
+    vis = np.array([[True, True, False], [True, True, True]])
+    d["in_kpts"], d["in_vis"] = kpts, vis
+    d["kpts_plain"] = utils.draw_keypoints(timg, torch.from_numpy(kpts)).numpy()
+    d["kpts_conn"] = utils.draw_keypoints(timg, torch.from_numpy(kpts), connectivity=[(0, 1), (1, 2)],
+                                          colors="red", radius=3, width=2, visibility=torch.from_numpy(vis)).numpy()
+    d["kpts_float"] = utils.draw_keypoints(timg.float() / 255, torch.from_numpy(kpts), colors="blue").numpy()
+
+    flow = rng.normal(size=(2, 2, 9, 11)).astype(np.float32)
+    d["in_flow"] = flow
+    d["flow_img"] = utils.flow_to_image(torch.from_numpy(flow)).numpy()
+    return d
+
+
+def make_ops():
+    rng = np.random.default_rng(1)
+    d = {}
+    b1, b2 = _boxes(rng, 30), _boxes(rng, 20)
+    scores = rng.uniform(0, 1, 30).astype(np.float32)
+    scores[5] = scores[6]   # a tie
+    idxs = rng.integers(0, 3, 30)
+    d.update(in_b1=b1, in_b2=b2, in_scores=scores, in_idxs=idxs)
+    t1, t2, ts = torch.from_numpy(b1), torch.from_numpy(b2), torch.from_numpy(scores)
+    for thr in (0.1, 0.3, 0.5):
+        d[f"nms_{thr}"] = ops.nms(t1, ts, thr).numpy()
+        d[f"bnms_{thr}"] = ops.batched_nms(t1, ts, torch.from_numpy(idxs), thr).numpy()
+    big, big_s, big_i = _boxes(rng, 1200, 200.0), rng.uniform(0, 1, 1200).astype(np.float32), rng.integers(0, 5, 1200)
+    d.update(in_big=big, in_big_scores=big_s, in_big_idxs=big_i)
+    d["bnms_big"] = ops.batched_nms(torch.from_numpy(big), torch.from_numpy(big_s), torch.from_numpy(big_i), 0.4).numpy()
+    d["box_iou"] = ops.box_iou(t1, t2).numpy()
+    d["giou"] = ops.generalized_box_iou(t1, t2).numpy()
+    d["diou"] = ops.distance_box_iou(t1, t2).numpy()
+    d["ciou"] = ops.complete_box_iou(t1, t2).numpy()
+    for fmt in ("xywh", "cxcywh"):
+        conv = ops.box_convert(t1, "xyxy", fmt)
+        d[f"conv_xyxy_{fmt}"] = conv.numpy()
+        d[f"conv_{fmt}_xyxy"] = ops.box_convert(conv, fmt, "xyxy").numpy()
+        d[f"iou_{fmt}"] = ops.box_iou(conv, ops.box_convert(t2, "xyxy", fmt), fmt=fmt).numpy()
+        d[f"area_{fmt}"] = ops.box_area(conv, fmt=fmt).numpy()
+    rb = np.concatenate([b1[:6, :4], rng.uniform(-90, 90, (6, 1)).astype(np.float32)], 1)
+    d["in_rboxes"] = rb
+    for a, b in (("xywhr", "cxcywhr"), ("xywhr", "xyxyxyxy"), ("cxcywhr", "xyxyxyxy")):
+        out = ops.box_convert(torch.from_numpy(rb), a, b)
+        d[f"conv_{a}_{b}"] = out.numpy()
+        d[f"conv_{b}_{a}"] = ops.box_convert(out, b, a).numpy()
+    d["area"] = ops.box_area(t1).numpy()
+    d["clip"] = ops.clip_boxes_to_image(t1, (25, 30)).numpy()
+    d["small"] = ops.remove_small_boxes(t1, 8.0).numpy()
+    masks = np.zeros((3, 10, 12), dtype=bool)
+    masks[0, 2:5, 3:9] = True
+    masks[1, 7, 1] = True
+    d["in_m2b"] = masks
+    d["m2b"] = ops.masks_to_boxes(torch.from_numpy(masks)).numpy()
+
+    x = rng.normal(size=(2, 3, 12, 14)).astype(np.float32)
+    rois = np.concatenate([np.array([[0], [1], [0], [1], [0]], dtype=np.float32),
+                           np.array([[1, 1, 10, 8], [0, 0, 20, 16], [3.3, 2.7, 5.1, 9.9],
+                                     [-3, -2, 4, 30], [6, 6, 6.5, 6.2]], dtype=np.float32)], 1)
+    d.update(in_x=x, in_rois=rois)
+    for k, (size, scale, sr, aligned) in enumerate([(3, 1.0, -1, False), ((2, 4), 0.5, 2, False),
+                                                     (4, 0.3, 0, True), (5, 1.0, 3, True)]):
+        tx = torch.from_numpy(x).requires_grad_()
+        out = ops.roi_align(tx, torch.from_numpy(rois), size, scale, sr, aligned)
+        w = torch.from_numpy(rng.normal(size=tuple(out.shape)).astype(np.float32))
+        (out * w).sum().backward()
+        d[f"ra{k}_out"], d[f"ra{k}_w"], d[f"ra{k}_grad"] = out.detach().numpy(), w.numpy(), tx.grad.numpy()
+    for k, (size, scale) in enumerate([(3, 1.0), ((2, 4), 0.5), (4, 0.3)]):
+        tx = torch.from_numpy(x).requires_grad_()
+        out = ops.roi_pool(tx, torch.from_numpy(rois), size, scale)
+        w = torch.from_numpy(rng.normal(size=tuple(out.shape)).astype(np.float32))
+        (out * w).sum().backward()
+        d[f"rp{k}_out"], d[f"rp{k}_w"], d[f"rp{k}_grad"] = out.detach().numpy(), w.numpy(), tx.grad.numpy()
+    return d
+
+
+def _state(module):
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
+
+
+def make_layers():
+    torch.manual_seed(0)
+    rng = np.random.default_rng(2)
+    d = {}
+    x = rng.normal(size=(2, 4, 8, 8)).astype(np.float32)
+    d["in_x"] = x
+    tx = torch.from_numpy(x)
+    fbn = ops.FrozenBatchNorm2d(4)
+    for k, v in fbn.state_dict().items():
+        v.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, 4).astype(np.float32)))
+    for name, m in (("fbn", fbn), ("cna", ops.Conv2dNormActivation(4, 6, 3, stride=2).eval()),
+                    ("se", ops.SqueezeExcitation(4, 2)),
+                    ("fpn", ops.FeaturePyramidNetwork([4, 8], 5, extra_blocks=ops.feature_pyramid_network.LastLevelMaxPool()))):
+        for k, v in _state(m).items():
+            d[f"{name}.{k}"] = v
+        if name == "fpn":
+            x2 = rng.normal(size=(2, 8, 4, 4)).astype(np.float32)
+            d["in_x2"] = x2
+            outs = m({"p0": tx, "p1": torch.from_numpy(x2)})
+            for k, v in outs.items():
+                d[f"out_fpn_{k}"] = v.detach().numpy()
+        else:
+            d[f"out_{name}"] = m(tx).detach().numpy()
+    mlp = ops.MLP(8, [16, 3], norm_layer=torch.nn.LayerNorm)
+    for k, v in _state(mlp).items():
+        d[f"mlp.{k}"] = v
+    xm = rng.normal(size=(5, 8)).astype(np.float32)
+    d["in_xm"], d["out_mlp"] = xm, mlp(torch.from_numpy(xm)).detach().numpy()
+    return d
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers)):
+        path = os.path.join(OUT, f"{name}.npz")
+        np.savez_compressed(path, **fn())
+        print(f"wrote {os.path.relpath(path)}")
+    with open(os.path.join(OUT, "VERSIONS"), "w") as f:
+        f.write(f"torch {torch.__version__}\ntorchvision {torchvision.__version__}\n"
+                f"Pillow {__import__('PIL').__version__}\nnumpy {np.__version__}\npython {sys.version.split()[0]}\n")
+
+
+if __name__ == "__main__":
+    main()
