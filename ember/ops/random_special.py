@@ -12,7 +12,7 @@ import numpy as np
 from .. import _random
 from .. import _dtype as D
 from .._tensor import _wrap
-from .elementwise import igamma, igammac, lgamma
+from .special import igamma, igammac, lgamma
 from ._apply import Op, apply
 
 __all__ = ["_standard_gamma", "_standard_gamma_grad", "_sample_dirichlet", "_dirichlet_grad",
