@@ -70,7 +70,10 @@ def test_against_torch(case):
     check_case(make, params, points)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c[4] is not False], ids=[c[0] for c in CASES if c[4] is not False])
+_DRAWN = [c for c in CASES if c[4] is not False]
+
+
+@pytest.mark.parametrize("case", _DRAWN, ids=[c[0] for c in _DRAWN])
 def test_draws_and_rsample_grads(case):
     _, make, params, _, tol = case
     check_draws(make, params, rsample=tol is not None, grad_rtol=tol, shape=(3,))
