@@ -162,3 +162,10 @@ def test_gamma_and_beta_rsample_gradients_are_exact():
     u = special.betainc(a1, a0, xn)
     fd = (special.betaincinv(a1 + h, a0, u) - special.betaincinv(a1 - h, a0, u)) / (2 * h)
     np.testing.assert_allclose(c1.grad.numpy(), fd, rtol=1e-4)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_float32_draws(case):
+    _, make, params, _, _ = case
+    p32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+    check_draws(make, p32, rsample=False, shape=(20,), rtol=1e-5)
