@@ -40,6 +40,8 @@ from .ops.creation import *  # noqa: F401,F403
 from .ops.sparse import *  # noqa: F401,F403
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
+from .ops.random_special import (_standard_gamma, _standard_gamma_grad, _sample_dirichlet,  # noqa: F401
+                                 _dirichlet_grad)
 from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401

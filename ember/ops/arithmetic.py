@@ -487,7 +487,8 @@ class Xlogy(Op):
     def backward(self, g):
         a, b = self.a, self.b
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = g * np.where(a != 0, np.log(b), 0) if isinstance(a, np.ndarray) else None
+            # torch: d/da = log(b), except 0 where a == 0 and b <= 0
+            ga = g * np.where((a == 0) & (b <= 0), 0, np.log(b)) if isinstance(a, np.ndarray) else None
             gb = g * a / b if isinstance(b, np.ndarray) else None
         return ga, gb
 
