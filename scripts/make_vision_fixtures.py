@@ -176,9 +176,42 @@ def make_layers():
     return d
 
 
+def make_io():
+    """Encoded files (made with Pillow) and torchvision.io's decodings of them in every mode."""
+    from PIL import Image
+    from torchvision import io as tio
+    rng = np.random.default_rng(3)
+    d = {}
+    rgb = rng.integers(0, 256, (10, 13, 3), dtype=np.uint8)
+    rgba = np.concatenate([rgb, rng.integers(0, 256, (10, 13, 1), dtype=np.uint8)], 2)
+    gray16 = rng.integers(0, 65536, (6, 7), dtype=np.uint16)
+    smooth = np.clip(np.add.outer(np.arange(16) * 9, np.arange(20) * 6)[:, :, None] + [0, 40, 90], 0, 255)
+    files = {"rgb.png": (Image.fromarray(rgb), "PNG", {}), "rgba.png": (Image.fromarray(rgba), "PNG", {}),
+             "gray.png": (Image.fromarray(rgb[:, :, 0]), "PNG", {}),
+             "pal.png": (Image.fromarray(rgb).quantize(16), "PNG", {}),
+             "gray16.png": (Image.fromarray(gray16), "PNG", {}),
+             "rgb.jpg": (Image.fromarray(smooth.astype(np.uint8)), "JPEG", {"quality": 90}),
+             "gray.jpg": (Image.fromarray(smooth[:, :, 0].astype(np.uint8)), "JPEG", {"quality": 90})}
+    for name, (img, fmt, kw) in files.items():
+        buf = io.BytesIO()
+        img.save(buf, format=fmt, **kw)
+        key = name.replace(".", "_")
+        d[f"file_{key}"] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
+        data = torch.from_numpy(d[f"file_{key}"].copy())
+        for mode in ("UNCHANGED", "GRAY", "GRAY_ALPHA", "RGB", "RGB_ALPHA"):
+            try:
+                d[f"dec_{key}_{mode}"] = tio.decode_image(data, getattr(tio.ImageReadMode, mode)).numpy()
+            except RuntimeError:
+                pass
+    d["in_enc"] = rgb.transpose(2, 0, 1).copy()
+    d["enc_png"] = tio.encode_png(torch.from_numpy(d["in_enc"])).numpy()
+    d["enc_jpeg"] = tio.encode_jpeg(torch.from_numpy(smooth.astype(np.uint8).transpose(2, 0, 1).copy()), quality=80).numpy()
+    return d
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers)):
+    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers), ("io", make_io)):
         path = os.path.join(OUT, f"{name}.npz")
         np.savez_compressed(path, **fn())
         print(f"wrote {os.path.relpath(path)}")
