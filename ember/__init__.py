@@ -5,9 +5,9 @@
     (x * x).sum().backward()
     x.grad            # 2 * x
 """
-__version__ = "0.1.0"
 
 from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
+from .version import __version__  # noqa: F401  (torch's API level: "2.13.0+ember.0.1.0")
 from ._dtype import *  # noqa: F401,F403
 from ._dtype import dtype, get_default_dtype, set_default_dtype, promote_types, finfo, iinfo  # noqa: F401
 from ._device import device  # noqa: F401
@@ -19,23 +19,36 @@ from ._tensor_str import set_printoptions  # noqa: F401
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: F401
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import ops as _ops
-from .ops.elementwise import *  # noqa: F401,F403
+from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.unary import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
+from .ops.comparison import *  # noqa: F401,F403
+from .ops.complex import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
+from .ops.statistics import *  # noqa: F401,F403
+from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.joining import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
+from .ops.gather import *  # noqa: F401,F403
+from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
+from .ops.sparse import *  # noqa: F401,F403
+from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
-from .ops.elementwise import complex_ as complex  # noqa: F401  (the module keeps the builtin)
+from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401
                                     set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
-_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func", "hub"}
+_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
+         "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
+         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft"}
 
 
 _FROM_FUNCTIONAL = {
@@ -50,6 +63,13 @@ _FROM_FUNCTIONAL = {
 }
 
 
+_FROM_AMP = {"autocast", "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
+             "set_autocast_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
+             "get_autocast_cpu_dtype", "set_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+             "is_autocast_cache_enabled", "set_autocast_cache_enabled", "autocast_increment_nesting",
+             "autocast_decrement_nesting", "clear_autocast_cache"}
+
+
 def __getattr__(name):
     """Sub-packages load on first use, keeping ``import ember`` fast."""
     if name in _LAZY:
@@ -58,6 +78,10 @@ def __getattr__(name):
         mod = importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod
+    if name in _FROM_AMP:
+        from .amp import autocast_mode
+
+        return getattr(autocast_mode, name)
     if name in ("save", "load"):
         from . import serialization
 
@@ -215,3 +239,11 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
+
+
+def install_as_torch():
+    """From now on ``import torch`` / ``import torchvision`` give ember / ember.vision, here and
+    in child processes (see ``ember.run``)."""
+    from .run import install_as_torch as _install
+
+    _install()

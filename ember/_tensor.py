@@ -6,6 +6,8 @@ Op families (``ember/ops/*.py``) attach their methods to this class where they a
 defined, so each op lives in one place: ``x.sum()`` and ``ember.sum(x)`` are the same
 function.
 """
+from collections.abc import Sequence as _Sequence
+
 import numpy as np
 
 from . import _dtype as D
@@ -80,7 +82,7 @@ def _infer_dtype(data):
                 best = d if d.category != D._FLOAT else D.get_default_dtype() \
                     if not isinstance(x, (np.ndarray, Tensor)) else d
         return best
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def _to_array(data):
@@ -103,8 +105,17 @@ def _to_array(data):
     return arr
 
 
+def _as_lists(data):
+    """A Python sequence (``collections.deque``, ``range``, ...), nested, as lists."""
+    if isinstance(data, (str, bytes, Tensor, np.ndarray)) or not isinstance(data, _Sequence):
+        return data
+    return [_as_lists(x) for x in data]
+
+
 def _new_tensor(data, dtype=None, copy=True):
     """Build a tensor from Python data / arrays with PyTorch's dtype inference."""
+    if not isinstance(data, (list, tuple, np.ndarray, Tensor, str, bytes)) and isinstance(data, _Sequence):
+        data = _as_lists(data)   # deque, range, other Python sequences: as torch takes them
     if dtype is not None:
         dtype = D.to_dtype(dtype)
     else:
@@ -179,6 +190,9 @@ class Tensor(metaclass=_TensorMeta):
     is_sparse = False
     is_quantized = False
     is_meta = False
+    # the other devices and layouts a CPU strided tensor is not on, as torch reports them
+    is_xpu = is_mps = is_mkldnn = is_vulkan = is_ipu = is_maia = is_mtia = is_nested = False
+    is_sparse_csr = False
     layout = "torch.strided"
 
     @property

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import device as _device_cls
-from ._tensor import Tensor, Size, _wrap, _root
+from ._tensor import Tensor, Size, _wrap, _root, _contiguous_strides
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "DEFAULT_PROTOCOL"]
@@ -91,27 +91,35 @@ class _Pickler(pickle.Pickler):
         return None
 
     def _storage_for(self, t):
-        """(StorageRef, offset, stride) for tensor ``t``; shares storage with other views."""
+        """(StorageRef, offset, stride) for tensor ``t``; shares storage with other views.
+
+        The storage is the whole memory block ``t`` views (its root array, read as
+        ``t``'s dtype), so views of one tensor stay views of one storage. A layout
+        PyTorch cannot express (negative strides, misaligned bytes, a block another
+        tensor stores as another dtype) is saved as a C-ordered copy with C strides.
+        """
         a = t._data
         dt = D.from_np[a.dtype]
+        item = a.itemsize
         root = _root(a)
-        ok = (root.dtype == a.dtype and root.flags.c_contiguous and
-              all(s >= 0 for s in a.strides) and all(s % a.itemsize == 0 for s in a.strides))
+        off = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        key = self._keys.get(id(root))
+        ok = (root.flags.c_contiguous and root.nbytes % item == 0 and off % item == 0
+              and all(s >= 0 and s % item == 0 for s in a.strides)
+              and (key is None or self.storages[key].dtype == a.dtype))
         if ok:
-            key = self._keys.get(id(root))
             if key is None:
                 key = self._keys[id(root)] = str(len(self.storages))
-                self.storages[key] = root.reshape(-1)
+                self.storages[key] = root.reshape(-1).view(np.uint8).view(a.dtype)
                 self._roots.append(root)
-            offset = (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
-            stride = tuple(s // a.itemsize for s in a.strides)
-            numel = root.size
-        else:  # a layout PyTorch cannot express (negative strides, reinterpreted bytes): copy
+            flat = self.storages[key]
+            offset, stride, numel = off // item, tuple(s // item for s in a.strides), flat.size
+        else:
             c = np.ascontiguousarray(a)
             key = str(len(self.storages))
             self.storages[key] = c.reshape(-1)
             self._roots.append(c)
-            offset, stride, numel = 0, t.stride(), c.size
+            offset, stride, numel = 0, _contiguous_strides(a.shape), c.size
         if a.size == 0:
             stride = t.stride()
         return _StorageRef(key, dt, numel), offset, stride
@@ -190,21 +198,102 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         name = os.path.splitext(os.path.basename(path))[0] or "archive"
-        d = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=d)
-        _default_mode(fd)
-        try:
-            with os.fdopen(fd, "wb") as out:
+        with _replacing(path) as tmp:
+            with open(tmp, "wb") as out:
                 _write_archive(out, name, pkl, storages)
                 out.flush()
-                os.fsync(out.fileno())  # the rename below must not expose unwritten data
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+                os.fsync(out.fileno())  # the rename must not expose unwritten data
     else:
         _write_archive(f, "archive", pkl, storages)
+
+
+def _temp_prefix(path):
+    """``.ember-save-<hash of the target's name>-``: which temp files belong to ``path``."""
+    import hashlib
+
+    return ".ember-save-" + hashlib.sha1(os.path.basename(path).encode()).hexdigest()[:12] + "-"
+
+
+def _remove_stale_temps(path):
+    """Delete temp files of ``path`` left by saves whose process died (SIGKILL, power loss)."""
+    d = os.path.dirname(os.path.abspath(path))
+    prefix = _temp_prefix(path)
+    try:
+        names = [n for n in os.listdir(d) if n.startswith(prefix)]
+    except OSError:
+        return
+    for n in names:
+        pid = n[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # a live process (a concurrent save) owns it
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(os.path.join(d, n))
+        except OSError:
+            pass
+
+
+class _replacing:
+    """``with _replacing(path) as tmp:`` write ``tmp``; on success it atomically becomes ``path``.
+
+    On an exception, SIGTERM or SIGHUP (while their handlers are the defaults) the
+    temp file is removed; one left by a killed process is removed by the next save
+    of the same path. An existing file at ``path`` is never touched until the rename.
+    """
+
+    _SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        _remove_stale_temps(self.path)
+        d = os.path.dirname(os.path.abspath(self.path))
+        fd, self.tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(self.path)}{os.getpid()}-", dir=d)
+        _default_mode(fd)
+        os.close(fd)
+        self._saved = {}
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for name in self._SIGNALS:
+                sig = getattr(signal, name, None)
+                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                    self._saved[sig] = signal.signal(sig, self._on_signal)
+        return self.tmp
+
+    def _on_signal(self, sig, frame):
+        import signal
+
+        self._unlink()
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)  # die of the signal, as without the handler
+
+    def _unlink(self):
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+    def __exit__(self, kind, exc, tb):
+        import signal
+
+        try:
+            if kind is None:
+                os.replace(self.tmp, self.path)
+            else:
+                self._unlink()
+        finally:
+            for sig, old in self._saved.items():
+                signal.signal(sig, old)
+        return False
 
 
 def _default_mode(fd):
@@ -274,25 +363,54 @@ class TypedStorage:
         _lazy_init()
 
 
+def _check_geometry(size, stride, offset, item, nbytes):
+    """Validate a tensor's size/stride/offset against its storage as ``Tensor.set_`` does."""
+    if type(offset) is not int or offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if not all(type(n) is int for n in size) or not all(type(s) is int for s in stride):
+        raise RuntimeError(f"a tensor's sizes and strides must be integers, got {size!r} and {stride!r}")
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: sizes {list(size)}, "
+                           f"strides {list(stride)}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(size)}")
+    numel = 1
+    for n in size:
+        numel *= n
+    if numel >= 1 << 63:
+        raise RuntimeError("numel: integer multiplication overflow")
+    if numel == 0:
+        return 0
+    if any(s < 0 or s * item >= 1 << 62 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    need = (offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))) * item
+    if need > nbytes:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+            f"itemsize {item} requiring a storage size of {need} are out of bounds for storage "
+            f"of size {nbytes}")
+    return numel
+
+
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
                        backward_hooks=None, metadata=None):
+    if not isinstance(storage, TypedStorage):
+        raise pickle.UnpicklingError(f"a tensor's storage must be a storage, got {type(storage).__name__}")
     arr = storage.array
     item = arr.itemsize
-    size = tuple(size)
-    if not size:
-        view = arr[storage_offset:storage_offset + 1].reshape(())
-    elif 0 in size:
+    if not isinstance(size, (tuple, list)) or not isinstance(stride, (tuple, list)):
+        raise RuntimeError(f"a tensor's size and stride must be tuples, got {size!r} and {stride!r}")
+    size, stride = tuple(size), tuple(stride)
+    if _check_geometry(size, stride, storage_offset, item, arr.nbytes) == 0:
         view = np.empty(size, arr.dtype)
     else:
-        need = storage_offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
-        if need > arr.size:
-            raise RuntimeError(
-                f"corrupted checkpoint: a tensor of size {list(size)} and stride {list(stride)} "
-                f"at offset {storage_offset} needs {need} elements, its storage has {arr.size}")
         view = np.lib.stride_tricks.as_strided(
             arr[storage_offset:], size, tuple(s * item for s in stride))
     t = _wrap(view)
     if requires_grad:
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         t._rg = True
     return t
 
@@ -306,76 +424,117 @@ def _rebuild_parameter(data, requires_grad, backward_hooks, *args):
 def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
     p = _rebuild_parameter(data, requires_grad, backward_hooks)
     if state:
+        if not isinstance(state, dict):
+            raise pickle.UnpicklingError(f"a parameter's state must be a dict, got {type(state).__name__}")
         p.__dict__.update(state)
     return p
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
-    t = func(*args)
+    return func(*args)
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    return _rebuild_tensor_v2(storage, storage_offset, size, stride)
+
+
+def _rebuild_device_tensor_from_cpu_tensor(data, dtype, device, requires_grad):
+    from ._device import check_device
+
+    check_device(device)
+    return _with_grad(data, requires_grad)
+
+
+def _with_grad(t, requires_grad):
+    if not isinstance(t, Tensor):
+        raise pickle.UnpicklingError(f"expected a tensor, got {type(t).__name__}")
+    t._rg = bool(requires_grad)
     return t
 
 
-def _codecs_encode(s, encoding="latin1"):
+def _unsupported(kind):
+    def rebuild(*args):
+        raise RuntimeError(f"the checkpoint holds {kind} tensors, which ember does not have")
+    rebuild.__name__ = f"_rebuild_{kind}"
+    return rebuild
+
+
+def _codecs_encode(s, encoding="latin1", errors="strict"):
     import codecs
 
-    return codecs.encode(s, encoding)
+    if type(s) is not str or not codecs.lookup(encoding)._is_text_encoding:
+        raise pickle.UnpicklingError(f"_codecs.encode is allowed on strings with text encodings only, "
+                                     f"got {type(s).__name__} and {encoding!r}")
+    return codecs.encode(s, encoding, errors)
 
 
-def _torch_size(t):
-    return Size(t)
+def _get_layout(name):
+    return {"torch.strided": Tensor.layout}.get(name, name)
 
 
-def _torch_device(*a):
-    return _device_cls(*a)
-
-
-_SAFE = {
-    ("collections", "OrderedDict"): collections.OrderedDict,
-    ("collections", "defaultdict"): collections.defaultdict,
-    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
-    ("torch._utils", "_rebuild_tensor"): lambda s, o, size, stride: _rebuild_tensor_v2(s, o, size, stride),
-    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-    ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
-    ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
-    ("torch", "Size"): _torch_size,
-    ("torch", "device"): _torch_device,
-    ("_codecs", "encode"): _codecs_encode,
-    ("builtins", "set"): set,
-    ("builtins", "frozenset"): frozenset,
-    ("builtins", "complex"): complex,
-    ("builtins", "slice"): slice,
-    ("builtins", "bytearray"): bytearray,
-    ("builtins", "tuple"): tuple,
-    ("builtins", "list"): list,
-    ("builtins", "dict"): dict,
-    ("builtins", "int"): int,
-    ("builtins", "float"): float,
-    ("builtins", "bool"): bool,
-    ("builtins", "str"): str,
-}
-for _n in _STORAGE:
-    _SAFE[("torch", _n)] = _STORAGE_TYPES[_n]
 _TORCH_NAME_PAIRS = _torch_names()
-for _d in D._ALL:
-    _SAFE[("torch", _d.name)] = _d
-    _SAFE[("ember", _d.name)] = _d
+_default_allowed_cache = []
 
-_user_safe = {}
+
+def _default_allowed():
+    """PyTorch's default allow-list, each name mapped to ember's object."""
+    if _default_allowed_cache:
+        return _default_allowed_cache[0]
+    from . import _tensor
+    from .nn.parameter import Parameter
+
+    rc = {"collections.OrderedDict": collections.OrderedDict, "collections.Counter": collections.Counter,
+          "torch.nn.parameter.Parameter": Parameter, "torch.serialization._get_layout": _get_layout,
+          "torch.Size": Size, "torch.Tensor": Tensor, "torch.device": _device_cls,
+          "_codecs.encode": _codecs_encode, "builtins.bytearray": bytearray,
+          "builtins.set": set, "builtins.complex": complex,
+          "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2}
+    for d in D._ALL:
+        rc[f"torch.{d.name}"] = d
+        name = d._tensor_type
+        if name and hasattr(_tensor, name):
+            rc[f"torch.{name}"] = getattr(_tensor, name)
+    for n, st in _STORAGE_TYPES.items():
+        rc[f"torch.{n}"] = st
+    for f in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter, _rebuild_parameter_with_state,
+              _rebuild_device_tensor_from_cpu_tensor):
+        rc[f"torch._utils.{f.__name__}"] = f
+    for kind in ("qtensor", "sparse_tensor", "meta_tensor_no_storage", "nested_tensor",
+                 "wrapper_subclass", "tensor_v3", "device_tensor_from_numpy"):
+        rc[f"torch._utils._rebuild_{kind}"] = _unsupported(kind)
+    _default_allowed_cache.append(rc)
+    return rc
+
+
+_user_safe = []     # what add_safe_globals was given, in order (classes, functions, (obj, name))
+
+
+def _user_allowed():
+    rc = {}
+    for g in _user_safe:
+        if isinstance(g, tuple):  # checked when used, as PyTorch does
+            if len(g) != 2:
+                raise ValueError(f"Expected tuple of length 2 (global, str of callable full path), "
+                                 f"but got tuple of length: {len(g)}")
+            if type(g[1]) is not str:
+                raise TypeError(f"Expected second item in tuple to be str of callable full path, "
+                                f"but got: {type(g[1])}")
+            rc[g[1]] = g[0]
+        else:
+            rc[f"{g.__module__}.{g.__qualname__}"] = g
+    return rc
 
 
 def add_safe_globals(safe_globals):
-    """Allow more names under ``weights_only=True``: classes/functions or (obj, "module.name")."""
+    """Allow more globals under ``weights_only=True``: classes/functions or ``(obj, "module.name")``."""
     for g in safe_globals:
-        if isinstance(g, tuple):
-            obj, full = g
-            mod, _, name = full.rpartition(".")
-        else:
-            obj, mod, name = g, g.__module__, g.__qualname__
-        _user_safe[(mod, name)] = obj
+        if not any(g is h or (isinstance(g, tuple) and g == h) for h in _user_safe):
+            _user_safe.append(g)
 
 
 def get_safe_globals():
-    return list(_user_safe.values())
+    """The globals ``add_safe_globals`` allowed (as given)."""
+    return list(_user_safe)
 
 
 def clear_safe_globals():
@@ -385,16 +544,20 @@ def clear_safe_globals():
 class safe_globals:
     """Context manager: ``with ember.serialization.safe_globals([MyClass]): ember.load(f)``."""
 
-    def __init__(self, globals_list):
-        self.globals_list = globals_list
+    def __init__(self, safe_globals):
+        self.safe_globals = safe_globals
 
     def __enter__(self):
-        self._saved = dict(_user_safe)
-        add_safe_globals(self.globals_list)
+        self._added = [g for g in self.safe_globals
+                       if not any(g is h or (isinstance(g, tuple) and g == h) for h in _user_safe)]
+        add_safe_globals(self._added)
 
     def __exit__(self, *exc):
-        _user_safe.clear()
-        _user_safe.update(self._saved)
+        for g in self._added:
+            for i, h in enumerate(_user_safe):
+                if g is h or (isinstance(g, tuple) and g == h):
+                    del _user_safe[i]
+                    break
 
 
 def _map_torch_module(module, name):
@@ -403,21 +566,15 @@ def _map_torch_module(module, name):
 
     if module == "torch" or module.startswith("torch."):
         target = "ember" + module[len("torch"):]
-        for cand in (target, target.replace("ember.nn.modules.", "ember.nn.modules.", 1)):
-            try:
-                mod = importlib.import_module(cand)
-            except ImportError:
-                continue
-            obj = getattr(mod, name, None)
-            if obj is not None:
-                return obj
         try:
+            obj = getattr(importlib.import_module(target), name, None)
+        except ImportError:
+            obj = None
+        if obj is None and module.startswith("torch.nn"):
             import ember.nn as enn
             obj = getattr(enn, name, None)
-            if obj is not None and module.startswith("torch.nn"):
-                return obj
-        except ImportError:
-            pass
+        if obj is not None:
+            return obj
         raise pickle.UnpicklingError(
             f"the file names '{module}.{name}', a PyTorch class ember does not have; "
             "load its state_dict into an ember model instead")
@@ -425,25 +582,16 @@ def _map_torch_module(module, name):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, load_storage, weights_only):
+    """``weights_only=False``: any global (PyTorch names mapped to ember's)."""
+
+    def __init__(self, file, load_storage):
         super().__init__(file, encoding="utf-8")
         self._load_storage = load_storage
-        self._weights_only = weights_only
 
     def find_class(self, module, name):
-        key = (module, name)
-        if key in _SAFE:
-            return _SAFE[key]
-        if key in _user_safe:
-            return _user_safe[key]
-        if self._weights_only:
-            raise pickle.UnpicklingError(
-                "Weights only load failed. The file names the global "
-                f"'{module}.{name}', which is not in the allowed set of tensors, containers and "
-                "dtypes, so it was not loaded (a pickled object can run arbitrary code). If you "
-                f"trust this file, either allow the name with ember.serialization.add_safe_globals"
-                f"([{name}]) or the `with ember.serialization.safe_globals([{name}]):` context "
-                "manager, or load with weights_only=False.")
+        obj = _default_allowed().get(f"{module}.{name}")
+        if obj is not None:
+            return obj
         mapped = _map_torch_module(module, name)
         if mapped is not None:
             return mapped
@@ -453,6 +601,56 @@ class _Unpickler(pickle.Unpickler):
         if not isinstance(pid, tuple) or not pid or pid[0] != "storage":
             raise pickle.UnpicklingError(f"unsupported persistent id in checkpoint: {pid!r}")
         return self._load_storage(*pid[1:])
+
+
+_UNSAFE_MESSAGE = (
+    "Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can "
+    "result in arbitrary code execution. Do it only if you got the file from a trusted source.")
+_DOCS_MESSAGE = ("\n\nCheck the documentation of torch.load to learn more about types accepted by "
+                 "default with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+def _weights_only_message(message):
+    """PyTorch's wording around a refusal of the weights-only unpickler."""
+    if "was not an allowed global by default" in message:
+        return ("Weights only load failed. This file can still be loaded, to do so you have two "
+                "options, do those steps only if you trust the source of the checkpoint. "
+                f"\n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with `weights_only=True` "
+                "please check the recommended steps in the following error message.\n\t"
+                "WeightsUnpickler error: " + message + _DOCS_MESSAGE)
+    return f"Weights only load failed. {_UNSAFE_MESSAGE}\n\n\n{message}{_DOCS_MESSAGE}"
+
+
+def _unpickle(file, load_storage, weights_only, limit):
+    """Run the restricted (``weights_only``) or the full unpickler over ``file``."""
+    if not weights_only:
+        return _Unpickler(file, load_storage).load()
+    from . import _weights_unpickler as W
+    from .nn.parameter import Parameter
+
+    allowed = dict(_default_allowed())
+    allowed.update(_user_allowed())
+    special = {id(Parameter): lambda *a: Parameter(*a), ("build", id(Parameter)): _build_parameter,
+               ("build", id(Tensor)): _build_tensor}
+    def persistent_load(pid):
+        if type(pid) is not tuple or load_storage is None:
+            raise pickle.UnpicklingError(f"unsupported persistent id in checkpoint: {pid!r}")
+        return load_storage(*pid[1:])
+
+    try:
+        return W.Unpickler(file, allowed, persistent_load, limit, special).load()
+    except W.Refused as e:
+        raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
+
+
+def _build_parameter(p, state):
+    if not isinstance(state, dict):
+        raise pickle.UnpicklingError(f"a parameter's state must be a dict, got {type(state).__name__}")
+    p.__dict__.update(state)
+
+
+def _build_tensor(t, state):
+    raise pickle.UnpicklingError("legacy Tensor.set_ state in a pickle is not supported by ember")
 
 
 def _location_ok(location, map_location):
@@ -492,6 +690,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     """
     if weights_only is None:
         weights_only = os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") not in ("1", "true")
+    if weights_only:
+        _user_allowed()  # a malformed add_safe_globals entry fails here, not as a corrupt file
     path = None
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
@@ -506,6 +706,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         start = fobj.tell() if hasattr(fobj, "tell") else 0
         head = fobj.read(4)
         fobj.seek(start)
+        errors = _LOAD_ERRORS + (_HOSTILE_ERRORS if weights_only else ())
         try:
             if head[:2] == b"PK":
                 return _load_zip(fobj, path, map_location, weights_only, mmap)
@@ -513,8 +714,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                 raise RuntimeError("mmap can only be used with files saved with "
                                    "`torch.save(_use_new_zipfile_serialization=True)`")
             return _load_legacy(fobj, map_location, weights_only)
-        except (zipfile.BadZipFile, EOFError, struct.error, KeyError, ValueError,
-                pickle.UnpicklingError, IndexError) as e:
+        except errors as e:
             if isinstance(e, pickle.UnpicklingError) and str(e).startswith("Weights only load failed"):
                 raise
             name = path or "the file object"
@@ -526,20 +726,79 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             fobj.close()
 
 
+_LOAD_ERRORS = (zipfile.BadZipFile, EOFError, struct.error, KeyError, ValueError,
+                pickle.UnpicklingError, IndexError, NotImplementedError, OverflowError)
+# what a hostile pickle can provoke from allowed constructors (set(1), ...) under weights_only
+_HOSTILE_ERRORS = (TypeError, AttributeError, MemoryError, RecursionError)
+_MAX_DEFLATE_RATIO = 1032  # deflate cannot compress better: a bigger declared size is a lie
+
+
+def _file_size(fobj):
+    pos = fobj.tell()
+    end = fobj.seek(0, os.SEEK_END)
+    fobj.seek(pos)
+    return end
+
+
+def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
+    """Record ``name`` as a flat array of ``dtype``, every declared size checked before allocating."""
+    info = zf.getinfo(name)
+    n = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != n:
+            raise zipfile.BadZipFile(f"record {name} declares {n} bytes stored in {info.compress_size}")
+        if n % dtype.itemsize:
+            raise RuntimeError(f"record {name} has {n} bytes, not a whole number of {dtype} elements")
+        fobj.seek(info.header_offset)
+        hdr = fobj.read(30)
+        if len(hdr) != 30 or hdr[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for record {name}")
+        nlen, xlen = struct.unpack("<HH", hdr[26:30])
+        off = info.header_offset + 30 + nlen + xlen
+        if off + n > size:
+            raise EOFError(f"record {name} declares {n} bytes at offset {off}, past the end of the "
+                           f"{size}-byte file")
+        if mmap and n:  # one map per storage, so a re-save stores this storage alone
+            return np.memmap(path, dtype=dtype.np, mode="r", offset=off, shape=(n // dtype.itemsize,))
+        arr = np.empty(n // dtype.itemsize, dtype.np)  # read straight into the array, no CRC pass
+        fobj.seek(off)
+        if fobj.readinto(memoryview(arr.view(np.uint8))) != n:
+            raise EOFError(f"record {name} is truncated")
+        return arr
+    if info.compress_size > size or n > _MAX_DEFLATE_RATIO * info.compress_size + 1024:
+        raise zipfile.BadZipFile(f"record {name} declares {n} bytes from {info.compress_size} "
+                                 f"compressed bytes in a {size}-byte file")
+    if n % dtype.itemsize:
+        raise RuntimeError(f"record {name} has {n} bytes, not a whole number of {dtype} elements")
+    arr = np.empty(n // dtype.itemsize, dtype.np)
+    buf, got = memoryview(arr.view(np.uint8)), 0
+    with zf.open(info) as r:  # stops at the declared size; the CRC is checked at its end
+        while True:
+            chunk = r.read(min(1 << 20, n - got + 1))
+            if not chunk:
+                break
+            if got + len(chunk) > n:
+                raise zipfile.BadZipFile(f"record {name} decompresses past its declared {n} bytes")
+            buf[got:got + len(chunk)] = chunk
+            got += len(chunk)
+    if got != n:
+        raise EOFError(f"record {name} is truncated")
+    return arr
+
+
 def _load_zip(fobj, path, map_location, weights_only, mmap):
+    size = _file_size(fobj)
     zf = zipfile.ZipFile(fobj)
     names = zf.namelist()
     pkl = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
     if not pkl:
         raise RuntimeError("ember.load: the archive has no data.pkl record: not a PyTorch checkpoint")
     prefix = pkl[0][: -len("data.pkl")]
+    order = "little"
     if f"{prefix}byteorder" in names:
-        order = zf.read(f"{prefix}byteorder").decode()
-    else:
-        order = "little"
-    mm = None
-    if mmap:
-        mm = np.memmap(path, dtype=np.uint8, mode="r")
+        order = _record(zf, fobj, size, f"{prefix}byteorder", D.uint8)[:16].tobytes().decode()
+        if order not in ("little", "big"):
+            raise RuntimeError(f"the checkpoint's byteorder record is {order!r}, not 'little' or 'big'")
     cache = {}
 
     def load_storage(storage_type, key, location, numel):
@@ -549,28 +808,9 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         dtype = storage_type.dtype if isinstance(storage_type, _StorageType) else D.uint8
         if dtype.np is None:
             raise RuntimeError(f"the checkpoint holds {dtype} tensors: pip install ml_dtypes to load them")
-        name = f"{prefix}data/{key}"
-        info = zf.getinfo(name)
-        if info.compress_type == zipfile.ZIP_STORED and info.file_size and fobj.seekable():
-            fobj.seek(info.header_offset)
-            hdr = fobj.read(30)
-            if len(hdr) != 30 or hdr[:4] != b"PK\x03\x04":
-                raise zipfile.BadZipFile(f"bad local header for record {name}")
-            nlen, xlen = struct.unpack("<HH", hdr[26:30])
-            off = info.header_offset + 30 + nlen + xlen
-            if mm is not None:
-                if off + info.file_size > mm.size:
-                    raise EOFError(f"record {name} runs past the end of the file")
-                arr = np.frombuffer(mm, dtype=np.uint8, count=info.file_size, offset=off).view(dtype.np)
-            else:  # one read straight into the array: no CRC pass, no intermediate bytes
-                buf = np.empty(info.file_size, np.uint8)
-                fobj.seek(off)
-                if fobj.readinto(memoryview(buf)) != info.file_size:
-                    raise EOFError(f"record {name} is truncated")
-                arr = buf.view(dtype.np)
-        else:
-            raw = zf.read(name)
-            arr = np.frombuffer(bytearray(raw), dtype=dtype.np)
+        if type(numel) is not int or numel < 0:
+            raise RuntimeError(f"storage {key} declares {numel!r} elements")
+        arr = _record(zf, fobj, size, f"{prefix}data/{key}", dtype, path, mmap)
         if order != sys.byteorder and arr.itemsize > 1:
             arr = arr.byteswap()
         if arr.size < numel:
@@ -579,19 +819,25 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         cache[key] = st
         return st
 
-    data = zf.read(f"{prefix}data.pkl")
-    return _Unpickler(io.BytesIO(data), load_storage, weights_only).load()
+    data = _record(zf, fobj, size, f"{prefix}data.pkl", D.uint8).tobytes()
+    return _unpickle(io.BytesIO(data), load_storage, weights_only, len(data))
 
 
 def _load_legacy(fobj, map_location, weights_only):
     """PyTorch's pre-1.6 format: magic, protocol, sys info, object pickle, keys, raw storages.
 
     Tensors are rebuilt before their bytes are read, so each storage is allocated
-    when first named and filled in place once the object pickle is done.
+    (zeroed) when first named, after checking the file can hold it, and filled in
+    place once the object pickle is done.
     """
+    size = _file_size(fobj)
     arrays = {}
+
+    def left():
+        return size - fobj.tell()
+
     def header():  # even the header pickles go through the restricted unpickler
-        return _Unpickler(fobj, None, True).load()
+        return _unpickle(fobj, None, True, left())
 
     magic = header()
     if magic != _MAGIC:
@@ -603,24 +849,37 @@ def _load_legacy(fobj, map_location, weights_only):
 
     def load_storage(storage_type, key, location, numel, view_metadata=None):
         _location_ok(location, map_location)
+        if not isinstance(storage_type, _StorageType):
+            raise pickle.UnpicklingError(f"storage {key} has no storage type: {storage_type!r}")
         if key not in arrays:
-            arrays[key] = TypedStorage(np.empty(numel, storage_type.dtype.np), storage_type.dtype, location)
+            item = storage_type.dtype.itemsize
+            if type(numel) is not int or numel < 0 or numel * item > left():
+                raise RuntimeError(f"storage {key} declares {numel!r} elements of {item} bytes; "
+                                   f"the file has {left()} bytes left")
+            arrays[key] = TypedStorage(np.zeros(numel, storage_type.dtype.np), storage_type.dtype, location)
         st = arrays[key]
         if view_metadata is not None:  # (view key, offset, size) of an old storage view
-            _, offset, size = view_metadata
-            st = TypedStorage(st.array[offset:offset + size], st.dtype, location)
+            _, offset, n = view_metadata
+            if type(offset) is not int or type(n) is not int or offset < 0 or n < 0 \
+                    or offset + n > st.array.size:
+                raise RuntimeError(f"storage view {view_metadata!r} lies outside storage {key} "
+                                   f"of {st.array.size} elements")
+            st = TypedStorage(st.array[offset:offset + n], st.dtype, location)
         return st
 
-    result = _Unpickler(fobj, load_storage, weights_only).load()
+    result = _unpickle(fobj, load_storage, weights_only, left())
     keys = header()
+    if not isinstance(keys, list):
+        raise pickle.UnpicklingError(f"the storage key list is a {type(keys).__name__}")
     for key in keys:
-        st = arrays[key]
+        if key not in arrays:
+            raise RuntimeError(f"the file holds data for storage {key!r}, which no tensor names")
+        a = arrays[key].array
         n = struct.unpack("<q", fobj.read(8))[0]
-        nbytes = n * st.array.itemsize
-        raw = fobj.read(nbytes)
-        if len(raw) != nbytes or n > st.array.size:
+        if n != a.size:
+            raise RuntimeError(f"storage {key} has {n} elements in the file, {a.size} in the pickle")
+        if fobj.readinto(memoryview(a.view(np.uint8))) != a.nbytes:
             raise EOFError("truncated storage data")
-        st.array[:n] = np.frombuffer(raw, dtype=st.array.dtype)
     return result
 
 
@@ -637,17 +896,8 @@ def save_safetensors(tensors, filename, metadata=None):
         if not isinstance(t, Tensor):
             raise TypeError(f"safetensors holds tensors only; '{k}' is a {type(t).__name__}")
         arrays[k] = np.ascontiguousarray(t._data)
-    d = os.path.dirname(os.path.abspath(filename))
-    fd, tmp = tempfile.mkstemp(prefix=".ember-save-", suffix=".safetensors", dir=d)
-    _default_mode(fd)
-    os.close(fd)
-    try:
+    with _replacing(os.fspath(filename)) as tmp:
         save_file(arrays, tmp, metadata=metadata)
-        os.replace(tmp, filename)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def load_safetensors(filename, device="cpu"):

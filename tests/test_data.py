@@ -464,6 +464,17 @@ def test_timeout_raises():
     assert _no_children()
 
 
+def test_timeout_fires_at_the_timeout():
+    """Issue #16 item 9: the error came after the hung worker's shutdown grace (4 s for timeout=2)."""
+    it = iter(ED.DataLoader(Hangs(), batch_size=1, num_workers=1, timeout=2))
+    assert next(it).tolist() == [0]
+    t0 = time.monotonic()
+    with pytest.raises(RuntimeError, match="DataLoader timed out after 2 seconds"):
+        next(it)
+    assert 1.9 <= time.monotonic() - t0 < 3.5
+    assert _no_children()
+
+
 def test_early_break_and_gc_leave_no_children():
     loader = ED.DataLoader(Slow(), batch_size=1, num_workers=2)
     for i, _ in enumerate(loader):

@@ -79,7 +79,8 @@ def test_launcher_command(monkeypatch):
         ("2", "2", "10.0.0.1", "1234")
     args = erun.get_args_parser().parse_args(["--standalone", "--nproc-per-node", "3", "-m", "pkg.train"])
     argv, env = erun.command(args)
-    assert argv[-3:] == ["-u", "-m", "pkg.train"] and env["MASTER_ADDR"] == "localhost"
+    assert argv[-5:] == ["-u", "-m", "ember.distributed._worker", "-m", "pkg.train"]
+    assert env["MASTER_ADDR"] == "localhost"
     with pytest.raises(ValueError):
         erun.command(erun.get_args_parser().parse_args(["--nnodes=2", "t.py"]))
 
@@ -347,3 +348,62 @@ def test_launcher_failure_exit_code(tmp_path):
 def test_mpiexec_found_beside_python():
     if shutil.which("mpiexec", path=os.path.dirname(sys.executable)) and MPIEXEC:
         assert os.path.dirname(MPIEXEC) == os.path.dirname(sys.executable)
+
+
+# ---- a failing rank ends the job (issue #16 item 7) -----------------------------------
+
+FAILING = """
+import sys, time, datetime
+import ember, ember.distributed as dist
+dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=float(sys.argv[2])))
+mode = sys.argv[1]
+if dist.get_rank() == 1:
+    if mode == "raise":
+        raise ValueError("boom on rank 1")
+    if mode == "exit1":
+        sys.exit(1)
+    if mode == "exit0":
+        sys.exit(0)
+    if mode == "objects":
+        time.sleep(60)
+t = ember.ones(2)
+start = time.monotonic()
+try:
+    if mode == "objects":
+        out = [None, None]
+        dist.all_gather_object(out, 1)
+    else:
+        dist.all_reduce(t)
+except RuntimeError as e:
+    print("TIMEOUT", round(time.monotonic() - start, 1), e, flush=True)
+    raise
+print("finished", flush=True)
+"""
+
+
+@needs_mpi
+@pytest.mark.parametrize("via,mode", [("launcher", "raise"), ("launcher", "exit1"), ("launcher", "exit0"),
+                                      ("mpiexec", "raise"), ("mpiexec", "exit0"), ("launcher", "objects")])
+def test_failing_rank_ends_the_job(tmp_path, via, mode):
+    """One rank raising or exiting early: the job ends (no hang); a waiting peer times out."""
+    import time
+
+    script = tmp_path / "fail.py"
+    script.write_text(FAILING)
+    timeout = "2" if mode in ("exit0", "objects") else "600"
+    if via == "launcher":
+        argv = [sys.executable, "-m", "ember.distributed.run", "--nproc_per_node=2", str(script), mode, timeout]
+    else:
+        argv = [MPIEXEC, "-n", "2", sys.executable, str(script), mode, timeout]
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    start = time.monotonic()
+    p = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    took = time.monotonic() - start
+    assert p.returncode != 0 and "finished" not in p.stdout, p.stdout + p.stderr
+    assert took < 60, took
+    if mode == "raise":
+        assert "boom on rank 1" in p.stderr
+    if mode in ("exit0", "objects"):  # the peer waited for the timeout, then torch's error ended the job
+        assert "TIMEOUT" in p.stdout and "Timed out waiting 2000ms for" in p.stdout, p.stdout + p.stderr
+        waited = float(p.stdout.split("TIMEOUT", 1)[1].split()[0])
+        assert 1.9 <= waited < 30, waited

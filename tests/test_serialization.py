@@ -143,7 +143,10 @@ def test_malicious_file_never_runs(tmp_path):
     torch.save({"x": torch.ones(1), "evil": Evil()}, f)
     with pytest.raises(pickle.UnpicklingError, match="system") as e:
         ember.load(f)
-    assert "weights_only=False" in str(e.value) and "add_safe_globals" in str(e.value)
+    with pytest.raises(pickle.UnpicklingError) as te:
+        torch.load(f)
+    for part in ("Weights only load failed", "GLOBAL posix.system", "is blocked", "`weights_only` set to `False`"):
+        assert part in str(e.value) and part in str(te.value)
     assert not os.path.exists(marker)
     # a raw pickle stream in the legacy slot is checked the same way
     raw = tmp_path / "raw.pth"
@@ -250,3 +253,208 @@ def test_saved_file_has_the_default_mode(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(os.stat(f).st_mode) == 0o666 & ~umask
+
+
+def _layouts():
+    x = ember.tensor(np.arange(12, dtype=np.float32).reshape(3, 4))
+    img = ember.tensor(np.random.RandomState(0).randn(1, 2, 6, 6).astype(np.float32))
+    return {
+        "t_clone": x.t().clone(), "t_times_2": x.t() * 2, "sin_t": ember.sin(x.t()),
+        "maxpool": ember.nn.functional.max_pool2d(img, 2), "avgpool": ember.nn.functional.avg_pool2d(img, 2),
+        "permuted": img.permute(0, 2, 3, 1) + 0, "flipped": ember.flip(x, [1]), "strided": x[:, ::2],
+        "t_view": x.t(), "base": x,
+    }
+
+
+def test_non_contiguous_tensors_save_their_values(tmp_path):
+    """Issue #16 item 1: copies of views whose base is not C-ordered were saved scrambled."""
+    got = _layouts()
+    f = tmp_path / "l.pth"
+    ember.save(got, f)
+    back_t = torch.load(f, weights_only=True)
+    back_e = ember.load(f)
+    for k, v in got.items():
+        np.testing.assert_array_equal(back_t[k].numpy(), v.numpy(), err_msg=k)
+        np.testing.assert_array_equal(back_e[k].numpy(), v.numpy(), err_msg=k)
+        assert tuple(back_t[k].shape) == tuple(v.shape)
+    w = ember.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+    sd = {"weight": ember.nn.Parameter(w.t().clone())}
+    ember.save(sd, f)
+    np.testing.assert_array_equal(torch.load(f, weights_only=True)["weight"].detach().numpy(), w.numpy().T)
+    np.testing.assert_array_equal(ember.load(f)["weight"].detach().numpy(), w.numpy().T)
+
+
+def test_load_then_save_keeps_views_of_one_storage(tmp_path):
+    """A torch file with views of one storage, loaded and re-saved by ember, reads back in torch."""
+    base = torch.arange(12.0).reshape(3, 4)
+    torch.save({"base": base, "t": base.t(), "rows": base[1:3]}, tmp_path / "a.pth")
+    for mmap in (False, True):
+        e = ember.load(tmp_path / "a.pth", mmap=mmap)
+        ember.save(e, tmp_path / "b.pth")
+        back = torch.load(tmp_path / "b.pth", weights_only=True)
+        for k in ("base", "t", "rows"):
+            assert torch.equal(back[k], {"base": base, "t": base.t(), "rows": base[1:3]}[k]), k
+        assert back["t"].untyped_storage().data_ptr() == back["base"].untyped_storage().data_ptr()
+        assert back["rows"].untyped_storage().data_ptr() == back["base"].untyped_storage().data_ptr()
+        assert back["t"].stride() == (1, 4)
+        e2 = ember.load(tmp_path / "b.pth")
+        e2["base"][0, 1] = 100.0
+        assert e2["t"][1, 0].item() == 100.0
+
+
+def _build(self, nn, ntoken=11, ninp=4, nhid=5, nlayers=2):
+        self.drop = nn.Dropout(0.2)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=0.2)
+        self.decoder = nn.Linear(nhid, ntoken)
+        self.rnn_type, self.nhid, self.nlayers = "LSTM", nhid, nlayers
+
+
+class RNNModel(ember.nn.Module):
+    """word_language_model's model: encoder, LSTM, decoder, dropout."""
+
+    def __init__(self, nn):
+        super().__init__()
+        _build(self, nn)
+
+    def forward(self, x, hidden):
+        out, hidden = self.rnn(self.drop(self.encoder(x)), hidden)
+        return self.decoder(self.drop(out)), hidden
+
+
+class TorchRNNModel(torch.nn.Module):
+    def __init__(self, nn):
+        super().__init__()
+        _build(self, nn)
+
+    forward = RNNModel.forward
+
+
+def _run(mod, lib, m):
+    m.eval()
+    x = lib.tensor([[1, 2], [3, 4], [5, 6]])
+    h = (lib.zeros(2, 2, 5), lib.zeros(2, 2, 5))
+    return m(x, h)[0].detach().numpy()
+
+
+def test_whole_model_checkpoints_under_safe_globals(tmp_path):
+    """Issue #9: torch.save(model) then safe_globals([...]) + torch.load, as word_language_model."""
+    nn = ember.nn
+    m = RNNModel(nn)
+    f = tmp_path / "model.pt"
+    ember.save(m, f)
+    with pytest.raises(pickle.UnpicklingError) as e:
+        ember.load(f)
+    assert "GLOBAL test_serialization.RNNModel was not an allowed global" in str(e.value)
+    assert "add_safe_globals([test_serialization.RNNModel])" in str(e.value)
+    classes = [RNNModel, nn.Dropout, nn.Embedding, nn.LSTM, nn.Linear]
+    for missing in classes[1:]:
+        with ember.serialization.safe_globals([c for c in classes if c is not missing]):
+            with pytest.raises(pickle.UnpicklingError, match=f"GLOBAL {missing.__module__}.{missing.__name__} "):
+                ember.load(f)
+    with ember.serialization.safe_globals(classes):
+        back = ember.load(f)
+    assert ember.serialization.get_safe_globals() == []
+    assert type(back) is RNNModel and type(back.rnn) is nn.LSTM
+    np.testing.assert_array_equal(_run(m, ember, back), _run(m, ember, m))
+    ember.serialization.add_safe_globals(classes)
+    try:
+        assert type(ember.load(f)) is RNNModel
+    finally:
+        ember.serialization.clear_safe_globals()
+    np.testing.assert_array_equal(_run(m, ember, ember.load(f, weights_only=False)), _run(m, ember, m))
+    # allowed by name, as torch's (obj, "module.name") tuples
+    named = [(c, f"{c.__module__}.{c.__qualname__}") for c in classes]
+    with ember.serialization.safe_globals(named):
+        assert type(ember.load(f)) is RNNModel
+
+
+def test_whole_model_torch_side_messages_match(tmp_path):
+    """torch's own whole-model checkpoint: both libraries name the same first global to allow."""
+    tm = TorchRNNModel(torch.nn)
+    f = tmp_path / "torch_model.pt"
+    torch.save(tm, f)
+    with pytest.raises(pickle.UnpicklingError) as te:
+        torch.load(f)
+    with pytest.raises(pickle.UnpicklingError) as ee:
+        ember.load(f)
+    want = "GLOBAL test_serialization.TorchRNNModel was not an allowed global"
+    assert want in str(te.value) and want in str(ee.value)
+    with torch.serialization.safe_globals([TorchRNNModel, torch.nn.Dropout, torch.nn.Embedding,
+                                           torch.nn.LSTM, torch.nn.Linear]):
+        assert type(torch.load(f)) is TorchRNNModel
+    # its state_dict is what carries over to an ember model
+    torch.save(tm.state_dict(), tmp_path / "sd.pt")
+    m = RNNModel(ember.nn)
+    m.load_state_dict(ember.load(tmp_path / "sd.pt"))
+    np.testing.assert_allclose(_run(m, ember, m), _run(tm, torch, tm), rtol=1e-5, atol=1e-6)
+
+
+def test_safe_globals_validation_like_torch():
+    b = io.BytesIO()
+    ember.save({"x": frozenset()}, b)
+    for bad, exc in [((set, "a", "b"), ValueError), ((set, 1), TypeError)]:
+        for lib in (ember, torch):
+            lib.serialization.add_safe_globals([bad])
+            b.seek(0)
+            try:
+                with pytest.raises(exc, match="Expected"):
+                    lib.load(b)
+            finally:
+                lib.serialization.clear_safe_globals()
+
+
+_SLOW_SAVE = r"""
+import sys, time, ember, ember.serialization as S
+def slow(out, *a):
+    out.write(b"x" * 4096); out.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+S._write_archive = slow
+ember.save({"w": ember.zeros(3)}, sys.argv[1])
+"""
+
+
+def _temps(d):
+    return sorted(p.name for p in d.iterdir() if p.name.startswith(".ember-save-"))
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_killed_save_leaves_no_temp_file(tmp_path, sig):
+    """Issue #16 item 6: the old checkpoint survives; the temp file does not outlive the save."""
+    import signal
+    import subprocess
+    import sys
+
+    f = tmp_path / "ck.pth"
+    ember.save({"w": ember.ones(3)}, f)
+    before = f.read_bytes()
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
+    p = subprocess.Popen([sys.executable, "-c", _SLOW_SAVE, str(f)], stdout=subprocess.PIPE, env=env)
+    try:
+        assert p.stdout.readline().strip() == b"writing"
+        assert len(_temps(tmp_path)) == 1
+        p.send_signal(getattr(signal, sig))
+        assert p.wait(timeout=60) == -getattr(signal, sig)
+    finally:
+        p.kill()
+        p.wait()
+    assert f.read_bytes() == before
+    if sig == "SIGTERM":
+        assert _temps(tmp_path) == []
+    else:  # nothing runs on SIGKILL: the next save of the same file removes the leftover
+        assert len(_temps(tmp_path)) == 1
+        other = tmp_path / "other.pth"
+        ember.save({"w": ember.ones(1)}, other)
+        assert len(_temps(tmp_path)) == 1  # another target's save leaves it alone
+        ember.save({"w": ember.zeros(3)}, f)
+        assert _temps(tmp_path) == []
+    assert torch.load(f, weights_only=True)["w"].tolist() in ([1.0] * 3, [0.0] * 3)
+
+
+def test_save_keeps_temp_files_of_live_saves(tmp_path):
+    f = tmp_path / "ck.pth"
+    live = tmp_path / (ember.serialization._temp_prefix(str(f)) + f"{os.getpid()}-abc")
+    live.write_bytes(b"partial")
+    ember.save({"w": ember.ones(1)}, f)
+    assert live.exists()

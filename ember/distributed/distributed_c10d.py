@@ -13,6 +13,9 @@ Each collective starts a non-blocking MPI request; ``async_op=True`` returns the
 """
 import enum
 import os
+import pickle
+import sys
+import time
 import warnings
 from datetime import timedelta
 
@@ -277,7 +280,10 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
             f"world (rank {me} of {size}). ember.distributed runs on MPI: start the workers with "
             "`python -m ember.distributed.run --nproc_per_node=N script.py` or "
             "`mpiexec -n N python script.py`")
+    if timeout is not None and not isinstance(timeout, timedelta):
+        raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {type(timeout).__name__}")
     _State.timeout = timeout if timeout is not None else default_pg_timeout
+    _abort_on_uncaught_exception()
     _State.world = ProcessGroup(comm.Dup(), range(size), backend, group_name or "0")
     _State.groups = [_State.world]
 
@@ -377,6 +383,7 @@ class Work:
         self._keep = keep      # buffers MPI reads or writes until completion
         self._done = False
         self._status = None
+        self._name = sys._getframe(2).f_code.co_name  # the collective that started it
 
     def _complete(self):
         if self._finish is not None:
@@ -385,11 +392,7 @@ class Work:
 
     def wait(self, timeout=None):
         if not self._done:
-            MPI = _mpi()
-            if self._status is not None:
-                self._reqs[0].Wait(self._status)
-            else:
-                MPI.Request.Waitall(self._reqs)
+            _wait(self._reqs, self._status, timeout, self._name)
             self._complete()
         return True
 
@@ -437,6 +440,61 @@ class _Future:
         fut = _Future(self._work)
         fut.wait = fut.value = lambda: callback(self)
         return fut
+
+
+def _seconds(timeout):
+    return timeout.total_seconds() if isinstance(timeout, timedelta) else float(timeout)
+
+
+def _wait(reqs, status=None, timeout=None, name="collective"):
+    """Wait for MPI requests until the process group's timeout, then raise torch's error.
+
+    Polls (briefly spinning, then sleeping up to 5 ms) instead of MPI's busy wait,
+    so a rank whose peer died neither hangs forever nor burns a core.
+    """
+    MPI = _mpi()
+    if status is not None:
+        def test():
+            return reqs[0].Test(status)
+    else:
+        def test():
+            return MPI.Request.Testall(reqs)
+    if test():
+        return
+    limit = _seconds(_State.timeout if timeout is None else timeout)
+    start = time.monotonic()
+    pause = 0.0
+    while not test():
+        waited = time.monotonic() - start
+        if waited > limit:
+            raise RuntimeError(
+                f"[ember.distributed] Timed out waiting {int(limit * 1000)}ms for {name} operation to "
+                f"complete (rank {MPI.COMM_WORLD.Get_rank()}: a peer rank did not join it; it may have "
+                "failed or exited)")
+        if waited > 0.002:
+            pause = min(max(2 * pause, 5e-5), 0.005)
+            time.sleep(pause)
+
+
+def _abort_on_uncaught_exception():
+    """An uncaught exception on any rank ends the whole job (MPI abort), as torchrun does."""
+    prev = sys.excepthook
+    if getattr(prev, "_ember_abort", False):
+        return
+
+    def hook(kind, value, tb):
+        prev(kind, value, tb)
+        world = _State.world
+        if world is not None and world.size() > 1:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            _mpi().COMM_WORLD.Abort(1)
+
+    hook._ember_abort = True
+    sys.excepthook = hook
 
 
 def _run(reqs, finish=None, async_op=False, result=None, keep=None):
@@ -806,13 +864,43 @@ def batch_isend_irecv(p2p_op_list):
 
 # ---- picklable objects -------------------------------------------------------------------
 
+def _pickled(obj):
+    return np.frombuffer(pickle.dumps(obj), np.uint8)
+
+
+def _counts(pg, n, rooted=None):
+    """Every rank's byte count (all of them, or at ``rooted``'s root only)."""
+    mine = np.array([n], np.int64)
+    got = np.zeros(pg.size(), np.int64)
+    MPI = _mpi()
+    if rooted is None:
+        _wait([pg._comm.Iallgather([mine, MPI.INT64_T], [got, MPI.INT64_T])], name="all_gather")
+    else:
+        _wait([pg._comm.Igather([mine, MPI.INT64_T], [got, MPI.INT64_T], rooted)], name="gather")
+    return got
+
+
+def _unpickle_parts(buf, counts):
+    out, at = [], 0
+    for c in counts:
+        out.append(pickle.loads(buf[at:at + c].tobytes()))
+        at += c
+    return out
+
+
 def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
     """Replace ``object_list``'s items with rank ``src``'s (pickled)."""
     pg = _pg(group)
     if pg is None:
         return _skip("broadcast_object_list")
     root = _peer(pg, src, group_src, "src")
-    object_list[:] = pg._comm.bcast(list(object_list) if pg.rank() == root else None, root)
+    MPI = _mpi()
+    data = _pickled(list(object_list)) if pg.rank() == root else None
+    n = np.array([0 if data is None else data.size], np.int64)
+    _wait([pg._comm.Ibcast([n, MPI.INT64_T], root)], name="broadcast")
+    buf = data if data is not None else np.empty(int(n[0]), np.uint8)
+    _wait([pg._comm.Ibcast([buf, MPI.BYTE], root)], name="broadcast")
+    object_list[:] = pickle.loads(buf.tobytes())
 
 
 def all_gather_object(object_list, obj, group=None):
@@ -820,7 +908,13 @@ def all_gather_object(object_list, obj, group=None):
     pg = _pg(group)
     if pg is None:
         return _skip("all_gather_object")
-    for i, o in enumerate(pg._comm.allgather(obj)):
+    data = _pickled(obj)
+    counts = _counts(pg, data.size)
+    buf = np.empty(int(counts.sum()), np.uint8)
+    displs = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    _wait([pg._comm.Iallgatherv([data, _mpi().BYTE], [buf, counts, displs, _mpi().BYTE])],
+          name="all_gather")
+    for i, o in enumerate(_unpickle_parts(buf, counts)):
         object_list[i] = o
 
 
@@ -829,9 +923,18 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
     if pg is None:
         return _skip("gather_object")
     root = _peer(pg, dst, group_dst, "dst")
-    got = pg._comm.gather(obj, root)
+    data = _pickled(obj)
+    counts = _counts(pg, data.size, root)
+    MPI = _mpi()
     if pg.rank() == root:
-        for i, o in enumerate(got):
+        buf = np.empty(int(counts.sum()), np.uint8)
+        displs = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        recv = [buf, counts, displs, MPI.BYTE]
+    else:
+        recv = None
+    _wait([pg._comm.Igatherv([data, MPI.BYTE], recv, root)], name="gather")
+    if pg.rank() == root:
+        for i, o in enumerate(_unpickle_parts(buf, counts)):
             object_gather_list[i] = o
 
 
@@ -841,6 +944,17 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
     if pg is None:
         return _skip("scatter_object_list")
     root = _peer(pg, src, group_src, "src")
-    ins = list(scatter_object_input_list) if pg.rank() == root else None
-    scatter_object_output_list[0] = pg._comm.scatter(ins, root)
-
+    MPI = _mpi()
+    if pg.rank() == root:
+        parts = [_pickled(o) for o in scatter_object_input_list]
+        counts = np.array([p.size for p in parts], np.int64)
+        send = [np.concatenate(parts) if parts else np.empty(0, np.uint8), counts,
+                np.concatenate([[0], np.cumsum(counts)[:-1]]), MPI.BYTE]
+    else:
+        counts, send = np.zeros(pg.size(), np.int64), None
+    n = np.zeros(1, np.int64)
+    _wait([pg._comm.Iscatter([counts, MPI.INT64_T] if send else None, [n, MPI.INT64_T], root)],
+          name="scatter")
+    buf = np.empty(int(n[0]), np.uint8)
+    _wait([pg._comm.Iscatterv(send, [buf, MPI.BYTE], root)], name="scatter")
+    scatter_object_output_list[0] = pickle.loads(buf.tobytes())

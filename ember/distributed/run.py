@@ -90,10 +90,10 @@ def command(args):
         env.setdefault("OMP_NUM_THREADS", "1")
     if args.no_python:
         worker = [args.training_script]
-    elif args.module:
-        worker = [sys.executable, "-u", "-m", args.training_script]
+    elif args.module:  # through _worker: a failing rank aborts the job instead of hanging it
+        worker = [sys.executable, "-u", "-m", "ember.distributed._worker", "-m", args.training_script]
     else:
-        worker = [sys.executable, "-u", args.training_script]
+        worker = [sys.executable, "-u", "-m", "ember.distributed._worker", args.training_script]
     worker += args.training_script_args
     argv = [mpiexec_path()]
     for rank in range(n):
@@ -107,13 +107,22 @@ def command(args):
 
 
 def run(args):
+    """Start the workers and wait; SIGTERM/SIGHUP to the launcher end every worker."""
     argv, env = command(args)
     proc = subprocess.Popen(argv, env=env)
+
+    def forward(sig, frame):
+        proc.send_signal(sig)
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 def main(args=None):

@@ -165,10 +165,17 @@ def _fits(v, npdtype):
     return b[0] <= v <= b[1]
 
 
+_autocast = None   # set by ember.amp inside an autocast region: (cls, inputs, kwargs) -> result or None
+
+
 def apply(cls, *inputs, **kwargs):
     """Run op ``cls`` on ``inputs`` (tensors, numbers, None) and wrap the result."""
     if _observers:
         return _observed(apply, cls, inputs, kwargs)
+    if _autocast is not None:
+        out = _autocast(cls, inputs, kwargs)
+        if out is not None:
+            return out
     op = cls.__new__(cls)
     arrays = _arrays(inputs, cls.promote)
     out = op.forward(*arrays, **kwargs)

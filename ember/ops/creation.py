@@ -86,17 +86,28 @@ def _check_size(size):
     return size
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.zeros(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def _size_args(args, size, name):
+    """``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` -> a checked ``(2, 3)``."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        args = (size,)
+    return _check_size(norm_size(args))
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.ones(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    return _finish(np.zeros(_size_args(args, size, "zeros"), _dt(dtype).np), requires_grad, device)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    return _finish(np.ones(_size_args(args, size, "ones"), _dt(dtype).np), requires_grad, device)
+
+
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return _finish(np.empty(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+    return _finish(np.empty(_size_args(args, size, "empty"), _dt(dtype).np), requires_grad, device)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -207,23 +218,23 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 # ---- random -------------------------------------------------------------------------
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """Uniform samples on [0, 1)."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "rand")
     return _finish(_random.uniform(size, d.np, generator=generator), requires_grad, device)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Standard normal samples."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "randn")
     return _finish(_random.normal(size, d.np, generator=generator), requires_grad, device)
 
 
@@ -452,8 +463,9 @@ def _bernoulli_method(self, p=None, *, generator=None):
 # ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
 
 def _new_factory(fn):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+        return fn(*args, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn.__name__
     return method
 

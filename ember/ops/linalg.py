@@ -5,6 +5,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor
 from ._apply import Op, apply, apply_, wrap_dim, SAME
+from . import sparse as _sparse   # sparse operands of matmul / mm / addmm take its kernels
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -110,6 +111,8 @@ def _t(x):
 
 
 def matmul(input, other, *, out=None):
+    if input._sparse or other._sparse:
+        return _sparse.matmul(input, other)
     na, nb = input._data.ndim, other._data.ndim
     if na == 2 and nb == 2:
         return apply(Matmul, input, other)
@@ -125,18 +128,16 @@ def _rmatmul(self, other):
 
 
 def mm(input, mat2, *, out=None):
-    if input.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+    if input._sparse or mat2._sparse:
+        return _sparse.matmul(input, mat2)
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return apply(Matmul, input, mat2)
 
 
 def bmm(input, mat2, *, out=None):
-    if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
     s1, s2 = tuple(input.shape), tuple(mat2.shape)
     if s1[0] != s2[0] or s1[2] != s2[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
@@ -300,6 +301,8 @@ def _addr_shape(vec1, vec2):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if mat1._sparse or mat2._sparse:
+        return _sparse.addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
 
 
@@ -733,7 +736,7 @@ def matrix_power(input, n, *, out=None):
     """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
     _check_square(input, "linalg.matrix_power")
     if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
-        from .elementwise import Copy
+        from .fill import Copy
 
         return apply(Copy, input, _wrap(np.eye(input.shape[-1], dtype=input._data.dtype)))
     if n < 0:
@@ -835,8 +838,8 @@ def chain_matmul(*matrices, out=None):
 
 def vander(x, N=None, increasing=False):
     """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
-    from .reduction import cumprod
-    from .shape import cat, flip
+    from .cumulative import cumprod
+    from .joining import cat, flip
 
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")

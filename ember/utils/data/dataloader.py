@@ -348,8 +348,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             deadline = time.monotonic() + self._timeout
             while True:
                 left = deadline - time.monotonic()
-                if left <= 0:
-                    self._shutdown_workers()
+                if left <= 0:  # a hung worker gets no grace period: the error is due now
+                    self._shutdown_workers(grace=0.0)
                     raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
                 ok, data = self._try_get_data(min(left, _worker.POLL_INTERVAL))
                 if ok:
@@ -417,7 +417,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 return
             _worker.discard(data)
 
-    def _shutdown_workers(self):
+    def _shutdown_workers(self, grace=None):
+        """Ask the workers to exit, wait up to ``grace`` seconds, then terminate the rest."""
         if self._shutdown:
             return
         self._shutdown = True
@@ -426,7 +427,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             for wid in range(len(self._workers)):
                 if self._persistent_workers or self._workers_status[wid]:
                     self._mark_worker_as_unavailable(wid, shutdown=True)
-            deadline = time.monotonic() + SHUTDOWN_TIMEOUT
+            deadline = time.monotonic() + (SHUTDOWN_TIMEOUT if grace is None else grace)
             for w in self._workers:
                 while w.is_alive() and time.monotonic() < deadline:
                     self._drain()

@@ -1,0 +1,315 @@
+"""The restricted unpickler behind ``load(weights_only=True)``: PyTorch's rules.
+
+It reads the pickle opcodes PyTorch's weights-only unpickler reads (plus the bytes
+opcodes of protocol 3) and nothing else. A global resolves only if it is on the
+allow-list (``allowed``: ``"module.name" -> object``); calls (REDUCE, NEWOBJ) run
+only allowed objects; BUILD (setting an object's state) only on tensors,
+parameters, ordered dicts and instances of allowed classes, never on a shared
+object such as a dtype, a class or a function. Lengths read from the file are
+checked against the bytes left before anything is allocated.
+"""
+import collections
+import pickle
+import struct
+from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
+from pickle import UnpicklingError
+
+__all__ = ["Unpickler", "UnpicklingError", "Refused", "BLOCKED_MODULES", "unsupported_global"]
+
+BLOCKED_MODULES = ("sys", "os", "posix", "nt")
+
+
+class Refused(UnpicklingError):
+    """The file asks for something the weights-only rules forbid (not a corrupt file)."""
+
+
+def unsupported_global(full_path):
+    """PyTorch's message for a global that is not allowed (builtins shown bare)."""
+    shown = full_path[len("builtins."):] if full_path.startswith("builtins.") else full_path
+    return (f"Unsupported global: GLOBAL {shown} was not an allowed global by default. "
+            f"Please use `torch.serialization.add_safe_globals([{shown}])` or the "
+            f"`torch.serialization.safe_globals([{shown}])` context manager to allowlist this "
+            "global if you trust this class/function.")
+
+
+class Unpickler:
+    """``Unpickler(file, allowed, persistent_load, limit).load()``.
+
+    ``limit`` is the number of bytes the pickle may still hold (the rest of the
+    file): no string, bytes or size argument may claim more.
+    """
+
+    def __init__(self, file, allowed, persistent_load, limit, special=None):
+        self._file = file
+        self._allowed = allowed
+        self._ids = {id(v) for v in allowed.values()}
+        self._persistent_load = persistent_load
+        self._left = limit
+        self._special = special or {}   # id(cls) -> builder for NEWOBJ/BUILD (Parameter, Tensor)
+
+    # ---- input -------------------------------------------------------------------
+    def _read(self, n):
+        if n > self._left:
+            raise UnpicklingError(
+                f"the pickle declares {n} bytes of data but only {max(self._left, 0)} remain "
+                "(truncated or corrupted file)")
+        data = self._file.read(n)
+        if len(data) != n:
+            raise UnpicklingError("pickle data was truncated")
+        self._left -= n
+        return data
+
+    def _readline(self):
+        line = self._file.readline(min(self._left, 1 << 16))
+        self._left -= len(line)
+        if not line.endswith(b"\n"):
+            raise UnpicklingError("pickle data was truncated (a GLOBAL name has no end)")
+        return line[:-1]
+
+    def _u(self, fmt):
+        return struct.unpack(fmt, self._read(struct.calcsize(fmt)))[0]
+
+    # ---- the loop ----------------------------------------------------------------
+    def load(self):
+        self.stack, self.metastack, self.memo = [], [], {}
+        ops = _DISPATCH
+        while True:
+            key = self._read(1)[0]
+            op = ops.get(key)
+            if op is None:
+                raise UnpicklingError(f"Unsupported operand {key}")
+            if op is _stop:
+                if not self.stack:
+                    raise UnpicklingError("the pickle ends with an empty stack")
+                return self.stack.pop()
+            op(self)
+
+    def _pop_mark(self):
+        if not self.metastack:
+            raise UnpicklingError("the pickle pops a MARK it never set")
+        items, self.stack = self.stack, self.metastack.pop()
+        return items
+
+    def _top(self, op):
+        if not self.stack:
+            raise UnpicklingError(f"{op} on an empty stack")
+        return self.stack[-1]
+
+    def _pop(self, op):
+        self._top(op)
+        return self.stack.pop()
+
+    def _check_call(self, func, args):
+        if id(func) not in self._ids:
+            raise Refused(f"Trying to call reduce for unrecognized function {func!r}")
+        if type(args) is not tuple:
+            raise UnpicklingError(f"the arguments of a call must be a tuple, got {type(args).__name__}")
+        for a in args:  # a size argument (bytearray(n), FloatTensor(n)) may not exceed the file
+            if type(a) is int and a > max(self._left, 0) + (1 << 16):
+                raise Refused(
+                    f"the pickle calls {getattr(func, '__name__', func)} with size {a}, more than "
+                    "the file holds (a memory bomb?)")
+
+
+def _global(u):
+    module = u._readline().decode("utf-8")
+    name = u._readline().decode("utf-8")
+    if (module, name) in NAME_MAPPING:
+        module, name = NAME_MAPPING[(module, name)]
+    elif module in IMPORT_MAPPING:
+        module = IMPORT_MAPPING[module]
+    full = f"{module}.{name}"
+    if module in BLOCKED_MODULES:
+        raise Refused(f"Trying to load unsupported GLOBAL {full} whose module {module} is blocked.")
+    try:
+        obj = u._allowed[full]
+    except KeyError:
+        raise Refused(unsupported_global(full)) from None
+    u.stack.append(obj)
+
+
+def _reduce(u):
+    args = u._pop("REDUCE")
+    func = u._top("REDUCE")
+    u._check_call(func, args)
+    u.stack[-1] = func(*args)
+
+
+def _newobj(u):
+    args = u._pop("NEWOBJ")
+    cls = u._pop("NEWOBJ")
+    special = u._special.get(id(cls))
+    if special is not None:
+        u._check_call(cls, args)
+        u.stack.append(special(*args))
+        return
+    if id(cls) not in u._ids or not isinstance(cls, type):
+        raise Refused(
+            f"Can only create new object for nn.Parameter or classes allowlisted via "
+            f"`add_safe_globals` but got {cls!r}")
+    u._check_call(cls, args)
+    u.stack.append(cls.__new__(cls, *args))
+
+
+def _build(u):
+    state = u._pop("BUILD")
+    inst = u._top("BUILD")
+    kind = type(inst)
+    special = u._special.get(("build", id(kind)))
+    if special is not None:
+        special(inst, state)
+    elif kind is collections.OrderedDict:
+        if not isinstance(state, dict):
+            raise UnpicklingError(f"the state of an OrderedDict must be a dict, got {type(state).__name__}")
+        inst.__dict__.update(state)
+    elif id(kind) in u._ids:
+        setstate = getattr(kind, "__setstate__", None)
+        if setstate is not None and setstate is not getattr(object, "__setstate__", None):
+            inst.__setstate__(state)
+            return
+        slots = None
+        if isinstance(state, tuple) and len(state) == 2:
+            state, slots = state
+        if state:
+            inst.__dict__.update(state)
+        if slots:
+            for k, v in slots.items():
+                setattr(inst, k, v)
+    else:
+        raise Refused(
+            "Can only build Tensor, Parameter, OrderedDict or types allowlisted via "
+            f"`add_safe_globals`, but got {kind}")
+
+
+def _append(u):
+    item = u._pop("APPEND")
+    lst = u._top("APPEND")
+    if type(lst) is not list:
+        raise Refused(f"Can only append to lists, but got {type(lst)}")
+    lst.append(item)
+
+
+def _appends(u):
+    items = u._pop_mark()
+    lst = u._top("APPENDS")
+    if type(lst) is not list:
+        raise Refused(f"Can only extend lists, but got {type(lst)}")
+    lst.extend(items)
+
+
+def _set_target(u, op):
+    d = u._top(op)
+    if type(d) not in (dict, collections.OrderedDict, collections.Counter):
+        raise Refused(
+            f"Can only {op} for dict, collections.OrderedDict, collections.Counter, but got {type(d)}")
+    return d
+
+
+def _setitem(u):
+    v = u._pop("SETITEM")
+    k = u._pop("SETITEM")
+    _set_target(u, "SETITEM")[k] = v
+
+
+def _setitems(u):
+    items = u._pop_mark()
+    if len(items) % 2:
+        raise UnpicklingError("SETITEMS with an odd number of items")
+    d = _set_target(u, "SETITEMS")
+    for i in range(0, len(items), 2):
+        d[items[i]] = items[i + 1]
+
+
+def _mark(u):
+    u.metastack.append(u.stack)
+    u.stack = []
+
+
+def _tuple(u):
+    items = tuple(u._pop_mark())  # before touching u.stack: MARK swapped it
+    u.stack.append(items)
+
+
+def _tuple_n(n):
+    def op(u):
+        if len(u.stack) < n:
+            raise UnpicklingError(f"TUPLE{n} on a stack of {len(u.stack)}")
+        items = tuple(u.stack[len(u.stack) - n:])
+        del u.stack[len(u.stack) - n:]
+        u.stack.append(items)
+    return op
+
+
+def _push(value_fn):
+    return lambda u: u.stack.append(value_fn(u))
+
+
+def _binunicode(u):
+    return str(u._read(u._u("<I")), "utf-8", "surrogatepass")
+
+
+def _short_binstring(u):
+    data = u._read(u._read(1)[0])
+    return data.decode("utf-8", "strict")
+
+
+def _binpersid(u):
+    pid = u._pop("BINPERSID")
+    if type(pid) is not tuple and type(pid) is not int:
+        raise Refused(f"persistent_load id must be tuple or int, but got {type(pid)}")
+    if type(pid) is tuple:
+        tag = pid[0] if pid else None
+        if isinstance(tag, bytes):
+            tag = tag.decode("ascii", "replace")
+        if tag != "storage":
+            raise Refused(f"Only persistent_load of storage is allowed, but got {tag!r}")
+    if u._persistent_load is None:
+        raise UnpicklingError("unsupported persistent id encountered")
+    u.stack.append(u._persistent_load(pid))
+
+
+def _get(fmt):
+    def op(u):
+        i = u._u(fmt)
+        if i not in u.memo:
+            raise UnpicklingError(f"Memo value not found at index {i}")
+        u.stack.append(u.memo[i])
+    return op
+
+
+def _put(fmt):
+    def op(u):
+        u.memo[u._u(fmt)] = u._top("PUT")
+    return op
+
+
+def _proto(u):
+    p = u._read(1)[0]
+    if p > pickle.HIGHEST_PROTOCOL:
+        raise UnpicklingError(f"unsupported pickle protocol: {p}")
+
+
+def _stop(u):  # handled in load()
+    pass
+
+
+_O = {k: v[0] for k, v in vars(pickle).items() if k.isupper() and isinstance(v, bytes) and len(v) == 1}
+_DISPATCH = {
+    _O["GLOBAL"]: _global, _O["REDUCE"]: _reduce, _O["NEWOBJ"]: _newobj, _O["BUILD"]: _build,
+    _O["APPEND"]: _append, _O["APPENDS"]: _appends, _O["SETITEM"]: _setitem,
+    _O["SETITEMS"]: _setitems, _O["MARK"]: _mark, _O["TUPLE"]: _tuple,
+    _O["TUPLE1"]: _tuple_n(1), _O["TUPLE2"]: _tuple_n(2), _O["TUPLE3"]: _tuple_n(3),
+    _O["NONE"]: _push(lambda u: None), _O["NEWFALSE"]: _push(lambda u: False),
+    _O["NEWTRUE"]: _push(lambda u: True), _O["EMPTY_TUPLE"]: _push(lambda u: ()),
+    _O["EMPTY_LIST"]: _push(lambda u: []), _O["EMPTY_DICT"]: _push(lambda u: {}),
+    _O["EMPTY_SET"]: _push(lambda u: set()),
+    _O["BININT"]: _push(lambda u: u._u("<i")), _O["BININT1"]: _push(lambda u: u._read(1)[0]),
+    _O["BININT2"]: _push(lambda u: u._u("<H")), _O["BINFLOAT"]: _push(lambda u: u._u(">d")),
+    _O["BINUNICODE"]: _push(_binunicode), _O["SHORT_BINSTRING"]: _push(_short_binstring),
+    _O["SHORT_BINBYTES"]: _push(lambda u: u._read(u._read(1)[0])),
+    _O["BINBYTES"]: _push(lambda u: u._read(u._u("<I"))),
+    _O["BINPERSID"]: _binpersid, _O["BINGET"]: _get("<B"), _O["LONG_BINGET"]: _get("<I"),
+    _O["BINPUT"]: _put("<B"), _O["LONG_BINPUT"]: _put("<I"),
+    _O["LONG1"]: _push(lambda u: pickle.decode_long(u._read(u._read(1)[0]))),
+    _O["PROTO"]: _proto, _O["STOP"]: _stop,
+}
