@@ -1,6 +1,5 @@
 """Helpers shared by the RoI ops: boxes as a list per image or one ``[K, 5]`` tensor."""
-from ...ops.shape import cat
-from ...ops.creation import full_like
+from ... import cat, full_like
 
 __all__ = ["convert_boxes_to_roi_format", "check_roi_boxes_shape"]
 

@@ -20,7 +20,7 @@ class FrozenBatchNorm2d(nn.Module):
 
     def __init__(self, num_features, eps=1e-5):
         super().__init__()
-        from ...ops.creation import ones, zeros
+        from ... import ones, zeros
         self.eps = eps
         self.register_buffer("weight", ones(num_features))
         self.register_buffer("bias", zeros(num_features))
