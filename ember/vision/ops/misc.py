@@ -99,7 +99,7 @@ class Conv2dNormActivation(ConvNormActivation):
     Example:
         >>> block = Conv2dNormActivation(3, 16, stride=2)
         >>> block(ember.rand(1, 3, 8, 8)).shape
-        ember.Size([1, 16, 4, 4])
+        torch.Size([1, 16, 4, 4])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=None, groups=1,

@@ -113,7 +113,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
 
     Example:
         >>> roi_align(ember.rand(1, 3, 8, 8), [ember.tensor([[0., 0, 4, 4]])], 2).shape
-        ember.Size([1, 3, 2, 2])
+        torch.Size([1, 3, 2, 2])
     """
     check_roi_boxes_shape(boxes)
     rois = boxes if not isinstance(boxes, (list, tuple)) else convert_boxes_to_roi_format(boxes)
