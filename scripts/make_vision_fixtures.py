@@ -209,9 +209,64 @@ def make_io():
     return d
 
 
+def make_v2():
+    """transforms.v2 on an image with masks and boxes (every axis-aligned format and int boxes)."""
+    from torchvision import tv_tensors as tv
+    from torchvision.transforms import v2
+    from torchvision.transforms.v2 import functional as F
+    rng = np.random.default_rng(4)
+    d = {}
+    img = rng.integers(0, 256, (3, 24, 32), dtype=np.uint8)
+    masks = rng.uniform(size=(2, 24, 32)) > 0.5
+    xyxy = np.array([[2, 3, 10, 12], [15, 5, 29, 19], [0, 0, 32, 24], [30, 20, 31.5, 23]], dtype=np.float32)
+    d.update(in_img=img, in_masks=masks, in_xyxy=xyxy)
+    timg, tmask = tv.Image(torch.from_numpy(img)), tv.Mask(torch.from_numpy(masks))
+    boxes = {"XYXY": tv.BoundingBoxes(torch.from_numpy(xyxy), format="XYXY", canvas_size=(24, 32))}
+    for fmt in ("XYWH", "CXCYWH"):
+        boxes[fmt] = F.convert_bounding_box_format(boxes["XYXY"], new_format=fmt)
+        d[f"in_{fmt}"] = boxes[fmt].numpy()
+    boxes["INT"] = tv.BoundingBoxes(torch.from_numpy(xyxy).round().long(), format="XYXY", canvas_size=(24, 32))
+    cases = {
+        "hflip": lambda x: F.horizontal_flip(x), "vflip": lambda x: F.vertical_flip(x),
+        "resize": lambda x: F.resize(x, [36, 40]), "resize_short": lambda x: F.resize(x, [16]),
+        "crop": lambda x: F.crop(x, 3, 4, 15, 20), "crop_out": lambda x: F.crop(x, -2, -3, 30, 40),
+        "ccrop": lambda x: F.center_crop(x, [20, 20]), "ccrop_pad": lambda x: F.center_crop(x, [30, 40]),
+        "rcrop": lambda x: F.resized_crop(x, 2, 3, 16, 20, [24, 24]), "pad": lambda x: F.pad(x, [1, 2, 3, 4]),
+        "rotate": lambda x: F.rotate(x, 30.0),
+    }
+    for name, fn in cases.items():
+        for fmt, b in boxes.items():
+            out = fn(b)
+            d[f"f_{name}_{fmt}"] = out.numpy()
+            d[f"f_{name}_{fmt}_canvas"] = np.array(out.canvas_size)
+        if name != "rotate":
+            d[f"f_{name}_mask"] = fn(tmask).numpy()
+            if not name.startswith("resize") and name != "rcrop":
+                d[f"f_{name}_img"] = fn(timg).numpy()
+    transforms = {"rcrop": lambda: v2.RandomCrop(20, padding=2), "rrc": lambda: v2.RandomResizedCrop(16),
+                  "flip": lambda: v2.RandomHorizontalFlip(), "rot": lambda: v2.RandomRotation(20),
+                  "compose": lambda: v2.Compose([v2.RandomHorizontalFlip(), v2.RandomCrop(24, pad_if_needed=True),
+                                                 v2.RandomVerticalFlip()])}
+    for name, make in transforms.items():
+        for seed in range(3):
+            torch.manual_seed(seed)
+            out_img, out_boxes, out_mask = make()(timg, boxes["XYXY"], tmask)
+            d[f"t_{name}_{seed}_boxes"] = out_boxes.numpy()
+            if name != "rot":
+                d[f"t_{name}_{seed}_mask"] = out_mask.numpy()
+    d["clamp"] = F.clamp_bounding_boxes(tv.BoundingBoxes(torch.tensor([[-3., 2, 40, 30], [5, -1, 9, 8]]),
+                                                         format="XYXY", canvas_size=(24, 32))).numpy()
+    sb = tv.BoundingBoxes(torch.tensor([[0., 0, 10, 10], [5, 5, 5.5, 9], [-1, 2, 4, 4], [20, 20, 31, 23]]),
+                          format="XYXY", canvas_size=(24, 32))
+    kept, valid = F.sanitize_bounding_boxes(sb)
+    d["sanitize_kept"], d["sanitize_valid"] = kept.numpy(), valid.numpy()
+    return d
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers), ("io", make_io)):
+    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers), ("io", make_io),
+                     ("v2", make_v2)):
         path = os.path.join(OUT, f"{name}.npz")
         np.savez_compressed(path, **fn())
         print(f"wrote {os.path.relpath(path)}")
