@@ -199,6 +199,8 @@ def make_io():
         d[f"file_{key}"] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
         data = torch.from_numpy(d[f"file_{key}"].copy())
         for mode in ("UNCHANGED", "GRAY", "GRAY_ALPHA", "RGB", "RGB_ALPHA"):
+            if name == "pal.png" and mode in ("UNCHANGED", "GRAY_ALPHA", "RGB_ALPHA"):
+                continue   # torchvision 0.29 reads uninitialised memory there (see tests/test_vision_io.py)
             try:
                 d[f"dec_{key}_{mode}"] = tio.decode_image(data, getattr(tio.ImageReadMode, mode)).numpy()
             except RuntimeError:
