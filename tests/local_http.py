@@ -15,7 +15,8 @@ def serve(files, truncate=None):
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            name = self.path.lstrip("/").split("?")[0]
+            full = self.path.lstrip("/")
+            name = full if full in files else full.split("?")[0]   # a query string may select a file
             hits[name] = hits.get(name, 0) + 1
             body = files.get(name)
             if body is None:
