@@ -11,6 +11,8 @@ __all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList
 
 
 class Container(Module):
+    """PyTorch's deprecated container: registers its keyword arguments as submodules."""
+
     def __init__(self, **kwargs):
         super().__init__()
         for key, value in kwargs.items():

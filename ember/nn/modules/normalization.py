@@ -193,6 +193,14 @@ class BatchNorm3d(_BatchNorm):
 
 
 class SyncBatchNorm(_BatchNorm):
+    """Batch normalization whose statistics PyTorch gathers across the processes of a
+    distributed job on GPUs. On a CPU, as in PyTorch's CPU build without a process group,
+    it normalises each process's batch like :class:`BatchNorm2d`, over any :math:`(N, C, *)`
+    input.
+
+    Args: as :class:`BatchNorm2d`, plus ``process_group`` in PyTorch (unused on CPU).
+    """
+
     def _check_input_dim(self, input):
         if input.dim() < 2:
             raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
