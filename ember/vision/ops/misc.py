@@ -4,6 +4,7 @@ import warnings
 from collections.abc import Sequence
 
 from ... import nn
+from ...ops._apply import ntuple
 from ...nn.functional import interpolate  # noqa: F401  (torchvision.ops.misc re-exports it)
 
 __all__ = ["FrozenBatchNorm2d", "ConvNormActivation", "Conv2dNormActivation", "Conv3dNormActivation",
@@ -45,10 +46,6 @@ class FrozenBatchNorm2d(nn.Module):
         return f"{self.__class__.__name__}({self.weight.shape[0]}, eps={self.eps})"
 
 
-def _ntuple(x, n):
-    return tuple(x) if isinstance(x, Sequence) else (x,) * n
-
-
 class ConvNormActivation(nn.Sequential):
     """Convolution, then normalization, then activation (base of the 2d/3d variants).
 
@@ -64,7 +61,7 @@ class ConvNormActivation(nn.Sequential):
                 padding = (kernel_size - 1) // 2 * dilation
             else:
                 dims = len(kernel_size) if isinstance(kernel_size, Sequence) else len(dilation)
-                kernel_size, dilation = _ntuple(kernel_size, dims), _ntuple(dilation, dims)
+                kernel_size, dilation = ntuple(kernel_size, dims, "kernel_size"), ntuple(dilation, dims, "dilation")
                 padding = tuple((kernel_size[i] - 1) // 2 * dilation[i] for i in range(dims))
         if bias is None:
             bias = norm_layer is None

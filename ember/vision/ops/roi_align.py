@@ -3,14 +3,10 @@ with the arithmetic of torchvision's CPU kernel (float results match to the bit)
 import numpy as np
 
 from ...nn.modules.module import Module
-from ...ops._apply import Op, apply
+from ...ops._apply import Op, apply, ntuple
 from ._utils import check_roi_boxes_shape, convert_boxes_to_roi_format
 
 __all__ = ["roi_align", "RoIAlign"]
-
-
-def _pair(x):
-    return tuple(x) if isinstance(x, (list, tuple)) else (x, x)
 
 
 def _axis(start, bin_size, n_bins, grid, size, t):
@@ -122,7 +118,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     if rois.dtype != input.dtype:
         raise RuntimeError(f"Expected tensor for input to have the same type as tensor for rois; but type "
                            f"{input.dtype} does not equal {rois.dtype}")
-    ph, pw = _pair(output_size)
+    ph, pw = ntuple(output_size, 2, "output_size")
     return apply(_RoIAlign, input, spatial_scale=spatial_scale, ph=ph, pw=pw, rois=rois._data,
                  sampling_ratio=sampling_ratio, aligned=aligned)
 
