@@ -6,8 +6,6 @@ As in torchvision, operations on a TVTensor return plain tensors, except ``clone
 ``detach`` and ``requires_grad_``, which keep the type and metadata; :func:`wrap` re-wraps."""
 from enum import Enum
 
-import numpy as np
-
 from ..._tensor import Tensor
 
 __all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat",
@@ -214,5 +212,3 @@ def wrap(wrappee, *, like, **kwargs):
     """
     return type(like).wrap(wrappee, like, **kwargs)
 
-
-del np

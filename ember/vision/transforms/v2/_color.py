@@ -1,6 +1,6 @@
 """Colour v2 transforms: they change images and videos; boxes and masks pass through."""
 from ... import tv_tensors
-from .. import ColorJitter as _V1ColorJitter, _rand, _uniform
+from .. import ColorJitter as _V1ColorJitter, _uniform
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 
@@ -78,5 +78,3 @@ class GaussianBlur(_ImageOnly):
     def transform(self, inpt, params):
         return F.gaussian_blur(inpt, list(self.kernel_size), params["sigma"])
 
-
-del _rand

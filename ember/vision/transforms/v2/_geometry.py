@@ -1,5 +1,4 @@
 """Geometric v2 transforms: the same random parameters move the image, its masks and boxes."""
-import math
 import numbers
 
 from ... import tv_tensors
@@ -188,5 +187,3 @@ class RandomRotation(Transform):
             fill = tuple([int(fill)] * len(inpt.getbands()))
         return F.rotate(inpt, params["angle"], self.interpolation, self.expand, self.center, fill)
 
-
-del math
