@@ -55,19 +55,31 @@ class _RoIAlign(Op):
         t = x.dtype.type
         _, c, h, w = x.shape
         out = np.zeros((rois.shape[0], c, ph, pw), dtype=x.dtype)
-        self.shape, self.geom, self.batch = x.shape, [], []
-        for k, roi in enumerate(rois):
-            b = int(roi[0])
-            ay, ax, gh, gw, count = _geometry(roi, spatial_scale, ph, pw, sampling_ratio, aligned, h, w, t)
-            img, acc = x[b], out[k]
-            for iy in range(gh):
-                for ix in range(gw):
-                    (y1, x1, w1), (y2, x2, w2), (y3, x3, w3), (y4, x4, w4) = _corners(ay, ax, iy, ix)
-                    acc += (w1 * img[:, y1[:, None], x1[None, :]] + w2 * img[:, y2[:, None], x2[None, :]]
-                            + w3 * img[:, y3[:, None], x3[None, :]] + w4 * img[:, y4[:, None], x4[None, :]])
-            acc /= t(count)
-            self.geom.append((ay, ax, gh, gw, count))
-            self.batch.append(b)
+        self.shape, self.batch = x.shape, rois[:, 0].astype(np.int64)
+        self.geom = [_geometry(roi, spatial_scale, ph, pw, sampling_ratio, aligned, h, w, t) for roi in rois]
+        groups = {}   # RoIs with the same sampling grid are computed together
+        for k, geom in enumerate(self.geom):
+            groups.setdefault(geom[2:], []).append(k)
+        xt = np.moveaxis(x, 1, -1)   # [N, H, W, C]: a gather brings whole channel rows
+        for (gh, gw, count), ks in groups.items():
+            for start in range(0, len(ks), 64):
+                sel = ks[start:start + 64]
+                ay = [np.stack([self.geom[k][0][i] for k in sel]) for i in range(5)]   # [K, PH, GH] each
+                ax = [np.stack([self.geom[k][1][i] for k in sel]) for i in range(5)]   # [K, PW, GW] each
+                b = self.batch[sel][:, None, None]
+                acc = np.zeros((len(sel), ph, pw, c), dtype=x.dtype)
+                for iy in range(gh):   # samples in the kernel's order; each adds its four corners
+                    vy, ylo, yhi, ly, hy = (a[:, :, iy] for a in ay)
+                    for ix in range(gw):
+                        vx, xlo, xhi, lx, hx = (a[:, :, ix] for a in ax)
+                        ok = vy[:, :, None] & vx[:, None, :]
+
+                        def wv(wy, wx, yy, xx):
+                            wt = np.where(ok, wy[:, :, None] * wx[:, None, :], 0)[..., None]
+                            return wt * xt[b, yy[:, :, None], xx[:, None, :]]
+                        acc += wv(hy, hx, ylo, xlo) + wv(hy, lx, ylo, xhi) + wv(ly, hx, yhi, xlo) + wv(ly, lx, yhi, xhi)
+                acc /= t(count)
+                out[sel] = np.moveaxis(acc, -1, 1)
         return out
 
     def backward(self, g):
