@@ -10,7 +10,8 @@ __all__ = ["ColorJitter", "Grayscale", "RandomGrayscale", "GaussianBlur"]
 class _ImageOnly(Transform):
     def _needs_transform_list(self, flat_inputs):
         needs = super()._needs_transform_list(flat_inputs)
-        return [n and not isinstance(x, (tv_tensors.Mask, tv_tensors.BoundingBoxes)) for x, n in zip(flat_inputs, needs)]
+        skip = (tv_tensors.Mask, tv_tensors.BoundingBoxes)
+        return [n and not isinstance(x, skip) for x, n in zip(flat_inputs, needs)]
 
 
 class ColorJitter(_ImageOnly):

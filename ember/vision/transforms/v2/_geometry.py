@@ -109,8 +109,8 @@ class RandomCrop(Transform):
                 diff = cw - w
                 left, right, w = left + diff, right + diff, w + 2 * diff
         if h < ch or w < cw:
-            raise ValueError(f"Required crop size {(ch, cw)} is larger than {'padded ' if self.padding is not None else ''}"
-                             f"input image size {(h, w)}.")
+            padded = "padded " if self.padding is not None else ""
+            raise ValueError(f"Required crop size {(ch, cw)} is larger than {padded}input image size {(h, w)}.")
         padding = [left, top, right, bottom]
         t = _randint(0, h - ch + 1) if h > ch else 0
         l_ = _randint(0, w - cw + 1) if w > cw else 0
