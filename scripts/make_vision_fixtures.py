@@ -120,6 +120,16 @@ def make_ops():
     d["in_m2b"] = masks
     d["m2b"] = ops.masks_to_boxes(torch.from_numpy(masks)).numpy()
 
+    pred, tgt = _boxes(rng, 12), _boxes(rng, 12)
+    pred[3] = tgt[3] + 100   # no overlap
+    d.update(in_pred=pred, in_tgt=tgt)
+    for name, fn in (("giou", ops.generalized_box_iou_loss), ("diou", ops.distance_box_iou_loss),
+                     ("ciou", ops.complete_box_iou_loss)):
+        for red in ("none", "mean", "sum"):
+            tp = torch.from_numpy(pred.copy()).requires_grad_()
+            loss = fn(tp, torch.from_numpy(tgt), reduction=red)
+            loss.sum().backward()
+            d[f"{name}_loss_{red}"], d[f"{name}_grad_{red}"] = loss.detach().numpy(), tp.grad.numpy()
     x = rng.normal(size=(2, 3, 12, 14)).astype(np.float32)
     rois = np.concatenate([np.array([[0], [1], [0], [1], [0]], dtype=np.float32),
                            np.array([[1, 1, 10, 8], [0, 0, 20, 16], [3.3, 2.7, 5.1, 9.9],

@@ -221,3 +221,18 @@ def test_layers_load_torchvision_state_dicts():
         ops.FeaturePyramidNetwork([0], 4)
     with pytest.raises(TypeError, match="ExtraFPNBlock"):
         ops.FeaturePyramidNetwork([4], 4, extra_blocks=ember.nn.ReLU())
+
+
+@pytest.mark.parametrize("name,fn", [("giou", ops.generalized_box_iou_loss), ("diou", ops.distance_box_iou_loss),
+                                     ("ciou", ops.complete_box_iou_loss)])
+def test_box_iou_losses(name, fn):
+    for red in ("none", "mean", "sum"):
+        p = T("in_pred", requires_grad=True)
+        loss = fn(p, T("in_tgt"), reduction=red)
+        np.testing.assert_allclose(loss._data, FIX[f"{name}_loss_{red}"], rtol=1e-5, atol=1e-6)
+        loss.sum().backward()
+        np.testing.assert_allclose(p.grad._data, FIX[f"{name}_grad_{red}"], rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="Invalid Value for arg 'reduction'"):
+        fn(T("in_pred"), T("in_tgt"), reduction="max")
+    empty = fn(ember.zeros(0, 4), ember.zeros(0, 4), reduction="mean")
+    assert float(empty) == 0.0
