@@ -148,6 +148,22 @@ def make_ops():
         w = torch.from_numpy(rng.normal(size=tuple(out.shape)).astype(np.float32))
         (out * w).sum().backward()
         d[f"rp{k}_out"], d[f"rp{k}_w"], d[f"rp{k}_grad"] = out.detach().numpy(), w.numpy(), tx.grad.numpy()
+    feats = {"feat1": rng.normal(size=(2, 3, 32, 32)).astype(np.float32),
+             "feat2": rng.normal(size=(2, 3, 16, 16)).astype(np.float32),
+             "feat3": rng.normal(size=(2, 3, 8, 8)).astype(np.float32)}
+    mboxes = [_boxes(rng, 8, 80.0), _boxes(rng, 7, 40.0) * np.float32(2)]   # sides 1..40, 2..40
+    for k, v in feats.items():
+        d[f"in_ms_{k}"] = v
+    d["in_ms_boxes0"], d["in_ms_boxes1"] = mboxes
+    for name, keys in (("ms", ["feat1", "feat2", "feat3"]), ("ms_gap", ["feat1", "feat3"])):
+        pool = ops.MultiScaleRoIAlign(keys, 3, 2, canonical_scale=32)
+        tf = {k: torch.from_numpy(v).requires_grad_() for k, v in feats.items()}
+        out = pool(tf, [torch.from_numpy(b) for b in mboxes], [(128, 128), (120, 128)])
+        out.sum().backward()
+        d[f"{name}_out"], d[f"{name}_scales"] = out.detach().numpy(), np.array(pool.scales)
+        for k in keys:
+            d[f"{name}_grad_{k}"] = tf[k].grad.numpy()
+        d[f"{name}_levels"] = pool.map_levels([torch.from_numpy(b) for b in mboxes]).numpy()
     return d
 
 

@@ -236,3 +236,20 @@ def test_box_iou_losses(name, fn):
         fn(T("in_pred"), T("in_tgt"), reduction="max")
     empty = fn(ember.zeros(0, 4), ember.zeros(0, 4), reduction="mean")
     assert float(empty) == 0.0
+
+
+@pytest.mark.parametrize("name,keys", [("ms", ["feat1", "feat2", "feat3"]), ("ms_gap", ["feat1", "feat3"])])
+def test_multiscale_roi_align(name, keys):
+    feats = {k: T(f"in_ms_{k}", requires_grad=True) for k in ("feat1", "feat2", "feat3")}
+    pool = ops.MultiScaleRoIAlign(keys, 3, 2, canonical_scale=32)
+    assert repr(pool) == f"MultiScaleRoIAlign(featmap_names={keys}, output_size=(3, 3), sampling_ratio=2)"
+    boxes = [T("in_ms_boxes0"), T("in_ms_boxes1")]
+    out = pool(feats, boxes, [(128, 128), (120, 128)])
+    np.testing.assert_allclose(pool.scales, FIX[f"{name}_scales"])
+    levels = pool.map_levels(boxes)
+    np.testing.assert_array_equal(levels, FIX[f"{name}_levels"])
+    assert len(set(levels.tolist())) == 3   # the boxes spread over three levels
+    np.testing.assert_allclose(out._data, FIX[f"{name}_out"], rtol=1e-6, atol=1e-6)
+    out.sum().backward()
+    for k in keys:
+        np.testing.assert_allclose(feats[k].grad._data, FIX[f"{name}_grad_{k}"], rtol=1e-5, atol=1e-6)

@@ -7,6 +7,7 @@ from .diou_loss import distance_box_iou_loss
 from .feature_pyramid_network import FeaturePyramidNetwork
 from .giou_loss import generalized_box_iou_loss
 from .focal_loss import sigmoid_focal_loss
+from .poolers import MultiScaleRoIAlign
 from .misc import MLP, Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, Permute, SqueezeExcitation
 from .roi_align import RoIAlign, roi_align
 from .roi_pool import RoIPool, roi_pool
@@ -17,4 +18,4 @@ __all__ = ["masks_to_boxes", "nms", "batched_nms", "remove_small_boxes", "clip_b
            "complete_box_iou", "roi_align", "RoIAlign", "roi_pool", "RoIPool", "FeaturePyramidNetwork",
            "sigmoid_focal_loss", "stochastic_depth", "StochasticDepth", "FrozenBatchNorm2d",
            "Conv2dNormActivation", "Conv3dNormActivation", "SqueezeExcitation", "MLP", "Permute",
-           "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss"]
+           "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss", "MultiScaleRoIAlign"]
