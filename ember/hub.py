@@ -65,12 +65,22 @@ class _StderrProgress:
             sys.stderr.write("\n")
 
 
-def _progress_bar(**kwargs):
+def _tqdm_class():
     try:
         from tqdm import tqdm
     except ImportError:
-        return _StderrProgress(**kwargs)
-    return tqdm(**kwargs)
+        return _StderrProgress
+    return tqdm
+
+
+def _progress_bar(**kwargs):
+    return _tqdm_class()(**kwargs)
+
+
+def __getattr__(name):
+    if name == "tqdm":   # torch.hub.tqdm: tqdm if installed, else a plain stderr progress (read lazily)
+        return _tqdm_class()
+    raise AttributeError(f"module 'ember.hub' has no attribute '{name}'")
 
 
 def _get_torch_home():

@@ -196,3 +196,12 @@ def test_hub_github_source_from_local_server(hub_dir, monkeypatch, tmp_path):
         monkeypatch.setattr("builtins.input", lambda prompt: "n")
         with pytest.raises(Exception, match="Untrusted repository."):
             hub.load("other/repo:v1", "linear", skip_validation=True)
+
+
+def test_model_zoo_load_url_and_tqdm(hub_dir):
+    from ember.utils import model_zoo
+    assert model_zoo.load_url is hub.load_state_dict_from_url
+    import tqdm
+    assert hub.tqdm is tqdm.tqdm and model_zoo.tqdm is tqdm.tqdm
+    with serve({"m.pth": _checkpoint()}) as (base, _):
+        assert set(model_zoo.load_url(base + "m.pth", progress=False)) == {"w", "b"}
