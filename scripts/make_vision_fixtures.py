@@ -288,6 +288,13 @@ def make_v2():
                           format="XYXY", canvas_size=(24, 32))
     kept, valid = F.sanitize_bounding_boxes(sb)
     d["sanitize_kept"], d["sanitize_valid"] = kept.numpy(), valid.numpy()
+    from torchvision.transforms import functional as F1
+    for kind, src in (("u8", timg.as_subclass(torch.Tensor)), ("f32", timg.as_subclass(torch.Tensor).float() / 255)):
+        for size in ([12, 20], [40, 50], [16]):
+            for mode in ("BILINEAR", "BICUBIC", "NEAREST"):
+                for aa in (True, False):
+                    out = F1.resize(src, size, getattr(F1.InterpolationMode, mode), antialias=aa)
+                    d[f"v1resize_{kind}_{'x'.join(map(str, size))}_{mode}_{aa}"] = out.numpy()
     return d
 
 
