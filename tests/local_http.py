@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextlib.contextmanager
-def serve(files, truncate=None):
-    truncate = truncate or {}
+def serve(files, truncate=None, redirects=None):
+    truncate, redirects = truncate or {}, redirects or {}
     hits = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -18,6 +18,12 @@ def serve(files, truncate=None):
             full = self.path.lstrip("/")
             name = full if full in files else full.split("?")[0]   # a query string may select a file
             hits[name] = hits.get(name, 0) + 1
+            if name in redirects:
+                self.send_response(302)
+                self.send_header("Location", "/" + redirects[name])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = files.get(name)
             if body is None:
                 self.send_error(404, "Not Found")
