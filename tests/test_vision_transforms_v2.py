@@ -196,3 +196,25 @@ def test_tensor_resize_matches_torchvision(kind):
             np.testing.assert_allclose(out._data, ref, rtol=1e-5, atol=2e-6, err_msg=key)
         v2out = v2.Resize(size, getattr(T1.InterpolationMode, mode), antialias=aa == "True")(tv.Image(src))
         np.testing.assert_array_equal(v2out._data, out._data)
+
+
+def test_v1_transform_and_dataset_reprs_are_torchvisions():
+    pairs = [
+        (T1.ToPILImage(), "ToPILImage()"), (T1.Normalize((0.5,), (0.5,)), "Normalize(mean=(0.5,), std=(0.5,))"),
+        (T1.Resize(16), "Resize(size=16, interpolation=bilinear, max_size=None, antialias=True)"),
+        (T1.RandomCrop(10, padding=2), "RandomCrop(size=(10, 10), padding=2)"),
+        (T1.RandomResizedCrop(16), "RandomResizedCrop(size=(16, 16), scale=(0.08, 1.0), ratio=(0.75, 1.3333), "
+                                   "interpolation=bilinear, antialias=True)"),
+        (T1.RandomRotation(15), "RandomRotation(degrees=[-15.0, 15.0], interpolation=nearest, expand=False, fill=0)"),
+        (T1.Pad(2), "Pad(padding=2, fill=0, padding_mode=constant)"),
+        (T1.RandomApply([T1.Grayscale()], p=0.3), "RandomApply(\n    p=0.3\n    Grayscale(num_output_channels=1)\n)"),
+        (T1.RandomChoice([T1.Grayscale()]), "RandomChoice(\n    Grayscale(num_output_channels=1)\n)(p=None)"),
+    ]
+    for t, text in pairs:   # torchvision 0.29's reprs
+        assert repr(t) == text
+    from ember.vision import datasets
+    ds = datasets.FakeData(size=3, transform=T1.Compose([T1.ToTensor(), T1.Normalize((0.5,), (0.5,))]),
+                           target_transform=T1.ToTensor())
+    assert repr(ds) == ("Dataset FakeData\n    Number of datapoints: 3\n    StandardTransform\nTransform: Compose(\n"
+                        "               ToTensor()\n               Normalize(mean=(0.5,), std=(0.5,))\n           )\n"
+                        "Target transform: ToTensor()")
