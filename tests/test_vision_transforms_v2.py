@@ -218,3 +218,19 @@ def test_v1_transform_and_dataset_reprs_are_torchvisions():
     assert repr(ds) == ("Dataset FakeData\n    Number of datapoints: 3\n    StandardTransform\nTransform: Compose(\n"
                         "               ToTensor()\n               Normalize(mean=(0.5,), std=(0.5,))\n           )\n"
                         "Target transform: ToTensor()")
+
+
+def test_v2_reprs_are_torchvisions():
+    pairs = [
+        (v2.RandomResizedCrop(16), "RandomResizedCrop(size=(16, 16), scale=(0.08, 1.0), "
+                                   "ratio=(0.75, 1.3333333333333333), interpolation=bilinear, antialias=True)"),
+        (v2.GaussianBlur(5), "GaussianBlur(kernel_size=(5, 5), sigma=[0.1, 2.0])"),
+        (v2.RandomApply([v2.Grayscale()], p=0.3), "RandomApply(    Grayscale(num_output_channels=1))"),
+        (v2.Compose([v2.ToImage(), v2.Normalize((0.5,), (0.5,))]),
+         "Compose(\n      ToImage()\n      Normalize(mean=[0.5], std=[0.5], inplace=False)\n)"),
+        (v2.ToDtype(ember.float32, scale=True), "ToDtype(scale=True)"),
+        (v2.RandomCrop(10, padding=2), "RandomCrop(size=(10, 10), padding=[2, 2, 2, 2], pad_if_needed=False, fill=0, "
+                                       "padding_mode=constant)"),
+    ]
+    for t, text in pairs:   # torchvision 0.29's reprs
+        assert repr(t) == text

@@ -71,7 +71,7 @@ class GaussianBlur(_ImageOnly):
         super().__init__()
         from .. import GaussianBlur as _V1
         v1 = _V1(kernel_size, sigma)
-        self.kernel_size, self.sigma = v1.kernel_size, v1.sigma
+        self.kernel_size, self.sigma = v1.kernel_size, list(v1.sigma)
 
     def make_params(self, flat_inputs):
         return dict(sigma=[_uniform(self.sigma[0], self.sigma[1])] * 2)

@@ -131,7 +131,7 @@ class RandomResizedCrop(Transform):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
-        self.size = list(F1._setup_size(size))
+        self.size = F1._setup_size(size)
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
             raise ValueError("Scale and ratio should be of kind (min, max)")
         self.scale, self.ratio, self.interpolation, self.antialias = scale, ratio, interpolation, antialias

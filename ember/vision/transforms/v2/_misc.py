@@ -39,9 +39,6 @@ class Compose(Transform):
     def extra_repr(self):
         return "\n".join(f"    {t}" for t in self.transforms)
 
-    def __repr__(self):
-        return f"{type(self).__name__}(\n{self.extra_repr()}\n)"
-
 
 class RandomApply(Transform):
     """Apply all ``transforms`` with probability ``p`` (else none). Default: 0.5"""
@@ -61,6 +58,9 @@ class RandomApply(Transform):
         for t in self.transforms:
             sample = t(sample)
         return sample
+
+    def extra_repr(self):
+        return "\n".join(f"    {t}" for t in self.transforms)
 
 
 class RandomChoice(Transform):
