@@ -43,6 +43,9 @@ from . import autograd, cuda  # noqa: F401
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401
                                     set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
+from .ops._out import install as _install_out  # noqa: E402
+
+_install_out(globals())  # every public function taking out= writes into it (ops/_out.py)
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
          "profiler", "accelerator", "backends", "func"}

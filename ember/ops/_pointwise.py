@@ -94,17 +94,12 @@ def _binary_(cls, name):
 
 
 def _out(result, out):
-    """Honour ``out=``: copy into the given tensor (no autograd through it, as PyTorch)."""
+    """``out=`` for callers inside ember; the public functions get it from ``_out.install``."""
     if out is None:
         return result
-    if out._rg and out.grad_fn is None:
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
-    if out._data.shape != result._data.shape:
-        out._data = np.empty(result._data.shape, out._data.dtype)
-    out._data[...] = result._data
-    out._bump()
-    return out
+    from ._out import write_out
 
+    return write_out(result, out, "out")
 
 
 def _not_impl(a, kernel):

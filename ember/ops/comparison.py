@@ -107,8 +107,15 @@ def _pred(f_float, int_value):
 isnan = _pred(np.isnan, False)
 isinf = _pred(np.isinf, False)
 isfinite = _pred(np.isfinite, True)
-isposinf = _pred(np.isposinf, False)
-isneginf = _pred(np.isneginf, False)
+_isposinf, _isneginf = _pred(np.isposinf, False), _pred(np.isneginf, False)
+
+
+def isposinf(input, *, out=None):
+    return _isposinf(input)
+
+
+def isneginf(input, *, out=None):
+    return _isneginf(input)
 
 
 def isreal(input):
@@ -118,7 +125,7 @@ def isreal(input):
     return _wrap(np.ones(a.shape, dtype=np.bool_))
 
 
-def signbit(input):
+def signbit(input, *, out=None):
     a = input._data
     return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
 

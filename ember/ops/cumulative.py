@@ -33,7 +33,7 @@ class Cumsum(Op):
 
 
 @_axis_alias
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
@@ -73,7 +73,7 @@ class Cumprod(Op):
         return np.moveaxis(res, -1, d)
 
 
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
 
@@ -119,11 +119,11 @@ class Cummin(Cummax):
     is_max = False
 
 
-def cummax(input, dim):
+def cummax(input, dim, *, out=None):
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
-def cummin(input, dim):
+def cummin(input, dim, *, out=None):
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -153,7 +153,7 @@ class Logcumsumexp(Op):
             return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
 
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim, *, out=None):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
@@ -180,7 +180,7 @@ class Diff(Op):
         return g
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)

@@ -190,7 +190,7 @@ def index_select(input, dim, index, *, out=None):
     return apply(IndexSelect, input, index, dim=wrap_dim(dim, input.ndim))
 
 
-def narrow_copy(input, dim, start, length):
+def narrow_copy(input, dim, start, length, *, out=None):
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if start < 0:

@@ -211,7 +211,7 @@ class Mean(Op):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
         dim = axis
@@ -223,7 +223,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -241,7 +241,8 @@ class Prod(Op):
         if npdtype is not None and a.dtype != npdtype:
             a = a.astype(npdtype)
         self.a, self.dims, self.keepdim = a, dims, keepdim
-        return np.prod(a, axis=dims, keepdims=keepdim)
+        r = np.prod(a, axis=dims, keepdims=keepdim)
+        return r.astype(np.bool_) if a.dtype == np.bool_ else r  # dtype=bool stays bool, as torch
 
     def backward(self, g):
         a, dims = self.a, self.dims
@@ -261,7 +262,7 @@ class Prod(Op):
 
 
 @_axis_alias
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
         dims = ()
@@ -319,7 +320,7 @@ def _var_args(input, dim, unbiased, keepdim, correction):
 
 
 @_axis_alias
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False)
 
@@ -329,7 +330,7 @@ class Std(Var):
 
 
 @_axis_alias
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True)
 
@@ -637,12 +638,12 @@ class Amin(Amax):
 
 
 @_axis_alias
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, out=None):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
 @_axis_alias
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, out=None):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -676,7 +677,7 @@ def argmin(input, dim=None, keepdim=False):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
@@ -716,7 +717,7 @@ class Logsumexp(Op):
 
 
 @_axis_alias
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -730,12 +731,12 @@ def _logical(fn, input, dim, keepdim):
 
 
 @_axis_alias
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.all, input, dim, keepdim)
 
 
 @_axis_alias
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.any, input, dim, keepdim)
 
 
@@ -790,7 +791,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 @_axis_alias
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)

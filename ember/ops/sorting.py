@@ -49,7 +49,7 @@ class KthvalueOp(SelectAlong):
     name = "KthvalueBackward0"
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     idx = _argsort(a, d, descending)
@@ -62,11 +62,11 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return _wrap(np.asarray(_argsort(a, d, descending), dtype=np.int64))
 
 
-def msort(input):
+def msort(input, *, out=None):
     return sort(input, 0)[0]
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -78,7 +78,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(*apply(TopkOp, input, idx, d))
 
 
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1

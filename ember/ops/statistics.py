@@ -73,7 +73,7 @@ def _median_idx(a, d, nan_ignore):
     return np.take_along_axis(s, pos, d)
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -81,7 +81,7 @@ def median(input, dim=None, keepdim=False):
     return return_types.median(*apply(MedianDim, input, _median_idx(a, d, False), d, keepdim))
 
 
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -89,7 +89,7 @@ def nanmedian(input, dim=None, keepdim=False):
     return return_types.nanmedian(*apply(NanmedianDim, input, _median_idx(a, d, True), d, keepdim))
 
 
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -126,7 +126,7 @@ def bincount(input, weights=None, minlength=0):
     return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
 
-def histc(input, bins=100, min=0, max=0):
+def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
