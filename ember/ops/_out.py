@@ -23,7 +23,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 
-__all__ = ["out_variant", "write_out", "install", "can_cast"]
+__all__ = ["out_variant", "write_out", "install"]
 
 # ops that, as in PyTorch, want ``out`` of the result's exact dtype (the rest cast when
 # ``can_cast`` allows; every torch.linalg function is exact)
@@ -48,19 +48,6 @@ _BOOL_OUT = {"isposinf": "{} does not support non-boolean outputs.",
              "any": "{} only supports bool tensor for result, got: {}",
              "all": "{} only supports bool tensor for result, got: {}"}
 
-_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
-
-
-def can_cast(src, dst):
-    """PyTorch's ``can_cast``: no float -> integer, complex -> real, or non-bool -> bool."""
-    a, b = _RANK[src.np.kind if src.np is not None else "f"], _RANK[dst.np.kind if dst.np is not None else "f"]
-    if src is D.bfloat16:
-        a = 2
-    if dst is D.bfloat16:
-        b = 2
-    return a <= b and not (b == 0 and a > 0)
-
-
 def _check_out_tensor(out, name):
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -76,7 +63,7 @@ def _write_one(res, out, name, exact):
         if exact:
             raise RuntimeError(f"Expected out tensor to have dtype {_c_name(res.dtype)}, but got "
                                f"{_c_name(out.dtype)} instead")
-        if not can_cast(res.dtype, out.dtype):
+        if not D.can_cast(res.dtype, out.dtype):
             if name in _JOINS:
                 raise TypeError(f"torch.{name}(): input types can't be cast to the desired output "
                                 f"type {D.scalar_type_name(out.dtype)}")

@@ -285,9 +285,10 @@ class Var(Op):
         m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
         xc = a - m
         denom = n - correction
+        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
         with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.sum(xc * xc, axis=dims, keepdims=keepdim) / a.dtype.type(denom if denom > 0 else 0)
-            v = v.astype(a.dtype, copy=False)
+            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
+            v = v.astype(sq.dtype, copy=False)
             if take_sqrt:
                 v = np.sqrt(v)
         self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
@@ -370,11 +371,11 @@ class VectorNorm(Op):
                                    "because the operation does not have an identity")
             out = np.min(ax, axis=dims, keepdims=keepdim)
         elif p == 0:
-            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-        else:
+            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(ax.dtype)
+        else:  # in |a|'s dtype: a complex input has a real norm
             with np.errstate(divide="ignore"):
-                out = np.sum(ax ** a.dtype.type(p), axis=dims, keepdims=keepdim) ** a.dtype.type(1.0 / p)
-        out = np.asarray(out).astype(a.dtype, copy=False)
+                out = np.sum(ax ** ax.dtype.type(p), axis=dims, keepdims=keepdim) ** ax.dtype.type(1.0 / p)
+        out = np.asarray(out).astype(ax.dtype, copy=False)
         self.out = out
         return out
 
