@@ -141,11 +141,30 @@ class _Pickler(pickle.Pickler):
 def _dumps(obj, protocol, storages, pickler=_Pickler):
     buf = io.BytesIO()
     pickler(buf, protocol, storages).dump(obj)
-    data = buf.getvalue()
-    for ours, theirs in _TORCH_NAME_PAIRS:
-        if ours in data:
-            data = data.replace(ours, theirs)
-    return data
+    return _rename_globals(buf.getvalue())
+
+
+def _rename_globals(data):
+    """Rewrite ember's GLOBAL records to PyTorch's names, at opcode boundaries only.
+
+    A plain byte replace would also hit strings and bytes that happen to hold such a
+    record (a pickled blob inside the checkpoint) and corrupt their length prefixes.
+    """
+    table = {ours: theirs for ours, theirs in _TORCH_NAME_PAIRS if ours in data}
+    if not table:
+        return data
+    import pickletools
+
+    parts, last = [], 0
+    for op, _, pos in pickletools.genops(data):
+        if op.code == "c":
+            end = data.index(b"\n", data.index(b"\n", pos) + 1) + 1
+            new = table.get(data[pos:end])
+            if new is not None:
+                parts += [data[last:pos], new]
+                last = end
+    parts.append(data[last:])
+    return b"".join(parts)
 
 
 def _aligned_info(zf, name):
