@@ -20,7 +20,6 @@ import os
 import pickle
 import struct
 import sys
-import tempfile
 import zipfile
 
 import numpy as np
@@ -28,6 +27,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import device as _device_cls
 from ._tensor import Tensor, Size, _wrap, _root, _contiguous_strides
+from ._atomic_write import replacing as _replacing
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "DEFAULT_PROTOCOL"]
@@ -224,102 +224,6 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
                 os.fsync(out.fileno())  # the rename must not expose unwritten data
     else:
         _write_archive(f, "archive", pkl, storages)
-
-
-def _temp_prefix(path):
-    """``.ember-save-<hash of the target's name>-``: which temp files belong to ``path``."""
-    import hashlib
-
-    return ".ember-save-" + hashlib.sha1(os.path.basename(path).encode()).hexdigest()[:12] + "-"
-
-
-def _remove_stale_temps(path):
-    """Delete temp files of ``path`` left by saves whose process died (SIGKILL, power loss)."""
-    d = os.path.dirname(os.path.abspath(path))
-    prefix = _temp_prefix(path)
-    try:
-        names = [n for n in os.listdir(d) if n.startswith(prefix)]
-    except OSError:
-        return
-    for n in names:
-        pid = n[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-            continue  # a live process (a concurrent save) owns it
-        except ProcessLookupError:
-            pass
-        except OSError:
-            continue
-        try:
-            os.unlink(os.path.join(d, n))
-        except OSError:
-            pass
-
-
-class _replacing:
-    """``with _replacing(path) as tmp:`` write ``tmp``; on success it atomically becomes ``path``.
-
-    On an exception, SIGTERM or SIGHUP (while their handlers are the defaults) the
-    temp file is removed; one left by a killed process is removed by the next save
-    of the same path. An existing file at ``path`` is never touched until the rename.
-    """
-
-    _SIGNALS = ("SIGTERM", "SIGHUP")
-
-    def __init__(self, path):
-        self.path = path
-
-    def __enter__(self):
-        _remove_stale_temps(self.path)
-        d = os.path.dirname(os.path.abspath(self.path))
-        fd, self.tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(self.path)}{os.getpid()}-", dir=d)
-        _default_mode(fd)
-        os.close(fd)
-        self._saved = {}
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            for name in self._SIGNALS:
-                sig = getattr(signal, name, None)
-                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
-                    self._saved[sig] = signal.signal(sig, self._on_signal)
-        return self.tmp
-
-    def _on_signal(self, sig, frame):
-        import signal
-
-        self._unlink()
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)  # die of the signal, as without the handler
-
-    def _unlink(self):
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-    def __exit__(self, kind, exc, tb):
-        import signal
-
-        try:
-            if kind is None:
-                os.replace(self.tmp, self.path)
-            else:
-                self._unlink()
-        finally:
-            for sig, old in self._saved.items():
-                signal.signal(sig, old)
-        return False
-
-
-def _default_mode(fd):
-    """mkstemp makes 0600 files; give the checkpoint the mode ``open(path, 'w')`` would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
 
 
 def _write_archive(out, name, pkl, storages):
@@ -750,6 +654,9 @@ _LOAD_ERRORS = (zipfile.BadZipFile, EOFError, struct.error, KeyError, ValueError
 # what a hostile pickle can provoke from allowed constructors (set(1), ...) under weights_only
 _HOSTILE_ERRORS = (TypeError, AttributeError, MemoryError, RecursionError)
 _MAX_DEFLATE_RATIO = 1032  # deflate cannot compress better: a bigger declared size is a lie
+# compressed records (PyTorch never writes them) may inflate to this much in all per load:
+# 100x the file, at least 256 MiB; past it a deflate bomb is refused before allocating
+_INFLATE_RATIO, _INFLATE_FLOOR = 100, 256 << 20
 
 
 def _file_size(fobj):
@@ -759,8 +666,11 @@ def _file_size(fobj):
     return end
 
 
-def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
-    """Record ``name`` as a flat array of ``dtype``, every declared size checked before allocating."""
+def _record(zf, fobj, size, name, dtype, path=None, mmap=False, budget=None):
+    """Record ``name`` as a flat array of ``dtype``, every declared size checked before allocating.
+
+    ``budget`` (a one-item list) is what compressed records may still inflate to.
+    """
     info = zf.getinfo(name)
     n = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
@@ -789,6 +699,13 @@ def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
                                  f"compressed bytes in a {size}-byte file")
     if n % dtype.itemsize:
         raise RuntimeError(f"record {name} has {n} bytes, not a whole number of {dtype} elements")
+    if budget is not None:
+        if n > budget[0]:
+            raise RuntimeError(
+                f"record {name} inflates from {info.compress_size} to {n} bytes, past the limit for "
+                f"compressed records in a {size}-byte file (a deflate bomb?); PyTorch writes records "
+                "uncompressed: re-save the checkpoint with torch.save")
+        budget[0] -= n
     arr = np.empty(n // dtype.itemsize, dtype.np)
     buf, got = memoryview(arr.view(np.uint8)), 0
     with zf.open(info) as r:  # stops at the declared size; the CRC is checked at its end
@@ -819,6 +736,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         if order not in ("little", "big"):
             raise RuntimeError(f"the checkpoint's byteorder record is {order!r}, not 'little' or 'big'")
     cache = {}
+    budget = [max(_INFLATE_FLOOR, _INFLATE_RATIO * size)]
 
     def load_storage(storage_type, key, location, numel):
         if key in cache:
@@ -829,7 +747,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
             raise RuntimeError(f"the checkpoint holds {dtype} tensors: pip install ml_dtypes to load them")
         if type(numel) is not int or numel < 0:
             raise RuntimeError(f"storage {key} declares {numel!r} elements")
-        arr = _record(zf, fobj, size, f"{prefix}data/{key}", dtype, path, mmap)
+        arr = _record(zf, fobj, size, f"{prefix}data/{key}", dtype, path, mmap, budget)
         if order != sys.byteorder and arr.itemsize > 1:
             arr = arr.byteswap()
         if arr.size < numel:
@@ -838,7 +756,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         cache[key] = st
         return st
 
-    data = _record(zf, fobj, size, f"{prefix}data.pkl", D.uint8).tobytes()
+    data = _record(zf, fobj, size, f"{prefix}data.pkl", D.uint8, budget=budget).tobytes()
     return _unpickle(io.BytesIO(data), load_storage, weights_only, len(data))
 
 

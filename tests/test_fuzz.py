@@ -9,7 +9,6 @@ import io
 import warnings
 
 import numpy as np
-import pytest
 import torch
 
 import ember
@@ -195,7 +194,7 @@ def _case(rs):
     dt = rs.choice(DTYPES)
     shape, plan = _operand(rs)
     base = _array(rs, dt, shape)
-    other_plan, other = None, None
+    other = None
     if family == "binary":
         dt2 = dt if rs.rand() < 0.6 else rs.choice(DTYPES)
         oshape = tuple(s if rs.rand() < 0.7 else 1 for s in np.asarray(_apply_view(torch.zeros(shape), plan).shape))

@@ -454,7 +454,7 @@ def test_killed_save_leaves_no_temp_file(tmp_path, sig):
 
 def test_save_keeps_temp_files_of_live_saves(tmp_path):
     f = tmp_path / "ck.pth"
-    live = tmp_path / (ember.serialization._temp_prefix(str(f)) + f"{os.getpid()}-abc")
+    live = tmp_path / (ember._atomic_write.temp_prefix(str(f)) + f"{os.getpid()}-abc")
     live.write_bytes(b"partial")
     ember.save({"w": ember.ones(1)}, f)
     assert live.exists()

@@ -197,3 +197,21 @@ def test_refusals_name_what_to_allow_like_torch():
     with S.safe_globals([frozenset]):
         assert ember.load(io.BytesIO(data)) == frozenset()
     assert S.get_safe_globals() == []
+
+
+def test_deflate_bomb_with_honest_sizes_is_capped(monkeypatch):
+    """A small archive whose records inflate far past its size is refused before allocating."""
+    zeros = np.zeros(1 << 24, np.uint8).tobytes()  # 16 MiB that deflate to ~16 KiB
+    bomb = zip_file(pkl(tensor(pid("0", 1 << 22), 0, (4,), (1,))), {"0": zeros}, compress=zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 100_000
+    monkeypatch.setattr(S, "_INFLATE_FLOOR", 1 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuntimeError, match="deflate bomb"):
+            ember.load(io.BytesIO(bomb))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+    monkeypatch.setattr(S, "_INFLATE_FLOOR", 256 << 20)  # within the limit it loads, as torch
+    assert ember.load(io.BytesIO(bomb)).tolist() == torch.load(io.BytesIO(bomb)).tolist() == [0.0] * 4
