@@ -687,8 +687,8 @@ def _record(zf, fobj, size, name, dtype, path=None, mmap=False, budget=None):
         if off + n > size:
             raise EOFError(f"record {name} declares {n} bytes at offset {off}, past the end of the "
                            f"{size}-byte file")
-        if mmap and n:  # one map per storage, so a re-save stores this storage alone
-            return np.memmap(path, dtype=dtype.np, mode="r", offset=off, shape=(n // dtype.itemsize,))
+        if mmap and n:  # one copy-on-write map per storage (writable, as torch's); re-saves store it alone
+            return np.memmap(path, dtype=dtype.np, mode="c", offset=off, shape=(n // dtype.itemsize,))
         arr = np.empty(n // dtype.itemsize, dtype.np)  # read straight into the array, no CRC pass
         fobj.seek(off)
         if fobj.readinto(memoryview(arr.view(np.uint8))) != n:

@@ -49,6 +49,9 @@ def _corpus():
     # process-wide state: BUILD on shared objects, calls on non-callables, appends to non-lists
     slot = tup(b"N", setitem(empty_dict(), s("is_floating_point"), b"\x89"))
     c.append(("build-dtype", zip_file(pkl(glob("torch", "float32") + slot + b"b")), "build"))
+    to_f64 = tup(b"N", setitem(empty_dict(), s("np"), s("float64")))  # zeros(2) would be float64
+    c.append(("build-dtype-np", zip_file(pkl(glob("torch", "float32") + to_f64 + b"b")), "build"))
+    c.append(("build-dtype-legacy", legacy_file(pkl(glob("torch", "float32") + to_f64 + b"b"), []), "build"))
     defaults = tup(b"N", setitem(empty_dict(), s("__defaults__"), tup(b"\x88", b"N", b"N")))
     c.append(("build-function", zip_file(pkl(glob("torch._utils", "_rebuild_tensor_v2") + defaults + b"b")),
               "build"))

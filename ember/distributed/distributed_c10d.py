@@ -576,7 +576,10 @@ def barrier(group=None, async_op=False, device_ids=None):
 
 
 def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
-    return barrier(group)
+    """A barrier that raises after ``timeout`` (the group's by default) if a rank is missing."""
+    work = barrier(group, async_op=True)
+    if work is not None:
+        work.wait(timeout)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
