@@ -413,8 +413,13 @@ def _rebase_view(view, op):
     view._seen_rebases = base._rebases
 
 
-def _type_name(npdtype):
-    return D.scalar_type_name(D.from_np[npdtype])
+def _type_name(npdtype, cpp=False):
+    """A NumPy dtype's PyTorch ScalarType name ('Float', 'Long'), as error messages print it;
+    ``cpp=True``: its C++ element type ('float', 'long int'), as some kernels print it."""
+    d = D.from_np.get(np.dtype(npdtype))
+    if d is None:
+        return str(npdtype)
+    return D.cpp_type_name(d) if cpp else D.scalar_type_name(d)
 
 
 def _check_inplace(t):

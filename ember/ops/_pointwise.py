@@ -3,7 +3,7 @@ wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an 
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import apply, apply_, _arrays, _type_name
 
@@ -69,28 +69,30 @@ def _named(f, name, doc):
 
 
 def _unary(cls, name):
-    """``name(input, *, out=None)`` and its in-place method ``name_(self)``."""
+    """``name(input, *, out=None)`` and its in-place form ``name_(self)``; both are Tensor
+    methods (``x.name()``, ``x.name_()``)."""
     def fn(input, *, out=None):
         return _out(apply(cls, input), out)
 
     def fn_(self):
         return _inplace(cls, self)
-    return (_named(fn, name, f"Elementwise ``{name}`` of ``input``."),
-            _named(fn_, name + "_", f"In-place :func:`{name}`."))
+    return (tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input``.")),
+            tensor_method()(_named(fn_, name + "_", f"In-place :func:`{name}`.")))
 
 
 def _binary(cls, name):
-    """``name(input, other, *, out=None)``: a broadcasting two-input op."""
+    """``name(input, other, *, out=None)``: a broadcasting two-input op (and Tensor method)."""
     def fn(input, other, *, out=None):
         return _out(apply(cls, input, other), out)
-    return _named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` (broadcasting).")
+    return tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
+                                            "(broadcasting)."))
 
 
 def _binary_(cls, name):
-    """In-place method ``name(self, other)`` of a two-input op."""
+    """In-place Tensor method ``name(self, other)`` of a two-input op."""
     def fn_(self, other):
         return _inplace(cls, self, other)
-    return _named(fn_, name, f"In-place :func:`{name[:-1]}`.")
+    return tensor_method()(_named(fn_, name, f"In-place :func:`{name[:-1]}`."))
 
 
 def _out(result, out):

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply
+from ._apply import Op, apply, _type_name
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
@@ -15,14 +15,6 @@ __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
            "multilabel_soft_margin_loss"]
 
 _RED = ("none", "mean", "sum")
-_TYPENAME = {"f": {4: "Float", 8: "Double", 2: "Half"}, "i": {8: "Long", 4: "Int", 2: "Short", 1: "Char"},
-             "u": {1: "Byte"}, "b": {1: "Bool"}}
-
-
-def _tname(dt):
-    return _TYPENAME.get(dt.kind, {}).get(dt.itemsize, str(dt))
-
-
 def _reduction(size_average, reduce, reduction):
     if size_average is None and reduce is None:
         return reduction
@@ -46,7 +38,7 @@ def _check_red(reduction):
 def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
     """x: (N, C, d...) or (C,); t ints. Returns logp2d view info."""
     if t.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {_tname(t.dtype)}")
+        raise RuntimeError(f"expected scalar type Long but found {_type_name(t.dtype)}")
     if x.ndim == 1:
         if t.ndim != 0:
             raise RuntimeError(
@@ -102,7 +94,7 @@ class _NLLCore(Op):
         self.G = None
         dt = x.dtype
         if x.dtype.kind != "f":
-            raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(x.dtype)}'")
+            raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_type_name(x.dtype)}'")
         if prob:
             x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 1 else x.reshape(1, -1)
             t2 = np.moveaxis(t, 1, -1).reshape(-1, t.shape[1]) if t.ndim > 1 else t.reshape(1, -1)
@@ -238,7 +230,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     x, t = input._data, target._data
     prob = t.dtype.kind == "f" and t.shape == x.shape
     if prob and t.dtype != x.dtype:
-        raise RuntimeError(f"expected scalar type {_tname(x.dtype)} but found {_tname(t.dtype)}")
+        raise RuntimeError(f"expected scalar type {_type_name(x.dtype)} but found {_type_name(t.dtype)}")
     w = weight._data if weight is not None else None
     return apply(_CEOp, input, target, None, ignore_index=ignore_index, reduction=reduction,
                  smoothing=label_smoothing, softmax=True, prob=prob, weight_arr=w) \
@@ -280,7 +272,7 @@ class _Pointwise(Op):
 
     def forward(self, x, y, *extra, reduction="mean", fn=None, w=None):
         if x.dtype.kind != "f" and x.dtype.kind != "c":
-            raise RuntimeError(f"\"{self.name}\" not implemented for '{_tname(x.dtype)}'")
+            raise RuntimeError(f"\"{self.name}\" not implemented for '{_type_name(x.dtype)}'")
         if y.dtype != x.dtype and y.dtype.kind == "f":
             y = y.astype(np.result_type(x, y))
             x = x.astype(y.dtype)
