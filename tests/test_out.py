@@ -217,3 +217,15 @@ def test_every_torch_function_with_out_takes_it_in_ember():
         args = tuple(x if a == 1 and i == 0 else a for i, a in enumerate(args))
         with pytest.raises(TypeError):
             getattr(torch, name)(*args, out=torch.empty(2))
+
+
+@pytest.mark.parametrize("method,args", [("sum", (0,)), ("matmul", ("x",)), ("cumsum", (0,)), ("max", (0,)),
+                                         ("sort", ()), ("std", (0,)), ("mean", (0,))])
+def test_tensor_methods_take_no_out_like_torch(method, args):
+    """An out= given to a method is an error in torch; it was silently dropped here."""
+    for lib in (torch, ember):
+        x = lib.ones(2, 2)
+        a = tuple(x if v == "x" else v for v in args)
+        with pytest.raises(TypeError, match="out"):
+            getattr(x, method)(*a, out=lib.empty(2, 2))
+        getattr(x, method)(*a)

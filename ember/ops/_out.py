@@ -23,7 +23,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 
-__all__ = ["out_variant", "write_out", "install"]
+__all__ = ["out_variant", "write_out", "install", "guard_methods"]
 
 # ops that, as in PyTorch, want ``out`` of the result's exact dtype (the rest cast when
 # ``can_cast`` allows; every torch.linalg function is exact)
@@ -148,6 +148,37 @@ def out_variant(fn, name=None, exact=None):
 
     wrapper._ember_out = True
     return wrapper
+
+
+def _loads(fn, arg):
+    """Whether ``fn``'s own code reads its argument ``arg`` (scans the bytecode; no dis)."""
+    while getattr(fn, "__wrapped__", None) is not None:
+        fn = fn.__wrapped__
+    code = fn.__code__
+    i = code.co_varnames.index(arg)
+    raw = code.co_code
+    return any(raw[k] in _LOAD_FAST and raw[k + 1] == i for k in range(0, len(raw), 2))
+
+
+_LOAD_FAST = {v for k, v in __import__("opcode").opmap.items() if k.startswith("LOAD_FAST")}
+
+
+def guard_methods(cls):
+    """Tensor methods take no ``out=`` in PyTorch: a method whose function would ignore it
+    raises PyTorch's TypeError instead of silently dropping it."""
+    for k, fn in list(vars(cls).items()):
+        if k.startswith("__") or not callable(fn) or not _takes(fn, "out") or _loads(fn, "out"):
+            continue
+        setattr(cls, k, _no_out(fn, k))
+
+
+def _no_out(fn, name):
+    @functools.wraps(fn)
+    def method(*args, out=None, **kwargs):
+        if out is not None:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+        return fn(*args, **kwargs)
+    return method
 
 
 def install(namespace, names=None, exact=None):
