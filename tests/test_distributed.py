@@ -407,3 +407,32 @@ def test_failing_rank_ends_the_job(tmp_path, via, mode):
         assert "TIMEOUT" in p.stdout and "Timed out waiting 2000ms for" in p.stdout, p.stdout + p.stderr
         waited = float(p.stdout.split("TIMEOUT", 1)[1].split()[0])
         assert 1.9 <= waited < 30, waited
+
+
+OBJECTS = """
+import json, ember, ember.distributed as dist
+dist.init_process_group("gloo")
+r = dist.get_rank()
+g = [None, None] if r == 0 else None
+dist.gather_object({"r": r, "big": "x" * (r * 1000)}, g, dst=0)
+out = [None]
+dist.scatter_object_list(out, [["a", 1], {"b": 2}] if r == 1 else None, src=1)
+objs = [None, None]
+dist.all_gather_object(objs, ("rank", r))
+b = [r, "z"] if r == 0 else [None, None]
+dist.broadcast_object_list(b, src=0)
+dist.monitored_barrier()
+res = {"gather": g and [[x["r"], len(x["big"])] for x in g], "scatter": out, "all": objs, "bcast": b}
+open(f"result{r}.json", "w").write(json.dumps(res))
+dist.destroy_process_group()
+"""
+
+
+@needs_mpi
+def test_object_collectives_of_any_size(tmp_path):
+    """Object collectives run on non-blocking MPI (so they honour the timeout); sizes differ per rank."""
+    r0, r1 = _launch(tmp_path, OBJECTS, "mpiexec")
+    assert r0["gather"] == [[0, 0], [1, 1000]] and r1["gather"] is None
+    assert r0["scatter"] == [["a", 1]] and r1["scatter"] == [{"b": 2}]
+    assert r0["all"] == r1["all"] == [["rank", 0], ["rank", 1]]
+    assert r0["bcast"] == r1["bcast"] == [0, "z"]
