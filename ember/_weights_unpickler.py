@@ -36,13 +36,15 @@ class Unpickler:
     """``Unpickler(file, allowed, persistent_load, limit).load()``.
 
     ``limit`` is the number of bytes the pickle may still hold (the rest of the
-    file): no string, bytes or size argument may claim more.
+    file): no string or bytes, and no call of a ``sized`` callable (``bytearray(n)``,
+    ``FloatTensor(n, m)``), may claim more.
     """
 
-    def __init__(self, file, allowed, persistent_load, limit, special=None):
+    def __init__(self, file, allowed, persistent_load, limit, special=None, sized=()):
         self._file = file
         self._allowed = allowed
         self._ids = {id(v) for v in allowed.values()}
+        self._sized = {id(v) for v in sized}   # callables that allocate what their int args say
         self._persistent_load = persistent_load
         self._left = limit
         self._special = special or {}   # id(cls) -> builder for NEWOBJ/BUILD (Parameter, Tensor)
@@ -104,11 +106,15 @@ class Unpickler:
             raise Refused(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise UnpicklingError(f"the arguments of a call must be a tuple, got {type(args).__name__}")
-        for a in args:  # a size argument (bytearray(n), FloatTensor(n)) may not exceed the file
-            if type(a) is int and a > max(self._left, 0) + (1 << 16):
+        if id(func) in self._sized:  # bytearray(n), FloatTensor(n, m): no more than the file holds
+            n = 1
+            for a in args:
+                if type(a) is int:
+                    n *= max(a, 0)
+            if n > max(self._left, 0) + (1 << 16):
                 raise Refused(
-                    f"the pickle calls {getattr(func, '__name__', func)} with size {a}, more than "
-                    "the file holds (a memory bomb?)")
+                    f"the pickle calls {getattr(func, '__name__', func)} with sizes {args}: {n} "
+                    "elements, more than the file holds (a memory bomb?)")
 
 
 def _global(u):

@@ -354,6 +354,8 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
+    if func not in _TENSOR_REBUILDERS:
+        raise pickle.UnpicklingError(f"_rebuild_from_type_v2 rebuilds tensors only, not with {func!r}")
     return func(*args)
 
 
@@ -396,6 +398,8 @@ def _get_layout(name):
 
 
 _TORCH_NAME_PAIRS = _torch_names()
+_TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter, _rebuild_parameter_with_state,
+                      _rebuild_device_tensor_from_cpu_tensor)
 _default_allowed_cache = []
 
 
@@ -560,8 +564,10 @@ def _unpickle(file, load_storage, weights_only, limit):
             raise pickle.UnpicklingError(f"unsupported persistent id in checkpoint: {pid!r}")
         return load_storage(*pid[1:])
 
+    sized = [bytearray, Tensor, Parameter] + [v for v in allowed.values()
+                                               if isinstance(v, type) and issubclass(v, Tensor)]
     try:
-        return W.Unpickler(file, allowed, persistent_load, limit, special).load()
+        return W.Unpickler(file, allowed, persistent_load, limit, special, sized).load()
     except W.Refused as e:
         raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
 

@@ -86,6 +86,9 @@ def _corpus():
     c.append(("legacy-numel-bomb", legacy_file(pkl(tensor(pid("0", 1 << 40, "FloatStorage", "cpu", b"N"), 0, (1,), (1,))), []), "declares"))
     c.append(("pickle-bytearray-bomb", zip_file(_rce("builtins", "bytearray", i(1 << 40))), "memory bomb"))
     c.append(("pickle-legacy-tensor-bomb", zip_file(_rce("torch", "FloatTensor", i(1 << 40))), "memory bomb"))
+    c.append(("pickle-tensor-2d-bomb", zip_file(_rce("torch", "Tensor", i(1 << 20), i(1 << 20))), "memory bomb"))
+    c.append(("rebuild-from-type-bomb", zip_file(_rce("torch._tensor", "_rebuild_from_type_v2", glob("builtins", "bytearray"),
+                                                       glob("torch", "Tensor"), tup(i(1 << 40)), b"N")), "tensors only"))
     c.append(("pickle-string-bomb", zip_file(b"\x80\x02X\xff\xff\xff\x7f"), "remain"))
     c.append(("pickle-bytes-bomb", zip_file(b"\x80\x02B\xff\xff\xff\x7f"), "remain"))
     zeros = np.zeros(1 << 24, np.uint8).tobytes()  # 16 MiB of zeros deflate to ~16 KiB
