@@ -91,6 +91,9 @@ def _corpus():
                                                        glob("torch", "Tensor"), tup(i(1 << 40)), b"N")), "tensors only"))
     c.append(("pickle-string-bomb", zip_file(b"\x80\x02X\xff\xff\xff\x7f"), "remain"))
     c.append(("pickle-bytes-bomb", zip_file(b"\x80\x02B\xff\xff\xff\x7f"), "remain"))
+    c.append(("pickle-bytearray8-bomb", zip_file(b"\x80\x05\x96" + (1 << 40).to_bytes(8, "little")), "operand"))
+    c.append(("pickle-frame-bomb", zip_file(b"\x80\x04\x95" + (1 << 40).to_bytes(8, "little")), "operand"))
+    c.append(("legacy-string-bomb", legacy_file(b"\x80\x02X\xff\xff\xff\x7f", []), "remain"))
     zeros = np.zeros(1 << 24, np.uint8).tobytes()  # 16 MiB of zeros deflate to ~16 KiB
     bomb = zip_file(pkl(tensor(pid("0", 10), 0, (10,), (1,))), {"0": zeros}, compress=zipfile.ZIP_DEFLATED)
     c.append(("deflate-lies-about-size", set_declared_size_keep_compressed(bomb, "archive/data/0", 1 << 31),
@@ -109,8 +112,22 @@ def _corpus():
     c.append(("legacy-view-oob", legacy_file(pkl(tensor(pid("0", 10, "FloatStorage", "cpu", tup(s("0"), i(8), i(9))),
                                                          0, (1,), (1,))), [("0", 10, F32)]), "outside"))
     c.append(("junk", b"PK\x03\x04 not really a zip", ""))
+    c.append(("zip-offset-past-end", _header_offset(big, "archive/data/0", 1 << 30), ""))
     c.append(("empty", b"", ""))
     return c
+
+
+def _header_offset(archive, record, offset):
+    """Point ``record``'s central directory entry at a local header past the end."""
+    import struct
+    data = bytearray(archive)
+    pos = data.index(b"PK\x01\x02")
+    while True:
+        nlen = struct.unpack("<H", data[pos + 28:pos + 30])[0]
+        if bytes(data[pos + 46:pos + 46 + nlen]).decode() == record:
+            data[pos + 42:pos + 46] = struct.pack("<I", offset)
+            return bytes(data)
+        pos = data.index(b"PK\x01\x02", pos + 4)
 
 
 def set_declared_size_keep_compressed(archive, record, size):
