@@ -48,6 +48,10 @@ from . import autograd, cuda  # noqa: F401
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401
                                     set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
+from .ops import _out as _out_mechanism  # noqa: E402
+
+_out_mechanism.install(globals())  # every public function taking out= writes into it
+_out_mechanism.guard_methods(Tensor)  # and no Tensor method drops an out= silently
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
          "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",

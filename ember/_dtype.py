@@ -143,7 +143,10 @@ def _promote_pair(a, b):
     if a is b:
         return a
     if a.category != b.category:
-        return a if a.category > b.category else b
+        hi, lo = (a, b) if a.category > b.category else (b, a)
+        if hi.category == _COMPLEX and lo.category == _FLOAT and 2 * lo.itemsize > hi.itemsize:
+            return complex128  # float64 with complex64: the float's precision wins
+        return hi
     if a.category == _FLOAT:
         if {a, b} == {float16, bfloat16}:
             return float32

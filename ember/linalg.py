@@ -308,3 +308,8 @@ def tensorsolve(A, B, dims=None, *, out=None):
 
 def cross(input, other, *, dim=-1, out=None):
     return _cross(input, other, dim=dim)
+
+
+from .ops._out import install as _install_out  # noqa: E402
+
+_install_out(globals(), __all__, exact=True)  # out= as torch.linalg: exact dtype (ops/_out.py)

@@ -97,17 +97,12 @@ def _binary_(cls, name):
 
 
 def _out(result, out):
-    """Honour ``out=``: copy into the given tensor (no autograd through it, as PyTorch)."""
+    """``out=`` for callers inside ember; the public functions get it from ``_out.install``."""
     if out is None:
         return result
-    if out._rg and out.grad_fn is None:
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
-    if out._data.shape != result._data.shape:
-        out._data = np.empty(result._data.shape, out._data.dtype)
-    out._data[...] = result._data
-    out._bump()
-    return out
+    from ._out import write_out
 
+    return write_out(result, out, "out")
 
 def _not_impl(a, kernel):
     """PyTorch's error for a dtype its CPU kernel does not cover."""
@@ -128,7 +123,10 @@ def _c(x, a):
     return a.dtype.type(x)
 
 
-def _int_zero_check(b):
+def _int_zero_check(b, a=None):
+    """Integer division by zero raises, as torch, unless the result is empty."""
+    if a is not None and 0 in np.broadcast_shapes(np.shape(a), np.shape(b)):
+        return
     if isinstance(b, np.ndarray):
         if b.dtype.kind in "iub" and not b.all():
             raise RuntimeError("ZeroDivisionError")

@@ -273,7 +273,7 @@ class FloorDivide(Op):
 
     def forward(self, a, b):
         if np.result_type(a, b).kind in "iu":
-            _int_zero_check(b)
+            _int_zero_check(b, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.floor_divide(a, b)
 
@@ -289,7 +289,7 @@ class _Mod(Op):
 
     def forward(self, a, b):
         if np.result_type(a, b).kind in "iu":
-            _int_zero_check(b)
+            _int_zero_check(b, a)
         self.a, self.b = a, b
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.ufunc(a, b)
@@ -316,7 +316,7 @@ class _RIntOp(Op):
 
     def forward(self, a, s):
         if a.dtype.kind in "iu":
-            _int_zero_check(a)
+            _int_zero_check(a, s)
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.ufunc(s, a)
 

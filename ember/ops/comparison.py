@@ -135,10 +135,17 @@ isinf = _pred(np.isinf, False)
 tensor_method("isinf")(isinf)
 isfinite = _pred(np.isfinite, True)
 tensor_method("isfinite")(isfinite)
-isposinf = _pred(np.isposinf, False)
-tensor_method("isposinf")(isposinf)
-isneginf = _pred(np.isneginf, False)
-tensor_method("isneginf")(isneginf)
+_isposinf, _isneginf = _pred(np.isposinf, False), _pred(np.isneginf, False)
+
+
+@tensor_method()
+def isposinf(input, *, out=None):
+    return _isposinf(input)
+
+
+@tensor_method()
+def isneginf(input, *, out=None):
+    return _isneginf(input)
 
 
 @tensor_method()
@@ -150,7 +157,7 @@ def isreal(input):
 
 
 @tensor_method()
-def signbit(input):
+def signbit(input, *, out=None):
     a = input._data
     return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
 

@@ -180,7 +180,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(arr.astype(d.np), requires_grad, device)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False):
     """Deprecated in PyTorch: like arange but includes ``end``; float by default."""
     if end is None:
         start, end = 0, start

@@ -39,7 +39,7 @@ class Cumsum(Op):
 
 @tensor_method()
 @_axis_alias
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
@@ -80,7 +80,7 @@ class Cumprod(Op):
 
 
 @tensor_method()
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
 
@@ -127,12 +127,12 @@ class Cummin(Cummax):
 
 
 @tensor_method()
-def cummax(input, dim):
+def cummax(input, dim, *, out=None):
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
 @tensor_method()
-def cummin(input, dim):
+def cummin(input, dim, *, out=None):
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -163,7 +163,7 @@ class Logcumsumexp(Op):
 
 
 @tensor_method()
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim, *, out=None):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
@@ -193,7 +193,7 @@ class Diff(Op):
 
 
 @tensor_method()
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)

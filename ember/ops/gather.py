@@ -211,7 +211,7 @@ def index_select(input, dim, index, *, out=None):
 
 
 @tensor_method()
-def narrow_copy(input, dim, start, length):
+def narrow_copy(input, dim, start, length, *, out=None):
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if start < 0:

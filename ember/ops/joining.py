@@ -284,6 +284,8 @@ def chunk(input, chunks, dim=0):
     if not shape:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = shape[wrap_dim(dim, len(shape))]
+    if n == 0:  # torch gives ``chunks`` empty pieces
+        return tuple(input.narrow(dim, 0, 0) for _ in range(chunks))
     return split(input, (n + chunks - 1) // chunks, dim)
 
 

@@ -223,7 +223,7 @@ class Mean(Op):
 
 
 @tensor_method()
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
         dim = axis
@@ -236,7 +236,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
 
 
 @tensor_method()
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -254,7 +254,8 @@ class Prod(Op):
         if npdtype is not None and a.dtype != npdtype:
             a = a.astype(npdtype)
         self.a, self.dims, self.keepdim = a, dims, keepdim
-        return np.prod(a, axis=dims, keepdims=keepdim)
+        r = np.prod(a, axis=dims, keepdims=keepdim)
+        return r.astype(np.bool_) if a.dtype == np.bool_ else r  # dtype=bool stays bool, as torch
 
     def backward(self, g):
         a, dims = self.a, self.dims
@@ -275,7 +276,7 @@ class Prod(Op):
 
 @tensor_method()
 @_axis_alias
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
         dims = ()
@@ -298,9 +299,10 @@ class Var(Op):
         m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
         xc = a - m
         denom = n - correction
+        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
         with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.sum(xc * xc, axis=dims, keepdims=keepdim) / a.dtype.type(denom if denom > 0 else 0)
-            v = v.astype(a.dtype, copy=False)
+            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
+            v = v.astype(sq.dtype, copy=False)
             if take_sqrt:
                 v = np.sqrt(v)
         self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
@@ -344,7 +346,7 @@ def _var_args(input, dim, unbiased, keepdim, correction):
 
 @tensor_method()
 @_axis_alias
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False)
 
@@ -355,7 +357,7 @@ class Std(Var):
 
 @tensor_method()
 @_axis_alias
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True)
 
@@ -395,11 +397,11 @@ class VectorNorm(Op):
                                    "because the operation does not have an identity")
             out = np.min(ax, axis=dims, keepdims=keepdim)
         elif p == 0:
-            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-        else:
+            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(ax.dtype)
+        else:  # in |a|'s dtype: a complex input has a real norm
             with np.errstate(divide="ignore"):
-                out = np.sum(ax ** a.dtype.type(p), axis=dims, keepdims=keepdim) ** a.dtype.type(1.0 / p)
-        out = np.asarray(out).astype(a.dtype, copy=False)
+                out = np.sum(ax ** ax.dtype.type(p), axis=dims, keepdims=keepdim) ** ax.dtype.type(1.0 / p)
+        out = np.asarray(out).astype(ax.dtype, copy=False)
         self.out = out
         return out
 
@@ -672,13 +674,13 @@ class Amin(Amax):
 
 @tensor_method()
 @_axis_alias
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, out=None):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, out=None):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -715,7 +717,7 @@ def argmin(input, dim=None, keepdim=False):
 
 
 @tensor_method()
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
@@ -765,7 +767,7 @@ class Logsumexp(Op):
 
 @tensor_method()
 @_axis_alias
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -780,13 +782,13 @@ def _logical(fn, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.all, input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.any, input, dim, keepdim)
 
 
@@ -844,7 +846,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 @tensor_method()
 @_axis_alias
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)

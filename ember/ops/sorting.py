@@ -50,7 +50,7 @@ class KthvalueOp(SelectAlong):
 
 
 @tensor_method()
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     idx = _argsort(a, d, descending)
@@ -65,12 +65,12 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 
 @tensor_method()
-def msort(input):
+def msort(input, *, out=None):
     return sort(input, 0)[0]
 
 
 @tensor_method()
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -83,7 +83,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 @tensor_method()
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1

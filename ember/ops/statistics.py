@@ -76,7 +76,7 @@ def _median_idx(a, d, nan_ignore):
 
 
 @tensor_method()
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -85,7 +85,7 @@ def median(input, dim=None, keepdim=False):
 
 
 @tensor_method()
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -94,7 +94,7 @@ def nanmedian(input, dim=None, keepdim=False):
 
 
 @tensor_method()
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -133,7 +133,7 @@ def bincount(input, weights=None, minlength=0):
 
 
 @tensor_method()
-def histc(input, bins=100, min=0, max=0):
+def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
