@@ -19,17 +19,27 @@ from ._tensor_str import set_printoptions  # noqa: F401
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: F401
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import ops as _ops
-from .ops.elementwise import *  # noqa: F401,F403
+from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.unary import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
+from .ops.comparison import *  # noqa: F401,F403
+from .ops.complex import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
+from .ops.statistics import *  # noqa: F401,F403
+from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.joining import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
+from .ops.gather import *  # noqa: F401,F403
+from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.sparse import *  # noqa: F401,F403
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
-from .ops.elementwise import complex_ as complex  # noqa: F401  (the module keeps the builtin)
+from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401

@@ -7,10 +7,11 @@ matmul, tensorinv, tensorsolve. pinv, lstsq, matrix_rank and eig/eigvals give va
 import numpy as np
 
 from ._tensor import _wrap
-from .ops._apply import Op, apply, wrap_dim
+from .ops._apply import apply
 from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
 from .ops.reduction import _vector_norm, _matrix_norm, _rt
+from .ops.decomposition import Solve, Cholesky, Eigh, Svd, Qr, SolveTriangular
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
@@ -68,32 +69,6 @@ def slogdet(A, *, out=None):
     return _slogdet_t(*apply(Slogdet, A))
 
 
-class Solve(Op):
-    name = "LinalgSolveExBackward0"
-    saves = (0, 1)
-
-    def forward(self, a, b, left=True):
-        _square(a, "linalg.solve")
-        if a.dtype != b.dtype:
-            raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                               f"A of type {a.dtype} and B of type {b.dtype} instead")
-        vec = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
-        bb = b[..., None] if vec else b
-        try:
-            x = np.linalg.solve(a, bb)
-        except np.linalg.LinAlgError:
-            raise _LinAlgError("linalg.solve: The solver failed because the input matrix is "
-                               "singular.") from None
-        self.a, self.x, self.vec = a, x, vec
-        return x[..., 0] if vec else x
-
-    def backward(self, g):
-        gg = g[..., None] if self.vec else g
-        gb = np.linalg.solve(_swap(self.a), gg)
-        ga = -np.matmul(gb, _swap(self.x))
-        return ga, (gb[..., 0] if self.vec else gb)
-
-
 def solve(A, B, *, left=True, out=None):
     """X with A X = B (``left=False``: X A = B)."""
     if not left:
@@ -101,53 +76,8 @@ def solve(A, B, *, left=True, out=None):
     return apply(Solve, A, B)
 
 
-class Cholesky(Op):
-    name = "LinalgCholeskyExBackward0"
-
-    def forward(self, a, upper=False):
-        _square(a, "linalg.cholesky")
-        try:
-            L = np.linalg.cholesky(a)
-        except np.linalg.LinAlgError:
-            raise _LinAlgError("linalg.cholesky: The factorization could not be completed because "
-                               "the input is not positive-definite.") from None
-        self.L, self.upper = L, upper
-        return _swap(L).conj() if upper else L
-
-    def backward(self, g):
-        L = self.L
-        gL = _swap(g) if self.upper else g
-        # Phi(L^T gL) with Phi taking the lower triangle and halving the diagonal
-        P = np.matmul(_swap(L), gL)
-        P = np.tril(P) - 0.5 * np.tril(np.triu(P))
-        Linv = np.linalg.inv(L)
-        S = np.matmul(np.matmul(_swap(Linv), P), Linv)
-        return 0.5 * (S + _swap(S))
-
-
 def cholesky(A, *, upper=False, out=None):
     return apply(Cholesky, A, upper=upper)
-
-
-class Eigh(Op):
-    name = "LinalgEighBackward0"
-
-    def forward(self, a, UPLO="L"):
-        _square(a, "linalg.eigh")
-        w, v = np.linalg.eigh(a, UPLO=UPLO)
-        self.w, self.v = w, v
-        return w, v
-
-    def backward(self, gw, gv):
-        w, v = self.w, self.v
-        d = w[..., None, :] - w[..., :, None]
-        with np.errstate(divide="ignore"):
-            F = np.where(d == 0, 0, 1.0 / np.where(d == 0, 1, d)).astype(w.dtype)
-        inner = np.matmul(_swap(v), gv)
-        mid = F * inner
-        n = w.shape[-1]
-        mid[..., np.arange(n), np.arange(n)] += gw
-        return np.matmul(np.matmul(v, mid), _swap(v))  # as PyTorch: not symmetrised
 
 
 def eigh(A, UPLO="L", *, out=None):
@@ -166,47 +96,6 @@ def _no_grad_outputs(A, what):
                                       "call it under no_grad or on a detached tensor")
 
 
-class Svd(Op):
-    """Reduced or full SVD; the gradient uses the first min(m, n) singular vectors (as PyTorch,
-    which ignores the extra columns of a full U or rows of a full Vh)."""
-    name = "LinalgSvdBackward0"
-
-    def forward(self, a, full_matrices=True):
-        if a.ndim < 2:
-            raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-        self.u, self.s, self.vh = u, s, vh
-        return u, s, vh
-
-    def backward(self, gu, gs, gvh):
-        s = self.s
-        k = s.shape[-1]
-        u, vh = self.u[..., :k], self.vh[..., :k, :]
-        gu, gvh = gu[..., :k], gvh[..., :k, :]
-        v, gv = _swap(vh), _swap(gvh)
-        m, n = u.shape[-2], v.shape[-2]
-        d = s[..., None, :] ** 2 - s[..., :, None] ** 2          # s_j^2 - s_i^2
-        with np.errstate(divide="ignore"):
-            F = np.where(d == 0, 0, 1.0 / np.where(d == 0, 1, d)).astype(s.dtype)
-        ut_gu = np.matmul(_swap(u), gu)
-        vt_gv = np.matmul(_swap(v), gv)
-        J = F * (ut_gu - _swap(ut_gu))
-        K = F * (vt_gv - _swap(vt_gv))
-        inner = J * s[..., None, :] + s[..., :, None] * K
-        i = np.arange(k)
-        inner[..., i, i] += gs
-        ga = np.matmul(np.matmul(u, inner), vh)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sinv = np.where(s == 0, 0, 1.0 / np.where(s == 0, 1, s)).astype(s.dtype)
-        if m > k:   # the part of gU outside U's span
-            proj = gu - np.matmul(u, ut_gu)
-            ga = ga + np.matmul(proj * sinv[..., None, :], vh)
-        if n > k:   # the part of gV outside V's span
-            proj = gv - np.matmul(v, vt_gv)
-            ga = ga + np.matmul(u * sinv[..., None, :], _swap(proj))
-        return ga
-
-
 def svd(A, full_matrices=True, *, driver=None, out=None):
     """U (.., m, m or k), S (.., k), Vh (.., n or k, n) with k = min(m, n); differentiable."""
     return _svd_t(*apply(Svd, A, full_matrices=full_matrices))
@@ -214,54 +103,6 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 def svdvals(A, *, driver=None, out=None):
     return apply(Svd, A, full_matrices=False)[1]
-
-
-class Qr(Op):
-    """Householder QR (NumPy's LAPACK); gradient as PyTorch's ``linalg_qr_backward``."""
-    name = "LinalgQrBackward0"
-
-    def forward(self, a, mode="reduced"):
-        if a.ndim < 2:
-            raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
-        if mode not in ("reduced", "complete", "r"):
-            raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
-                               "'reduced' (default), 'r', or 'complete'")
-        if mode == "r":
-            self.mode = mode
-            return np.empty((0,), a.dtype), np.linalg.qr(a, mode="r")
-        q, r = np.linalg.qr(a, mode=mode)
-        self.q, self.r, self.mode = q, r, mode
-        return q, r
-
-    def backward(self, gq, gr):
-        if self.mode == "r":
-            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
-                               "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
-                               "to differentiate through linalg.qr.")
-        q, r = self.q, self.r
-        m, n = q.shape[-2], r.shape[-1]
-        if self.mode == "complete" and m > n:
-            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
-                               "and nrows > ncols.")
-        if m >= n:
-            return _qr_tall_backward(q, r, gq, gr)
-        # wide: A = [X | Y] with X = Q R1 square, Y = Q R2
-        r1, r2 = r[..., :m], r[..., m:]
-        gr1, gr2 = gr[..., :m], gr[..., m:]
-        y = np.matmul(q, r2)
-        gx = _qr_tall_backward(q, r1, gq + np.matmul(y, _swap(gr2)), gr1)
-        gy = np.matmul(q, gr2)
-        return np.concatenate([gx, gy], axis=-1)
-
-
-def _qr_tall_backward(q, r, gq, gr):
-    """dA for A = QR with A (m, n), m >= n, Q (m, n), R (n, n) upper."""
-    M = np.matmul(r, _swap(gr)) - np.matmul(_swap(gq), q)
-    low = np.tril(M, -1)
-    M = low + _swap(low) + M * np.eye(M.shape[-1], dtype=M.dtype)   # copyltu
-    b = gq + np.matmul(q, M)
-    # b @ R^{-T}: solve R X^T = b^T
-    return _swap(np.linalg.solve(r, _swap(b)))
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -366,27 +207,6 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     if not left:
         return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
     return apply(SolveTriangular, A, B, upper=upper, unit=unitriangular)
-
-
-class SolveTriangular(Op):
-    name = "LinalgSolveTriangularBackward0"
-    saves = (0, 1)
-
-    def forward(self, a, b, upper, unit):
-        t = np.triu(a) if upper else np.tril(a)
-        if unit:
-            n = t.shape[-1]
-            t = t.copy()
-            t[..., np.arange(n), np.arange(n)] = 1
-        self.t, self.upper, self.unit = t, upper, unit
-        self.x = np.linalg.solve(t, b)
-        return self.x
-
-    def backward(self, g):
-        gb = np.linalg.solve(_swap(self.t), g)
-        ga = -np.matmul(gb, _swap(self.x))
-        ga = np.triu(ga, 1 if self.unit else 0) if self.upper else np.tril(ga, -1 if self.unit else 0)
-        return ga, gb
 
 
 _inv_ex_t = _rt("linalg_inv_ex", ("inverse", "info"))

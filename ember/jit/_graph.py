@@ -8,7 +8,7 @@ arguments, with tensors replaced by graph values::
     g.nodes[0]      # Node(op=_Linear, args=[%x, %fc.weight, %fc.bias], kwargs={}, outputs=[%1])
     g.run(params, [x])  # replays the ops through ``apply``: the same numbers, no Python class
 
-Ops are named by ``op_key(cls)`` (``"ember.nn.functional:_Linear"``), so a saved graph
+Ops are named by ``op_key(cls)`` (``"ember.ops.linear:_Linear"``), so a saved graph
 resolves them again on load without running any code from the file.
 """
 import importlib

@@ -1,2 +1,4 @@
-"""Ops, one module per family. Each module attaches its Tensor methods where it defines them."""
-from . import elementwise, reduction, shape, indexing, linalg, convert, creation  # noqa: F401
+"""Ops, one module per sub-family. Each module attaches its Tensor methods where it defines them."""
+from . import (arithmetic, unary, special, comparison, complex, fill,  # noqa: F401
+               reduction, sorting, statistics, cumulative, shape, joining, indexing, gather, scatter,
+               linalg, convert, creation)

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .elementwise import relu as _relu, relu_ as _relu_
+from .unary import relu as _relu, relu_ as _relu_
 
 from .._tensor import Tensor
 from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
@@ -546,7 +546,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         from .. import _random
         a = input._data
         slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
-        from .elementwise import mul
+        from .arithmetic import mul
         from .._tensor import _wrap
         s = _wrap(np.where(a >= 0, np.ones_like(a), slopes))
         return mul(input, s)

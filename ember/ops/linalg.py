@@ -736,7 +736,7 @@ def matrix_power(input, n, *, out=None):
     """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
     _check_square(input, "linalg.matrix_power")
     if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
-        from .elementwise import Copy
+        from .fill import Copy
 
         return apply(Copy, input, _wrap(np.eye(input.shape[-1], dtype=input._data.dtype)))
     if n < 0:
@@ -838,8 +838,8 @@ def chain_matmul(*matrices, out=None):
 
 def vander(x, N=None, increasing=False):
     """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
-    from .reduction import cumprod
-    from .shape import cat, flip
+    from .cumulative import cumprod
+    from .joining import cat, flip
 
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")

@@ -448,7 +448,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         return L, -y, np.where(y > 0, ly + 1, 0) - x
     out = _pw("KlDivBackward0", input, target, fn, red, warn=False)
     if reduction == "batchmean" and input.ndim != 0:
-        from .elementwise import div
+        from .arithmetic import div
         out = div(out, input.shape[0])
     return out
 

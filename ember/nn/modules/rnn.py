@@ -11,8 +11,8 @@ import numpy as np
 
 from ..._tensor import Tensor, _wrap
 from ...ops.creation import zeros
-from ...ops.shape import cat, stack
-from ...ops.indexing import index_select
+from ...ops.joining import cat, stack
+from ...ops.gather import index_select
 from ..parameter import Parameter
 from .. import init
 from .. import functional as F

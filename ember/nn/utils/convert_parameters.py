@@ -1,30 +1,11 @@
-import numpy as np
-
-from ..._tensor import Tensor, _wrap
-from ...ops._apply import Op, apply
+from ..._tensor import Tensor
+from ...ops.joining import cat
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
-class _Cat(Op):
-    name = "CatBackward0"
-
-    def forward(self, *arrs):
-        self.shapes = [a.shape for a in arrs]
-        return np.concatenate([a.reshape(-1) for a in arrs])
-
-    def backward(self, g):
-        out, o = [], 0
-        for s in self.shapes:
-            n = int(np.prod(s))
-            out.append(g[o:o + n].reshape(s))
-            o += n
-        return tuple(out)
-
-
 def parameters_to_vector(parameters):
-    ps = list(parameters)
-    return apply(_Cat, *ps)
+    return cat([p.view(-1) for p in parameters])
 
 
 def vector_to_parameters(vec, parameters):

@@ -1,0 +1,157 @@
+"""Helpers shared by the elementwise op families: broadcasting errors, ``out=``, in-place
+wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an op class."""
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode as _gm
+from ._apply import apply, apply_, _arrays, _type_name
+
+def _broadcast_error(*arrays):
+    """PyTorch's message for shapes that do not broadcast."""
+    acc = ()
+    for x in arrays:
+        if x is None:
+            continue
+        sb = np.shape(x)
+        n = len(acc) if len(acc) > len(sb) else len(sb)
+        pa, pb = (1,) * (n - len(acc)) + tuple(acc), (1,) * (n - len(sb)) + sb
+        for i in range(n - 1, -1, -1):
+            if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                    f"at non-singleton dimension {i}")
+        acc = tuple(pa[i] if pb[i] == 1 else pb[i] for i in range(n))
+    return RuntimeError("shapes " + ", ".join(str(np.shape(x)) for x in arrays) +
+                        " cannot be broadcast together")
+
+
+def _guard(cls):
+    """Class decorator: NumPy's broadcast ValueError -> PyTorch's RuntimeError."""
+    fwd = cls.forward
+
+    def forward(self, *args, **kw):
+        try:
+            return fwd(self, *args, **kw)
+        except ValueError:
+            raise _broadcast_error(*args) from None
+    cls.forward = forward
+    return cls
+
+
+_IP = {}
+
+
+def _inplace(cls, self, *args, **kw):
+    """``apply_`` for ops whose backward reads their inputs: under grad mode the input
+    array is copied first, so the in-place write does not clobber the saved value
+    (PyTorch saves the original ``self`` the same way)."""
+    if not (_gm.enabled and cls.saves and cls.saves != ("out",)):
+        return apply_(cls, self, *args, **kw)
+    c = _IP.get(cls)
+    if c is None:
+        fwd = cls.forward
+
+        def forward(op, a, *rest, **k):
+            a2 = a.copy()
+            return fwd(op, a2, *(a2 if r is a else r for r in rest), **k)
+        c = _IP[cls] = type(cls.__name__, (cls,), {"forward": forward, "name": cls.name})
+    return apply_(c, self, *args, **kw)
+
+
+# ---- wrapper factories: one per signature shape ------------------------------------------
+
+def _named(f, name, doc):
+    """Give a factory-made function its public name and a one-line docstring."""
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _unary(cls, name):
+    """``name(input, *, out=None)`` and its in-place method ``name_(self)``."""
+    def fn(input, *, out=None):
+        return _out(apply(cls, input), out)
+
+    def fn_(self):
+        return _inplace(cls, self)
+    return (_named(fn, name, f"Elementwise ``{name}`` of ``input``."),
+            _named(fn_, name + "_", f"In-place :func:`{name}`."))
+
+
+def _binary(cls, name):
+    """``name(input, other, *, out=None)``: a broadcasting two-input op."""
+    def fn(input, other, *, out=None):
+        return _out(apply(cls, input, other), out)
+    return _named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` (broadcasting).")
+
+
+def _binary_(cls, name):
+    """In-place method ``name(self, other)`` of a two-input op."""
+    def fn_(self, other):
+        return _inplace(cls, self, other)
+    return _named(fn_, name, f"In-place :func:`{name[:-1]}`.")
+
+
+def _out(result, out):
+    """Honour ``out=``: copy into the given tensor (no autograd through it, as PyTorch)."""
+    if out is None:
+        return result
+    if out._rg and out.grad_fn is None:
+        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape:
+        out._data = np.empty(result._data.shape, out._data.dtype)
+    out._data[...] = result._data
+    out._bump()
+    return out
+
+
+
+def _not_impl(a, kernel):
+    """PyTorch's error for a dtype its CPU kernel does not cover."""
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(a.dtype)}'")
+
+
+def _float_only(a, kernel):
+    if a.dtype.kind not in "fc":
+        _not_impl(a, kernel)
+
+
+def _zeros(g):
+    return np.zeros_like(g)
+
+
+def _c(x, a):
+    """A Python-number constant as an array scalar of ``a``'s dtype (no float64 upcast)."""
+    return a.dtype.type(x)
+
+
+def _int_zero_check(b):
+    if isinstance(b, np.ndarray):
+        if b.dtype.kind in "iub" and not b.all():
+            raise RuntimeError("ZeroDivisionError")
+    elif isinstance(b, (int, np.integer)) and b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ---- public functions (continued) ---------------------------------------------------
+
+def _check_number_or_tensor(x, fname, arg):
+    if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
+        raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
+
+
+# ---- comparisons and predicates (bool results, never differentiable) -----------------
+
+def _nograd(cls, *inputs, **kw):
+    """Run a non-differentiable op: no graph node, result never requires grad."""
+    op = cls.__new__(cls)
+    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
+
+
+# ---- log-sum, step, integer and float-bit ops ------------------------------------------
+
+def _tensor_other(fname, other, arg="other"):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")

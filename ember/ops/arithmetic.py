@@ -1,0 +1,828 @@
+"""Elementwise arithmetic: add, sub, mul, div, pow, remainder, clamp, maximum, lerp, ...
+
+Forward and backward side by side on raw arrays; broadcasting gradients are
+reduced to each input's shape by the backward walk (see ``_apply``)."""
+import math as _math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
+from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
+                         _int_zero_check, _named, _out, _unary, _zeros)
+
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
+           "negative", "rsub", "floor_divide", "remainder", "fmod", "pow", "float_power", "atan2",
+           "arctan2", "lerp", "addcmul", "addcdiv", "hypot", "xlogy", "clamp", "clip", "clamp_min",
+           "clamp_max", "maximum", "minimum", "fmax", "fmin", "copysign", "positive", "clamp_",
+           "clamp_max_", "clamp_min_", "clip_", "neg_", "negative_", "xlogy_"]
+
+
+# ---- binary arithmetic --------------------------------------------------------------
+
+class Add(Op):
+    name = "AddBackward0"
+    promote = SAME
+
+    def forward(self, a, b, alpha=1):
+        try:
+            if alpha != 1:
+                self.alpha = alpha
+                return a + b * alpha
+            return a + b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+    def backward(self, g):
+        alpha = self.__dict__.get("alpha", 1)
+        return g, (g * alpha if alpha != 1 else g)
+
+
+class Sub(Op):
+    name = "SubBackward0"
+    promote = SAME
+
+    def forward(self, a, b, alpha=1):
+        if a.dtype == np.bool_:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead.")
+        try:
+            if alpha != 1:
+                self.alpha = alpha
+                return a - b * alpha
+            return a - b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+    def backward(self, g):
+        alpha = self.__dict__.get("alpha", 1)
+        return g, -g * alpha
+
+
+class RSub(Op):
+    name = "RsubBackward1"
+    promote = SAME
+
+    def forward(self, a, b):
+        return b - a
+
+    def backward(self, g):
+        return -g, g
+
+
+class Mul(Op):
+    name = "MulBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        try:
+            return a * b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+    def backward(self, g):
+        return g * self.b, g * self.a
+
+
+class Div(Op):
+    name = "DivBackward0"
+    promote = FLOAT
+    saves = (0, 1)
+
+    def forward(self, a, b, rounding_mode=None):
+        if rounding_mode is not None:
+            return _rounding_div(a, b, rounding_mode)
+        self.a, self.b = a, b
+        try:
+            return a / b
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+    def backward(self, g):
+        b = self.b
+        return g / b, -g * self.a / (b * b)
+
+
+def _rounding_div(a, b, mode):
+    if mode == "floor":
+        return np.floor_divide(a, b)
+    if mode == "trunc":
+        q = np.true_divide(a, b)
+        return np.trunc(q).astype(np.result_type(a, b)) if q.dtype.kind == "f" and np.result_type(a, b).kind != "f" else np.trunc(q)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+
+
+class RDiv(Op):
+    name = "DivBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return b / a
+
+    def backward(self, g):
+        a = self.a
+        return -g * self.b / (a * a), None
+
+
+class Neg(Op):
+    name = "NegBackward0"
+
+    def forward(self, a):
+        if a.dtype == np.bool_:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                "to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return -a
+
+    def backward(self, g):
+        return -g
+
+
+# ---- public functions ----------------------------------------------------------------
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
+    return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
+
+
+def mul(input, other, *, out=None):
+    return _out(apply(Mul, input, other), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        return _out(apply(Div, input, other), out)
+    return _out(apply(Div, input, other, rounding_mode=rounding_mode), out)
+
+
+neg, neg_ = _unary(Neg, "neg")
+subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+
+
+# ---- Tensor methods and operators ----------------------------------------------------
+
+def _radd(self, other):
+    return apply(Add, self, other)
+
+
+def _rsub(self, other):
+    return apply(RSub, self, other)
+
+
+def _rdiv(self, other):
+    return apply(RDiv, self, other)
+
+
+def _iadd(self, other):
+    return apply_(Add, self, other)
+
+
+def _isub(self, other):
+    return apply_(Sub, self, other)
+
+
+def _imul(self, other):
+    return _inplace(Mul, self, other)
+
+
+def _idiv(self, other):
+    return _inplace(Div, self, other)
+
+
+def add_(self, other, *, alpha=1):
+    return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
+
+
+def sub_(self, other, *, alpha=1):
+    return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
+
+
+def mul_(self, other):
+    return _inplace(Mul, self, other)
+
+
+def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return _inplace(Div, self, other)
+    return _inplace(Div, self, other, rounding_mode=rounding_mode)
+
+
+# ---- binary arithmetic (continued) ---------------------------------------------------
+
+@_guard
+class FloorDivide(Op):
+    name = "FloorDivideBackward0"   # not differentiable in PyTorch (NotImplemented node)
+    promote = SAME
+
+    def forward(self, a, b):
+        if np.result_type(a, b).kind in "iu":
+            _int_zero_check(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+class _Mod(Op):
+    """a mod b (``ufunc``); d/db = -round_q(a / b) with the matching quotient rounding."""
+
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        if np.result_type(a, b).kind in "iu":
+            _int_zero_check(b)
+        self.a, self.b = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.ufunc(a, b)
+
+    def backward(self, g):
+        b = self.b
+        if not isinstance(b, np.ndarray):
+            return g, None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g, -g * self.quotient(self.a, b)
+
+
+@_guard
+class Remainder(_Mod):
+    name = "RemainderBackward0"
+    ufunc = staticmethod(np.remainder)
+    quotient = staticmethod(np.floor_divide)
+
+
+class _RIntOp(Op):
+    """number (op) tensor for remainder / floor_divide: no gradient flows to the tensor."""
+
+    promote = SAME
+
+    def forward(self, a, s):
+        if a.dtype.kind in "iu":
+            _int_zero_check(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.ufunc(s, a)
+
+
+class RRemainder(_RIntOp):            # number % tensor
+    name = "RemainderBackward1"
+    ufunc = staticmethod(np.remainder)
+
+    def backward(self, g):
+        return _zeros(g), None
+
+
+class RFloorDivide(_RIntOp):          # number // tensor
+    name = "FloorDivideBackward0"
+    ufunc = staticmethod(np.floor_divide)
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+@_guard
+class Fmod(_Mod):
+    name = "FmodBackward0"
+    ufunc = staticmethod(np.fmod)
+    quotient = staticmethod(lambda a, b: np.trunc(a / b))
+
+
+def _int_pow(a, b):
+    """Integer power where negative exponents give PyTorch's values (1, +-1 or 0)."""
+    neg = b < 0
+    if not np.any(neg):
+        return np.power(a, b)
+    out = np.power(a, np.where(neg, 0, b))
+    inv = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(out.dtype)
+    return np.where(neg, inv, out)
+
+
+@_guard
+class Pow(Op):
+    """``a ** b``: tensor ** number and tensor ** tensor."""
+    name = "PowBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        tb = isinstance(b, np.ndarray)
+        kind = a.dtype.kind if not tb else np.result_type(a, b).kind
+        if kind in "iub":
+            if not tb:
+                if b < 0:
+                    raise RuntimeError("Integers to negative integer powers are not allowed.")
+                if a.dtype.kind == "b":
+                    return np.power(a.astype(np.int64), b)
+                return np.power(a, b)
+            return _int_pow(a, b)
+        self.a, self.b = a, b
+        if not tb:
+            if b == 2:
+                return a * a
+            if b == 0.5:
+                return np.sqrt(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.power(a, b)
+        if tb:
+            self.y = out
+        return out
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if not isinstance(b, np.ndarray):
+                if b == 0:
+                    return _zeros(g), None
+                if b == 2:
+                    return g * (a + a), None
+                return g * (b * np.power(a, b - 1)), None
+            ga = np.where(b == 0, 0, g * b * np.power(a, b - 1))
+            gb = np.where((a == 0) & (b >= 0), 0, g * self.y * np.log(a))
+        return ga, gb
+
+
+class RPow(Op):
+    """``number ** tensor``."""
+    name = "PowBackward1"
+    promote = SAME
+    saves = ("out",)
+
+    def forward(self, a, s):
+        if a.dtype.kind in "iub":
+            if a.dtype.kind == "b":
+                a = a.astype(np.int64)
+            return _int_pow(np.asarray(s, a.dtype), a)
+        self.s = s
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            self.y = np.power(_c(s, a), a)
+        return self.y
+
+    def backward(self, g):
+        s = self.s
+        if s == 0:
+            return np.where(False, g, 0).astype(g.dtype) * 0, None
+        return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
+
+
+@_guard
+class Atan2(Op):
+    name = "Atan2Backward0"
+    promote = FLOAT
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.arctan2(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        d = g / (a * a + b * b)
+        return d * b, -d * a
+
+
+@_guard
+class Hypot(Op):
+    name = "HypotBackward0"
+    promote = SAME
+    saves = (0, 1, "out")
+
+    def forward(self, a, b):
+        _float_only(np.asarray(a) if isinstance(a, np.ndarray) else np.asarray(b), "hypot_cpu")
+        self.a, self.b = a, b
+        self.y = np.hypot(a, b)
+        return self.y
+
+    def backward(self, g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = g / self.y
+        return d * self.a, (d * self.b if isinstance(self.b, np.ndarray) else None)
+
+
+@_guard
+class Xlogy(Op):
+    name = "XlogyBackward0"
+    promote = FLOAT
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(a == 0, 0, a * np.log(b))
+            out = np.where(np.isnan(b), b, out) if isinstance(b, np.ndarray) or b != b else out
+        dt = a.dtype if isinstance(a, np.ndarray) else b.dtype
+        return out.astype(dt, copy=False)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = g * np.where(a != 0, np.log(b), 0) if isinstance(a, np.ndarray) else None
+            gb = g * a / b if isinstance(b, np.ndarray) else None
+        return ga, gb
+
+
+@_guard
+class Copysign(Op):
+    name = "CopysignBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a, b):
+        self.y = np.copysign(a, b)
+        self.a, self.tb = a, isinstance(b, np.ndarray)
+        return self.y
+
+    def backward(self, g):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(a == 0, 0, self.y / a)
+        return g * r, (_zeros(g) if self.tb else None)
+
+
+@_guard
+class Maximum(Op):
+    name = "MaximumBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        h = g * _c(0.5, g)
+        ga = np.where(a > b, g, np.where(a == b, h, 0))
+        gb = np.where(b > a, g, np.where(a == b, h, 0))
+        return ga, gb
+
+
+@_guard
+class Minimum(Maximum):
+    name = "MinimumBackward0"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        h = g * _c(0.5, g)
+        ga = np.where(a < b, g, np.where(a == b, h, 0))
+        gb = np.where(b < a, g, np.where(a == b, h, 0))
+        return ga, gb
+
+
+@_guard
+class Fmax(Op):
+    name = "FmaxBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.fmax(a, b)
+
+    def backward(self, g):
+        m = (self.a >= self.b) | np.isnan(self.b)
+        return np.where(m, g, 0), np.where(m, 0, g)
+
+
+@_guard
+class Fmin(Fmax):
+    name = "FminBackward0"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.fmin(a, b)
+
+    def backward(self, g):
+        m = (self.a <= self.b) | np.isnan(self.b)
+        return np.where(m, g, 0), np.where(m, 0, g)
+
+
+@_guard
+class Lerp(Op):
+    name = "LerpBackward0"
+    promote = SAME
+    saves = (0, 1, 2)
+
+    def forward(self, a, b, w):
+        _float_only(a, "lerp_kernel_scalar" if not isinstance(w, np.ndarray) else "lerp_kernel_tensor")
+        self.a, self.b, self.w = a, b, w
+        d = b - a
+        if isinstance(w, np.ndarray):
+            return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+        return a + w * d if -0.5 < w < 0.5 else b - d * (1 - w)
+
+    def backward(self, g):
+        w = self.w
+        gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
+        return g * (1 - w), g * w, gw
+
+
+@_guard
+class Addcmul(Op):
+    name = "AddcmulBackward0"
+    promote = SAME
+    saves = (1, 2)
+
+    def forward(self, a, t1, t2, value=1):
+        self.t1, self.t2, self.v = t1, t2, value
+        p = t1 * t2
+        return a + (p * value if value != 1 else p)
+
+    def backward(self, g):
+        v = self.v
+        gv = g * v if v != 1 else g
+        return g, gv * self.t2, gv * self.t1
+
+
+@_guard
+class Addcdiv(Op):
+    name = "AddcdivBackward0"
+    promote = SAME
+    saves = (1, 2)
+
+    def forward(self, a, t1, t2, value=1):
+        if np.asarray(t1).dtype.kind in "iub" and np.asarray(t2).dtype.kind in "iub":
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future release "
+                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        self.t1, self.t2, self.v = t1, t2, value
+        q = t1 / t2
+        return a + (q * value if value != 1 else q)
+
+    def backward(self, g):
+        v, t2 = self.v, self.t2
+        gv = g * v if v != 1 else g
+        gq = gv / t2
+        return g, gq, -gq * self.t1 / t2
+
+
+@_guard
+class Clamp(Op):
+    name = "ClampBackward1"
+    promote = SAME
+    saves = (0, 1, 2)
+
+    def forward(self, a, lo=None, hi=None):
+        self.a, self.lo, self.hi = a, lo, hi
+        out = a
+        if lo is not None:
+            out = np.maximum(out, lo)
+        if hi is not None:
+            out = np.minimum(out, hi)
+        if out is a:
+            out = a.copy()
+        return out
+
+    def backward(self, g):
+        a, lo, hi = self.a, self.lo, self.hi
+        m = None
+        if lo is not None:
+            m = a >= lo
+        if hi is not None:
+            m = (a <= hi) if m is None else (m & (a <= hi))
+        ga = np.where(m, g, 0)
+        glo = ghi = None
+        if isinstance(lo, np.ndarray):
+            ml = a < lo
+            if hi is not None:
+                ml = ml & (lo <= hi)
+            glo = np.where(ml, g, 0)
+        if isinstance(hi, np.ndarray):
+            mh = a > hi
+            if lo is not None:
+                mh = mh | (lo > hi)
+            ghi = np.where(mh, g, 0)
+        return ga, glo, ghi
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
+        apply(RSub, input, other * alpha if alpha != 1 else other)
+
+
+def floor_divide(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return _out(apply(RFloorDivide, other, input), out)
+    return _out(apply(FloorDivide, input, other), out)
+
+
+def remainder(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return _out(apply(RRemainder, other, input), out)
+    return _out(apply(Remainder, input, other), out)
+
+
+def pow(input, exponent, *, out=None):
+    """``input ** exponent``: either may be a number (not both)."""
+    if not isinstance(input, Tensor):
+        return _out(apply(RPow, exponent, input), out)
+    return _out(apply(Pow, input, exponent), out)
+
+
+def float_power(input, exponent, *, out=None):
+    a = input.double() if isinstance(input, Tensor) else float(input)
+    b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a, b, out=out)
+
+
+fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")
+atan2, atan2_ = _binary(Atan2, "atan2"), _binary_(Atan2, "atan2_")
+hypot, hypot_ = _binary(Hypot, "hypot"), _binary_(Hypot, "hypot_")
+xlogy, xlogy_ = _binary(Xlogy, "xlogy"), _binary_(Xlogy, "xlogy_")
+copysign, copysign_ = _binary(Copysign, "copysign"), _binary_(Copysign, "copysign_")
+maximum, minimum = _binary(Maximum, "maximum"), _binary(Minimum, "minimum")
+fmax, fmin = _binary(Fmax, "fmax"), _binary(Fmin, "fmin")
+floor_divide_ = _binary_(FloorDivide, "floor_divide_")
+remainder_ = _binary_(Remainder, "remainder_")
+
+
+def lerp(input, end, weight, *, out=None):
+    return _out(apply(Lerp, input, end, weight), out)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
+
+
+def _clamp_args(min, max, fname="clamp"):
+    if min is None and max is None:
+        raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
+    _clamp_args(min, max)
+    return _out(apply(Clamp, input, min, max), out)
+
+
+def clamp_min(input, min, *, out=None):
+    return _out(apply(Clamp, input, min, None), out)
+
+
+def clamp_max(input, max, *, out=None):
+    return _out(apply(Clamp, input, None, max), out)
+
+
+clip = clamp
+arctan2 = atan2
+
+
+def positive(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+# ---- Tensor methods and operators (continued) ------------------------------------------
+
+def _r(cls, name):
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    def f(self, other):
+        if not isinstance(other, (int, float, bool, np.generic)):
+            return NotImplemented
+        return apply(cls, self, other)
+    return _named(f, name, f"``number {name[3:-2]} tensor``.")
+
+
+_rmod, _rfloordiv = _r(RRemainder, "__rmod__"), _r(RFloorDivide, "__rfloordiv__")
+
+
+def _rpow(self, other):
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return NotImplemented
+    return apply(RPow, self, other)
+
+
+def _pos(self):
+    return positive(self)
+
+
+def pow_(self, exponent):
+    return _inplace(Pow, self, exponent)
+
+
+def lerp_(self, end, weight):
+    return _inplace(Lerp, self, end, weight)
+
+
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    return _inplace(Addcmul, self, tensor1, tensor2, value=value)
+
+
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
+
+
+def clamp_(self, min=None, max=None):
+    _clamp_args(min, max, "clamp_")
+    return _inplace(Clamp, self, min, max)
+
+
+def clamp_min_(self, min):
+    return _inplace(Clamp, self, min, None)
+
+
+def clamp_max_(self, max):
+    return _inplace(Clamp, self, None, max)
+
+
+def float_power_(self, exponent):
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+clip_, negative_ = clamp_, neg_
+_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
+          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
+          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.__add__ = Tensor.add = add
+Tensor.__radd__ = _radd
+Tensor.__iadd__ = _iadd
+Tensor.add_ = add_
+Tensor.__sub__ = Tensor.sub = sub
+Tensor.subtract = subtract
+Tensor.__rsub__ = _rsub
+Tensor.__isub__ = _isub
+Tensor.sub_ = Tensor.subtract_ = sub_
+Tensor.__mul__ = Tensor.mul = Tensor.__rmul__ = mul
+Tensor.multiply = multiply
+Tensor.__imul__ = _imul
+Tensor.mul_ = Tensor.multiply_ = mul_
+Tensor.__truediv__ = Tensor.div = div
+Tensor.divide = divide
+Tensor.true_divide = true_divide
+Tensor.__rtruediv__ = _rdiv
+Tensor.__itruediv__ = _idiv
+Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = div_
+Tensor.__neg__ = Tensor.neg = neg
+Tensor.negative = negative
+Tensor.neg_ = neg_
+Tensor.float_power_ = float_power_
+Tensor.rsub = rsub
+Tensor.floor_divide = Tensor.__floordiv__ = floor_divide
+Tensor.floor_divide_ = Tensor.__ifloordiv__ = floor_divide_
+Tensor.remainder = Tensor.__mod__ = remainder
+Tensor.remainder_ = Tensor.__imod__ = remainder_
+Tensor.fmod = fmod
+Tensor.fmod_ = fmod_
+Tensor.pow = Tensor.__pow__ = pow
+Tensor.pow_ = Tensor.__ipow__ = pow_
+Tensor.float_power = float_power
+Tensor.atan2 = atan2
+Tensor.atan2_ = Tensor.arctan2_ = atan2_
+Tensor.hypot = hypot
+Tensor.hypot_ = hypot_
+Tensor.xlogy = xlogy
+Tensor.xlogy_ = xlogy_
+Tensor.copysign = copysign
+Tensor.copysign_ = copysign_
+Tensor.maximum = maximum
+Tensor.minimum = minimum
+Tensor.fmax = fmax
+Tensor.fmin = fmin
+Tensor.lerp = lerp
+Tensor.lerp_ = lerp_
+Tensor.addcmul = addcmul
+Tensor.addcmul_ = addcmul_
+Tensor.addcdiv = addcdiv
+Tensor.addcdiv_ = addcdiv_
+Tensor.clamp = clamp
+Tensor.clamp_ = clamp_
+Tensor.clamp_min = clamp_min
+Tensor.clamp_min_ = clamp_min_
+Tensor.clamp_max = clamp_max
+Tensor.clamp_max_ = clamp_max_
+Tensor.positive = positive
+Tensor.arctan2 = arctan2
+Tensor.clip = clip
+Tensor.clip_ = clip_
+Tensor.negative_ = negative_
+Tensor.__rfloordiv__ = _rfloordiv
+Tensor.__rmod__ = _rmod
+Tensor.__rpow__ = _rpow
+Tensor.__pos__ = _pos

@@ -1,0 +1,164 @@
+"""Complex parts and constructors: real, imag, angle, conj, complex, polar."""
+import math as _math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ._apply import Op, apply, apply_, FLOAT
+from ._pointwise import _broadcast_error, _c, _out, _zeros
+
+__all__ = ["real", "imag", "angle", "conj", "conj_physical", "conj_physical_", "resolve_conj",
+           "resolve_neg", "polar"]
+
+
+# ---- complex parts -------------------------------------------------------------------
+
+class Real(Op):
+    name = "RealBackward0"
+    view = True
+
+    def forward(self, a):
+        return a.real
+
+    def backward(self, g):
+        return g.astype(np.result_type(g.dtype, np.complex64))
+
+
+class Imag(Op):
+    name = "ImagBackward0"
+    view = True
+
+    def forward(self, a):
+        if a.dtype.kind != "c":
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return a.imag
+
+    def backward(self, g):
+        return g * 1j
+
+
+def real(input):
+    return input if input._data.dtype.kind != "c" else apply(Real, input)
+
+
+def imag(input):
+    return apply(Imag, input)
+
+
+class Angle(Op):
+    name = "AngleBackward0"
+    promote = FLOAT
+    saves = (0,)
+
+    def forward(self, a):
+        self.a = a
+        if a.dtype.kind == "c":
+            return np.angle(a)
+        return np.where(np.isnan(a), a, np.where(a < 0, _c(_math.pi, a), _c(0, a)))
+
+    def backward(self, g):
+        a = self.a
+        if a.dtype.kind != "c":
+            return _zeros(g)
+        return g * (1j * a / (a * np.conj(a)))  # as PyTorch's angle_backward: grad * z / |z|^2 * i
+
+
+def angle(input, *, out=None):
+    return _out(apply(Angle, input), out)
+
+
+class ConjPhysical(Op):
+    name = "ConjPhysicalBackward0"
+
+    def forward(self, a):
+        return np.conj(a) if a.dtype.kind == "c" else a.copy()
+
+    def backward(self, g):
+        return np.conj(g)
+
+
+def conj(input):
+    """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real."""
+    return input if input._data.dtype.kind != "c" else apply(ConjPhysical, input)
+
+
+def conj_physical(input, *, out=None):
+    return _out(apply(ConjPhysical, input), out)
+
+
+def conj_physical_(self):
+    return apply_(ConjPhysical, self)
+
+
+def resolve_conj(input):
+    return input
+
+
+def resolve_neg(input):
+    return input
+
+
+def _complex_parts(a, b):
+    if not (a.is_floating_point() and b.is_floating_point()):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{D.scalar_type_name(a.dtype)} and {D.scalar_type_name(b.dtype)}")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {D.scalar_type_name(a.dtype)} but got "
+                           f"scalar type {D.scalar_type_name(b.dtype)} for second argument")
+
+
+class Complex(Op):
+    name = "ComplexBackward0"
+
+    def forward(self, re, im):
+        try:
+            return re + im * np.array(1j, np.result_type(re.dtype, np.complex64))
+        except ValueError:
+            raise _broadcast_error(re, im) from None
+
+    def backward(self, g):
+        return np.real(g), np.imag(g)
+
+
+class Polar(Op):
+    name = "PolarBackward0"
+
+    def forward(self, r, th):
+        try:
+            self.y = r * (np.cos(th) + 1j * np.sin(th)).astype(np.result_type(r.dtype, np.complex64))
+        except ValueError:
+            raise _broadcast_error(r, th) from None
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        gc = np.conj(g)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sg = np.where(y == 0, 0, y / np.abs(y))
+        return np.real(gc * sg), np.real(gc * y * 1j)
+
+
+def complex_(real, imag, *, out=None):
+    """``ember.complex`` (named ``complex_`` here so this module keeps the builtin)."""
+    _complex_parts(real, imag)
+    return _out(apply(Complex, real, imag), out)
+
+
+def polar(abs, angle, *, out=None):
+    _complex_parts(abs, angle)
+    return _out(apply(Polar, abs, angle), out)
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.angle = angle
+Tensor.conj = conj
+Tensor.conj_physical = conj_physical
+Tensor.conj_physical_ = conj_physical_
+Tensor.resolve_conj = resolve_conj
+Tensor.resolve_neg = resolve_neg
+Tensor.real = property(real, lambda self, v: real(self).copy_(v if isinstance(v, Tensor) else
+                                                                 _wrap(np.asarray(v))))
+Tensor.imag = property(imag, lambda self, v: imag(self).copy_(v if isinstance(v, Tensor) else
+                                                                 _wrap(np.asarray(v))))

@@ -1,0 +1,165 @@
+"""In-place fillers: fill_, zero_, copy_, and the random fillers (normal_, uniform_, ...)."""
+
+import numpy as np
+
+from .. import _random
+from .._random import rng as _rng
+from .._tensor import Tensor
+from ._apply import Op, apply_
+from ._pointwise import _zeros
+
+# ---- in-place fillers -----------------------------------------------------------------
+
+class Fill(Op):
+    name = "FillBackward0"
+
+    def forward(self, a, value):
+        if isinstance(value, np.ndarray):
+            if value.ndim:
+                raise RuntimeError(
+                    f"fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions.")
+            self.tv = True
+        return np.full(a.shape, value, dtype=a.dtype)
+
+    def backward(self, g):
+        return _zeros(g), (g.sum() if self.__dict__.get("tv") else None)
+
+
+class Zero(Op):
+    name = "ZeroBackward0"
+
+    def forward(self, a):
+        return np.zeros(a.shape, a.dtype)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+class Copy(Op):
+    name = "CopyBackwards"
+
+    def forward(self, a, src):
+        try:
+            out = np.broadcast_to(src, a.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({a.shape[-1] if a.ndim else 1}) must match the size of "
+                f"tensor b ({np.shape(src)[-1] if np.ndim(src) else 1}): src of shape "
+                f"{tuple(np.shape(src))} can't be copied into a tensor of shape {a.shape}") from None
+        return out.astype(a.dtype, copy=True)
+
+    def backward(self, g):
+        return _zeros(g), g
+
+
+def zero_(self):
+    return apply_(Zero, self)
+
+
+def fill_(self, value):
+    return apply_(Fill, self, value)
+
+
+def copy_(self, src, non_blocking=False):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    return apply_(Copy, self, src)
+
+
+class _Random(Op):
+    """An in-place random fill: the value does not depend on the input (zero gradient)."""
+
+    def forward(self, a, arr):
+        return arr.astype(a.dtype, copy=False) if arr.shape == a.shape else \
+            np.broadcast_to(arr, a.shape).astype(a.dtype)
+
+    def backward(self, g):
+        return _zeros(g)
+
+
+def _random_cls(nm):
+    return type(nm, (_Random,), {"name": nm})
+
+
+_NormalB, _UniformB, _RandomB, _BernoulliB, _ExponentialB, _LogNormalB, _CauchyB, _GeometricB = (
+    _random_cls(n) for n in ("NormalBackward0", "UniformBackward0", "RandomBackward0",
+                             "BernoulliBackward0", "ExponentialBackward0", "LogNormalBackward0",
+                             "CauchyBackward0", "GeometricBackward0"))
+
+
+def _float_dt(a):
+    return a.dtype if a.dtype.kind == "f" else np.float64
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    a = self._data
+    arr = _random.normal(a.shape, _float_dt(a), mean, std, generator, a.flags.c_contiguous)
+    return apply_(_NormalB, self, arr)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    d = self._data
+    arr = _random.uniform(d.shape, _float_dt(d), a, b, generator)
+    return apply_(_UniformB, self, arr)
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    d = self._data
+    if to is None:
+        if from_ == 0:   # [0, 2**mantissa] for floats, [0, max] for integers
+            return apply_(_RandomB, self, _random.random_full(d.shape, d.dtype, generator))
+        from_, to = 0, from_
+    if from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    return apply_(_RandomB, self, _random.randint(from_, to, d.shape, generator))
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    d = self._data
+    pa = p._data if isinstance(p, Tensor) else p
+    if np.any((np.asarray(pa) < 0) | (np.asarray(pa) > 1)):
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return apply_(_BernoulliB, self, _random.bernoulli(pa, d.shape, generator))
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    d = self._data
+    arr = _rng(generator).exponential(1.0 / lambd, d.shape)
+    return apply_(_ExponentialB, self, arr)
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    arr = _rng(generator).lognormal(mean, std, self._data.shape)
+    return apply_(_LogNormalB, self, arr)
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    arr = median + sigma * _rng(generator).standard_cauchy(self._data.shape)
+    return apply_(_CauchyB, self, arr)
+
+
+def geometric_(self, p, *, generator=None):
+    arr = _rng(generator).geometric(p, self._data.shape)
+    return apply_(_GeometricB, self, arr)
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.zero_ = zero_
+Tensor.fill_ = fill_
+Tensor.copy_ = copy_
+Tensor.normal_ = normal_
+Tensor.uniform_ = uniform_
+Tensor.random_ = random_
+Tensor.bernoulli_ = bernoulli_
+Tensor.exponential_ = exponential_
+Tensor.log_normal_ = log_normal_
+Tensor.cauchy_ = cauchy_
+Tensor.geometric_ = geometric_

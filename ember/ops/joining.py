@@ -1,0 +1,778 @@
+"""Joining, splitting, repeating, flipping, rolling and broadcasting: cat, stack, split,
+chunk, unbind, repeat, tile, flip, roll, meshgrid, block_diag, and the ``*_copy`` forms."""
+import builtins
+import warnings
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ._apply import Op, apply, SAME, wrap_dim, wrap_dims, norm_size
+from ._strides import _sl
+from .shape import (Expand, View, _expand, _unfold, _view, as_strided, diagonal, permute, reshape,
+                    select, squeeze, t, transpose, unsqueeze, view_as_complex, view_as_real)
+
+__all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
+           "row_stack", "split", "tensor_split", "chunk", "unbind", "hsplit", "vsplit", "dsplit",
+           "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90", "meshgrid",
+           "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_shapes",
+           "block_diag", "split_with_sizes", "cartesian_prod", "combinations", "channel_shuffle",
+           "constant_pad_nd", "unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk",
+           "alias_copy", "detach_copy", "diagonal_copy", "expand_copy", "permute_copy",
+           "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy",
+           "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy",
+           "as_strided_copy", "view_as_real_copy", "view_as_complex_copy"]
+
+
+# ---- joining --------------------------------------------------------------------------
+
+class Cat(Op):
+    name = "CatBackward0"
+    promote = SAME
+
+    def forward(self, *arrays, dim):
+        self.dim = dim
+        skip = [a.ndim == 1 and a.shape[0] == 0 for a in arrays]
+        if all(skip):
+            self.sizes = [0] * len(arrays)
+            return np.concatenate(arrays, axis=dim)
+        self.sizes = [None if k else a.shape[dim] for a, k in zip(arrays, skip)]
+        return np.concatenate([a for a, k in zip(arrays, skip) if not k], axis=dim)
+
+    def backward(self, g):
+        out = []
+        i = 0
+        d = self.dim
+        for n in self.sizes:
+            if n is None:
+                out.append(np.zeros((0,), g.dtype))
+                continue
+            out.append(g[(_sl,) * d + (slice(i, i + n),)])
+            i += n
+        return tuple(out)
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Concatenate along ``dim``; dtypes promote; legacy empty 1-D tensors are skipped."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("cat() received an invalid combination of arguments - got (Tensor), "
+                        "expected a tuple or list of Tensors")
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    ref = None
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+        s = x._data.shape
+        if not s:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        if ref is None and not (len(s) == 1 and s[0] == 0):
+            ref = s
+    if ref is None:
+        ref = tensors[0]._data.shape
+    d = wrap_dim(dim, len(ref))
+    for i, x in enumerate(tensors):
+        s = x._data.shape
+        if len(s) == 1 and s[0] == 0:
+            continue
+        if len(s) != len(ref):
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(ref)} and {len(s)}")
+        for k in range(len(ref)):
+            if k != d and s[k] != ref[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {ref[k]} "
+                    f"but got size {s[k]} for tensor number {i} in the list.")
+    r = apply(Cat, *tensors, dim=d)
+    if out is not None:
+        return _into(out, r)
+    return r
+
+
+def _into(out, r):
+    out._data = np.array(r._data, copy=True) if out._data.shape != r._data.shape else out._data
+    out._data[...] = r._data
+    out._bump()
+    return out
+
+
+concat = concatenate = cat
+
+
+class Stack(Op):
+    name = "StackBackward0"
+    promote = SAME
+
+    def forward(self, *arrays, dim):
+        self.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    def backward(self, g):
+        return tuple(np.moveaxis(g, self.dim, 0))
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join same-shaped tensors along a new dim ``dim``."""
+    tensors = tuple(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._data.shape
+    for i, x in enumerate(tensors):
+        if x._data.shape != ref:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 and "
+                f"{list(x._data.shape)} at entry {i}")
+    r = apply(Stack, *tensors, dim=wrap_dim(dim, len(ref) + 1))
+    return _into(out, r) if out is not None else r
+
+
+def _each(fn, tensors):
+    """``atleast_Nd(a, b)`` / ``atleast_Nd([a, b])``: ``fn`` on each, as a tuple; None for one tensor."""
+    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+        return tuple(fn(x) for x in tensors[0])
+    if len(tensors) > 1:
+        return tuple(fn(x) for x in tensors)
+    return None
+
+
+def atleast_1d(*tensors):
+    many = _each(atleast_1d, tensors)
+    if many is not None:
+        return many
+    x = tensors[0]
+    return reshape(x, (1,)) if x._data.ndim == 0 else x
+
+
+def atleast_2d(*tensors):
+    many = _each(atleast_2d, tensors)
+    if many is not None:
+        return many
+    x = tensors[0]
+    nd = x._data.ndim
+    if nd == 0:
+        return reshape(x, (1, 1))
+    return unsqueeze(x, 0) if nd == 1 else x
+
+
+def atleast_3d(*tensors):
+    """0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as PyTorch."""
+    many = _each(atleast_3d, tensors)
+    if many is not None:
+        return many
+    x = tensors[0]
+    nd = x._data.ndim
+    if nd == 0:
+        return reshape(x, (1, 1, 1))
+    if nd == 1:
+        return unsqueeze(unsqueeze(x, 0), -1)
+    return unsqueeze(x, -1) if nd == 2 else x
+
+
+def hstack(tensors, *, out=None):
+    ts = atleast_1d(tuple(tensors))
+    r = cat(ts, 0 if ts and ts[0]._data.ndim == 1 else 1)
+    return _into(out, r) if out is not None else r
+
+
+def vstack(tensors, *, out=None):
+    r = cat(atleast_2d(tuple(tensors)), 0)
+    return _into(out, r) if out is not None else r
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    r = cat(atleast_3d(tuple(tensors)), 2)
+    return _into(out, r) if out is not None else r
+
+
+def column_stack(tensors, *, out=None):
+    ts = tuple(reshape(x, (x._data.size, 1)) if x._data.ndim <= 1 else x for x in tensors)
+    r = cat(ts, 1)
+    return _into(out, r) if out is not None else r
+
+
+# ---- splitting ------------------------------------------------------------------------
+
+class Split(Op):
+    name = "SplitBackward0"
+    view = True
+
+    def forward(self, a, dim, bounds):
+        self.shape, self.dim, self.bounds = a.shape, dim, bounds
+        pre = (_sl,) * dim
+        return tuple(a[pre + (slice(s, e),)] for s, e in bounds)
+
+    def backward(self, *gs):
+        out = np.zeros(self.shape, gs[0].dtype)
+        pre = (_sl,) * self.dim
+        for (s, e), g in zip(self.bounds, gs):
+            out[pre + (slice(s, e),)] += g
+        return out
+
+
+class SplitWithSizes(Split):
+    name = "SplitWithSizesBackward0"
+
+
+class TensorSplit(Split):
+    name = "SliceBackward0"
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (last may be smaller), or of the listed sizes; views."""
+    shape = tensor._data.shape
+    d = wrap_dim(dim, len(shape))
+    n = shape[d] if shape else 0
+    if not shape:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.ndim == 0:
+        split_size_or_sections = int(split_size_or_sections.item())
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+        if s == 0 and n != 0:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        k = builtins.max((n + s - 1) // s, 1) if s else 1
+        bounds = tuple((i * s, builtins.min((i + 1) * s, n)) for i in range(k))
+        return apply(Split, tensor, d, bounds)
+    sizes = [int(x) for x in split_size_or_sections]
+    if builtins.sum(sizes) != n or any(x < 0 for x in sizes):
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+            f"dimension {d}), but got split_sizes={sizes}")
+    bounds = []
+    i = 0
+    for x in sizes:
+        bounds.append((i, i + x))
+        i += x
+    return apply(SplitWithSizes, tensor, d, tuple(bounds))
+
+
+def _split_method(self, split_size, dim=0):
+    return split(self, split_size, dim)
+
+
+def chunk(input, chunks, dim=0):
+    """Up to ``chunks`` equal pieces along ``dim`` (views)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = shape[wrap_dim(dim, len(shape))]
+    return split(input, (n + chunks - 1) // chunks, dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Split into ``sections`` near-equal parts or at ``indices`` along ``dim`` (views)."""
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    d = wrap_dim(dim, len(shape))
+    n = shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        if ios.dtype is not D.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have Long dtype, "
+                               f"but got {ios.dtype}")
+        if ios.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+                               f"or one-dimensional tensor, but got a tensor with {ios.ndim} dims")
+        ios = int(ios.item()) if ios.ndim == 0 else ios.tolist()
+    if isinstance(ios, int):
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
+        q, r = divmod(n, ios)
+        bounds = []
+        i = 0
+        for k in range(ios):
+            sz = q + (1 if k < r else 0)
+            bounds.append((i, i + sz))
+            i += sz
+    else:
+        idx = [int(x) for x in ios]
+        bounds = []
+        prev = 0
+        for x in idx + [n]:
+            x = x + n if x < 0 else x
+            x = builtins.min(builtins.max(x, 0), n)
+            bounds.append((builtins.min(prev, n), builtins.max(x, builtins.min(prev, n))))
+            prev = x
+    return apply(TensorSplit, input, d, tuple(bounds))
+
+
+def _axis_split(input, ios, dim, name, need):
+    nd = input._data.ndim
+    if nd < need:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {need} dimension, but got a tensor with "
+            f"{nd} dimensions!")
+    if isinstance(ios, int):
+        n = input._data.shape[dim]
+        if ios == 0 or n % ios:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {n} is not divisible by the split_size {ios}!")
+    return tensor_split(input, ios, dim)
+
+
+def hsplit(input, indices_or_sections):
+    return _axis_split(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
+
+
+def vsplit(input, indices_or_sections):
+    return _axis_split(input, indices_or_sections, 0, "vsplit", 2)
+
+
+def dsplit(input, indices_or_sections):
+    return _axis_split(input, indices_or_sections, 2, "dsplit", 3)
+
+
+class Unbind(Op):
+    name = "UnbindBackward0"
+    view = True
+
+    def forward(self, a, dim):
+        self.dim = dim
+        if dim:
+            a = np.moveaxis(a, dim, 0)
+        if a.ndim == 1:
+            return tuple(a[i, ...] for i in range(a.shape[0]))
+        return tuple(a)
+
+    def backward(self, *gs):
+        return np.stack(gs, axis=self.dim)
+
+
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple of views."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return apply(Unbind, input, dim if dim == 0 else wrap_dim(dim, nd))
+
+
+# ---- repeating, flipping, rolling ----------------------------------------------------
+
+class Repeat(Op):
+    name = "RepeatBackward0"
+
+    def forward(self, a, reps):
+        self.shape, self.reps = a.shape, reps
+        lead = len(reps) - a.ndim
+        self.full = (1,) * lead + a.shape
+        return np.tile(a.reshape(self.full), reps)
+
+    def backward(self, g):
+        inter = []
+        for r, s in zip(self.reps, self.full):
+            inter += [r, s]
+        g = g.reshape(inter).sum(axis=tuple(range(0, len(inter), 2)))
+        return g.reshape(self.shape)
+
+
+def _repeat(self, *sizes):
+    """Tile the tensor ``sizes`` times along each dim (copies)."""
+    sizes = norm_size(sizes)
+    if len(sizes) < self._data.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+    return apply(Repeat, self, sizes)
+
+
+def tile(input, dims):
+    dims = norm_size((dims,)) if not isinstance(dims, int) else (dims,)
+    nd = input._data.ndim
+    if len(dims) < nd:
+        dims = (1,) * (nd - len(dims)) + tuple(dims)
+    return apply(Repeat, input, tuple(dims))
+
+
+def _tile_method(self, *dims):
+    return tile(self, norm_size(dims))
+
+
+class RepeatInterleave(Op):
+    name = "IndexSelectBackward0"
+
+    def forward(self, a, reps, dim):
+        self.shape, self.reps, self.dim = a.shape, reps, dim
+        return np.repeat(a, reps, axis=dim)
+
+    def backward(self, g):
+        idx = np.repeat(np.arange(self.shape[self.dim]), self.reps)
+        out = np.zeros(self.shape, g.dtype)
+        np.add.at(np.moveaxis(out, self.dim, 0), idx, np.moveaxis(g, self.dim, 0))
+        return out
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element ``repeats`` times (int or per-element tensor) along ``dim``."""
+    if repeats is None:  # repeat_interleave(repeats): indices repeated
+        r = input._data
+        if r.ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        return _wrap(np.repeat(np.arange(r.shape[0] if r.ndim else 1, dtype=np.int64), r.reshape(-1)))
+    if dim is None:
+        input = reshape(input, (-1,))
+        d = 0
+    else:
+        d = wrap_dim(dim, input._data.ndim)
+        if input._data.ndim == 0:
+            input = reshape(input, (1,))
+    n = input._data.shape[d]
+    if isinstance(repeats, Tensor):
+        r = repeats._data
+        if r.ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if r.dtype.kind not in "iu":
+            raise RuntimeError("repeats has to be Long or Int tensor")
+        if r.size == 1:
+            r = int(r.reshape(-1)[0])
+        elif r.shape[0] != n:
+            raise RuntimeError("repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {r.shape[0]} and input.size({d}) = {n}")
+        else:
+            r = r.astype(np.int64)
+    else:
+        r = int(repeats)
+    if np.any(np.asarray(r) < 0):
+        raise RuntimeError("repeats can not be negative")
+    return apply(RepeatInterleave, input, r, d)
+
+
+class Flip(Op):
+    name = "FlipBackward0"
+
+    def forward(self, a, dims):
+        self.dims = dims
+        return np.flip(a, dims).copy() if dims else a.copy()
+
+    def backward(self, g):
+        return np.flip(g, self.dims) if self.dims else g
+
+
+def flip(input, *dims):
+    """Reverse the order along ``dims`` (a copy, as PyTorch)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    return apply(Flip, input, wrap_dims(dims, input._data.ndim))
+
+
+def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return apply(Flip, input, (1,))
+
+
+def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return apply(Flip, input, (0,))
+
+
+class Roll(Op):
+    name = "RollBackward0"
+
+    def forward(self, a, shifts, dims):
+        self.shifts, self.dims = shifts, dims
+        if dims is None:
+            return np.roll(a.reshape(-1), shifts[0]).reshape(a.shape)
+        return np.roll(a, shifts, dims)
+
+    def backward(self, g):
+        neg = tuple(-s for s in self.shifts)
+        if self.dims is None:
+            return np.roll(g.reshape(-1), neg[0]).reshape(g.shape)
+        return np.roll(g, neg, self.dims)
+
+
+def roll(input, shifts, dims=None):
+    """Rotate elements by ``shifts`` along ``dims`` (the flattened tensor when None)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return apply(Roll, input, shifts, None)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    nd = input._data.ndim
+    return apply(Roll, input, shifts, tuple(wrap_dim(d, nd) for d in dims))
+
+
+class Rot90(Op):
+    name = "Rot90Backward0"
+
+    def forward(self, a, k, dims):
+        self.k, self.dims = k, dims
+        return np.ascontiguousarray(np.rot90(a, k, dims))
+
+    def backward(self, g):
+        return np.rot90(g, -self.k, self.dims)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from dims[0] towards dims[1])."""
+    dims = tuple(dims)
+    nd = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = wrap_dim(dims[0], nd), wrap_dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    return apply(Rot90, input, k % 4, (d0, d1))
+
+
+# ---- broadcasting and grids -----------------------------------------------------------
+
+def broadcast_shapes(*shapes):
+    """The broadcast shape of ``shapes``; RuntimeError on a mismatch."""
+    out = []
+    for s in shapes:
+        s = (s,) if isinstance(s, int) else tuple(s)
+        if len(s) > len(out):
+            out = [1] * (len(s) - len(out)) + out
+        off = len(out) - len(s)
+        for i, n in enumerate(s):
+            m = out[off + i]
+            if m == 1:
+                out[off + i] = n
+            elif n != 1 and n != m:
+                raise RuntimeError(
+                    f"Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
+                    f"between arg 0 and arg 1.")
+    from .._tensor import Size
+
+    return Size(out)
+
+
+def broadcast_tensors(*tensors):
+    """Expand tensors to their common shape (views)."""
+    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+        tensors = tuple(tensors[0])
+    out = ()
+    for i, x in enumerate(tensors):
+        s = x._data.shape
+        if len(s) > len(out):
+            out = (1,) * (len(s) - len(out)) + out
+        off = len(out) - len(s)
+        o = list(out)
+        for k, n in enumerate(s):
+            m = o[off + k]
+            if m == 1:
+                o[off + k] = n
+            elif n != 1 and n != m:
+                raise RuntimeError(
+                    f"The size of tensor a ({m}) must match the size of tensor b ({n}) at "
+                    f"non-singleton dimension {off + k}")
+        out = tuple(o)
+    return tuple(apply(Expand, x, out) for x in tensors)
+
+
+_meshgrid_warned = False
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors; ``indexing`` 'ij' (default) or 'xy'. Views."""
+    global _meshgrid_warned
+    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        if not _meshgrid_warned:
+            _meshgrid_warned = True
+            warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                          "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for x in tensors:
+        if x._data.ndim > 1:
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {x}")
+        if x.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    n = len(tensors)
+    swap = indexing == "xy" and n >= 2
+    ts = list(tensors)
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    sizes = tuple(x._data.size for x in ts)
+    outs = []
+    for i, x in enumerate(ts):
+        shape = [1] * n
+        shape[i] = sizes[i]
+        outs.append(apply(Expand, apply(View, x, tuple(shape)), sizes))
+    if swap:
+        outs[0], outs[1] = outs[1], outs[0]
+    return tuple(outs)
+
+
+class BlockDiag(Op):
+    name = "BlockDiagBackward0"
+    promote = SAME
+
+    def forward(self, *arrays):
+        mats = [a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a for a in arrays]
+        self.shapes = [a.shape for a in arrays]
+        r = builtins.sum(m.shape[0] for m in mats)
+        c = builtins.sum(m.shape[1] for m in mats)
+        out = np.zeros((r, c), mats[0].dtype if mats else np.float32)
+        self.spans = []
+        i = j = 0
+        for m in mats:
+            out[i:i + m.shape[0], j:j + m.shape[1]] = m
+            self.spans.append((i, j, m.shape[0], m.shape[1]))
+            i += m.shape[0]
+            j += m.shape[1]
+        return out
+
+    def backward(self, g):
+        return tuple(g[i:i + a, j:j + b].reshape(s) for (i, j, a, b), s in zip(self.spans, self.shapes))
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix from 0-D, 1-D and 2-D tensors."""
+    for i, x in enumerate(tensors):
+        if x._data.ndim > 2:
+            raise RuntimeError(
+                f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                f"{x._data.ndim} dimensions")
+    if not tensors:
+        return _wrap(np.zeros((1, 0), np.float32))
+    return apply(BlockDiag, *tensors)
+
+
+# ---- Tensor methods -------------------------------------------------------------------
+
+# ---- more joins and regroupings ---------------------------------------------------------
+
+def split_with_sizes(input, split_sizes, dim=0):
+    return split(input, list(split_sizes), dim)
+
+
+def cartesian_prod(*tensors):
+    """All tuples from 1-D tensors, one per row (a single tensor comes back as it is)."""
+    for x in tensors:
+        if x.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """Length-``r`` combinations of a 1-D tensor's elements, one per row (as itertools)."""
+    import itertools
+
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _wrap(np.empty((0,), input._data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return stack([input[_wrap(idx[:, j].copy())] for j in range(r)], 1)
+
+
+def channel_shuffle(input, groups):
+    """Interleave the channels of ``groups`` groups: (N, g*k, ...) -> groups transposed."""
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with sizes {list(input.shape)}")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and "
+                           f"{groups} groups.")
+    shape = tuple(input.shape)
+    x = input.reshape((shape[0], groups, c // groups) + shape[2:])
+    return x.transpose(1, 2).reshape(shape)
+
+
+def constant_pad_nd(input, pad, value=0):
+    from .sampling import pad as _pad
+
+    return _pad(input, pad, "constant", value)
+
+
+def unsafe_split(input, split_size, dim=0):
+    return split(input, split_size, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return split_with_sizes(input, split_sizes, dim)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    return chunk(input, chunks, dim)
+
+
+def _slice(input, dim=0, start=None, end=None, step=1):
+    return input[(_sl,) * wrap_dim(dim, input.ndim) + (slice(start, end, step),)]
+
+
+def _copying(fn, name):
+    """``name(...)``: ``fn(...)`` as a new tensor (or tuple of them) that shares no storage."""
+    def f(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        return tuple(t.clone() for t in r) if isinstance(r, tuple) else r.clone()
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"Like ``{fn.__name__}`` but returns a copy, not a view."
+    return f
+
+
+_COPIES = {
+    "alias_copy": lambda input: input, "detach_copy": lambda input: input.detach(),
+    "diagonal_copy": diagonal, "expand_copy": lambda input, size, *, implicit=False: _expand(input, size),
+    "permute_copy": permute, "select_copy": select, "slice_copy": _slice, "split_copy": split,
+    "split_with_sizes_copy": split_with_sizes, "squeeze_copy": squeeze, "t_copy": t,
+    "transpose_copy": transpose, "unbind_copy": unbind, "unfold_copy": _unfold,
+    "unsqueeze_copy": unsqueeze, "view_copy": _view, "as_strided_copy": as_strided,
+    "view_as_real_copy": view_as_real, "view_as_complex_copy": view_as_complex,
+}
+globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
+
+
+def _flip_method(self, *dims):
+    return flip(self, *dims)
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.split = _split_method
+Tensor.tensor_split = tensor_split
+Tensor.hsplit = hsplit
+Tensor.vsplit = vsplit
+Tensor.dsplit = dsplit
+Tensor.chunk = chunk
+Tensor.unbind = unbind
+Tensor.repeat = _repeat
+Tensor.repeat_interleave = repeat_interleave
+Tensor.tile = _tile_method
+Tensor.flip = _flip_method
+Tensor.fliplr = fliplr
+Tensor.flipud = flipud
+Tensor.roll = roll
+Tensor.rot90 = rot90
+Tensor.split_with_sizes = split_with_sizes
+Tensor.unsafe_split = unsafe_split
+Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
+Tensor.unsafe_chunk = unsafe_chunk

@@ -1,0 +1,82 @@
+"""Linear maps as one fused op each: ``linear`` (one GEMM plus bias; the training hot
+path) and ``bilinear``."""
+import numpy as np
+
+from ._apply import Op, apply, _type_name
+
+__all__ = ["linear", "bilinear"]
+
+
+class _Linear(Op):
+    name = "AddmmBackward0"
+    saves = (0, 1)
+
+    def forward(self, x, w, b=None):
+        if x.dtype != w.dtype:
+            raise RuntimeError(
+                f"mat1 and mat2 must have the same dtype, but got {_type_name(x.dtype)} and {_type_name(w.dtype)}")
+        if x.shape[-1] != w.shape[-1] if w.ndim == 2 else x.shape[-1] != w.shape[0]:
+            xs = x.reshape(-1, x.shape[-1]) if x.ndim else x
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({xs.shape[0]}x{x.shape[-1]} and "
+                f"{w.shape[1] if w.ndim == 2 else w.shape[0]}x{w.shape[0] if w.ndim == 2 else 1})")
+        self.x, self.w, self.hasb = x, w, b is not None
+        y = x @ w.T
+        if b is not None:
+            if y.ndim:
+                y += b
+            else:
+                y = y + b
+        return y
+
+    def backward(self, g):
+        x, w = self.x, self.w
+        nf = getattr(self, "next_functions", None)
+        gx = None if (nf is not None and nf[0][0] is None) else g @ w
+        if nf is not None and nf[1][0] is None:
+            gw = None
+        elif x.ndim == 1:
+            gw = np.multiply.outer(g, x) if w.ndim == 2 else g * x
+        else:
+            x2 = x.reshape(-1, x.shape[-1])
+            g2 = g.reshape(-1, g.shape[-1]) if w.ndim == 2 else g.reshape(-1)
+            gw = g2.T @ x2 if w.ndim == 2 else g2 @ x2
+        gb = None
+        if self.hasb:
+            gb = g.reshape(-1, g.shape[-1]).sum(0) if (g.ndim > 1 and w.ndim == 2) else (
+                g if g.ndim <= 1 and w.ndim == 2 else g.sum())
+        return gx, gw, gb
+
+
+def linear(input, weight, bias=None):
+    return apply(_Linear, input, weight, bias)
+
+
+class _Bilinear(Op):
+    name = "BilinearBackward"
+    saves = (0, 1, 2)
+
+    def forward(self, x1, x2, A, b=None):
+        if x1.shape[:-1] != x2.shape[:-1]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match: got {x1.shape[:-1]} and {x2.shape[:-1]}")
+        if A.shape[1] != x1.shape[-1] or A.shape[2] != x2.shape[-1]:
+            raise RuntimeError(
+                f"bilinear(): input1 size does not match weight size: got {x1.shape[-1]} but expected {A.shape[1]}")
+        self.x1, self.x2, self.A, self.hasb = x1, x2, A, b is not None
+        y = np.einsum("...i,kij,...j->...k", x1, A, x2, optimize=True)
+        if b is not None:
+            y = y + b
+        return y
+
+    def backward(self, g):
+        x1, x2, A = self.x1, self.x2, self.A
+        g1 = np.einsum("...k,kij,...j->...i", g, A, x2, optimize=True)
+        g2 = np.einsum("...k,kij,...i->...j", g, A, x1, optimize=True)
+        gA = np.einsum("...k,...i,...j->kij", g, x1, x2, optimize=True)
+        gb = g.reshape(-1, g.shape[-1]).sum(0) if self.hasb else None
+        return g1, g2, gA, gb
+
+
+def bilinear(input1, input2, weight, bias=None):
+    return apply(_Bilinear, input1, input2, weight, bias)

@@ -1,0 +1,327 @@
+"""Order statistics and histograms: median, nanmedian, mode, quantile, nanquantile, cov,
+corrcoef, bincount, histc, histogram."""
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ._apply import Op, apply, wrap_dim
+from .reduction import _even_grad, _tname, return_types
+from .sorting import SelectAlong, _argsort, sort
+
+__all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
+           "corrcoef", "histogram"]
+
+
+class MedianDim(SelectAlong):
+    name = "MedianBackward1"
+
+
+class NanmedianDim(SelectAlong):
+    name = "NanmedianBackward1"
+
+
+class ModeOp(SelectAlong):
+    name = "ModeBackward0"
+
+
+class MedianAll(Op):
+    name = "MedianBackward0"
+    saves = (0,)
+    nan_ignore = False
+
+    def forward(self, a):
+        if a.size == 0:
+            out = np.asarray(np.nan, a.dtype) if a.dtype.kind == "f" else np.zeros((), a.dtype)
+        else:
+            f = a.reshape(-1)
+            if self.nan_ignore and f.dtype.kind == "f":
+                f = f[~np.isnan(f)]
+            if f.size == 0:
+                out = np.asarray(np.nan, a.dtype)
+            elif f.dtype.kind == "f" and np.isnan(f).any():
+                out = np.asarray(np.nan, a.dtype)
+            else:
+                out = np.sort(f)[(f.size - 1) // 2]
+        self.a, self.out = a, np.asarray(out)
+        return self.out
+
+    def backward(self, g):
+        return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
+
+
+class NanmedianAll(MedianAll):
+    name = "NanmedianBackward0"
+    nan_ignore = True
+
+
+def _median_idx(a, d, nan_ignore):
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    if a.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    s = _argsort(a, d, False)  # NaNs sort last
+    n = a.shape[d]
+    if a.dtype.kind == "f":
+        nn = np.sum(~np.isnan(a), axis=d, keepdims=True)
+        if nan_ignore:
+            pos = np.maximum((nn - 1) // 2, 0)
+        else:
+            pos = np.where(nn < n, nn, (n - 1) // 2)  # any NaN -> the first NaN
+    else:
+        pos = np.full(s.shape[:d] + (1,) + s.shape[d + 1:], (n - 1) // 2)
+    return np.take_along_axis(s, pos, d)
+
+
+def median(input, dim=None, keepdim=False):
+    if dim is None:
+        return apply(MedianAll, input)
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    return return_types.median(*apply(MedianDim, input, _median_idx(a, d, False), d, keepdim))
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    if dim is None:
+        return apply(NanmedianAll, input)
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    return return_types.nanmedian(*apply(NanmedianDim, input, _median_idx(a, d, True), d, keepdim))
+
+
+def mode(input, dim=-1, keepdim=False):
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return return_types.mode(*apply(ModeOp, input, np.zeros((), np.int64), d, keepdim))
+    m = np.moveaxis(a, d, -1)
+    lead = m.shape[:-1]
+    flat = m.reshape(-1, m.shape[-1])
+    out = np.zeros(flat.shape[0], np.int64)
+    for r in range(flat.shape[0]):
+        row = flat[r]
+        vals, counts = np.unique(row, return_counts=True)
+        v = vals[np.argmax(counts)]  # smallest among the most frequent
+        out[r] = np.nonzero(row == v)[0][-1]  # PyTorch reports the last occurrence
+    idx = np.expand_dims(out.reshape(lead), d)
+    return return_types.mode(*apply(ModeOp, input, idx, d, keepdim))
+
+
+def bincount(input, weights=None, minlength=0):
+    a = input._data
+    if a.ndim != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if a.dtype.kind not in "biu":
+        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_tname(a.dtype)}'")
+    if a.size and a.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return _wrap(np.bincount(a, minlength=minlength).astype(np.int64))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    r = np.bincount(a, weights=w, minlength=minlength)
+    return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+
+
+def histc(input, bins=100, min=0, max=0):
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError("bins must be > 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("max must be larger than min")
+    f = a.reshape(-1)
+    f = f[(f >= lo) & (f <= hi)]
+    h, _ = np.histogram(f, bins=bins, range=(lo, hi))
+    return _wrap(h.astype(a.dtype))
+
+
+# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
+
+_INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
+    from .arithmetic import lerp
+    from .indexing import where
+
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{fname}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q.dtype is not input.dtype:
+            raise RuntimeError(f"{fname}() q tensor must be same dtype as the input tensor")
+        if q.ndim > 1:
+            raise RuntimeError(f"{fname}() q must be a scalar or 1D tensor")
+        qa, scalar_q = q._data.astype(np.float64), q.ndim == 0
+    else:
+        qa, scalar_q = np.asarray(q, np.float64), np.ndim(q) == 0
+    qa = qa.reshape(-1)
+    if ((qa < 0) | (qa > 1)).any():
+        bad = qa[(qa < 0) | (qa > 1)][0]
+        raise RuntimeError(f"{fname}() q must be in the range [0, 1] but got {bad:g}")
+    if interpolation not in _INTERP:
+        raise RuntimeError(f"{fname}() interpolation must be one of linear, lower, higher, midpoint "
+                           f"or nearest, but got {interpolation}")
+    if a.size == 0:
+        raise RuntimeError(f"{fname}() input tensor must be non-empty")
+    if dim is None:
+        x, d = input.reshape(-1), 0
+    else:
+        x, d = input, wrap_dim(dim, a.ndim)
+    s = sort(x, d).values.movedim(d, -1) if x.ndim else x.reshape(1)    # rows + (n,)
+    sa = s._data
+    n = sa.shape[-1]
+    nan = np.isnan(sa)
+    k = (n - nan.sum(-1, keepdims=True)) if ignore_nan else np.full(sa.shape[:-1] + (1,), n)
+    pos = qa * (k - 1).astype(np.float64)                              # rows + (Q,)
+    if interpolation == "nearest":
+        pos = np.round(pos)                                          # half to even, as torch
+    lo = np.clip(np.floor(pos), 0, n - 1).astype(np.int64)
+    hi = np.clip(np.ceil(pos), 0, n - 1).astype(np.int64)
+    v_lo, v_hi = s.gather(-1, _wrap(lo)), s.gather(-1, _wrap(hi))
+    if interpolation in ("lower", "nearest"):
+        r = v_lo
+    elif interpolation == "higher":
+        r = v_hi
+    elif interpolation == "midpoint":
+        r = lerp(v_lo, v_hi, 0.5)
+    else:
+        r = lerp(v_lo, v_hi, _wrap((pos - lo).astype(sa.dtype)))
+    bad = (k == 0) if ignore_nan else nan.any(-1, keepdims=True)
+    if bad.any():
+        r = where(_wrap(np.broadcast_to(bad, r.shape)), _wrap(np.asarray(np.nan, sa.dtype)), r)
+    r = r.movedim(-1, 0)                                              # (Q,) + rows
+    if keepdim:
+        if dim is None:
+            r = r.reshape((r.shape[0],) + (1,) * a.ndim)
+        else:
+            r = r.unsqueeze(d + 1)
+    return r[0] if scalar_q else r
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
+    import warnings
+    from .linalg import mm
+
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input "
+                           f"with {input.ndim} dimensions")
+    x = input if input.ndim == 2 else input.reshape(1, -1)
+    if not (x.is_floating_point() or x.is_complex()):
+        x = x.to(D.get_default_dtype())
+    n = x.shape[1]
+    w = None
+    for wt, name in ((fweights, "fweights"), (aweights, "aweights")):
+        if wt is None:
+            continue
+        if wt.ndim > 1:
+            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                               f"{name} with {wt.ndim} dimensions")
+        if wt.numel() != n:
+            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                               f"observations in the input but got {wt.numel()} != {n}")
+        if name == "fweights" and wt._data.dtype.kind not in "iu":
+            raise RuntimeError("cov(): expected fweights to have integral dtype but got fweights "
+                               f"with {D.scalar_type_name(wt.dtype)} dtype")
+        if name == "aweights" and wt._data.dtype.kind != "f":
+            raise RuntimeError("cov(): expected aweights to have floating point dtype but got "
+                               f"aweights with {D.scalar_type_name(wt.dtype)} dtype")
+        if (wt._data < 0).any():
+            raise RuntimeError(f"cov(): {name} cannot be negative")
+        w = wt if w is None else w * wt
+    if w is None:
+        avg, w_sum = x.mean(1), n
+    else:
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    else:
+        norm = w_sum - correction
+    if (norm._data if isinstance(norm, Tensor) else norm) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than "
+                      "the number of observations.")
+        norm = norm * 0 if isinstance(norm, Tensor) else 0
+    xc = x - avg.unsqueeze(1)
+    c = mm(xc, (xc if w is None else xc * w).t().conj())
+    return (c / norm).squeeze()
+
+
+def corrcoef(input):
+    from .unary import sqrt
+    from .arithmetic import clamp
+
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    sd = sqrt(c.diagonal())
+    c = c / sd.unsqueeze(1) / sd.unsqueeze(0)
+    return clamp(c, -1, 1) if not c.is_complex() else c
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+    if isinstance(bins, Tensor):
+        edges = bins._data
+        if edges.ndim != 1:
+            raise RuntimeError("torch.histogram(): bins tensor should have one dimension, but got "
+                               f"{edges.ndim} dimensions")
+    else:
+        if bins <= 0:
+            raise RuntimeError("torch.histogram(): bins must be > 0, but got " + str(bins))
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+            if lo > hi:
+                raise RuntimeError(f"torch.histogram(): max must be larger than min, but got "
+                                   f"min {lo} max {hi}")
+        elif a.size:
+            lo, hi = float(a.min()), float(a.max())
+        else:
+            lo, hi = 0.0, 0.0
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5  # an empty range widens to one unit, as torch
+        edges = np.linspace(lo, hi, bins + 1).astype(a.dtype)
+    w = None if weight is None else weight._data.reshape(-1)
+    h, _ = np.histogram(a.reshape(-1), bins=edges.astype(np.float64), weights=w)
+    h = h.astype(a.dtype)
+    if density:
+        widths = np.diff(edges).astype(a.dtype)
+        tot = h.sum()
+        h = h / (tot * widths) if tot else h / widths * 0
+    return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.median = median
+Tensor.nanmedian = nanmedian
+Tensor.mode = mode
+Tensor.bincount = bincount
+Tensor.histc = histc
+Tensor.quantile = quantile
+Tensor.nanquantile = nanquantile
+Tensor.cov = cov
+Tensor.corrcoef = corrcoef
+Tensor.histogram = histogram
