@@ -649,7 +649,7 @@ def _sparse_add(a, b, alpha):
                            f"{list(a._size)} != {list(b._size)}")
     layout = a._layout
     a, b = a.to_sparse(), b.to_sparse()
-    from .shape import cat
+    from .joining import cat
 
     vb = b._vals if alpha == 1 else b._vals * alpha
     out = _coo(np.concatenate([a._idx, b._idx], 1), cat([a._vals, vb]), a._size, False).coalesce()
