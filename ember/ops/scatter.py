@@ -512,7 +512,7 @@ class SelectScatter(_RegionScatter):
 
     @staticmethod
     def region(a, d, i):
-        return a[(slice(None),) * d + (i,)][...]
+        return a[(slice(None),) * d + (i, Ellipsis)]   # a view even when 0-d
 
 
 class SliceScatter(_RegionScatter):
