@@ -6,7 +6,7 @@ matmul, tensorinv, tensorsolve. pinv, lstsq, matrix_rank and eig/eigvals give va
 """
 import numpy as np
 
-from ._tensor import _wrap
+from ._tensor import Tensor, _wrap
 from .ops._apply import apply
 from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
@@ -118,9 +118,18 @@ def _rank_cutoff(s, atol, rtol, shape, dtype):
     return np.maximum(0.0 if atol is None else atol, rtol * smax)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """Pseudo-inverse V diag(1/s) U^T over the singular values above the tolerance;
-    differentiable through ``svd`` (for a constant rank)."""
+    differentiable through ``svd`` (``eigh`` when ``hermitian``) for a constant rank.
+    ``rcond`` (positional, the older spelling) is ``rtol``."""
+    if rcond is not None:
+        rtol = rcond.item() if isinstance(rcond, Tensor) else rcond
+    if hermitian:
+        w, V = eigh(A)
+        aw = w.abs()._data
+        drop = _wrap(~(aw > _rank_cutoff(aw, atol, rtol, A.shape, A._data.dtype)))
+        inv_w = w.masked_fill(drop, 1.0).reciprocal().masked_fill(drop, 0.0)
+        return (V * inv_w.unsqueeze(-2)) @ V.mT.conj()
     U, S, Vh = svd(A, full_matrices=False)
     keep = S._data > _rank_cutoff(S._data, atol, rtol, A.shape, A._data.dtype)
     drop = _wrap(~keep)

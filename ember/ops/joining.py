@@ -460,8 +460,9 @@ class Flip(Op):
         return np.flip(g, self.dims) if self.dims else g
 
 
-def flip(input, *dims):
+def flip(input, *dims_, dims=None):
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
+    dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     return apply(Flip, input, wrap_dims(dims, input._data.ndim))
@@ -751,8 +752,8 @@ _COPIES = {
 globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
 
 
-def _flip_method(self, *dims):
-    return flip(self, *dims)
+def _flip_method(self, *dims_, dims=None):
+    return flip(self, *dims_, dims=dims)
 
 
 # ---- Tensor methods ----------------------------------------------------------------

@@ -877,7 +877,7 @@ def cholesky_inverse(L, upper=False, *, out=None):
 def pinverse(input, rcond=1e-15):
     from ..linalg import pinv
 
-    return pinv(input, rtol=rcond)
+    return pinv(input, rcond)
 
 
 def cholesky(input, upper=False, *, out=None):
