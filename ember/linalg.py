@@ -2,7 +2,8 @@
 
 Differentiable: norm, vector_norm, matrix_norm, inv, det, slogdet, solve, solve_triangular,
 cholesky, eigh (values and vectors), svd, svdvals, qr, cond, multi_dot, vecdot, cross,
-matmul, tensorinv, tensorsolve. pinv, lstsq, matrix_rank and eig/eigvals give values only.
+matmul, tensorinv, tensorsolve, pinv, eig, eigvals and the LU family. lstsq and matrix_rank
+give values only.
 """
 import numpy as np
 
@@ -12,7 +13,7 @@ from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _squa
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
 from .ops.reduction import _vector_norm, _matrix_norm, _rt
 from .ops.lu import lu_factor, lu_factor_ex, lu, lu_solve, householder_product  # noqa: F401
-from .ops.decomposition import Solve, Cholesky, Eigh, Svd, Qr, SolveTriangular
+from .ops.decomposition import Solve, Cholesky, Eig, Eigh, Pinv, Svd, Qr, SolveTriangular
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
@@ -121,22 +122,12 @@ def _rank_cutoff(s, atol, rtol, shape, dtype):
 
 
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
-    """Pseudo-inverse V diag(1/s) U^T over the singular values above the tolerance;
-    differentiable through ``svd`` (``eigh`` when ``hermitian``) for a constant rank.
-    ``rcond`` (positional, the older spelling) is ``rtol``."""
+    """Pseudo-inverse over the singular values (``hermitian``: eigenvalues) above
+    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``."""
     if rcond is not None:
         rtol = rcond.item() if isinstance(rcond, Tensor) else rcond
-    if hermitian:
-        w, V = eigh(A)
-        aw = w.abs()._data
-        drop = _wrap(~(aw > _rank_cutoff(aw, atol, rtol, A.shape, A._data.dtype)))
-        inv_w = w.masked_fill(drop, 1.0).reciprocal().masked_fill(drop, 0.0)
-        return (V * inv_w.unsqueeze(-2)) @ V.mT.conj()
-    U, S, Vh = svd(A, full_matrices=False)
-    keep = S._data > _rank_cutoff(S._data, atol, rtol, A.shape, A._data.dtype)
-    drop = _wrap(~keep)
-    inv_s = S.masked_fill(drop, 1.0).reciprocal().masked_fill(drop, 0.0)
-    return (Vh.mT * inv_s.unsqueeze(-2)) @ U.mT
+    shape, dt = A.shape, A._data.dtype
+    return apply(Pinv, A, cutoff=lambda s: _rank_cutoff(s, atol, rtol, shape, dt), hermitian=hermitian)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -282,12 +273,9 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
 
 
 def eig(A, *, out=None):
-    """Eigenvalues and right eigenvectors of a general square matrix (complex); no gradient."""
-    _square(A._data, "linalg.eig")
-    _no_grad_outputs(A, "eig")
-    w, v = np.linalg.eig(A._data)
-    ct = np.complex128 if A._data.dtype == np.float64 else np.complex64
-    return _eig_t(_wrap(w.astype(ct, copy=False)), _wrap(v.astype(ct, copy=False)))
+    """Eigenvalues and right eigenvectors (unit columns) of a general square matrix, complex;
+    differentiable (a real A gets the real part of the gradient)."""
+    return _eig_t(*apply(Eig, A))
 
 
 def eigvals(A, *, out=None):

@@ -133,3 +133,13 @@ def test_bad_input():
     check_raises(lambda m, a: m.remainder(a, m.zeros_like(a)), i)
     check_raises(lambda m, a: a ** -1, i)
     check(lambda m, a: m.pow(a, m.tensor([-1, 2])), [i], grad=False)   # tensor exponents: torch computes
+
+
+def test_eig_and_pinv_gradients():
+    a = rand(4, 4, dtype=np.float64, seed=3)
+    check(lambda m, x: m.linalg.eig(x).eigenvalues.abs(), [a])
+    check(lambda m, x: m.linalg.eigvals(x).real, [a])
+    check(lambda m, x: m.linalg.eig(x).eigenvectors.abs(), [a])
+    s = rand(4, 2, dtype=np.float64) @ rand(2, 5, dtype=np.float64)     # rank 2
+    check(lambda m, x: m.linalg.pinv(x), [s])
+    check(lambda m, x: m.linalg.pinv(x @ x.mT, hermitian=True), [rand(3, 3, dtype=np.float64)])
