@@ -97,3 +97,44 @@ def test_bad_input():
     check_raises(lambda m, x: m.fft.fft2(x), x)
     check_raises(lambda m: m.fft.irfft(m.ones(1)))
     check_raises(lambda m, x: m.fft.fftn(x, s=(2, 2, 2)), rand(4, 4))
+
+
+STFT_CASES = [dict(n_fft=16), dict(n_fft=16, hop_length=5, win="hann"), dict(n_fft=12, win_length=8, win="hann"),
+              dict(n_fft=16, center=False, normalized=True), dict(n_fft=10, onesided=False, pad_mode="constant")]
+
+
+def _win(m, kw):
+    kw = dict(kw)
+    w = kw.pop("win", None)
+    if w:
+        kw["window"] = m.hann_window(kw.get("win_length", kw["n_fft"]), dtype=m.float64)
+    return kw
+
+
+@pytest.mark.filterwarnings("ignore:A window was not provided")
+@pytest.mark.parametrize("case", range(len(STFT_CASES)))
+def test_stft(case):
+    kw = STFT_CASES[case]
+    compare_grad(lambda m, x: m.stft(x, return_complex=True, **_win(m, kw)), rand(2, 70, dtype=np.float64), 1e-8)
+    compare_grad(lambda m, x: x.stft(return_complex=True, **_win(m, kw)), rand(70, dtype=np.float64), 1e-8)
+
+
+@pytest.mark.parametrize("case", [1, 2, 3])
+def test_istft(case):
+    kw = STFT_CASES[case]
+
+    def f(m, x):
+        w = _win(m, kw)
+        w.pop("pad_mode", None)
+        spec = m.stft(x, return_complex=True, **w)
+        return m.istft(spec * 1.5, length=70, **w)
+    compare_grad(f, rand(2, 70, dtype=np.float64), 1e-8)
+    compare_grad(lambda m, x: m.istft(m.stft(x, 16, window=m.hann_window(16, dtype=m.float64), return_complex=True),
+                                      16, window=m.hann_window(16, dtype=m.float64)), rand(64, dtype=np.float64), 1e-8)
+
+
+def test_stft_bad_input():
+    check_raises(lambda m, x: m.stft(x, 16), rand(40))
+    check_raises(lambda m, x: m.stft(x, 16, hop_length=0, return_complex=True), rand(40))
+    check_raises(lambda m, x: m.stft(x, 16, window=m.ones(5), return_complex=True), rand(40))
+    check_raises(lambda m, x: m.istft(x, 16), rand(9, 4))

@@ -324,3 +324,155 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
 
     check_device(device)
     return _freq_tensor(np.fft.rfftfreq(n, d), dtype, requires_grad)
+
+
+# ---- short-time Fourier transform -------------------------------------------------------------
+
+class OverlapAdd(Op):
+    """(B, T, n) frames -> (B, n + hop * (T - 1)): frame t added at offset t * hop."""
+    name = "OverlapAddBackward0"
+
+    def forward(self, frames, hop):
+        B, T, n = frames.shape
+        self.hop, self.T, self.n = hop, T, n
+        out = np.zeros((B, n + hop * (T - 1)), frames.dtype)
+        for t in range(T):
+            out[:, t * hop:t * hop + n] += frames[:, t]
+        return out
+
+    def backward(self, g):
+        return np.stack([g[:, t * self.hop:t * self.hop + self.n] for t in range(self.T)], 1)
+
+
+def _frame_window(window, n_fft, win_length, dtype):
+    from .joining import cat
+    from .creation import ones, zeros
+
+    win_length = n_fft if win_length is None else win_length
+    if not 0 < win_length <= n_fft:
+        raise RuntimeError(f"stft: expected 0 < win_length <= n_fft, but got win_length={win_length}")
+    if window is None:
+        window = ones(win_length, dtype=dtype)
+    elif window.ndim != 1 or window.shape[0] != win_length:
+        raise RuntimeError(f"stft: expected a 1D window tensor of size equal to win_length={win_length}, "
+                           f"but got window with size {list(window.shape)}")
+    left = (n_fft - win_length) // 2
+    if win_length == n_fft:
+        return window
+    return cat([zeros(left, dtype=window.dtype), window, zeros(n_fft - win_length - left, dtype=window.dtype)])
+
+
+def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
+         normalized=False, onesided=None, return_complex=None, align_to_window=None):
+    """Short-time Fourier transform: the FFT of windowed frames ``hop_length`` apart.
+
+    Args:
+        input: (L,) or (B, L) signal.
+        n_fft: frame (and FFT) size.
+        hop_length: distance between frames (default ``n_fft // 4``).
+        win_length, window: the window (default ones) of ``win_length`` samples, centred in the frame.
+        center: pad ``n_fft // 2`` on both sides with ``pad_mode`` first.
+        normalized: scale by ``n_fft ** -0.5``.
+        onesided: keep ``n_fft // 2 + 1`` frequencies (default for real input and window).
+        return_complex: required for real input; False gives a trailing (real, imag) dim.
+
+    Returns: (B?, freq, n_frames) complex (or (..., 2) real).
+
+    Example::
+
+        >>> ember.stft(ember.randn(100), 16, window=ember.hann_window(16), return_complex=True).shape
+        torch.Size([9, 26])
+    """
+    x = _prep(input)
+    if return_complex is None:
+        if not x.is_complex() and not (window is not None and window.is_complex()):
+            raise RuntimeError("stft requires the return_complex parameter be given for real inputs, "
+                               "and will further require that return_complex=True in a future PyTorch release.")
+        return_complex = True
+    if x.ndim not in (1, 2):
+        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {x.ndim}D")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    if hop <= 0:
+        raise RuntimeError(f"stft: expected hop_length > 0, but got hop_length={hop}")
+    batched = x.ndim == 2
+    x = x if batched else x.unsqueeze(0)
+    if center:
+        from ..nn.functional import pad
+
+        x = pad(x.unsqueeze(1), (n_fft // 2, n_fft // 2), mode=pad_mode).squeeze(1)
+    L = x.shape[-1]
+    if not 0 < n_fft <= L:
+        raise RuntimeError(f"stft: expected 0 < n_fft <= {L}, but got n_fft={n_fft}")
+    win = _frame_window(window, n_fft, win_length, x.dtype.to_real())
+    frames = x.unfold(-1, n_fft, hop) * win                   # (B, T, n_fft)
+    if onesided is None:
+        onesided = not (frames.is_complex())
+    if onesided and frames.is_complex():
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
+    norm = "ortho" if normalized else "backward"
+    spec = (rfft if onesided else fft)(frames, dim=-1, norm=norm).transpose(1, 2)
+    spec = spec if batched else spec.squeeze(0)
+    if not return_complex:
+        from .shape import view_as_real
+
+        return view_as_real(spec)
+    return spec
+
+
+def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
+          onesided=None, length=None, return_complex=False):
+    """Inverse of :func:`stft` by windowed overlap-add, divided by the summed squared window.
+
+    Example::
+
+        >>> x = ember.randn(64)
+        >>> w = ember.hann_window(16)
+        >>> y = ember.istft(ember.stft(x, 16, window=w, return_complex=True), 16, window=w, length=64)
+    """
+    from .creation import zeros
+
+    x = _prep(input)
+    if not x.is_complex():
+        raise RuntimeError("istft requires a complex-valued input tensor")
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"istft: expected a tensor with 2 or 3 dimensions of complex values, got {x.ndim}")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    batched = x.ndim == 3
+    x = x if batched else x.unsqueeze(0)
+    nfreq, T = x.shape[-2], x.shape[-1]
+    if onesided is None:
+        onesided = nfreq != n_fft
+    if onesided and nfreq != n_fft // 2 + 1:
+        raise RuntimeError(f"istft: expected the frequency dimension (3rd to the last) of the input tensor "
+                           f"to match n_fft / 2 + 1 when onesided=True, but got {nfreq}")
+    if not onesided and nfreq != n_fft:
+        raise RuntimeError(f"istft: expected the frequency dimension (3rd to the last) of the input tensor "
+                           f"to match n_fft when onesided=False, but got {nfreq}")
+    if onesided and return_complex:
+        raise RuntimeError("cannot have onesided output if window or input is complex")
+    win = _frame_window(window, n_fft, win_length, x.dtype.to_real())
+    norm = "ortho" if normalized else "backward"
+    spec = x.transpose(1, 2)                                   # (B, T, freq)
+    frames = irfft(spec, n=n_fft, dim=-1, norm=norm) if onesided else ifft(spec, n=n_fft, dim=-1, norm=norm)
+    if not onesided and not return_complex:
+        frames = frames.real
+    y = apply(OverlapAdd, frames * win, hop=hop)
+    env = apply(OverlapAdd, (win * win).expand(1, T, n_fft).detach(), hop=hop)
+    start = n_fft // 2 if center else 0
+    total = n_fft + hop * (T - 1)
+    end = total - (n_fft // 2 if center else 0) if length is None else start + length
+    end = min(end, total)
+    e = env[:, start:end]
+    if (e.abs()._data < 1e-11).any():
+        raise RuntimeError("istft: window overlap add min: the window's squared sum is zero at some "
+                           "output positions (choose a window and hop_length that overlap)")
+    y = y[:, start:end] / e
+    if length is not None and y.shape[-1] < length:
+        from .joining import cat
+
+        y = cat([y, zeros(y.shape[0], length - y.shape[-1], dtype=y.dtype)], -1)
+    return y if batched else y.squeeze(0)
+
+
+Tensor.stft = stft
+Tensor.istft = istft
