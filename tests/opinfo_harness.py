@@ -169,6 +169,13 @@ def convert(x, keep_grad=True):
         return {k: convert(v, keep_grad) for k, v in x.items()}
     if isinstance(x, types.FunctionType) and (x.__module__ or "").startswith("torch.testing"):
         return _rebind(x)
+    if isinstance(x, torch.nn.Module):   # a parameter-free module (PairwiseDistance()): ember's, same settings
+        import inspect
+
+        ecls = getattr(ember.nn, type(x).__name__)
+        state = {**vars(x), "p": getattr(x, "norm", None)}
+        names = inspect.signature(ecls.__init__).parameters
+        return ecls(**{k: state[k] for k in names if k in state and state[k] is not None})
     if callable(x) and not isinstance(x, type) and (getattr(x, "__module__", None) or "torch").startswith("torch"):
         name = getattr(x, "__name__", None)
         for m in (ember, ember.nn.functional):

@@ -194,7 +194,7 @@ def _rsub(self, other):
 
 
 def _rdiv(self, other):
-    return apply(RDiv, self, other)
+    return div(other, self) if isinstance(other, Tensor) else apply(RDiv, self, other)
 
 
 def _iadd(self, other):
@@ -711,8 +711,11 @@ def positive(input):
 # ---- Tensor methods and operators (continued) ------------------------------------------
 
 def _r(cls, name):
-    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op (a tensor ``other``,
+    as ``Tensor.__rmod__(x, y)`` passes it, takes the forward op)."""
     def f(self, other):
+        if isinstance(other, Tensor):
+            return (remainder if cls is RRemainder else floor_divide)(other, self)
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return apply(cls, self, other)
@@ -723,6 +726,8 @@ _rmod, _rfloordiv = _r(RRemainder, "__rmod__"), _r(RFloorDivide, "__rfloordiv__"
 
 
 def _rpow(self, other):
+    if isinstance(other, Tensor):
+        return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
         return NotImplemented
     return apply(RPow, self, other)
@@ -791,7 +796,7 @@ Tensor.mul_ = Tensor.multiply_ = mul_
 Tensor.__truediv__ = Tensor.div = div
 Tensor.divide = divide
 Tensor.true_divide = true_divide
-Tensor.__rtruediv__ = _rdiv
+Tensor.__rtruediv__ = Tensor.__rdiv__ = _rdiv
 Tensor.__itruediv__ = _idiv
 Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = div_
 Tensor.__neg__ = Tensor.neg = neg
