@@ -143,3 +143,14 @@ def test_eig_and_pinv_gradients():
     s = rand(4, 2, dtype=np.float64) @ rand(2, 5, dtype=np.float64)     # rank 2
     check(lambda m, x: m.linalg.pinv(x), [s])
     check(lambda m, x: m.linalg.pinv(x @ x.mT, hermitian=True), [rand(3, 3, dtype=np.float64)])
+
+
+def test_histogramdd():
+    x = rand(50, 2)
+    for kw in [dict(bins=[2, 3]), dict(bins=4, range=[-1., 1., 0., 2.]), dict(bins=3, density=True)]:
+        check(lambda m, x: tuple(m.histogramdd(x, **kw).hist for _ in [0]) + m.histogramdd(x, **kw).bin_edges,
+              [x], grad=False)
+    check(lambda m, x, w: m.histogramdd(x, bins=[m.tensor([-1., 0., 1.]), m.tensor([-1., 0.5, 1.])], weight=w,
+                                        density=True).hist, [x, rand(50, low=0, high=1)], grad=False)
+    check(lambda m, x: m.histogramdd(x, bins=2).hist, [rand(4, 3, 3)], grad=False)
+    check_raises(lambda m, x: m.histogramdd(x, bins=[2, 2, 2]), x)
