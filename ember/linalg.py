@@ -249,9 +249,9 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 
 
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
-    """Least squares ``min ||A X - B||``. ``solution`` is differentiable (through ``pinv``);
-    ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` and
-    ``singular_values`` for 'gelsd' and 'gelss', as PyTorch's CPU drivers return them."""
+    """Least squares ``min ||A X - B||``. ``solution`` and ``residuals`` are differentiable;
+    ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` (tall A: always for 'gels',
+    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers."""
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"parameter `driver` should be one of (gels, gelsy, gelsd, gelss), "
@@ -262,13 +262,12 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
     dt = A._data.dtype
     empty = _wrap(np.empty((0,), dt))
     rank = matrix_rank(A, rtol=rcond) if driver != "gels" else _wrap(np.empty((0,), np.int64))
-    resid, sv = empty, empty
+    m, n = A.shape[-2], A.shape[-1]
+    r = ((A @ X - Bm).abs() ** 2).sum(-2)   # differentiable, as torch's (zero slope in X at the optimum)
+    full = driver == "gels" or driver != "gelsy" and bool((rank._data == n).all())
+    resid, sv = (r if m > n and full else r.reshape(-1)[:0]), empty
     if driver in ("gelsd", "gelss"):
         sv = _wrap(np.linalg.svd(A._data, compute_uv=False))
-        m, n = A.shape[-2], A.shape[-1]
-        if m > n and bool((rank._data == n).all()):
-            r = (A.detach() @ X.detach() - Bm.detach())
-            resid = _wrap((r._data ** 2).sum(-2))
     return _lstsq_t(X.squeeze(-1) if vec else X, resid, rank, sv)
 
 

@@ -154,3 +154,10 @@ def test_histogramdd():
                                         density=True).hist, [x, rand(50, low=0, high=1)], grad=False)
     check(lambda m, x: m.histogramdd(x, bins=2).hist, [rand(4, 3, 3)], grad=False)
     check_raises(lambda m, x: m.histogramdd(x, bins=[2, 2, 2]), x)
+
+
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+def test_lstsq_gradients(driver):
+    a, b = rand(5, 3, dtype=np.float64), rand(5, 2, dtype=np.float64, seed=1)
+    check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).solution, [a, b])
+    check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).residuals, [a, b])
