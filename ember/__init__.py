@@ -38,6 +38,10 @@ from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.sparse import *  # noqa: F401,F403
+from .ops.lu import *  # noqa: F401,F403
+from .ops.fft import stft, istft  # noqa: F401
+from .ops.lowrank import *  # noqa: F401,F403
+from .ops.lu import lu_legacy as lu, lu_solve_legacy as lu_solve  # noqa: F401
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
 from .ops.random_special import (_standard_gamma, _standard_gamma_grad, _sample_dirichlet,  # noqa: F401

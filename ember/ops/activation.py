@@ -236,24 +236,24 @@ class Threshold(_Act):
     name = "ThresholdBackward0"
     fname = "threshold"
     allow_int = True
-    f = staticmethod(lambda a, th, v: np.where(a > th, a, _f(a, v)))
-    df = staticmethod(lambda a, y, th, v: (a > th).astype(y.dtype))
+    f = staticmethod(lambda a, th, v: np.where(a <= th, _f(a, v), a))   # NaN stays NaN, as torch
+    df = staticmethod(lambda a, y, th, v: (~(a <= th)).astype(y.dtype))
     flat_df = True
 
 
 class Softshrink(_Act):
     name = "SoftshrinkBackward0"
     fname = "softshrink"
-    f = staticmethod(lambda a, l: np.where(a > l, a - _f(a, l), np.where(a < -l, a + _f(a, l), _f(a, 0))))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a - np.sign(a) * _f(a, l)))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
     flat_df = True
 
 
 class Hardshrink(_Act):
     name = "HardshrinkBackward0"
     fname = "hardshrink"
-    f = staticmethod(lambda a, l: np.where(np.abs(a) > l, a, _f(a, 0)))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
     flat_df = True
 
 
@@ -336,7 +336,7 @@ class Softmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)
@@ -364,7 +364,7 @@ class LogSoftmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "log_softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)

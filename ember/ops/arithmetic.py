@@ -102,9 +102,7 @@ class Div(Op):
     promote = FLOAT
     saves = (0, 1)
 
-    def forward(self, a, b, rounding_mode=None):
-        if rounding_mode is not None:
-            return _rounding_div(a, b, rounding_mode)
+    def forward(self, a, b):
         self.a, self.b = a, b
         try:
             return a / b
@@ -120,13 +118,30 @@ class Div(Op):
         return g / b, -g * a / (b * b)
 
 
-def _rounding_div(a, b, mode):
-    if mode == "floor":
-        return np.floor_divide(a, b)
-    if mode == "trunc":
-        q = np.true_divide(a, b)
-        return np.trunc(q).astype(np.result_type(a, b)) if q.dtype.kind == "f" and np.result_type(a, b).kind != "f" else np.trunc(q)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+class DivRounding(Op):
+    """``div(a, b, rounding_mode="floor" | "trunc")``: integer dtypes stay integer; the gradient
+    is zero almost everywhere, as torch's."""
+    name = "DivBackward2"
+    promote = SAME
+
+    def forward(self, a, b, rounding_mode):
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                               f"found '{rounding_mode}'")
+        dt = np.result_type(a, b)
+        if dt.kind == "b":
+            raise NotImplementedError(f'"div_{rounding_mode}_cpu" not implemented for \'Bool\'')
+        if dt.kind in "iu":
+            _int_zero_check(b)
+            q = np.floor_divide(a, b)
+            if rounding_mode == "trunc":   # round towards zero: floor, plus one where it went below
+                q = q + ((q < 0) & (q * b != a))
+            return q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+
+    def backward(self, g):
+        return _zeros(g), _zeros(g)
 
 
 class RDiv(Op):
@@ -189,7 +204,7 @@ def mul(input, other, *, out=None):
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
-    return _out(apply(Div, input, other, rounding_mode=rounding_mode), out)
+    return _out(apply(DivRounding, input, other, rounding_mode=rounding_mode), out)
 
 
 neg, neg_ = _unary(Neg, "neg")
@@ -213,9 +228,9 @@ def _rsub(self, other):
     return apply(RSub, self, other)
 
 
-@tensor_method("__rtruediv__")
+@tensor_method("__rtruediv__", "__rdiv__")
 def _rdiv(self, other):
-    return apply(RDiv, self, other)
+    return div(other, self) if isinstance(other, Tensor) else apply(RDiv, self, other)
 
 
 @tensor_method("__iadd__")
@@ -261,7 +276,7 @@ def mul_(self, other):
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _inplace(Div, self, other)
-    return _inplace(Div, self, other, rounding_mode=rounding_mode)
+    return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
 # ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
@@ -835,8 +850,11 @@ def positive(input):
 # ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
-    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op (a tensor ``other``,
+    as ``Tensor.__rmod__(x, y)`` passes it, takes the forward op)."""
     def f(self, other):
+        if isinstance(other, Tensor):
+            return (remainder if cls is RRemainder else floor_divide)(other, self)
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return apply(cls, self, other)
@@ -850,6 +868,8 @@ tensor_method("__rmod__")(_rmod)
 
 @tensor_method("__rpow__")
 def _rpow(self, other):
+    if isinstance(other, Tensor):
+        return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
         return NotImplemented
     return apply(RPow, self, other)

@@ -500,8 +500,9 @@ class Flip(Op):
         return g.flip(self.dims) if self.dims else g
 
 
-def flip(input, *dims):
+def flip(input, *dims_, dims=None):
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
+    dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     return apply(Flip, input, wrap_dims(dims, input._data.ndim))
@@ -806,5 +807,5 @@ globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
 
 
 @tensor_method("flip")
-def _flip_method(self, *dims):
-    return flip(self, *dims)
+def _flip_method(self, *dims_, dims=None):
+    return flip(self, *dims_, dims=dims)

@@ -194,8 +194,8 @@ class _NLLCore(Op):
             with np.errstate(invalid="ignore", divide="ignore"):
                 if self.reduction == "none":
                     coef = gr * self.wt
-                elif self.reduction == "mean":
-                    coef = self.wt * (gr / self.denom)
+                elif self.reduction == "mean":   # every target ignored: zero gradient, as torch
+                    coef = self.wt * (gr / self.denom) if self.denom else np.zeros_like(self.wt)
                 else:
                     coef = self.wt * gr
             coef = coef.astype(dt, copy=False)
@@ -583,18 +583,34 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    v = var._data
-    if v.ndim == input.ndim - 1 or (v.shape != tuple(input.shape) and v.shape[-1:] != (1,)):
-        v = v[..., None] if v.ndim == input.ndim - 1 else v
-    vc = np.maximum(v, eps)
+    """Gaussian negative log likelihood: ``0.5 * (log(var) + (input - target)**2 / var)``.
 
-    def fn(x, y):
-        d = x - y
-        L = 0.5 * (np.log(vc) + d * d / vc)
-        if full:
-            L = L + 0.5 * math.log(2 * math.pi)
-        return L, d / vc, -d / vc
-    return _pw("GaussianNllLossBackward", input, target, fn, reduction, warn=False)
+    ``var`` (a tensor, or a float) is clamped to ``eps`` for the value only: its gradient is
+    the unclamped formula's, as in torch.
+    """
+    from ..autograd.grad_mode import no_grad
+
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = input.new_full(tuple(input.shape), var)
+    elif (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    ish, vsh = tuple(input.shape), tuple(var.shape)
+    if vsh != ish:
+        if ish[:-1] == vsh:
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and sum(y for x, y in zip(ish, vsh) if x != y) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 class _Triplet(Op):

@@ -242,7 +242,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(
             f"Expected number of channels in input to be divisible by num_groups, but got input "
             f"of shape {input.shape} and num_groups={num_groups}")
-    gshape = (N, num_groups, -1)
+    gshape = (N, num_groups, C // num_groups * int(np.prod(x.shape[2:], dtype=np.int64)))   # N may be 0
     wshape = (1, C) + (1,) * (x.ndim - 2)
     return apply(_GroupNormOp, input, weight, bias, axes=(2,), gshape=gshape, wshape=wshape,
                  eps=eps)

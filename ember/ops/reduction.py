@@ -40,6 +40,7 @@ class return_types:  # noqa: N801  (mirrors torch.return_types)
     aminmax = _rt("aminmax", ("min", "max"))
     frexp = _rt("frexp", ("mantissa", "exponent"))
     histogram = _rt("histogram", ("hist", "bin_edges"))
+    histogramdd = _rt("histogramdd", ("hist", "bin_edges"))
     slogdet = _rt("slogdet", ("sign", "logabsdet"))
     qr = _rt("qr", ("Q", "R"))
     svd = _rt("svd", ("U", "S", "V"))
@@ -259,6 +260,8 @@ class Prod(Op):
 
     def backward(self, g):
         a, dims = self.a, self.dims
+        if a.size == 0:
+            return np.zeros(a.shape, g.dtype)
         if not self.keepdim and dims:
             g = np.expand_dims(g, dims)
         rest = [d for d in range(a.ndim) if d not in dims]
@@ -362,11 +365,13 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return apply(Std, input, dims, c, kd, True)
 
 
+@_axis_alias
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
 
 
+@_axis_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
@@ -723,7 +728,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
             ds = tuple(range(input.ndim))
             return return_types.aminmax(apply(Amin, input, ds, True), apply(Amax, input, ds, True))
         return return_types.aminmax(apply(MinAll, input), apply(MaxAll, input))
-    ds = (wrap_dim(dim, input.ndim),)
+    ds = (wrap_dim(dim, input.ndim),) if input.ndim else ()   # a 0-d input is its own min and max
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
 
 
@@ -796,7 +801,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
 def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
-    return _wrap(np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64))
+    return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
 
 
 class Nansum(Op):

@@ -167,10 +167,10 @@ class Transpose(Op):
 
     def forward(self, a, d0, d1):
         self.d = (d0, d1)
-        return a.swapaxes(d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a[...]
 
     def backward(self, g):
-        return g.swapaxes(*self.d)
+        return g.swapaxes(*self.d) if g.ndim else g
 
     def backward_ops(self, g):
         return g.transpose(*self.d)
