@@ -169,3 +169,14 @@ def test_float32_draws(case):
     _, make, params, _, _ = case
     p32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
     check_draws(make, p32, rsample=False, shape=(20,), rtol=1e-5)
+
+
+def test_parameter_broadcast_errors():
+    msgs = []
+    for mod in (ember, torch):
+        with pytest.raises(RuntimeError) as ei:
+            mod.distributions.Normal(mod.zeros(2), mod.ones(3))
+        with pytest.raises(ValueError) as vi:
+            mod.distributions.Normal("a", 1.0)
+        msgs.append((str(ei.value), str(vi.value)))
+    assert msgs[0] == msgs[1]
