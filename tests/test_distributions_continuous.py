@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import ember
-from dist_oracle import check_case, check_draws, check_validation
+from dist_oracle import check_case, check_draws, check_validation, check_nan_params
 
 r = np.random.RandomState(0)
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
@@ -180,3 +180,8 @@ def test_parameter_broadcast_errors():
             mod.distributions.Normal("a", 1.0)
         msgs.append((str(ei.value), str(vi.value)))
     assert msgs[0] == msgs[1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_nan_parameters(case):
+    check_nan_params(case[1], case[2])

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import ember
-from dist_oracle import check_case, check_draws, check_validation, same
+from dist_oracle import check_case, check_draws, check_validation, same, check_nan_params
 
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
 UNIT = A(0.1, 0.45, 0.9)
@@ -105,3 +105,8 @@ def test_categorical_log_prob_broadcast_and_support_errors():
     for mod, d in ((ember, e), (torch, t)):
         with pytest.raises(ValueError):
             d.log_prob(mod.tensor([3.0, 0.0]))
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_nan_parameters(case):
+    check_nan_params(case[1], case[2])

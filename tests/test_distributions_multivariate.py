@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import ember
-from dist_oracle import both, check_case, check_draws, check_validation, same
+from dist_oracle import both, check_case, check_draws, check_validation, same, check_nan_params
 
 r = np.random.RandomState(0)
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
@@ -129,3 +129,10 @@ def test_reprs():
     e, t, _, _ = both(lambda D, loc, s: D.Independent(D.Normal(loc, s), 1), dict(loc=LOC, s=DIAG), grad=False)
     assert repr(e) == repr(t)
     assert repr(ember.distributions.Normal(0.0, 1.0)) == repr(torch.distributions.Normal(0.0, 1.0))
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_nan_parameters(case):
+    # a NaN cov_factor or cov_diag: torch's cholesky raises LinAlgError before validation; ember's
+    # linalg.cholesky returns NaN for NaN input, and validation then raises ValueError
+    check_nan_params(case[1], case[2], skip=("w", "d") if case[0] == "LowRankMultivariateNormal" else ())
