@@ -318,19 +318,7 @@ def binomial(count, prob, generator=None):
     return _wrap(np.array(out, np.float64).astype(count._data.dtype).reshape(c.shape))
 
 
-# ---- exponential and Cauchy fills, as PyTorch's CPU kernels --------------------------------
-# (one double-precision uniform per value; ``tensor.exponential_`` / ``cauchy_`` in
-# ops/elementwise.py still draw NumPy's stream and could call these)
+# ---- exponential and Cauchy fills: ``tensor.exponential_`` / ``cauchy_``'s values --------
 
-def exponential_fill(shape, np_dtype, lambd=1.0, generator=None):
-    """``tensor.exponential_(lambd)``'s values: ``-log(1 - u) / lambd`` for double uniforms u."""
-    n = int(np.prod(shape))
-    u = _random._unit(_random.gen(generator), n, np.float64)
-    return ((-1.0 / lambd) * np.log1p(-u)).astype(np_dtype).reshape(shape)
-
-
-def cauchy_fill(shape, np_dtype, median=0.0, sigma=1.0, generator=None):
-    """``tensor.cauchy_(median, sigma)``'s values: ``median + sigma * tan(pi * (u - 1/2))``."""
-    n = int(np.prod(shape))
-    u = _random._unit(_random.gen(generator), n, np.float64)
-    return (median + sigma * np.tan(np.pi * (u - 0.5))).astype(np_dtype).reshape(shape)
+exponential_fill = _random.exponential
+cauchy_fill = _random.cauchy
