@@ -8,9 +8,9 @@ the support at which ``log_prob`` (and ``cdf``) are compared.
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, to_np
 
 import ember
-from oracle import assert_close, to_np
 
 PROPS = ("mean", "mode", "variance", "stddev")
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from dist_oracle import check_case, check_draws, check_nan_params, check_validation
 
 import ember
-from dist_oracle import check_case, check_draws, check_validation, check_nan_params
 
 r = np.random.RandomState(0)
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from dist_oracle import build, grads, outcome, same
 
 import ember
-from dist_oracle import build, grads, outcome, same
 
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
 r = np.random.RandomState(0)
