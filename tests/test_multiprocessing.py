@@ -15,7 +15,9 @@ import torch
 from _mp_workers import (
     add_rank,
     data,
+    double,
     exit_with_code,
+    fill_from_pipe,
     fill_from_queue,
     hogwild_in_turn,
     hogwild_together,
@@ -163,6 +165,26 @@ def test_child_sends_tensors_back(method):
     assert doubled.is_shared() and tail.is_shared()
     tail.fill_(-1)                                   # the child's view of x is x's memory
     assert x.tolist() == [[0.0, 1.0], [-1.0, -1.0], [-1.0, -1.0]]
+
+
+def test_pipe_simple_queue_and_pool():
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    x = ember.zeros(2, 3)
+    p = ctx.Process(target=fill_from_pipe, args=(child, 5.0))
+    p.start()
+    parent.send(x[:, 1])
+    assert parent.recv() == "done"
+    p.join(60)
+    assert x.tolist() == [[0.0, 5.0, 0.0], [0.0, 5.0, 0.0]]
+    q = ctx.SimpleQueue()
+    q.put(x)
+    y = q.get()
+    y.add_(1)                                        # the same memory as x
+    assert x[0].tolist() == [1.0, 6.0, 1.0]
+    with ctx.Pool(2) as pool:
+        out = pool.map(double, [ember.ones(3), ember.arange(3.0)])
+    assert [o.tolist() for o in out] == [[2.0, 2.0, 2.0], [0.0, 2.0, 4.0]]
 
 
 def test_spawn_processes_and_errors():
