@@ -61,7 +61,10 @@ def _segment_array(seg, key=None):
 
 
 def _map(fd, nbytes, name=None, owner=False):
-    seg = Segment(fd, max(nbytes, 1))
+    try:                              # Python 3.13+: no second descriptor kept by the mapping
+        seg = Segment(fd, max(nbytes, 1), trackfd=False)
+    except TypeError:
+        seg = Segment(fd, max(nbytes, 1))
     seg.fd, seg.name = fd, name
     weakref.finalize(seg, _close, fd)
     if owner and name is not None:
