@@ -65,12 +65,22 @@ class _StderrProgress:
             sys.stderr.write("\n")
 
 
-def _progress_bar(**kwargs):
+def _tqdm_class():
     try:
         from tqdm import tqdm
     except ImportError:
-        return _StderrProgress(**kwargs)
-    return tqdm(**kwargs)
+        return _StderrProgress
+    return tqdm
+
+
+def _progress_bar(**kwargs):
+    return _tqdm_class()(**kwargs)
+
+
+def __getattr__(name):
+    if name == "tqdm":   # torch.hub.tqdm: tqdm if installed, else a plain stderr progress (read lazily)
+        return _tqdm_class()
+    raise AttributeError(f"module 'ember.hub' has no attribute '{name}'")
 
 
 def _get_torch_home():
@@ -100,6 +110,17 @@ def set_dir(d):
     """
     global _hub_dir
     _hub_dir = os.path.expanduser(os.fspath(d))
+
+
+def _opener(max_redirects):
+    if max_redirects is None:
+        from urllib.request import build_opener
+        return build_opener()
+    from urllib.request import HTTPRedirectHandler, build_opener
+
+    class _Redirects(HTTPRedirectHandler):
+        max_redirections = max_redirects
+    return build_opener(_Redirects)
 
 
 def _by_hand(url, dst):
@@ -132,9 +153,10 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
     _download(url, dst, hash_prefix=hash_prefix, progress=progress)
 
 
-def _download(url, dst, hash_prefix=None, md5=None, progress=True, user_agent="torch.hub"):
+def _download(url, dst, hash_prefix=None, md5=None, progress=True, user_agent="torch.hub", max_redirects=None):
     """The one download path (hub and datasets): stream ``url`` into a temporary file beside
-    ``dst``, check its length and the SHA-256 prefix / MD5 when given, then rename it to ``dst``."""
+    ``dst``, check its length and the SHA-256 prefix / MD5 when given, then rename it to ``dst``.
+    ``max_redirects`` caps the HTTP redirects followed (urllib's default is 10)."""
     dst = os.path.expanduser(os.fspath(dst))
     for _ in range(tempfile.TMP_MAX):
         tmp = f"{dst}.{uuid.uuid4().hex}.partial"
@@ -147,7 +169,7 @@ def _download(url, dst, hash_prefix=None, md5=None, progress=True, user_agent="t
         raise FileExistsError(17, "No usable temporary file name found")
     try:
         try:
-            u = urlopen(Request(url, headers={"User-Agent": user_agent}))
+            u = _opener(max_redirects).open(Request(url, headers={"User-Agent": user_agent}))
         except HTTPError as e:
             raise HTTPError(e.url, e.code, f"{e.reason} ({_by_hand(url, dst)})", e.headers, None) from None
         except URLError as e:

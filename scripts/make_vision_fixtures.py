@@ -120,6 +120,16 @@ def make_ops():
     d["in_m2b"] = masks
     d["m2b"] = ops.masks_to_boxes(torch.from_numpy(masks)).numpy()
 
+    pred, tgt = _boxes(rng, 12), _boxes(rng, 12)
+    pred[3] = tgt[3] + 100   # no overlap
+    d.update(in_pred=pred, in_tgt=tgt)
+    for name, fn in (("giou", ops.generalized_box_iou_loss), ("diou", ops.distance_box_iou_loss),
+                     ("ciou", ops.complete_box_iou_loss)):
+        for red in ("none", "mean", "sum"):
+            tp = torch.from_numpy(pred.copy()).requires_grad_()
+            loss = fn(tp, torch.from_numpy(tgt), reduction=red)
+            loss.sum().backward()
+            d[f"{name}_loss_{red}"], d[f"{name}_grad_{red}"] = loss.detach().numpy(), tp.grad.numpy()
     x = rng.normal(size=(2, 3, 12, 14)).astype(np.float32)
     rois = np.concatenate([np.array([[0], [1], [0], [1], [0]], dtype=np.float32),
                            np.array([[1, 1, 10, 8], [0, 0, 20, 16], [3.3, 2.7, 5.1, 9.9],
@@ -138,6 +148,22 @@ def make_ops():
         w = torch.from_numpy(rng.normal(size=tuple(out.shape)).astype(np.float32))
         (out * w).sum().backward()
         d[f"rp{k}_out"], d[f"rp{k}_w"], d[f"rp{k}_grad"] = out.detach().numpy(), w.numpy(), tx.grad.numpy()
+    feats = {"feat1": rng.normal(size=(2, 3, 32, 32)).astype(np.float32),
+             "feat2": rng.normal(size=(2, 3, 16, 16)).astype(np.float32),
+             "feat3": rng.normal(size=(2, 3, 8, 8)).astype(np.float32)}
+    mboxes = [_boxes(rng, 8, 80.0), _boxes(rng, 7, 40.0) * np.float32(2)]   # sides 1..40, 2..40
+    for k, v in feats.items():
+        d[f"in_ms_{k}"] = v
+    d["in_ms_boxes0"], d["in_ms_boxes1"] = mboxes
+    for name, keys in (("ms", ["feat1", "feat2", "feat3"]), ("ms_gap", ["feat1", "feat3"])):
+        pool = ops.MultiScaleRoIAlign(keys, 3, 2, canonical_scale=32)
+        tf = {k: torch.from_numpy(v).requires_grad_() for k, v in feats.items()}
+        out = pool(tf, [torch.from_numpy(b) for b in mboxes], [(128, 128), (120, 128)])
+        out.sum().backward()
+        d[f"{name}_out"], d[f"{name}_scales"] = out.detach().numpy(), np.array(pool.scales)
+        for k in keys:
+            d[f"{name}_grad_{k}"] = tf[k].grad.numpy()
+        d[f"{name}_levels"] = pool.map_levels([torch.from_numpy(b) for b in mboxes]).numpy()
     return d
 
 
@@ -176,9 +202,106 @@ def make_layers():
     return d
 
 
+def make_io():
+    """Encoded files (made with Pillow) and torchvision.io's decodings of them in every mode."""
+    from PIL import Image
+    from torchvision import io as tio
+    rng = np.random.default_rng(3)
+    d = {}
+    rgb = rng.integers(0, 256, (10, 13, 3), dtype=np.uint8)
+    rgba = np.concatenate([rgb, rng.integers(0, 256, (10, 13, 1), dtype=np.uint8)], 2)
+    gray16 = rng.integers(0, 65536, (6, 7), dtype=np.uint16)
+    smooth = np.clip(np.add.outer(np.arange(16) * 9, np.arange(20) * 6)[:, :, None] + [0, 40, 90], 0, 255)
+    files = {"rgb.png": (Image.fromarray(rgb), "PNG", {}), "rgba.png": (Image.fromarray(rgba), "PNG", {}),
+             "gray.png": (Image.fromarray(rgb[:, :, 0]), "PNG", {}),
+             "pal.png": (Image.fromarray(rgb).quantize(16), "PNG", {}),
+             "gray16.png": (Image.fromarray(gray16), "PNG", {}),
+             "rgb.jpg": (Image.fromarray(smooth.astype(np.uint8)), "JPEG", {"quality": 90}),
+             "gray.jpg": (Image.fromarray(smooth[:, :, 0].astype(np.uint8)), "JPEG", {"quality": 90})}
+    for name, (img, fmt, kw) in files.items():
+        buf = io.BytesIO()
+        img.save(buf, format=fmt, **kw)
+        key = name.replace(".", "_")
+        d[f"file_{key}"] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
+        data = torch.from_numpy(d[f"file_{key}"].copy())
+        for mode in ("UNCHANGED", "GRAY", "GRAY_ALPHA", "RGB", "RGB_ALPHA"):
+            if name == "pal.png" and mode in ("UNCHANGED", "GRAY_ALPHA", "RGB_ALPHA"):
+                continue   # torchvision 0.29 reads uninitialised memory there (see tests/test_vision_io.py)
+            try:
+                d[f"dec_{key}_{mode}"] = tio.decode_image(data, getattr(tio.ImageReadMode, mode)).numpy()
+            except RuntimeError:
+                pass
+    d["in_enc"] = rgb.transpose(2, 0, 1).copy()
+    d["enc_png"] = tio.encode_png(torch.from_numpy(d["in_enc"])).numpy()
+    d["enc_jpeg"] = tio.encode_jpeg(torch.from_numpy(smooth.astype(np.uint8).transpose(2, 0, 1).copy()), quality=80).numpy()
+    return d
+
+
+def make_v2():
+    """transforms.v2 on an image with masks and boxes (every axis-aligned format and int boxes)."""
+    from torchvision import tv_tensors as tv
+    from torchvision.transforms import v2
+    from torchvision.transforms.v2 import functional as F
+    rng = np.random.default_rng(4)
+    d = {}
+    img = rng.integers(0, 256, (3, 24, 32), dtype=np.uint8)
+    masks = rng.uniform(size=(2, 24, 32)) > 0.5
+    xyxy = np.array([[2, 3, 10, 12], [15, 5, 29, 19], [0, 0, 32, 24], [30, 20, 31.5, 23]], dtype=np.float32)
+    d.update(in_img=img, in_masks=masks, in_xyxy=xyxy)
+    timg, tmask = tv.Image(torch.from_numpy(img)), tv.Mask(torch.from_numpy(masks))
+    boxes = {"XYXY": tv.BoundingBoxes(torch.from_numpy(xyxy), format="XYXY", canvas_size=(24, 32))}
+    for fmt in ("XYWH", "CXCYWH"):
+        boxes[fmt] = F.convert_bounding_box_format(boxes["XYXY"], new_format=fmt)
+        d[f"in_{fmt}"] = boxes[fmt].numpy()
+    boxes["INT"] = tv.BoundingBoxes(torch.from_numpy(xyxy).round().long(), format="XYXY", canvas_size=(24, 32))
+    cases = {
+        "hflip": lambda x: F.horizontal_flip(x), "vflip": lambda x: F.vertical_flip(x),
+        "resize": lambda x: F.resize(x, [36, 40]), "resize_short": lambda x: F.resize(x, [16]),
+        "crop": lambda x: F.crop(x, 3, 4, 15, 20), "crop_out": lambda x: F.crop(x, -2, -3, 30, 40),
+        "ccrop": lambda x: F.center_crop(x, [20, 20]), "ccrop_pad": lambda x: F.center_crop(x, [30, 40]),
+        "rcrop": lambda x: F.resized_crop(x, 2, 3, 16, 20, [24, 24]), "pad": lambda x: F.pad(x, [1, 2, 3, 4]),
+        "rotate": lambda x: F.rotate(x, 30.0),
+    }
+    for name, fn in cases.items():
+        for fmt, b in boxes.items():
+            out = fn(b)
+            d[f"f_{name}_{fmt}"] = out.numpy()
+            d[f"f_{name}_{fmt}_canvas"] = np.array(out.canvas_size)
+        if name != "rotate":
+            d[f"f_{name}_mask"] = fn(tmask).numpy()
+            if not name.startswith("resize") and name != "rcrop":
+                d[f"f_{name}_img"] = fn(timg).numpy()
+    transforms = {"rcrop": lambda: v2.RandomCrop(20, padding=2), "rrc": lambda: v2.RandomResizedCrop(16),
+                  "flip": lambda: v2.RandomHorizontalFlip(), "rot": lambda: v2.RandomRotation(20),
+                  "compose": lambda: v2.Compose([v2.RandomHorizontalFlip(), v2.RandomCrop(24, pad_if_needed=True),
+                                                 v2.RandomVerticalFlip()])}
+    for name, make in transforms.items():
+        for seed in range(3):
+            torch.manual_seed(seed)
+            out_img, out_boxes, out_mask = make()(timg, boxes["XYXY"], tmask)
+            d[f"t_{name}_{seed}_boxes"] = out_boxes.numpy()
+            if name != "rot":
+                d[f"t_{name}_{seed}_mask"] = out_mask.numpy()
+    d["clamp"] = F.clamp_bounding_boxes(tv.BoundingBoxes(torch.tensor([[-3., 2, 40, 30], [5, -1, 9, 8]]),
+                                                         format="XYXY", canvas_size=(24, 32))).numpy()
+    sb = tv.BoundingBoxes(torch.tensor([[0., 0, 10, 10], [5, 5, 5.5, 9], [-1, 2, 4, 4], [20, 20, 31, 23]]),
+                          format="XYXY", canvas_size=(24, 32))
+    kept, valid = F.sanitize_bounding_boxes(sb)
+    d["sanitize_kept"], d["sanitize_valid"] = kept.numpy(), valid.numpy()
+    from torchvision.transforms import functional as F1
+    for kind, src in (("u8", timg.as_subclass(torch.Tensor)), ("f32", timg.as_subclass(torch.Tensor).float() / 255)):
+        for size in ([12, 20], [40, 50], [16]):
+            for mode in ("BILINEAR", "BICUBIC", "NEAREST"):
+                for aa in (True, False):
+                    out = F1.resize(src, size, getattr(F1.InterpolationMode, mode), antialias=aa)
+                    d[f"v1resize_{kind}_{'x'.join(map(str, size))}_{mode}_{aa}"] = out.numpy()
+    return d
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers)):
+    for name, fn in (("utils", make_utils), ("ops", make_ops), ("layers", make_layers), ("io", make_io),
+                     ("v2", make_v2)):
         path = os.path.join(OUT, f"{name}.npz")
         np.savez_compressed(path, **fn())
         print(f"wrote {os.path.relpath(path)}")

@@ -9,14 +9,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextlib.contextmanager
-def serve(files, truncate=None):
-    truncate = truncate or {}
+def serve(files, truncate=None, redirects=None):
+    truncate, redirects = truncate or {}, redirects or {}
     hits = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            name = self.path.lstrip("/").split("?")[0]
+            full = self.path.lstrip("/")
+            name = full if full in files else full.split("?")[0]   # a query string may select a file
             hits[name] = hits.get(name, 0) + 1
+            if name in redirects:
+                self.send_response(302)
+                self.send_header("Location", "/" + redirects[name])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = files.get(name)
             if body is None:
                 self.send_error(404, "Not Found")
@@ -34,7 +41,7 @@ def serve(files, truncate=None):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -2,6 +2,7 @@
 404, unreachable host, truncated transfer), torch's cache layout, and hubconf.py repositories."""
 import hashlib
 import io
+import json
 import os
 import urllib.error
 import zipfile
@@ -181,6 +182,26 @@ def test_hub_github_source_from_local_server(hub_dir, monkeypatch, tmp_path):
         assert "owner_repo" in (hub_dir / "trusted_list").read_text()
         assert hub.list("owner/repo:v1", skip_validation=True) == ["linear", "scale", "scaled"]
         assert hits["owner/repo/zipball/v1"] == 1   # the second call used the cache
+        branches = "repos/owner/repo/branches?per_page=100&page="
+        api = {branches + "1": json.dumps([{"name": "main", "commit": {"sha": "abc123"}}]).encode(),
+               branches + "2": b"[]", "repos/owner/repo/tags?per_page=100&page=1": b"[]"}
+        files = {"owner/repo/zipball/main": buf.getvalue(), "owner/repo/tree/main/": b"ok", **api}
+        with serve(files) as (base2, hits2):
+            monkeypatch.setattr(hub, "_GITHUB", base2.rstrip("/"))
+            monkeypatch.setattr(hub, "_GITHUB_API", base2.rstrip("/"))
+            m = hub.load("owner/repo", "linear", trust_repo=True)   # default branch probed, ref validated
+            assert isinstance(m, ember.nn.Linear) and (hub_dir / "owner_repo_main").is_dir()
+            with pytest.raises(ValueError, match="Cannot find nope in"):
+                hub.load("owner/repo:nope", "linear", trust_repo=True, force_reload=True)
         monkeypatch.setattr("builtins.input", lambda prompt: "n")
         with pytest.raises(Exception, match="Untrusted repository."):
             hub.load("other/repo:v1", "linear", skip_validation=True)
+
+
+def test_model_zoo_load_url_and_tqdm(hub_dir):
+    from ember.utils import model_zoo
+    assert model_zoo.load_url is hub.load_state_dict_from_url
+    import tqdm
+    assert hub.tqdm is tqdm.tqdm and model_zoo.tqdm is tqdm.tqdm
+    with serve({"m.pth": _checkpoint()}) as (base, _):
+        assert set(model_zoo.load_url(base + "m.pth", progress=False)) == {"w", "b"}

@@ -78,8 +78,11 @@ def test_resize_vs_torch_interpolate():
     a = np.random.rand(1, 3, 6, 8).astype(np.float32)
     t, r = ember.tensor(a), torch.tensor(a)
     for size, out in ((4, (4, 5)), ((3, 5), (3, 5)), ((12, 16), (12, 16))):
-        ref = torch.nn.functional.interpolate(r, size=out, mode="bilinear", align_corners=False, antialias=False)
-        assert_close(T.Resize(size)(t), ref)
+        for aa in (True, False):   # torchvision resizes tensors antialiased by default
+            ref = torch.nn.functional.interpolate(r, size=out, mode="bilinear", align_corners=False, antialias=aa)
+            assert_close(T.Resize(size, antialias=aa)(t), ref)
+        assert_close(T.Resize(size)(t), torch.nn.functional.interpolate(r, size=out, mode="bilinear",
+                                                                        align_corners=False, antialias=True))
     ref = torch.nn.functional.interpolate(r, size=(3, 4), mode="nearest")
     assert_close(F.resize(t, [3, 4], interpolation=T.InterpolationMode.NEAREST), ref)
     im = Image.fromarray(_img(10, 20))

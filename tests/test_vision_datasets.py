@@ -250,6 +250,19 @@ def test_folder_datasets_types(tmp_path):
         datasets.VisionDataset(str(tmp_path), transforms=lambda a, b: (a, b), transform=lambda a: a)
 
 
+def test_download_url_follows_a_bounded_number_of_redirects(tmp_path):
+    import urllib.error
+    data = b"payload" * 100
+    with serve({"final.bin": data}, redirects={"a": "b", "b": "final.bin"}) as (base, hits):
+        dutils.download_url(base + "a", str(tmp_path), "out.bin", md5=md5(data))
+        assert (tmp_path / "out.bin").read_bytes() == data
+        dutils.download_url(base + "a", str(tmp_path), "out.bin", md5=md5(data))   # verified copy: no request
+        assert hits["a"] == 1
+        with pytest.raises(urllib.error.HTTPError):
+            dutils.download_url(base + "a", str(tmp_path), "other.bin", max_redirect_hops=1)
+        assert not (tmp_path / "other.bin").exists()
+
+
 def test_utils_extract_and_integrity(tmp_path):
     f = tmp_path / "a.txt.gz"
     f.write_bytes(gz(b"hello"))

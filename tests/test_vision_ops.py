@@ -33,7 +33,8 @@ def test_batched_nms_many_boxes_and_edge_cases():
     np.testing.assert_array_equal(keep._data, FIX["bnms_big"])
     empty = ops.nms(ember.zeros(0, 4), ember.zeros(0), 0.5)
     assert empty.dtype == ember.int64 and tuple(empty.shape) == (0,)
-    assert tuple(ops.batched_nms(ember.zeros(0, 4), ember.zeros(0), ember.zeros(0, dtype=ember.int64), 0.5).shape) == (0,)
+    none = ops.batched_nms(ember.zeros(0, 4), ember.zeros(0), ember.zeros(0, dtype=ember.int64), 0.5)
+    assert tuple(none.shape) == (0,)
     with pytest.raises(RuntimeError, match="size 4 in dimension 1"):
         ops.nms(ember.zeros(3, 5), ember.zeros(3), 0.5)
     with pytest.raises(RuntimeError, match="same number of elements"):
@@ -220,3 +221,35 @@ def test_layers_load_torchvision_state_dicts():
         ops.FeaturePyramidNetwork([0], 4)
     with pytest.raises(TypeError, match="ExtraFPNBlock"):
         ops.FeaturePyramidNetwork([4], 4, extra_blocks=ember.nn.ReLU())
+
+
+@pytest.mark.parametrize("name,fn", [("giou", ops.generalized_box_iou_loss), ("diou", ops.distance_box_iou_loss),
+                                     ("ciou", ops.complete_box_iou_loss)])
+def test_box_iou_losses(name, fn):
+    for red in ("none", "mean", "sum"):
+        p = T("in_pred", requires_grad=True)
+        loss = fn(p, T("in_tgt"), reduction=red)
+        np.testing.assert_allclose(loss._data, FIX[f"{name}_loss_{red}"], rtol=1e-5, atol=1e-6)
+        loss.sum().backward()
+        np.testing.assert_allclose(p.grad._data, FIX[f"{name}_grad_{red}"], rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="Invalid Value for arg 'reduction'"):
+        fn(T("in_pred"), T("in_tgt"), reduction="max")
+    empty = fn(ember.zeros(0, 4), ember.zeros(0, 4), reduction="mean")
+    assert float(empty) == 0.0
+
+
+@pytest.mark.parametrize("name,keys", [("ms", ["feat1", "feat2", "feat3"]), ("ms_gap", ["feat1", "feat3"])])
+def test_multiscale_roi_align(name, keys):
+    feats = {k: T(f"in_ms_{k}", requires_grad=True) for k in ("feat1", "feat2", "feat3")}
+    pool = ops.MultiScaleRoIAlign(keys, 3, 2, canonical_scale=32)
+    assert repr(pool) == f"MultiScaleRoIAlign(featmap_names={keys}, output_size=(3, 3), sampling_ratio=2)"
+    boxes = [T("in_ms_boxes0"), T("in_ms_boxes1")]
+    out = pool(feats, boxes, [(128, 128), (120, 128)])
+    np.testing.assert_allclose(pool.scales, FIX[f"{name}_scales"])
+    levels = pool.map_levels(boxes)
+    np.testing.assert_array_equal(levels, FIX[f"{name}_levels"])
+    assert len(set(levels.tolist())) == 3   # the boxes spread over three levels
+    np.testing.assert_allclose(out._data, FIX[f"{name}_out"], rtol=1e-6, atol=1e-6)
+    out.sum().backward()
+    for k in keys:
+        np.testing.assert_allclose(feats[k].grad._data, FIX[f"{name}_grad_{k}"], rtol=1e-5, atol=1e-6)

@@ -45,7 +45,8 @@ def test_make_grid_gray_list_and_errors():
         utils.make_grid(T("in_batch"), normalize=True, value_range=[0, 1])
 
 
-@pytest.mark.parametrize("name,src,kw", [("batch", "in_batch", dict(nrow=3)), ("gray", "in_gray", dict(normalize=True))])
+@pytest.mark.parametrize("name,src,kw", [("batch", "in_batch", dict(nrow=3)),
+                                         ("gray", "in_gray", dict(normalize=True))])
 def test_save_image_pixel_identical(tmp_path, name, src, kw):
     ref = np.asarray(Image.open(io.BytesIO(FIX[f"png_{name}"].tobytes())))
     path = tmp_path / "out.png"
@@ -149,3 +150,18 @@ def test_make_grid_vs_torch_oracle():
     ref = t.clamp(lo, hi).sub(lo).div(max(hi - lo, 1e-5))
     g = utils.make_grid(ember.tensor(x), nrow=4, padding=0, normalize=True)._data
     np.testing.assert_array_equal(g, torch.cat(list(ref), 2).numpy())
+
+
+def test_vision_top_level():
+    import subprocess
+    import sys
+    import ember.vision as vision
+    assert vision.__version__.startswith("0.29.1") and vision.get_image_backend() == "PIL"
+    vision.set_image_backend("PIL")
+    with pytest.raises(ValueError, match="Invalid backend 'accimage'"):
+        vision.set_image_backend("accimage")
+    code = ("import sys, ember; "
+            "print(sorted(m for m in ('PIL', 'tqdm', 'ember.vision', 'ember.hub') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
+    assert out.stdout.strip() == "[]"   # optional libraries load on first use, never at import ember

@@ -105,6 +105,7 @@ def _standard_gamma(input, generator=None):
 
     Example:
         >>> ember._standard_gamma(ember.tensor([0.5, 2.0]))
+        tensor([0.0008, 0.6315])
     """
     _float_only(input._data, "gamma_cpu", D.scalar_type_name(input.dtype))
     return apply(StandardGamma, input, generator=generator)
@@ -224,7 +225,8 @@ def poisson(input, generator=None):
     """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype.
 
     Example:
-        >>> ember.poisson(ember.tensor([1.0, 20.0]))
+        >>> poisson(ember.tensor([1.0, 20.0]))
+        tensor([ 2., 28.])
     """
     a = input._data
     _float_only(a, "poisson_cpu", D.scalar_type_name(input.dtype))
@@ -303,7 +305,8 @@ def binomial(count, prob, generator=None):
     """Draws of Binomial(``count``, ``prob``), elementwise, in ``count``'s dtype.
 
     Example:
-        >>> ember.binomial(ember.tensor([10.0, 50.0]), ember.tensor([0.3, 0.6]))
+        >>> binomial(ember.tensor([10.0, 50.0]), ember.tensor([0.3, 0.6]))
+        tensor([ 6., 32.])
     """
     c, p = count._data, prob._data
     _float_only(c, "binomial_cpu", D.scalar_type_name(count.dtype))

@@ -36,7 +36,7 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scal
     Example:
         >>> grid = make_grid(ember.rand(16, 3, 8, 8), nrow=4)
         >>> grid.shape
-        ember.Size([3, 42, 42])
+        torch.Size([3, 42, 42])
     """
     if isinstance(tensor, list):
         for t in tensor:

@@ -59,7 +59,7 @@ def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
     os.makedirs(root, exist_ok=True)
     if check_integrity(fpath, md5):
         return
-    hub._download(url, fpath, md5=md5, progress=True, user_agent=USER_AGENT)
+    hub._download(url, fpath, md5=md5, progress=True, user_agent=USER_AGENT, max_redirects=max_redirect_hops)
 
 
 def _extract_tar(src, dst, compression):

@@ -82,5 +82,5 @@ class VisionDataset(Dataset):
             body.append(f"Root location: {self.root}")
         body += self.extra_repr().splitlines()
         if self.transforms is not None:
-            body += repr(self.transforms).splitlines()
+            body.append(repr(self.transforms))   # its continuation lines unindented, as torchvision
         return "\n".join(["Dataset " + self.__class__.__name__] + [" " * self._repr_indent + b for b in body])

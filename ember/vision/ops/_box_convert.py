@@ -2,8 +2,7 @@
 they carry gradients."""
 import math
 
-from ... import ops as _ops  # noqa: F401  (ember's op families, attached to Tensor)
-from ...ops.shape import stack
+from ... import stack
 
 
 def _box_cxcywh_to_xyxy(boxes):
@@ -64,7 +63,7 @@ def _box_xywhr_to_xyxyxyxy(boxes):
 
 
 def _box_xyxyxyxy_to_xywhr(boxes):
-    from ...ops.elementwise import atan2
+    from ... import atan2
     x1, y1, x2, y2, x3, y3, x4, y4 = boxes.unbind(-1)
     r = atan2(y1 - y2, x2 - x1) * 180 / math.pi
     w = ((x2 - x1) ** 2 + (y1 - y2) ** 2).sqrt()

@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._tensor import Tensor, _wrap
-from ...ops.shape import stack
+from ... import stack
 from ._box_convert import (_box_cxcywh_to_xyxy, _box_cxcywhr_to_xywhr, _box_xywh_to_xyxy,
                            _box_xywhr_to_cxcywhr, _box_xywhr_to_xyxyxyxy, _box_xyxy_to_cxcywh,
                            _box_xyxy_to_xywh, _box_xyxyxyxy_to_xywhr)

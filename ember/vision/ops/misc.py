@@ -4,6 +4,7 @@ import warnings
 from collections.abc import Sequence
 
 from ... import nn
+from ...ops._apply import ntuple
 from ...nn.functional import interpolate  # noqa: F401  (torchvision.ops.misc re-exports it)
 
 __all__ = ["FrozenBatchNorm2d", "ConvNormActivation", "Conv2dNormActivation", "Conv3dNormActivation",
@@ -20,7 +21,7 @@ class FrozenBatchNorm2d(nn.Module):
 
     def __init__(self, num_features, eps=1e-5):
         super().__init__()
-        from ...ops.creation import ones, zeros
+        from ... import ones, zeros
         self.eps = eps
         self.register_buffer("weight", ones(num_features))
         self.register_buffer("bias", zeros(num_features))
@@ -45,10 +46,6 @@ class FrozenBatchNorm2d(nn.Module):
         return f"{self.__class__.__name__}({self.weight.shape[0]}, eps={self.eps})"
 
 
-def _ntuple(x, n):
-    return tuple(x) if isinstance(x, Sequence) else (x,) * n
-
-
 class ConvNormActivation(nn.Sequential):
     """Convolution, then normalization, then activation (base of the 2d/3d variants).
 
@@ -64,7 +61,7 @@ class ConvNormActivation(nn.Sequential):
                 padding = (kernel_size - 1) // 2 * dilation
             else:
                 dims = len(kernel_size) if isinstance(kernel_size, Sequence) else len(dilation)
-                kernel_size, dilation = _ntuple(kernel_size, dims), _ntuple(dilation, dims)
+                kernel_size, dilation = ntuple(kernel_size, dims, "kernel_size"), ntuple(dilation, dims, "dilation")
                 padding = tuple((kernel_size[i] - 1) // 2 * dilation[i] for i in range(dims))
         if bias is None:
             bias = norm_layer is None
@@ -99,7 +96,7 @@ class Conv2dNormActivation(ConvNormActivation):
     Example:
         >>> block = Conv2dNormActivation(3, 16, stride=2)
         >>> block(ember.rand(1, 3, 8, 8)).shape
-        ember.Size([1, 16, 4, 4])
+        torch.Size([1, 16, 4, 4])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=None, groups=1,

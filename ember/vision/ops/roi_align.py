@@ -3,14 +3,10 @@ with the arithmetic of torchvision's CPU kernel (float results match to the bit)
 import numpy as np
 
 from ...nn.modules.module import Module
-from ...ops._apply import Op, apply
+from ...ops._apply import Op, apply, ntuple
 from ._utils import check_roi_boxes_shape, convert_boxes_to_roi_format
 
 __all__ = ["roi_align", "RoIAlign"]
-
-
-def _pair(x):
-    return tuple(x) if isinstance(x, (list, tuple)) else (x, x)
 
 
 def _axis(start, bin_size, n_bins, grid, size, t):
@@ -59,19 +55,31 @@ class _RoIAlign(Op):
         t = x.dtype.type
         _, c, h, w = x.shape
         out = np.zeros((rois.shape[0], c, ph, pw), dtype=x.dtype)
-        self.shape, self.geom, self.batch = x.shape, [], []
-        for k, roi in enumerate(rois):
-            b = int(roi[0])
-            ay, ax, gh, gw, count = _geometry(roi, spatial_scale, ph, pw, sampling_ratio, aligned, h, w, t)
-            img, acc = x[b], out[k]
-            for iy in range(gh):
-                for ix in range(gw):
-                    (y1, x1, w1), (y2, x2, w2), (y3, x3, w3), (y4, x4, w4) = _corners(ay, ax, iy, ix)
-                    acc += (w1 * img[:, y1[:, None], x1[None, :]] + w2 * img[:, y2[:, None], x2[None, :]]
-                            + w3 * img[:, y3[:, None], x3[None, :]] + w4 * img[:, y4[:, None], x4[None, :]])
-            acc /= t(count)
-            self.geom.append((ay, ax, gh, gw, count))
-            self.batch.append(b)
+        self.shape, self.batch = x.shape, rois[:, 0].astype(np.int64)
+        self.geom = [_geometry(roi, spatial_scale, ph, pw, sampling_ratio, aligned, h, w, t) for roi in rois]
+        groups = {}   # RoIs with the same sampling grid are computed together
+        for k, geom in enumerate(self.geom):
+            groups.setdefault(geom[2:], []).append(k)
+        xt = np.moveaxis(x, 1, -1)   # [N, H, W, C]: a gather brings whole channel rows
+        for (gh, gw, count), ks in groups.items():
+            for start in range(0, len(ks), 64):
+                sel = ks[start:start + 64]
+                ay = [np.stack([self.geom[k][0][i] for k in sel]) for i in range(5)]   # [K, PH, GH] each
+                ax = [np.stack([self.geom[k][1][i] for k in sel]) for i in range(5)]   # [K, PW, GW] each
+                b = self.batch[sel][:, None, None]
+                acc = np.zeros((len(sel), ph, pw, c), dtype=x.dtype)
+                for iy in range(gh):   # samples in the kernel's order; each adds its four corners
+                    vy, ylo, yhi, ly, hy = (a[:, :, iy] for a in ay)
+                    for ix in range(gw):
+                        vx, xlo, xhi, lx, hx = (a[:, :, ix] for a in ax)
+                        ok = vy[:, :, None] & vx[:, None, :]
+
+                        def wv(wy, wx, yy, xx):
+                            wt = np.where(ok, wy[:, :, None] * wx[:, None, :], 0)[..., None]
+                            return wt * xt[b, yy[:, :, None], xx[:, None, :]]
+                        acc += wv(hy, hx, ylo, xlo) + wv(hy, lx, ylo, xhi) + wv(ly, hx, yhi, xlo) + wv(ly, lx, yhi, xhi)
+                acc /= t(count)
+                out[sel] = np.moveaxis(acc, -1, 1)
         return out
 
     def backward(self, g):
@@ -113,7 +121,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
 
     Example:
         >>> roi_align(ember.rand(1, 3, 8, 8), [ember.tensor([[0., 0, 4, 4]])], 2).shape
-        ember.Size([1, 3, 2, 2])
+        torch.Size([1, 3, 2, 2])
     """
     check_roi_boxes_shape(boxes)
     rois = boxes if not isinstance(boxes, (list, tuple)) else convert_boxes_to_roi_format(boxes)
@@ -122,7 +130,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     if rois.dtype != input.dtype:
         raise RuntimeError(f"Expected tensor for input to have the same type as tensor for rois; but type "
                            f"{input.dtype} does not equal {rois.dtype}")
-    ph, pw = _pair(output_size)
+    ph, pw = ntuple(output_size, 2, "output_size")
     return apply(_RoIAlign, input, spatial_scale=spatial_scale, ph=ph, pw=pw, rois=rois._data,
                  sampling_ratio=sampling_ratio, aligned=aligned)
 

@@ -2,9 +2,8 @@
 import numpy as np
 
 from ...nn.modules.module import Module
-from ...ops._apply import Op, apply
+from ...ops._apply import Op, apply, ntuple
 from ._utils import check_roi_boxes_shape, convert_boxes_to_roi_format
-from .roi_align import _pair
 
 __all__ = ["roi_pool", "RoIPool"]
 
@@ -74,7 +73,7 @@ def roi_pool(input, boxes, output_size, spatial_scale=1.0):
     if rois.dtype != input.dtype:
         raise RuntimeError(f"Expected tensor for input to have the same type as tensor for rois; but type "
                            f"{input.dtype} does not equal {rois.dtype}")
-    ph, pw = _pair(output_size)
+    ph, pw = ntuple(output_size, 2, "output_size")
     return apply(_RoIPool, input, rois=rois._data, spatial_scale=spatial_scale, ph=ph, pw=pw)
 
 
