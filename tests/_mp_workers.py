@@ -71,3 +71,11 @@ def fill_from_pipe(conn, value):
 
 def double(t):
     return t * 2
+
+
+def share_and_send(q, done):
+    import ember.multiprocessing as mp
+
+    mp.set_sharing_strategy("file_system")
+    q.put(ember.full((4,), 2.0))
+    done.wait()
