@@ -69,7 +69,9 @@ def _map(fd, nbytes, name=None, owner=False):
     seg.fd, seg.name = fd, name
     weakref.finalize(seg, _close, fd)
     if owner and name is not None:
-        from multiprocessing import util  # its finalizers also run when a child process ends
+        from multiprocessing import (
+            util,  # its finalizers also run when a child process ends
+        )
 
         _names.add(name)        # kept while this process lives: a receiver may open it late
         util.Finalize(None, _unlink, (name, os.getpid()), exitpriority=0)
