@@ -69,12 +69,10 @@ def _map(fd, nbytes, name=None, owner=False):
     seg.fd, seg.name = fd, name
     weakref.finalize(seg, _close, fd)
     if owner and name is not None:
-        from multiprocessing import (
-            util,  # its finalizers also run when a child process ends
-        )
+        from multiprocessing import util
 
-        _names.add(name)        # kept while this process lives: a receiver may open it late
-        util.Finalize(None, _unlink, (name, os.getpid()), exitpriority=0)
+        _names.add(name)        # kept while this process lives: a receiver may open it late;
+        util.Finalize(None, _unlink, (name, os.getpid()), exitpriority=0)   # children too
     st = os.fstat(fd)
     return _segment_array(seg, (st.st_dev, st.st_ino))
 
