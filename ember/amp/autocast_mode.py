@@ -118,6 +118,16 @@ def _sync():
     _apply._autocast = _hook if _state["cpu"][0] else None
 
 
+def _lower_outputs(out):
+    """Tensors in ``out`` (nested tuples) cast to the CPU autocast dtype when autocast is on:
+    torch runs LSTM as one lower-precision kernel on the CPU."""
+    if not _state["cpu"][0]:
+        return out
+    if isinstance(out, tuple):
+        return tuple(_lower_outputs(o) for o in out)
+    return out.to(_state["cpu"][1]) if _eligible(out) else out
+
+
 def is_autocast_available(device_type):
     """Whether ``autocast`` knows ``device_type`` (torch's list; only ``"cpu"`` casts here)."""
     return device_type in _DEVICES
