@@ -93,6 +93,16 @@ def test_vjp_jacrev_jacfwd():
     cmp(lambda m, f, R: f.jacrev(lambda x: (x.sin(), x.cos()), has_aux=True)(R(2)))
 
 
+def test_jvp_hessian_and_nested_grad():
+    cmp(lambda m, f, R: f.jvp(m.sin, (R(3),), (R(3),)))
+    cmp(lambda m, f, R: f.jvp(lambda x, y: (x * y, (x @ y.t()).sum()), (R(2, 3), R(2, 3)), (R(2, 3), R(2, 3))))
+    cmp(lambda m, f, R: f.hessian(lambda x: (x ** 3).sum() + (x.exp() * x[0]).sum())(R(3)))
+    cmp(lambda m, f, R: f.grad(lambda x: f.grad(lambda y: (y.sin() * y).sum())(x).sum())(R(3)))
+    for m in (ember, torch):
+        with pytest.raises(RuntimeError, match="Expected primals to be a tuple"):
+            m.func.jvp(m.sin, m.ones(2), (m.ones(2),))
+
+
 def test_randomness_same_and_error():
     def same(m, f, R):
         m.manual_seed(0)
