@@ -187,7 +187,8 @@ def _backward(outputs, picked, grad_outputs, retain):
     outs = [o for o in outputs if o.requires_grad]
     gouts = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if outs:
-        gs = autograd.grad(outs, leaves, gouts, retain_graph=retain, create_graph=_level[0] > 1,
+        nested = _level[0] > 1   # an enclosing transform differentiates through this graph again
+        gs = autograd.grad(outs, leaves, gouts, retain_graph=retain or nested, create_graph=nested,
                            allow_unused=True)
     else:
         gs = [None] * len(leaves)
