@@ -4,9 +4,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 rs = np.random.RandomState(0)
 X, W, B = (rs.randn(4, 8).astype(np.float32), rs.randn(6, 8).astype(np.float32),

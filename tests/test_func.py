@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 import torch.func
+from oracle import assert_close
 
 import ember
 import ember.func
-from oracle import assert_close
 
 
 def both(fn):

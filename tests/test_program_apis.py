@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 import torch.functional
+from oracle import assert_close
 
 import ember
 import ember.functional
 import ember.testing
-from oracle import assert_close
 
 BOTH = (ember, torch)
 

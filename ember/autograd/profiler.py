@@ -1,7 +1,7 @@
 """``ember.autograd.profiler`` (``torch.autograd.profiler``): the legacy profiler spellings,
 over ``ember.profiler``'s recorder."""
 from .. import profiler as _profiler
-from ..profiler import record_function, EventList  # noqa: F401
+from ..profiler import EventList, record_function  # noqa: F401
 
 __all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList"]
 

@@ -93,7 +93,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
     @functools.wraps(func)
     def wrapped(*args, **kwargs):
-        from .. import stack, get_rng_state, set_rng_state
+        from .. import get_rng_state, set_rng_state, stack
 
         name = getattr(func, "__name__", repr(func))
         dims = _broadcast_dims(in_dims, args, name)
