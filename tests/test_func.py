@@ -103,6 +103,29 @@ def test_jvp_hessian_and_nested_grad():
             m.func.jvp(m.sin, m.ones(2), (m.ones(2),))
 
 
+def test_stack_module_state_ensembling():
+    def fn(m, f, R):
+        models = []
+        for _ in range(3):
+            lin = m.nn.Linear(3, 4)
+            with m.no_grad():
+                lin.weight.copy_(R(4, 3))
+                lin.bias.copy_(R(4))
+            models.append(lin)
+        params, buffers = f.stack_module_state(models)
+        assert all(p.is_leaf and p.requires_grad for p in params.values())
+
+        def run(p, b, x):
+            return f.functional_call(models[0], (p, b), (x,))
+        out = f.vmap(run, in_dims=(0, 0, None))(params, buffers, R(5, 3))
+        out.sum().backward()
+        return out, params["weight"].grad
+    cmp(fn)
+    for m in (ember, torch):
+        with pytest.raises(RuntimeError, match="Expected at least one model, got 0"):
+            m.func.stack_module_state([])
+
+
 def test_randomness_same_and_error():
     def same(m, f, R):
         m.manual_seed(0)

@@ -16,7 +16,7 @@ import functools
 from ..nn.utils.stateless import _functional_call as functional_call  # noqa: F401
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian",
-           "functional_call"]
+           "functional_call", "stack_module_state"]
 
 _level = [0]   # how many grad-like transforms enclose the current call
 
@@ -423,3 +423,34 @@ def hessian(func, argnums=0):
                 [ 0., 12.]])
     """
     return jacfwd(jacrev(func, argnums), argnums)
+
+
+def stack_module_state(models):
+    """The parameters and buffers of same-shaped ``models`` stacked along a new first dimension:
+    ``(params, buffers)`` dicts keyed by name, for ``vmap`` over ``functional_call`` (model
+    ensembling). Stacked parameters are new leaves that require grad as the originals do.
+
+    Example::
+
+        >>> models = [ember.nn.Linear(3, 2) for _ in range(4)]
+        >>> params, buffers = stack_module_state(models)
+        >>> params["weight"].shape
+        torch.Size([4, 2, 3])
+    """
+    from .. import stack
+
+    if len(models) == 0:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or all(not m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    kinds = {type(m) for m in models}
+    if len(kinds) != 1:
+        raise RuntimeError(f"stack_module_state: Expected all models to be of the same class, got: {kinds}")
+
+    def stacked(named):
+        out = {}
+        for name, first in named(models[0]):
+            t = stack([dict(named(m))[name].detach() for m in models])
+            out[name] = t.requires_grad_() if first.requires_grad else t
+        return out
+    return (stacked(lambda m: m.named_parameters()), stacked(lambda m: m.named_buffers()))
