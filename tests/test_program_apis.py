@@ -235,6 +235,11 @@ def test_autograd_profiler():
                 pass
         with m.autograd.profiler.emit_itt():
             pass
+        with pytest.warns(FutureWarning, match="`use_cuda` will be deprecated"):
+            with pytest.warns(UserWarning, match="CUDA is not available, disabling CUDA profiling"):
+                with m.autograd.profiler.profile(use_cuda=True) as p:
+                    m.ones(2) + 1
+        assert len(p.function_events) > 0
 
 
 def test_cpu_module_and_cuda_amp_names():
