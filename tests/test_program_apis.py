@@ -83,9 +83,9 @@ def test_device_flags(flag):
     lambda m, p, g: p.add(2, g),
     lambda m, p, g: p.sub(2, g),
     lambda m, p, g: p.addcmul_(0.5, g, g),
-    lambda m, p, g: p.addcdiv_(0.5, g, g + 1),
+    lambda m, p, g: p.addcdiv_(0.5, g, g + 2),
     lambda m, p, g: m.addcmul(p, 0.5, g, g),
-    lambda m, p, g: m.addcdiv(p, 0.5, g, g + 1),
+    lambda m, p, g: m.addcdiv(p, 0.5, g, g + 2),
     lambda m, p, g: m.add(p, 3, g),
 ])
 def test_deprecated_scalar_first_overloads(call):
