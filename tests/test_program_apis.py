@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 import torch.functional
+from oracle import assert_close
 
 import ember
 import ember.functional
 import ember.testing
-from oracle import assert_close
 
 BOTH = (ember, torch)
 
@@ -83,9 +83,9 @@ def test_device_flags(flag):
     lambda m, p, g: p.add(2, g),
     lambda m, p, g: p.sub(2, g),
     lambda m, p, g: p.addcmul_(0.5, g, g),
-    lambda m, p, g: p.addcdiv_(0.5, g, g + 1),
+    lambda m, p, g: p.addcdiv_(0.5, g, g + 2),
     lambda m, p, g: m.addcmul(p, 0.5, g, g),
-    lambda m, p, g: m.addcdiv(p, 0.5, g, g + 1),
+    lambda m, p, g: m.addcdiv(p, 0.5, g, g + 2),
     lambda m, p, g: m.add(p, 3, g),
 ])
 def test_deprecated_scalar_first_overloads(call):
@@ -235,6 +235,11 @@ def test_autograd_profiler():
                 pass
         with m.autograd.profiler.emit_itt():
             pass
+        with pytest.warns(FutureWarning, match="`use_cuda` will be deprecated"):
+            with pytest.warns(UserWarning, match="CUDA is not available, disabling CUDA profiling"):
+                with m.autograd.profiler.profile(use_cuda=True) as p:
+                    m.ones(2) + 1
+        assert len(p.function_events) > 0
 
 
 def test_cpu_module_and_cuda_amp_names():
