@@ -34,21 +34,33 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.gather import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.sparse import *  # noqa: F401,F403
+from .ops.lu import *  # noqa: F401,F403
+from .ops.fft import stft, istft  # noqa: F401
+from .ops.lowrank import *  # noqa: F401,F403
+from .ops.lu import lu_legacy as lu, lu_solve_legacy as lu_solve  # noqa: F401
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
+from .ops.random_special import (_standard_gamma, _standard_gamma_grad, _sample_dirichlet,  # noqa: F401
+                                 _dirichlet_grad)
 from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,  # noqa: F401
                                     set_anomaly_enabled)
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
+from .ops import _out as _out_mechanism  # noqa: E402
+
+_out_mechanism.install(globals())  # every public function taking out= writes into it
+_out_mechanism.guard_methods(Tensor)  # and no Tensor method drops an out= silently
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
          "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
-         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft"}
+         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft",
+         "multiprocessing", "random"}
 
 
 _FROM_FUNCTIONAL = {

@@ -58,9 +58,20 @@ _CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
               "bfloat16": "BFloat16", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
+_CPP_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int", "int16": "short int",
+              "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+              "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
 def scalar_type_name(d):
-    """PyTorch's C++ name of a dtype, as its error messages print it: 'Long', 'Float'."""
+    """PyTorch's ScalarType name of a dtype, as most error messages print it: 'Long', 'Float'."""
     return _CPP_NAMES.get(d.name, d.name)
+
+
+def cpp_type_name(d):
+    """The C++ element type of a dtype, as some kernels' messages print it: 'float', 'long int'."""
+    return _CPP_TYPES.get(d.name, d.name)
 
 
 bool = dtype("bool", np.bool_, _BOOL, False, "BoolTensor")
@@ -132,7 +143,10 @@ def _promote_pair(a, b):
     if a is b:
         return a
     if a.category != b.category:
-        return a if a.category > b.category else b
+        hi, lo = (a, b) if a.category > b.category else (b, a)
+        if hi.category == _COMPLEX and lo.category == _FLOAT and 2 * lo.itemsize > hi.itemsize:
+            return complex128  # float64 with complex64: the float's precision wins
+        return hi
     if a.category == _FLOAT:
         if {a, b} == {float16, bfloat16}:
             return float32

@@ -36,48 +36,62 @@ class Unpickler:
     """``Unpickler(file, allowed, persistent_load, limit).load()``.
 
     ``limit`` is the number of bytes the pickle may still hold (the rest of the
-    file): no string, bytes or size argument may claim more.
+    file): no string or bytes, and no call of a ``sized`` callable (``bytearray(n)``,
+    ``FloatTensor(n, m)``), may claim more.
     """
 
-    def __init__(self, file, allowed, persistent_load, limit, special=None):
+    def __init__(self, file, allowed, persistent_load, limit, special=None, sized=()):
         self._file = file
         self._allowed = allowed
         self._ids = {id(v) for v in allowed.values()}
+        self._sized = {id(v) for v in sized}   # callables that allocate what their int args say
         self._persistent_load = persistent_load
-        self._left = limit
+        self._end = file.tell() + limit
+        self._fread = file.read
         self._special = special or {}   # id(cls) -> builder for NEWOBJ/BUILD (Parameter, Tensor)
 
     # ---- input -------------------------------------------------------------------
+    @property
+    def _left(self):
+        return self._end - self._file.tell()
+
     def _read(self, n):
-        if n > self._left:
-            raise UnpicklingError(
-                f"the pickle declares {n} bytes of data but only {max(self._left, 0)} remain "
-                "(truncated or corrupted file)")
-        data = self._file.read(n)
+        """``n`` bytes of a fixed-size field (at most 8)."""
+        data = self._fread(n)
         if len(data) != n:
             raise UnpicklingError("pickle data was truncated")
-        self._left -= n
         return data
 
+    def _read_declared(self, n):
+        """``n`` bytes whose count the file declares: checked against what remains first."""
+        left = self._left
+        if n > left:
+            raise UnpicklingError(
+                f"the pickle declares {n} bytes of data but only {max(left, 0)} remain "
+                "(truncated or corrupted file)")
+        return self._read(n)
+
     def _readline(self):
-        line = self._file.readline(min(self._left, 1 << 16))
-        self._left -= len(line)
+        line = self._file.readline(max(0, min(self._left, 1 << 16)))
         if not line.endswith(b"\n"):
             raise UnpicklingError("pickle data was truncated (a GLOBAL name has no end)")
         return line[:-1]
 
     def _u(self, fmt):
-        return struct.unpack(fmt, self._read(struct.calcsize(fmt)))[0]
+        st = _STRUCTS[fmt]
+        return st.unpack(self._read(st.size))[0]
 
     # ---- the loop ----------------------------------------------------------------
     def load(self):
         self.stack, self.metastack, self.memo = [], [], {}
-        ops = _DISPATCH
+        ops, read = _DISPATCH, self._fread
         while True:
-            key = self._read(1)[0]
-            op = ops.get(key)
+            key = read(1)
+            if not key:
+                raise UnpicklingError("pickle data was truncated")
+            op = ops.get(key[0])
             if op is None:
-                raise UnpicklingError(f"Unsupported operand {key}")
+                raise UnpicklingError(f"Unsupported operand {key[0]}")
             if op is _stop:
                 if not self.stack:
                     raise UnpicklingError("the pickle ends with an empty stack")
@@ -104,11 +118,15 @@ class Unpickler:
             raise Refused(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise UnpicklingError(f"the arguments of a call must be a tuple, got {type(args).__name__}")
-        for a in args:  # a size argument (bytearray(n), FloatTensor(n)) may not exceed the file
-            if type(a) is int and a > max(self._left, 0) + (1 << 16):
+        if id(func) in self._sized:  # bytearray(n), FloatTensor(n, m): no more than the file holds
+            n = 1
+            for a in args:
+                if type(a) is int:
+                    n *= max(a, 0)
+            if n > max(self._left, 0) + (1 << 16):
                 raise Refused(
-                    f"the pickle calls {getattr(func, '__name__', func)} with size {a}, more than "
-                    "the file holds (a memory bomb?)")
+                    f"the pickle calls {getattr(func, '__name__', func)} with sizes {args}: {n} "
+                    "elements, more than the file holds (a memory bomb?)")
 
 
 def _global(u):
@@ -245,11 +263,11 @@ def _push(value_fn):
 
 
 def _binunicode(u):
-    return str(u._read(u._u("<I")), "utf-8", "surrogatepass")
+    return str(u._read_declared(u._u("<I")), "utf-8", "surrogatepass")
 
 
 def _short_binstring(u):
-    data = u._read(u._read(1)[0])
+    data = u._read_declared(u._read(1)[0])
     return data.decode("utf-8", "strict")
 
 
@@ -293,6 +311,7 @@ def _stop(u):  # handled in load()
     pass
 
 
+_STRUCTS = {f: struct.Struct(f) for f in ("<I", "<i", "<H", "<B", ">d")}
 _O = {k: v[0] for k, v in vars(pickle).items() if k.isupper() and isinstance(v, bytes) and len(v) == 1}
 _DISPATCH = {
     _O["GLOBAL"]: _global, _O["REDUCE"]: _reduce, _O["NEWOBJ"]: _newobj, _O["BUILD"]: _build,
@@ -306,10 +325,10 @@ _DISPATCH = {
     _O["BININT"]: _push(lambda u: u._u("<i")), _O["BININT1"]: _push(lambda u: u._read(1)[0]),
     _O["BININT2"]: _push(lambda u: u._u("<H")), _O["BINFLOAT"]: _push(lambda u: u._u(">d")),
     _O["BINUNICODE"]: _push(_binunicode), _O["SHORT_BINSTRING"]: _push(_short_binstring),
-    _O["SHORT_BINBYTES"]: _push(lambda u: u._read(u._read(1)[0])),
-    _O["BINBYTES"]: _push(lambda u: u._read(u._u("<I"))),
+    _O["SHORT_BINBYTES"]: _push(lambda u: u._read_declared(u._read(1)[0])),
+    _O["BINBYTES"]: _push(lambda u: u._read_declared(u._u("<I"))),
     _O["BINPERSID"]: _binpersid, _O["BINGET"]: _get("<B"), _O["LONG_BINGET"]: _get("<I"),
     _O["BINPUT"]: _put("<B"), _O["LONG_BINPUT"]: _put("<I"),
-    _O["LONG1"]: _push(lambda u: pickle.decode_long(u._read(u._read(1)[0]))),
+    _O["LONG1"]: _push(lambda u: pickle.decode_long(u._read_declared(u._read(1)[0]))),
     _O["PROTO"]: _proto, _O["STOP"]: _stop,
 }

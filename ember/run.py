@@ -49,6 +49,11 @@ class _AliasLoader(importlib.abc.Loader):
         self._saved = {k: getattr(mod, k) for k in self._ATTRS if hasattr(mod, k)}
         return mod
 
+    def get_code(self, fullname):
+        """``python -m torch.distributed.run`` runs ``ember.distributed.run``'s code (runpy asks)."""
+        spec = importlib.util.find_spec(self.target)
+        return spec.loader.get_code(self.target) if spec and hasattr(spec.loader, "get_code") else None
+
     def exec_module(self, module):
         for k in self._ATTRS:
             if k in self._saved:
@@ -102,11 +107,10 @@ def install_as_torch():
 
     Example::
 
-        >>> import ember
-        >>> ember.install_as_torch()
-        >>> import torch
-        >>> torch.Tensor is ember.Tensor
-        True
+        import ember
+        ember.install_as_torch()
+        import torch
+        assert torch.Tensor is ember.Tensor
     """
     import ember
 

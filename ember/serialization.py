@@ -20,7 +20,6 @@ import os
 import pickle
 import struct
 import sys
-import tempfile
 import zipfile
 
 import numpy as np
@@ -28,6 +27,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import device as _device_cls
 from ._tensor import Tensor, Size, _wrap, _root, _contiguous_strides
+from ._atomic_write import replacing as _replacing
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "DEFAULT_PROTOCOL"]
@@ -141,11 +141,30 @@ class _Pickler(pickle.Pickler):
 def _dumps(obj, protocol, storages, pickler=_Pickler):
     buf = io.BytesIO()
     pickler(buf, protocol, storages).dump(obj)
-    data = buf.getvalue()
-    for ours, theirs in _TORCH_NAME_PAIRS:
-        if ours in data:
-            data = data.replace(ours, theirs)
-    return data
+    return _rename_globals(buf.getvalue())
+
+
+def _rename_globals(data):
+    """Rewrite ember's GLOBAL records to PyTorch's names, at opcode boundaries only.
+
+    A plain byte replace would also hit strings and bytes that happen to hold such a
+    record (a pickled blob inside the checkpoint) and corrupt their length prefixes.
+    """
+    table = {ours: theirs for ours, theirs in _TORCH_NAME_PAIRS if ours in data}
+    if not table:
+        return data
+    import pickletools
+
+    parts, last = [], 0
+    for op, _, pos in pickletools.genops(data):
+        if op.code == "c":
+            end = data.index(b"\n", data.index(b"\n", pos) + 1) + 1
+            new = table.get(data[pos:end])
+            if new is not None:
+                parts += [data[last:pos], new]
+                last = end
+    parts.append(data[last:])
+    return b"".join(parts)
 
 
 def _aligned_info(zf, name):
@@ -205,102 +224,6 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
                 os.fsync(out.fileno())  # the rename must not expose unwritten data
     else:
         _write_archive(f, "archive", pkl, storages)
-
-
-def _temp_prefix(path):
-    """``.ember-save-<hash of the target's name>-``: which temp files belong to ``path``."""
-    import hashlib
-
-    return ".ember-save-" + hashlib.sha1(os.path.basename(path).encode()).hexdigest()[:12] + "-"
-
-
-def _remove_stale_temps(path):
-    """Delete temp files of ``path`` left by saves whose process died (SIGKILL, power loss)."""
-    d = os.path.dirname(os.path.abspath(path))
-    prefix = _temp_prefix(path)
-    try:
-        names = [n for n in os.listdir(d) if n.startswith(prefix)]
-    except OSError:
-        return
-    for n in names:
-        pid = n[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-            continue  # a live process (a concurrent save) owns it
-        except ProcessLookupError:
-            pass
-        except OSError:
-            continue
-        try:
-            os.unlink(os.path.join(d, n))
-        except OSError:
-            pass
-
-
-class _replacing:
-    """``with _replacing(path) as tmp:`` write ``tmp``; on success it atomically becomes ``path``.
-
-    On an exception, SIGTERM or SIGHUP (while their handlers are the defaults) the
-    temp file is removed; one left by a killed process is removed by the next save
-    of the same path. An existing file at ``path`` is never touched until the rename.
-    """
-
-    _SIGNALS = ("SIGTERM", "SIGHUP")
-
-    def __init__(self, path):
-        self.path = path
-
-    def __enter__(self):
-        _remove_stale_temps(self.path)
-        d = os.path.dirname(os.path.abspath(self.path))
-        fd, self.tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(self.path)}{os.getpid()}-", dir=d)
-        _default_mode(fd)
-        os.close(fd)
-        self._saved = {}
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            for name in self._SIGNALS:
-                sig = getattr(signal, name, None)
-                if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
-                    self._saved[sig] = signal.signal(sig, self._on_signal)
-        return self.tmp
-
-    def _on_signal(self, sig, frame):
-        import signal
-
-        self._unlink()
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)  # die of the signal, as without the handler
-
-    def _unlink(self):
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-    def __exit__(self, kind, exc, tb):
-        import signal
-
-        try:
-            if kind is None:
-                os.replace(self.tmp, self.path)
-            else:
-                self._unlink()
-        finally:
-            for sig, old in self._saved.items():
-                signal.signal(sig, old)
-        return False
-
-
-def _default_mode(fd):
-    """mkstemp makes 0600 files; give the checkpoint the mode ``open(path, 'w')`` would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
 
 
 def _write_archive(out, name, pkl, storages):
@@ -431,6 +354,8 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
+    if func not in _TENSOR_REBUILDERS:
+        raise pickle.UnpicklingError(f"_rebuild_from_type_v2 rebuilds tensors only, not with {func!r}")
     return func(*args)
 
 
@@ -473,6 +398,8 @@ def _get_layout(name):
 
 
 _TORCH_NAME_PAIRS = _torch_names()
+_TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter, _rebuild_parameter_with_state,
+                      _rebuild_device_tensor_from_cpu_tensor)
 _default_allowed_cache = []
 
 
@@ -568,10 +495,13 @@ def _map_torch_module(module, name):
         target = "ember" + module[len("torch"):]
         try:
             obj = getattr(importlib.import_module(target), name, None)
-        except ImportError:
+        except ModuleNotFoundError as e:   # ember has no such module (a broken one still raises)
+            if not (e.name and target.startswith(e.name)):
+                raise
             obj = None
         if obj is None and module.startswith("torch.nn"):
             import ember.nn as enn
+
             obj = getattr(enn, name, None)
         if obj is not None:
             return obj
@@ -637,8 +567,10 @@ def _unpickle(file, load_storage, weights_only, limit):
             raise pickle.UnpicklingError(f"unsupported persistent id in checkpoint: {pid!r}")
         return load_storage(*pid[1:])
 
+    sized = [bytearray, Tensor, Parameter] + [v for v in allowed.values()
+                                               if isinstance(v, type) and issubclass(v, Tensor)]
     try:
-        return W.Unpickler(file, allowed, persistent_load, limit, special).load()
+        return W.Unpickler(file, allowed, persistent_load, limit, special, sized).load()
     except W.Refused as e:
         raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
 
@@ -731,6 +663,9 @@ _LOAD_ERRORS = (zipfile.BadZipFile, EOFError, struct.error, KeyError, ValueError
 # what a hostile pickle can provoke from allowed constructors (set(1), ...) under weights_only
 _HOSTILE_ERRORS = (TypeError, AttributeError, MemoryError, RecursionError)
 _MAX_DEFLATE_RATIO = 1032  # deflate cannot compress better: a bigger declared size is a lie
+# compressed records (PyTorch never writes them) may inflate to this much in all per load:
+# 100x the file, at least 256 MiB; past it a deflate bomb is refused before allocating
+_INFLATE_RATIO, _INFLATE_FLOOR = 100, 256 << 20
 
 
 def _file_size(fobj):
@@ -740,8 +675,11 @@ def _file_size(fobj):
     return end
 
 
-def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
-    """Record ``name`` as a flat array of ``dtype``, every declared size checked before allocating."""
+def _record(zf, fobj, size, name, dtype, path=None, mmap=False, budget=None):
+    """Record ``name`` as a flat array of ``dtype``, every declared size checked before allocating.
+
+    ``budget`` (a one-item list) is what compressed records may still inflate to.
+    """
     info = zf.getinfo(name)
     n = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
@@ -758,8 +696,8 @@ def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
         if off + n > size:
             raise EOFError(f"record {name} declares {n} bytes at offset {off}, past the end of the "
                            f"{size}-byte file")
-        if mmap and n:  # one map per storage, so a re-save stores this storage alone
-            return np.memmap(path, dtype=dtype.np, mode="r", offset=off, shape=(n // dtype.itemsize,))
+        if mmap and n:  # one copy-on-write map per storage (writable, as torch's); re-saves store it alone
+            return np.memmap(path, dtype=dtype.np, mode="c", offset=off, shape=(n // dtype.itemsize,))
         arr = np.empty(n // dtype.itemsize, dtype.np)  # read straight into the array, no CRC pass
         fobj.seek(off)
         if fobj.readinto(memoryview(arr.view(np.uint8))) != n:
@@ -770,6 +708,13 @@ def _record(zf, fobj, size, name, dtype, path=None, mmap=False):
                                  f"compressed bytes in a {size}-byte file")
     if n % dtype.itemsize:
         raise RuntimeError(f"record {name} has {n} bytes, not a whole number of {dtype} elements")
+    if budget is not None:
+        if n > budget[0]:
+            raise RuntimeError(
+                f"record {name} inflates from {info.compress_size} to {n} bytes, past the limit for "
+                f"compressed records in a {size}-byte file (a deflate bomb?); PyTorch writes records "
+                "uncompressed: re-save the checkpoint with torch.save")
+        budget[0] -= n
     arr = np.empty(n // dtype.itemsize, dtype.np)
     buf, got = memoryview(arr.view(np.uint8)), 0
     with zf.open(info) as r:  # stops at the declared size; the CRC is checked at its end
@@ -800,6 +745,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         if order not in ("little", "big"):
             raise RuntimeError(f"the checkpoint's byteorder record is {order!r}, not 'little' or 'big'")
     cache = {}
+    budget = [max(_INFLATE_FLOOR, _INFLATE_RATIO * size)]
 
     def load_storage(storage_type, key, location, numel):
         if key in cache:
@@ -810,7 +756,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
             raise RuntimeError(f"the checkpoint holds {dtype} tensors: pip install ml_dtypes to load them")
         if type(numel) is not int or numel < 0:
             raise RuntimeError(f"storage {key} declares {numel!r} elements")
-        arr = _record(zf, fobj, size, f"{prefix}data/{key}", dtype, path, mmap)
+        arr = _record(zf, fobj, size, f"{prefix}data/{key}", dtype, path, mmap, budget)
         if order != sys.byteorder and arr.itemsize > 1:
             arr = arr.byteswap()
         if arr.size < numel:
@@ -819,7 +765,7 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
         cache[key] = st
         return st
 
-    data = _record(zf, fobj, size, f"{prefix}data.pkl", D.uint8).tobytes()
+    data = _record(zf, fobj, size, f"{prefix}data.pkl", D.uint8, budget=budget).tobytes()
     return _unpickle(io.BytesIO(data), load_storage, weights_only, len(data))
 
 

@@ -122,6 +122,10 @@ def check_draws(make, params, rsample=True, seed=0, rtol=1e-6, grad_rtol=1e-5, s
     same(s_e, s_t, rtol)
     if rsample and grad_rtol is not None:
         grads(s_e, s_t, ep, tp, grad_rtol)
+    if rsample:   # sample() (no gradient) draws the same numbers
+        torch.manual_seed(seed + 1)
+        ember.manual_seed(seed + 1)
+        same(e.sample(shape), t.sample(shape), rtol)
     return s_e, s_t
 
 

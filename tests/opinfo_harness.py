@@ -169,6 +169,13 @@ def convert(x, keep_grad=True):
         return {k: convert(v, keep_grad) for k, v in x.items()}
     if isinstance(x, types.FunctionType) and (x.__module__ or "").startswith("torch.testing"):
         return _rebind(x)
+    if isinstance(x, torch.nn.Module):   # a parameter-free module (PairwiseDistance()): ember's, same settings
+        import inspect
+
+        ecls = getattr(ember.nn, type(x).__name__)
+        state = {**vars(x), "p": getattr(x, "norm", None)}
+        names = inspect.signature(ecls.__init__).parameters
+        return ecls(**{k: state[k] for k in names if k in state and state[k] is not None})
     if callable(x) and not isinstance(x, type) and (getattr(x, "__module__", None) or "torch").startswith("torch"):
         name = getattr(x, "__name__", None)
         for m in (ember, ember.nn.functional):
@@ -178,6 +185,7 @@ def convert(x, keep_grad=True):
 
 
 def _convert_sparse(x, keep_grad):
+    keep_grad = keep_grad and x.requires_grad
     x = x.detach()
     if x.layout == torch.sparse_coo:
         t = ember.sparse_coo_tensor(convert(x._indices()), convert(x._values()), tuple(x.shape),
@@ -187,7 +195,7 @@ def _convert_sparse(x, keep_grad):
                                     convert(x.values()), tuple(x.shape))
     else:
         raise NotImplementedError(f"layout {x.layout}")
-    return t.requires_grad_() if keep_grad and x.requires_grad else t
+    return t.requires_grad_() if keep_grad else t
 
 
 def flat(out):
@@ -364,12 +372,16 @@ def run_sample(op, efn, sample, dtype):
         for e in e_targets:
             if not isinstance(e, ember.Tensor) or not e.requires_grad:
                 return Result(True, False, "an output does not require grad")
-        e_g = ember.autograd.grad(e_targets, e_ins, [ember.tensor(c) for c in cots], allow_unused=True)
+        # a sparse input's gradient is taken through its values (ember.autograd.grad returns
+        # dense gradients only), then given the input's sparsity pattern
+        e_g = ember.autograd.grad(e_targets, [t._vals if t._sparse else t for t in e_ins],
+                                  [ember.tensor(c) for c in cots], allow_unused=True)
+        e_g = [t._with_values(g) if t._sparse and g is not None else g for t, g in zip(e_ins, e_g)]
     except Exception as exc:
         return Result(True, False, f"backward raises {type(exc).__name__}: {str(exc)[:120]}")
     for k, (a, b) in enumerate(zip(e_g, t_g)):
-        a = np.zeros(tuple(e_ins[k].shape)) if a is None else _np(a)
-        b = np.zeros(tuple(t_ins[k].shape)) if b is None else _np(b)
+        a = np.zeros(tuple(e_ins[k].shape)) if a is None else _np(a.to_dense() if a.layout != ember.strided else a)
+        b = np.zeros(tuple(t_ins[k].shape)) if b is None else _np(b.to_dense() if b.layout != torch.strided else b)
         if a.shape != b.shape:
             return Result(True, False, f"grad {k}: shape {a.shape}, torch {b.shape}")
         rtol, atol = GRAD_TOL[dtype]

@@ -357,6 +357,7 @@ import sys, time, datetime
 import ember, ember.distributed as dist
 dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=float(sys.argv[2])))
 mode = sys.argv[1]
+sub = dist.new_group([0, 1], timeout=datetime.timedelta(seconds=2)) if mode == "subgroup" else None
 if dist.get_rank() == 1:
     if mode == "raise":
         raise ValueError("boom on rank 1")
@@ -366,12 +367,16 @@ if dist.get_rank() == 1:
         sys.exit(0)
     if mode == "objects":
         time.sleep(60)
+    if mode == "subgroup":
+        time.sleep(60)
 t = ember.ones(2)
 start = time.monotonic()
 try:
     if mode == "objects":
         out = [None, None]
         dist.all_gather_object(out, 1)
+    elif mode == "subgroup":  # the group's own timeout (2 s), not the default group's (600 s)
+        dist.all_reduce(t, group=sub)
     else:
         dist.all_reduce(t)
 except RuntimeError as e:
@@ -383,7 +388,8 @@ print("finished", flush=True)
 
 @needs_mpi
 @pytest.mark.parametrize("via,mode", [("launcher", "raise"), ("launcher", "exit1"), ("launcher", "exit0"),
-                                      ("mpiexec", "raise"), ("mpiexec", "exit0"), ("launcher", "objects")])
+                                      ("mpiexec", "raise"), ("mpiexec", "exit0"), ("launcher", "objects"),
+                                      ("mpiexec", "subgroup")])
 def test_failing_rank_ends_the_job(tmp_path, via, mode):
     """One rank raising or exiting early: the job ends (no hang); a waiting peer times out."""
     import time
@@ -403,7 +409,36 @@ def test_failing_rank_ends_the_job(tmp_path, via, mode):
     assert took < 60, took
     if mode == "raise":
         assert "boom on rank 1" in p.stderr
-    if mode in ("exit0", "objects"):  # the peer waited for the timeout, then torch's error ended the job
+    if mode in ("exit0", "objects", "subgroup"):  # the peer waited for the timeout; its error ended the job
         assert "TIMEOUT" in p.stdout and "Timed out waiting 2000ms for" in p.stdout, p.stdout + p.stderr
         waited = float(p.stdout.split("TIMEOUT", 1)[1].split()[0])
         assert 1.9 <= waited < 30, waited
+
+
+OBJECTS = """
+import json, ember, ember.distributed as dist
+dist.init_process_group("gloo")
+r = dist.get_rank()
+g = [None, None] if r == 0 else None
+dist.gather_object({"r": r, "big": "x" * (r * 1000)}, g, dst=0)
+out = [None]
+dist.scatter_object_list(out, [["a", 1], {"b": 2}] if r == 1 else None, src=1)
+objs = [None, None]
+dist.all_gather_object(objs, ("rank", r))
+b = [r, "z"] if r == 0 else [None, None]
+dist.broadcast_object_list(b, src=0)
+dist.monitored_barrier()
+res = {"gather": g and [[x["r"], len(x["big"])] for x in g], "scatter": out, "all": objs, "bcast": b}
+open(f"result{r}.json", "w").write(json.dumps(res))
+dist.destroy_process_group()
+"""
+
+
+@needs_mpi
+def test_object_collectives_of_any_size(tmp_path):
+    """Object collectives run on non-blocking MPI (so they honour the timeout); sizes differ per rank."""
+    r0, r1 = _launch(tmp_path, OBJECTS, "mpiexec")
+    assert r0["gather"] == [[0, 0], [1, 1000]] and r1["gather"] is None
+    assert r0["scatter"] == [["a", 1]] and r1["scatter"] == [{"b": 2}]
+    assert r0["all"] == r1["all"] == [["rank", 0], ["rank", 1]]
+    assert r0["bcast"] == r1["bcast"] == [0, "z"]

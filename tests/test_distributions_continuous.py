@@ -28,8 +28,8 @@ CASES = [
     ("Laplace", lambda D, loc, scale: D.Laplace(loc, scale), dict(loc=REAL, scale=POS), A(0.2, -1., 3.), 1e-5),
     ("StudentT", lambda D, df, loc, scale: D.StudentT(df, loc, scale),
      dict(df=A(0.8, 1.5, 5.0), loc=REAL, scale=POS), REAL * 0.5, GAMMA_RTOL),
-    ("Chi2", lambda D, df: D.Chi2(df), dict(df=A(0.7, 2.5, 6.0)), POS, GAMMA_RTOL),
-    ("Gamma", lambda D, c, r: D.Gamma(c, r), dict(c=A(0.4, 1.2, 3.5), r=POS), POS, GAMMA_RTOL),
+    ("Chi2", lambda D, df: D.Chi2(df), dict(df=A(0.7, 2.0, 6.0)), POS, GAMMA_RTOL),
+    ("Gamma", lambda D, c, r: D.Gamma(c, r), dict(c=A(0.4, 1.0, 3.5), r=POS), POS, GAMMA_RTOL),
     ("InverseGamma", lambda D, c, r: D.InverseGamma(c, r), dict(c=A(0.4, 2.5, 3.5), r=POS), POS, GAMMA_RTOL),
     ("Beta", lambda D, a, b: D.Beta(a, b), dict(a=A(0.5, 2.0, 3.0), b=A(1.5, 0.7, 3.0)), UNIT, BETA_RTOL),
     ("Beta-num", lambda D, a, b: D.Beta(a, b), dict(a=2.0, b=3.0), A(0.2, 0.6), BETA_RTOL),
@@ -162,3 +162,10 @@ def test_gamma_and_beta_rsample_gradients_are_exact():
     u = special.betainc(a1, a0, xn)
     fd = (special.betaincinv(a1 + h, a0, u) - special.betaincinv(a1 - h, a0, u)) / (2 * h)
     np.testing.assert_allclose(c1.grad.numpy(), fd, rtol=1e-4)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_float32_draws(case):
+    _, make, params, _, _ = case
+    p32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+    check_draws(make, p32, rsample=False, shape=(20,), rtol=1e-5)

@@ -83,10 +83,13 @@ def test_children_get_ember(tmp_path):
                     print(method, pool.map(f, [nn.Linear(2, 3)]))
             code = "import torch, torchvision, torch.nn; print(torch.__name__, torchvision.__name__)"
             print(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip())
+            usage = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--help"],
+                                   capture_output=True, text=True).stdout.split()[:2]
+            print(*usage)
     """, timeout=120)
     assert out == ["spawn [('ember.nn.modules.linear', 'ember', (1, 3))]",
                    "forkserver [('ember.nn.modules.linear', 'ember', (1, 3))]",
-                   "ember ember.vision"]
+                   "ember ember.vision", "usage: emberrun"]
 
 
 def test_spawn_child_unpickles_torch_names(tmp_path):

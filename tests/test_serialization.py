@@ -454,7 +454,18 @@ def test_killed_save_leaves_no_temp_file(tmp_path, sig):
 
 def test_save_keeps_temp_files_of_live_saves(tmp_path):
     f = tmp_path / "ck.pth"
-    live = tmp_path / (ember.serialization._temp_prefix(str(f)) + f"{os.getpid()}-abc")
+    live = tmp_path / (ember._atomic_write.temp_prefix(str(f)) + f"{os.getpid()}-abc")
     live.write_bytes(b"partial")
     ember.save({"w": ember.ones(1)}, f)
     assert live.exists()
+
+
+def test_pickled_blobs_inside_a_checkpoint_are_kept_byte_for_byte(tmp_path):
+    """Only GLOBAL opcodes are renamed to torch's names, never bytes inside strings."""
+    blob = pickle.dumps([ember.float32, ember.device("cpu")], protocol=2)
+    text = "cember.serialization\n_rebuild_tensor_v2\n"
+    obj = {"blob": blob, "text": text, "w": ember.ones(2), "dt": ember.float64}
+    ember.save(obj, tmp_path / "b.pth")
+    for back in (torch.load(tmp_path / "b.pth", weights_only=True), ember.load(tmp_path / "b.pth")):
+        assert back["blob"] == blob and back["text"] == text
+        assert str(back["dt"]) == "torch.float64" and back["w"].tolist() == [1.0, 1.0]

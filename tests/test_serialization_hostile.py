@@ -49,6 +49,9 @@ def _corpus():
     # process-wide state: BUILD on shared objects, calls on non-callables, appends to non-lists
     slot = tup(b"N", setitem(empty_dict(), s("is_floating_point"), b"\x89"))
     c.append(("build-dtype", zip_file(pkl(glob("torch", "float32") + slot + b"b")), "build"))
+    to_f64 = tup(b"N", setitem(empty_dict(), s("np"), s("float64")))  # zeros(2) would be float64
+    c.append(("build-dtype-np", zip_file(pkl(glob("torch", "float32") + to_f64 + b"b")), "build"))
+    c.append(("build-dtype-legacy", legacy_file(pkl(glob("torch", "float32") + to_f64 + b"b"), []), "build"))
     defaults = tup(b"N", setitem(empty_dict(), s("__defaults__"), tup(b"\x88", b"N", b"N")))
     c.append(("build-function", zip_file(pkl(glob("torch._utils", "_rebuild_tensor_v2") + defaults + b"b")),
               "build"))
@@ -83,8 +86,14 @@ def _corpus():
     c.append(("legacy-numel-bomb", legacy_file(pkl(tensor(pid("0", 1 << 40, "FloatStorage", "cpu", b"N"), 0, (1,), (1,))), []), "declares"))
     c.append(("pickle-bytearray-bomb", zip_file(_rce("builtins", "bytearray", i(1 << 40))), "memory bomb"))
     c.append(("pickle-legacy-tensor-bomb", zip_file(_rce("torch", "FloatTensor", i(1 << 40))), "memory bomb"))
+    c.append(("pickle-tensor-2d-bomb", zip_file(_rce("torch", "Tensor", i(1 << 20), i(1 << 20))), "memory bomb"))
+    c.append(("rebuild-from-type-bomb", zip_file(_rce("torch._tensor", "_rebuild_from_type_v2", glob("builtins", "bytearray"),
+                                                       glob("torch", "Tensor"), tup(i(1 << 40)), b"N")), "tensors only"))
     c.append(("pickle-string-bomb", zip_file(b"\x80\x02X\xff\xff\xff\x7f"), "remain"))
     c.append(("pickle-bytes-bomb", zip_file(b"\x80\x02B\xff\xff\xff\x7f"), "remain"))
+    c.append(("pickle-bytearray8-bomb", zip_file(b"\x80\x05\x96" + (1 << 40).to_bytes(8, "little")), "operand"))
+    c.append(("pickle-frame-bomb", zip_file(b"\x80\x04\x95" + (1 << 40).to_bytes(8, "little")), "operand"))
+    c.append(("legacy-string-bomb", legacy_file(b"\x80\x02X\xff\xff\xff\x7f", []), "remain"))
     zeros = np.zeros(1 << 24, np.uint8).tobytes()  # 16 MiB of zeros deflate to ~16 KiB
     bomb = zip_file(pkl(tensor(pid("0", 10), 0, (10,), (1,))), {"0": zeros}, compress=zipfile.ZIP_DEFLATED)
     c.append(("deflate-lies-about-size", set_declared_size_keep_compressed(bomb, "archive/data/0", 1 << 31),
@@ -103,8 +112,22 @@ def _corpus():
     c.append(("legacy-view-oob", legacy_file(pkl(tensor(pid("0", 10, "FloatStorage", "cpu", tup(s("0"), i(8), i(9))),
                                                          0, (1,), (1,))), [("0", 10, F32)]), "outside"))
     c.append(("junk", b"PK\x03\x04 not really a zip", ""))
+    c.append(("zip-offset-past-end", _header_offset(big, "archive/data/0", 1 << 30), ""))
     c.append(("empty", b"", ""))
     return c
+
+
+def _header_offset(archive, record, offset):
+    """Point ``record``'s central directory entry at a local header past the end."""
+    import struct
+    data = bytearray(archive)
+    pos = data.index(b"PK\x01\x02")
+    while True:
+        nlen = struct.unpack("<H", data[pos + 28:pos + 30])[0]
+        if bytes(data[pos + 46:pos + 46 + nlen]).decode() == record:
+            data[pos + 42:pos + 46] = struct.pack("<I", offset)
+            return bytes(data)
+        pos = data.index(b"PK\x01\x02", pos + 4)
 
 
 def set_declared_size_keep_compressed(archive, record, size):
@@ -197,3 +220,21 @@ def test_refusals_name_what_to_allow_like_torch():
     with S.safe_globals([frozenset]):
         assert ember.load(io.BytesIO(data)) == frozenset()
     assert S.get_safe_globals() == []
+
+
+def test_deflate_bomb_with_honest_sizes_is_capped(monkeypatch):
+    """A small archive whose records inflate far past its size is refused before allocating."""
+    zeros = np.zeros(1 << 24, np.uint8).tobytes()  # 16 MiB that deflate to ~16 KiB
+    bomb = zip_file(pkl(tensor(pid("0", 1 << 22), 0, (4,), (1,))), {"0": zeros}, compress=zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 100_000
+    monkeypatch.setattr(S, "_INFLATE_FLOOR", 1 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuntimeError, match="deflate bomb"):
+            ember.load(io.BytesIO(bomb))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+    monkeypatch.setattr(S, "_INFLATE_FLOOR", 256 << 20)  # within the limit it loads, as torch
+    assert ember.load(io.BytesIO(bomb)).tolist() == torch.load(io.BytesIO(bomb)).tolist() == [0.0] * 4

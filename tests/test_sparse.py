@@ -174,3 +174,20 @@ def test_gcn_pipeline():
     (eo, eg), (to, tg) = run(ember), run(torch)
     assert_close(eo, to)
     assert_close(eg, tg)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "amax", "amin"])
+def test_sparse_mm_reduce(reduce):
+    i = np.array([[0, 0, 2, 3, 3, 3], [0, 1, 1, 0, 1, 2]])
+    v = np.array([1., 2., 3., -1., 4., 4.], dtype=np.float32)
+    grads = []
+    for m in (ember, torch):
+        vals = m.tensor(v).requires_grad_()
+        d = m.tensor(rand(3, 2)).requires_grad_()
+        s = m.sparse_coo_tensor(m.tensor(i), vals, (4, 3)).coalesce().to_sparse_csr()
+        out = m.sparse.mm(s, d, reduce)
+        (out * m.tensor(rand(4, 2, seed=3))).sum().backward()
+        grads.append((out, vals.grad, d.grad))
+    for e, t in zip(*grads):
+        assert_close(e, t)
+    check_raises(lambda m: m.sparse.mm(coo(m, m.tensor(V)).to_sparse_csr(), m.ones(3, 2), "prod"))

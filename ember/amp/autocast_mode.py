@@ -31,11 +31,11 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
-    from ..ops import linalg, conv, loss, reduction, activation, normalization, sampling
+    from ..ops import linalg, linear, conv, loss, reduction, activation, normalization, sampling
     from ..nn import functional as F
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
-             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, F._Linear,
+             linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,
              activation.Prelu]
     fp32 = [loss._NLLCore, loss._Pointwise, loss._CosEmb, loss._Triplet, loss._MLSM,
             linalg.Cdist, linalg.Trace, linalg.Inverse, reduction.Prod, normalization._LRN,
@@ -119,8 +119,8 @@ def _sync():
 
 
 def is_autocast_available(device_type):
-    """Whether ``autocast`` supports ``device_type`` (``"cpu"`` here; and ``"cuda"``, disabled)."""
-    return device_type in ("cpu", "cuda")
+    """Whether ``autocast`` knows ``device_type`` (torch's list; only ``"cpu"`` casts here)."""
+    return device_type in _DEVICES
 
 
 def _check_device(device_type):
@@ -158,23 +158,35 @@ def set_autocast_dtype(device_type, dtype):
 
 
 def is_autocast_cpu_enabled():
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
     return _state["cpu"][0]
 
 
 def set_autocast_cpu_enabled(enabled):
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
     set_autocast_enabled("cpu", enabled)
 
 
 def get_autocast_cpu_dtype():
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
     return _state["cpu"][1]
 
 
 def set_autocast_cpu_dtype(dtype):
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
     set_autocast_dtype("cpu", dtype)
 
 
 def get_autocast_gpu_dtype():
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
     return _state["cuda"][1]
+
+
+def _deprecated(old, new):
+    import warnings
+
+    warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning,
+                  stacklevel=3)
 
 
 def is_autocast_cache_enabled():
@@ -210,9 +222,12 @@ class autocast:
 
     Example::
 
+        >>> model = ember.nn.Linear(4, 2)
         >>> with ember.autocast("cpu"):
-        ...     y = model(x)          # linear/conv outputs are bfloat16
-        ...     loss = F.mse_loss(y, t)   # float32
+        ...     y = model(ember.ones(3, 4))                              # bfloat16
+        ...     loss = ember.nn.functional.mse_loss(y, ember.zeros(3, 2))  # float32
+        >>> y.dtype, loss.dtype
+        (torch.bfloat16, torch.float32)
     """
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):

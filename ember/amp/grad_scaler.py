@@ -30,10 +30,15 @@ class GradScaler:
 
     Example::
 
+        >>> model = ember.nn.Linear(4, 1)
+        >>> optimizer = ember.optim.SGD(model.parameters(), lr=0.1)
         >>> scaler = ember.amp.GradScaler("cpu")
+        >>> loss = model(ember.ones(2, 4)).sum()
         >>> scaler.scale(loss).backward()
         >>> scaler.step(optimizer)
         >>> scaler.update()
+        >>> scaler.get_scale()
+        65536.0
     """
 
     def __init__(self, device="cuda", init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5,

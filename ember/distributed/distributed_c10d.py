@@ -169,11 +169,12 @@ def _np_reduce(op, stacked, n):
 class ProcessGroup:
     """A set of ranks with its own MPI communicator. ``rank()``/``size()`` are group-local."""
 
-    def __init__(self, comm, ranks, backend, name=""):
+    def __init__(self, comm, ranks, backend, name="", timeout=None):
         self._comm = comm
         self._ranks = list(ranks)
         self._backend = backend
         self.group_name = name
+        self._timeout = timeout   # None: the default group's
 
     def rank(self):
         return self._comm.Get_rank()
@@ -318,7 +319,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
     if me not in ranks:
         return GroupMember.NON_GROUP_MEMBER
     pg = ProcessGroup(comm, ranks, _check_backend(backend) if backend else world._backend,
-                      str(len(_State.groups)))
+                      str(len(_State.groups)), timeout)
     _State.groups.append(pg)
     return pg
 
@@ -384,6 +385,7 @@ class Work:
         self._done = False
         self._status = None
         self._name = sys._getframe(2).f_code.co_name  # the collective that started it
+        self._timeout = None   # the process group's (set by _run)
 
     def _complete(self):
         if self._finish is not None:
@@ -392,7 +394,7 @@ class Work:
 
     def wait(self, timeout=None):
         if not self._done:
-            _wait(self._reqs, self._status, timeout, self._name)
+            _wait(self._reqs, self._status, self._timeout if timeout is None else timeout, self._name)
             self._complete()
         return True
 
@@ -497,8 +499,9 @@ def _abort_on_uncaught_exception():
     sys.excepthook = hook
 
 
-def _run(reqs, finish=None, async_op=False, result=None, keep=None):
+def _run(pg, reqs, finish=None, async_op=False, result=None, keep=None):
     work = Work(reqs, finish, result, keep)
+    work._timeout = pg._timeout
     if async_op:
         return work
     work.wait()
@@ -572,11 +575,14 @@ def barrier(group=None, async_op=False, device_ids=None):
     pg = _pg(group)
     if pg is None:
         return _skip("barrier")
-    return _run([pg._comm.Ibarrier()], async_op=async_op)
+    return _run(pg, [pg._comm.Ibarrier()], async_op=async_op)
 
 
 def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
-    return barrier(group)
+    """A barrier that raises after ``timeout`` (the group's by default) if a rank is missing."""
+    work = barrier(group, async_op=True)
+    if work is not None:
+        work.wait(timeout)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
@@ -591,13 +597,13 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if a.dtype.char in _NATIVE:
         req = pg._comm.Iallreduce(_mpi().IN_PLACE, buf, _mpi_op(op))
         avg = (lambda: np.divide(buf, n, out=buf)) if op is _Op.AVG else None
-        return _run([req], _then(avg, back), async_op, [tensor], buf)
+        return _run(pg, [req], _then(avg, back), async_op, [tensor], buf)
     stacked = np.empty((n,) + buf.shape, buf.dtype)
     req = pg._comm.Iallgather(_bytes(buf), _bytes(stacked))
 
     def fin():
         buf[...] = _np_reduce(op, stacked, n)
-    return _run([req], _then(fin, back), async_op, [tensor], (buf, stacked))
+    return _run(pg, [req], _then(fin, back), async_op, [tensor], (buf, stacked))
 
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
@@ -615,14 +621,14 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
         send = MPI.IN_PLACE if mine else buf
         req = pg._comm.Ireduce(send, buf if mine else None, _mpi_op(op), root)
         avg = (lambda: np.divide(buf, n, out=buf)) if mine and op is _Op.AVG else None
-        return _run([req], _then(avg, back), async_op, [tensor], buf)
+        return _run(pg, [req], _then(avg, back), async_op, [tensor], buf)
     stacked = np.empty((n,) + buf.shape, buf.dtype) if mine else None
     req = pg._comm.Igather(_bytes(buf), _bytes(stacked) if mine else None, root)
 
     def fin():
         if mine:
             buf[...] = _np_reduce(op, stacked, n)
-    return _run([req], _then(fin, back), async_op, [tensor], (buf, stacked))
+    return _run(pg, [req], _then(fin, back), async_op, [tensor], (buf, stacked))
 
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
@@ -633,12 +639,12 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
         return _skip("broadcast")
     buf, back = _inout(tensor)
     req = pg._comm.Ibcast(_bytes(buf), _peer(pg, src, group_src, "src"))
-    return _run([req], back, async_op, [tensor], buf)
+    return _run(pg, [req], back, async_op, [tensor], buf)
 
 
 def _gather_into(pg, buf, stacked, async_op, finish, result):
     req = pg._comm.Iallgather(_bytes(buf), _bytes(stacked))
-    return _run([req], finish, async_op, result, (buf, stacked))
+    return _run(pg, [req], finish, async_op, result, (buf, stacked))
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
@@ -689,7 +695,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     stacked = np.empty((pg.size(),) + buf.shape, buf.dtype) if mine else None
     req = pg._comm.Igather(_bytes(buf), _bytes(stacked) if mine else None, root)
     fin = (lambda: _fill(gather_list, stacked)) if mine else None
-    return _run([req], fin, async_op, gather_list if mine else [], (buf, stacked))
+    return _run(pg, [req], fin, async_op, gather_list if mine else [], (buf, stacked))
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
@@ -702,7 +708,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     stacked = np.stack([np.asarray(x, tensor._data.dtype) for x in arrs]) if mine else None
     buf, back = _inout(tensor)
     req = pg._comm.Iscatter(_bytes(stacked) if mine else None, _bytes(buf), root)
-    return _run([req], back, async_op, [tensor], (buf, stacked))
+    return _run(pg, [req], back, async_op, [tensor], (buf, stacked))
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
@@ -720,14 +726,14 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     if a.dtype.char in _NATIVE:
         req = pg._comm.Ireduce_scatter_block(src, obuf, _mpi_op(op))
         avg = (lambda: np.divide(obuf, n, out=obuf)) if op is _Op.AVG else None
-        return _run([req], _then(avg, back), async_op, [output], (src, obuf))
+        return _run(pg, [req], _then(avg, back), async_op, [output], (src, obuf))
     stacked = np.empty((n,) + src.shape, src.dtype)
     req = pg._comm.Iallgather(_bytes(src), _bytes(stacked))
 
     def fin():
         part = stacked.reshape(n, n, -1)[:, pg.rank()]
         obuf[...] = _np_reduce(op, part, n).reshape(obuf.shape)
-    return _run([req], _then(fin, back), async_op, [output], (src, stacked, obuf))
+    return _run(pg, [req], _then(fin, back), async_op, [output], (src, stacked, obuf))
 
 
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
@@ -747,7 +753,7 @@ def _alltoallv(pg, send, send_counts, recv, recv_counts, finish, async_op, resul
     def spec(buf, counts):
         return [_bytes(buf), (counts, np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist())]
     req = pg._comm.Ialltoallv(spec(send, send_counts), spec(recv, recv_counts))
-    return _run([req], finish, async_op, result, (send, recv))
+    return _run(pg, [req], finish, async_op, result, (send, recv))
 
 
 def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None,
@@ -804,7 +810,7 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
     if pg is None:
         return _skip("isend")
     buf = np.ascontiguousarray(a)
-    return _run([pg._comm.Isend(_bytes(buf), _peer(pg, dst, group_dst, "dst"), tag)], None, True,
+    return _run(pg, [pg._comm.Isend(_bytes(buf), _peer(pg, dst, group_dst, "dst"), tag)], None, True,
                 [tensor], buf)
 
 
@@ -817,7 +823,7 @@ def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     MPI = _mpi()
     peer = MPI.ANY_SOURCE if src is None and group_src is None else _peer(pg, src, group_src, "src")
     buf, back = _inout(tensor)
-    work = _run([pg._comm.Irecv(_bytes(buf), peer, tag)], back, True, [tensor], buf)
+    work = _run(pg, [pg._comm.Irecv(_bytes(buf), peer, tag)], back, True, [tensor], buf)
     work._status = MPI.Status()
     return work
 
@@ -874,9 +880,9 @@ def _counts(pg, n, rooted=None):
     got = np.zeros(pg.size(), np.int64)
     MPI = _mpi()
     if rooted is None:
-        _wait([pg._comm.Iallgather([mine, MPI.INT64_T], [got, MPI.INT64_T])], name="all_gather")
+        _wait([pg._comm.Iallgather([mine, MPI.INT64_T], [got, MPI.INT64_T])], timeout=pg._timeout, name="all_gather")
     else:
-        _wait([pg._comm.Igather([mine, MPI.INT64_T], [got, MPI.INT64_T], rooted)], name="gather")
+        _wait([pg._comm.Igather([mine, MPI.INT64_T], [got, MPI.INT64_T], rooted)], timeout=pg._timeout, name="gather")
     return got
 
 
@@ -897,9 +903,9 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     MPI = _mpi()
     data = _pickled(list(object_list)) if pg.rank() == root else None
     n = np.array([0 if data is None else data.size], np.int64)
-    _wait([pg._comm.Ibcast([n, MPI.INT64_T], root)], name="broadcast")
+    _wait([pg._comm.Ibcast([n, MPI.INT64_T], root)], timeout=pg._timeout, name="broadcast")
     buf = data if data is not None else np.empty(int(n[0]), np.uint8)
-    _wait([pg._comm.Ibcast([buf, MPI.BYTE], root)], name="broadcast")
+    _wait([pg._comm.Ibcast([buf, MPI.BYTE], root)], timeout=pg._timeout, name="broadcast")
     object_list[:] = pickle.loads(buf.tobytes())
 
 
@@ -913,7 +919,7 @@ def all_gather_object(object_list, obj, group=None):
     buf = np.empty(int(counts.sum()), np.uint8)
     displs = np.concatenate([[0], np.cumsum(counts)[:-1]])
     _wait([pg._comm.Iallgatherv([data, _mpi().BYTE], [buf, counts, displs, _mpi().BYTE])],
-          name="all_gather")
+          timeout=pg._timeout, name="all_gather")
     for i, o in enumerate(_unpickle_parts(buf, counts)):
         object_list[i] = o
 
@@ -932,7 +938,7 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
         recv = [buf, counts, displs, MPI.BYTE]
     else:
         recv = None
-    _wait([pg._comm.Igatherv([data, MPI.BYTE], recv, root)], name="gather")
+    _wait([pg._comm.Igatherv([data, MPI.BYTE], recv, root)], timeout=pg._timeout, name="gather")
     if pg.rank() == root:
         for i, o in enumerate(_unpickle_parts(buf, counts)):
             object_gather_list[i] = o
@@ -954,7 +960,7 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
         counts, send = np.zeros(pg.size(), np.int64), None
     n = np.zeros(1, np.int64)
     _wait([pg._comm.Iscatter([counts, MPI.INT64_T] if send else None, [n, MPI.INT64_T], root)],
-          name="scatter")
+          timeout=pg._timeout, name="scatter")
     buf = np.empty(int(n[0]), np.uint8)
-    _wait([pg._comm.Iscatterv(send, [buf, MPI.BYTE], root)], name="scatter")
+    _wait([pg._comm.Iscatterv(send, [buf, MPI.BYTE], root)], timeout=pg._timeout, name="scatter")
     scatter_object_output_list[0] = pickle.loads(buf.tobytes())

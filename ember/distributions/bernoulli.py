@@ -26,6 +26,7 @@ class Bernoulli(ExponentialFamily):
 
         >>> m = Bernoulli(ember.tensor([0.3]))
         >>> m.sample()  # 30% chance 1; 70% chance 0
+        tensor([0.])
     """
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean

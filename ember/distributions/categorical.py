@@ -20,7 +20,8 @@ class Categorical(Distribution):
     Example::
 
         >>> m = Categorical(ember.tensor([0.25, 0.25, 0.25, 0.25]))
-        >>> m.sample()  # equal probability of 0, 1, 2, 3
+        >>> m.sample((2, 3)).shape  # each draw is 0, 1, 2 or 3 with equal probability
+        torch.Size([2, 3])
     """
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     has_enumerate_support = True

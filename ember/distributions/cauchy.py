@@ -22,6 +22,7 @@ class Cauchy(Distribution):
 
         >>> m = Cauchy(ember.tensor([0.0]), ember.tensor([1.0]))
         >>> m.sample()  # sample from a Cauchy distribution with loc=0 and scale=1
+        tensor([10.5977])
     """
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

@@ -332,7 +332,12 @@ class _PositiveDefinite(_Symmetric):
         sym_check = super().check(value)
         if not sym_check.all():
             return sym_check
-        return ember.linalg.cholesky_ex(value).info.eq(0)
+        info = ember.linalg.cholesky_ex(value).info
+        if value.dim() > 2 and bool(info.any()):
+            # ember's batched cholesky_ex reports a failure for the whole batch: ask per matrix
+            flat = value.reshape((-1,) + tuple(value.shape[-2:]))
+            info = ember.stack([ember.linalg.cholesky_ex(m).info for m in flat]).reshape(value.shape[:-2])
+        return info.eq(0)
 
 
 class _Cat(Constraint):

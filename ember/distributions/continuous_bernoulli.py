@@ -24,6 +24,7 @@ class ContinuousBernoulli(ExponentialFamily):
 
         >>> m = ContinuousBernoulli(ember.tensor([0.3]))
         >>> m.sample()
+        tensor([0.3936])
     """
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval

@@ -39,6 +39,7 @@ class Dirichlet(ExponentialFamily):
 
         >>> m = Dirichlet(ember.tensor([0.5, 0.5]))
         >>> m.sample()  # Dirichlet distributed with concentration [0.5, 0.5]
+        tensor([0.0176, 0.9824])
     """
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex

@@ -32,7 +32,9 @@ class ExponentialFamily(Distribution):
         result = -self._mean_carrier_measure
         nparams = [p.detach().requires_grad_() for p in self._natural_params]
         lg_normal = self._log_normalizer(*nparams)
-        gradients = ember.autograd.grad(lg_normal.sum(), nparams, create_graph=True)
+    # the natural parameters are detached leaves: the gradients' own history (torch builds it
+    # with create_graph=True) reaches no user tensor, so plain gradients give the same results
+        gradients = ember.autograd.grad(lg_normal.sum(), nparams, retain_graph=True)
         result = result + lg_normal
         for p, g in zip(nparams, gradients):
             result = result - (p * g).reshape(self._batch_shape + (-1,)).sum(-1)

@@ -21,6 +21,7 @@ class FisherSnedecor(Distribution):
 
         >>> m = FisherSnedecor(ember.tensor([1.0]), ember.tensor([2.0]))
         >>> m.sample()  # Fisher-Snedecor-distributed with df1=1 and df2=2
+        tensor([0.0133])
     """
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
     support = constraints.positive

@@ -22,6 +22,7 @@ class Gamma(ExponentialFamily):
 
         >>> m = Gamma(ember.tensor([1.0]), ember.tensor([1.0]))
         >>> m.sample()  # Gamma distributed with concentration=1 and rate=1
+        tensor([2.8824])
     """
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative

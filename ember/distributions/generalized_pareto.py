@@ -21,6 +21,7 @@ class GeneralizedPareto(Distribution):
 
         >>> m = GeneralizedPareto(ember.tensor([0.1]), ember.tensor([2.0]), ember.tensor([0.4]))
         >>> m.sample()
+        tensor([1.6779])
     """
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive,
                        "concentration": constraints.real}

@@ -19,6 +19,7 @@ class HalfNormal(TransformedDistribution):
 
         >>> m = HalfNormal(ember.tensor([1.0]))
         >>> m.sample()  # half-normal distributed with scale=1
+        tensor([1.5410])
     """
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative

@@ -15,8 +15,10 @@ class Independent(Distribution):
 
     Example::
 
+        >>> from ember.distributions import Normal
         >>> normal = Normal(ember.zeros(3), ember.ones(3))
-        >>> Independent(normal, 1).event_shape   # Size([3])
+        >>> Independent(normal, 1).event_shape
+        torch.Size([3])
     """
     arg_constraints = {}
 

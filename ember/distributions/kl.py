@@ -204,7 +204,9 @@ def _kl_expfamily_expfamily(p, q):
     p_nparams = [np_.detach().requires_grad_() for np_ in p._natural_params]
     q_nparams = q._natural_params
     lg_normal = p._log_normalizer(*p_nparams)
-    gradients = ember.autograd.grad(lg_normal.sum(), p_nparams, create_graph=True)
+    # the natural parameters are detached leaves: the gradients' own history (torch builds it
+    # with create_graph=True) reaches no user tensor, so plain gradients give the same results
+    gradients = ember.autograd.grad(lg_normal.sum(), p_nparams, retain_graph=True)
     result = q._log_normalizer(*q_nparams) - lg_normal
     for pnp, qnp, g in zip(p_nparams, q_nparams, gradients):
         result = result - _sum_rightmost((qnp - pnp) * g, len(q.event_shape))

@@ -19,6 +19,7 @@ class Laplace(Distribution):
 
         >>> m = Laplace(ember.tensor([0.0]), ember.tensor([1.0]))
         >>> m.sample()  # Laplace distributed with loc=0, scale=1
+        tensor([-0.0075])
     """
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

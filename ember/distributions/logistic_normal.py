@@ -18,6 +18,7 @@ class LogisticNormal(TransformedDistribution):
         >>> # logistic-normal distributed with mean=(0, 0, 0) and stddev=(1, 1, 1)
         >>> m = LogisticNormal(ember.tensor([0.0] * 3), ember.tensor([1.0] * 3))
         >>> m.sample()
+        tensor([0.6088, 0.1062, 0.0290, 0.2560])
     """
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.simplex

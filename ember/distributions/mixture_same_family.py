@@ -21,9 +21,12 @@ class MixtureSameFamily(Distribution):
     Example::
 
         >>> # Construct Gaussian Mixture Model in 1D consisting of 5 equally weighted normal distributions
+        >>> from ember.distributions import Normal
         >>> mix = Categorical(ember.ones(5))
         >>> comp = Normal(ember.randn(5), ember.rand(5))
         >>> gmm = MixtureSameFamily(mix, comp)
+        >>> gmm.sample((4,)).shape
+        torch.Size([4])
     """
     arg_constraints = {}
     has_rsample = False

@@ -47,6 +47,7 @@ class MultivariateNormal(Distribution):
 
         >>> m = MultivariateNormal(ember.zeros(2), ember.eye(2))
         >>> m.sample()  # normally distributed with mean=`[0,0]` and covariance_matrix=`I`
+        tensor([ 1.5410, -0.2934])
     """
     arg_constraints = {"loc": constraints.real_vector,
                        "covariance_matrix": constraints.positive_definite,

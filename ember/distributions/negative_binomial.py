@@ -24,6 +24,7 @@ class NegativeBinomial(Distribution):
 
         >>> m = NegativeBinomial(3.0, ember.tensor([0.4]))
         >>> m.sample()
+        tensor([5.])
     """
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}

@@ -17,7 +17,8 @@ class OneHotCategorical(Distribution):
     Example::
 
         >>> m = OneHotCategorical(ember.tensor([0.25, 0.25, 0.25, 0.25]))
-        >>> m.sample()  # equal probability of 0, 1, 2, 3
+        >>> m.sample().sum()  # one-hot: equal probability of each of the 4 positions
+        tensor(1.)
     """
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot

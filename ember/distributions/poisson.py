@@ -19,6 +19,9 @@ class Poisson(ExponentialFamily):
 
         >>> m = Poisson(ember.tensor([4]))
         >>> m.sample()
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: "poisson_cpu" not implemented for 'Long'
     """
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer

@@ -83,6 +83,7 @@ class RelaxedBernoulli(TransformedDistribution):
 
         >>> m = RelaxedBernoulli(ember.tensor([2.2]), ember.tensor([0.1, 0.2, 0.3, 0.99]))
         >>> m.sample()
+        tensor([0.2679, 0.4786, 0.1907, 0.7743])
     """
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval

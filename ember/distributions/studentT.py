@@ -22,6 +22,7 @@ class StudentT(Distribution):
 
         >>> m = StudentT(ember.tensor([2.0]))
         >>> m.sample()  # Student's t-distributed with degrees of freedom=2
+        tensor([2.2854])
     """
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

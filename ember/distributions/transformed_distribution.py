@@ -17,9 +17,10 @@ class TransformedDistribution(Distribution):
 
     Example::
 
-        >>> # logistic(a, b) as uniform pushed through logit and an affine map
+        >>> # a logistic(loc 1, scale 2): a uniform pushed through logit and an affine map
+        >>> from ember.distributions import Uniform, SigmoidTransform, AffineTransform
         >>> base = Uniform(ember.zeros(1), ember.ones(1))
-        >>> logistic = TransformedDistribution(base, [SigmoidTransform().inv, AffineTransform(a, b)])
+        >>> logistic = TransformedDistribution(base, [SigmoidTransform().inv, AffineTransform(1.0, 2.0)])
     """
     arg_constraints = {}
 

@@ -19,6 +19,7 @@ class Weibull(TransformedDistribution):
 
         >>> m = Weibull(ember.tensor([1.0]), ember.tensor([1.0]))
         >>> m.sample()  # sample from a Weibull distribution with scale=1, concentration=1
+        tensor([3.5083])
     """
     arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
     support = constraints.positive

@@ -39,6 +39,8 @@ class Wishart(ExponentialFamily):
 
         >>> m = Wishart(ember.tensor([2.0]), covariance_matrix=ember.eye(2))
         >>> m.sample()  # Wishart distributed with mean=`df * I` and variance(x_ij)=`df` for i != j
+        tensor([[[0.5680, 0.8039],
+                 [0.8039, 1.4556]]])
     """
     support = constraints.positive_definite
     has_rsample = True

@@ -82,7 +82,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     Example::
 
         >>> batched_dot = vmap(ember.dot)
-        >>> batched_dot(ember.ones(5, 3), ember.ones(5, 3))   # tensor of 5 threes
+        >>> batched_dot(ember.ones(5, 3), ember.ones(5, 3))
+        tensor([3., 3., 3., 3., 3.])
     """
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
@@ -301,6 +302,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     Example::
 
         >>> jacrev(ember.sin)(ember.tensor([0.0, 1.0]))   # diag(cos(x))
+        tensor([[1.0000, 0.0000],
+                [0.0000, 0.5403]])
     """
     @functools.wraps(func)
     def wrapped(*args, **kwargs):

@@ -16,8 +16,9 @@ from ..ops.embedding import *  # noqa: F401,F403
 from ..ops.distance import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pooling import *  # noqa: F401,F403
+from ..ops.fractional_pool import *  # noqa: F401,F403
 from ..ops.sampling import *  # noqa: F401,F403
-
+from ..ops.joining import channel_shuffle  # noqa: F401
 
 
 # ---- misc ---------------------------------------------------------------------------------
@@ -266,21 +267,6 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     return _reduce_loss(loss, reduction)
 
 
-def channel_shuffle(input, groups):
-    """(N, C, *) -> (N, C, *): channels viewed as (groups, C/groups), transposed."""
-    if groups <= 0:
-        raise RuntimeError(
-            f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
-    C = input.shape[1]
-    if C % groups:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {C} channels "
-                           f"and {groups} groups.")
-    n = input.shape[0]
-    rest = tuple(input.shape[2:])
-    return input.reshape((n, groups, C // groups) + rest).transpose(1, 2) \
-        .reshape((n, C) + rest)
-
-
 native_channel_shuffle = channel_shuffle
 
 
@@ -302,5 +288,4 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     if not training:
         return leaky_relu_(input, (lower + upper) / 2)
     a = input._data
-    slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
-    return input.mul_(_wrap(np.where(a >= 0, np.ones_like(a), slopes)))
+    return input.mul_(_wrap(_random.rrelu_slopes(a, lower, upper)))

@@ -11,7 +11,7 @@ _SIGS = {"alpha": ("Tensor other", "Number alpha", "Tensor other, *, Number alph
 
 def scalar_first(name, first, rest, kw, ntensors):
     """``(scalar, *tensors)`` of the old overload -> ``(tensors, scalar)``; TypeError otherwise."""
-    if len(rest) != ntensors - 1 or not isinstance(first, numbers.Number):
+    if len(rest) != ntensors or not isinstance(first, numbers.Number):
         raise TypeError(f"{name}() takes {ntensors} positional argument(s) after self but "
                         f"{len(rest) + 1} were given")
     tensors, old, new = _SIGS[kw]

@@ -3,9 +3,10 @@ wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an 
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import apply, apply_, _arrays, _type_name
+
 
 def _broadcast_error(*arrays):
     """PyTorch's message for shapes that do not broadcast."""
@@ -69,43 +70,39 @@ def _named(f, name, doc):
 
 
 def _unary(cls, name):
-    """``name(input, *, out=None)`` and its in-place method ``name_(self)``."""
+    """``name(input, *, out=None)`` and its in-place form ``name_(self)``; both are Tensor
+    methods (``x.name()``, ``x.name_()``)."""
     def fn(input, *, out=None):
         return _out(apply(cls, input), out)
 
     def fn_(self):
         return _inplace(cls, self)
-    return (_named(fn, name, f"Elementwise ``{name}`` of ``input``."),
-            _named(fn_, name + "_", f"In-place :func:`{name}`."))
+    return (tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input``.")),
+            tensor_method()(_named(fn_, name + "_", f"In-place :func:`{name}`.")))
 
 
 def _binary(cls, name):
-    """``name(input, other, *, out=None)``: a broadcasting two-input op."""
+    """``name(input, other, *, out=None)``: a broadcasting two-input op (and Tensor method)."""
     def fn(input, other, *, out=None):
         return _out(apply(cls, input, other), out)
-    return _named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` (broadcasting).")
+    return tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
+                                            "(broadcasting)."))
 
 
 def _binary_(cls, name):
-    """In-place method ``name(self, other)`` of a two-input op."""
+    """In-place Tensor method ``name(self, other)`` of a two-input op."""
     def fn_(self, other):
         return _inplace(cls, self, other)
-    return _named(fn_, name, f"In-place :func:`{name[:-1]}`.")
+    return tensor_method()(_named(fn_, name, f"In-place :func:`{name[:-1]}`."))
 
 
 def _out(result, out):
-    """Honour ``out=``: copy into the given tensor (no autograd through it, as PyTorch)."""
+    """``out=`` for callers inside ember; the public functions get it from ``_out.install``."""
     if out is None:
         return result
-    if out._rg and out.grad_fn is None:
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
-    if out._data.shape != result._data.shape:
-        out._data = np.empty(result._data.shape, out._data.dtype)
-    out._data[...] = result._data
-    out._bump()
-    return out
+    from ._out import write_out
 
-
+    return write_out(result, out, "out")
 
 def _not_impl(a, kernel):
     """PyTorch's error for a dtype its CPU kernel does not cover."""
@@ -126,7 +123,10 @@ def _c(x, a):
     return a.dtype.type(x)
 
 
-def _int_zero_check(b):
+def _int_zero_check(b, a=None):
+    """Integer division by zero raises, as torch, unless the result is empty."""
+    if a is not None and 0 in np.broadcast_shapes(np.shape(a), np.shape(b)):
+        return
     if isinstance(b, np.ndarray):
         if b.dtype.kind in "iub" and not b.all():
             raise RuntimeError("ZeroDivisionError")
@@ -134,22 +134,18 @@ def _int_zero_check(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-# ---- public functions (continued) ---------------------------------------------------
+# ---- argument checks and non-differentiable runs ------------------------------------------
 
 def _check_number_or_tensor(x, fname, arg):
     if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
         raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
 
 
-# ---- comparisons and predicates (bool results, never differentiable) -----------------
-
 def _nograd(cls, *inputs, **kw):
     """Run a non-differentiable op: no graph node, result never requires grad."""
     op = cls.__new__(cls)
     return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
 
-
-# ---- log-sum, step, integer and float-bit ops ------------------------------------------
 
 def _tensor_other(fname, other, arg="other"):
     if not isinstance(other, Tensor):

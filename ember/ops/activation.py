@@ -1,74 +1,13 @@
-"""Activation ops: relu family, sigmoid/tanh family, gelu (with a NumPy erf), softmax family."""
+"""Activation ops: relu family, sigmoid/tanh family, gelu (erf from ops.special), softmax family."""
 import math
 
 import numpy as np
 
+from ._apply import Op, apply, apply_, wrap_dim
+from .special import _erf
 from .unary import relu as _relu, relu_ as _relu_
 
-from .._tensor import Tensor
-from ._apply import Op, apply, apply_, FLOAT, SAME, wrap_dim
-
-__all__ = ["softmax", "log_softmax"]  # more appended below
-
-_SQRT_PI = math.sqrt(math.pi)
-_2_SQRT_PI = 2.0 / _SQRT_PI
-
-
-# ---- erf / erfinv in NumPy (scipy is not a dependency) ---------------------------------
-
-def _erf64(x):
-    """erf of a float64 array to ~1e-15 relative accuracy.
-
-    |x| < 2.5: erf(x) = 2x/sqrt(pi) e^{-x^2} sum_n (2x^2)^n / (2n+1)!!  (positive terms,
-    no cancellation). |x| >= 2.5: erfc from its continued fraction, evaluated bottom-up.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    out = np.empty_like(x)
-    ax = np.abs(x)
-    small = ax < 2.5
-    if small.any():
-        xs = x[small]
-        x2 = xs * xs
-        t = 2.0 * x2
-        term = np.ones_like(xs)
-        s = np.ones_like(xs)
-        for n in range(1, 60):
-            term = term * (t / (2 * n + 1))
-            s += term
-        out[small] = _2_SQRT_PI * xs * np.exp(-x2) * s
-    big = ~small
-    if big.any():
-        xb = np.minimum(ax[big], 30.0)
-        f = xb.copy()
-        for k in range(50, 0, -1):
-            f = xb + (k * 0.5) / f
-        erfc = np.exp(-xb * xb) / (_SQRT_PI * f)
-        r = 1.0 - erfc
-        out[big] = np.where(x[big] < 0, -r, r)
-        nanm = np.isnan(x)
-        if nanm.any():
-            out[nanm] = np.nan
-    return out
-
-
-def erf_np(x):
-    x = np.asarray(x)
-    dt = x.dtype if x.dtype.kind == "f" else np.float64
-    return _erf64(x).astype(dt, copy=False)
-
-
-def erfinv_np(y):
-    y = np.asarray(y, dtype=np.float64)
-    a = 0.147
-    ln = np.log1p(-y * y)
-    t = 2.0 / (math.pi * a) + ln / 2.0
-    x = np.sign(y) * np.sqrt(np.sqrt(t * t - ln / a) - t)
-    for _ in range(3):
-        fin = np.isfinite(x)
-        err = _erf64(np.where(fin, x, 0.0)) - y
-        x = np.where(fin, x - err / (_2_SQRT_PI * np.exp(-np.where(fin, x, 0.0) ** 2)), x)
-    return x
-
+from .._tensor import _wrap
 
 
 # ---- elementwise activations: one Op class per function ------------------------------
@@ -82,10 +21,21 @@ def _check_float(a, fname):
 
 
 class _Act(Op):
-    """Base: subclasses define ``f(a, *p)`` and ``df(a, y, *p)`` (dy/da)."""
+    """Base: subclasses define ``f(a, *p)`` and ``df(a, y, *p)`` (dy/da) on arrays.
+
+    For double backward (``create_graph=True``) a subclass gives either ``dft(x, y, *p)``,
+    dy/dx written with ember ops on tensors, or ``flat_df = True`` when dy/dx is
+    piecewise constant (its own derivative is zero almost everywhere)."""
     saves = (0,)
     fname = "act"
     allow_int = False
+    dft = None
+    flat_df = False
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.dft is not None or cls.flat_df:
+            cls.backward_ops = cls._backward_ops
 
     def forward(self, a, *p, inplace=False):
         if not self.allow_int:
@@ -105,6 +55,12 @@ class _Act(Op):
         r = g * d
         return r.astype(g.dtype, copy=False)
 
+    def _backward_ops(self, g):
+        if self.flat_df:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return g * _wrap(self.df(self.a, self.y, *self.p).astype(self.y.dtype, copy=False))
+        return g * self.dft(self.saved_input(0, self.a), self.saved_output(self.y), *self.p)
+
 
 def _sig(a):
     return 1.0 / (1.0 + np.exp(-a))
@@ -119,6 +75,7 @@ class Hardtanh(_Act):
     fname = "hardtanh"
     f = staticmethod(lambda a, lo, hi: np.clip(a, _f(a, lo), _f(a, hi)))
     df = staticmethod(lambda a, y, lo, hi: ((a > lo) & (a < hi)).astype(a.dtype))
+    flat_df = True
 
 
 class LeakyRelu(_Act):
@@ -126,6 +83,7 @@ class LeakyRelu(_Act):
     fname = "leaky_relu"
     f = staticmethod(lambda a, s: np.where(a > 0, a, a * _f(a, s)))
     df = staticmethod(lambda a, y, s: np.where(a > 0, _f(a, 1), _f(a, s)))
+    flat_df = True
 
 
 class Elu(_Act):
@@ -135,6 +93,8 @@ class Elu(_Act):
         a > 0, a * _f(a, sc), _f(a, al * sc) * np.expm1(np.minimum(a, 0) * _f(a, isc))))
     df = staticmethod(lambda a, y, al, sc, isc: np.where(
         a > 0, _f(a, sc), _f(a, al * sc * isc) * np.exp(np.minimum(a, 0) * _f(a, isc))))
+    dft = staticmethod(lambda x, y, al, sc, isc: (
+        (x.clamp(max=0) * isc).exp() * (al * sc * isc)).where(x <= 0, sc))
 
 
 class Gelu(_Act):
@@ -146,7 +106,7 @@ class Gelu(_Act):
         if approx == "tanh":
             k = math.sqrt(2.0 / math.pi)
             return 0.5 * a * (1.0 + np.tanh(k * (a + 0.044715 * a * a * a)))
-        return (0.5 * a * (1.0 + erf_np(a * _f(a, 1.0 / math.sqrt(2.0))))).astype(a.dtype)
+        return (0.5 * a * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))).astype(a.dtype)
 
     @staticmethod
     def df(a, y, approx):
@@ -155,9 +115,19 @@ class Gelu(_Act):
             inner = k * (a + 0.044715 * a * a * a)
             t = np.tanh(inner)
             return 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * a * a)
-        cdf = 0.5 * (1.0 + erf_np(a * _f(a, 1.0 / math.sqrt(2.0))))
+        cdf = 0.5 * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))
         pdf = np.exp(-0.5 * a * a) * _f(a, 1.0 / math.sqrt(2.0 * math.pi))
         return cdf + a * pdf
+
+    @staticmethod
+    def dft(x, y, approx):
+        if approx == "tanh":
+            k = math.sqrt(2.0 / math.pi)
+            t = (k * (x + 0.044715 * x * x * x)).tanh()
+            return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * x * x)
+        cdf = 0.5 * (1.0 + (x * (1.0 / math.sqrt(2.0))).erf())
+        pdf = (-0.5 * x * x).exp() * (1.0 / math.sqrt(2.0 * math.pi))
+        return cdf + x * pdf
 
 
 class Silu(_Act):
@@ -169,6 +139,11 @@ class Silu(_Act):
     def df(a, y):
         s = _sig(a)
         return s * (1.0 + a * (1.0 - s))
+
+    @staticmethod
+    def dft(x, y):
+        s = x.sigmoid()
+        return s * (1.0 + x * (1.0 - s))
 
 
 def _softplus(a, beta=1.0, th=20.0):
@@ -186,12 +161,18 @@ class Mish(_Act):
         t = np.tanh(_softplus(a))
         return t + a * _sig(a) * (1.0 - t * t)
 
+    @staticmethod
+    def dft(x, y):
+        t = apply(Softplus, x, 1.0, 20.0).tanh()
+        return t + x * x.sigmoid() * (1.0 - t * t)
+
 
 class Sigmoid(_Act):
     name = "SigmoidBackward0"
     fname = "sigmoid"
     f = staticmethod(_sig)
     df = staticmethod(lambda a, y: y * (1.0 - y))
+    dft = df
 
 
 class Tanh(_Act):
@@ -199,6 +180,7 @@ class Tanh(_Act):
     fname = "tanh"
     f = staticmethod(np.tanh)
     df = staticmethod(lambda a, y: 1.0 - y * y)
+    dft = df
 
 
 class Hardsigmoid(_Act):
@@ -206,6 +188,7 @@ class Hardsigmoid(_Act):
     fname = "hardsigmoid"
     f = staticmethod(lambda a: np.clip(a / _f(a, 6) + _f(a, 0.5), _f(a, 0), _f(a, 1)))
     df = staticmethod(lambda a, y: np.where((a > -3) & (a < 3), _f(a, 1 / 6), _f(a, 0)))
+    flat_df = True
 
 
 class Hardswish(_Act):
@@ -214,6 +197,7 @@ class Hardswish(_Act):
     f = staticmethod(lambda a: a * np.clip(a + _f(a, 3), _f(a, 0), _f(a, 6)) / _f(a, 6))
     df = staticmethod(lambda a, y: np.where(a < -3, _f(a, 0), np.where(
         a <= 3, a / _f(a, 3) + _f(a, 0.5), _f(a, 1))))
+    dft = staticmethod(lambda x, y: (x / 3 + 0.5).where(x <= 3, 1.0).where(x >= -3, 0.0))
 
 
 class Softplus(_Act):
@@ -226,12 +210,18 @@ class Softplus(_Act):
         z = a * _f(a, beta)
         return np.where(z > th, _f(a, 1), _sig(z))
 
+    @staticmethod
+    def dft(x, y, beta, th):
+        z = x * beta
+        return z.sigmoid().where(z <= th, 1.0)
+
 
 class Softsign(_Act):
     name = "DivBackward0"
     fname = "softsign"
     f = staticmethod(lambda a: a / (1.0 + np.abs(a)))
     df = staticmethod(lambda a, y: 1.0 / (1.0 + np.abs(a)) ** 2)
+    dft = staticmethod(lambda x, y: 1.0 / (1.0 + x.abs()) ** 2)
 
 
 class Tanhshrink(_Act):
@@ -239,28 +229,32 @@ class Tanhshrink(_Act):
     fname = "tanhshrink"
     f = staticmethod(lambda a: a - np.tanh(a))
     df = staticmethod(lambda a, y: np.tanh(a) ** 2)
+    dft = staticmethod(lambda x, y: x.tanh() ** 2)
 
 
 class Threshold(_Act):
     name = "ThresholdBackward0"
     fname = "threshold"
     allow_int = True
-    f = staticmethod(lambda a, th, v: np.where(a > th, a, _f(a, v)))
-    df = staticmethod(lambda a, y, th, v: (a > th).astype(y.dtype))
+    f = staticmethod(lambda a, th, v: np.where(a <= th, _f(a, v), a))   # NaN stays NaN, as torch
+    df = staticmethod(lambda a, y, th, v: (~(a <= th)).astype(y.dtype))
+    flat_df = True
 
 
 class Softshrink(_Act):
     name = "SoftshrinkBackward0"
     fname = "softshrink"
-    f = staticmethod(lambda a, l: np.where(a > l, a - _f(a, l), np.where(a < -l, a + _f(a, l), _f(a, 0))))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a - np.sign(a) * _f(a, l)))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
+    flat_df = True
 
 
 class Hardshrink(_Act):
     name = "HardshrinkBackward0"
     fname = "hardshrink"
-    f = staticmethod(lambda a, l: np.where(np.abs(a) > l, a, _f(a, 0)))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
+    flat_df = True
 
 
 class LogSigmoid(_Act):
@@ -268,6 +262,7 @@ class LogSigmoid(_Act):
     fname = "log_sigmoid_forward"
     f = staticmethod(lambda a: np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
     df = staticmethod(lambda a, y: _sig(-a))
+    dft = staticmethod(lambda x, y: (-x).sigmoid())
 
 
 class Prelu(Op):
@@ -296,12 +291,19 @@ class Prelu(Op):
         a = self.a
         ga = np.where(a > 0, g, g * self.wb)
         gw = np.where(a > 0, 0, g * a)
+        return ga, self._sum_w(gw)
+
+    def _sum_w(self, gw):
         if self.w.size == 1:
-            gw = gw.sum().reshape(self.w.shape)
-        else:
-            axes = tuple(i for i in range(a.ndim) if i != (1 if a.ndim >= 2 else 0))
-            gw = gw.sum(axis=axes).reshape(self.w.shape)
-        return ga, gw
+            return gw.sum().reshape(self.w.shape)
+        axes = tuple(i for i in range(self.a.ndim) if i != (1 if self.a.ndim >= 2 else 0))
+        return gw.sum(axes).reshape(self.w.shape)
+
+    def backward_ops(self, g):
+        x, w = self.saved_input(0, self.a), self.saved_input(1, self.w)
+        pos = _wrap(self.a > 0)
+        ga = g.where(pos, g * w.reshape(self.wb.shape))
+        return ga, self._sum_w((g * x).where(pos.logical_not(), 0.0))
 
 
 class Glu(Op):
@@ -334,7 +336,7 @@ class Softmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)
@@ -349,6 +351,12 @@ class Softmax(Op):
             return g * 0
         return y * (g - (g * y).sum(axis=self.dim, keepdims=True))
 
+    def backward_ops(self, g):
+        if self.y.ndim == 0:
+            return g * 0
+        y = self.saved_output(self.y)
+        return y * (g - (g * y).sum(self.dim, keepdim=True))
+
 
 class LogSoftmax(Op):
     name = "LogSoftmaxBackward0"
@@ -356,7 +364,7 @@ class LogSoftmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "log_softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)
@@ -370,6 +378,11 @@ class LogSoftmax(Op):
         if y.ndim == 0:
             return g * 0
         return g - np.exp(y) * g.sum(axis=self.dim, keepdims=True)
+
+    def backward_ops(self, g):
+        if self.y.ndim == 0:
+            return g * 0
+        return g - self.saved_output(self.y).exp() * g.sum(self.dim, keepdim=True)
 
 
 def _softmax_dim(name, ndim, stacklevel=3):
@@ -545,11 +558,9 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from .. import _random
         a = input._data
-        slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
         from .arithmetic import mul
         from .._tensor import _wrap
-        s = _wrap(np.where(a >= 0, np.ones_like(a), slopes))
-        return mul(input, s)
+        return mul(input, _wrap(_random.rrelu_slopes(a, lower, upper)))
     return leaky_relu(input, (lower + upper) / 2, inplace)
 
 
@@ -564,17 +575,3 @@ __all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "hardtanh", "ha
            "silu", "mish", "hardsigmoid", "hardswish", "softplus", "softsign", "tanhshrink",
            "threshold", "threshold_", "softshrink", "hardshrink", "logsigmoid", "prelu", "rrelu",
            "glu", "sigmoid", "tanh"]
-
-
-def _tensor_softmax(self, dim, dtype=None):
-    return softmax(self, dim, dtype=dtype)
-
-
-def _tensor_log_softmax(self, dim, dtype=None):
-    return log_softmax(self, dim, dtype=dtype)
-
-
-for _n, _fn in (("softmax", _tensor_softmax), ("log_softmax", _tensor_log_softmax),
-                ("relu", relu), ("relu_", relu_), ("sigmoid", sigmoid), ("tanh", tanh)):
-    if not hasattr(Tensor, _n):
-        setattr(Tensor, _n, _fn)

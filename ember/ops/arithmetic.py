@@ -6,7 +6,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
 from ._deprecated import scalar_first
 from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
@@ -38,6 +38,8 @@ class Add(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, (g * alpha if alpha != 1 else g)
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class Sub(Op):
     name = "SubBackward0"
@@ -60,6 +62,8 @@ class Sub(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, -g * alpha
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class RSub(Op):
     name = "RsubBackward1"
@@ -70,6 +74,8 @@ class RSub(Op):
 
     def backward(self, g):
         return -g, g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Mul(Op):
@@ -87,15 +93,16 @@ class Mul(Op):
     def backward(self, g):
         return g * self.b, g * self.a
 
+    def backward_ops(self, g):
+        return g * self.saved_input(1, self.b), g * self.saved_input(0, self.a)
+
 
 class Div(Op):
     name = "DivBackward0"
     promote = FLOAT
     saves = (0, 1)
 
-    def forward(self, a, b, rounding_mode=None):
-        if rounding_mode is not None:
-            return _rounding_div(a, b, rounding_mode)
+    def forward(self, a, b):
         self.a, self.b = a, b
         try:
             return a / b
@@ -106,14 +113,35 @@ class Div(Op):
         b = self.b
         return g / b, -g * self.a / (b * b)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        return g / b, -g * a / (b * b)
 
-def _rounding_div(a, b, mode):
-    if mode == "floor":
-        return np.floor_divide(a, b)
-    if mode == "trunc":
-        q = np.true_divide(a, b)
-        return np.trunc(q).astype(np.result_type(a, b)) if q.dtype.kind == "f" and np.result_type(a, b).kind != "f" else np.trunc(q)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+
+class DivRounding(Op):
+    """``div(a, b, rounding_mode="floor" | "trunc")``: integer dtypes stay integer; the gradient
+    is zero almost everywhere, as torch's."""
+    name = "DivBackward2"
+    promote = SAME
+
+    def forward(self, a, b, rounding_mode):
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                               f"found '{rounding_mode}'")
+        dt = np.result_type(a, b)
+        if dt.kind == "b":
+            raise NotImplementedError(f'"div_{rounding_mode}_cpu" not implemented for \'Bool\'')
+        if dt.kind in "iu":
+            _int_zero_check(b)
+            q = np.floor_divide(a, b)
+            if rounding_mode == "trunc":   # round towards zero: floor, plus one where it went below
+                q = q + ((q < 0) & (q * b != a))
+            return q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+
+    def backward(self, g):
+        return _zeros(g), _zeros(g)
 
 
 class RDiv(Op):
@@ -127,6 +155,10 @@ class RDiv(Op):
 
     def backward(self, g):
         a = self.a
+        return -g * self.b / (a * a), None
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return -g * self.b / (a * a), None
 
 
@@ -143,9 +175,12 @@ class Neg(Op):
     def backward(self, g):
         return -g
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 # ---- public functions ----------------------------------------------------------------
 
+@tensor_method("add", "__add__")
 def add(input, other, *args, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
     if args:
@@ -153,79 +188,98 @@ def add(input, other, *args, alpha=1, out=None):
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
 
 
+@tensor_method("sub", "__sub__")
 def sub(input, other, *args, alpha=1, out=None):
     if args:
         (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
+@tensor_method("mul", "__mul__", "__rmul__")
 def mul(input, other, *, out=None):
     return _out(apply(Mul, input, other), out)
 
 
+@tensor_method("div", "__truediv__")
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
-    return _out(apply(Div, input, other, rounding_mode=rounding_mode), out)
+    return _out(apply(DivRounding, input, other, rounding_mode=rounding_mode), out)
 
 
 neg, neg_ = _unary(Neg, "neg")
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+tensor_method("__neg__")(neg)
+subtract = tensor_method("subtract")(sub)
+multiply = tensor_method("multiply")(mul)
+divide = tensor_method("divide")(div)
+true_divide = tensor_method("true_divide")(div)
+negative = tensor_method("negative")(neg)
 
 
 # ---- Tensor methods and operators ----------------------------------------------------
 
+@tensor_method("__radd__")
 def _radd(self, other):
     return apply(Add, self, other)
 
 
+@tensor_method("__rsub__")
 def _rsub(self, other):
     return apply(RSub, self, other)
 
 
+@tensor_method("__rtruediv__", "__rdiv__")
 def _rdiv(self, other):
-    return apply(RDiv, self, other)
+    return div(other, self) if isinstance(other, Tensor) else apply(RDiv, self, other)
 
 
+@tensor_method("__iadd__")
 def _iadd(self, other):
     return apply_(Add, self, other)
 
 
+@tensor_method("__isub__")
 def _isub(self, other):
     return apply_(Sub, self, other)
 
 
+@tensor_method("__imul__")
 def _imul(self, other):
     return _inplace(Mul, self, other)
 
 
+@tensor_method("__itruediv__")
 def _idiv(self, other):
     return _inplace(Div, self, other)
 
 
+@tensor_method()
 def add_(self, other, *args, alpha=1):
     if args:
         (other,), alpha = scalar_first("add_", other, args, "alpha", 1)
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
 
 
+@tensor_method("sub_", "subtract_")
 def sub_(self, other, *args, alpha=1):
     if args:
         (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
+@tensor_method("mul_", "multiply_")
 def mul_(self, other):
     return _inplace(Mul, self, other)
 
 
+@tensor_method("div_", "divide_", "true_divide_")
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _inplace(Div, self, other)
-    return _inplace(Div, self, other, rounding_mode=rounding_mode)
+    return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
-# ---- binary arithmetic (continued) ---------------------------------------------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
 
 @_guard
 class FloorDivide(Op):
@@ -234,7 +288,7 @@ class FloorDivide(Op):
 
     def forward(self, a, b):
         if np.result_type(a, b).kind in "iu":
-            _int_zero_check(b)
+            _int_zero_check(b, a)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.floor_divide(a, b)
 
@@ -250,7 +304,7 @@ class _Mod(Op):
 
     def forward(self, a, b):
         if np.result_type(a, b).kind in "iu":
-            _int_zero_check(b)
+            _int_zero_check(b, a)
         self.a, self.b = a, b
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.ufunc(a, b)
@@ -277,7 +331,7 @@ class _RIntOp(Op):
 
     def forward(self, a, s):
         if a.dtype.kind in "iu":
-            _int_zero_check(a)
+            _int_zero_check(a, s)
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.ufunc(s, a)
 
@@ -358,6 +412,15 @@ class Pow(Op):
             gb = np.where((a == 0) & (b >= 0), 0, g * self.y * np.log(a))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if not isinstance(self.b, np.ndarray):
+            return (g * 0 if self.b == 0 else g * (self.b * a ** (self.b - 1))), None
+        ga = (g * b * a ** (b - 1)).where(_wrap(self.b != 0), 0.0)
+        gb = (g * self.saved_output(self.y) * a.log()).where(
+            _wrap(~((self.a == 0) & (self.b >= 0))), 0.0)
+        return ga, gb
+
 
 class RPow(Op):
     """``number ** tensor``."""
@@ -380,6 +443,12 @@ class RPow(Op):
         if s == 0:
             return np.where(False, g, 0).astype(g.dtype) * 0, None
         return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
+
+    def backward_ops(self, g):
+        s = self.s
+        if s == 0:
+            return g * 0, None
+        return g * self.saved_output(self.y) * (_math.log(s) if s > 0 else _math.nan), None
 
 
 @_guard
@@ -433,7 +502,8 @@ class Xlogy(Op):
     def backward(self, g):
         a, b = self.a, self.b
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = g * np.where(a != 0, np.log(b), 0) if isinstance(a, np.ndarray) else None
+            # torch: d/da = log(b), except 0 where a == 0 and b <= 0
+            ga = g * np.where((a == 0) & (b <= 0), 0, np.log(b)) if isinstance(a, np.ndarray) else None
             gb = g * a / b if isinstance(b, np.ndarray) else None
         return ga, gb
 
@@ -473,6 +543,18 @@ class Maximum(Op):
         gb = np.where(b > a, g, np.where(a == b, h, 0))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.a, self.b
+        dt = g._data.dtype
+        wa, wb = self._weights(a, b)
+        return g * _wrap(wa.astype(dt)), g * _wrap(wb.astype(dt))
+
+    @staticmethod
+    def _weights(a, b):
+        """Each input's share of the gradient (ties split it): constant in the inputs."""
+        tie = (a == b) * 0.5
+        return (a > b) + tie, (b > a) + tie
+
 
 @_guard
 class Minimum(Maximum):
@@ -488,6 +570,21 @@ class Minimum(Maximum):
         ga = np.where(a < b, g, np.where(a == b, h, 0))
         gb = np.where(b < a, g, np.where(a == b, h, 0))
         return ga, gb
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
 
 
 @_guard
@@ -537,6 +634,11 @@ class Lerp(Op):
         gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
         return g * (1 - w), g * w, gw
 
+    def backward_ops(self, g):
+        a, b, w = (self.saved_input(i, x) for i, x in enumerate((self.a, self.b, self.w)))
+        gw = g * (b - a) if isinstance(self.w, np.ndarray) else None
+        return g * (1 - w), g * w, gw
+
 
 @_guard
 class Addcmul(Op):
@@ -553,6 +655,10 @@ class Addcmul(Op):
         v = self.v
         gv = g * v if v != 1 else g
         return g, gv * self.t2, gv * self.t1
+
+    def backward_ops(self, g):
+        gv = g * self.v if self.v != 1 else g
+        return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
 
 
 @_guard
@@ -579,6 +685,11 @@ class Addcdiv(Op):
         gv = g * v if v != 1 else g
         gq = gv / t2
         return g, gq, -gq * self.t1 / t2
+
+    def backward_ops(self, g):
+        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
+        gq = (g * self.v if self.v != 1 else g) / t2
+        return g, gq, -gq * t1 / t2
 
 
 @_guard
@@ -619,24 +730,43 @@ class Clamp(Op):
             ghi = np.where(mh, g, 0)
         return ga, glo, ghi
 
+    def backward_ops(self, g):
+        a, lo, hi = self.a, self.lo, self.hi
+        m = True
+        if lo is not None:
+            m = m & (a >= lo)
+        if hi is not None:
+            m = m & (a <= hi)
+        ga = g.where(_wrap(np.asarray(m)), 0.0)
+        glo = ghi = None
+        if isinstance(lo, np.ndarray):
+            glo = g.where(_wrap((a < lo) & (lo <= hi) if hi is not None else a < lo), 0.0)
+        if isinstance(hi, np.ndarray):
+            ghi = g.where(_wrap((a > hi) | (lo > hi) if lo is not None else a > hi), 0.0)
+        return ga, glo, ghi
 
+
+@tensor_method()
 def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 
 
+@tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None):
     if not isinstance(input, Tensor):
         return _out(apply(RFloorDivide, other, input), out)
     return _out(apply(FloorDivide, input, other), out)
 
 
+@tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None):
     if not isinstance(input, Tensor):
         return _out(apply(RRemainder, other, input), out)
     return _out(apply(Remainder, input, other), out)
 
 
+@tensor_method("pow", "__pow__")
 def pow(input, exponent, *, out=None):
     """``input ** exponent``: either may be a number (not both)."""
     if not isinstance(input, Tensor):
@@ -644,6 +774,7 @@ def pow(input, exponent, *, out=None):
     return _out(apply(Pow, input, exponent), out)
 
 
+@tensor_method()
 def float_power(input, exponent, *, out=None):
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
@@ -652,25 +783,31 @@ def float_power(input, exponent, *, out=None):
 
 fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")
 atan2, atan2_ = _binary(Atan2, "atan2"), _binary_(Atan2, "atan2_")
+tensor_method("arctan2_")(atan2_)
 hypot, hypot_ = _binary(Hypot, "hypot"), _binary_(Hypot, "hypot_")
 xlogy, xlogy_ = _binary(Xlogy, "xlogy"), _binary_(Xlogy, "xlogy_")
 copysign, copysign_ = _binary(Copysign, "copysign"), _binary_(Copysign, "copysign_")
 maximum, minimum = _binary(Maximum, "maximum"), _binary(Minimum, "minimum")
 fmax, fmin = _binary(Fmax, "fmax"), _binary(Fmin, "fmin")
 floor_divide_ = _binary_(FloorDivide, "floor_divide_")
+tensor_method("__ifloordiv__")(floor_divide_)
 remainder_ = _binary_(Remainder, "remainder_")
+tensor_method("__imod__")(remainder_)
 
 
+@tensor_method()
 def lerp(input, end, weight, *, out=None):
     return _out(apply(Lerp, input, end, weight), out)
 
 
+@tensor_method()
 def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
     if args:
         (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
 
 
+@tensor_method()
 def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
     if args:
         (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
@@ -682,35 +819,42 @@ def _clamp_args(min, max, fname="clamp"):
         raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
 
 
+@tensor_method()
 def clamp(input, min=None, max=None, *, out=None):
     """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
     _clamp_args(min, max)
     return _out(apply(Clamp, input, min, max), out)
 
 
+@tensor_method()
 def clamp_min(input, min, *, out=None):
     return _out(apply(Clamp, input, min, None), out)
 
 
+@tensor_method()
 def clamp_max(input, max, *, out=None):
     return _out(apply(Clamp, input, None, max), out)
 
 
-clip = clamp
-arctan2 = atan2
+clip = tensor_method("clip")(clamp)
+arctan2 = tensor_method("arctan2")(atan2)
 
 
+@tensor_method()
 def positive(input):
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
-# ---- Tensor methods and operators (continued) ------------------------------------------
+# ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
-    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op (a tensor ``other``,
+    as ``Tensor.__rmod__(x, y)`` passes it, takes the forward op)."""
     def f(self, other):
+        if isinstance(other, Tensor):
+            return (remainder if cls is RRemainder else floor_divide)(other, self)
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return apply(cls, self, other)
@@ -718,128 +862,71 @@ def _r(cls, name):
 
 
 _rmod, _rfloordiv = _r(RRemainder, "__rmod__"), _r(RFloorDivide, "__rfloordiv__")
+tensor_method("__rfloordiv__")(_rfloordiv)
+tensor_method("__rmod__")(_rmod)
 
 
+@tensor_method("__rpow__")
 def _rpow(self, other):
+    if isinstance(other, Tensor):
+        return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
         return NotImplemented
     return apply(RPow, self, other)
 
 
+@tensor_method("__pos__")
 def _pos(self):
     return positive(self)
 
 
+@tensor_method("pow_", "__ipow__")
 def pow_(self, exponent):
     return _inplace(Pow, self, exponent)
 
 
+@tensor_method()
 def lerp_(self, end, weight):
     return _inplace(Lerp, self, end, weight)
 
 
+@tensor_method()
 def addcmul_(self, tensor1, tensor2, *args, value=1):
     if args:
         (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcmul, self, tensor1, tensor2, value=value)
 
 
+@tensor_method()
 def addcdiv_(self, tensor1, tensor2, *args, value=1):
     if args:
         (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
 
 
+@tensor_method()
 def clamp_(self, min=None, max=None):
     _clamp_args(min, max, "clamp_")
     return _inplace(Clamp, self, min, max)
 
 
+@tensor_method()
 def clamp_min_(self, min):
     return _inplace(Clamp, self, min, None)
 
 
+@tensor_method()
 def clamp_max_(self, max):
     return _inplace(Clamp, self, None, max)
 
 
+@tensor_method()
 def float_power_(self, exponent):
     if self._data.dtype != np.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
-clip_, negative_ = clamp_, neg_
-_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
-          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
-          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
 
 
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.__add__ = Tensor.add = add
-Tensor.__radd__ = _radd
-Tensor.__iadd__ = _iadd
-Tensor.add_ = add_
-Tensor.__sub__ = Tensor.sub = sub
-Tensor.subtract = subtract
-Tensor.__rsub__ = _rsub
-Tensor.__isub__ = _isub
-Tensor.sub_ = Tensor.subtract_ = sub_
-Tensor.__mul__ = Tensor.mul = Tensor.__rmul__ = mul
-Tensor.multiply = multiply
-Tensor.__imul__ = _imul
-Tensor.mul_ = Tensor.multiply_ = mul_
-Tensor.__truediv__ = Tensor.div = div
-Tensor.divide = divide
-Tensor.true_divide = true_divide
-Tensor.__rtruediv__ = _rdiv
-Tensor.__itruediv__ = _idiv
-Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = div_
-Tensor.__neg__ = Tensor.neg = neg
-Tensor.negative = negative
-Tensor.neg_ = neg_
-Tensor.float_power_ = float_power_
-Tensor.rsub = rsub
-Tensor.floor_divide = Tensor.__floordiv__ = floor_divide
-Tensor.floor_divide_ = Tensor.__ifloordiv__ = floor_divide_
-Tensor.remainder = Tensor.__mod__ = remainder
-Tensor.remainder_ = Tensor.__imod__ = remainder_
-Tensor.fmod = fmod
-Tensor.fmod_ = fmod_
-Tensor.pow = Tensor.__pow__ = pow
-Tensor.pow_ = Tensor.__ipow__ = pow_
-Tensor.float_power = float_power
-Tensor.atan2 = atan2
-Tensor.atan2_ = Tensor.arctan2_ = atan2_
-Tensor.hypot = hypot
-Tensor.hypot_ = hypot_
-Tensor.xlogy = xlogy
-Tensor.xlogy_ = xlogy_
-Tensor.copysign = copysign
-Tensor.copysign_ = copysign_
-Tensor.maximum = maximum
-Tensor.minimum = minimum
-Tensor.fmax = fmax
-Tensor.fmin = fmin
-Tensor.lerp = lerp
-Tensor.lerp_ = lerp_
-Tensor.addcmul = addcmul
-Tensor.addcmul_ = addcmul_
-Tensor.addcdiv = addcdiv
-Tensor.addcdiv_ = addcdiv_
-Tensor.clamp = clamp
-Tensor.clamp_ = clamp_
-Tensor.clamp_min = clamp_min
-Tensor.clamp_min_ = clamp_min_
-Tensor.clamp_max = clamp_max
-Tensor.clamp_max_ = clamp_max_
-Tensor.positive = positive
-Tensor.arctan2 = arctan2
-Tensor.clip = clip
-Tensor.clip_ = clip_
-Tensor.negative_ = negative_
-Tensor.__rfloordiv__ = _rfloordiv
-Tensor.__rmod__ = _rmod
-Tensor.__rpow__ = _rpow
-Tensor.__pos__ = _pos
+clip_ = tensor_method("clip_")(clamp_)
+negative_ = tensor_method("negative_")(neg_)

@@ -1,9 +1,8 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``long()``, ... (ToCopyBackward0)."""
-import numpy as np
 
 from .. import _dtype as D
 from .._device import check_device, device as _device_cls
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 
 __all__ = []
@@ -18,6 +17,8 @@ class ToCopy(Op):
     def backward(self, g):
         return g  # the walk casts it back to the input's dtype
 
+    backward_ops = backward
+
 
 def _cast(self, dtype, copy=False):
     d = D.to_dtype(dtype)
@@ -31,23 +32,34 @@ def _cast(self, dtype, copy=False):
     return apply(ToCopy, self, d.np)
 
 
+@tensor_method()
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
+    flags = []   # trailing positional non_blocking, copy (torch's overloads)
     for a in args:
-        if isinstance(a, D.dtype):
+        if flags and not isinstance(a, bool):
+            raise TypeError(f"to() received an invalid combination of arguments: {a!r} after {flags}")
+        if isinstance(a, bool):
+            flags.append(a)
+        elif isinstance(a, D.dtype):
             dtype = a
-        elif isinstance(a, (str, _device_cls)):
+        elif isinstance(a, (str, _device_cls, int)):
             device = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif a is not None:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    if len(flags) > 2:
+        raise TypeError(f"to() received an invalid combination of arguments: {len(flags)} flags")
+    if len(flags) == 2:
+        copy = flags[1]
     check_device(device)
     if dtype is None:
         return _wrap(self._data.copy()) if copy else self
     return _cast(self, dtype, copy)
 
 
+@tensor_method("type")
 def type_(self, dtype=None, non_blocking=False, **kwargs):
     """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts."""
     if dtype is None:
@@ -63,6 +75,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     return _cast(self, dtype)
 
 
+@tensor_method()
 def type_as(self, other):
     return _cast(self, other.dtype)
 
@@ -74,18 +87,15 @@ def _conv(d):
     return f
 
 
-Tensor.to = to
-Tensor.type = type_
-Tensor.type_as = type_as
-Tensor.float = _conv(D.float32)
-Tensor.double = _conv(D.float64)
-Tensor.half = _conv(D.float16)
-Tensor.bfloat16 = _conv(D.bfloat16)
-Tensor.long = _conv(D.int64)
-Tensor.int = _conv(D.int32)
-Tensor.short = _conv(D.int16)
-Tensor.char = _conv(D.int8)
-Tensor.byte = _conv(D.uint8)
-Tensor.bool = _conv(D.bool)
-Tensor.cfloat = _conv(D.complex64)
-Tensor.cdouble = _conv(D.complex128)
+tensor_method("float")(_conv(D.float32))
+tensor_method("double")(_conv(D.float64))
+tensor_method("half")(_conv(D.float16))
+tensor_method("bfloat16")(_conv(D.bfloat16))
+tensor_method("long")(_conv(D.int64))
+tensor_method("int")(_conv(D.int32))
+tensor_method("short")(_conv(D.int16))
+tensor_method("char")(_conv(D.int8))
+tensor_method("byte")(_conv(D.uint8))
+tensor_method("bool")(_conv(D.bool))
+tensor_method("cfloat")(_conv(D.complex64))
+tensor_method("cdouble")(_conv(D.complex128))

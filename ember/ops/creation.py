@@ -11,8 +11,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import check_device
 from .. import _random
-from .._random import rng
-from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides
+from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides, tensor_method
 from ._apply import norm_size
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
@@ -124,7 +123,6 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
     return _finish(arr, requires_grad, device)
 
 
-
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``ember.full([2, 3], 7.)``: a tensor of ``size`` filled with ``fill_value``."""
     if isinstance(fill_value, Tensor):
@@ -182,7 +180,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(arr.astype(d.np), requires_grad, device)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False):
     """Deprecated in PyTorch: like arange but includes ``end``; float by default."""
     if end is None:
         start, end = 0, start
@@ -305,22 +303,17 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def binomial(count, prob, generator=None):
-    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype."""
-    c, p = count._data, prob._data
-    if c.dtype.kind != "f":
-        raise RuntimeError(f"\"binomial_cpu\" not implemented for '{D.scalar_type_name(count.dtype)}'")
-    out = rng(generator).binomial(c.astype(np.int64), np.clip(p, 0, 1))
-    return _wrap(out.astype(c.dtype))
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
+    from .random_special import binomial as sample
+
+    return sample(count, prob, generator)
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype."""
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"\"poisson_cpu\" not implemented for '{D.scalar_type_name(input.dtype)}'")
-    if (a < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _wrap(rng(generator).poisson(a).astype(a.dtype))
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
+    from .random_special import poisson as sample
+
+    return sample(input, generator)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -335,30 +328,36 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Sample category indices from rows of (unnormalised) probabilities."""
-    p = input._data.astype(np.float64)
+    """Sample ``num_samples`` category indices from each row of (unnormalised) probabilities;
+    PyTorch's stream after ``manual_seed``."""
+    p = input._data
     if p.ndim not in (1, 2):
-        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {p.ndim}")
-    if np.any(p < 0) or not np.all(np.isfinite(p)):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = p.reshape(-1, p.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{D.scalar_type_name(input.dtype)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    g = rng(generator)
-    out = []
-    for r in rows:
-        s = r.sum()
-        if s <= 0:
+    if p.shape[-1] > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    if not replacement or num_samples == 1:
+        if p.size and not (p.max() < np.inf and p.min() >= 0):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if (p.reshape(-1, p.shape[-1]).sum(axis=1) == 0).any():
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            out.append(g.choice(len(r), size=num_samples, replace=True, p=r / s))
-        else:
-            nz = np.count_nonzero(r)
-            if num_samples > nz:
-                raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
-            out.append(g.choice(len(r), size=num_samples, replace=False, p=r / s))
-    arr = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
-    return _wrap(arr)
+    else:
+        if (p < 0).any():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.isfinite(p).all():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = "
+                               "infinity or NaN)")
+    r = _wrap(_random.multinomial(p, int(num_samples), replacement, generator))
+    if out is not None:
+        out._data = r._data
+        return out
+    return r
 
 
 # ---- window functions (computed in float64, returned in the requested float dtype) --------
@@ -437,6 +436,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     return _finish(np.frombuffer(buffer, d, count, offset), requires_grad)
 
 
+@tensor_method("new")
 def _new_method(self, *args, device=None):
     """Legacy ``x.new(...)``: sizes -> uninitialised, data -> a tensor, both of ``x``'s dtype."""
     check_device(device)
@@ -450,12 +450,14 @@ def _new_method(self, *args, device=None):
     return tensor(args[0], dtype=self.dtype)
 
 
+@tensor_method("new_empty_strided")
 def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
                        requires_grad=False, pin_memory=False):
     return empty_strided(size, stride, dtype=dtype or self.dtype, device=device,
                          requires_grad=requires_grad)
 
 
+@tensor_method("bernoulli")
 def _bernoulli_method(self, p=None, *, generator=None):
     return bernoulli(self, p, generator=generator)
 
@@ -470,16 +472,19 @@ def _new_factory(fn):
     return method
 
 
+@tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
+@tensor_method("new_tensor")
 def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                        pin_memory=False):
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
+@tensor_method("multinomial")
 def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
     return multinomial(self, num_samples, replacement, generator=generator)
 
@@ -497,28 +502,22 @@ def _map_into(self, others, callable):
     return self
 
 
+@tensor_method("apply_")
 def _apply_(self, callable):
     """Apply a Python function to every element, in place (slow, as in PyTorch)."""
     return _map_into(self, (), callable)
 
 
+@tensor_method("map_")
 def _map_(self, tensor, callable):
     return _map_into(self, (tensor,), callable)
 
 
+@tensor_method("map2_")
 def _map2_(self, x, y, callable):
     return _map_into(self, (x, y), callable)
 
 
-Tensor.new_zeros = _new_factory(zeros)
-Tensor.new_ones = _new_factory(ones)
-Tensor.new_empty = _new_factory(empty)
-Tensor.new_full = _new_full
-Tensor.new_tensor = _new_tensor_method
-Tensor.multinomial = _multinomial_method
-Tensor.apply_ = _apply_
-Tensor.map_ = _map_
-Tensor.map2_ = _map2_
-Tensor.new = _new_method
-Tensor.new_empty_strided = _new_empty_strided
-Tensor.bernoulli = _bernoulli_method
+tensor_method("new_zeros")(_new_factory(zeros))
+tensor_method("new_ones")(_new_factory(ones))
+tensor_method("new_empty")(_new_factory(empty))

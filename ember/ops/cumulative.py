@@ -5,8 +5,8 @@ import builtins as _b
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, wrap_dim, linear_backward_ops
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
@@ -31,9 +31,15 @@ class Cumsum(Op):
             return g
         return np.flip(np.cumsum(np.flip(g, self.d), self.d), self.d)
 
+    backward_ops = linear_backward_ops
 
+    def jvp(self, u):
+        return self.forward(u, self.d, None)
+
+
+@tensor_method()
 @_axis_alias
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
@@ -73,7 +79,8 @@ class Cumprod(Op):
         return np.moveaxis(res, -1, d)
 
 
-def cumprod(input, dim, *, dtype=None):
+@tensor_method()
+def cumprod(input, dim, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
 
@@ -119,11 +126,13 @@ class Cummin(Cummax):
     is_max = False
 
 
-def cummax(input, dim):
+@tensor_method()
+def cummax(input, dim, *, out=None):
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
-def cummin(input, dim):
+@tensor_method()
+def cummin(input, dim, *, out=None):
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -153,9 +162,12 @@ class Logcumsumexp(Op):
             return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
 
 
-def logcumsumexp(input, dim):
+@tensor_method()
+def logcumsumexp(input, dim, *, out=None):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
+
+# ---- diff -------------------------------------------------------------------------------
 
 class Diff(Op):
     name = "DiffBackward0"
@@ -180,7 +192,8 @@ class Diff(Op):
         return g
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+@tensor_method()
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)
@@ -192,6 +205,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 # ---- in-place cumulative ops ------------------------------------------------------------
 
+
 def _inplace_dtype(self, dtype):
     if dtype is not None and D.to_dtype(dtype) is not self.dtype:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {D.scalar_type_name(self.dtype).lower()} "
@@ -199,6 +213,7 @@ def _inplace_dtype(self, dtype):
                            "should match")
 
 
+@tensor_method()
 def cumsum_(self, dim, *, dtype=None):
     from ._apply import apply_
 
@@ -206,12 +221,15 @@ def cumsum_(self, dim, *, dtype=None):
     return apply_(Cumsum, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
 
+@tensor_method()
 def cumprod_(self, dim, *, dtype=None):
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
     return apply_(Cumprod, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
+
+# ---- integration and gradient -----------------------------------------------------------
 
 def _trapz_args(y, x, dx, dim):
     if x is not None and dx is not None:
@@ -308,15 +326,3 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                 last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / h
         outs.append(cat([first, inner, last], d))
     return tuple(outs)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.cumsum = cumsum
-Tensor.cumprod = cumprod
-Tensor.cummax = cummax
-Tensor.cummin = cummin
-Tensor.logcumsumexp = logcumsumexp
-Tensor.diff = diff
-Tensor.cumsum_ = cumsum_
-Tensor.cumprod_ = cumprod_

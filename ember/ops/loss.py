@@ -5,8 +5,8 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor
-from ._apply import Op, apply
+from .._tensor import _wrap
+from ._apply import Op, apply, _type_name
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
@@ -15,14 +15,6 @@ __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
            "multilabel_soft_margin_loss"]
 
 _RED = ("none", "mean", "sum")
-_TYPENAME = {"f": {4: "Float", 8: "Double", 2: "Half"}, "i": {8: "Long", 4: "Int", 2: "Short", 1: "Char"},
-             "u": {1: "Byte"}, "b": {1: "Bool"}}
-
-
-def _tname(dt):
-    return _TYPENAME.get(dt.kind, {}).get(dt.itemsize, str(dt))
-
-
 def _reduction(size_average, reduce, reduction):
     if size_average is None and reduce is None:
         return reduction
@@ -46,7 +38,7 @@ def _check_red(reduction):
 def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
     """x: (N, C, d...) or (C,); t ints. Returns logp2d view info."""
     if t.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {_tname(t.dtype)}")
+        raise RuntimeError(f"expected scalar type Long but found {_type_name(t.dtype)}")
     if x.ndim == 1:
         if t.ndim != 0:
             raise RuntimeError(
@@ -55,8 +47,7 @@ def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
         tf = t.reshape(1)
     else:
         if x.ndim == 0:
-            raise ValueError("Expected 1 or more dimensions (got 0)") if False else \
-                IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
         if t.shape[:1] != x.shape[:1]:
             raise ValueError(
                 f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
@@ -98,11 +89,11 @@ class _NLLCore(Op):
     saves = (0,)
 
     def forward(self, x, t, weight, ignore_index, reduction, smoothing, softmax, prob):
-        self.xshape, self.softmax, self.reduction = x.shape, softmax, reduction
+        self.x, self.xshape, self.softmax, self.reduction = x, x.shape, softmax, reduction
         self.G = None
         dt = x.dtype
         if x.dtype.kind != "f":
-            raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_tname(x.dtype)}'")
+            raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_type_name(x.dtype)}'")
         if prob:
             x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 1 else x.reshape(1, -1)
             t2 = np.moveaxis(t, 1, -1).reshape(-1, t.shape[1]) if t.ndim > 1 else t.reshape(1, -1)
@@ -176,8 +167,7 @@ class _NLLCore(Op):
                 gx = gl - p * gl.sum(axis=1, keepdims=True)
             else:
                 gx = gl
-            gt = self.tgrad * (gl / np.where(self.G == 0, 1, self.G) if False else
-                               ((gr[..., None] if self.reduction == "none" else gr / self.denom)))
+            gt = self.tgrad * (gr[..., None] if self.reduction == "none" else gr / self.denom)
             shape = self.tshape
             if len(shape) > 1:
                 moved = (shape[0],) + shape[2:] + (shape[1],)
@@ -204,8 +194,8 @@ class _NLLCore(Op):
             with np.errstate(invalid="ignore", divide="ignore"):
                 if self.reduction == "none":
                     coef = gr * self.wt
-                elif self.reduction == "mean":
-                    coef = self.wt * (gr / self.denom)
+                elif self.reduction == "mean":   # every target ignored: zero gradient, as torch
+                    coef = self.wt * (gr / self.denom) if self.denom else np.zeros_like(self.wt)
                 else:
                     coef = self.wt * gr
             coef = coef.astype(dt, copy=False)
@@ -216,16 +206,39 @@ class _NLLCore(Op):
             gx[np.arange(M), self.tv] -= coef
         return self._unflat(gx).astype(dt, copy=False), None, None
 
+    def backward_ops(self, g):
+        if self.G is not None:   # probability targets
+            return self.no_double_backward(g)
+        if self.reduction == "none" and len(self.xshape) > 1:
+            g = g.unsqueeze(1)
+        gl = _wrap(self._unflat(self._dlogp())) * g
+        if not self.softmax:
+            return gl, None, None
+        d = 1 if len(self.xshape) > 1 else 0
+        p = self.saved_input(0, self.x).softmax(d)
+        return gl - p * gl.sum(d, keepdim=True), None, None
+
+    def _dlogp(self):
+        """d loss / d log-probabilities (M, C) for a unit output gradient: constant in x."""
+        M = len(self.tv)
+        C = self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]
+        rows = np.arange(M)
+        dt = self.x.dtype
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.mode == "smooth":
+                gl = -(self.scale_sm * self.sm_w).astype(dt)
+                gl[rows, self.tv] -= (self.scale_nll * self.wt).astype(dt)
+            else:
+                gl = np.zeros((M, C), dt)
+                gl[rows, self.tv] = -(self.wt / self.denom if self.reduction == "mean" else self.wt)
+        return gl
+
     def _unflat(self, gx):
         shape = self.xshape
         if len(shape) == 1:
             return gx.reshape(shape)
         moved = (shape[0],) + shape[2:] + (shape[1],)
         return np.moveaxis(gx.reshape(moved), -1, 1)
-
-
-class _CEOp(_NLLCore):
-    name = "NllLossBackward0"
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -238,24 +251,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     x, t = input._data, target._data
     prob = t.dtype.kind == "f" and t.shape == x.shape
     if prob and t.dtype != x.dtype:
-        raise RuntimeError(f"expected scalar type {_tname(x.dtype)} but found {_tname(t.dtype)}")
+        raise RuntimeError(f"expected scalar type {_type_name(x.dtype)} but found {_type_name(t.dtype)}")
     w = weight._data if weight is not None else None
-    return apply(_CEOp, input, target, None, ignore_index=ignore_index, reduction=reduction,
-                 smoothing=label_smoothing, softmax=True, prob=prob, weight_arr=w) \
-        if False else _ce(input, target, w, ignore_index, reduction, label_smoothing, True, prob)
+    return apply(_NllLoss, input, target, None, w=w, ignore_index=ignore_index,
+                 reduction=reduction, smoothing=label_smoothing, softmax=True, prob=prob)
 
 
-def _ce(input, target, w, ignore_index, reduction, smoothing, softmax, prob):
-    class_op = _CEOp
-
-    def fwd(self, x, t, _w, ignore_index=ignore_index):
-        return _NLLCore.forward(self, x, t, w, ignore_index, reduction, smoothing, softmax, prob)
-    op = type("NllLossBackward0", (class_op,), {"forward": fwd}) if False else None
-    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index,
-                 reduction=reduction, smoothing=smoothing, softmax=softmax, prob=prob)
-
-
-class _Bound(_NLLCore):
+class _NllLoss(_NLLCore):
+    """``_NLLCore`` with the weight as a keyword (graph inputs: input, target)."""
     name = "NllLossBackward0"
 
     def forward(self, x, t, _unused, w=None, ignore_index=-100, reduction="mean", smoothing=0.0,
@@ -268,7 +271,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _reduction(size_average, reduce, reduction)
     _check_red(reduction)
     w = weight._data if weight is not None else None
-    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index, reduction=reduction,
+    return apply(_NllLoss, input, target, None, w=w, ignore_index=ignore_index, reduction=reduction,
                  smoothing=0.0, softmax=False, prob=False)
 
 
@@ -280,7 +283,7 @@ class _Pointwise(Op):
 
     def forward(self, x, y, *extra, reduction="mean", fn=None, w=None):
         if x.dtype.kind != "f" and x.dtype.kind != "c":
-            raise RuntimeError(f"\"{self.name}\" not implemented for '{_tname(x.dtype)}'")
+            raise RuntimeError(f"\"{self.name}\" not implemented for '{_type_name(x.dtype)}'")
         if y.dtype != x.dtype and y.dtype.kind == "f":
             y = y.astype(np.result_type(x, y))
             x = x.astype(y.dtype)
@@ -291,6 +294,7 @@ class _Pointwise(Op):
             dx = dx * w if dx is not None else None
             dy = dy * w if dy is not None else None
         self.dx, self.dy, self.reduction, self.n = dx, dy, reduction, L.size
+        self.xy, self.fn, self.w = (x, y), fn, w
         dt = np.result_type(x, y) if y.dtype.kind == "f" else x.dtype
         self.dt = dt
         if reduction == "none":
@@ -306,6 +310,19 @@ class _Pointwise(Op):
         gx = g * self.dx if self.dx is not None else None
         gy = g * self.dy if self.dy is not None else None
         return (gx, gy) + (None,) * 2
+
+    def backward_ops(self, g):
+        """For losses in ``_DX``: dL/dx with ember ops (dL/dy = -dL/dx for them)."""
+        dx = _DX.get(self.fn)
+        if dx is None:
+            return self.no_double_backward(g)
+        if self.reduction == "mean":
+            g = g / self.n
+        d = dx(self, *(self.saved_input(i, a) for i, a in enumerate(self.xy)))
+        if self.w is not None:
+            d = d * _wrap(self.w)
+        gx = g * d
+        return gx, (-gx if self.dy is not None else None), None, None
 
 
 def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, warn=True):
@@ -333,6 +350,10 @@ def _l1(x, y):
     d = x - y
     s = np.sign(d)
     return np.abs(d), s, -s
+
+
+_DX = {_mse: lambda op, x, y: 2 * (x - y),
+       _l1: lambda op, x, y: _wrap(np.sign(x._data - y._data))}   # piecewise constant
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -562,18 +583,34 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    v = var._data
-    if v.ndim == input.ndim - 1 or (v.shape != tuple(input.shape) and v.shape[-1:] != (1,)):
-        v = v[..., None] if v.ndim == input.ndim - 1 else v
-    vc = np.maximum(v, eps)
+    """Gaussian negative log likelihood: ``0.5 * (log(var) + (input - target)**2 / var)``.
 
-    def fn(x, y):
-        d = x - y
-        L = 0.5 * (np.log(vc) + d * d / vc)
-        if full:
-            L = L + 0.5 * math.log(2 * math.pi)
-        return L, d / vc, -d / vc
-    return _pw("GaussianNllLossBackward", input, target, fn, reduction, warn=False)
+    ``var`` (a tensor, or a float) is clamped to ``eps`` for the value only: its gradient is
+    the unclamped formula's, as in torch.
+    """
+    from ..autograd.grad_mode import no_grad
+
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = input.new_full(tuple(input.shape), var)
+    elif (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    ish, vsh = tuple(input.shape), tuple(var.shape)
+    if vsh != ish:
+        if ish[:-1] == vsh:
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and sum(y for x, y in zip(ish, vsh) if x != y) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 class _Triplet(Op):

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _random
 from .. import _dtype as D
 from .._tensor import _wrap
-from .elementwise import igamma, igammac, lgamma
+from .special import igamma, igammac, lgamma
 from ._apply import Op, apply
 
 __all__ = ["_standard_gamma", "_standard_gamma_grad", "_sample_dirichlet", "_dirichlet_grad",
@@ -105,6 +105,7 @@ def _standard_gamma(input, generator=None):
 
     Example:
         >>> ember._standard_gamma(ember.tensor([0.5, 2.0]))
+        tensor([0.0008, 0.6315])
     """
     _float_only(input._data, "gamma_cpu", D.scalar_type_name(input.dtype))
     return apply(StandardGamma, input, generator=generator)
@@ -224,7 +225,8 @@ def poisson(input, generator=None):
     """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype.
 
     Example:
-        >>> ember.poisson(ember.tensor([1.0, 20.0]))
+        >>> poisson(ember.tensor([1.0, 20.0]))
+        tensor([ 2., 28.])
     """
     a = input._data
     _float_only(a, "poisson_cpu", D.scalar_type_name(input.dtype))
@@ -303,7 +305,8 @@ def binomial(count, prob, generator=None):
     """Draws of Binomial(``count``, ``prob``), elementwise, in ``count``'s dtype.
 
     Example:
-        >>> ember.binomial(ember.tensor([10.0, 50.0]), ember.tensor([0.3, 0.6]))
+        >>> binomial(ember.tensor([10.0, 50.0]), ember.tensor([0.3, 0.6]))
+        tensor([ 6., 32.])
     """
     c, p = count._data, prob._data
     _float_only(c, "binomial_cpu", D.scalar_type_name(count.dtype))
@@ -315,19 +318,7 @@ def binomial(count, prob, generator=None):
     return _wrap(np.array(out, np.float64).astype(count._data.dtype).reshape(c.shape))
 
 
-# ---- exponential and Cauchy fills, as PyTorch's CPU kernels --------------------------------
-# (one double-precision uniform per value; ``tensor.exponential_`` / ``cauchy_`` in
-# ops/elementwise.py still draw NumPy's stream and could call these)
+# ---- exponential and Cauchy fills: ``tensor.exponential_`` / ``cauchy_``'s values --------
 
-def exponential_fill(shape, np_dtype, lambd=1.0, generator=None):
-    """``tensor.exponential_(lambd)``'s values: ``-log(1 - u) / lambd`` for double uniforms u."""
-    n = int(np.prod(shape))
-    u = _random._unit(_random.gen(generator), n, np.float64)
-    return ((-1.0 / lambd) * np.log1p(-u)).astype(np_dtype).reshape(shape)
-
-
-def cauchy_fill(shape, np_dtype, median=0.0, sigma=1.0, generator=None):
-    """``tensor.cauchy_(median, sigma)``'s values: ``median + sigma * tan(pi * (u - 1/2))``."""
-    n = int(np.prod(shape))
-    u = _random._unit(_random.gen(generator), n, np.float64)
-    return (median + sigma * np.tan(np.pi * (u - 0.5))).astype(np_dtype).reshape(shape)
+exponential_fill = _random.exponential
+cauchy_fill = _random.cauchy

@@ -7,8 +7,9 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, wrap_dim, wrap_dims, linear_backward_ops, composite_backward, _type_name
+from .arithmetic import Maximum, Minimum
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -39,6 +40,7 @@ class return_types:  # noqa: N801  (mirrors torch.return_types)
     aminmax = _rt("aminmax", ("min", "max"))
     frexp = _rt("frexp", ("mantissa", "exponent"))
     histogram = _rt("histogram", ("hist", "bin_edges"))
+    histogramdd = _rt("histogramdd", ("hist", "bin_edges"))
     slogdet = _rt("slogdet", ("sign", "logabsdet"))
     qr = _rt("qr", ("Q", "R"))
     svd = _rt("svd", ("U", "S", "V"))
@@ -73,14 +75,17 @@ def _expand_back(g, shape, dims, keepdim):
     return np.broadcast_to(g, shape)
 
 
-def _tname(npd):
-    return D.scalar_type_name(D.from_np[np.dtype(npd)])
+def _expand_back_t(g, shape, dims, keepdim):
+    """``_expand_back`` with recorded ops (double backward)."""
+    if not keepdim and dims:
+        g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(shape)))
+    return g.expand(shape)
 
 
 def _need_float(a, what):
     if a.dtype.kind not in "fcV":
         raise RuntimeError(f"{what}: Expected a floating point or complex tensor as input. "
-                           f"Got {_tname(a.dtype)}")
+                           f"Got {_type_name(a.dtype)}")
 
 
 def _scatter(shape, dtype, idx, g, axis):
@@ -134,6 +139,10 @@ class Sum(Op):
     def backward(self, g):
         dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
         return _expand_back(g, self.shape, dims, self.keepdim)
+
+    def backward_ops(self, g):
+        dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
+        return _expand_back_t(g, self.shape, dims, self.keepdim)
 
 
 _BLAS_MIN = 1 << 16
@@ -193,7 +202,7 @@ class Mean(Op):
         if a.dtype.kind not in "fc":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {_tname(a.dtype)}")
+                f"or complex dtype. Got: {_type_name(a.dtype)}")
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         n = 1
         for d in dims:
@@ -210,8 +219,12 @@ class Mean(Op):
     def backward(self, g):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
+    def backward_ops(self, g):
+        return _expand_back_t(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+
+@tensor_method()
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
         dim = axis
@@ -223,7 +236,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+@tensor_method()
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -241,10 +255,13 @@ class Prod(Op):
         if npdtype is not None and a.dtype != npdtype:
             a = a.astype(npdtype)
         self.a, self.dims, self.keepdim = a, dims, keepdim
-        return np.prod(a, axis=dims, keepdims=keepdim)
+        r = np.prod(a, axis=dims, keepdims=keepdim)
+        return r.astype(np.bool_) if a.dtype == np.bool_ else r  # dtype=bool stays bool, as torch
 
     def backward(self, g):
         a, dims = self.a, self.dims
+        if a.size == 0:
+            return np.zeros(a.shape, g.dtype)
         if not self.keepdim and dims:
             g = np.expand_dims(g, dims)
         rest = [d for d in range(a.ndim) if d not in dims]
@@ -260,8 +277,9 @@ class Prod(Op):
         return g * ex
 
 
+@tensor_method()
 @_axis_alias
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
         dims = ()
@@ -284,12 +302,14 @@ class Var(Op):
         m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
         xc = a - m
         denom = n - correction
+        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
         with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.sum(xc * xc, axis=dims, keepdims=keepdim) / a.dtype.type(denom if denom > 0 else 0)
-            v = v.astype(a.dtype, copy=False)
+            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
+            v = v.astype(sq.dtype, copy=False)
             if take_sqrt:
                 v = np.sqrt(v)
         self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
+        self.a = a   # for the double backward
         self.out = v
         return v
 
@@ -307,6 +327,15 @@ class Var(Op):
                 r = g * dt.type(2) * self.xc / dt.type(self.denom)
         return r.astype(dt, copy=False)
 
+    def backward_ops(self, g):
+        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
+
+    def _composite(self, x):
+        """The forward written with ember ops (the double backward differentiates it)."""
+        xc = x - x.mean(self.dims, keepdim=True)
+        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
+        return v.sqrt() if self.sq else v
+
 
 def _var_args(input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):  # var(x, False): unbiased passed positionally
@@ -318,8 +347,9 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     return _dims(dim, input.ndim), correction, keepdim
 
 
+@tensor_method()
 @_axis_alias
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False)
 
@@ -328,17 +358,20 @@ class Std(Var):
     name = "StdBackward0"
 
 
+@tensor_method()
 @_axis_alias
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True)
 
 
+@_axis_alias
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
 
 
+@_axis_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
@@ -369,11 +402,11 @@ class VectorNorm(Op):
                                    "because the operation does not have an identity")
             out = np.min(ax, axis=dims, keepdims=keepdim)
         elif p == 0:
-            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-        else:
+            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(ax.dtype)
+        else:  # in |a|'s dtype: a complex input has a real norm
             with np.errstate(divide="ignore"):
-                out = np.sum(ax ** a.dtype.type(p), axis=dims, keepdims=keepdim) ** a.dtype.type(1.0 / p)
-        out = np.asarray(out).astype(a.dtype, copy=False)
+                out = np.sum(ax ** ax.dtype.type(p), axis=dims, keepdims=keepdim) ** ax.dtype.type(1.0 / p)
+        out = np.asarray(out).astype(ax.dtype, copy=False)
         self.out = out
         return out
 
@@ -400,6 +433,26 @@ class VectorNorm(Op):
             ax = np.abs(a)
             r = g * np.sign(a) * ax ** dt.type(p - 1) / o ** dt.type(p - 1)
             return np.where(o == 0, zero, r).astype(dt, copy=False)
+
+    def backward_ops(self, g):
+        a, p, dims = self.a, self.p, self.dims
+        x, o = self.saved_input(0, a), self.saved_output(self.out)
+        oa = self.out
+        if not self.keepdim and dims:
+            kept = tuple(1 if i in dims else n for i, n in enumerate(a.shape))
+            g, o, oa = g.reshape(kept), o.reshape(kept), oa.reshape(kept)
+        if p == 0:
+            return _wrap(np.zeros(a.shape, a.dtype))
+        sign = np.sign(a)
+        if p in (math.inf, -math.inf):   # the winners' share is constant in the input
+            mask = np.abs(a) == oa
+            return g * _wrap(np.where(mask, sign / np.sum(mask, axis=dims, keepdims=True), 0).astype(a.dtype))
+        if p == 1:
+            return g * _wrap(sign)
+        nz = _wrap(oa != 0)
+        if p == 2:
+            return (g * x / o).where(nz, 0.0)
+        return (g * _wrap(sign) * x.abs() ** (p - 1) / o ** (p - 1)).where(nz, 0.0)
 
 
 class NucNorm(Op):
@@ -485,6 +538,7 @@ def _matrix_norm(input, p, dim, keepdim, dtype=None):
     raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
 
 
+@tensor_method()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices."""
     if isinstance(dim, int):
@@ -517,6 +571,11 @@ class MaxAll(Op):
 
     def backward(self, g):
         return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
+
+    def backward_ops(self, g):
+        dims = tuple(range(self.a.ndim))
+        w = _even_grad(self.a, self.out, np.ones((), self.a.dtype), dims, False)
+        return g * _wrap(w)
 
 
 class MinAll(MaxAll):
@@ -556,45 +615,21 @@ class MaxDim(Op):
 
     backward = _select_backward
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        if len(self.shape) == 0:
+            return u.copy()
+        v = np.take_along_axis(u, self.idx, self.d)
+        return v if self.keepdim else np.squeeze(v, self.d)
+
 
 class MinDim(MaxDim):
     name = "MinBackward0"
     argfn = staticmethod(np.argmin)
 
 
-class Maximum(Op):
-    name = "MaximumBackward0"
-    promote = SAME
-    saves = (0, 1)
-    fn = staticmethod(np.maximum)
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.fn(a, b)
-
-    def backward(self, g):
-        a, b = self.a, self.b
-        half = np.asarray(0.5, g.dtype)
-        m = (a > b) if self.fn is np.maximum else (a < b)
-        eq = a == b
-        ga = g * (m + eq * half).astype(g.dtype)
-        gb = g * ((~m & ~eq) + eq * half).astype(g.dtype)
-        return ga, gb
-
-
-class Minimum(Maximum):
-    name = "MinimumBackward0"
-    fn = staticmethod(np.minimum)
-
-
-def maximum(input, other):
-    return apply(Maximum, input, other)
-
-
-def minimum(input, other):
-    return apply(Minimum, input, other)
-
-
+@tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
     """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
@@ -605,6 +640,7 @@ def max(input, dim=None, keepdim=False, *, out=None):
     return return_types.max(*apply(MaxDim, input, wrap_dim(dim, input.ndim), keepdim))
 
 
+@tensor_method()
 @_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
@@ -630,19 +666,26 @@ class Amax(Op):
     def backward(self, g):
         return _even_grad(self.a, self.out, g, self.dims, self.keepdim)
 
+    def backward_ops(self, g):
+        w = _even_grad(self.a, self.out, np.ones(np.shape(self.out), self.a.dtype), self.dims,
+                       self.keepdim)   # each winner's share: constant in the input
+        return _expand_back_t(g, self.a.shape, self.dims, self.keepdim) * _wrap(w)
+
 
 class Amin(Amax):
     name = "AminBackward0"
     fn = staticmethod(np.min)
 
 
+@tensor_method()
 @_axis_alias
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, out=None):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
+@tensor_method()
 @_axis_alias
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, out=None):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -666,25 +709,30 @@ def _arg(fn, what, input, dim, keepdim):
     return _wrap(r)
 
 
+@tensor_method()
 @_axis_alias
 def argmax(input, dim=None, keepdim=False):
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def argmin(input, dim=None, keepdim=False):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+@tensor_method()
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
             return return_types.aminmax(apply(Amin, input, ds, True), apply(Amax, input, ds, True))
         return return_types.aminmax(apply(MinAll, input), apply(MaxAll, input))
-    ds = (wrap_dim(dim, input.ndim),)
+    ds = (wrap_dim(dim, input.ndim),) if input.ndim else ()   # a 0-d input is its own min and max
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
 
+
+# ---- logsumexp --------------------------------------------------------------------------
 
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
@@ -714,9 +762,17 @@ class Logsumexp(Op):
         with np.errstate(invalid="ignore"):
             return g * np.exp(self.a - o)
 
+    def backward_ops(self, g):
+        x, o = self.saved_input(0, self.a), self.saved_output(self.out)
+        if not self.keepdim and self.dims:
+            kept = tuple(1 if i in self.dims else n for i, n in enumerate(self.a.shape))
+            g, o = g.reshape(kept), o.reshape(kept)
+        return g * (x - o).exp()
 
+
+@tensor_method()
 @_axis_alias
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -729,20 +785,23 @@ def _logical(fn, input, dim, keepdim):
     return _wrap(np.asarray(r, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
+@tensor_method()
 @_axis_alias
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.all, input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, out=None):
     return _logical(np.any, input, dim, keepdim)
 
 
+@tensor_method()
 def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
-    return _wrap(np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64))
+    return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
 
 
 class Nansum(Op):
@@ -767,7 +826,7 @@ class Nanmean(Op):
     def forward(self, a, dims, keepdim):
         if a.dtype.kind not in "fc":
             raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
-                               f"but got {_tname(a.dtype)}")
+                               f"but got {_type_name(a.dtype)}")
         self.a, self.dims, self.keepdim = a, dims, keepdim
         ok = ~np.isnan(a)
         self.cnt = np.sum(ok, axis=dims, keepdims=True).astype(a.dtype)
@@ -783,29 +842,24 @@ class Nanmean(Op):
         return np.where(np.isnan(self.a), np.zeros((), r.dtype), r)
 
 
+@tensor_method()
 @_axis_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
 
+@tensor_method()
 @_axis_alias
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-# ---- Tensor methods ------------------------------------------------------------------
+# ---- sum_to_size, renorm -----------------------------------------------------------------
 
-def _t_max(self, dim=None, keepdim=False):
-    return max(self, dim, keepdim)
-
-
-def _t_min(self, dim=None, keepdim=False):
-    return min(self, dim, keepdim)
-
-
+@tensor_method()
 def sum_to_size(self, *size):
     """Sum this tensor down to ``size`` (which it must be expandable to)."""
     from ._apply import norm_size
@@ -836,37 +890,13 @@ def _renorm_factor(input, p, dim, maxnorm):
     return where(norm > maxnorm, maxnorm / (norm + 1e-7), one)
 
 
+@tensor_method()
 def renorm(input, p, dim, maxnorm, *, out=None):
     """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
     (the gradient flows through the norm too, as torch's)."""
     return input * _renorm_factor(input, p, dim, maxnorm)
 
 
+@tensor_method()
 def renorm_(self, p, dim, maxnorm):
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.sum = sum
-Tensor.mean = mean
-Tensor.prod = prod
-Tensor.std = std
-Tensor.var = var
-Tensor.norm = norm
-Tensor.max = max
-Tensor.min = min
-Tensor.amax = amax
-Tensor.amin = amin
-Tensor.argmax = argmax
-Tensor.argmin = argmin
-Tensor.aminmax = aminmax
-Tensor.logsumexp = logsumexp
-Tensor.all = all
-Tensor.any = any
-Tensor.count_nonzero = count_nonzero
-Tensor.nansum = nansum
-Tensor.nanmean = nanmean
-Tensor.sum_to_size = sum_to_size
-Tensor.renorm = renorm
-Tensor.renorm_ = renorm_

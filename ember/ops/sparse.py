@@ -122,6 +122,40 @@ class Mm(SparseAddmm):
     name = "MmBackward0"
 
 
+class SparseMmReduce(Op):
+    """Row-wise ``mean`` / ``amax`` / ``amin`` of ``v[j] * d[cols[j]]`` over each CSR row's
+    entries (rows without entries give 0); ``amax`` / ``amin`` pass the gradient to the first
+    extreme entry."""
+    name = "SparseMmReduceImplBackward0"
+
+    def forward(self, v, d, rows, cols, n, reduce):
+        contrib = v[:, None] * d[cols]
+        out = np.zeros((n, d.shape[1]), contrib.dtype)
+        self.v, self.d, self.rows, self.cols, self.reduce = v, d, rows, cols, reduce
+        if not rows.size:
+            return out
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        r = rows[starts]
+        if reduce == "mean":
+            self.count = np.bincount(rows, minlength=n).astype(contrib.dtype)
+            out[r] = np.add.reduceat(contrib, starts, axis=0) / self.count[r, None]
+            return out
+        ufunc = np.maximum if reduce == "amax" else np.minimum
+        out[r] = ufunc.reduceat(contrib, starts, axis=0)
+        hit = contrib == out[rows]                      # the extreme entries of each (row, column)
+        seg = np.cumsum(hit, axis=0)
+        before = np.concatenate([np.zeros((1, hit.shape[1]), seg.dtype), seg[starts[1:] - 1]])
+        first_count = seg - np.repeat(before, np.diff(np.append(starts, len(rows))), axis=0)
+        self.pick = (hit & (first_count == 1)).astype(contrib.dtype)
+        return out
+
+    def backward(self, g):
+        gr = g[self.rows] / self.count[self.rows, None] if self.reduce == "mean" else g[self.rows] * self.pick
+        gv = np.einsum("ij,ij->i", gr, self.d[self.cols])
+        gd = _segment_sum(self.cols, self.v[:, None] * gr, self.d.shape[0])
+        return gv, gd
+
+
 # ---- the tensor ---------------------------------------------------------------------
 
 class _SparseTensor(Tensor):
@@ -145,6 +179,13 @@ class _SparseTensor(Tensor):
     @property
     def grad_fn(self):
         return self._vals.grad_fn
+
+    def _accumulator(self):   # the graph holds the values: a sparse leaf accumulates through them
+        return self._vals._accumulator()
+
+    @property
+    def _out_idx(self):
+        return self._vals._out_idx
 
     @property
     def grad(self):
@@ -649,7 +690,7 @@ def _sparse_add(a, b, alpha):
                            f"{list(a._size)} != {list(b._size)}")
     layout = a._layout
     a, b = a.to_sparse(), b.to_sparse()
-    from .shape import cat
+    from .joining import cat
 
     vb = b._vals if alpha == 1 else b._vals * alpha
     out = _coo(np.concatenate([a._idx, b._idx], 1), cat([a._vals, vb]), a._size, False).coalesce()
@@ -701,10 +742,16 @@ def _mm_check(a, b):
                            f"{D.scalar_type_name(a.dtype)}")
 
 
-def _sparse_dense_mm(a, b, cls=Mm):
-    """Sparse ``a`` @ dense ``b``: dense."""
+def _sparse_dense_mm(a, b, cls=Mm, reduce="sum"):
+    """Sparse ``a`` @ dense ``b``: dense (rows reduced by ``reduce``: sum, mean, amax, amin)."""
     _mm_check(a, b)
     rows, cols = a._coo_rows()
+    if reduce != "sum":
+        if reduce not in ("mean", "amax", "amin"):
+            raise RuntimeError(f"sparse_mm_reduce: reduce type of {reduce} has not been enabled.")
+        if a.layout is not L.sparse_csr or b.ndim != 2:
+            raise _backend_error("aten::_sparse_mm_reduce_impl (a CSR matrix and a dense matrix are needed)")
+        return apply(SparseMmReduce, a._vals, b, rows=rows, cols=cols, n=a._size[0], reduce=reduce)
     if b.ndim == 1:
         return apply(cls, a._vals, b.unsqueeze(1), rows=rows, cols=cols, n=a._size[0]).squeeze(1)
     return apply(cls, a._vals, b, rows=rows, cols=cols, n=a._size[0])

@@ -4,14 +4,16 @@ corrcoef, bincount, histc, histogram."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim
-from .reduction import _even_grad, _tname, return_types
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, wrap_dim, _type_name
+from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
 __all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
-           "corrcoef", "histogram"]
+           "corrcoef", "histogram", "histogramdd"]
 
+
+# ---- median / mode ---------------------------------------------------------------------
 
 class MedianDim(SelectAlong):
     name = "MedianBackward1"
@@ -73,7 +75,8 @@ def _median_idx(a, d, nan_ignore):
     return np.take_along_axis(s, pos, d)
 
 
-def median(input, dim=None, keepdim=False):
+@tensor_method()
+def median(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -81,7 +84,8 @@ def median(input, dim=None, keepdim=False):
     return return_types.median(*apply(MedianDim, input, _median_idx(a, d, False), d, keepdim))
 
 
-def nanmedian(input, dim=None, keepdim=False):
+@tensor_method()
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -89,7 +93,8 @@ def nanmedian(input, dim=None, keepdim=False):
     return return_types.nanmedian(*apply(NanmedianDim, input, _median_idx(a, d, True), d, keepdim))
 
 
-def mode(input, dim=-1, keepdim=False):
+@tensor_method()
+def mode(input, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -107,12 +112,13 @@ def mode(input, dim=-1, keepdim=False):
     return return_types.mode(*apply(ModeOp, input, idx, d, keepdim))
 
 
+@tensor_method()
 def bincount(input, weights=None, minlength=0):
     a = input._data
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if a.dtype.kind not in "biu":
-        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if a.size and a.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -126,10 +132,11 @@ def bincount(input, weights=None, minlength=0):
     return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
 
-def histc(input, bins=100, min=0, max=0):
+@tensor_method()
+def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if bins <= 0:
         raise RuntimeError("bins must be > 0")
     lo, hi = float(min), float(max)
@@ -145,7 +152,7 @@ def histc(input, bins=100, min=0, max=0):
     return _wrap(h.astype(a.dtype))
 
 
-# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
+# ---- quantiles and covariance (composites: autograd through sort / mean / sum) ---------
 
 _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -209,14 +216,17 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
     return r[0] if scalar_q else r
 
 
+@tensor_method()
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
 
 
+@tensor_method()
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
+@tensor_method()
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
     import warnings
@@ -266,6 +276,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     return (c / norm).squeeze()
 
 
+@tensor_method()
 def corrcoef(input):
     from .unary import sqrt
     from .arithmetic import clamp
@@ -278,11 +289,12 @@ def corrcoef(input):
     return clamp(c, -1, 1) if not c.is_complex() else c
 
 
+@tensor_method()
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
     a = input._data
     if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
     if isinstance(bins, Tensor):
         edges = bins._data
         if edges.ndim != 1:
@@ -311,6 +323,74 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
         tot = h.sum()
         h = h / (tot * widths) if tot else h / widths * 0
     return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
+
+
+def _upper_bound(edges, x):
+    """Index of the first edge greater than each x, by std::upper_bound's halving steps."""
+    first = np.zeros(x.shape, np.int64)
+    count = np.full(x.shape, len(edges), np.int64)
+    while (count > 0).any():
+        step = count // 2
+        it = first + step
+        live = count > 0
+        go = live & ~(x < edges[np.minimum(it, len(edges) - 1)])
+        first = np.where(go, it + 1, first)
+        count = np.where(go, count - step - 1, np.where(live, step, 0))
+    return first
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):
+    """(hist, bin_edges) of the points in the rows of (*, D) ``input``: ``bins`` an int, D ints,
+    or D 1-D tensors of edges; ``range`` a flat [min0, max0, min1, max1, ...].
+
+    Example::
+
+        >>> h, edges = ember.histogramdd(ember.rand(100, 2), bins=[4, 5])
+        >>> h.shape
+        torch.Size([4, 5])
+    """
+    from .reduction import return_types
+
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+    if a.ndim < 1:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension")
+    D_ = a.shape[-1]
+    pts = a.reshape(-1, D_)
+    if isinstance(bins, (int, np.integer)):
+        bins = [int(bins)] * D_
+    if len(bins) != D_:
+        raise RuntimeError(f"torch.histogramdd(): expected {D_} sequences of bin edges for each of the {D_} "
+                           f"dimensions of the input, but got {len(bins)}")
+    if range is not None and len(range) != 2 * D_:
+        raise RuntimeError(f"torch.histogramdd(): expected {2 * D_} values in range, but got {len(range)}")
+    edges = []
+    for d, b in enumerate(bins):
+        rng = None if range is None else (range[2 * d], range[2 * d + 1])
+        edges.append(b._data.astype(a.dtype) if isinstance(b, Tensor) else
+                     histogram(_wrap(np.ascontiguousarray(pts[:, d])), b, range=rng)[1]._data)
+    w = np.ones(len(pts), a.dtype) if weight is None else weight._data.reshape(-1).astype(a.dtype)
+    valid = np.ones(len(pts), bool)
+    pos = []
+    for d, e in enumerate(edges):   # torch's binary search (std::upper_bound), even for unsorted edges
+        x = pts[:, d]
+        p = _upper_bound(e, x) - 1
+        p = np.where(p == len(e) - 1, p - 1, p)
+        valid &= (x >= e[0]) & (x <= e[-1]) & (p >= 0)
+        pos.append(p)
+    h = np.zeros(tuple(len(e) - 1 for e in edges), a.dtype)
+    np.add.at(h, tuple(p[valid] for p in pos), w[valid])
+    if density:
+        tot = h.sum()
+        vol = np.ones((), a.dtype)
+        for d, e in enumerate(edges):
+            shape = [1] * D_
+            shape[d] = -1
+            vol = vol * np.diff(e).astype(a.dtype).reshape(shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = h / (tot * vol)   # NaN when nothing was counted, as torch
+    return return_types.histogramdd(_wrap(h.astype(a.dtype, copy=False)), tuple(_wrap(e.copy()) for e in edges))
 
 
 # ---- Tensor methods ----------------------------------------------------------------

@@ -3,7 +3,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, FLOAT
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
@@ -34,6 +34,9 @@ class Exp(Op):
     def backward(self, g):
         return g * self.y
 
+    def backward_ops(self, g):
+        return g * self.saved_output(self.y)
+
 
 class Log(Op):
     name = "LogBackward0"
@@ -47,6 +50,10 @@ class Log(Op):
 
     def backward(self, g):
         return g / self.a
+
+    def backward_ops(self, g):
+        return g / self.saved_input(0, self.a)
+
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
 
@@ -78,6 +85,10 @@ class Reciprocal(Op):
         y = self.y
         return -g * (y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return -g * (y * y)
+
 
 class Square(Op):
     name = "PowBackward0"
@@ -91,6 +102,10 @@ class Square(Op):
 
     def backward(self, g):
         a = self.a
+        return g * (a + a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return g * (a + a)
 
 
@@ -107,6 +122,9 @@ class Abs(Op):
     def backward(self, g):
         return g * np.sign(self.a)
 
+    def backward_ops(self, g):
+        return g * _wrap(np.sign(self.a))
+
 
 class Sign(Op):
     name = "SignBackward0"
@@ -121,6 +139,9 @@ class Sign(Op):
 
     def backward(self, g):
         return _zeros(g)
+
+    def backward_ops(self, g):
+        return g * 0
 
 
 class Sgn(Sign):
@@ -141,6 +162,10 @@ class Sqrt(Op):
         with np.errstate(divide="ignore"):
             return g / (self.y + self.y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g / (y + y)
+
 
 class Rsqrt(Op):
     name = "RsqrtBackward0"
@@ -156,6 +181,10 @@ class Rsqrt(Op):
         y = self.y
         return g * (y * y * y) * _c(-0.5, y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (y * y * y) * -0.5
+
 
 class Exp2(Op):
     name = "Exp2Backward0"
@@ -169,6 +198,9 @@ class Exp2(Op):
 
     def backward(self, g):
         return g * self.y * _c(_LN2, self.y)
+
+    def backward_ops(self, g):
+        return g * self.saved_output(self.y) * 0.6931471805599453   # ln 2
 
 
 class Expm1(Op):
@@ -184,6 +216,9 @@ class Expm1(Op):
     def backward(self, g):
         return g * (self.y + 1)
 
+    def backward_ops(self, g):
+        return g * (self.saved_output(self.y) + 1)
+
 
 class Log2(_Unary):
     name = "Log2Backward0"
@@ -191,6 +226,9 @@ class Log2(_Unary):
 
     def backward(self, g):
         return g / (self.a * _c(_LN2, self.a))
+
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) * 0.6931471805599453)   # ln 2
 
 
 class Log10(_Unary):
@@ -200,6 +238,9 @@ class Log10(_Unary):
     def backward(self, g):
         return g / (self.a * _c(_LN10, self.a))
 
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) * 2.302585092994046)   # ln 10
+
 
 class Log1p(_Unary):
     name = "Log1PBackward0"
@@ -207,6 +248,9 @@ class Log1p(_Unary):
 
     def backward(self, g):
         return g / (self.a + 1)
+
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) + 1)
 
 
 class Sin(_Unary):
@@ -216,6 +260,9 @@ class Sin(_Unary):
     def backward(self, g):
         return g * np.cos(self.a)
 
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).cos()
+
 
 class Cos(_Unary):
     name = "CosBackward0"
@@ -223,6 +270,9 @@ class Cos(_Unary):
 
     def backward(self, g):
         return -g * np.sin(self.a)
+
+    def backward_ops(self, g):
+        return -g * self.saved_input(0, self.a).sin()
 
 
 class Tan(Op):
@@ -238,6 +288,10 @@ class Tan(Op):
         y = self.y
         return g * (1 + y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (1 + y * y)
+
 
 class Asin(_Unary):
     name = "AsinBackward0"
@@ -247,6 +301,10 @@ class Asin(_Unary):
         a = self.a
         with np.errstate(divide="ignore", invalid="ignore"):
             return g / np.sqrt(1 - a * a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (1 - a * a).sqrt()
 
 
 class Acos(_Unary):
@@ -258,6 +316,10 @@ class Acos(_Unary):
         with np.errstate(divide="ignore", invalid="ignore"):
             return -g / np.sqrt(1 - a * a)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return -g / (1 - a * a).sqrt()
+
 
 class Atan(_Unary):
     name = "AtanBackward0"
@@ -265,6 +327,10 @@ class Atan(_Unary):
 
     def backward(self, g):
         a = self.a
+        return g / (1 + a * a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return g / (1 + a * a)
 
 
@@ -275,6 +341,9 @@ class Sinh(_Unary):
     def backward(self, g):
         return g * np.cosh(self.a)
 
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).cosh()
+
 
 class Cosh(_Unary):
     name = "CoshBackward0"
@@ -282,6 +351,9 @@ class Cosh(_Unary):
 
     def backward(self, g):
         return g * np.sinh(self.a)
+
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).sinh()
 
 
 class Tanh(Op):
@@ -297,6 +369,10 @@ class Tanh(Op):
         y = self.y
         return g * (1 - y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (1 - y * y)
+
 
 class Asinh(_Unary):
     name = "AsinhBackward0"
@@ -305,6 +381,10 @@ class Asinh(_Unary):
     def backward(self, g):
         a = self.a
         return g / np.sqrt(a * a + 1)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (a * a + 1).sqrt()
 
 
 class Acosh(_Unary):
@@ -326,6 +406,10 @@ class Atanh(_Unary):
         with np.errstate(divide="ignore"):
             return g / (1 - a * a)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (1 - a * a)
+
 
 class Sigmoid(Op):
     name = "SigmoidBackward0"
@@ -333,6 +417,9 @@ class Sigmoid(Op):
     saves = ("out",)
 
     def forward(self, a):
+        if a.dtype.kind == "c":  # no tails to guard: the plain formula, in complex
+            self.y = 1 / (1 + np.exp(-a))
+            return self.y
         # stable on both tails: e = exp(-|a|) never overflows
         e = np.exp(-np.abs(a))
         r = 1 / (1 + e)
@@ -341,6 +428,10 @@ class Sigmoid(Op):
 
     def backward(self, g):
         y = self.y
+        return g * (y * (1 - y))
+
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
         return g * (y * (1 - y))
 
 
@@ -377,6 +468,9 @@ class _Rounding(Op):
 
     def backward(self, g):
         return _zeros(g)
+
+    def backward_ops(self, g):
+        return g * 0
 
 
 class Floor(_Rounding):
@@ -426,6 +520,8 @@ class Frac(Op):
     def backward(self, g):
         return g
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class NanToNum(Op):
     name = "NanToNumBackward0"
@@ -471,6 +567,9 @@ class Relu(Op):
             return out
         return np.where(y > 0, g, 0)
 
+    def backward_ops(self, g):
+        return g.where(_wrap(self.y > 0), 0.0)
+
 
 class Deg2Rad(Op):
     name = "Deg2RadBackward0"
@@ -482,6 +581,8 @@ class Deg2Rad(Op):
 
     def backward(self, g):
         return g * self.k
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Rad2Deg(Deg2Rad):
@@ -495,6 +596,7 @@ class Rad2Deg(Deg2Rad):
 reciprocal, reciprocal_ = _unary(Reciprocal, "reciprocal")
 square, square_ = _unary(Square, "square")
 abs, abs_ = _unary(Abs, "abs")
+tensor_method("__abs__")(abs)
 sign, sign_ = _unary(Sign, "sign")
 sgn, sgn_ = _unary(Sgn, "sgn")
 sqrt, sqrt_ = _unary(Sqrt, "sqrt")
@@ -524,131 +626,55 @@ frac, frac_ = _unary(Frac, "frac")
 relu, relu_ = _unary(Relu, "relu")
 deg2rad, deg2rad_ = _unary(Deg2Rad, "deg2rad")
 rad2deg, rad2deg_ = _unary(Rad2Deg, "rad2deg")
-absolute, absolute_ = abs, abs_
-fix, fix_ = trunc, trunc_
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+absolute = tensor_method("absolute")(abs)
+absolute_ = tensor_method("absolute_")(abs_)
+fix = tensor_method("fix")(trunc)
+fix_ = tensor_method("fix_")(trunc_)
+arcsin = tensor_method("arcsin")(asin)
+arccos = tensor_method("arccos")(acos)
+arctan = tensor_method("arctan")(atan)
+arcsinh = tensor_method("arcsinh")(asinh)
+arccosh = tensor_method("arccosh")(acosh)
+arctanh = tensor_method("arctanh")(atanh)
 
 
+@tensor_method()
 def logit(input, eps=None, *, out=None):
     return _out(apply(Logit, input, eps=eps), out)
 
 
+@tensor_method()
 def round(input, *, decimals=0, out=None):
     if decimals:
         return _out(apply(Round, input, decimals=decimals), out)
     return _out(apply(Round, input), out)
 
 
+@tensor_method()
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     return _out(apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf), out)
 
 
+@tensor_method()
 def logit_(self, eps=None):
     return _inplace(Logit, self, eps=eps)
 
 
+@tensor_method()
 def round_(self, *, decimals=0):
     if decimals:
         return _inplace(Round, self, decimals=decimals)
     return _inplace(Round, self)
 
 
+@tensor_method()
 def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 
-arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.exp = exp
-Tensor.exp_ = exp_
-Tensor.log = log
-Tensor.log_ = log_
-Tensor.reciprocal = reciprocal
-Tensor.square = square
-Tensor.abs = Tensor.__abs__ = abs
-Tensor.absolute = absolute
-Tensor.sign = sign
-Tensor.sgn = sgn
-Tensor.sqrt = sqrt
-Tensor.rsqrt = rsqrt
-Tensor.exp2 = exp2
-Tensor.expm1 = expm1
-Tensor.log2 = log2
-Tensor.log10 = log10
-Tensor.log1p = log1p
-Tensor.sin = sin
-Tensor.cos = cos
-Tensor.tan = tan
-Tensor.asin = asin
-Tensor.acos = acos
-Tensor.atan = atan
-Tensor.sinh = sinh
-Tensor.cosh = cosh
-Tensor.tanh = tanh
-Tensor.asinh = asinh
-Tensor.acosh = acosh
-Tensor.atanh = atanh
-Tensor.sigmoid = sigmoid
-Tensor.floor = floor
-Tensor.ceil = ceil
-Tensor.trunc = trunc
-Tensor.fix = fix
-Tensor.frac = frac
-Tensor.relu = relu
-Tensor.deg2rad = deg2rad
-Tensor.rad2deg = rad2deg
-Tensor.reciprocal_ = reciprocal_
-Tensor.square_ = square_
-Tensor.abs_ = abs_
-Tensor.absolute_ = absolute_
-Tensor.sign_ = sign_
-Tensor.sgn_ = sgn_
-Tensor.sqrt_ = sqrt_
-Tensor.rsqrt_ = rsqrt_
-Tensor.exp2_ = exp2_
-Tensor.expm1_ = expm1_
-Tensor.log2_ = log2_
-Tensor.log10_ = log10_
-Tensor.log1p_ = log1p_
-Tensor.sin_ = sin_
-Tensor.cos_ = cos_
-Tensor.tan_ = tan_
-Tensor.asin_ = asin_
-Tensor.acos_ = acos_
-Tensor.atan_ = atan_
-Tensor.sinh_ = sinh_
-Tensor.cosh_ = cosh_
-Tensor.tanh_ = tanh_
-Tensor.asinh_ = asinh_
-Tensor.acosh_ = acosh_
-Tensor.atanh_ = atanh_
-Tensor.sigmoid_ = sigmoid_
-Tensor.floor_ = floor_
-Tensor.ceil_ = ceil_
-Tensor.trunc_ = trunc_
-Tensor.fix_ = fix_
-Tensor.frac_ = frac_
-Tensor.relu_ = relu_
-Tensor.deg2rad_ = deg2rad_
-Tensor.rad2deg_ = rad2deg_
-Tensor.logit = logit
-Tensor.logit_ = logit_
-Tensor.round = round
-Tensor.round_ = round_
-Tensor.nan_to_num = nan_to_num
-Tensor.nan_to_num_ = nan_to_num_
-Tensor.arcsin = arcsin
-Tensor.arccos = arccos
-Tensor.arctan = arctan
-Tensor.arcsinh = arcsinh
-Tensor.arccosh = arccosh
-Tensor.arctanh = arctanh
-Tensor.arcsin_ = arcsin_
-Tensor.arccos_ = arccos_
-Tensor.arctan_ = arctan_
-Tensor.arcsinh_ = arcsinh_
-Tensor.arccosh_ = arccosh_
-Tensor.arctanh_ = arctanh_
+arcsin_ = tensor_method("arcsin_")(asin_)
+arccos_ = tensor_method("arccos_")(acos_)
+arctan_ = tensor_method("arctan_")(atan_)
+arcsinh_ = tensor_method("arcsinh_")(asinh_)
+arccosh_ = tensor_method("arccosh_")(acosh_)
+arctanh_ = tensor_method("arctanh_")(atanh_)

@@ -49,7 +49,10 @@ class Adagrad(Optimizer):
         state["sum"] = _wrap(np.full_like(p._data, group["initial_accumulator_value"]))
 
     def share_memory(self):
-        pass
+        """Move the accumulated sums to shared memory (for Hogwild training)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["sum"].share_memory_()
 
     def step(self, closure=None):
         """Perform a single optimization step."""

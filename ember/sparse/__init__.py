@@ -16,17 +16,18 @@ def mm(mat1, mat2, reduce=None):
     Args:
         mat1: a 2-D sparse matrix (COO or CSR).
         mat2: a dense or sparse matrix.
-        reduce: only ``None`` / ``"sum"`` (torch's other reductions are CSR-only and not here).
+        reduce: how each row's products combine: ``"sum"`` (default), or for a CSR ``mat1``
+            ``"mean"``, ``"amax"``, ``"amin"``.
 
     Example::
 
         >>> ember.sparse.mm(ember.eye(2).to_sparse(), ember.ones(2, 3)).shape
         torch.Size([2, 3])
     """
-    if reduce not in (None, "sum"):
-        raise NotImplementedError(f"sparse.mm: reduce={reduce!r} is not supported (only 'sum')")
     if isinstance(mat1, _S._SparseTensor) and not isinstance(mat2, _S._SparseTensor):
-        return _S._sparse_dense_mm(mat1, mat2, _S.SparseAddmm)
+        return _S._sparse_dense_mm(mat1, mat2, _S.SparseAddmm, reduce or "sum")
+    if reduce not in (None, "sum"):
+        raise RuntimeError(f"sparse.mm: reduce={reduce!r} needs a sparse CSR mat1 and a dense mat2")
     return _S.matmul(mat1, mat2)
 
 

@@ -2,7 +2,7 @@
 ``tensorboard``, ``benchmark``, ``summary`` (a torchinfo-style model summary), ``viz``
 (torchviz's ``make_dot``) and ``model_zoo`` (``load_url``). Each is imported on first use."""
 
-_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz", "model_zoo")
+_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz", "checkpoint", "model_zoo")
 
 
 def __getattr__(name):

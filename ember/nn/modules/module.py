@@ -431,7 +431,19 @@ class Module:
                     g._bump()
 
     def share_memory(self):
+        """Move parameters, their gradients and buffers to shared memory (see
+        ``Tensor.share_memory_``); returns ``self``."""
+        for t in self._shared_tensors():
+            t.share_memory_()
         return self
+
+    def _shared_tensors(self):
+        for p in self.parameters():
+            yield p
+            if p.grad is not None:
+                yield p.grad
+        for b in self.buffers():
+            yield b
 
     def _get_name(self):
         return self.__class__.__name__
@@ -725,12 +737,15 @@ class Module:
     _register_state_dict_hook = register_state_dict_post_hook
 
     def register_load_state_dict_pre_hook(self, hook):
-        handle = RemovableHandle(self._load_state_dict_pre_hooks)
-        self._load_state_dict_pre_hooks[handle.id] = functools.partial(hook, self) \
-            if False else hook
-        return handle
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` runs before this module's part is loaded."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
-    _register_load_state_dict_pre_hook = register_load_state_dict_pre_hook
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """As torch's: without ``with_module`` the hook gets no module argument."""
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = functools.partial(hook, self) if with_module else hook
+        return handle
 
     def register_load_state_dict_post_hook(self, hook):
         handle = RemovableHandle(self._load_state_dict_post_hooks)

@@ -6,7 +6,7 @@ from .conv import _ntuple
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
            "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d",
-           "AdaptiveMaxPool3d", "LPPool3d", "MaxUnpool3d"]
+           "AdaptiveMaxPool3d", "LPPool3d", "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -534,4 +534,44 @@ class MaxUnpool3d(_MaxUnpoolNd):
         >>> nn.MaxUnpool3d(2)(out, idx).shape
         torch.Size([1, 1, 4, 4, 4])
     """
+    _nd = 3
+
+
+class _FractionalMaxPoolNd(Module):
+    _nd = 2
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"FractionalMaxPool{self._nd}d requires specifying either an output size, or a "
+                             "pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if output_ratio is not None:
+            r = _ntuple(output_ratio, self._nd)
+            if not all(0 < x < 1 for x in r):
+                raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+            output_ratio = r
+        self.kernel_size = _ntuple(kernel_size, self._nd)
+        self.output_size = None if output_size is None else _ntuple(output_size, self._nd)
+        self.output_ratio = output_ratio
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+
+    def forward(self, input):
+        from ...ops import fractional_pool as _F
+
+        return _F._fractional(self._nd, input, self.kernel_size, self.output_size, self.output_ratio,
+                              self.return_indices, self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling over (N, C, H, W): windows of ``kernel_size`` at random,
+    non-uniform starts, to ``output_size`` or ``output_ratio`` of the input."""
+    _nd = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling over (N, C, T, H, W)."""
     _nd = 3
