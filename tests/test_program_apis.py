@@ -192,15 +192,22 @@ def test_compile_returns_the_callable():
 
 
 def test_backends_flags():
+    import contextlib
     for m in BOTH:
-        m.backends.cudnn.benchmark = True
-        m.backends.cudnn.deterministic = True
-        m.backends.cuda.matmul.allow_tf32 = True
-        assert m.backends.cudnn.benchmark and m.backends.cudnn.deterministic
-        assert not m.backends.mps.is_available() and not m.backends.cuda.is_built()
-        m.backends.cudnn.benchmark = False
-        m.backends.cudnn.deterministic = False
-        m.backends.cuda.matmul.allow_tf32 = False
+        # torch.testing._internal (the OpInfo test) freezes torch's flags in its process
+        with getattr(m.backends, "__allow_nonbracketed_mutation", contextlib.nullcontext)():
+            _set_and_reset_flags(m)
+
+
+def _set_and_reset_flags(m):
+    m.backends.cudnn.benchmark = True
+    m.backends.cudnn.deterministic = True
+    m.backends.cuda.matmul.allow_tf32 = True
+    assert m.backends.cudnn.benchmark and m.backends.cudnn.deterministic
+    assert not m.backends.mps.is_available() and not m.backends.cuda.is_built()
+    m.backends.cudnn.benchmark = False
+    m.backends.cudnn.deterministic = False
+    m.backends.cuda.matmul.allow_tf32 = False
 
 
 def test_backends_attention_switches():
