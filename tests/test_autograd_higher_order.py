@@ -81,6 +81,11 @@ OPS = {
     "nll_loss": (lambda m, x: F[m].nll_loss(F[m].log_softmax(x, 1), m.tensor([0, 2, 1]),
                                             weight=m.tensor([1.0, 2.0, 0.5, 1.0], dtype=m.float64)), x2()),
     "mse_l1": (lambda m, a, b: F[m].mse_loss(a * a, b) + F[m].l1_loss(a * b, b), [arr(3, 4), arr(3, 4, seed=1)]),
+    "pointwise_losses": (lambda m, a, b: F[m].smooth_l1_loss(a * b, b, beta=0.5) + F[m].huber_loss(a * a, b, delta=0.7)
+                         + F[m].binary_cross_entropy_with_logits(a * b, b.sigmoid(), pos_weight=m.tensor([1.0, 2.0, 0.5, 1.5], dtype=m.float64))
+                         + F[m].binary_cross_entropy((a * b).sigmoid(), b.sigmoid(), reduction="sum")
+                         + F[m].kl_div(a.log_softmax(1), b.softmax(1), reduction="batchmean")
+                         + F[m].kl_div(a, b, reduction="sum", log_target=True), [arr(3, 4), arr(3, 4, seed=1)]),
     "conv2d": (lambda m, x, w, b: F[m].conv2d(x, w, b, stride=2, padding=1).tanh(),
                [arr(2, 3, 6, 6), arr(4, 3, 3, 3, seed=1), arr(4, seed=2)]),
     "conv2d_groups": (lambda m, x, w: F[m].conv2d(x, w, padding=1, groups=2, dilation=2) ** 2,
