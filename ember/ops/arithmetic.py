@@ -189,12 +189,11 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 neg, neg_ = _unary(Neg, "neg")
 tensor_method("__neg__")(neg)
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-tensor_method("subtract")(subtract)
-tensor_method("multiply")(multiply)
-tensor_method("divide")(divide)
-tensor_method("true_divide")(true_divide)
-tensor_method("negative")(negative)
+subtract = tensor_method("subtract")(sub)
+multiply = tensor_method("multiply")(mul)
+divide = tensor_method("divide")(div)
+true_divide = tensor_method("true_divide")(div)
+negative = tensor_method("negative")(neg)
 
 
 # ---- Tensor methods and operators ----------------------------------------------------
@@ -832,10 +831,8 @@ def clamp_max(input, max, *, out=None):
     return _out(apply(Clamp, input, None, max), out)
 
 
-clip = clamp
-tensor_method("clip")(clip)
-arctan2 = atan2
-tensor_method("arctan2")(arctan2)
+clip = tensor_method("clip")(clamp)
+arctan2 = tensor_method("arctan2")(atan2)
 
 
 @tensor_method()
@@ -917,6 +914,5 @@ def float_power_(self, exponent):
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
 
 
-clip_, negative_ = clamp_, neg_
-tensor_method("clip_")(clip_)
-tensor_method("negative_")(negative_)
+clip_ = tensor_method("clip_")(clamp_)
+negative_ = tensor_method("negative_")(neg_)

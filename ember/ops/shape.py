@@ -663,8 +663,7 @@ def movedim(input, source, destination):
     return apply(Permute, input, order)
 
 
-moveaxis = movedim
-tensor_method("moveaxis")(moveaxis)
+moveaxis = tensor_method("moveaxis")(movedim)
 
 
 class Clone(Op):
