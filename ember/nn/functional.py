@@ -25,6 +25,25 @@ from ..ops.joining import channel_shuffle  # noqa: F401
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
+    """Triplet loss ``max(d(a, p) - d(a, n) + margin, 0)`` with any distance function ``d``.
+
+    Args:
+        anchor (Tensor): anchors.
+        positive (Tensor): positives, same shape.
+        negative (Tensor): negatives, same shape.
+        distance_function (callable, optional): ``d(x, y)`` returning one distance per pair; ``None`` means
+            :func:`pairwise_distance`. Default: ``None``.
+        margin (float): the required gap. Default: ``1.0``.
+        swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance. Default: ``False``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> a = ember.tensor([[0., 0.]])
+        >>> l1 = lambda x, y: (x - y).abs().sum(-1)
+        >>> F.triplet_margin_with_distance_loss(a, a + 1, a - 2, distance_function=l1)
+        tensor(0.)
+    """
     if distance_function is None:
         return triplet_margin_loss(anchor, positive, negative, margin=margin, swap=swap,
                                    reduction=reduction)
@@ -43,6 +62,21 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 def softmax2d(input):
+    """Softmax over the channels (dim -3) of each spatial location.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softmax2d(ember.zeros(1, 2, 1, 1))
+        tensor([[[[0.5000]],
+        <BLANKLINE>
+                 [[0.5000]]]])
+    """
     return softmax(input, -3)
 
 
