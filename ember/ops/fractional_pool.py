@@ -159,10 +159,42 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
 
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """2-D fractional max pooling (windows at pseudo-random positions), returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.fractional_max_pool2d_with_indices(ember.arange(25.).view(1, 5, 5), 2, output_size=2)
+        >>> y.shape, i.dtype
+        (torch.Size([1, 2, 2]), torch.int64)
+    """
     return _fractional(2, input, kernel_size, output_size, output_ratio, True, _random_samples)
 
 
 def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """3-D fractional max pooling (windows at pseudo-random positions), returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.fractional_max_pool3d_with_indices(ember.arange(27.).view(1, 3, 3, 3), 2, output_ratio=0.5)
+        >>> y.shape
+        torch.Size([1, 1, 1, 1])
+    """
     return _fractional(3, input, kernel_size, output_size, output_ratio, True, _random_samples)
 

@@ -229,16 +229,66 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """1-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool1d_with_indices(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        (tensor([[[5., 2., 4.]]]), tensor([[[1, 2, 5]]]))
+    """
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """2-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool2d_with_indices(ember.arange(16.).view(1, 4, 4), 2)
+        (tensor([[[ 5.,  7.],
+                 [13., 15.]]]), tensor([[[ 5,  7],
+                 [13, 15]]]))
+    """
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """3-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool3d_with_indices(ember.arange(8.).view(1, 2, 2, 2), 2)
+        (tensor([[[[7.]]]]), tensor([[[[7]]]]))
+    """
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -435,6 +485,19 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool3d(input, output_size):
+    """3-D adaptive average pooling: averages windows chosen so the output has ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        output_size (int or tuple): the output's ``(D, H, W)``; ``None`` keeps a dim.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_avg_pool3d(ember.arange(8.).view(1, 2, 2, 2), 1)
+        tensor([[[[3.5000]]]])
+        >>> F.adaptive_avg_pool3d(ember.arange(8.).view(1, 2, 2, 2), (1, 2, None)).shape
+        torch.Size([1, 1, 2, 2])
+    """
     return _adaptive_avg(3, input, output_size)
 
 
@@ -502,6 +565,20 @@ def _adaptive_max(nd, input, output_size, return_indices):
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-D adaptive max pooling to ``output_size``, returning the maxima (and indices if ``return_indices``).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        output_size (int or tuple): the output's spatial size.
+        return_indices (bool): also return the indices. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 3)
+        tensor([[[5., 2., 4.]]])
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2, return_indices=True)
+        (tensor([[[5., 4.]]]), tensor([[[1, 5]]]))
+    """
     return _adaptive_max(1, input, output_size, return_indices)
 
 
@@ -516,14 +593,50 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    """1-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        output_size (int or tuple): the output's spatial size.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool1d_with_indices(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        (tensor([[[5., 4.]]]), tensor([[[1, 5]]]))
+    """
     return _adaptive_max(1, input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    """2-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size (int or tuple): the output's spatial size.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool2d_with_indices(ember.arange(9.).view(1, 3, 3), 1)
+        (tensor([[[8.]]]), tensor([[[8]]]))
+    """
     return _adaptive_max(2, input, output_size, True)
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    """3-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        output_size (int or tuple): the output's spatial size.
+        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool3d_with_indices(ember.arange(8.).view(1, 2, 2, 2), 1)
+        (tensor([[[[7.]]]]), tensor([[[[7]]]]))
+    """
     return _adaptive_max(3, input, output_size, True)
 
 
@@ -642,6 +755,25 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool1d`: puts each value at its index and zeros elsewhere.
+
+    Args:
+        input (Tensor): the pooled values, ``(N, C, L)`` or ``(C, L)``.
+        indices (Tensor): the indices returned by the pooling.
+        kernel_size (int or tuple): the pooling's window size.
+        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): the pooling's padding. Default: ``0``.
+        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
+
+    Shape:
+        Output: ``(N, C, (L - 1) * stride - 2 * padding + kernel_size)`` unless ``output_size`` is given.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2, return_indices=True)
+        >>> F.max_unpool1d(y, i, 2)
+        tensor([[[0., 5., 2., 0., 0., 4.]]])
+    """
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
 
 

@@ -258,11 +258,35 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='nearest')``.
+
+    Args:
+        input (Tensor): ``(N, C, *spatial)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.upsample_nearest(ember.tensor([[[1., 2.]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+    """
     warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)``.
+        size (int or tuple, optional): the output's ``(H, W)``. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of ``(H, W)``. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.upsample_bilinear(ember.tensor([[[[0., 3.]]]]), size=(1, 4))
+        tensor([[[[0., 1., 2., 3.]]]])
+    """
     warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
