@@ -258,7 +258,7 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='nearest')``.
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='nearest')``; warns.
 
     Args:
         input (Tensor): ``(N, C, *spatial)``.
@@ -267,7 +267,7 @@ def upsample_nearest(input, size=None, scale_factor=None):
 
     Example:
         >>> import ember.nn.functional as F
-        >>> F.upsample_nearest(ember.tensor([[[1., 2.]]]), scale_factor=2)
+        >>> F.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2, mode='nearest')  # what it computes
         tensor([[[1., 1., 2., 2.]]])
     """
     warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.")
@@ -275,7 +275,7 @@ def upsample_nearest(input, size=None, scale_factor=None):
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``.
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``; warns.
 
     Args:
         input (Tensor): ``(N, C, H, W)``.
@@ -284,7 +284,8 @@ def upsample_bilinear(input, size=None, scale_factor=None):
 
     Example:
         >>> import ember.nn.functional as F
-        >>> F.upsample_bilinear(ember.tensor([[[[0., 3.]]]]), size=(1, 4))
+        >>> x = ember.tensor([[[[0., 3.]]]])
+        >>> F.interpolate(x, size=(1, 4), mode='bilinear', align_corners=True)  # what it computes
         tensor([[[[0., 1., 2., 3.]]]])
     """
     warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.")
