@@ -471,7 +471,22 @@ def _run(cls, input, inplace, *p):
 
 
 def relu(input, inplace=False):
-    """max(x, 0); the op itself lives with the elementwise family (one ReluBackward0)."""
+    """Rectified linear unit elementwise: ``max(x, 0)``.
+
+    The op itself lives with the elementwise family (one ``ReluBackward0`` node).
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Shape:
+        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.relu(ember.tensor([-1., 2.]))
+        tensor([0., 2.])
+    """
     return _relu_(input) if inplace else _relu(input)
 
 

@@ -390,12 +390,57 @@ def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D convolution over ``input`` (B, C, L) or (C, L) with ``weight`` (O, C/groups, k)."""
+    """1-D convolution (cross-correlation) of ``input`` with the filters ``weight``, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): ``(C_out, C_in / groups, k)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the filter's step. Default: ``1``.
+        padding (int, tuple or str): zeros added on each side, or ``'valid'`` (none) or ``'same'`` (output as
+            large as the input). Default: ``0``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+        groups (int): split the input channels into this many groups, each with its own filters. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C_out, L_out)``, ``L_out = (L + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 3., 4.]]])
+        >>> F.conv1d(x, ember.tensor([[[1., -1.]]]))
+        tensor([[[-1., -1., -1.]]])
+        >>> F.conv1d(x, ember.ones(1, 1, 3), padding='same')
+        tensor([[[3., 6., 9., 7.]]])
+    """
     return _convnd(1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D convolution over ``input`` (B, C, H, W) or (C, H, W) with ``weight`` (O, C/groups, kh, kw)."""
+    """2-D convolution (cross-correlation) of ``input`` with the filters ``weight``, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): ``(C_out, C_in / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the filter's step. Default: ``1``.
+        padding (int, tuple or str): zeros added on each side, or ``'valid'`` (none) or ``'same'`` (output as
+            large as the input). Default: ``0``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+        groups (int): split the input channels into this many groups, each with its own filters. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C_out, H_out, W_out)``, each ``(size + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.arange(9.).view(1, 1, 3, 3)
+        >>> F.conv2d(x, ember.ones(1, 1, 2, 2))
+        tensor([[[[ 8., 12.],
+                  [20., 24.]]]])
+        >>> F.conv2d(x, ember.ones(2, 1, 3, 3), padding=1, stride=2).shape
+        torch.Size([1, 2, 2, 2])
+    """
     return _convnd(2, input, weight, bias, stride, padding, dilation, groups)
 
 

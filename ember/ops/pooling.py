@@ -217,7 +217,30 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    """2-D max pooling over (B, C, H, W) or (C, H, W); indices index each H*W plane."""
+    """2-D max pooling: the maximum of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side, at most half the kernel. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): also return the maxima's flat indices in each ``H * W`` plane. Default: ``False``.
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)``, each ``(size + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 0., 5.], [3., 4., 1., 1.]]])
+        >>> F.max_pool2d(x, 2)
+        tensor([[[4., 5.]]])
+        >>> F.max_pool2d(x, (1, 2), return_indices=True)
+        (tensor([[[2., 5.],
+                 [4., 1.]]]), tensor([[[1, 3],
+                 [5, 6]]]))
+    """
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -377,7 +400,29 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    """2-D average pooling over (B, C, H, W) or (C, H, W)."""
+    """2-D average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit zero padding on each side, at most half the kernel. Default: ``0``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        count_include_pad (bool): count the padding zeros in the divisor. Default: ``True``.
+        divisor_override (int, optional): divide every window sum by this instead. Default: ``None``.
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)``, each ``(size + 2 * padding - k) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 0., 5.], [3., 4., 1., 1.]]])
+        >>> F.avg_pool2d(x, 2)
+        tensor([[[2.5000, 1.7500]]])
+        >>> F.avg_pool2d(x, 2, padding=1, count_include_pad=False)
+        tensor([[[1.0000, 1.0000, 5.0000],
+                 [3.0000, 2.5000, 1.0000]]])
+    """
     return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -480,7 +525,23 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 def adaptive_avg_pool2d(input, output_size):
-    """Adaptive average pooling to ``output_size`` (int, pair, None keeps a dim)."""
+    """2-D adaptive average pooling: averages windows chosen so the output has ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size (int or tuple): the output's ``(H, W)``; ``None`` keeps that dim.
+
+    Shape:
+        Output: ``(N, C, *output_size)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.arange(16.).view(1, 4, 4)
+        >>> F.adaptive_avg_pool2d(x, 1)
+        tensor([[[7.5000]]])
+        >>> F.adaptive_avg_pool2d(x, (2, None)).shape
+        torch.Size([1, 2, 4])
+    """
     return _adaptive_avg(2, input, output_size)
 
 

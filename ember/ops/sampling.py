@@ -170,7 +170,32 @@ _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "near
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize ``input`` (B, C, *spatial) to ``size`` or by ``scale_factor``, as F.interpolate."""
+    """Resizes the spatial dims of ``input`` to ``size`` or by ``scale_factor``, with the chosen interpolation.
+
+    Args:
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size (give ``size`` or this).
+            Default: ``None``.
+        mode (str): ``'nearest'``, ``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``,
+            ``'trilinear'`` or ``'area'``. Default: ``'nearest'``.
+        align_corners (bool, optional): for the (bi/tri)linear and bicubic modes, map the corner pixels'
+            centres onto each other. Default: ``None`` (``False``).
+        recompute_scale_factor (bool, optional): compute the sampling scale from the output size instead of
+            using ``scale_factor``. Default: ``None``.
+        antialias (bool): low-pass filter when downsampling (bilinear and bicubic). Default: ``False``.
+
+    Shape:
+        Output: ``(N, C, *size)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 4.]]])
+        >>> F.interpolate(x, scale_factor=2)
+        tensor([[[1., 1., 2., 2., 4., 4.]]])
+        >>> F.interpolate(x, size=5, mode='linear', align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}")
     xd = input._data
@@ -383,7 +408,25 @@ _PADCLS = {}
 
 
 def pad(input, pad, mode="constant", value=None):
-    """Pad the last ``len(pad) // 2`` dims: ``pad = (left, right, top, bottom, ...)``."""
+    """Pads the last ``len(pad) // 2`` dims of ``input``: ``pad = (last_left, last_right, second_last_left, ...)``.
+
+    Args:
+        input (Tensor): the input.
+        pad (tuple of int): the paddings, two per dim, starting from the last dim; negative values crop.
+        mode (str): ``'constant'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'constant'``.
+        value (float, optional): the fill value of ``'constant'`` mode. Default: ``None`` (0).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[1., 2., 3.]])
+        >>> F.pad(x, (1, 2))
+        tensor([[0., 1., 2., 3., 0., 0.]])
+        >>> F.pad(x, (1, 1, 1, 0), value=9.)
+        tensor([[9., 9., 9., 9., 9.],
+                [9., 1., 2., 3., 9.]])
+        >>> F.pad(x.view(1, 1, 3), (2, 0), mode='reflect')
+        tensor([[[3., 2., 1., 2., 3.]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     xd = input._data
