@@ -165,7 +165,20 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 def pdist(input, p=2):
-    """Distances between the rows of ``input`` (N, M): the upper triangle, (N*(N-1)/2,)."""
+    """p-norm distances between all pairs of rows of ``input``: the upper triangle of the distance matrix, row by row.
+
+    Args:
+        input (Tensor): ``(N, M)``.
+        p (float): the norm's degree. Default: ``2``.
+
+    Shape:
+        Output: ``(N * (N - 1) / 2,)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pdist(ember.tensor([[0., 0.], [3., 4.], [6., 8.]]))
+        tensor([ 5., 10.,  5.])
+    """
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:

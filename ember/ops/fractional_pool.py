@@ -153,7 +153,23 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
 
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
-    """3-D fractional max pooling over the last three dims of (N, C, T, H, W) or (C, T, H, W)."""
+    """3-D fractional max pooling: maxima of ``kernel_size`` windows at pseudo-random, output-size-fitting positions.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's ``(D, H, W)``. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): also return each maximum's flat index in its volume. Default: ``False``.
+        _random_samples (Tensor, optional): ``(N, C, 3)`` numbers in ``[0, 1)`` fixing the windows; drawn when
+            ``None``. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.fractional_max_pool3d(ember.randn(1, 2, 5, 5, 5), 2, output_size=3).shape
+        torch.Size([1, 2, 3, 3, 3])
+    """
     return _fractional(3, input, kernel_size, output_size, output_ratio, return_indices, _random_samples)
 
 

@@ -856,10 +856,24 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    """Gaussian negative log likelihood: ``0.5 * (log(var) + (input - target)**2 / var)``.
+    """Gaussian negative log-likelihood: ``0.5 * (log(var) + (input - target) ** 2 / var)``.
 
     ``var`` (a tensor, or a float) is clamped to ``eps`` for the value only: its gradient is
     the unclamped formula's, as in torch.
+
+    Args:
+        input (Tensor): the predicted means.
+        target (Tensor): the observations.
+        var (Tensor or float): the predicted variances, broadcast against ``input`` (or one per sample).
+        full (bool): add the constant ``0.5 * log(2 * pi)``. Default: ``False``.
+        eps (float): lower clamp of ``var``. Default: ``1e-6``.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> mean, obs, var = ember.tensor([0., 1.]), ember.tensor([1., 1.]), ember.tensor([1., 0.5])
+        >>> F.gaussian_nll_loss(mean, obs, var, reduction='none')
+        tensor([ 0.5000, -0.3466])
     """
     from ..autograd.grad_mode import no_grad
 

@@ -277,7 +277,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """Deprecated alias of ``interpolate``."""
+    """Deprecated spelling of :func:`interpolate`; warns.
+
+    Args:
+        input (Tensor): ``(N, C, *spatial)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size. Default: ``None``.
+        mode (str): the interpolation, as in :func:`interpolate`. Default: ``'nearest'``.
+        align_corners (bool, optional): as in :func:`interpolate`. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2)  # what it computes
+        tensor([[[1., 1., 2., 2.]]])
+    """
     warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode, align_corners)
 
@@ -526,7 +539,21 @@ class _PixelUnshuffle(Op):
 
 
 def pixel_shuffle(input, upscale_factor):
-    """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
+    """Moves channel blocks of size ``r ** 2`` into ``r x r`` spatial blocks (sub-pixel upsampling).
+
+    Args:
+        input (Tensor): ``(*, C * r ** 2, H, W)``.
+        upscale_factor (int): ``r``.
+
+    Shape:
+        Output: ``(*, C, H * r, W * r)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pixel_shuffle(ember.arange(4.).view(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
     xd = input._data
     r = int(upscale_factor)
     if xd.ndim < 3:
@@ -541,7 +568,20 @@ def pixel_shuffle(input, upscale_factor):
 
 
 def pixel_unshuffle(input, downscale_factor):
-    """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
+    """Inverse of :func:`pixel_shuffle`: moves ``r x r`` spatial blocks into the channels.
+
+    Args:
+        input (Tensor): ``(*, C, H * r, W * r)``.
+        downscale_factor (int): ``r``.
+
+    Shape:
+        Output: ``(*, C * r ** 2, H, W)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pixel_unshuffle(ember.arange(4.).view(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
     xd = input._data
     r = int(downscale_factor)
     if xd.ndim < 3:
@@ -600,7 +640,24 @@ class _AffineGrid(Op):
 
 
 def affine_grid(theta, size, align_corners=None):
-    """Sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) for the affine matrices ``theta``."""
+    """Sampling grid for :func:`grid_sample`: normalised coordinates moved by one affine map per batch entry.
+
+    Args:
+        theta (Tensor): ``(N, 2, 3)`` (2-D) or ``(N, 3, 4)`` (3-D) affine matrices.
+        size (tuple): the output's ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        align_corners (bool, optional): -1 and 1 are the corner pixels' centres (``True``) or edges. Default:
+            ``None`` (``False``).
+
+    Shape:
+        Output: ``(N, H, W, 2)`` or ``(N, D, H, W, 3)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> theta = ember.tensor([[[1., 0., 0.], [0., 1., 0.]]])
+        >>> F.affine_grid(theta, (1, 1, 1, 2), align_corners=False)
+        tensor([[[[-0.5000,  0.0000],
+                  [ 0.5000,  0.0000]]]])
+    """
     if align_corners is None:
         warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
                       "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
@@ -874,7 +931,25 @@ def _cubic_dcoeffs(t, A=-0.75):
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) locations in [-1, 1]."""
+    """Samples ``input`` at the normalised locations in ``grid`` (``-1`` and ``1`` are the edges), interpolating.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        grid (Tensor): ``(N, H_out, W_out, 2)`` or ``(N, D_out, H_out, W_out, 3)``, ``x`` first.
+        mode (str): ``'bilinear'``, ``'nearest'`` or ``'bicubic'`` (2-D only). Default: ``'bilinear'``.
+        padding_mode (str): values outside: ``'zeros'``, ``'border'`` or ``'reflection'``. Default: ``'zeros'``.
+        align_corners (bool, optional): -1 and 1 are the corner pixels' centres (``True``) or edges. Default:
+            ``None`` (``False``).
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)`` or ``(N, C, D_out, H_out, W_out)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[[0., 10.]]]])
+        >>> F.grid_sample(x, ember.tensor([[[[0., 0.], [-1., 0.]]]]), align_corners=True)
+        tensor([[[[5., 0.]]]])
+    """
     if align_corners is None:
         warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
                       "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
