@@ -96,11 +96,36 @@ def _float_mask(mask, dtype, name, other_name=None, other=None):
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
-    """softmax(Q K^T * scale + mask) V over the last two dims.
+    """Attention ``softmax(query @ key.T * scale + mask) @ value`` over the last two dims.
 
-    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). A boolean
-    ``attn_mask`` marks with True the positions that TAKE PART (the opposite of
-    ``MultiheadAttention``'s masks); a float mask is added to the scores."""
+    A boolean ``attn_mask`` marks with True the positions that TAKE PART (the opposite of
+    ``MultiheadAttention``'s masks); a float mask is added to the scores.
+
+    Args:
+        query (Tensor): ``(*, L, E)``.
+        key (Tensor): ``(*, S, E)``.
+        value (Tensor): ``(*, S, Ev)``.
+        attn_mask (Tensor, optional): boolean or float, broadcastable to ``(*, L, S)``. Default: ``None``.
+        dropout_p (float): dropout probability on the attention weights. Default: ``0.0``.
+        is_causal (bool): mask out the keys after each query's position. Default: ``False``.
+        scale (float, optional): the scores' factor; ``None`` means ``1 / sqrt(E)``. Default: ``None``.
+        enable_gqa (bool): let ``key``/``value`` have fewer heads (dim -3) than ``query``, shared by groups.
+            Default: ``False``.
+
+    Shape:
+        Output: ``(*, L, Ev)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> q = ember.tensor([[[1., 0.], [0., 1.]]])
+        >>> v = ember.tensor([[[1., 2.], [3., 4.]]])
+        >>> F.scaled_dot_product_attention(q, q, v, scale=100.)
+        tensor([[[1., 2.],
+                 [3., 4.]]])
+        >>> F.scaled_dot_product_attention(q, q, v, is_causal=True)
+        tensor([[[1.0000, 2.0000],
+                 [2.3395, 3.3395]]])
+    """
     L, S = query.shape[-2], key.shape[-2]
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
@@ -238,8 +263,23 @@ def _reduce_loss(loss, reduction):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
-    """input (N, C) or (C,), target (N,) class indices -> per-sample
-    ``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])^p / C``."""
+    """Multi-class hinge loss: per sample, ``sum over i != y of w[y] * max(0, margin - x[y] + x[i]) ** p / C``.
+
+    Args:
+        input (Tensor): scores, ``(N, C)`` or ``(C,)``.
+        target (Tensor): class indices, ``(N,)`` or ``()``.
+        p (int): ``1`` or ``2``. Default: ``1``.
+        margin (float): the required gap. Default: ``1.0``.
+        weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per sample), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.multi_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([3]))
+        tensor(0.3250)
+    """
     from ..ops.loss import _reduction
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -274,8 +314,20 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """input (N, C) or (C,), target of the same shape holding class indices, cut at the
-    first -1 -> ``sum_{j in y, i not in y} max(0, 1 - (x[j] - x[i])) / C`` per sample."""
+    """Multi-label hinge loss: per sample, ``sum over j in y, i not in y of max(0, 1 - (x[j] - x[i])) / C``.
+
+    Args:
+        input (Tensor): scores, ``(N, C)`` or ``(C,)``.
+        target (Tensor): the same shape; each row lists the target class indices, ended by the first ``-1``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per sample), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.multilabel_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
     from ..ops.loss import _reduction
     reduction = _reduction(size_average, reduce, reduction)
     unbatched = input.dim() <= 1
@@ -305,8 +357,29 @@ native_channel_shuffle = channel_shuffle
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
-    """Samples from Gumbel-softmax(logits / tau) along ``dim``; ``hard`` returns one-hot
-    vectors with the soft sample's gradient (straight-through)."""
+    """Draws a relaxed one-hot sample: ``softmax((logits + gumbel_noise) / tau)`` along ``dim``.
+
+    With ``hard=True`` the result is the one-hot vector of the sample's argmax, carrying the soft sample's
+    gradient (straight-through).
+
+    Args:
+        logits (Tensor): unnormalised log-probabilities.
+        tau (float): the temperature; small values approach one-hot samples. Default: ``1``.
+        hard (bool): return one-hot vectors. Default: ``False``.
+        eps (float): unused, kept for compatibility. Default: ``1e-10``.
+        dim (int): the dimension of the categories. Default: ``-1``.
+
+    Shape:
+        Output: the shape of ``logits``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y = F.gumbel_softmax(ember.tensor([[1., 2., 3.]]), tau=0.5)
+        >>> y.sum()
+        tensor(1.)
+        >>> F.gumbel_softmax(ember.tensor([[0., 0., 9.]]), hard=True)
+        tensor([[0., 0., 1.]])
+    """
     from .. import empty_like, zeros_like
     gumbels = -empty_like(logits).exponential_().log()
     y_soft = ((logits + gumbels) / tau).softmax(dim)
@@ -318,7 +391,19 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
-    """In-place ``rrelu``: slopes drawn from U(lower, upper) in training, else their mean."""
+    """In-place :func:`rrelu`: slopes drawn from ``U(lower, upper)`` in training, else ``(lower + upper) / 2``.
+
+    Args:
+        input (Tensor): the input, overwritten.
+        lower (float): smallest slope. Default: ``1/8``.
+        upper (float): largest slope. Default: ``1/3``.
+        training (bool): draw random slopes. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.rrelu_(ember.tensor([-4., 2.]), 0.25, 0.75)
+        tensor([-2.,  2.])
+    """
     if not training:
         return leaky_relu_(input, (lower + upper) / 2)
     a = input._data

@@ -24,8 +24,7 @@ def _write(tensor, arr):
 
 
 def calculate_gain(nonlinearity, param=None):
-    """Recommended scale of the initial weights for a nonlinearity (1 for linear, ``sqrt(2)`` for ReLU, 5/3 for
-    tanh, ...).
+    """Recommended scale of the initial weights for a nonlinearity (1 for linear, ``sqrt(2)`` for ReLU, ...).
 
     Args:
         nonlinearity (str): ``'linear'``, ``'conv1d'``..``'conv_transpose3d'``, ``'sigmoid'``, ``'tanh'``,
@@ -132,9 +131,27 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Normal(mean, std) truncated to [a, b] by rejection, drawing as PyTorch 2.13 does:
-    whole-tensor normal redraws when [a, b] holds more than 30% of the mass, else uniform
-    candidates on [a, b] accepted against the normal density."""
+    """Fills ``tensor`` with draws from ``N(mean, std ** 2)`` truncated to ``[a, b]``.
+
+    Draws by rejection as PyTorch 2.13 does: whole-tensor normal redraws when ``[a, b]`` holds more than 30% of
+    the mass, else uniform candidates on ``[a, b]`` accepted against the normal density.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        mean (float): the mean. Default: ``0.0``.
+        std (float): the standard deviation. Default: ``1.0``.
+        a (float): lower bound. Default: ``-2.0``.
+        b (float): upper bound. Default: ``2.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> w = nn.init.trunc_normal_(ember.empty(100), std=5.)
+        >>> bool(w.abs().max() <= 2.)
+        True
+        >>> nn.init.trunc_normal_(ember.empty(2, 3), a=-1., b=1.)
+        tensor([[ 0.1386, -0.1685, -0.7010],
+                [-0.0840, -0.0922, -0.7493]])
+    """
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -313,8 +330,9 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He initialisation: uniform on ``[-b, b]``, ``b = gain * sqrt(3 / fan)``, ``gain =
-    calculate_gain(nonlinearity, a)``.
+    """He initialisation: uniform on ``[-b, b]`` with ``b = gain * sqrt(3 / fan)``.
+
+    ``gain`` is ``calculate_gain(nonlinearity, a)``; ``fan`` is the fan-in or fan-out (``mode``).
 
     Args:
         tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
@@ -344,8 +362,9 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He initialisation: normal with mean 0 and ``std = gain / sqrt(fan)``, ``gain = calculate_gain(nonlinearity,
-    a)``.
+    """He initialisation: normal with mean 0 and ``std = gain / sqrt(fan)``.
+
+    ``gain`` is ``calculate_gain(nonlinearity, a)``; ``fan`` is the fan-in or fan-out (``mode``).
 
     Args:
         tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
@@ -404,8 +423,7 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """Fills a 2-D ``tensor`` with ``N(0, std ** 2)`` draws, then zeroes a fraction ``sparsity`` of the rows in
-    each column.
+    """Fills a 2-D ``tensor`` with ``N(0, std ** 2)`` draws, then zeroes a fraction ``sparsity`` of each column.
 
     Args:
         tensor (Tensor): a 2-D tensor, filled in place.
