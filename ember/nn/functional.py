@@ -157,8 +157,49 @@ def multi_head_attention_forward(
         use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
         v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
         is_causal=False):
-    """The functional form of ``nn.MultiheadAttention``: sequence-first inputs
-    query (L, N, E) or unbatched (L, E); returns (output, weights or None)."""
+    """The functional form of :class:`nn.MultiheadAttention`: projects, splits into heads, attends, merges,
+    projects back.
+
+    Inputs are sequence-first, ``(L, N, E)``, or unbatched ``(L, E)``; returns ``(output, weights or None)``.
+
+    Args:
+        query (Tensor): ``(L, N, E)`` or ``(L, E)``.
+        key (Tensor): ``(S, N, E_k)`` or ``(S, E_k)``.
+        value (Tensor): ``(S, N, E_v)`` or ``(S, E_v)``.
+        embed_dim_to_check (int): the expected ``E``.
+        num_heads (int): number of heads; must divide ``E``.
+        in_proj_weight (Tensor, optional): the packed ``(3E, E)`` q/k/v projection.
+        in_proj_bias (Tensor, optional): the packed ``(3E,)`` projection bias.
+        bias_k (Tensor, optional): a ``(1, 1, E)`` row appended to the keys.
+        bias_v (Tensor, optional): a ``(1, 1, E)`` row appended to the values.
+        add_zero_attn (bool): append a row of zeros to the keys and values.
+        dropout_p (float): dropout probability on the attention weights.
+        out_proj_weight (Tensor): the ``(E, E)`` output projection.
+        out_proj_bias (Tensor, optional): its ``(E,)`` bias.
+        training (bool): apply dropout. Default: ``True``.
+        key_padding_mask (Tensor, optional): ``(N, S)``; True (or a float added) marks keys to ignore.
+            Default: ``None``.
+        need_weights (bool): also return the attention weights. Default: ``True``.
+        attn_mask (Tensor, optional): ``(L, S)`` or ``(N * num_heads, L, S)``; True marks pairs to ignore.
+            Default: ``None``.
+        use_separate_proj_weight (bool): use ``q/k/v_proj_weight`` instead of ``in_proj_weight``. Default: ``False``.
+        q_proj_weight (Tensor, optional): ``(E, E)``. Default: ``None``.
+        k_proj_weight (Tensor, optional): ``(E, E_k)``. Default: ``None``.
+        v_proj_weight (Tensor, optional): ``(E, E_v)``. Default: ``None``.
+        static_k (Tensor, optional): ready-made keys, ``(N * num_heads, S, E / num_heads)``. Default: ``None``.
+        static_v (Tensor, optional): ready-made values, ``(N * num_heads, S, E / num_heads)``. Default: ``None``.
+        average_attn_weights (bool): average the returned weights over the heads. Default: ``True``.
+        is_causal (bool): hint that ``attn_mask`` is the causal mask. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> m = nn.MultiheadAttention(4, 2)
+        >>> x = ember.randn(3, 1, 4)
+        >>> out, w = F.multi_head_attention_forward(x, x, x, 4, 2, m.in_proj_weight, m.in_proj_bias, None, None,
+        ...                                         False, 0., m.out_proj.weight, m.out_proj.bias)
+        >>> out.shape, w.shape
+        (torch.Size([3, 1, 4]), torch.Size([1, 3, 3]))
+    """
     from .. import cat, zeros
     unbatched = query.dim() == 2
     if unbatched:
