@@ -85,13 +85,15 @@ class _CosSim(Op):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: ``x1 . x2 / max(||x1|| ||x2||, eps)``.
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``.
+
+    Computed as ``x1 . x2 / (max(||x1||, eps) * max(||x2||, eps))``.
 
     Args:
         x1 (Tensor): first input.
         x2 (Tensor): second input, broadcastable with ``x1``.
         dim (int): the dimension of the vectors. Default: ``1``.
-        eps (float): lower bound of the norms' product. Default: ``1e-8``.
+        eps (float): lower bound of each norm. Default: ``1e-8``.
 
     Shape:
         Output: the broadcast shape without ``dim``.

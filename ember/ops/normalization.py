@@ -171,8 +171,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     Args:
         input (Tensor): ``(N, C)`` or ``(N, C, *)``.
-        running_mean (Tensor, optional): ``(C,)``; used in evaluation, updated in place in training. Default: none.
-        running_var (Tensor, optional): ``(C,)``; used in evaluation, updated in place in training. Default: none.
+        running_mean (Tensor or None): ``(C,)``; used in evaluation, updated in place in training.
+        running_var (Tensor or None): ``(C,)``; used in evaluation, updated in place in training.
         weight (Tensor, optional): per-channel scale. Default: ``None``.
         bias (Tensor, optional): per-channel shift. Default: ``None``.
         training (bool): use the batch statistics (and update the running ones). Default: ``False``.
