@@ -586,8 +586,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
         weight (Tensor): ``(C_in, C_out / groups, k)``.
         bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
         stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
-        padding (int or tuple): removes ``dilation * (k - 1) - padding`` from each side's implicit padding.
-            Default: ``0``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
         output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
         groups (int): number of channel groups. Default: ``1``.
         dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
@@ -612,8 +612,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         weight (Tensor): ``(C_in, C_out / groups, kH, kW)``.
         bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
         stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
-        padding (int or tuple): removes ``dilation * (k - 1) - padding`` from each side's implicit padding.
-            Default: ``0``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
         output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
         groups (int): number of channel groups. Default: ``1``.
         dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
@@ -639,8 +639,8 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
         weight (Tensor): ``(C_in, C_out / groups, kD, kH, kW)``.
         bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
         stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
-        padding (int or tuple): removes ``dilation * (k - 1) - padding`` from each side's implicit padding.
-            Default: ``0``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
         output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
         groups (int): number of channel groups. Default: ``1``.
         dilation (int or tuple): spacing between the filter's taps. Default: ``1``.

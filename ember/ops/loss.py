@@ -618,8 +618,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         target (Tensor): probabilities (log-probabilities if ``log_target``), same shape.
         size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``;
-            ``'batchmean'`` divides the sum by the batch size (the true KL divergence).
+        reduction (str): ``'none'`` (one loss per element), ``'batchmean'`` (the sum divided by the batch size: the
+            true KL divergence), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
         log_target (bool): ``target`` holds log-probabilities. Default: ``False``.
 
     Shape:
