@@ -409,9 +409,6 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
         dim (int): the dimension to normalise over.
         dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.softmax(ember.tensor([[1., 2., 3.], [0., 0., 0.]]), dim=1)
@@ -430,9 +427,6 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
         dim (int): the dimension to normalise over.
         dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.log_softmax(ember.tensor([0., 0., 0., 0.]), dim=0)
@@ -449,9 +443,6 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
         input (Tensor): the input tensor.
         dim (int): the dimension to normalise over.
         dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -479,9 +470,6 @@ def relu(input, inplace=False):
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.relu(ember.tensor([-1., 2.]))
@@ -495,9 +483,6 @@ def relu_(input):
 
     Args:
         input (Tensor): the input tensor.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -519,9 +504,6 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         max_val (float): upper bound. Default: ``1.0``.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.hardtanh(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -540,9 +522,6 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
         min_val (float): lower bound. Default: ``-1.0``.
         max_val (float): upper bound. Default: ``1.0``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.hardtanh_(ember.tensor([-3., 0.5, 3.]), 0., 2.)
@@ -557,9 +536,6 @@ def relu6(input, inplace=False):
     Args:
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -577,9 +553,6 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         negative_slope (float): slope used for negative inputs. Default: ``0.01``.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.leaky_relu(ember.tensor([-2., 3.]), negative_slope=0.1)
@@ -594,9 +567,6 @@ def leaky_relu_(input, negative_slope=0.01):
     Args:
         input (Tensor): the input tensor.
         negative_slope (float): slope used for negative inputs. Default: ``0.01``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -614,9 +584,6 @@ def elu(input, alpha=1.0, inplace=False):
         alpha (float): scale of the negative part. Default: ``1.0``.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.elu(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -631,9 +598,6 @@ def elu_(input, alpha=1.0):
     Args:
         input (Tensor): the input tensor.
         alpha (float): scale of the negative part. Default: ``1.0``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -655,9 +619,6 @@ def selu(input, inplace=False):
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.selu(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -671,9 +632,6 @@ def selu_(input):
 
     Args:
         input (Tensor): the input tensor.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -690,9 +648,6 @@ def celu(input, alpha=1.0, inplace=False):
         input (Tensor): the input tensor.
         alpha (float): scale of the negative part. Default: ``1.0``.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -711,9 +666,6 @@ def celu_(input, alpha=1.0):
         input (Tensor): the input tensor.
         alpha (float): scale of the negative part. Default: ``1.0``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.celu_(ember.tensor([-1., 1.]))
@@ -729,9 +681,6 @@ def gelu(input, approximate="none"):
         input (Tensor): the input tensor.
         approximate (str): ``'none'`` for the exact erf form, ``'tanh'`` for the tanh approximation. Default:
             ``'none'``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -752,9 +701,6 @@ def silu(input, inplace=False):
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.silu(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -770,9 +716,6 @@ def mish(input, inplace=False):
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.mish(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -787,9 +730,6 @@ def sigmoid(input):
     Args:
         input (Tensor): the input tensor.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.sigmoid(ember.tensor([-1., 0., 1.]))
@@ -803,9 +743,6 @@ def tanh(input):
 
     Args:
         input (Tensor): the input tensor.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -822,9 +759,6 @@ def hardsigmoid(input, inplace=False):
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.hardsigmoid(ember.tensor([-4., 0., 1.5, 4.]))
@@ -839,9 +773,6 @@ def hardswish(input, inplace=False):
     Args:
         input (Tensor): the input tensor.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -860,9 +791,6 @@ def softplus(input, beta=1.0, threshold=20.0):
         beta (float): sharpness. Default: ``1.0``.
         threshold (float): above this value of ``beta * x`` the result is ``x``. Default: ``20.0``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.softplus(ember.tensor([-1., 0., 1., 30.]))
@@ -877,9 +805,6 @@ def softsign(input):
     Args:
         input (Tensor): the input tensor.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.softsign(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -893,9 +818,6 @@ def tanhshrink(input):
 
     Args:
         input (Tensor): the input tensor.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -914,9 +836,6 @@ def threshold(input, threshold, value, inplace=False):
         value (float): the replacement.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.threshold(ember.tensor([-1., 0.5, 2.]), 1., -5.)
@@ -933,9 +852,6 @@ def threshold_(input, threshold, value):
         threshold (float): the cut-off.
         value (float): the replacement.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.threshold_(ember.tensor([-1., 0.5, 2.]), 0., 0.)
@@ -950,9 +866,6 @@ def softshrink(input, lambd=0.5):
     Args:
         input (Tensor): the input tensor.
         lambd (float): the shrinkage, at least 0. Default: ``0.5``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -972,9 +885,6 @@ def hardshrink(input, lambd=0.5):
         input (Tensor): the input tensor.
         lambd (float): the half-width of the zeroed band. Default: ``0.5``.
 
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.hardshrink(ember.tensor([-2., -0.5, 0., 1.5]))
@@ -988,9 +898,6 @@ def logsigmoid(input):
 
     Args:
         input (Tensor): the input tensor.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F
@@ -1027,9 +934,6 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         upper (float): largest slope. Default: ``1/3``.
         training (bool): draw random slopes. Default: ``False``.
         inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
-
-    Shape:
-        Input: ``(*)``, any shape. Output: ``(*)``, the same shape.
 
     Example:
         >>> import ember.nn.functional as F

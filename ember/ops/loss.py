@@ -250,8 +250,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         target (Tensor): class indices (int64) in ``[0, C)``, or class probabilities of the shape of ``input``.
         weight (Tensor, optional): a weight per class, shape ``(C,)``. Default: ``None``.
         ignore_index (int): a class index whose targets add nothing to the loss or the mean. Default: ``-100``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
         label_smoothing (float): in ``[0, 1]``; mixes the targets with the uniform distribution. Default: ``0.0``.
 
@@ -407,20 +406,14 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     Args:
         input (Tensor): the predictions.
         target (Tensor): the targets, same shape as ``input``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
         weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
         >>> F.mse_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]))
         tensor(1.4167)
-        >>> F.mse_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]), reduction='none')
-        tensor([0.2500, 0.0000, 4.0000])
     """
     reduction = _reduction(size_average, reduce, reduction)
     return _pw("MseLossBackward0", input, target, _mse, reduction,
@@ -433,20 +426,14 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     Args:
         input (Tensor): the predictions.
         target (Tensor): the targets, same shape as ``input``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
         weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
         >>> F.l1_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]))
         tensor(0.8333)
-        >>> F.l1_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]), reduction='sum')
-        tensor(2.5000)
     """
     reduction = _reduction(size_average, reduce, reduction)
     return _pw("L1LossBackward0", input, target, _l1, reduction)
@@ -458,13 +445,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     Args:
         input (Tensor): the predictions.
         target (Tensor): the targets, same shape as ``input``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
         beta (float): where the quadratic part ends; ``0`` gives :func:`l1_loss`. Default: ``1.0``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -497,9 +480,6 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         delta (float): where the quadratic part ends. Default: ``1.0``.
         weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
 
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
-
     Example:
         >>> import ember.nn.functional as F
         >>> F.huber_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]), reduction='none', delta=0.5)
@@ -527,12 +507,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         input (Tensor): probabilities in ``[0, 1]``.
         target (Tensor): targets in ``[0, 1]``, same shape as ``input``.
         weight (Tensor, optional): weights multiplying the per-element losses (broadcast). Default: ``None``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -569,14 +545,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         input (Tensor): logits.
         target (Tensor): targets in ``[0, 1]``, same shape as ``input``.
         weight (Tensor, optional): weights multiplying the per-element losses (broadcast). Default: ``None``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
-        pos_weight (Tensor, optional): weight of the positive term, one per class (broadcast along the last
-            dim). Default: ``None``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
+        pos_weight (Tensor, optional): weight of the positive term, one per class (last dim). Default: ``None``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -616,14 +587,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     Args:
         input (Tensor): log-probabilities.
         target (Tensor): probabilities (log-probabilities if ``log_target``), same shape.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduction (str): ``'none'`` (one loss per element), ``'batchmean'`` (the sum divided by the batch size: the
-            true KL divergence), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'``, ``'batchmean'`` (sum / batch size: true KL divergence), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
         log_target (bool): ``target`` holds log-probabilities. Default: ``False``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -703,8 +670,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         input2 (Tensor): second embeddings, same shape.
         target (Tensor): ``1`` or ``-1`` per pair, ``(N)`` or ``()``.
         margin (float): in ``[-1, 1]``. Default: ``0``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
 
     Example:
@@ -732,8 +698,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         input2 (Tensor): second scores, same shape.
         target (Tensor): ``1`` or ``-1``, same shape.
         margin (float): the required gap. Default: ``0``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
 
     Example:
@@ -764,12 +729,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         input (Tensor): the inputs (e.g. distances).
         target (Tensor): ``1`` or ``-1``, same shape.
         margin (float): the margin for ``y = -1``. Default: ``1.0``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -791,12 +752,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     Args:
         input (Tensor): the scores.
         target (Tensor): ``1`` or ``-1``, same shape.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -820,16 +777,12 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     Args:
         input (Tensor): the rates, or their logarithms if ``log_input``.
         target (Tensor): observed counts, same shape.
-        log_input (bool): the loss is ``exp(input) - target * input``; otherwise ``input - target * log(input
-            + eps)``. Default: ``True``.
+        log_input (bool): loss ``exp(x) - t * x`` (``x`` log-rates); else ``x - t * log(x + eps)``. Default: ``True``.
         full (bool): add Stirling's approximation of ``log(target!)``. Default: ``False``.
         size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         eps (float): keeps ``log`` finite when ``log_input=False``. Default: ``1e-8``.
         reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
-
-    Shape:
-        Input, target: ``(*)``, the same shape. Output: a scalar, or ``(*)`` with ``reduction='none'``.
 
     Example:
         >>> import ember.nn.functional as F
@@ -961,8 +914,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         p (float): the norm's degree. Default: ``2``.
         eps (float): added to the differences for stability. Default: ``1e-6``.
         swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance. Default: ``False``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
 
     Example:
@@ -984,8 +936,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         input (Tensor): logits, ``(N, C)``.
         target (Tensor): ``0`` or ``1`` per class, ``(N, C)``.
         weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
-        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
-        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
         reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
 
     Example:

@@ -287,13 +287,7 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     """1-D max pooling that returns the maxima and their flat indices in each input plane.
 
     Args:
-        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
-        kernel_size (int or tuple): the window size.
-        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
-        dilation (int or tuple): spacing between window elements. Default: ``1``.
-        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`max_pool1d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
@@ -308,13 +302,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     """2-D max pooling that returns the maxima and their flat indices in each input plane.
 
     Args:
-        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
-        kernel_size (int or tuple): the window size.
-        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
-        dilation (int or tuple): spacing between window elements. Default: ``1``.
-        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`max_pool2d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
@@ -331,13 +319,7 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     """3-D max pooling that returns the maxima and their flat indices in each input plane.
 
     Args:
-        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
-        kernel_size (int or tuple): the window size.
-        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): implicit ``-inf`` padding on each side. Default: ``0``.
-        dilation (int or tuple): spacing between window elements. Default: ``1``.
-        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`max_pool3d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
@@ -753,9 +735,7 @@ def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     """1-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
 
     Args:
-        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
-        output_size (int or tuple): the output's spatial size.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`adaptive_max_pool1d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
@@ -769,9 +749,7 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
     """2-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
 
     Args:
-        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
-        output_size (int or tuple): the output's spatial size.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`adaptive_max_pool2d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
@@ -785,9 +763,7 @@ def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
     """3-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
 
     Args:
-        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
-        output_size (int or tuple): the output's spatial size.
-        return_indices (bool): ignored; the indices are always returned. Default: ``True``.
+        the same as :func:`adaptive_max_pool3d`'s; ``return_indices`` is ignored (the indices are always returned).
 
     Example:
         >>> import ember.nn.functional as F
