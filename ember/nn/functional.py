@@ -25,6 +25,25 @@ from ..ops.joining import channel_shuffle  # noqa: F401
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
+    """Triplet loss ``max(d(a, p) - d(a, n) + margin, 0)`` with any distance function ``d``.
+
+    Args:
+        anchor (Tensor): anchors.
+        positive (Tensor): positives, same shape.
+        negative (Tensor): negatives, same shape.
+        distance_function (callable, optional): ``d(x, y)`` returning one distance per pair; ``None`` means
+            :func:`pairwise_distance`. Default: ``None``.
+        margin (float): the required gap. Default: ``1.0``.
+        swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance. Default: ``False``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> a = ember.tensor([[0., 0.]])
+        >>> l1 = lambda x, y: (x - y).abs().sum(-1)
+        >>> F.triplet_margin_with_distance_loss(a, a + 1, a - 2, distance_function=l1)
+        tensor(0.)
+    """
     if distance_function is None:
         return triplet_margin_loss(anchor, positive, negative, margin=margin, swap=swap,
                                    reduction=reduction)
@@ -43,6 +62,21 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 def softmax2d(input):
+    """Softmax over the channels (dim -3) of each spatial location.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Shape:
+        Input: ``(N, C, H, W)`` or ``(C, H, W)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softmax2d(ember.zeros(1, 2, 1, 1))
+        tensor([[[[0.5000]],
+        <BLANKLINE>
+                 [[0.5000]]]])
+    """
     return softmax(input, -3)
 
 
@@ -62,11 +96,36 @@ def _float_mask(mask, dtype, name, other_name=None, other=None):
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
-    """softmax(Q K^T * scale + mask) V over the last two dims.
+    """Attention ``softmax(query @ key.T * scale + mask) @ value`` over the last two dims.
 
-    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). A boolean
-    ``attn_mask`` marks with True the positions that TAKE PART (the opposite of
-    ``MultiheadAttention``'s masks); a float mask is added to the scores."""
+    A boolean ``attn_mask`` marks with True the positions that TAKE PART (the opposite of
+    ``MultiheadAttention``'s masks); a float mask is added to the scores.
+
+    Args:
+        query (Tensor): ``(*, L, E)``.
+        key (Tensor): ``(*, S, E)``.
+        value (Tensor): ``(*, S, Ev)``.
+        attn_mask (Tensor, optional): boolean or float, broadcastable to ``(*, L, S)``. Default: ``None``.
+        dropout_p (float): dropout probability on the attention weights. Default: ``0.0``.
+        is_causal (bool): mask out the keys after each query's position. Default: ``False``.
+        scale (float, optional): the scores' factor; ``None`` means ``1 / sqrt(E)``. Default: ``None``.
+        enable_gqa (bool): let ``key``/``value`` have fewer heads (dim -3) than ``query``, shared by groups.
+            Default: ``False``.
+
+    Shape:
+        Output: ``(*, L, Ev)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> q = ember.tensor([[[1., 0.], [0., 1.]]])
+        >>> v = ember.tensor([[[1., 2.], [3., 4.]]])
+        >>> F.scaled_dot_product_attention(q, q, v, scale=100.)
+        tensor([[[1., 2.],
+                 [3., 4.]]])
+        >>> F.scaled_dot_product_attention(q, q, v, is_causal=True)
+        tensor([[[1.0000, 2.0000],
+                 [2.3395, 3.3395]]])
+    """
     L, S = query.shape[-2], key.shape[-2]
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
@@ -98,8 +157,49 @@ def multi_head_attention_forward(
         use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
         v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
         is_causal=False):
-    """The functional form of ``nn.MultiheadAttention``: sequence-first inputs
-    query (L, N, E) or unbatched (L, E); returns (output, weights or None)."""
+    """The functional form of :class:`nn.MultiheadAttention`: projects, splits into heads, attends, merges,
+    projects back.
+
+    Inputs are sequence-first, ``(L, N, E)``, or unbatched ``(L, E)``; returns ``(output, weights or None)``.
+
+    Args:
+        query (Tensor): ``(L, N, E)`` or ``(L, E)``.
+        key (Tensor): ``(S, N, E_k)`` or ``(S, E_k)``.
+        value (Tensor): ``(S, N, E_v)`` or ``(S, E_v)``.
+        embed_dim_to_check (int): the expected ``E``.
+        num_heads (int): number of heads; must divide ``E``.
+        in_proj_weight (Tensor, optional): the packed ``(3E, E)`` q/k/v projection.
+        in_proj_bias (Tensor, optional): the packed ``(3E,)`` projection bias.
+        bias_k (Tensor, optional): a ``(1, 1, E)`` row appended to the keys.
+        bias_v (Tensor, optional): a ``(1, 1, E)`` row appended to the values.
+        add_zero_attn (bool): append a row of zeros to the keys and values.
+        dropout_p (float): dropout probability on the attention weights.
+        out_proj_weight (Tensor): the ``(E, E)`` output projection.
+        out_proj_bias (Tensor, optional): its ``(E,)`` bias.
+        training (bool): apply dropout. Default: ``True``.
+        key_padding_mask (Tensor, optional): ``(N, S)``; True (or a float added) marks keys to ignore.
+            Default: ``None``.
+        need_weights (bool): also return the attention weights. Default: ``True``.
+        attn_mask (Tensor, optional): ``(L, S)`` or ``(N * num_heads, L, S)``; True marks pairs to ignore.
+            Default: ``None``.
+        use_separate_proj_weight (bool): use ``q/k/v_proj_weight`` instead of ``in_proj_weight``. Default: ``False``.
+        q_proj_weight (Tensor, optional): ``(E, E)``. Default: ``None``.
+        k_proj_weight (Tensor, optional): ``(E, E_k)``. Default: ``None``.
+        v_proj_weight (Tensor, optional): ``(E, E_v)``. Default: ``None``.
+        static_k (Tensor, optional): ready-made keys, ``(N * num_heads, S, E / num_heads)``. Default: ``None``.
+        static_v (Tensor, optional): ready-made values, ``(N * num_heads, S, E / num_heads)``. Default: ``None``.
+        average_attn_weights (bool): average the returned weights over the heads. Default: ``True``.
+        is_causal (bool): hint that ``attn_mask`` is the causal mask. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> m = nn.MultiheadAttention(4, 2)
+        >>> x = ember.randn(3, 1, 4)
+        >>> out, w = F.multi_head_attention_forward(x, x, x, 4, 2, m.in_proj_weight, m.in_proj_bias, None, None,
+        ...                                         False, 0., m.out_proj.weight, m.out_proj.bias)
+        >>> out.shape, w.shape
+        (torch.Size([3, 1, 4]), torch.Size([1, 3, 3]))
+    """
     from .. import cat, zeros
     unbatched = query.dim() == 2
     if unbatched:
@@ -204,8 +304,23 @@ def _reduce_loss(loss, reduction):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
-    """input (N, C) or (C,), target (N,) class indices -> per-sample
-    ``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])^p / C``."""
+    """Multi-class hinge loss: per sample, ``sum over i != y of w[y] * max(0, margin - x[y] + x[i]) ** p / C``.
+
+    Args:
+        input (Tensor): scores, ``(N, C)`` or ``(C,)``.
+        target (Tensor): class indices, ``(N,)`` or ``()``.
+        p (int): ``1`` or ``2``. Default: ``1``.
+        margin (float): the required gap. Default: ``1.0``.
+        weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per sample), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.multi_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([3]))
+        tensor(0.3250)
+    """
     from ..ops.loss import _reduction
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -240,8 +355,20 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """input (N, C) or (C,), target of the same shape holding class indices, cut at the
-    first -1 -> ``sum_{j in y, i not in y} max(0, 1 - (x[j] - x[i])) / C`` per sample."""
+    """Multi-label hinge loss: per sample, ``sum over j in y, i not in y of max(0, 1 - (x[j] - x[i])) / C``.
+
+    Args:
+        input (Tensor): scores, ``(N, C)`` or ``(C,)``.
+        target (Tensor): the same shape; each row lists the target class indices, ended by the first ``-1``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per sample), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.multilabel_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
     from ..ops.loss import _reduction
     reduction = _reduction(size_average, reduce, reduction)
     unbatched = input.dim() <= 1
@@ -271,8 +398,29 @@ native_channel_shuffle = channel_shuffle
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
-    """Samples from Gumbel-softmax(logits / tau) along ``dim``; ``hard`` returns one-hot
-    vectors with the soft sample's gradient (straight-through)."""
+    """Draws a relaxed one-hot sample: ``softmax((logits + gumbel_noise) / tau)`` along ``dim``.
+
+    With ``hard=True`` the result is the one-hot vector of the sample's argmax, carrying the soft sample's
+    gradient (straight-through).
+
+    Args:
+        logits (Tensor): unnormalised log-probabilities.
+        tau (float): the temperature; small values approach one-hot samples. Default: ``1``.
+        hard (bool): return one-hot vectors. Default: ``False``.
+        eps (float): unused, kept for compatibility. Default: ``1e-10``.
+        dim (int): the dimension of the categories. Default: ``-1``.
+
+    Shape:
+        Output: the shape of ``logits``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y = F.gumbel_softmax(ember.tensor([[1., 2., 3.]]), tau=0.5)
+        >>> y.sum()
+        tensor(1.)
+        >>> F.gumbel_softmax(ember.tensor([[0., 0., 9.]]), hard=True)
+        tensor([[0., 0., 1.]])
+    """
     from .. import empty_like, zeros_like
     gumbels = -empty_like(logits).exponential_().log()
     y_soft = ((logits + gumbels) / tau).softmax(dim)
@@ -284,7 +432,19 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
-    """In-place ``rrelu``: slopes drawn from U(lower, upper) in training, else their mean."""
+    """In-place :func:`rrelu`: slopes drawn from ``U(lower, upper)`` in training, else ``(lower + upper) / 2``.
+
+    Args:
+        input (Tensor): the input, overwritten.
+        lower (float): smallest slope. Default: ``1/8``.
+        upper (float): largest slope. Default: ``1/3``.
+        training (bool): draw random slopes. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.rrelu_(ember.tensor([-4., 2.]), 0.25, 0.75)
+        tensor([-2.,  2.])
+    """
     if not training:
         return leaky_relu_(input, (lower + upper) / 2)
     a = input._data

@@ -24,6 +24,21 @@ def _write(tensor, arr):
 
 
 def calculate_gain(nonlinearity, param=None):
+    """Recommended scale of the initial weights for a nonlinearity (1 for linear, ``sqrt(2)`` for ReLU, ...).
+
+    Args:
+        nonlinearity (str): ``'linear'``, ``'conv1d'``..``'conv_transpose3d'``, ``'sigmoid'``, ``'tanh'``,
+            ``'relu'``, ``'leaky_relu'`` or ``'selu'``.
+        param (float, optional): the negative slope for ``'leaky_relu'``. Default: ``None`` (0.01).
+
+    Example:
+        >>> nn.init.calculate_gain('relu')
+        1.4142135623730951
+        >>> nn.init.calculate_gain('leaky_relu', 0.2)
+        1.3867504905630728
+        >>> nn.init.calculate_gain('tanh')
+        1.6666666666666667
+    """
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                   "conv_transpose3d"]
     if nonlinearity in linear_fns or nonlinearity == "sigmoid":
@@ -81,18 +96,62 @@ def _fdt(tensor):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fills ``tensor`` with draws from the uniform distribution on ``[a, b)``.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        a (float): lower bound. Default: ``0.0``.
+        b (float): upper bound. Default: ``1.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> nn.init.uniform_(ember.empty(2, 3), -1., 1.)
+        tensor([[-0.0075,  0.5364, -0.8230],
+                [-0.7359, -0.3852,  0.2682]])
+    """
     return _write(tensor, _random.uniform(_shape(tensor), _fdt(tensor), a, b, generator))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fills ``tensor`` with draws from the normal distribution ``N(mean, std ** 2)``.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        mean (float): the mean. Default: ``0.0``.
+        std (float): the standard deviation. Default: ``1.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> nn.init.normal_(ember.empty(2, 3), mean=10., std=0.1)
+        tensor([[10.1541,  9.9707,  9.7821],
+                [10.0568,  9.8915,  9.8601]])
+    """
     return _write(tensor, _random.normal(_shape(tensor), _fdt(tensor), mean, std, generator,
                                          tensor._data.flags.c_contiguous))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Normal(mean, std) truncated to [a, b] by rejection, drawing as PyTorch 2.13 does:
-    whole-tensor normal redraws when [a, b] holds more than 30% of the mass, else uniform
-    candidates on [a, b] accepted against the normal density."""
+    """Fills ``tensor`` with draws from ``N(mean, std ** 2)`` truncated to ``[a, b]``.
+
+    Draws by rejection as PyTorch 2.13 does: whole-tensor normal redraws when ``[a, b]`` holds more than 30% of
+    the mass, else uniform candidates on ``[a, b]`` accepted against the normal density.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        mean (float): the mean. Default: ``0.0``.
+        std (float): the standard deviation. Default: ``1.0``.
+        a (float): lower bound. Default: ``-2.0``.
+        b (float): upper bound. Default: ``2.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> w = nn.init.trunc_normal_(ember.empty(100), std=5.)
+        >>> bool(w.abs().max() <= 2.)
+        True
+        >>> nn.init.trunc_normal_(ember.empty(2, 3), a=-1., b=1.)
+        tensor([[ 0.1386, -0.1685, -0.7010],
+                [-0.0840, -0.0922, -0.7493]])
+    """
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -129,26 +188,84 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
+    """Fills ``tensor`` with the value ``val``.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        val (float): the value.
+
+    Example:
+        >>> nn.init.constant_(ember.empty(2, 2), 0.5)
+        tensor([[0.5000, 0.5000],
+                [0.5000, 0.5000]])
+    """
     tensor._data[...] = val
     tensor._bump()
     return tensor
 
 
 def ones_(tensor):
+    """Fills ``tensor`` with ones.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+
+    Example:
+        >>> nn.init.ones_(ember.empty(3))
+        tensor([1., 1., 1.])
+    """
     return constant_(tensor, 1)
 
 
 def zeros_(tensor):
+    """Fills ``tensor`` with zeros.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+
+    Example:
+        >>> nn.init.zeros_(ember.empty(2, 2))
+        tensor([[0., 0.],
+                [0., 0.]])
+    """
     return constant_(tensor, 0)
 
 
 def eye_(tensor):
+    """Fills a 2-D ``tensor`` with the identity matrix (ones on the diagonal, zeros elsewhere).
+
+    Args:
+        tensor (Tensor): a 2-D tensor, filled in place.
+
+    Example:
+        >>> nn.init.eye_(ember.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     return _write(tensor, np.eye(*tensor._data.shape))
 
 
 def dirac_(tensor, groups=1):
+    """Fills a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then copies its input channels.
+
+    Args:
+        tensor (Tensor): ``(out_channels, in_channels, *kernel)``, filled in place.
+        groups (int): number of groups; each gets its own identity. Default: ``1``.
+
+    Example:
+        >>> w = nn.init.dirac_(ember.empty(2, 2, 3))
+        >>> w
+        tensor([[[0., 1., 0.],
+                 [0., 0., 0.]],
+        <BLANKLINE>
+                [[0., 0., 0.],
+                 [0., 1., 0.]]])
+        >>> ember.nn.functional.conv1d(ember.tensor([[[1., 2., 3.], [4., 5., 6.]]]), w, padding=1)
+        tensor([[[1., 2., 3.],
+                 [4., 5., 6.]]])
+    """
     dimensions = tensor.ndim
     if dimensions not in [3, 4, 5]:
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -168,6 +285,23 @@ def dirac_(tensor, groups=1):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Glorot initialisation: uniform on ``[-b, b]`` with ``b = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    ``fan_in`` is ``tensor.size(1)`` times the product of the dims after the first two, ``fan_out`` is the same
+    with ``tensor.size(0)``.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        gain (float): scale factor. Default: ``1.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> w = nn.init.xavier_uniform_(ember.empty(3, 5))
+        >>> bool(w.abs().max() <= (6 / 8) ** 0.5)
+        True
+        >>> nn.init.xavier_uniform_(ember.empty(1, 2))
+        tensor([[0.0524, 0.5591]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -175,12 +309,48 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Glorot initialisation: normal with mean 0 and ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+
+    ``fan_in`` is ``tensor.size(1)`` times the product of the dims after the first two, ``fan_out`` is the same
+    with ``tensor.size(0)``.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        gain (float): scale factor. Default: ``1.0``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> nn.init.xavier_normal_(ember.empty(2, 3), gain=2.)
+        tensor([[ 1.9492, -0.3712, -2.7560],
+                [ 0.7190, -1.3718, -1.7691]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He initialisation: uniform on ``[-b, b]`` with ``b = gain * sqrt(3 / fan)``.
+
+    ``gain`` is ``calculate_gain(nonlinearity, a)``; ``fan`` is the fan-in or fan-out (``mode``).
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        a (float): the negative slope of the leaky ReLU that follows (used when
+            ``nonlinearity='leaky_relu'``). Default: ``0``.
+        mode (str): ``'fan_in'`` keeps the forward pass's variance, ``'fan_out'`` the backward pass's.
+            Default: ``'fan_in'``.
+        nonlinearity (str): the activation that follows, for :func:`calculate_gain`. Default: ``'leaky_relu'``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> w = nn.init.kaiming_uniform_(ember.empty(4, 6), nonlinearity='relu')
+        >>> bool(w.abs().max() <= 1.)
+        True
+        >>> nn.init.kaiming_uniform_(ember.empty(2, 3), mode='fan_out')
+        tensor([[-0.2792,  0.1833,  1.5683],
+                [-1.6068, -1.0904, -0.4385]])
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op")
         return tensor
@@ -192,6 +362,24 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He initialisation: normal with mean 0 and ``std = gain / sqrt(fan)``.
+
+    ``gain`` is ``calculate_gain(nonlinearity, a)``; ``fan`` is the fan-in or fan-out (``mode``).
+
+    Args:
+        tensor (Tensor): the tensor to fill in place (no autograd history is recorded).
+        a (float): the negative slope of the leaky ReLU that follows (used when
+            ``nonlinearity='leaky_relu'``). Default: ``0``.
+        mode (str): ``'fan_in'`` keeps the forward pass's variance, ``'fan_out'`` the backward pass's.
+            Default: ``'fan_in'``.
+        nonlinearity (str): the activation that follows, for :func:`calculate_gain`. Default: ``'leaky_relu'``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> nn.init.kaiming_normal_(ember.empty(2, 3), nonlinearity='relu')
+        tensor([[ 1.2582, -0.2396, -1.7790],
+                [ 0.4641, -0.8855, -1.1419]])
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op")
         return tensor
@@ -202,6 +390,21 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
+    """Fills ``tensor`` (viewed as a ``size(0) x rest`` matrix) with a random (semi-)orthogonal matrix times ``gain``.
+
+    Args:
+        tensor (Tensor): at least 2-D, filled in place.
+        gain (float): scale factor. Default: ``1``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> q = nn.init.orthogonal_(ember.empty(3, 3))
+        >>> ember.allclose(q @ q.T, ember.eye(3), atol=1e-6)
+        True
+        >>> nn.init.orthogonal_(ember.empty(2, 2))
+        tensor([[-0.9115, -0.4114],
+                [ 0.4114, -0.9115]])
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -220,6 +423,19 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Fills a 2-D ``tensor`` with ``N(0, std ** 2)`` draws, then zeroes a fraction ``sparsity`` of each column.
+
+    Args:
+        tensor (Tensor): a 2-D tensor, filled in place.
+        sparsity (float): fraction of each column set to zero.
+        std (float): standard deviation of the nonzero entries. Default: ``0.01``.
+        generator (ember.Generator, optional): the random generator to draw from. Default: ``None`` (the global one).
+
+    Example:
+        >>> w = nn.init.sparse_(ember.empty(4, 3), sparsity=0.5, std=1.)
+        >>> (w == 0).sum(0)
+        tensor([2, 2, 2])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
@@ -240,6 +456,7 @@ def _make_deprecate(meth):
                       FutureWarning, stacklevel=2)
         return meth(*args, **kwargs)
     deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"Deprecated alias of :func:`{new_name}`: warns with a ``FutureWarning``, then calls it."
     return deprecated_init
 
 

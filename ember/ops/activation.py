@@ -402,16 +402,53 @@ def _prep(input, dim, dtype, name):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Rescales ``input`` along ``dim`` so the entries are positive and sum to 1: ``exp(x) / sum(exp(x))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to normalise over.
+        dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softmax(ember.tensor([[1., 2., 3.], [0., 0., 0.]]), dim=1)
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
     input, dim = _prep(input, dim, dtype, "softmax")
     return apply(Softmax, input, dim=dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """The logarithm of :func:`softmax` along ``dim``, computed stably as ``x - logsumexp(x)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to normalise over.
+        dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.log_softmax(ember.tensor([0., 0., 0., 0.]), dim=0)
+        tensor([-1.3863, -1.3863, -1.3863, -1.3863])
+    """
     input, dim = _prep(input, dim, dtype, "log_softmax")
     return apply(LogSoftmax, input, dim=dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """Softmax of ``-input`` along ``dim``: the smallest entries get the largest weights.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to normalise over.
+        dtype (ember.dtype, optional): cast ``input`` to this dtype first. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softmin(ember.tensor([1., 2., 3.]), dim=0)
+        tensor([0.6652, 0.2447, 0.0900])
+    """
     input, dim = _prep(input, dim, dtype, "softmin")
     return apply(Softmax, -input, dim=dim)
 
@@ -425,41 +462,148 @@ def _run(cls, input, inplace, *p):
 
 
 def relu(input, inplace=False):
-    """max(x, 0); the op itself lives with the elementwise family (one ReluBackward0)."""
+    """Rectified linear unit elementwise: ``max(x, 0)``.
+
+    The op itself lives with the elementwise family (one ``ReluBackward0`` node).
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.relu(ember.tensor([-1., 2.]))
+        tensor([0., 2.])
+    """
     return _relu_(input) if inplace else _relu(input)
 
 
 def relu_(input):
+    """In-place :func:`relu`: replaces the negative entries of ``input`` with 0 and returns ``input``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([-1., 2.])
+        >>> F.relu_(x)
+        tensor([0., 2.])
+        >>> x
+        tensor([0., 2.])
+    """
     return _relu_(input)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """Clamps ``input`` elementwise to ``[min_val, max_val]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        min_val (float): lower bound. Default: ``-1.0``.
+        max_val (float): upper bound. Default: ``1.0``.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hardtanh(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-1.0000, -0.5000,  0.0000,  1.0000])
+    """
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _run(Hardtanh, input, inplace, min_val, max_val)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """In-place :func:`hardtanh`.
+
+    Args:
+        input (Tensor): the input tensor.
+        min_val (float): lower bound. Default: ``-1.0``.
+        max_val (float): upper bound. Default: ``1.0``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hardtanh_(ember.tensor([-3., 0.5, 3.]), 0., 2.)
+        tensor([0.0000, 0.5000, 2.0000])
+    """
     return hardtanh(input, min_val, max_val, True)
 
 
 def relu6(input, inplace=False):
+    """ReLU capped at 6 elementwise: ``min(max(x, 0), 6)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.relu6(ember.tensor([-1., 3., 8.]))
+        tensor([0., 3., 6.])
+    """
     return _run(Hardtanh, input, inplace, 0.0, 6.0)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """Leaky ReLU elementwise: ``x`` where ``x >= 0``, ``negative_slope * x`` elsewhere.
+
+    Args:
+        input (Tensor): the input tensor.
+        negative_slope (float): slope used for negative inputs. Default: ``0.01``.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.leaky_relu(ember.tensor([-2., 3.]), negative_slope=0.1)
+        tensor([-0.2000,  3.0000])
+    """
     return _run(LeakyRelu, input, inplace, negative_slope)
 
 
 def leaky_relu_(input, negative_slope=0.01):
+    """In-place :func:`leaky_relu`.
+
+    Args:
+        input (Tensor): the input tensor.
+        negative_slope (float): slope used for negative inputs. Default: ``0.01``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.leaky_relu_(ember.tensor([-2., 3.]), 0.5)
+        tensor([-1.,  3.])
+    """
     return leaky_relu(input, negative_slope, True)
 
 
 def elu(input, alpha=1.0, inplace=False):
+    """Exponential linear unit elementwise: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): scale of the negative part. Default: ``1.0``.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.elu(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-0.8647, -0.3935,  0.0000,  1.5000])
+    """
     return _run(Elu, input, inplace, alpha, 1.0, 1.0)
 
 
 def elu_(input, alpha=1.0):
+    """In-place :func:`elu`.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): scale of the negative part. Default: ``1.0``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.elu_(ember.tensor([-1., 1.]), alpha=2.)
+        tensor([-1.2642,  1.0000])
+    """
     return elu(input, alpha, True)
 
 
@@ -468,74 +612,266 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
+    """Scaled ELU elementwise: ``scale * elu(x, alpha)`` with the fixed constants ``alpha ~ 1.6733`` and ``scale ~
+        1.0507``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.selu(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-1.5202, -0.6918,  0.0000,  1.5761])
+    """
     return _run(Elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 def selu_(input):
+    """In-place :func:`selu`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.selu_(ember.tensor([-1., 1.]))
+        tensor([-1.1113,  1.0507])
+    """
     return selu(input, True)
 
 
 def celu(input, alpha=1.0, inplace=False):
+    """Continuously differentiable ELU elementwise: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): scale of the negative part. Default: ``1.0``.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.celu(ember.tensor([-2., -0.5, 0., 1.5]), alpha=2.)
+        tensor([-1.2642, -0.4424,  0.0000,  1.5000])
+    """
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     return _run(Elu, input, inplace, alpha, 1.0, 1.0 / alpha)
 
 
 def celu_(input, alpha=1.0):
+    """In-place :func:`celu`.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): scale of the negative part. Default: ``1.0``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.celu_(ember.tensor([-1., 1.]))
+        tensor([-0.6321,  1.0000])
+    """
     return celu(input, alpha, True)
 
 
 def gelu(input, approximate="none"):
+    """Gaussian error linear unit elementwise: ``x * Phi(x)``, with ``Phi`` the standard normal CDF.
+
+    Args:
+        input (Tensor): the input tensor.
+        approximate (str): ``'none'`` for the exact erf form, ``'tanh'`` for the tanh approximation. Default:
+            ``'none'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.gelu(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-0.0455, -0.1543,  0.0000,  1.3998])
+        >>> F.gelu(ember.tensor([-2., -0.5, 0., 1.5]), approximate='tanh')
+        tensor([-0.0454, -0.1543,  0.0000,  1.3996])
+    """
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
     return apply(Gelu, input, approximate)
 
 
 def silu(input, inplace=False):
+    """Sigmoid linear unit (swish) elementwise: ``x * sigmoid(x)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.silu(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-0.2384, -0.1888,  0.0000,  1.2264])
+    """
     return _run(Silu, input, inplace)
 
 
 def mish(input, inplace=False):
+    """Mish elementwise: ``x * tanh(softplus(x))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.mish(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-0.2525, -0.2207,  0.0000,  1.4034])
+    """
     return _run(Mish, input, inplace)
 
 
 def sigmoid(input):
+    """Logistic sigmoid elementwise: ``1 / (1 + exp(-x))``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.sigmoid(ember.tensor([-1., 0., 1.]))
+        tensor([0.2689, 0.5000, 0.7311])
+    """
     return apply(Sigmoid, input)
 
 
 def tanh(input):
+    """Hyperbolic tangent elementwise.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.tanh(ember.tensor([-1., 0., 1.]))
+        tensor([-0.7616,  0.0000,  0.7616])
+    """
     return apply(Tanh, input)
 
 
 def hardsigmoid(input, inplace=False):
+    """Piecewise-linear sigmoid elementwise: ``clamp(x / 6 + 1/2, 0, 1)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hardsigmoid(ember.tensor([-4., 0., 1.5, 4.]))
+        tensor([0.0000, 0.5000, 0.7500, 1.0000])
+    """
     return _run(Hardsigmoid, input, inplace)
 
 
 def hardswish(input, inplace=False):
+    """Piecewise-linear swish elementwise: ``x * hardsigmoid(x)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hardswish(ember.tensor([-4., 0., 1.5, 4.]))
+        tensor([-0.0000, 0.0000, 1.1250, 4.0000])
+    """
     return _run(Hardswish, input, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
+    """Smooth approximation of ReLU elementwise: ``log(1 + exp(beta * x)) / beta``; linear where ``beta * x >
+        threshold``.
+
+    Args:
+        input (Tensor): the input tensor.
+        beta (float): sharpness. Default: ``1.0``.
+        threshold (float): above this value of ``beta * x`` the result is ``x``. Default: ``20.0``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softplus(ember.tensor([-1., 0., 1., 30.]))
+        tensor([ 0.3133,  0.6931,  1.3133, 30.0000])
+    """
     return apply(Softplus, input, beta, threshold)
 
 
 def softsign(input):
+    """Softsign elementwise: ``x / (1 + |x|)``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softsign(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-0.6667, -0.3333,  0.0000,  0.6000])
+    """
     return apply(Softsign, input)
 
 
 def tanhshrink(input):
+    """``x - tanh(x)`` elementwise.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.tanhshrink(ember.tensor([-1., 0., 2.]))
+        tensor([-0.2384,  0.0000,  1.0360])
+    """
     return apply(Tanhshrink, input)
 
 
 def threshold(input, threshold, value, inplace=False):
+    """Replaces the entries not greater than ``threshold`` with ``value``; keeps the others.
+
+    Args:
+        input (Tensor): the input tensor.
+        threshold (float): the cut-off.
+        value (float): the replacement.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.threshold(ember.tensor([-1., 0.5, 2.]), 1., -5.)
+        tensor([-5., -5.,  2.])
+    """
     return _run(Threshold, input, inplace, threshold, value)
 
 
 def threshold_(input, threshold, value):
+    """In-place :func:`threshold`.
+
+    Args:
+        input (Tensor): the input tensor.
+        threshold (float): the cut-off.
+        value (float): the replacement.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.threshold_(ember.tensor([-1., 0.5, 2.]), 0., 0.)
+        tensor([0.0000, 0.5000, 2.0000])
+    """
     return _run(Threshold, input, True, threshold, value)
 
 
 def softshrink(input, lambd=0.5):
+    """Soft shrinkage elementwise: moves ``x`` towards 0 by ``lambd`` and sets ``[-lambd, lambd]`` to 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        lambd (float): the shrinkage, at least 0. Default: ``0.5``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.softshrink(ember.tensor([-2., 0.25, 1.5]))
+        tensor([-1.5000,  0.0000,  1.0000])
+    """
     if lambd < 0:
         raise RuntimeError(
             f"lambda must be greater or equal to 0, but found to be {lambd}.")
@@ -543,18 +879,67 @@ def softshrink(input, lambd=0.5):
 
 
 def hardshrink(input, lambd=0.5):
+    """Hard shrinkage elementwise: sets the entries in ``[-lambd, lambd]`` to 0 and keeps the others.
+
+    Args:
+        input (Tensor): the input tensor.
+        lambd (float): the half-width of the zeroed band. Default: ``0.5``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hardshrink(ember.tensor([-2., -0.5, 0., 1.5]))
+        tensor([-2.0000,  0.0000,  0.0000,  1.5000])
+    """
     return apply(Hardshrink, input, lambd)
 
 
 def logsigmoid(input):
+    """``log(sigmoid(x))`` elementwise, computed without overflow.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.logsigmoid(ember.tensor([-100., 0., 2.]))
+        tensor([-100.0000,   -0.6931,   -0.1269])
+    """
     return apply(LogSigmoid, input)
 
 
 def prelu(input, weight):
+    """Parametric ReLU elementwise: ``max(0, x) + weight * min(0, x)``, with one learnt slope (or one per channel,
+        dim 1).
+
+    Args:
+        input (Tensor): the input tensor.
+        weight (Tensor): the slopes, of shape ``(1,)`` or ``(C,)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.prelu(ember.tensor([[-1., 2.], [-3., 4.]]), ember.tensor([0.5, 0.1]))
+        tensor([[-0.5000,  2.0000],
+                [-1.5000,  4.0000]])
+    """
     return apply(Prelu, input, weight)
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: in training the negative slope is drawn uniformly from ``[lower, upper]`` per
+        element; in evaluation it is ``(lower + upper) / 2``.
+
+    Args:
+        input (Tensor): the input tensor.
+        lower (float): smallest slope. Default: ``1/8``.
+        upper (float): largest slope. Default: ``1/3``.
+        training (bool): draw random slopes. Default: ``False``.
+        inplace (bool): if ``True``, overwrite ``input`` with the result. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.rrelu(ember.tensor([-4., 2.]), lower=0.25, upper=0.75)
+        tensor([-2.,  2.])
+    """
     if training:
         from .. import _random
         a = input._data
@@ -565,6 +950,20 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 
 def glu(input, dim=-1):
+    """Gated linear unit: splits ``input`` in halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to split; its size must be even. Default: ``-1``.
+
+    Shape:
+        Input: ``(*, 2N, *)``. Output: ``(*, N, *)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.glu(ember.tensor([[1., 2., 0., 100.]]))
+        tensor([[0.5000, 2.0000]])
+    """
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     return apply(Glu, input, wrap_dim(dim, input.ndim))

@@ -390,17 +390,82 @@ def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D convolution over ``input`` (B, C, L) or (C, L) with ``weight`` (O, C/groups, k)."""
+    """1-D convolution (cross-correlation) of ``input`` with the filters ``weight``, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): ``(C_out, C_in / groups, k)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the filter's step. Default: ``1``.
+        padding (int, tuple or str): zeros added on each side, or ``'valid'`` (none) or ``'same'`` (output as
+            large as the input). Default: ``0``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+        groups (int): split the input channels into this many groups, each with its own filters. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C_out, L_out)``, ``L_out = (L + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 3., 4.]]])
+        >>> F.conv1d(x, ember.tensor([[[1., -1.]]]))
+        tensor([[[-1., -1., -1.]]])
+        >>> F.conv1d(x, ember.ones(1, 1, 3), padding='same')
+        tensor([[[3., 6., 9., 7.]]])
+    """
     return _convnd(1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D convolution over ``input`` (B, C, H, W) or (C, H, W) with ``weight`` (O, C/groups, kh, kw)."""
+    """2-D convolution (cross-correlation) of ``input`` with the filters ``weight``, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): ``(C_out, C_in / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the filter's step. Default: ``1``.
+        padding (int, tuple or str): zeros added on each side, or ``'valid'`` (none) or ``'same'`` (output as
+            large as the input). Default: ``0``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+        groups (int): split the input channels into this many groups, each with its own filters. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C_out, H_out, W_out)``, each ``(size + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.arange(9.).view(1, 1, 3, 3)
+        >>> F.conv2d(x, ember.ones(1, 1, 2, 2))
+        tensor([[[[ 8., 12.],
+                  [20., 24.]]]])
+        >>> F.conv2d(x, ember.ones(2, 1, 3, 3), padding=1, stride=2).shape
+        torch.Size([1, 2, 2, 2])
+    """
     return _convnd(2, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """3-D convolution over ``input`` (B, C, D, H, W) or (C, D, H, W)."""
+    """3-D convolution (cross-correlation) of ``input`` with the filters ``weight``, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): ``(C_out, C_in / groups, kD, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the filter's step. Default: ``1``.
+        padding (int, tuple or str): zeros added on each side, or ``'valid'`` or ``'same'``. Default: ``0``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+        groups (int): number of channel groups. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C_out, D_out, H_out, W_out)``, each ``(size + 2 * padding - dilation * (k - 1) - 1) //
+        stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.conv3d(ember.ones(1, 1, 2, 3, 3), ember.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8., 8.],
+                   [8., 8.]]]]])
+    """
     return _convnd(3, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -514,19 +579,80 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
-    """Transposed 1-D convolution; ``weight`` is (C_in, C_out/groups, k)."""
+    """1-D transposed convolution: the gradient of :func:`conv1d` with respect to its input, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): ``(C_in, C_out / groups, k)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
+        output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
+        groups (int): number of channel groups. Default: ``1``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+
+    Shape:
+        Output size per dim: ``(size - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.conv_transpose1d(ember.tensor([[[1., 2.]]]), ember.tensor([[[1., 10., 100.]]]), stride=2)
+        tensor([[[  1.,  10., 102.,  20., 200.]]])
+    """
     return _conv_transposend(1, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
-    """Transposed 2-D convolution; ``weight`` is (C_in, C_out/groups, kh, kw)."""
+    """2-D transposed convolution: the gradient of :func:`conv2d` with respect to its input, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): ``(C_in, C_out / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
+        output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
+        groups (int): number of channel groups. Default: ``1``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+
+    Shape:
+        Output size per dim: ``(size - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.conv_transpose2d(ember.tensor([[[[1., 2.]]]]), ember.ones(1, 1, 2, 2))
+        tensor([[[[1., 3., 2.],
+                  [1., 3., 2.]]]])
+    """
     return _conv_transposend(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
-    """Transposed 3-D convolution; ``weight`` is (C_in, C_out/groups, kd, kh, kw)."""
+    """3-D transposed convolution: the gradient of :func:`conv3d` with respect to its input, plus ``bias``.
+
+    Args:
+        input (Tensor): ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): ``(C_in, C_out / groups, kD, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``. Default: ``None``.
+        stride (int or tuple): the step of the matching forward convolution. Default: ``1``.
+        padding (int or tuple): the matching forward convolution's padding; crops that many entries from each
+            side of the output. Default: ``0``.
+        output_padding (int or tuple): extra size added to one side of the output. Default: ``0``.
+        groups (int): number of channel groups. Default: ``1``.
+        dilation (int or tuple): spacing between the filter's taps. Default: ``1``.
+
+    Shape:
+        Output size per dim: ``(size - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.conv_transpose3d(ember.ones(1, 1, 1, 1, 2), ember.ones(1, 2, 1, 1, 2), stride=2).shape
+        torch.Size([1, 2, 1, 1, 4])
+    """
     return _conv_transposend(3, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
@@ -588,7 +714,26 @@ class _Fold(Op):
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """Extract sliding local blocks: (B, C, H, W) -> (B, C*kh*kw, L)."""
+    """Extracts the sliding ``kernel_size`` blocks of a batched image as columns (im2col).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the block size.
+        dilation (int or tuple): spacing between block elements. Default: ``1``.
+        padding (int or tuple): zero padding on each side. Default: ``0``.
+        stride (int or tuple): the block step. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C * kH * kW, L)``, ``L`` the number of blocks.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.unfold(ember.arange(6.).view(1, 1, 2, 3), 2)
+        tensor([[[0., 1.],
+                 [1., 2.],
+                 [3., 4.],
+                 [4., 5.]]])
+    """
     k = _ntuple(kernel_size, 2, "kernel_size")
     dil = _ntuple(dilation, 2, "dilation")
     pad = _ntuple(padding, 2, "padding")
@@ -611,7 +756,25 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """Combine sliding local blocks into a tensor: (B, C*kh*kw, L) -> (B, C, *output_size)."""
+    """Sums sliding blocks given as columns back into a batched image (col2im, the adjoint of :func:`unfold`).
+
+    Args:
+        input (Tensor): ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
+        output_size (int or tuple): the image's ``(H, W)``.
+        kernel_size (int or tuple): the block size.
+        dilation (int or tuple): spacing between block elements. Default: ``1``.
+        padding (int or tuple): zero padding on each side. Default: ``0``.
+        stride (int or tuple): the block step. Default: ``1``.
+
+    Shape:
+        Output: ``(N, C, H, W)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.fold(ember.ones(1, 4, 2), (2, 3), 2)
+        tensor([[[[1., 2., 1.],
+                  [1., 2., 1.]]]])
+    """
     osize = _ntuple(output_size, 2, "output_size")
     k = _ntuple(kernel_size, 2, "kernel_size")
     dil = _ntuple(dilation, 2, "dilation")

@@ -40,6 +40,26 @@ class _Normalize(Op):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """Divides ``input`` by its p-norm along ``dim``: ``x / max(||x||_p, eps)``.
+
+    Args:
+        input (Tensor): the input.
+        p (float): the norm's degree. Default: ``2.0``.
+        dim (int or tuple of int): the dimension(s) to normalise. Default: ``1``.
+        eps (float): lower bound of the norm, to avoid dividing by zero. Default: ``1e-12``.
+        out (Tensor, optional): the output tensor. Default: ``None``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.normalize(ember.tensor([[3., 4.], [0., 0.]]))
+        tensor([[0.6000, 0.8000],
+                [0.0000, 0.0000]])
+        >>> F.normalize(ember.tensor([[3., 4.]]), p=1)
+        tensor([[0.4286, 0.5714]])
+    """
     dim = wrap_dim(dim, input.ndim)
     return apply(_Normalize, input, p=p, dim=dim, eps=eps)
 
@@ -65,6 +85,24 @@ class _CosSim(Op):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``.
+
+    Computed as ``x1 . x2 / (max(||x1||, eps) * max(||x2||, eps))``.
+
+    Args:
+        x1 (Tensor): first input.
+        x2 (Tensor): second input, broadcastable with ``x1``.
+        dim (int): the dimension of the vectors. Default: ``1``.
+        eps (float): lower bound of each norm. Default: ``1e-8``.
+
+    Shape:
+        Output: the broadcast shape without ``dim``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.cosine_similarity(ember.tensor([[1., 0.], [1., 1.]]), ember.tensor([[0., 1.], [2., 2.]]))
+        tensor([0.0000, 1.0000])
+    """
     nd = max(x1.ndim, x2.ndim)
     return apply(_CosSim, x1, x2, dim=wrap_dim(dim, nd), eps=eps)
 
@@ -108,11 +146,41 @@ class _PDist(Op):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """p-norm distance between the rows of ``x1`` and ``x2``: ``||x1 - x2 + eps||_p`` along the last dim.
+
+    Args:
+        x1 (Tensor): ``(N, D)`` or ``(D)``.
+        x2 (Tensor): broadcastable with ``x1``.
+        p (float): the norm's degree. Default: ``2.0``.
+        eps (float): added to the difference to avoid a zero norm. Default: ``1e-6``.
+        keepdim (bool): keep the last dim with size 1. Default: ``False``.
+
+    Shape:
+        Input: ``(N, D)`` or ``(D)``. Output: ``(N)`` or ``()``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pairwise_distance(ember.tensor([[0., 0.], [1., 1.]]), ember.tensor([[3., 4.], [1., 1.]]), eps=0.)
+        tensor([5., 0.])
+    """
     return apply(_PDist, x1, x2, p=p, eps=eps, keepdim=keepdim)
 
 
 def pdist(input, p=2):
-    """Distances between the rows of ``input`` (N, M): the upper triangle, (N*(N-1)/2,)."""
+    """p-norm distances between all pairs of rows of ``input``: the upper triangle of the distance matrix, row by row.
+
+    Args:
+        input (Tensor): ``(N, M)``.
+        p (float): the norm's degree. Default: ``2``.
+
+    Shape:
+        Output: ``(N * (N - 1) / 2,)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pdist(ember.tensor([[0., 0.], [3., 4.], [6., 8.]]))
+        tensor([ 5., 10.,  5.])
+    """
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:

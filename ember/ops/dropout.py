@@ -48,6 +48,24 @@ def _apply_mask(input, mask, inplace, shift=None):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability ``p`` and scales the others by ``1 / (1 - p)``, in training mode.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``True``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.dropout(ember.ones(6), p=0.5)
+        tensor([0., 0., 2., 0., 0., 0.])
+        >>> F.dropout(ember.ones(3), p=0.5, training=False)
+        tensor([1., 1., 1.])
+    """
     _check_p(p)
     if not training or p == 0:
         return input
@@ -71,10 +89,51 @@ def _feature_dropout(input, p, training, inplace, name, ranks):
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels (1-D maps) with probability ``p``, scaling the rest by ``1 / (1 - p)`` (training only).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``True``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.dropout1d(ember.ones(1, 4, 2), p=0.5)
+        tensor([[[0., 0.],
+                 [0., 0.],
+                 [2., 2.],
+                 [0., 0.]]])
+    """
     return _feature_dropout(input, p, training, inplace, "dropout1d", (2, 3))
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels (2-D maps) with probability ``p``, scaling the rest by ``1 / (1 - p)`` (training only).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``True``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.dropout2d(ember.ones(1, 4, 1, 2), p=0.5)
+        tensor([[[[0., 0.]],
+        <BLANKLINE>
+                 [[0., 0.]],
+        <BLANKLINE>
+                 [[2., 2.]],
+        <BLANKLINE>
+                 [[0., 0.]]]])
+    """
     nd = input.ndim
     if nd not in (3, 4):
         warnings.warn(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and "
@@ -88,6 +147,22 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels (3-D maps) with probability ``p``, scaling the rest by ``1 / (1 - p)`` (training only).
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``True``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.dropout3d(ember.ones(1, 4, 1, 1, 2), p=0.5).flatten()
+        tensor([0., 0., 0., 0., 2., 2., 0., 0.])
+    """
     return _feature_dropout(input, p, training, inplace, "dropout3d", (4, 5))
 
 
@@ -106,8 +181,42 @@ def _alpha(input, p, training, inplace, shape_fn):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: drops to SELU's negative saturation value, keeping mean and variance.
+
+    Args:
+        input (Tensor): the input.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``False``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.alpha_dropout(ember.tensor([1., 2.]), 0.5)
+        tensor([1., 2.])
+        >>> F.alpha_dropout(ember.zeros(4), 0.5, training=True)
+        tensor([-0.7792, -0.7792,  0.7792, -0.7792])
+    """
     return _alpha(input, p, training, inplace, lambda x: x.shape)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """:func:`alpha_dropout` applied to whole channels instead of single elements.
+
+    Args:
+        input (Tensor): ``(N, C, *)``.
+        p (float): probability of zeroing. Default: ``0.5``.
+        training (bool): apply dropout; otherwise return ``input``. Default: ``False``.
+        inplace (bool): if ``True``, overwrite ``input``. Default: ``False``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.feature_alpha_dropout(ember.zeros(1, 4, 1), 0.5, training=True).flatten()
+        tensor([-0.7792, -0.7792,  0.7792, -0.7792])
+    """
     return _alpha(input, p, training, inplace, lambda x: x.shape[:2] + (1,) * (x.ndim - 2))

@@ -58,6 +58,31 @@ def _renorm(weight, input, max_norm, norm_type):
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
+    """Looks up rows of ``weight`` by index: ``weight[input]``.
+
+    Args:
+        input (Tensor): integer indices of any shape.
+        weight (Tensor): the table, ``(num_embeddings, embedding_dim)``.
+        padding_idx (int, optional): the row at this index gets no gradient. Default: ``None``.
+        max_norm (float, optional): the looked-up rows with a larger norm are rescaled to it, in ``weight``
+            itself. Default: ``None``.
+        norm_type (float): the p of the norm for ``max_norm``. Default: ``2.0``.
+        scale_grad_by_freq (bool): divide the gradients by the indices' frequency in the batch. Default: ``False``.
+        sparse (bool): return a sparse gradient for ``weight``. Default: ``False``.
+
+    Shape:
+        Input: ``(*)``. Output: ``(*, embedding_dim)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> w = ember.tensor([[0., 0.], [1., 1.], [2., 4.]])
+        >>> F.embedding(ember.tensor([[2, 0], [1, 1]]), w)
+        tensor([[[2., 4.],
+                 [0., 0.]],
+        <BLANKLINE>
+                [[1., 1.],
+                 [1., 1.]]])
+    """
     if padding_idx is not None:
         if padding_idx > 0:
             assert padding_idx < weight.size(0), "Padding_idx must be within num_embeddings"
@@ -73,6 +98,32 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
+    """Sums, averages or maxes the embeddings of each bag of indices, without building the looked-up tensor.
+
+    Args:
+        input (Tensor): ``(B, L)`` bags of fixed length, or a 1-D list of indices cut into bags by ``offsets``.
+        weight (Tensor): the table, ``(num_embeddings, embedding_dim)``.
+        offsets (Tensor, optional): start of each bag in a 1-D ``input``. Default: ``None``.
+        max_norm (float, optional): rows with a larger norm are rescaled to it, in ``weight`` itself. Default:
+            ``None``.
+        norm_type (float): the p of the norm for ``max_norm``. Default: ``2``.
+        scale_grad_by_freq (bool): divide the gradients by the indices' frequency. Default: ``False``.
+        mode (str): ``'sum'``, ``'mean'`` or ``'max'``. Default: ``'mean'``.
+        sparse (bool): return a sparse gradient for ``weight``. Default: ``False``.
+        per_sample_weights (Tensor, optional): weights of the indices (``mode='sum'`` only). Default: ``None``.
+        include_last_offset (bool): ``offsets`` has one more entry, the end of the last bag. Default: ``False``.
+        padding_idx (int, optional): entries equal to it are left out of the bags. Default: ``None``.
+
+    Shape:
+        Output: ``(B, embedding_dim)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> w = ember.tensor([[0., 0.], [1., 1.], [2., 4.]])
+        >>> F.embedding_bag(ember.tensor([0, 2, 1, 2]), w, ember.tensor([0, 1]), mode='sum')
+        tensor([[0., 0.],
+                [5., 9.]])
+    """
     if input.ndim == 2:
         B, L = input.shape
         offs = list(range(0, B * L, L))
@@ -136,6 +187,24 @@ class _EmbBag(Op):
 
 
 def one_hot(tensor, num_classes=-1):
+    """One-hot encoding: each integer ``i`` becomes a vector of zeros with a 1 at position ``i``.
+
+    Args:
+        tensor (Tensor): int64 class indices of any shape.
+        num_classes (int): length of the vectors; ``-1`` means ``tensor.max() + 1``. Default: ``-1``.
+
+    Shape:
+        Input: ``(*)``. Output: ``(*, num_classes)``, int64.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.one_hot(ember.tensor([0, 2, 1]))
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+        >>> F.one_hot(ember.tensor([1]), num_classes=4)
+        tensor([[0, 1, 0, 0]])
+    """
     a = tensor._data
     if a.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

@@ -135,34 +135,90 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, return_indice
 
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
-    """2-D fractional max pooling over the last two dims of (N, C, H, W) or (C, H, W).
+    """2-D fractional max pooling: maxima of ``kernel_size`` windows at pseudo-random, output-size-fitting positions.
 
     Args:
-        kernel_size: window size (int or pair).
-        output_size / output_ratio: the output's size, or its ratio to the input's (one is needed).
-        return_indices: also return each maximum's flat index within its plane.
-        _random_samples: (N, C, 2) numbers in [0, 1) fixing the windows (drawn when None).
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's ``(H, W)``. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): also return each maximum's flat index in its plane. Default: ``False``.
+        _random_samples (Tensor, optional): ``(N, C, 2)`` numbers in ``[0, 1)`` fixing the windows; drawn when
+            ``None``. Default: ``None``.
 
-    Example::
-
-        >>> ember.nn.functional.fractional_max_pool2d(ember.randn(1, 2, 9, 9), 2, output_size=4).shape
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.fractional_max_pool2d(ember.randn(1, 2, 9, 9), 2, output_size=4).shape
         torch.Size([1, 2, 4, 4])
+        >>> x = ember.arange(16.).view(1, 1, 4, 4)
+        >>> F.fractional_max_pool2d(x, 2, output_size=2, _random_samples=ember.tensor([[[0.5, 0.5]]]))
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
     """
     return _fractional(2, input, kernel_size, output_size, output_ratio, return_indices, _random_samples)
 
 
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
-    """3-D fractional max pooling over the last three dims of (N, C, T, H, W) or (C, T, H, W)."""
+    """3-D fractional max pooling: maxima of ``kernel_size`` windows at pseudo-random, output-size-fitting positions.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's ``(D, H, W)``. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): also return each maximum's flat index in its volume. Default: ``False``.
+        _random_samples (Tensor, optional): ``(N, C, 3)`` numbers in ``[0, 1)`` fixing the windows; drawn when
+            ``None``. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.fractional_max_pool3d(ember.randn(1, 2, 5, 5, 5), 2, output_size=3).shape
+        torch.Size([1, 2, 3, 3, 3])
+    """
     return _fractional(3, input, kernel_size, output_size, output_ratio, return_indices, _random_samples)
 
 
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """2-D fractional max pooling (windows at pseudo-random positions), returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.fractional_max_pool2d_with_indices(ember.arange(25.).view(1, 5, 5), 2, output_size=2)
+        >>> y.shape, i.dtype
+        (torch.Size([1, 2, 2]), torch.int64)
+    """
     return _fractional(2, input, kernel_size, output_size, output_ratio, True, _random_samples)
 
 
 def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """3-D fractional max pooling (windows at pseudo-random positions), returning the maxima and their flat indices.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        output_size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        output_ratio (float or tuple, optional): the output size as a fraction of the input's, if
+            ``output_size`` is not given. Default: ``None``.
+        return_indices (bool): ignored; the indices are always returned. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.fractional_max_pool3d_with_indices(ember.arange(27.).view(1, 3, 3, 3), 2, output_ratio=0.5)
+        >>> y.shape
+        torch.Size([1, 1, 1, 1])
+    """
     return _fractional(3, input, kernel_size, output_size, output_ratio, True, _random_samples)
 

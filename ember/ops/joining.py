@@ -741,7 +741,20 @@ def combinations(input, r=2, with_replacement=False):
 
 
 def channel_shuffle(input, groups):
-    """Interleave the channels of ``groups`` groups: (N, g*k, ...) -> groups transposed."""
+    """Splits the channels (dim 1) into ``groups`` groups and interleaves them.
+
+    Args:
+        input (Tensor): ``(N, C, *)``, ``C`` divisible by ``groups``.
+        groups (int): number of groups.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.channel_shuffle(ember.arange(6.).view(1, 6, 1), 2).flatten()
+        tensor([0., 3., 1., 4., 2., 5.])
+    """
     if input.ndim < 3:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
                            f"{list(input.shape)}")

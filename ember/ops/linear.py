@@ -63,6 +63,22 @@ class _Linear(Op):
 
 
 def linear(input, weight, bias=None):
+    """Affine map of the last dimension: ``input @ weight.T + bias``.
+
+    Args:
+        input (Tensor): the input, ``(*, in_features)``.
+        weight (Tensor): ``(out_features, in_features)`` or ``(in_features,)``.
+        bias (Tensor, optional): ``(out_features,)`` or ``()``. Default: ``None``.
+
+    Shape:
+        Input: ``(*, in_features)``. Output: ``(*, out_features)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> w = ember.tensor([[1., 0.], [1., 1.], [0., -1.]])
+        >>> F.linear(ember.tensor([[1., 2.]]), w, ember.tensor([0., 0., 10.]))
+        tensor([[1., 3., 8.]])
+    """
     return apply(_Linear, input, weight, bias)
 
 
@@ -93,4 +109,21 @@ class _Bilinear(Op):
 
 
 def bilinear(input1, input2, weight, bias=None):
+    """Bilinear map of two inputs: ``y[..., k] = x1 @ weight[k] @ x2 + bias[k]``.
+
+    Args:
+        input1 (Tensor): ``(*, in1_features)``.
+        input2 (Tensor): ``(*, in2_features)``, same leading dimensions.
+        weight (Tensor): ``(out_features, in1_features, in2_features)``.
+        bias (Tensor, optional): ``(out_features,)``. Default: ``None``.
+
+    Shape:
+        Output: ``(*, out_features)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> w = ember.stack([ember.eye(2), ember.ones(2, 2)])
+        >>> F.bilinear(ember.tensor([[1., 2.]]), ember.tensor([[3., 4.]]), w)
+        tensor([[11., 21.]])
+    """
     return apply(_Bilinear, input1, input2, weight, bias)

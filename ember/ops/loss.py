@@ -243,6 +243,29 @@ class _NLLCore(Op):
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of class targets under logits: ``nll_loss(log_softmax(input, 1), target)``.
+
+    Args:
+        input (Tensor): the logits, classes along dim 1.
+        target (Tensor): class indices (int64) in ``[0, C)``, or class probabilities of the shape of ``input``.
+        weight (Tensor, optional): a weight per class, shape ``(C,)``. Default: ``None``.
+        ignore_index (int): a class index whose targets add nothing to the loss or the mean. Default: ``-100``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        label_smoothing (float): in ``[0, 1]``; mixes the targets with the uniform distribution. Default: ``0.0``.
+
+    Shape:
+        input: ``(C)``, ``(N, C)`` or ``(N, C, d1, ...)``. target: ``()``, ``(N)`` or ``(N, d1, ...)`` for indices.
+        Output: a scalar, or the target's shape with ``reduction='none'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> logits = ember.tensor([[2., 0., 0.], [0., 1., 0.]])
+        >>> F.cross_entropy(logits, ember.tensor([0, 2]))
+        tensor(0.8955)
+        >>> F.cross_entropy(logits, ember.tensor([0, 2]), reduction='none')
+        tensor([0.2395, 1.5514])
+    """
     reduction = _reduction(size_average, reduce, reduction)
     _check_red(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -268,6 +291,27 @@ class _NllLoss(_NLLCore):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
+    """Negative log-likelihood loss: minus the log-probability that ``input`` gives each target class.
+
+    Args:
+        input (Tensor): log-probabilities (e.g. from :func:`log_softmax`), classes along dim 1.
+        target (Tensor): class indices (int64) in ``[0, C)``.
+        weight (Tensor, optional): a weight per class, shape ``(C,)``. Default: ``None``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        ignore_index (int): a class index whose targets add nothing to the loss or the mean. Default: ``-100``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        input: ``(C)``, ``(N, C)`` or ``(N, C, d1, ...)``. target: ``()``, ``(N)`` or ``(N, d1, ...)``.
+        Output: a scalar, or the target's shape with ``reduction='none'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> logp = ember.tensor([[-0.5, -1., -2.], [-3., -0.1, -1.]])
+        >>> F.nll_loss(logp, ember.tensor([0, 1]))
+        tensor(0.3000)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     _check_red(reduction)
     w = weight._data if weight is not None else None
@@ -367,17 +411,59 @@ def _sign_t(x, y):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error: the squared differences ``(input - target) ** 2``, reduced.
+
+    Args:
+        input (Tensor): the predictions.
+        target (Tensor): the targets, same shape as ``input``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.mse_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]))
+        tensor(1.4167)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     return _pw("MseLossBackward0", input, target, _mse, reduction, dxy=_mse_t,
                w=None if weight is None else weight._data)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error: the differences ``|input - target|``, reduced.
+
+    Args:
+        input (Tensor): the predictions.
+        target (Tensor): the targets, same shape as ``input``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.l1_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]))
+        tensor(0.8333)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     return _pw("L1LossBackward0", input, target, _l1, reduction, dxy=_l1_t)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Smooth L1 loss of ``d = input - target``: ``d**2 / (2 * beta)`` if ``|d| < beta``, else ``|d| - beta / 2``.
+
+    Args:
+        input (Tensor): the predictions.
+        target (Tensor): the targets, same shape as ``input``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        beta (float): where the quadratic part ends; ``0`` gives :func:`l1_loss`. Default: ``1.0``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.smooth_l1_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]), reduction='none')
+        tensor([0.1250, 0.0000, 1.5000])
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -400,6 +486,20 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss of ``d = input - target``: ``d**2 / 2`` if ``|d| <= delta``, else ``delta * (|d| - delta / 2)``.
+
+    Args:
+        input (Tensor): the predictions.
+        target (Tensor): the targets, same shape as ``input``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        delta (float): where the quadratic part ends. Default: ``1.0``.
+        weight (Tensor, optional): per-element weights multiplying the losses (broadcast). Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.huber_loss(ember.tensor([0.5, 2., -1.]), ember.tensor([1., 2., 1.]), reduction='none', delta=0.5)
+        tensor([0.1250, 0.0000, 0.8750])
+    """
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
 
@@ -421,6 +521,20 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
+    """Binary cross-entropy between probabilities and targets: ``-(t * log(p) + (1 - t) * log(1 - p))``.
+
+    Args:
+        input (Tensor): probabilities in ``[0, 1]``.
+        target (Tensor): targets in ``[0, 1]``, same shape as ``input``.
+        weight (Tensor, optional): weights multiplying the per-element losses (broadcast). Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.binary_cross_entropy(ember.tensor([0.9, 0.2, 0.5]), ember.tensor([1., 0., 1.]))
+        tensor(0.3406)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
@@ -450,6 +564,24 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
+    """Binary cross-entropy on logits: :func:`binary_cross_entropy` of ``sigmoid(input)``, computed stably.
+
+    Args:
+        input (Tensor): logits.
+        target (Tensor): targets in ``[0, 1]``, same shape as ``input``.
+        weight (Tensor, optional): weights multiplying the per-element losses (broadcast). Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        pos_weight (Tensor, optional): weight of the positive term, one per class (last dim). Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x, y = ember.tensor([2., -1., 0.]), ember.tensor([1., 0., 1.])
+        >>> F.binary_cross_entropy_with_logits(x, y)
+        tensor(0.3778)
+        >>> F.binary_cross_entropy_with_logits(x, y, pos_weight=ember.tensor([2.]))
+        tensor(0.6511)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
@@ -483,6 +615,23 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence ``target * (log(target) - input)``, with ``input`` given as log-probabilities.
+
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (log-probabilities if ``log_target``), same shape.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'``, ``'batchmean'`` (sum / batch size: true KL divergence), ``'mean'`` or ``'sum'``.
+            Default: ``'mean'``.
+        log_target (bool): ``target`` holds log-probabilities. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> p = ember.tensor([[0.5, 0.5]])
+        >>> q = ember.tensor([[0.25, 0.75]])
+        >>> F.kl_div(q.log(), p, reduction='batchmean')
+        tensor(0.1438)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     red = reduction
     if reduction == "mean":
@@ -553,6 +702,23 @@ class _CosEmb(Op):
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
+    """Cosine embedding loss: ``1 - cos(x1, x2)`` where ``y = 1``, ``max(0, cos(x1, x2) - margin)`` where ``y = -1``.
+
+    Args:
+        input1 (Tensor): first embeddings, ``(N, D)`` or ``(D)``.
+        input2 (Tensor): second embeddings, same shape.
+        target (Tensor): ``1`` or ``-1`` per pair, ``(N)`` or ``()``.
+        margin (float): in ``[-1, 1]``. Default: ``0``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> a = ember.tensor([[1., 0.], [1., 1.]])
+        >>> b = ember.tensor([[0., 1.], [1., 1.]])
+        >>> F.cosine_embedding_loss(a, b, ember.tensor([1, -1]), reduction='none')
+        tensor([1., 1.])
+    """
     reduction = _reduction(size_average, reduce, reduction)
     _check_red(reduction)
     if input1.ndim not in (1, 2):
@@ -564,6 +730,22 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                         reduction="mean"):
+    """Ranking loss ``max(0, -y * (x1 - x2) + margin)``: ``y = 1`` asks ``x1`` to rank above ``x2``, ``y = -1`` below.
+
+    Args:
+        input1 (Tensor): first scores.
+        input2 (Tensor): second scores, same shape.
+        target (Tensor): ``1`` or ``-1``, same shape.
+        margin (float): the required gap. Default: ``0``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x1, x2 = ember.tensor([1., 2.]), ember.tensor([2., 0.])
+        >>> F.margin_ranking_loss(x1, x2, ember.tensor([1., 1.]), margin=0.5, reduction='none')
+        tensor([1.5000, 0.0000])
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
         raise RuntimeError(
@@ -580,6 +762,20 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
+    """Hinge embedding loss: ``x`` where ``y = 1``, ``max(0, margin - x)`` where ``y = -1`` (``x``: often a distance).
+
+    Args:
+        input (Tensor): the inputs (e.g. distances).
+        target (Tensor): ``1`` or ``-1``, same shape.
+        margin (float): the margin for ``y = -1``. Default: ``1.0``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.hinge_embedding_loss(ember.tensor([0.3, 0.3, 2.]), ember.tensor([1., -1., -1.]), reduction='none')
+        tensor([0.3000, 0.7000, 0.0000])
+    """
     reduction = _reduction(size_average, reduce, reduction)
 
     def fn(x, y):
@@ -590,6 +786,19 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Two-class logistic loss ``log(1 + exp(-y * x))`` with targets ``y`` in ``{1, -1}``.
+
+    Args:
+        input (Tensor): the scores.
+        target (Tensor): ``1`` or ``-1``, same shape.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.soft_margin_loss(ember.tensor([0., 2.]), ember.tensor([1., -1.]))
+        tensor(1.4100)
+    """
     reduction = _reduction(size_average, reduce, reduction)
 
     def fn(x, y):
@@ -602,6 +811,23 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
+    """Negative log-likelihood of ``target`` under a Poisson distribution of rate ``input`` (or ``exp(input)``).
+
+    Args:
+        input (Tensor): the rates, or their logarithms if ``log_input``.
+        target (Tensor): observed counts, same shape.
+        log_input (bool): loss ``exp(x) - t * x`` (``x`` log-rates); else ``x - t * log(x + eps)``. Default: ``True``.
+        full (bool): add Stirling's approximation of ``log(target!)``. Default: ``False``.
+        size_average (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        eps (float): keeps ``log`` finite when ``log_input=False``. Default: ``1e-8``.
+        reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.poisson_nll_loss(ember.tensor([0., 1.]), ember.tensor([1., 2.]))
+        tensor(0.8591)
+    """
     reduction = _reduction(size_average, reduce, reduction)
 
     def fn(x, y):
@@ -622,10 +848,24 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    """Gaussian negative log likelihood: ``0.5 * (log(var) + (input - target)**2 / var)``.
+    """Gaussian negative log-likelihood: ``0.5 * (log(var) + (input - target) ** 2 / var)``.
 
     ``var`` (a tensor, or a float) is clamped to ``eps`` for the value only: its gradient is
     the unclamped formula's, as in torch.
+
+    Args:
+        input (Tensor): the predicted means.
+        target (Tensor): the observations.
+        var (Tensor or float): the predicted variances, broadcast against ``input`` (or one per sample).
+        full (bool): add the constant ``0.5 * log(2 * pi)``. Default: ``False``.
+        eps (float): lower clamp of ``var``. Default: ``1e-6``.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> mean, obs, var = ember.tensor([0., 1.]), ember.tensor([1., 1.]), ember.tensor([1., 0.5])
+        >>> F.gaussian_nll_loss(mean, obs, var, reduction='none')
+        tensor([ 0.5000, -0.3466])
     """
     from ..autograd.grad_mode import no_grad
 
@@ -703,6 +943,25 @@ class _Triplet(Op):
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
+    """Triplet loss ``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the p-norm distance between rows.
+
+    Args:
+        anchor (Tensor): anchors, ``(N, D)`` or ``(D)``.
+        positive (Tensor): positives, same shape.
+        negative (Tensor): negatives, same shape.
+        margin (float): the required gap. Default: ``1.0``.
+        p (float): the norm's degree. Default: ``2``.
+        eps (float): added to the differences for stability. Default: ``1e-6``.
+        swap (bool): use ``min(d(a, n), d(p, n))`` as the negative distance. Default: ``False``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> a = ember.tensor([[0., 0.]])
+        >>> F.triplet_margin_loss(a, ember.tensor([[1., 0.]]), ember.tensor([[0., 1.5]]), p=1, eps=0.)
+        tensor(0.5000)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     return apply(_Triplet, anchor, positive, negative, margin=margin, pn=p, eps=eps, swap=swap,
                  reduction=reduction)
@@ -710,6 +969,20 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
                                 reduction="mean"):
+    """Multi-label logistic loss: the binary cross-entropy on logits of each class, averaged over the classes.
+
+    Args:
+        input (Tensor): logits, ``(N, C)``.
+        target (Tensor): ``0`` or ``1`` per class, ``(N, C)``.
+        weight (Tensor, optional): a weight per class, ``(C,)``. Default: ``None``.
+        size_average, reduce (bool, optional): deprecated, use ``reduction``. Default: ``None``.
+        reduction (str): ``'none'`` (one loss per element), ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.multilabel_soft_margin_loss(ember.tensor([[0., 2., -1.]]), ember.tensor([[1., 1., 0.]]))
+        tensor(0.3778)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     C = input.shape[-1]
 

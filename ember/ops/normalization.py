@@ -167,6 +167,34 @@ def _arr(t):
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
+    """Batch normalization: normalises each channel (dim 1) over the batch and spatial dims, then scales and shifts.
+
+    Args:
+        input (Tensor): ``(N, C)`` or ``(N, C, *)``.
+        running_mean (Tensor or None): ``(C,)``; used in evaluation, updated in place in training.
+        running_var (Tensor or None): ``(C,)``; used in evaluation, updated in place in training.
+        weight (Tensor, optional): per-channel scale. Default: ``None``.
+        bias (Tensor, optional): per-channel shift. Default: ``None``.
+        training (bool): use the batch statistics (and update the running ones). Default: ``False``.
+        momentum (float): weight of the new batch statistics in the running averages. Default: ``0.1``.
+        eps (float): added to the variance for stability. Default: ``1e-5``.
+
+    Shape:
+        Input: ``(N, C)`` or ``(N, C, *)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[1., 2.], [3., 6.]])
+        >>> F.batch_norm(x, None, None, training=True)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean, var = ember.zeros(2), ember.ones(2)
+        >>> F.batch_norm(x, mean, var, training=True)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean, var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
+    """
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
@@ -204,6 +232,24 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Layer normalization over the trailing ``normalized_shape`` dims of each sample, then scale and shift.
+
+    Args:
+        input (Tensor): ``(*, *normalized_shape)``.
+        normalized_shape (list of int): the trailing shape to normalise over.
+        weight (Tensor, optional): elementwise scale of shape ``normalized_shape``. Default: ``None``.
+        bias (Tensor, optional): elementwise shift of shape ``normalized_shape``. Default: ``None``.
+        eps (float): added to the variance for stability. Default: ``1e-5``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.layer_norm(ember.tensor([[1., 2., 3.], [0., 0., 3.]]), (3,))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [-0.7071, -0.7071,  1.4142]])
+    """
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     ns = tuple(normalized_shape)
@@ -219,6 +265,24 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """RMS normalization: ``x / sqrt(mean(x ** 2) + eps)`` over the trailing ``normalized_shape`` dims.
+
+    Args:
+        input (Tensor): ``(*, *normalized_shape)``.
+        normalized_shape (list of int): the trailing shape to normalise over.
+        weight (Tensor, optional): elementwise scale of shape ``normalized_shape``. Default: ``None``.
+        eps (float, optional): added to the mean square; ``None`` means the dtype's machine epsilon. Default:
+            ``None``.
+
+    Shape:
+        Output: the shape of ``input``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.rms_norm(ember.tensor([[3., 4.], [1., 1.]]), (2,))
+        tensor([[0.8485, 1.1314],
+                [1.0000, 1.0000]])
+    """
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     ns = tuple(normalized_shape)
@@ -233,6 +297,23 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group normalization: splits the channels into ``num_groups`` groups and normalises each group of each sample.
+
+    Args:
+        input (Tensor): ``(N, C, *)``.
+        num_groups (int): number of groups; must divide ``C``.
+        weight (Tensor, optional): per-channel scale. Default: ``None``.
+        bias (Tensor, optional): per-channel shift. Default: ``None``.
+        eps (float): added to the variance for stability. Default: ``1e-5``.
+
+    Shape:
+        Input: ``(N, C, *)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.group_norm(ember.tensor([[1., 3., 0., 10.]]), 2)
+        tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(
@@ -250,6 +331,27 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Instance normalization: normalises each channel of each sample over its spatial dims.
+
+    Args:
+        input (Tensor): ``(N, C, *)``.
+        running_mean (Tensor, optional): ``(C,)`` running averages, updated in place. Default: ``None``.
+        running_var (Tensor, optional): ``(C,)`` running averages, updated in place. Default: ``None``.
+        weight (Tensor, optional): per-channel scale. Default: ``None``.
+        bias (Tensor, optional): per-channel shift. Default: ``None``.
+        use_input_stats (bool): use each instance's statistics rather than the running ones. Default: ``True``.
+        momentum (float): weight of the new statistics in the running averages. Default: ``0.1``.
+        eps (float): added to the variance for stability. Default: ``1e-5``.
+
+    Shape:
+        Input: ``(N, C, *)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.instance_norm(ember.tensor([[[1., 3.], [0., 4.]]]))
+        tensor([[[-1.0000,  1.0000],
+                 [-1.0000,  1.0000]]])
+    """
     x = input._data
     N, C = x.shape[0], x.shape[1]
     axes = tuple(range(2, x.ndim))
@@ -308,6 +410,25 @@ class _LRN(Op):
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Local response normalization: ``x / (k + alpha * mean(x ** 2 over size channels)) ** beta``.
+
+    Args:
+        input (Tensor): ``(N, C, *)``.
+        size (int): number of neighbouring channels.
+        alpha (float): multiplicative factor. Default: ``1e-4``.
+        beta (float): exponent. Default: ``0.75``.
+        k (float): additive factor. Default: ``1.0``.
+
+    Shape:
+        Input: ``(N, C, *)``. Output: the same shape.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.local_response_norm(ember.tensor([[[1.], [2.], [3.]]]), 2, alpha=1., beta=1.)
+        tensor([[[0.6667],
+                 [0.5714],
+                 [0.4000]]])
+    """
     if input.ndim < 3:
         raise ValueError(
             f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")

@@ -211,34 +211,121 @@ _MAXCLS = {n: type(f"MaxPool{n}DWithIndicesBackward0", (_MaxPool,),
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    """1-D max pooling over (B, C, L) or (C, L)."""
+    """1-D max pooling: the maximum of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side, at most half the kernel. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): also return the maxima's flat indices in each channel. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        tensor([[[5., 2., 4.]]])
+        >>> F.max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 3, stride=1)
+        tensor([[[5., 5., 3., 4.]]])
+    """
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    """2-D max pooling over (B, C, H, W) or (C, H, W); indices index each H*W plane."""
+    """2-D max pooling: the maximum of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side, at most half the kernel. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): also return the maxima's flat indices in each ``H * W`` plane. Default: ``False``.
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)``, each ``(size + 2 * padding - dilation * (k - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 0., 5.], [3., 4., 1., 1.]]])
+        >>> F.max_pool2d(x, 2)
+        tensor([[[4., 5.]]])
+        >>> F.max_pool2d(x, (1, 2), return_indices=True)
+        (tensor([[[2., 5.],
+                 [4., 1.]]]), tensor([[[1, 3],
+                 [5, 6]]]))
+    """
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    """3-D max pooling over (B, C, D, H, W) or (C, D, H, W)."""
+    """3-D max pooling: the maximum of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit ``-inf`` padding on each side, at most half the kernel. Default: ``0``.
+        dilation (int or tuple): spacing between window elements. Default: ``1``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        return_indices (bool): also return the maxima's flat indices in each channel. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool3d(ember.arange(16.).view(1, 2, 2, 4), 2)
+        tensor([[[[13., 15.]]]])
+    """
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """1-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        the same as :func:`max_pool1d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool1d_with_indices(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        (tensor([[[5., 2., 4.]]]), tensor([[[1, 2, 5]]]))
+    """
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """2-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        the same as :func:`max_pool2d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool2d_with_indices(ember.arange(16.).view(1, 4, 4), 2)
+        (tensor([[[ 5.,  7.],
+                 [13., 15.]]]), tensor([[[ 5,  7],
+                 [13, 15]]]))
+    """
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """3-D max pooling that returns the maxima and their flat indices in each input plane.
+
+    Args:
+        the same as :func:`max_pool3d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.max_pool3d_with_indices(ember.arange(8.).view(1, 2, 2, 2), 2)
+        (tensor([[[[7.]]]]), tensor([[[[7]]]]))
+    """
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -321,19 +408,72 @@ def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """1-D average pooling over (B, C, L) or (C, L)."""
+    """1-D average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit zero padding on each side, at most half the kernel. Default: ``0``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        count_include_pad (bool): count the padding zeros in the divisor. Default: ``True``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.avg_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        tensor([[[3.0000, 1.0000, 3.5000]]])
+        >>> F.avg_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 4, stride=2, padding=1)
+        tensor([[[2.0000, 2.5000, 1.7500]]])
+    """
     return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    """2-D average pooling over (B, C, H, W) or (C, H, W)."""
+    """2-D average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit zero padding on each side, at most half the kernel. Default: ``0``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        count_include_pad (bool): count the padding zeros in the divisor. Default: ``True``.
+        divisor_override (int, optional): divide every window sum by this instead. Default: ``None``.
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)``, each ``(size + 2 * padding - k) // stride + 1``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 0., 5.], [3., 4., 1., 1.]]])
+        >>> F.avg_pool2d(x, 2)
+        tensor([[[2.5000, 1.7500]]])
+        >>> F.avg_pool2d(x, 2, padding=1, count_include_pad=False)
+        tensor([[[1.0000, 1.0000, 5.0000],
+                 [3.0000, 2.5000, 1.0000]]])
+    """
     return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    """3-D average pooling over (B, C, D, H, W) or (C, D, H, W)."""
+    """3-D average pooling: the mean of each ``kernel_size`` window of each channel.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): implicit zero padding on each side, at most half the kernel. Default: ``0``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+        count_include_pad (bool): count the padding zeros in the divisor. Default: ``True``.
+        divisor_override (int, optional): divide every window sum by this instead. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.avg_pool3d(ember.arange(16.).view(1, 2, 2, 4), 2)
+        tensor([[[[6.5000, 8.5000]]]])
+    """
     return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -425,16 +565,55 @@ def _adaptive_avg(nd, input, output_size):
 
 
 def adaptive_avg_pool1d(input, output_size):
-    """Adaptive average pooling to ``output_size`` over the last dim of (B, C, L) or (C, L)."""
+    """1-D adaptive average pooling: averages windows chosen so the output has length ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        output_size (int): the output's length.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_avg_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 4)
+        tensor([[[3.0000, 3.5000, 1.5000, 3.5000]]])
+    """
     return _adaptive_avg(1, input, output_size)
 
 
 def adaptive_avg_pool2d(input, output_size):
-    """Adaptive average pooling to ``output_size`` (int, pair, None keeps a dim)."""
+    """2-D adaptive average pooling: averages windows chosen so the output has ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size (int or tuple): the output's ``(H, W)``; ``None`` keeps that dim.
+
+    Shape:
+        Output: ``(N, C, *output_size)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.arange(16.).view(1, 4, 4)
+        >>> F.adaptive_avg_pool2d(x, 1)
+        tensor([[[7.5000]]])
+        >>> F.adaptive_avg_pool2d(x, (2, None)).shape
+        torch.Size([1, 2, 4])
+    """
     return _adaptive_avg(2, input, output_size)
 
 
 def adaptive_avg_pool3d(input, output_size):
+    """3-D adaptive average pooling: averages windows chosen so the output has ``output_size``.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        output_size (int or tuple): the output's ``(D, H, W)``; ``None`` keeps a dim.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_avg_pool3d(ember.arange(8.).view(1, 2, 2, 2), 1)
+        tensor([[[[3.5000]]]])
+        >>> F.adaptive_avg_pool3d(ember.arange(8.).view(1, 2, 2, 2), (1, 2, None)).shape
+        torch.Size([1, 1, 2, 2])
+    """
     return _adaptive_avg(3, input, output_size)
 
 
@@ -502,28 +681,95 @@ def _adaptive_max(nd, input, output_size, return_indices):
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-D adaptive max pooling to ``output_size``, returning the maxima (and indices if ``return_indices``).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        output_size (int or tuple): the output's spatial size.
+        return_indices (bool): also return the indices. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 3)
+        tensor([[[5., 2., 4.]]])
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2, return_indices=True)
+        (tensor([[[5., 4.]]]), tensor([[[1, 5]]]))
+    """
     return _adaptive_max(1, input, output_size, return_indices)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Adaptive max pooling to ``output_size``; indices index each H*W plane."""
+    """2-D adaptive max pooling to ``output_size`` (and the maxima's flat indices if ``return_indices``).
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size (int or tuple): the output's ``(H, W)``; ``None`` keeps that dim.
+        return_indices (bool): also return the indices in each ``H * W`` plane. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool2d(ember.arange(16.).view(1, 4, 4), (2, 1))
+        tensor([[[ 7.],
+                 [15.]]])
+    """
     return _adaptive_max(2, input, output_size, return_indices)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
-    """(N, C, D, H, W) -> (N, C, *output_size); indices index each D*H*W volume."""
+    """3-D adaptive max pooling to ``output_size`` (and the maxima's flat indices if ``return_indices``).
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        output_size (int or tuple): the output's ``(D, H, W)``; ``None`` keeps that dim.
+        return_indices (bool): also return the indices in each ``D * H * W`` volume. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool3d(ember.arange(8.).view(1, 2, 2, 2), 1)
+        tensor([[[[7.]]]])
+    """
     return _adaptive_max(3, input, output_size, return_indices)
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    """1-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        the same as :func:`adaptive_max_pool1d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool1d_with_indices(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2)
+        (tensor([[[5., 4.]]]), tensor([[[1, 5]]]))
+    """
     return _adaptive_max(1, input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    """2-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        the same as :func:`adaptive_max_pool2d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool2d_with_indices(ember.arange(9.).view(1, 3, 3), 1)
+        (tensor([[[8.]]]), tensor([[[8]]]))
+    """
     return _adaptive_max(2, input, output_size, True)
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    """3-D adaptive max pooling to ``output_size``, returning the maxima and their flat indices.
+
+    Args:
+        the same as :func:`adaptive_max_pool3d`'s; ``return_indices`` is ignored (the indices are always returned).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.adaptive_max_pool3d_with_indices(ember.arange(8.).view(1, 2, 2, 2), 1)
+        (tensor([[[[7.]]]]), tensor([[[[7]]]]))
+    """
     return _adaptive_max(3, input, output_size, True)
 
 
@@ -573,17 +819,56 @@ def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """Power-average pooling: (sum over window of x^p)^(1/p)."""
+    """1-D power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        norm_type (float): the power ``p``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.lp_pool1d(ember.tensor([[3., 4., 1., 1.]]), 2, 2)
+        tensor([[5.0000, 1.4142]])
+    """
     return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """Power-average pooling: (sum over window of x^p)^(1/p)."""
+    """2-D power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        norm_type (float): the power ``p``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.lp_pool2d(ember.tensor([[[3., 4.], [0., 0.]]]), 2, 2)
+        tensor([[[5.]]])
+    """
     return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """(N, C, D, H, W) power-average pooling: (sum over window of x^p)^(1/p)."""
+    """3-D power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
+
+    Args:
+        input (Tensor): ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        norm_type (float): the power ``p``.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the window step; ``None`` means ``kernel_size``. Default: ``None``.
+        ceil_mode (bool): round the output size up instead of down. Default: ``False``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.lp_pool3d(ember.ones(1, 1, 2, 2, 2), 1, 2)
+        tensor([[[[[8.]]]]])
+    """
     return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
 
 
@@ -642,14 +927,64 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool1d`: puts each value at its index and zeros elsewhere.
+
+    Args:
+        input (Tensor): the pooled values, ``(N, C, L)`` or ``(C, L)``.
+        indices (Tensor): the indices returned by the pooling.
+        kernel_size (int or tuple): the pooling's window size.
+        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): the pooling's padding. Default: ``0``.
+        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
+
+    Shape:
+        Output: ``(N, C, (L - 1) * stride - 2 * padding + kernel_size)`` unless ``output_size`` is given.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2, return_indices=True)
+        >>> F.max_unpool1d(y, i, 2)
+        tensor([[[0., 5., 2., 0., 0., 4.]]])
+    """
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of max_pool2d: put each value at its index, zeros elsewhere."""
+    """Partial inverse of :func:`max_pool2d`: puts each value at its index and zeros elsewhere.
+
+    Args:
+        input (Tensor): the pooled values, ``(N, C, H, W)`` or ``(C, H, W)``.
+        indices (Tensor): the indices returned by the pooling.
+        kernel_size (int or tuple): the pooling's window size.
+        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): the pooling's padding. Default: ``0``.
+        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.max_pool2d(ember.tensor([[[1., 2.], [4., 3.]]]), 2, return_indices=True)
+        >>> F.max_unpool2d(y, i, 2)
+        tensor([[[0., 0.],
+                 [4., 0.]]])
+    """
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of max_pool3d: (N, C, D, H, W) values placed at their indices."""
+    """Partial inverse of :func:`max_pool3d`: puts each value at its index and zeros elsewhere.
+
+    Args:
+        input (Tensor): the pooled values, ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        indices (Tensor): the indices returned by the pooling.
+        kernel_size (int or tuple): the pooling's window size.
+        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
+        padding (int or tuple): the pooling's padding. Default: ``0``.
+        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> y, i = F.max_pool3d(ember.arange(8.).view(1, 2, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool3d(y, i, 2).flatten()
+        tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+    """
     return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)

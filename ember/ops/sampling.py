@@ -170,7 +170,32 @@ _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "near
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize ``input`` (B, C, *spatial) to ``size`` or by ``scale_factor``, as F.interpolate."""
+    """Resizes the spatial dims of ``input`` to ``size`` or by ``scale_factor``, with the chosen interpolation.
+
+    Args:
+        input (Tensor): ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size (give ``size`` or this).
+            Default: ``None``.
+        mode (str): ``'nearest'``, ``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``,
+            ``'trilinear'`` or ``'area'``. Default: ``'nearest'``.
+        align_corners (bool, optional): for the (bi/tri)linear and bicubic modes, map the corner pixels'
+            centres onto each other. Default: ``None`` (``False``).
+        recompute_scale_factor (bool, optional): compute the sampling scale from the output size instead of
+            using ``scale_factor``. Default: ``None``.
+        antialias (bool): low-pass filter when downsampling (bilinear and bicubic). Default: ``False``.
+
+    Shape:
+        Output: ``(N, C, *size)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[1., 2., 4.]]])
+        >>> F.interpolate(x, scale_factor=2)
+        tensor([[[1., 1., 2., 2., 4., 4.]]])
+        >>> F.interpolate(x, size=5, mode='linear', align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}")
     xd = input._data
@@ -252,17 +277,55 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """Deprecated alias of ``interpolate``."""
+    """Deprecated spelling of :func:`interpolate`; warns.
+
+    Args:
+        input (Tensor): ``(N, C, *spatial)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size. Default: ``None``.
+        mode (str): the interpolation, as in :func:`interpolate`. Default: ``'nearest'``.
+        align_corners (bool, optional): as in :func:`interpolate`. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2)  # what it computes
+        tensor([[[1., 1., 2., 2.]]])
+    """
     warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='nearest')``; warns.
+
+    Args:
+        input (Tensor): ``(N, C, *spatial)``.
+        size (int or tuple, optional): the output's spatial size. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of the spatial size. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2, mode='nearest')  # what it computes
+        tensor([[[1., 1., 2., 2.]]])
+    """
     warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``; warns.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)``.
+        size (int or tuple, optional): the output's ``(H, W)``. Default: ``None``.
+        scale_factor (float or tuple, optional): multiplier of ``(H, W)``. Default: ``None``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[[0., 3.]]]])
+        >>> F.interpolate(x, size=(1, 4), mode='bilinear', align_corners=True)  # what it computes
+        tensor([[[[0., 1., 2., 3.]]]])
+    """
     warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.")
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
@@ -358,7 +421,25 @@ _PADCLS = {}
 
 
 def pad(input, pad, mode="constant", value=None):
-    """Pad the last ``len(pad) // 2`` dims: ``pad = (left, right, top, bottom, ...)``."""
+    """Pads the last ``len(pad) // 2`` dims of ``input``: ``pad = (last_left, last_right, second_last_left, ...)``.
+
+    Args:
+        input (Tensor): the input.
+        pad (tuple of int): the paddings, two per dim, starting from the last dim; negative values crop.
+        mode (str): ``'constant'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'constant'``.
+        value (float, optional): the fill value of ``'constant'`` mode. Default: ``None`` (0).
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[1., 2., 3.]])
+        >>> F.pad(x, (1, 2))
+        tensor([[0., 1., 2., 3., 0., 0.]])
+        >>> F.pad(x, (1, 1, 1, 0), value=9.)
+        tensor([[9., 9., 9., 9., 9.],
+                [9., 1., 2., 3., 9.]])
+        >>> F.pad(x.view(1, 1, 3), (2, 0), mode='reflect')
+        tensor([[[3., 2., 1., 2., 3.]]])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     xd = input._data
@@ -458,7 +539,21 @@ class _PixelUnshuffle(Op):
 
 
 def pixel_shuffle(input, upscale_factor):
-    """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
+    """Moves channel blocks of size ``r ** 2`` into ``r x r`` spatial blocks (sub-pixel upsampling).
+
+    Args:
+        input (Tensor): ``(*, C * r ** 2, H, W)``.
+        upscale_factor (int): ``r``.
+
+    Shape:
+        Output: ``(*, C, H * r, W * r)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pixel_shuffle(ember.arange(4.).view(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
     xd = input._data
     r = int(upscale_factor)
     if xd.ndim < 3:
@@ -473,7 +568,20 @@ def pixel_shuffle(input, upscale_factor):
 
 
 def pixel_unshuffle(input, downscale_factor):
-    """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
+    """Inverse of :func:`pixel_shuffle`: moves ``r x r`` spatial blocks into the channels.
+
+    Args:
+        input (Tensor): ``(*, C, H * r, W * r)``.
+        downscale_factor (int): ``r``.
+
+    Shape:
+        Output: ``(*, C * r ** 2, H, W)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> F.pixel_unshuffle(ember.arange(4.).view(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
     xd = input._data
     r = int(downscale_factor)
     if xd.ndim < 3:
@@ -532,7 +640,24 @@ class _AffineGrid(Op):
 
 
 def affine_grid(theta, size, align_corners=None):
-    """Sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) for the affine matrices ``theta``."""
+    """Sampling grid for :func:`grid_sample`: normalised coordinates moved by one affine map per batch entry.
+
+    Args:
+        theta (Tensor): ``(N, 2, 3)`` (2-D) or ``(N, 3, 4)`` (3-D) affine matrices.
+        size (tuple): the output's ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        align_corners (bool, optional): -1 and 1 are the corner pixels' centres (``True``) or edges. Default:
+            ``None`` (``False``).
+
+    Shape:
+        Output: ``(N, H, W, 2)`` or ``(N, D, H, W, 3)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> theta = ember.tensor([[[1., 0., 0.], [0., 1., 0.]]])
+        >>> F.affine_grid(theta, (1, 1, 1, 2), align_corners=False)
+        tensor([[[[-0.5000,  0.0000],
+                  [ 0.5000,  0.0000]]]])
+    """
     if align_corners is None:
         warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
                       "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
@@ -806,7 +931,25 @@ def _cubic_dcoeffs(t, A=-0.75):
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) locations in [-1, 1]."""
+    """Samples ``input`` at the normalised locations in ``grid`` (``-1`` and ``1`` are the edges), interpolating.
+
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        grid (Tensor): ``(N, H_out, W_out, 2)`` or ``(N, D_out, H_out, W_out, 3)``, ``x`` first.
+        mode (str): ``'bilinear'``, ``'nearest'`` or ``'bicubic'`` (2-D only). Default: ``'bilinear'``.
+        padding_mode (str): values outside: ``'zeros'``, ``'border'`` or ``'reflection'``. Default: ``'zeros'``.
+        align_corners (bool, optional): -1 and 1 are the corner pixels' centres (``True``) or edges. Default:
+            ``None`` (``False``).
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)`` or ``(N, C, D_out, H_out, W_out)``.
+
+    Example:
+        >>> import ember.nn.functional as F
+        >>> x = ember.tensor([[[[0., 10.]]]])
+        >>> F.grid_sample(x, ember.tensor([[[[0., 0.], [-1., 0.]]]]), align_corners=True)
+        tensor([[[[5., 0.]]]])
+    """
     if align_corners is None:
         warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
                       "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
