@@ -442,3 +442,7 @@ for _n in (1, 2, 3):
     CONVERTERS[f"_MAXCLS[{_n}]"] = _max_pool
     CONVERTERS[f"_AVGCLS[{_n}]"] = _avg_pool
     CONVERTERS[f"_AAVGCLS[{_n}]"] = _adaptive_avg
+
+from ._layers import LAYER_CONVERTERS  # noqa: E402
+
+CONVERTERS.update(LAYER_CONVERTERS)
