@@ -88,3 +88,131 @@ def test_pads(mod, tmp_path):
         ember.randn(2, 3, 5) if "1d" in type(mod).__name__ else ember.randn(2, 3, 4, 5))
     y = ember.randn(5, *x.shape[1:])
     _check(mod, x, tmp_path, names=["x"], dynamic_axes={"x": {0: "b"}}, others=[y])
+
+
+@pytest.mark.parametrize("kw", [dict(mode="mean"), dict(mode="sum"), dict(mode="max"),
+                                dict(mode="mean", padding_idx=0), dict(mode="sum", padding_idx=2)])
+def test_embedding_bag_2d(kw, tmp_path):
+    ember.manual_seed(0)
+    m = nn.EmbeddingBag(10, 4, **kw)
+    x = ember.tensor([[0, 2, 3], [1, 0, 0], [4, 5, 9]])
+    ops = _check(m, x, tmp_path, names=["x"], dynamic_axes={"x": {0: "batch"}},
+                 others=[ember.randint(0, 10, (6, 3))])
+    assert "Gather" in ops
+
+
+def test_embedding_bag_offsets(tmp_path):
+    class Bag(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bag = nn.EmbeddingBag(10, 3, mode="mean", padding_idx=1)
+
+        def forward(self, x):
+            return self.bag(x, ember.tensor([0, 2, 2, 5]))   # an empty bag, a padding-only bag
+
+    ember.manual_seed(0)
+    _check(Bag(), ember.tensor([3, 4, 7, 8, 9, 1, 1]), tmp_path, names=["x"],
+           others=[ember.tensor([1, 2, 3, 4, 5, 6, 7])])
+
+
+@pytest.mark.parametrize("kw", [dict(scale_factor=2, mode="nearest"), dict(size=(5, 7), mode="nearest"),
+                                dict(scale_factor=1.5, mode="nearest-exact"),
+                                dict(scale_factor=2, mode="bilinear"),
+                                dict(size=(4, 9), mode="bilinear", align_corners=True),
+                                dict(scale_factor=2, mode="bicubic"),
+                                dict(size=(6, 5), mode="bicubic", align_corners=True),
+                                dict(size=(2, 3), mode="area"),
+                                dict(size=(2, 3), mode="bilinear", antialias=True)])
+def test_interpolate_2d(kw, tmp_path):
+    class Up(nn.Module):
+        def forward(self, x):
+            return nn.functional.interpolate(x, **kw)
+
+    _check(Up(), ember.randn(2, 3, 4, 6), tmp_path, names=["x"], dynamic_axes={"x": {0: "b"}},
+           others=[ember.randn(3, 3, 4, 6)])
+
+
+@pytest.mark.parametrize("x,kw", [((2, 3, 5), dict(scale_factor=2, mode="linear")),
+                                  ((2, 3, 5), dict(size=8, mode="linear", align_corners=True)),
+                                  ((1, 2, 3, 4, 5), dict(scale_factor=2, mode="trilinear")),
+                                  ((1, 2, 3, 4, 5), dict(size=(4, 4, 4), mode="nearest"))])
+def test_upsample_1d_3d(x, kw, tmp_path):
+    _check(nn.Upsample(**kw), ember.randn(*x), tmp_path, names=["x"])
+
+
+def test_norms(tmp_path):
+    class Norms(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gn, self.inn = nn.GroupNorm(2, 6), nn.InstanceNorm2d(6, affine=True)
+            self.in1, self.ln = nn.InstanceNorm1d(6), nn.LayerNorm([4, 5])
+            self.rms = nn.RMSNorm(5)
+
+        def forward(self, x):
+            return (self.gn(x), self.inn(x), self.in1(x.flatten(2)), self.ln(x),
+                    self.rms(x), nn.functional.group_norm(x, 3))
+
+    ember.manual_seed(0)
+    m = Norms()
+    for p in m.parameters():   # off the ones/zeros defaults
+        p.data.copy_(ember.randn(*p.shape))
+    _check(m, ember.randn(2, 6, 4, 5), tmp_path, names=["x"], dynamic_axes={"x": {0: "b"}},
+           others=[ember.randn(3, 6, 4, 5)])
+
+
+def test_instance_norm_running_stats(tmp_path):
+    m = nn.InstanceNorm2d(3, track_running_stats=True)
+    m(ember.randn(4, 3, 5, 5) * 2 + 1)
+    ops = _check(m, ember.randn(2, 3, 5, 5), tmp_path, names=["x"])
+    assert "BatchNormalization" in ops
+
+
+@pytest.mark.parametrize("shape", [(2, 8, 3, 3), (8, 3, 3), (2, 3, 8, 3, 3)])
+def test_pixel_shuffle(shape, tmp_path):
+    x = ember.randn(*shape)
+    _check(nn.PixelShuffle(2), x, tmp_path, names=["x"])
+    _check(nn.PixelUnshuffle(2), nn.functional.pixel_shuffle(x, 2), tmp_path, names=["x"])
+
+
+def test_pixel_shuffle_dynamic_batch(tmp_path):
+    _check(nn.PixelShuffle(3), ember.randn(2, 18, 2, 3), tmp_path, names=["x"],
+           dynamic_axes={"x": {0: "b"}}, others=[ember.randn(4, 18, 2, 3)])
+
+
+@pytest.mark.parametrize("m,x", [
+    (lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2), (2, 4, 5, 6)),
+    (lambda: nn.ConvTranspose1d(3, 2, 4, stride=3, dilation=2, bias=False), (2, 3, 7)),
+    (lambda: nn.ConvTranspose3d(2, 3, 2, stride=2), (1, 2, 3, 3, 3)),
+    (lambda: nn.ConvTranspose2d(2, 3, 3), (2, 5, 5))])
+def test_conv_transpose(m, x, tmp_path):
+    ember.manual_seed(0)
+    mod = m()
+    x = ember.randn(*x)
+    dyn = {"x": {0: "b"}} if len(x.shape) == mod.weight.ndim else None
+    _check(mod, x, tmp_path, names=["x"], dynamic_axes=dyn,
+           others=[ember.randn(3, *x.shape[1:])] if dyn else ())
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_transformer_encoder_layer(batch_first, tmp_path):
+    ember.manual_seed(0)
+    m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=batch_first)
+    x = ember.randn(2, 5, 8) if batch_first else ember.randn(5, 2, 8)
+    _check(m, x, tmp_path, names=["x"])
+
+
+def test_multihead_attention(tmp_path):
+    class Attn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mha = nn.MultiheadAttention(8, 2, kdim=6, vdim=4)
+
+        def forward(self, q, k, v):
+            return self.mha(q, k, v)
+
+    ember.manual_seed(0)
+    q, k, v = ember.randn(3, 2, 8), ember.randn(5, 2, 6), ember.randn(5, 2, 4)
+    _check(Attn(), (q, k, v), tmp_path, names=["q", "k", "v"])
+    self_attn = nn.MultiheadAttention(8, 4, batch_first=True)
+    x = ember.randn(2, 3, 8)
+    _check(self_attn, (x, x, x), tmp_path, names=["q", "k", "v"])

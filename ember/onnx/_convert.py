@@ -131,7 +131,10 @@ def _conv(c, args, kw):
 def _norm(c, args, kw):
     x, w, b = args[0], args[1], args[2]
     stats = kw.get("stats")
-    if stats is None or kw.get("gshape") is not None or kw.get("rms"):
+    if stats is None and (kw.get("gshape") is not None or kw.get("rms") or 0 not in kw["axes"]):
+        from ._layers import norm_from_stats
+        return norm_from_stats(c, x, w, b, kw)
+    if stats is None:
         raise UnsupportedOperatorError(
             "batch_norm in training mode (batch statistics) cannot be exported; call model.eval() "
             "or pass training=TrainingMode.EVAL")
@@ -144,6 +147,8 @@ def _norm(c, args, kw):
 
 def _layer_norm(c, args, kw):
     x, w, b = args[0], args[1], args[2]
+    if kw.get("rms") or kw.get("stats") is not None:
+        return _norm(c, args, kw)
     k = len(kw["axes"])
     ns = x.shape[-k:]
     if c.opset < 17:
@@ -430,7 +435,7 @@ CONVERTERS = {
     "Softplus": _softplus, "Hardsigmoid": _unary("HardSigmoid", alpha=1.0 / 6, beta=0.5),
     "Hardswish": _unary("HardSwish"), "Clamp": _clamp,
     "Softmax": _softmax("Softmax"), "LogSoftmax": _softmax("LogSoftmax"),
-    "_ConvNd": _conv, "_Norm": _norm, "_LayerNormOp": _layer_norm,
+    "_ConvNd": _conv, "_Norm": _norm, "_LayerNormOp": _layer_norm, "_GroupNormOp": _norm,
     "View": _reshape, "Reshape": _reshape, "UnsafeReshape": _reshape, "Permute": _permute,
     "Transpose": _transpose, "T": _t, "Unsqueeze": _unsqueeze, "Squeeze": _squeeze,
     "Squeeze1": _squeeze, "Squeeze2": _squeeze, "Cat": _cat, "Stack": _stack, "Expand": _expand,

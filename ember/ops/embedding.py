@@ -76,13 +76,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if input.ndim == 2:
         B, L = input.shape
         offs = list(range(0, B * L, L))
-        flat = input._data.reshape(-1)
+        flat = input.reshape(-1)   # a recorded op: a traced/exported bag reads its input
     else:
-        flat = input._data
+        flat = input
         offs = [int(o) for o in offsets._data.reshape(-1)]
         if include_last_offset:
             offs = offs[:-1]
-    return apply(_EmbBag, weight, _wrap(flat), offs=offs, mode=mode,
+    return apply(_EmbBag, weight, flat, offs=offs, mode=mode,
                  psw=None if per_sample_weights is None else per_sample_weights._data,
                  padding_idx=padding_idx)
 
