@@ -49,7 +49,16 @@ def _flat(x, out):
 def test_recurrent(cls, tmp_path):
     ember.manual_seed(0)
     m = cls(4, 5, num_layers=2, bidirectional=True)
-    _check(m, ember.randn(3, 2, 4), tmp_path)
+    _check(m, ember.randn(3, 2, 4), tmp_path, names=["x"], dynamic_axes={"x": {1: "batch"}},
+           others=[ember.randn(3, 5, 4)])   # the zero initial state follows the batch
+
+
+def test_recurrent_dynamic_sequence_is_refused(tmp_path):
+    with pytest.raises(ember.onnx.UnsupportedOperatorError, match="unrolled over the sequence"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ember.onnx.export(nn.GRU(3, 4), ember.randn(5, 2, 3), str(tmp_path / "g.onnx"),
+                          input_names=["x"], dynamic_axes={"x": {0: "seq"}})
 
 
 def test_recurrent_batch_first_with_state(tmp_path):
@@ -77,7 +86,9 @@ def test_word_language_model_shape(tmp_path):
     m = RNNModel()
     x = ember.randint(0, 20, (7, 3))
     hid = (ember.zeros(2, 3, 8), ember.zeros(2, 3, 8))
-    _check(m, (x, hid), tmp_path, names=["x", "h", "c"], tol=1e-4)
+    dyn = {"x": {1: "batch"}, "h": {1: "batch"}, "c": {1: "batch"}}
+    other = (ember.randint(0, 20, (7, 5)), (ember.randn(2, 5, 8), ember.randn(2, 5, 8)))
+    _check(m, (x, hid), tmp_path, names=["x", "h", "c"], dynamic_axes=dyn, others=[other], tol=1e-4)
 
 
 @pytest.mark.parametrize("mod", [nn.ReflectionPad2d((1, 2, 2, 0)), nn.ReplicationPad2d(2),
@@ -198,7 +209,9 @@ def test_transformer_encoder_layer(batch_first, tmp_path):
     ember.manual_seed(0)
     m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=batch_first)
     x = ember.randn(2, 5, 8) if batch_first else ember.randn(5, 2, 8)
-    _check(m, x, tmp_path, names=["x"])
+    b, s = (0, 1) if batch_first else (1, 0)
+    y = ember.randn(*[3 if i == b else 7 for i in range(2)], 8)
+    _check(m, x, tmp_path, names=["x"], dynamic_axes={"x": {b: "batch", s: "seq"}}, others=[y])
 
 
 def test_multihead_attention(tmp_path):
@@ -215,4 +228,6 @@ def test_multihead_attention(tmp_path):
     _check(Attn(), (q, k, v), tmp_path, names=["q", "k", "v"])
     self_attn = nn.MultiheadAttention(8, 4, batch_first=True)
     x = ember.randn(2, 3, 8)
-    _check(self_attn, (x, x, x), tmp_path, names=["q", "k", "v"])
+    dyn = {n: {0: "batch", 1: "seq"} for n in "qkv"}
+    y = ember.randn(4, 6, 8)
+    _check(self_attn, (x, x, x), tmp_path, names=["q", "k", "v"], dynamic_axes=dyn, others=[(y, y, y)])

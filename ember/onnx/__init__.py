@@ -78,14 +78,22 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
     if is_mod and training != TrainingMode.PRESERVE:
         model.train(training == TrainingMode.TRAINING)
     _exporting[0] = True
+    graph2 = None
     try:
         graph, state = _trace_for_export(model, pos, kw)
+        dyn = _dynamic(dynamic_axes)
+        names = list(input_names or [])
+        grow = {i: dict(dyn[n]) for i, v in enumerate(graph.inputs)
+                for n in [names[i] if i < len(names) else v.name] if dyn.get(n)}
+        if grow and not (is_mod and model.training):   # a second run would update BatchNorm stats again
+            from ._dynshape import second_trace
+            graph2 = second_trace(model, pos, kw, grow)
     finally:
         _exporting[0] = False
         if is_mod:
             model.train(was)
     proto = _build(graph, state, opset, input_names, output_names, dynamic_axes,
-                   export_params, keep_initializers_as_inputs, onnx)
+                   export_params, keep_initializers_as_inputs, onnx, graph2)
     if verbose:
         printer = getattr(onnx, "printer", None)
         print(printer.to_text(proto.graph) if printer else onnx.helper.printable_graph(proto.graph))
@@ -95,7 +103,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
 
 
 def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_params,
-           keep_inits, onnx):
+           keep_inits, onnx, graph2=None):
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -125,8 +133,19 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
             initializers.append(numpy_helper.from_array(np.ascontiguousarray(params[name]), name))
         if keep_inits or not export_params:
             inputs.append(_vinfo(helper, name, v, {}))
+    if graph2 is not None:
+        from ._dynshape import DynShapes
+        c.dyn = DynShapes(graph, graph2)
     for v, a in graph.consts.items():
         c.names[v.id] = c.const(a)
+        if c.dyn is not None and c.dyn.dynamic_axes(v):
+            a = np.asarray(a)
+            if a.size == 0 or not (a == a.flat[0]).all():
+                raise UnsupportedOperatorError(
+                    f"a tensor of shape {list(a.shape)} created inside forward depends on a dynamic axis "
+                    "and is not constant-filled: pass it as an input or drop that axis from dynamic_axes")
+            shape = c.dyn.shape(c, v.shape, c.dyn.shape2[v.id], infer=False)
+            c.names[v.id] = c.op("Expand", [c.const(a.reshape(-1)[:1].reshape(())), shape])
 
     for node in graph.nodes:
         attr = node.key.split(":", 1)[1]
@@ -136,10 +155,15 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
             raise UnsupportedOperatorError(
                 f"Exporting the operator '{aten_name(cls, node.kwargs)}' ({cls.__name__}, "
                 f"{node.key}) to ONNX opset version {opset} is not supported by ember")
+        if c.dyn is not None:
+            c.dyn.current = c.dyn.node2[id(node)]
         res = conv(c, node.args, node.kwargs)
         res = res if isinstance(res, list) else [res]
         for v, r in zip(node.outputs, res):
             c.names[v.id] = r
+            if c.dyn is not None:
+                c.dynamic[v.id] = c.dyn.dynamic_axes(v)
+                continue
             src = node.args[0] if node.args and type(node.args[0]) is Value else None
             if src is not None and src.id in c.dynamic:   # batch dims flow through
                 c.dynamic[v.id] = {a for a in c.dynamic[src.id] if a < len(v.shape)}

@@ -27,6 +27,8 @@ class Ctx:
         self.nodes, self.inits, self.names = [], [], {}
         self._n = 0
         self._consts = {}
+        self.dyn = None               # _dynshape.DynShapes when dynamic_axes were given
+        self.dynamic = {}
 
     def fresh(self, hint):
         self._n += 1
@@ -204,6 +206,10 @@ def _adaptive_avg(c, args, kw):
 def _reshape(c, args, kw):
     x, shape = args[0], kw.get("shape", args[1] if len(args) > 1 else None)
     shape = list(shape)
+    if c.dyn is not None:
+        a2, k2 = c.dyn.other_args()
+        shape2 = list(k2.get("shape", a2[1] if len(a2) > 1 else None))
+        return c.op("Reshape", [c.t(x), c.dyn.shape(c, shape, shape2, like=x)])
     # dims copied from the input keep the model batch-size agnostic (0 = "as in the input")
     for i, s in enumerate(shape):
         if i < len(x.shape) and s == x.shape[i] and i in c.dynamic.get(x.id, ()):
@@ -352,6 +358,9 @@ def _to(c, args, kw):
 
 
 def _expand(c, args, kw):
+    if c.dyn is not None:
+        return c.op("Expand", [c.t(args[0]), c.dyn.shape(c, args[1], c.dyn.other_args()[0][1], like=args[0],
+                                                         infer=False)])
     return c.op("Expand", [c.t(args[0]), c.ints(args[1])])
 
 

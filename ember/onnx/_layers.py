@@ -9,6 +9,13 @@ def _split(c, args, kw):
     """``split``/``split_with_sizes``/``tensor_split``: one Slice per piece (any bounds)."""
     x, dim, bounds = args[0], int(args[1]), args[2]
     xn = c.t(x)
+    if c.dyn is not None and c.dyn.other_args()[0][2] != bounds:   # piece sizes follow a dynamic axis
+        b2 = c.dyn.other_args()[0][2]
+        if any(e != s for (_, e), (s, _) in zip(bounds, bounds[1:])) or bounds[0][0] != 0:
+            from ._convert import UnsupportedOperatorError
+            raise UnsupportedOperatorError("a split with gaps along a dynamic axis has no ONNX conversion")
+        sizes = c.dyn.shape(c, [e - s for s, e in bounds], [e - s for s, e in b2], infer=False)
+        return c.op("Split", [xn, sizes], n_out=len(bounds), axis=dim) if len(bounds) > 1 else [xn]
     return [c.op("Slice", [xn, c.ints([s]), c.ints([e]), c.ints([dim])]) for s, e in bounds]
 
 
