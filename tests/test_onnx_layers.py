@@ -231,3 +231,16 @@ def test_multihead_attention(tmp_path):
     dyn = {n: {0: "batch", 1: "seq"} for n in "qkv"}
     y = ember.randn(4, 6, 8)
     _check(self_attn, (x, x, x), tmp_path, names=["q", "k", "v"], dynamic_axes=dyn, others=[(y, y, y)])
+
+
+def test_dynamic_spatial_axes(tmp_path):
+    """Convolutions follow dynamic height/width; ops whose constants depend on them are refused."""
+    ember.manual_seed(0)
+    m = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ConvTranspose2d(4, 2, 2, stride=2),
+                      nn.GroupNorm(1, 2), nn.PixelUnshuffle(2), nn.AdaptiveAvgPool2d(1))
+    _check(m, ember.randn(2, 3, 4, 6), tmp_path, names=["x"],
+           dynamic_axes={"x": {0: "b", 2: "h", 3: "w"}}, others=[ember.randn(1, 3, 7, 5)])
+    for bad in (nn.Upsample(scale_factor=2, mode="bilinear"), nn.ReflectionPad2d(1)):
+        with pytest.raises(ember.onnx.UnsupportedOperatorError, match="size of a dynamic axis"):
+            ember.onnx.export(bad, ember.randn(1, 2, 4, 4), str(tmp_path / "b.onnx"), input_names=["x"],
+                              dynamic_axes={"x": {2: "h"}})

@@ -156,7 +156,9 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
                 f"Exporting the operator '{aten_name(cls, node.kwargs)}' ({cls.__name__}, "
                 f"{node.key}) to ONNX opset version {opset} is not supported by ember")
         if c.dyn is not None:
+            from ._dynshape import check_node
             c.dyn.current = c.dyn.node2[id(node)]
+            check_node(node, c.dyn.current, aten_name(op_class(node.key), node.kwargs))
         res = conv(c, node.args, node.kwargs)
         res = res if isinstance(res, list) else [res]
         for v, r in zip(node.outputs, res):

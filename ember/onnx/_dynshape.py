@@ -112,3 +112,68 @@ class DynShapes:
                 f"a shape {t1} depends on dynamic axes in a way ember cannot express (dims "
                 f"{unknown} are products of several dynamic sizes); export with fewer dynamic axes")
         return c.op("Concat", parts, axis=0)
+
+
+def _same(a, b):
+    """Equal non-tensor arguments (graph Values compare equal: their sizes are tracked apart)."""
+    from ..jit._graph import Value, _Buffer
+
+    if type(a) is Value or type(b) is Value:
+        return type(a) is type(b)
+    if type(a) is _Buffer or type(b) is _Buffer:
+        return type(a) is type(b) and a.name == b.name
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and np.array_equal(a, b))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b
+
+
+def _norm_ok(a1, k1, a2, k2):   # group norm: its (N, G, rest) shape keeps G
+    g1, g2 = k1.get("gshape"), k2.get("gshape")
+    rest = lambda k: {n: v for n, v in k.items() if n not in ("gshape", "update")}  # noqa: E731
+    return (g1 is None) == (g2 is None) and (g1 is None or g1[1] == g2[1]) and _same(
+        rest(k1), rest(k2))
+
+
+def _bag_ok(a1, k1, a2, k2):    # 2-D input: bags of one length, however many
+    o1, o2 = list(k1["offs"]), list(k2["offs"])
+    rest = lambda k: {n: v for n, v in k.items() if n != "offs"}  # noqa: E731
+    L = o1[1] - o1[0] if len(o1) > 1 else None
+    return (k1.get("psw") is None and L is not None and o2 == list(range(0, L * len(o2), L))
+            and _same(rest(k1), rest(k2)))
+
+
+_HANDLED = {"View": None, "Reshape": None, "UnsafeReshape": None, "ember.ops.shape:UnsafeView": None,
+            "Expand": None, "Split": None, "SplitWithSizes": None, "TensorSplit": None,
+            "_Norm": _norm_ok, "_GroupNormOp": _norm_ok, "_LayerNormOp": _norm_ok, "_EmbBag": _bag_ok}
+
+
+def check_node(node, node2, aten):
+    """Refuse a node whose non-tensor arguments change with a dynamic axis (an interpolation
+    matrix, a pad map...) unless its converter computes them at run time."""
+    from ._convert import UnsupportedOperatorError
+
+    if _same(node.args, node2.args) and _same(node.kwargs, node2.kwargs):
+        return
+    attr = node.key.split(":", 1)[1]
+    for k in (node.key, attr):
+        if k in _HANDLED:
+            ok = _HANDLED[k]
+            if ok is None or ok(node.args, node.kwargs, node2.args, node2.kwargs):
+                return
+            break
+    raise UnsupportedOperatorError(
+        f"'{aten}' has arguments that depend on the size of a dynamic axis (sizes {_shapes(node)}) and "
+        "cannot follow it at run time: export without that axis in dynamic_axes")
+
+
+def _shapes(node):
+    from ..jit._graph import Value
+    return [list(a.shape) for a in node.args if type(a) is Value]

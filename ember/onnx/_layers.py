@@ -138,6 +138,15 @@ def _pixel_shuffle(down):
         x, r = args[0], int(kw.get("r", args[1] if len(args) > 1 else 0))
         *lead, C, H, W = x.shape
         nl = len(lead)
+        if nl <= 1:   # DepthToSpace / SpaceToDepth: every size may be dynamic
+            y = c.t(x) if nl else c.op("Unsqueeze", [c.t(x), c.ints([0])])
+            if not down:
+                y = c.op("DepthToSpace", [y], blocksize=r, mode="CRD")
+            else:         # SpaceToDepth orders channels (block, c); pixel_unshuffle (c, block)
+                y = c.op("SpaceToDepth", [y], blocksize=r)
+                perm = np.arange(C * r * r).reshape(r * r, C).T.reshape(-1)
+                y = c.op("Gather", [y, c.ints(perm)], axis=1)
+            return y if nl else c.op("Squeeze", [y, c.ints([0])])
         keep = [-1] if nl else []   # lead dims fold into one (dynamic batch)
         if not down:
             oc = C // (r * r)
@@ -178,8 +187,8 @@ def norm_from_stats(c, x, w, b, kw):
     """Instance, group, and RMS norm (statistics of the input itself): the formula in ONNX ops."""
     gs, axes, eps, wshape = kw.get("gshape"), kw["axes"], float(kw["eps"]), kw["wshape"]
     xn = c.t(x)
-    if gs is not None:   # (N, G, rest); N stays dynamic
-        xn = c.op("Reshape", [xn, c.ints([-1] + list(gs[1:]))])
+    if gs is not None:   # (N, G, rest); N and the spatial sizes stay dynamic
+        xn = c.op("Reshape", [xn, c.ints([0, gs[1], -1])])
     ax = c.ints(list(axes))
     if not kw.get("rms"):
         xn = c.op("Sub", [xn, _mean(c, xn, ax, axes)])
