@@ -98,7 +98,21 @@ def test_pads(mod, tmp_path):
     x = ember.randn(2, 3, 4, 5, 6) if "3d" in type(mod).__name__ else (
         ember.randn(2, 3, 5) if "1d" in type(mod).__name__ else ember.randn(2, 3, 4, 5))
     y = ember.randn(5, *x.shape[1:])
-    _check(mod, x, tmp_path, names=["x"], dynamic_axes={"x": {0: "b"}}, others=[y])
+    ops = _check(mod, x, tmp_path, names=["x"], dynamic_axes={"x": {0: "b"}}, others=[y])
+    assert "Pad" in ops
+    if "Reflection" in type(mod).__name__ or "Replication" in type(mod).__name__:   # spatial sizes too
+        z = ember.randn(3, *[s + 2 for s in x.shape[1:]])
+        dyn = {"x": {i: f"d{i}" for i in range(len(x.shape))}}
+        _check(mod, x, tmp_path, names=["x"], dynamic_axes=dyn, others=[z])
+
+
+def test_circular_pad_before_opset_19_gathers(tmp_path):
+    m = nn.CircularPad2d((1, 2, 0, 1))
+    x = ember.randn(1, 2, 3, 4)
+    proto = ember.onnx.export(m, x, str(tmp_path / "c.onnx"), opset_version=18)
+    assert "Gather" in [n.op_type for n in proto.graph.node]
+    s = ort.InferenceSession(str(tmp_path / "c.onnx"), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(s.run(None, {"input": x.numpy()})[0], m(x).numpy(), atol=1e-6)
 
 
 @pytest.mark.parametrize("kw", [dict(mode="mean"), dict(mode="sum"), dict(mode="max"),
@@ -240,7 +254,7 @@ def test_dynamic_spatial_axes(tmp_path):
                       nn.GroupNorm(1, 2), nn.PixelUnshuffle(2), nn.AdaptiveAvgPool2d(1))
     _check(m, ember.randn(2, 3, 4, 6), tmp_path, names=["x"],
            dynamic_axes={"x": {0: "b", 2: "h", 3: "w"}}, others=[ember.randn(1, 3, 7, 5)])
-    for bad in (nn.Upsample(scale_factor=2, mode="bilinear"), nn.ReflectionPad2d(1)):
+    for bad, opset in ((nn.Upsample(scale_factor=2, mode="bilinear"), 20), (nn.CircularPad2d(1), 18)):
         with pytest.raises(ember.onnx.UnsupportedOperatorError, match="size of a dynamic axis"):
             ember.onnx.export(bad, ember.randn(1, 2, 4, 4), str(tmp_path / "b.onnx"), input_names=["x"],
-                              dynamic_axes={"x": {2: "h"}})
+                              dynamic_axes={"x": {2: "h"}}, opset_version=opset)

@@ -150,8 +150,15 @@ def _bag_ok(a1, k1, a2, k2):    # 2-D input: bags of one length, however many
             and _same(rest(k1), rest(k2)))
 
 
-_HANDLED = {"View": None, "Reshape": None, "UnsafeReshape": None, "ember.ops.shape:UnsafeView": None,
-            "Expand": None, "Split": None, "SplitWithSizes": None, "TensorSplit": None,
+def _pad_ok(a1, k1, a2, k2):   # reflect/replicate/circular as ONNX Pad: the same pads
+    from ._layers import pad_mode
+    m1, m2 = pad_mode(k1["maps"], a1[0].shape), pad_mode(k2["maps"], a2[0].shape)
+    return m1 is not None and m1 == m2
+
+
+_HANDLED = {"_PadIndex": _pad_ok, "View": None, "Reshape": None, "UnsafeReshape": None,
+            "ember.ops.shape:UnsafeView": None, "Expand": None, "Split": None, "SplitWithSizes": None,
+            "TensorSplit": None,
             "_Norm": _norm_ok, "_GroupNormOp": _norm_ok, "_LayerNormOp": _norm_ok, "_EmbBag": _bag_ok}
 
 

@@ -19,11 +19,41 @@ def _split(c, args, kw):
     return [c.op("Slice", [xn, c.ints([s]), c.ints([e]), c.ints([dim])]) for s, e in bounds]
 
 
+def pad_mode(maps, shape):
+    """(ONNX Pad mode, [(lo, hi)...]) whose index maps are ``maps`` over the last dims of
+    ``shape``, or None (negative circular pads)."""
+    from ..ops.sampling import _index_map
+
+    found = None
+    for mode, onnx_mode in (("reflect", "reflect"), ("replicate", "edge"), ("circular", "wrap")):
+        pairs = []
+        for m, L in zip(maps, shape[len(shape) - len(maps):]):
+            n = len(m) - L
+            lo = next((lo for lo in range(n + 1) if np.array_equal(_index_map(mode, L, lo, n - lo), m)), None)
+            if n < 0 or lo is None:
+                break
+            pairs.append((lo, n - lo))
+        else:
+            found = (onnx_mode, pairs)
+            break
+    return found
+
+
 def _pad_index(c, args, kw):
-    """reflect / replicate / circular padding: a Gather of the index map per padded dim."""
+    """reflect / replicate / circular padding: ONNX Pad (reflect, edge, wrap), else a Gather
+    of the index map per padded dim."""
     x, maps = args[0], kw["maps"]
     y = c.t(x)
     nd = len(x.shape)
+    pm = pad_mode(maps, x.shape)
+    if pm is not None and (pm[0] != "wrap" or c.opset >= 19):
+        lead = [0] * (nd - len(maps))
+        pads = lead + [lo for lo, _ in pm[1]] + lead + [hi for _, hi in pm[1]]
+        return c.op("Pad", [y, c.ints(pads)], mode=pm[0])
+    if c.dyn is not None and [len(m) for m in c.dyn.other_args()[1]["maps"]] != [len(m) for m in maps]:
+        from ._convert import UnsupportedOperatorError
+        raise UnsupportedOperatorError(
+            "circular padding along the size of a dynamic axis needs opset_version >= 19 (Pad mode 'wrap')")
     for i, m in enumerate(maps):
         y = c.op("Gather", [y, c.ints(np.asarray(m, np.int64))], axis=nd - len(maps) + i)
     return y
