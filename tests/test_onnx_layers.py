@@ -258,3 +258,40 @@ def test_dynamic_spatial_axes(tmp_path):
         with pytest.raises(ember.onnx.UnsupportedOperatorError, match="size of a dynamic axis"):
             ember.onnx.export(bad, ember.randn(1, 2, 4, 4), str(tmp_path / "b.onnx"), input_names=["x"],
                               dynamic_axes={"x": {2: "h"}}, opset_version=opset)
+
+
+def test_transformer_encoder_with_masks(tmp_path):
+    class Enc(nn.Module):
+        def __init__(self):
+            super().__init__()
+            layer = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, norm_first=True, activation="gelu")
+            self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+
+        def forward(self, x, pad):
+            causal = nn.Transformer.generate_square_subsequent_mask(x.shape[1]) != 0   # bool, as the pad mask
+            return self.enc(x, mask=causal, src_key_padding_mask=pad)
+
+    ember.manual_seed(0)
+    x, pad = ember.randn(2, 5, 8), ember.tensor([[False] * 5, [False] * 3 + [True] * 2])
+    x2, pad2 = ember.randn(3, 5, 8), ember.tensor([[False] * 5, [False] * 4 + [True], [False] * 5])
+    _check(Enc(), (x, pad), tmp_path, names=["x", "pad"], dynamic_axes={"x": {0: "b"}, "pad": {0: "b"}},
+           others=[(x2, pad2)])
+
+
+def test_decoder_layer_and_sdpa(tmp_path):
+    ember.manual_seed(0)
+    dec = nn.TransformerDecoderLayer(8, 2, 16, batch_first=True)
+    _check(dec, (ember.randn(2, 4, 8), ember.randn(2, 6, 8)), tmp_path, names=["t", "m"],
+           dynamic_axes={"t": {0: "b"}, "m": {0: "b"}}, others=[(ember.randn(3, 4, 8), ember.randn(3, 6, 8))])
+
+    class Attn(nn.Module):
+        def forward(self, q, k, v, keep):
+            a = nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+            return a, nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+
+    q, k, v = ember.randn(1, 2, 4, 8), ember.randn(1, 2, 4, 8), ember.randn(1, 2, 4, 8)
+    keep = ember.rand(4, 4) > 0.3
+    keep[:, 0] = True
+    keep2 = ember.rand(4, 4) > 0.5
+    keep2[:, 1] = True
+    _check(Attn(), (q, k, v, keep), tmp_path, names=["q", "k", "v", "keep"], others=[(q, k, v, keep2)])

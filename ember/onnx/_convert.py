@@ -365,9 +365,11 @@ def _expand(c, args, kw):
 
 
 def _where(c, args, kw):
-    x, y, cond = args[0], args[1], args[2]
+    x, y = args[0], args[1]
+    # ember.where keeps its condition as an array (a constant of the trace)
+    cond = c.t(args[2]) if len(args) > 2 else c.const(np.asarray(kw["cond"], bool))
     like = x if type(x) is Value else y
-    return c.op("Where", [c.t(cond), c.t(x, like), c.t(y, like)])
+    return c.op("Where", [cond, c.t(x, like), c.t(y, like)])
 
 
 def _basic_index(c, args, kw):

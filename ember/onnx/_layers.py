@@ -239,7 +239,20 @@ def _mean(c, x, ax, axes):
     return c.op("ReduceMean", [x], axes=list(axes), keepdims=1)
 
 
+def _masked_fill(c, args, kw):
+    x, mask, value = args[0], args[1], args[2]
+    return c.op("Where", [c.t(mask), c.t(value, x), c.t(x)])
+
+
+def _tri(upper):
+    def conv(c, args, kw):
+        k = args[1] if len(args) > 1 else 0
+        return c.op("Trilu", [c.t(args[0]), c.const(np.asarray(int(k), np.int64))], upper=upper)
+    return conv
+
+
 LAYER_CONVERTERS.update({
+    "MaskedFill": _masked_fill, "MaskedFillT": _masked_fill, "Tril": _tri(0), "Triu": _tri(1),
     "_EmbBag": _emb_bag, "_Interp": _interp, "_PixelShuffle": _pixel_shuffle(False),
     "_PixelUnshuffle": _pixel_shuffle(True), "_ConvTransposeNd": _conv_transpose,
 })
