@@ -295,3 +295,26 @@ def test_decoder_layer_and_sdpa(tmp_path):
     keep2 = ember.rand(4, 4) > 0.5
     keep2[:, 1] = True
     _check(Attn(), (q, k, v, keep), tmp_path, names=["q", "k", "v", "keep"], others=[(q, k, v, keep2)])
+
+
+def test_layers_at_opset_17(tmp_path):
+    """ReduceMax/ReduceMean with axes as attributes, LayerNormalization, Trilu before opset 18."""
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bag, self.gn = nn.EmbeddingBag(6, 4, mode="max"), nn.GroupNorm(2, 4)
+            self.up, self.pad = nn.Upsample(scale_factor=2, mode="bicubic"), nn.ReflectionPad2d(1)
+
+        def forward(self, idx, x):
+            b = self.bag(idx)                                       # (2, 4)
+            y = self.pad(self.up(self.gn(x)))                       # (2, 4, 6, 6)
+            return y * b[:, :, None, None], nn.functional.pixel_unshuffle(y, 2)
+
+    ember.manual_seed(0)
+    m = M().eval()
+    idx, x = ember.tensor([[0, 5, 2], [1, 1, 3]]), ember.randn(2, 4, 2, 2)
+    path = str(tmp_path / "m17.onnx")
+    ember.onnx.export(m, (idx, x), path, opset_version=17, input_names=["idx", "x"])
+    s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    for got, want in zip(s.run(None, {"idx": idx.numpy(), "x": x.numpy()}), m(idx, x)):
+        np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-5, atol=1e-5)

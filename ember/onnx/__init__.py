@@ -9,6 +9,12 @@ package (``pip install ember[export]``); an op without a conversion raises
 ``UnsupportedOperatorError`` naming it. ``args`` as ``torch.onnx.export``: a tensor, a
 tuple of positional arguments, or a dict (alone, or last in the tuple) of keyword
 arguments, as the TorchScript-based exporter reads it.
+
+``dynamic_axes``: the model is traced a second time with each dynamic axis longer
+(``_dynshape.py``); reshape/expand/split sizes that change read the input shapes at run
+time, and a graph whose structure or constants change with the axis (an RNN unrolled
+over the sequence, an interpolation matrix) raises ``UnsupportedOperatorError``.
+Recurrent layers are exported unrolled (a fixed sequence length; the batch may be dynamic).
 """
 import enum
 
