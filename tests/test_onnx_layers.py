@@ -126,6 +126,22 @@ def test_embedding_bag_2d(kw, tmp_path):
     assert "Gather" in ops
 
 
+def test_embedding_bag_per_sample_weights_int32(tmp_path):
+    class Bag(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bag = nn.EmbeddingBag(10, 3, mode="sum", padding_idx=4)
+
+        def forward(self, x, w):
+            return self.bag(x, per_sample_weights=w)
+
+    ember.manual_seed(0)
+    x = ember.tensor([[1, 4, 3], [9, 0, 4]], dtype=ember.int32)
+    x2 = ember.tensor([[4, 4, 3], [2, 0, 1], [5, 6, 7]], dtype=ember.int32)
+    _check(Bag(), (x, ember.rand(2, 3)), tmp_path, names=["x", "w"],
+           dynamic_axes={"x": {0: "b"}, "w": {0: "b"}}, others=[(x2, ember.rand(3, 3))])
+
+
 def test_embedding_bag_offsets(tmp_path):
     class Bag(nn.Module):
         def __init__(self):

@@ -146,7 +146,7 @@ def _bag_ok(a1, k1, a2, k2):    # 2-D input: bags of one length, however many
     o1, o2 = list(k1["offs"]), list(k2["offs"])
     rest = lambda k: {n: v for n, v in k.items() if n != "offs"}  # noqa: E731
     L = o1[1] - o1[0] if len(o1) > 1 else None
-    return (k1.get("psw") is None and L is not None and o2 == list(range(0, L * len(o2), L))
+    return (L is not None and o2 == list(range(0, L * len(o2), L))
             and _same(rest(k1), rest(k2)))
 
 

@@ -78,7 +78,8 @@ def _emb_bag(c, args, kw):
     from ._convert import UnsupportedOperatorError
 
     w, idx = args[0], args[1]
-    offs, mode, psw, pad = kw["offs"], kw.get("mode", "mean"), kw.get("psw"), kw.get("padding_idx")
+    psw = args[2] if len(args) > 2 else None
+    offs, mode, pad = kw["offs"], kw.get("mode", "mean"), kw.get("padding_idx")
     n, D = idx.shape[0], w.shape[1]
     if mode == "max" and (pad is not None or psw is not None):
         raise UnsupportedOperatorError("embedding_bag(mode='max') with padding_idx has no ONNX conversion here")
@@ -86,11 +87,12 @@ def _emb_bag(c, args, kw):
     rows = c.op("Gather", [c.t(w), ix], axis=0)                      # (n, D)
     keep = None
     if pad is not None:
-        keep = c.op("Cast", [c.op("Not", [c.op("Equal", [ix, c.ints([pad])])])], to=_onnx_type(w.dtype))
+        eq = c.op("Equal", [ix, c.const(np.asarray([pad], np.dtype(idx.dtype)))])
+        keep = c.op("Cast", [c.op("Not", [eq])], to=_onnx_type(w.dtype))
         keep = c.op("Unsqueeze", [keep, c.ints([1])])                # (n, 1)
         rows = c.op("Mul", [rows, keep])
     if psw is not None:
-        rows = c.op("Mul", [rows, c.const(np.asarray(psw, w.dtype).reshape(-1, 1))])
+        rows = c.op("Mul", [rows, c.op("Unsqueeze", [c.t(psw, w), c.ints([1])])])
     red = {"sum": "ReduceSum", "mean": "ReduceSum", "max": "ReduceMax"}[mode]
     L = offs[1] - offs[0] if len(offs) > 1 else n
     if L > 0 and list(offs) == list(range(0, n, L)) and n % L == 0:

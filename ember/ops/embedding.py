@@ -82,15 +82,16 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         offs = [int(o) for o in offsets._data.reshape(-1)]
         if include_last_offset:
             offs = offs[:-1]
-    return apply(_EmbBag, weight, flat, offs=offs, mode=mode,
-                 psw=None if per_sample_weights is None else per_sample_weights._data,
-                 padding_idx=padding_idx)
+    psw = per_sample_weights
+    if psw is not None and input.ndim == 2:
+        psw = psw.reshape(-1)
+    return apply(_EmbBag, weight, flat, psw, offs=offs, mode=mode, padding_idx=padding_idx)
 
 
 class _EmbBag(Op):
     name = "EmbeddingBagBackward0"
 
-    def forward(self, w, idx, offs=None, mode="mean", psw=None, padding_idx=None):
+    def forward(self, w, idx, psw=None, offs=None, mode="mean", padding_idx=None):
         n = len(idx)
         bounds = list(offs) + [n]
         out = np.zeros((len(offs), w.shape[1]), w.dtype)
@@ -132,7 +133,7 @@ class _EmbBag(Op):
             if sw is not None:
                 rows = rows * sw[:, None]
             np.add.at(gw, ids, rows)
-        return gw, None
+        return gw, None, None
 
 
 def one_hot(tensor, num_classes=-1):
