@@ -114,9 +114,9 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
     from onnx import helper, numpy_helper
 
     from ..jit import _flatten
-    from ..jit._graph import Value, op_class
-    from ._convert import Ctx, CONVERTERS, UnsupportedOperatorError
     from ..jit._aten import aten_name
+    from ..jit._graph import Value, op_class
+    from ._convert import CONVERTERS, Ctx, UnsupportedOperatorError
 
     params = {k: t._data for k, t in state.items()}
     c = Ctx(opset, params)

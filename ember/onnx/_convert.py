@@ -451,7 +451,8 @@ CONVERTERS = {
     "Transpose": _transpose, "T": _t, "Unsqueeze": _unsqueeze, "Squeeze": _squeeze,
     "Squeeze1": _squeeze, "Squeeze2": _squeeze, "Cat": _cat, "Stack": _stack, "Expand": _expand,
     "Select": _basic_index, "Slice": _basic_index, "Alias": _basic_index,
-    "ember.ops.indexing:Unsqueeze": _basic_index, "_Embedding": _embedding, "ToCopy": _to, "Where": _where, "IndexSelect": _index_select,
+    "ember.ops.indexing:Unsqueeze": _basic_index, "_Embedding": _embedding, "ToCopy": _to,
+    "Where": _where, "IndexSelect": _index_select,
     "Sum": _reduce("ReduceSum"), "Mean": _reduce("ReduceMean"),
 }
 for _n in (1, 2, 3):
