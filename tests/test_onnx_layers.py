@@ -334,3 +334,17 @@ def test_layers_at_opset_17(tmp_path):
     s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     for got, want in zip(s.run(None, {"idx": idx.numpy(), "x": x.numpy()}), m(idx, x)):
         np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_negative_index_and_slices_follow_dynamic_axes(tmp_path):
+    class Head(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):   # (batch, seq, 4)
+            return self.fc(x[:, -1]), x[:, 1:], x[:, -3:-1, ::2], x[..., :-1], x[0]
+
+    ember.manual_seed(0)
+    _check(Head(), ember.randn(2, 5, 4), tmp_path, names=["x"], dynamic_axes={"x": {0: "b", 1: "s"}},
+           others=[ember.randn(3, 7, 4), ember.randn(1, 3, 4)])

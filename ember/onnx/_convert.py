@@ -372,6 +372,9 @@ def _where(c, args, kw):
     return c.op("Where", [cond, c.t(x, like), c.t(y, like)])
 
 
+_BIG = np.iinfo(np.int64).max
+
+
 def _basic_index(c, args, kw):
     """``x[idx]`` for ints, slices with positive steps, None and Ellipsis."""
     x = args[0]
@@ -393,14 +396,18 @@ def _basic_index(c, args, kw):
             new.append(out_pos)
             out_pos += 1
             continue
+        # negative positions stay negative (Slice counts them from the end, as Python does),
+        # so a dynamic axis keeps its meaning
         if isinstance(k, (int, np.integer)):
-            k = int(k) + (x.shape[d] if k < 0 else 0)
-            starts.append(k), ends.append(k + 1), axes.append(d), steps.append(1)
+            k = int(k)
+            starts.append(k), ends.append(k + 1 if k != -1 else _BIG), axes.append(d), steps.append(1)
             drop.append(d)
         elif type(k) is slice:
-            st, en, sp = k.indices(x.shape[d])
-            if (st, en, sp) != (0, x.shape[d], 1):
-                starts.append(st), ends.append(en), axes.append(d), steps.append(sp)
+            if k.indices(x.shape[d]) != (0, x.shape[d], 1) or k.stop is not None and k.stop < 0:
+                sp = 1 if k.step is None else int(k.step)
+                starts.append(0 if k.start is None else int(k.start))
+                ends.append(_BIG if k.stop is None else int(k.stop))
+                axes.append(d), steps.append(sp)
             out_pos += 1
         else:
             raise UnsupportedOperatorError(f"indexing with {type(k).__name__} has no ONNX conversion")
