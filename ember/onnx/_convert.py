@@ -199,6 +199,10 @@ def _adaptive_avg(c, args, kw):
         raise UnsupportedOperatorError(
             f"adaptive_avg_pool{nd}d from {list(sp)} to {list(osize)} (input not a multiple of the "
             "output size) has no ONNX conversion")
+    if set(c.dynamic.get(x.id, ())) & set(range(len(x.shape) - nd, len(x.shape))):
+        raise UnsupportedOperatorError(
+            f"adaptive_avg_pool{nd}d to {list(osize)} over a dynamic spatial axis has no ONNX conversion "
+            "(its kernel follows the input size); use output size 1 or fixed spatial sizes")
     k = [L // o for L, o in zip(sp, osize)]
     return c.op("AveragePool", [c.t(x)], kernel_shape=k, strides=k)
 
@@ -403,7 +407,7 @@ def _basic_index(c, args, kw):
             starts.append(k), ends.append(k + 1 if k != -1 else _BIG), axes.append(d), steps.append(1)
             drop.append(d)
         elif type(k) is slice:
-            if k.indices(x.shape[d]) != (0, x.shape[d], 1) or k.stop is not None and k.stop < 0:
+            if (k.start or 0, k.stop, k.step or 1) != (0, None, 1):
                 sp = 1 if k.step is None else int(k.step)
                 starts.append(0 if k.start is None else int(k.start))
                 ends.append(_BIG if k.stop is None else int(k.stop))
