@@ -349,3 +349,45 @@ def test_negative_index_and_slices_follow_dynamic_axes(tmp_path):
     ember.manual_seed(0)
     _check(Head(), ember.randn(2, 5, 4), tmp_path, names=["x"], dynamic_axes={"x": {0: "b", 1: "s"}},
            others=[ember.randn(3, 7, 4), ember.randn(1, 3, 4)])
+
+
+def test_word_language_model_transformer(tmp_path):
+    """pytorch/examples word_language_model's TransformerModel, as its --onnx-export runs it."""
+    import math
+
+    class PositionalEncoding(nn.Module):
+        def __init__(self, d_model, dropout=0.1, max_len=50):
+            super().__init__()
+            self.dropout = nn.Dropout(p=dropout)
+            pe = ember.zeros(max_len, d_model)
+            position = ember.arange(0, max_len, dtype=ember.float).unsqueeze(1)
+            div_term = ember.exp(ember.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+            pe[:, 0::2] = ember.sin(position * div_term)
+            pe[:, 1::2] = ember.cos(position * div_term)
+            self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+
+        def forward(self, x):
+            return self.dropout(x + self.pe[:x.size(0), :])
+
+    class TransformerModel(nn.Transformer):
+        def __init__(self, ntoken=30, ninp=8, nhead=2, nhid=16, nlayers=2):
+            super().__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid, num_encoder_layers=nlayers)
+            self.src_mask = None
+            self.pos_encoder = PositionalEncoding(ninp)
+            self.input_emb = nn.Embedding(ntoken, ninp)
+            self.ninp = ninp
+            self.decoder = nn.Linear(ninp, ntoken)
+
+        def forward(self, src):
+            self.src_mask = ember.log(ember.tril(ember.ones(len(src), len(src))))
+            src = self.pos_encoder(self.input_emb(src) * math.sqrt(self.ninp))
+            return nn.functional.log_softmax(self.decoder(self.encoder(src, mask=self.src_mask)), dim=-1)
+
+    ember.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # nn.Transformer's enable_nested_tensor note
+        m = TransformerModel()
+    dummy = ember.LongTensor(6 * 2).zero_().view(-1, 2)
+    _check(m, dummy, tmp_path, names=["src"], others=[ember.randint(0, 30, (6, 2))], tol=1e-4)
+    _check(m, dummy, tmp_path, names=["src"], dynamic_axes={"src": {1: "batch"}},
+           others=[ember.randint(0, 30, (6, 5))], tol=1e-4)
