@@ -156,7 +156,13 @@ def _pad_ok(a1, k1, a2, k2):   # reflect/replicate/circular as ONNX Pad: the sam
     return m1 is not None and m1 == m2
 
 
-_HANDLED = {"_PadIndex": _pad_ok, "View": None, "Reshape": None, "UnsafeReshape": None,
+def _interp_ok(a1, k1, a2, k2):   # integer nearest upsampling as Resize: the same scales
+    from ._layers import nearest_scales
+    s1 = nearest_scales(k1.get("nearest_idx"), a1[0].shape)
+    return s1 is not None and s1 == nearest_scales(k2.get("nearest_idx"), a2[0].shape)
+
+
+_HANDLED = {"_PadIndex": _pad_ok, "_Interp": _interp_ok, "View": None, "Reshape": None, "UnsafeReshape": None,
             "ember.ops.shape:UnsafeView": None, "Expand": None, "Split": None, "SplitWithSizes": None,
             "TensorSplit": None,
             "_Norm": _norm_ok, "_GroupNormOp": _norm_ok, "_LayerNormOp": _norm_ok, "_EmbBag": _bag_ok}

@@ -135,6 +135,23 @@ def _onnx_type(dtype):
     return helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
 
 
+def nearest_scales(nidx, shape):
+    """Integer scale per spatial dim when nearest's index maps are ``arange(L * s) // s`` (a
+    Resize that follows dynamic sizes), else None."""
+    if nidx is None:
+        return None
+    out = []
+    for ix, L in zip(nidx, shape[len(shape) - len(nidx):]):
+        if ix is None:
+            out.append(1)
+            continue
+        s = len(ix) // L if L else 0
+        if s < 1 or len(ix) != s * L or not np.array_equal(ix, np.arange(s * L) // s):
+            return None
+        out.append(s)
+    return out
+
+
 def _interp(c, args, kw):
     """interpolate / Upsample, every mode: per spatial dim, the eager op's exact index map
     (nearest modes: Gather) or (out, in) weight matrix (linear, cubic, area: MatMul)."""
@@ -142,6 +159,11 @@ def _interp(c, args, kw):
     mats, nidx = kw.get("mats"), kw.get("nearest_idx")
     y, nd = c.t(x), len(x.shape)
     shape = list(x.shape)
+    sc = nearest_scales(nidx, x.shape)
+    if sc is not None:   # integer nearest upsampling: Resize (sizes may be dynamic)
+        scales = np.asarray([1.0] * (nd - len(sc)) + [float(s) for s in sc], np.float32)
+        return c.op("Resize", [y, "", c.const(scales)], mode="nearest",
+                    coordinate_transformation_mode="asymmetric", nearest_mode="floor")
     if nidx is not None:
         for i, ix in enumerate(nidx):
             if ix is not None:
