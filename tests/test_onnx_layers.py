@@ -392,3 +392,13 @@ def test_word_language_model_transformer(tmp_path):
     _check(m, dummy, tmp_path, names=["src"], others=[ember.randint(0, 30, (6, 2))], tol=1e-4)
     _check(m, dummy, tmp_path, names=["src"], dynamic_axes={"src": {1: "batch"}},
            others=[ember.randint(0, 30, (6, 5))], tol=1e-4)
+
+
+def test_dynamic_axis_the_model_cannot_follow(tmp_path):
+    class Fixed(nn.Module):
+        def forward(self, x):
+            return x.view(2, 3, 4).sum(0)   # the batch is written into the model
+
+    with pytest.raises(ember.onnx.UnsupportedOperatorError, match="fails on inputs of other sizes"):
+        ember.onnx.export(Fixed(), ember.randn(2, 12), str(tmp_path / "f.onnx"), input_names=["x"],
+                          dynamic_axes={"x": {0: "b"}})

@@ -92,8 +92,14 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
         grow = {i: dict(dyn[n]) for i, v in enumerate(graph.inputs)
                 for n in [names[i] if i < len(names) else v.name] if dyn.get(n)}
         if grow and not (is_mod and model.training):   # a second run would update BatchNorm stats again
+            from ._convert import UnsupportedOperatorError
             from ._dynshape import second_trace
-            graph2 = second_trace(model, pos, kw, grow)
+            try:
+                graph2 = second_trace(model, pos, kw, grow)
+            except Exception as e:
+                raise UnsupportedOperatorError(
+                    f"dynamic_axes: the model fails on inputs of other sizes along the dynamic axes "
+                    f"({type(e).__name__}: {e}); export without those axes in dynamic_axes") from e
     finally:
         _exporting[0] = False
         if is_mod:
