@@ -154,6 +154,14 @@ def test_embedding_bag_offsets(tmp_path):
     ember.manual_seed(0)
     _check(Bag(), ember.tensor([3, 4, 7, 8, 9, 1, 1]), tmp_path, names=["x"],
            others=[ember.tensor([1, 2, 3, 4, 5, 6, 7])])
+    bag = nn.EmbeddingBag(10, 3, mode="mean")   # the last bag follows a dynamic length
+
+    class Last(nn.Module):
+        def forward(self, x):
+            return bag(x, ember.tensor([0, 2]))
+
+    _check(Last(), ember.tensor([3, 4, 7, 8]), tmp_path, names=["x"], dynamic_axes={"x": {0: "n"}},
+           others=[ember.tensor([1, 2, 3, 4, 5, 6, 9])])
 
 
 @pytest.mark.parametrize("kw", [dict(scale_factor=2, mode="nearest"), dict(size=(5, 7), mode="nearest"),

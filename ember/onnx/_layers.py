@@ -93,9 +93,12 @@ def _emb_bag(c, args, kw):
         rows = c.op("Mul", [rows, keep])
     if psw is not None:
         rows = c.op("Mul", [rows, c.op("Unsqueeze", [c.t(psw, w), c.ints([1])])])
-    red = {"sum": "ReduceSum", "mean": "ReduceSum", "max": "ReduceMax"}[mode]
+    red = {"sum": "ReduceSum", "mean": "ReduceMean" if keep is None else "ReduceSum", "max": "ReduceMax"}[mode]
     L = offs[1] - offs[0] if len(offs) > 1 else n
-    if L > 0 and list(offs) == list(range(0, n, L)) and n % L == 0:
+    # the bags of a 1-D input with fixed offsets do not multiply with its length
+    fixed = c.dyn is not None and list(c.dyn.other_args()[1]["offs"]) == list(offs) and \
+        c.dyn.shape2.get(idx.id) != idx.shape
+    if L > 0 and list(offs) == list(range(0, n, L)) and n % L == 0 and not fixed:
         # 2-D input: bags of L; -1 keeps the batch dynamic
         r3 = c.op("Reshape", [rows, c.ints([-1, L, D])])
         out = _reduce(c, red, r3, 1)
@@ -107,10 +110,11 @@ def _emb_bag(c, args, kw):
         if e <= s:
             pieces.append(c.const(np.zeros((1, D), w.dtype)))
             continue
+        e = e if e < n else np.iinfo(np.int64).max   # the last bag runs to the end (a dynamic length)
         sl = c.op("Slice", [rows, c.ints([s]), c.ints([e]), c.ints([0])])
         out = c.op("Unsqueeze", [_reduce(c, red, sl, 0), c.ints([0])])
         cnt = c.op("Slice", [keep, c.ints([s]), c.ints([e]), c.ints([0])]) if keep is not None else None
-        pieces.append(_bag_mean(c, out, cnt, e - s, w, mode, axis=0))
+        pieces.append(_bag_mean(c, out, cnt, min(e, n) - s, w, mode, axis=0))
     return c.op("Concat", pieces, axis=0) if len(pieces) > 1 else c.op("Identity", pieces)
 
 
@@ -121,10 +125,8 @@ def _reduce(c, kind, x, axis):
 
 
 def _bag_mean(c, out, cnt, L, w, mode, axis=1):
-    if mode != "mean":
+    if mode != "mean" or cnt is None:   # without padding_idx a mean bag is a ReduceMean
         return out
-    if cnt is None:
-        return c.op("Div", [out, c.t(float(L), w)])
     n = c.op("Max", [c.op("ReduceSum", [cnt, c.ints([axis])], keepdims=0 if axis == 1 else 1),
                      c.t(1.0, w)])                                   # an all-padding bag stays 0
     return c.op("Div", [out, n])
