@@ -104,6 +104,7 @@ def test_cnn_names_dynamic_axes_and_torch_structure(tmp_path):
 
     # torch's TorchScript-based exporter on the same model: the same core operators
     import io
+
     import torch
 
     class TCNN(torch.nn.Module):

@@ -88,7 +88,7 @@ def _float_mask(mask, dtype, name, other_name=None, other=None):
         return None
     if mask.dtype == D.bool:
         from .. import zeros
-        return zeros(mask.shape, dtype=dtype).masked_fill_(mask, float("-inf"))
+        return zeros(mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))   # out of place: traceable
     if not mask.is_floating_point():
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask
@@ -137,11 +137,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
                                "set when is_causal=True")
         from .. import ones
-        keep = ones(L, S, dtype=D.bool).tril(0)
-        scores = scores.masked_fill(keep.logical_not(), float("-inf"))
+        scores = scores.masked_fill(ones(L, S, dtype=D.bool).triu(1), float("-inf"))   # recorded ops
     elif attn_mask is not None:
-        if attn_mask.dtype == D.bool:
-            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        if attn_mask.dtype == D.bool:   # -inf where False, as recorded ops (traceable with the mask)
+            from .. import full
+            scores = scores + full(attn_mask.shape, float("-inf"), dtype=scores.dtype).masked_fill(attn_mask, 0.0)
         else:
             scores = scores + attn_mask
     w = softmax(scores, -1)

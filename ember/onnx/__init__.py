@@ -9,6 +9,12 @@ package (``pip install ember[export]``); an op without a conversion raises
 ``UnsupportedOperatorError`` naming it. ``args`` as ``torch.onnx.export``: a tensor, a
 tuple of positional arguments, or a dict (alone, or last in the tuple) of keyword
 arguments, as the TorchScript-based exporter reads it.
+
+``dynamic_axes``: the model is traced a second time with each dynamic axis longer
+(``_dynshape.py``); reshape/expand/split sizes that change read the input shapes at run
+time, and a graph whose structure or constants change with the axis (an RNN unrolled
+over the sequence, an interpolation matrix) raises ``UnsupportedOperatorError``.
+Recurrent layers are exported unrolled (a fixed sequence length; the batch may be dynamic).
 """
 import enum
 
@@ -78,14 +84,28 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
     if is_mod and training != TrainingMode.PRESERVE:
         model.train(training == TrainingMode.TRAINING)
     _exporting[0] = True
+    graph2 = None
     try:
         graph, state = _trace_for_export(model, pos, kw)
+        dyn = _dynamic(dynamic_axes)
+        names = list(input_names or [])
+        grow = {i: dict(dyn[n]) for i, v in enumerate(graph.inputs)
+                for n in [names[i] if i < len(names) else v.name] if dyn.get(n)}
+        if grow and not (is_mod and model.training):   # a second run would update BatchNorm stats again
+            from ._convert import UnsupportedOperatorError
+            from ._dynshape import second_trace
+            try:
+                graph2 = second_trace(model, pos, kw, grow)
+            except Exception as e:
+                raise UnsupportedOperatorError(
+                    f"dynamic_axes: the model fails on inputs of other sizes along the dynamic axes "
+                    f"({type(e).__name__}: {e}); export without those axes in dynamic_axes") from e
     finally:
         _exporting[0] = False
         if is_mod:
             model.train(was)
     proto = _build(graph, state, opset, input_names, output_names, dynamic_axes,
-                   export_params, keep_initializers_as_inputs, onnx)
+                   export_params, keep_initializers_as_inputs, onnx, graph2)
     if verbose:
         printer = getattr(onnx, "printer", None)
         print(printer.to_text(proto.graph) if printer else onnx.helper.printable_graph(proto.graph))
@@ -95,14 +115,14 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
 
 
 def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_params,
-           keep_inits, onnx):
+           keep_inits, onnx, graph2=None):
     import numpy as np
     from onnx import helper, numpy_helper
 
     from ..jit import _flatten
-    from ..jit._graph import Value, op_class
-    from ._convert import Ctx, CONVERTERS, UnsupportedOperatorError
     from ..jit._aten import aten_name
+    from ..jit._graph import Value, op_class
+    from ._convert import CONVERTERS, Ctx, UnsupportedOperatorError
 
     params = {k: t._data for k, t in state.items()}
     c = Ctx(opset, params)
@@ -125,8 +145,19 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
             initializers.append(numpy_helper.from_array(np.ascontiguousarray(params[name]), name))
         if keep_inits or not export_params:
             inputs.append(_vinfo(helper, name, v, {}))
+    if graph2 is not None:
+        from ._dynshape import DynShapes
+        c.dyn = DynShapes(graph, graph2)
     for v, a in graph.consts.items():
         c.names[v.id] = c.const(a)
+        if c.dyn is not None and c.dyn.dynamic_axes(v):
+            a = np.asarray(a)
+            if a.size == 0 or not (a == a.flat[0]).all():
+                raise UnsupportedOperatorError(
+                    f"a tensor of shape {list(a.shape)} created inside forward depends on a dynamic axis "
+                    "and is not constant-filled: pass it as an input or drop that axis from dynamic_axes")
+            shape = c.dyn.shape(c, v.shape, c.dyn.shape2[v.id], infer=False)
+            c.names[v.id] = c.op("Expand", [c.const(a.reshape(-1)[:1].reshape(())), shape])
 
     for node in graph.nodes:
         attr = node.key.split(":", 1)[1]
@@ -136,10 +167,17 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
             raise UnsupportedOperatorError(
                 f"Exporting the operator '{aten_name(cls, node.kwargs)}' ({cls.__name__}, "
                 f"{node.key}) to ONNX opset version {opset} is not supported by ember")
+        if c.dyn is not None:
+            from ._dynshape import check_node
+            c.dyn.current = c.dyn.node2[id(node)]
+            check_node(node, c.dyn.current, aten_name(op_class(node.key), node.kwargs))
         res = conv(c, node.args, node.kwargs)
         res = res if isinstance(res, list) else [res]
         for v, r in zip(node.outputs, res):
             c.names[v.id] = r
+            if c.dyn is not None:
+                c.dynamic[v.id] = c.dyn.dynamic_axes(v)
+                continue
             src = node.args[0] if node.args and type(node.args[0]) is Value else None
             if src is not None and src.id in c.dynamic:   # batch dims flow through
                 c.dynamic[v.id] = {a for a in c.dynamic[src.id] if a < len(v.shape)}

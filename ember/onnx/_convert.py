@@ -27,6 +27,8 @@ class Ctx:
         self.nodes, self.inits, self.names = [], [], {}
         self._n = 0
         self._consts = {}
+        self.dyn = None               # _dynshape.DynShapes when dynamic_axes were given
+        self.dynamic = {}
 
     def fresh(self, hint):
         self._n += 1
@@ -131,7 +133,10 @@ def _conv(c, args, kw):
 def _norm(c, args, kw):
     x, w, b = args[0], args[1], args[2]
     stats = kw.get("stats")
-    if stats is None or kw.get("gshape") is not None or kw.get("rms"):
+    if stats is None and (kw.get("gshape") is not None or kw.get("rms") or 0 not in kw["axes"]):
+        from ._layers import norm_from_stats
+        return norm_from_stats(c, x, w, b, kw)
+    if stats is None:
         raise UnsupportedOperatorError(
             "batch_norm in training mode (batch statistics) cannot be exported; call model.eval() "
             "or pass training=TrainingMode.EVAL")
@@ -144,6 +149,8 @@ def _norm(c, args, kw):
 
 def _layer_norm(c, args, kw):
     x, w, b = args[0], args[1], args[2]
+    if kw.get("rms") or kw.get("stats") is not None:
+        return _norm(c, args, kw)
     k = len(kw["axes"])
     ns = x.shape[-k:]
     if c.opset < 17:
@@ -192,6 +199,10 @@ def _adaptive_avg(c, args, kw):
         raise UnsupportedOperatorError(
             f"adaptive_avg_pool{nd}d from {list(sp)} to {list(osize)} (input not a multiple of the "
             "output size) has no ONNX conversion")
+    if set(c.dynamic.get(x.id, ())) & set(range(len(x.shape) - nd, len(x.shape))):
+        raise UnsupportedOperatorError(
+            f"adaptive_avg_pool{nd}d to {list(osize)} over a dynamic spatial axis has no ONNX conversion "
+            "(its kernel follows the input size); use output size 1 or fixed spatial sizes")
     k = [L // o for L, o in zip(sp, osize)]
     return c.op("AveragePool", [c.t(x)], kernel_shape=k, strides=k)
 
@@ -199,6 +210,10 @@ def _adaptive_avg(c, args, kw):
 def _reshape(c, args, kw):
     x, shape = args[0], kw.get("shape", args[1] if len(args) > 1 else None)
     shape = list(shape)
+    if c.dyn is not None:
+        a2, k2 = c.dyn.other_args()
+        shape2 = list(k2.get("shape", a2[1] if len(a2) > 1 else None))
+        return c.op("Reshape", [c.t(x), c.dyn.shape(c, shape, shape2, like=x)])
     # dims copied from the input keep the model batch-size agnostic (0 = "as in the input")
     for i, s in enumerate(shape):
         if i < len(x.shape) and s == x.shape[i] and i in c.dynamic.get(x.id, ()):
@@ -347,13 +362,21 @@ def _to(c, args, kw):
 
 
 def _expand(c, args, kw):
+    if c.dyn is not None:
+        return c.op("Expand", [c.t(args[0]), c.dyn.shape(c, args[1], c.dyn.other_args()[0][1], like=args[0],
+                                                         infer=False)])
     return c.op("Expand", [c.t(args[0]), c.ints(args[1])])
 
 
 def _where(c, args, kw):
-    x, y, cond = args[0], args[1], args[2]
+    x, y = args[0], args[1]
+    # ember.where keeps its condition as an array (a constant of the trace)
+    cond = c.t(args[2]) if len(args) > 2 else c.const(np.asarray(kw["cond"], bool))
     like = x if type(x) is Value else y
-    return c.op("Where", [c.t(cond), c.t(x, like), c.t(y, like)])
+    return c.op("Where", [cond, c.t(x, like), c.t(y, like)])
+
+
+_BIG = np.iinfo(np.int64).max
 
 
 def _basic_index(c, args, kw):
@@ -377,14 +400,18 @@ def _basic_index(c, args, kw):
             new.append(out_pos)
             out_pos += 1
             continue
+        # negative positions stay negative (Slice counts them from the end, as Python does),
+        # so a dynamic axis keeps its meaning
         if isinstance(k, (int, np.integer)):
-            k = int(k) + (x.shape[d] if k < 0 else 0)
-            starts.append(k), ends.append(k + 1), axes.append(d), steps.append(1)
+            k = int(k)
+            starts.append(k), ends.append(k + 1 if k != -1 else _BIG), axes.append(d), steps.append(1)
             drop.append(d)
         elif type(k) is slice:
-            st, en, sp = k.indices(x.shape[d])
-            if (st, en, sp) != (0, x.shape[d], 1):
-                starts.append(st), ends.append(en), axes.append(d), steps.append(sp)
+            if (k.start or 0, k.stop, k.step or 1) != (0, None, 1):
+                sp = 1 if k.step is None else int(k.step)
+                starts.append(0 if k.start is None else int(k.start))
+                ends.append(_BIG if k.stop is None else int(k.stop))
+                axes.append(d), steps.append(sp)
             out_pos += 1
         else:
             raise UnsupportedOperatorError(f"indexing with {type(k).__name__} has no ONNX conversion")
@@ -430,15 +457,20 @@ CONVERTERS = {
     "Softplus": _softplus, "Hardsigmoid": _unary("HardSigmoid", alpha=1.0 / 6, beta=0.5),
     "Hardswish": _unary("HardSwish"), "Clamp": _clamp,
     "Softmax": _softmax("Softmax"), "LogSoftmax": _softmax("LogSoftmax"),
-    "_ConvNd": _conv, "_Norm": _norm, "_LayerNormOp": _layer_norm,
+    "_ConvNd": _conv, "_Norm": _norm, "_LayerNormOp": _layer_norm, "_GroupNormOp": _norm,
     "View": _reshape, "Reshape": _reshape, "UnsafeReshape": _reshape, "Permute": _permute,
     "Transpose": _transpose, "T": _t, "Unsqueeze": _unsqueeze, "Squeeze": _squeeze,
     "Squeeze1": _squeeze, "Squeeze2": _squeeze, "Cat": _cat, "Stack": _stack, "Expand": _expand,
     "Select": _basic_index, "Slice": _basic_index, "Alias": _basic_index,
-    "ember.ops.indexing:Unsqueeze": _basic_index, "_Embedding": _embedding, "ToCopy": _to, "Where": _where, "IndexSelect": _index_select,
+    "ember.ops.indexing:Unsqueeze": _basic_index, "_Embedding": _embedding, "ToCopy": _to,
+    "Where": _where, "IndexSelect": _index_select,
     "Sum": _reduce("ReduceSum"), "Mean": _reduce("ReduceMean"),
 }
 for _n in (1, 2, 3):
     CONVERTERS[f"_MAXCLS[{_n}]"] = _max_pool
     CONVERTERS[f"_AVGCLS[{_n}]"] = _avg_pool
     CONVERTERS[f"_AAVGCLS[{_n}]"] = _adaptive_avg
+
+from ._layers import LAYER_CONVERTERS  # noqa: E402
+
+CONVERTERS.update(LAYER_CONVERTERS)

@@ -127,21 +127,22 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if input.ndim == 2:
         B, L = input.shape
         offs = list(range(0, B * L, L))
-        flat = input._data.reshape(-1)
+        flat = input.reshape(-1)   # a recorded op: a traced/exported bag reads its input
     else:
-        flat = input._data
+        flat = input
         offs = [int(o) for o in offsets._data.reshape(-1)]
         if include_last_offset:
             offs = offs[:-1]
-    return apply(_EmbBag, weight, _wrap(flat), offs=offs, mode=mode,
-                 psw=None if per_sample_weights is None else per_sample_weights._data,
-                 padding_idx=padding_idx)
+    psw = per_sample_weights
+    if psw is not None and input.ndim == 2:
+        psw = psw.reshape(-1)
+    return apply(_EmbBag, weight, flat, psw, offs=offs, mode=mode, padding_idx=padding_idx)
 
 
 class _EmbBag(Op):
     name = "EmbeddingBagBackward0"
 
-    def forward(self, w, idx, offs=None, mode="mean", psw=None, padding_idx=None):
+    def forward(self, w, idx, psw=None, offs=None, mode="mean", padding_idx=None):
         n = len(idx)
         bounds = list(offs) + [n]
         out = np.zeros((len(offs), w.shape[1]), w.dtype)
@@ -183,7 +184,7 @@ class _EmbBag(Op):
             if sw is not None:
                 rows = rows * sw[:, None]
             np.add.at(gw, ids, rows)
-        return gw, None
+        return gw, None, None
 
 
 def one_hot(tensor, num_classes=-1):
