@@ -34,6 +34,7 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.gather import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.sparse import *  # noqa: F401,F403

@@ -58,9 +58,20 @@ _CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
               "bfloat16": "BFloat16", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
+_CPP_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int", "int16": "short int",
+              "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+              "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
 def scalar_type_name(d):
-    """PyTorch's C++ name of a dtype, as its error messages print it: 'Long', 'Float'."""
+    """PyTorch's ScalarType name of a dtype, as most error messages print it: 'Long', 'Float'."""
     return _CPP_NAMES.get(d.name, d.name)
+
+
+def cpp_type_name(d):
+    """The C++ element type of a dtype, as some kernels' messages print it: 'float', 'long int'."""
+    return _CPP_TYPES.get(d.name, d.name)
 
 
 bool = dtype("bool", np.bool_, _BOOL, False, "BoolTensor")

@@ -403,21 +403,20 @@ def _map_torch_module(module, name):
 
     if module == "torch" or module.startswith("torch."):
         target = "ember" + module[len("torch"):]
-        for cand in (target, target.replace("ember.nn.modules.", "ember.nn.modules.", 1)):
-            try:
-                mod = importlib.import_module(cand)
-            except ImportError:
-                continue
-            obj = getattr(mod, name, None)
+        try:
+            obj = getattr(importlib.import_module(target), name, None)
+        except ModuleNotFoundError as e:   # ember has no such module (a broken one still raises)
+            if not (e.name and target.startswith(e.name)):
+                raise
+            obj = None
+        if obj is not None:
+            return obj
+        if module.startswith("torch.nn"):
+            import ember.nn as enn
+
+            obj = getattr(enn, name, None)
             if obj is not None:
                 return obj
-        try:
-            import ember.nn as enn
-            obj = getattr(enn, name, None)
-            if obj is not None and module.startswith("torch.nn"):
-                return obj
-        except ImportError:
-            pass
         raise pickle.UnpicklingError(
             f"the file names '{module}.{name}', a PyTorch class ember does not have; "
             "load its state_dict into an ember model instead")

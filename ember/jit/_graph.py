@@ -23,7 +23,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ..ops import _apply
-from ..ops._apply import Op, apply
+from ..ops._apply import Op, apply, _type_name
 
 __all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
 
@@ -182,7 +182,7 @@ class Graph:
         from ._aten import aten_name
 
         def sig(v):
-            return f"%{v.name} : {_tname(v.dtype)}({', '.join(map(str, v.shape))})"
+            return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
         lines = ["graph(" + ",\n      ".join(head) + "):"]
         for v, a in self.consts.items():
@@ -321,12 +321,6 @@ class Graph:
         return g
 
 
-def _tname(dt):
-    from .._dtype import from_np
-    try:
-        return from_np[np.dtype(dt)]._tensor_type.replace("Tensor", "")
-    except (KeyError, AttributeError):
-        return str(dt)
 
 
 def _fmt(a, ref=repr):

@@ -18,7 +18,7 @@ from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pooling import *  # noqa: F401,F403
 from ..ops.fractional_pool import *  # noqa: F401,F403
 from ..ops.sampling import *  # noqa: F401,F403
-
+from ..ops.joining import channel_shuffle  # noqa: F401
 
 
 # ---- misc ---------------------------------------------------------------------------------
@@ -265,21 +265,6 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if unbatched:
         loss = loss.reshape(() if input.dim() <= 1 else (1,))
     return _reduce_loss(loss, reduction)
-
-
-def channel_shuffle(input, groups):
-    """(N, C, *) -> (N, C, *): channels viewed as (groups, C/groups), transposed."""
-    if groups <= 0:
-        raise RuntimeError(
-            f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
-    C = input.shape[1]
-    if C % groups:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {C} channels "
-                           f"and {groups} groups.")
-    n = input.shape[0]
-    rest = tuple(input.shape[2:])
-    return input.reshape((n, groups, C // groups) + rest).transpose(1, 2) \
-        .reshape((n, C) + rest)
 
 
 native_channel_shuffle = channel_shuffle

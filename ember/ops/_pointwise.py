@@ -3,9 +3,10 @@ wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an 
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import apply, apply_, _arrays, _type_name
+
 
 def _broadcast_error(*arrays):
     """PyTorch's message for shapes that do not broadcast."""
@@ -69,28 +70,30 @@ def _named(f, name, doc):
 
 
 def _unary(cls, name):
-    """``name(input, *, out=None)`` and its in-place method ``name_(self)``."""
+    """``name(input, *, out=None)`` and its in-place form ``name_(self)``; both are Tensor
+    methods (``x.name()``, ``x.name_()``)."""
     def fn(input, *, out=None):
         return _out(apply(cls, input), out)
 
     def fn_(self):
         return _inplace(cls, self)
-    return (_named(fn, name, f"Elementwise ``{name}`` of ``input``."),
-            _named(fn_, name + "_", f"In-place :func:`{name}`."))
+    return (tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input``.")),
+            tensor_method()(_named(fn_, name + "_", f"In-place :func:`{name}`.")))
 
 
 def _binary(cls, name):
-    """``name(input, other, *, out=None)``: a broadcasting two-input op."""
+    """``name(input, other, *, out=None)``: a broadcasting two-input op (and Tensor method)."""
     def fn(input, other, *, out=None):
         return _out(apply(cls, input, other), out)
-    return _named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` (broadcasting).")
+    return tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
+                                            "(broadcasting)."))
 
 
 def _binary_(cls, name):
-    """In-place method ``name(self, other)`` of a two-input op."""
+    """In-place Tensor method ``name(self, other)`` of a two-input op."""
     def fn_(self, other):
         return _inplace(cls, self, other)
-    return _named(fn_, name, f"In-place :func:`{name[:-1]}`.")
+    return tensor_method()(_named(fn_, name, f"In-place :func:`{name[:-1]}`."))
 
 
 def _out(result, out):
@@ -104,7 +107,6 @@ def _out(result, out):
     out._data[...] = result._data
     out._bump()
     return out
-
 
 
 def _not_impl(a, kernel):
@@ -134,22 +136,18 @@ def _int_zero_check(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-# ---- public functions (continued) ---------------------------------------------------
+# ---- argument checks and non-differentiable runs ------------------------------------------
 
 def _check_number_or_tensor(x, fname, arg):
     if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
         raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
 
 
-# ---- comparisons and predicates (bool results, never differentiable) -----------------
-
 def _nograd(cls, *inputs, **kw):
     """Run a non-differentiable op: no graph node, result never requires grad."""
     op = cls.__new__(cls)
     return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
 
-
-# ---- log-sum, step, integer and float-bit ops ------------------------------------------
 
 def _tensor_other(fname, other, arg="other"):
     if not isinstance(other, Tensor):

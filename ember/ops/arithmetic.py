@@ -6,7 +6,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
 from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
                          _int_zero_check, _named, _out, _unary, _zeros)
@@ -160,19 +160,23 @@ class Neg(Op):
 
 # ---- public functions ----------------------------------------------------------------
 
+@tensor_method("add", "__add__")
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
 
 
+@tensor_method("sub", "__sub__")
 def sub(input, other, *, alpha=1, out=None):
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
+@tensor_method("mul", "__mul__", "__rmul__")
 def mul(input, other, *, out=None):
     return _out(apply(Mul, input, other), out)
 
 
+@tensor_method("div", "__truediv__")
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
@@ -180,58 +184,74 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 neg, neg_ = _unary(Neg, "neg")
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+tensor_method("__neg__")(neg)
+subtract = tensor_method("subtract")(sub)
+multiply = tensor_method("multiply")(mul)
+divide = tensor_method("divide")(div)
+true_divide = tensor_method("true_divide")(div)
+negative = tensor_method("negative")(neg)
 
 
 # ---- Tensor methods and operators ----------------------------------------------------
 
+@tensor_method("__radd__")
 def _radd(self, other):
     return apply(Add, self, other)
 
 
+@tensor_method("__rsub__")
 def _rsub(self, other):
     return apply(RSub, self, other)
 
 
+@tensor_method("__rtruediv__", "__rdiv__")
 def _rdiv(self, other):
     return div(other, self) if isinstance(other, Tensor) else apply(RDiv, self, other)
 
 
+@tensor_method("__iadd__")
 def _iadd(self, other):
     return apply_(Add, self, other)
 
 
+@tensor_method("__isub__")
 def _isub(self, other):
     return apply_(Sub, self, other)
 
 
+@tensor_method("__imul__")
 def _imul(self, other):
     return _inplace(Mul, self, other)
 
 
+@tensor_method("__itruediv__")
 def _idiv(self, other):
     return _inplace(Div, self, other)
 
 
+@tensor_method()
 def add_(self, other, *, alpha=1):
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
 
 
+@tensor_method("sub_", "subtract_")
 def sub_(self, other, *, alpha=1):
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
+@tensor_method("mul_", "multiply_")
 def mul_(self, other):
     return _inplace(Mul, self, other)
 
 
+@tensor_method("div_", "divide_", "true_divide_")
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _inplace(Div, self, other)
     return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
-# ---- binary arithmetic (continued) ---------------------------------------------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
 
 @_guard
 class FloorDivide(Op):
@@ -626,23 +646,27 @@ class Clamp(Op):
         return ga, glo, ghi
 
 
+@tensor_method()
 def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 
 
+@tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None):
     if not isinstance(input, Tensor):
         return _out(apply(RFloorDivide, other, input), out)
     return _out(apply(FloorDivide, input, other), out)
 
 
+@tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None):
     if not isinstance(input, Tensor):
         return _out(apply(RRemainder, other, input), out)
     return _out(apply(Remainder, input, other), out)
 
 
+@tensor_method("pow", "__pow__")
 def pow(input, exponent, *, out=None):
     """``input ** exponent``: either may be a number (not both)."""
     if not isinstance(input, Tensor):
@@ -650,6 +674,7 @@ def pow(input, exponent, *, out=None):
     return _out(apply(Pow, input, exponent), out)
 
 
+@tensor_method()
 def float_power(input, exponent, *, out=None):
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
@@ -658,23 +683,29 @@ def float_power(input, exponent, *, out=None):
 
 fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")
 atan2, atan2_ = _binary(Atan2, "atan2"), _binary_(Atan2, "atan2_")
+tensor_method("arctan2_")(atan2_)
 hypot, hypot_ = _binary(Hypot, "hypot"), _binary_(Hypot, "hypot_")
 xlogy, xlogy_ = _binary(Xlogy, "xlogy"), _binary_(Xlogy, "xlogy_")
 copysign, copysign_ = _binary(Copysign, "copysign"), _binary_(Copysign, "copysign_")
 maximum, minimum = _binary(Maximum, "maximum"), _binary(Minimum, "minimum")
 fmax, fmin = _binary(Fmax, "fmax"), _binary(Fmin, "fmin")
 floor_divide_ = _binary_(FloorDivide, "floor_divide_")
+tensor_method("__ifloordiv__")(floor_divide_)
 remainder_ = _binary_(Remainder, "remainder_")
+tensor_method("__imod__")(remainder_)
 
 
+@tensor_method()
 def lerp(input, end, weight, *, out=None):
     return _out(apply(Lerp, input, end, weight), out)
 
 
+@tensor_method()
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
 
 
+@tensor_method()
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
 
@@ -684,31 +715,35 @@ def _clamp_args(min, max, fname="clamp"):
         raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
 
 
+@tensor_method()
 def clamp(input, min=None, max=None, *, out=None):
     """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
     _clamp_args(min, max)
     return _out(apply(Clamp, input, min, max), out)
 
 
+@tensor_method()
 def clamp_min(input, min, *, out=None):
     return _out(apply(Clamp, input, min, None), out)
 
 
+@tensor_method()
 def clamp_max(input, max, *, out=None):
     return _out(apply(Clamp, input, None, max), out)
 
 
-clip = clamp
-arctan2 = atan2
+clip = tensor_method("clip")(clamp)
+arctan2 = tensor_method("arctan2")(atan2)
 
 
+@tensor_method()
 def positive(input):
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
-# ---- Tensor methods and operators (continued) ------------------------------------------
+# ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
     """Reflected operator ``number <op> tensor`` via a swapped-argument op (a tensor ``other``,
@@ -723,8 +758,11 @@ def _r(cls, name):
 
 
 _rmod, _rfloordiv = _r(RRemainder, "__rmod__"), _r(RFloorDivide, "__rfloordiv__")
+tensor_method("__rfloordiv__")(_rfloordiv)
+tensor_method("__rmod__")(_rmod)
 
 
+@tensor_method("__rpow__")
 def _rpow(self, other):
     if isinstance(other, Tensor):
         return pow(other, self)
@@ -733,116 +771,54 @@ def _rpow(self, other):
     return apply(RPow, self, other)
 
 
+@tensor_method("__pos__")
 def _pos(self):
     return positive(self)
 
 
+@tensor_method("pow_", "__ipow__")
 def pow_(self, exponent):
     return _inplace(Pow, self, exponent)
 
 
+@tensor_method()
 def lerp_(self, end, weight):
     return _inplace(Lerp, self, end, weight)
 
 
+@tensor_method()
 def addcmul_(self, tensor1, tensor2, *, value=1):
     return _inplace(Addcmul, self, tensor1, tensor2, value=value)
 
 
+@tensor_method()
 def addcdiv_(self, tensor1, tensor2, *, value=1):
     return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
 
 
+@tensor_method()
 def clamp_(self, min=None, max=None):
     _clamp_args(min, max, "clamp_")
     return _inplace(Clamp, self, min, max)
 
 
+@tensor_method()
 def clamp_min_(self, min):
     return _inplace(Clamp, self, min, None)
 
 
+@tensor_method()
 def clamp_max_(self, max):
     return _inplace(Clamp, self, None, max)
 
 
+@tensor_method()
 def float_power_(self, exponent):
     if self._data.dtype != np.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
-clip_, negative_ = clamp_, neg_
-_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
-          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
-          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
 
 
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.__add__ = Tensor.add = add
-Tensor.__radd__ = _radd
-Tensor.__iadd__ = _iadd
-Tensor.add_ = add_
-Tensor.__sub__ = Tensor.sub = sub
-Tensor.subtract = subtract
-Tensor.__rsub__ = _rsub
-Tensor.__isub__ = _isub
-Tensor.sub_ = Tensor.subtract_ = sub_
-Tensor.__mul__ = Tensor.mul = Tensor.__rmul__ = mul
-Tensor.multiply = multiply
-Tensor.__imul__ = _imul
-Tensor.mul_ = Tensor.multiply_ = mul_
-Tensor.__truediv__ = Tensor.div = div
-Tensor.divide = divide
-Tensor.true_divide = true_divide
-Tensor.__rtruediv__ = Tensor.__rdiv__ = _rdiv
-Tensor.__itruediv__ = _idiv
-Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = div_
-Tensor.__neg__ = Tensor.neg = neg
-Tensor.negative = negative
-Tensor.neg_ = neg_
-Tensor.float_power_ = float_power_
-Tensor.rsub = rsub
-Tensor.floor_divide = Tensor.__floordiv__ = floor_divide
-Tensor.floor_divide_ = Tensor.__ifloordiv__ = floor_divide_
-Tensor.remainder = Tensor.__mod__ = remainder
-Tensor.remainder_ = Tensor.__imod__ = remainder_
-Tensor.fmod = fmod
-Tensor.fmod_ = fmod_
-Tensor.pow = Tensor.__pow__ = pow
-Tensor.pow_ = Tensor.__ipow__ = pow_
-Tensor.float_power = float_power
-Tensor.atan2 = atan2
-Tensor.atan2_ = Tensor.arctan2_ = atan2_
-Tensor.hypot = hypot
-Tensor.hypot_ = hypot_
-Tensor.xlogy = xlogy
-Tensor.xlogy_ = xlogy_
-Tensor.copysign = copysign
-Tensor.copysign_ = copysign_
-Tensor.maximum = maximum
-Tensor.minimum = minimum
-Tensor.fmax = fmax
-Tensor.fmin = fmin
-Tensor.lerp = lerp
-Tensor.lerp_ = lerp_
-Tensor.addcmul = addcmul
-Tensor.addcmul_ = addcmul_
-Tensor.addcdiv = addcdiv
-Tensor.addcdiv_ = addcdiv_
-Tensor.clamp = clamp
-Tensor.clamp_ = clamp_
-Tensor.clamp_min = clamp_min
-Tensor.clamp_min_ = clamp_min_
-Tensor.clamp_max = clamp_max
-Tensor.clamp_max_ = clamp_max_
-Tensor.positive = positive
-Tensor.arctan2 = arctan2
-Tensor.clip = clip
-Tensor.clip_ = clip_
-Tensor.negative_ = negative_
-Tensor.__rfloordiv__ = _rfloordiv
-Tensor.__rmod__ = _rmod
-Tensor.__rpow__ = _rpow
-Tensor.__pos__ = _pos
+clip_ = tensor_method("clip_")(clamp_)
+negative_ = tensor_method("negative_")(neg_)

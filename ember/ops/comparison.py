@@ -4,7 +4,7 @@ differentiable), gcd and lcm."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, SAME, _arrays, _type_name
 from ._pointwise import _broadcast_error, _nograd, _not_impl, _out
 
@@ -61,14 +61,37 @@ def _cmp_fn(cls, fname):
 
 
 eq, eq_, _op_eq = _cmp_fn(_Eq, "eq")
+tensor_method("eq")(eq)
+tensor_method("eq_")(eq_)
+tensor_method("__eq__")(_op_eq)
 ne, ne_, _op_ne = _cmp_fn(_Ne, "ne")
+tensor_method("ne")(ne)
+tensor_method("ne_", "not_equal_")(ne_)
+tensor_method("__ne__")(_op_ne)
 lt, lt_, _op_lt = _cmp_fn(_Lt, "lt")
+tensor_method("lt")(lt)
+tensor_method("lt_", "less_")(lt_)
+tensor_method("__lt__")(_op_lt)
 le, le_, _op_le = _cmp_fn(_Le, "le")
+tensor_method("le")(le)
+tensor_method("le_", "less_equal_")(le_)
+tensor_method("__le__")(_op_le)
 gt, gt_, _op_gt = _cmp_fn(_Gt, "gt")
+tensor_method("gt")(gt)
+tensor_method("gt_", "greater_")(gt_)
+tensor_method("__gt__")(_op_gt)
 ge, ge_, _op_ge = _cmp_fn(_Ge, "ge")
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+tensor_method("ge")(ge)
+tensor_method("ge_", "greater_equal_")(ge_)
+tensor_method("__ge__")(_op_ge)
+greater = tensor_method("greater")(gt)
+greater_equal = tensor_method("greater_equal")(ge)
+less = tensor_method("less")(lt)
+less_equal = tensor_method("less_equal")(le)
+not_equal = tensor_method("not_equal")(ne)
 
 
+@tensor_method()
 def equal(input, other):
     """True when both tensors have the same shape and elements."""
     a, b = input._data, other._data
@@ -85,12 +108,14 @@ class _IsClose(Op):
             raise _broadcast_error(a, b) from None
 
 
+@tensor_method()
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
     return _nograd(_IsClose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
+@tensor_method()
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
@@ -105,12 +130,18 @@ def _pred(f_float, int_value):
 
 
 isnan = _pred(np.isnan, False)
+tensor_method("isnan")(isnan)
 isinf = _pred(np.isinf, False)
+tensor_method("isinf")(isinf)
 isfinite = _pred(np.isfinite, True)
+tensor_method("isfinite")(isfinite)
 isposinf = _pred(np.isposinf, False)
+tensor_method("isposinf")(isposinf)
 isneginf = _pred(np.isneginf, False)
+tensor_method("isneginf")(isneginf)
 
 
+@tensor_method()
 def isreal(input):
     a = input._data
     if a.dtype.kind == "c":
@@ -118,6 +149,7 @@ def isreal(input):
     return _wrap(np.ones(a.shape, dtype=np.bool_))
 
 
+@tensor_method()
 def signbit(input):
     a = input._data
     return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
@@ -200,25 +232,59 @@ def _rbin(cls, tensor, number):
 
 
 logical_and, logical_and_, _op_land, _rop_land, _ = _binfn(_LAnd)
+tensor_method("logical_and")(logical_and)
+tensor_method("logical_and_")(logical_and_)
 logical_or, logical_or_, _, _, _ = _binfn(_LOr)
+tensor_method("logical_or")(logical_or)
+tensor_method("logical_or_")(logical_or_)
 logical_xor, logical_xor_, _, _, _ = _binfn(_LXor)
+tensor_method("logical_xor")(logical_xor)
+tensor_method("logical_xor_")(logical_xor_)
 bitwise_and, bitwise_and_, _op_and, _rop_and, _iop_and = _binfn(_BAnd)
+tensor_method("bitwise_and")(bitwise_and)
+tensor_method("bitwise_and_")(bitwise_and_)
+tensor_method("__and__")(_op_and)
+tensor_method("__rand__")(_rop_and)
+tensor_method("__iand__")(_iop_and)
 bitwise_or, bitwise_or_, _op_or, _rop_or, _iop_or = _binfn(_BOr)
+tensor_method("bitwise_or")(bitwise_or)
+tensor_method("bitwise_or_")(bitwise_or_)
+tensor_method("__or__")(_op_or)
+tensor_method("__ror__")(_rop_or)
+tensor_method("__ior__")(_iop_or)
 bitwise_xor, bitwise_xor_, _op_xor, _rop_xor, _iop_xor = _binfn(_BXor)
+tensor_method("bitwise_xor")(bitwise_xor)
+tensor_method("bitwise_xor_")(bitwise_xor_)
+tensor_method("__xor__")(_op_xor)
+tensor_method("__rxor__")(_rop_xor)
+tensor_method("__ixor__")(_iop_xor)
 bitwise_left_shift, bitwise_left_shift_, _op_shl, _rop_shl, _iop_shl = _binfn(_BShl)
+tensor_method("bitwise_left_shift")(bitwise_left_shift)
+tensor_method("bitwise_left_shift_")(bitwise_left_shift_)
+tensor_method("__lshift__")(_op_shl)
+tensor_method("__rlshift__")(_rop_shl)
+tensor_method("__ilshift__")(_iop_shl)
 bitwise_right_shift, bitwise_right_shift_, _op_shr, _rop_shr, _iop_shr = _binfn(_BShr)
+tensor_method("bitwise_right_shift")(bitwise_right_shift)
+tensor_method("bitwise_right_shift_")(bitwise_right_shift_)
+tensor_method("__rshift__")(_op_shr)
+tensor_method("__rrshift__")(_rop_shr)
+tensor_method("__irshift__")(_iop_shr)
 
 
+@tensor_method()
 def logical_not(input, *, out=None):
     return _out(_wrap(np.logical_not(input._data)), out)
 
 
+@tensor_method()
 def logical_not_(self):
     self._data[...] = np.logical_not(self._data)
     self._bump()
     return self
 
 
+@tensor_method()
 def bitwise_not(input, *, out=None):
     a = input._data
     if a.dtype.kind not in "iub":
@@ -226,12 +292,14 @@ def bitwise_not(input, *, out=None):
     return _out(_wrap(np.invert(a)), out)
 
 
+@tensor_method()
 def bitwise_not_(self):
     self._data[...] = bitwise_not(self)._data
     self._bump()
     return self
 
 
+@tensor_method("__invert__")
 def _invert(self):
     if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
@@ -254,95 +322,24 @@ def _int_inplace(self, result):
     return self
 
 
+@tensor_method()
 def gcd(input, other, *, out=None):
     return _out(_nograd(_Gcd, input, other), out)
 
 
+@tensor_method()
 def lcm(input, other, *, out=None):
     return _out(_nograd(_Lcm, input, other), out)
 
 
+@tensor_method()
 def gcd_(self, other):
     return _int_inplace(self, gcd(self, other))
 
 
+@tensor_method()
 def lcm_(self, other):
     return _int_inplace(self, lcm(self, other))
 
 
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.eq = eq
-Tensor.ne = ne
-Tensor.lt = lt
-Tensor.le = le
-Tensor.gt = gt
-Tensor.ge = ge
-Tensor.eq_ = eq_
-Tensor.ne_ = Tensor.not_equal_ = ne_
-Tensor.lt_ = Tensor.less_ = lt_
-Tensor.le_ = Tensor.less_equal_ = le_
-Tensor.gt_ = Tensor.greater_ = gt_
-Tensor.ge_ = Tensor.greater_equal_ = ge_
-Tensor.greater = greater
-Tensor.greater_equal = greater_equal
-Tensor.less = less
-Tensor.less_equal = less_equal
-Tensor.not_equal = not_equal
-Tensor.equal = equal
-Tensor.allclose = allclose
-Tensor.isclose = isclose
-Tensor.isnan = isnan
-Tensor.isinf = isinf
-Tensor.isfinite = isfinite
-Tensor.isposinf = isposinf
-Tensor.isneginf = isneginf
-Tensor.isreal = isreal
-Tensor.signbit = signbit
-Tensor.logical_and = logical_and
-Tensor.logical_and_ = logical_and_
-Tensor.logical_or = logical_or
-Tensor.logical_or_ = logical_or_
-Tensor.logical_xor = logical_xor
-Tensor.logical_xor_ = logical_xor_
-Tensor.logical_not = logical_not
-Tensor.logical_not_ = logical_not_
-Tensor.bitwise_and = bitwise_and
-Tensor.bitwise_and_ = bitwise_and_
-Tensor.bitwise_or = bitwise_or
-Tensor.bitwise_or_ = bitwise_or_
-Tensor.bitwise_xor = bitwise_xor
-Tensor.bitwise_xor_ = bitwise_xor_
-Tensor.bitwise_not = bitwise_not
-Tensor.bitwise_not_ = bitwise_not_
-Tensor.bitwise_left_shift = bitwise_left_shift
-Tensor.bitwise_left_shift_ = bitwise_left_shift_
-Tensor.bitwise_right_shift = bitwise_right_shift
-Tensor.bitwise_right_shift_ = bitwise_right_shift_
-Tensor.gcd = gcd
-Tensor.gcd_ = gcd_
-Tensor.lcm = lcm
-Tensor.lcm_ = lcm_
-Tensor.__invert__ = _invert
-Tensor.__eq__ = _op_eq
-Tensor.__hash__ = object.__hash__
-Tensor.__ne__ = _op_ne
-Tensor.__lt__ = _op_lt
-Tensor.__le__ = _op_le
-Tensor.__gt__ = _op_gt
-Tensor.__ge__ = _op_ge
-Tensor.__and__ = _op_and
-Tensor.__rand__ = _rop_and
-Tensor.__iand__ = _iop_and
-Tensor.__or__ = _op_or
-Tensor.__ror__ = _rop_or
-Tensor.__ior__ = _iop_or
-Tensor.__xor__ = _op_xor
-Tensor.__rxor__ = _rop_xor
-Tensor.__ixor__ = _iop_xor
-Tensor.__lshift__ = _op_shl
-Tensor.__rlshift__ = _rop_shl
-Tensor.__ilshift__ = _iop_shl
-Tensor.__rshift__ = _op_shr
-Tensor.__rrshift__ = _rop_shr
-Tensor.__irshift__ = _iop_shr
+tensor_method("__hash__")(object.__hash__)

@@ -4,7 +4,7 @@ import math as _math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method, tensor_property
 from ._apply import Op, apply, apply_, FLOAT
 from ._pointwise import _broadcast_error, _c, _out, _zeros
 
@@ -38,10 +38,17 @@ class Imag(Op):
         return g * 1j
 
 
+def _set_part(part, self, v):
+    """``x.real = v`` / ``x.imag = v``: write ``v`` into that part of ``x``."""
+    part(self).copy_(v if isinstance(v, Tensor) else _wrap(np.asarray(v)))
+
+
+@tensor_property("real", lambda self, v: _set_part(real, self, v))
 def real(input):
     return input if input._data.dtype.kind != "c" else apply(Real, input)
 
 
+@tensor_property("imag", lambda self, v: _set_part(imag, self, v))
 def imag(input):
     return apply(Imag, input)
 
@@ -64,6 +71,7 @@ class Angle(Op):
         return g * (1j * a / (a * np.conj(a)))  # as PyTorch's angle_backward: grad * z / |z|^2 * i
 
 
+@tensor_method()
 def angle(input, *, out=None):
     return _out(apply(Angle, input), out)
 
@@ -78,23 +86,28 @@ class ConjPhysical(Op):
         return np.conj(g)
 
 
+@tensor_method()
 def conj(input):
     """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real."""
     return input if input._data.dtype.kind != "c" else apply(ConjPhysical, input)
 
 
+@tensor_method()
 def conj_physical(input, *, out=None):
     return _out(apply(ConjPhysical, input), out)
 
 
+@tensor_method()
 def conj_physical_(self):
     return apply_(ConjPhysical, self)
 
 
+@tensor_method()
 def resolve_conj(input):
     return input
 
 
+@tensor_method()
 def resolve_neg(input):
     return input
 
@@ -148,17 +161,3 @@ def complex_(real, imag, *, out=None):
 def polar(abs, angle, *, out=None):
     _complex_parts(abs, angle)
     return _out(apply(Polar, abs, angle), out)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.angle = angle
-Tensor.conj = conj
-Tensor.conj_physical = conj_physical
-Tensor.conj_physical_ = conj_physical_
-Tensor.resolve_conj = resolve_conj
-Tensor.resolve_neg = resolve_neg
-Tensor.real = property(real, lambda self, v: real(self).copy_(v if isinstance(v, Tensor) else
-                                                                 _wrap(np.asarray(v))))
-Tensor.imag = property(imag, lambda self, v: imag(self).copy_(v if isinstance(v, Tensor) else
-                                                                 _wrap(np.asarray(v))))

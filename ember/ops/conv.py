@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply, ntuple
+from ._apply import Op, apply, ntuple, _type_name
 from . import _conv2d_fast as _f2
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -100,10 +100,6 @@ def _to_bc(a_cb):
     out = np.empty((a_cb.shape[1], a_cb.shape[0]) + a_cb.shape[2:], dtype=a_cb.dtype)
     np.copyto(out, a_cb.swapaxes(0, 1))
     return out
-
-
-def _tname(dt):
-    return {np.float32: "float", np.float64: "double", np.float16: "c10::Half"}.get(dt.type, str(dt))
 
 
 _SMALL_K = 64  # K = C/groups * prod(kernel) up to which the per-sample layout wins
@@ -264,13 +260,13 @@ def _check_conv(x, w, b, nd, groups, stride, dil, transposed=False, fname=None):
         bad = xd.dtype if xd.dtype.kind != "f" else wd.dtype
         raise RuntimeError(f'"{fname}" not implemented for \'{bad}\'')
     if xd.dtype != wd.dtype:
-        raise RuntimeError(f"Input type ({_tname(xd.dtype)}) and weight type ({_tname(wd.dtype)}) "
+        raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and weight type ({_type_name(wd.dtype, cpp=True)}) "
                            "should be the same")
     if b is not None:
         if not isinstance(b, Tensor):
             raise TypeError(f"{fname}(): argument 'bias' must be Tensor, not {type(b).__name__}")
         if b._data.dtype != xd.dtype:
-            raise RuntimeError(f"Input type ({_tname(xd.dtype)}) and bias type ({_tname(b._data.dtype)}) "
+            raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and bias type ({_type_name(b._data.dtype, cpp=True)}) "
                                "should be the same")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")

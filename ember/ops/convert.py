@@ -1,9 +1,8 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``long()``, ... (ToCopyBackward0)."""
-import numpy as np
 
 from .. import _dtype as D
 from .._device import check_device, device as _device_cls
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 
 __all__ = []
@@ -31,6 +30,7 @@ def _cast(self, dtype, copy=False):
     return apply(ToCopy, self, d.np)
 
 
+@tensor_method()
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
     flags = []   # trailing positional non_blocking, copy (torch's overloads)
@@ -57,6 +57,7 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
     return _cast(self, dtype, copy)
 
 
+@tensor_method("type")
 def type_(self, dtype=None, non_blocking=False, **kwargs):
     """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts."""
     if dtype is None:
@@ -72,6 +73,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     return _cast(self, dtype)
 
 
+@tensor_method()
 def type_as(self, other):
     return _cast(self, other.dtype)
 
@@ -83,18 +85,15 @@ def _conv(d):
     return f
 
 
-Tensor.to = to
-Tensor.type = type_
-Tensor.type_as = type_as
-Tensor.float = _conv(D.float32)
-Tensor.double = _conv(D.float64)
-Tensor.half = _conv(D.float16)
-Tensor.bfloat16 = _conv(D.bfloat16)
-Tensor.long = _conv(D.int64)
-Tensor.int = _conv(D.int32)
-Tensor.short = _conv(D.int16)
-Tensor.char = _conv(D.int8)
-Tensor.byte = _conv(D.uint8)
-Tensor.bool = _conv(D.bool)
-Tensor.cfloat = _conv(D.complex64)
-Tensor.cdouble = _conv(D.complex128)
+tensor_method("float")(_conv(D.float32))
+tensor_method("double")(_conv(D.float64))
+tensor_method("half")(_conv(D.float16))
+tensor_method("bfloat16")(_conv(D.bfloat16))
+tensor_method("long")(_conv(D.int64))
+tensor_method("int")(_conv(D.int32))
+tensor_method("short")(_conv(D.int16))
+tensor_method("char")(_conv(D.int8))
+tensor_method("byte")(_conv(D.uint8))
+tensor_method("bool")(_conv(D.bool))
+tensor_method("cfloat")(_conv(D.complex64))
+tensor_method("cdouble")(_conv(D.complex128))

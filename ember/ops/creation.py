@@ -12,7 +12,7 @@ from .. import _dtype as D
 from .._device import check_device
 from .. import _random
 from .._random import rng
-from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides
+from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides, tensor_method
 from ._apply import norm_size
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
@@ -111,7 +111,6 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
     it = np.dtype(d).itemsize
     arr = np.lib.stride_tricks.as_strided(np.empty(n, d), size, tuple(st * it for st in stride))
     return _finish(arr, requires_grad, device)
-
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -426,6 +425,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     return _finish(np.frombuffer(buffer, d, count, offset), requires_grad)
 
 
+@tensor_method("new")
 def _new_method(self, *args, device=None):
     """Legacy ``x.new(...)``: sizes -> uninitialised, data -> a tensor, both of ``x``'s dtype."""
     check_device(device)
@@ -439,12 +439,14 @@ def _new_method(self, *args, device=None):
     return tensor(args[0], dtype=self.dtype)
 
 
+@tensor_method("new_empty_strided")
 def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
                        requires_grad=False, pin_memory=False):
     return empty_strided(size, stride, dtype=dtype or self.dtype, device=device,
                          requires_grad=requires_grad)
 
 
+@tensor_method("bernoulli")
 def _bernoulli_method(self, p=None, *, generator=None):
     return bernoulli(self, p, generator=generator)
 
@@ -458,16 +460,19 @@ def _new_factory(fn):
     return method
 
 
+@tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
+@tensor_method("new_tensor")
 def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                        pin_memory=False):
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
+@tensor_method("multinomial")
 def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
     return multinomial(self, num_samples, replacement, generator=generator)
 
@@ -485,28 +490,22 @@ def _map_into(self, others, callable):
     return self
 
 
+@tensor_method("apply_")
 def _apply_(self, callable):
     """Apply a Python function to every element, in place (slow, as in PyTorch)."""
     return _map_into(self, (), callable)
 
 
+@tensor_method("map_")
 def _map_(self, tensor, callable):
     return _map_into(self, (tensor,), callable)
 
 
+@tensor_method("map2_")
 def _map2_(self, x, y, callable):
     return _map_into(self, (x, y), callable)
 
 
-Tensor.new_zeros = _new_factory(zeros)
-Tensor.new_ones = _new_factory(ones)
-Tensor.new_empty = _new_factory(empty)
-Tensor.new_full = _new_full
-Tensor.new_tensor = _new_tensor_method
-Tensor.multinomial = _multinomial_method
-Tensor.apply_ = _apply_
-Tensor.map_ = _map_
-Tensor.map2_ = _map2_
-Tensor.new = _new_method
-Tensor.new_empty_strided = _new_empty_strided
-Tensor.bernoulli = _bernoulli_method
+tensor_method("new_zeros")(_new_factory(zeros))
+tensor_method("new_ones")(_new_factory(ones))
+tensor_method("new_empty")(_new_factory(empty))

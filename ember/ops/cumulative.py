@@ -5,7 +5,7 @@ import builtins as _b
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, wrap_dim
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
@@ -32,6 +32,7 @@ class Cumsum(Op):
         return np.flip(np.cumsum(np.flip(g, self.d), self.d), self.d)
 
 
+@tensor_method()
 @_axis_alias
 def cumsum(input, dim, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
@@ -73,6 +74,7 @@ class Cumprod(Op):
         return np.moveaxis(res, -1, d)
 
 
+@tensor_method()
 def cumprod(input, dim, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
@@ -119,10 +121,12 @@ class Cummin(Cummax):
     is_max = False
 
 
+@tensor_method()
 def cummax(input, dim):
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
+@tensor_method()
 def cummin(input, dim):
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
@@ -153,9 +157,12 @@ class Logcumsumexp(Op):
             return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
 
 
+@tensor_method()
 def logcumsumexp(input, dim):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
+
+# ---- diff -------------------------------------------------------------------------------
 
 class Diff(Op):
     name = "DiffBackward0"
@@ -180,6 +187,7 @@ class Diff(Op):
         return g
 
 
+@tensor_method()
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -192,6 +200,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 # ---- in-place cumulative ops ------------------------------------------------------------
 
+
 def _inplace_dtype(self, dtype):
     if dtype is not None and D.to_dtype(dtype) is not self.dtype:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {D.scalar_type_name(self.dtype).lower()} "
@@ -199,6 +208,7 @@ def _inplace_dtype(self, dtype):
                            "should match")
 
 
+@tensor_method()
 def cumsum_(self, dim, *, dtype=None):
     from ._apply import apply_
 
@@ -206,12 +216,15 @@ def cumsum_(self, dim, *, dtype=None):
     return apply_(Cumsum, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
 
+@tensor_method()
 def cumprod_(self, dim, *, dtype=None):
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
     return apply_(Cumprod, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
+
+# ---- integration and gradient -----------------------------------------------------------
 
 def _trapz_args(y, x, dx, dim):
     if x is not None and dx is not None:
@@ -308,15 +321,3 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                 last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / h
         outs.append(cat([first, inner, last], d))
     return tuple(outs)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.cumsum = cumsum
-Tensor.cumprod = cumprod
-Tensor.cummax = cummax
-Tensor.cummin = cummin
-Tensor.logcumsumexp = logcumsumexp
-Tensor.diff = diff
-Tensor.cumsum_ = cumsum_
-Tensor.cumprod_ = cumprod_

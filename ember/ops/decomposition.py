@@ -1,9 +1,14 @@
-"""Decompositions and solvers behind ``ember.linalg``: solve, solve_triangular, cholesky, eigh,
-svd, qr (forward on NumPy's LAPACK, backward from the standard matrix-calculus formulas)."""
+"""Decompositions and solvers: the ops behind ``ember.linalg`` (solve, solve_triangular,
+cholesky, eigh, svd, qr: forward on NumPy's LAPACK, backward from the standard
+matrix-calculus formulas) and torch's older top-level forms (``torch.svd``, ``torch.qr``,
+``torch.cholesky``, ``cholesky_solve``, ``cholesky_inverse``, ``pinverse``)."""
 import numpy as np
 
-from ._apply import Op
-from .linalg import _LinAlgError, _square, _swap
+from .._tensor import _wrap, tensor_method
+from ._apply import Op, apply
+from .linalg import _LinAlgError, Inverse, _square, _swap, matmul
+
+__all__ = ["pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
 
 
 class Solve(Op):
@@ -244,3 +249,62 @@ class Pinv(Op):
         K = P @ gh
         PhK = Ph @ K
         return -h(K @ P) + ((gh - A @ K) @ P) @ Ph + PhK - (PhK @ P) @ A
+
+
+def _from_factor(L, upper):
+    """A = L L^H (or U^H U) from its Cholesky factor (composed, so gradients reach the factor)."""
+    if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
+        raise RuntimeError("cholesky: A must be batches of square matrices")
+    return matmul(L.mH, L) if upper else matmul(L, L.mH)
+
+
+@tensor_method()
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
+    from ..linalg import solve
+
+    if B.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
+    return solve(_from_factor(L, upper), B)
+
+
+@tensor_method()
+def cholesky_inverse(L, upper=False, *, out=None):
+    return apply(Inverse, _from_factor(L, upper), what="cholesky_inverse")
+
+
+@tensor_method()
+def pinverse(input, rcond=1e-15):
+    from ..linalg import pinv
+
+    return pinv(input, rtol=rcond)
+
+
+@tensor_method()
+def cholesky(input, upper=False, *, out=None):
+    from ..linalg import cholesky as _chol
+
+    return _chol(input, upper=upper)
+
+
+@tensor_method()
+def qr(input, some=True, *, out=None):
+    from ..linalg import qr as _qr
+    from .reduction import return_types
+
+    return return_types.qr(*_qr(input, "reduced" if some else "complete"))
+
+
+@tensor_method()
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
+    from ..linalg import svd as _svd, svdvals
+    from .reduction import return_types
+
+    a = input._data
+    if not compute_uv:
+        m, n = a.shape[-2], a.shape[-1]
+        return return_types.svd(_wrap(np.zeros(a.shape[:-2] + (m, m), a.dtype)), svdvals(input),
+                                _wrap(np.zeros(a.shape[:-2] + (n, n), a.dtype)))
+    u, s, vh = _svd(input, full_matrices=not some)
+    return return_types.svd(u, s, vh.mH)

@@ -4,11 +4,12 @@ import numpy as np
 
 from .. import _random
 from .._random import rng as _rng
-from .._tensor import Tensor
+from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply_
 from ._pointwise import _zeros
 
 # ---- in-place fillers -----------------------------------------------------------------
+
 
 class Fill(Op):
     name = "FillBackward0"
@@ -53,14 +54,17 @@ class Copy(Op):
         return _zeros(g), g
 
 
+@tensor_method()
 def zero_(self):
     return apply_(Zero, self)
 
 
+@tensor_method()
 def fill_(self, value):
     return apply_(Fill, self, value)
 
 
+@tensor_method()
 def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
@@ -92,6 +96,7 @@ def _float_dt(a):
     return a.dtype if a.dtype.kind == "f" else np.float64
 
 
+@tensor_method()
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
@@ -100,6 +105,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return apply_(_NormalB, self, arr)
 
 
+@tensor_method()
 def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
@@ -108,6 +114,7 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
     return apply_(_UniformB, self, arr)
 
 
+@tensor_method()
 def random_(self, from_=0, to=None, *, generator=None):
     d = self._data
     if to is None:
@@ -119,6 +126,7 @@ def random_(self, from_=0, to=None, *, generator=None):
     return apply_(_RandomB, self, _random.randint(from_, to, d.shape, generator))
 
 
+@tensor_method()
 def bernoulli_(self, p=0.5, *, generator=None):
     d = self._data
     pa = p._data if isinstance(p, Tensor) else p
@@ -127,6 +135,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return apply_(_BernoulliB, self, _random.bernoulli(pa, d.shape, generator))
 
 
+@tensor_method()
 def exponential_(self, lambd=1.0, *, generator=None):
     if lambd <= 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
@@ -135,31 +144,19 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return apply_(_ExponentialB, self, arr)
 
 
+@tensor_method()
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     arr = _rng(generator).lognormal(mean, std, self._data.shape)
     return apply_(_LogNormalB, self, arr)
 
 
+@tensor_method()
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     arr = median + sigma * _rng(generator).standard_cauchy(self._data.shape)
     return apply_(_CauchyB, self, arr)
 
 
+@tensor_method()
 def geometric_(self, p, *, generator=None):
     arr = _rng(generator).geometric(p, self._data.shape)
     return apply_(_GeometricB, self, arr)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.zero_ = zero_
-Tensor.fill_ = fill_
-Tensor.copy_ = copy_
-Tensor.normal_ = normal_
-Tensor.uniform_ = uniform_
-Tensor.random_ = random_
-Tensor.bernoulli_ = bernoulli_
-Tensor.exponential_ = exponential_
-Tensor.log_normal_ = log_normal_
-Tensor.cauchy_ = cauchy_
-Tensor.geometric_ = geometric_

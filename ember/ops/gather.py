@@ -2,7 +2,7 @@
 masked_select, masked_fill, masked_scatter (and the index checks they share with scatter)."""
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply, apply_, wrap_dim
 from .indexing import _ndarray
 
@@ -84,6 +84,7 @@ class Gather(Op):
         return z, None
 
 
+@tensor_method()
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``."""
     _check_index(index, "gather")
@@ -117,6 +118,7 @@ class TakeAlongDim(Op):
         return z, None
 
 
+@tensor_method()
 def take_along_dim(input, indices, dim=None, *, out=None):
     _check_index(indices, "take_along_dim")
     if dim is not None:
@@ -148,6 +150,7 @@ class Take(Op):
         return z.reshape(self.shape), None
 
 
+@tensor_method()
 def take(input, index):
     """Index ``input`` as if it were flat; the result has ``index``'s shape."""
     _check_index(index, "take", allow32=False)
@@ -184,12 +187,14 @@ def _check_index_dtype(index, fn):
         raise RuntimeError(f"{fn}(): Expected dtype int32 or int64 for index")
 
 
+@tensor_method()
 def index_select(input, dim, index, *, out=None):
     """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor)."""
     _check_index_dtype(index, "index_select")
     return apply(IndexSelect, input, index, dim=wrap_dim(dim, input.ndim))
 
 
+@tensor_method()
 def narrow_copy(input, dim, start, length):
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
@@ -247,6 +252,7 @@ class MaskedSelect(Op):
         return z, None
 
 
+@tensor_method()
 def masked_select(input, mask, *, out=None):
     _check_bool_mask(mask, "masked_select:")
     return apply(MaskedSelect, input, mask)
@@ -286,12 +292,14 @@ def _fill_args(mask, value, fn):
     return MaskedFill
 
 
+@tensor_method()
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` (bool, broadcast) is True."""
     cls = _fill_args(mask, value, "masked_fill_")
     return apply(cls, input, mask, value)
 
 
+@tensor_method()
 def masked_fill_(self, mask, value):
     cls = _fill_args(mask, value, "masked_fill_")
     if _bshape(self._data.shape, mask._data.shape) != self._data.shape:
@@ -321,25 +329,13 @@ class MaskedScatter(Op):
         return np.where(self.m, 0, g).astype(g.dtype, copy=False), None, gs.reshape(self.sshape)
 
 
+@tensor_method()
 def masked_scatter(input, mask, source):
     _check_bool_mask(mask, "masked_scatter_")
     return apply(MaskedScatter, input, mask, source)
 
 
+@tensor_method()
 def masked_scatter_(self, mask, source):
     _check_bool_mask(mask, "masked_scatter_")
     return apply_(MaskedScatter, self, mask, source)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.index_select = index_select
-Tensor.masked_select = masked_select
-Tensor.masked_fill = masked_fill
-Tensor.masked_fill_ = masked_fill_
-Tensor.masked_scatter = masked_scatter
-Tensor.masked_scatter_ = masked_scatter_
-Tensor.take = take
-Tensor.take_along_dim = take_along_dim
-Tensor.gather = gather
-Tensor.narrow_copy = narrow_copy

@@ -8,19 +8,15 @@ duplicate indices add up, as in PyTorch."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode
-from ._apply import Op, apply, apply_, SAME, _make_view
+from ._apply import Op, apply, apply_, SAME, _make_view, _type_name
 
 __all__ = ["where", "nonzero", "argwhere", "tril_indices", "triu_indices", "searchsorted",
            "bucketize", "isin", "unravel_index", "nonzero_static"]
 
 
 _ndarray = np.ndarray
-
-
-def _type_name(npd):
-    return D.scalar_type_name(D.from_np[np.dtype(npd)])
 
 
 # ---- index normalisation ------------------------------------------------------------
@@ -211,6 +207,7 @@ def _getitem_fast(self, idx, cls):
     return r
 
 
+@tensor_method()
 def __getitem__(self, idx):
     t = type(idx)
     if t is int:
@@ -300,6 +297,7 @@ class IndexPut(CopySlices):
     adv = True
 
 
+@tensor_method()
 def __setitem__(self, idx, value):
     nidx, adv = _convert(idx)
     if isinstance(value, (list, tuple)):
@@ -359,6 +357,7 @@ def nonzero(input, *, out=None, as_tuple=False):
     return _wrap(np.argwhere(a).astype(np.int64))
 
 
+@tensor_method()
 def nonzero_static(input, *, size, fill_value=-1):
     """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``."""
     if size < 0:
@@ -368,6 +367,7 @@ def nonzero_static(input, *, size, fill_value=-1):
     return _wrap(np.concatenate([idx, pad]))
 
 
+@tensor_method()
 def argwhere(input):
     return nonzero(input)
 
@@ -449,19 +449,11 @@ def unravel_index(indices, shape):
     return tuple(reversed(out))
 
 
+@tensor_method("where")
 def _m_where(self, condition, y):
     return where(condition, self, y)
 
 
+@tensor_method("nonzero")
 def _nonzero_m(self, *, as_tuple=False):
     return nonzero(self, as_tuple=as_tuple)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.__getitem__ = __getitem__
-Tensor.__setitem__ = __setitem__
-Tensor.where = _m_where
-Tensor.nonzero = _nonzero_m
-Tensor.argwhere = argwhere
-Tensor.nonzero_static = nonzero_static

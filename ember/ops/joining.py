@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, SAME, wrap_dim, wrap_dims, norm_size
 from ._strides import _sl
 from .shape import (Expand, View, _expand, _unfold, _view, as_strided, diagonal, permute, reshape,
@@ -253,10 +253,12 @@ def split(tensor, split_size_or_sections, dim=0):
     return apply(SplitWithSizes, tensor, d, tuple(bounds))
 
 
+@tensor_method("split")
 def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
 
 
+@tensor_method()
 def chunk(input, chunks, dim=0):
     """Up to ``chunks`` equal pieces along ``dim`` (views)."""
     if chunks <= 0:
@@ -268,6 +270,7 @@ def chunk(input, chunks, dim=0):
     return split(input, (n + chunks - 1) // chunks, dim)
 
 
+@tensor_method()
 def tensor_split(input, indices_or_sections, dim=0):
     """Split into ``sections`` near-equal parts or at ``indices`` along ``dim`` (views)."""
     shape = input._data.shape
@@ -322,14 +325,17 @@ def _axis_split(input, ios, dim, name, need):
     return tensor_split(input, ios, dim)
 
 
+@tensor_method()
 def hsplit(input, indices_or_sections):
     return _axis_split(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
 
 
+@tensor_method()
 def vsplit(input, indices_or_sections):
     return _axis_split(input, indices_or_sections, 0, "vsplit", 2)
 
 
+@tensor_method()
 def dsplit(input, indices_or_sections):
     return _axis_split(input, indices_or_sections, 2, "dsplit", 3)
 
@@ -350,6 +356,7 @@ class Unbind(Op):
         return np.stack(gs, axis=self.dim)
 
 
+@tensor_method()
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple of views."""
     nd = input._data.ndim
@@ -377,6 +384,7 @@ class Repeat(Op):
         return g.reshape(self.shape)
 
 
+@tensor_method("repeat")
 def _repeat(self, *sizes):
     """Tile the tensor ``sizes`` times along each dim (copies)."""
     sizes = norm_size(sizes)
@@ -396,6 +404,7 @@ def tile(input, dims):
     return apply(Repeat, input, tuple(dims))
 
 
+@tensor_method("tile")
 def _tile_method(self, *dims):
     return tile(self, norm_size(dims))
 
@@ -414,6 +423,7 @@ class RepeatInterleave(Op):
         return out
 
 
+@tensor_method()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Repeat each element ``repeats`` times (int or per-element tensor) along ``dim``."""
     if repeats is None:  # repeat_interleave(repeats): indices repeated
@@ -468,12 +478,14 @@ def flip(input, *dims_, dims=None):
     return apply(Flip, input, wrap_dims(dims, input._data.ndim))
 
 
+@tensor_method()
 def fliplr(input):
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return apply(Flip, input, (1,))
 
 
+@tensor_method()
 def flipud(input):
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
@@ -496,6 +508,7 @@ class Roll(Op):
         return np.roll(g, neg, self.dims)
 
 
+@tensor_method()
 def roll(input, shifts, dims=None):
     """Rotate elements by ``shifts`` along ``dims`` (the flattened tensor when None)."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
@@ -521,6 +534,7 @@ class Rot90(Op):
         return np.rot90(g, -self.k, self.dims)
 
 
+@tensor_method()
 def rot90(input, k=1, dims=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from dims[0] towards dims[1])."""
     dims = tuple(dims)
@@ -657,10 +671,9 @@ def block_diag(*tensors):
     return apply(BlockDiag, *tensors)
 
 
-# ---- Tensor methods -------------------------------------------------------------------
-
 # ---- more joins and regroupings ---------------------------------------------------------
 
+@tensor_method()
 def split_with_sizes(input, split_sizes, dim=0):
     return split(input, list(split_sizes), dim)
 
@@ -693,12 +706,12 @@ def combinations(input, r=2, with_replacement=False):
 
 def channel_shuffle(input, groups):
     """Interleave the channels of ``groups`` groups: (N, g*k, ...) -> groups transposed."""
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
+                           f"{list(input.shape)}")
     if groups <= 0:
         raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
                            f"groups:{groups}")
-    if input.ndim < 3:
-        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with sizes {list(input.shape)}")
     c = input.shape[1]
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and "
@@ -714,14 +727,19 @@ def constant_pad_nd(input, pad, value=0):
     return _pad(input, pad, "constant", value)
 
 
+# ---- unsafe_* aliases and *_copy forms ---------------------------------------------------
+
+@tensor_method()
 def unsafe_split(input, split_size, dim=0):
     return split(input, split_size, dim)
 
 
+@tensor_method()
 def unsafe_split_with_sizes(input, split_sizes, dim=0):
     return split_with_sizes(input, split_sizes, dim)
 
 
+@tensor_method()
 def unsafe_chunk(input, chunks, dim=0):
     return chunk(input, chunks, dim)
 
@@ -752,28 +770,6 @@ _COPIES = {
 globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
 
 
+@tensor_method("flip")
 def _flip_method(self, *dims_, dims=None):
     return flip(self, *dims_, dims=dims)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.split = _split_method
-Tensor.tensor_split = tensor_split
-Tensor.hsplit = hsplit
-Tensor.vsplit = vsplit
-Tensor.dsplit = dsplit
-Tensor.chunk = chunk
-Tensor.unbind = unbind
-Tensor.repeat = _repeat
-Tensor.repeat_interleave = repeat_interleave
-Tensor.tile = _tile_method
-Tensor.flip = _flip_method
-Tensor.fliplr = fliplr
-Tensor.flipud = flipud
-Tensor.roll = roll
-Tensor.rot90 = rot90
-Tensor.split_with_sizes = split_with_sizes
-Tensor.unsafe_split = unsafe_split
-Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
-Tensor.unsafe_chunk = unsafe_chunk

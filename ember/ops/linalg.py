@@ -3,15 +3,14 @@ tril/triu, det, inverse, cdist, dist."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _new_tensor
-from ._apply import Op, apply, apply_, wrap_dim, SAME
+from .._tensor import Tensor, _wrap, _new_tensor, tensor_method
+from ._apply import Op, apply, apply_, wrap_dim, SAME, _type_name
 from . import sparse as _sparse   # sparse operands of matmul / mm / addmm take its kernels
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
            "triu", "det", "inverse", "cdist", "dist", "addr", "addmv_", "diag_embed", "diagflat",
-           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander", "pinverse",
-           "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
+           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander"]
 
 
 class _LinAlgError(RuntimeError):
@@ -21,15 +20,10 @@ class _LinAlgError(RuntimeError):
 LinAlgError = _LinAlgError
 
 
-_TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-       "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-       "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
-
-
 def _same_dtype(a, b):
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_TN.get(a.dtype.name, a.dtype.name)} != {_TN.get(b.dtype.name, b.dtype.name)}")
+                           f"{_type_name(a.dtype, cpp=True)} != {_type_name(b.dtype, cpp=True)}")
     if a.dtype == np.bool_:
         raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
@@ -110,6 +104,7 @@ def _t(x):
     return x if isinstance(x, Tensor) else _new_tensor(x)
 
 
+@tensor_method("matmul", "__matmul__")
 def matmul(input, other, *, out=None):
     if input._sparse or other._sparse:
         return _sparse.matmul(input, other)
@@ -123,10 +118,12 @@ def matmul(input, other, *, out=None):
     return apply(UnsafeView, input, other)
 
 
+@tensor_method("__rmatmul__")
 def _rmatmul(self, other):
     return matmul(_t(other), self)
 
 
+@tensor_method()
 def mm(input, mat2, *, out=None):
     if input._sparse or mat2._sparse:
         return _sparse.matmul(input, mat2)
@@ -135,6 +132,7 @@ def mm(input, mat2, *, out=None):
     return apply(Matmul, input, mat2)
 
 
+@tensor_method()
 def bmm(input, mat2, *, out=None):
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
@@ -145,12 +143,14 @@ def bmm(input, mat2, *, out=None):
     return apply(Bmm, input, mat2)
 
 
+@tensor_method()
 def mv(input, vec, *, out=None):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return apply(Mv, input, vec)
 
 
+@tensor_method()
 def dot(input, other, *, out=None):
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
@@ -160,6 +160,7 @@ def dot(input, other, *, out=None):
     return apply(Dot, input, other)
 
 
+@tensor_method()
 def vdot(input, other, *, out=None):
     if input.is_complex():
         input = _wrap(np.conj(input._data)) if not input._rg else input.conj()
@@ -181,6 +182,7 @@ class Outer(Op):
         return g @ self.b, self.a @ g
 
 
+@tensor_method("outer", "ger")
 def outer(input, vec2, *, out=None):
     return apply(Outer, input, vec2)
 
@@ -300,49 +302,59 @@ def _addr_shape(vec1, vec2):
     return (vec1.shape[0], vec2.shape[0])
 
 
+@tensor_method()
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if mat1._sparse or mat2._sparse:
         return _sparse.addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
 
 
+@tensor_method()
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     return _addmm_common(Addmv, input, mat, vec, beta, alpha, _addmv_shape(input, mat, vec))
 
 
+@tensor_method()
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
+@tensor_method()
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
 
 
+@tensor_method()
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * outer(vec1, vec2)``."""
     return _addmm_common(Addr, input, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2))
 
 
+@tensor_method()
 def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
     return _addmm_common(Addmm, self, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2), apply_)
 
 
+@tensor_method()
 def addmv_(self, mat, vec, *, beta=1, alpha=1):
     return _addmm_common(Addmv, self, mat, vec, beta, alpha, _addmv_shape(self, mat, vec), apply_)
 
 
+@tensor_method()
 def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, self, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]), apply_)
 
 
+@tensor_method()
 def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, self, batch1, batch2, beta, alpha, (s1[1], s2[2]), apply_)
 
 
+@tensor_method()
 def addr_(self, vec1, vec2, *, beta=1, alpha=1):
     return _addmm_common(Addr, self, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2), apply_)
 
@@ -477,6 +489,7 @@ def tensordot(a, b, dims=2, out=None):
     return apply(Einsum, a, b, eq=f"{la},{lb}->{out_s}")
 
 
+@tensor_method()
 def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         return input * other
@@ -514,6 +527,7 @@ class Kron(Op):
         return ga, gb
 
 
+@tensor_method()
 def kron(input, other, *, out=None):
     return apply(Kron, input, other)
 
@@ -533,6 +547,7 @@ class Cross(Op):
                 np.cross(g, self.a, axisa=d, axisb=d, axisc=d))
 
 
+@tensor_method()
 def cross(input, other, dim=None, *, out=None):
     if input.ndim != other.ndim:
         raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
@@ -565,6 +580,7 @@ class Trace(Op):
         return np.eye(*self.shape, dtype=g.dtype) * g
 
 
+@tensor_method()
 def trace(input):
     return apply(Trace, input)
 
@@ -590,6 +606,7 @@ class Diag(Op):
         return z
 
 
+@tensor_method()
 def diag(input, diagonal=0, *, out=None):
     return apply(Diag, input, diagonal)
 
@@ -613,10 +630,12 @@ class Triu(Tril):
     fn = staticmethod(np.triu)
 
 
+@tensor_method()
 def tril(input, diagonal=0, *, out=None):
     return apply(Tril, input, diagonal)
 
 
+@tensor_method()
 def triu(input, diagonal=0, *, out=None):
     return apply(Triu, input, diagonal)
 
@@ -658,6 +677,7 @@ class Det(Op):
             return (g[..., None, None] * _swap(adj)).astype(a.dtype, copy=False)
 
 
+@tensor_method()
 def det(input):
     return apply(Det, input)
 
@@ -681,14 +701,17 @@ class Inverse(Op):
         return -np.matmul(np.matmul(it, g), it)
 
 
+@tensor_method()
 def inverse(input, *, out=None):
     return apply(Inverse, input)
 
 
+@tensor_method()
 def tril_(self, diagonal=0):
     return apply_(Tril, self, diagonal)
 
 
+@tensor_method()
 def triu_(self, diagonal=0):
     return apply_(Triu, self, diagonal)
 
@@ -715,10 +738,12 @@ class DiagEmbed(Op):
         return np.moveaxis(g, self.dims, (-2, -1))[..., self.rows, self.cols]
 
 
+@tensor_method()
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return apply(DiagEmbed, input, offset=offset, dim1=dim1, dim2=dim2)
 
 
+@tensor_method()
 def diagflat(input, offset=0):
     return diag_embed(input.reshape(-1), offset)
 
@@ -732,6 +757,7 @@ def _check_square(A, what):
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
 
 
+@tensor_method()
 def matrix_power(input, n, *, out=None):
     """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
     _check_square(input, "linalg.matrix_power")
@@ -789,6 +815,7 @@ class MatrixExp(Op):
         return _expm(big)[..., :n, n:].astype(g.dtype, copy=False)
 
 
+@tensor_method()
 def matrix_exp(input):
     return apply(MatrixExp, input)
 
@@ -808,12 +835,14 @@ class Slogdet(Op):
         return gl[..., None, None] * np.conj(_swap(np.linalg.inv(self.a)))
 
 
+@tensor_method()
 def slogdet(input):
     from .reduction import return_types
 
     return return_types.slogdet(*apply(Slogdet, input, what="linalg.slogdet"))
 
 
+@tensor_method()
 def logdet(input):
     """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch)."""
     from .indexing import where
@@ -852,59 +881,6 @@ def vander(x, N=None, increasing=False):
         xs = x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1)
         ones = cat([ones, cumprod(xs, 1)], 1)
     return ones if increasing else flip(ones, (1,))
-
-
-def _from_factor(L, upper):
-    """A = L L^H (or U^H U) from its Cholesky factor (composed, so gradients reach the factor)."""
-    if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
-        raise RuntimeError("cholesky: A must be batches of square matrices")
-    return matmul(L.mH, L) if upper else matmul(L, L.mH)
-
-
-def cholesky_solve(B, L, upper=False, *, out=None):
-    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
-    from ..linalg import solve
-
-    if B.ndim < 2:
-        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
-    return solve(_from_factor(L, upper), B)
-
-
-def cholesky_inverse(L, upper=False, *, out=None):
-    return apply(Inverse, _from_factor(L, upper), what="cholesky_inverse")
-
-
-def pinverse(input, rcond=1e-15):
-    from ..linalg import pinv
-
-    return pinv(input, rcond)
-
-
-def cholesky(input, upper=False, *, out=None):
-    from ..linalg import cholesky as _chol
-
-    return _chol(input, upper=upper)
-
-
-def qr(input, some=True, *, out=None):
-    from ..linalg import qr as _qr
-    from .reduction import return_types
-
-    return return_types.qr(*_qr(input, "reduced" if some else "complete"))
-
-
-def svd(input, some=True, compute_uv=True, *, out=None):
-    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
-    from ..linalg import svd as _svd, svdvals
-    from .reduction import return_types
-
-    a = input._data
-    if not compute_uv:
-        m, n = a.shape[-2], a.shape[-1]
-        return return_types.svd(_wrap(np.zeros(a.shape[:-2] + (m, m), a.dtype)), svdvals(input),
-                                _wrap(np.zeros(a.shape[:-2] + (n, n), a.dtype)))
-    u, s, vh = _svd(input, full_matrices=not some)
-    return return_types.svd(u, s, vh.mH)
 
 
 # ---- distances -------------------------------------------------------------------------
@@ -964,36 +940,6 @@ class Dist(Op):
         return gd, -gd
 
 
+@tensor_method()
 def dist(input, other, p=2):
     return apply(Dist, input, other, p)
-
-
-# ---- Tensor methods ------------------------------------------------------------------
-
-Tensor.matmul = Tensor.__matmul__ = matmul
-Tensor.__rmatmul__ = _rmatmul
-Tensor.mm = mm
-Tensor.bmm = bmm
-Tensor.mv = mv
-Tensor.dot = dot
-Tensor.vdot = vdot
-Tensor.inner = inner
-Tensor.outer = Tensor.ger = outer
-Tensor.addmm = addmm
-Tensor.addmv = addmv
-Tensor.addbmm = addbmm
-Tensor.baddbmm = baddbmm
-Tensor.kron = kron
-Tensor.cross = cross
-Tensor.trace = trace
-Tensor.diag = diag
-Tensor.tril = tril
-Tensor.triu = triu
-Tensor.det = det
-Tensor.inverse = inverse
-Tensor.dist = dist
-for _n in ("addr", "addr_", "addmm_", "addmv_", "addbmm_", "baddbmm_", "tril_", "triu_",
-           "diag_embed", "diagflat", "matrix_power", "matrix_exp", "slogdet", "logdet",
-           "pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"):
-    setattr(Tensor, _n, globals()[_n])
-del _n

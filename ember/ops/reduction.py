@@ -7,8 +7,9 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME
+from .._tensor import Tensor, _wrap, tensor_method
+from .arithmetic import Maximum, Minimum
+from ._apply import Op, apply, wrap_dim, wrap_dims, _type_name
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -74,14 +75,10 @@ def _expand_back(g, shape, dims, keepdim):
     return np.broadcast_to(g, shape)
 
 
-def _tname(npd):
-    return D.scalar_type_name(D.from_np[np.dtype(npd)])
-
-
 def _need_float(a, what):
     if a.dtype.kind not in "fcV":
         raise RuntimeError(f"{what}: Expected a floating point or complex tensor as input. "
-                           f"Got {_tname(a.dtype)}")
+                           f"Got {_type_name(a.dtype)}")
 
 
 def _scatter(shape, dtype, idx, g, axis):
@@ -194,7 +191,7 @@ class Mean(Op):
         if a.dtype.kind not in "fc":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {_tname(a.dtype)}")
+                f"or complex dtype. Got: {_type_name(a.dtype)}")
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         n = 1
         for d in dims:
@@ -212,6 +209,7 @@ class Mean(Op):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
 
+@tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
@@ -224,6 +222,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     return apply(Sum, input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@tensor_method()
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     if axis is not None:
         dim = axis
@@ -263,6 +262,7 @@ class Prod(Op):
         return g * ex
 
 
+@tensor_method()
 @_axis_alias
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
@@ -321,6 +321,7 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     return _dims(dim, input.ndim), correction, keepdim
 
 
+@tensor_method()
 @_axis_alias
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
@@ -331,6 +332,7 @@ class Std(Var):
     name = "StdBackward0"
 
 
+@tensor_method()
 @_axis_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
@@ -490,6 +492,7 @@ def _matrix_norm(input, p, dim, keepdim, dtype=None):
     raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
 
 
+@tensor_method()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices."""
     if isinstance(dim, int):
@@ -567,39 +570,7 @@ class MinDim(MaxDim):
     argfn = staticmethod(np.argmin)
 
 
-class Maximum(Op):
-    name = "MaximumBackward0"
-    promote = SAME
-    saves = (0, 1)
-    fn = staticmethod(np.maximum)
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.fn(a, b)
-
-    def backward(self, g):
-        a, b = self.a, self.b
-        half = np.asarray(0.5, g.dtype)
-        m = (a > b) if self.fn is np.maximum else (a < b)
-        eq = a == b
-        ga = g * (m + eq * half).astype(g.dtype)
-        gb = g * ((~m & ~eq) + eq * half).astype(g.dtype)
-        return ga, gb
-
-
-class Minimum(Maximum):
-    name = "MinimumBackward0"
-    fn = staticmethod(np.minimum)
-
-
-def maximum(input, other):
-    return apply(Maximum, input, other)
-
-
-def minimum(input, other):
-    return apply(Minimum, input, other)
-
-
+@tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
     """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
@@ -610,6 +581,7 @@ def max(input, dim=None, keepdim=False, *, out=None):
     return return_types.max(*apply(MaxDim, input, wrap_dim(dim, input.ndim), keepdim))
 
 
+@tensor_method()
 @_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
@@ -641,11 +613,13 @@ class Amin(Amax):
     fn = staticmethod(np.min)
 
 
+@tensor_method()
 @_axis_alias
 def amax(input, dim=(), keepdim=False):
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def amin(input, dim=(), keepdim=False):
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
@@ -671,16 +645,19 @@ def _arg(fn, what, input, dim, keepdim):
     return _wrap(r)
 
 
+@tensor_method()
 @_axis_alias
 def argmax(input, dim=None, keepdim=False):
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def argmin(input, dim=None, keepdim=False):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
+@tensor_method()
 def aminmax(input, *, dim=None, keepdim=False):
     if dim is None:
         if keepdim:
@@ -690,6 +667,8 @@ def aminmax(input, *, dim=None, keepdim=False):
     ds = (wrap_dim(dim, input.ndim),) if input.ndim else ()   # a 0-d input is its own min and max
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
 
+
+# ---- logsumexp --------------------------------------------------------------------------
 
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
@@ -720,6 +699,7 @@ class Logsumexp(Op):
             return g * np.exp(self.a - o)
 
 
+@tensor_method()
 @_axis_alias
 def logsumexp(input, dim, keepdim=False):
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
@@ -734,16 +714,19 @@ def _logical(fn, input, dim, keepdim):
     return _wrap(np.asarray(r, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
+@tensor_method()
 @_axis_alias
 def all(input, dim=None, keepdim=False):
     return _logical(np.all, input, dim, keepdim)
 
 
+@tensor_method()
 @_axis_alias
 def any(input, dim=None, keepdim=False):
     return _logical(np.any, input, dim, keepdim)
 
 
+@tensor_method()
 def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
@@ -772,7 +755,7 @@ class Nanmean(Op):
     def forward(self, a, dims, keepdim):
         if a.dtype.kind not in "fc":
             raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
-                               f"but got {_tname(a.dtype)}")
+                               f"but got {_type_name(a.dtype)}")
         self.a, self.dims, self.keepdim = a, dims, keepdim
         ok = ~np.isnan(a)
         self.cnt = np.sum(ok, axis=dims, keepdims=True).astype(a.dtype)
@@ -788,12 +771,14 @@ class Nanmean(Op):
         return np.where(np.isnan(self.a), np.zeros((), r.dtype), r)
 
 
+@tensor_method()
 @_axis_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
 
+@tensor_method()
 @_axis_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
@@ -801,16 +786,9 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-# ---- Tensor methods ------------------------------------------------------------------
+# ---- sum_to_size, renorm -----------------------------------------------------------------
 
-def _t_max(self, dim=None, keepdim=False):
-    return max(self, dim, keepdim)
-
-
-def _t_min(self, dim=None, keepdim=False):
-    return min(self, dim, keepdim)
-
-
+@tensor_method()
 def sum_to_size(self, *size):
     """Sum this tensor down to ``size`` (which it must be expandable to)."""
     from ._apply import norm_size
@@ -841,37 +819,13 @@ def _renorm_factor(input, p, dim, maxnorm):
     return where(norm > maxnorm, maxnorm / (norm + 1e-7), one)
 
 
+@tensor_method()
 def renorm(input, p, dim, maxnorm, *, out=None):
     """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
     (the gradient flows through the norm too, as torch's)."""
     return input * _renorm_factor(input, p, dim, maxnorm)
 
 
+@tensor_method()
 def renorm_(self, p, dim, maxnorm):
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.sum = sum
-Tensor.mean = mean
-Tensor.prod = prod
-Tensor.std = std
-Tensor.var = var
-Tensor.norm = norm
-Tensor.max = max
-Tensor.min = min
-Tensor.amax = amax
-Tensor.amin = amin
-Tensor.argmax = argmax
-Tensor.argmin = argmin
-Tensor.aminmax = aminmax
-Tensor.logsumexp = logsumexp
-Tensor.all = all
-Tensor.any = any
-Tensor.count_nonzero = count_nonzero
-Tensor.nansum = nansum
-Tensor.nanmean = nanmean
-Tensor.sum_to_size = sum_to_size
-Tensor.renorm = renorm
-Tensor.renorm_ = renorm_

@@ -2,10 +2,10 @@
 put, and select/slice/diagonal/as_strided_scatter."""
 import numpy as np
 
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, apply_, wrap_dim
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, apply_, wrap_dim, _type_name
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
-from .indexing import _conv_item, _fix_index_error, _ndarray, _type_name
+from .indexing import _conv_item, _fix_index_error, _ndarray
 
 __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
            "index_put", "index_put_", "put", "select_scatter", "slice_scatter", "diagonal_scatter",
@@ -70,6 +70,7 @@ def _scatter_cls(src, value, fn):
     return ScatterValue, src
 
 
+@tensor_method()
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
     _check_index(index, "scatter")
@@ -77,6 +78,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return apply(cls, input, index, s, dim=wrap_dim(dim, input.ndim), reduce=reduce)
 
 
+@tensor_method()
 def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     _check_index(index, "scatter_")
     cls, s = _scatter_cls(src, value, "scatter_")
@@ -105,11 +107,13 @@ class ScatterAdd(Op):
         return g, None, gs
 
 
+@tensor_method()
 def scatter_add(input, dim, index, src):
     _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
 
+@tensor_method()
 def scatter_add_(self, dim, index, src):
     _check_index(index, "scatter_add_")
     return apply_(ScatterAdd, self, index, src, dim=wrap_dim(dim, self.ndim))
@@ -214,6 +218,7 @@ class ScatterReduce(Op):
         return ga, gsp
 
 
+@tensor_method()
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
     _check_index(index, "scatter_reduce")
@@ -221,6 +226,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
                  include_self=include_self)
 
 
+@tensor_method()
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
     _check_index(index, "scatter_reduce_")
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
@@ -249,11 +255,13 @@ def _index_reduce_args(self, dim, index, source, reduce, fname):
     return d, _wrap(np.broadcast_to(idx.reshape(shape) % n, source._data.shape).copy())
 
 
+@tensor_method()
 def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
     d, idx = _index_reduce_args(input, dim, index, source, reduce, "index_reduce")
     return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
 
 
+@tensor_method()
 def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
     d, idx = _index_reduce_args(self, dim, index, source, reduce, "index_reduce")
     return scatter_reduce_(self, d, idx, source, reduce, include_self=include_self)
@@ -293,6 +301,7 @@ class IndexAdd(Op):
         return g, None, gs.reshape(self.sshape)
 
 
+@tensor_method()
 def index_add(input, dim, index, source, *, alpha=1):
     _check_index_dtype(index, "index_add")
     d = wrap_dim(dim, input.ndim)
@@ -301,6 +310,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return apply(IndexAdd, input, index, source, dim=d)
 
 
+@tensor_method()
 def index_add_(self, dim, index, source, *, alpha=1):
     _check_index_dtype(index, "index_add_")
     return apply_(IndexAdd, self, index, source, dim=wrap_dim(dim, self.ndim), alpha=alpha)
@@ -330,11 +340,13 @@ class IndexCopy(Op):
         return gi, None, gs.reshape(self.sshape)
 
 
+@tensor_method()
 def index_copy(input, dim, index, source):
     _check_index(index, "index_copy", allow32=False)
     return apply(IndexCopy, input, index, source, dim=wrap_dim(dim, input.ndim))
 
 
+@tensor_method()
 def index_copy_(self, dim, index, source):
     _check_index(index, "index_copy_", allow32=False)
     return apply_(IndexCopy, self, index, source, dim=wrap_dim(dim, self.ndim))
@@ -376,11 +388,13 @@ def _ifill_cls(value):
     return IndexFill
 
 
+@tensor_method()
 def index_fill(input, dim, index, value):
     _check_index(index, "index_fill", allow32=False)
     return apply(_ifill_cls(value), input, index, value, dim=wrap_dim(dim, input.ndim))
 
 
+@tensor_method()
 def index_fill_(self, dim, index, value):
     _check_index(index, "index_fill_", allow32=False)
     return apply_(_ifill_cls(value), self, index, value, dim=wrap_dim(dim, self.ndim))
@@ -435,6 +449,7 @@ def index_put(input, indices, values, accumulate=False):
     return apply(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
+@tensor_method()
 def index_put_(input, indices, values, accumulate=False):
     return apply_(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
@@ -474,12 +489,11 @@ def put(input, index, source, accumulate=False):
     return apply(Put, input, index, source, accumulate=accumulate)
 
 
+@tensor_method()
 def put_(self, index, source, accumulate=False):
     _check_index(index, "put_", allow32=False)
     return apply_(Put, self, index, source, accumulate=accumulate)
 
-
-# ---- Tensor methods ---------------------------------------------------------------------------
 
 # ---- scatter a source into a region (select / slice / diagonal of a copy) -------------------
 
@@ -556,6 +570,7 @@ class AsStridedScatter(_RegionScatter):
                                                tuple(s * it for s in stride))
 
 
+@tensor_method()
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
     """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view."""
     size, stride = tuple(size), tuple(stride)
@@ -567,6 +582,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     return apply(AsStridedScatter, input.contiguous(), src, size, stride, off)
 
 
+@tensor_method()
 def select_scatter(input, src, dim, index):
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
@@ -576,12 +592,14 @@ def select_scatter(input, src, dim, index):
     return apply(SelectScatter, input, src, d, index % n)
 
 
+@tensor_method()
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     return apply(SliceScatter, input, src, wrap_dim(dim, input.ndim), slice(start, end, step))
 
 
+@tensor_method()
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if d1 == d2:
@@ -589,35 +607,11 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     return apply(DiagonalScatter, input, src, offset, d1, d2)
 
 
+@tensor_method("index_put")
 def _index_put_m(self, indices, values, accumulate=False):
     return index_put(self, indices, values, accumulate)
 
 
+@tensor_method("put")
 def _put_m(self, index, source, accumulate=False):
     return put(self, index, source, accumulate)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.scatter = scatter
-Tensor.scatter_ = scatter_
-Tensor.scatter_add = scatter_add
-Tensor.scatter_add_ = scatter_add_
-Tensor.scatter_reduce = scatter_reduce
-Tensor.scatter_reduce_ = scatter_reduce_
-Tensor.index_add = index_add
-Tensor.index_add_ = index_add_
-Tensor.index_copy = index_copy
-Tensor.index_copy_ = index_copy_
-Tensor.index_fill = index_fill
-Tensor.index_fill_ = index_fill_
-Tensor.index_put = _index_put_m
-Tensor.index_put_ = index_put_
-Tensor.put = _put_m
-Tensor.put_ = put_
-Tensor.select_scatter = select_scatter
-Tensor.slice_scatter = slice_scatter
-Tensor.diagonal_scatter = diagonal_scatter
-Tensor.index_reduce = index_reduce
-Tensor.index_reduce_ = index_reduce_
-Tensor.as_strided_scatter = as_strided_scatter

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _root
+from .._tensor import Tensor, _wrap, _root, tensor_method, tensor_property
 from ._apply import Op, apply, wrap_dim, wrap_dims, norm_size
 from ._strides import (_VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided,
                        _view_array)
@@ -67,6 +67,7 @@ def _shape_of(shape):
     return shape
 
 
+@tensor_method("view")
 def _view(self, *shape, dtype=None):
     """View the same storage with another shape (``-1`` inferred) or as another ``dtype``."""
     if dtype is None and len(shape) == 1 and isinstance(shape[0], (D.dtype, type, np.dtype)):
@@ -97,6 +98,7 @@ def _view_dtype(self, dtype):
     return out
 
 
+@tensor_method()
 def reshape(input, *shape):
     """A view when the strides allow it (as ``view``), else a contiguous copy."""
     shape = _shape_of(shape)
@@ -109,10 +111,12 @@ def reshape(input, *shape):
     return apply(UnsafeView, input, shape)
 
 
+@tensor_method("view_as")
 def _view_as(self, other):
     return apply(View, self, other._data.shape)
 
 
+@tensor_method("reshape_as")
 def _reshape_as(self, other):
     return reshape(self, other._data.shape)
 
@@ -160,6 +164,7 @@ class Transpose(Op):
         return g.swapaxes(*self.d) if g.ndim else g
 
 
+@tensor_method()
 def transpose(input, dim0, dim1):
     """Swap two dimensions (a view)."""
     nd = input._data.ndim
@@ -169,6 +174,8 @@ def transpose(input, dim0, dim1):
 
 
 swapaxes = swapdims = transpose
+tensor_method("swapaxes")(swapaxes)
+tensor_method("swapdims")(swapdims)
 
 
 class TOp(Transpose):
@@ -182,6 +189,7 @@ class TOp(Transpose):
         return g.swapaxes(*self.d) if g.ndim == 2 else g
 
 
+@tensor_method()
 def t(input):
     """Transpose a <= 2-D tensor (0-D and 1-D come back as they are)."""
     nd = input._data.ndim
@@ -190,6 +198,7 @@ def t(input):
     return apply(TOp, input, 0, 1)
 
 
+@tensor_property("T")
 def _T(self):
     nd = self._data.ndim
     if nd != 2:
@@ -201,6 +210,7 @@ def _T(self):
     return apply(Permute, self, tuple(range(nd - 1, -1, -1)))
 
 
+@tensor_property("mT")
 def _mT(self):
     nd = self._data.ndim
     if nd < 2:
@@ -219,6 +229,7 @@ class Conj(Op):
         return np.conj(g)
 
 
+@tensor_property("mH")
 def _mH(self):
     nd = self._data.ndim
     if nd < 2:
@@ -228,6 +239,7 @@ def _mH(self):
     return apply(Transpose, x, nd - 2, nd - 1)
 
 
+@tensor_property("H")
 def _H(self):
     nd = self._data.ndim
     if nd != 2 and nd != 0:
@@ -248,6 +260,7 @@ class Unsqueeze(Op):
         return g.squeeze(self.d)
 
 
+@tensor_method()
 def unsqueeze(input, dim):
     """Insert a size-1 dimension at ``dim`` (a view)."""
     nd = input._data.ndim + 1
@@ -276,6 +289,7 @@ class Squeeze2(Squeeze):
     name = "SqueezeBackward2"
 
 
+@tensor_method()
 def squeeze(input, dim=None):
     """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone."""
     shape = input._data.shape
@@ -289,6 +303,7 @@ def squeeze(input, dim=None):
     return apply(Squeeze2, input, tuple(d for d in dims if nd and shape[d] == 1))
 
 
+@tensor_method()
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
     shape = input._data.shape
@@ -304,6 +319,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
+@tensor_method()
 def unflatten(input, dim, sizes):
     """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed)."""
     shape = input._data.shape
@@ -322,6 +338,7 @@ def unflatten(input, dim, sizes):
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
+@tensor_method()
 def ravel(input):
     """A flat 1-D tensor (a view when contiguous)."""
     return reshape(input, (-1,))
@@ -373,6 +390,7 @@ def _expand_shape(shape, sizes, x=None):
     return tuple(out)
 
 
+@tensor_method("expand")
 def _expand(self, *sizes):
     """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
     sizes = norm_size(sizes)
@@ -382,10 +400,12 @@ def _expand(self, *sizes):
     return apply(Expand, self, _expand_shape(shape, sizes, self))
 
 
+@tensor_method("expand_as")
 def _expand_as(self, other):
     return _expand(self, other._data.shape)
 
 
+@tensor_method()
 def broadcast_to(input, size):
     return _expand(input, size)
 
@@ -404,6 +424,7 @@ class Slice(Op):
         return out
 
 
+@tensor_method()
 def narrow(input, dim, start, length):
     """Elements ``start .. start+length`` of ``dim`` (a view)."""
     shape = input._data.shape
@@ -442,6 +463,7 @@ class Select(Op):
         return out
 
 
+@tensor_method()
 def select(input, dim, index):
     """The slice at ``index`` along ``dim``, with that dim removed (a view)."""
     shape = input._data.shape
@@ -483,6 +505,7 @@ class Unfold(Op):
         return out
 
 
+@tensor_method("unfold")
 def _unfold(self, dimension, size, step):
     """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
     shape = self._data.shape
@@ -530,6 +553,7 @@ def _diag_geometry(shape, st, offset, d1, d2):
             offset, d1, d2)
 
 
+@tensor_method()
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of the (dim1, dim2) planes, as a new last dim (a view)."""
     nd = input._data.ndim
@@ -564,6 +588,7 @@ def _flat_index(shape, strides, offset):
     return idx.reshape(tuple(shape))
 
 
+@tensor_method()
 def as_strided(input, size, stride, storage_offset=None):
     """A view of the storage with explicit ``size``, ``stride`` (elements) and offset."""
     size, stride = tuple(norm_size((size,))), tuple(norm_size((stride,)))
@@ -584,6 +609,7 @@ def as_strided(input, size, stride, storage_offset=None):
     return apply(AsStrided, input, size, stride, off)
 
 
+@tensor_method()
 def movedim(input, source, destination):
     """Move dims ``source`` to positions ``destination`` (ints or sequences); a view."""
     nd = input._data.ndim
@@ -607,7 +633,7 @@ def movedim(input, source, destination):
     return apply(Permute, input, order)
 
 
-moveaxis = movedim
+moveaxis = tensor_method("moveaxis")(movedim)
 
 
 class Clone(Op):
@@ -620,6 +646,7 @@ class Clone(Op):
         return g
 
 
+@tensor_method()
 def clone(input, *, memory_format=None):
     """A copy with its own storage (layout kept for dense tensors, like preserve_format)."""
     a = input._data
@@ -631,6 +658,7 @@ def clone(input, *, memory_format=None):
     return apply(Clone, input, order)
 
 
+@tensor_method("contiguous")
 def _contiguous(self, memory_format=None):
     if self._data.flags.c_contiguous:
         return self
@@ -657,8 +685,9 @@ class ViewAsReal(Op):
         return g[..., 0] + 1j * g[..., 1]
 
 
-# ---- adjoint, complex views, unsafe_* aliases, *_copy forms ------------------------------
+# ---- adjoint, complex views -------------------------------------------------------------
 
+@tensor_method()
 def adjoint(input):
     return _mH(input)
 
@@ -687,6 +716,7 @@ def view_as_complex(input):
     return apply(ViewAsComplex, input)
 
 
+@tensor_method("permute")
 def _permute_method(self, *dims):
     return permute(self, *dims)
 
@@ -710,6 +740,7 @@ def _inplace_shape(name):
     return method
 
 
+@tensor_method("resize_")
 def _resize_(self, *sizes, memory_format=None):
     """Change the shape in place, keeping the leading elements (new ones uninitialised)."""
     if self._rg:
@@ -729,10 +760,12 @@ def _resize_(self, *sizes, memory_format=None):
     return self
 
 
+@tensor_method("resize_as_")
 def _resize_as_(self, other, memory_format=None):
     return _resize_(self, tuple(other.shape))
 
 
+@tensor_method("fill_diagonal_")
 def _fill_diagonal_(self, fill_value, wrap=False):
     """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``)."""
     a = self._data
@@ -750,42 +783,6 @@ def _fill_diagonal_(self, fill_value, wrap=False):
     return self
 
 
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.view = _view
-Tensor.view_as = _view_as
-Tensor.reshape = reshape
-Tensor.reshape_as = _reshape_as
-Tensor.permute = _permute_method
-Tensor.transpose = transpose
-Tensor.swapaxes = swapaxes
-Tensor.swapdims = swapdims
-Tensor.t = t
-Tensor.unsqueeze = unsqueeze
-Tensor.squeeze = squeeze
-Tensor.flatten = flatten
-Tensor.unflatten = unflatten
-Tensor.ravel = ravel
-Tensor.expand = _expand
-Tensor.expand_as = _expand_as
-Tensor.broadcast_to = broadcast_to
-Tensor.narrow = narrow
-Tensor.select = select
-Tensor.unfold = _unfold
-Tensor.diagonal = diagonal
-Tensor.as_strided = as_strided
-Tensor.movedim = movedim
-Tensor.moveaxis = moveaxis
-Tensor.contiguous = _contiguous
-Tensor.clone = clone
-Tensor.resize_ = _resize_
-Tensor.resize_as_ = _resize_as_
-Tensor.fill_diagonal_ = _fill_diagonal_
-Tensor.adjoint = adjoint
-Tensor.T = property(_T)
-Tensor.mT = property(_mT)
-Tensor.mH = property(_mH)
-Tensor.H = property(_H)
 for _name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
-    setattr(Tensor, _name + "_", _inplace_shape(_name))
+    tensor_method(_name + "_")(_inplace_shape(_name))
 del _name

@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import _wrap, tensor_method
 from ._apply import Op, apply, wrap_dim
 from .reduction import _select_backward, return_types
 
 __all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "unique", "unique_consecutive"]
 
 
-# ---- sort / topk / kthvalue / median / mode ------------------------------------------
+# ---- sort / topk / kthvalue ---------------------------------------------------------
 
 def _argsort(a, axis, descending, stable=True):
     if a.ndim == 0:
@@ -49,6 +49,7 @@ class KthvalueOp(SelectAlong):
     name = "KthvalueBackward0"
 
 
+@tensor_method()
 def sort(input, dim=-1, descending=False, stable=False):
     a = input._data
     d = wrap_dim(dim, a.ndim)
@@ -56,16 +57,19 @@ def sort(input, dim=-1, descending=False, stable=False):
     return return_types.sort(*apply(SelectAlong, input, idx, d))
 
 
+@tensor_method()
 def argsort(input, dim=-1, descending=False, stable=False):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     return _wrap(np.asarray(_argsort(a, d, descending), dtype=np.int64))
 
 
+@tensor_method()
 def msort(input):
     return sort(input, 0)[0]
 
 
+@tensor_method()
 def topk(input, k, dim=-1, largest=True, sorted=True):
     a = input._data
     d = wrap_dim(dim, a.ndim)
@@ -78,6 +82,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(*apply(TopkOp, input, idx, d))
 
 
+@tensor_method()
 def kthvalue(input, k, dim=-1, keepdim=False):
     a = input._data
     d = wrap_dim(dim, a.ndim)
@@ -90,6 +95,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return return_types.kthvalue(*apply(KthvalueOp, input, idx, d, keepdim))
 
 
+@tensor_method()
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     a = input._data
     if dim is None:
@@ -107,6 +113,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return res[0] if len(res) == 1 else tuple(res)
 
 
+@tensor_method()
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Keep the first of each run of equal consecutive elements (or slices along ``dim``)."""
     a = input._data
@@ -129,14 +136,3 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         idx = np.flatnonzero(np.append(start, True))
         res.append(_wrap(np.diff(idx).astype(np.int64)))
     return res[0] if len(res) == 1 else tuple(res)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.topk = topk
-Tensor.kthvalue = kthvalue
-Tensor.sort = sort
-Tensor.argsort = argsort
-Tensor.msort = msort
-Tensor.unique = unique
-Tensor.unique_consecutive = unique_consecutive

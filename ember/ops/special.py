@@ -6,7 +6,7 @@ import math as _math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT
 from ._pointwise import (_broadcast_error, _c, _guard, _inplace, _not_impl, _out, _tensor_other,
                          _unary)
@@ -128,6 +128,8 @@ class Erfinv(Op):
         y = self.y
         with np.errstate(over="ignore"):
             return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
+
+
 erf, erf_ = _unary(Erf, "erf")
 erfc, erfc_ = _unary(Erfc, "erfc")
 erfinv, erfinv_ = _unary(Erfinv, "erfinv")
@@ -166,11 +168,13 @@ class LogAddExp2(LogAddExp):
     kernel = "logaddexp2_cpu"
 
 
+@tensor_method()
 def logaddexp(input, other, *, out=None):
     _tensor_other("logaddexp", other)
     return _out(apply(LogAddExp, input, other), out)
 
 
+@tensor_method()
 def logaddexp2(input, other, *, out=None):
     _tensor_other("logaddexp2", other)
     return _out(apply(LogAddExp2, input, other), out)
@@ -192,11 +196,13 @@ class Heaviside(Op):
         raise RuntimeError("the derivative for 'heaviside' is not implemented.")
 
 
+@tensor_method()
 def heaviside(input, values, *, out=None):
     _tensor_other("heaviside", values, "values")
     return _out(apply(Heaviside, input, values), out)
 
 
+@tensor_method()
 def heaviside_(self, values):
     _tensor_other("heaviside_", values, "values")
     return apply_(Heaviside, self, values)
@@ -208,11 +214,13 @@ def _pow2(other):
     return 2.0 ** other
 
 
+@tensor_method()
 def ldexp(input, other, *, out=None):
     """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients)."""
     return mul(input, _pow2(other), out=out)
 
 
+@tensor_method()
 def ldexp_(self, other):
     return self.mul_(_pow2(other))
 
@@ -232,6 +240,7 @@ class Frexp(Op):
         return g * self.scale
 
 
+@tensor_method()
 def frexp(input, *, out=None):
     from .reduction import return_types
 
@@ -254,10 +263,12 @@ class NextAfter(Op):
         return g, np.zeros_like(g)
 
 
+@tensor_method()
 def nextafter(input, other, *, out=None):
     return _out(apply(NextAfter, input, other), out)
 
 
+@tensor_method()
 def nextafter_(self, other):
     return apply_(NextAfter, self, other)
 
@@ -411,14 +422,17 @@ def polygamma(n, input, *, out=None):
     return _out(apply(Polygamma, input, n=n), out)
 
 
+@tensor_method()
 def polygamma_(self, n):
     return _inplace(Polygamma, self, n=n)
 
 
+@tensor_method()
 def mvlgamma(input, p, *, out=None):
     return _out(apply(Mvlgamma, input, n=p), out)
 
 
+@tensor_method()
 def mvlgamma_(self, p):
     return _inplace(Mvlgamma, self, n=p)
 
@@ -504,20 +518,24 @@ class Igammac(Igamma):
     upper = True
 
 
+@tensor_method()
 def igamma(input, other, *, out=None):
     _tensor_other("igamma", other)
     return _out(apply(Igamma, input, other), out)
 
 
+@tensor_method()
 def igammac(input, other, *, out=None):
     _tensor_other("igammac", other)
     return _out(apply(Igammac, input, other), out)
 
 
+@tensor_method()
 def igamma_(self, other):
     return _inplace(Igamma, self, other)
 
 
+@tensor_method()
 def igammac_(self, other):
     return _inplace(Igammac, self, other)
 
@@ -567,40 +585,6 @@ sinc, sinc_ = _unary(Sinc, "sinc")
 i0, i0_ = _unary(I0, "i0")
 
 
+@tensor_method("polygamma")
 def _polygamma_m(self, n):
     return polygamma(n, self)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.polygamma = _polygamma_m
-Tensor.erf = erf
-Tensor.erfc = erfc
-Tensor.erfinv = erfinv
-Tensor.erf_ = erf_
-Tensor.erfc_ = erfc_
-Tensor.erfinv_ = erfinv_
-Tensor.logaddexp = logaddexp
-Tensor.logaddexp2 = logaddexp2
-Tensor.heaviside = heaviside
-Tensor.heaviside_ = heaviside_
-Tensor.ldexp = ldexp
-Tensor.ldexp_ = ldexp_
-Tensor.frexp = frexp
-Tensor.nextafter = nextafter
-Tensor.nextafter_ = nextafter_
-Tensor.lgamma = lgamma
-Tensor.lgamma_ = lgamma_
-Tensor.digamma = digamma
-Tensor.digamma_ = digamma_
-Tensor.igamma = igamma
-Tensor.igamma_ = igamma_
-Tensor.igammac = igammac
-Tensor.igammac_ = igammac_
-Tensor.polygamma_ = polygamma_
-Tensor.mvlgamma = mvlgamma
-Tensor.mvlgamma_ = mvlgamma_
-Tensor.sinc = sinc
-Tensor.sinc_ = sinc_
-Tensor.i0 = i0
-Tensor.i0_ = i0_

@@ -4,14 +4,16 @@ corrcoef, bincount, histc, histogram."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
-from ._apply import Op, apply, wrap_dim
-from .reduction import _even_grad, _tname, return_types
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, wrap_dim, _type_name
+from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
 __all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
            "corrcoef", "histogram", "histogramdd"]
 
+
+# ---- median / mode ---------------------------------------------------------------------
 
 class MedianDim(SelectAlong):
     name = "MedianBackward1"
@@ -73,6 +75,7 @@ def _median_idx(a, d, nan_ignore):
     return np.take_along_axis(s, pos, d)
 
 
+@tensor_method()
 def median(input, dim=None, keepdim=False):
     if dim is None:
         return apply(MedianAll, input)
@@ -81,6 +84,7 @@ def median(input, dim=None, keepdim=False):
     return return_types.median(*apply(MedianDim, input, _median_idx(a, d, False), d, keepdim))
 
 
+@tensor_method()
 def nanmedian(input, dim=None, keepdim=False):
     if dim is None:
         return apply(NanmedianAll, input)
@@ -89,6 +93,7 @@ def nanmedian(input, dim=None, keepdim=False):
     return return_types.nanmedian(*apply(NanmedianDim, input, _median_idx(a, d, True), d, keepdim))
 
 
+@tensor_method()
 def mode(input, dim=-1, keepdim=False):
     a = input._data
     d = wrap_dim(dim, a.ndim)
@@ -107,12 +112,13 @@ def mode(input, dim=-1, keepdim=False):
     return return_types.mode(*apply(ModeOp, input, idx, d, keepdim))
 
 
+@tensor_method()
 def bincount(input, weights=None, minlength=0):
     a = input._data
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if a.dtype.kind not in "biu":
-        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if a.size and a.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -126,10 +132,11 @@ def bincount(input, weights=None, minlength=0):
     return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
 
+@tensor_method()
 def histc(input, bins=100, min=0, max=0):
     a = input._data
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_tname(a.dtype)}'")
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if bins <= 0:
         raise RuntimeError("bins must be > 0")
     lo, hi = float(min), float(max)
@@ -145,7 +152,7 @@ def histc(input, bins=100, min=0, max=0):
     return _wrap(h.astype(a.dtype))
 
 
-# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
+# ---- quantiles and covariance (composites: autograd through sort / mean / sum) ---------
 
 _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -209,14 +216,17 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
     return r[0] if scalar_q else r
 
 
+@tensor_method()
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
 
 
+@tensor_method()
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
+@tensor_method()
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
     import warnings
@@ -266,6 +276,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     return (c / norm).squeeze()
 
 
+@tensor_method()
 def corrcoef(input):
     from .unary import sqrt
     from .arithmetic import clamp
@@ -278,11 +289,12 @@ def corrcoef(input):
     return clamp(c, -1, 1) if not c.is_complex() else c
 
 
+@tensor_method()
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
     a = input._data
     if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
     if isinstance(bins, Tensor):
         edges = bins._data
         if edges.ndim != 1:
@@ -379,17 +391,3 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
         with np.errstate(invalid="ignore", divide="ignore"):
             h = h / (tot * vol)   # NaN when nothing was counted, as torch
     return return_types.histogramdd(_wrap(h.astype(a.dtype, copy=False)), tuple(_wrap(e.copy()) for e in edges))
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.median = median
-Tensor.nanmedian = nanmedian
-Tensor.mode = mode
-Tensor.bincount = bincount
-Tensor.histc = histc
-Tensor.quantile = quantile
-Tensor.nanquantile = nanquantile
-Tensor.cov = cov
-Tensor.corrcoef = corrcoef
-Tensor.histogram = histogram

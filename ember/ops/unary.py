@@ -3,7 +3,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import tensor_method
 from ._apply import Op, apply, FLOAT
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
@@ -47,6 +47,8 @@ class Log(Op):
 
     def backward(self, g):
         return g / self.a
+
+
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
 
@@ -495,6 +497,7 @@ class Rad2Deg(Deg2Rad):
 reciprocal, reciprocal_ = _unary(Reciprocal, "reciprocal")
 square, square_ = _unary(Square, "square")
 abs, abs_ = _unary(Abs, "abs")
+tensor_method("__abs__")(abs)
 sign, sign_ = _unary(Sign, "sign")
 sgn, sgn_ = _unary(Sgn, "sgn")
 sqrt, sqrt_ = _unary(Sqrt, "sqrt")
@@ -524,131 +527,55 @@ frac, frac_ = _unary(Frac, "frac")
 relu, relu_ = _unary(Relu, "relu")
 deg2rad, deg2rad_ = _unary(Deg2Rad, "deg2rad")
 rad2deg, rad2deg_ = _unary(Rad2Deg, "rad2deg")
-absolute, absolute_ = abs, abs_
-fix, fix_ = trunc, trunc_
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+absolute = tensor_method("absolute")(abs)
+absolute_ = tensor_method("absolute_")(abs_)
+fix = tensor_method("fix")(trunc)
+fix_ = tensor_method("fix_")(trunc_)
+arcsin = tensor_method("arcsin")(asin)
+arccos = tensor_method("arccos")(acos)
+arctan = tensor_method("arctan")(atan)
+arcsinh = tensor_method("arcsinh")(asinh)
+arccosh = tensor_method("arccosh")(acosh)
+arctanh = tensor_method("arctanh")(atanh)
 
 
+@tensor_method()
 def logit(input, eps=None, *, out=None):
     return _out(apply(Logit, input, eps=eps), out)
 
 
+@tensor_method()
 def round(input, *, decimals=0, out=None):
     if decimals:
         return _out(apply(Round, input, decimals=decimals), out)
     return _out(apply(Round, input), out)
 
 
+@tensor_method()
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     return _out(apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf), out)
 
 
+@tensor_method()
 def logit_(self, eps=None):
     return _inplace(Logit, self, eps=eps)
 
 
+@tensor_method()
 def round_(self, *, decimals=0):
     if decimals:
         return _inplace(Round, self, decimals=decimals)
     return _inplace(Round, self)
 
 
+@tensor_method()
 def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 
-arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.exp = exp
-Tensor.exp_ = exp_
-Tensor.log = log
-Tensor.log_ = log_
-Tensor.reciprocal = reciprocal
-Tensor.square = square
-Tensor.abs = Tensor.__abs__ = abs
-Tensor.absolute = absolute
-Tensor.sign = sign
-Tensor.sgn = sgn
-Tensor.sqrt = sqrt
-Tensor.rsqrt = rsqrt
-Tensor.exp2 = exp2
-Tensor.expm1 = expm1
-Tensor.log2 = log2
-Tensor.log10 = log10
-Tensor.log1p = log1p
-Tensor.sin = sin
-Tensor.cos = cos
-Tensor.tan = tan
-Tensor.asin = asin
-Tensor.acos = acos
-Tensor.atan = atan
-Tensor.sinh = sinh
-Tensor.cosh = cosh
-Tensor.tanh = tanh
-Tensor.asinh = asinh
-Tensor.acosh = acosh
-Tensor.atanh = atanh
-Tensor.sigmoid = sigmoid
-Tensor.floor = floor
-Tensor.ceil = ceil
-Tensor.trunc = trunc
-Tensor.fix = fix
-Tensor.frac = frac
-Tensor.relu = relu
-Tensor.deg2rad = deg2rad
-Tensor.rad2deg = rad2deg
-Tensor.reciprocal_ = reciprocal_
-Tensor.square_ = square_
-Tensor.abs_ = abs_
-Tensor.absolute_ = absolute_
-Tensor.sign_ = sign_
-Tensor.sgn_ = sgn_
-Tensor.sqrt_ = sqrt_
-Tensor.rsqrt_ = rsqrt_
-Tensor.exp2_ = exp2_
-Tensor.expm1_ = expm1_
-Tensor.log2_ = log2_
-Tensor.log10_ = log10_
-Tensor.log1p_ = log1p_
-Tensor.sin_ = sin_
-Tensor.cos_ = cos_
-Tensor.tan_ = tan_
-Tensor.asin_ = asin_
-Tensor.acos_ = acos_
-Tensor.atan_ = atan_
-Tensor.sinh_ = sinh_
-Tensor.cosh_ = cosh_
-Tensor.tanh_ = tanh_
-Tensor.asinh_ = asinh_
-Tensor.acosh_ = acosh_
-Tensor.atanh_ = atanh_
-Tensor.sigmoid_ = sigmoid_
-Tensor.floor_ = floor_
-Tensor.ceil_ = ceil_
-Tensor.trunc_ = trunc_
-Tensor.fix_ = fix_
-Tensor.frac_ = frac_
-Tensor.relu_ = relu_
-Tensor.deg2rad_ = deg2rad_
-Tensor.rad2deg_ = rad2deg_
-Tensor.logit = logit
-Tensor.logit_ = logit_
-Tensor.round = round
-Tensor.round_ = round_
-Tensor.nan_to_num = nan_to_num
-Tensor.nan_to_num_ = nan_to_num_
-Tensor.arcsin = arcsin
-Tensor.arccos = arccos
-Tensor.arctan = arctan
-Tensor.arcsinh = arcsinh
-Tensor.arccosh = arccosh
-Tensor.arctanh = arctanh
-Tensor.arcsin_ = arcsin_
-Tensor.arccos_ = arccos_
-Tensor.arctan_ = arctan_
-Tensor.arcsinh_ = arcsinh_
-Tensor.arccosh_ = arccosh_
-Tensor.arctanh_ = arctanh_
+arcsin_ = tensor_method("arcsin_")(asin_)
+arccos_ = tensor_method("arccos_")(acos_)
+arctan_ = tensor_method("arctan_")(atan_)
+arcsinh_ = tensor_method("arcsinh_")(asinh_)
+arccosh_ = tensor_method("arccosh_")(acosh_)
+arctanh_ = tensor_method("arctanh_")(atanh_)
