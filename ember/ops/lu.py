@@ -10,7 +10,7 @@ solves, Householder products) is composed from differentiable ember ops.
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 from .linalg import _LinAlgError
 from .reduction import _rt
@@ -397,8 +397,8 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     return _apply_reflectors(input, tau, other, left, transpose)
 
 
-Tensor.lu = lambda self, pivot=True, get_infos=False: lu_legacy(self, pivot, get_infos)
-Tensor.lu_solve = lambda self, LU_data, LU_pivots: lu_solve_legacy(self, LU_data, LU_pivots)
-Tensor.triangular_solve = triangular_solve
-Tensor.geqrf = geqrf
-Tensor.ormqr = ormqr
+tensor_method("lu")(lu_legacy)
+tensor_method("lu_solve")(lu_solve_legacy)
+tensor_method("triangular_solve")(triangular_solve)
+tensor_method("geqrf")(geqrf)
+tensor_method("ormqr")(ormqr)
