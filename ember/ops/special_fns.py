@@ -121,7 +121,8 @@ class Erfcx(_Unary):
 
     def backward(self, g):
         a = self.a.astype(np.float64)
-        return g * (2 * a * _erfcx64(a) - 2 / math.sqrt(math.pi)).astype(g.dtype)
+        with np.errstate(all="ignore"):
+            return g * (2 * a * _erfcx64(a) - 2 / math.sqrt(math.pi)).astype(g.dtype)
 
 
 class Entr(_Unary):
