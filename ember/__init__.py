@@ -52,7 +52,7 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
 from ._dtype import bool, int, float  # noqa: F401,E402  (ember.float is the dtype, as torch.float)
 
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func", "sparse", "fft", "special", "signal"}
+         "profiler", "accelerator", "backends", "func", "sparse", "fft", "special", "signal", "masked"}
 
 
 _FROM_FUNCTIONAL = {
