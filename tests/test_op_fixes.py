@@ -161,3 +161,11 @@ def test_lstsq_gradients(driver):
     a, b = rand(5, 3, dtype=np.float64), rand(5, 2, dtype=np.float64, seed=1)
     check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).solution, [a, b])
     check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).residuals, [a, b])
+
+
+def test_edge_cases_from_opinfo():
+    check(lambda m, x: m.quantile(x, 0.5, dim=0, keepdim=True), [rand()])
+    check(lambda m, x: m.nanquantile(x, 0.5, dim=0, keepdim=True), [rand()])
+    check(lambda m, x: m.gradient(x, spacing=None)[0], [rand(5)])
+    check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y), [rand(), rand(seed=3)])
+    check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y, reduction="none"), [rand(4), np.array([1., -1., 0.5, 2.], np.float32)])

@@ -282,6 +282,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = tuple(_b.range(input.ndim)) if dim is None else \
         (wrap_dim(dim, input.ndim),) if isinstance(dim, int) else tuple(wrap_dim(d, input.ndim) for d in dim)
+    spacing = 1 if spacing is None else spacing
     sp = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
     if len(sp) == 1 and len(dims) > 1 and not isinstance(sp[0], Tensor):
         sp = sp * len(dims)

@@ -208,7 +208,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
     if bad.any():
         r = where(_wrap(np.broadcast_to(bad, r.shape)), _wrap(np.asarray(np.nan, sa.dtype)), r)
     r = r.movedim(-1, 0)                                              # (Q,) + rows
-    if keepdim:
+    if keepdim and a.ndim:   # a 0-d input has no dim to keep
         if dim is None:
             r = r.reshape((r.shape[0],) + (1,) * a.ndim)
         else:
