@@ -147,6 +147,13 @@ def convert(x, keep_grad=True):
     if isinstance(x, torch.Tensor):
         if x.layout != torch.strided:
             return _convert_sparse(x, keep_grad)
+        n = x.untyped_storage().nbytes() // max(x.element_size(), 1)
+        if x.dtype != torch.bfloat16 and not x._is_zerotensor() and x.numel() and \
+                (x.storage_offset() or n != x.numel()):   # a view into a larger storage: rebuild it
+            base = ember.tensor(_np(torch.as_strided(x.detach(), (n,), (1,), 0)).copy())
+            if keep_grad and x.requires_grad:
+                base.requires_grad_()
+            return base.as_strided(tuple(x.shape), x.stride(), x.storage_offset())
         t = ember.tensor(_np(x).copy())
         if x.dtype == torch.bfloat16:
             t = t.to(ember.bfloat16)

@@ -149,12 +149,15 @@ class Logcumsumexp(Op):
         a, d, out = self.a, self.d, self.out
         if a.ndim == 0:
             return g
-        # grad_k = sum_{j>=k} g_j exp(x_k - out_j), computed around a per-line shift
+        # grad_k = sum_{j>=k} g_j exp(x_k - out_j), around a per-line shift, in float64 (the
+        # reversed cumulative sum spans a wide range)
+        dt = a.dtype
+        a, out, g = a.astype(np.float64), out.astype(np.float64), g.astype(np.float64)
         m = np.max(out, axis=d, keepdims=True) if a.size else 0
         with np.errstate(all="ignore"):
             w = g * np.exp(m - out)
             rc = np.flip(np.cumsum(np.flip(w, d), d), d)
-            return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
+            return (rc * np.exp(a - m)).astype(dt, copy=False)
 
 
 @tensor_method()
