@@ -94,3 +94,20 @@ def test_load_state_dict_pre_hook_gets_the_module():
         lin.load_state_dict(lin.state_dict())
         got[m.__name__] = seen
     assert got["ember"] == got["torch"]
+
+
+def test_layer_argument_tuples_as_torch():
+    """One layer-argument helper: torch.nn.modules.utils' _single/_pair/_triple/_quadruple."""
+    import torch
+    from torch.nn.modules import utils as tu
+    from ember.nn.modules import utils as eu
+
+    for name in ("_single", "_pair", "_triple", "_quadruple"):
+        for v in (3, (3,), [1, 2], (1, 2, 3), 2.5):
+            assert getattr(eu, name)(v) == getattr(tu, name)(v)
+    assert eu._reverse_repeat_tuple((1, 2, 3), 2) == tu._reverse_repeat_tuple((1, 2, 3), 2)
+    for m in (ember, torch):
+        conv = m.nn.Conv2d(1, 1, (3,), stride=(2,))
+        assert tuple(conv.weight.shape) == (1, 1, 3) and conv.stride == (2,)
+    check_raises(lambda m, x: m.nn.Conv2d(1, 1, (3,))(x), rand(1, 1, 6, 6))
+    assert repr(ember.nn.MaxUnpool2d((2, 1))) == repr(torch.nn.MaxUnpool2d((2, 1)))

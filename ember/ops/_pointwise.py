@@ -3,9 +3,9 @@ wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an 
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap, tensor_method
+from .._tensor import tensor_method
 from ..autograd import grad_mode as _gm
-from ._apply import apply, apply_, _arrays, _type_name
+from ._apply import apply, apply_, _type_name
 
 
 def _broadcast_error(*arrays):
@@ -134,22 +134,3 @@ def _int_zero_check(b):
             raise RuntimeError("ZeroDivisionError")
     elif isinstance(b, (int, np.integer)) and b == 0:
         raise RuntimeError("ZeroDivisionError")
-
-
-# ---- argument checks and non-differentiable runs ------------------------------------------
-
-def _check_number_or_tensor(x, fname, arg):
-    if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
-        raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
-
-
-def _nograd(cls, *inputs, **kw):
-    """Run a non-differentiable op: no graph node, result never requires grad."""
-    op = cls.__new__(cls)
-    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
-
-
-def _tensor_other(fname, other, arg="other"):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")

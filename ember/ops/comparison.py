@@ -6,13 +6,19 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, SAME, _arrays, _type_name
-from ._pointwise import _broadcast_error, _nograd, _not_impl, _out
+from ._pointwise import _broadcast_error, _not_impl, _out
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal", "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf",
            "isneginf", "isreal", "signbit", "logical_and", "logical_or", "logical_xor",
            "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
            "bitwise_left_shift", "bitwise_right_shift", "gcd", "gcd_", "lcm", "lcm_"]
+
+
+def _nograd(cls, *inputs, **kw):
+    """Run a non-differentiable op: no graph node, result never requires grad."""
+    op = cls.__new__(cls)
+    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
 
 
 def _cmp_arg(x, fname):

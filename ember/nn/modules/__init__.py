@@ -18,3 +18,13 @@ from .pooling import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
+
+from . import (module, container, linear, activation, dropout, sparse, flatten,  # noqa: E402
+               normalization, loss, rnn, transformer, lazy, distance, conv, pooling, upsampling,
+               padding, pixelshuffle)
+
+# The layers only: without this, ``from .modules import *`` in ember.nn would also export the
+# submodules (ember.nn.utils would be shadowed by ember.nn.modules.utils, as in torch it is not).
+__all__ = ["Module"] + [n for m in (module, container, linear, activation, dropout, sparse, flatten,
+                                    normalization, loss, rnn, transformer, lazy, distance, conv,
+                                    pooling, upsampling, padding, pixelshuffle) for n in m.__all__]
