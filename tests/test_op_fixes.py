@@ -169,3 +169,13 @@ def test_edge_cases_from_opinfo():
     check(lambda m, x: m.gradient(x, spacing=None)[0], [rand(5)])
     check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y), [rand(), rand(seed=3)])
     check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y, reduction="none"), [rand(4), np.array([1., -1., 0.5, 2.], np.float32)])
+
+
+def test_embedding_bag_per_sample_weights_and_padding():
+    w, psw = rand(10, 4), rand(6, seed=2)
+    idx, offs = np.array([1, 2, 4, 5, 4, 3]), np.array([0, 2, 5])
+    check(lambda m, w, p: fn(m, F).embedding_bag(m.tensor(idx), w, m.tensor(offs), mode="sum", per_sample_weights=p),
+          [w, psw])
+    check(lambda m, w, p: fn(m, F).embedding_bag(m.tensor(idx.reshape(2, 3)), w, mode="sum",
+                                                 per_sample_weights=p.reshape(2, 3)), [w, psw])
+    check(lambda m, w: fn(m, F).embedding_bag(m.tensor(idx), w, m.tensor(offs), padding_idx=-6), [w])
