@@ -41,6 +41,7 @@ from .ops.sparse import *  # noqa: F401,F403
 from .ops.lu import *  # noqa: F401,F403
 from .ops.fft import stft, istft  # noqa: F401
 from .ops.lowrank import *  # noqa: F401,F403
+from .ops.aten_aliases import *  # noqa: F401,F403
 from .ops.lu import lu_legacy as lu, lu_solve_legacy as lu_solve  # noqa: F401
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
