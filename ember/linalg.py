@@ -196,7 +196,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def vander(x, *, N=None):
-    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched)."""
+    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value)."""
+    if x.ndim == 0:
+        x = x.reshape(1)
     n = x.shape[-1] if N is None else N
     if n <= 0:
         raise RuntimeError("N must be greater than 1.")

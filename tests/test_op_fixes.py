@@ -179,3 +179,10 @@ def test_embedding_bag_per_sample_weights_and_padding():
     check(lambda m, w, p: fn(m, F).embedding_bag(m.tensor(idx.reshape(2, 3)), w, mode="sum",
                                                  per_sample_weights=p.reshape(2, 3)), [w, psw])
     check(lambda m, w: fn(m, F).embedding_bag(m.tensor(idx), w, m.tensor(offs), padding_idx=-6), [w])
+
+
+def test_more_edge_cases_from_opinfo():
+    check(lambda m, x: m.gather(x, 0, m.tensor([], dtype=m.uint8)), [rand(5)])
+    check(lambda m, x: fn(m, F).normalize(x, p=0.0, dim=-1), [np.array([[1., 0, 2], [0, 0, 0]], np.float32)])
+    check(lambda m, x: m.linalg.vander(x, N=3), [rand()])
+    check(lambda m, x: fn(m, F).batch_norm(x, m.tensor([]), m.tensor([]), training=True), [np.zeros(0, np.float32)])

@@ -140,6 +140,8 @@ def _arr(t):
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
     x = input._data
+    if x.ndim < 2 and x.size == 0 and (running_mean is None or running_mean.numel() == 0):
+        return input * 1   # nothing to normalize, as torch
     if x.ndim < 2:
         raise RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
                            f"{running_mean.numel() if running_mean is not None else 0}")
