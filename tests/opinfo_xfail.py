@@ -14,6 +14,5 @@ XFAIL = {
     'nn.functional.pad.replicate': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 1 of 12 samples: raises RuntimeError: negative padding is not supported for mode replicate",
     'nn.functional.pad.replicate_negative': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 6 of 6 samples: raises RuntimeError: negative padding is not supported for mode replicate",
     'nn.functional.scaled_dot_product_attention': "random (dropout_p > 0): ember's and torch's dropout draws differ; the nonzero quartiles differ on this small seeded sample",
-    'special.airy_ai': 'missing: ember has no special.airy_ai',
     'tensordot': '1 of 3 samples: raises RuntimeError: contracted dimensions need to match, but first has size 1 in dim 0 and second has size 2 in dim 2',
 }

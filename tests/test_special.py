@@ -16,7 +16,7 @@ FORWARD = {"bessel_j0": X, "bessel_j1": X, "bessel_y0": POS, "bessel_y1": POS, "
            "modified_bessel_i1": X[np.abs(X) < 80], "modified_bessel_k0": POS, "modified_bessel_k1": POS,
            "scaled_modified_bessel_k0": POS, "scaled_modified_bessel_k1": POS, "spherical_bessel_j0": X,
            "i0e": X, "i1e": X, "i1": X[np.abs(X) < 80], "ndtr": X, "log_ndtr": X[X > -30], "erfcx": X[X > -9],
-           "entr": X, "ndtri": UNIT}
+           "entr": X, "ndtri": UNIT, "airy_ai": np.concatenate([np.linspace(-40, 40, 801), [5.99, 6.01, -8.01]])}
 GRAD = {"ndtr", "log_ndtr", "erfcx", "entr", "i0e", "i1", "i1e", "ndtri"}
 
 
@@ -27,6 +27,8 @@ def test_unary(name, dtype):
     tol = dict(rtol=2e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-12)
     if dtype == np.float64 and "bessel" in name:   # torch's double Bessel fits are good to ~1e-7
         tol = dict(rtol=1e-6, atol=1e-6)
+    if name == "airy_ai":   # torch's Airy is good to ~3e-6 (ember's agrees with scipy to 1e-7)
+        tol = dict(rtol=1e-4, atol=1e-5)
     check(lambda m, x: getattr(m.special, name)(x), [x], grad=False, **tol)
     if name in GRAD and dtype == np.float64:
         inner = x[(np.abs(x) < 30) & (x != 0)] if name != "ndtri" else x[(x > 1e-3) & (x < 1 - 1e-3)]

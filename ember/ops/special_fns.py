@@ -16,7 +16,7 @@ from ._apply import Op, apply, FLOAT
 from .special import _erfc_nr, _erfinv, _i1, _zeta
 from .unary import _Unary
 
-__all__ = ["ndtr", "log_ndtr", "ndtri", "erfcx", "entr", "xlog1py", "zeta", "i0e", "i1", "i1e",
+__all__ = ["airy_ai", "ndtr", "log_ndtr", "ndtri", "erfcx", "entr", "xlog1py", "zeta", "i0e", "i1", "i1e",
            "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
            "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
            "scaled_modified_bessel_k1", "spherical_bessel_j0", "chebyshev_polynomial_t",
@@ -263,6 +263,42 @@ def _y1_64(x):
     return np.where(x == 0, -np.inf, np.where(x < 0, np.nan, out))
 
 
+_AI_C1, _AI_C2 = 0.355028053887817239, 0.258819403792806798
+
+
+def _airy_u(n):
+    u = [1.0]
+    for k in range(1, n):
+        u.append(u[-1] * (6 * k - 5) * (6 * k - 3) * (6 * k - 1) / ((2 * k - 1) * 216 * k))
+    return u
+
+
+def _airy_ai_64(x):
+    """Ai(x): Maclaurin series for -8 <= x <= 6, asymptotic expansions beyond."""
+    mid = (x >= -8) & (x <= 6)
+    xm = np.where(mid, x, 0.0)
+    x3 = xm ** 3
+    f, g = np.ones_like(xm), xm.copy()
+    tf, tg = np.ones_like(xm), xm.copy()
+    for k in range(1, 80):   # f: x^3k 1*4*...(3k-2)/(3k)!, g: x^(3k+1) 2*5*...(3k-1)/(3k+1)!
+        tf = tf * x3 / ((3 * k - 1) * (3 * k))
+        tg = tg * x3 / ((3 * k) * (3 * k + 1))
+        f, g = f + tf, g + tg
+    out = _AI_C1 * f - _AI_C2 * g
+    u = _airy_u(24)
+    xp = np.where(x > 6, x, 7.0)                   # decaying side
+    z = 2.0 / 3.0 * xp ** 1.5
+    ser = sum((-1) ** k * u[k] / z ** k for k in range(12))
+    out = np.where(x > 6, np.exp(-z) / (2 * math.sqrt(math.pi) * xp ** 0.25) * ser, out)
+    xn = np.where(x < -8, -x, 9.0)                 # oscillating side
+    z = 2.0 / 3.0 * xn ** 1.5
+    p = sum((-1) ** k * u[2 * k] / z ** (2 * k) for k in range(10))
+    q = sum((-1) ** k * u[2 * k + 1] / z ** (2 * k + 1) for k in range(10))
+    th = z + math.pi / 4
+    out = np.where(x < -8, (np.sin(th) * p - np.cos(th) * q) / (math.sqrt(math.pi) * xn ** 0.25), out)
+    return np.where(np.isnan(x), np.nan, np.where(x == np.inf, 0.0, out))
+
+
 def _i0_64(x):
     return np.i0(x)
 
@@ -376,6 +412,7 @@ _J0, _J1, _Y0, _Y1 = (_valued(f) for f in (_j0_64, _j1_64, _y0_64, _y1_64))
 _K0, _K1 = _valued(lambda x: _k0e_64(x) * np.exp(-x)), _valued(lambda x: _k1e_64(x) * np.exp(-x))
 _K0e, _K1e = _valued(_k0e_64), _valued(_k1e_64)
 _MI0, _MI1 = _valued(_i0_64), _valued(_i1)
+_AIRY = _valued(_airy_ai_64)
 _SJ0 = _valued(lambda x: np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1, x)))
 
 
@@ -409,6 +446,7 @@ modified_bessel_k0 = _unary_fn(_K0, "modified_bessel_k0", "Modified Bessel funct
 modified_bessel_k1 = _unary_fn(_K1, "modified_bessel_k1", "Modified Bessel function K1.")
 scaled_modified_bessel_k0 = _unary_fn(_K0e, "scaled_modified_bessel_k0", "``exp(x) K0(x)``.")
 scaled_modified_bessel_k1 = _unary_fn(_K1e, "scaled_modified_bessel_k1", "``exp(x) K1(x)``.")
+airy_ai = _unary_fn(_AIRY, "airy_ai", "The Airy function Ai.")
 spherical_bessel_j0 = _unary_fn(_SJ0, "spherical_bessel_j0", "``sin(x) / x`` (1 at 0).")
 
 
