@@ -41,6 +41,7 @@ from .ops.sparse import *  # noqa: F401,F403
 from .ops.lu import *  # noqa: F401,F403
 from .ops.fft import stft, istft  # noqa: F401
 from .ops.lowrank import *  # noqa: F401,F403
+from .ops.aten_aliases import *  # noqa: F401,F403
 from .ops.lu import lu_legacy as lu, lu_solve_legacy as lu_solve  # noqa: F401
 from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
@@ -60,7 +61,7 @@ _out_mechanism.guard_methods(Tensor)  # and no Tensor method drops an out= silen
 _LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
          "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
          "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft",
-         "multiprocessing", "random"}
+         "multiprocessing", "random", "special", "signal", "masked"}
 
 
 _FROM_FUNCTIONAL = {

@@ -12,7 +12,8 @@ from .ops._apply import apply
 from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
 from .ops.reduction import _vector_norm, _matrix_norm, _rt
-from .ops.lu import lu_factor, lu_factor_ex, lu, lu_solve, householder_product  # noqa: F401
+from .ops.lu import (lu_factor, lu_factor_ex, lu, lu_solve, householder_product, ldl_factor,  # noqa: F401
+                     ldl_factor_ex, ldl_solve)
 from .ops.decomposition import Solve, Cholesky, Eig, Eigh, Pinv, Svd, Qr, SolveTriangular
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
@@ -20,7 +21,7 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "
            "matrix_power", "matrix_exp", "matrix_rank", "cond", "multi_dot", "vecdot", "diagonal",
            "vander", "solve_triangular", "inv_ex", "cholesky_ex", "solve_ex", "lstsq", "eig",
            "eigvals", "tensorinv", "tensorsolve", "lu_factor", "lu_factor_ex", "lu", "lu_solve",
-           "householder_product"]
+           "householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
 
 _svd_t = _rt("linalg_svd", ("U", "S", "Vh"))
@@ -195,7 +196,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def vander(x, *, N=None):
-    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched)."""
+    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value)."""
+    if x.ndim == 0:
+        x = x.reshape(1)
     n = x.shape[-1] if N is None else N
     if n <= 0:
         raise RuntimeError("N must be greater than 1.")

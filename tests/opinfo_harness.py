@@ -21,6 +21,10 @@ from torch.testing._internal.common_methods_invocations import op_db
 
 import ember
 
+# importing torch's test suite freezes torch.backends flags (torch.backends.disable_global_flags);
+# undo that so the other test files, which set them, run the same after this module loads
+torch.backends.flags_frozen.__globals__["__allow_nonbracketed_mutation_flag"] = True
+
 MAX_SAMPLES = 20          # per op: the first samples of the database's generator
 TOL = {torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-7)}   # forward (rtol, atol)
 GRAD_TOL = {torch.float32: (1e-3, 1e-4), torch.float64: (1e-6, 1e-7)}
@@ -147,6 +151,13 @@ def convert(x, keep_grad=True):
     if isinstance(x, torch.Tensor):
         if x.layout != torch.strided:
             return _convert_sparse(x, keep_grad)
+        n = x.untyped_storage().nbytes() // max(x.element_size(), 1)
+        if x.dtype != torch.bfloat16 and not x._is_zerotensor() and x.numel() and \
+                (x.storage_offset() or n != x.numel()):   # a view into a larger storage: rebuild it
+            base = ember.tensor(_np(torch.as_strided(x.detach(), (n,), (1,), 0)).copy())
+            if keep_grad and x.requires_grad:
+                base.requires_grad_()
+            return base.as_strided(tuple(x.shape), x.stride(), x.storage_offset())
         t = ember.tensor(_np(x).copy())
         if x.dtype == torch.bfloat16:
             t = t.to(ember.bfloat16)
@@ -275,18 +286,23 @@ def _compare(e_outs, t_outs, tol, random=False):
 
 
 def _distribution(a, b):
-    """Random outputs: same finiteness, and for 100+ values similar mean and spread."""
-    if a.dtype.kind not in "fc" or a.size < 100 or not np.isfinite(b).all():
+    """Random outputs (100+ values): a similar share of zeros (dropout-like ops), then similar
+    quartiles of the nonzero values (robust to heavy tails such as Cauchy's)."""
+    if a.dtype.kind not in "fc" or a.size < 100:
         return None
-    fa, fb = a[np.isfinite(a)], b[np.isfinite(b)]
-    if abs(fa.size - fb.size) > 0.05 * a.size:
+    a, b = np.real(a[np.isfinite(a)]), np.real(b[np.isfinite(b)])
+    if abs(a.size - b.size) > 0.05 * max(b.size, 1):
         return "random output: different share of finite values"
-    if fb.size < 100:
+    za, zb = np.mean(a == 0) if a.size else 0, np.mean(b == 0) if b.size else 0
+    if abs(za - zb) > 0.5:
+        return f"random output: share of zeros {za:.2f}, torch {zb:.2f}"
+    a, b = a[a != 0], b[b != 0]
+    if b.size < 100 or a.size < 100 or np.unique(b).size < 20:
         return None
-    sa, sb = fa.std(), fb.std()
-    if abs(fa.mean() - fb.mean()) > 6 * max(sb, 1e-12) / math.sqrt(fb.size) + 1e-6 * abs(fb.mean()) \
-            or not (0.7 * sb - 1e-12 <= sa <= 1.3 * sb + 1e-12):
-        return f"random output: mean/std {fa.mean():.3g}/{sa:.3g}, torch {fb.mean():.3g}/{sb:.3g}"
+    qa, qb = np.percentile(a, [25, 50, 75]), np.percentile(b, [25, 50, 75])
+    ia, ib = qa[2] - qa[0], qb[2] - qb[0]
+    if abs(qa[1] - qb[1]) > 0.5 * ib + 1e-6 * abs(qb[1]) + 1e-12 or not 0.5 * ib <= ia <= 2 * ib + 1e-12:
+        return f"random output: quartiles {np.round(qa, 3).tolist()}, torch {np.round(qb, 3).tolist()}"
     return None
 
 

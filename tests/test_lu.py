@@ -76,3 +76,34 @@ def test_bad_input():
     check_raises(lambda m, a: m.linalg.lu_solve(*m.linalg.lu_factor(a), m.ones(2, 1)), rand(3, 3))
     check_raises(lambda m, a: m.linalg.householder_product(a, m.ones(2)), rand(2, 3))
     check_raises(lambda m, a: m.geqrf(a).a.sum().backward(), rand(3, 3))
+
+
+def _sym(n, seed, dtype=np.float64, zero_diag=False, batch=()):
+    rs = np.random.RandomState(seed)
+    a = rs.standard_normal(batch + (n, n))
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rs.standard_normal(batch + (n, n))
+    if zero_diag:
+        a[..., np.arange(n), np.arange(n)] = 0
+    return a.astype(dtype)
+
+
+@pytest.mark.parametrize("n,seed,zero_diag", [(1, 0, False), (3, 1, False), (5, 2, True), (8, 3, False),
+                                              (8, 4, True), (6, 5, False)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ldl(n, seed, zero_diag, dtype):
+    a = _sym(n, seed, dtype, zero_diag, batch=(2,))
+    check(lambda m, a: tuple(m.linalg.ldl_factor_ex(a)), [a], grad=False)
+    b = rand(2, n, 3, dtype=dtype)
+    check(lambda m, a, b: m.linalg.ldl_solve(*m.linalg.ldl_factor(a), b), [a, b], grad=False,
+          rtol=1e-3 if dtype == np.float32 else 1e-7)
+
+
+@pytest.mark.parametrize("hermitian", [True, False])
+def test_ldl_complex(hermitian):
+    a = _sym(5, 7, np.complex128)
+    check(lambda m, a: tuple(m.linalg.ldl_factor(a, hermitian=hermitian)), [a], grad=False)
+    b = _sym(5, 8, np.complex128)[:, :2]
+    check(lambda m, a, b: m.linalg.ldl_solve(*m.linalg.ldl_factor(a, hermitian=hermitian), b, hermitian=hermitian),
+          [a, b], grad=False)
+    check_raises(lambda m, a: m.linalg.ldl_factor(a), np.zeros((3, 3)))

@@ -161,3 +161,28 @@ def test_lstsq_gradients(driver):
     a, b = rand(5, 3, dtype=np.float64), rand(5, 2, dtype=np.float64, seed=1)
     check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).solution, [a, b])
     check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).residuals, [a, b])
+
+
+def test_edge_cases_from_opinfo():
+    check(lambda m, x: m.quantile(x, 0.5, dim=0, keepdim=True), [rand()])
+    check(lambda m, x: m.nanquantile(x, 0.5, dim=0, keepdim=True), [rand()])
+    check(lambda m, x: m.gradient(x, spacing=None)[0], [rand(5)])
+    check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y), [rand(), rand(seed=3)])
+    check(lambda m, x, y: fn(m, F).hinge_embedding_loss(x, y, reduction="none"), [rand(4), np.array([1., -1., 0.5, 2.], np.float32)])
+
+
+def test_embedding_bag_per_sample_weights_and_padding():
+    w, psw = rand(10, 4), rand(6, seed=2)
+    idx, offs = np.array([1, 2, 4, 5, 4, 3]), np.array([0, 2, 5])
+    check(lambda m, w, p: fn(m, F).embedding_bag(m.tensor(idx), w, m.tensor(offs), mode="sum", per_sample_weights=p),
+          [w, psw])
+    check(lambda m, w, p: fn(m, F).embedding_bag(m.tensor(idx.reshape(2, 3)), w, mode="sum",
+                                                 per_sample_weights=p.reshape(2, 3)), [w, psw])
+    check(lambda m, w: fn(m, F).embedding_bag(m.tensor(idx), w, m.tensor(offs), padding_idx=-6), [w])
+
+
+def test_more_edge_cases_from_opinfo():
+    check(lambda m, x: m.gather(x, 0, m.tensor([], dtype=m.uint8)), [rand(5)])
+    check(lambda m, x: fn(m, F).normalize(x, p=0.0, dim=-1), [np.array([[1., 0, 2], [0, 0, 0]], np.float32)])
+    check(lambda m, x: m.linalg.vander(x, N=3), [rand()])
+    check(lambda m, x: fn(m, F).batch_norm(x, m.tensor([]), m.tensor([]), training=True), [np.zeros(0, np.float32)])

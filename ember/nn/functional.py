@@ -17,6 +17,8 @@ from ..ops.distance import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pooling import *  # noqa: F401,F403
 from ..ops.fractional_pool import *  # noqa: F401,F403
+from ..ops.aten_aliases import linear_cross_entropy  # noqa: F401
+from ..ops.ctc import ctc_loss  # noqa: F401
 from ..ops.sampling import *  # noqa: F401,F403
 from ..ops.joining import channel_shuffle  # noqa: F401
 

@@ -154,12 +154,15 @@ class Logcumsumexp(Op):
         a, d, out = self.a, self.d, self.out
         if a.ndim == 0:
             return g
-        # grad_k = sum_{j>=k} g_j exp(x_k - out_j), computed around a per-line shift
+        # grad_k = sum_{j>=k} g_j exp(x_k - out_j), around a per-line shift, in float64 (the
+        # reversed cumulative sum spans a wide range)
+        dt = a.dtype
+        a, out, g = a.astype(np.float64), out.astype(np.float64), g.astype(np.float64)
         m = np.max(out, axis=d, keepdims=True) if a.size else 0
         with np.errstate(all="ignore"):
             w = g * np.exp(m - out)
             rc = np.flip(np.cumsum(np.flip(w, d), d), d)
-            return (rc * np.exp(a - m)).astype(a.dtype, copy=False)
+            return (rc * np.exp(a - m)).astype(dt, copy=False)
 
 
 @tensor_method()
@@ -287,6 +290,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = tuple(_b.range(input.ndim)) if dim is None else \
         (wrap_dim(dim, input.ndim),) if isinstance(dim, int) else tuple(wrap_dim(d, input.ndim) for d in dim)
+    spacing = 1 if spacing is None else spacing
     sp = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
     if len(sp) == 1 and len(dims) > 1 and not isinstance(sp[0], Tensor):
         sp = sp * len(dims)

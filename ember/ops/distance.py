@@ -17,6 +17,8 @@ class _Normalize(Op):
             n = np.sqrt((x * x).sum(axis=dim, keepdims=True))
         elif p == float("inf"):
             n = ax.max(axis=dim, keepdims=True)
+        elif p == 0:   # the count of nonzeros (a constant: no gradient through the norm)
+            n = (x != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
         else:
             n = (ax ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
         d = np.maximum(n, np.asarray(eps, x.dtype))
@@ -32,6 +34,8 @@ class _Normalize(Op):
             elif p == float("inf"):
                 ax = np.abs(x)
                 dn = np.sign(x) * (ax == n) / np.maximum((ax == n).sum(axis=dim, keepdims=True), 1)
+            elif p == 0:
+                dn = np.zeros_like(x)
             else:
                 dn = np.sign(x) * np.abs(x) ** (p - 1) / np.where(n > 0, n, 1) ** (p - 1)
         act = n > self.eps

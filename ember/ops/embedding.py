@@ -133,47 +133,48 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         offs = [int(o) for o in offsets._data.reshape(-1)]
         if include_last_offset:
             offs = offs[:-1]
-    psw = per_sample_weights
-    if psw is not None and input.ndim == 2:
-        psw = psw.reshape(-1)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += weight.shape[0]
+    psw = None if per_sample_weights is None else per_sample_weights.reshape(-1)
     return apply(_EmbBag, weight, flat, psw, offs=offs, mode=mode, padding_idx=padding_idx)
 
 
 class _EmbBag(Op):
+    """Bags of embedding rows reduced by ``mode``; ``psw`` (per-sample weights, 'sum' mode) is
+    differentiable too."""
     name = "EmbeddingBagBackward0"
 
     def forward(self, w, idx, psw=None, offs=None, mode="mean", padding_idx=None):
         n = len(idx)
         bounds = list(offs) + [n]
         out = np.zeros((len(offs), w.shape[1]), w.dtype)
-        self.bags = []
+        self.bags, self.w, self.idx, self.psw = [], w, idx, psw
         for i in range(len(offs)):
-            ids = idx[bounds[i]:bounds[i + 1]]
-            keep = ids != padding_idx if padding_idx is not None else np.ones(len(ids), bool)
-            ids_k = ids[keep]
-            rows = w[ids_k]
-            sw = psw[bounds[i]:bounds[i + 1]][keep] if psw is not None else None
+            pos = np.arange(bounds[i], bounds[i + 1])
+            ids = idx[pos]
+            if padding_idx is not None:
+                pos, ids = pos[ids != padding_idx], ids[ids != padding_idx]
+            rows = w[ids]
+            sw = psw[pos] if psw is not None else None
             if sw is not None:
                 rows = rows * sw[:, None]
-            if len(ids_k) == 0:
-                self.bags.append((ids_k, None, sw))
-                continue
-            if mode == "sum":
-                out[i] = rows.sum(0)
-            elif mode == "mean":
-                out[i] = rows.mean(0)
-            else:
-                am = rows.argmax(0)
-                out[i] = rows[am, np.arange(w.shape[1])]
-                self.bags.append((ids_k, am, sw))
-                continue
-            self.bags.append((ids_k, None, sw))
+            am = None
+            if len(ids):
+                if mode == "sum":
+                    out[i] = rows.sum(0)
+                elif mode == "mean":
+                    out[i] = rows.mean(0)
+                else:
+                    am = rows.argmax(0)
+                    out[i] = rows[am, np.arange(w.shape[1])]
+            self.bags.append((pos, ids, am, sw))
         self.shape, self.mode = w.shape, mode
         return out
 
     def backward(self, g):
         gw = np.zeros(self.shape, g.dtype)
-        for i, (ids, am, sw) in enumerate(self.bags):
+        gp = None if self.psw is None else np.zeros(self.psw.shape, g.dtype)
+        for i, (pos, ids, am, sw) in enumerate(self.bags):
             if len(ids) == 0:
                 continue
             if self.mode == "max":
@@ -182,9 +183,10 @@ class _EmbBag(Op):
             gi = g[i] / len(ids) if self.mode == "mean" else g[i]
             rows = np.broadcast_to(gi, (len(ids), self.shape[1]))
             if sw is not None:
+                gp[pos] = self.w[ids] @ gi
                 rows = rows * sw[:, None]
             np.add.at(gw, ids, rows)
-        return gw, None, None
+        return gw, None, gp
 
 
 def one_hot(tensor, num_classes=-1):

@@ -9,7 +9,7 @@ backward computes.
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _new_tensor
+from .._tensor import Tensor, _new_tensor, tensor_method
 from ._apply import Op, apply, wrap_dim
 
 _NORMS = (None, "backward", "forward", "ortho")
@@ -474,5 +474,5 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     return y if batched else y.squeeze(0)
 
 
-Tensor.stft = stft
-Tensor.istft = istft
+tensor_method("stft")(stft)
+tensor_method("istft")(istft)

@@ -16,7 +16,7 @@ def _check_index(idx, fn, allow32=True):
     if not isinstance(idx, Tensor):
         raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(idx).__name__}")
     k = idx._data.dtype
-    if k != np.int64 and not (allow32 and k == np.int32):
+    if k != np.int64 and not (allow32 and k == np.int32) and idx._data.size:   # an empty index may be any dtype
         raise RuntimeError(f"{fn}(): Expected dtype int64 for index")
 
 
@@ -97,6 +97,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``."""
     _check_index(index, "gather")
     dim = wrap_dim(dim, input.ndim)
+    if index._data.size == 0:   # nothing to pick: an empty result of the index's shape (in the graph)
+        return input.reshape(-1)[:0].reshape(tuple(index.shape))
     return apply(Gather, input, index, dim=dim)
 
 

@@ -779,8 +779,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = _reduction(size_average, reduce, reduction)
 
     def fn(x, y):
-        L = np.where(y == 1, x, 0) + np.where(y == -1, np.maximum(margin - x, 0), 0)
-        dx = np.where(y == 1, 1.0, 0) + np.where((y == -1) & (margin - x > 0), -1.0, 0)
+        # torch: the margin term wherever target != 1, the input term wherever target != -1
+        L = np.where(y != -1, x, 0) + np.where(y != 1, np.maximum(margin - x, 0), 0)
+        dx = np.where(y != -1, 1.0, 0) + np.where((y != 1) & (margin - x > 0), -1.0, 0)
         return L, dx.astype(x.dtype), None
     return _pw("HingeEmbeddingLossBackward", input, target, fn, reduction, warn=False)
 

@@ -10,7 +10,7 @@ solves, Householder products) is composed from differentiable ember ops.
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 from .linalg import _LinAlgError
 from .reduction import _rt
@@ -397,8 +397,150 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     return _apply_reflectors(input, tau, other, left, transpose)
 
 
-Tensor.lu = lambda self, pivot=True, get_infos=False: lu_legacy(self, pivot, get_infos)
-Tensor.lu_solve = lambda self, LU_data, LU_pivots: lu_solve_legacy(self, LU_data, LU_pivots)
-Tensor.triangular_solve = triangular_solve
-Tensor.geqrf = geqrf
-Tensor.ormqr = ormqr
+tensor_method("lu")(lu_legacy)
+tensor_method("lu_solve")(lu_solve_legacy)
+tensor_method("triangular_solve")(triangular_solve)
+tensor_method("geqrf")(geqrf)
+tensor_method("ormqr")(ormqr)
+
+
+# ---- LDL^T with Bunch-Kaufman pivoting (LAPACK sytf2, lower) --------------------------------------
+
+_ldl_t = _rt("linalg_ldl_factor", ("LD", "pivots"))
+_ldl_ex_t = _rt("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
+_BK_ALPHA = (1 + 17 ** 0.5) / 8   # Bunch-Kaufman threshold
+
+
+def _ldl_np(a, hermitian):
+    """(LD, pivots, info) of one symmetric (Hermitian) matrix from its lower triangle."""
+    n = a.shape[-1]
+    cj = np.conj if hermitian else (lambda x: x)
+    A = np.tril(a) + cj(np.tril(a, -1)).T          # the full matrix the lower triangle stands for
+    if hermitian:
+        A[np.arange(n), np.arange(n)] = A.diagonal().real
+    piv = np.zeros(n, np.int32)
+    info, k = 0, 0
+    mag = (lambda x: np.abs(x.real) + np.abs(x.imag)) if A.dtype.kind == "c" else np.abs
+    while k < n:
+        kstep = 1
+        absakk = abs(A[k, k].real) if hermitian else mag(A[k, k])
+        imax, colmax = k, 0.0
+        if k < n - 1:
+            col = mag(A[k + 1:, k])
+            imax = k + 1 + int(np.argmax(col))
+            colmax = col[imax - k - 1]
+        if max(absakk, colmax) == 0 or np.isnan(absakk):
+            info = info or k + 1
+            kp = k
+        else:
+            if absakk >= _BK_ALPHA * colmax:
+                kp = k
+            else:
+                rowmax = float(mag(A[imax, k:imax]).max())
+                if imax < n - 1:
+                    rowmax = max(rowmax, float(mag(A[imax + 1:, imax]).max()))
+                aii = abs(A[imax, imax].real) if hermitian else mag(A[imax, imax])
+                if absakk >= _BK_ALPHA * colmax * (colmax / rowmax):
+                    kp = k
+                elif aii >= _BK_ALPHA * rowmax:
+                    kp = imax
+                else:
+                    kp, kstep = imax, 2
+            kk = k + kstep - 1
+            if kp != kk:   # symmetric interchange of kk and kp in the trailing matrix
+                A[[kk, kp], k:] = A[[kp, kk], k:]
+                A[k:, [kk, kp]] = A[k:, [kp, kk]]
+            if kstep == 1:
+                if k < n - 1:
+                    c = A[k + 1:, k].copy()
+                    A[k + 1:, k + 1:] -= np.outer(c / A[k, k], cj(c))
+                    A[k + 1:, k] = c / A[k, k]
+                    A[k, k + 1:] = cj(A[k + 1:, k])
+            elif k < n - 2:
+                D = A[k:k + 2, k:k + 2]
+                C = A[k + 2:, k:k + 2].copy()
+                W = C @ np.linalg.inv(D)
+                A[k + 2:, k + 2:] -= W @ cj(C).T
+                A[k + 2:, k:k + 2] = W
+                A[k:k + 2, k + 2:] = cj(W).T
+        if kstep == 1:
+            piv[k] = kp + 1
+        else:
+            piv[k] = piv[k + 1] = -(kp + 1)
+        k += kstep
+    return np.tril(A), piv, info
+
+
+def _ldl_batched(A, hermitian, what):
+    a = A._data
+    _check_matrix(a, what)
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{what}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    flat = a.reshape((int(np.prod(a.shape[:-2], dtype=np.int64)),) + a.shape[-2:])
+    res = [_ldl_np(m, hermitian and a.dtype.kind == "c") for m in flat]
+    n = a.shape[-1]
+    LD = np.stack([r[0] for r in res]).reshape(a.shape) if res else np.zeros(a.shape, a.dtype)
+    piv = np.stack([r[1] for r in res]).reshape(a.shape[:-1]) if res else np.zeros(a.shape[:-1], np.int32)
+    info = np.array([r[2] for r in res], np.int32).reshape(a.shape[:-2])
+    return _wrap(LD.astype(a.dtype, copy=False)), _wrap(piv), _wrap(info), n
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    """``(LD, pivots, info)``: A = L D L^T (L^H with ``hermitian``) with Bunch-Kaufman pivoting,
+    in LAPACK's compact form (L below the diagonal, 1x1 and 2x2 blocks of D on it). Not
+    differentiable, as torch."""
+    LD, piv, info, _ = _ldl_batched(A, hermitian, "torch.linalg.ldl_factor_ex")
+    if check_errors and (info._data > 0).any():
+        raise _LinAlgError("torch.linalg.ldl_factor_ex: The factorization could not be completed because "
+                           f"the input is not invertible (D[{int(info._data.max())}] is zero).")
+    return _ldl_ex_t(LD, piv, info)
+
+
+def ldl_factor(A, *, hermitian=False, out=None):
+    """``(LD, pivots)`` of :func:`ldl_factor_ex` (raises when D is singular)."""
+    LD, piv, info = ldl_factor_ex(A, hermitian=hermitian, check_errors=True)
+    return _ldl_t(LD, piv)
+
+
+def _ldl_rebuild(LD, piv, hermitian):
+    """The symmetric matrix P L D L^T P^T the compact factorization stands for."""
+    n = LD.shape[-1]
+    cj = np.conj if hermitian else (lambda x: x)
+    D = np.zeros((n, n), LD.dtype)
+    blocks, k = [], 0
+    while k < n:
+        s = 1 if piv[k] > 0 else 2
+        D[k:k + s, k:k + s] = LD[k:k + s, k:k + s]
+        if s == 2:
+            D[k, k + 1] = cj(LD[k + 1, k])
+        blocks.append((k, s, abs(int(piv[k])) - 1))
+        k += s
+    M = D
+    for k, s, kp in reversed(blocks):   # A = P1 L1 P2 L2 ... D ... L2^T P2 L1^T P1 (lower form)
+        Lk = np.eye(n, dtype=LD.dtype)
+        Lk[k + s:, k:k + s] = LD[k + s:, k:k + s]
+        M = Lk @ M @ cj(Lk).T
+        kk = k + s - 1
+        if kp != kk:
+            M[[kk, kp]] = M[[kp, kk]]
+            M[:, [kk, kp]] = M[:, [kp, kk]]
+    return M
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    """X with A X = B for A given by :func:`ldl_factor`'s (LD, pivots)."""
+    ld, pv, b = LD._data, pivots._data, B._data
+    if ld.ndim < 2 or b.ndim < 2:
+        raise RuntimeError("torch.linalg.ldl_solve: LD and B must have at least 2 dimensions")
+    if pv.dtype != np.int32:
+        raise RuntimeError("torch.linalg.ldl_solve: Expected pivots to be integers. Got Long")
+    herm = hermitian and ld.dtype.kind == "c"
+    lead = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
+    nb = int(np.prod(lead, dtype=np.int64))
+    ldb = np.broadcast_to(ld, lead + ld.shape[-2:]).reshape((nb,) + ld.shape[-2:])
+    pvb = np.broadcast_to(pv, lead + pv.shape[-1:]).reshape((nb, pv.shape[-1]))
+    bb = np.broadcast_to(b, lead + b.shape[-2:]).reshape((nb,) + b.shape[-2:])
+    xs = [np.linalg.solve(_ldl_rebuild(l, p, herm), r) for l, p, r in zip(ldb, pvb, bb)]
+    x = np.stack(xs).reshape(lead + b.shape[-2:]) if xs else np.zeros(lead + b.shape[-2:], b.dtype)
+    return _wrap(x.astype(np.result_type(ld, b), copy=False))

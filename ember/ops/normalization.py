@@ -196,6 +196,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
     """
     x = input._data
+    if x.ndim < 2 and x.size == 0 and (running_mean is None or running_mean.numel() == 0):
+        return input * 1   # nothing to normalize, as torch
     if x.ndim < 2:
         raise RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
                            f"{running_mean.numel() if running_mean is not None else 0}")

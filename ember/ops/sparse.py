@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _layout as L
-from .._tensor import Tensor, Size, _new_tensor
+from .._tensor import Tensor, Size, _new_tensor, tensor_method
 from ._apply import Op, apply, wrap_dim
 
 __all__ = ["sparse_coo_tensor", "sparse_csr_tensor", "spmm"]
@@ -824,9 +824,20 @@ def _sparse_repr(t):
 Tensor._sparse = False
 Tensor.layout = L.strided
 Tensor.is_sparse_csr = False
-Tensor.to_sparse = _dense_to_sparse
-Tensor.to_sparse_coo = lambda self: _dense_to_sparse(self)
-Tensor.to_sparse_csr = _dense_to_csr
-Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
-Tensor.sparse_dim = lambda self: 0
-Tensor.dense_dim = lambda self: self.ndim
+tensor_method("to_sparse", "to_sparse_coo")(_dense_to_sparse)
+tensor_method("to_sparse_csr")(_dense_to_csr)
+
+
+@tensor_method()
+def to_dense(self, dtype=None, *, masked_grad=None):
+    return self if dtype is None else self.to(dtype)
+
+
+@tensor_method()
+def sparse_dim(self):
+    return 0
+
+
+@tensor_method()
+def dense_dim(self):
+    return self.ndim

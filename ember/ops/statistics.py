@@ -208,7 +208,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
     if bad.any():
         r = where(_wrap(np.broadcast_to(bad, r.shape)), _wrap(np.asarray(np.nan, sa.dtype)), r)
     r = r.movedim(-1, 0)                                              # (Q,) + rows
-    if keepdim:
+    if keepdim and a.ndim:   # a 0-d input has no dim to keep
         if dim is None:
             r = r.reshape((r.shape[0],) + (1,) * a.ndim)
         else:
@@ -391,17 +391,3 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
         with np.errstate(invalid="ignore", divide="ignore"):
             h = h / (tot * vol)   # NaN when nothing was counted, as torch
     return return_types.histogramdd(_wrap(h.astype(a.dtype, copy=False)), tuple(_wrap(e.copy()) for e in edges))
-
-
-# ---- Tensor methods ----------------------------------------------------------------
-
-Tensor.median = median
-Tensor.nanmedian = nanmedian
-Tensor.mode = mode
-Tensor.bincount = bincount
-Tensor.histc = histc
-Tensor.quantile = quantile
-Tensor.nanquantile = nanquantile
-Tensor.cov = cov
-Tensor.corrcoef = corrcoef
-Tensor.histogram = histogram

@@ -549,12 +549,12 @@ class _FractionalMaxPoolNd(Module):
         if output_size is not None and output_ratio is not None:
             raise ValueError("only one of output_size and output_ratio may be specified")
         if output_ratio is not None:
-            r = _ntuple(output_ratio, self._nd)
+            r = _ntuple(self._nd)(output_ratio)
             if not all(0 < x < 1 for x in r):
                 raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
             output_ratio = r
-        self.kernel_size = _ntuple(kernel_size, self._nd)
-        self.output_size = None if output_size is None else _ntuple(output_size, self._nd)
+        self.kernel_size = _ntuple(self._nd)(kernel_size)
+        self.output_size = None if output_size is None else _ntuple(self._nd)(output_size)
         self.output_ratio = output_ratio
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
