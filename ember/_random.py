@@ -450,13 +450,13 @@ def randperm(n, generator=None):
 def rrelu_slopes(a, lower, upper, generator=None):
     """Training ``rrelu``'s slopes for array ``a``: a double uniform on [lower, upper) for
     each element <= 0 (in order), 1 elsewhere; in ``a``'s dtype."""
-    neg = np.ascontiguousarray(a) <= 0
+    neg = (np.ascontiguousarray(a) <= 0).reshape(-1)                 # flat: 0-d inputs too
     u = _unit(gen(generator), int(np.count_nonzero(neg)), np.float64)
-    slopes = np.ones(a.shape, a.dtype)
+    slopes = np.ones(neg.shape, a.dtype)
     op = np.float32 if a.dtype != np.float64 else np.float64      # the bounds in opmath
     lo, hi = float(op(lower)), float(op(upper))
     slopes[neg] = u * (hi - lo) + lo                                  # not fused (generic code)
-    return slopes
+    return slopes.reshape(a.shape)
 
 
 def multinomial(p, num_samples, replacement=False, generator=None):

@@ -10,6 +10,7 @@ from ..ops.activation import *  # noqa: F401,F403
 from ..ops.activation import _softmax_dim  # noqa: F401
 from ..ops.normalization import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
+from ..ops.loss_margin import *  # noqa: F401,F403
 from ..ops.linear import *  # noqa: F401,F403
 from ..ops.dropout import *  # noqa: F401,F403
 from ..ops.embedding import *  # noqa: F401,F403

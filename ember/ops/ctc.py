@@ -108,6 +108,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
         >>> lp = ember.randn(12, 2, 5).log_softmax(2)
         >>> ember.nn.functional.ctc_loss(lp, ember.tensor([[1, 2, 2], [3, 1, 0]]), [12, 10], [3, 2])
+        tensor(5.5499)
     """
     unbatched = log_probs.ndim == 2
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
