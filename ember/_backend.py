@@ -1,7 +1,8 @@
-"""The one place ember touches its array library and the process's memory allocator.
+"""Process-wide set-up that must run before the first array: the memory allocator and
+NumPy's floating-point warnings. ``import ember`` imports this module first.
 
-Every op imports ``xp`` from here, so a second array module (CuPy for CUDA) can be
-slotted in later without touching the ops.
+(The ops use NumPy directly; a second array library, CuPy for CUDA, is planned and will
+need its own indirection: see design.md.)
 
 Allocator: NumPy takes every array from C ``malloc``. glibc serves blocks above its
 mmap threshold with fresh ``mmap`` pages and hands freed memory back to the kernel,
@@ -16,10 +17,6 @@ Floating-point warnings: see the filter at the bottom.
 """
 import os
 import warnings
-
-import numpy as xp  # noqa: F401
-
-ndarray = xp.ndarray
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD = 32 << 20

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import cpu, check_device
+from ._dims import wrap_dim
 
 __all__ = ["Tensor", "Size", "is_tensor"]
 
@@ -194,8 +195,6 @@ class Tensor(metaclass=_TensorMeta):
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        from .ops._apply import wrap_dim
-
         return self._data.shape[wrap_dim(dim, self._data.ndim)]
 
     def numel(self):
@@ -225,8 +224,6 @@ class Tensor(metaclass=_TensorMeta):
             st = tuple(c if n == 1 else s for s, c, n in zip(st, cs, a.shape))
         if dim is None:
             return st
-        from .ops._apply import wrap_dim
-
         return st[wrap_dim(dim, a.ndim)]
 
     def is_contiguous(self, memory_format=None):
@@ -246,11 +243,6 @@ class Tensor(metaclass=_TensorMeta):
         """Dims from outermost to innermost in memory (by decreasing stride; ties keep order)."""
         st = self.stride()
         return tuple(sorted(range(len(st)), key=lambda i: -st[i]))
-
-    def untyped_storage(self):
-        from ._storage import UntypedStorage
-
-        return UntypedStorage._of(self)
 
     def is_floating_point(self):
         return self._data.dtype.kind == "f" or self.dtype is D.bfloat16
@@ -282,7 +274,7 @@ class Tensor(metaclass=_TensorMeta):
     def is_same_size(self, other):
         return self._data.shape == other._data.shape
 
-    # ---- nn.functional aliases (imported on first use: nn loads lazily) -------------
+    # ---- activations (ops.activation loads on first use: import ember stays light) ---
     def softmax(self, dim, dtype=None):
         from .ops.activation import softmax
 
@@ -294,12 +286,12 @@ class Tensor(metaclass=_TensorMeta):
         return log_softmax(self, dim, dtype=dtype)
 
     def hardshrink(self, lambd=0.5):
-        from .nn.functional import hardshrink
+        from .ops.activation import hardshrink
 
         return hardshrink(self, lambd)
 
     def prelu(self, weight):
-        from .nn.functional import prelu
+        from .ops.activation import prelu
 
         return prelu(self, weight)
 

@@ -78,3 +78,36 @@ def test_channel_shuffle_one_implementation():
 def test_gelu_uses_the_one_erf(approximate, dtype):
     x = rand(1000, dtype=dtype, low=-6, high=6)
     check(lambda m, a: m.nn.functional.gelu(a, approximate=approximate), [x])
+
+
+def test_load_state_dict_pre_hook_gets_the_module():
+    """The public hook is called with the module first; the private one (used by lazy
+    modules and weight norm) without it, as torch's (this was an ``if False`` branch)."""
+    got = {}
+    for m in (ember, __import__("torch")):
+        lin = m.nn.Linear(2, 2)
+        seen = []
+        lin.register_load_state_dict_pre_hook(lambda *a: seen.append(("public", type(a[0]).__name__, len(a))))
+        lin._register_load_state_dict_pre_hook(lambda *a: seen.append(("private", type(a[0]).__name__, len(a))))
+        lin._register_load_state_dict_pre_hook(lambda *a: seen.append(("with", type(a[0]).__name__, len(a))),
+                                               with_module=True)
+        lin.load_state_dict(lin.state_dict())
+        got[m.__name__] = seen
+    assert got["ember"] == got["torch"]
+
+
+def test_layer_argument_tuples_as_torch():
+    """One layer-argument helper: torch.nn.modules.utils' _single/_pair/_triple/_quadruple."""
+    import torch
+    from torch.nn.modules import utils as tu
+    from ember.nn.modules import utils as eu
+
+    for name in ("_single", "_pair", "_triple", "_quadruple"):
+        for v in (3, (3,), [1, 2], (1, 2, 3), 2.5):
+            assert getattr(eu, name)(v) == getattr(tu, name)(v)
+    assert eu._reverse_repeat_tuple((1, 2, 3), 2) == tu._reverse_repeat_tuple((1, 2, 3), 2)
+    for m in (ember, torch):
+        conv = m.nn.Conv2d(1, 1, (3,), stride=(2,))
+        assert tuple(conv.weight.shape) == (1, 1, 3) and conv.stride == (2,)
+    check_raises(lambda m, x: m.nn.Conv2d(1, 1, (3,))(x), rand(1, 1, 6, 6))
+    assert repr(ember.nn.MaxUnpool2d((2, 1))) == repr(torch.nn.MaxUnpool2d((2, 1)))

@@ -20,7 +20,6 @@ from ..ops.sampling import *  # noqa: F401,F403
 from ..ops.joining import channel_shuffle  # noqa: F401
 
 
-
 # ---- misc ---------------------------------------------------------------------------------
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,

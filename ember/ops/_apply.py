@@ -33,6 +33,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor
 from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
+from .._dims import wrap_dim, wrap_dims
 
 __all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple",
            "add_observer", "remove_observer"]
@@ -432,27 +433,6 @@ def _check_inplace(t):
 
 
 # ---- argument normalisation, written once -------------------------------------------
-
-def wrap_dim(dim, ndim, name="dim"):
-    """Wrap a possibly negative ``dim`` into ``[0, ndim)``; IndexError as PyTorch's."""
-    n = ndim if ndim > 0 else 1
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim + n if dim < 0 else dim
-
-
-def wrap_dims(dims, ndim):
-    """``dims``: int, sequence or None (all). Returns a sorted tuple of wrapped dims."""
-    if dims is None:
-        return tuple(range(ndim))
-    if isinstance(dims, int):
-        return (wrap_dim(dims, ndim),)
-    out = tuple(wrap_dim(d, ndim) for d in dims)
-    if len(set(out)) != len(out):
-        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
-    return out
-
 
 def norm_size(args, name="size"):
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(ember.Size([2, 3]))`` -> ``(2, 3)``."""

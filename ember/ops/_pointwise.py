@@ -3,9 +3,10 @@ wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an 
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap, tensor_method
+from .._tensor import tensor_method
 from ..autograd import grad_mode as _gm
-from ._apply import apply, apply_, _arrays, _type_name
+from ._apply import apply, apply_, _type_name
+
 
 def _broadcast_error(*arrays):
     """PyTorch's message for shapes that do not broadcast."""
@@ -103,7 +104,6 @@ def _out(result, out):
 
     return write_out(result, out, "out")
 
-
 def _not_impl(a, kernel):
     """PyTorch's error for a dtype its CPU kernel does not cover."""
     raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(a.dtype)}'")
@@ -132,26 +132,3 @@ def _int_zero_check(b, a=None):
             raise RuntimeError("ZeroDivisionError")
     elif isinstance(b, (int, np.integer)) and b == 0:
         raise RuntimeError("ZeroDivisionError")
-
-
-# ---- public functions (continued) ---------------------------------------------------
-
-def _check_number_or_tensor(x, fname, arg):
-    if not isinstance(x, (Tensor, int, float, bool, complex, np.generic)):
-        raise TypeError(f"{fname}(): argument '{arg}' must be Tensor or Number, not {type(x).__name__}")
-
-
-# ---- comparisons and predicates (bool results, never differentiable) -----------------
-
-def _nograd(cls, *inputs, **kw):
-    """Run a non-differentiable op: no graph node, result never requires grad."""
-    op = cls.__new__(cls)
-    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
-
-
-# ---- log-sum, step, integer and float-bit ops ------------------------------------------
-
-def _tensor_other(fname, other, arg="other"):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")

@@ -170,12 +170,11 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 neg, neg_ = _unary(Neg, "neg")
 tensor_method("__neg__")(neg)
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-tensor_method("subtract")(subtract)
-tensor_method("multiply")(multiply)
-tensor_method("divide")(divide)
-tensor_method("true_divide")(true_divide)
-tensor_method("negative")(negative)
+subtract = tensor_method("subtract")(sub)
+multiply = tensor_method("multiply")(mul)
+divide = tensor_method("divide")(div)
+true_divide = tensor_method("true_divide")(div)
+negative = tensor_method("negative")(neg)
 
 
 # ---- Tensor methods and operators ----------------------------------------------------
@@ -237,7 +236,7 @@ def div_(self, other, *, rounding_mode=None):
     return _inplace(Div, self, other, rounding_mode=rounding_mode)
 
 
-# ---- binary arithmetic (continued) ---------------------------------------------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
 
 @_guard
 class FloorDivide(Op):
@@ -718,10 +717,8 @@ def clamp_max(input, max, *, out=None):
     return _out(apply(Clamp, input, None, max), out)
 
 
-clip = clamp
-tensor_method("clip")(clip)
-arctan2 = atan2
-tensor_method("arctan2")(arctan2)
+clip = tensor_method("clip")(clamp)
+arctan2 = tensor_method("arctan2")(atan2)
 
 
 @tensor_method()
@@ -731,7 +728,7 @@ def positive(input):
     return input
 
 
-# ---- Tensor methods and operators (continued) ------------------------------------------
+# ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
     """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
@@ -801,13 +798,7 @@ def float_power_(self, exponent):
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
-clip_, negative_ = clamp_, neg_
-tensor_method("clip_")(clip_)
-tensor_method("negative_")(negative_)
-_UNARY = ("reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt", "exp2",
-          "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-          "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc", "erfinv",
-          "floor", "ceil", "trunc", "fix", "frac", "relu", "deg2rad", "rad2deg")
 
 
-# ---- Tensor methods ----------------------------------------------------------------
+clip_ = tensor_method("clip_")(clamp_)
+negative_ = tensor_method("negative_")(neg_)

@@ -6,13 +6,19 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, SAME, _arrays, _type_name
-from ._pointwise import _broadcast_error, _nograd, _not_impl, _out
+from ._pointwise import _broadcast_error, _not_impl, _out
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal", "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf",
            "isneginf", "isreal", "signbit", "logical_and", "logical_or", "logical_xor",
            "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
            "bitwise_left_shift", "bitwise_right_shift", "gcd", "gcd_", "lcm", "lcm_"]
+
+
+def _nograd(cls, *inputs, **kw):
+    """Run a non-differentiable op: no graph node, result never requires grad."""
+    op = cls.__new__(cls)
+    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
 
 
 def _cmp_arg(x, fname):
@@ -84,12 +90,11 @@ ge, ge_, _op_ge = _cmp_fn(_Ge, "ge")
 tensor_method("ge")(ge)
 tensor_method("ge_", "greater_equal_")(ge_)
 tensor_method("__ge__")(_op_ge)
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-tensor_method("greater")(greater)
-tensor_method("greater_equal")(greater_equal)
-tensor_method("less")(less)
-tensor_method("less_equal")(less_equal)
-tensor_method("not_equal")(not_equal)
+greater = tensor_method("greater")(gt)
+greater_equal = tensor_method("greater_equal")(ge)
+less = tensor_method("less")(lt)
+less_equal = tensor_method("less_equal")(le)
+not_equal = tensor_method("not_equal")(ne)
 
 
 @tensor_method()

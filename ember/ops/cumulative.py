@@ -162,6 +162,8 @@ def logcumsumexp(input, dim, *, out=None):
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
+# ---- diff -------------------------------------------------------------------------------
+
 class Diff(Op):
     name = "DiffBackward0"
 
@@ -198,6 +200,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
 
 # ---- in-place cumulative ops ------------------------------------------------------------
 
+
 def _inplace_dtype(self, dtype):
     if dtype is not None and D.to_dtype(dtype) is not self.dtype:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {D.scalar_type_name(self.dtype).lower()} "
@@ -220,6 +223,8 @@ def cumprod_(self, dim, *, dtype=None):
     _inplace_dtype(self, dtype)
     return apply_(Cumprod, self, wrap_dim(dim, self.ndim), D.to_dtype(dtype).np if dtype else None)
 
+
+# ---- integration and gradient -----------------------------------------------------------
 
 def _trapz_args(y, x, dx, dim):
     if x is not None and dx is not None:
@@ -316,6 +321,3 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                 last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / h
         outs.append(cat([first, inner, last], d))
     return tuple(outs)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

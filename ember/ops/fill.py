@@ -10,6 +10,7 @@ from ._pointwise import _zeros
 
 # ---- in-place fillers -----------------------------------------------------------------
 
+
 class Fill(Op):
     name = "FillBackward0"
 
@@ -159,6 +160,3 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 def geometric_(self, p, *, generator=None):
     arr = _rng(generator).geometric(p, self._data.shape)
     return apply_(_GeometricB, self, arr)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -339,6 +339,3 @@ def masked_scatter(input, mask, source):
 def masked_scatter_(self, mask, source):
     _check_bool_mask(mask, "masked_scatter_")
     return apply_(MaskedScatter, self, mask, source)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -457,6 +457,3 @@ def _m_where(self, condition, y):
 @tensor_method("nonzero")
 def _nonzero_m(self, *, as_tuple=False):
     return nonzero(self, as_tuple=as_tuple)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -728,6 +728,8 @@ def constant_pad_nd(input, pad, value=0):
     return _pad(input, pad, "constant", value)
 
 
+# ---- unsafe_* aliases and *_copy forms ---------------------------------------------------
+
 @tensor_method()
 def unsafe_split(input, split_size, dim=0):
     return split(input, split_size, dim)
@@ -772,6 +774,3 @@ globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
 @tensor_method("flip")
 def _flip_method(self, *dims):
     return flip(self, *dims)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

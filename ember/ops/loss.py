@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor
 from ._apply import Op, apply, _type_name
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
@@ -47,8 +46,7 @@ def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
         tf = t.reshape(1)
     else:
         if x.ndim == 0:
-            raise ValueError("Expected 1 or more dimensions (got 0)") if False else \
-                IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
         if t.shape[:1] != x.shape[:1]:
             raise ValueError(
                 f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
@@ -168,8 +166,7 @@ class _NLLCore(Op):
                 gx = gl - p * gl.sum(axis=1, keepdims=True)
             else:
                 gx = gl
-            gt = self.tgrad * (gl / np.where(self.G == 0, 1, self.G) if False else
-                               ((gr[..., None] if self.reduction == "none" else gr / self.denom)))
+            gt = self.tgrad * (gr[..., None] if self.reduction == "none" else gr / self.denom)
             shape = self.tshape
             if len(shape) > 1:
                 moved = (shape[0],) + shape[2:] + (shape[1],)
@@ -216,10 +213,6 @@ class _NLLCore(Op):
         return np.moveaxis(gx.reshape(moved), -1, 1)
 
 
-class _CEOp(_NLLCore):
-    name = "NllLossBackward0"
-
-
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
@@ -232,22 +225,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if prob and t.dtype != x.dtype:
         raise RuntimeError(f"expected scalar type {_type_name(x.dtype)} but found {_type_name(t.dtype)}")
     w = weight._data if weight is not None else None
-    return apply(_CEOp, input, target, None, ignore_index=ignore_index, reduction=reduction,
-                 smoothing=label_smoothing, softmax=True, prob=prob, weight_arr=w) \
-        if False else _ce(input, target, w, ignore_index, reduction, label_smoothing, True, prob)
+    return apply(_NllLoss, input, target, None, w=w, ignore_index=ignore_index,
+                 reduction=reduction, smoothing=label_smoothing, softmax=True, prob=prob)
 
 
-def _ce(input, target, w, ignore_index, reduction, smoothing, softmax, prob):
-    class_op = _CEOp
-
-    def fwd(self, x, t, _w, ignore_index=ignore_index):
-        return _NLLCore.forward(self, x, t, w, ignore_index, reduction, smoothing, softmax, prob)
-    op = type("NllLossBackward0", (class_op,), {"forward": fwd}) if False else None
-    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index,
-                 reduction=reduction, smoothing=smoothing, softmax=softmax, prob=prob)
-
-
-class _Bound(_NLLCore):
+class _NllLoss(_NLLCore):
+    """``_NLLCore`` with the weight as a keyword (graph inputs: input, target)."""
     name = "NllLossBackward0"
 
     def forward(self, x, t, _unused, w=None, ignore_index=-100, reduction="mean", smoothing=0.0,
@@ -260,7 +243,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _reduction(size_average, reduce, reduction)
     _check_red(reduction)
     w = weight._data if weight is not None else None
-    return apply(_Bound, input, target, None, w=w, ignore_index=ignore_index, reduction=reduction,
+    return apply(_NllLoss, input, target, None, w=w, ignore_index=ignore_index, reduction=reduction,
                  smoothing=0.0, softmax=False, prob=False)
 
 

@@ -1,7 +1,6 @@
 """Normalization kernels: batch/instance/layer/group norm, one fused op with hand-written backward."""
 import numpy as np
 
-from .._tensor import Tensor
 from ._apply import Op, apply
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
@@ -142,9 +141,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                momentum=0.1, eps=1e-5):
     x = input._data
     if x.ndim < 2:
-        raise ValueError(f"Expected 2D or 3D input (got {x.ndim}D input)") if False else \
-            RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
-                         f"{running_mean.numel() if running_mean is not None else 0}")
+        raise RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
+                           f"{running_mean.numel() if running_mean is not None else 0}")
     C = x.shape[1]
     if training:
         n = x.size // C

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from .arithmetic import Maximum, Minimum
-from ._apply import Op, apply, wrap_dim, wrap_dims, SAME, _type_name
+from ._apply import Op, apply, wrap_dim, wrap_dims, _type_name
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -665,6 +665,8 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
 
 
+# ---- logsumexp --------------------------------------------------------------------------
+
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
     saves = (0,)
@@ -781,13 +783,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-def _t_max(self, dim=None, keepdim=False):
-    return max(self, dim, keepdim)
-
-
-def _t_min(self, dim=None, keepdim=False):
-    return min(self, dim, keepdim)
-
+# ---- sum_to_size, renorm -----------------------------------------------------------------
 
 @tensor_method()
 def sum_to_size(self, *size):
@@ -830,6 +826,3 @@ def renorm(input, p, dim, maxnorm, *, out=None):
 @tensor_method()
 def renorm_(self, p, dim, maxnorm):
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -615,6 +615,3 @@ def _index_put_m(self, indices, values, accumulate=False):
 @tensor_method("put")
 def _put_m(self, index, source, accumulate=False):
     return put(self, index, source, accumulate)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

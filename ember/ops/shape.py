@@ -633,8 +633,7 @@ def movedim(input, source, destination):
     return apply(Permute, input, order)
 
 
-moveaxis = movedim
-tensor_method("moveaxis")(moveaxis)
+moveaxis = tensor_method("moveaxis")(movedim)
 
 
 class Clone(Op):
@@ -686,7 +685,7 @@ class ViewAsReal(Op):
         return g[..., 0] + 1j * g[..., 1]
 
 
-# ---- adjoint, complex views, unsafe_* aliases, *_copy forms ------------------------------
+# ---- adjoint, complex views -------------------------------------------------------------
 
 @tensor_method()
 def adjoint(input):

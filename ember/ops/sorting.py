@@ -9,7 +9,7 @@ from .reduction import _select_backward, return_types
 __all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "unique", "unique_consecutive"]
 
 
-# ---- sort / topk / kthvalue / median / mode ------------------------------------------
+# ---- sort / topk / kthvalue ---------------------------------------------------------
 
 def _argsort(a, axis, descending, stable=True):
     if a.ndim == 0:
@@ -136,6 +136,3 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         idx = np.flatnonzero(np.append(start, True))
         res.append(_wrap(np.diff(idx).astype(np.int64)))
     return res[0] if len(res) == 1 else tuple(res)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -8,8 +8,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT
-from ._pointwise import (_broadcast_error, _c, _guard, _inplace, _not_impl, _out, _tensor_other,
-                         _unary)
+from ._pointwise import _broadcast_error, _c, _guard, _inplace, _not_impl, _out, _unary
 from .arithmetic import mul
 from .unary import _Unary
 
@@ -20,6 +19,8 @@ __all__ = ["erf", "erfc", "erfinv", "logaddexp", "logaddexp2", "heaviside", "lde
 _2_SQRTPI = 2.0 / _math.sqrt(_math.pi)
 _SQRTPI_2 = _math.sqrt(_math.pi) / 2.0
 
+
+# ---- erf, erfc, erfinv -------------------------------------------------------------------
 
 # erf without scipy. float64: math.erf/erfc elementwise (correctly rounded-ish, ~1e-16).
 # Other floats: Numerical Recipes' Chebyshev fit of erfc (relative error < 1.2e-7 for all
@@ -128,9 +129,19 @@ class Erfinv(Op):
         y = self.y
         with np.errstate(over="ignore"):
             return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
+
+
 erf, erf_ = _unary(Erf, "erf")
 erfc, erfc_ = _unary(Erfc, "erfc")
 erfinv, erfinv_ = _unary(Erfinv, "erfinv")
+
+
+# ---- logaddexp, heaviside and the float-bit ops (ldexp, frexp, nextafter) -----------------
+
+def _tensor_other(fname, other, arg="other"):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
 
 
 @_guard
@@ -586,6 +597,3 @@ i0, i0_ = _unary(I0, "i0")
 @tensor_method("polygamma")
 def _polygamma_m(self, n):
     return polygamma(n, self)
-
-
-# ---- Tensor methods ----------------------------------------------------------------

@@ -13,6 +13,8 @@ __all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanq
            "corrcoef", "histogram"]
 
 
+# ---- median / mode ---------------------------------------------------------------------
+
 class MedianDim(SelectAlong):
     name = "MedianBackward1"
 
@@ -150,7 +152,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     return _wrap(h.astype(a.dtype))
 
 
-# ---- quantiles, covariance, integration (composites: autograd through sort / mean / sum) ----
+# ---- quantiles and covariance (composites: autograd through sort / mean / sum) ---------
 
 _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -321,6 +323,3 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
         tot = h.sum()
         h = h / (tot * widths) if tot else h / widths * 0
     return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
-
-
-# ---- Tensor methods ----------------------------------------------------------------

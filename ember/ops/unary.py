@@ -47,6 +47,8 @@ class Log(Op):
 
     def backward(self, g):
         return g / self.a
+
+
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
 
@@ -528,19 +530,16 @@ frac, frac_ = _unary(Frac, "frac")
 relu, relu_ = _unary(Relu, "relu")
 deg2rad, deg2rad_ = _unary(Deg2Rad, "deg2rad")
 rad2deg, rad2deg_ = _unary(Rad2Deg, "rad2deg")
-absolute, absolute_ = abs, abs_
-tensor_method("absolute")(absolute)
-tensor_method("absolute_")(absolute_)
-fix, fix_ = trunc, trunc_
-tensor_method("fix")(fix)
-tensor_method("fix_")(fix_)
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-tensor_method("arcsin")(arcsin)
-tensor_method("arccos")(arccos)
-tensor_method("arctan")(arctan)
-tensor_method("arcsinh")(arcsinh)
-tensor_method("arccosh")(arccosh)
-tensor_method("arctanh")(arctanh)
+absolute = tensor_method("absolute")(abs)
+absolute_ = tensor_method("absolute_")(abs_)
+fix = tensor_method("fix")(trunc)
+fix_ = tensor_method("fix_")(trunc_)
+arcsin = tensor_method("arcsin")(asin)
+arccos = tensor_method("arccos")(acos)
+arctan = tensor_method("arctan")(atan)
+arcsinh = tensor_method("arcsinh")(asinh)
+arccosh = tensor_method("arccosh")(acosh)
+arctanh = tensor_method("arctanh")(atanh)
 
 
 @tensor_method()
@@ -577,13 +576,9 @@ def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 
-arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
-tensor_method("arcsin_")(arcsin_)
-tensor_method("arccos_")(arccos_)
-tensor_method("arctan_")(arctan_)
-tensor_method("arcsinh_")(arcsinh_)
-tensor_method("arccosh_")(arccosh_)
-tensor_method("arctanh_")(arctanh_)
-
-
-# ---- Tensor methods ----------------------------------------------------------------
+arcsin_ = tensor_method("arcsin_")(asin_)
+arccos_ = tensor_method("arccos_")(acos_)
+arctan_ = tensor_method("arctan_")(atan_)
+arcsinh_ = tensor_method("arcsinh_")(asinh_)
+arccosh_ = tensor_method("arccosh_")(acosh_)
+arctanh_ = tensor_method("arctanh_")(atanh_)

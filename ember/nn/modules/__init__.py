@@ -1,5 +1,4 @@
-"""All ``nn`` layers. conv/pooling/upsampling/padding/pixelshuffle are star-imported so a
-missing name there never breaks the rest."""
+"""All ``nn`` layers, one module per layer family."""
 from .module import Module  # noqa: F401
 from .module import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
@@ -14,11 +13,18 @@ from .rnn import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
-for _m in ("conv", "pooling", "upsampling", "padding", "pixelshuffle"):
-    try:
-        _mod = __import__(f"{__name__}.{_m}", fromlist=["*"])
-        _names = getattr(_mod, "__all__", [n for n in dir(_mod) if not n.startswith("_")])
-        globals().update({n: getattr(_mod, n) for n in _names if hasattr(_mod, n)})
-    except ImportError:  # pragma: no cover - being written
-        pass
-del _m
+from .conv import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .upsampling import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
+from .pixelshuffle import *  # noqa: F401,F403
+
+from . import (module, container, linear, activation, dropout, sparse, flatten,  # noqa: E402
+               normalization, loss, rnn, transformer, lazy, distance, conv, pooling, upsampling,
+               padding, pixelshuffle)
+
+# The layers only: without this, ``from .modules import *`` in ember.nn would also export the
+# submodules (ember.nn.utils would be shadowed by ember.nn.modules.utils, as in torch it is not).
+__all__ = ["Module"] + [n for m in (module, container, linear, activation, dropout, sparse, flatten,
+                                    normalization, loss, rnn, transformer, lazy, distance, conv,
+                                    pooling, upsampling, padding, pixelshuffle) for n in m.__all__]

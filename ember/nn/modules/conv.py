@@ -10,17 +10,10 @@ from ...ops.sampling import pad as _pad
 from ..parameter import Parameter
 from .. import init
 from .module import Module
+from .utils import _ntuple
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
            "Fold", "Unfold"]
-
-
-def _ntuple(v, n):
-    """Layer arguments (also pooling's): ``v`` or 1 or ``n`` values -> a tuple, values as given."""
-    if isinstance(v, (list, tuple)):
-        v = tuple(v)
-        return v * n if len(v) == 1 else v
-    return (v,) * n
 
 
 def _empty(shape, dtype):
@@ -45,16 +38,16 @@ class _ConvNd(Module):
         valid = {"zeros", "reflect", "replicate", "circular"}
         if padding_mode not in valid:
             raise ValueError(f"padding_mode must be one of {valid}, but got padding_mode='{padding_mode}'")
-        kernel_size = _ntuple(kernel_size, nd)
-        stride = _ntuple(stride, nd)
-        dilation = _ntuple(dilation, nd)
+        kernel_size = _ntuple(nd)(kernel_size)
+        stride = _ntuple(nd)(stride)
+        dilation = _ntuple(nd)(dilation)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
-            padding = _ntuple(padding, nd)
+            padding = _ntuple(nd)(padding)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -62,7 +55,7 @@ class _ConvNd(Module):
         self.padding = padding
         self.dilation = dilation
         self.transposed = self._transposed
-        self.output_padding = _ntuple(output_padding, nd)
+        self.output_padding = _ntuple(nd)(output_padding)
         self.groups = groups
         self.padding_mode = padding_mode
         if isinstance(padding, str):

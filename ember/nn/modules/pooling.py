@@ -1,7 +1,7 @@
 """Pooling layers."""
 from ...ops import pooling as _P
 from .module import Module
-from .conv import _ntuple
+from .utils import _ntuple, _single
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
@@ -46,9 +46,9 @@ class MaxPool3d(_MaxPoolNd):
 class AvgPool1d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
-        self.kernel_size = _ntuple(kernel_size, 1)
-        self.stride = _ntuple(stride if stride is not None else kernel_size, 1)
-        self.padding = _ntuple(padding, 1)
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
 
@@ -178,9 +178,9 @@ class _MaxUnpoolNd(Module):
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         nd = self._nd
-        self.kernel_size = _ntuple(kernel_size, nd)
-        self.stride = _ntuple(stride if stride is not None else kernel_size, nd)
-        self.padding = _ntuple(padding, nd)
+        self.kernel_size = _ntuple(nd)(kernel_size)
+        self.stride = _ntuple(nd)(stride if stride is not None else kernel_size)
+        self.padding = _ntuple(nd)(padding)
 
     def forward(self, input, indices, output_size=None):
         return _P._max_unpool(self._nd, input, indices, self.kernel_size, self.stride, self.padding,

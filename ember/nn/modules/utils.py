@@ -1,7 +1,31 @@
-"""State-dict key utilities that PyTorch keeps in ``torch.nn.modules.utils``."""
+"""What PyTorch keeps in ``torch.nn.modules.utils``: the layer-argument tuples
+(``_single``, ``_pair``, ``_triple``, ``_quadruple``) and state-dict key utilities."""
 import collections
+import itertools
 
 __all__ = ["consume_prefix_in_state_dict_if_present"]
+
+
+def _ntuple(n, name="parse"):
+    """``parse(x)``: an iterable ``x`` as a tuple, anything else repeated ``n`` times (as torch's;
+    lengths are checked where the values are used)."""
+    def parse(x):
+        if isinstance(x, collections.abc.Iterable):
+            return tuple(x)
+        return tuple(itertools.repeat(x, n))
+    parse.__name__ = name
+    return parse
+
+
+_single = _ntuple(1, "_single")
+_pair = _ntuple(2, "_pair")
+_triple = _ntuple(3, "_triple")
+_quadruple = _ntuple(4, "_quadruple")
+
+
+def _reverse_repeat_tuple(t, n):
+    """``(a, b)``, 2 -> ``(b, b, a, a)``: conv's padding in ``F.pad`` order."""
+    return tuple(x for x in reversed(t) for _ in range(n))
 
 
 def consume_prefix_in_state_dict_if_present(state_dict, prefix):
