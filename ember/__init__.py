@@ -5,9 +5,9 @@
     (x * x).sum().backward()
     x.grad            # 2 * x
 """
-__version__ = "0.1.0"
 
 from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
+from .version import __version__  # noqa: F401  (torch's API level: "2.13.0+ember.0.1.0")
 from ._dtype import *  # noqa: F401,F403
 from ._dtype import dtype, get_default_dtype, set_default_dtype, promote_types, finfo, iinfo  # noqa: F401
 from ._device import device  # noqa: F401
@@ -37,7 +37,15 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
+from .ops.sparse import *  # noqa: F401,F403
+from .ops.lu import *  # noqa: F401,F403
+from .ops.fft import stft, istft  # noqa: F401
+from .ops.lowrank import *  # noqa: F401,F403
+from .ops.lu import lu_legacy as lu, lu_solve_legacy as lu_solve  # noqa: F401
+from ._layout import *  # noqa: F401,F403
 from .ops.creation import range  # noqa: F401
+from .ops.random_special import (_standard_gamma, _standard_gamma_grad, _sample_dirichlet,  # noqa: F401
+                                 _dirichlet_grad)
 from .ops.complex import complex_ as complex  # noqa: F401  (the module keeps the builtin)
 from .ops.reduction import return_types  # noqa: F401
 from . import autograd, cuda  # noqa: F401
@@ -49,8 +57,10 @@ from .ops import _out as _out_mechanism  # noqa: E402
 _out_mechanism.install(globals())  # every public function taking out= writes into it
 _out_mechanism.guard_methods(Tensor)  # and no Tensor method drops an out= silently
 
-_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit", "distributed",
-         "profiler", "accelerator", "backends", "func"}
+_LAZY = {"nn", "optim", "utils", "vision", "serialization", "linalg", "onnx", "jit",
+         "distributed", "profiler", "accelerator", "backends", "func", "version", "torch_version",
+         "testing", "functional", "amp", "cpu", "distributions", "hub", "sparse", "fft",
+         "multiprocessing", "random"}
 
 
 _FROM_FUNCTIONAL = {
@@ -65,6 +75,13 @@ _FROM_FUNCTIONAL = {
 }
 
 
+_FROM_AMP = {"autocast", "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
+             "set_autocast_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
+             "get_autocast_cpu_dtype", "set_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+             "is_autocast_cache_enabled", "set_autocast_cache_enabled", "autocast_increment_nesting",
+             "autocast_decrement_nesting", "clear_autocast_cache"}
+
+
 def __getattr__(name):
     """Sub-packages load on first use, keeping ``import ember`` fast."""
     if name in _LAZY:
@@ -73,6 +90,10 @@ def __getattr__(name):
         mod = importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
         return mod
+    if name in _FROM_AMP:
+        from .amp import autocast_mode
+
+        return getattr(autocast_mode, name)
     if name in ("save", "load"):
         from . import serialization
 
@@ -230,3 +251,11 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
+
+
+def install_as_torch():
+    """From now on ``import torch`` / ``import torchvision`` give ember / ember.vision, here and
+    in child processes (see ``ember.run``)."""
+    from .run import install_as_torch as _install
+
+    _install()

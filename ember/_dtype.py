@@ -32,8 +32,9 @@ class dtype:
 
     def __init__(self, name, np_dtype, category, is_signed, tensor_type):
         self.name = name
-        self.np = np.dtype(np_dtype) if np_dtype is not None else None
-        self.itemsize = self.np.itemsize if self.np is not None else 2
+        npd = np.dtype(np_dtype) if np_dtype is not None else None
+        self.np = npd
+        self.itemsize = npd.itemsize if npd is not None else 2
         self.category = category
         self.is_floating_point = category == _FLOAT
         self.is_complex = category == _COMPLEX
@@ -86,18 +87,61 @@ float64 = double = dtype("float64", np.float64, _FLOAT, True, "DoubleTensor")
 complex64 = cfloat = dtype("complex64", np.complex64, _COMPLEX, True, "ComplexFloatTensor")
 complex128 = cdouble = dtype("complex128", np.complex128, _COMPLEX, True, "ComplexDoubleTensor")
 
-try:  # bfloat16 comes from ml_dtypes when it is installed
-    import ml_dtypes as _ml
+class _MLDtype(dtype):
+    """A dtype whose NumPy type comes from ``ml_dtypes`` (bfloat16), imported on first use:
+    ``import ember`` stays fast, and ``.np`` is None when the package is missing."""
 
-    bfloat16 = dtype("bfloat16", _ml.bfloat16, _FLOAT, True, "BFloat16Tensor")
-except ImportError:  # pragma: no cover - depends on the environment
-    bfloat16 = dtype("bfloat16", None, _FLOAT, True, "BFloat16Tensor")
+    __slots__ = ("_np", "_ml_name")
+
+    def __init__(self, name, category, tensor_type):
+        self._np, self._ml_name = False, name   # False: not looked up yet
+        super().__init__(name, None, category, True, tensor_type)
+
+    @property
+    def np(self):
+        if self._np is False:
+            try:
+                import ml_dtypes
+            except ImportError:
+                self._np = None
+            else:
+                self._np = np.dtype(getattr(ml_dtypes, self._ml_name))
+                from_np[self._np] = from_np[self._np.type] = self
+        return self._np
+
+    @np.setter
+    def np(self, value):
+        if value is not None:
+            self._np = value
+
+
+class _FromNumpy(dict):
+    """NumPy dtype -> ember dtype. A bfloat16 array made before ember looked ml_dtypes up
+    resolves it here, on the first miss."""
+
+    def __missing__(self, key):
+        if getattr(key, "name", None) == "bfloat16" or getattr(key, "__name__", None) == "bfloat16":
+            if bfloat16.np is not None:
+                return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except (KeyError, TypeError):
+            return default
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+
+bfloat16 = _MLDtype("bfloat16", _FLOAT, "BFloat16Tensor")
 
 _ALL = [bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
         complex64, complex128]
 
-#: NumPy dtype -> ember dtype
-from_np = {d.np: d for d in _ALL if d.np is not None}
+#: NumPy dtype -> ember dtype (bfloat16 joins when ml_dtypes is first needed)
+from_np = _FromNumpy({d.np: d for d in _ALL if d is not bfloat16})
 for _t in (np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16,
            np.float32, np.float64, np.complex64, np.complex128):
     from_np[_t] = from_np[np.dtype(_t)]
@@ -118,7 +162,7 @@ def set_default_dtype(d):
 
 def to_dtype(d):
     """Accept an ember dtype, a NumPy dtype or a Python type; return an ember dtype."""
-    if d.__class__ is dtype:
+    if d.__class__ is dtype or d.__class__ is _MLDtype:
         return d
     if d is builtins_float:
         return get_default_dtype()

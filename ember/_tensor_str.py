@@ -139,18 +139,30 @@ def _body(a, indent, summarize, fmt):
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
 
 
-def _add_suffixes(s, suffixes, indent):
+def _add_suffixes(s, suffixes, indent, force_newline=False):
     out = [s]
     last = len(s) - s.rfind("\n") + 1
     for suf in suffixes:
-        if last + len(suf) + 2 > _opts["linewidth"]:
+        if force_newline or last + len(suf) + 2 > _opts["linewidth"]:
             out.append(",\n" + " " * indent + suf)
             last = indent + len(suf)
+            force_newline = False
         else:
             out.append(", " + suf)
             last += len(suf) + 2
     out.append(")")
     return "".join(out)
+
+
+def body_str(a, indent, prefix="tensor("):
+    """The bracketed values of array ``a`` (no prefix or suffixes), lines indented by ``indent``."""
+    if a.size == 0:
+        return "[]"
+    if a.dtype.kind == "c":
+        return np.array2string(a, separator=", ", prefix=" " * indent)  # complex: NumPy's layout
+    summarize = a.size > _opts["threshold"]
+    shown = _summarized(a) if summarize else a
+    return _body(a, indent, summarize, _Formatter(shown, a.dtype.kind == "f"))
 
 
 def tensor_repr(t, prefix="tensor("):
@@ -171,13 +183,7 @@ def tensor_repr(t, prefix="tensor("):
     else:
         if not default:
             suffixes.append("dtype=" + str(dtype))
-        summarize = a.size > _opts["threshold"]
-        if a.dtype.kind == "c":
-            body = np.array2string(a, separator=", ", prefix=prefix)  # complex: NumPy's layout
-        else:
-            shown = _summarized(a) if summarize else a
-            fmt = _Formatter(shown, a.dtype.kind == "f")
-            body = _body(a, indent, summarize, fmt)
+        body = body_str(a, indent, prefix)
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t._rg:

@@ -2,22 +2,25 @@
 
 Differentiable: norm, vector_norm, matrix_norm, inv, det, slogdet, solve, solve_triangular,
 cholesky, eigh (values and vectors), svd, svdvals, qr, cond, multi_dot, vecdot, cross,
-matmul, tensorinv, tensorsolve. pinv, lstsq, matrix_rank and eig/eigvals give values only.
+matmul, tensorinv, tensorsolve, pinv, eig, eigvals and the LU family. lstsq and matrix_rank
+give values only.
 """
 import numpy as np
 
-from ._tensor import _wrap
+from ._tensor import Tensor, _wrap
 from .ops._apply import apply
 from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
                          matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
 from .ops.reduction import _vector_norm, _matrix_norm, _rt
-from .ops.decomposition import Solve, Cholesky, Eigh, Svd, Qr, SolveTriangular
+from .ops.lu import lu_factor, lu_factor_ex, lu, lu_solve, householder_product  # noqa: F401
+from .ops.decomposition import Solve, Cholesky, Eig, Eigh, Pinv, Svd, Qr, SolveTriangular
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
            "matrix_power", "matrix_exp", "matrix_rank", "cond", "multi_dot", "vecdot", "diagonal",
            "vander", "solve_triangular", "inv_ex", "cholesky_ex", "solve_ex", "lstsq", "eig",
-           "eigvals", "tensorinv", "tensorsolve"]
+           "eigvals", "tensorinv", "tensorsolve", "lu_factor", "lu_factor_ex", "lu", "lu_solve",
+           "householder_product"]
 
 
 _svd_t = _rt("linalg_svd", ("U", "S", "Vh"))
@@ -118,14 +121,13 @@ def _rank_cutoff(s, atol, rtol, shape, dtype):
     return np.maximum(0.0 if atol is None else atol, rtol * smax)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """Pseudo-inverse V diag(1/s) U^T over the singular values above the tolerance;
-    differentiable through ``svd`` (for a constant rank)."""
-    U, S, Vh = svd(A, full_matrices=False)
-    keep = S._data > _rank_cutoff(S._data, atol, rtol, A.shape, A._data.dtype)
-    drop = _wrap(~keep)
-    inv_s = S.masked_fill(drop, 1.0).reciprocal().masked_fill(drop, 0.0)
-    return (Vh.mT * inv_s.unsqueeze(-2)) @ U.mT
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """Pseudo-inverse over the singular values (``hermitian``: eigenvalues) above
+    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``."""
+    if rcond is not None:
+        rtol = rcond.item() if isinstance(rcond, Tensor) else rcond
+    shape, dt = A.shape, A._data.dtype
+    return apply(Pinv, A, cutoff=lambda s: _rank_cutoff(s, atol, rtol, shape, dt), hermitian=hermitian)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -247,9 +249,9 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 
 
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
-    """Least squares ``min ||A X - B||``. ``solution`` is differentiable (through ``pinv``);
-    ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` and
-    ``singular_values`` for 'gelsd' and 'gelss', as PyTorch's CPU drivers return them."""
+    """Least squares ``min ||A X - B||``. ``solution`` and ``residuals`` are differentiable;
+    ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` (tall A: always for 'gels',
+    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers."""
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"parameter `driver` should be one of (gels, gelsy, gelsd, gelss), "
@@ -260,23 +262,19 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
     dt = A._data.dtype
     empty = _wrap(np.empty((0,), dt))
     rank = matrix_rank(A, rtol=rcond) if driver != "gels" else _wrap(np.empty((0,), np.int64))
-    resid, sv = empty, empty
+    m, n = A.shape[-2], A.shape[-1]
+    r = ((A @ X - Bm).abs() ** 2).sum(-2)   # differentiable, as torch's (zero slope in X at the optimum)
+    full = driver == "gels" or driver != "gelsy" and bool((rank._data == n).all())
+    resid, sv = (r if m > n and full else r.reshape(-1)[:0]), empty
     if driver in ("gelsd", "gelss"):
         sv = _wrap(np.linalg.svd(A._data, compute_uv=False))
-        m, n = A.shape[-2], A.shape[-1]
-        if m > n and bool((rank._data == n).all()):
-            r = (A.detach() @ X.detach() - Bm.detach())
-            resid = _wrap((r._data ** 2).sum(-2))
     return _lstsq_t(X.squeeze(-1) if vec else X, resid, rank, sv)
 
 
 def eig(A, *, out=None):
-    """Eigenvalues and right eigenvectors of a general square matrix (complex); no gradient."""
-    _square(A._data, "linalg.eig")
-    _no_grad_outputs(A, "eig")
-    w, v = np.linalg.eig(A._data)
-    ct = np.complex128 if A._data.dtype == np.float64 else np.complex64
-    return _eig_t(_wrap(w.astype(ct, copy=False)), _wrap(v.astype(ct, copy=False)))
+    """Eigenvalues and right eigenvectors (unit columns) of a general square matrix, complex;
+    differentiable (a real A gets the real part of the gradient)."""
+    return _eig_t(*apply(Eig, A))
 
 
 def eigvals(A, *, out=None):

@@ -511,14 +511,12 @@ def _map_torch_module(module, name):
             if not (e.name and target.startswith(e.name)):
                 raise
             obj = None
-        if obj is not None:
-            return obj
-        if module.startswith("torch.nn"):
+        if obj is None and module.startswith("torch.nn"):
             import ember.nn as enn
 
             obj = getattr(enn, name, None)
-            if obj is not None:
-                return obj
+        if obj is not None:
+            return obj
         raise pickle.UnpicklingError(
             f"the file names '{module}.{name}', a PyTorch class ember does not have; "
             "load its state_dict into an ember model instead")

@@ -6,5 +6,11 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[examples]"
+# Install only when pyproject.toml changed since the last install (pip takes seconds even when
+# everything is present).
+stamp=.venv/.installed-examples
+if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[examples]"
+  cp pyproject.toml "$stamp"
+fi
 exec .venv/bin/python -m ember.examples.train "$@"

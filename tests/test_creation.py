@@ -154,3 +154,20 @@ def test_dtype_objects_and_promotion_api():
         assert ember.tensor([1.5]).dtype is ember.float64 and ember.zeros(1).dtype is ember.float64
     finally:
         ember.set_default_dtype(ember.float32)
+
+
+def test_import_ember_leaves_optional_packages_unloaded():
+    """``import ember`` loads none of the optional packages (ml_dtypes costs ~0.5 s); bfloat16
+    brings ml_dtypes in on first use, and arrays made with it before that are recognised."""
+    import subprocess
+    import sys
+    code = ("import sys, ember\n"
+            "heavy = [m for m in ('ml_dtypes', 'numba', 'torch', 'scipy', 'PIL', 'onnx', 'mpi4py', 'tqdm')"
+            " if m in sys.modules]\n"
+            "assert not heavy, heavy\n"
+            "import numpy as np, ml_dtypes\n"
+            "t = ember.from_numpy(np.ones(2, dtype=ml_dtypes.bfloat16))\n"
+            "assert t.dtype is ember.bfloat16, t.dtype\n"
+            "assert ember.zeros(2, dtype=ember.bfloat16).dtype is ember.bfloat16\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

@@ -46,10 +46,7 @@ EXACT = [
         range(11), num_replicas=2, rank=1, seed=3)))),
     ("DataLoader shuffle", lambda m: m.cat(list(m.utils.data.DataLoader(
         m.arange(10), batch_size=4, shuffle=True)))),
-]
-
-# Box-Muller on 16 or more float32 values: PyTorch's vectorised log/sin/cos may differ by an ulp
-CLOSE = [
+    # Box-Muller on blocks of 16: float32 through PyTorch's vectorised log/sincos, bit for bit
     ("randn block f32", lambda m: m.randn(37)),
     ("randn block f64", lambda m: m.randn(4, 9, dtype=m.float64)),
     ("normal(mean, std, size)", lambda m: m.normal(2.0, 3.0, (20,))),
@@ -76,13 +73,6 @@ def test_same_numbers_as_torch(name, fn):
     t, e = _pair(fn)
     assert t.dtype == e.dtype and t.shape == e.shape
     np.testing.assert_array_equal(e, t)
-
-
-@pytest.mark.parametrize("name,fn", CLOSE, ids=[c[0] for c in CLOSE])
-def test_same_normals_as_torch(name, fn):
-    t, e = _pair(fn)
-    assert t.dtype == e.dtype and t.shape == e.shape
-    np.testing.assert_allclose(e, t, rtol=2e-6, atol=2e-6)
 
 
 def test_state_round_trip_keeps_the_normal_cache():

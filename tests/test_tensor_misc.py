@@ -131,19 +131,27 @@ def test_accelerator_as_cpu_build():
 
 def test_backends_flags_as_cpu_build():
     """Training scripts' ``torch.backends.cudnn.benchmark = True`` and the usual queries."""
+    import contextlib
     import importlib
     for m in (torch, ember):
         b = m.backends
-        b.cudnn.benchmark = True
-        assert b.cudnn.benchmark is True
-        b.cudnn.benchmark = False
-        b.cudnn.deterministic = True
-        b.cudnn.deterministic = False
-        assert b.cudnn.is_available() is False and b.cudnn.version() is None
-        assert b.mps.is_available() is False and b.mps.is_built() is False
-        assert b.cuda.is_built() is False and b.cuda.matmul.allow_tf32 is False
-        with b.cudnn.flags(enabled=False):
-            assert b.cudnn.enabled is False
-        assert b.cudnn.enabled is True
+        # torch.testing._internal (the OpInfo test) freezes torch's flags in this process
+        unfreeze = getattr(b, "__allow_nonbracketed_mutation", contextlib.nullcontext)
+        with unfreeze():
+            _check_backends(b)
     assert importlib.import_module("ember.backends.cudnn") is ember.backends.cudnn
     assert ember.backends.cpu.get_cpu_capability() in ("AVX512", "AVX2", "DEFAULT")
+
+
+def _check_backends(b):
+    b.cudnn.benchmark = True
+    assert b.cudnn.benchmark is True
+    b.cudnn.benchmark = False
+    b.cudnn.deterministic = True
+    b.cudnn.deterministic = False
+    assert b.cudnn.is_available() is False and b.cudnn.version() is None
+    assert b.mps.is_available() is False and b.mps.is_built() is False
+    assert b.cuda.is_built() is False and b.cuda.matmul.allow_tf32 is False
+    with b.cudnn.flags(enabled=False):
+        assert b.cudnn.enabled is False
+    assert b.cudnn.enabled is True

@@ -78,8 +78,11 @@ def test_resize_vs_torch_interpolate():
     a = np.random.rand(1, 3, 6, 8).astype(np.float32)
     t, r = ember.tensor(a), torch.tensor(a)
     for size, out in ((4, (4, 5)), ((3, 5), (3, 5)), ((12, 16), (12, 16))):
-        ref = torch.nn.functional.interpolate(r, size=out, mode="bilinear", align_corners=False, antialias=False)
-        assert_close(T.Resize(size)(t), ref)
+        for aa in (True, False):   # torchvision resizes tensors antialiased by default
+            ref = torch.nn.functional.interpolate(r, size=out, mode="bilinear", align_corners=False, antialias=aa)
+            assert_close(T.Resize(size, antialias=aa)(t), ref)
+        assert_close(T.Resize(size)(t), torch.nn.functional.interpolate(r, size=out, mode="bilinear",
+                                                                        align_corners=False, antialias=True))
     ref = torch.nn.functional.interpolate(r, size=(3, 4), mode="nearest")
     assert_close(F.resize(t, [3, 4], interpolation=T.InterpolationMode.NEAREST), ref)
     im = Image.fromarray(_img(10, 20))
@@ -207,12 +210,12 @@ def test_fashion_mnist_raw_and_missing_files(tmp_path):
     ds = datasets.FashionMNIST(str(tmp_path))
     assert len(ds) == 20 and ds.classes[0] == "T-shirt/top"
     with pytest.raises(RuntimeError) as ei:
-        datasets.MNIST(str(tmp_path / "none"), download=True)
+        datasets.MNIST(str(tmp_path / "none"))
     msg = str(ei.value)
     assert "train-images-idx3-ubyte.gz" in msg and os.path.join("none", "MNIST", "raw") in msg
 
 
-def test_cifar10(tmp_path):
+def test_cifar10(tmp_path, monkeypatch):
     folder = tmp_path / "cifar-10-batches-py"
     folder.mkdir()
     rng = np.random.default_rng(1)
@@ -223,6 +226,11 @@ def test_cifar10(tmp_path):
             pickle.dump(d, f)
     with open(folder / "batches.meta", "wb") as f:
         pickle.dump({"label_names": [f"c{i}" for i in range(10)]}, f)
+    from ember.vision.datasets.utils import calculate_md5   # the fake files' MD5s, as torchvision's tests do
+    C = datasets.CIFAR10
+    monkeypatch.setattr(C, "train_list", [[n, calculate_md5(folder / n)] for n, _ in C.train_list])
+    monkeypatch.setattr(C, "test_list", [[n, calculate_md5(folder / n)] for n, _ in C.test_list])
+    monkeypatch.setattr(C, "meta", dict(C.meta, md5=calculate_md5(folder / "batches.meta")))
     ds = datasets.CIFAR10(str(tmp_path), train=True, transform=T.ToTensor())
     assert len(ds) == 20 and ds.classes[3] == "c3"
     x, y = ds[0]
@@ -232,7 +240,7 @@ def test_cifar10(tmp_path):
     np.testing.assert_allclose(x._data, raw.reshape(3, 32, 32) / 255.0, rtol=1e-6)
     assert len(datasets.CIFAR10(str(tmp_path), train=False)) == 4
     with pytest.raises(RuntimeError, match="data_batch_1"):
-        datasets.CIFAR10(str(tmp_path / "x"), download=True)
+        datasets.CIFAR10(str(tmp_path / "x"))
 
 
 def test_image_folder(tmp_path):

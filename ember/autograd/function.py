@@ -47,7 +47,7 @@ class FunctionCtx:
             if vc[0] != v:
                 from .graph import _modified_msg
                 raise RuntimeError(_modified_msg(node, t, vc[0], v))
-        return tuple(t.unpack() if type(t) is _SavedOutput else t
+        return tuple(t.unpack(node) if type(t) is _SavedOutput else t
                      for t in getattr(self, "to_save", ()))
 
     saved_variables = saved_tensors
@@ -67,20 +67,23 @@ class FunctionCtx:
 
 
 class _SavedOutput:
-    """A saved output of the function itself, held by its array and version counter:
-    holding the tensor would make a cycle (tensor -> grad_fn -> ctx -> tensor) that
-    keeps the array alive until the garbage collector runs."""
+    """A saved output of the function itself, held by its array, version counter and
+    output index: holding the tensor would make a cycle (tensor -> grad_fn -> ctx ->
+    tensor) that keeps the array alive until the garbage collector runs. Unpacked, it is
+    a tensor whose ``grad_fn`` is the function's node again, as in torch."""
 
-    __slots__ = ("data", "vc")
+    __slots__ = ("data", "vc", "idx")
 
-    def __init__(self, t):
-        self.data, self.vc = t._data, t._vc
+    def __init__(self, t, idx):
+        self.data, self.vc, self.idx = t._data, t._vc, idx
 
-    def unpack(self):
+    def unpack(self, node):
         from .._tensor import _wrap
 
         t = _wrap(self.data)
         t._vc = self.vc
+        if node is not None:
+            t.grad_fn, t._rg, t._out_idx = node, True, self.idx
         return t
 
 
@@ -88,12 +91,21 @@ class _FunctionNode(Node):
     """Graph node of a custom Function call; named ``<Function>Backward``."""
 
     def backward(self, *grads):
-        from .._tensor import _wrap, Tensor
+        from .._tensor import _wrap
 
-        ctx = self.ctx
         gts = tuple(_wrap(g) if g is not None else None for g in grads)
         with grad_mode.no_grad():
-            result = self.fn_cls.backward(ctx, *gts)
+            result = self._check(self.fn_cls.backward(self.ctx, *gts))
+        return tuple(g._data if g is not None else None for g in result)
+
+    def backward_ops(self, *grads):
+        """Under ``create_graph``: the user's backward runs with grad mode on, so the
+        ops it calls are recorded (a ``once_differentiable`` backward is not)."""
+        return self._check(self.fn_cls.backward(self.ctx, *grads))
+
+    def _check(self, result):
+        from .._tensor import Tensor
+
         if not isinstance(result, tuple):
             result = (result,)
         n_in = len(self.next_functions)
@@ -116,7 +128,7 @@ class _FunctionNode(Node):
                         f"Function {type(self).__name__} returned an invalid gradient at index "
                         f"{len(out)} - got {list(g.shape)} but expected shape compatible with "
                         f"{list(m[0])}") from None
-            out.append(g._data)
+            out.append(g)
         return tuple(out)
 
     def _release(self):
@@ -211,7 +223,7 @@ class Function(metaclass=_FunctionMeta):
         if saved:  # outputs are kept by array and version counter, not as tensors
             idx = {id(o): i for i, o in enumerate(outs)}
             idx.update((id(w), i) for i, w in enumerate(wrapped))
-            ctx.to_save = tuple(_SavedOutput(t) if id(t) in idx else t for t in saved)
+            ctx.to_save = tuple(_SavedOutput(t, idx[id(t)]) if id(t) in idx else t for t in saved)
             ctx._saved_versions = [
                 (vc, v, (idx[id(t)], t._data.shape, t._data.dtype) if id(t) in idx else t)
                 for vc, v, t in ctx._saved_versions]
@@ -222,10 +234,29 @@ _NOT_OVERRIDDEN = object()
 
 
 def once_differentiable(fn):
-    """Marks a backward as not differentiable twice (ember has no double backward anyway)."""
+    """Marks a backward as not differentiable twice: it runs without recording, and under
+    ``create_graph=True`` its gradients are ones whose differentiation raises."""
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with grad_mode.no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        node = ctx._node
+        if not grad_mode.is_grad_enabled() or node is None:
+            return outputs
+        from .._tensor import Tensor, _wrap
+        from .graph import DelayedError, _edge_of
+
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        edges = tuple(_edge_of(a) for a in args if isinstance(a, Tensor) and a._rg)
+        err = DelayedError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable", edges + node.next_functions, len(outs))
+        wrapped = []
+        for i, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                o = _wrap(o._data)
+                o.grad_fn, o._rg, o._out_idx = err, True, i
+            wrapped.append(o)
+        return wrapped[0] if single else tuple(wrapped)
     return wrapper

@@ -60,8 +60,11 @@ class _Mode:
 class no_grad(_Mode):
     """Ops inside record no graph: results have ``requires_grad=False``.
 
+    >>> x = ember.ones(2, requires_grad=True)
     >>> with ember.no_grad():
-    ...     y = x * 2          # y.requires_grad is False
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
     """
 
     _target = False

@@ -38,12 +38,13 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             warnings.warn(f"Input #{inputs.index(t)} requires gradient and is not a double "
                           "precision floating point. gradcheck may fail.", UserWarning)
     outs = _outputs(func, inputs)
+    some_diff = any(o.requires_grad for o in outs)
     for oi, out in enumerate(outs):
-        if not out.requires_grad:
-            continue
+        if not (out.requires_grad or some_diff):
+            continue   # nothing differentiable (a comparison, say): nothing to check
         n_out = out.numel()
-        analytic = [np.zeros((n_out, t.numel())) for t in diff]
-        for k in range(n_out):
+        analytic = [np.zeros((n_out, t.numel())) for t in diff]   # zero if out has no grad_fn
+        for k in range(n_out if out.requires_grad else 0):
             seed = np.zeros(out.shape, dtype=out._data.dtype)
             seed.reshape(-1)[k] = 1
             from .._tensor import _wrap
@@ -77,5 +78,38 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, **kwargs):
-    raise NotImplementedError("gradgradcheck needs double backward, which ember does not support yet")
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False, masked=False):
+    """True when the second derivatives of ``func`` match finite differences of its gradients.
+
+    The gradients are ``grad(func(inputs), inputs, grad_outputs, create_graph=True)``;
+    ``grad_outputs`` (random, requiring grad, when not given) are checked as inputs too,
+    as torch does. Use float64 inputs.
+    """
+    from .._tensor import Tensor, _wrap
+    from . import grad as autograd_grad
+    from .grad_mode import enable_grad
+
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if grad_outputs is None:
+        rng = np.random.RandomState(0)
+        grad_outputs = tuple(
+            _wrap(rng.standard_normal(o.shape).astype(o._data.dtype)).requires_grad_()
+            for o in _outputs(func, inputs) if o.requires_grad)
+    else:
+        grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    n = len(grad_outputs)
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+
+    def grads_of(*args):   # also run by gradcheck's finite differences, under no_grad
+        inp, gos = args[:len(args) - n], args[len(args) - n:]
+        with enable_grad():
+            outs = [o for o in _outputs(func, inp) if o.requires_grad]
+            gs = autograd_grad(outs, [inp[i] for i in diff_idx], gos, create_graph=True,
+                               allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    return gradcheck(grads_of, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = ["Node", "AccumulateGrad", "run_backward", "RemovableHandle"]
 
+_ARRAYS = (np.ndarray, np.generic)
 _check_nan = False   # anomaly mode with check_nan (set by anomaly_mode.set_anomaly_enabled)
 
 _FREED_MSG = (
@@ -102,6 +103,27 @@ class Node:
     def backward(self, *grads):  # pragma: no cover - every op defines it
         raise NotImplementedError(f"{type(self).__name__} has no backward")
 
+    # ``backward_ops(*grads)``: the backward written with ember ops on Tensors, run by
+    # the walk under ``create_graph=True`` so the gradient can be differentiated again.
+    # A node without it computes its gradient once, and differentiating that gradient
+    # raises (``DelayedError``): never a silently constant second derivative.
+    backward_ops = None
+
+    def no_double_backward(self, *grads):
+        """``backward_ops`` of a case an op does not differentiate twice: the array
+        gradients, wrapped so that differentiating them raises."""
+        return _delayed(self, list(grads))
+
+    def saved_input(self, i, arr):
+        """Input ``i`` of this node as a tensor on the graph (value ``arr``, the array
+        saved at forward), as torch unpacks a saved variable: its gradient flows to
+        wherever input ``i`` came from."""
+        return _on_edge(arr, self.next_functions[i])
+
+    def saved_output(self, arr, i=0):
+        """Output ``i`` of this node (value ``arr``) as a tensor whose ``grad_fn`` is this node."""
+        return _on_edge(arr, (self, i))
+
 
 class AccumulateGrad(Node):
     """The node of a leaf tensor: adds the incoming gradient into ``variable.grad``."""
@@ -112,15 +134,19 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self._meta = None
+        self._vers = None
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
-        self._vers = None
 
     def accumulate(self, g):
         from .._tensor import _wrap
 
         var = self.variable
+        if not isinstance(g, _ARRAYS):   # create_graph: .grad keeps the gradient's graph
+            g = _fit_t(g, (var._data.shape, var._data.dtype))
+            var.grad = g if var.grad is None else var.grad + g
+            return self._post_accumulate(var)
         if g.dtype != var._data.dtype:
             g = g.astype(var._data.dtype)
         if g.shape != var._data.shape:
@@ -133,6 +159,10 @@ class AccumulateGrad(Node):
                 gd += g
             else:
                 var.grad = _wrap(gd + g)
+        self._post_accumulate(var)
+
+    @staticmethod
+    def _post_accumulate(var):
         if var._post_acc_hooks:
             for hook in list(var._post_acc_hooks.values()):
                 hook(var)
@@ -188,117 +218,162 @@ def _call_pre_hooks(node, idx, g):
 
     hooks = node._pre_hooks.get(idx) if node._pre_hooks else None
     if hooks:
+        arrays = isinstance(g, _ARRAYS)
         for fn in list(hooks.values()):
-            r = fn(_wrap(g))
+            r = fn(_wrap(g) if arrays else g)
             if r is not None:
                 if not isinstance(r, Tensor):
                     raise TypeError(f"a tensor hook must return a Tensor or None, got {type(r).__name__}")
                 if r.shape != g.shape:
                     raise RuntimeError(
                         f"hook returned a gradient of shape {list(r.shape)}, expected {list(g.shape)}")
-                g = r._data
+                g = r._data if arrays else r
     return g
 
 
-def run_backward(roots, grads, retain_graph=False, capture=None, accumulate=True):
-    """Walk the graph from ``roots`` (tensors) seeded with ``grads`` (arrays).
+def run_backward(roots, grads, retain_graph=False, capture=None, accumulate=True,
+                 create_graph=False):
+    """Walk the graph from ``roots`` (tensors) seeded with ``grads`` (arrays, or tensors
+    when ``create_graph``).
 
     ``capture``: {(node, output index): slot} whose incoming gradients are returned in
-    a list instead of accumulated (``autograd.grad``). ``accumulate``: True for every
-    leaf, False for none, or a set of AccumulateGrad nodes (``backward(inputs=...)``).
+    a list instead of accumulated (``autograd.grad``); only nodes on a path to one of
+    them run. ``accumulate``: True for every leaf, False for none, or a set of
+    AccumulateGrad nodes (``backward(inputs=...)``). ``create_graph``: gradients are
+    tensors computed by recorded ops (each node's ``backward_ops``), so they can be
+    differentiated again.
     """
-    buffers = {}
-    deps = {}
-    starts = []
-    for t, g in zip(roots, grads):
-        node = t.grad_fn
-        idx = t._out_idx
-        if node is None:
-            node = t._accumulator()
-            idx = 0
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node._nout
-        buf[idx] = g if buf[idx] is None else buf[idx] + g
-        starts.append(node)
+    buffers, starts = _seed(roots, grads)
+    deps = _dependencies(starts, capture)
+    captured = [None] * len(capture) if capture else None
+    ready = [n for n in dict.fromkeys(starts) if n in deps and not deps[n]]
+    while ready:
+        node = ready.pop()
+        buf = buffers.pop(node, None)
+        in_grads = ()
+        if buf is not None:
+            if node._pre_hooks or node._retains or capture:
+                _before(node, buf, capture, captured)
+            if type(node) is AccumulateGrad:
+                if accumulate is True or (accumulate and node in accumulate):
+                    node.accumulate(buf[0])
+            elif not capture or _leads_to_capture(node, deps):
+                in_grads = _call(node, buf, create_graph)
+                if not retain_graph:
+                    node._release()
+        for k, (nx, idx) in enumerate(node.next_functions):
+            if nx is None or nx not in deps:
+                continue
+            if k < len(in_grads) and in_grads[k] is not None:
+                _add(buffers, nx, idx, in_grads[k])
+            deps[nx] -= 1
+            if not deps[nx]:
+                ready.append(nx)
+    return captured
 
-    # count, for each node, how many edges reach it
-    seen = set(starts)
-    stack = list(seen)
+
+def _seed(roots, grads):
+    buffers, starts = {}, []
+    for t, g in zip(roots, grads):
+        node, idx = (t.grad_fn, t._out_idx) if t.grad_fn is not None else (t._accumulator(), 0)
+        _add(buffers, node, idx, g)
+        starts.append(node)
+    return buffers, starts
+
+
+def _add(buffers, node, idx, g):
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._nout
+    buf[idx] = g if buf[idx] is None else buf[idx] + g
+
+
+def _dependencies(starts, capture):
+    """{node: number of edges reaching it} over the nodes the walk visits. With
+    ``capture``, only nodes with a path to a captured node are kept (torch's grad()
+    runs nothing else)."""
+    deps = dict.fromkeys(starts, 0)
+    parents = {} if capture else None
+    stack = list(deps)
     while stack:
         n = stack.pop()
         for nx, _ in n.next_functions:
             if nx is not None:
-                deps[nx] = deps.get(nx, 0) + 1
-                if nx not in seen:
-                    seen.add(nx)
+                if nx not in deps:
+                    deps[nx] = 0
                     stack.append(nx)
+                deps[nx] += 1
+                if capture:
+                    parents.setdefault(nx, []).append(n)
+    if capture:
+        deps = _prune(deps, parents, {n for n, _ in capture})
+    return deps
 
-    ready = [n for n in dict.fromkeys(starts) if not deps.get(n)]
-    captured = [None] * len(capture) if capture else None
-    while ready:
-        node = ready.pop()
-        buf = buffers.pop(node, None)
-        if buf is not None:
-            if node._pre_hooks or node._retains or capture:
-                for i, g in enumerate(buf):
-                    if g is None:
-                        continue
-                    if node._pre_hooks:
-                        g = buf[i] = _call_pre_hooks(node, i, g)
-                    if node._retains and i in node._retains:
-                        _retain(node._retains[i], g)
-                    if capture and (node, i) in capture:
-                        slot = capture[(node, i)]
-                        captured[slot] = g if captured[slot] is None else captured[slot] + g
-            if type(node) is AccumulateGrad:
-                if accumulate is True or (accumulate and node in accumulate):
-                    node.accumulate(buf[0])
-                continue
-            if node._released:
-                raise RuntimeError(_FREED_MSG)
-            if node._vers:
-                _check_versions(node)
-            if node._nout > 1:
-                for i, g in enumerate(buf):
-                    if g is None:
-                        shape, dt = node._outs[i]
-                        buf[i] = np.zeros(shape, dt)
-            in_grads = node.backward(*buf) if not _observers else _observed_backward(node, buf)
-            if type(in_grads) is not tuple:
-                in_grads = (in_grads,)
-            meta = node._meta
-            if meta is not None:
-                in_grads = tuple(
-                    _fit(g, m) if g is not None and m is not None else g
-                    for g, m in zip(in_grads, meta))
-            if _check_nan:
-                _raise_on_nan(node, in_grads)
-            if node._post_hooks:
-                for fn in list(node._post_hooks.values()):
-                    r = fn(in_grads, tuple(buf))
-                    if r is not None:
-                        in_grads = tuple(r)
-            if not retain_graph:
-                node._release()
-        else:
-            in_grads = ()
-        nexts = node.next_functions
-        for k in range(len(nexts)):
-            nx, idx = nexts[k]
-            if nx is None:
-                continue
-            g = in_grads[k] if k < len(in_grads) else None
-            if g is not None:
-                b = buffers.get(nx)
-                if b is None:
-                    b = buffers[nx] = [None] * nx._nout
-                b[idx] = g if b[idx] is None else b[idx] + g
-            d = deps[nx] - 1
-            deps[nx] = d
-            if d == 0:
-                ready.append(nx)
-    return captured
+
+def _prune(deps, parents, targets):
+    keep = {t for t in targets if t in deps}
+    stack = list(keep)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in keep:
+                keep.add(p)
+                stack.append(p)
+    pruned = dict.fromkeys(keep, 0)
+    for n in keep:
+        for nx, _ in n.next_functions:
+            if nx in pruned:
+                pruned[nx] += 1
+    return pruned
+
+
+def _leads_to_capture(node, deps):
+    return any(nx in deps for nx, _ in node.next_functions)
+
+
+def _before(node, buf, capture, captured):
+    """Tensor pre-hooks, retain_grad and capture of the gradients arriving at ``node``."""
+    for i, g in enumerate(buf):
+        if g is None:
+            continue
+        if node._pre_hooks:
+            g = buf[i] = _call_pre_hooks(node, i, g)
+        if node._retains and i in node._retains:
+            _retain(node._retains[i], g)
+        if capture and (node, i) in capture:
+            slot = capture[(node, i)]
+            captured[slot] = g if captured[slot] is None else captured[slot] + g
+
+
+def _call(node, buf, create_graph):
+    """Run ``node``'s backward on its output gradients ``buf``: the input gradients,
+    each reduced to its input's shape and dtype, after anomaly checks and post hooks."""
+    if node._released:
+        raise RuntimeError(_FREED_MSG)
+    if node._vers:
+        _check_versions(node)
+    if create_graph:
+        in_grads = _call_ops(node, buf)
+    else:
+        if node._nout > 1:
+            for i, g in enumerate(buf):
+                if g is None:
+                    shape, dt = node._outs[i]
+                    buf[i] = np.zeros(shape, dt)
+        in_grads = node.backward(*buf) if not _observers else _observed_backward(node, buf)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        meta = node._meta
+        if meta is not None:
+            in_grads = tuple(_fit(g, m) if g is not None and m is not None else g
+                             for g, m in zip(in_grads, meta))
+    if _check_nan:
+        _raise_on_nan(node, in_grads)
+    if node._post_hooks:
+        for fn in list(node._post_hooks.values()):
+            r = fn(in_grads, tuple(buf))
+            if r is not None:
+                in_grads = tuple(r)
+    return in_grads
 
 
 _observers = []   # profilers: ob.op_enter(node, None, None) / ob.op_exit(token, None)
@@ -315,6 +390,7 @@ def _observed_backward(node, buf):
 
 def _raise_on_nan(node, grads):
     for i, g in enumerate(grads):
+        g = g if g is None or isinstance(g, _ARRAYS) else g._data
         if g is not None and g.dtype.kind in "fc" and np.isnan(g).any():
             raise RuntimeError(f"Function '{type(node).__name__}' returned nan values in its {i}th output.")
 
@@ -331,7 +407,118 @@ def _fit(g, m):
 def _retain(t, g):
     from .._tensor import _wrap
 
-    if t.grad is None:
+    if not isinstance(g, _ARRAYS):
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is None:
         t.grad = _wrap(np.array(g, copy=True))
     else:
         t.grad = _wrap(t.grad._data + g)
+
+
+# ---- create_graph: the backward as recorded, differentiable ops ------------------------
+
+def _call_ops(node, buf):
+    """``node``'s input gradients as tensors built by recorded ops (``backward_ops``)."""
+    from .._tensor import _wrap
+
+    if node._nout > 1:
+        for i, g in enumerate(buf):
+            if g is None:
+                shape, dt = node._outs[i]
+                buf[i] = _wrap(np.zeros(shape, dt))
+    if node.backward_ops is None:
+        return _delayed(node, buf)
+    in_grads = node.backward_ops(*buf)
+    if type(in_grads) is not tuple:
+        in_grads = (in_grads,)
+    meta = node._meta
+    if meta is not None:
+        in_grads = tuple(_fit_t(g, m) if g is not None and m is not None else g
+                         for g, m in zip(in_grads, meta))
+    return in_grads
+
+
+def _delayed(node, buf, why=None):
+    """The array backward's gradients, wrapped so that differentiating them raises."""
+    from .._tensor import _wrap
+
+    grads = node.backward(*[g._data for g in buf])
+    if type(grads) is not tuple:
+        grads = (grads,)
+    meta = node._meta or (None,) * len(grads)
+    grads = [_fit(g, m) if g is not None and m is not None else g for g, m in zip(grads, meta)]
+    edges = tuple(_edge_of(g) for g in buf if g._rg) + node.next_functions
+    err = DelayedError(why or f"double backward is not implemented for {node.name()}: ember "
+                       "computes its gradient, but cannot differentiate that gradient again",
+                       edges, len(grads))
+    out = []
+    for i, g in enumerate(grads):
+        if g is not None:
+            g = _wrap(g)
+            g.grad_fn, g._rg, g._out_idx = err, True, i
+        out.append(g)
+    return tuple(out)
+
+
+class DelayedError(Node):
+    """The node of a gradient that cannot be differentiated again: backward raises."""
+
+    def __init__(self, msg, edges, nout=1):
+        self.msg = msg
+        self.next_functions = edges
+        self._meta = None
+        self._vers = None
+        self._nout = nout
+
+    def name(self):
+        return "torch::autograd::DelayedError"
+
+    def backward(self, *grads):
+        raise RuntimeError(self.msg)
+
+    backward_ops = backward
+
+
+def _edge_of(t):
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._out_idx)
+    return (t._accumulator(), 0) if t._rg else (None, 0)
+
+
+def _on_edge(arr, edge):
+    """A tensor with value ``arr`` whose gradient flows into ``edge`` (node, output index)."""
+    from .._tensor import _wrap
+
+    node, idx = edge
+    if node is None:   # a constant: Python numbers stay numbers (they promote as such)
+        return arr if isinstance(arr, (int, float, complex, bool)) else _wrap(arr)
+    t = _wrap(arr)
+    t._rg = True
+    if type(node) is AccumulateGrad:
+        t._accum = node
+    else:
+        t.grad_fn, t._out_idx = node, idx
+    return t
+
+
+def _fit_t(g, m):
+    """``_fit`` on a tensor, with recorded ops."""
+    shape, dt = m
+    if g._data.shape != shape:
+        g = sum_to_t(g, shape)
+    if g._data.dtype != dt:
+        from .._dtype import from_np
+        g = g.to(from_np[dt])
+    return g
+
+
+def sum_to_t(g, shape):
+    """``sum_to`` with recorded ops, for gradients that will be differentiated again."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    if axes:
+        g = g.sum(dim=axes, keepdim=True)
+    if lead:
+        g = g.reshape(shape)
+    return g

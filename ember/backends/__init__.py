@@ -5,7 +5,7 @@ attributes that ember accepts and ignores (they tune GPU kernels ember does not 
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-__all__ = ["cudnn", "cuda", "mps", "cpu", "openmp", "mkl", "mkldnn", "opt_einsum"]
+__all__ = ["cudnn", "cuda", "mps", "cpu", "openmp", "mkl", "mkldnn", "opt_einsum", "mha"]
 
 
 class _Flags(SimpleNamespace):
@@ -34,8 +34,38 @@ cudnn.flags = lambda enabled=False, benchmark=False, benchmark_limit=10, determi
 
 cuda = _Flags(is_built=lambda: False,
               matmul=SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True,
-                                     allow_bf16_reduced_precision_reduction=True),
+                                     allow_bf16_reduced_precision_reduction=True, fp32_precision="none"),
               preferred_linalg_library=lambda backend=None: None)
+
+# scaled-dot-product-attention kernel switches (all on, as torch's defaults); ember has one kernel
+_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+for _k in _sdp:
+    setattr(cuda, f"{_k}_sdp_enabled", lambda k=_k: _sdp[k])
+    setattr(cuda, f"enable_{_k}_sdp", lambda enabled, k=_k: _sdp.__setitem__(k, bool(enabled)))
+del _k
+
+
+@contextmanager
+def sdp_kernel(enable_flash=True, enable_math=True, enable_mem_efficient=True, enable_cudnn=True):
+    """Deprecated switch of the attention kernels (torch warns and points to sdpa_kernel)."""
+    import warnings
+
+    warnings.warn("`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context "
+                  "manager will be removed. Please see `torch.nn.attention.sdpa_kernel()` for the new "
+                  "context manager, with updated signature.", FutureWarning, stacklevel=3)
+    old = dict(_sdp)
+    _sdp.update(flash=enable_flash, math=enable_math, mem_efficient=enable_mem_efficient, cudnn=enable_cudnn)
+    try:
+        yield
+    finally:
+        _sdp.update(old)
+
+
+cuda.sdp_kernel = sdp_kernel
+del sdp_kernel
+_fastpath = [True]
+mha = _Flags(get_fastpath_enabled=lambda: _fastpath[0],
+             set_fastpath_enabled=lambda value: _fastpath.__setitem__(0, bool(value)))
 
 mps = _Flags(is_available=lambda: False, is_built=lambda: False)
 

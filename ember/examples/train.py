@@ -67,7 +67,12 @@ class Net(nn.Module):
 
 
 def load_splits(seed=0, test_fraction=0.2):
-    from sklearn.datasets import load_digits
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as e:
+        raise ModuleNotFoundError(
+            "this example reads scikit-learn's bundled digits data set: install the example's "
+            "extras with  pip install \"ember[examples]\"  (or run  bash scripts/train.sh)") from e
 
     d = load_digits()
     images = (d.images / 16.0).astype(np.float32)

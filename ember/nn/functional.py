@@ -16,6 +16,7 @@ from ..ops.embedding import *  # noqa: F401,F403
 from ..ops.distance import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pooling import *  # noqa: F401,F403
+from ..ops.fractional_pool import *  # noqa: F401,F403
 from ..ops.sampling import *  # noqa: F401,F403
 from ..ops.joining import channel_shuffle  # noqa: F401
 
@@ -287,5 +288,4 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     if not training:
         return leaky_relu_(input, (lower + upper) / 2)
     a = input._data
-    slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
-    return input.mul_(_wrap(np.where(a >= 0, np.ones_like(a), slopes)))
+    return input.mul_(_wrap(_random.rrelu_slopes(a, lower, upper)))

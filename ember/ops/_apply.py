@@ -26,6 +26,10 @@ Class attributes an op may set:
 * ``saves``: indices of tensor inputs saved for backward, checked against in-place
   modification; ``"out"`` in it means the output is saved too.
 * ``nondiff``: output indices that never carry gradient (e.g. argmax indices).
+
+An op that can be differentiated twice also defines ``backward_ops(*grads)``: its
+backward written with ember ops on tensors, run under ``create_graph=True`` (see
+``saved_input``/``saved_output`` on ``Node``, and the helpers at the end of this file).
 """
 import numpy as np
 
@@ -166,10 +170,17 @@ def _fits(v, npdtype):
     return b[0] <= v <= b[1]
 
 
+_autocast = None   # set by ember.amp inside an autocast region: (cls, inputs, kwargs) -> result or None
+
+
 def apply(cls, *inputs, **kwargs):
     """Run op ``cls`` on ``inputs`` (tensors, numbers, None) and wrap the result."""
     if _observers:
         return _observed(apply, cls, inputs, kwargs)
+    if _autocast is not None:
+        out = _autocast(cls, inputs, kwargs)
+        if out is not None:
+            return out
     op = cls.__new__(cls)
     arrays = _arrays(inputs, cls.promote)
     out = op.forward(*arrays, **kwargs)
@@ -466,3 +477,97 @@ def ntuple(v, n, name, msg="{name} must either be a single int, or a tuple of {n
 
 def new_tensor(data, dtype=None):
     return _new_tensor(data, dtype)
+
+
+# ---- double backward helpers: backward formulas as recorded ops ------------------------
+
+def _snapshot(node):
+    """A shallow copy of ``node`` (same saved arrays) that outlives the node's release."""
+    c = type(node).__new__(type(node))
+    c.__dict__.update(node.__dict__)
+    c.next_functions, c._meta, c._vers = node.next_functions, node._meta, None
+    return c
+
+
+class _BackwardOf(Op):
+    """``node.backward(g)`` as an op, for a node whose backward is linear in ``g`` with
+    coefficients that do not vary with its input (pooling's window sums and argmax
+    scatters). Its own backward is the node's ``jvp`` (the forward's derivative along
+    a direction), and each of the pair records the other: any order works."""
+
+    name = "BackwardOfBackward0"
+
+    def forward(self, g, node):
+        self.node = node
+        return _first(node.backward(g, *[None] * (node._nout - 1)))
+
+    def backward(self, u):
+        return self.node.jvp(u)
+
+    def backward_ops(self, u):
+        return apply(_JvpOf, u, node=self.node)
+
+
+class _JvpOf(Op):
+    name = "JvpOfBackward0"
+
+    def forward(self, u, node):
+        self.node = node
+        return node.jvp(u)
+
+    def backward(self, g):
+        return _first(self.node.backward(g, *[None] * (self.node._nout - 1)))
+
+    def backward_ops(self, g):
+        return apply(_BackwardOf, g, node=self.node)
+
+
+def _first(grads):
+    return grads[0] if type(grads) is tuple else grads
+
+
+def linear_backward_ops(self, g, *rest):
+    """``backward_ops`` of an op whose input gradient is ``_BackwardOf`` its output
+    gradient (the op defines ``jvp(u)`` on arrays)."""
+    return apply(_BackwardOf, g, node=_snapshot(self))
+
+
+class _Alias(Op):
+    name = "AliasBackward0"
+
+    def forward(self, a):
+        return a.view()
+
+    def backward(self, g):
+        return g
+
+    def backward_ops(self, g):
+        return g
+
+
+def composite_backward(fn, inputs, grads):
+    """Gradients of ``fn(*inputs)`` w.r.t. ``inputs`` for output gradients ``grads``, as
+    recorded, differentiable tensors.
+
+    ``fn`` is a fused op's forward written with ember ops; ``inputs`` are the op's inputs
+    on the graph (``saved_input``) or None. This is the double backward of fused ops
+    (normalization) whose fast array backward is not written with ops.
+    """
+    from ..autograd.graph import run_backward
+
+    with grad_mode.enable_grad():
+        proxies = [apply(_Alias, x) if x is not None and x._rg else x for x in inputs]
+        outs = fn(*proxies)
+        outs = outs if type(outs) is tuple else (outs,)
+        keys = [(p.grad_fn, 0) if p is not None and p.grad_fn is not None else None
+                for p in proxies]
+        capture = {}
+        for k in keys:
+            if k is not None:
+                capture.setdefault(k, len(capture))
+        pairs = [(o, g) for o, g in zip(outs, grads) if g is not None and o._rg]
+        if not capture or not pairs:
+            return (None,) * len(inputs)
+        got = run_backward([o for o, _ in pairs], [g for _, g in pairs], retain_graph=True,
+                           capture=capture, accumulate=False, create_graph=True)
+    return tuple(got[capture[k]] if k is not None else None for k in keys)

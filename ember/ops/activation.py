@@ -7,6 +7,8 @@ from ._apply import Op, apply, apply_, wrap_dim
 from .special import _erf
 from .unary import relu as _relu, relu_ as _relu_
 
+from .._tensor import _wrap
+
 
 # ---- elementwise activations: one Op class per function ------------------------------
 
@@ -19,10 +21,21 @@ def _check_float(a, fname):
 
 
 class _Act(Op):
-    """Base: subclasses define ``f(a, *p)`` and ``df(a, y, *p)`` (dy/da)."""
+    """Base: subclasses define ``f(a, *p)`` and ``df(a, y, *p)`` (dy/da) on arrays.
+
+    For double backward (``create_graph=True``) a subclass gives either ``dft(x, y, *p)``,
+    dy/dx written with ember ops on tensors, or ``flat_df = True`` when dy/dx is
+    piecewise constant (its own derivative is zero almost everywhere)."""
     saves = (0,)
     fname = "act"
     allow_int = False
+    dft = None
+    flat_df = False
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.dft is not None or cls.flat_df:
+            cls.backward_ops = cls._backward_ops
 
     def forward(self, a, *p, inplace=False):
         if not self.allow_int:
@@ -42,6 +55,12 @@ class _Act(Op):
         r = g * d
         return r.astype(g.dtype, copy=False)
 
+    def _backward_ops(self, g):
+        if self.flat_df:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return g * _wrap(self.df(self.a, self.y, *self.p).astype(self.y.dtype, copy=False))
+        return g * self.dft(self.saved_input(0, self.a), self.saved_output(self.y), *self.p)
+
 
 def _sig(a):
     return 1.0 / (1.0 + np.exp(-a))
@@ -56,6 +75,7 @@ class Hardtanh(_Act):
     fname = "hardtanh"
     f = staticmethod(lambda a, lo, hi: np.clip(a, _f(a, lo), _f(a, hi)))
     df = staticmethod(lambda a, y, lo, hi: ((a > lo) & (a < hi)).astype(a.dtype))
+    flat_df = True
 
 
 class LeakyRelu(_Act):
@@ -63,6 +83,7 @@ class LeakyRelu(_Act):
     fname = "leaky_relu"
     f = staticmethod(lambda a, s: np.where(a > 0, a, a * _f(a, s)))
     df = staticmethod(lambda a, y, s: np.where(a > 0, _f(a, 1), _f(a, s)))
+    flat_df = True
 
 
 class Elu(_Act):
@@ -72,6 +93,8 @@ class Elu(_Act):
         a > 0, a * _f(a, sc), _f(a, al * sc) * np.expm1(np.minimum(a, 0) * _f(a, isc))))
     df = staticmethod(lambda a, y, al, sc, isc: np.where(
         a > 0, _f(a, sc), _f(a, al * sc * isc) * np.exp(np.minimum(a, 0) * _f(a, isc))))
+    dft = staticmethod(lambda x, y, al, sc, isc: (
+        (x.clamp(max=0) * isc).exp() * (al * sc * isc)).where(x <= 0, sc))
 
 
 class Gelu(_Act):
@@ -96,6 +119,16 @@ class Gelu(_Act):
         pdf = np.exp(-0.5 * a * a) * _f(a, 1.0 / math.sqrt(2.0 * math.pi))
         return cdf + a * pdf
 
+    @staticmethod
+    def dft(x, y, approx):
+        if approx == "tanh":
+            k = math.sqrt(2.0 / math.pi)
+            t = (k * (x + 0.044715 * x * x * x)).tanh()
+            return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * x * x)
+        cdf = 0.5 * (1.0 + (x * (1.0 / math.sqrt(2.0))).erf())
+        pdf = (-0.5 * x * x).exp() * (1.0 / math.sqrt(2.0 * math.pi))
+        return cdf + x * pdf
+
 
 class Silu(_Act):
     name = "SiluBackward0"
@@ -106,6 +139,11 @@ class Silu(_Act):
     def df(a, y):
         s = _sig(a)
         return s * (1.0 + a * (1.0 - s))
+
+    @staticmethod
+    def dft(x, y):
+        s = x.sigmoid()
+        return s * (1.0 + x * (1.0 - s))
 
 
 def _softplus(a, beta=1.0, th=20.0):
@@ -123,12 +161,18 @@ class Mish(_Act):
         t = np.tanh(_softplus(a))
         return t + a * _sig(a) * (1.0 - t * t)
 
+    @staticmethod
+    def dft(x, y):
+        t = apply(Softplus, x, 1.0, 20.0).tanh()
+        return t + x * x.sigmoid() * (1.0 - t * t)
+
 
 class Sigmoid(_Act):
     name = "SigmoidBackward0"
     fname = "sigmoid"
     f = staticmethod(_sig)
     df = staticmethod(lambda a, y: y * (1.0 - y))
+    dft = df
 
 
 class Tanh(_Act):
@@ -136,6 +180,7 @@ class Tanh(_Act):
     fname = "tanh"
     f = staticmethod(np.tanh)
     df = staticmethod(lambda a, y: 1.0 - y * y)
+    dft = df
 
 
 class Hardsigmoid(_Act):
@@ -143,6 +188,7 @@ class Hardsigmoid(_Act):
     fname = "hardsigmoid"
     f = staticmethod(lambda a: np.clip(a / _f(a, 6) + _f(a, 0.5), _f(a, 0), _f(a, 1)))
     df = staticmethod(lambda a, y: np.where((a > -3) & (a < 3), _f(a, 1 / 6), _f(a, 0)))
+    flat_df = True
 
 
 class Hardswish(_Act):
@@ -151,6 +197,7 @@ class Hardswish(_Act):
     f = staticmethod(lambda a: a * np.clip(a + _f(a, 3), _f(a, 0), _f(a, 6)) / _f(a, 6))
     df = staticmethod(lambda a, y: np.where(a < -3, _f(a, 0), np.where(
         a <= 3, a / _f(a, 3) + _f(a, 0.5), _f(a, 1))))
+    dft = staticmethod(lambda x, y: (x / 3 + 0.5).where(x <= 3, 1.0).where(x >= -3, 0.0))
 
 
 class Softplus(_Act):
@@ -163,12 +210,18 @@ class Softplus(_Act):
         z = a * _f(a, beta)
         return np.where(z > th, _f(a, 1), _sig(z))
 
+    @staticmethod
+    def dft(x, y, beta, th):
+        z = x * beta
+        return z.sigmoid().where(z <= th, 1.0)
+
 
 class Softsign(_Act):
     name = "DivBackward0"
     fname = "softsign"
     f = staticmethod(lambda a: a / (1.0 + np.abs(a)))
     df = staticmethod(lambda a, y: 1.0 / (1.0 + np.abs(a)) ** 2)
+    dft = staticmethod(lambda x, y: 1.0 / (1.0 + x.abs()) ** 2)
 
 
 class Tanhshrink(_Act):
@@ -176,28 +229,32 @@ class Tanhshrink(_Act):
     fname = "tanhshrink"
     f = staticmethod(lambda a: a - np.tanh(a))
     df = staticmethod(lambda a, y: np.tanh(a) ** 2)
+    dft = staticmethod(lambda x, y: x.tanh() ** 2)
 
 
 class Threshold(_Act):
     name = "ThresholdBackward0"
     fname = "threshold"
     allow_int = True
-    f = staticmethod(lambda a, th, v: np.where(a > th, a, _f(a, v)))
-    df = staticmethod(lambda a, y, th, v: (a > th).astype(y.dtype))
+    f = staticmethod(lambda a, th, v: np.where(a <= th, _f(a, v), a))   # NaN stays NaN, as torch
+    df = staticmethod(lambda a, y, th, v: (~(a <= th)).astype(y.dtype))
+    flat_df = True
 
 
 class Softshrink(_Act):
     name = "SoftshrinkBackward0"
     fname = "softshrink"
-    f = staticmethod(lambda a, l: np.where(a > l, a - _f(a, l), np.where(a < -l, a + _f(a, l), _f(a, 0))))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a - np.sign(a) * _f(a, l)))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
+    flat_df = True
 
 
 class Hardshrink(_Act):
     name = "HardshrinkBackward0"
     fname = "hardshrink"
-    f = staticmethod(lambda a, l: np.where(np.abs(a) > l, a, _f(a, 0)))
-    df = staticmethod(lambda a, y, l: (np.abs(a) > l).astype(a.dtype))
+    f = staticmethod(lambda a, l: np.where(np.abs(a) <= l, _f(a, 0), a))
+    df = staticmethod(lambda a, y, l: (~(np.abs(a) <= l)).astype(a.dtype))
+    flat_df = True
 
 
 class LogSigmoid(_Act):
@@ -205,6 +262,7 @@ class LogSigmoid(_Act):
     fname = "log_sigmoid_forward"
     f = staticmethod(lambda a: np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
     df = staticmethod(lambda a, y: _sig(-a))
+    dft = staticmethod(lambda x, y: (-x).sigmoid())
 
 
 class Prelu(Op):
@@ -233,12 +291,19 @@ class Prelu(Op):
         a = self.a
         ga = np.where(a > 0, g, g * self.wb)
         gw = np.where(a > 0, 0, g * a)
+        return ga, self._sum_w(gw)
+
+    def _sum_w(self, gw):
         if self.w.size == 1:
-            gw = gw.sum().reshape(self.w.shape)
-        else:
-            axes = tuple(i for i in range(a.ndim) if i != (1 if a.ndim >= 2 else 0))
-            gw = gw.sum(axis=axes).reshape(self.w.shape)
-        return ga, gw
+            return gw.sum().reshape(self.w.shape)
+        axes = tuple(i for i in range(self.a.ndim) if i != (1 if self.a.ndim >= 2 else 0))
+        return gw.sum(axes).reshape(self.w.shape)
+
+    def backward_ops(self, g):
+        x, w = self.saved_input(0, self.a), self.saved_input(1, self.w)
+        pos = _wrap(self.a > 0)
+        ga = g.where(pos, g * w.reshape(self.wb.shape))
+        return ga, self._sum_w((g * x).where(pos.logical_not(), 0.0))
 
 
 class Glu(Op):
@@ -271,7 +336,7 @@ class Softmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)
@@ -286,6 +351,12 @@ class Softmax(Op):
             return g * 0
         return y * (g - (g * y).sum(axis=self.dim, keepdims=True))
 
+    def backward_ops(self, g):
+        if self.y.ndim == 0:
+            return g * 0
+        y = self.saved_output(self.y)
+        return y * (g - (g * y).sum(self.dim, keepdim=True))
+
 
 class LogSoftmax(Op):
     name = "LogSoftmaxBackward0"
@@ -293,7 +364,7 @@ class LogSoftmax(Op):
 
     def forward(self, a, dim):
         _check_float(a, "log_softmax_lastdim_kernel_impl")
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
         else:
             m = a.max(axis=dim, keepdims=True)
@@ -307,6 +378,11 @@ class LogSoftmax(Op):
         if y.ndim == 0:
             return g * 0
         return g - np.exp(y) * g.sum(axis=self.dim, keepdims=True)
+
+    def backward_ops(self, g):
+        if self.y.ndim == 0:
+            return g * 0
+        return g - self.saved_output(self.y).exp() * g.sum(self.dim, keepdim=True)
 
 
 def _softmax_dim(name, ndim, stacklevel=3):
@@ -482,11 +558,9 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from .. import _random
         a = input._data
-        slopes = _random.rng().uniform(lower, upper, a.shape).astype(a.dtype)
         from .arithmetic import mul
         from .._tensor import _wrap
-        s = _wrap(np.where(a >= 0, np.ones_like(a), slopes))
-        return mul(input, s)
+        return mul(input, _wrap(_random.rrelu_slopes(a, lower, upper)))
     return leaky_relu(input, (lower + upper) / 2, inplace)
 
 

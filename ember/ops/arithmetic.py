@@ -6,8 +6,9 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
+from ._deprecated import scalar_first
 from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
                          _int_zero_check, _named, _out, _unary, _zeros)
 
@@ -37,6 +38,8 @@ class Add(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, (g * alpha if alpha != 1 else g)
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class Sub(Op):
     name = "SubBackward0"
@@ -59,6 +62,8 @@ class Sub(Op):
         alpha = self.__dict__.get("alpha", 1)
         return g, -g * alpha
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class RSub(Op):
     name = "RsubBackward1"
@@ -69,6 +74,8 @@ class RSub(Op):
 
     def backward(self, g):
         return -g, g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Mul(Op):
@@ -86,15 +93,16 @@ class Mul(Op):
     def backward(self, g):
         return g * self.b, g * self.a
 
+    def backward_ops(self, g):
+        return g * self.saved_input(1, self.b), g * self.saved_input(0, self.a)
+
 
 class Div(Op):
     name = "DivBackward0"
     promote = FLOAT
     saves = (0, 1)
 
-    def forward(self, a, b, rounding_mode=None):
-        if rounding_mode is not None:
-            return _rounding_div(a, b, rounding_mode)
+    def forward(self, a, b):
         self.a, self.b = a, b
         try:
             return a / b
@@ -105,14 +113,35 @@ class Div(Op):
         b = self.b
         return g / b, -g * self.a / (b * b)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        return g / b, -g * a / (b * b)
 
-def _rounding_div(a, b, mode):
-    if mode == "floor":
-        return np.floor_divide(a, b)
-    if mode == "trunc":
-        q = np.true_divide(a, b)
-        return np.trunc(q).astype(np.result_type(a, b)) if q.dtype.kind == "f" and np.result_type(a, b).kind != "f" else np.trunc(q)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+
+class DivRounding(Op):
+    """``div(a, b, rounding_mode="floor" | "trunc")``: integer dtypes stay integer; the gradient
+    is zero almost everywhere, as torch's."""
+    name = "DivBackward2"
+    promote = SAME
+
+    def forward(self, a, b, rounding_mode):
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                               f"found '{rounding_mode}'")
+        dt = np.result_type(a, b)
+        if dt.kind == "b":
+            raise NotImplementedError(f'"div_{rounding_mode}_cpu" not implemented for \'Bool\'')
+        if dt.kind in "iu":
+            _int_zero_check(b)
+            q = np.floor_divide(a, b)
+            if rounding_mode == "trunc":   # round towards zero: floor, plus one where it went below
+                q = q + ((q < 0) & (q * b != a))
+            return q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+
+    def backward(self, g):
+        return _zeros(g), _zeros(g)
 
 
 class RDiv(Op):
@@ -126,6 +155,10 @@ class RDiv(Op):
 
     def backward(self, g):
         a = self.a
+        return -g * self.b / (a * a), None
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return -g * self.b / (a * a), None
 
 
@@ -142,17 +175,23 @@ class Neg(Op):
     def backward(self, g):
         return -g
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 # ---- public functions ----------------------------------------------------------------
 
 @tensor_method("add", "__add__")
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *args, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
+    if args:
+        (other,), alpha = scalar_first("add", other, args, "alpha", 1)
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
 
 
 @tensor_method("sub", "__sub__")
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *args, alpha=1, out=None):
+    if args:
+        (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
@@ -165,7 +204,7 @@ def mul(input, other, *, out=None):
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
-    return _out(apply(Div, input, other, rounding_mode=rounding_mode), out)
+    return _out(apply(DivRounding, input, other, rounding_mode=rounding_mode), out)
 
 
 neg, neg_ = _unary(Neg, "neg")
@@ -189,9 +228,9 @@ def _rsub(self, other):
     return apply(RSub, self, other)
 
 
-@tensor_method("__rtruediv__")
+@tensor_method("__rtruediv__", "__rdiv__")
 def _rdiv(self, other):
-    return apply(RDiv, self, other)
+    return div(other, self) if isinstance(other, Tensor) else apply(RDiv, self, other)
 
 
 @tensor_method("__iadd__")
@@ -215,12 +254,16 @@ def _idiv(self, other):
 
 
 @tensor_method()
-def add_(self, other, *, alpha=1):
+def add_(self, other, *args, alpha=1):
+    if args:
+        (other,), alpha = scalar_first("add_", other, args, "alpha", 1)
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
 
 
 @tensor_method("sub_", "subtract_")
-def sub_(self, other, *, alpha=1):
+def sub_(self, other, *args, alpha=1):
+    if args:
+        (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
@@ -233,7 +276,7 @@ def mul_(self, other):
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _inplace(Div, self, other)
-    return _inplace(Div, self, other, rounding_mode=rounding_mode)
+    return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
 # ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
@@ -369,6 +412,15 @@ class Pow(Op):
             gb = np.where((a == 0) & (b >= 0), 0, g * self.y * np.log(a))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if not isinstance(self.b, np.ndarray):
+            return (g * 0 if self.b == 0 else g * (self.b * a ** (self.b - 1))), None
+        ga = (g * b * a ** (b - 1)).where(_wrap(self.b != 0), 0.0)
+        gb = (g * self.saved_output(self.y) * a.log()).where(
+            _wrap(~((self.a == 0) & (self.b >= 0))), 0.0)
+        return ga, gb
+
 
 class RPow(Op):
     """``number ** tensor``."""
@@ -391,6 +443,12 @@ class RPow(Op):
         if s == 0:
             return np.where(False, g, 0).astype(g.dtype) * 0, None
         return g * self.y * _c(_math.log(s) if s > 0 else _math.nan, g), None
+
+    def backward_ops(self, g):
+        s = self.s
+        if s == 0:
+            return g * 0, None
+        return g * self.saved_output(self.y) * (_math.log(s) if s > 0 else _math.nan), None
 
 
 @_guard
@@ -444,7 +502,8 @@ class Xlogy(Op):
     def backward(self, g):
         a, b = self.a, self.b
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = g * np.where(a != 0, np.log(b), 0) if isinstance(a, np.ndarray) else None
+            # torch: d/da = log(b), except 0 where a == 0 and b <= 0
+            ga = g * np.where((a == 0) & (b <= 0), 0, np.log(b)) if isinstance(a, np.ndarray) else None
             gb = g * a / b if isinstance(b, np.ndarray) else None
         return ga, gb
 
@@ -484,6 +543,18 @@ class Maximum(Op):
         gb = np.where(b > a, g, np.where(a == b, h, 0))
         return ga, gb
 
+    def backward_ops(self, g):
+        a, b = self.a, self.b
+        dt = g._data.dtype
+        wa, wb = self._weights(a, b)
+        return g * _wrap(wa.astype(dt)), g * _wrap(wb.astype(dt))
+
+    @staticmethod
+    def _weights(a, b):
+        """Each input's share of the gradient (ties split it): constant in the inputs."""
+        tie = (a == b) * 0.5
+        return (a > b) + tie, (b > a) + tie
+
 
 @_guard
 class Minimum(Maximum):
@@ -499,6 +570,21 @@ class Minimum(Maximum):
         ga = np.where(a < b, g, np.where(a == b, h, 0))
         gb = np.where(b < a, g, np.where(a == b, h, 0))
         return ga, gb
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
 
 
 @_guard
@@ -548,6 +634,11 @@ class Lerp(Op):
         gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
         return g * (1 - w), g * w, gw
 
+    def backward_ops(self, g):
+        a, b, w = (self.saved_input(i, x) for i, x in enumerate((self.a, self.b, self.w)))
+        gw = g * (b - a) if isinstance(self.w, np.ndarray) else None
+        return g * (1 - w), g * w, gw
+
 
 @_guard
 class Addcmul(Op):
@@ -564,6 +655,10 @@ class Addcmul(Op):
         v = self.v
         gv = g * v if v != 1 else g
         return g, gv * self.t2, gv * self.t1
+
+    def backward_ops(self, g):
+        gv = g * self.v if self.v != 1 else g
+        return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
 
 
 @_guard
@@ -590,6 +685,11 @@ class Addcdiv(Op):
         gv = g * v if v != 1 else g
         gq = gv / t2
         return g, gq, -gq * self.t1 / t2
+
+    def backward_ops(self, g):
+        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
+        gq = (g * self.v if self.v != 1 else g) / t2
+        return g, gq, -gq * t1 / t2
 
 
 @_guard
@@ -628,6 +728,21 @@ class Clamp(Op):
             if lo is not None:
                 mh = mh | (lo > hi)
             ghi = np.where(mh, g, 0)
+        return ga, glo, ghi
+
+    def backward_ops(self, g):
+        a, lo, hi = self.a, self.lo, self.hi
+        m = True
+        if lo is not None:
+            m = m & (a >= lo)
+        if hi is not None:
+            m = m & (a <= hi)
+        ga = g.where(_wrap(np.asarray(m)), 0.0)
+        glo = ghi = None
+        if isinstance(lo, np.ndarray):
+            glo = g.where(_wrap((a < lo) & (lo <= hi) if hi is not None else a < lo), 0.0)
+        if isinstance(hi, np.ndarray):
+            ghi = g.where(_wrap((a > hi) | (lo > hi) if lo is not None else a > hi), 0.0)
         return ga, glo, ghi
 
 
@@ -686,12 +801,16 @@ def lerp(input, end, weight, *, out=None):
 
 
 @tensor_method()
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
 
 
 @tensor_method()
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
 
 
@@ -731,8 +850,11 @@ def positive(input):
 # ---- reflected operators and in-place methods -------------------------------------------
 
 def _r(cls, name):
-    """Reflected operator ``number <op> tensor`` via a swapped-argument op."""
+    """Reflected operator ``number <op> tensor`` via a swapped-argument op (a tensor ``other``,
+    as ``Tensor.__rmod__(x, y)`` passes it, takes the forward op)."""
     def f(self, other):
+        if isinstance(other, Tensor):
+            return (remainder if cls is RRemainder else floor_divide)(other, self)
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return apply(cls, self, other)
@@ -746,6 +868,8 @@ tensor_method("__rmod__")(_rmod)
 
 @tensor_method("__rpow__")
 def _rpow(self, other):
+    if isinstance(other, Tensor):
+        return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
         return NotImplemented
     return apply(RPow, self, other)
@@ -767,12 +891,16 @@ def lerp_(self, end, weight):
 
 
 @tensor_method()
-def addcmul_(self, tensor1, tensor2, *, value=1):
+def addcmul_(self, tensor1, tensor2, *args, value=1):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcmul, self, tensor1, tensor2, value=value)
 
 
 @tensor_method()
-def addcdiv_(self, tensor1, tensor2, *, value=1):
+def addcdiv_(self, tensor1, tensor2, *args, value=1):
+    if args:
+        (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
 
 

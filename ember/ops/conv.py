@@ -112,6 +112,7 @@ class _ConvNd(Op):
     saves = (0, 1)
 
     def forward(self, x, w, b, stride, pads, dil, groups, nd):
+        self.xw, self.params = (x, w), dict(stride=stride, pads=pads, dil=dil, groups=groups, nd=nd)
         unbatched = x.ndim == nd + 1
         if unbatched:
             x = x[None]
@@ -212,6 +213,55 @@ class _ConvNd(Op):
             if unbatched:
                 gx = gx[0]
         return gx, gw, gb
+
+    def backward_ops(self, g):
+        return _conv_backward_ops(self, g)
+
+
+def _conv_backward_ops(node, g):
+    """Double backward of a convolution or transposed convolution ``node``."""
+    x, w = (node.saved_input(i, a) for i, a in enumerate(node.xw))
+    gx, gw = apply(_ConvGrad, g, x, w, conv=type(node), params=node.params)
+    gb = None
+    if node.next_functions[2][0] is not None:
+        nd = node.params["nd"]
+        gb = g.sum((0,) + tuple(range(2, 2 + nd)) if g.ndim == nd + 2 else tuple(range(1, 1 + nd)))
+    return gx, gw, gb
+
+
+def _conv_grads(conv, g, x, w, params):
+    """(input gradient, weight gradient) of ``conv(x, w)`` for output gradient ``g``."""
+    op = conv.__new__(conv)
+    op.forward(x, w, None, **params)
+    op.next_functions = ((op, 0), (op, 0), (None, 0))   # both gradients are wanted
+    gx, gw, _ = op.backward(g)
+    return gx, gw
+
+
+class _ConvGrad(Op):
+    """A convolution's backward as an op: ``(gx, gw)`` for output gradient ``g`` at
+    ``(x, w)`` (``conv``: ``_ConvNd`` or ``_ConvTransposeNd``). Convolution is bilinear,
+    so the derivatives of its gradients are convolutions and gradients of convolutions
+    again: any order works."""
+
+    name = "ConvolutionBackwardBackward0"
+
+    def forward(self, g, x, w, conv, params):
+        self.gxw, self.conv, self.params = (g, x, w), conv, params
+        return _conv_grads(conv, g, x, w, params)
+
+    def backward(self, u, v):   # u, v: gradients of gx, gw
+        g, x, w = self.gxw
+        C, P = self.conv, self.params
+        gg = C.forward(C.__new__(C), u, w, None, **P) + C.forward(C.__new__(C), x, v, None, **P)
+        return gg, _conv_grads(C, g, x, v, P)[0], _conv_grads(C, g, u, w, P)[1]
+
+    def backward_ops(self, u, v):
+        g, x, w = (self.saved_input(i, a) for i, a in enumerate(self.gxw))
+        C, P = self.conv, self.params
+        gg = apply(C, u, w, None, **P) + apply(C, x, v, None, **P)
+        return (gg, apply(_ConvGrad, g, x, v, conv=C, params=P)[0],
+                apply(_ConvGrad, g, u, w, conv=C, params=P)[1])
 
 
 def _col2im_flat(w2, g2, G, O, C, B, k, dil, out, padded):
@@ -361,6 +411,8 @@ class _ConvTransposeNd(Op):
     saves = (0, 1)
 
     def forward(self, x, w, b, stride, pad, opad, dil, groups, nd):
+        self.xw = (x, w)
+        self.params = dict(stride=stride, pad=pad, opad=opad, dil=dil, groups=groups, nd=nd)
         unbatched = x.ndim == nd + 1
         if unbatched:
             x = x[None]
@@ -428,6 +480,9 @@ class _ConvTransposeNd(Op):
                 if unbatched:
                     gx = gx[0]
         return gx, gw, gb
+
+    def backward_ops(self, g):
+        return _conv_backward_ops(self, g)
 
 
 def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):

@@ -17,6 +17,8 @@ class ToCopy(Op):
     def backward(self, g):
         return g  # the walk casts it back to the input's dtype
 
+    backward_ops = backward
+
 
 def _cast(self, dtype, copy=False):
     d = D.to_dtype(dtype)
@@ -33,15 +35,24 @@ def _cast(self, dtype, copy=False):
 @tensor_method()
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
+    flags = []   # trailing positional non_blocking, copy (torch's overloads)
     for a in args:
-        if isinstance(a, D.dtype):
+        if flags and not isinstance(a, bool):
+            raise TypeError(f"to() received an invalid combination of arguments: {a!r} after {flags}")
+        if isinstance(a, bool):
+            flags.append(a)
+        elif isinstance(a, D.dtype):
             dtype = a
-        elif isinstance(a, (str, _device_cls)):
+        elif isinstance(a, (str, _device_cls, int)):
             device = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif a is not None:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    if len(flags) > 2:
+        raise TypeError(f"to() received an invalid combination of arguments: {len(flags)} flags")
+    if len(flags) == 2:
+        copy = flags[1]
     check_device(device)
     if dtype is None:
         return _wrap(self._data.copy()) if copy else self

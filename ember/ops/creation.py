@@ -11,7 +11,6 @@ import numpy as np
 from .. import _dtype as D
 from .._device import check_device
 from .. import _random
-from .._random import rng
 from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides, tensor_method
 from ._apply import norm_size
 
@@ -86,17 +85,28 @@ def _check_size(size):
     return size
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.zeros(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def _size_args(args, size, name):
+    """``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` -> a checked ``(2, 3)``."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        args = (size,)
+    return _check_size(norm_size(args))
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _finish(np.ones(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    return _finish(np.zeros(_size_args(args, size, "zeros"), _dt(dtype).np), requires_grad, device)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    return _finish(np.ones(_size_args(args, size, "ones"), _dt(dtype).np), requires_grad, device)
+
+
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return _finish(np.empty(_check_size(norm_size(size)), _dt(dtype).np), requires_grad, device)
+    return _finish(np.empty(_size_args(args, size, "empty"), _dt(dtype).np), requires_grad, device)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -206,23 +216,23 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 # ---- random -------------------------------------------------------------------------
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """Uniform samples on [0, 1)."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "rand")
     return _finish(_random.uniform(size, d.np, generator=generator), requires_grad, device)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Standard normal samples."""
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _check_size(norm_size(size))
+    size = _size_args(args, size, "randn")
     return _finish(_random.normal(size, d.np, generator=generator), requires_grad, device)
 
 
@@ -293,22 +303,17 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def binomial(count, prob, generator=None):
-    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype."""
-    c, p = count._data, prob._data
-    if c.dtype.kind != "f":
-        raise RuntimeError(f"\"binomial_cpu\" not implemented for '{D.scalar_type_name(count.dtype)}'")
-    out = rng(generator).binomial(c.astype(np.int64), np.clip(p, 0, 1))
-    return _wrap(out.astype(c.dtype))
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
+    from .random_special import binomial as sample
+
+    return sample(count, prob, generator)
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype."""
-    a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"\"poisson_cpu\" not implemented for '{D.scalar_type_name(input.dtype)}'")
-    if (a < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _wrap(rng(generator).poisson(a).astype(a.dtype))
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
+    from .random_special import poisson as sample
+
+    return sample(input, generator)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -323,30 +328,36 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Sample category indices from rows of (unnormalised) probabilities."""
-    p = input._data.astype(np.float64)
+    """Sample ``num_samples`` category indices from each row of (unnormalised) probabilities;
+    PyTorch's stream after ``manual_seed``."""
+    p = input._data
     if p.ndim not in (1, 2):
-        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {p.ndim}")
-    if np.any(p < 0) or not np.all(np.isfinite(p)):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = p.reshape(-1, p.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{D.scalar_type_name(input.dtype)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    g = rng(generator)
-    out = []
-    for r in rows:
-        s = r.sum()
-        if s <= 0:
+    if p.shape[-1] > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    if not replacement or num_samples == 1:
+        if p.size and not (p.max() < np.inf and p.min() >= 0):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if (p.reshape(-1, p.shape[-1]).sum(axis=1) == 0).any():
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            out.append(g.choice(len(r), size=num_samples, replace=True, p=r / s))
-        else:
-            nz = np.count_nonzero(r)
-            if num_samples > nz:
-                raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
-            out.append(g.choice(len(r), size=num_samples, replace=False, p=r / s))
-    arr = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
-    return _wrap(arr)
+    else:
+        if (p < 0).any():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.isfinite(p).all():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = "
+                               "infinity or NaN)")
+    r = _wrap(_random.multinomial(p, int(num_samples), replacement, generator))
+    if out is not None:
+        out._data = r._data
+        return out
+    return r
 
 
 # ---- window functions (computed in float64, returned in the requested float dtype) --------
@@ -454,8 +465,9 @@ def _bernoulli_method(self, p=None, *, generator=None):
 # ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
 
 def _new_factory(fn):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+        return fn(*args, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn.__name__
     return method
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim
+from ._apply import Op, apply, wrap_dim, linear_backward_ops
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
@@ -30,6 +30,11 @@ class Cumsum(Op):
         if g.ndim == 0:
             return g
         return np.flip(np.cumsum(np.flip(g, self.d), self.d), self.d)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return self.forward(u, self.d, None)
 
 
 @tensor_method()

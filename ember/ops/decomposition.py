@@ -71,15 +71,42 @@ class Eigh(Op):
         return w, v
 
     def backward(self, gw, gv):
-        w, v = self.w, self.v
-        d = w[..., None, :] - w[..., :, None]
-        with np.errstate(divide="ignore"):
-            F = np.where(d == 0, 0, 1.0 / np.where(d == 0, 1, d)).astype(w.dtype)
-        inner = np.matmul(_swap(v), gv)
-        mid = F * inner
-        n = w.shape[-1]
-        mid[..., np.arange(n), np.arange(n)] += gw
-        return np.matmul(np.matmul(v, mid), _swap(v))  # as PyTorch: not symmetrised
+        return _eig_backward(gw, gv, self.w, self.v, True)
+
+
+def _eig_backward(gw, gv, w, v, hermitian):
+    """A V = V diag(w): the gradient of A (PyTorch's formula; V^-H when not Hermitian)."""
+    vh = np.conj(_swap(v))
+    inner = np.matmul(vh, gv)
+    if hermitian:
+        inner = (inner - np.conj(_swap(inner))) * 0.5
+    else:   # V's columns have unit norm: remove the part of gV along them
+        inner = inner - np.matmul(vh, v * np.real(np.diagonal(inner, 0, -2, -1))[..., None, :])
+    wc = np.conj(w)
+    E = wc[..., None, :] - wc[..., :, None]
+    n = w.shape[-1]
+    i = np.arange(n)
+    E[..., i, i] = 1
+    gA = inner / E
+    gA[..., i, i] = gw
+    if hermitian:
+        return np.matmul(np.matmul(v, gA), vh)
+    return np.linalg.solve(vh, np.matmul(gA, vh))
+
+
+class Eig(Op):
+    name = "LinalgEigBackward0"
+
+    def forward(self, a):
+        _square(a, "linalg.eig")
+        w, v = np.linalg.eig(a)
+        ct = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+        self.w, self.v, self.real = w.astype(ct, copy=False), v.astype(ct, copy=False), a.dtype.kind != "c"
+        return self.w, self.v
+
+    def backward(self, gw, gv):
+        gA = _eig_backward(gw, gv, self.w, self.v, False)
+        return gA.real if self.real else gA
 
 
 class Svd(Op):
@@ -249,3 +276,35 @@ def svd(input, some=True, compute_uv=True, *, out=None):
                                 _wrap(np.zeros(a.shape[:-2] + (n, n), a.dtype)))
     u, s, vh = _svd(input, full_matrices=not some)
     return return_types.svd(u, s, vh.mH)
+
+
+class Pinv(Op):
+    """Moore-Penrose pseudo-inverse; ``cutoff(s)`` gives the singular-value threshold."""
+    name = "LinalgPinvBackward0"
+    saves = (0,)
+
+    def forward(self, a, cutoff, hermitian):
+        if hermitian:
+            w, v = np.linalg.eigh(a)
+            keep = np.abs(w) > cutoff(np.abs(w))
+            inv = np.where(keep, 1 / np.where(keep, w, 1), 0).astype(w.dtype)
+            p = np.matmul(v * inv[..., None, :], np.conj(_swap(v)))
+        else:
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
+            keep = s > cutoff(s)
+            inv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(s.dtype)
+            p = np.matmul(np.conj(_swap(vh)) * inv[..., None, :], np.conj(_swap(u)))
+        self.a, self.p = a, p.astype(a.dtype, copy=False)
+        return self.p
+
+    def backward(self, g):
+        A, P = self.a, self.p
+        h = lambda x: np.conj(_swap(x))  # noqa: E731
+        Ph, gh = h(P), h(g)
+        if A.shape[-2] <= A.shape[-1]:
+            K = gh @ P
+            KPh = K @ Ph
+            return -h(P @ K) + KPh - (A @ P) @ KPh + (Ph @ P) @ (gh - K @ A)
+        K = P @ gh
+        PhK = Ph @ K
+        return -h(K @ P) + ((gh - A @ K) @ P) @ Ph + PhK - (PhK @ P) @ A

@@ -24,6 +24,9 @@ class _MaskMul(Op):
     def backward(self, g):
         return g * self.mask, None
 
+    def backward_ops(self, g):
+        return g * _wrap(self.mask), None
+
 
 def _check_p(p):
     if p < 0.0 or p > 1.0:

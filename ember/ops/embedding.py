@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import _wrap
-from ._apply import Op, apply, _type_name
+from ._apply import Op, apply, _type_name, linear_backward_ops
 
 __all__ = ["embedding", "embedding_bag", "one_hot"]
 
@@ -33,6 +33,17 @@ class _Embedding(Op):
         if self.pad is not None:
             gw[self.pad] = 0
         return gw, None
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        r = u[self.idx]
+        if self.sgf:
+            counts = np.bincount(self.idx.reshape(-1), minlength=self.shape[0])
+            r = r / counts[self.idx][..., None]
+        if self.pad is not None:
+            r = r * (self.idx != self.pad)[..., None]
+        return r
 
 
 def _renorm(weight, input, max_norm, norm_type):

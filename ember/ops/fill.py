@@ -3,7 +3,6 @@
 import numpy as np
 
 from .. import _random
-from .._random import rng as _rng
 from .._tensor import Tensor, tensor_method
 from ._apply import Op, apply_
 from ._pointwise import _zeros
@@ -75,8 +74,9 @@ class _Random(Op):
     """An in-place random fill: the value does not depend on the input (zero gradient)."""
 
     def forward(self, a, arr):
-        return arr.astype(a.dtype, copy=False) if arr.shape == a.shape else \
-            np.broadcast_to(arr, a.shape).astype(a.dtype)
+        if arr.shape != a.shape:
+            return np.broadcast_to(arr, a.shape).astype(a.dtype)
+        return _random.in_memory_order(a, arr.astype(a.dtype, copy=False))
 
     def backward(self, g):
         return _zeros(g)
@@ -140,23 +140,23 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if lambd <= 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     d = self._data
-    arr = _rng(generator).exponential(1.0 / lambd, d.shape)
+    arr = _random.exponential(d.shape, _float_dt(d), lambd, generator)
     return apply_(_ExponentialB, self, arr)
 
 
 @tensor_method()
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
-    arr = _rng(generator).lognormal(mean, std, self._data.shape)
+    arr = _random.log_normal(self._data.shape, _float_dt(self._data), mean, std, generator)
     return apply_(_LogNormalB, self, arr)
 
 
 @tensor_method()
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-    arr = median + sigma * _rng(generator).standard_cauchy(self._data.shape)
+    arr = _random.cauchy(self._data.shape, _float_dt(self._data), median, sigma, generator)
     return apply_(_CauchyB, self, arr)
 
 
 @tensor_method()
 def geometric_(self, p, *, generator=None):
-    arr = _rng(generator).geometric(p, self._data.shape)
+    arr = _random.geometric(self._data.shape, self._data.dtype, p, generator)
     return apply_(_GeometricB, self, arr)

@@ -2,8 +2,8 @@
 masked_select, masked_fill, masked_scatter (and the index checks they share with scatter)."""
 import numpy as np
 
-from .._tensor import Tensor, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim
+from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, apply_, wrap_dim, linear_backward_ops, _BackwardOf, _snapshot
 from .indexing import _ndarray
 
 __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "take",
@@ -82,6 +82,14 @@ class Gather(Op):
             return np.asarray(g.sum(), self.dtype), None
         np.add.at(z, self.idx, g)
         return z, None
+
+    def backward_ops(self, g):
+        if len(self.shape) == 0:
+            return self.no_double_backward(g)
+        return apply(_BackwardOf, g, node=_snapshot(self)), None
+
+    def jvp(self, u):
+        return u[self.idx]
 
 
 @tensor_method()
@@ -179,6 +187,14 @@ class IndexSelect(Op):
         np.add.at(np.moveaxis(z, self.dim, 0), self.index, np.moveaxis(g, self.dim, 0))
         return z, None
 
+    def backward_ops(self, g):
+        if len(self.shape) == 0:
+            return self.no_double_backward(g)
+        return apply(_BackwardOf, g, node=_snapshot(self)), None
+
+    def jvp(self, u):
+        return np.take(u, self.index, axis=self.dim)
+
 
 def _check_index_dtype(index, fn):
     if not isinstance(index, Tensor):
@@ -217,6 +233,11 @@ class NarrowCopy(Op):
         z = np.zeros(self.shape, self.dtype)
         z[self.idx] = g
         return z, None
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return u[self.idx].copy()
 
 
 # ---- masked ops ------------------------------------------------------------------------------
@@ -276,6 +297,11 @@ class MaskedFill(Op):
         if "vshape" in self.__dict__:
             gv = np.asarray(g[self.m].sum())
         return np.where(self.m, 0, g).astype(g.dtype, copy=False), None, gv
+
+    def backward_ops(self, g):
+        m = _wrap(self.m)
+        gv = g.where(m, 0.0).sum() if "vshape" in self.__dict__ else None
+        return g.where(m.logical_not(), 0.0), None, gv
 
 
 class MaskedFillT(MaskedFill):

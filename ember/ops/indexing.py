@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode
-from ._apply import Op, apply, apply_, SAME, _make_view, _type_name
+from ._apply import Op, apply, apply_, SAME, _make_view, linear_backward_ops, _type_name
 
 __all__ = ["where", "nonzero", "argwhere", "tril_indices", "triu_indices", "searchsorted",
            "bucketize", "isin", "unravel_index", "nonzero_static"]
@@ -60,7 +60,7 @@ def _conv_item(k):
         return int(k), False
     if isinstance(k, (np.bool_,)):
         return bool(k), True
-    if isinstance(k, (list, tuple, np.ndarray)):
+    if isinstance(k, (list, tuple, np.ndarray, range)):
         a = np.asarray(k._data if isinstance(k, Tensor) else k) if not isinstance(k, np.ndarray) else k
         if a.dtype == object:
             a = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
@@ -152,6 +152,11 @@ class _Basic(Op):
         z[self.idx] = g
         return z
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return self.forward(u, self.idx)
+
 
 class Select(_Basic):
     name = "SelectBackward0"
@@ -182,6 +187,12 @@ class Index(Op):
         v, i = _sub(z, self.sp)
         np.add.at(v, i, g)
         return z
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        v, i = _sub(u, self.sp)
+        return v[i]
 
 
 def _getitem_fast(self, idx, cls):
@@ -329,6 +340,10 @@ class Where(Op):
         c = self.cond
         z = np.zeros((), g.dtype)
         return np.where(c, g, z), np.where(c, z, g)
+
+    def backward_ops(self, g):
+        c = _wrap(self.cond)
+        return g.where(c, 0.0), g.where(c.logical_not(), 0.0)
 
 
 def where(condition, input=None, other=None, *, out=None):

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, SAME, wrap_dim, wrap_dims, norm_size
+from ._apply import Op, apply, SAME, wrap_dim, wrap_dims, norm_size, linear_backward_ops
 from ._strides import _sl
 from .shape import (Expand, View, _expand, _unfold, _view, as_strided, diagonal, permute, reshape,
                     select, squeeze, t, transpose, unsqueeze, view_as_complex, view_as_real)
@@ -49,6 +49,13 @@ class Cat(Op):
                 continue
             out.append(g[(_sl,) * d + (slice(i, i + n),)])
             i += n
+        return tuple(out)
+
+    def backward_ops(self, g):
+        out, i, pre = [], 0, (slice(None),) * self.dim
+        for n in self.sizes:
+            out.append(None if n is None else g[pre + (slice(i, i + n),)])
+            i += n or 0
         return tuple(out)
 
 
@@ -110,6 +117,9 @@ class Stack(Op):
 
     def backward(self, g):
         return tuple(np.moveaxis(g, self.dim, 0))
+
+    def backward_ops(self, g):
+        return tuple(g.unbind(self.dim))
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -211,6 +221,13 @@ class Split(Op):
         for (s, e), g in zip(self.bounds, gs):
             out[pre + (slice(s, e),)] += g
         return out
+
+    def backward_ops(self, *gs):
+        b = self.bounds
+        if b[0][0] != 0 or b[-1][1] != self.shape[self.dim] or any(
+                e != s for (_, e), (s, _) in zip(b, b[1:])):
+            return self.no_double_backward(*gs)
+        return apply(Cat, *gs, dim=self.dim)
 
 
 class SplitWithSizes(Split):
@@ -357,6 +374,9 @@ class Unbind(Op):
     def backward(self, *gs):
         return np.stack(gs, axis=self.dim)
 
+    def backward_ops(self, *gs):
+        return apply(Stack, *gs, dim=self.dim)
+
 
 @tensor_method()
 def unbind(input, dim=0):
@@ -384,6 +404,11 @@ class Repeat(Op):
             inter += [r, s]
         g = g.reshape(inter).sum(axis=tuple(range(0, len(inter), 2)))
         return g.reshape(self.shape)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.tile(u.reshape(self.full), self.reps)
 
 
 @tensor_method("repeat")
@@ -471,9 +496,13 @@ class Flip(Op):
     def backward(self, g):
         return np.flip(g, self.dims) if self.dims else g
 
+    def backward_ops(self, g):
+        return g.flip(self.dims) if self.dims else g
 
-def flip(input, *dims):
+
+def flip(input, *dims_, dims=None):
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
+    dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     return apply(Flip, input, wrap_dims(dims, input._data.ndim))
@@ -507,6 +536,12 @@ class Roll(Op):
         if self.dims is None:
             return np.roll(g.reshape(-1), neg[0]).reshape(g.shape)
         return np.roll(g, neg, self.dims)
+
+    def backward_ops(self, g):
+        neg = tuple(-s for s in self.shifts)
+        if self.dims is None:
+            return g.reshape(-1).roll(neg[0]).reshape(g.shape)
+        return g.roll(neg, self.dims)
 
 
 @tensor_method()
@@ -772,5 +807,5 @@ globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
 
 
 @tensor_method("flip")
-def _flip_method(self, *dims):
-    return flip(self, *dims)
+def _flip_method(self, *dims_, dims=None):
+    return flip(self, *dims_, dims=dims)

@@ -5,6 +5,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _new_tensor, tensor_method
 from ._apply import Op, apply, apply_, wrap_dim, SAME, _type_name
+from . import sparse as _sparse   # sparse operands of matmul / mm / addmm take its kernels
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -82,6 +83,18 @@ class Matmul(Op):
             return np.matmul(gg, b[None, :]), np.matmul(_swap(a), gg)[..., 0]
         return np.matmul(g, _swap(b)), np.matmul(_swap(a), g)
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        if a.ndim == 1 and b.ndim == 1:
+            return g * b, g * a
+        if a.ndim == 1:
+            gg = g.unsqueeze(-2)
+            return gg.matmul(b.transpose(-1, -2)).squeeze(-2), a.unsqueeze(-1).matmul(gg)
+        if b.ndim == 1:
+            gg = g.unsqueeze(-1)
+            return gg.matmul(b.unsqueeze(0)), a.transpose(-1, -2).matmul(gg).squeeze(-1)
+        return g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)
+
 
 class Dot(Matmul):
     name = "DotBackward0"
@@ -105,6 +118,8 @@ def _t(x):
 
 @tensor_method("matmul", "__matmul__")
 def matmul(input, other, *, out=None):
+    if input._sparse or other._sparse:
+        return _sparse.matmul(input, other)
     na, nb = input._data.ndim, other._data.ndim
     if na == 2 and nb == 2:
         return apply(Matmul, input, other)
@@ -122,19 +137,17 @@ def _rmatmul(self, other):
 
 @tensor_method()
 def mm(input, mat2, *, out=None):
-    if input.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+    if input._sparse or mat2._sparse:
+        return _sparse.matmul(input, mat2)
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return apply(Matmul, input, mat2)
 
 
 @tensor_method()
 def bmm(input, mat2, *, out=None):
-    if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
     s1, s2 = tuple(input.shape), tuple(mat2.shape)
     if s1[0] != s2[0] or s1[2] != s2[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
@@ -218,6 +231,16 @@ class Addmm(Op):
         if b.ndim == 1:
             return gc, np.outer(gp, b), a.T @ gp
         return gc, np.matmul(gp, _swap(b)), np.matmul(_swap(a), gp)
+
+    def backward_ops(self, g):
+        a, b = self.saved_input(1, self.a), self.saved_input(2, self.b)
+        gc = g * self.beta if self.beta != 1 else g
+        gp = g * self.alpha if self.alpha != 1 else g
+        if self.reduce_batch:
+            gp = gp.expand((self.a.shape[0],) + tuple(gp.shape))
+        if self.b.ndim == 1:
+            return gc, gp.unsqueeze(1) * b, a.t().matmul(gp)
+        return gc, gp.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(gp)
 
 
 class Addmv(Addmm):
@@ -303,6 +326,8 @@ def _addr_shape(vec1, vec2):
 
 @tensor_method()
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if mat1._sparse or mat2._sparse:
+        return _sparse.addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
 
 

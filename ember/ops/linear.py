@@ -47,6 +47,20 @@ class _Linear(Op):
                 g if g.ndim <= 1 and w.ndim == 2 else g.sum())
         return gx, gw, gb
 
+    def backward_ops(self, g):
+        if self.w.ndim != 2:
+            return self.no_double_backward(g)
+        x, w = self.saved_input(0, self.x), self.saved_input(1, self.w)
+        nf = self.next_functions
+        gx = g.matmul(w) if nf[0][0] is not None else None
+        gw = gb = None
+        if nf[1][0] is not None:
+            gw = (g.unsqueeze(1) * x if x.ndim == 1 else
+                  g.reshape(-1, g.shape[-1]).t().matmul(x.reshape(-1, x.shape[-1])))
+        if self.hasb:
+            gb = g.reshape(-1, g.shape[-1]).sum(0) if g.ndim > 1 else g
+        return gx, gw, gb
+
 
 def linear(input, weight, bias=None):
     return apply(_Linear, input, weight, bias)

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .._tensor import _wrap
 from ._apply import Op, apply, _type_name
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
@@ -88,7 +89,7 @@ class _NLLCore(Op):
     saves = (0,)
 
     def forward(self, x, t, weight, ignore_index, reduction, smoothing, softmax, prob):
-        self.xshape, self.softmax, self.reduction = x.shape, softmax, reduction
+        self.x, self.xshape, self.softmax, self.reduction = x, x.shape, softmax, reduction
         self.G = None
         dt = x.dtype
         if x.dtype.kind != "f":
@@ -193,8 +194,8 @@ class _NLLCore(Op):
             with np.errstate(invalid="ignore", divide="ignore"):
                 if self.reduction == "none":
                     coef = gr * self.wt
-                elif self.reduction == "mean":
-                    coef = self.wt * (gr / self.denom)
+                elif self.reduction == "mean":   # every target ignored: zero gradient, as torch
+                    coef = self.wt * (gr / self.denom) if self.denom else np.zeros_like(self.wt)
                 else:
                     coef = self.wt * gr
             coef = coef.astype(dt, copy=False)
@@ -204,6 +205,33 @@ class _NLLCore(Op):
                 gx = np.zeros((M, self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]), dt)
             gx[np.arange(M), self.tv] -= coef
         return self._unflat(gx).astype(dt, copy=False), None, None
+
+    def backward_ops(self, g):
+        if self.G is not None:   # probability targets
+            return self.no_double_backward(g)
+        if self.reduction == "none" and len(self.xshape) > 1:
+            g = g.unsqueeze(1)
+        gl = _wrap(self._unflat(self._dlogp())) * g
+        if not self.softmax:
+            return gl, None, None
+        d = 1 if len(self.xshape) > 1 else 0
+        p = self.saved_input(0, self.x).softmax(d)
+        return gl - p * gl.sum(d, keepdim=True), None, None
+
+    def _dlogp(self):
+        """d loss / d log-probabilities (M, C) for a unit output gradient: constant in x."""
+        M = len(self.tv)
+        C = self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]
+        rows = np.arange(M)
+        dt = self.x.dtype
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.mode == "smooth":
+                gl = -(self.scale_sm * self.sm_w).astype(dt)
+                gl[rows, self.tv] -= (self.scale_nll * self.wt).astype(dt)
+            else:
+                gl = np.zeros((M, C), dt)
+                gl[rows, self.tv] = -(self.wt / self.denom if self.reduction == "mean" else self.wt)
+        return gl
 
     def _unflat(self, gx):
         shape = self.xshape
@@ -266,6 +294,7 @@ class _Pointwise(Op):
             dx = dx * w if dx is not None else None
             dy = dy * w if dy is not None else None
         self.dx, self.dy, self.reduction, self.n = dx, dy, reduction, L.size
+        self.xy, self.fn, self.w = (x, y), fn, w
         dt = np.result_type(x, y) if y.dtype.kind == "f" else x.dtype
         self.dt = dt
         if reduction == "none":
@@ -281,6 +310,19 @@ class _Pointwise(Op):
         gx = g * self.dx if self.dx is not None else None
         gy = g * self.dy if self.dy is not None else None
         return (gx, gy) + (None,) * 2
+
+    def backward_ops(self, g):
+        """For losses in ``_DX``: dL/dx with ember ops (dL/dy = -dL/dx for them)."""
+        dx = _DX.get(self.fn)
+        if dx is None:
+            return self.no_double_backward(g)
+        if self.reduction == "mean":
+            g = g / self.n
+        d = dx(self, *(self.saved_input(i, a) for i, a in enumerate(self.xy)))
+        if self.w is not None:
+            d = d * _wrap(self.w)
+        gx = g * d
+        return gx, (-gx if self.dy is not None else None), None, None
 
 
 def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, warn=True):
@@ -308,6 +350,10 @@ def _l1(x, y):
     d = x - y
     s = np.sign(d)
     return np.abs(d), s, -s
+
+
+_DX = {_mse: lambda op, x, y: 2 * (x - y),
+       _l1: lambda op, x, y: _wrap(np.sign(x._data - y._data))}   # piecewise constant
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -537,18 +583,34 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    v = var._data
-    if v.ndim == input.ndim - 1 or (v.shape != tuple(input.shape) and v.shape[-1:] != (1,)):
-        v = v[..., None] if v.ndim == input.ndim - 1 else v
-    vc = np.maximum(v, eps)
+    """Gaussian negative log likelihood: ``0.5 * (log(var) + (input - target)**2 / var)``.
 
-    def fn(x, y):
-        d = x - y
-        L = 0.5 * (np.log(vc) + d * d / vc)
-        if full:
-            L = L + 0.5 * math.log(2 * math.pi)
-        return L, d / vc, -d / vc
-    return _pw("GaussianNllLossBackward", input, target, fn, reduction, warn=False)
+    ``var`` (a tensor, or a float) is clamped to ``eps`` for the value only: its gradient is
+    the unclamped formula's, as in torch.
+    """
+    from ..autograd.grad_mode import no_grad
+
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = input.new_full(tuple(input.shape), var)
+    elif (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    ish, vsh = tuple(input.shape), tuple(var.shape)
+    if vsh != ish:
+        if ish[:-1] == vsh:
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and sum(y for x, y in zip(ish, vsh) if x != y) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 class _Triplet(Op):

@@ -1,7 +1,8 @@
 """Normalization kernels: batch/instance/layer/group norm, one fused op with hand-written backward."""
 import numpy as np
 
-from ._apply import Op, apply
+from .._tensor import _wrap
+from ._apply import Op, apply, composite_backward
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
            "rms_norm"]
@@ -19,6 +20,7 @@ class _Norm(Op):
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
+        self.x, self.eps, self.stats = x, eps, stats   # for the double backward
         xs = x.reshape(gshape) if gshape is not None else x
         if (stats is None and not rms and gshape is None and x.ndim >= 3 and w is not None
                 and b is not None and axes == (0,) + tuple(range(2, x.ndim))):
@@ -124,6 +126,32 @@ class _Norm(Op):
                 gx = gx.reshape(g.shape)
         return gx, gw, gb
 
+    def backward_ops(self, g):
+        x = self.saved_input(0, self.x)
+        w = self.saved_input(1, self.w) if self.w is not None else None
+        gx, gw = composite_backward(self._composite, (x, w), (g,))
+        gb = None
+        if self.has_b:
+            ws = self.wshape
+            waxes = tuple(i for i in range(g.ndim) if i >= len(ws) or ws[i] == 1)
+            gb = g.sum(waxes).reshape(self._meta[2][0])
+        return gx, gw, gb
+
+    def _composite(self, x, w):
+        """The forward written with ember ops (the double backward differentiates it)."""
+        gs = self.gshape
+        xs = x.reshape(gs) if gs is not None else x
+        if self.stats is not None:
+            mean, var = self.stats
+            xhat = (xs - _wrap(mean)) * _wrap(self.invstd)
+        else:
+            axes = self.axes if self.axes is not None else (0,) + tuple(range(2, x.ndim))
+            xc = xs if self.rms else xs - xs.mean(axes, keepdim=True)
+            xhat = xc * ((xc * xc).mean(axes, keepdim=True) + self.eps).rsqrt()
+        if gs is not None:
+            xhat = xhat.reshape(x.shape)
+        return xhat * w.reshape(self.wshape) if w is not None else xhat
+
 
 class _LayerNormOp(_Norm):
     name = "NativeLayerNormBackward0"
@@ -214,7 +242,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(
             f"Expected number of channels in input to be divisible by num_groups, but got input "
             f"of shape {input.shape} and num_groups={num_groups}")
-    gshape = (N, num_groups, -1)
+    gshape = (N, num_groups, C // num_groups * int(np.prod(x.shape[2:], dtype=np.int64)))   # N may be 0
     wshape = (1, C) + (1,) * (x.ndim - 2)
     return apply(_GroupNormOp, input, weight, bias, axes=(2,), gshape=gshape, wshape=wshape,
                  eps=eps)

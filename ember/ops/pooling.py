@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply, ntuple as _ntuple
+from ._apply import Op, apply, ntuple as _ntuple, linear_backward_ops
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
@@ -178,6 +178,17 @@ class _MaxPool(Op):
                 np.multiply(g, m, out=gp[ix])
         return _crop(gp, pads, sp) if gp.shape != shape else gp,
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        """The output's derivative along ``u``: ``u`` read at each window's argmax."""
+        shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
+        up = _pad_fill(u, pads, 0)
+        res = np.zeros(self.best.shape, u.dtype)
+        for ix, m in self._winners():
+            np.copyto(res, up[ix], where=m)
+        return res
+
 
 def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     fname = f"max_pool{nd}d"
@@ -277,6 +288,17 @@ class _AvgPool(Op):
                 gp[ix] = gg
         return _crop(gp, pads, sp) if gp.shape != shape else gp,
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        shape, nd, k, s, sp, out, pads, pshape = self.geo
+        up = _pad_fill(u, pads, 0)
+        sl = _offset_slices(k, s, (1,) * nd, out)
+        acc = np.array(up[sl[0][1]], copy=True)
+        for _, ix in sl[1:]:
+            acc += up[ix]
+        return acc / self.div
+
 
 _AVGCLS = {n: type(f"AvgPool{n}DBackward0", (_AvgPool,), {"name": f"AvgPool{n}DBackward0"})
            for n in (1, 2, 3)}
@@ -348,10 +370,22 @@ class _AdaptiveAvg(Op):
         sp = x.shape[-nd:]
         self.mats = [_avg_matrix(L, o, x.dtype) for L, o in zip(sp, osize)]
         self.nd = nd
+        if not np.isfinite(x).all():   # a matrix product would spread inf * 0 = NaN over the row
+            for i, (L, o) in enumerate(zip(sp, osize)):
+                ax = x.ndim - nd + i
+                start, end = _adaptive_bounds(L, o)
+                x = np.stack([x.take(np.arange(a, b), axis=ax).mean(axis=ax) for a, b in zip(start, end)],
+                             axis=ax)
+            return x
         return _apply_mats(x, self.mats, nd)
 
     def backward(self, g):
         return _apply_mats(g, self.mats, self.nd, transpose=True),
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return _apply_mats(u, self.mats, self.nd)
 
 
 _AAVGCLS = {n: type(f"AdaptiveAvgPool{n}DBackward0", (_AdaptiveAvg,), {"name": f"AdaptiveAvgPool{n}DBackward0"})

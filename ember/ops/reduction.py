@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
+from ._apply import Op, apply, wrap_dim, wrap_dims, linear_backward_ops, composite_backward, _type_name
 from .arithmetic import Maximum, Minimum
-from ._apply import Op, apply, wrap_dim, wrap_dims, _type_name
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
@@ -40,6 +40,7 @@ class return_types:  # noqa: N801  (mirrors torch.return_types)
     aminmax = _rt("aminmax", ("min", "max"))
     frexp = _rt("frexp", ("mantissa", "exponent"))
     histogram = _rt("histogram", ("hist", "bin_edges"))
+    histogramdd = _rt("histogramdd", ("hist", "bin_edges"))
     slogdet = _rt("slogdet", ("sign", "logabsdet"))
     qr = _rt("qr", ("Q", "R"))
     svd = _rt("svd", ("U", "S", "V"))
@@ -72,6 +73,13 @@ def _expand_back(g, shape, dims, keepdim):
     if not keepdim and dims:
         g = np.expand_dims(g, dims)
     return np.broadcast_to(g, shape)
+
+
+def _expand_back_t(g, shape, dims, keepdim):
+    """``_expand_back`` with recorded ops (double backward)."""
+    if not keepdim and dims:
+        g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(shape)))
+    return g.expand(shape)
 
 
 def _need_float(a, what):
@@ -131,6 +139,10 @@ class Sum(Op):
     def backward(self, g):
         dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
         return _expand_back(g, self.shape, dims, self.keepdim)
+
+    def backward_ops(self, g):
+        dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
+        return _expand_back_t(g, self.shape, dims, self.keepdim)
 
 
 _BLAS_MIN = 1 << 16
@@ -207,6 +219,9 @@ class Mean(Op):
     def backward(self, g):
         return _expand_back(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
 
+    def backward_ops(self, g):
+        return _expand_back_t(g / self.n if self.n else g, self.shape, self.dims, self.keepdim)
+
 
 @tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
@@ -245,6 +260,8 @@ class Prod(Op):
 
     def backward(self, g):
         a, dims = self.a, self.dims
+        if a.size == 0:
+            return np.zeros(a.shape, g.dtype)
         if not self.keepdim and dims:
             g = np.expand_dims(g, dims)
         rest = [d for d in range(a.ndim) if d not in dims]
@@ -292,6 +309,7 @@ class Var(Op):
             if take_sqrt:
                 v = np.sqrt(v)
         self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
+        self.a = a   # for the double backward
         self.out = v
         return v
 
@@ -308,6 +326,15 @@ class Var(Op):
             else:
                 r = g * dt.type(2) * self.xc / dt.type(self.denom)
         return r.astype(dt, copy=False)
+
+    def backward_ops(self, g):
+        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
+
+    def _composite(self, x):
+        """The forward written with ember ops (the double backward differentiates it)."""
+        xc = x - x.mean(self.dims, keepdim=True)
+        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
+        return v.sqrt() if self.sq else v
 
 
 def _var_args(input, dim, unbiased, keepdim, correction):
@@ -338,11 +365,13 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return apply(Std, input, dims, c, kd, True)
 
 
+@_axis_alias
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
 
 
+@_axis_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
@@ -404,6 +433,26 @@ class VectorNorm(Op):
             ax = np.abs(a)
             r = g * np.sign(a) * ax ** dt.type(p - 1) / o ** dt.type(p - 1)
             return np.where(o == 0, zero, r).astype(dt, copy=False)
+
+    def backward_ops(self, g):
+        a, p, dims = self.a, self.p, self.dims
+        x, o = self.saved_input(0, a), self.saved_output(self.out)
+        oa = self.out
+        if not self.keepdim and dims:
+            kept = tuple(1 if i in dims else n for i, n in enumerate(a.shape))
+            g, o, oa = g.reshape(kept), o.reshape(kept), oa.reshape(kept)
+        if p == 0:
+            return _wrap(np.zeros(a.shape, a.dtype))
+        sign = np.sign(a)
+        if p in (math.inf, -math.inf):   # the winners' share is constant in the input
+            mask = np.abs(a) == oa
+            return g * _wrap(np.where(mask, sign / np.sum(mask, axis=dims, keepdims=True), 0).astype(a.dtype))
+        if p == 1:
+            return g * _wrap(sign)
+        nz = _wrap(oa != 0)
+        if p == 2:
+            return (g * x / o).where(nz, 0.0)
+        return (g * _wrap(sign) * x.abs() ** (p - 1) / o ** (p - 1)).where(nz, 0.0)
 
 
 class NucNorm(Op):
@@ -523,6 +572,11 @@ class MaxAll(Op):
     def backward(self, g):
         return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
 
+    def backward_ops(self, g):
+        dims = tuple(range(self.a.ndim))
+        w = _even_grad(self.a, self.out, np.ones((), self.a.dtype), dims, False)
+        return g * _wrap(w)
+
 
 class MinAll(MaxAll):
     name = "MinBackward1"
@@ -560,6 +614,14 @@ class MaxDim(Op):
         return vals, idx.astype(np.int64)
 
     backward = _select_backward
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        if len(self.shape) == 0:
+            return u.copy()
+        v = np.take_along_axis(u, self.idx, self.d)
+        return v if self.keepdim else np.squeeze(v, self.d)
 
 
 class MinDim(MaxDim):
@@ -603,6 +665,11 @@ class Amax(Op):
 
     def backward(self, g):
         return _even_grad(self.a, self.out, g, self.dims, self.keepdim)
+
+    def backward_ops(self, g):
+        w = _even_grad(self.a, self.out, np.ones(np.shape(self.out), self.a.dtype), self.dims,
+                       self.keepdim)   # each winner's share: constant in the input
+        return _expand_back_t(g, self.a.shape, self.dims, self.keepdim) * _wrap(w)
 
 
 class Amin(Amax):
@@ -661,7 +728,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
             ds = tuple(range(input.ndim))
             return return_types.aminmax(apply(Amin, input, ds, True), apply(Amax, input, ds, True))
         return return_types.aminmax(apply(MinAll, input), apply(MaxAll, input))
-    ds = (wrap_dim(dim, input.ndim),)
+    ds = (wrap_dim(dim, input.ndim),) if input.ndim else ()   # a 0-d input is its own min and max
     return return_types.aminmax(apply(Amin, input, ds, keepdim), apply(Amax, input, ds, keepdim))
 
 
@@ -695,6 +762,13 @@ class Logsumexp(Op):
         with np.errstate(invalid="ignore"):
             return g * np.exp(self.a - o)
 
+    def backward_ops(self, g):
+        x, o = self.saved_input(0, self.a), self.saved_output(self.out)
+        if not self.keepdim and self.dims:
+            kept = tuple(1 if i in self.dims else n for i, n in enumerate(self.a.shape))
+            g, o = g.reshape(kept), o.reshape(kept)
+        return g * (x - o).exp()
+
 
 @tensor_method()
 @_axis_alias
@@ -727,7 +801,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
 def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
-    return _wrap(np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64))
+    return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
 
 
 class Nansum(Op):

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply
+from ._apply import Op, apply, linear_backward_ops
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample",
            "affine_grid", "pad", "pixel_shuffle", "pixel_unshuffle"]
@@ -298,7 +298,7 @@ class _PadConstant(Op):
         out = np.full(x.shape[:-nd] + out_sp if nd else x.shape, value, dtype=x.dtype)
         inner = tuple(slice(a, a + s) for (a, _), s in zip(pos, xc.shape[-nd:]))
         out[(Ellipsis,) + inner] = xc
-        self.geo = (x.shape, crop, inner, nd)
+        self.geo, self.out_shape = (x.shape, crop, inner, nd), out.shape
         return out
 
     def backward(self, g):
@@ -306,6 +306,14 @@ class _PadConstant(Op):
         gx = np.zeros(shape, dtype=g.dtype)
         gx[(Ellipsis,) + crop] = g[(Ellipsis,) + inner]
         return gx,
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        shape, crop, inner, nd = self.geo
+        out = np.zeros(self.out_shape, u.dtype)
+        out[(Ellipsis,) + inner] = u[(Ellipsis,) + crop]
+        return out
 
 
 class _PadIndex(Op):
@@ -337,6 +345,11 @@ class _PadIndex(Op):
                 out[..., m[j]] += gm[..., j]
             g = np.moveaxis(out, -1, ax)
         return np.ascontiguousarray(g),
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return self.forward(u, self.maps)
 
 
 _PADNAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0",

@@ -73,14 +73,14 @@ def _scatter_cls(src, value, fn):
 @tensor_method()
 def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
-    _check_index(index, "scatter", allow32=False)
+    _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
     return apply(cls, input, index, s, dim=wrap_dim(dim, input.ndim), reduce=reduce)
 
 
 @tensor_method()
 def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
-    _check_index(index, "scatter_", allow32=False)
+    _check_index(index, "scatter_")
     cls, s = _scatter_cls(src, value, "scatter_")
     return apply_(cls, self, index, s, dim=wrap_dim(dim, self.ndim), reduce=reduce)
 
@@ -109,13 +109,13 @@ class ScatterAdd(Op):
 
 @tensor_method()
 def scatter_add(input, dim, index, src, *, out=None):
-    _check_index(index, "scatter_add", allow32=False)
+    _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
 def scatter_add_(self, dim, index, src):
-    _check_index(index, "scatter_add_", allow32=False)
+    _check_index(index, "scatter_add_")
     return apply_(ScatterAdd, self, index, src, dim=wrap_dim(dim, self.ndim))
 
 
@@ -221,14 +221,14 @@ class ScatterReduce(Op):
 @tensor_method()
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
-    _check_index(index, "scatter_reduce", allow32=False)
+    _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
                  include_self=include_self)
 
 
 @tensor_method()
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-    _check_index(index, "scatter_reduce_", allow32=False)
+    _check_index(index, "scatter_reduce_")
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
                   include_self=include_self)
 
@@ -526,7 +526,7 @@ class SelectScatter(_RegionScatter):
 
     @staticmethod
     def region(a, d, i):
-        return a[(slice(None),) * d + (i,)][...]
+        return a[(slice(None),) * d + (i, Ellipsis)]   # a view even when 0-d
 
 
 class SliceScatter(_RegionScatter):

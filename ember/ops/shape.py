@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _root, tensor_method, tensor_property
-from ._apply import Op, apply, wrap_dim, wrap_dims, norm_size
+from ._apply import Op, apply, wrap_dim, wrap_dims, norm_size, linear_backward_ops
 from ._strides import (_VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided,
                        _view_array)
 
@@ -45,6 +45,9 @@ class View(Op):
     def backward(self, g):
         return g.reshape(self.shape)
 
+    def backward_ops(self, g):
+        return g.reshape(self.shape)
+
 
 class UnsafeView(Op):
     name = "UnsafeViewBackward0"
@@ -54,6 +57,9 @@ class UnsafeView(Op):
         return np.ascontiguousarray(a).reshape(shape)
 
     def backward(self, g):
+        return g.reshape(self.shape)
+
+    def backward_ops(self, g):
         return g.reshape(self.shape)
 
 
@@ -132,6 +138,9 @@ class Permute(Op):
     def backward(self, g):
         return g.transpose(np.argsort(self.dims))
 
+    def backward_ops(self, g):
+        return g.permute(tuple(int(i) for i in np.argsort(self.dims)))
+
 
 def permute(input, *dims):
     """Reorder the dimensions (a view)."""
@@ -158,10 +167,13 @@ class Transpose(Op):
 
     def forward(self, a, d0, d1):
         self.d = (d0, d1)
-        return a.swapaxes(d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a[...]
 
     def backward(self, g):
-        return g.swapaxes(*self.d)
+        return g.swapaxes(*self.d) if g.ndim else g
+
+    def backward_ops(self, g):
+        return g.transpose(*self.d)
 
 
 @tensor_method()
@@ -259,6 +271,9 @@ class Unsqueeze(Op):
     def backward(self, g):
         return g.squeeze(self.d)
 
+    def backward_ops(self, g):
+        return g.squeeze(self.d)
+
 
 @tensor_method()
 def unsqueeze(input, dim):
@@ -278,6 +293,9 @@ class Squeeze(Op):
         return a.squeeze(dims)
 
     def backward(self, g):
+        return g.reshape(self.shape)
+
+    def backward_ops(self, g):
         return g.reshape(self.shape)
 
 
@@ -356,6 +374,8 @@ class Expand(Op):
     def backward(self, g):
         return g  # the walk sums the broadcast dims back
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 def _expand_shape(shape, sizes, x=None):
     nd = len(shape)
@@ -423,6 +443,11 @@ class Slice(Op):
         out[self.idx] = g
         return out
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return u[self.idx]
+
 
 @tensor_method()
 def narrow(input, dim, start, length):
@@ -461,6 +486,11 @@ class Select(Op):
         out = np.zeros(self.shape, g.dtype)
         out[self.idx] = g
         return out
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return u[self.idx]
 
 
 @tensor_method()
@@ -644,6 +674,8 @@ class Clone(Op):
 
     def backward(self, g):
         return g
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 @tensor_method()

@@ -106,6 +106,10 @@ class Erf(_Unary):
         a = self.a
         return g * (np.exp(-a * a) * _c(_2_SQRTPI, a))
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * ((-a * a).exp() * 1.1283791670955126)   # 2 / sqrt(pi)
+
 
 class Erfc(_Unary):
     name = "ErfcBackward0"
@@ -268,8 +272,8 @@ class NextAfter(Op):
         except ValueError:
             raise _broadcast_error(a, b) from None
 
-    def backward(self, g):
-        raise RuntimeError("the derivative for 'nextafter' is not implemented.")
+    def backward(self, g):   # torch: the identity for input, zero for other
+        return g, np.zeros_like(g)
 
 
 @tensor_method()

@@ -10,7 +10,7 @@ from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
 __all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
-           "corrcoef", "histogram"]
+           "corrcoef", "histogram", "histogramdd"]
 
 
 # ---- median / mode ---------------------------------------------------------------------
@@ -323,3 +323,85 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
         tot = h.sum()
         h = h / (tot * widths) if tot else h / widths * 0
     return return_types.histogram(_wrap(h.astype(a.dtype, copy=False)), _wrap(edges.copy()))
+
+
+def _upper_bound(edges, x):
+    """Index of the first edge greater than each x, by std::upper_bound's halving steps."""
+    first = np.zeros(x.shape, np.int64)
+    count = np.full(x.shape, len(edges), np.int64)
+    while (count > 0).any():
+        step = count // 2
+        it = first + step
+        live = count > 0
+        go = live & ~(x < edges[np.minimum(it, len(edges) - 1)])
+        first = np.where(go, it + 1, first)
+        count = np.where(go, count - step - 1, np.where(live, step, 0))
+    return first
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):
+    """(hist, bin_edges) of the points in the rows of (*, D) ``input``: ``bins`` an int, D ints,
+    or D 1-D tensors of edges; ``range`` a flat [min0, max0, min1, max1, ...].
+
+    Example::
+
+        >>> h, edges = ember.histogramdd(ember.rand(100, 2), bins=[4, 5])
+        >>> h.shape
+        torch.Size([4, 5])
+    """
+    from .reduction import return_types
+
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+    if a.ndim < 1:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension")
+    D_ = a.shape[-1]
+    pts = a.reshape(-1, D_)
+    if isinstance(bins, (int, np.integer)):
+        bins = [int(bins)] * D_
+    if len(bins) != D_:
+        raise RuntimeError(f"torch.histogramdd(): expected {D_} sequences of bin edges for each of the {D_} "
+                           f"dimensions of the input, but got {len(bins)}")
+    if range is not None and len(range) != 2 * D_:
+        raise RuntimeError(f"torch.histogramdd(): expected {2 * D_} values in range, but got {len(range)}")
+    edges = []
+    for d, b in enumerate(bins):
+        rng = None if range is None else (range[2 * d], range[2 * d + 1])
+        edges.append(b._data.astype(a.dtype) if isinstance(b, Tensor) else
+                     histogram(_wrap(np.ascontiguousarray(pts[:, d])), b, range=rng)[1]._data)
+    w = np.ones(len(pts), a.dtype) if weight is None else weight._data.reshape(-1).astype(a.dtype)
+    valid = np.ones(len(pts), bool)
+    pos = []
+    for d, e in enumerate(edges):   # torch's binary search (std::upper_bound), even for unsorted edges
+        x = pts[:, d]
+        p = _upper_bound(e, x) - 1
+        p = np.where(p == len(e) - 1, p - 1, p)
+        valid &= (x >= e[0]) & (x <= e[-1]) & (p >= 0)
+        pos.append(p)
+    h = np.zeros(tuple(len(e) - 1 for e in edges), a.dtype)
+    np.add.at(h, tuple(p[valid] for p in pos), w[valid])
+    if density:
+        tot = h.sum()
+        vol = np.ones((), a.dtype)
+        for d, e in enumerate(edges):
+            shape = [1] * D_
+            shape[d] = -1
+            vol = vol * np.diff(e).astype(a.dtype).reshape(shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = h / (tot * vol)   # NaN when nothing was counted, as torch
+    return return_types.histogramdd(_wrap(h.astype(a.dtype, copy=False)), tuple(_wrap(e.copy()) for e in edges))
+
+
+# ---- Tensor methods ----------------------------------------------------------------
+
+Tensor.median = median
+Tensor.nanmedian = nanmedian
+Tensor.mode = mode
+Tensor.bincount = bincount
+Tensor.histc = histc
+Tensor.quantile = quantile
+Tensor.nanquantile = nanquantile
+Tensor.cov = cov
+Tensor.corrcoef = corrcoef
+Tensor.histogram = histogram

@@ -3,7 +3,7 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, FLOAT
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
@@ -34,6 +34,9 @@ class Exp(Op):
     def backward(self, g):
         return g * self.y
 
+    def backward_ops(self, g):
+        return g * self.saved_output(self.y)
+
 
 class Log(Op):
     name = "LogBackward0"
@@ -48,6 +51,8 @@ class Log(Op):
     def backward(self, g):
         return g / self.a
 
+    def backward_ops(self, g):
+        return g / self.saved_input(0, self.a)
 
 exp, exp_ = _unary(Exp, "exp")
 log, log_ = _unary(Log, "log")
@@ -80,6 +85,10 @@ class Reciprocal(Op):
         y = self.y
         return -g * (y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return -g * (y * y)
+
 
 class Square(Op):
     name = "PowBackward0"
@@ -93,6 +102,10 @@ class Square(Op):
 
     def backward(self, g):
         a = self.a
+        return g * (a + a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return g * (a + a)
 
 
@@ -109,6 +122,9 @@ class Abs(Op):
     def backward(self, g):
         return g * np.sign(self.a)
 
+    def backward_ops(self, g):
+        return g * _wrap(np.sign(self.a))
+
 
 class Sign(Op):
     name = "SignBackward0"
@@ -123,6 +139,9 @@ class Sign(Op):
 
     def backward(self, g):
         return _zeros(g)
+
+    def backward_ops(self, g):
+        return g * 0
 
 
 class Sgn(Sign):
@@ -143,6 +162,10 @@ class Sqrt(Op):
         with np.errstate(divide="ignore"):
             return g / (self.y + self.y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g / (y + y)
+
 
 class Rsqrt(Op):
     name = "RsqrtBackward0"
@@ -158,6 +181,10 @@ class Rsqrt(Op):
         y = self.y
         return g * (y * y * y) * _c(-0.5, y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (y * y * y) * -0.5
+
 
 class Exp2(Op):
     name = "Exp2Backward0"
@@ -171,6 +198,9 @@ class Exp2(Op):
 
     def backward(self, g):
         return g * self.y * _c(_LN2, self.y)
+
+    def backward_ops(self, g):
+        return g * self.saved_output(self.y) * 0.6931471805599453   # ln 2
 
 
 class Expm1(Op):
@@ -186,6 +216,9 @@ class Expm1(Op):
     def backward(self, g):
         return g * (self.y + 1)
 
+    def backward_ops(self, g):
+        return g * (self.saved_output(self.y) + 1)
+
 
 class Log2(_Unary):
     name = "Log2Backward0"
@@ -193,6 +226,9 @@ class Log2(_Unary):
 
     def backward(self, g):
         return g / (self.a * _c(_LN2, self.a))
+
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) * 0.6931471805599453)   # ln 2
 
 
 class Log10(_Unary):
@@ -202,6 +238,9 @@ class Log10(_Unary):
     def backward(self, g):
         return g / (self.a * _c(_LN10, self.a))
 
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) * 2.302585092994046)   # ln 10
+
 
 class Log1p(_Unary):
     name = "Log1PBackward0"
@@ -209,6 +248,9 @@ class Log1p(_Unary):
 
     def backward(self, g):
         return g / (self.a + 1)
+
+    def backward_ops(self, g):
+        return g / (self.saved_input(0, self.a) + 1)
 
 
 class Sin(_Unary):
@@ -218,6 +260,9 @@ class Sin(_Unary):
     def backward(self, g):
         return g * np.cos(self.a)
 
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).cos()
+
 
 class Cos(_Unary):
     name = "CosBackward0"
@@ -225,6 +270,9 @@ class Cos(_Unary):
 
     def backward(self, g):
         return -g * np.sin(self.a)
+
+    def backward_ops(self, g):
+        return -g * self.saved_input(0, self.a).sin()
 
 
 class Tan(Op):
@@ -240,6 +288,10 @@ class Tan(Op):
         y = self.y
         return g * (1 + y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (1 + y * y)
+
 
 class Asin(_Unary):
     name = "AsinBackward0"
@@ -249,6 +301,10 @@ class Asin(_Unary):
         a = self.a
         with np.errstate(divide="ignore", invalid="ignore"):
             return g / np.sqrt(1 - a * a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (1 - a * a).sqrt()
 
 
 class Acos(_Unary):
@@ -260,6 +316,10 @@ class Acos(_Unary):
         with np.errstate(divide="ignore", invalid="ignore"):
             return -g / np.sqrt(1 - a * a)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return -g / (1 - a * a).sqrt()
+
 
 class Atan(_Unary):
     name = "AtanBackward0"
@@ -267,6 +327,10 @@ class Atan(_Unary):
 
     def backward(self, g):
         a = self.a
+        return g / (1 + a * a)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
         return g / (1 + a * a)
 
 
@@ -277,6 +341,9 @@ class Sinh(_Unary):
     def backward(self, g):
         return g * np.cosh(self.a)
 
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).cosh()
+
 
 class Cosh(_Unary):
     name = "CoshBackward0"
@@ -284,6 +351,9 @@ class Cosh(_Unary):
 
     def backward(self, g):
         return g * np.sinh(self.a)
+
+    def backward_ops(self, g):
+        return g * self.saved_input(0, self.a).sinh()
 
 
 class Tanh(Op):
@@ -299,6 +369,10 @@ class Tanh(Op):
         y = self.y
         return g * (1 - y * y)
 
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * (1 - y * y)
+
 
 class Asinh(_Unary):
     name = "AsinhBackward0"
@@ -307,6 +381,10 @@ class Asinh(_Unary):
     def backward(self, g):
         a = self.a
         return g / np.sqrt(a * a + 1)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (a * a + 1).sqrt()
 
 
 class Acosh(_Unary):
@@ -328,6 +406,10 @@ class Atanh(_Unary):
         with np.errstate(divide="ignore"):
             return g / (1 - a * a)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / (1 - a * a)
+
 
 class Sigmoid(Op):
     name = "SigmoidBackward0"
@@ -346,6 +428,10 @@ class Sigmoid(Op):
 
     def backward(self, g):
         y = self.y
+        return g * (y * (1 - y))
+
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
         return g * (y * (1 - y))
 
 
@@ -382,6 +468,9 @@ class _Rounding(Op):
 
     def backward(self, g):
         return _zeros(g)
+
+    def backward_ops(self, g):
+        return g * 0
 
 
 class Floor(_Rounding):
@@ -431,6 +520,8 @@ class Frac(Op):
     def backward(self, g):
         return g
 
+    backward_ops = backward   # g times constants: the same formula runs on tensors
+
 
 class NanToNum(Op):
     name = "NanToNumBackward0"
@@ -476,6 +567,9 @@ class Relu(Op):
             return out
         return np.where(y > 0, g, 0)
 
+    def backward_ops(self, g):
+        return g.where(_wrap(self.y > 0), 0.0)
+
 
 class Deg2Rad(Op):
     name = "Deg2RadBackward0"
@@ -487,6 +581,8 @@ class Deg2Rad(Op):
 
     def backward(self, g):
         return g * self.k
+
+    backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
 class Rad2Deg(Deg2Rad):

@@ -8,6 +8,26 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
+    """Adadelta: steps scaled by the ratio of running RMS of past updates and of gradients.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): factor applied to the update. Default: 1.0.
+        rho (float): decay rate of the running averages. Default: 0.9.
+        eps (float): added inside the square roots for numerical stability. Default: 1e-6.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.Adadelta(model.parameters())
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _state_buffers = ("square_avg", "acc_delta")
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,

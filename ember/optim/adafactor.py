@@ -9,6 +9,31 @@ __all__ = ["Adafactor"]
 
 
 class Adafactor(Optimizer):
+    """Adafactor: Adam-like steps with factored (row and column) second moments.
+
+    Matrices keep one running average per row and one per column instead of one per
+    element, which saves memory for large layers.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-2.
+        beta2_decay (float): exponent of the second-moment decay schedule. Default: -0.8.
+        eps (Tuple[float or None, float]): added to the second moment, and the floor of
+            the relative step. Default: (None, 1e-3).
+        d (float): clipping threshold of the update's root mean square. Default: 1.0.
+        weight_decay (float): decoupled weight decay. Default: 0.0.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.Adafactor(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _group_flag_defaults = dict(foreach=None, maximize=False)
 
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0,

@@ -9,6 +9,27 @@ __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
+    """Adagrad: per-element learning rates scaled by the root of the summed squared gradients.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-2.
+        lr_decay (float): learning-rate decay per step. Default: 0.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        initial_accumulator_value (float): starting value of the squared-gradient sums. Default: 0.
+        eps (float): added to the denominator for numerical stability. Default: 1e-10.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.Adagrad(model.parameters(), lr=0.1)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
         _check_lr(lr)
@@ -28,7 +49,10 @@ class Adagrad(Optimizer):
         state["sum"] = _wrap(np.full_like(p._data, group["initial_accumulator_value"]))
 
     def share_memory(self):
-        pass
+        """Move the accumulated sums to shared memory (for Hogwild training)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["sum"].share_memory_()
 
     def step(self, closure=None):
         """Perform a single optimization step."""

@@ -9,6 +9,30 @@ __all__ = ["Adam", "AdamW"]
 
 
 class Adam(Optimizer):
+    """Adam: adaptive moment estimation with bias-corrected first and second moments.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-3.
+        betas (Tuple[float, float]): decay rates of the running averages of the gradient
+            and of its square. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient (decoupled, as AdamW, when
+            ``decoupled_weight_decay``). Default: 0.
+        amsgrad (bool): use the maximum of past second moments (AMSGrad). Default: False.
+        decoupled_weight_decay (bool): decay the weights directly, as AdamW. Default: False.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.Adam(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _group_flag_defaults = dict(amsgrad=False, maximize=False, foreach=None, capturable=False,
                                 differentiable=False, decoupled_weight_decay=False, fused=None)
     _state_buffers = ("exp_avg", "exp_avg_sq")
@@ -65,6 +89,30 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
+    """AdamW: Adam with weight decay applied to the weights, decoupled from the gradient.
+
+    Each step first multiplies every parameter by ``1 - lr * weight_decay``, then takes
+    Adam's step.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-3.
+        betas (Tuple[float, float]): decay rates of the moment averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): decoupled weight decay coefficient. Default: 1e-2.
+        amsgrad (bool): use the maximum of past second moments (AMSGrad). Default: False.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.AdamW(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
                  *, maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,

@@ -8,6 +8,27 @@ __all__ = ["Adamax"]
 
 
 class Adamax(Optimizer):
+    """Adamax: Adam with the infinity norm of past gradients in the denominator.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 2e-3.
+        betas (Tuple[float, float]): decay rates of the first moment and of the infinity
+            norm. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.Adamax(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _state_buffers = ("exp_avg", "exp_inf")
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,

@@ -1,5 +1,6 @@
 """Learning-rate schedulers: PyTorch's ``torch.optim.lr_scheduler`` (same formulas, so lr
-sequences match step for step). Ported from PyTorch's pure-Python implementation."""
+sequences match step for step). Ported from PyTorch's pure-Python implementation
+(torch/optim/lr_scheduler.py, BSD-style licence: see NOTICE at the top of the repository)."""
 from __future__ import annotations
 
 import math
@@ -9,7 +10,8 @@ from bisect import bisect_right
 from collections import Counter
 from functools import partial, wraps
 from math import inf
-from typing import Any, TypedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, SupportsFloat, TypedDict
 from weakref import ref
 
 from .._tensor import Tensor, _wrap
@@ -86,6 +88,14 @@ def _update_param_group_val(param_group: dict[str, Any], key: str, val: float | 
         param_group[key] = val
 
 class LRScheduler:
+    """Base class of the learning-rate schedulers: ``step()`` moves to the next epoch (or
+    batch) and writes the new rates into the optimizer's parameter groups.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose ``lr`` is scheduled.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+    """
+
     _get_lr_called_within_step: bool = False
     _is_initial: bool = False
 
@@ -201,6 +211,19 @@ class _initial_mode:
         self.o._is_initial = False
 
 class LambdaLR(LRScheduler):
+    """Sets each group's rate to its initial rate times ``lr_lambda(epoch)``.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        lr_lambda (function or list): a function of the epoch, or one per parameter group.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5 ** e)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]], last_epoch: int=-1) -> None:
         self.optimizer = optimizer
@@ -228,6 +251,19 @@ class LambdaLR(LRScheduler):
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
 class MultiplicativeLR(LRScheduler):
+    """Multiplies each group's rate by ``lr_lambda(epoch)`` at every step.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        lr_lambda (function or list): a function of the epoch, or one per parameter group.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.5)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]], last_epoch: int=-1) -> None:
         self.optimizer = optimizer
@@ -248,6 +284,22 @@ class MultiplicativeLR(LRScheduler):
             return _param_groups_val_list(self.optimizer, 'lr')
 
 class StepLR(LRScheduler):
+    """Multiplies the rate by ``gamma`` every ``step_size`` epochs.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        step_size (int): epochs between two decays.
+        gamma (float): decay factor. Default: 0.1.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> for _ in range(2):
+        ...     opt.step(); sched.step()
+        >>> sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float=0.1, last_epoch: int=-1) -> None:
         self.step_size = step_size
@@ -264,6 +316,20 @@ class StepLR(LRScheduler):
         return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
 
 class MultiStepLR(LRScheduler):
+    """Multiplies the rate by ``gamma`` at each epoch listed in ``milestones``.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        milestones (list of int): increasing epoch indices.
+        gamma (float): decay factor. Default: 0.1.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float=0.1, last_epoch: int=-1) -> None:
         self.milestones = Counter(milestones)
@@ -281,6 +347,22 @@ class MultiStepLR(LRScheduler):
         return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch) for base_lr in self.base_lrs]
 
 class ConstantLR(LRScheduler):
+    """Multiplies the rate by ``factor`` for the first ``total_iters`` epochs, then restores it.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        factor (float): the multiplier while the schedule runs. Default: 1/3.
+        total_iters (int): number of epochs with the reduced rate. Default: 5.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=1)
+        >>> sched.get_last_lr()
+        [0.05]
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.1]
+    """
 
     def __init__(self, optimizer: Optimizer, factor: float=1.0 / 3, total_iters: int=5, last_epoch: int=-1) -> None:
         if factor > 1.0 or factor < 0:
@@ -301,6 +383,21 @@ class ConstantLR(LRScheduler):
         return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)) for base_lr in self.base_lrs]
 
 class LinearLR(LRScheduler):
+    """Scales the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        start_factor (float): multiplier at the first epoch. Default: 1/3.
+        end_factor (float): multiplier from ``total_iters`` on. Default: 1.0.
+        total_iters (int): length of the ramp. Default: 5.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> [round(lr, 4) for lr in sched.get_last_lr()]
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, start_factor: float=1.0 / 3, end_factor: float=1.0, total_iters: int=5, last_epoch: int=-1) -> None:
         if start_factor > 1.0 or start_factor <= 0:
@@ -324,6 +421,19 @@ class LinearLR(LRScheduler):
         return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * min(self.total_iters, self.last_epoch) / self.total_iters) for base_lr in self.base_lrs]
 
 class ExponentialLR(LRScheduler):
+    """Multiplies the rate by ``gamma`` every epoch.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        gamma (float): decay factor.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int=-1) -> None:
         self.gamma = gamma
@@ -339,6 +449,22 @@ class ExponentialLR(LRScheduler):
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 class SequentialLR(LRScheduler):
+    """Runs ``schedulers`` one after another, switching at the epochs in ``milestones``.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        schedulers (list): the schedulers, in order.
+        milestones (list of int): epochs at which the next scheduler takes over.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> warm = ember.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=1)
+        >>> decay = ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        >>> sched = ember.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[1])
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.1]
+    """
 
     def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int=-1) -> None:
         if len(schedulers) < 1:
@@ -390,6 +516,20 @@ class SequentialLR(LRScheduler):
             self._schedulers[idx].load_state_dict(s)
 
 class PolynomialLR(LRScheduler):
+    """Decays the rate as ``(1 - epoch / total_iters) ** power`` until ``total_iters``.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        total_iters (int): epochs until the rate reaches zero. Default: 5.
+        power (float): the polynomial's power. Default: 1.0.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.PolynomialLR(opt, total_iters=2)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, total_iters: int=5, power: float=1.0, last_epoch: int=-1) -> None:
         self.total_iters = total_iters
@@ -407,6 +547,20 @@ class PolynomialLR(LRScheduler):
         return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power for base_lr in self.base_lrs]
 
 class CosineAnnealingLR(LRScheduler):
+    """Anneals the rate along a half cosine from its initial value to ``eta_min`` over ``T_max`` epochs.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        T_max (int): number of epochs of the half period.
+        eta_min (float): the lowest rate. Default: 0.0.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
+        >>> opt.step(); sched.step(); [round(lr, 6) for lr in sched.get_last_lr()]
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float=0.0, last_epoch: int=-1) -> None:
         self.T_max = T_max
@@ -427,6 +581,20 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2 for base_lr in self.base_lrs]
 
 class ChainedScheduler(LRScheduler):
+    """Steps several schedulers together, so their effects multiply.
+
+    Args:
+        schedulers (sequence): the schedulers to step at each ``step()``.
+        optimizer (Optimizer, optional): the optimizer they all wrap.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> a = ember.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> b = ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = ember.optim.lr_scheduler.ChainedScheduler([a, b])
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.025]
+    """
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None=None) -> None:
         if len(schedulers) < 1:
@@ -446,6 +614,29 @@ class ChainedScheduler(LRScheduler):
     load_state_dict = SequentialLR.load_state_dict
 
 class ReduceLROnPlateau(LRScheduler):
+    """Reduces the rate by ``factor`` when a metric has stopped improving for ``patience`` epochs.
+
+    Call ``step(metric)`` once per epoch with the value to watch.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        mode (str): ``'min'`` (lower is better) or ``'max'``. Default: 'min'.
+        factor (float): multiplier applied on a plateau. Default: 0.1.
+        patience (int): epochs without improvement before reducing. Default: 10.
+        threshold (float): the least change that counts as improvement. Default: 1e-4.
+        threshold_mode (str): ``'rel'`` or ``'abs'`` threshold. Default: 'rel'.
+        cooldown (int): epochs to wait after a reduction. Default: 0.
+        min_lr (float or list): lower bound of the rate, per group. Default: 0.
+        eps (float): reductions smaller than this are skipped. Default: 1e-8.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+        >>> for loss in (1.0, 1.0):
+        ...     sched.step(loss)
+        >>> sched.get_last_lr()
+        [0.05]
+    """
 
     def __init__(self, optimizer: Optimizer, mode: Literal['min', 'max']='min', factor: float=0.1, patience: int=10, threshold: float=0.0001, threshold_mode: Literal['rel', 'abs']='rel', cooldown: int=0, min_lr: list[float] | float=0, eps: float=1e-08) -> None:
         if factor >= 1.0:
@@ -541,6 +732,30 @@ class ReduceLROnPlateau(LRScheduler):
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
 
 class CyclicLR(LRScheduler):
+    """Cycles the rate between ``base_lr`` and ``max_lr`` (and momentum the other way), once per batch.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        base_lr (float or list): lower bound of the cycle.
+        max_lr (float or list): upper bound of the cycle.
+        step_size_up (int): iterations of the rising half. Default: 2000.
+        step_size_down (int, optional): iterations of the falling half. Default: ``step_size_up``.
+        mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: 'triangular'.
+        gamma (float): decay of ``'exp_range'``. Default: 1.0.
+        scale_fn (function, optional): a custom amplitude scaling, replacing ``mode``.
+        scale_mode (str): ``'cycle'`` or ``'iterations'``, what ``scale_fn`` takes. Default: 'cycle'.
+        cycle_momentum (bool): cycle momentum inversely to the rate. Default: True.
+        base_momentum (float or list): lower momentum bound. Default: 0.8.
+        max_momentum (float or list): upper momentum bound. Default: 0.9.
+        last_epoch (int): the index of the last batch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1, momentum=0.9)
+        >>> sched = ember.optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
+        >>> opt.step(); sched.step(); [round(lr, 4) for lr in sched.get_last_lr()]
+        [0.055]
+    """
 
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float], max_lr: float | list[float], step_size_up: int=2000, step_size_down: int | None=None, mode: Literal['triangular', 'triangular2', 'exp_range']='triangular', gamma: float=1.0, scale_fn: Callable[[float], float] | None=None, scale_mode: Literal['cycle', 'iterations']='cycle', cycle_momentum: bool=True, base_momentum: float=0.8, max_momentum: float=0.9, last_epoch: int=-1) -> None:
         _check_optimizer(optimizer)
@@ -648,6 +863,23 @@ class CyclicLR(LRScheduler):
         self._init_scale_fn()
 
 class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing that restarts from the initial rate every ``T_i`` epochs (SGDR).
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        T_0 (int): length of the first period.
+        T_mult (int): factor by which each period grows. Default: 1.
+        eta_min (float): the lowest rate. Default: 0.0.
+        last_epoch (int): the index of the last epoch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> for _ in range(2):
+        ...     opt.step(); sched.step()
+        >>> sched.get_last_lr()
+        [0.1]
+    """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int=1, eta_min: float=0.0, last_epoch: int=-1) -> None:
         if T_0 <= 0 or not isinstance(T_0, int):
@@ -702,6 +934,31 @@ class _SchedulePhase(TypedDict):
     end_momentum: str
 
 class OneCycleLR(LRScheduler):
+    """The one-cycle policy: the rate rises to ``max_lr`` then anneals far below its start, once per batch.
+
+    Args:
+        optimizer (Optimizer): wrapped optimizer.
+        max_lr (float or list): the peak rate.
+        total_steps (int, optional): length of the cycle; or give ``epochs`` and ``steps_per_epoch``.
+        epochs (int, optional): number of epochs.
+        steps_per_epoch (int, optional): batches per epoch.
+        pct_start (float): fraction of the cycle spent rising. Default: 0.3.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: 'cos'.
+        cycle_momentum (bool): cycle momentum inversely to the rate. Default: True.
+        base_momentum (float or list): lower momentum bound. Default: 0.85.
+        max_momentum (float or list): upper momentum bound. Default: 0.95.
+        div_factor (float): initial rate is ``max_lr / div_factor``. Default: 25.
+        final_div_factor (float): final rate is the initial rate divided by this. Default: 1e4.
+        three_phase (bool): a third phase that anneals to the final rate. Default: False.
+        last_epoch (int): the index of the last batch. Default: -1.
+
+    Example:
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> opt = ember.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1, momentum=0.9)
+        >>> sched = ember.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+        >>> [round(lr, 6) for lr in sched.get_last_lr()]
+        [0.04]
+    """
 
     def __init__(self, optimizer: Optimizer, max_lr: float | list[float], total_steps: int | None=None, epochs: int | None=None, steps_per_epoch: int | None=None, pct_start: float=0.3, anneal_strategy: Literal['cos', 'linear']='cos', cycle_momentum: bool=True, base_momentum: float | list[float]=0.85, max_momentum: float | list[float]=0.95, div_factor: float=25.0, final_div_factor: float=10000.0, three_phase: bool=False, last_epoch: int=-1) -> None:
         _check_optimizer(optimizer)

@@ -8,6 +8,30 @@ __all__ = ["RAdam"]
 
 
 class RAdam(Optimizer):
+    """RAdam: Adam with a rectified variance of the adaptive learning rate.
+
+    For the first steps, while the variance estimate is unreliable, the step is plain
+    momentum SGD.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-3.
+        betas (Tuple[float, float]): decay rates of the moment averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): weight decay (L2 penalty, or decoupled). Default: 0.
+        decoupled_weight_decay (bool): decay the weights directly, as AdamW. Default: False.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.RAdam(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _state_buffers = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,

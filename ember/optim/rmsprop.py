@@ -8,6 +8,28 @@ __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
+    """RMSprop: gradients divided by a running root mean square of their past values.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-2.
+        alpha (float): smoothing constant of the squared-gradient average. Default: 0.99.
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        momentum (float): momentum factor. Default: 0.
+        centered (bool): normalise by the estimated variance instead of the second moment. Default: False.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.RMSprop(model.parameters(), lr=0.01)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _state_buffers = ("square_avg",)
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,

@@ -9,6 +9,31 @@ __all__ = ["SGD"]
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov).
+
+    Each step computes ``g = grad + weight_decay * p``; with momentum, ``b = momentum * b +
+    (1 - dampening) * g`` (``b = g`` on the first step) and ``g = b`` (or ``g + momentum * b``
+    with Nesterov); then ``p -= lr * g``.
+
+    Args:
+        params (iterable): parameters, or dicts of parameter groups with their own options.
+        lr (float or Tensor): learning rate. Default: 1e-3.
+        momentum (float): momentum factor. Default: 0.
+        dampening (float): dampening of the momentum. Default: 0.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        nesterov (bool): Nesterov momentum (needs momentum > 0 and dampening 0). Default: False.
+        maximize (bool): ascend the objective instead of descending it. Default: False.
+        foreach, differentiable, capturable, fused: accepted for compatibility with
+            PyTorch's signature; ember has one CPU implementation.
+
+    Example:
+        >>> model = nn.Linear(4, 1)
+        >>> opt = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> loss = model(ember.ones(2, 4)).pow(2).mean()
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+        >>> model(ember.ones(2, 4)).pow(2).mean().item() < loss.item()
+        True
+    """
     _group_flag_defaults = dict(nesterov=False, maximize=False, foreach=None, differentiable=False,
                                 fused=None)
     _init_state = None  # the momentum buffer is made from the first gradient, in ``step``

@@ -1,8 +1,8 @@
 """``ember.utils``: data loading (``ember.utils.data``), fine-tuning helpers (``finetune``),
-``tensorboard``, ``benchmark``, ``summary`` (a torchinfo-style model summary) and ``viz``
-(torchviz's ``make_dot``). Each is imported on first use."""
+``tensorboard``, ``benchmark``, ``summary`` (a torchinfo-style model summary), ``viz``
+(torchviz's ``make_dot``) and ``model_zoo`` (``load_url``). Each is imported on first use."""
 
-_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz")
+_LAZY = ("data", "finetune", "tensorboard", "benchmark", "summary", "viz", "checkpoint", "model_zoo")
 
 
 def __getattr__(name):

@@ -199,7 +199,10 @@ def summary(model, input_size=None, input_data=None, depth=3,
     from one forward pass on ``input_data`` or on random tensors of ``input_size``
     (a shape, or a list of shapes for several inputs). Printed when ``verbose`` >= 1.
 
-    >>> summary(ember.vision.models.resnet18(), input_size=(1, 3, 224, 224))
+    >>> import ember.vision
+    >>> s = summary(ember.vision.models.resnet18(), input_size=(1, 3, 224, 224), verbose=0)
+    >>> s.total_params
+    11689512
     """
     import ember
 

@@ -104,7 +104,11 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
     the leaves. ``dot.source`` is the DOT text; ``dot.render("graph")`` draws it when
     graphviz is installed.
 
-    >>> make_dot(model(x).sum(), params=dict(model.named_parameters())).source
+    >>> model = nn.Linear(3, 1)
+    >>> x = ember.randn(2, 3)
+    >>> src = make_dot(model(x).sum(), params=dict(model.named_parameters())).source
+    >>> "weight" in src and "SumBackward0" in src
+    True
     """
     try:
         from graphviz import Digraph as Dg

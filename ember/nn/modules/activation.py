@@ -14,6 +14,22 @@ __all__ = ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsi
 
 
 class Threshold(Module):
+    """Replaces each element not greater than ``threshold`` by ``value``.
+
+    Args:
+        threshold (float): the threshold.
+        value (float): the replacement.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Threshold(0.1, 20.)(x)
+        tensor([20.0000, 20.0000, 20.0000,  0.5000,  2.0000])
+    """
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
         self.threshold, self.value, self.inplace = threshold, value, inplace
@@ -27,6 +43,20 @@ class Threshold(Module):
 
 
 class ReLU(Module):
+    r"""Rectified linear unit, elementwise: :math:`\max(0, x)`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.ReLU()(x)
+        tensor([0.0000, 0.0000, 0.0000, 0.5000, 2.0000])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -39,6 +69,23 @@ class ReLU(Module):
 
 
 class RReLU(Module):
+    """Randomized leaky ReLU: negative inputs are scaled by a slope drawn uniformly from
+    ``[lower, upper]`` in training, and by ``(lower + upper) / 2`` in evaluation.
+
+    Args:
+        lower (float): lower bound of the slope. Default: 1/8.
+        upper (float): upper bound of the slope. Default: 1/3.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.RReLU().eval()(x)
+        tensor([-0.4583, -0.1146,  0.0000,  0.5000,  2.0000])
+    """
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
         self.lower, self.upper, self.inplace = lower, upper, inplace
@@ -52,6 +99,22 @@ class RReLU(Module):
 
 
 class Hardtanh(Module):
+    """Clamps each element to ``[min_val, max_val]``.
+
+    Args:
+        min_val (float): lower end. Default: -1.
+        max_val (float): upper end. Default: 1.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Hardtanh()(x)
+        tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000])
+    """
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
         if min_value is not None:
@@ -70,6 +133,20 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
+    r"""ReLU capped at 6: :math:`\min(\max(0, x), 6)`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.ReLU6()(x * 4)
+        tensor([0., 0., 0., 2., 6.])
+    """
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
 
@@ -78,11 +155,36 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(Module):
+    """Logistic sigmoid, elementwise: :math:`1 / (1 + e^{-x})`.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Sigmoid()(x)
+        tensor([0.1192, 0.3775, 0.5000, 0.6225, 0.8808])
+    """
     def forward(self, input):
         return F.sigmoid(input)
 
 
 class Hardsigmoid(Module):
+    r"""Piecewise-linear sigmoid: :math:`\min(\max(0, x / 6 + 1/2), 1)`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Hardsigmoid()(x)
+        tensor([0.1667, 0.4167, 0.5000, 0.5833, 0.8333])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -92,11 +194,36 @@ class Hardsigmoid(Module):
 
 
 class Tanh(Module):
+    """Hyperbolic tangent, elementwise.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Tanh()(x)
+        tensor([-0.9640, -0.4621,  0.0000,  0.4621,  0.9640])
+    """
     def forward(self, input):
         return F.tanh(input)
 
 
 class SiLU(Module):
+    r"""Sigmoid-weighted linear unit (swish): :math:`x \sigma(x)`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.SiLU()(x)
+        tensor([-0.2384, -0.1888,  0.0000,  0.3112,  1.7616])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -109,6 +236,20 @@ class SiLU(Module):
 
 
 class Mish(Module):
+    r"""Mish: :math:`x \tanh(\mathrm{softplus}(x))`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Mish()(x)
+        tensor([-0.2525, -0.2207,  0.0000,  0.3752,  1.9440])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -121,6 +262,20 @@ class Mish(Module):
 
 
 class Hardswish(Module):
+    r"""Piecewise approximation of swish: :math:`x \cdot \mathrm{ReLU6}(x + 3) / 6`.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Hardswish()(x)
+        tensor([-0.3333, -0.2083,  0.0000,  0.2917,  1.6667])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -130,6 +285,21 @@ class Hardswish(Module):
 
 
 class ELU(Module):
+    r"""Exponential linear unit: :math:`x` for positive inputs, :math:`\alpha (e^x - 1)` otherwise.
+
+    Args:
+        alpha (float): scale of the negative part. Default: 1.0.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.ELU()(x)
+        tensor([-0.8647, -0.3935,  0.0000,  0.5000,  2.0000])
+    """
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -143,6 +313,21 @@ class ELU(Module):
 
 
 class CELU(Module):
+    r"""Continuously differentiable ELU: :math:`\max(0, x) + \min(0, \alpha (e^{x/\alpha} - 1))`.
+
+    Args:
+        alpha (float): scale of the negative part. Default: 1.0.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.CELU(alpha=0.5)(x)
+        tensor([-0.4908, -0.3161,  0.0000,  0.5000,  2.0000])
+    """
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -156,6 +341,20 @@ class CELU(Module):
 
 
 class SELU(Module):
+    """Scaled ELU with the self-normalising constants (scale 1.0507..., alpha 1.6732...).
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.SELU()(x)
+        tensor([-1.5202, -0.6918,  0.0000,  0.5254,  2.1014])
+    """
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -168,6 +367,20 @@ class SELU(Module):
 
 
 class GLU(Module):
+    r"""Gated linear unit: splits the input in two halves ``a, b`` along ``dim`` and returns
+    :math:`a \otimes \sigma(b)`.
+
+    Args:
+        dim (int): the dimension to split. Default: -1.
+
+    Shape:
+        - Input: :math:`(*_1, N, *_2)` with :math:`N` even.
+        - Output: :math:`(*_1, N/2, *_2)`.
+
+    Example:
+        >>> nn.GLU()(ember.tensor([[1., 2., 0., 100.]]))
+        tensor([[0.5000, 2.0000]])
+    """
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
@@ -180,6 +393,22 @@ class GLU(Module):
 
 
 class GELU(Module):
+    r"""Gaussian error linear unit: :math:`x \Phi(x)`, with :math:`\Phi` the standard normal CDF.
+
+    Args:
+        approximate (str): ``'none'`` for the exact form, ``'tanh'`` for the tanh approximation. Default: 'none'.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.GELU()(x)
+        tensor([-0.0455, -0.1543,  0.0000,  0.3457,  1.9545])
+        >>> nn.GELU(approximate='tanh')(x)
+        tensor([-0.0454, -0.1543,  0.0000,  0.3457,  1.9546])
+    """
     def __init__(self, approximate="none"):
         super().__init__()
         self.approximate = approximate
@@ -192,6 +421,20 @@ class GELU(Module):
 
 
 class Hardshrink(Module):
+    """Zeroes elements whose magnitude is at most ``lambd``; keeps the others.
+
+    Args:
+        lambd (float): the threshold. Default: 0.5.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Hardshrink()(x)
+        tensor([-2.,  0.,  0.,  0.,  2.])
+    """
     def __init__(self, lambd=0.5):
         super().__init__()
         self.lambd = lambd
@@ -204,6 +447,21 @@ class Hardshrink(Module):
 
 
 class LeakyReLU(Module):
+    r"""ReLU with a small slope for negative inputs: :math:`\max(0, x) + s \min(0, x)`.
+
+    Args:
+        negative_slope (float): the slope :math:`s`. Default: 0.01.
+        inplace (bool): overwrite the input instead of allocating the result. Default: False.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.LeakyReLU(0.1)(x)
+        tensor([-0.2000, -0.0500,  0.0000,  0.5000,  2.0000])
+    """
     def __init__(self, negative_slope=1e-2, inplace=False):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
@@ -217,11 +475,37 @@ class LeakyReLU(Module):
 
 
 class LogSigmoid(Module):
+    r"""Log of the sigmoid, computed stably: :math:`-\mathrm{softplus}(-x)`.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.LogSigmoid()(x)
+        tensor([-2.1269, -0.9741, -0.6931, -0.4741, -0.1269])
+    """
     def forward(self, input):
         return F.logsigmoid(input)
 
 
 class Softplus(Module):
+    r"""Smooth ReLU: :math:`\frac{1}{\beta} \log(1 + e^{\beta x})`, linear where :math:`\beta x` exceeds ``threshold``.
+
+    Args:
+        beta (float): sharpness. Default: 1.
+        threshold (float): above this, the output is the input. Default: 20.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Softplus()(x)
+        tensor([0.1269, 0.4741, 0.6931, 0.9741, 2.1269])
+    """
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
         self.beta, self.threshold = beta, threshold
@@ -234,6 +518,20 @@ class Softplus(Module):
 
 
 class Softshrink(Module):
+    """Soft thresholding: moves each element ``lambd`` towards zero, and zeroes those within ``lambd``.
+
+    Args:
+        lambd (float): the threshold. Default: 0.5.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Softshrink()(x * 2)
+        tensor([-3.5000, -0.5000,  0.0000,  0.5000,  3.5000])
+    """
     def __init__(self, lambd=0.5):
         super().__init__()
         self.lambd = lambd
@@ -246,6 +544,26 @@ class Softshrink(Module):
 
 
 class PReLU(Module):
+    """Leaky ReLU whose negative slope is learned: one slope shared by all channels, or one per channel.
+
+    Args:
+        num_parameters (int): 1, or the number of channels (dimension 1 of the input). Default: 1.
+        init (float): initial slope. Default: 0.25.
+
+    Shape:
+        - Input: :math:`(*)`; with several slopes, :math:`(N, C, *)`.
+        - Output: the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> m = nn.PReLU()
+        >>> m(x)
+        tensor([-0.5000, -0.1250,  0.0000,  0.5000,  2.0000],
+               grad_fn=<PreluKernelBackward0>)
+        >>> m.weight
+        Parameter containing:
+        tensor([0.2500], requires_grad=True)
+    """
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         self.num_parameters = num_parameters
         super().__init__()
@@ -265,16 +583,51 @@ class PReLU(Module):
 
 
 class Softsign(Module):
+    """Softsign: :math:`x / (1 + |x|)`.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Softsign()(x)
+        tensor([-0.6667, -0.3333,  0.0000,  0.3333,  0.6667])
+    """
     def forward(self, input):
         return F.softsign(input)
 
 
 class Tanhshrink(Module):
+    r"""The input minus its tanh: :math:`x - \tanh(x)`.
+
+    Shape:
+        - Input: :math:`(*)`, any number of dimensions.
+        - Output: :math:`(*)`, the input's shape.
+
+    Example:
+        >>> x = ember.tensor([-2., -0.5, 0., 0.5, 2.])
+        >>> nn.Tanhshrink()(x)
+        tensor([-1.0360, -0.0379,  0.0000,  0.0379,  1.0360])
+    """
     def forward(self, input):
         return F.tanhshrink(input)
 
 
 class Softmin(Module):
+    """Softmin along ``dim``: the softmax of the negated input.
+
+    Args:
+        dim (int): the dimension along which the outputs sum to 1.
+
+    Shape:
+        - Input: :math:`(*)`, any shape.
+        - Output: the input's shape, values in [0, 1].
+
+    Example:
+        >>> nn.Softmin(dim=1)(ember.tensor([[1., 2., 3.]]))
+        tensor([[0.6652, 0.2447, 0.0900]])
+    """
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -287,6 +640,20 @@ class Softmin(Module):
 
 
 class Softmax(Module):
+    """Softmax along ``dim``: exponentials normalised to sum to 1.
+
+    Args:
+        dim (int): the dimension along which the outputs sum to 1.
+
+    Shape:
+        - Input: :math:`(*)`, any shape.
+        - Output: the input's shape, values in [0, 1].
+
+    Example:
+        >>> nn.Softmax(dim=1)(ember.tensor([[1., 2., 3.], [1., 1., 1.]]))
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -304,6 +671,17 @@ class Softmax(Module):
 
 
 class Softmax2d(Module):
+    """Softmax over the channels at each spatial location.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: the input's shape.
+
+    Example:
+        >>> out = nn.Softmax2d()(ember.randn(2, 3, 4, 4))
+        >>> out.sum(1).allclose(ember.ones(2, 4, 4))
+        True
+    """
     def forward(self, input):
         if input.dim() not in (3, 4):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
@@ -311,6 +689,19 @@ class Softmax2d(Module):
 
 
 class LogSoftmax(Module):
+    """Log of the softmax along ``dim``, computed stably.
+
+    Args:
+        dim (int): the dimension of the softmax.
+
+    Shape:
+        - Input: :math:`(*)`, any shape.
+        - Output: the input's shape, values in (-inf, 0].
+
+    Example:
+        >>> nn.LogSoftmax(dim=1)(ember.tensor([[1., 2., 3.]]))
+        tensor([[-2.4076, -1.4076, -0.4076]])
+    """
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim

@@ -11,6 +11,8 @@ __all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList
 
 
 class Container(Module):
+    """PyTorch's deprecated container: registers its keyword arguments as submodules."""
+
     def __init__(self, **kwargs):
         super().__init__()
         for key, value in kwargs.items():
@@ -18,6 +20,18 @@ class Container(Module):
 
 
 class Sequential(Module):
+    """A chain of modules: the input goes through each in turn.
+
+    Modules are given as arguments, or as one ``OrderedDict`` of names to modules; they are
+    registered as submodules (named ``"0"``, ``"1"``, ... or by their keys).
+
+    Example:
+        >>> model = nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.Conv2d(20, 64, 5), nn.ReLU())
+        >>> model(ember.randn(1, 1, 28, 28)).shape
+        torch.Size([1, 64, 20, 20])
+        >>> model[0]
+        Conv2d(1, 20, kernel_size=(5, 5), stride=(1, 1))
+    """
     def __init__(self, *args):
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
@@ -133,6 +147,19 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
+    """A list of submodules, registered so that ``parameters()``, ``to()`` and
+    ``state_dict()`` see them. Indexing, ``append``, ``extend``, ``insert`` and iteration work as on a list.
+
+    Args:
+        modules (iterable, optional): modules to add.
+
+    Example:
+        >>> layers = nn.ModuleList([nn.Linear(10, 10) for _ in range(3)])
+        >>> len(list(layers.parameters()))
+        6
+        >>> layers[-1]
+        Linear(in_features=10, out_features=10, bias=True)
+    """
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
@@ -233,6 +260,19 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
+    """A dict of submodules, registered so that ``parameters()``, ``to()`` and
+    ``state_dict()`` see them; insertion order is kept.
+
+    Args:
+        modules (mapping or iterable of pairs, optional): names and modules to add.
+
+    Example:
+        >>> d = nn.ModuleDict({'conv': nn.Conv2d(10, 10, 3), 'pool': nn.MaxPool2d(3)})
+        >>> list(d.keys())
+        ['conv', 'pool']
+        >>> d['pool']
+        MaxPool2d(kernel_size=3, stride=3, padding=0, dilation=1, ceil_mode=False)
+    """
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
@@ -292,6 +332,16 @@ class ModuleDict(Module):
 
 
 class ParameterList(Module):
+    """A list of parameters, registered on the module that holds it.
+
+    Args:
+        values (iterable, optional): tensors or parameters to add (tensors become parameters).
+
+    Example:
+        >>> ps = nn.ParameterList([nn.Parameter(ember.randn(2, 2)) for _ in range(3)])
+        >>> len(ps), ps[0].shape
+        (3, torch.Size([2, 2]))
+    """
     def __init__(self, values=None):
         super().__init__()
         self._size = 0
@@ -374,6 +424,16 @@ def _typename(p):
 
 
 class ParameterDict(Module):
+    """A dict of parameters, registered on the module that holds it.
+
+    Args:
+        parameters (mapping or iterable of pairs, optional): names and tensors to add.
+
+    Example:
+        >>> pd = nn.ParameterDict({'scale': nn.Parameter(ember.ones(3))})
+        >>> pd['scale'].requires_grad
+        True
+    """
     def __init__(self, parameters=None):
         super().__init__()
         self._keys = {}

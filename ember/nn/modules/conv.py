@@ -128,17 +128,100 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-D convolution layer over (B, C, L) inputs."""
+    r"""1-D convolution over an input of several channels: each output channel is the sum over
+    input channels (within its group) of the cross-correlation with a learned kernel, plus a bias.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): step between kernel positions. Default: 1.
+        padding (int, tuple or str): implicit padding on each side, or ``'valid'`` / ``'same'``. Default: 0.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: 'zeros'.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, L)` or :math:`(C_{in}, L)`.
+        - Output: :math:`(N, C_{out}, L_{out})`, where for each spatial size
+          :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1`.
+
+    Attributes:
+        weight: shape ``(out_channels, in_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> m = nn.Conv1d(16, 33, 3, stride=2)
+        >>> m(ember.randn(20, 16, 50)).shape
+        torch.Size([20, 33, 24])
+    """
     _nd = 1
 
 
 class Conv2d(_Conv):
-    """2-D convolution layer over (B, C, H, W) inputs."""
+    r"""2-D convolution over an input of several channels: each output channel is the sum over
+    input channels (within its group) of the cross-correlation with a learned kernel, plus a bias.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): step between kernel positions. Default: 1.
+        padding (int, tuple or str): implicit padding on each side, or ``'valid'`` / ``'same'``. Default: 0.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: 'zeros'.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, H, W)` or :math:`(C_{in}, H, W)`.
+        - Output: :math:`(N, C_{out}, H_{out}, W_{out})`, where for each spatial size
+          :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1`.
+
+    Attributes:
+        weight: shape ``(out_channels, in_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> m = nn.Conv2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2))
+        >>> m(ember.randn(20, 16, 50, 100)).shape
+        torch.Size([20, 33, 28, 100])
+        >>> m
+        Conv2d(16, 33, kernel_size=(3, 5), stride=(2, 1), padding=(4, 2))
+    """
     _nd = 2
 
 
 class Conv3d(_Conv):
-    """3-D convolution layer over (B, C, D, H, W) inputs."""
+    r"""3-D convolution over an input of several channels: each output channel is the sum over
+    input channels (within its group) of the cross-correlation with a learned kernel, plus a bias.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): step between kernel positions. Default: 1.
+        padding (int, tuple or str): implicit padding on each side, or ``'valid'`` / ``'same'``. Default: 0.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        padding_mode (str): ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: 'zeros'.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, D, H, W)` or :math:`(C_{in}, D, H, W)`.
+        - Output: :math:`(N, C_{out}, D_{out}, H_{out}, W_{out})`, where for each spatial size
+          :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1`.
+
+    Attributes:
+        weight: shape ``(out_channels, in_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> m = nn.Conv3d(16, 33, 3, stride=2)
+        >>> m(ember.randn(2, 16, 10, 12, 14)).shape
+        torch.Size([2, 33, 4, 5, 6])
+    """
     _nd = 3
 
 
@@ -183,14 +266,113 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
+    r"""1-D transposed convolution (the gradient of a convolution with respect to its input),
+    often used to upsample feature maps.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): upsampling step. Default: 1.
+        padding (int or tuple): ``dilation * (kernel_size - 1) - padding`` zeros are added on
+            each side of the input. Default: 0.
+        output_padding (int or tuple): extra size added on one side of the output. Default: 0.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+
+    ``forward(input, output_size=None)`` can be given the wanted output size to pick
+    ``output_padding``.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, L)` or :math:`(C_{in}, L)`.
+        - Output: :math:`(N, C_{out}, L_{out})`, where for each spatial size
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+
+    Attributes:
+        weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> m = nn.ConvTranspose1d(16, 33, 3, stride=2)
+        >>> m(ember.randn(20, 16, 50)).shape
+        torch.Size([20, 33, 101])
+    """
     _nd = 1
 
 
 class ConvTranspose2d(_ConvTranspose):
+    r"""2-D transposed convolution (the gradient of a convolution with respect to its input),
+    often used to upsample feature maps.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): upsampling step. Default: 1.
+        padding (int or tuple): ``dilation * (kernel_size - 1) - padding`` zeros are added on
+            each side of the input. Default: 0.
+        output_padding (int or tuple): extra size added on one side of the output. Default: 0.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+
+    ``forward(input, output_size=None)`` can be given the wanted output size to pick
+    ``output_padding``.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, H, W)` or :math:`(C_{in}, H, W)`.
+        - Output: :math:`(N, C_{out}, H_{out}, W_{out})`, where for each spatial size
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+
+    Attributes:
+        weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> up = nn.ConvTranspose2d(16, 16, 3, stride=2, padding=1)
+        >>> x = ember.randn(1, 16, 6, 6)
+        >>> up(x).shape
+        torch.Size([1, 16, 11, 11])
+        >>> up(x, output_size=[1, 16, 12, 12]).shape
+        torch.Size([1, 16, 12, 12])
+    """
     _nd = 2
 
 
 class ConvTranspose3d(_ConvTranspose):
+    r"""3-D transposed convolution (the gradient of a convolution with respect to its input),
+    often used to upsample feature maps.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): size of the kernel.
+        stride (int or tuple): upsampling step. Default: 1.
+        padding (int or tuple): ``dilation * (kernel_size - 1) - padding`` zeros are added on
+            each side of the input. Default: 0.
+        output_padding (int or tuple): extra size added on one side of the output. Default: 0.
+        groups (int): split the channels into this many independent groups. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        dilation (int or tuple): spacing between kernel elements. Default: 1.
+
+    ``forward(input, output_size=None)`` can be given the wanted output size to pick
+    ``output_padding``.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, D, H, W)` or :math:`(C_{in}, D, H, W)`.
+        - Output: :math:`(N, C_{out}, D_{out}, H_{out}, W_{out})`, where for each spatial size
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+
+    Attributes:
+        weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.
+        bias: shape ``(out_channels,)``.
+
+    Example:
+        >>> m = nn.ConvTranspose3d(16, 33, 3, stride=2)
+        >>> m(ember.randn(2, 16, 4, 5, 6)).shape
+        torch.Size([2, 33, 9, 11, 13])
+    """
     _nd = 3
 
 

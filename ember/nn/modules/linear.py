@@ -19,6 +19,20 @@ def _empty(*shape, dtype=None):
 
 
 class Identity(Module):
+    """Returns its input unchanged; any constructor arguments are ignored.
+
+    Handy as a placeholder, e.g. to remove a model's classifier head.
+
+    Shape:
+        - Input: :math:`(*)`, any shape.
+        - Output: the input itself.
+
+    Example:
+        >>> m = nn.Identity(54, unused='x')
+        >>> x = ember.randn(2, 3)
+        >>> m(x) is x
+        True
+    """
     def __init__(self, *args, **kwargs):
         super().__init__()
 
@@ -27,6 +41,29 @@ class Identity(Module):
 
 
 class Linear(Module):
+    r"""Affine map of the last dimension: :math:`y = x A^T + b`.
+
+    Args:
+        in_features (int): size of each input sample.
+        out_features (int): size of each output sample.
+        bias (bool): learn an additive bias. Default: True.
+
+    Shape:
+        - Input: :math:`(*, H_{in})`, with :math:`H_{in} = \text{in\_features}`.
+        - Output: :math:`(*, H_{out})`, with :math:`H_{out} = \text{out\_features}`.
+
+    Attributes:
+        weight: the learnable weights, shape ``(out_features, in_features)``, initialised
+            from :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})` with :math:`k = 1/\text{in\_features}`.
+        bias: the learnable bias, shape ``(out_features,)``, initialised the same way.
+
+    Example:
+        >>> m = nn.Linear(20, 30)
+        >>> m(ember.randn(128, 20)).shape
+        torch.Size([128, 30])
+        >>> m
+        Linear(in_features=20, out_features=30, bias=True)
+    """
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in_features = in_features
@@ -57,6 +94,23 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class Bilinear(Module):
+    """Bilinear map of two inputs: :math:`y = x_1^T A x_2 + b`.
+
+    Args:
+        in1_features (int): size of each first input sample.
+        in2_features (int): size of each second input sample.
+        out_features (int): size of each output sample.
+        bias (bool): learn an additive bias. Default: True.
+
+    Shape:
+        - Input1: :math:`(*, H_{in1})`; Input2: :math:`(*, H_{in2})`, the same leading dims.
+        - Output: :math:`(*, H_{out})`.
+
+    Example:
+        >>> m = nn.Bilinear(20, 30, 40)
+        >>> m(ember.randn(128, 20), ember.randn(128, 30)).shape
+        torch.Size([128, 40])
+    """
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in1_features = in1_features

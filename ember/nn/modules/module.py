@@ -431,7 +431,19 @@ class Module:
                     g._bump()
 
     def share_memory(self):
+        """Move parameters, their gradients and buffers to shared memory (see
+        ``Tensor.share_memory_``); returns ``self``."""
+        for t in self._shared_tensors():
+            t.share_memory_()
         return self
+
+    def _shared_tensors(self):
+        for p in self.parameters():
+            yield p
+            if p.grad is not None:
+                yield p.grad
+        for b in self.buffers():
+            yield b
 
     def _get_name(self):
         return self.__class__.__name__

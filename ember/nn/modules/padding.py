@@ -32,14 +32,66 @@ class _ConstantPadNd(Module):
 
 
 class ConstantPad1d(_ConstantPadNd):
+    """Pads the last 1 dimension with a constant ``value``.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 2-tuple (last dimension
+            first: left, right). Negative sizes crop.
+        value (float): the fill value.
+
+    Shape:
+        - Input: :math:`(N, C, W)` or :math:`(C, W)`.
+        - Output: :math:`(N, C, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 4)
+        >>> nn.ConstantPad1d(1, 3.5)(x)
+        tensor([[[3.5000, 0.0000, 1.0000, 2.0000, 3.0000, 3.5000]]])
+    """
     _n = 1
 
 
 class ConstantPad2d(_ConstantPadNd):
+    """Pads the last 2 dimensions with a constant ``value``.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 4-tuple (last dimension
+            first: left, right, top, bottom). Negative sizes crop.
+        value (float): the fill value.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(9.).reshape(1, 1, 3, 3)
+        >>> nn.ConstantPad2d(1, 3.5)(x)
+        tensor([[[[3.5000, 3.5000, 3.5000, 3.5000, 3.5000],
+                  [3.5000, 0.0000, 1.0000, 2.0000, 3.5000],
+                  [3.5000, 3.0000, 4.0000, 5.0000, 3.5000],
+                  [3.5000, 6.0000, 7.0000, 8.0000, 3.5000],
+                  [3.5000, 3.5000, 3.5000, 3.5000, 3.5000]]]])
+    """
     _n = 2
 
 
 class ConstantPad3d(_ConstantPadNd):
+    """Pads the last 3 dimensions with a constant ``value``.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 6-tuple (last dimension
+            first: left, right, top, bottom, front, back). Negative sizes crop.
+        value (float): the fill value.
+
+    Shape:
+        - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(8.).reshape(1, 1, 2, 2, 2)
+        >>> nn.ConstantPad3d(1, 3.5)(x).shape
+        torch.Size([1, 1, 4, 4, 4])
+    """
     _n = 3
 
 
@@ -52,14 +104,63 @@ class _ZeroPadNd(_ConstantPadNd):
 
 
 class ZeroPad1d(_ZeroPadNd):
+    """Pads the last 1 dimension with zeros.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 2-tuple (last dimension
+            first: left, right). Negative sizes crop.
+
+    Shape:
+        - Input: :math:`(N, C, W)` or :math:`(C, W)`.
+        - Output: :math:`(N, C, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 4)
+        >>> nn.ZeroPad1d((3, 1))(x)
+        tensor([[[0., 0., 0., 0., 1., 2., 3., 0.]]])
+    """
     _n = 1
 
 
 class ZeroPad2d(_ZeroPadNd):
+    """Pads the last 2 dimensions with zeros.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 4-tuple (last dimension
+            first: left, right, top, bottom). Negative sizes crop.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(9.).reshape(1, 1, 3, 3)
+        >>> nn.ZeroPad2d((1, 1, 2, 0))(x)
+        tensor([[[[0., 0., 0., 0., 0.],
+                  [0., 0., 0., 0., 0.],
+                  [0., 0., 1., 2., 0.],
+                  [0., 3., 4., 5., 0.],
+                  [0., 6., 7., 8., 0.]]]])
+    """
     _n = 2
 
 
 class ZeroPad3d(_ZeroPadNd):
+    """Pads the last 3 dimensions with zeros.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 6-tuple (last dimension
+            first: left, right, top, bottom, front, back). Negative sizes crop.
+
+    Shape:
+        - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(8.).reshape(1, 1, 2, 2, 2)
+        >>> nn.ZeroPad3d(1)(x).shape
+        torch.Size([1, 1, 4, 4, 4])
+    """
     _n = 3
 
 
@@ -78,16 +179,193 @@ class _ModePadNd(Module):
         return f"{self.padding}"
 
 
-def _make(name, n, mode):
-    return type(name, (_ModePadNd,), {"_n": n, "_mode": mode, "__module__": __name__})
+class ReflectionPad1d(_ModePadNd):
+    r"""Pads the last 1 dimension with the reflection of the input at its border (the edge element not repeated).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 2-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right})`.
+
+    Shape:
+        - Input: :math:`(N, C, W)` or :math:`(C, W)`.
+        - Output: :math:`(N, C, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 4)
+        >>> nn.ReflectionPad1d((3, 1))(x)
+        tensor([[[3., 2., 1., 0., 1., 2., 3., 2.]]])
+    """
+    _n = 1
+    _mode = "reflect"
 
 
-ReflectionPad1d = _make("ReflectionPad1d", 1, "reflect")
-ReflectionPad2d = _make("ReflectionPad2d", 2, "reflect")
-ReflectionPad3d = _make("ReflectionPad3d", 3, "reflect")
-ReplicationPad1d = _make("ReplicationPad1d", 1, "replicate")
-ReplicationPad2d = _make("ReplicationPad2d", 2, "replicate")
-ReplicationPad3d = _make("ReplicationPad3d", 3, "replicate")
-CircularPad1d = _make("CircularPad1d", 1, "circular")
-CircularPad2d = _make("CircularPad2d", 2, "circular")
-CircularPad3d = _make("CircularPad3d", 3, "circular")
+class ReflectionPad2d(_ModePadNd):
+    r"""Pads the last 2 dimensions with the reflection of the input at its border (the edge element not repeated).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 4-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom})`.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(9.).reshape(1, 1, 3, 3)
+        >>> nn.ReflectionPad2d((1, 1, 2, 0))(x)
+        tensor([[[[7., 6., 7., 8., 7.],
+                  [4., 3., 4., 5., 4.],
+                  [1., 0., 1., 2., 1.],
+                  [4., 3., 4., 5., 4.],
+                  [7., 6., 7., 8., 7.]]]])
+    """
+    _n = 2
+    _mode = "reflect"
+
+
+class ReflectionPad3d(_ModePadNd):
+    r"""Pads the last 3 dimensions with the reflection of the input at its border (the edge element not repeated).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 6-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+
+    Shape:
+        - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(8.).reshape(1, 1, 2, 2, 2)
+        >>> nn.ReflectionPad3d(1)(x).shape
+        torch.Size([1, 1, 4, 4, 4])
+    """
+    _n = 3
+    _mode = "reflect"
+
+
+class ReplicationPad1d(_ModePadNd):
+    r"""Pads the last 1 dimension with copies of the input's edge elements.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 2-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right})`.
+
+    Shape:
+        - Input: :math:`(N, C, W)` or :math:`(C, W)`.
+        - Output: :math:`(N, C, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 4)
+        >>> nn.ReplicationPad1d((3, 1))(x)
+        tensor([[[0., 0., 0., 0., 1., 2., 3., 3.]]])
+    """
+    _n = 1
+    _mode = "replicate"
+
+
+class ReplicationPad2d(_ModePadNd):
+    r"""Pads the last 2 dimensions with copies of the input's edge elements.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 4-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom})`.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(9.).reshape(1, 1, 3, 3)
+        >>> nn.ReplicationPad2d((1, 1, 2, 0))(x)
+        tensor([[[[0., 0., 1., 2., 2.],
+                  [0., 0., 1., 2., 2.],
+                  [0., 0., 1., 2., 2.],
+                  [3., 3., 4., 5., 5.],
+                  [6., 6., 7., 8., 8.]]]])
+    """
+    _n = 2
+    _mode = "replicate"
+
+
+class ReplicationPad3d(_ModePadNd):
+    r"""Pads the last 3 dimensions with copies of the input's edge elements.
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 6-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+
+    Shape:
+        - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(8.).reshape(1, 1, 2, 2, 2)
+        >>> nn.ReplicationPad3d(1)(x).shape
+        torch.Size([1, 1, 4, 4, 4])
+    """
+    _n = 3
+    _mode = "replicate"
+
+
+class CircularPad1d(_ModePadNd):
+    r"""Pads the last 1 dimension with the input wrapped around (the opposite border).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 2-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right})`.
+
+    Shape:
+        - Input: :math:`(N, C, W)` or :math:`(C, W)`.
+        - Output: :math:`(N, C, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 4)
+        >>> nn.CircularPad1d((3, 1))(x)
+        tensor([[[1., 2., 3., 0., 1., 2., 3., 0.]]])
+    """
+    _n = 1
+    _mode = "circular"
+
+
+class CircularPad2d(_ModePadNd):
+    r"""Pads the last 2 dimensions with the input wrapped around (the opposite border).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 4-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom})`.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(9.).reshape(1, 1, 3, 3)
+        >>> nn.CircularPad2d((1, 1, 2, 0))(x)
+        tensor([[[[5., 3., 4., 5., 3.],
+                  [8., 6., 7., 8., 6.],
+                  [2., 0., 1., 2., 0.],
+                  [5., 3., 4., 5., 3.],
+                  [8., 6., 7., 8., 6.]]]])
+    """
+    _n = 2
+    _mode = "circular"
+
+
+class CircularPad3d(_ModePadNd):
+    r"""Pads the last 3 dimensions with the input wrapped around (the opposite border).
+
+    Args:
+        padding (int or tuple): the same size on every side, or a 6-tuple
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+
+    Shape:
+        - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, each dimension grown by its two paddings.
+
+    Example:
+        >>> x = ember.arange(8.).reshape(1, 1, 2, 2, 2)
+        >>> nn.CircularPad3d(1)(x).shape
+        torch.Size([1, 1, 4, 4, 4])
+    """
+    _n = 3
+    _mode = "circular"

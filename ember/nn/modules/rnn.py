@@ -381,6 +381,11 @@ class GRU(RNNBase):
 # ---- cells --------------------------------------------------------------------------------
 
 class RNNCellBase(Module):
+    """Base class of :class:`RNNCell`, :class:`LSTMCell` and :class:`GRUCell`: holds
+    ``weight_ih`` ``(num_chunks * hidden_size, input_size)``, ``weight_hh``
+    ``(num_chunks * hidden_size, hidden_size)`` and the biases, initialised from
+    :math:`\\mathcal{U}(-k, k)` with :math:`k = 1/\\sqrt{hidden\\_size}`."""
+
     def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
         super().__init__()
         self.input_size = input_size

@@ -12,6 +12,34 @@ __all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding(Module):
+    r"""A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``, indexed by integers.
+
+    Args:
+        num_embeddings (int): size of the table.
+        embedding_dim (int): size of each vector.
+        padding_idx (int, optional): this row gets no gradient (and starts at zeros).
+        max_norm (float, optional): rows looked up are renormalised in place to at most this norm.
+        norm_type (float): the p of the p-norm for ``max_norm``. Default: 2.
+        scale_grad_by_freq (bool): scale gradients by the inverse frequency of each index in
+            the batch. Default: False.
+        sparse (bool): accepted; gradients are dense in ember. Default: False.
+
+    Attributes:
+        weight: shape ``(num_embeddings, embedding_dim)``, initialised from :math:`\mathcal{N}(0, 1)`.
+
+    Shape:
+        - Input: :math:`(*)`, integer indices.
+        - Output: :math:`(*, \text{embedding\_dim})`.
+
+    Example:
+        >>> emb = nn.Embedding(10, 3, padding_idx=0)
+        >>> emb(ember.tensor([[1, 2, 4, 5], [4, 3, 2, 9]])).shape
+        torch.Size([2, 4, 3])
+        >>> emb(ember.tensor([0]))
+        tensor([[0., 0., 0.]], grad_fn=<EmbeddingBackward0>)
+        >>> nn.Embedding.from_pretrained(ember.tensor([[1., 2.], [3., 4.]]))(ember.tensor([1]))
+        tensor([[3., 4.]])
+    """
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None):
@@ -76,6 +104,32 @@ class Embedding(Module):
 
 
 class EmbeddingBag(Module):
+    r"""Sums, means or maxima of bags of embeddings, without building the intermediate
+    embeddings tensor.
+
+    Args:
+        num_embeddings (int): size of the table.
+        embedding_dim (int): size of each vector.
+        max_norm (float, optional): rows looked up are renormalised to at most this norm.
+        norm_type (float): the p of the p-norm for ``max_norm``. Default: 2.
+        scale_grad_by_freq (bool): scale gradients by the inverse index frequency. Default: False.
+        mode (str): ``'sum'``, ``'mean'`` or ``'max'``. Default: 'mean'.
+        include_last_offset (bool): ``offsets`` has one more entry, the end of the last bag. Default: False.
+        padding_idx (int, optional): this index is excluded from the reduction.
+
+    ``forward(input, offsets=None, per_sample_weights=None)``: a 2-D ``input`` is one bag per
+    row; a 1-D ``input`` is split into bags at ``offsets``.
+
+    Shape:
+        - Input: :math:`(B, N)`, or :math:`(N)` with offsets :math:`(B)`.
+        - Output: :math:`(B, \text{embedding\_dim})`.
+
+    Example:
+        >>> bag = nn.EmbeddingBag.from_pretrained(ember.arange(10.).reshape(5, 2), mode='sum')
+        >>> bag(ember.tensor([0, 1, 2, 3, 4]), ember.tensor([0, 2]))
+        tensor([[ 2.,  4.],
+                [18., 21.]])
+    """
     def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, mode="mean", sparse=False, _weight=None,
                  include_last_offset=False, padding_idx=None, device=None, dtype=None):

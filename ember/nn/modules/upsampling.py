@@ -35,10 +35,44 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
+    """2-D nearest-neighbour upsampling (``Upsample(mode='nearest')``; PyTorch marks it deprecated in favour of ``interpolate``).
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the input size.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`.
+
+    Example:
+        >>> nn.UpsamplingNearest2d(scale_factor=2)(ember.tensor([[[[1., 2.], [3., 4.]]]]))
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+    """
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
+    """2-D bilinear upsampling with ``align_corners=True`` (``Upsample(mode='bilinear', align_corners=True)``).
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the input size.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`.
+
+    Example:
+        >>> nn.UpsamplingBilinear2d(scale_factor=2)(ember.tensor([[[[1., 2.], [3., 4.]]]]))
+        tensor([[[[1.0000, 1.3333, 1.6667, 2.0000],
+                  [1.6667, 2.0000, 2.3333, 2.6667],
+                  [2.3333, 2.6667, 3.0000, 3.3333],
+                  [3.0000, 3.3333, 3.6667, 4.0000]]]])
+    """
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

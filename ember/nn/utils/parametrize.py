@@ -187,7 +187,13 @@ def _inject_property(module, tensor_name):
 def register_parametrization(module, tensor_name, parametrization, *, unsafe=False):
     """Make ``module.<tensor_name>`` compute ``parametrization(original)`` on each access.
 
-    >>> register_parametrization(lin, "weight", Symmetric())   # lin.weight is now symmetric
+    >>> class Symmetric(nn.Module):
+    ...     def forward(self, X):
+    ...         return X.triu() + X.triu(1).transpose(-1, -2)
+    >>> lin = nn.Linear(3, 3)
+    >>> _ = register_parametrization(lin, "weight", Symmetric())
+    >>> bool((lin.weight == lin.weight.T).all())
+    True
     """
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):

@@ -107,14 +107,10 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        w = self.weights._data
-        if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if not self.replacement and self.num_samples > (w > 0).sum():
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        g = _random.rng(self.generator)
-        idx = g.choice(len(w), size=self.num_samples, replace=self.replacement, p=w / w.sum())
-        yield from idx.tolist()
+        from ...ops.creation import multinomial
+
+        yield from multinomial(self.weights, self.num_samples, self.replacement,
+                               generator=self.generator).tolist()
 
     def __len__(self):
         return self.num_samples

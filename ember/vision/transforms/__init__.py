@@ -71,6 +71,9 @@ class ToPILImage(_Repr):
     def __call__(self, pic):
         return F.to_pil_image(pic, self.mode)
 
+    def __repr__(self):
+        return f"{self.__class__.__name__}({'' if self.mode is None else f'mode={self.mode}'})"
+
 
 class ConvertImageDtype(_Repr):
     def __init__(self, dtype):
@@ -87,6 +90,9 @@ class Normalize(_Repr):
     def __call__(self, tensor):
         return F.normalize(tensor, self.mean, self.std, self.inplace)
 
+    def __repr__(self):
+        return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
+
 
 class Resize(_Repr):
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
@@ -98,6 +104,10 @@ class Resize(_Repr):
 
     def __call__(self, img):
         return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(size={self.size}, interpolation={self.interpolation}, "
+                f"max_size={self.max_size}, antialias={self.antialias})")
 
 
 class CenterCrop(_Repr):
@@ -135,6 +145,9 @@ class RandomCrop(_Repr):
         i, j, h, w = self.get_params(img, self.size)
         return F.crop(img, i, j, h, w)
 
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
+
 
 class RandomResizedCrop(_Repr):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
@@ -166,6 +179,11 @@ class RandomResizedCrop(_Repr):
     def __call__(self, img):
         i, j, h, w = self.get_params(img, self.scale, self.ratio)
         return F.resized_crop(img, i, j, h, w, list(self.size), self.interpolation, self.antialias)
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(size={self.size}, scale={tuple(round(v, 4) for v in self.scale)}, "
+                f"ratio={tuple(round(v, 4) for v in self.ratio)}, interpolation={self.interpolation}, "
+                f"antialias={self.antialias})")
 
 
 class RandomHorizontalFlip(_Repr):
@@ -213,6 +231,15 @@ class RandomRotation(_Repr):
         if F._is_pil(img) and isinstance(fill, numbers.Number) and len(img.getbands()) > 1:
             fill = tuple([int(fill)] * len(img.getbands()))
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
+
+    def __repr__(self):
+        text = (f"{self.__class__.__name__}(degrees={self.degrees}, interpolation={self.interpolation}, "
+                f"expand={self.expand}")
+        if self.center is not None:
+            text += f", center={self.center}"
+        if self.fill is not None:
+            text += f", fill={self.fill}"
+        return text + ")"
 
 
 class ColorJitter(_Repr):
@@ -290,6 +317,9 @@ class Pad(_Repr):
     def __call__(self, img):
         return F.pad(img, self.padding, self.fill, self.padding_mode)
 
+    def __repr__(self):
+        return f"{self.__class__.__name__}(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
 
 class Lambda(_Repr):
     def __init__(self, lambd):
@@ -312,6 +342,10 @@ class RandomApply(_Repr):
             img = t(img)
         return img
 
+    def __repr__(self):
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}(\n    p={self.p}{body}\n)"
+
 
 class RandomChoice(_Repr):
     def __init__(self, transforms, p=None):
@@ -324,6 +358,10 @@ class RandomChoice(_Repr):
         i = random.choices(range(len(self.transforms)), weights=self.p)[0]
         return self.transforms[i](*args)
 
+    def __repr__(self):
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}({body}\n)(p={self.p})"
+
 
 class RandomOrder(_Repr):
     def __init__(self, transforms):
@@ -335,6 +373,10 @@ class RandomOrder(_Repr):
         for i in order:
             img = self.transforms[i](img)
         return img
+
+    def __repr__(self):
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}({body}\n)"
 
 
 class GaussianBlur(_Repr):

@@ -235,18 +235,10 @@ def _output_size(h, w, size, max_size=None):
     return int(size[0]), int(size[1])
 
 
-def _bilinear_axis(n_in, n_out):
-    scale = n_in / n_out
-    src = (np.arange(n_out, dtype=np.float64) + 0.5) * scale - 0.5
-    src = np.maximum(src, 0)
-    i0 = np.minimum(src.astype(np.int64), n_in - 1)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    lam = src - i0
-    return i0, i1, lam
-
-
-def _resize_array(a, oh, ow, interpolation):
-    """Resize the last two axes (bilinear: align_corners=False, no antialias; or nearest)."""
+def _resize_array(a, oh, ow, interpolation, antialias=True):
+    """Resize the last two axes as torchvision resizes tensors: nearest indexing, or
+    ``interpolate(bilinear|bicubic, align_corners=False, antialias)`` in float32/64 with
+    integer images rounded (and clamped for bicubic) back to their dtype."""
     h, w = a.shape[-2:]
     if (oh, ow) == (h, w):
         return a.copy()
@@ -258,15 +250,17 @@ def _resize_array(a, oh, ow, interpolation):
             ri = np.minimum(((np.arange(oh) + 0.5) * (h / oh)).astype(np.int64), h - 1)
             ci = np.minimum(((np.arange(ow) + 0.5) * (w / ow)).astype(np.int64), w - 1)
         return a[..., ri[:, None], ci[None, :]]
-    ft = a.dtype if np.issubdtype(a.dtype, np.floating) else np.float32
-    x = a.astype(ft, copy=False)
-    r0, r1, rl = _bilinear_axis(h, oh)
-    c0, c1, cl = _bilinear_axis(w, ow)
-    rl = rl.astype(ft)[:, None]
-    cl = cl.astype(ft)
-    top = x[..., r0, :] * (1 - rl) + x[..., r1, :] * rl
-    out = top[..., :, c0] * (1 - cl) + top[..., :, c1] * cl
-    return _cast_like(out, a.dtype)
+    from ...nn.functional import interpolate
+    mode = "bicubic" if interpolation == "bicubic" else "bilinear"
+    ft = a.dtype if a.dtype in (np.float32, np.float64) else np.dtype(np.float32)
+    x = np.ascontiguousarray(a, dtype=ft).reshape((1, -1, h, w))
+    out = interpolate(_wrap(x), size=(oh, ow), mode=mode, align_corners=False, antialias=antialias)._data
+    out = out.reshape(a.shape[:-2] + (oh, ow))
+    if np.issubdtype(a.dtype, np.integer):
+        if mode == "bicubic" and a.dtype == np.uint8:
+            out = np.clip(out, 0, 255)
+        out = np.round(out)
+    return out.astype(a.dtype, copy=False)
 
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
@@ -279,7 +273,7 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
             return img.copy()
         return img.resize((ow, oh), _pil_resample(interpolation))
     a, back = _to_chw(img)
-    return back(_resize_array(a, oh, ow, interpolation))
+    return back(_resize_array(a, oh, ow, interpolation, antialias))
 
 
 def crop(img, top, left, height, width):

@@ -93,3 +93,12 @@ LongTensor = _cuda_type("LongTensor")
 IntTensor = _cuda_type("IntTensor")
 ByteTensor = _cuda_type("ByteTensor")
 BoolTensor = _cuda_type("BoolTensor")
+
+
+def __getattr__(name):
+    """``ember.cuda.amp`` loads on first use, as ``torch.cuda.amp`` is there after ``import torch``."""
+    if name == "amp":
+        import importlib
+
+        return importlib.import_module(".amp", __name__)
+    raise AttributeError(f"module 'ember.cuda' has no attribute '{name}'")

@@ -1,0 +1,1 @@
+"""Stand-in ``torch`` and ``torchvision`` packages for child processes (see ``ember.run``)."""

@@ -1,0 +1,404 @@
+"""The LU family and Householder products: ``linalg.lu_factor(_ex)``, ``linalg.lu``,
+``linalg.lu_solve``, ``torch.lu`` / ``lu_unpack`` / ``lu_solve``, ``triangular_solve``,
+``geqrf``, ``linalg.householder_product`` and ``ormqr``.
+
+The factorizations run on NumPy (partial pivoting and Householder reflections written
+here, LAPACK's conventions: 1-based int32 pivots, ``tau`` scalars). ``lu_factor``'s backward
+is the matrix-calculus formula for A = P L U; everything built on the factors (unpacking,
+solves, Householder products) is composed from differentiable ember ops.
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ._apply import Op, apply
+from .linalg import _LinAlgError
+from .reduction import _rt
+
+__all__ = ["lu_unpack", "triangular_solve", "geqrf", "ormqr"]   # ember.lu / lu_solve: the *_legacy forms
+
+_lu_factor_t = _rt("linalg_lu_factor", ("LU", "pivots"))
+_lu_factor_ex_t = _rt("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+_lu_t = _rt("linalg_lu", ("P", "L", "U"))
+_lu_unpack_t = _rt("lu_unpack", ("P", "L", "U"))
+_tri_t = _rt("triangular_solve", ("solution", "cloned_coefficient"))
+_geqrf_t = _rt("geqrf", ("a", "tau"))
+
+
+def _h(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _check_matrix(a, what):
+    if a.ndim < 2:
+        raise RuntimeError(f"{what}: The input tensor A must have at least 2 dimensions.")
+    if a.dtype.kind not in "fc":
+        raise NotImplementedError(f'"{what}" not implemented for \'{D.scalar_type_name(D.from_np[a.dtype])}\'')
+
+
+# ---- LU with partial pivoting ----------------------------------------------------------------
+
+def _lu_np(a, pivot=True):
+    """Packed LU (L below the unit diagonal, U on and above), 1-based pivots, info (first
+    zero pivot, 1-based; 0 when none), batched over leading dims."""
+    *batch, m, n = a.shape
+    k = min(m, n)
+    lu = a.reshape((int(np.prod(batch, dtype=np.int64)), m, n)).copy()
+    B = lu.shape[0]
+    piv = np.tile(np.arange(1, k + 1, dtype=np.int32), (B, 1))
+    info = np.zeros(B, np.int32)
+    rows = np.arange(B)
+    for j in range(k):
+        if pivot:
+            col = lu[:, j:, j]
+            mag = np.abs(col.real) + np.abs(col.imag) if lu.dtype.kind == "c" else np.abs(col)
+            p = j + np.argmax(mag, axis=1)
+            piv[:, j] = p + 1
+            swap = p != j
+            if swap.any():
+                r, pp = rows[swap], p[swap]
+                lu[r, j], lu[r, pp] = lu[r, pp].copy(), lu[r, j].copy()
+        d = lu[:, j, j]
+        zero = d == 0
+        info[(info == 0) & zero] = j + 1
+        dd = np.where(zero, 1, d)
+        lu[:, j + 1:, j] = np.where(zero[:, None], lu[:, j + 1:, j], lu[:, j + 1:, j] / dd[:, None])
+        lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, j, None, j + 1:]
+    return lu.reshape(a.shape), piv.reshape(tuple(batch) + (k,)), info.reshape(tuple(batch))
+
+
+def _perm(piv, m):
+    """Row order ``perm`` with P^T A = A[perm] for LAPACK pivots (batched)."""
+    *batch, k = piv.shape
+    p = np.tile(np.arange(m), (int(np.prod(batch, dtype=np.int64)), 1))
+    pv = piv.reshape(-1, k).astype(np.int64) - 1
+    rows = np.arange(p.shape[0])
+    for j in range(k):
+        t = pv[:, j]
+        p[rows, j], p[rows, t] = p[rows, t], p[rows, j].copy()
+    return p.reshape(tuple(batch) + (m,))
+
+
+def _unpack_np(lu, piv, m, n):
+    k = min(m, n)
+    L = np.tril(lu[..., :, :k], -1)
+    idx = np.arange(k)
+    L[..., idx, idx] = 1
+    U = np.triu(lu[..., :k, :])
+    perm = _perm(piv, m)
+    P = np.swapaxes(np.eye(m, dtype=lu.dtype)[perm], -1, -2)
+    return P, L, U
+
+
+def _tri_solve(t, b, upper, unit=False, left=True):
+    """Solve with a triangular ``t`` (NumPy's general solver on the masked triangle)."""
+    t = np.triu(t) if upper else np.tril(t)
+    if unit:
+        t = t.copy()
+        i = np.arange(t.shape[-1])
+        t[..., i, i] = 1
+    if left:
+        return np.linalg.solve(t, b)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def _lu_backward(gL, gU, P, L, U, pivot):
+    """Gradient of A = P L U from the factors' gradients (either may be None)."""
+    m, n = L.shape[-2], U.shape[-1]
+    k = min(m, n)
+    if m == n:
+        gA = 0
+        if gL is not None:
+            gA = np.tril(_h(L) @ gL, -1)
+        if gU is not None:
+            gA = gA + np.triu(gU @ _h(U))
+        gA = _tri_solve(_h(U), gA, upper=False, left=False)
+        gA = _tri_solve(_h(L), gA, upper=True, unit=True)
+    elif m < n:
+        U1 = U[..., :k]
+        gA = 0
+        if gL is not None:
+            gA = _h(L) @ gL
+        if gU is not None:
+            gA = gA - np.triu(gU) @ _h(U)
+        gA = _tri_solve(_h(U1), np.tril(np.broadcast_to(gA, L.shape[:-2] + (k, k)), -1), upper=False,
+                        left=False)
+        if gU is not None:
+            gA = np.concatenate([gA + np.triu(gU[..., :k]), gU[..., k:]], -1)
+        gA = _tri_solve(_h(L), gA, upper=True, unit=True)
+        if gU is None:
+            gA = np.concatenate([gA, np.zeros(U.shape[:-2] + (k, n - k), gA.dtype)], -1)
+    else:
+        L1 = L[..., :k, :]
+        gA = 0
+        if gU is not None:
+            gA = gU @ _h(U)
+        if gL is not None:
+            gA = gA - _h(L) @ np.tril(gL, -1)
+        gA = _tri_solve(_h(L1), np.triu(np.broadcast_to(gA, U.shape[:-2] + (k, k))), upper=True, unit=True)
+        if gL is not None:
+            gA = np.concatenate([gA + np.tril(gL[..., :k, :], -1), gL[..., k:, :]], -2)
+        gA = _tri_solve(_h(U), gA, upper=False, left=False)
+        if gL is None:
+            gA = np.concatenate([gA, np.zeros(L.shape[:-2] + (m - k, k), gA.dtype)], -2)
+    return P @ gA if pivot else gA
+
+
+class LuFactor(Op):
+    name = "LinalgLuFactorExBackward0"
+    nondiff = (1, 2)
+
+    def forward(self, a, pivot):
+        lu, piv, info = _lu_np(a, pivot)
+        self.lu, self.piv, self.pivot = lu, piv, pivot
+        return lu, piv, info
+
+    def backward(self, g, gp=None, gi=None):
+        m, n = self.lu.shape[-2:]
+        k = min(m, n)
+        P, L, U = _unpack_np(self.lu, self.piv, m, n)
+        return _lu_backward(g[..., :, :k], g[..., :k, :], P, L, U, self.pivot)
+
+
+def _factor(A, pivot, what):
+    if not isinstance(A, Tensor):
+        raise TypeError(f"{what}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+    _check_matrix(A._data, what)
+    if not pivot:
+        raise RuntimeError(f"{what}: LU without pivoting is not implemented on the CPU")
+    return apply(LuFactor, A, pivot=pivot)
+
+
+def _raise_info(info, what):
+    bad = np.asarray(info._data).reshape(-1)
+    if (bad > 0).any():
+        i = int(bad[bad > 0][0])
+        raise _LinAlgError(f"{what}: U[{i},{i}] is zero and using it on lu_solve would result in a "
+                           "division by zero. If you still want to perform the factorization, consider "
+                           "calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    """``(LU, pivots, info)``: the packed LU factorization with partial pivoting.
+
+    Args:
+        A: (*, m, n) float or complex tensor.
+        pivot: must be True on the CPU.
+        check_errors: raise when a pivot is exactly zero (info > 0).
+
+    Example::
+
+        >>> LU, piv, info = ember.linalg.lu_factor_ex(ember.randn(3, 3))
+    """
+    lu, piv, info = _factor(A, pivot, "linalg.lu_factor_ex")
+    if check_errors:
+        _raise_info(info, "torch.linalg.lu_factor_ex")
+    return _lu_factor_ex_t(lu, piv, info)
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    """``(LU, pivots)``: the packed LU factorization (raises on a singular matrix).
+
+    Example::
+
+        >>> A = ember.randn(3, 3)
+        >>> LU, piv = ember.linalg.lu_factor(A)
+        >>> ember.linalg.lu_solve(LU, piv, A).shape
+        torch.Size([3, 3])
+    """
+    lu, piv, info = _factor(A, pivot, "linalg.lu_factor")
+    _raise_info(info, "torch.linalg.lu_factor")
+    return _lu_factor_t(lu, piv)
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """``(P, L, U)`` from a packed factorization; differentiable in ``LU_data``."""
+    if LU_pivots.dtype is not D.int32:
+        raise RuntimeError(f"lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
+                           f"dtype. Note: this function is intended to be used with the output produced "
+                           f"by torch.linalg.lu_factor")
+    m, n = LU_data.shape[-2:]
+    k = min(m, n)
+    empty = _wrap(np.empty((0,), LU_data._data.dtype))
+    L = U = empty
+    if unpack_data:
+        L = LU_data[..., :, :k].tril(-1) + _wrap(np.eye(m, k, dtype=LU_data._data.dtype))
+        U = LU_data[..., :k, :].triu()
+    P = empty
+    if unpack_pivots:
+        perm = _perm(LU_pivots._data, m)
+        P = _wrap(np.swapaxes(np.eye(m, dtype=LU_data._data.dtype)[perm], -1, -2))
+    return _lu_unpack_t(P, L, U)
+
+
+def lu(A, *, pivot=True, out=None):
+    """``(P, L, U)`` with A = P L U; differentiable (through ``lu_factor``)."""
+    lu_, piv, _ = _factor(A, pivot, "linalg.lu")
+    return _lu_t(*lu_unpack(lu_, piv))
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    """X with A X = B (``left=False``: X A = B; ``adjoint``: with A^H) from ``lu_factor``'s output."""
+    from ..linalg import solve_triangular
+
+    m, n = LU.shape[-2:]
+    if m != n:
+        raise RuntimeError(f"linalg.lu_solve: Expected LU to be square, got {m} x {n}")
+    if B.ndim < 2 or (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
+    P, L, U = lu_unpack(LU, pivots)
+    Ph = P.mT
+    if left and not adjoint:       # X = U^-1 L^-1 P^T B
+        y = solve_triangular(L, Ph @ B, upper=False, unitriangular=True)
+        return solve_triangular(U, y, upper=True)
+    if left:                        # A^H X = B: X = P L^-H U^-H B
+        y = solve_triangular(U.mH, B, upper=False)
+        return P @ solve_triangular(L.mH, y, upper=True, unitriangular=True)
+    if not adjoint:                 # X A = B: X = B U^-1 L^-1 P^T
+        y = solve_triangular(U, B, upper=True, left=False)
+        return solve_triangular(L, y, upper=False, left=False, unitriangular=True) @ Ph
+    # X A^H = B: X = B P L^-H U^-H
+    y = solve_triangular(L.mH, B @ P, upper=True, left=False, unitriangular=True)
+    return solve_triangular(U.mH, y, upper=False, left=False)
+
+
+def lu_legacy(A, pivot=True, get_infos=False, out=None):
+    """``torch.lu``: ``(LU, pivots)`` or, with ``get_infos``, ``(LU, pivots, infos)``."""
+    lu_, piv, info = _factor(A, pivot, "torch.lu")
+    if get_infos:
+        return lu_, piv, info
+    _raise_info(info, "torch.lu")
+    return lu_, piv
+
+
+def lu_solve_legacy(b, LU_data, LU_pivots, *, out=None):
+    """``torch.lu_solve(b, LU_data, LU_pivots)``: ``linalg.lu_solve`` with the old argument order."""
+    return lu_solve(LU_data, LU_pivots, b)
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """``(solution, cloned_coefficient)`` of A X = b (A^T X = b with ``transpose``)."""
+    from ..linalg import solve_triangular
+
+    if A.ndim < 2 or b.ndim < 2:
+        raise RuntimeError(f"triangular_solve: Expected b and A to have at least 2 dimensions, but they "
+                           f"have {b.ndim} and {A.ndim}")
+    M = A.mT if transpose else A
+    x = solve_triangular(M, b, upper=upper != transpose, unitriangular=unitriangular)
+    return _tri_t(x, A.clone())
+
+
+# ---- Householder --------------------------------------------------------------------------------
+
+def _geqrf_np(a):
+    """LAPACK geqrf: R on and above the diagonal, reflectors v (v[0] = 1 implicit) below, tau."""
+    *batch, m, n = a.shape
+    k = min(m, n)
+    r = a.reshape((int(np.prod(batch, dtype=np.int64)), m, n)).copy()
+    tau = np.zeros((r.shape[0], k), r.dtype)
+    for j in range(k):
+        x = r[:, j:, j]
+        alpha = x[:, 0].copy()
+        xnorm = np.linalg.norm(x[:, 1:], axis=1)
+        done = (xnorm == 0) & (alpha.imag == 0 if r.dtype.kind == "c" else True)
+        beta = -np.copysign(np.sqrt(np.abs(alpha) ** 2 + xnorm ** 2), alpha.real)
+        beta = np.where(done, alpha.real, beta)
+        safe = np.where(done, 1, beta)
+        t = np.where(done, 0, (beta - alpha) / safe)
+        scale = np.where(done, 0, 1 / np.where(done, 1, alpha - beta))
+        v = x[:, 1:] * scale[:, None]
+        r[:, j + 1:, j] = np.where(done[:, None], r[:, j + 1:, j], v)
+        r[:, j, j] = np.where(done, alpha, beta)
+        tau[:, j] = t
+        # apply H = I - tau v v^H to the trailing columns (v[0] = 1)
+        vv = np.concatenate([np.ones((r.shape[0], 1), r.dtype), r[:, j + 1:, j]], 1)
+        w = np.einsum("bi,bij->bj", vv.conj(), r[:, j:, j + 1:])
+        r[:, j:, j + 1:] -= np.conj(t)[:, None, None] * vv[:, :, None] * w[:, None, :]
+    return r.reshape(a.shape), tau.reshape(tuple(batch) + (k,))
+
+
+def geqrf(input, *, out=None):
+    """``(a, tau)``: LAPACK's QR form (R above the diagonal, Householder vectors below).
+    Not differentiable, as in torch."""
+    _check_matrix(input._data, "geqrf")
+    if input.requires_grad:
+        from ..autograd import grad_mode
+        if grad_mode.enabled:
+            raise RuntimeError("the derivative for 'geqrf' is not implemented.")
+    a, tau = _geqrf_np(input._data)
+    return _geqrf_t(_wrap(a), _wrap(tau))
+
+
+def _reflector(A, tau, i):
+    """(v, tau_i) of the i-th Householder reflector stored in column i of A."""
+    from .joining import cat
+
+    m = A.shape[-2]
+    lead = tuple(A.shape[:-2])
+    one = _wrap(np.ones(lead + (1,), A._data.dtype))
+    zeros = _wrap(np.zeros(lead + (i,), A._data.dtype))
+    v = cat([zeros, one, A[..., i + 1:m, i]], -1)
+    return v, tau[..., i]
+
+
+def _apply_reflectors(A, tau, C, left, transpose):
+    """Q C (or C Q, with Q^H when ``transpose``) for Q = H_0 H_1 ... H_{k-1}."""
+    k = tau.shape[-1]
+    order = range(k)
+    # Q C = H_0 (H_1 (... C)): apply the last reflector first; Q^H C applies H_0^H first
+    if left != transpose:
+        order = reversed(order)
+    for i in order:
+        v, t = _reflector(A, tau, i)
+        t = t.conj() if transpose else t
+        if left:   # H C = C - t v (v^H C)
+            C = C - (t[..., None, None] * v.unsqueeze(-1)) @ (v.conj().unsqueeze(-2) @ C)
+        else:      # C H = C - t (C v) v^H
+            C = C - (C @ v.unsqueeze(-1)) @ (t[..., None, None] * v.conj().unsqueeze(-2))
+    return C
+
+
+def householder_product(A, tau, *, out=None):
+    """The first n columns of H_0 ... H_{k-1}, H_i = I - tau_i v_i v_i^H (v_i in A's column i).
+
+    Example::
+
+        >>> a, tau = ember.geqrf(ember.randn(4, 3))
+        >>> Q = ember.linalg.householder_product(a, tau)   # Q of the QR factorization
+    """
+    m, n = A.shape[-2:]
+    if A.ndim < 2 or m < n:
+        raise RuntimeError(f"torch.linalg.householder_product: input.shape[-2] must be greater than or "
+                           f"equal to input.shape[-1]")
+    if tau.shape[-1] > n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or "
+                           "equal to tau.shape[-1]")
+    if tuple(tau.shape[:-1]) != tuple(A.shape[:-2]):
+        raise RuntimeError(f"torch.linalg.householder_product: Expected batch dimensions of tau to be "
+                           f"equal to input.shape[:-2], but got {list(tau.shape[:-1])}")
+    eye = _wrap(np.broadcast_to(np.eye(m, n, dtype=A._data.dtype), tuple(A.shape)).copy())
+    if tau.shape[-1] == 0:
+        return eye + A * 0   # no reflectors: the identity, still part of the graph (zero gradient)
+    return _apply_reflectors(A, tau, eye, True, False)
+
+
+def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+    """Q C, C Q, Q^H C or C Q^H with Q from ``geqrf``'s (input, tau); differentiable."""
+    k = tau.shape[-1]
+    mn = other.shape[-2] if left else other.shape[-1]
+    if k != min(mn, input.shape[-1]):
+        raise RuntimeError("torch.ormqr: tau.shape[-1] must be equal to min(other.shape[-2], "
+                           "input.shape[-1])" if left else "torch.ormqr: tau.shape[-1] must be less "
+                           "than or equal to min(other.shape[-1], input.shape[-1])")
+    if input.shape[-2] != mn:
+        raise RuntimeError(f"torch.ormqr: input.shape[-2] must be equal to other.shape"
+                           f"[{-2 if left else -1}]")
+    return _apply_reflectors(input, tau, other, left, transpose)
+
+
+Tensor.lu = lambda self, pivot=True, get_infos=False: lu_legacy(self, pivot, get_infos)
+Tensor.lu_solve = lambda self, LU_data, LU_pivots: lu_solve_legacy(self, LU_data, LU_pivots)
+Tensor.triangular_solve = triangular_solve
+Tensor.geqrf = geqrf
+Tensor.ormqr = ormqr

@@ -1,0 +1,163 @@
+"""Cases the OpInfo run found wrong (issue #10, part 3), each against torch: silent wrong
+values, wrong dtypes, 0-d and empty tensors, signatures, and bad input ember accepted."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+from oracle import check, check_raises, rand
+
+F = "nn.functional"
+
+
+def fn(m, path):
+    for p in path.split("."):
+        m = getattr(m, p)
+    return m
+
+
+# ---- silent wrong values ---------------------------------------------------------------
+
+def test_select_scatter():
+    check(lambda m, x, s: m.select_scatter(x, s, 1, -1), [rand(3, 4, 2), rand(3, 2)])
+    check(lambda m, x, s: m.select_scatter(x, s, 0, 0), [rand(3), rand()])
+
+
+def test_as_strided_partial_view():
+    check(lambda m, x: x[1:].as_strided((2, 2), (1, 2), 1), [rand(10)])
+    check(lambda m, x: m.as_strided(x[1:], (2, 2), (3, 1)), [rand(3, 3)])
+    check(lambda m, x: x[:, 1:].as_strided((2, 2), (1, 3), 2), [rand(3, 3)])
+
+
+def test_gaussian_nll_var_grad():
+    check(lambda m, x, t, v: fn(m, F).gaussian_nll_loss(x, t, v), [rand(4, 3), rand(4, 3, seed=1),
+                                                                   rand(4, 1, seed=2, low=0.1, high=1)])
+    check(lambda m, x, t, v: fn(m, F).gaussian_nll_loss(x, t, v, full=True, reduction="sum"),
+          [rand(4, 3), rand(4, 3, seed=1), rand(4, 3, seed=2, low=0.1, high=1)])
+
+
+def test_eigh_grad():
+    a = rand(4, 4, dtype=np.float64)
+    a = a + a.T
+    check(lambda m, x: m.linalg.eigh(x)[0], [a])
+    check(lambda m, x: m.linalg.eigh((x + x.mT) / 2)[1].abs(), [a])
+    check(lambda m, x: m.linalg.eigh(x, UPLO="U")[0], [rand(3, 4, 4, dtype=np.float64)])
+
+
+def test_logcumsumexp_neg_inf():
+    x = np.array([-np.inf, 0.5, -np.inf, 1.0], dtype=np.float32)
+    check(lambda m, x: m.logcumsumexp(x, 0), [x])
+    check(lambda m, x: m.logcumsumexp(x, 0), [np.full(3, -np.inf, np.float32)])
+
+
+def test_cross_entropy_all_ignored():
+    t = np.array([-100, -100, -100])
+    check(lambda m, x, t: fn(m, F).cross_entropy(x, t), [rand(3, 4), t])
+    check(lambda m, x, t: fn(m, F).nll_loss(x, t, ignore_index=1), [rand(2, 4), np.array([1, 1])])
+
+
+def test_adaptive_avg_pool_inf():
+    x = rand(1, 2, 4, 4)
+    x[0, 0, 1, 1] = np.inf
+    check(lambda m, x: fn(m, F).adaptive_avg_pool2d(x, 2), [x], grad=False)
+    check(lambda m, x: fn(m, F).adaptive_avg_pool1d(x, 3), [x[0]], grad=False)
+
+
+@pytest.mark.parametrize("name", ["threshold", "softshrink", "hardshrink"])
+def test_shrink_nan(name):
+    x = np.array([np.nan, -1.0, 0.2, 2.0], dtype=np.float32)
+    args = (0.5, 0.0) if name == "threshold" else (0.5,)
+    check(lambda m, x: getattr(fn(m, F), name)(x, *args), [x])
+
+
+# ---- dtypes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_integer_div_rounding(mode):
+    a, b = np.array([7, -7, 5, -3]), np.array([2, 2, -3, 4])
+    check(lambda m, a, b: m.div(a, b, rounding_mode=mode), [a, b])
+    check(lambda m, a: m.div(a, 2, rounding_mode=mode), [a])
+    check(lambda m, x, y: m.div(x, y, rounding_mode=mode), [rand(5) * 4, rand(5, seed=2) + 2])
+
+
+# ---- 0-d and empty tensors ---------------------------------------------------------------
+
+def test_zero_d():
+    check(lambda m, x: x.transpose(0, 0), [rand()])
+    check(lambda m, x: m.aminmax(x), [rand()], grad=False)
+    check(lambda m, x: m.aminmax(x, dim=0), [rand()], grad=False)
+    check(lambda m, x: m.count_nonzero(x, 0), [rand()], grad=False)
+
+
+def test_empty():
+    e = np.zeros((0, 3), np.float32)
+    check(lambda m, x: m.softmax(x, 0), [e])
+    check(lambda m, x: m.log_softmax(x, 1), [e])
+    check(lambda m, x: fn(m, F).group_norm(x, 1), [np.zeros((0, 2, 3), np.float32)])
+    check(lambda m, x: m.prod(x, 1), [np.zeros((2, 0), np.float32)])
+    check(lambda m, x: m.prod(x), [np.zeros((2, 0), np.float32)])
+
+
+# ---- signatures -----------------------------------------------------------------------------
+
+def test_signatures():
+    x = rand(3, 4)
+    check(lambda m, x: m.flip(x, dims=(0,)), [x])
+    check(lambda m, x: x.flip(dims=[0, 1]), [x])
+    check(lambda m, x, p: m.diff(x, dim=1, prepend=p), [x, rand(3, 2)])
+    check(lambda m, x, p: m.diff(x, n=2, dim=0, append=p), [x, rand(1, 4)])
+    check(lambda m, x: m.quantile(x, 0.3, dim=1, keepdim=True), [x])
+    check(lambda m, x: m.quantile(x, m.tensor([0.2, 0.5]), dim=0, keepdim=True), [x])
+    check(lambda m, x: m.quantile(x, 0.5, keepdim=True), [x])
+    check(lambda m, x: m.nanquantile(x, 0.5, keepdim=True), [x])
+    idx = np.array([[0, 1], [2, 0]], dtype=np.int32)
+    check(lambda m, x, i: m.gather(x, 1, i), [x, idx])
+    check(lambda m, x, i: m.scatter(x, 1, i, 2.0), [x, idx])
+    check(lambda m, x: x.to(m.float64, False, True), [x])
+    check(lambda m, x: m.std_mean(x, axis=1), [x])
+    check(lambda m, x: m.linalg.pinv(x, 1e-3), [rand(3, 4, dtype=np.float64)])
+    check(lambda m, x: m.pinverse(x, 1e-3), [rand(3, 4, dtype=np.float64)])
+
+
+# ---- bad input ----------------------------------------------------------------------------------
+
+def test_bad_input():
+    b = np.array([True, False])
+    i = np.array([3, 4])
+    check_raises(lambda m, a: -a, b)
+    check_raises(lambda m, a: m.neg(a), b)
+    check_raises(lambda m, a: a - a, b)
+    check_raises(lambda m, a: m.div(a, 0, rounding_mode="floor"), i)
+    check_raises(lambda m, a: a // 0, i)
+    check_raises(lambda m, a: a % 0, i)
+    check_raises(lambda m, a: m.remainder(a, m.zeros_like(a)), i)
+    check_raises(lambda m, a: a ** -1, i)
+    check(lambda m, a: m.pow(a, m.tensor([-1, 2])), [i], grad=False)   # tensor exponents: torch computes
+
+
+def test_eig_and_pinv_gradients():
+    a = rand(4, 4, dtype=np.float64, seed=3)
+    check(lambda m, x: m.linalg.eig(x).eigenvalues.abs(), [a])
+    check(lambda m, x: m.linalg.eigvals(x).real, [a])
+    check(lambda m, x: m.linalg.eig(x).eigenvectors.abs(), [a])
+    s = rand(4, 2, dtype=np.float64) @ rand(2, 5, dtype=np.float64)     # rank 2
+    check(lambda m, x: m.linalg.pinv(x), [s])
+    check(lambda m, x: m.linalg.pinv(x @ x.mT, hermitian=True), [rand(3, 3, dtype=np.float64)])
+
+
+def test_histogramdd():
+    x = rand(50, 2)
+    for kw in [dict(bins=[2, 3]), dict(bins=4, range=[-1., 1., 0., 2.]), dict(bins=3, density=True)]:
+        check(lambda m, x: tuple(m.histogramdd(x, **kw).hist for _ in [0]) + m.histogramdd(x, **kw).bin_edges,
+              [x], grad=False)
+    check(lambda m, x, w: m.histogramdd(x, bins=[m.tensor([-1., 0., 1.]), m.tensor([-1., 0.5, 1.])], weight=w,
+                                        density=True).hist, [x, rand(50, low=0, high=1)], grad=False)
+    check(lambda m, x: m.histogramdd(x, bins=2).hist, [rand(4, 3, 3)], grad=False)
+    check_raises(lambda m, x: m.histogramdd(x, bins=[2, 2, 2]), x)
+
+
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+def test_lstsq_gradients(driver):
+    a, b = rand(5, 3, dtype=np.float64), rand(5, 2, dtype=np.float64, seed=1)
+    check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).solution, [a, b])
+    check(lambda m, a, b: m.linalg.lstsq(a, b, driver=driver).residuals, [a, b])
