@@ -13,7 +13,6 @@ Generator states are PyTorch's 5056-byte ``CPUGeneratorImplState``: they load in
 Not PyTorch's: ``binomial`` (NumPy's algorithm on the same twister), ``randperm`` of
 2**32 / 20 or more values (NumPy's shuffle), float32 ``randint`` beyond 2**24.
 """
-import math
 
 import numpy as np
 

@@ -6,7 +6,8 @@ file (``memfd_create``; the ``file_descriptor`` strategy, Linux's default) or of
 file in ``/dev/shm`` (the ``file_system`` strategy). Every shared array is a NumPy view of
 its segment's byte array, so a segment stays mapped while any array into it lives, and
 forked children inherit the mapping itself. An anonymous segment has no name to leak;
-a named one is removed when the process that made it frees it or exits.
+a named one is removed when the process that made it exits (a receiver must open it
+before then, as it must take a descriptor while its sender lives).
 """
 import atexit
 import itertools
@@ -61,12 +62,17 @@ def _segment_array(seg, key=None):
 
 
 def _map(fd, nbytes, name=None, owner=False):
-    seg = Segment(fd, max(nbytes, 1))
+    try:                              # Python 3.13+: no second descriptor kept by the mapping
+        seg = Segment(fd, max(nbytes, 1), trackfd=False)
+    except TypeError:
+        seg = Segment(fd, max(nbytes, 1))
     seg.fd, seg.name = fd, name
     weakref.finalize(seg, _close, fd)
     if owner and name is not None:
-        _names.add(name)
-        weakref.finalize(seg, _unlink, name, os.getpid())
+        from multiprocessing import util
+
+        _names.add(name)        # kept while this process lives: a receiver may open it late;
+        util.Finalize(None, _unlink, (name, os.getpid()), exitpriority=0)   # children too
     st = os.fstat(fd)
     return _segment_array(seg, (st.st_dev, st.st_ino))
 

@@ -57,7 +57,6 @@ def _compare_scalars(actual, expected, rtol, atol, equal_nan):
 
 
 def _compare_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, check_stride):
-    from ._tensor import Tensor
     from . import _dtype as D
 
     if isinstance(actual, np.ndarray):

@@ -282,6 +282,15 @@ def make_v2():
             d[f"t_{name}_{seed}_boxes"] = out_boxes.numpy()
             if name != "rot":
                 d[f"t_{name}_{seed}_mask"] = out_mask.numpy()
+    detection = {"zoom": lambda: v2.RandomZoomOut(fill=7, p=0.7),
+                 "ioucrop": lambda: v2.RandomIoUCrop(),
+                 "photo": lambda: v2.RandomPhotometricDistort(p=0.6)}
+    for name, make in detection.items():
+        for seed in range(4):
+            torch.manual_seed(seed)
+            out_img, out_boxes, out_mask = make()(timg, boxes["XYXY"], tmask)
+            d[f"t_{name}_{seed}_boxes"], d[f"t_{name}_{seed}_mask"] = out_boxes.numpy(), out_mask.numpy()
+            d[f"t_{name}_{seed}_img"] = out_img.numpy()
     d["clamp"] = F.clamp_bounding_boxes(tv.BoundingBoxes(torch.tensor([[-3., 2, 40, 30], [5, -1, 9, 8]]),
                                                          format="XYXY", canvas_size=(24, 32))).numpy()
     sb = tv.BoundingBoxes(torch.tensor([[0., 0, 10, 10], [5, 5, 5.5, 9], [-1, 2, 4, 4], [20, 20, 31, 23]]),
@@ -295,6 +304,9 @@ def make_v2():
                 for aa in (True, False):
                     out = F1.resize(src, size, getattr(F1.InterpolationMode, mode), antialias=aa)
                     d[f"v1resize_{kind}_{'x'.join(map(str, size))}_{mode}_{aa}"] = out.numpy()
+        for fn, factor in (("adjust_brightness", 1.1), ("adjust_contrast", 1.3), ("adjust_saturation", 0.7),
+                           ("adjust_hue", 0.03), ("adjust_hue", -0.4), ("rgb_to_grayscale", 3)):
+            d[f"v1color_{kind}_{fn}_{factor}"] = getattr(F1, fn)(src, factor).numpy()
     return d
 
 

@@ -61,3 +61,21 @@ def raise_in_one(rank):
 
 def exit_with_code(rank):
     os._exit(3 if rank == 0 else 0)
+
+
+def fill_from_pipe(conn, value):
+    t = conn.recv()
+    t.fill_(value)
+    conn.send("done")
+
+
+def double(t):
+    return t * 2
+
+
+def share_and_send(q, done):
+    import ember.multiprocessing as mp
+
+    mp.set_sharing_strategy("file_system")
+    q.put(ember.full((4,), 2.0))
+    done.wait()

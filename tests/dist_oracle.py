@@ -8,9 +8,9 @@ the support at which ``log_prob`` (and ``cdf``) are compared.
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, to_np
 
 import ember
-from oracle import assert_close, to_np
 
 PROPS = ("mean", "mode", "variance", "stddev")
 
@@ -138,3 +138,26 @@ def check_validation(make, params):
     with pytest.raises(te) as ei:
         build(ember, make, params, grad=False)
     return str(ei.value)
+
+
+
+def _raised(fn):
+    try:
+        fn()
+    except Exception as exc:   # noqa: BLE001
+        return exc
+    return None
+
+
+def check_nan_params(make, params, skip=()):
+    """Each float parameter set to NaN in turn: ember raises what torch raises (ValueError
+    naming the parameter, its shape and constraint: the first line of the message is compared)."""
+    for k, v in params.items():
+        if not (isinstance(v, np.ndarray) and v.dtype.kind == "f") or k in skip:
+            continue
+        bad = dict(params, **{k: np.full_like(v, np.nan)})
+        te = _raised(lambda: build(torch, make, bad, grad=False))
+        ee = _raised(lambda: build(ember, make, bad, grad=False))
+        assert type(ee) is type(te), f"{k}: ember {ee!r}, torch {te!r}"
+        if te is not None:
+            assert str(ee).splitlines()[0] == str(te).splitlines()[0]

@@ -9,7 +9,6 @@ XFAIL = {
     'aminmax': '2 of 7 samples: raises AxisError: axis 0 is out of bounds for array of dimension 0',
     'as_strided.partial_views': '2 of 3 samples: output 0: values differ (max abs diff 12.1)',
     'as_strided_scatter': '7 of 7 samples: grad 0: values differ (max abs diff 0.00123)',
-    'cauchy': '1 of 3 samples: random output: mean/std -2.74/5.68, torch -1.42/19.4',
     'chalf': '5 of 5 samples: harness: NotImplementedError: "equal_cpu" not implemented for \'ComplexHalf\'',
     'count_nonzero': '2 of 20 samples: raises AxisError: axis 0 is out of bounds for array of dimension 0',
     'div.floor_rounding': "9 of 9 samples: backward raises AttributeError: 'DivBackward0' object has no attribute 'b'",

@@ -4,9 +4,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 rs = np.random.RandomState(0)
 X, W, B = (rs.randn(4, 8).astype(np.float32), rs.randn(6, 8).astype(np.float32),
@@ -198,3 +198,19 @@ def test_grad_scaler_errors():
             s.scale(3.0)
         with pytest.raises(RuntimeError, match="source state dict is empty"):
             s.load_state_dict({})
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"])
+def test_recurrent_layers_under_autocast(cls):
+    res = []
+    for m in (ember, torch):
+        m.manual_seed(1)
+        layer = getattr(m.nn, cls)(8, 4)
+        x = m.tensor(SEQ.transpose(1, 0, 2).copy())
+        with m.autocast("cpu"):
+            out = layer(x if "Cell" not in cls else x[0])
+        out = out[0] if isinstance(out, tuple) else out
+        res.append(out)
+    assert str(res[0].dtype) == str(res[1].dtype)
+    np.testing.assert_allclose(res[0].detach().float().numpy(), res[1].detach().float().numpy(),
+                               rtol=3e-2, atol=3e-2)

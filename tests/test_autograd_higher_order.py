@@ -55,6 +55,10 @@ OPS = {
     "sqrt_rsqrt": (lambda m, a: a.sqrt() + a.rsqrt() + a.reciprocal(), x2(low=0.5)),
     "abs_clamp": (lambda m, a: a.abs() * a + a.clamp(-0.5, 0.5) * a, x2()),
     "maximum_where": (lambda m, a, b: m.maximum(a, b) * a + m.where(a > b, a * b, b), [arr(3, 4), arr(3, 4, seed=1)]),
+    "binary_special": (lambda m, a, b: m.atan2(a, b) * m.hypot(a, b) + m.xlogy(a, b) + m.logaddexp(a, b) ** 2,
+                       [arr(3, 4), arr(3, 4, seed=1, low=0.5)]),
+    "logit_acosh": (lambda m, a: m.logit(a / 4) ** 2 + (a + 1).acosh() * a, x2(low=0.1)),
+    "sort_topk": (lambda m, a: a.sort(1)[0] ** 2 * a + a.topk(2, 1)[0].sum() * a.kthvalue(2, 0)[0] ** 3, x2()),
     "sum_mean": (lambda m, a: (a * a).sum(1, keepdim=True) * a.mean(0) + a.sum() * a, x2()),
     "amax": (lambda m, a: a.amax(1) * a.max() * a.sum(1), x2()),
     "max_dim": (lambda m, a: a.max(1)[0] * a.sum(1), x2()),
@@ -77,6 +81,11 @@ OPS = {
     "nll_loss": (lambda m, x: F[m].nll_loss(F[m].log_softmax(x, 1), m.tensor([0, 2, 1]),
                                             weight=m.tensor([1.0, 2.0, 0.5, 1.0], dtype=m.float64)), x2()),
     "mse_l1": (lambda m, a, b: F[m].mse_loss(a * a, b) + F[m].l1_loss(a * b, b), [arr(3, 4), arr(3, 4, seed=1)]),
+    "pointwise_losses": (lambda m, a, b: F[m].smooth_l1_loss(a * b, b, beta=0.5) + F[m].huber_loss(a * a, b, delta=0.7)
+                         + F[m].binary_cross_entropy_with_logits(a * b, b.sigmoid(), pos_weight=m.tensor([1.0, 2.0, 0.5, 1.5], dtype=m.float64))
+                         + F[m].binary_cross_entropy((a * b).sigmoid(), b.sigmoid(), reduction="sum")
+                         + F[m].kl_div(a.log_softmax(1), b.softmax(1), reduction="batchmean")
+                         + F[m].kl_div(a, b, reduction="sum", log_target=True), [arr(3, 4), arr(3, 4, seed=1)]),
     "conv2d": (lambda m, x, w, b: F[m].conv2d(x, w, b, stride=2, padding=1).tanh(),
                [arr(2, 3, 6, 6), arr(4, 3, 3, 3, seed=1), arr(4, seed=2)]),
     "conv2d_groups": (lambda m, x, w: F[m].conv2d(x, w, padding=1, groups=2, dilation=2) ** 2,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 import torch.utils.checkpoint
+from oracle import assert_close
 
 import ember
 import ember.utils.checkpoint
-from oracle import assert_close
 
 
 def run(m, reentrant, input_grad=True, sequential=False):

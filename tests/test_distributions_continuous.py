@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from dist_oracle import check_case, check_draws, check_nan_params, check_validation
 
 import ember
-from dist_oracle import check_case, check_draws, check_validation
 
 r = np.random.RandomState(0)
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
@@ -169,3 +169,19 @@ def test_float32_draws(case):
     _, make, params, _, _ = case
     p32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
     check_draws(make, p32, rsample=False, shape=(20,), rtol=1e-5)
+
+
+def test_parameter_broadcast_errors():
+    msgs = []
+    for mod in (ember, torch):
+        with pytest.raises(RuntimeError) as ei:
+            mod.distributions.Normal(mod.zeros(2), mod.ones(3))
+        with pytest.raises(ValueError) as vi:
+            mod.distributions.Normal("a", 1.0)
+        msgs.append((str(ei.value), str(vi.value)))
+    assert msgs[0] == msgs[1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_nan_parameters(case):
+    check_nan_params(case[1], case[2])

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from dist_oracle import build, grads, outcome, same
 
 import ember
-from dist_oracle import build, grads, outcome, same
 
 A = lambda *v: np.array(v, dtype=np.float64)  # noqa: E731
 r = np.random.RandomState(0)
@@ -70,8 +70,8 @@ def test_kl_pair(pair):
     (mp, pp), (mq, pq) = FACTORIES[pair[0]], FACTORIES[pair[1]]
     ep, epar = build(ember, mp, pp[0])
     tp, tpar = build(torch, mp, pp[0])
-    eq, _ = build(ember, mq, pq[-1], grad=False)
-    tq, _ = build(torch, mq, pq[-1], grad=False)
+    eq, eqpar = build(ember, mq, pq[-1])
+    tq, tqpar = build(torch, mq, pq[-1])
     tk = None
     try:
         tk = torch.distributions.kl_divergence(tp, tq)
@@ -82,7 +82,9 @@ def test_kl_pair(pair):
     ek = ember.distributions.kl_divergence(ep, eq)
     same(ek, tk, 1e-6)
     if np.all(np.isfinite(tk.detach().numpy())):
-        grads(ek, tk, epar, tpar, 1e-5)
+        # gradients reach both p's and q's parameters
+        grads(ek, tk, {**{"p" + k: v for k, v in epar.items()}, **{"q" + k: v for k, v in eqpar.items()}},
+              {**{"p" + k: v for k, v in tpar.items()}, **{"q" + k: v for k, v in tqpar.items()}}, 1e-5)
 
 
 def test_unregistered_pair_raises():

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from dist_oracle import outcome, same
 
 import ember
-from dist_oracle import outcome, same
 
 r = np.random.RandomState(0)
 X = r.standard_normal((2, 3))
@@ -141,7 +141,7 @@ def test_dependent():
     with pytest.raises(ValueError):
         C.dependent.check(ember.zeros(1))
     with pytest.raises(NotImplementedError):
-        C.dependent.event_dim
+        _ = C.dependent.event_dim
     assert C.dependent(is_discrete=True, event_dim=1).event_dim == 1
 
 

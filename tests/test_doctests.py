@@ -1,24 +1,15 @@
 """The ``>>>`` examples in ember's docstrings run and print what they show."""
 import doctest
 import importlib
-import pkgutil
 
 import numpy as np
 import pytest
+from ember_modules import ember_modules
 
 import ember
 
 # Modules that need an optional package to import; skipped when it is absent.
 _OPTIONAL = {"ember.utils.tensorboard": "tensorboard", "ember.onnx": "onnx", "ember.distributed": "mpi4py"}
-
-
-def _modules():
-    names = ["ember"]
-    for info in pkgutil.walk_packages(ember.__path__, "ember."):
-        if ".examples" in info.name or "._shim" in info.name or info.name.endswith("__main__"):
-            continue
-        names.append(info.name)
-    return names
 
 
 def _has_examples(mod):
@@ -29,7 +20,7 @@ def _has_examples(mod):
         return []
 
 
-@pytest.mark.parametrize("name", _modules())
+@pytest.mark.parametrize("name", ember_modules())
 def test_docstring_examples(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # examples that write files (SummaryWriter) write here
     for prefix, pkg in _OPTIONAL.items():

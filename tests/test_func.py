@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 import torch.func
+from oracle import assert_close
 
 import ember
 import ember.func
-from oracle import assert_close
 
 
 def both(fn):
@@ -91,6 +91,39 @@ def test_vjp_jacrev_jacfwd():
     cmp(lambda m, f, R: f.jacrev(lambda W, x: W @ x, argnums=(0, 1))(R(4, 3), R(3)))
     cmp(lambda m, f, R: f.jacrev(lambda x: (x.sin(), x.sum()))(R(3)))
     cmp(lambda m, f, R: f.jacrev(lambda x: (x.sin(), x.cos()), has_aux=True)(R(2)))
+
+
+def test_jvp_hessian_and_nested_grad():
+    cmp(lambda m, f, R: f.jvp(m.sin, (R(3),), (R(3),)))
+    cmp(lambda m, f, R: f.jvp(lambda x, y: (x * y, (x @ y.t()).sum()), (R(2, 3), R(2, 3)), (R(2, 3), R(2, 3))))
+    cmp(lambda m, f, R: f.hessian(lambda x: (x ** 3).sum() + (x.exp() * x[0]).sum())(R(3)))
+    cmp(lambda m, f, R: f.grad(lambda x: f.grad(lambda y: (y.sin() * y).sum())(x).sum())(R(3)))
+    for m in (ember, torch):
+        with pytest.raises(RuntimeError, match="Expected primals to be a tuple"):
+            m.func.jvp(m.sin, m.ones(2), (m.ones(2),))
+
+
+def test_stack_module_state_ensembling():
+    def fn(m, f, R):
+        models = []
+        for _ in range(3):
+            lin = m.nn.Linear(3, 4)
+            with m.no_grad():
+                lin.weight.copy_(R(4, 3))
+                lin.bias.copy_(R(4))
+            models.append(lin)
+        params, buffers = f.stack_module_state(models)
+        assert all(p.is_leaf and p.requires_grad for p in params.values())
+
+        def run(p, b, x):
+            return f.functional_call(models[0], (p, b), (x,))
+        out = f.vmap(run, in_dims=(0, 0, None))(params, buffers, R(5, 3))
+        out.sum().backward()
+        return out, params["weight"].grad
+    cmp(fn)
+    for m in (ember, torch):
+        with pytest.raises(RuntimeError, match="Expected at least one model, got 0"):
+            m.func.stack_module_state([])
 
 
 def test_randomness_same_and_error():

@@ -76,6 +76,9 @@ def test_continuous_distributions(dtype, n):
     _same(lambda L: t(L).bernoulli_(0.35))
     _same(lambda L: L.rand(n, dtype=_dt(L, dtype)))
     _same(lambda L: L.poisson(L.rand(n, dtype=_dt(L, dtype)) * 30))
+    if dtype != "float16":
+        _same(lambda L: L.binomial(L.full((n,), 40.0, dtype=_dt(L, dtype)),
+                                   L.rand(n, dtype=_dt(L, dtype))))
 
 
 def test_distributions_noncontiguous_fill_in_memory_order():

@@ -147,3 +147,24 @@ def test_exit_code_and_exception_propagate(tmp_path):
     p = subprocess.run([sys.executable, "-m", "ember.run", str(tmp_path / "prog.py")], env=env,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "ValueError: boom" in p.stderr
+
+
+def test_torchrun_started_by_the_program(tmp_path):
+    """``python -m torch.distributed.run`` started by the program launches workers on ember."""
+    pytest.importorskip("mpi4py")
+    (tmp_path / "worker.py").write_text(textwrap.dedent("""
+        import torch, torch.distributed as dist
+        dist.init_process_group("gloo")
+        t = torch.tensor([float(dist.get_rank() + 1)])
+        dist.all_reduce(t)
+        print(f"rank {dist.get_rank()} {torch.__name__} sum {t.item()}")
+        dist.destroy_process_group()
+    """))
+    out = run(tmp_path, """
+        import re, subprocess, sys
+        r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone",
+                            "--nproc_per_node=2", "worker.py"], capture_output=True, text=True)
+        # the two workers share one stdout: their lines may interleave
+        print(r.returncode, sorted(re.findall(r"rank \\d \\w+ sum [\\d.]+", r.stdout)))
+    """, timeout=200)
+    assert out == ["0 ['rank 0 ember sum 3.0', 'rank 1 ember sum 3.0']"]

@@ -234,3 +234,41 @@ def test_v2_reprs_are_torchvisions():
     ]
     for t, text in pairs:   # torchvision 0.29's reprs
         assert repr(t) == text
+
+
+@pytest.mark.parametrize("name,make", [("zoom", lambda: v2.RandomZoomOut(fill=7, p=0.7)),
+                                       ("ioucrop", lambda: v2.RandomIoUCrop()),
+                                       ("photo", lambda: v2.RandomPhotometricDistort(p=0.6))])
+def test_detection_recipe_transforms(name, make):
+    img, masks, boxes = sample()
+    for seed in range(4):
+        ember.manual_seed(seed)
+        out_img, out_boxes, out_mask = make()(img, boxes["XYXY"], masks)
+        np.testing.assert_allclose(out_boxes._data, FIX[f"t_{name}_{seed}_boxes"], rtol=1e-5, atol=1e-4)
+        np.testing.assert_array_equal(out_mask._data, FIX[f"t_{name}_{seed}_mask"])
+        ref = FIX[f"t_{name}_{seed}_img"]
+        assert out_img.shape == ref.shape
+        d = np.abs(out_img._data.astype(int) - ref.astype(int))
+        assert d.max() <= 1 and (d > 0).mean() < 0.02, (seed, d.max(), (d > 0).mean())
+    with pytest.raises(TypeError, match="requires input sample to contain"):
+        v2.RandomIoUCrop()(img)
+
+
+@pytest.mark.parametrize("kind", ["u8", "f32"])
+def test_tensor_colour_functionals_match_torchvision(kind):
+    """torchvision's tensor kernels: float32 arithmetic, integer images truncated back."""
+    src = ember.tensor(FIX["in_img"])
+    if kind == "f32":
+        src = src.float() / 255
+    keys = [k for k in FIX.files if k.startswith(f"v1color_{kind}_")]
+    assert len(keys) == 6
+    for key in keys:
+        fn, factor = key[len(f"v1color_{kind}_"):].rsplit("_", 1)
+        factor = int(factor) if fn == "rgb_to_grayscale" else float(factor)
+        out = getattr(T1.functional, fn)(src, factor)
+        assert out.dtype == src.dtype, key
+        if kind == "u8":
+            np.testing.assert_array_equal(out._data, FIX[key], err_msg=key)
+        else:
+            np.testing.assert_allclose(out._data, FIX[key], rtol=1e-5, atol=2e-6, err_msg=key)
+        assert np.array_equal(getattr(F, fn)(tv.Image(src), factor)._data, out._data)   # v2 gives v1's result

@@ -31,8 +31,8 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
-    from ..ops import linalg, linear, conv, loss, reduction, activation, normalization, sampling
     from ..nn import functional as F
+    from ..ops import activation, conv, linalg, linear, loss, normalization, reduction, sampling
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
              linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,
@@ -116,6 +116,16 @@ def _sync():
     if _state["cpu"][0] and _TABLE is None:
         _TABLE = _policy_table()
     _apply._autocast = _hook if _state["cpu"][0] else None
+
+
+def _lower_outputs(out):
+    """Tensors in ``out`` (nested tuples) cast to the CPU autocast dtype when autocast is on:
+    torch runs LSTM as one lower-precision kernel on the CPU."""
+    if not _state["cpu"][0]:
+        return out
+    if isinstance(out, tuple):
+        return tuple(_lower_outputs(o) for o in out)
+    return out.to(_state["cpu"][1]) if _eligible(out) else out
 
 
 def is_autocast_available(device_type):

@@ -438,7 +438,7 @@ def _call_ops(node, buf):
     return in_grads
 
 
-def _delayed(node, buf, why=None):
+def _delayed(node, buf):
     """The array backward's gradients, wrapped so that differentiating them raises."""
     from .._tensor import _wrap
 
@@ -448,9 +448,8 @@ def _delayed(node, buf, why=None):
     meta = node._meta or (None,) * len(grads)
     grads = [_fit(g, m) if g is not None and m is not None else g for g, m in zip(grads, meta)]
     edges = tuple(_edge_of(g) for g in buf if g._rg) + node.next_functions
-    err = DelayedError(why or f"double backward is not implemented for {node.name()}: ember "
-                       "computes its gradient, but cannot differentiate that gradient again",
-                       edges, len(grads))
+    err = DelayedError(f"double backward is not implemented for {node.name()}: ember computes "
+                       "its gradient, but cannot differentiate that gradient again", edges, len(grads))
     out = []
     for i, g in enumerate(grads):
         if g is not None:

@@ -1,7 +1,7 @@
 """``ember.autograd.profiler`` (``torch.autograd.profiler``): the legacy profiler spellings,
 over ``ember.profiler``'s recorder."""
 from .. import profiler as _profiler
-from ..profiler import record_function, EventList  # noqa: F401
+from ..profiler import EventList, record_function  # noqa: F401
 
 __all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList"]
 
@@ -30,6 +30,14 @@ class profile(_profiler.profile):
                  with_flops=False, profile_memory=False, with_stack=False, with_modules=False,
                  use_kineto=False, use_cpu=True, experimental_config=None, acc_events=False,
                  custom_trace_id_callback=None):
+        import warnings
+
+        if use_cuda:
+            warnings.warn("The attribute `use_cuda` will be deprecated soon, please use "
+                          "``use_device = 'cuda'`` instead.", FutureWarning, stacklevel=2)
+            use_device = "cuda"
+        if enabled and use_device == "cuda":
+            warnings.warn("CUDA is not available, disabling CUDA profiling", stacklevel=2)
         super().__init__(record_shapes=record_shapes, profile_memory=profile_memory,
                          with_stack=with_stack, with_flops=with_flops, with_modules=with_modules)
         self.enabled = enabled

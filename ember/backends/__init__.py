@@ -15,7 +15,7 @@ class _Flags(SimpleNamespace):
 @contextmanager
 def _flags_cm(module, **flags):
     old = {k: getattr(module, k) for k in flags if flags[k] is not None}
-    for k, v in old.items():
+    for k in old:
         setattr(module, k, flags[k])
     try:
         yield

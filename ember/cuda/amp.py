@@ -7,7 +7,8 @@ import warnings
 
 from ..amp import autocast_mode as _ac
 from ..amp import grad_scaler as _gs
-from ..amp.autocast_mode import custom_fwd as _custom_fwd, custom_bwd as _custom_bwd
+from ..amp.autocast_mode import custom_bwd as _custom_bwd
+from ..amp.autocast_mode import custom_fwd as _custom_fwd
 
 __all__ = ["autocast", "GradScaler", "custom_fwd", "custom_bwd"]
 

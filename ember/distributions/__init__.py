@@ -18,7 +18,7 @@ Pathwise derivative (reparameterization)::
     loss = -reward
     loss.backward()
 """
-from . import constraints, transforms
+from . import constraints, transforms  # noqa: F401  (torch.distributions.constraints, .transforms)
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

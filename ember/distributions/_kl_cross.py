@@ -2,6 +2,7 @@
 import math
 
 import ember
+
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

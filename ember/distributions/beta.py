@@ -1,6 +1,7 @@
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .dirichlet import Dirichlet
 from .exp_family import ExponentialFamily

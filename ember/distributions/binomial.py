@@ -1,4 +1,5 @@
 import ember
+
 from ..ops.random_special import binomial as _binomial
 from . import constraints
 from .bernoulli import _probs_or_logits

@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .bernoulli import _probs_or_logits
 from .distribution import Distribution

@@ -2,8 +2,7 @@ import math
 from numbers import Number
 
 import ember
-from .._tensor import _wrap
-from ..ops.random_special import cauchy_fill
+
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all
@@ -50,7 +49,7 @@ class Cauchy(Distribution):
 
     def rsample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)
-        eps = _wrap(cauchy_fill(shape, self.loc._data.dtype))
+        eps = ember.empty(shape, dtype=self.loc.dtype).cauchy_()
         return self.loc + eps * self.scale
 
     def log_prob(self, value):

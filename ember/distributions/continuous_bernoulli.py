@@ -2,6 +2,7 @@ import math
 from numbers import Number
 
 import ember
+
 from ..nn.functional import binary_cross_entropy_with_logits
 from . import constraints
 from .bernoulli import _probs_or_logits

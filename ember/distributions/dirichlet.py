@@ -1,5 +1,6 @@
 import ember
 import ember.nn.functional as F
+
 from ..autograd.function import Function, once_differentiable
 from ..ops.random_special import _dirichlet_grad, _sample_dirichlet
 from . import constraints

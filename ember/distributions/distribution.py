@@ -2,6 +2,7 @@
 import warnings
 
 import ember
+
 from . import constraints
 from .utils import lazy_property
 

@@ -1,5 +1,6 @@
 """``ExponentialFamily``: entropy and KL through the log normalizer's gradient."""
 import ember
+
 from .distribution import Distribution
 
 __all__ = ["ExponentialFamily"]

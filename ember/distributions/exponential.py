@@ -1,8 +1,7 @@
 from numbers import Number
 
 import ember
-from .._tensor import _wrap
-from ..ops.random_special import exponential_fill
+
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
@@ -53,7 +52,7 @@ class Exponential(ExponentialFamily):
 
     def rsample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)
-        return _wrap(exponential_fill(shape, self.rate._data.dtype)) / self.rate
+        return ember.empty(shape, dtype=self.rate.dtype).exponential_() / self.rate
 
     def log_prob(self, value):
         if self._validate_args:

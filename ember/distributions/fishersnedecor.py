@@ -2,6 +2,7 @@ import math
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma

@@ -1,6 +1,7 @@
 from numbers import Number
 
 import ember
+
 from ..ops.random_special import _standard_gamma
 from . import constraints
 from .exp_family import ExponentialFamily

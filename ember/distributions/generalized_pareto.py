@@ -2,6 +2,7 @@ import math
 from numbers import Number, Real
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all

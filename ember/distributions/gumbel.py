@@ -2,6 +2,7 @@ import math
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ExpTransform

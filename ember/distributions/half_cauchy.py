@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .cauchy import Cauchy
 from .transformed_distribution import TransformedDistribution

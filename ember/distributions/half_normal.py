@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .normal import Normal
 from .transformed_distribution import TransformedDistribution

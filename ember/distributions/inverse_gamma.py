@@ -1,4 +1,5 @@
 import ember
+
 from . import constraints
 from .gamma import Gamma
 from .transformed_distribution import TransformedDistribution

@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, PowerTransform

@@ -1,6 +1,7 @@
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all

@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .beta import Beta
 from .distribution import Distribution

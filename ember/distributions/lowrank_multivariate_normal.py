@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .multivariate_normal import _batch_mahalanobis, _batch_mv

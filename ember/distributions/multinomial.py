@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .binomial import Binomial
 from .categorical import Categorical

@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property

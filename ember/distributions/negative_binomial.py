@@ -1,5 +1,6 @@
 import ember
 import ember.nn.functional as F
+
 from ..ops.random_special import poisson as _poisson
 from . import constraints
 from .bernoulli import _probs_or_logits

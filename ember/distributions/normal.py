@@ -1,7 +1,8 @@
 import math
-from numbers import Real, Number
+from numbers import Number, Real
 
 import ember
+
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import _standard_normal, broadcast_all

@@ -1,5 +1,6 @@
 import ember
 import ember.nn.functional as F
+
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution

@@ -1,6 +1,7 @@
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .bernoulli import _probs_or_logits
 from .distribution import Distribution

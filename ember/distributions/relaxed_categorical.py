@@ -1,4 +1,5 @@
 import ember
+
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution

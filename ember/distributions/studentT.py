@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution

@@ -1,4 +1,5 @@
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .independent import Independent

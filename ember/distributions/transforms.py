@@ -10,6 +10,7 @@ from numbers import Number
 
 import ember
 import ember.nn.functional as F
+
 from . import constraints
 from .utils import _sum_rightmost, broadcast_all, lazy_property, tril_matrix_to_vec, vec_to_tril_matrix
 

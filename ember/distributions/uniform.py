@@ -1,6 +1,7 @@
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all
@@ -21,9 +22,11 @@ class Uniform(Distribution):
         >>> m.sample()  # uniformly distributed in the range [0.0, 5.0)
         tensor([2.4813])
     """
-    arg_constraints = {"low": constraints.dependent(is_discrete=False, event_dim=0),
-                       "high": constraints.dependent(is_discrete=False, event_dim=0)}
     has_rsample = True
+
+    @property
+    def arg_constraints(self):
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     @property
     def mean(self):

@@ -18,8 +18,8 @@ def broadcast_all(*values):
         >>> loc, scale = broadcast_all(ember.zeros(3), 1.)
     """
     if not all(isinstance(v, (ember.Tensor, Number)) for v in values):
-        raise ValueError("Input arguments must all be instances of numbers.Number, "
-                         "ember.Tensor or objects implementing __torch_function__.")
+        raise ValueError("Input arguments must all be instances of Number, "
+                         "torch.Tensor or objects implementing __torch_function__.")
     if not all(isinstance(v, ember.Tensor) for v in values):
         dtype = ember.get_default_dtype()
         for value in values:
@@ -27,9 +27,9 @@ def broadcast_all(*values):
                 dtype = value.dtype
                 break
         values = [v if isinstance(v, ember.Tensor) else ember.tensor(v, dtype=dtype) for v in values]
-    shape = ember.broadcast_shapes(*(v.shape for v in values))
-    # as torch.broadcast_tensors: inputs already of the shape come back as they are
-    return tuple(v if v.shape == shape else v.expand(shape) for v in values)
+    if all(v.shape == values[0].shape for v in values):
+        return tuple(values)   # as torch.broadcast_tensors: no expanded views when none is needed
+    return tuple(ember.broadcast_tensors(*values))
 
 
 def _standard_normal(shape, dtype, device):

@@ -1,6 +1,7 @@
 import math
 
 import ember
+
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property

@@ -1,4 +1,5 @@
 import ember
+
 from . import constraints
 from .exponential import Exponential
 from .transformed_distribution import TransformedDistribution

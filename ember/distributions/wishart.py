@@ -3,6 +3,7 @@ import warnings
 from numbers import Number
 
 import ember
+
 from . import constraints
 from .chi2 import Chi2
 from .exp_family import ExponentialFamily

@@ -8,13 +8,15 @@
 ``vmap`` runs ``func`` once per slice of the mapped dimension and stacks the results (the
 numbers are torch's; the speed is a loop's). ``grad``/``vjp``/``jacrev``/``jacfwd`` run
 ember's reverse-mode autograd; ``jacfwd`` gives ``jacrev``'s result (ember has no forward
-mode). A transform nested in ``grad``/``vjp``/``jac*`` needs double backward and says so.
+mode; ``jvp`` contracts that Jacobian). Transforms nest (``grad(grad(f))``, ``hessian``)
+through double backward.
 """
 import functools
 
 from ..nn.utils.stateless import _functional_call as functional_call  # noqa: F401
 
-__all__ = ["vmap", "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "functional_call"]
+__all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian",
+           "functional_call", "stack_module_state"]
 
 _level = [0]   # how many grad-like transforms enclose the current call
 
@@ -91,7 +93,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
     @functools.wraps(func)
     def wrapped(*args, **kwargs):
-        from .. import stack, get_rng_state, set_rng_state
+        from .. import get_rng_state, set_rng_state, stack
 
         name = getattr(func, "__name__", repr(func))
         dims = _broadcast_dims(in_dims, args, name)
@@ -185,7 +187,8 @@ def _backward(outputs, picked, grad_outputs, retain):
     outs = [o for o in outputs if o.requires_grad]
     gouts = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if outs:
-        gs = autograd.grad(outs, leaves, gouts, retain_graph=retain, create_graph=_level[0] > 1,
+        nested = _level[0] > 1   # an enclosing transform differentiates through this graph again
+        gs = autograd.grad(outs, leaves, gouts, retain_graph=retain or nested, create_graph=nested,
                            allow_unused=True)
     else:
         gs = [None] * len(leaves)
@@ -359,3 +362,95 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                            f"Got {randomness}")
     return jacrev(func, argnums, has_aux=has_aux)
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """``(func(*primals), J @ tangents)``: the Jacobian-vector product (computed from
+    ``jacrev``'s Jacobian; torch uses forward mode, with the same numbers).
+
+    Example::
+
+        >>> jvp(ember.sin, (ember.tensor([0.0, 1.0]),), (ember.tensor([1.0, 1.0]),))[1]
+        tensor([1.0000, 0.5403])
+    """
+    for name, val in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(val, tuple):
+            raise RuntimeError(f"jvp(f, primals, tangents): Expected {name} to be a tuple. E.g. it "
+                               "should be valid to call f(*primals).")
+    if len(primals) != len(tangents):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same "
+                           f"python structure. For example, if primals is a tuple of 3 tensors, tangents "
+                           f"also must be. Got primals with structure {len(primals)} and tangents with "
+                           f"structure {len(tangents)}")
+    for p, t in zip(primals, tangents):
+        if tuple(p.shape) != tuple(t.shape):
+            raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the "
+                               f"same shape. Got primals with shape {tuple(p.shape)} and tangents with "
+                               f"shape {tuple(t.shape)}")
+    from ..autograd import grad_mode
+
+    with grad_mode.no_grad():
+        out = func(*primals)
+    aux = None
+    if has_aux:
+        out, aux = out
+    def flat(*args):   # the outputs as a flat tuple: the Jacobian is then (per output)(per primal)
+        o = func(*args)
+        return tuple(_flatten(o[0] if has_aux else o)[0])
+    jac = jacrev(flat, argnums=tuple(range(len(primals))))(*primals)
+    outs, ospec = _flatten(out)
+    results = []
+    for o, j in zip(outs, jac):
+        total = None
+        for jj, t in zip(j, tangents):
+            n = t.dim()
+            term = (jj * t.reshape((1,) * o.dim() + tuple(t.shape))).sum(
+                dim=tuple(range(o.dim(), o.dim() + n))) if n else jj * t
+            total = term if total is None else total + term
+        results.append(total.reshape(o.shape))
+    out_d = _unflatten(ospec, [o.detach() for o in outs])
+    res = _unflatten(ospec, results)
+    return (out_d, res, aux) if has_aux else (out_d, res)
+
+
+def hessian(func, argnums=0):
+    """The Hessian of a scalar ``func`` w.r.t. ``args[argnums]``: ``jacfwd(jacrev(func))``.
+
+    Example::
+
+        >>> hessian(lambda x: (x ** 3).sum())(ember.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
+    return jacfwd(jacrev(func, argnums), argnums)
+
+
+def stack_module_state(models):
+    """The parameters and buffers of same-shaped ``models`` stacked along a new first dimension:
+    ``(params, buffers)`` dicts keyed by name, for ``vmap`` over ``functional_call`` (model
+    ensembling). Stacked parameters are new leaves that require grad as the originals do.
+
+    Example::
+
+        >>> models = [ember.nn.Linear(3, 2) for _ in range(4)]
+        >>> params, buffers = stack_module_state(models)
+        >>> params["weight"].shape
+        torch.Size([4, 2, 3])
+    """
+    from .. import stack
+
+    if len(models) == 0:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or all(not m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    kinds = {type(m) for m in models}
+    if len(kinds) != 1:
+        raise RuntimeError(f"stack_module_state: Expected all models to be of the same class, got: {kinds}")
+
+    def stacked(named):
+        out = {}
+        for name, first in named(models[0]):
+            t = stack([dict(named(m))[name].detach() for m in models])
+            out[name] = t.requires_grad_() if first.requires_grad else t
+        return out
+    return (stacked(lambda m: m.named_parameters()), stacked(lambda m: m.named_buffers()))

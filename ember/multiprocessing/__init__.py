@@ -16,7 +16,7 @@ Example::
     (True, 'file_descriptor')
 """
 import multiprocessing
-from multiprocessing import *
+from multiprocessing import *  # noqa: F403  (torch.multiprocessing re-exports it all)
 
 from .. import _shm
 from .reductions import init_reductions

@@ -111,7 +111,8 @@ def write_out(result, out, name, exact=None):
         raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors, "
                         f"not {type(out).__name__}")
     _check_grad(result, out, name)
-    outs = [_write_one(r, o, name, exact) for r, o in zip(result, out)]
+    outs = [_write_one(r, o, name, exact) if isinstance(r, Tensor) else write_out(r, o, name, exact)
+            for r, o in zip(result, out)]   # nested: histogramdd's list of bin edges
     return type(result)(*outs) if hasattr(result, "_fields") else type(result)(outs)
 
 

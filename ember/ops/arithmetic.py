@@ -466,6 +466,11 @@ class Atan2(Op):
         d = g / (a * a + b * b)
         return d * b, -d * a
 
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        d = g / (a * a + b * b)
+        return d * b, -d * a
+
 
 @_guard
 class Hypot(Op):
@@ -483,6 +488,11 @@ class Hypot(Op):
         with np.errstate(divide="ignore", invalid="ignore"):
             d = g / self.y
         return d * self.a, (d * self.b if isinstance(self.b, np.ndarray) else None)
+
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        d = g / self.saved_output(self.y)
+        return d * a, (d * b if isinstance(self.b, np.ndarray) else None)
 
 
 @_guard
@@ -505,6 +515,15 @@ class Xlogy(Op):
             # torch: d/da = log(b), except 0 where a == 0 and b <= 0
             ga = g * np.where((a == 0) & (b <= 0), 0, np.log(b)) if isinstance(a, np.ndarray) else None
             gb = g * a / b if isinstance(b, np.ndarray) else None
+        return ga, gb
+
+    def backward_ops(self, g):
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        ga = gb = None
+        if isinstance(self.a, np.ndarray):
+            ga = (g * (b.log() if isinstance(b, Tensor) else _math.log(b))).where(_wrap(self.a != 0), 0.0)
+        if isinstance(self.b, np.ndarray):
+            gb = g * a / b
         return ga, gb
 
 
@@ -570,6 +589,11 @@ class Minimum(Maximum):
         ga = np.where(a < b, g, np.where(a == b, h, 0))
         gb = np.where(b < a, g, np.where(a == b, h, 0))
         return ga, gb
+
+    @staticmethod
+    def _weights(a, b):
+        tie = (a == b) * 0.5
+        return (a < b) + tie, (b < a) + tie
 
     @staticmethod
     def _weights(a, b):

@@ -281,7 +281,7 @@ class _Pointwise(Op):
     """Elementwise loss ``l(x, y)`` with partials; reduction fused."""
     saves = (0, 1)
 
-    def forward(self, x, y, *extra, reduction="mean", fn=None, w=None):
+    def forward(self, x, y, *extra, reduction="mean", fn=None, w=None, dxy=None):
         if x.dtype.kind != "f" and x.dtype.kind != "c":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{_type_name(x.dtype)}'")
         if y.dtype != x.dtype and y.dtype.kind == "f":
@@ -294,7 +294,7 @@ class _Pointwise(Op):
             dx = dx * w if dx is not None else None
             dy = dy * w if dy is not None else None
         self.dx, self.dy, self.reduction, self.n = dx, dy, reduction, L.size
-        self.xy, self.fn, self.w = (x, y), fn, w
+        self.xy, self.dxy, self.w = (x, y), dxy, w
         dt = np.result_type(x, y) if y.dtype.kind == "f" else x.dtype
         self.dt = dt
         if reduction == "none":
@@ -312,20 +312,20 @@ class _Pointwise(Op):
         return (gx, gy) + (None,) * 2
 
     def backward_ops(self, g):
-        """For losses in ``_DX``: dL/dx with ember ops (dL/dy = -dL/dx for them)."""
-        dx = _DX.get(self.fn)
-        if dx is None:
+        """With ``dxy(x, y) -> (dL/dx, dL/dy)`` written with ember ops (given by the loss)."""
+        if self.dxy is None:
             return self.no_double_backward(g)
         if self.reduction == "mean":
             g = g / self.n
-        d = dx(self, *(self.saved_input(i, a) for i, a in enumerate(self.xy)))
+        dx, dy = self.dxy(*(self.saved_input(i, a) for i, a in enumerate(self.xy)))
         if self.w is not None:
-            d = d * _wrap(self.w)
-        gx = g * d
-        return gx, (-gx if self.dy is not None else None), None, None
+            w = _wrap(self.w)
+            dx, dy = dx * w, dy * w
+        return (g * dx if self.dx is not None else None, g * dy if self.dy is not None else None,
+                None, None)
 
 
-def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, warn=True):
+def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, warn=True, dxy=None):
     _check_red(reduction)
     if check_shape and warn and tuple(input.shape) != tuple(target.shape):
         warnings.warn(
@@ -335,7 +335,7 @@ def _pw(name, input, target, fn, reduction, *extra, w=None, check_shape=True, wa
     cls = _POINTWISE.get(name)
     if cls is None:
         cls = _POINTWISE[name] = type(name, (_Pointwise,), {"name": name})
-    return apply(cls, input, target, *extra, reduction=reduction, fn=fn, w=w)
+    return apply(cls, input, target, *extra, reduction=reduction, fn=fn, w=w, dxy=dxy)
 
 
 _POINTWISE = {}
@@ -352,19 +352,29 @@ def _l1(x, y):
     return np.abs(d), s, -s
 
 
-_DX = {_mse: lambda op, x, y: 2 * (x - y),
-       _l1: lambda op, x, y: _wrap(np.sign(x._data - y._data))}   # piecewise constant
+def _mse_t(x, y):
+    d = 2 * (x - y)
+    return d, -d
+
+
+def _l1_t(x, y):
+    s = _wrap(np.sign(x._data - y._data))   # piecewise constant
+    return s, -s
+
+
+def _sign_t(x, y):
+    return _wrap(np.sign(x._data - y._data))
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _reduction(size_average, reduce, reduction)
-    return _pw("MseLossBackward0", input, target, _mse, reduction,
+    return _pw("MseLossBackward0", input, target, _mse, reduction, dxy=_mse_t,
                w=None if weight is None else weight._data)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _reduction(size_average, reduce, reduction)
-    return _pw("L1LossBackward0", input, target, _l1, reduction)
+    return _pw("L1LossBackward0", input, target, _l1, reduction, dxy=_l1_t)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -381,7 +391,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         L = np.where(small, 0.5 * d * d / beta, a - 0.5 * beta)
         gd = np.where(small, d / beta, np.sign(d))
         return L, gd, -gd
-    return _pw("SmoothL1LossBackward0", input, target, fn, reduction)
+
+    def dxy(x, y):
+        d = x - y
+        gd = (d / beta).where(_wrap(np.abs(d._data) < beta), _sign_t(x, y))
+        return gd, -gd
+    return _pw("SmoothL1LossBackward0", input, target, fn, reduction, dxy=dxy)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -395,7 +410,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         L = np.where(small, 0.5 * d * d, delta * (a - 0.5 * delta))
         gd = np.where(small, d, delta * np.sign(d))
         return L, gd, -gd
-    return _pw("HuberLossBackward0", input, target, fn, reduction,
+
+    def dxy(x, y):
+        d = x - y
+        gd = d.where(_wrap(np.abs(d._data) < delta), _sign_t(x, y) * delta)
+        return gd, -gd
+    return _pw("HuberLossBackward0", input, target, fn, reduction, dxy=dxy,
                w=None if weight is None else weight._data)
 
 
@@ -417,10 +437,15 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         dx = (x - y) / np.maximum((1 - x) * x, 1e-12)
         dy = l1x - lx
         return L, dx, dy
+
+    def dxy(x, y):
+        return ((x - y) / ((1 - x) * x).clamp(min=1e-12),
+                (-x).log1p().clamp(min=-100) - x.log().clamp(min=-100))
     w = None
     if weight is not None:
         w = np.broadcast_to(weight._data, input.shape)
-    return _pw("BinaryCrossEntropyBackward0", input, target, fn, reduction, w=w, warn=False)
+    return _pw("BinaryCrossEntropyBackward0", input, target, fn, reduction, w=w, warn=False,
+               dxy=dxy)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
@@ -444,9 +469,17 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             dx = (1 - y) - c * sig_neg
             dy = -x + (pw - 1) * sp
         return L, dx, dy
+
+    def dxy(x, y):
+        sig_neg = (-x).sigmoid()
+        if pw is None:
+            return (1 - y) - sig_neg, -x
+        sp = (-x.abs()).exp().log1p() + (-x).clamp(min=0)   # softplus(-x)
+        c = 1 + (_wrap(pw) - 1) * y
+        return (1 - y) - c * sig_neg, -x + (_wrap(pw) - 1) * sp
     w = None if weight is None else weight._data
     return _pw("BinaryCrossEntropyWithLogitsBackward0", input, target, fn, reduction, w=w,
-               warn=False)
+               warn=False, dxy=dxy)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -467,7 +500,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         ly = np.where(y > 0, np.log(np.where(y > 0, y, 1)), 0)
         L = np.where(y > 0, y * ly, 0) - y * x
         return L, -y, np.where(y > 0, ly + 1, 0) - x
-    out = _pw("KlDivBackward0", input, target, fn, red, warn=False)
+
+    def dxy(x, y):
+        if log_target:
+            e = y.exp()
+            return -e, e * (y - x + 1)
+        return -y, (y.log() + 1).where(_wrap(y._data > 0), 0.0) - x
+    out = _pw("KlDivBackward0", input, target, fn, red, warn=False, dxy=dxy)
     if reduction == "batchmean" and input.ndim != 0:
         from .arithmetic import div
         out = div(out, input.shape[0])

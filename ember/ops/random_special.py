@@ -9,11 +9,11 @@ import math
 
 import numpy as np
 
-from .. import _random
 from .. import _dtype as D
+from .. import _random
 from .._tensor import _wrap
-from .special import igamma, igammac, lgamma
 from ._apply import Op, apply
+from .special import igamma, igammac, lgamma
 
 __all__ = ["_standard_gamma", "_standard_gamma_grad", "_sample_dirichlet", "_dirichlet_grad",
            "poisson", "binomial"]
@@ -317,8 +317,3 @@ def binomial(count, prob, generator=None):
     out = [_binomial_one(cast(n), cast(q), g) for n, q in zip(c.reshape(-1).tolist(), p.reshape(-1).tolist())]
     return _wrap(np.array(out, np.float64).astype(count._data.dtype).reshape(c.shape))
 
-
-# ---- exponential and Cauchy fills: ``tensor.exponential_`` / ``cauchy_``'s values --------
-
-exponential_fill = _random.exponential
-cauchy_fill = _random.cauchy

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim
+from ._apply import Op, apply, wrap_dim, linear_backward_ops
 from .reduction import _select_backward, return_types
 
 __all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "unique", "unique_consecutive"]
@@ -39,6 +39,14 @@ class SelectAlong(Op):
         return vals, idx
 
     backward = _select_backward
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        if len(self.shape) == 0:
+            return u.copy()
+        v = np.take_along_axis(u, self.idx, self.d)
+        return v if self.keepdim else np.squeeze(v, self.d)
 
 
 class TopkOp(SelectAlong):

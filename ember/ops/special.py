@@ -172,6 +172,12 @@ class LogAddExp(Op):
 
     ufunc_exp = staticmethod(np.exp)
 
+    def backward_ops(self, g):
+        if self.ufunc is not np.logaddexp:
+            return self.no_double_backward(g)
+        a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
+        return g * (b - a).sigmoid().neg().add(1), g * (b - a).sigmoid()
+
 
 @_guard
 class LogAddExp2(LogAddExp):

@@ -339,7 +339,7 @@ def _upper_bound(edges, x):
     return first
 
 
-def histogramdd(input, bins, *, range=None, weight=None, density=False):
+def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges) of the points in the rows of (*, D) ``input``: ``bins`` an int, D ints,
     or D 1-D tensors of edges; ``range`` a flat [min0, max0, min1, max1, ...].
 

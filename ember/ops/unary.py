@@ -396,6 +396,10 @@ class Acosh(_Unary):
         with np.errstate(divide="ignore", invalid="ignore"):
             return g / np.sqrt((a - 1) * (a + 1))
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g / ((a - 1) * (a + 1)).sqrt()
+
 
 class Atanh(_Unary):
     name = "AtanhBackward0"
@@ -454,6 +458,14 @@ class Logit(Op):
         if eps is None:
             return np.where((a < 0) | (a > 1), _c(_math.nan, d), d)
         return np.where((a < eps) | (a > 1 - eps), 0, d)
+
+    def backward_ops(self, g):
+        a, eps = self.a, self.eps
+        x = self.saved_input(0, a)
+        d = g / (x * (1 - x))
+        if eps is None:
+            return d.where(_wrap((a >= 0) & (a <= 1)), _math.nan)
+        return d.where(_wrap((a >= eps) & (a <= 1 - eps)), 0.0)
 
 
 class _Rounding(Op):

@@ -7,6 +7,10 @@ Gradients equal those of ``fn(*args)`` run plainly, for the inputs and for the p
 """
 import warnings
 
+from .._random import get_rng_state, set_rng_state
+from .._tensor import Tensor
+from ..autograd import Function, backward, grad_mode
+
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
            "detach_variable", "noop_context_fn"]
 
@@ -46,67 +50,51 @@ def _autocast_state():
     return ac.is_autocast_enabled("cpu"), ac.get_autocast_dtype("cpu")
 
 
-def _function_class():
-    from ..autograd import Function, backward, grad_mode
-    from .._tensor import Tensor
-    from .. import get_rng_state, set_rng_state
+class CheckpointFunction(Function):
+    """The autograd node of ``checkpoint``: forward without a graph, backward by recomputing."""
 
-    class CheckpointFunction(Function):
-        @staticmethod
-        def forward(ctx, run_function, preserve_rng_state, context_fn, _force, *args):
-            ctx.run_function = run_function
-            ctx.preserve = preserve_rng_state
-            ctx.context_fn = context_fn
-            ctx.autocast = _autocast_state()
-            if preserve_rng_state:
-                ctx.rng = get_rng_state()
-            ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
-            ctx.tensor_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-            ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
-            fwd_ctx, _ = context_fn()
-            with grad_mode.no_grad(), fwd_ctx:
-                return run_function(*args)
+    @staticmethod
+    def forward(ctx, run_function, preserve_rng_state, context_fn, _force, *args):
+        ctx.run_function = run_function
+        ctx.preserve = preserve_rng_state
+        ctx.context_fn = context_fn
+        ctx.autocast = _autocast_state()
+        if preserve_rng_state:
+            ctx.rng = get_rng_state()
+        ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
+        ctx.tensor_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
+        fwd_ctx, _ = context_fn()
+        with grad_mode.no_grad(), fwd_ctx:
+            return run_function(*args)
 
-        @staticmethod
-        def backward(ctx, *grads):
-            from ..amp import autocast
+    @staticmethod
+    def backward(ctx, *grads):
+        from ..amp import autocast
 
-            inputs = list(ctx.inputs)
-            for i, t in zip(ctx.tensor_idx, ctx.saved_tensors):
-                inputs[i] = t
-            detached = detach_variable(tuple(inputs))
+        inputs = list(ctx.inputs)
+        for i, t in zip(ctx.tensor_idx, ctx.saved_tensors):
+            inputs[i] = t
+        detached = detach_variable(tuple(inputs))
+        if ctx.preserve:
+            now = get_rng_state()
+            set_rng_state(ctx.rng)
+        try:
+            _, recompute_ctx = ctx.context_fn()
+            enabled, dtype = ctx.autocast
+            with grad_mode.enable_grad(), recompute_ctx, autocast("cpu", dtype=dtype, enabled=enabled):
+                outputs = ctx.run_function(*detached)
+        finally:
             if ctx.preserve:
-                now = get_rng_state()
-                set_rng_state(ctx.rng)
-            try:
-                _, recompute_ctx = ctx.context_fn()
-                enabled, dtype = ctx.autocast
-                with grad_mode.enable_grad(), recompute_ctx, autocast("cpu", dtype=dtype, enabled=enabled):
-                    outputs = ctx.run_function(*detached)
-            finally:
-                if ctx.preserve:
-                    set_rng_state(now)
-            outs = outputs if isinstance(outputs, tuple) else (outputs,)
-            pairs = [(o, g) for o, g in zip(outs, grads)
-                     if isinstance(o, Tensor) and o.requires_grad and g is not None]
-            if not pairs:
-                raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
-            backward([o for o, _ in pairs], [g for _, g in pairs])
-            in_grads = tuple(x.grad if isinstance(x, Tensor) else None for x in detached)
-            return (None, None, None, None) + in_grads
-
-    return CheckpointFunction
-
-
-_CLS = []
-
-
-def __getattr__(name):
-    if name == "CheckpointFunction":
-        if not _CLS:
-            _CLS.append(_function_class())
-        return _CLS[0]
-    raise AttributeError(f"module 'ember.utils.checkpoint' has no attribute '{name}'")
+                set_rng_state(now)
+        outs = outputs if isinstance(outputs, tuple) else (outputs,)
+        pairs = [(o, g) for o, g in zip(outs, grads)
+                 if isinstance(o, Tensor) and o.requires_grad and g is not None]
+        if not pairs:
+            raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
+        backward([o for o, _ in pairs], [g for _, g in pairs])
+        in_grads = tuple(x.grad if isinstance(x, Tensor) else None for x in detached)
+        return (None, None, None, None) + in_grads
 
 
 def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
@@ -155,7 +143,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
     tensors_need_grad = any(isinstance(a, Tensor) and a.requires_grad for a in args)
     if use_reentrant and not tensors_need_grad and grad_mode.is_grad_enabled():
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
-    cls = __getattr__("CheckpointFunction")
+    cls = CheckpointFunction
     force = None
     if not use_reentrant and grad_mode.is_grad_enabled():
         from .. import empty

@@ -1,7 +1,5 @@
 # A stand-in on the PYTHONPATH of processes started under ``python -m ember.run``:
 # importing it makes ``torch`` ember (see ember/run.py).
-import sys
-
 _ember_shim = True
 from ember.run import install_as_torch  # noqa: E402
 

@@ -363,7 +363,9 @@ class LSTM(RNNBase):
         return _permute(hx, permutation)
 
     def forward(self, input, hx=None):
-        return self._forward(input, None if hx is None else tuple(hx))
+        from ...amp.autocast_mode import _lower_outputs
+
+        return _lower_outputs(self._forward(input, None if hx is None else tuple(hx)))
 
 
 class GRU(RNNBase):

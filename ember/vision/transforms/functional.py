@@ -421,10 +421,11 @@ def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, ce
 
 # ---- colour -----------------------------------------------------------------------------
 def _gray(a):
-    """[..., 3, H, W] -> [..., 1, H, W] luma (ITU-R 601-2, as torchvision)."""
-    r, g, b = a[..., 0, :, :], a[..., 1, :, :], a[..., 2, :, :]
-    ft = a.dtype if np.issubdtype(a.dtype, np.floating) else np.float32
-    l = (0.2989 * r + 0.587 * g + 0.114 * b).astype(ft)
+    """[..., 3, H, W] -> [..., 1, H, W] float luma (ITU-R 601-2 weights, as torchvision), computed
+    in the image's float dtype (float32 for integer images), as torch does."""
+    t = (a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float32)).type
+    r, g, b = (a[..., i, :, :].astype(t, copy=False) for i in range(3))
+    l = t(0.2989) * r + t(0.587) * g + t(0.114) * b
     return l[..., None, :, :]
 
 
@@ -442,7 +443,7 @@ def rgb_to_grayscale(img, num_output_channels=1):
         l = _gray(a)
     else:
         raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found {a.shape[-3]}")
-    l = _cast_like(l, a.dtype)
+    l = l.astype(a.dtype, copy=False)   # integer images truncate, as torch's .to(dtype)
     if num_output_channels == 3:
         l = np.concatenate([l, l, l], axis=-3)
     return back(l)
@@ -452,10 +453,11 @@ to_grayscale = rgb_to_grayscale
 
 
 def _blend(a, b, ratio):
-    bound = _max_value(a.dtype)
-    ft = a.dtype if np.issubdtype(a.dtype, np.floating) else np.float32
-    out = np.clip(ratio * a.astype(ft) + (1.0 - ratio) * np.asarray(b, dtype=ft), 0, bound).astype(ft)
-    return _cast_like(out, a.dtype)
+    """``ratio * a + (1 - ratio) * b`` clamped to the dtype's range, in the image's float dtype
+    (float32 for integer images, which truncate back), as torchvision's tensor kernel."""
+    t = (a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float32)).type
+    out = t(ratio) * a.astype(t) + t(1.0 - ratio) * np.asarray(b).astype(t)
+    return np.clip(out, 0, _max_value(a.dtype)).astype(a.dtype)
 
 
 def _pil_or_array(img, pil_fn, arr_fn):
@@ -478,10 +480,10 @@ def adjust_contrast(img, contrast_factor):
         raise ValueError(f"contrast_factor ({contrast_factor}) is not non-negative.")
 
     def f(a):
-        g = _gray(a) if a.shape[-3] == 3 else a.astype(np.float32)
-        if not np.issubdtype(a.dtype, np.floating):
-            g = _cast_like(g, a.dtype).astype(np.float32)   # torchvision rounds the grey image
-        mean = g.mean(axis=(-3, -2, -1), keepdims=True)
+        ft = a.dtype if np.issubdtype(a.dtype, np.floating) else np.float32
+        g = _gray(a) if a.shape[-3] == 3 else a
+        g = g.astype(a.dtype).astype(ft)   # the grey image in the image's dtype (truncated), then float
+        mean = g.mean(axis=(-3, -2, -1), keepdims=True, dtype=ft)
         return _blend(a, mean, contrast_factor)
     return _pil_or_array(img, lambda im: ImageEnhance.Contrast(im).enhance(contrast_factor), f)
 
@@ -493,7 +495,7 @@ def adjust_saturation(img, saturation_factor):
     def f(a):
         if a.shape[-3] == 1:
             return a.copy()
-        return _blend(a, _gray(a), saturation_factor)
+        return _blend(a, _gray(a).astype(a.dtype), saturation_factor)   # the grey image truncated, as torch
     return _pil_or_array(img, lambda im: ImageEnhance.Color(im).enhance(saturation_factor), f)
 
 
@@ -541,7 +543,7 @@ def adjust_hue(img, hue_factor):
         hsv[..., 0, :, :] = np.fmod(hsv[..., 0, :, :] + hue_factor, 1.0)
         hsv[..., 0, :, :] = np.where(hsv[..., 0, :, :] < 0, hsv[..., 0, :, :] + 1, hsv[..., 0, :, :])
         out = _hsv2rgb(hsv)
-        return _cast_like(out * 255.0, a.dtype) if is_int else out.astype(a.dtype)
+        return (out * np.float32(255 + 1.0 - 1e-3)).astype(a.dtype) if is_int else out.astype(a.dtype)
 
     def fp(im):
         mode = im.mode

@@ -5,6 +5,7 @@ from ember's default generator)."""
 from . import functional  # noqa: F401
 from ..functional import InterpolationMode
 from ._color import ColorJitter, GaussianBlur, Grayscale, RandomGrayscale
+from ._detection import RandomIoUCrop, RandomPhotometricDistort, RandomZoomOut
 from ._geometry import (CenterCrop, Pad, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, RandomRotation,
                         RandomVerticalFlip, Resize)
 from ._misc import (ClampBoundingBoxes, Compose, ConvertImageDtype, Identity, Lambda, Normalize, PILToTensor,
@@ -16,4 +17,5 @@ __all__ = ["Transform", "Compose", "RandomApply", "RandomChoice", "RandomOrder",
            "ToPureTensor", "PILToTensor", "ToPILImage", "ToTensor", "ToDtype", "ConvertImageDtype", "Normalize",
            "ClampBoundingBoxes", "SanitizeBoundingBoxes", "RandomHorizontalFlip", "RandomVerticalFlip", "Resize",
            "CenterCrop", "RandomCrop", "RandomResizedCrop", "Pad", "RandomRotation", "ColorJitter", "Grayscale",
-           "RandomGrayscale", "GaussianBlur", "InterpolationMode", "functional"]
+           "RandomGrayscale", "GaussianBlur", "InterpolationMode", "functional", "RandomZoomOut", "RandomIoUCrop",
+           "RandomPhotometricDistort"]
