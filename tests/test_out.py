@@ -183,7 +183,7 @@ _TORCH_REFUSES = {"conj": (1,), "diag_embed": (1,), "full_like": (1, 1.0), "imag
                   "real": (1,), "resolve_conj": (1,), "resolve_neg": (1,), "squeeze": (1,), "unsqueeze": (1, 0),
                   "empty_like": (1,), "empty_permuted": ((2, 3), (0, 1)), "empty_strided": ((2,), (1,)),
                   "hamming_window": (4,), "ones_like": (1,), "rand_like": (1,), "randn_like": (1,),
-                  "std_mean": (1,), "var_mean": (1,), "zeros_like": (1,), "histogramdd": (1, 2)}
+                  "std_mean": (1,), "var_mean": (1,), "zeros_like": (1,)}
 
 
 def _binding_takes_out(f):
