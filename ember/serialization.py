@@ -9,10 +9,16 @@ a storage, so they are stored once and share memory again after loading.
 ``torch.load(weights_only=True)`` reads what ``ember.save`` writes; ``ember.load``
 reads what ``torch.save`` writes, including PyTorch's older non-zip format.
 
-Loading is safe by default (``weights_only=True``): the unpickler resolves only an
-allow-list of names (tensors, storages, containers, dtypes, devices), so a file
-cannot run code. ``add_safe_globals`` extends the list; ``weights_only=False``
-lifts it for files you trust (whole pickled models).
+Loading is safe by default (``weights_only=True``): PyTorch's restricted unpickler
+rules (``_weights_unpickler``) with PyTorch's allow-list (tensors, storages, a few
+containers and builtins, dtypes, devices), so a file cannot run code or change
+shared state. ``add_safe_globals`` / ``safe_globals`` extend the list (whole pickled
+models); ``weights_only=False`` lifts it for files you trust. A hostile file fails
+with ``RuntimeError`` or ``UnpicklingError``: every size, stride and offset is
+checked against the archive before anything is allocated or viewed.
+
+Saving to a path writes a temporary file beside it and renames it into place
+(``_atomic_write``): an existing checkpoint is never left half-written.
 """
 import collections
 import io
@@ -452,10 +458,18 @@ def _user_allowed():
     return rc
 
 
+def _listed(g):
+    """Where ``g`` is in the user's list (by identity; tuples by value), or None."""
+    for i, h in enumerate(_user_safe):
+        if g is h or (isinstance(g, tuple) and g == h):
+            return i
+    return None
+
+
 def add_safe_globals(safe_globals):
     """Allow more globals under ``weights_only=True``: classes/functions or ``(obj, "module.name")``."""
     for g in safe_globals:
-        if not any(g is h or (isinstance(g, tuple) and g == h) for h in _user_safe):
+        if _listed(g) is None:
             _user_safe.append(g)
 
 
@@ -475,16 +489,14 @@ class safe_globals:
         self.safe_globals = safe_globals
 
     def __enter__(self):
-        self._added = [g for g in self.safe_globals
-                       if not any(g is h or (isinstance(g, tuple) and g == h) for h in _user_safe)]
+        self._added = [g for g in self.safe_globals if _listed(g) is None]
         add_safe_globals(self._added)
 
     def __exit__(self, *exc):
         for g in self._added:
-            for i, h in enumerate(_user_safe):
-                if g is h or (isinstance(g, tuple) and g == h):
-                    del _user_safe[i]
-                    break
+            i = _listed(g)
+            if i is not None:
+                del _user_safe[i]
 
 
 def _map_torch_module(module, name):

@@ -220,6 +220,35 @@ def _one(lib, base, plan, other, name, args, kw):
         return _run(lib, name, x, args, kw, o)
 
 
+def _with_out(base, plan, other, name, args, kw, t):
+    """The same call with ``out=`` a transposed view of the result's shape: both write it alike."""
+    shape = tuple(t.shape)
+    outs = {}
+    for lib in (torch, ember):
+        dt = getattr(lib, str(t.dtype).split(".")[-1])
+        buf = lib.full(tuple(reversed(shape)) or (), 7, dtype=dt)
+        o = buf.permute(*reversed(range(len(shape)))) if shape else buf
+        x = _apply_view(lib.tensor(base), plan)
+        oth = lib.tensor(other) if isinstance(other, np.ndarray) else other
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = (getattr(lib, name)(x, oth, out=o) if name in BINARY
+                     else getattr(lib, name)(x, *args, out=o, **kw))
+        except Exception as ex:  # noqa: BLE001 - compared below
+            outs[lib.__name__] = type(ex).__name__
+            continue
+        if r is not o:
+            return f"{lib.__name__}: out= returned a new tensor"
+        outs[lib.__name__] = (o, buf)
+    if isinstance(outs["torch"], str) or isinstance(outs["ember"], str):
+        if outs["torch"] != outs["ember"] and not isinstance(outs["torch"], str):
+            return f"with out=: ember raised {outs['ember']}"
+        return None
+    bad = _compare(outs["ember"][0], outs["torch"][0]) or _compare(outs["ember"][1], outs["torch"][1])
+    return bad and f"with out=: {bad}"
+
+
 # (op, dtype) pairs where ember and torch are known to differ; each is listed in the report
 KNOWN = set()
 
@@ -262,6 +291,8 @@ def test_differential_fuzz():
         bad = _compare(e, t)
         if bad is None and ran % 2 == 0:
             bad = _roundtrip(e, t)
+        if bad is None and family != "shape" and isinstance(t, torch.Tensor) and ran % 3 == 0:
+            bad = _with_out(base, plan, other, name, args, kw, t)
         if bad:
             silent.append(f"{where}: {bad}")
     print(f"{ran} cases; {len(lenient)} where torch raises and ember does not (or another class)")

@@ -469,3 +469,37 @@ def test_pickled_blobs_inside_a_checkpoint_are_kept_byte_for_byte(tmp_path):
     for back in (torch.load(tmp_path / "b.pth", weights_only=True), ember.load(tmp_path / "b.pth")):
         assert back["blob"] == blob and back["text"] == text
         assert str(back["dt"]) == "torch.float64" and back["w"].tolist() == [1.0, 1.0]
+
+
+class TinyTransformer(ember.nn.Module):
+    """word_language_model's TransformerModel, small."""
+
+    def __init__(self):
+        super().__init__()
+        nn = ember.nn
+        layer = nn.TransformerEncoderLayer(8, 2, 16, 0.0)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.decoder = nn.Linear(8, 5)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+def test_whole_transformer_checkpoint_allowed_by_class_and_function(tmp_path):
+    """The example's allow-list names classes and a function (torch.nn.functional.relu)."""
+    nn = ember.nn
+    m = TinyTransformer().eval()
+    f = tmp_path / "t.pt"
+    ember.save(m, f)
+    allowed = [TinyTransformer, ember.nn.functional.relu, nn.modules.activation.MultiheadAttention,
+               nn.modules.container.ModuleList, nn.modules.dropout.Dropout, nn.modules.linear.Linear,
+               nn.modules.linear.NonDynamicallyQuantizableLinear, nn.modules.normalization.LayerNorm,
+               nn.modules.transformer.TransformerEncoder, nn.modules.transformer.TransformerEncoderLayer]
+    with ember.serialization.safe_globals(allowed):
+        back = ember.load(f)
+    x = ember.randn(3, 2, 8)
+    with ember.no_grad():
+        np.testing.assert_array_equal(back(x).numpy(), m(x).numpy())
+    with ember.serialization.safe_globals(allowed[1:]):
+        with pytest.raises(pickle.UnpicklingError, match="TinyTransformer"):
+            ember.load(f)

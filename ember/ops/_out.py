@@ -33,7 +33,15 @@ _EXACT = {"matmul", "mm", "bmm", "addmm", "addbmm", "baddbmm", "mv", "addmv", "d
           "conj_physical", "cross", "diag", "heaviside", "histc", "lerp", "logcumsumexp", "msort",
           "nan_to_num", "quantile", "nanquantile", "norm", "tril", "triu", "gather", "index_select",
           "where", "take_along_dim", "masked_select", "inverse", "cholesky", "cholesky_inverse",
-          "cholesky_solve", "matrix_power", "clamp", "clip", "clamp_min", "clamp_max"}
+          "cholesky_solve", "matrix_power", "clamp", "clip", "clamp_min", "clamp_max", "argmax",
+          "argmin", "isin", "take", "scatter", "scatter_add", "scatter_reduce", "index_add",
+          "index_copy", "slice_scatter", "argsort"}
+
+
+def _exact(name):
+    return name in _EXACT or name.endswith("_copy")  # the *_copy twins of views too
+
+
 # joins: an impossible cast is a TypeError
 _JOINS = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
           "row_stack"}
@@ -93,7 +101,7 @@ def _c_name(d):
 
 def write_out(result, out, name, exact=None):
     """Write ``result`` (a tensor or a tuple of them) into ``out``; return ``out``."""
-    exact = name in _EXACT if exact is None else exact
+    exact = _exact(name) if exact is None else exact
     if isinstance(result, Tensor):
         if isinstance(out, (tuple, list)):
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -131,7 +139,7 @@ def _takes(fn, arg):
 def out_variant(fn, name=None, exact=None):
     """Wrap ``fn`` so that ``out=`` is honoured (see the module docstring)."""
     name = name or fn.__name__
-    exact = name in _EXACT if exact is None else exact
+    exact = _exact(name) if exact is None else exact
     with_dtype = _takes(fn, "dtype") and not exact  # exact ops keep their own dtype
 
     @functools.wraps(fn)

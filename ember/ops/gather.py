@@ -161,7 +161,7 @@ class Take(Op):
 
 
 @tensor_method()
-def take(input, index):
+def take(input, index, *, out=None):
     """Index ``input`` as if it were flat; the result has ``index``'s shape."""
     _check_index(index, "take", allow32=False)
     return apply(Take, input, index)

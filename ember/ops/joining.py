@@ -799,7 +799,7 @@ def _slice(input, dim=0, start=None, end=None, step=1):
 
 def _copying(fn, name):
     """``name(...)``: ``fn(...)`` as a new tensor (or tuple of them) that shares no storage."""
-    def f(*args, **kwargs):
+    def f(*args, out=None, **kwargs):  # out= is written by ops/_out.py
         r = fn(*args, **kwargs)
         return tuple(t.clone() for t in r) if isinstance(r, tuple) else r.clone()
     f.__name__ = f.__qualname__ = name

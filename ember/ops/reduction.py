@@ -711,13 +711,13 @@ def _arg(fn, what, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, out=None):
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, out=None):
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
@@ -844,7 +844,7 @@ class Nanmean(Op):
 
 @tensor_method()
 @_axis_alias
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 

@@ -71,7 +71,7 @@ def _scatter_cls(src, value, fn):
 
 
 @tensor_method()
-def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
     _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
@@ -108,7 +108,7 @@ class ScatterAdd(Op):
 
 
 @tensor_method()
-def scatter_add(input, dim, index, src):
+def scatter_add(input, dim, index, src, *, out=None):
     _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
@@ -219,7 +219,7 @@ class ScatterReduce(Op):
 
 
 @tensor_method()
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
     _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
@@ -302,7 +302,7 @@ class IndexAdd(Op):
 
 
 @tensor_method()
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input, dim, index, source, *, alpha=1, out=None):
     _check_index_dtype(index, "index_add")
     d = wrap_dim(dim, input.ndim)
     if alpha != 1:
@@ -341,7 +341,7 @@ class IndexCopy(Op):
 
 
 @tensor_method()
-def index_copy(input, dim, index, source):
+def index_copy(input, dim, index, source, *, out=None):
     _check_index(index, "index_copy", allow32=False)
     return apply(IndexCopy, input, index, source, dim=wrap_dim(dim, input.ndim))
 
@@ -593,7 +593,7 @@ def select_scatter(input, src, dim, index):
 
 
 @tensor_method()
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     return apply(SliceScatter, input, src, wrap_dim(dim, input.ndim), slice(start, end, step))

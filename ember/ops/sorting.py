@@ -66,7 +66,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 
 @tensor_method()
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     return _wrap(np.asarray(_argsort(a, d, descending), dtype=np.int64))
