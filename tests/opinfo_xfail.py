@@ -9,10 +9,6 @@ XFAIL = {
     'logcumsumexp': "torch's float32 gradient is off by 1.8e-3 from float64 on this sample; ember's (accumulated in float64) agrees with float64 to 1e-7",
     'matrix_exp': '1 of 2 samples: output 0: values differ (max abs diff 0.000351)',
     'nn.functional.dropout3d': "random: channel dropout on a few channels; the share of zeroed channels differs between ember's and torch's draws on this seeded sample",
-    'nn.functional.pad.circular': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 1 of 8 samples: output 0: values differ (max abs diff 14.2)",
-    'nn.functional.pad.reflect': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 1 of 12 samples: raises RuntimeError: negative padding is not supported for mode reflect",
-    'nn.functional.pad.replicate': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 1 of 12 samples: raises RuntimeError: negative padding is not supported for mode replicate",
-    'nn.functional.pad.replicate_negative': "pad lives in ops/sampling.py (another branch's file, not edited here): negative pads; 6 of 6 samples: raises RuntimeError: negative padding is not supported for mode replicate",
     'nn.functional.scaled_dot_product_attention': "random (dropout_p > 0): ember's and torch's dropout draws differ; the nonzero quartiles differ on this small seeded sample",
     'tensordot': '1 of 3 samples: raises RuntimeError: contracted dimensions need to match, but first has size 1 in dim 0 and second has size 2 in dim 2',
 }

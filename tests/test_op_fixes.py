@@ -186,3 +186,19 @@ def test_more_edge_cases_from_opinfo():
     check(lambda m, x: fn(m, F).normalize(x, p=0.0, dim=-1), [np.array([[1., 0, 2], [0, 0, 0]], np.float32)])
     check(lambda m, x: m.linalg.vander(x, N=3), [rand()])
     check(lambda m, x: fn(m, F).batch_norm(x, m.tensor([]), m.tensor([]), training=True), [np.zeros(0, np.float32)])
+
+
+@pytest.mark.parametrize("mode", ["circular", "reflect", "replicate"])
+@pytest.mark.parametrize("pads", [(-2, 3), (3, -2), (2, -3), (-1, -1), (-1, 2, 1, -2), (-4, 2)])
+def test_pad_negative(mode, pads):
+    """Negative pads: circular crops first and wraps the rest; reflect and replicate index the
+    input (circular wrapped over the whole input before; reflect and replicate refused)."""
+    shape = (2, 3, 6) if len(pads) == 2 else (2, 3, 5, 6)
+    check(lambda m, x: m.nn.functional.pad(x, pads, mode=mode), [rand(*shape)])
+
+
+def test_pad_circular_wrap_of_nothing():
+    """Cropping a dimension away and wrapping the remainder: torch 2.13 returns uninitialised
+    memory (or refuses with an aliasing error); ember refuses clearly."""
+    with pytest.raises(RuntimeError, match="wrapping around more than once"):
+        ember.nn.functional.pad(ember.ones(1, 1, 6), (-6, 2), mode="circular")

@@ -473,15 +473,14 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError("Padding value causes wrapping around more than once.")
         if mode == "replicate" and L == 0:
             raise RuntimeError("input tensor must have non-empty spatial dims")
-        if lo < 0 or hi < 0:
-            if mode != "circular":
-                raise RuntimeError(f"negative padding is not supported for mode {mode}")
     maps = []
     for (lo, hi), L in zip(pairs, sp):
-        if mode == "circular" and (lo < 0 or hi < 0):
-            j = np.arange(-lo, L + hi)
-            maps.append(np.mod(j, L))
-        else:
+        if mode == "circular" and (lo < 0 or hi < 0):   # torch crops first, then wraps the rest
+            keep = np.arange(max(-lo, 0), L - max(-hi, 0))
+            if max(lo, 0) > len(keep) or max(hi, 0) > len(keep):
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            maps.append(keep[_index_map(mode, len(keep), max(lo, 0), max(hi, 0))])
+        else:   # reflect / replicate: input coordinates, negative pads included
             maps.append(_index_map(mode, L, lo, hi))
     key = (mode, n)
     cls = _PADCLS.get(key)
