@@ -223,7 +223,7 @@ def get_default_device():
     return cpu
 
 
-def set_default_device(device):
+def set_default_device(device):  # noqa: F811 (torch's parameter name)
     """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build."""
     from ._device import check_device
 

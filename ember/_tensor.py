@@ -12,7 +12,7 @@ from collections.abc import Sequence as _Sequence
 import numpy as np
 
 from . import _dtype as D
-from ._device import cpu, check_device
+from ._device import check_device, cpu
 from ._dims import wrap_dim
 
 __all__ = ["Tensor", "Size", "is_tensor"]

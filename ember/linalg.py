@@ -9,12 +9,23 @@ import numpy as np
 
 from ._tensor import Tensor, _wrap
 from .ops._apply import apply
-from .ops.linalg import (LinAlgError, _LinAlgError, Det, Inverse, Slogdet, _square, _swap,  # noqa: F401
-                         matmul, cross as _cross, det as _det, matrix_power, matrix_exp)
-from .ops.reduction import _vector_norm, _matrix_norm, _rt
-from .ops.lu import (lu_factor, lu_factor_ex, lu, lu_solve, householder_product, ldl_factor,  # noqa: F401
-                     ldl_factor_ex, ldl_solve)
-from .ops.decomposition import Solve, Cholesky, Eig, Eigh, Pinv, Svd, Qr, SolveTriangular
+from .ops.decomposition import Cholesky, Eig, Eigh, Pinv, Qr, Solve, SolveTriangular, Svd
+from .ops.linalg import (  # noqa: F401
+    Det,
+    Inverse,
+    LinAlgError,
+    Slogdet,
+    _LinAlgError,
+    _square,
+    _swap,
+    matmul,
+    matrix_exp,
+    matrix_power,
+)
+from .ops.linalg import cross as _cross
+from .ops.linalg import det as _det
+from .ops.lu import householder_product, ldl_factor, ldl_factor_ex, ldl_solve, lu, lu_factor, lu_factor_ex, lu_solve  # noqa: F401
+from .ops.reduction import _matrix_norm, _rt, _vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",

@@ -31,9 +31,9 @@ import zipfile
 import numpy as np
 
 from . import _dtype as D
-from ._device import device as _device_cls
-from ._tensor import Tensor, Size, _wrap, _root, _contiguous_strides
 from ._atomic_write import replacing as _replacing
+from ._device import device as _device_cls
+from ._tensor import Size, Tensor, _contiguous_strides, _root, _wrap
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "DEFAULT_PROTOCOL"]
@@ -238,8 +238,8 @@ def _write_archive(out, name, pkl, storages):
         _zip_write(zf, f"{name}/.format_version", b"1")
         _zip_write(zf, f"{name}/.storage_alignment", b"64")
         _zip_write(zf, f"{name}/byteorder", sys.byteorder.encode())
-        from concurrent.futures import ThreadPoolExecutor
         import zlib
+        from concurrent.futures import ThreadPoolExecutor
 
         bufs = [(key, memoryview(np.ascontiguousarray(arr).view(np.uint8)))
                 for key, arr in storages.items()]

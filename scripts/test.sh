@@ -13,4 +13,6 @@ if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
   cp pyproject.toml "$stamp"
 fi
+# lint first (seconds), then the tests
+.venv/bin/python -m ruff check ember tests
 exec .venv/bin/python -m pytest -n 2 "$@"

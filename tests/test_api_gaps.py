@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from oracle import E, T, assert_close, check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand, E, T, assert_close
 
 R = lambda *s: rand(*s)                                  # [-1, 1]
 P = lambda *s: rand(*s, low=0.2, high=3.0)               # positive

@@ -2,7 +2,6 @@
 nn.functional.linear_cross_entropy against torch (values and gradients)."""
 import numpy as np
 import pytest
-
 from oracle import check, rand
 
 

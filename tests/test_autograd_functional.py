@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 R = np.random.RandomState(0)
 

@@ -4,9 +4,9 @@ programs that need them (WGAN-GP, MAML, physics-informed losses, custom Function
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 F = {ember: ember.nn.functional, torch: torch.nn.functional}
 

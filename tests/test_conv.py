@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, check, check_raises, gradcheck, rand
 
 import ember
 from ember.ops import conv as EC
-from oracle import check, check_raises, gradcheck, rand, assert_close
 
 
 def F(m):
@@ -196,7 +196,7 @@ def test_modules(cls, args, kw, shape):
     (ye * ember.tensor(w)).sum().backward()
     (yt * torch.tensor(w)).sum().backward()
     assert_close(xe.grad, xt.grad)
-    for (n, p), (_, q) in zip(em.named_parameters(), tm.named_parameters()):
+    for (_, p), (_, q) in zip(em.named_parameters(), tm.named_parameters()):
         assert_close(p.grad, q.grad)
 
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, check_raises
 
 import ember
-from oracle import assert_close, check_raises
 
 
 @pytest.mark.parametrize("data", [
@@ -81,7 +81,7 @@ def test_attributes():
 def test_conversions(dt):
     a = np.array([-1.5, 0.0, 2.7], dtype=np.float32)
     assert_close(getattr(ember.tensor(a), dt)(), getattr(torch.tensor(a), dt)())
-    assert ember.tensor(a).to(getattr(ember, "float64")).dtype is ember.float64
+    assert ember.tensor(a).to(ember.float64).dtype is ember.float64
     assert ember.tensor(a).type(ember.int32).dtype is ember.int32
     assert ember.tensor(a).type("torch.DoubleTensor").dtype is ember.float64
 

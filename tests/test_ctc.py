@@ -2,9 +2,6 @@
 repeated labels, every reduction, zero_infinity, unbatched input; values and gradients."""
 import numpy as np
 import pytest
-import torch
-
-import ember
 from oracle import check, check_raises, rand
 
 

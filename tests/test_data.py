@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 import torch.utils.data as TD
+from oracle import assert_close
 
 import ember
 import ember.utils.data as ED
-from oracle import assert_close
 
 N = 10
 

@@ -9,11 +9,11 @@ import textwrap
 
 import pytest
 import torch
+from oracle import check_raises
 
 import ember
 import ember.distributed  # noqa: F401  (ember.distributed resolves as an attribute after this)
 from ember.distributed import run as erun
-from oracle import check_raises
 
 try:
     MPIEXEC = erun.mpiexec_path() if ember.distributed.is_available() else None

@@ -2,7 +2,6 @@
 gradients, output_ratio, unbatched input, and bad input."""
 import numpy as np
 import pytest
-
 from oracle import check, check_raises, rand
 
 

@@ -10,10 +10,10 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from local_http import serve
 
 import ember
 from ember import hub
-from local_http import serve
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ index_* ops, where, nonzero, search ops."""
 import numpy as np
 import pytest
 import torch
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand, E, T, to_np
 
 
 class Ix:

@@ -1,9 +1,9 @@
 """Linear algebra against the torch oracle: values, dtypes, shapes, gradients, errors."""
 import numpy as np
 import pytest
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand
 
 
 def r(*shape, seed=None, dtype=np.float32):

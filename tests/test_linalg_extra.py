@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from oracle import check, check_raises, gradcheck
 
 import ember
-from oracle import check, check_raises, gradcheck
 
 R = np.random.RandomState(0)
 

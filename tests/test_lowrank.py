@@ -3,9 +3,9 @@ comparison is on exactly low-rank inputs (singular values agree) and on reconstr
 import numpy as np
 import pytest
 import torch
+from oracle import rand
 
 import ember
-from oracle import rand
 
 
 def lowrank(*shape, k=3, seed=0):

@@ -2,10 +2,9 @@
 wide and tall), every lu_solve mode, legacy spellings, and bad input."""
 import numpy as np
 import pytest
-import torch
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand
 
 pytestmark = pytest.mark.filterwarnings("ignore:torch.(lu|triangular_solve) is deprecated")
 

@@ -2,7 +2,6 @@
 masked-out rows), values, dtypes and gradients. (The OpInfo run covers more samples.)"""
 import numpy as np
 import pytest
-
 from oracle import check, check_raises, rand
 
 MASK = np.array([[True, False, True, True], [False, False, False, False], [True, True, False, True]])

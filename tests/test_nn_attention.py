@@ -3,9 +3,9 @@ and F.pdist against torch 2.13, with identical weights."""
 import numpy as np
 import pytest
 import torch
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand
 
 R = np.random.RandomState(0)
 

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, gradcheck, rand
 
 import ember
 import ember.nn as enn
 import ember.nn.functional as EF
-from oracle import assert_close, gradcheck, rand
 
 
 def load_from(emod, tmod):

@@ -5,11 +5,10 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
 import ember.nn as enn
-import ember.nn.functional as EF
-from oracle import assert_close
 
 
 def arch(torch):
@@ -97,9 +96,9 @@ def test_registration_and_attrs():
     del m.p
     assert "p" not in m._parameters
     with pytest.raises(AttributeError):
-        m.p
+        _ = m.p
     with pytest.raises(AttributeError):
-        m.nothing
+        _ = m.nothing
     with pytest.raises(KeyError):
         m.register_buffer("a.b", ember.zeros(1))
     with pytest.raises(TypeError):

@@ -3,9 +3,9 @@ weights in float64: outputs, final states and every gradient."""
 import numpy as np
 import pytest
 import torch
+from oracle import gradcheck
 
 import ember
-from oracle import gradcheck
 
 R = np.random.RandomState(0)
 TOL = dict(rtol=1e-9, atol=1e-12)

@@ -84,7 +84,7 @@ def test_uninitialized_parameter_and_buffer():
         with pytest.raises(ValueError, match="uninitialized parameter"):
             p + 1
         with pytest.raises(RuntimeError, match="Can't access the shape"):
-            p.shape
+            _ = p.shape
         p.materialize((2, 3))
         assert type(p) is m.nn.Parameter and tuple(p.shape) == (2, 3)
         b = m.nn.UninitializedBuffer()

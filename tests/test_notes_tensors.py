@@ -6,9 +6,9 @@ print a value, the test compares it with what PyTorch gives for the same code.
 import numpy as np
 import pytest
 import torch as real_torch
+from oracle import assert_close
 
 import ember as torch
-from oracle import assert_close
 
 
 def test_creation_and_attributes():

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import torch as real_torch
 import torch.nn as real_nn
+from oracle import assert_close, check, rand
 
 import ember as torch
 import ember.nn as nn
-from oracle import assert_close, check, rand
 
 BOTH = [(torch, nn), (real_torch, real_nn)]
 
@@ -219,7 +219,7 @@ def test_dataset_lists_in_init():
         np.testing.assert_array_equal(batch_data[0].numpy(), data_train.x[5 * i_batch:5 * i_batch + 5].numpy())
         n += 1
     assert n == 200 == len(data_loader_train)
-    for i_batch, (src, trg) in enumerate(data_loader_test):
+    for i_batch, (src, trg) in enumerate(data_loader_test):  # noqa: B007 (the notes' loop, as written)
         np.testing.assert_allclose(trg.numpy(), src.numpy().sum(1), rtol=1e-5, atol=1e-6)
     assert i_batch == 199
     # data_train[xxx] indexes one element; next(iter(data_train)) gives the first one
@@ -241,7 +241,7 @@ def test_tensor_dataset_sin_cos():
         data = torch.utils.data.TensorDataset(src, trg)
         data_loader = torch.utils.data.DataLoader(data, batch_size=5, shuffle=False)
         sizes, batches = [], []
-        for i_batch, batch_data in enumerate(data_loader):
+        for i_batch, batch_data in enumerate(data_loader):  # noqa: B007 (the notes' loop, as written)
             sizes.append((str(batch_data[0].size()), str(batch_data[1].size())))
             batches.append(batch_data)
         return i_batch, sizes, batches, len(data)
@@ -300,7 +300,7 @@ def test_map_txt_image_dataset(tmp_path):
         assert len(ds) == 30
         train_loader = m.utils.data.DataLoader(ds, batch_size=8, shuffle=True)
         shapes = []
-        for idx, (img, label) in enumerate(train_loader):
+        for idx, (img, label) in enumerate(train_loader):  # noqa: B007 (the notes' loop, as written)
             shapes.append((tuple(img.shape), tuple(label.shape), str(img.dtype), str(label.dtype)))
         assert sorted(shapes)[0] == ((6, 8, 8, 3), (6,), "torch.float32", "torch.int64")
         fixed = list(m.utils.data.DataLoader(ds, batch_size=8, shuffle=False))
@@ -519,7 +519,7 @@ def test_l2_weight_decay_and_l1_regularization():
             optimizer.step()
         model.final_loss = loss.item()
     assert e.final_loss == pytest.approx(t.final_loss, rel=1e-5)
-    for (k, ve), vt in zip(e.state_dict().items(), t.state_dict().values()):
+    for (_k, ve), vt in zip(e.state_dict().items(), t.state_dict().values()):
         assert_close(ve, vt, rtol=1e-4, atol=1e-6)
 
 
@@ -536,9 +536,9 @@ def test_resnet_block_forward_backward(cin, cout, stride):
     ye.backward(E(g))
     yt.backward(T(g))
     assert_close(xe.grad, xt.grad, rtol=1e-4, atol=1e-5)
-    for (k, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
+    for (_k, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
         assert_close(pe.grad, pt.grad, rtol=1e-4, atol=1e-5)
-    for (k, be), (_, bt) in zip(e.named_buffers(), t.named_buffers()):
+    for (_k, be), (_, bt) in zip(e.named_buffers(), t.named_buffers()):
         assert_close(be, bt, rtol=1e-5, atol=1e-6)
     # eval mode uses the running statistics
     e.eval()

@@ -2,9 +2,6 @@
 values, wrong dtypes, 0-d and empty tensors, signatures, and bad input ember accepted."""
 import numpy as np
 import pytest
-import torch
-
-import ember
 from oracle import check, check_raises, rand
 
 F = "nn.functional"

@@ -7,9 +7,8 @@ Figures: ``PYTHONPATH=. python scripts/opinfo_report.py``.
 """
 import warnings
 
-import pytest
-
 import opinfo_harness as H
+import pytest
 from opinfo_xfail import XFAIL
 
 _OPS = {}

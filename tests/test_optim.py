@@ -201,7 +201,7 @@ def test_load_state_dict_errors():
     def mk(mod, n_groups):
         ps = make(mod, init_arrays())
         groups = [{"params": ps[:1]}, {"params": ps[1:]}] if n_groups == 2 else ps
-        return getattr(mod.optim if mod is ember else torch.optim, "SGD")(groups, lr=0.1)
+        return (mod.optim if mod is ember else torch.optim).SGD(groups, lr=0.1)
 
     for mod in (ember, torch):
         o1, o2 = mk(mod, 1), mk(mod, 2)

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, check, check_raises, gradcheck, rand
 
 import ember
 from ember.ops import pooling as EP
-from oracle import check, check_raises, gradcheck, rand, assert_close
 
 
 def F(m):

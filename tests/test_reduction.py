@@ -3,9 +3,9 @@ import math
 
 import numpy as np
 import pytest
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, gradcheck, rand
 
 
 def perm(*shape, seed=0, dtype=np.float32):

@@ -1,15 +1,15 @@
 """interpolate, grid_sample, affine_grid, pad, pixel_shuffle and the modules against torch."""
 import warnings
 
-warnings.filterwarnings("ignore", message="Default grid_sample")
-
 import numpy as np
 import pytest
 import torch
+from oracle import check, check_raises, gradcheck, rand
 
 import ember
 from ember.ops import sampling as ES
-from oracle import check, check_raises, gradcheck, rand, assert_close
+
+warnings.filterwarnings("ignore", message="Default grid_sample")
 
 
 def F(m):

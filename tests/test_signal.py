@@ -1,7 +1,6 @@
 """ember.signal.windows against torch.signal.windows: every window, both symmetries, dtypes,
 parameters, edge lengths and bad input."""
 import pytest
-
 from oracle import check, check_raises
 
 NAMES = ["bartlett", "blackman", "cosine", "exponential", "gaussian", "general_hamming", "hamming", "hann",

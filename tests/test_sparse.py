@@ -4,9 +4,9 @@ the graph preprocessing + GraphConv of pytorch/examples' gcn."""
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close, check, check_raises, gradcheck, rand
 
 import ember
-from oracle import check, check_raises, assert_close, gradcheck, rand
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparse")
 
@@ -32,6 +32,7 @@ def test_construct_and_convert():
 
 
 def test_metadata():
+    want = None
     for m in (ember, torch):
         s = coo(m, m.tensor(V))
         c = s.coalesce()
@@ -41,7 +42,6 @@ def test_metadata():
                s.double().dtype, s.int().layout, s.t().shape, s.requires_grad, s.is_leaf)
         if m is torch:
             assert [str(x) for x in got] == [str(x) for x in want]
-        want = got
     assert str(ember.sparse_coo) == "torch.sparse_coo" and str(ember.strided) == "torch.strided"
 
 

@@ -2,12 +2,13 @@
 import os
 import subprocess
 import sys
+
 import numpy as np
 import pytest
 import torch
+from oracle import E, T, assert_close, check_raises
 
 import ember
-from oracle import E, T, assert_close, check_raises
 
 
 @pytest.mark.parametrize("name,args", [("new_zeros", (2, 3)), ("new_ones", ((2,),)), ("new_empty", (0,))])

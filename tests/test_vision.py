@@ -7,13 +7,13 @@ import struct
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
 import ember.vision.transforms as T
 import ember.vision.transforms.functional as F
-from ember.vision import datasets
 from ember.utils.data import DataLoader
-from oracle import assert_close
+from ember.vision import datasets
 
 Image = pytest.importorskip("PIL.Image")
 
@@ -226,7 +226,7 @@ def test_cifar10(tmp_path, monkeypatch):
             pickle.dump(d, f)
     with open(folder / "batches.meta", "wb") as f:
         pickle.dump({"label_names": [f"c{i}" for i in range(10)]}, f)
-    from ember.vision.datasets.utils import calculate_md5   # the fake files' MD5s, as torchvision's tests do
+    from ember.vision.datasets.utils import calculate_md5  # the fake files' MD5s, as torchvision's tests do
     C = datasets.CIFAR10
     monkeypatch.setattr(C, "train_list", [[n, calculate_md5(folder / n)] for n, _ in C.train_list])
     monkeypatch.setattr(C, "test_list", [[n, calculate_md5(folder / n)] for n, _ in C.test_list])

@@ -11,11 +11,11 @@ import zipfile
 
 import numpy as np
 import pytest
+from local_http import serve
 
 import ember
 from ember.vision import datasets
 from ember.vision.datasets import utils as dutils
-from local_http import serve
 
 Image = pytest.importorskip("PIL.Image")
 

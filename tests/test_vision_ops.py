@@ -5,10 +5,10 @@ import os
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
 from ember.vision import ops
-from oracle import assert_close
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "vision")
 FIX = np.load(os.path.join(HERE, "ops.npz"))

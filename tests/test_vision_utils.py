@@ -155,6 +155,7 @@ def test_make_grid_vs_torch_oracle():
 def test_vision_top_level():
     import subprocess
     import sys
+
     import ember.vision as vision
     assert vision.__version__.startswith("0.29.1") and vision.get_image_backend() == "PIL"
     vision.set_image_backend("PIL")

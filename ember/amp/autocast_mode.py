@@ -32,8 +32,7 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
     from ..nn import functional as F
-    from ..ops import (activation, conv, linalg, linear, loss, loss_margin, normalization, reduction,
-                       sampling)
+    from ..ops import activation, conv, linalg, linear, loss, loss_margin, normalization, reduction, sampling
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
              linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,

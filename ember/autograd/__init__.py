@@ -120,7 +120,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched=True is not supported by ember")
     outputs = _as_tuple(outputs)
-    single = not isinstance(inputs, (list, tuple))
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -136,7 +135,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         got = run_backward(outputs, grads, retain_graph=bool(retain_graph), capture=capture,
                            accumulate=False, create_graph=create_graph)
     result = []
-    for i, t in enumerate(inputs):
+    for t in inputs:
         key = (t.grad_fn, t._out_idx) if t.grad_fn is not None else (t._accumulator(), 0)
         g = got[capture[key]]
         if g is None:

@@ -15,7 +15,8 @@ with ``create_graph=True``.
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from . import grad as _grad, grad_mode
+from . import grad as _grad
+from . import grad_mode
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 

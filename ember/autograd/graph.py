@@ -214,7 +214,7 @@ def _op_name(node):
 
 
 def _call_pre_hooks(node, idx, g):
-    from .._tensor import _wrap, Tensor
+    from .._tensor import Tensor, _wrap
 
     hooks = node._pre_hooks.get(idx) if node._pre_hooks else None
     if hooks:

@@ -130,7 +130,7 @@ def main(argv=None):
         net.train()
         running_loss = 0.0
         batches = tqdm(train_loader, desc=f"epoch {epoch + 1}", leave=False, disable=None) if tqdm else train_loader
-        for i, data in enumerate(batches, 0):
+        for _i, data in enumerate(batches, 0):
             inputs, labels = data                  # get the inputs
             optimizer.zero_grad()                  # zero the parameter gradients
             outputs = net(inputs)                  # forward + backward + optimize

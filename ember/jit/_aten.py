@@ -46,7 +46,7 @@ def aten_name(cls, kwargs=None):
 
 
 def _lookup(cls):
-    from ._graph import op_key, TracingError
+    from ._graph import TracingError, op_key
 
     node = getattr(cls, "name", None)
     if not isinstance(node, str):

@@ -14,16 +14,15 @@ resolves them again on load without running any code from the file.
 import importlib
 import io
 import json
-import zipfile
-
 import warnings
+import zipfile
 
 import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ..ops import _apply
-from ..ops._apply import Op, apply, _type_name
+from ..ops._apply import Op, _type_name, apply
 
 __all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
 
@@ -185,7 +184,7 @@ class Graph:
             return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
         lines = ["graph(" + ",\n      ".join(head) + "):"]
-        for v, a in self.consts.items():
+        for v, _a in self.consts.items():
             lines.append(f"  {sig(v)} = prim::Constant[value=<Tensor>]()")
         for n in self.nodes:
             outs = ", ".join(sig(v) for v in n.outputs)
@@ -521,7 +520,7 @@ def save_graph(f, graph, state, meta):
         z.writestr("ember_jit/graph.json", json.dumps(doc))
         for k, a in arrays.items():
             z.writestr(f"ember_jit/arrays/{k}.npy", _npy(a))
-        for i, (k, t) in enumerate(state.items()):
+        for i, t in enumerate(state.values()):
             z.writestr(f"ember_jit/state/{i}.npy", _npy(t._data))
 
 

@@ -4,9 +4,7 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor
 from .. import _random
-from ..autograd import grad_mode
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
            "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",

@@ -34,10 +34,10 @@ backward written with ember ops on tensors, run under ``create_graph=True`` (see
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _new_tensor
+from .._dims import wrap_dim, wrap_dims
+from .._tensor import Tensor, _new_tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
-from .._dims import wrap_dim, wrap_dims
 
 __all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple",
            "add_observer", "remove_observer"]
@@ -227,7 +227,7 @@ def _wrap_many(op, cls, inputs, arrays, outs, record):
 def _record(op, cls, inputs, arrays):
     nf = []
     meta = []
-    for x, a in zip(inputs, arrays):
+    for x, _a in zip(inputs, arrays):
         if isinstance(x, Tensor):
             if x._base is not None:
                 _refresh_view(x)

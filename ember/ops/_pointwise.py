@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import tensor_method
 from ..autograd import grad_mode as _gm
-from ._apply import apply, apply_, _type_name
+from ._apply import _type_name, apply, apply_
 
 
 def _broadcast_error(*arrays):

@@ -3,12 +3,11 @@ import math
 
 import numpy as np
 
+from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
 from .special import _erf
-from .unary import relu as _relu, relu_ as _relu_
-
-from .._tensor import _wrap
-
+from .unary import relu as _relu
+from .unary import relu_ as _relu_
 
 # ---- elementwise activations: one Op class per function ------------------------------
 
@@ -690,7 +689,7 @@ def gelu(input, approximate="none"):
         tensor([-0.0454, -0.1543,  0.0000,  1.3996])
     """
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return apply(Gelu, input, approximate)
 
 
@@ -943,8 +942,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from .. import _random
         a = input._data
-        from .arithmetic import mul
         from .._tensor import _wrap
+        from .arithmetic import mul
         return mul(input, _wrap(_random.rrelu_slopes(a, lower, upper)))
     return leaky_relu(input, (lower + upper) / 2, inplace)
 

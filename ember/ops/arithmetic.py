@@ -7,10 +7,22 @@ import math as _math
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, apply_, SAME, FLOAT, _type_name
+from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_
 from ._deprecated import scalar_first
-from ._pointwise import (_binary, _binary_, _broadcast_error, _c, _float_only, _guard, _inplace,
-                         _int_zero_check, _named, _out, _unary, _zeros)
+from ._pointwise import (
+    _binary,
+    _binary_,
+    _broadcast_error,
+    _c,
+    _float_only,
+    _guard,
+    _inplace,
+    _int_zero_check,
+    _named,
+    _out,
+    _unary,
+    _zeros,
+)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
            "negative", "rsub", "floor_divide", "remainder", "fmod", "pow", "float_power", "atan2",

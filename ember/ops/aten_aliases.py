@@ -55,8 +55,8 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     """``(out, save_mean, save_invstd)`` of batch norm over (N, C, *); ``save_*`` are empty in
     evaluation mode, as torch's CPU kernel returns them."""
-    from .normalization import batch_norm
     from .creation import empty
+    from .normalization import batch_norm
 
     out = batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if not training:

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, SAME, _arrays, _type_name
+from ._apply import SAME, Op, _arrays, _type_name
 from ._pointwise import _broadcast_error, _not_impl, _out
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method, tensor_property
-from ._apply import Op, apply, apply_, FLOAT
+from ._apply import FLOAT, Op, apply, apply_
 from ._pointwise import _broadcast_error, _c, _out, _zeros
 
 __all__ = ["real", "imag", "angle", "conj", "conj_physical", "conj_physical_", "resolve_conj",

@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply, ntuple, _type_name
 from . import _conv2d_fast as _f2
+from ._apply import Op, _type_name, apply, ntuple
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]
@@ -310,13 +310,15 @@ def _check_conv(x, w, b, nd, groups, stride, dil, transposed=False, fname=None):
         bad = xd.dtype if xd.dtype.kind != "f" else wd.dtype
         raise RuntimeError(f'"{fname}" not implemented for \'{bad}\'')
     if xd.dtype != wd.dtype:
-        raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and weight type ({_type_name(wd.dtype, cpp=True)}) "
+        raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and weight type "
+                           f"({_type_name(wd.dtype, cpp=True)}) "
                            "should be the same")
     if b is not None:
         if not isinstance(b, Tensor):
             raise TypeError(f"{fname}(): argument 'bias' must be Tensor, not {type(b).__name__}")
         if b._data.dtype != xd.dtype:
-            raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and bias type ({_type_name(b._data.dtype, cpp=True)}) "
+            raise RuntimeError(f"Input type ({_type_name(xd.dtype, cpp=True)}) and bias type "
+                               f"({_type_name(b._data.dtype, cpp=True)}) "
                                "should be the same")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")

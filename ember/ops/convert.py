@@ -1,7 +1,8 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``long()``, ... (ToCopyBackward0)."""
 
 from .. import _dtype as D
-from .._device import check_device, device as _device_cls
+from .._device import check_device
+from .._device import device as _device_cls
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 

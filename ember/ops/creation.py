@@ -9,9 +9,9 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._device import check_device
 from .. import _random
-from .._tensor import Tensor, Size, _wrap, _new_tensor, _contiguous_strides, tensor_method
+from .._device import check_device
+from .._tensor import Size, Tensor, _contiguous_strides, _new_tensor, _wrap, tensor_method
 from ._apply import norm_size
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",

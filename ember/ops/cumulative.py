@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim, linear_backward_ops
+from ._apply import Op, apply, linear_backward_ops, wrap_dim
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
@@ -304,7 +304,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         n = f.shape[d]
         if n < edge_order + 1:
             raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
-        part = lambda s, k: f.narrow(d, s if s >= 0 else n + s, k)   # noqa: E731
+        part = lambda s, k: f.narrow(d, s if s >= 0 else n + s, k)   # noqa: E731, B023 (used in this iteration)
         if isinstance(h, Tensor):
             shape = [1] * f.ndim
             shape[d] = -1

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._tensor import _wrap, tensor_method
 from ._apply import Op, apply
-from .linalg import _LinAlgError, Inverse, _square, _swap, matmul
+from .linalg import Inverse, _LinAlgError, _square, _swap, matmul
 
 __all__ = ["pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
 
@@ -266,7 +266,8 @@ def qr(input, some=True, *, out=None):
 @tensor_method()
 def svd(input, some=True, compute_uv=True, *, out=None):
     """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
-    from ..linalg import svd as _svd, svdvals
+    from ..linalg import svd as _svd
+    from ..linalg import svdvals
     from .reduction import return_types
 
     a = input._data

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import _wrap
-from ._apply import Op, apply, _type_name, linear_backward_ops
+from ._apply import Op, _type_name, apply, linear_backward_ops
 
 __all__ = ["embedding", "embedding_bag", "one_hot"]
 

@@ -146,7 +146,7 @@ def _dims(x, s, dim, default_all=True):
         if len(set(dims)) != len(dims):
             raise RuntimeError("FFT dims must be unique")
         if s is not None and len(s) != len(dims):
-            raise RuntimeError(f"When given, dim and shape arguments must have the same length")
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
     elif s is not None:
         if len(s) > nd:
             raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {nd} dimensions.")
@@ -345,8 +345,8 @@ class OverlapAdd(Op):
 
 
 def _frame_window(window, n_fft, win_length, dtype):
-    from .joining import cat
     from .creation import ones, zeros
+    from .joining import cat
 
     win_length = n_fft if win_length is None else win_length
     if not 0 < win_length <= n_fft:

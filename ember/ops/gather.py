@@ -3,7 +3,7 @@ masked_select, masked_fill, masked_scatter (and the index checks they share with
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim, linear_backward_ops, _BackwardOf, _snapshot
+from ._apply import Op, _BackwardOf, _snapshot, apply, apply_, linear_backward_ops, wrap_dim
 from .indexing import _ndarray
 
 __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "take",

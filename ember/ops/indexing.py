@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ..autograd import grad_mode
-from ._apply import Op, apply, apply_, SAME, _make_view, linear_backward_ops, _type_name
+from ._apply import SAME, Op, _make_view, _type_name, apply, apply_, linear_backward_ops
 
 __all__ = ["where", "nonzero", "argwhere", "tril_indices", "triu_indices", "searchsorted",
            "bucketize", "isin", "unravel_index", "nonzero_static"]
@@ -75,7 +75,7 @@ def _conv_item(k):
     if hasattr(k, "__index__"):
         return k.__index__(), False
     if isinstance(k, str):
-        raise TypeError(f"new(): invalid data type 'str'")
+        raise TypeError("new(): invalid data type 'str'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
         "valid indices (got " + type(k).__name__ + ")")

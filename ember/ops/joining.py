@@ -7,21 +7,33 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, SAME, wrap_dim, wrap_dims, norm_size, linear_backward_ops
+from ._apply import SAME, Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _sl
-from .shape import (Expand, View, _expand, _unfold, _view, as_strided, diagonal, permute, reshape,
-                    select, squeeze, t, transpose, unsqueeze, view_as_complex, view_as_real)
+from .shape import (
+    Expand,
+    View,
+    _expand,
+    _unfold,
+    _view,
+    as_strided,
+    diagonal,
+    permute,
+    reshape,
+    select,
+    squeeze,
+    t,
+    transpose,
+    unsqueeze,
+    view_as_complex,
+    view_as_real,
+)
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "row_stack", "split", "tensor_split", "chunk", "unbind", "hsplit", "vsplit", "dsplit",
            "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90", "meshgrid",
            "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_shapes",
            "block_diag", "split_with_sizes", "cartesian_prod", "combinations", "channel_shuffle",
-           "constant_pad_nd", "unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk",
-           "alias_copy", "detach_copy", "diagonal_copy", "expand_copy", "permute_copy",
-           "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy",
-           "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy",
-           "as_strided_copy", "view_as_real_copy", "view_as_complex_copy"]
+           "constant_pad_nd", "unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk"]
 
 
 # ---- joining --------------------------------------------------------------------------
@@ -601,8 +613,8 @@ def broadcast_shapes(*shapes):
                 out[off + i] = n
             elif n != 1 and n != m:
                 raise RuntimeError(
-                    f"Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
-                    f"between arg 0 and arg 1.")
+                    "Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
+                    "between arg 0 and arg 1.")
     from .._tensor import Size
 
     return Size(out)
@@ -613,7 +625,7 @@ def broadcast_tensors(*tensors):
     if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
         tensors = tuple(tensors[0])
     out = ()
-    for i, x in enumerate(tensors):
+    for _i, x in enumerate(tensors):
         s = x._data.shape
         if len(s) > len(out):
             out = (1,) * (len(s) - len(out)) + out
@@ -817,6 +829,7 @@ _COPIES = {
     "view_as_real_copy": view_as_real, "view_as_complex_copy": view_as_complex,
 }
 globals().update({n: _copying(f, n) for n, f in _COPIES.items()})
+__all__ += list(_COPIES)   # alias_copy, detach_copy, ... view_as_complex_copy
 
 
 @tensor_method("flip")

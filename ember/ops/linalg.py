@@ -3,9 +3,9 @@ tril/triu, det, inverse, cdist, dist."""
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _new_tensor, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim, SAME, _type_name
-from . import sparse as _sparse   # sparse operands of matmul / mm / addmm take its kernels
+from .._tensor import Tensor, _new_tensor, _wrap, tensor_method
+from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take its kernels
+from ._apply import SAME, Op, _type_name, apply, apply_, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -395,7 +395,7 @@ def _parse_einsum(eq, shapes):
         lhs, out = eq, None
     ins = lhs.split(",")
     if len(ins) != len(shapes):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if len(shapes) > len(ins) else
                            "einsum(): fewer operands were provided than specified in the equation")
     used = set(c for c in eq if c.isalpha())
@@ -462,7 +462,6 @@ class Einsum(Op):
 
 
 def _bcast_letters(gt, t, letters, sizes):
-    shape = [sizes[c] if c not in t else 1 for c in letters]
     perm = [t.index(c) for c in letters if c in t]
     x = np.transpose(gt, perm)
     full = []
@@ -572,7 +571,7 @@ class Cross(Op):
 @tensor_method()
 def cross(input, other, dim=None, *, out=None):
     if input.ndim != other.ndim:
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
     if dim is None:
         for i, s in enumerate(shape):

@@ -2,7 +2,7 @@
 path) and ``bilinear``."""
 import numpy as np
 
-from ._apply import Op, apply, _type_name
+from ._apply import Op, _type_name, apply
 
 __all__ = ["linear", "bilinear"]
 

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from .._tensor import _wrap
-from ._apply import Op, apply, _type_name
+from ._apply import Op, _type_name, apply
 
 __all__ = ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",

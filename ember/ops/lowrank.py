@@ -12,8 +12,8 @@ def _mh(A):
 
 def _basis(A, q, niter, M):
     """Q with orthonormal columns such that Q Q^H (A - M) approximates A - M."""
-    from .creation import randn
     from ..linalg import qr
+    from .creation import randn
 
     dtype = A.dtype if A.dtype.is_floating_point or A.is_complex() else None
     R = randn(A.shape[-1], q, dtype=dtype)

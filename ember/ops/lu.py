@@ -214,9 +214,9 @@ def lu_factor(A, *, pivot=True, out=None):
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
     """``(P, L, U)`` from a packed factorization; differentiable in ``LU_data``."""
     if LU_pivots.dtype is not D.int32:
-        raise RuntimeError(f"lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
-                           f"dtype. Note: this function is intended to be used with the output produced "
-                           f"by torch.linalg.lu_factor")
+        raise RuntimeError("lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
+                           "dtype. Note: this function is intended to be used with the output produced "
+                           "by torch.linalg.lu_factor")
     m, n = LU_data.shape[-2:]
     k = min(m, n)
     empty = _wrap(np.empty((0,), LU_data._data.dtype))
@@ -369,8 +369,8 @@ def householder_product(A, tau, *, out=None):
     """
     m, n = A.shape[-2:]
     if A.ndim < 2 or m < n:
-        raise RuntimeError(f"torch.linalg.householder_product: input.shape[-2] must be greater than or "
-                           f"equal to input.shape[-1]")
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than or "
+                           "equal to input.shape[-1]")
     if tau.shape[-1] > n:
         raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or "
                            "equal to tau.shape[-1]")

@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ._apply import Op, apply, ntuple as _ntuple, linear_backward_ops
+from ._apply import Op, apply, linear_backward_ops
+from ._apply import ntuple as _ntuple
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
@@ -151,9 +152,8 @@ class _MaxPool(Op):
 
     def _indices(self):
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
-        K = math.prod(k)
         arg = np.zeros(self.best.shape, dtype=np.int64)
-        for t, (ix, m) in enumerate(self._winners()):
+        for t, (_ix, m) in enumerate(self._winners()):
             if t:
                 arg += m * t
         flat = np.zeros(arg.shape, dtype=np.int64)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim, wrap_dims, linear_backward_ops, composite_backward, _type_name
+from ._apply import Op, _type_name, apply, composite_backward, linear_backward_ops, wrap_dim, wrap_dims
 from .arithmetic import Maximum, Minimum
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
@@ -525,7 +525,7 @@ def _matrix_norm(input, p, dim, keepdim, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     dims = wrap_dims(dim, input.ndim)
     if len(dims) != 2:
         raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got " + str(dim))

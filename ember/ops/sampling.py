@@ -461,7 +461,7 @@ def pad(input, pad, mode="constant", value=None):
     if not (n + 1 <= xd.ndim <= n + 2) or n > 3:
         if n <= 3:
             raise NotImplementedError(
-                f"Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now")
+                "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now")
         raise NotImplementedError("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now")
     sp = xd.shape[-n:]
     for i, ((lo, hi), L) in enumerate(zip(pairs, sp)):
@@ -714,7 +714,6 @@ def _source(c, size, pmode, align):
     x, m = _unnormalize(c, size, align)
     d = np.full(x.shape, m, dtype=x.dtype)
     if pmode == "border":
-        inside = (x > 0) & (x < size - 1)
         d = d * ((x >= 0) & (x <= size - 1))
         x = np.clip(x, 0, size - 1)
     elif pmode == "reflection":
@@ -815,7 +814,7 @@ class _GridSample(Op):
             lin = []
             wts = []
             base = (np.arange(N * C) * (H * W)).reshape(N, C, 1)
-            for idx, wv, valid, vals in self.taps:
+            for idx, wv, _valid, _vals in self.taps:
                 lin.append((base + idx[:, None, :]).ravel())
                 wts.append((g2 * wv[:, None, :]).ravel())
             acc = np.bincount(np.concatenate(lin), weights=np.concatenate(wts), minlength=N * C * H * W)

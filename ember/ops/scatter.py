@@ -3,7 +3,7 @@ put, and select/slice/diagonal/as_strided_scatter."""
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, apply_, wrap_dim, _type_name
+from ._apply import Op, _type_name, apply, apply_, wrap_dim
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
 from .indexing import _conv_item, _fix_index_error, _ndarray
 
@@ -413,7 +413,7 @@ class IndexPutOp(Op):
                 out[idx] = v
         except IndexError as e:
             raise _fix_index_error(e) from None
-        except ValueError as e:
+        except ValueError:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
                                f"broadcast to indexing result of shape {list(out[idx].shape)}") from None
         self.idx, self.accumulate, self.vshape = idx, accumulate, values.shape

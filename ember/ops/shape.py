@@ -11,10 +11,9 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _root, tensor_method, tensor_property
-from ._apply import Op, apply, wrap_dim, wrap_dims, norm_size, linear_backward_ops
-from ._strides import (_VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided,
-                       _view_array)
+from .._tensor import Tensor, _root, _wrap, tensor_method, tensor_property
+from ._apply import Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
+from ._strides import _VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided, _view_array
 
 __all__ = ["reshape", "view_as_real", "permute", "transpose", "swapaxes", "swapdims", "t",
            "unsqueeze", "squeeze", "flatten", "unflatten", "broadcast_to", "narrow", "select",
@@ -613,7 +612,7 @@ class AsStrided(Op):
 
 def _flat_index(shape, strides, offset):
     idx = np.full((), offset, np.int64)
-    for i, (n, s) in enumerate(zip(shape, strides)):
+    for _i, (n, s) in enumerate(zip(shape, strides)):
         idx = idx[..., None] + np.arange(n, dtype=np.int64) * s
     return idx.reshape(tuple(shape))
 
@@ -623,7 +622,7 @@ def as_strided(input, size, stride, storage_offset=None):
     """A view of the storage with explicit ``size``, ``stride`` (elements) and offset."""
     size, stride = tuple(norm_size((size,))), tuple(norm_size((stride,)))
     if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
         raise RuntimeError("as_strided: Negative strides are not supported at the moment, got strides: "
                            f"{list(stride)}")
@@ -805,8 +804,8 @@ def _fill_diagonal_(self, fill_value, wrap=False):
         raise RuntimeError("dimensions must larger than 1")
     if a.ndim > 2 and len(set(a.shape)) != 1:
         raise RuntimeError("all dimensions of input must be of equal length")
-    from ._apply import _check_inplace
     from ..autograd import grad_mode
+    from ._apply import _check_inplace
 
     if grad_mode.enabled:
         _check_inplace(self)

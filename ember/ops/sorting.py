@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim, linear_backward_ops
+from ._apply import Op, apply, linear_backward_ops, wrap_dim
 from .reduction import _select_backward, return_types
 
 __all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "unique", "unique_consecutive"]

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _layout as L
-from .._tensor import Tensor, Size, _new_tensor, tensor_method
+from .._tensor import Size, Tensor, _new_tensor, tensor_method
 from ._apply import Op, apply, wrap_dim
 
 __all__ = ["sparse_coo_tensor", "sparse_csr_tensor", "spmm"]
@@ -791,7 +791,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 # ---- printing -------------------------------------------------------------------------
 
 def _sparse_repr(t):
-    from .._tensor_str import body_str, _add_suffixes
+    from .._tensor_str import _add_suffixes, body_str
 
     indent = len("tensor(")
     dtype = t.dtype

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor
-from ._apply import Op, apply, FLOAT
+from ._apply import FLOAT, Op, apply
 from .special import _erfc_nr, _erfinv, _i1, _zeta
 from .unary import _Unary
 

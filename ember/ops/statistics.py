@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, wrap_dim, _type_name
+from ._apply import Op, _type_name, apply, wrap_dim
 from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
@@ -230,6 +230,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
     import warnings
+
     from .linalg import mm
 
     if input.ndim > 2:
@@ -278,8 +279,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 @tensor_method()
 def corrcoef(input):
-    from .unary import sqrt
     from .arithmetic import clamp
+    from .unary import sqrt
 
     c = cov(input)
     if c.ndim == 0:
@@ -353,7 +354,7 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
 
     a = input._data
     if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a.dtype)}'")
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
     if a.ndim < 1:
         raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension")
     D_ = a.shape[-1]

@@ -3,8 +3,8 @@ import math as _math
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, FLOAT
+from .._tensor import _wrap, tensor_method
+from ._apply import FLOAT, Op, apply
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",

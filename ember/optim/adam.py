@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar,
-                        _zeros_like)
+from .optimizer import Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar, _zeros_like
 
 __all__ = ["Adam", "AdamW"]
 

@@ -3,8 +3,16 @@ import numpy as np
 
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from .optimizer import (Optimizer, _check_betas_eps_wd, _check_lr, _check_nonnegative, _lerp_, _scalar_step,
-                        _to_scalar, _zeros_like)
+from .optimizer import (
+    Optimizer,
+    _check_betas_eps_wd,
+    _check_lr,
+    _check_nonnegative,
+    _lerp_,
+    _scalar_step,
+    _to_scalar,
+    _zeros_like,
+)
 
 __all__ = ["NAdam"]
 

@@ -13,8 +13,8 @@ from itertools import chain
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from ..autograd.graph import RemovableHandle
 from ..autograd.grad_mode import enable_grad
+from ..autograd.graph import RemovableHandle
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook"]

@@ -11,7 +11,7 @@
 """
 import collections
 
-from ..nn.modules.utils import consume_prefix_in_state_dict_if_present, _prefix_hint
+from ..nn.modules.utils import _prefix_hint, consume_prefix_in_state_dict_if_present
 
 __all__ = ["keep_prefix", "drop_prefix", "strip_prefix", "add_prefix", "freeze", "unfreeze",
            "trainable", "LoadReport", "compare_state_dict", "load_matching",

@@ -1,15 +1,14 @@
-import os
-import time
-import requests
-import tarfile
-import numpy as np
 import argparse
+import os
+import tarfile
+import time
 
+import numpy as np
+import requests
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 from torch.optim import Adam
-
 
 ################################
 ###  GAT LAYER DEFINITION    ###
@@ -22,9 +21,9 @@ class GraphAttentionLayer(nn.Module):
         This operation can be mathematically described as:
 
             e_ij = a(W h_i, W h_j)
-            α_ij = softmax_j(e_ij) = exp(e_ij) / Σ_k(exp(e_ik))     
+            α_ij = softmax_j(e_ij) = exp(e_ij) / Σ_k(exp(e_ik))
             h_i' = σ(Σ_j(α_ij W h_j))
-            
+
             where h_i and h_j are the feature vectors of nodes i and j respectively, W is a learnable weight matrix,
             a is an attention mechanism that computes the attention coefficients e_ij, and σ is an activation function.
 
@@ -44,7 +43,7 @@ class GraphAttentionLayer(nn.Module):
             self.n_hidden = out_features
 
         #  A shared linear transformation, parametrized by a weight matrix W is applied to every node
-        #  Initialize the weight matrix W 
+        #  Initialize the weight matrix W
         self.W = nn.Parameter(torch.empty(size=(in_features, self.n_hidden * n_heads)))
 
         # Initialize the attention weights a
@@ -62,14 +61,14 @@ class GraphAttentionLayer(nn.Module):
         """
         nn.init.xavier_normal_(self.W)
         nn.init.xavier_normal_(self.a)
-    
+
 
     def _get_attention_scores(self, h_transformed: torch.Tensor):
         """calculates the attention scores e_ij for all pairs of nodes (i, j) in the graph
         in vectorized parallel form. for each pair of source and target nodes (i, j),
         the attention score e_ij is computed as follows:
 
-            e_ij = LeakyReLU(a^T [Wh_i || Wh_j]) 
+            e_ij = LeakyReLU(a^T [Wh_i || Wh_j])
 
             where || denotes the concatenation operation, and a and W are the learnable parameters.
 
@@ -80,11 +79,11 @@ class GraphAttentionLayer(nn.Module):
         Returns:
             torch.Tensor: Attention score matrix with shape (n_heads, n_nodes, n_nodes), where n_nodes is the number of nodes.
         """
-        
+
         source_scores = torch.matmul(h_transformed, self.a[:, :self.n_hidden, :])
         target_scores = torch.matmul(h_transformed, self.a[:, self.n_hidden:, :])
 
-        # broadcast add 
+        # broadcast add
         # (n_heads, n_nodes, 1) + (n_heads, 1, n_nodes) = (n_heads, n_nodes, n_nodes)
         e = source_scores + target_scores.mT
         return self.leakyrelu(e)
@@ -110,7 +109,7 @@ class GraphAttentionLayer(nn.Module):
         # splitting the heads by reshaping the tensor and putting heads dim first
         # output shape (n_heads, n_nodes, n_hidden)
         h_transformed = h_transformed.view(n_nodes, self.n_heads, self.n_hidden).permute(1, 0, 2)
-        
+
         # getting the attention scores
         # output shape (n_heads, n_nodes, n_nodes)
         e = self._get_attention_scores(h_transformed)
@@ -118,7 +117,7 @@ class GraphAttentionLayer(nn.Module):
         # Set the attention score for non-existent edges to -9e15 (MASKING NON-EXISTENT EDGES)
         connectivity_mask = -9e16 * torch.ones_like(e)
         e = torch.where(adj_mat > 0, e, connectivity_mask) # masked attention scores
-        
+
         # attention coefficients are computed as a softmax over the rows
         # for each column j in the attention score matrix e
         attention = F.softmax(e, dim=-1)
@@ -144,7 +143,7 @@ class GAT(nn.Module):
     """
     Graph Attention Network (GAT) as described in the paper `"Graph Attention Networks" <https://arxiv.org/pdf/1710.10903.pdf>`.
     Consists of a 2-layer stack of Graph Attention Layers (GATs). The fist GAT Layer is followed by an ELU activation.
-    And the second (final) layer is a GAT layer with a single attention head and softmax activation function. 
+    And the second (final) layer is a GAT layer with a single attention head and softmax activation function.
     """
     def __init__(self,
         in_features,
@@ -154,7 +153,7 @@ class GAT(nn.Module):
         concat=False,
         dropout=0.4,
         leaky_relu_slope=0.2):
-        """ Initializes the GAT model. 
+        """ Initializes the GAT model.
 
         Args:
             in_features (int): number of input features per node.
@@ -174,12 +173,12 @@ class GAT(nn.Module):
             in_features=in_features, out_features=n_hidden, n_heads=n_heads,
             concat=concat, dropout=dropout, leaky_relu_slope=leaky_relu_slope
             )
-        
+
         self.gat2 = GraphAttentionLayer(
             in_features=n_hidden, out_features=num_classes, n_heads=1,
             concat=False, dropout=dropout, leaky_relu_slope=leaky_relu_slope
             )
-        
+
 
     def forward(self, input_tensor: torch.Tensor , adj_mat: torch.Tensor):
         """
@@ -238,7 +237,7 @@ def load_cora(path='./cora', device='cpu'):
 
     # Map node indices to positions in the adjacency matrix
     edges = np.array(
-        list(map(lambda edge: [idx_map[edge[0]], idx_map[edge[1]]], 
+        list(map(lambda edge: [idx_map[edge[0]], idx_map[edge[1]]],
             cites_tensor)), dtype=np.int32)
 
     V = len(idx) # Number of nodes
@@ -259,7 +258,7 @@ def train_iter(epoch, model, optimizer, criterion, input, target, mask_train, ma
     optimizer.zero_grad()
 
     # Forward pass
-    output = model(*input) 
+    output = model(*input)
     loss = criterion(output[mask_train], target[mask_train]) # Compute the loss using the training mask
 
     loss.backward()
@@ -309,7 +308,7 @@ if __name__ == '__main__':
                         help='epochs to wait for print training and validation evaluation (default: 20)')
     parser.add_argument('--no-accel', action='store_true',
                         help='disables CUDA training')
-    parser.add_argument('--dry-run', action='store_true', 
+    parser.add_argument('--dry-run', action='store_true',
                         help='quickly check a single pass')
     parser.add_argument('--seed', type=int, default=13, metavar='S',
                         help='random seed (default: 13)')
@@ -349,7 +348,7 @@ if __name__ == '__main__':
     # Create the model
     # The model consists of a 2-layer stack of Graph Attention Layers (GATs).
     gat_net = GAT(
-        in_features=features.shape[1],          # Number of input features per node  
+        in_features=features.shape[1],          # Number of input features per node
         n_hidden=args.hidden_dim,               # Output size of the first Graph Attention Layer
         n_heads=args.num_heads,                 # Number of attention heads in the first Graph Attention Layer
         num_classes=labels.max().item() + 1,    # Number of classes to predict for each node

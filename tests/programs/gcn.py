@@ -1,13 +1,13 @@
-import os
-import time
-import requests
-import tarfile
-import numpy as np
 import argparse
+import os
+import tarfile
+import time
 
+import numpy as np
+import requests
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 from torch.optim import Adam
 
 
@@ -24,7 +24,7 @@ class GraphConv(nn.Module):
             H' = f(D^(-1/2) * A * D^(-1/2) * H * W)
 
         where:
-            H: Input feature matrix with shape (N, F_in), where N is the number of nodes and F_in is the number of 
+            H: Input feature matrix with shape (N, F_in), where N is the number of nodes and F_in is the number of
                 input features per node.
             A: Adjacency matrix of the graph with shape (N, N), representing the relationships between nodes.
             W: Learnable weight matrix with shape (F_in, F_out), where F_out is the number of output features per node.
@@ -66,14 +66,14 @@ class GraphConv(nn.Module):
 
 class GCN(nn.Module):
     """
-    Graph Convolutional Network (GCN) as described in the paper `"Semi-Supervised Classification with Graph 
+    Graph Convolutional Network (GCN) as described in the paper `"Semi-Supervised Classification with Graph
     Convolutional Networks" <https://arxiv.org/pdf/1609.02907.pdf>`.
 
-    The Graph Convolutional Network is a deep learning architecture designed for semi-supervised node 
-    classification tasks on graph-structured data. It leverages the graph structure to learn node representations 
+    The Graph Convolutional Network is a deep learning architecture designed for semi-supervised node
+    classification tasks on graph-structured data. It leverages the graph structure to learn node representations
     by propagating information through the graph using graph convolutional layers.
 
-    The original implementation consists of two stacked graph convolutional layers. The ReLU activation function is 
+    The original implementation consists of two stacked graph convolutional layers. The ReLU activation function is
     applied to the hidden representations, and the Softmax activation function is applied to the output representations.
     """
     def __init__(self, input_dim, hidden_dim, output_dim, use_bias=True, dropout_p=0.1):
@@ -114,8 +114,8 @@ class GCN(nn.Module):
 
 def load_cora(path='./cora', device='cpu'):
     """
-    The graph convolutional operation rquires the normalized adjacency matrix: D^(-1/2) * A * D^(-1/2). This step 
-    scales the adjacency matrix such that the features of neighboring nodes are weighted appropriately during 
+    The graph convolutional operation rquires the normalized adjacency matrix: D^(-1/2) * A * D^(-1/2). This step
+    scales the adjacency matrix such that the features of neighboring nodes are weighted appropriately during
     aggregation. The steps involved in the renormalization trick are as follows:
         - Compute the degree matrix.
         - Compute the inverse square root of the degree matrix.
@@ -148,7 +148,7 @@ def load_cora(path='./cora', device='cpu'):
 
     # Map node indices to positions in the adjacency matrix
     edges = np.array(
-        list(map(lambda edge: [idx_map[edge[0]], idx_map[edge[1]]], 
+        list(map(lambda edge: [idx_map[edge[0]], idx_map[edge[1]]],
             cites_tensor)), dtype=np.int32)
 
     V = len(idx) # Number of nodes
@@ -171,7 +171,7 @@ def train_iter(epoch, model, optimizer, criterion, input, target, mask_train, ma
     optimizer.zero_grad()
 
     # Forward pass
-    output = model(*input) 
+    output = model(*input)
     loss = criterion(output[mask_train], target[mask_train]) # Compute the loss using the training mask
 
     loss.backward()

@@ -2,9 +2,9 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._tensor import _wrap
-from .linear import _empty
-from ..parameter import Parameter
 from .. import functional as F
+from ..parameter import Parameter
+from .linear import _empty
 from .module import Module
 
 __all__ = ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh",

@@ -3,12 +3,12 @@ import math
 
 import numpy as np
 
-from ..._tensor import _wrap
 from ... import _dtype as D
+from ..._tensor import _wrap
 from ...ops import conv as _C
 from ...ops.sampling import pad as _pad
-from ..parameter import Parameter
 from .. import init
+from ..parameter import Parameter
 from .module import Module
 from .utils import _ntuple
 
@@ -287,7 +287,8 @@ class ConvTranspose1d(_ConvTranspose):
     Shape:
         - Input: :math:`(N, C_{in}, L)` or :math:`(C_{in}, L)`.
         - Output: :math:`(N, C_{out}, L_{out})`, where for each spatial size
-          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding
+          + 1`.
 
     Attributes:
         weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.
@@ -323,7 +324,8 @@ class ConvTranspose2d(_ConvTranspose):
     Shape:
         - Input: :math:`(N, C_{in}, H, W)` or :math:`(C_{in}, H, W)`.
         - Output: :math:`(N, C_{out}, H_{out}, W_{out})`, where for each spatial size
-          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding
+          + 1`.
 
     Attributes:
         weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.
@@ -362,7 +364,8 @@ class ConvTranspose3d(_ConvTranspose):
     Shape:
         - Input: :math:`(N, C_{in}, D, H, W)` or :math:`(C_{in}, D, H, W)`.
         - Output: :math:`(N, C_{out}, D_{out}, H_{out}, W_{out})`, where for each spatial size
-          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding + 1`.
+          :math:`out = (in - 1) \cdot stride - 2 \cdot padding + dilation \cdot (kernel\_size - 1) + output\_padding
+          + 1`.
 
     Attributes:
         weight: shape ``(in_channels, out_channels / groups, *kernel_size)``.

@@ -1,5 +1,5 @@
-from .. import functional as F
 from ...ops.loss import _reduction
+from .. import functional as F
 from .module import Module
 
 __all__ = ["L1Loss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
@@ -259,7 +259,8 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    r"""Hinge loss for targets in {1, -1}: :math:`x` where :math:`y = 1`, :math:`\max(0, margin - x)` where :math:`y = -1`.
+    r"""Hinge loss for targets in {1, -1}: :math:`x` where :math:`y = 1`, :math:`\max(0, margin - x)` where :math:`y
+    = -1`.
 
     Args:
         margin (float): the margin. Default: 1.0.

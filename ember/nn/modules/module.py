@@ -1,15 +1,15 @@
 """``nn.Module``: the base class of every layer, with PyTorch's registration semantics."""
-import itertools
 import functools
+import itertools
 import weakref
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..._tensor import Tensor, _wrap
 from ... import _dtype as D
+from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ..parameter import Parameter, Buffer
+from ..parameter import Buffer, Parameter
 
 __all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook"]
 
@@ -482,7 +482,7 @@ class Module:
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for key, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
                 continue
             with grad_mode.no_grad():
@@ -622,7 +622,6 @@ class Module:
         state = self._bw_state
         outs = result if isinstance(result, tuple) else (result,)
         new_outs = []
-        out_grads = {}
         idx_map = []
         for i, o in enumerate(outs):
             if isinstance(o, Tensor) and o._rg:
@@ -871,11 +870,12 @@ class Module:
                     child_prefix = prefix + name + "."
                     child_state_dict = {k: v for k, v in local_state_dict.items()
                                         if k.startswith(child_prefix)}
-                    load(child, child_state_dict, child_prefix)
+                    load(child, child_state_dict, child_prefix)  # noqa: F821 (recursion; deleted below)
             incompatible_keys = _IncompatibleKeys(missing_keys, unexpected_keys)
             for hook in module._load_state_dict_post_hooks.values():
                 out = hook(module, incompatible_keys)
-                assert out is None, "Hooks registered with register_load_state_dict_post_hook are not expected to return new values"
+                assert out is None, ("Hooks registered with register_load_state_dict_post_hook are not expected "
+                                     "to return new values")
 
         with grad_mode.no_grad():
             load(self, state_dict)

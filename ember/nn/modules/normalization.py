@@ -4,9 +4,9 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._tensor import _wrap
-from ..parameter import Parameter
-from .. import init
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm",
@@ -108,7 +108,8 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    r"""Batch normalization over :math:`(N, C)` or :math:`(N, C, L)` inputs: each channel is normalised by the batch's mean
+    r"""Batch normalization over :math:`(N, C)` or :math:`(N, C, L)` inputs: each channel is normalised by the
+    batch's mean
     and variance in training (and by running estimates in evaluation), then scaled and shifted by
     learned :math:`\gamma, \beta`.
 
@@ -236,7 +237,8 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization over :math:`(N, C, L)` or :math:`(C, L)` inputs: each channel of each sample is normalised by
+    """Instance normalization over :math:`(N, C, L)` or :math:`(C, L)` inputs: each channel of each sample is
+    normalised by
     its own mean and variance over the spatial dimensions.
 
     Args:
@@ -259,7 +261,8 @@ class InstanceNorm1d(_InstanceNorm):
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization over :math:`(N, C, H, W)` or :math:`(C, H, W)` inputs: each channel of each sample is normalised by
+    """Instance normalization over :math:`(N, C, H, W)` or :math:`(C, H, W)` inputs: each channel of each sample is
+    normalised by
     its own mean and variance over the spatial dimensions.
 
     Args:
@@ -282,7 +285,8 @@ class InstanceNorm2d(_InstanceNorm):
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalization over :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)` inputs: each channel of each sample is normalised by
+    """Instance normalization over :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)` inputs: each channel of each
+    sample is normalised by
     its own mean and variance over the spatial dimensions.
 
     Args:

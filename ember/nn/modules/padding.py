@@ -228,7 +228,8 @@ class ReflectionPad3d(_ModePadNd):
 
     Args:
         padding (int or tuple): the same size on every side, or a 6-tuple
-            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom},
+            \text{padding\_front}, \text{padding\_back})`.
 
     Shape:
         - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
@@ -292,7 +293,8 @@ class ReplicationPad3d(_ModePadNd):
 
     Args:
         padding (int or tuple): the same size on every side, or a 6-tuple
-            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom},
+            \text{padding\_front}, \text{padding\_back})`.
 
     Shape:
         - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
@@ -356,7 +358,8 @@ class CircularPad3d(_ModePadNd):
 
     Args:
         padding (int or tuple): the same size on every side, or a 6-tuple
-            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom}, \text{padding\_front}, \text{padding\_back})`.
+            :math:`(\text{padding\_left}, \text{padding\_right}, \text{padding\_top}, \text{padding\_bottom},
+            \text{padding\_front}, \text{padding\_back})`.
 
     Shape:
         - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.

@@ -1,5 +1,6 @@
 """``PixelShuffle`` / ``PixelUnshuffle``."""
-from ...ops.sampling import pixel_shuffle as _ps, pixel_unshuffle as _pu
+from ...ops.sampling import pixel_shuffle as _ps
+from ...ops.sampling import pixel_unshuffle as _pu
 from .module import Module
 
 __all__ = ["PixelShuffle", "PixelUnshuffle"]

@@ -45,7 +45,8 @@ class MaxPool1d(_MaxPoolNd):
 
     Shape:
         - Input: :math:`(N, C, L)` or :math:`(C, L)`.
-        - Output: :math:`(N, C, L_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
+        - Output: :math:`(N, C, L_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot
+          (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
 
     Example:
         >>> x = ember.tensor([[[1., 3., 2., 5., 4., 0.]]])
@@ -69,7 +70,8 @@ class MaxPool2d(_MaxPoolNd):
 
     Shape:
         - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
-        - Output: :math:`(N, C, H_{out}, W_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
+        - Output: :math:`(N, C, H_{out}, W_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot
+          (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
 
     Example:
         >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
@@ -94,7 +96,8 @@ class MaxPool3d(_MaxPoolNd):
 
     Shape:
         - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
-        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding - dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, with :math:`out = \lfloor (in + 2 \cdot padding -
+          dilation \cdot (kernel\_size - 1) - 1) / stride \rfloor + 1` (rounded up with ``ceil_mode``).
 
     Example:
         >>> x = ember.arange(64.).reshape(1, 1, 4, 4, 4)
@@ -498,7 +501,8 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     Shape:
         - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
-        - Output: :math:`(N, C, H_{out}, W_{out})`, with :math:`out = (in - 1) \cdot stride - 2 \cdot padding + kernel\_size`.
+        - Output: :math:`(N, C, H_{out}, W_{out})`, with :math:`out = (in - 1) \cdot stride - 2 \cdot padding +
+          kernel\_size`.
 
     Example:
         >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
@@ -526,7 +530,8 @@ class MaxUnpool3d(_MaxUnpoolNd):
 
     Shape:
         - Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`.
-        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, with :math:`out = (in - 1) \cdot stride - 2 \cdot padding + kernel\_size`.
+        - Output: :math:`(N, C, D_{out}, H_{out}, W_{out})`, with :math:`out = (in - 1) \cdot stride - 2 \cdot
+          padding + kernel\_size`.
 
     Example:
         >>> x = ember.arange(64.).reshape(1, 1, 4, 4, 4)

@@ -9,13 +9,13 @@ import warnings
 
 import numpy as np
 
-from ..._tensor import Tensor, _wrap
+from ..._tensor import _wrap
 from ...ops.creation import zeros
-from ...ops.joining import cat, stack
 from ...ops.gather import index_select
-from ..parameter import Parameter
-from .. import init
+from ...ops.joining import cat, stack
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .linear import _empty
 from .module import Module
 

@@ -2,10 +2,9 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._tensor import _wrap
-from ...autograd import grad_mode
-from ..parameter import Parameter
-from .. import init
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .module import Module
 
 __all__ = ["Embedding", "EmbeddingBag"]

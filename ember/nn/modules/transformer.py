@@ -10,7 +10,7 @@ from ... import _dtype as D
 from ..._tensor import _wrap
 from .. import functional as F
 from .. import init
-from .activation import MultiheadAttention, ReLU, GELU
+from .activation import GELU, MultiheadAttention, ReLU
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear

@@ -35,7 +35,8 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """2-D nearest-neighbour upsampling (``Upsample(mode='nearest')``; PyTorch marks it deprecated in favour of ``interpolate``).
+    """2-D nearest-neighbour upsampling (``Upsample(mode='nearest')``; PyTorch marks it deprecated in favour of
+    ``interpolate``).
 
     Args:
         size (int or tuple, optional): the output size.

@@ -1,7 +1,7 @@
 """Fold an eval-mode BatchNorm into the preceding conv or linear layer."""
 import copy
 
-from ... import rsqrt, zeros_like, ones_like
+from ... import ones_like, rsqrt, zeros_like
 from ..parameter import Parameter
 
 __all__ = ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",

@@ -114,7 +114,7 @@ class _Orthogonal(Module):
             self.register_buffer("base", None)
 
     def forward(self, X):
-        from ... import eye, linalg, cat, zeros
+        from ... import cat, eye, linalg, zeros
         n, k = X.size(-2), X.size(-1)
         transposed = n < k
         if transposed:
@@ -193,6 +193,7 @@ def _geqrf(A):
     """LAPACK geqrf (as ``torch.geqrf``): Householder vectors below the diagonal, R on and
     above it, and the reflector scales ``tau``."""
     import numpy as np
+
     from ... import tensor
     a = A._data
     flat = a.reshape((-1,) + a.shape[-2:])
@@ -212,8 +213,9 @@ def _make_orthogonal(A):
 def _householder_product(A, tau):
     """``linalg.householder_product``: first k columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T
     with v_i = A[:, i] below the diagonal and 1 on it; differentiable through ember ops."""
-    from ... import eye, tensor
     import numpy as np
+
+    from ... import eye, tensor
     n, k = A.size(-2), A.size(-1)
     Q = eye(n, dtype=A.dtype).expand(A.shape[:-2] + (n, n))
     rows = np.arange(n)

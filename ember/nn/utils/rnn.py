@@ -9,8 +9,8 @@ import numpy as np
 
 from ..._tensor import Tensor, _wrap
 from ...ops.creation import full
-from ...ops.joining import cat
 from ...ops.gather import index_select
+from ...ops.joining import cat
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence",
            "pad_sequence", "unpad_sequence", "pack_sequence", "unpack_sequence"]

@@ -70,7 +70,7 @@ class _Table:
         envs = {r.env for r in self.results}
         env_len = max(len(e) for e in envs) if len(envs) > 1 else 0
         strings, prior_env = [[""] + [c or "" for c in self.cols]], None
-        for (threads, env, name), row in zip(self.rows, self.grid):
+        for (_threads, env, name), row in zip(self.rows, self.grid):
             show_env = f"({env})" if len(envs) > 1 and env != prior_env else ""
             prior_env = env
             strings.append(["  " + show_env.ljust(env_len + 4) + name]

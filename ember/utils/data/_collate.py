@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from ..._tensor import Tensor, _wrap, _new_tensor
+from ..._tensor import Tensor, _new_tensor, _wrap
 
 __all__ = ["default_collate", "default_convert"]
 

@@ -181,7 +181,7 @@ def pack(obj, threshold=SHM_THRESHOLD):
     shm = shared_memory.SharedMemory(create=True, size=max(off, 1))
     _untrack(shm._name)   # the main process owns (and unlinks) the block from now on
     try:
-        for a, (o, shape, dt) in zip(arrays, metas):
+        for a, (o, shape, _dt) in zip(arrays, metas):
             dst = np.ndarray(shape, dtype=a.dtype, buffer=shm.buf, offset=o)
             dst[...] = a
             del dst

@@ -5,7 +5,6 @@ import multiprocessing
 import queue
 import sys
 import time
-import threading
 
 import numpy as np
 

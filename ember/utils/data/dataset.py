@@ -4,10 +4,8 @@ import itertools
 import math
 import warnings
 
-import numpy as np
-
-from ..._tensor import Tensor, _wrap
 from ... import _random
+from ..._tensor import Tensor, _wrap
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split"]

@@ -29,8 +29,8 @@ def _sprite(label_img, path):
 
 
 def add_embedding(writer, mat, metadata, label_img, global_step, tag, metadata_header):
-    from tensorboard.plugins.projector.projector_config_pb2 import EmbeddingInfo, ProjectorConfig
     from google.protobuf import text_format
+    from tensorboard.plugins.projector.projector_config_pb2 import EmbeddingInfo, ProjectorConfig
 
     mat = make_np(mat)
     step = 0 if global_step is None else global_step

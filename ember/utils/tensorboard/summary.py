@@ -182,6 +182,7 @@ def hparams(hparam_dict, metric_dict, hparam_domain_discrete=None):
     """The three summaries the hparams plugin reads: experiment, session start, session end."""
     from google.protobuf import struct_pb2
     from tensorboard.plugins.hparams import api_pb2, metadata, plugin_data_pb2
+
     from ..._tensor import Tensor
 
     if not isinstance(hparam_dict, dict):

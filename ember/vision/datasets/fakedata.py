@@ -33,8 +33,8 @@ class FakeData(VisionDataset):
     def __getitem__(self, index):
         if index >= len(self):
             raise IndexError(f"{self.__class__.__name__} index out of range")
-        from ..transforms import ToPILImage
         from ... import int64
+        from ..transforms import ToPILImage
         state = _random.get_rng_state()
         try:
             _random.manual_seed(index + self.random_offset)

@@ -36,7 +36,9 @@ def _upcast_non_float(t):
 
 def _loss_inter_union(boxes1, boxes2):
     """Elementwise intersection and union areas of two same-shaped ``[..., 4]`` box sets."""
-    from ... import max as _max, min as _min, where
+    from ... import max as _max
+    from ... import min as _min
+    from ... import where
     x1, y1, x2, y2 = boxes1.unbind(dim=-1)
     x1g, y1g, x2g, y2g = boxes2.unbind(dim=-1)
     xkis1, ykis1 = _max(x1, x1g), _max(y1, y1g)

@@ -5,11 +5,18 @@ IoU functions are tensor compositions, so they carry gradients."""
 import numpy as np
 
 from ... import _dtype as D
-from ..._tensor import Tensor, _wrap
 from ... import stack
-from ._box_convert import (_box_cxcywh_to_xyxy, _box_cxcywhr_to_xywhr, _box_xywh_to_xyxy,
-                           _box_xywhr_to_cxcywhr, _box_xywhr_to_xyxyxyxy, _box_xyxy_to_cxcywh,
-                           _box_xyxy_to_xywh, _box_xyxyxyxy_to_xywhr)
+from ..._tensor import Tensor, _wrap
+from ._box_convert import (
+    _box_cxcywh_to_xyxy,
+    _box_cxcywhr_to_xywhr,
+    _box_xywh_to_xyxy,
+    _box_xywhr_to_cxcywhr,
+    _box_xywhr_to_xyxyxyxy,
+    _box_xyxy_to_cxcywh,
+    _box_xyxy_to_xywh,
+    _box_xyxyxyxy_to_xywhr,
+)
 
 __all__ = ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "box_convert",
            "box_area", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
@@ -188,7 +195,8 @@ def _corners(boxes, fmt, n_axis):
 
 
 def _box_inter_union(boxes1, boxes2, fmt="xyxy"):
-    from ... import max as _max, min as _min
+    from ... import max as _max
+    from ... import min as _min
     area1, area2 = box_area(boxes1, fmt=fmt), box_area(boxes2, fmt=fmt)
     lt1, rb1 = _corners(boxes1, fmt, 1)
     lt2, rb2 = _corners(boxes2, fmt, 2)
@@ -217,7 +225,8 @@ def box_iou(boxes1, boxes2, fmt="xyxy"):
 
 
 def _enclosing_wh(boxes1, boxes2):
-    from ... import max as _max, min as _min
+    from ... import max as _max
+    from ... import min as _min
     lti = _min(boxes1[..., None, :2], boxes2[..., None, :, :2])
     rbi = _max(boxes1[..., None, 2:], boxes2[..., None, :, 2:])
     return _upcast(rbi - lti).clamp(min=0)
@@ -254,6 +263,7 @@ def distance_box_iou(boxes1, boxes2, eps=1e-7):
 def complete_box_iou(boxes1, boxes2, eps=1e-7):
     """Pairwise complete IoU (distance IoU minus an aspect-ratio term): Tensor[N, M]."""
     import math
+
     from ...autograd.grad_mode import no_grad
     boxes1, boxes2 = _upcast(boxes1), _upcast(boxes2)
     diou, iou = _box_diou_iou(boxes1, boxes2, eps)

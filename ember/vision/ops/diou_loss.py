@@ -5,7 +5,8 @@ __all__ = ["distance_box_iou_loss"]
 
 
 def _diou_iou_loss(boxes1, boxes2, eps=1e-7):
-    from ... import max as _max, min as _min
+    from ... import max as _max
+    from ... import min as _min
     inter, union = _loss_inter_union(boxes1, boxes2)
     iou = inter / (union + eps)
     x1, y1, x2, y2 = boxes1.unbind(dim=-1)

@@ -13,7 +13,8 @@ def generalized_box_iou_loss(boxes1, boxes2, reduction="none", eps=1e-7):
         reduction (str, optional): ``"none"``, ``"mean"`` or ``"sum"``. Default: ``"none"``
         eps (float, optional): keeps the divisions finite. Default: 1e-7
     """
-    from ... import max as _max, min as _min
+    from ... import max as _max
+    from ... import min as _min
     boxes1, boxes2 = _upcast_non_float(boxes1), _upcast_non_float(boxes2)
     inter, union = _loss_inter_union(boxes1, boxes2)
     iou = inter / (union + eps)

@@ -4,8 +4,8 @@ import warnings
 from collections.abc import Sequence
 
 from ... import nn
-from ...ops._apply import ntuple
 from ...nn.functional import interpolate  # noqa: F401  (torchvision.ops.misc re-exports it)
+from ...ops._apply import ntuple
 
 __all__ = ["FrozenBatchNorm2d", "ConvNormActivation", "Conv2dNormActivation", "Conv3dNormActivation",
            "SqueezeExcitation", "MLP", "Permute"]

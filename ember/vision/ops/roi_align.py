@@ -74,7 +74,7 @@ class _RoIAlign(Op):
                         vx, xlo, xhi, lx, hx = (a[:, :, ix] for a in ax)
                         ok = vy[:, :, None] & vx[:, None, :]
 
-                        def wv(wy, wx, yy, xx):
+                        def wv(wy, wx, yy, xx, ok=ok, b=b):
                             wt = np.where(ok, wy[:, :, None] * wx[:, None, :], 0)[..., None]
                             return wt * xt[b, yy[:, :, None], xx[:, None, :]]
                         acc += wv(hy, hx, ylo, xlo) + wv(hy, lx, ylo, xhi) + wv(ly, hx, yhi, xlo) + wv(ly, lx, yhi, xhi)

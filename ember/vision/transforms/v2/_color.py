@@ -1,6 +1,7 @@
 """Colour v2 transforms: they change images and videos; boxes and masks pass through."""
 from ... import tv_tensors
-from .. import ColorJitter as _V1ColorJitter, _uniform
+from .. import ColorJitter as _V1ColorJitter
+from .. import _uniform
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 

@@ -3,8 +3,8 @@ photometric distortion (torchvision's ``RandomZoomOut``, ``RandomIoUCrop``,
 ``RandomPhotometricDistort``), drawing from ember's default generator as torchvision does."""
 import numpy as np
 
-from ...._tensor import Tensor, _wrap
 from .... import _random
+from ...._tensor import Tensor, _wrap
 from ... import tv_tensors
 from .. import _rand, _randint, _uniform
 from . import functional as F

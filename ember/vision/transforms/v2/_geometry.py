@@ -2,7 +2,8 @@
 import numbers
 
 from ... import tv_tensors
-from .. import InterpolationMode, RandomResizedCrop as _V1RandomResizedCrop, _randint, _setup_angle, _uniform
+from .. import InterpolationMode, _randint, _setup_angle, _uniform
+from .. import RandomResizedCrop as _V1RandomResizedCrop
 from .. import functional as F1
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
@@ -149,6 +150,7 @@ class RandomResizedCrop(Transform):
 def _SizedImage(h, w):
     """A zero-strided stand-in of size ``h x w`` for v1's ``get_params`` (the same draws)."""
     import numpy as np
+
     from ...._tensor import _wrap
     return _wrap(np.broadcast_to(np.zeros((), dtype=np.uint8), (1, h, w)))
 

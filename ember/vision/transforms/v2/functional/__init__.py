@@ -11,5 +11,6 @@ from ._meta import (clamp_bounding_boxes, convert_bounding_box_format, get_dimen
 __all__ = ["adjust_brightness", "adjust_contrast", "adjust_hue", "adjust_saturation", "gaussian_blur",
            "permute_channels", "rgb_to_grayscale", "center_crop", "crop", "hflip", "horizontal_flip", "pad",
            "resize", "resized_crop", "rotate", "vertical_flip", "vflip", "clamp_bounding_boxes",
-           "convert_bounding_box_format", "get_dimensions", "get_num_channels", "get_size", "grayscale_to_rgb", "normalize", "pil_to_tensor",
+           "convert_bounding_box_format", "get_dimensions", "get_num_channels", "get_size", "grayscale_to_rgb",
+           "normalize", "pil_to_tensor",
            "sanitize_bounding_boxes", "to_dtype", "to_image", "to_pil_image", "to_pure_tensor"]
