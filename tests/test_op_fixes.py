@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from oracle import check, check_raises, rand
 
+import ember
+
 F = "nn.functional"
 
 
