@@ -191,3 +191,23 @@ def test_zoo_matches_torchvision(name):
     with ember.no_grad():
         out = m(ember.tensor(ZOO["in_x"])).numpy()
     np.testing.assert_allclose(out, ZOO[f"out_{name}"], rtol=1e-4, atol=1e-4)
+
+
+def test_zoo_default_init_and_options():
+    sq = models.squeezenet1_1(num_classes=10)
+    w = sq.classifier[1].weight.detach().numpy()
+    assert w.shape == (10, 512, 1, 1) and abs(w.std() - 0.01) < 0.002 and not sq.classifier[1].bias.detach().numpy().any()
+    v3 = models.mobilenet_v3_small()
+    bn = v3.features[0][1]
+    assert bn.eps == 0.001 and bn.momentum == 0.01
+    assert isinstance(v3.features[1].block[1].scale_activation, ember.nn.Hardsigmoid)
+    v2 = models.mobilenet_v2(width_mult=0.5)
+    assert v2.features[0][0].out_channels == 16 and v2.last_channel == 1280
+    assert abs(v2.classifier[1].weight.detach().numpy().std() - 0.01) < 0.001
+    r = models.resnext50_32x4d(num_classes=3)
+    assert r.layer1[0].conv2.groups == 32 and r.layer1[0].conv2.weight.shape == (128, 4, 3, 3)
+    d = models.resnet50(replace_stride_with_dilation=[False, True, True], num_classes=3)
+    assert d.layer4[1].conv2.dilation == (4, 4)
+    assert d(ember.randn(1, 3, 32, 32)).shape == (1, 3)
+    with pytest.raises(ValueError, match="Unsupported SqueezeNet version"):
+        models.SqueezeNet("2_0")

@@ -8,3 +8,6 @@ from ._api import get_model, get_model_builder, get_model_weights, get_weight, l
 from .alexnet import *
 from .resnet import *
 from .vgg import *
+from .squeezenet import *
+from .mobilenetv2 import *
+from .mobilenetv3 import *

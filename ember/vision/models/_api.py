@@ -190,3 +190,13 @@ def _load_weights(model, weights, progress):
     return model
 
 
+
+
+def _make_divisible(v, divisor, min_value=None):
+    """``v`` rounded to a multiple of ``divisor`` (at least ``min_value``), never more than 10% below ``v``."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
