@@ -1,7 +1,12 @@
 """ember.vision.models: torchvision's architectures, names and parameter counts."""
+import hashlib
+import io
+import os
+
 import numpy as np
 import pytest
 import torch
+from local_http import serve
 
 import ember
 from ember.vision import models
@@ -37,9 +42,81 @@ def test_forward_shapes_and_training_step():
     assert r.conv1.weight.grad is not None and r.layer4[1].bn2.weight.grad is not None
 
 
-def test_pretrained_needs_local_file():
-    with pytest.raises(RuntimeError, match="load_state_dict"):
-        models.alexnet(pretrained=True)
+@pytest.fixture
+def hub_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(ember.hub, "_hub_dir", None)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    return tmp_path / "torch_home" / "hub" / "checkpoints"
+
+
+def _resnet18_file():
+    """A torchvision-format resnet18 checkpoint (torch.save of a torch state_dict) and its SHA-256."""
+    tsd = {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in models.resnet18().state_dict().items()}
+    buf = io.BytesIO()
+    torch.save(tsd, buf)
+    data = buf.getvalue()
+    return tsd, data, hashlib.sha256(data).hexdigest()
+
+
+def test_weights_download_from_local_server(hub_dir, monkeypatch):
+    tsd, data, sha = _resnet18_file()
+    w = models.ResNet18_Weights.IMAGENET1K_V1
+    name = f"resnet18-{sha[:8]}.pth"
+    with serve({name: data, "resnet18-f37072fd.pth": data}) as (base, hits):
+        monkeypatch.setattr(w.value, "url", base + name)
+        m = models.resnet18(weights="IMAGENET1K_V1", progress=False)
+        for k, v in m.state_dict().items():
+            np.testing.assert_array_equal(v.detach().numpy(), tsd[k].numpy())
+        assert (hub_dir / name).exists() and hits[name] == 1
+        with pytest.warns(UserWarning, match="'pretrained' is deprecated"):
+            m2 = models.resnet18(pretrained=True, progress=False)   # the cached file: no second request
+        assert hits[name] == 1
+        np.testing.assert_array_equal(m2.fc.weight.detach().numpy(), tsd["fc.weight"].numpy())
+        monkeypatch.setattr(w.value, "url", base + "resnet18-f37072fd.pth")   # torchvision's name, other bytes
+        with pytest.raises(RuntimeError, match="invalid hash value"):
+            models.get_model("resnet18", weights=models.ResNet18_Weights.DEFAULT, progress=False)
+        assert not (hub_dir / "resnet18-f37072fd.pth").exists()
+    with pytest.raises(TypeError, match="expected ResNet18_Weights but received ResNet34_Weights"):
+        models.resnet18(weights=models.ResNet34_Weights.DEFAULT)
+    with pytest.raises(ValueError, match="num_classes"):
+        models.resnet18(weights=w, num_classes=10)
+
+
+def test_weights_enums_match_torchvision():
+    w = models.ResNet50_Weights
+    assert w.DEFAULT is w.IMAGENET1K_V2 and repr(w.DEFAULT) == "ResNet50_Weights.IMAGENET1K_V2"
+    assert w.IMAGENET1K_V1.url == "https://download.pytorch.org/models/resnet50-0676ba61.pth"
+    assert w.IMAGENET1K_V2.url == "https://download.pytorch.org/models/resnet50-11ad3fa6.pth"
+    meta = w.IMAGENET1K_V2.meta
+    assert meta["num_params"] == 25557032 and meta["min_size"] == (1, 1)
+    assert meta["_metrics"]["ImageNet-1K"] == {"acc@1": 80.858, "acc@5": 95.434}
+    assert len(meta["categories"]) == 1000 and meta["categories"][:2] == ["tench", "goldfish"]
+    assert models.ResNet18_Weights.IMAGENET1K_V1.url.endswith("resnet18-f37072fd.pth")
+    assert models.AlexNet_Weights.DEFAULT.meta["min_size"] == (63, 63)
+    assert models.VGG16_Weights.IMAGENET1K_FEATURES.meta["categories"] is None
+    assert models.get_weight("ResNet50_Weights.IMAGENET1K_V1") is w.IMAGENET1K_V1
+    assert models.get_model_weights("resnet50") is w and models.get_model_weights(models.vgg16) is models.VGG16_Weights
+    assert models.list_models(include="resnet*") == ["resnet101", "resnet152", "resnet18", "resnet34", "resnet50"]
+    assert "wide_resnet50_2" in models.list_models() and "alexnet" in models.list_models(exclude="vgg*")
+    assert models.ResNet18_Weights.verify("ResNet18_Weights.IMAGENET1K_V1") is models.ResNet18_Weights.IMAGENET1K_V1
+    with pytest.raises(ValueError, match="Unknown model foo"):
+        models.get_model("foo")
+    for name in models.list_models():
+        weights = models.get_model_weights(name)
+        assert all(e.value.meta["num_params"] for e in weights), name
+    t = w.IMAGENET1K_V2.transforms()
+    assert t.crop_size == [224] and t.resize_size == [232] and "crop_size=[224]" in repr(t)
+
+
+def test_preset_transforms_match_torchvision():
+    from ember.vision.transforms._presets import ImageClassification
+    fx = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "vision", "zoo.npz"))
+    img = ember.tensor(fx["in_preset"])
+    out = ImageClassification(crop_size=24, resize_size=28)(img)
+    assert out.dtype == ember.float32
+    # ember's uint8 antialiased resize rounds a few pixels one level off torch's integer kernel
+    diff = np.abs(out.numpy() - fx["preset"])
+    assert diff.max() < 1.01 / 255 / 0.224 and (diff > 1e-5).mean() < 0.01
 
 
 def test_basic_block_matches_torch():
@@ -72,3 +149,65 @@ def test_basic_block_matches_torch():
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(eb.conv1.weight.grad.numpy(), tb.conv1.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
     assert list(eb.state_dict()) == list(tb.state_dict())
+
+
+# ---- the zoo against torchvision (tests/fixtures/vision/zoo.npz, scripts/make_zoo_fixtures.py) ----
+
+ZOO = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "vision", "zoo.npz"))
+ZOO_MODELS = sorted(k[5:] for k in ZOO.files if k.startswith("keys_"))
+
+
+def _zoo_weights(shapes):
+    """scripts/make_zoo_fixtures.py's deterministic weights: a sine of the element index, scaled per kind."""
+    out = {}
+    for i, (k, shape) in enumerate(shapes):
+        n = int(np.prod(shape)) if shape else 1
+        s = np.sin(np.arange(n, dtype=np.float64) * 0.37 + i).reshape(shape)
+        if k.endswith("num_batches_tracked"):
+            out[k] = np.zeros(shape, np.int64)
+            continue
+        if k.endswith("running_var"):
+            a = 1 + 0.5 * np.abs(s)
+        elif len(shape) >= 2:
+            a = s * np.sqrt(3.0 / (n // shape[0]))
+        elif k.endswith("weight"):
+            a = 1 + 0.1 * s
+        else:
+            a = 0.1 * s
+        out[k] = a.astype(np.float32)
+    return out
+
+
+@pytest.mark.parametrize("name", ZOO_MODELS)
+def test_zoo_matches_torchvision(name):
+    kw = {"init_weights": False} if name.startswith("vgg") else {}   # the VGG init is slow (~25 s); tested above
+    m = models.get_model(name, **kw).eval()
+    sd = m.state_dict()
+    shapes = [(k, tuple(v.shape)) for k, v in sd.items()]
+    assert [f"{k}:{','.join(map(str, s))}" for k, s in shapes] == list(ZOO[f"keys_{name}"])
+    assert sum(p.numel() for p in m.parameters()) == int(ZOO[f"count_{name}"])
+    assert models.get_model_weights(name).DEFAULT.meta["num_params"] == int(ZOO[f"count_{name}"])
+    m.load_state_dict({k: ember.tensor(v) for k, v in _zoo_weights(shapes).items()}, strict=True)
+    with ember.no_grad():
+        out = m(ember.tensor(ZOO["in_x"])).numpy()
+    np.testing.assert_allclose(out, ZOO[f"out_{name}"], rtol=1e-4, atol=1e-4)
+
+
+def test_zoo_default_init_and_options():
+    sq = models.squeezenet1_1(num_classes=10)
+    w = sq.classifier[1].weight.detach().numpy()
+    assert w.shape == (10, 512, 1, 1) and abs(w.std() - 0.01) < 0.002 and not sq.classifier[1].bias.detach().numpy().any()
+    v3 = models.mobilenet_v3_small()
+    bn = v3.features[0][1]
+    assert bn.eps == 0.001 and bn.momentum == 0.01
+    assert isinstance(v3.features[1].block[1].scale_activation, ember.nn.Hardsigmoid)
+    v2 = models.mobilenet_v2(width_mult=0.5)
+    assert v2.features[0][0].out_channels == 16 and v2.last_channel == 1280
+    assert abs(v2.classifier[1].weight.detach().numpy().std() - 0.01) < 0.001
+    r = models.resnext50_32x4d(num_classes=3)
+    assert r.layer1[0].conv2.groups == 32 and r.layer1[0].conv2.weight.shape == (128, 4, 3, 3)
+    d = models.resnet50(replace_stride_with_dilation=[False, True, True], num_classes=3)
+    assert d.layer4[1].conv2.dilation == (4, 4)
+    assert d(ember.randn(1, 3, 32, 32)).shape == (1, 3)
+    with pytest.raises(ValueError, match="Unsupported SqueezeNet version"):
+        models.SqueezeNet("2_0")
