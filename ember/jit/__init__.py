@@ -16,7 +16,7 @@ raises ``frontend.NotSupportedError`` (with what to do instead) for anything els
 """
 import inspect
 
-from . import frontend
+from . import _sym, frontend
 from ._graph import trace_graph, save_graph, load_graph, TracingError, TracerWarning
 from .frontend import NotSupportedError
 
@@ -201,6 +201,9 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
 def _trace_for_export(func, args, kwargs):
     """(graph, {name: tensor}) for ``ember.onnx.export``."""
     m = _trace(func, args, kwargs)
+    for n in m._graph.nodes:    # ONNX reads the sizes the trace saw (dynamic_axes re-traces)
+        n.args = [_sym.concrete(a) for a in n.args]
+        n.kwargs = {k: _sym.concrete(a) for k, a in n.kwargs.items()}
     state = dict(m.named_parameters(remove_duplicate=False))
     state.update(m.named_buffers(remove_duplicate=False))
     return m._graph, state

@@ -127,6 +127,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if input.ndim == 2:
         B, L = input.shape
         offs = list(range(0, B * L, L))
+        if type(B) is not int:   # a traced shape read: replay cuts the new batch into bags
+            from ..jit._sym import sym_range
+            offs = sym_range(B * L, L)
         flat = input.reshape(-1)   # a recorded op: a traced/exported bag reads its input
     else:
         flat = input

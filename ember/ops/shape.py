@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _root, _wrap, tensor_method, tensor_property
+from . import _apply
 from ._apply import Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided, _view_array
 
@@ -60,6 +61,11 @@ class UnsafeView(Op):
 
     def backward_ops(self, g):
         return g.reshape(self.shape)
+
+
+def _shape(t):
+    """``t``'s shape; while a trace records, the sizes it reads are recorded (``jit._sym``)."""
+    return tuple(t.shape) if _apply._observers else t._data.shape
 
 
 def _shape_of(shape):
@@ -118,12 +124,12 @@ def reshape(input, *shape):
 
 @tensor_method("view_as")
 def _view_as(self, other):
-    return apply(View, self, other._data.shape)
+    return apply(View, self, _shape(other))
 
 
 @tensor_method("reshape_as")
 def _reshape_as(self, other):
-    return reshape(self, other._data.shape)
+    return reshape(self, _shape(other))
 
 
 class Permute(Op):
@@ -323,7 +329,7 @@ def squeeze(input, dim=None):
 @tensor_method()
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
-    shape = input._data.shape
+    shape = _shape(input)
     nd = len(shape)
     if nd == 0:
         return reshape(input, (1,))
@@ -421,7 +427,7 @@ def _expand(self, *sizes):
 
 @tensor_method("expand_as")
 def _expand_as(self, other):
-    return _expand(self, other._data.shape)
+    return _expand(self, _shape(other))
 
 
 @tensor_method()
