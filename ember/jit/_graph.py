@@ -188,12 +188,17 @@ class Graph:
             return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
         lines = ["graph(" + ",\n      ".join(head) + "):"]
+        names = {v.id: v.name for v in self.inputs + list(self.params.values())}
+        names.update((v.id, v.name) for n in self.nodes for v in n.outputs)
+
+        def ref(a):
+            return _sym.show(a.expr, names) if type(a) is SymArg else repr(a)
         for v, _a in self.consts.items():
             lines.append(f"  {sig(v)} = prim::Constant[value=<Tensor>]()")
         for n in self.nodes:
             outs = ", ".join(sig(v) for v in n.outputs)
-            args = ", ".join(_fmt(a) for a in n.args)
-            kw = "".join(f", {k}={_fmt(a)}" for k, a in n.kwargs.items() if not callable(a))
+            args = ", ".join(_fmt(a, ref) for a in n.args)
+            kw = "".join(f", {k}={_fmt(a, ref)}" for k, a in n.kwargs.items() if not callable(a))
             lines.append(f"  {outs} = {aten_name(op_class(n.key), n.kwargs)}({args}{kw})")
         lines.append(f"  return ({_fmt(self.outputs)})")
         return "\n".join(lines) + "\n"

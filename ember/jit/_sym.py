@@ -1,15 +1,18 @@
-"""Shape reads while a trace records: ``x.size(0)``, ``x.shape``, ``x.numel()``, ``len(x)``.
+"""Shape reads while a trace records: ``x.size(0)``, ``x.shape``, ``x.numel()``.
 
 As ``torch.jit.trace`` records ``aten::size``, a trace reads sizes as ``SymInt``: an int
 that remembers where it came from (``("size", value id, dim)``) and how it was computed
 (``+ - * // %``). When one reaches a recorded op (a view's shape, flatten's merged size,
 embedding_bag's bag offsets), the graph keeps the expression (``SymArg``) and replay
 evaluates it on the new input's sizes. Numbers read from tensor *values* (``.item()``,
-``int(x)``, ``bool(x)``, ``.tolist()``) stay baked in, with torch's TracerWarning.
+``int(x)``, ``bool(x)``, ``.tolist()``), ``len(x)`` (Python makes it a plain int), and
+sizes that leave the integers (``x.size(0) / 2``, ``if x.size(0) > 1``) stay baked in, with
+torch's TracerWarning.
 
 The Tensor methods are swapped only while a trace records (``install``/``uninstall``):
 outside a trace the hot path is the plain methods.
 """
+import sys
 import warnings
 
 __all__ = ["SymInt", "SymList", "SymArg", "install", "uninstall", "sym_range", "concrete"]
@@ -33,7 +36,10 @@ class SymInt(int):
     def _bin(self, other, op, rev=False):
         if type(other) is bool or not isinstance(other, int):
             f = getattr(int, f"__{'r' if rev else ''}{op}__")
-            return f(int(self), other)
+            r = f(int(self), other)
+            if r is not NotImplemented:
+                _baked("float" if isinstance(r, float) else "number")
+            return r
         a, b = (other, self) if rev else (self, other)
         return SymInt(_BIN[op](int(a), int(b)), (op, _e(a), _e(b)))
 
@@ -47,6 +53,31 @@ class SymInt(int):
     def __rfloordiv__(self, o): return self._bin(o, "floordiv", True)
     def __mod__(self, o): return self._bin(o, "mod")
     def __rmod__(self, o): return self._bin(o, "mod", True)
+
+    def __truediv__(self, o):
+        _baked("float")
+        return int.__truediv__(int(self), o)
+
+    def __rtruediv__(self, o):
+        _baked("float")
+        return int.__rtruediv__(int(self), o)
+
+    def __float__(self):
+        _baked("float")
+        return int.__float__(self)
+
+    def _cmp(self, o, f):
+        # the model's own control flow is baked; ember's argument checks (``s < 0``) are not
+        r = f(int(self), o)
+        if r is not NotImplemented and not sys._getframe(2).f_globals.get(
+                "__name__", "").startswith("ember."):
+            _baked("boolean")
+        return r
+
+    def __lt__(self, o): return self._cmp(o, int.__lt__)
+    def __le__(self, o): return self._cmp(o, int.__le__)
+    def __gt__(self, o): return self._cmp(o, int.__gt__)
+    def __ge__(self, o): return self._cmp(o, int.__ge__)
 
     def __neg__(self):
         return SymInt(-int(self), ("sub", 0, self.expr))
@@ -84,7 +115,7 @@ class SymArg:
         return _eval(self.expr, env)
 
     def __repr__(self):
-        return _show(self.expr)
+        return show(self.expr)
 
 
 def _eval(e, env):
@@ -103,17 +134,18 @@ def _eval(e, env):
 _OPS = {"add": "+", "sub": "-", "mul": "*", "floordiv": "//", "mod": "%"}
 
 
-def _show(e):
+def show(e, names=None):
+    """The expression as text; ``names``: value id -> the name the graph prints."""
     if type(e) is int:
         return str(e)
-    k = e[0]
+    k, nm = e[0], (lambda i: (names or {}).get(i, str(i)))
     if k == "size":
-        return f"aten::size(%{e[1]}, {e[2]})"
+        return f"aten::size(%{nm(e[1])}, {e[2]})"
     if k == "numel":
-        return f"aten::numel(%{e[1]})"
+        return f"aten::numel(%{nm(e[1])})"
     if k == "range":
-        return f"aten::arange(0, {_show(e[1])}, {_show(e[2])})"
-    return f"({_show(e[1])} {_OPS[k]} {_show(e[2])})"
+        return f"aten::arange(0, {show(e[1], names)}, {show(e[2], names)})"
+    return f"({show(e[1], names)} {_OPS[k]} {show(e[2], names)})"
 
 
 def to_expr(j):
@@ -136,10 +168,16 @@ def concrete(a):
 
 _active = []     # tracers, innermost last
 _saved = {}
+_quiet = [False]
 
 _MSG = ("Converting a tensor to a Python {} might cause the trace to be incorrect. We can't "
         "record the data flow of Python values, so this value will be treated as a constant "
         "in the future. This means that the trace might not generalize to other inputs!")
+
+
+def _baked(what):
+    """A shape read leaves the graph (Python float arithmetic, a comparison for control flow)."""
+    warnings.warn(_MSG.format(what), _graph_warning(), stacklevel=3)
 
 
 def _value(t):
@@ -177,18 +215,26 @@ def _install_methods():
         v = _value(self)
         return self._data.size if v is None else SymInt(self._data.size, ("numel", v.id))
 
-    def length(self):
-        n = orig["__len__"](self)
-        v = _value(self)
-        return n if v is None else SymInt(n, ("size", v.id, 0))
+    def length(self):   # len() returns a plain int: torch's tracer bakes it too, and says so
+        if _value(self) is not None:
+            warnings.warn("Using len to get tensor shape might cause the trace to be incorrect. "
+                          "Recommended usage would be tensor.shape[0]. Passing a tensor of different "
+                          "shape might lead to errors or silently give incorrect results.",
+                          _graph_warning(), stacklevel=2)
+        return orig["__len__"](self)
 
     def baked(name, what):
         f = orig[name]
 
         def g(self, *a, **k):
-            if _value(self) is not None:
-                warnings.warn(_MSG.format(what), _graph_warning(), stacklevel=2)
-            return f(self, *a, **k)
+            if _quiet[0] or _value(self) is None:
+                return f(self, *a, **k)
+            warnings.warn(_MSG.format(what), _graph_warning(), stacklevel=2)
+            _quiet[0] = True    # int(x) reads x.item(): one warning
+            try:
+                return f(self, *a, **k)
+            finally:
+                _quiet[0] = False
         g.__name__ = name
         return g
     return orig, {"size": size, "shape": property(lambda self: size(self)), "numel": numel,
