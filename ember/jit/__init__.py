@@ -6,8 +6,11 @@
     print(m.graph); print(m.code)
 
 A trace records the ops one run took: Python control flow is fixed at the branch the
-example inputs took, and Python numbers read from tensors (``x.size(0)``, ``x.item()``)
-are baked in, as with ``torch.jit.trace``. Files are ember's own zip archive (the graph
+example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are recorded,
+as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
+replay with the new input's batch (``_sym.py``). Numbers read from tensor values
+(``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
+math are baked in with a ``TracerWarning``, as torch's tracer does. Files are ember's own zip archive (the graph
 as JSON, arrays as ``.npy``): ``torch.jit.load`` cannot read them and ember cannot run
 TorchScript files (``ember.jit.load`` says so when given one).
 

@@ -208,6 +208,8 @@ class Graph:
 
         names = ", ".join(["self"] + [v.name for v in self.inputs])
         lines = [f"def forward({names}):"]
+        vnames = {v.id: v.name for v in self.inputs}
+        vnames.update((v.id, f"_{v.id}") for n in self.nodes for v in n.outputs)
 
         def ref(a):
             if type(a) is Value:
@@ -216,6 +218,8 @@ class Graph:
                     else f"_{a.id}")
             if type(a) is _Buffer:
                 return f"self.{a.name}.reshape({a.shape})"
+            if type(a) is SymArg:
+                return _sym.show(a.expr, vnames, code=True)
             return _fmt(a, ref) if type(a) in (tuple, list, dict) else _fmt(a)
         for n in self.nodes:
             outs = ", ".join(ref(v) for v in n.outputs)

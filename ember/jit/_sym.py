@@ -67,10 +67,10 @@ class SymInt(int):
         return int.__float__(self)
 
     def _cmp(self, o, f):
-        # the model's own control flow is baked; ember's argument checks (``s < 0``) are not
+        # the model's own control flow is baked; ember's and NumPy's argument checks are not
         r = f(int(self), o)
         if r is not NotImplemented and not sys._getframe(2).f_globals.get(
-                "__name__", "").startswith("ember."):
+                "__name__", "").startswith(("ember.", "numpy.")):
             _baked("boolean")
         return r
 
@@ -134,18 +134,18 @@ def _eval(e, env):
 _OPS = {"add": "+", "sub": "-", "mul": "*", "floordiv": "//", "mod": "%"}
 
 
-def show(e, names=None):
-    """The expression as text; ``names``: value id -> the name the graph prints."""
+def show(e, names=None, code=False):
+    """The expression as text; ``names``: value id -> the name the graph (or ``code``) prints."""
     if type(e) is int:
         return str(e)
-    k, nm = e[0], (lambda i: (names or {}).get(i, str(i)))
+    k, nm = e[0], (lambda i: ("" if code else "%") + (names or {}).get(i, str(i)))
     if k == "size":
-        return f"aten::size(%{nm(e[1])}, {e[2]})"
+        return f"{nm(e[1])}.size({e[2]})" if code else f"aten::size({nm(e[1])}, {e[2]})"
     if k == "numel":
-        return f"aten::numel(%{nm(e[1])})"
+        return f"{nm(e[1])}.numel()" if code else f"aten::numel({nm(e[1])})"
     if k == "range":
-        return f"aten::arange(0, {show(e[1], names)}, {show(e[2], names)})"
-    return f"({show(e[1], names)} {_OPS[k]} {show(e[2], names)})"
+        return f"aten::arange(0, {show(e[1], names, code)}, {show(e[2], names, code)})"
+    return f"({show(e[1], names, code)} {_OPS[k]} {show(e[2], names, code)})"
 
 
 def to_expr(j):
