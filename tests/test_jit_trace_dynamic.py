@@ -141,3 +141,26 @@ def test_no_shape_recording_outside_a_trace():
     ember.jit.trace(lambda a: a.view(a.size(0), -1), x)
     assert type(x.size(0)) is int and type(x.shape[1]) is int and type(len(x)) is int
     assert ember.Tensor.size is not None and "size" in ember.Tensor.__dict__
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: x[: x.size(0) - 1],
+    lambda x: x[x.size(0) - 1],
+    lambda x: x[:, : x.size(1) - 1, x.size(2) - 2],
+    lambda x: x.narrow(1, 0, x.size(1) - 1),
+    lambda x: x.view(x.size(0), x.size(1), 2, -1).transpose(1, 2).reshape(x.shape[0], -1),
+    lambda x: x[:, :1].expand(x.size(0), -1, -1) + x[:, :1].expand_as(x),
+], ids=["slice", "select", "tuple", "narrow", "transpose_reshape", "expand"])
+def test_indexing_and_views_by_size_follow_new_inputs(f, tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(f, ember.randn(2, 3, 4))
+    path = str(tmp_path / "f.pt")
+    t.save(path)
+    t2 = ember.jit.load(path)
+    tf = torch.jit.trace(f, torch.randn(2, 3, 4), check_trace=False)
+    x = ember.randn(5, 4, 6)
+    want = f(x)
+    for got in (t(x), t2(x), tf(torch.from_numpy(x.numpy()))):
+        assert tuple(got.shape) == tuple(want.shape)
+        _close(got, want)

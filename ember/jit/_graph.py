@@ -167,6 +167,8 @@ class Graph:
                 return params[a.name]._data.reshape(a.shape)
             if type(a) is SymArg:
                 return a.eval(env)
+            if type(a) is slice and SymArg in (type(a.start), type(a.stop), type(a.step)):
+                return slice(get(a.start), get(a.stop), get(a.step))   # x[:x.size(0) - 1]
             if type(a) in (tuple, list):
                 return type(a)(get(b) for b in a)
             return a
@@ -416,6 +418,8 @@ class _Tracer:
             return SymArg(x.expr, list(x))
         if type(x) is Size:
             x = tuple(x)
+        if type(x) is slice:
+            return slice(self.arg(x.start), self.arg(x.stop), self.arg(x.step))
         if type(x) in (tuple, list):
             return type(x)(self.arg(a) for a in x)
         if isinstance(x, np.ndarray):

@@ -161,6 +161,8 @@ def concrete(a):
         return type(a)(concrete(b) for b in a)
     if type(a) is dict:
         return {k: concrete(b) for k, b in a.items()}
+    if type(a) is slice:
+        return slice(concrete(a.start), concrete(a.stop), concrete(a.step))
     return a
 
 

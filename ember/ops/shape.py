@@ -54,7 +54,7 @@ class UnsafeView(Op):
 
     def forward(self, a, shape):
         self.shape = a.shape
-        return np.ascontiguousarray(a).reshape(shape)
+        return np.ascontiguousarray(a).reshape(_infer_size(shape, a.size))
 
     def backward(self, g):
         return g.reshape(self.shape)
@@ -116,8 +116,8 @@ def reshape(input, *shape):
     a = input._data
     if a.flags.c_contiguous:
         return apply(View, input, shape)
-    shape = _infer_size(shape, a.size)
-    if _compute_stride(a.shape, _elem_strides(a), shape) is not None:
+    # the op keeps ``-1``: a traced reshape infers it again from the new input's size
+    if _compute_stride(a.shape, _elem_strides(a), _infer_size(shape, a.size)) is not None:
         return apply(View, input, shape)
     return apply(UnsafeView, input, shape)
 
@@ -419,7 +419,7 @@ def _expand_shape(shape, sizes, x=None):
 def _expand(self, *sizes):
     """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
     sizes = norm_size(sizes)
-    shape = self._data.shape
+    shape = _shape(self)    # a traced -1 keeps reading the input's size
     if sizes == shape:
         return apply(Expand, self, shape)
     return apply(Expand, self, _expand_shape(shape, sizes, self))
@@ -462,8 +462,8 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, len(shape))
     n = shape[d]
-    start = int(start)
-    length = int(length)
+    start = start if isinstance(start, int) else int(start)     # keeps a traced size read
+    length = length if isinstance(length, int) else int(length)
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     if not -n <= start <= n:
