@@ -164,3 +164,13 @@ def test_indexing_and_views_by_size_follow_new_inputs(f, tmp_path):
     for got in (t(x), t2(x), tf(torch.from_numpy(x.numpy()))):
         assert tuple(got.shape) == tuple(want.shape)
         _close(got, want)
+
+
+def test_reshape_decides_view_or_copy_on_the_new_input():
+    # at batch 1 the transpose is contiguous (a view); at batch 3 reshape must copy, as aten::reshape
+    def f(x):
+        return x.transpose(0, 1).reshape(x.size(1), -1)
+    t = ember.jit.trace(f, ember.randn(1, 3, 4))
+    x = ember.randn(3, 3, 4)
+    _close(t(x), f(x))
+    _close(t(x), torch.jit.trace(f, torch.randn(1, 3, 4), check_trace=False)(torch.from_numpy(x.numpy())))

@@ -63,6 +63,21 @@ class UnsafeView(Op):
         return g.reshape(self.shape)
 
 
+class Reshape(View):
+    """``reshape`` as a trace records it (``aten::reshape``): a view when the strides of the
+    input it runs on allow one, else a contiguous copy; eager ``reshape`` picks View or
+    UnsafeView itself."""
+
+    def forward(self, a, shape):
+        try:
+            return View.forward(self, a, shape)
+        except RuntimeError as e:
+            if str(e) != _VIEW_MSG:
+                raise
+            self.shape = a.shape
+            return np.ascontiguousarray(a).reshape(_infer_size(shape, a.size))
+
+
 def _shape(t):
     """``t``'s shape; while a trace records, the sizes it reads are recorded (``jit._sym``)."""
     return tuple(t.shape) if _apply._observers else t._data.shape
@@ -113,6 +128,8 @@ def _view_dtype(self, dtype):
 def reshape(input, *shape):
     """A view when the strides allow it (as ``view``), else a contiguous copy."""
     shape = _shape_of(shape)
+    if _apply._observers:   # recording: the replay decides on each new input's strides
+        return apply(Reshape, input, shape)
     a = input._data
     if a.flags.c_contiguous:
         return apply(View, input, shape)
