@@ -174,3 +174,9 @@ def test_reshape_decides_view_or_copy_on_the_new_input():
     x = ember.randn(3, 3, 4)
     _close(t(x), f(x))
     _close(t(x), torch.jit.trace(f, torch.randn(1, 3, 4), check_trace=False)(torch.from_numpy(x.numpy())))
+
+
+def test_embedding_bag_offsets_tensor_is_baked_with_a_warning():
+    bag = nn.EmbeddingBag(10, 3, mode="sum")
+    with pytest.warns(ember.jit.TracerWarning, match="Python list"):
+        ember.jit.trace(bag, (ember.tensor([1, 2, 3, 4]), ember.tensor([0, 2])))

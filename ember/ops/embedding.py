@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import _wrap
+from . import _apply
 from ._apply import Op, _type_name, apply, linear_backward_ops
 
 __all__ = ["embedding", "embedding_bag", "one_hot"]
@@ -134,6 +135,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     else:
         flat = input
         offs = [int(o) for o in offsets._data.reshape(-1)]
+        if _apply._observers:   # a trace bakes the offsets in: the patched tolist warns as torch
+            offsets.tolist()
         if include_last_offset:
             offs = offs[:-1]
     if padding_idx is not None and padding_idx < 0:
