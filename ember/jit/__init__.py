@@ -6,8 +6,11 @@
     print(m.graph); print(m.code)
 
 A trace records the ops one run took: Python control flow is fixed at the branch the
-example inputs took, and Python numbers read from tensors (``x.size(0)``, ``x.item()``)
-are baked in, as with ``torch.jit.trace``. Files are ember's own zip archive (the graph
+example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are recorded,
+as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
+replay with the new input's batch (``_sym.py``). Numbers read from tensor values
+(``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
+math are baked in with a ``TracerWarning``, as torch's tracer does. Files are ember's own zip archive (the graph
 as JSON, arrays as ``.npy``): ``torch.jit.load`` cannot read them and ember cannot run
 TorchScript files (``ember.jit.load`` says so when given one).
 
@@ -16,7 +19,7 @@ raises ``frontend.NotSupportedError`` (with what to do instead) for anything els
 """
 import inspect
 
-from . import frontend
+from . import _sym, frontend
 from ._graph import trace_graph, save_graph, load_graph, TracingError, TracerWarning
 from .frontend import NotSupportedError
 
@@ -201,6 +204,9 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
 def _trace_for_export(func, args, kwargs):
     """(graph, {name: tensor}) for ``ember.onnx.export``."""
     m = _trace(func, args, kwargs)
+    for n in m._graph.nodes:    # ONNX reads the sizes the trace saw (dynamic_axes re-traces)
+        n.args = [_sym.concrete(a) for a in n.args]
+        n.kwargs = {k: _sym.concrete(a) for k, a in n.kwargs.items()}
     state = dict(m.named_parameters(remove_duplicate=False))
     state.update(m.named_buffers(remove_duplicate=False))
     return m._graph, state

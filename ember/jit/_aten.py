@@ -17,6 +17,7 @@ _BY_ATTR = {
     "RDiv": "div", "RPow": "pow", "Softsign": "softsign", "Tanhshrink": "tanhshrink",
     "Prelu": "prelu", "Cat": "cat", "Stack": "stack", "ToCopy": "to",
     "ember.ops.linalg:UnsafeView": "matmul", "ember.ops.shape:UnsafeView": "reshape",
+    "ember.ops.shape:Reshape": "reshape",
 }
 _BY_NODE = {
     "ConvolutionBackward0": "conv{nd}d", "NativeBatchNormBackward0": "batch_norm",

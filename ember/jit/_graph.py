@@ -19,10 +19,12 @@ import zipfile
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Size, Tensor, _wrap
 from ..autograd import grad_mode
 from ..ops import _apply
 from ..ops._apply import Op, _type_name, apply
+from . import _sym
+from ._sym import SymArg, SymInt, SymList
 
 __all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
 
@@ -163,6 +165,10 @@ class Graph:
                 return env[a.id]
             if type(a) is _Buffer:
                 return params[a.name]._data.reshape(a.shape)
+            if type(a) is SymArg:
+                return a.eval(env)
+            if type(a) is slice and SymArg in (type(a.start), type(a.stop), type(a.step)):
+                return slice(get(a.start), get(a.stop), get(a.step))   # x[:x.size(0) - 1]
             if type(a) in (tuple, list):
                 return type(a)(get(b) for b in a)
             return a
@@ -184,12 +190,17 @@ class Graph:
             return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
         lines = ["graph(" + ",\n      ".join(head) + "):"]
+        names = {v.id: v.name for v in self.inputs + list(self.params.values())}
+        names.update((v.id, v.name) for n in self.nodes for v in n.outputs)
+
+        def ref(a):
+            return _sym.show(a.expr, names) if type(a) is SymArg else repr(a)
         for v, _a in self.consts.items():
             lines.append(f"  {sig(v)} = prim::Constant[value=<Tensor>]()")
         for n in self.nodes:
             outs = ", ".join(sig(v) for v in n.outputs)
-            args = ", ".join(_fmt(a) for a in n.args)
-            kw = "".join(f", {k}={_fmt(a)}" for k, a in n.kwargs.items() if not callable(a))
+            args = ", ".join(_fmt(a, ref) for a in n.args)
+            kw = "".join(f", {k}={_fmt(a, ref)}" for k, a in n.kwargs.items() if not callable(a))
             lines.append(f"  {outs} = {aten_name(op_class(n.key), n.kwargs)}({args}{kw})")
         lines.append(f"  return ({_fmt(self.outputs)})")
         return "\n".join(lines) + "\n"
@@ -199,6 +210,8 @@ class Graph:
 
         names = ", ".join(["self"] + [v.name for v in self.inputs])
         lines = [f"def forward({names}):"]
+        vnames = {v.id: v.name for v in self.inputs}
+        vnames.update((v.id, f"_{v.id}") for n in self.nodes for v in n.outputs)
 
         def ref(a):
             if type(a) is Value:
@@ -207,6 +220,8 @@ class Graph:
                     else f"_{a.id}")
             if type(a) is _Buffer:
                 return f"self.{a.name}.reshape({a.shape})"
+            if type(a) is SymArg:
+                return _sym.show(a.expr, vnames, code=True)
             return _fmt(a, ref) if type(a) in (tuple, list, dict) else _fmt(a)
         for n in self.nodes:
             outs = ", ".join(ref(v) for v in n.outputs)
@@ -226,6 +241,8 @@ class Graph:
                 return {"v": a.id}
             if type(a) is _Buffer:
                 return {"buffer": a.name, "shape": list(a.shape)}
+            if type(a) is SymArg:
+                return {"sym": a.expr, "value": a.value}
             if isinstance(a, np.ndarray):
                 k = f"a{len(arrays)}"
                 arrays[k] = a
@@ -290,6 +307,8 @@ class Graph:
                 return vals[a["v"]]
             if "buffer" in a:
                 return _Buffer(a["buffer"], a["shape"])
+            if "sym" in a:
+                return SymArg(_sym.to_expr(a["sym"]), a["value"])
             if "array" in a:
                 return arrays[a["array"]]
             if "scalar" in a:
@@ -393,6 +412,14 @@ class _Tracer:
     def arg(self, x):
         if isinstance(x, Tensor):
             return self.tensor(x)
+        if isinstance(x, SymInt):   # read from a shape: replay reads it from the new input
+            return SymArg(x.expr, int(x))
+        if isinstance(x, SymList):
+            return SymArg(x.expr, list(x))
+        if type(x) is Size:
+            x = tuple(x)
+        if type(x) is slice:
+            return slice(self.arg(x.start), self.arg(x.stop), self.arg(x.step))
         if type(x) in (tuple, list):
             return type(x)(self.arg(a) for a in x)
         if isinstance(x, np.ndarray):
@@ -476,10 +503,12 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
     targs = [prep(a, _arg_name(fn, i)) for i, a in enumerate(args)]
     tkw = {k: prep(a, k) for k, a in kwargs.items()}
     _apply.add_observer(tr)
+    _sym.install(tr)
     try:
         with grad_mode.enable_grad():
             out = fn(*targs, **tkw)
     finally:
+        _sym.uninstall(tr)
         _apply.remove_observer(tr)
     if tr.error is not None:
         raise tr.error
@@ -492,7 +521,7 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
         if type(o) is dict:
             return {k: outs(a) for k, a in o.items()}
         if o is None or isinstance(o, (int, float, bool, str)):
-            return o
+            return int(o) if isinstance(o, SymInt) else o
         raise TracingError(f"ember.jit.trace: cannot return a {type(o).__name__} from a traced "
                            "function (tensors, numbers and tuples/lists/dicts of them only)")
     g.outputs = outs(out)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import _wrap
+from . import _apply
 from ._apply import Op, _type_name, apply, linear_backward_ops
 
 __all__ = ["embedding", "embedding_bag", "one_hot"]
@@ -127,10 +128,15 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if input.ndim == 2:
         B, L = input.shape
         offs = list(range(0, B * L, L))
+        if type(B) is not int:   # a traced shape read: replay cuts the new batch into bags
+            from ..jit._sym import sym_range
+            offs = sym_range(B * L, L)
         flat = input.reshape(-1)   # a recorded op: a traced/exported bag reads its input
     else:
         flat = input
         offs = [int(o) for o in offsets._data.reshape(-1)]
+        if _apply._observers:   # a trace bakes the offsets in: the patched tolist warns as torch
+            offsets.tolist()
         if include_last_offset:
             offs = offs[:-1]
     if padding_idx is not None and padding_idx < 0:

@@ -72,8 +72,8 @@ def _conv_item(k):
         if kind not in "iu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return a.astype(np.intp, copy=False), True
-    if hasattr(k, "__index__"):
-        return k.__index__(), False
+    if hasattr(k, "__index__"):   # an int subclass (a traced size read) stays itself
+        return (k if isinstance(k, int) else k.__index__()), False
     if isinstance(k, str):
         raise TypeError("new(): invalid data type 'str'")
     raise IndexError(

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _root, _wrap, tensor_method, tensor_property
+from . import _apply
 from ._apply import Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided, _view_array
 
@@ -53,13 +54,33 @@ class UnsafeView(Op):
 
     def forward(self, a, shape):
         self.shape = a.shape
-        return np.ascontiguousarray(a).reshape(shape)
+        return np.ascontiguousarray(a).reshape(_infer_size(shape, a.size))
 
     def backward(self, g):
         return g.reshape(self.shape)
 
     def backward_ops(self, g):
         return g.reshape(self.shape)
+
+
+class Reshape(View):
+    """``reshape`` as a trace records it (``aten::reshape``): a view when the strides of the
+    input it runs on allow one, else a contiguous copy; eager ``reshape`` picks View or
+    UnsafeView itself."""
+
+    def forward(self, a, shape):
+        try:
+            return View.forward(self, a, shape)
+        except RuntimeError as e:
+            if str(e) != _VIEW_MSG:
+                raise
+            self.shape = a.shape
+            return np.ascontiguousarray(a).reshape(_infer_size(shape, a.size))
+
+
+def _shape(t):
+    """``t``'s shape; while a trace records, the sizes it reads are recorded (``jit._sym``)."""
+    return tuple(t.shape) if _apply._observers else t._data.shape
 
 
 def _shape_of(shape):
@@ -107,23 +128,25 @@ def _view_dtype(self, dtype):
 def reshape(input, *shape):
     """A view when the strides allow it (as ``view``), else a contiguous copy."""
     shape = _shape_of(shape)
+    if _apply._observers:   # recording: the replay decides on each new input's strides
+        return apply(Reshape, input, shape)
     a = input._data
     if a.flags.c_contiguous:
         return apply(View, input, shape)
-    shape = _infer_size(shape, a.size)
-    if _compute_stride(a.shape, _elem_strides(a), shape) is not None:
+    # the op keeps ``-1``: a traced reshape infers it again from the new input's size
+    if _compute_stride(a.shape, _elem_strides(a), _infer_size(shape, a.size)) is not None:
         return apply(View, input, shape)
     return apply(UnsafeView, input, shape)
 
 
 @tensor_method("view_as")
 def _view_as(self, other):
-    return apply(View, self, other._data.shape)
+    return apply(View, self, _shape(other))
 
 
 @tensor_method("reshape_as")
 def _reshape_as(self, other):
-    return reshape(self, other._data.shape)
+    return reshape(self, _shape(other))
 
 
 class Permute(Op):
@@ -323,7 +346,7 @@ def squeeze(input, dim=None):
 @tensor_method()
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
-    shape = input._data.shape
+    shape = _shape(input)
     nd = len(shape)
     if nd == 0:
         return reshape(input, (1,))
@@ -413,7 +436,7 @@ def _expand_shape(shape, sizes, x=None):
 def _expand(self, *sizes):
     """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
     sizes = norm_size(sizes)
-    shape = self._data.shape
+    shape = _shape(self)    # a traced -1 keeps reading the input's size
     if sizes == shape:
         return apply(Expand, self, shape)
     return apply(Expand, self, _expand_shape(shape, sizes, self))
@@ -421,7 +444,7 @@ def _expand(self, *sizes):
 
 @tensor_method("expand_as")
 def _expand_as(self, other):
-    return _expand(self, other._data.shape)
+    return _expand(self, _shape(other))
 
 
 @tensor_method()
@@ -456,8 +479,8 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, len(shape))
     n = shape[d]
-    start = int(start)
-    length = int(length)
+    start = start if isinstance(start, int) else int(start)     # keeps a traced size read
+    length = length if isinstance(length, int) else int(length)
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     if not -n <= start <= n:
