@@ -1,0 +1,95 @@
+"""Compiled kernels: hot loops written in Python and compiled by numba.
+
+numba is optional (``pip install "ember[fast]"``, about 210 MB with llvmlite). Every
+kernel has a NumPy implementation next to the op that calls it; that one is the
+reference and the fallback. ``import ember`` never imports numba: the first op that asks
+for a kernel module does, and numba compiles each kernel on its first call and caches
+the machine code on disk (``__pycache__`` beside this package, or numba's user cache
+directory when site-packages is read-only), so later processes load it in milliseconds.
+
+``EMBER_KERNELS=numpy`` (read when the first kernel is asked for) keeps every op on the
+NumPy path; :func:`use` switches inside a process (the tests run both paths with it).
+
+An op asks for a kernel module by name and falls back when it gets ``None``::
+
+    k = _kernels.load("pool")          # ember._kernels.pool, or None
+    if k is not None:
+        return k.max_pool2d_fwd(x, ...)
+    ...  # the NumPy implementation
+
+Kernel modules import numba at their top and decorate with :func:`jit` below.
+"""
+import importlib
+import os
+
+__all__ = ["available", "load", "use", "jit"]
+
+_state = {"mode": None}   # None until first asked: "numba" or "numpy"
+_modules = {}
+
+
+def _decide():
+    want = os.environ.get("EMBER_KERNELS", "auto").strip().lower()
+    if want not in ("auto", "numba", "numpy"):
+        raise ValueError(f"EMBER_KERNELS must be 'auto', 'numba' or 'numpy', got {want!r}")
+    if want == "numpy":
+        return "numpy"
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        if want == "numba":
+            raise ImportError('EMBER_KERNELS=numba but numba is not installed: pip install "ember[fast]"') from None
+        return "numpy"
+    return "numba"
+
+
+def available():
+    """True when ops run numba kernels (numba installed and not switched off)."""
+    mode = _state["mode"]
+    if mode is None:
+        mode = _state["mode"] = _decide()
+    return mode == "numba"
+
+
+def load(name):
+    """The kernel module ``ember._kernels.<name>``, or None on the NumPy path."""
+    mod = _modules.get(name)
+    if mod is None:
+        if not available():
+            return None
+        mod = _modules[name] = importlib.import_module(f"{__name__}.{name}")
+    return mod
+
+
+class use:
+    """Switch the kernel path: ``use("numpy")`` or ``use("numba")``; also a context manager.
+
+    Example::
+
+        >>> with ember._kernels.use("numpy"):
+        ...     y = ember.nn.functional.max_pool2d(x, 2)   # the NumPy reference
+    """
+
+    def __init__(self, mode):
+        if mode not in ("numba", "numpy"):
+            raise ValueError(f"use() takes 'numba' or 'numpy', got {mode!r}")
+        if mode == "numba":
+            import numba  # noqa: F401  (ImportError when absent)
+        self._prev = _state["mode"]
+        _state["mode"] = mode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _state["mode"] = self._prev
+
+
+def jit(fn=None, *, parallel=False, **options):
+    """``numba.njit`` with ember's defaults: cached on disk, no fastmath (results stay
+    IEEE, as the NumPy reference's), parallel loops (``numba.prange``) when asked."""
+    import numba
+
+    def wrap(f):
+        return numba.njit(cache=True, parallel=parallel, nogil=True, **options)(f)
+    return wrap if fn is None else wrap(fn)
