@@ -66,8 +66,11 @@ class use:
 
     Example::
 
+        >>> x = ember.randn(1, 1, 4, 4)
         >>> with ember._kernels.use("numpy"):
         ...     y = ember.nn.functional.max_pool2d(x, 2)   # the NumPy reference
+        >>> y.shape
+        torch.Size([1, 1, 2, 2])
     """
 
     def __init__(self, mode):
