@@ -440,3 +440,100 @@ def run_op(op):
             r = Result(False, error=f"harness: {type(exc).__name__}: {str(exc)[:100]}")
         res.append(r)
     return "ran", res
+
+
+# ---- second order (create_graph) ----------------------------------------------------
+
+GRADGRAD_TOL = (1e-5, 1e-7)   # float64 (rtol, atol): second derivatives sum more terms
+
+
+def gradgrad_ops():
+    """OpInfos torch differentiates twice (``supports_gradgrad``) in CPU float64, ember-side
+    runnable (not torch-internal, not drawing random numbers)."""
+    return [op for op in op_db if op.supports_autograd and op.supports_gradgrad
+            and torch.float64 in op.supported_dtypes("cpu") and not is_internal(op)
+            and not draws_random(op)]
+
+
+def _cotangent(gen, shape, npdtype):
+    c = gen.standard_normal(shape)
+    if np.dtype(npdtype).kind == "c":
+        c = c + 1j * gen.standard_normal(shape)
+    return c.astype(npdtype)
+
+
+def _second_order(m, fn, sample, cots_seed=7):
+    """(grad-requiring inputs, first gradients, second gradients) of ``fn`` on ``sample`` in
+    framework ``m`` (torch or ember): the gradient ``g`` of the outputs for cotangents ``v``
+    (that require grad), then the gradient of ``(g . u)`` w.r.t. the inputs and ``v``."""
+    ins = [t for t in flat([sample.input, list(sample.args), list(sample.kwargs.values())])
+           if isinstance(t, m.Tensor) and t.requires_grad]
+    outs = flat(_call(fn, sample))
+    if sample.output_process_fn_grad is not None and not _identity(sample.output_process_fn_grad):
+        proc = sample.output_process_fn_grad if m is torch else convert(sample.output_process_fn_grad)
+        outs = flat(proc(_call(fn, sample)))
+    idx = [i for i, o in enumerate(outs) if isinstance(o, m.Tensor) and o.requires_grad
+           and (o.is_floating_point() or o.is_complex())]
+    gen = np.random.default_rng(cots_seed)
+    vs = [m.tensor(_cotangent(gen, tuple(outs[i].shape), _np(outs[i]).dtype), requires_grad=True) for i in idx]
+    gs = m.autograd.grad([outs[i] for i in idx], ins, vs, create_graph=True, allow_unused=True)
+    live = [k for k, g in enumerate(gs) if g is not None and g.requires_grad]
+    us = [m.tensor(_cotangent(gen, tuple(gs[k].shape), _np(gs[k]).dtype)) for k in live]
+    hs = m.autograd.grad([gs[k] for k in live], ins + vs, us, allow_unused=True) if live else []
+    return ins, idx, gs, hs
+
+
+def run_gradgrad_sample(op, efn, sample):
+    """Compare the second derivatives of one float64 sample with torch's; a Result whose
+    ``grad`` is None when torch cannot differentiate this sample twice (not counted)."""
+    try:
+        if not _grad_inputs(sample):
+            return Result(True)
+        torch.manual_seed(0)
+        t_ins, t_idx, t_g, t_h = _second_order(torch, op.op, sample)
+    except Exception:
+        return Result(True)   # torch cannot differentiate this sample twice either
+    if not t_idx or not t_h:
+        return Result(True)
+    e_sample = types.SimpleNamespace(input=convert(sample.input), args=convert(list(sample.args)),
+                                     kwargs=convert(dict(sample.kwargs)),
+                                     output_process_fn_grad=sample.output_process_fn_grad)
+    ember.manual_seed(0)
+    try:
+        e_ins, e_idx, e_g, e_h = _second_order(ember, efn, e_sample)
+    except Exception as exc:
+        return Result(True, False, f"raises {type(exc).__name__}: {str(exc)[:160]}")
+    if len(e_ins) != len(t_ins) or e_idx != t_idx:
+        return Result(True, False, "different inputs or outputs take part")
+    rtol, atol = GRADGRAD_TOL
+    for what, es, ts in (("grad", e_g, t_g), ("gradgrad", e_h, t_h)):
+        if len(es) != len(ts):
+            return Result(True, False, f"{len(es)} {what}s, torch {len(ts)}")
+        for k, (a, b) in enumerate(zip(es, ts)):
+            if a is None and b is None:
+                continue
+            a = 0.0 if a is None else _np(a.to_dense() if a.layout != ember.strided else a)
+            b = 0.0 if b is None else _np(b.to_dense() if b.layout != torch.strided else b)
+            a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+            ok = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+            if not ok.all():
+                return Result(True, False, f"{what} {k}: values differ "
+                              f"(max abs diff {np.nanmax(np.abs(a - b)[~ok]):.3g})")
+    return Result(True, True)
+
+
+def run_gradgrad_op(op, limit=MAX_SAMPLES):
+    """(status, results) of the second-order comparison over the first ``limit`` float64 samples."""
+    try:
+        efn = ember_op(op)
+    except AttributeError as exc:
+        return "missing", [Result(False, error=str(exc))]
+    res = []
+    for s in samples(op, torch.float64, limit):
+        try:
+            r = run_gradgrad_sample(op, efn, s)
+        except Exception as exc:
+            r = Result(True, False, f"harness: {type(exc).__name__}: {str(exc)[:100]}")
+        if r.grad is not None:
+            res.append(r)
+    return "ran", res

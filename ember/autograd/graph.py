@@ -450,6 +450,8 @@ def _delayed(node, buf):
     edges = tuple(_edge_of(g) for g in buf if g._rg) + node.next_functions
     err = DelayedError(f"double backward is not implemented for {node.name()}: ember computes "
                        "its gradient, but cannot differentiate that gradient again", edges, len(grads))
+    if len(grads) > 1:   # the walk fills missing output grads before reaching the error
+        err._outs = [(g.shape, g.dtype) if g is not None else ((), np.float64) for g in grads]
     out = []
     for i, g in enumerate(grads):
         if g is not None:
