@@ -24,6 +24,9 @@ class Real(Op):
     def backward(self, g):
         return g.astype(np.result_type(g.dtype, np.complex64))
 
+    def backward_ops(self, g):
+        return complex_(g, g.new_zeros(g.shape))
+
 
 class Imag(Op):
     name = "ImagBackward0"
@@ -36,6 +39,9 @@ class Imag(Op):
 
     def backward(self, g):
         return g * 1j
+
+    def backward_ops(self, g):
+        return complex_(g.new_zeros(g.shape), g)
 
 
 def _set_part(part, self, v):
@@ -70,6 +76,12 @@ class Angle(Op):
             return _zeros(g)
         return g * (1j * a / (a * np.conj(a)))  # as PyTorch's angle_backward: grad * z / |z|^2 * i
 
+    def backward_ops(self, g):
+        if self.a.dtype.kind != "c":
+            return g.new_zeros(g.shape)
+        a = self.saved_input(0, self.a)
+        return g * (a * 1j / (a * conj_physical(a)))
+
 
 @tensor_method()
 def angle(input, *, out=None):
@@ -84,6 +96,9 @@ class ConjPhysical(Op):
 
     def backward(self, g):
         return np.conj(g)
+
+    def backward_ops(self, g):
+        return conj_physical(g)
 
 
 @tensor_method()
@@ -133,11 +148,15 @@ class Complex(Op):
     def backward(self, g):
         return np.real(g), np.imag(g)
 
+    def backward_ops(self, g):
+        return real(g), imag(g)
+
 
 class Polar(Op):
     name = "PolarBackward0"
 
     def forward(self, r, th):
+        self.r, self.th = r, th
         try:
             self.y = r * (np.cos(th) + 1j * np.sin(th)).astype(np.result_type(r.dtype, np.complex64))
         except ValueError:
@@ -150,6 +169,12 @@ class Polar(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             sg = np.where(y == 0, 0, y / np.abs(y))
         return np.real(gc * sg), np.real(gc * y * 1j)
+
+    def backward_ops(self, g):
+        r, th = self.saved_input(0, self.r), self.saved_input(1, self.th)
+        e = complex_(th.cos(), th.sin())
+        gc = conj_physical(g)
+        return real(gc * e * r.sign()), real(gc * (r * e) * 1j)
 
 
 def complex_(real, imag, *, out=None):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor, tensor_method
-from ._apply import Op, apply, wrap_dim
+from ._apply import Op, apply, linear_backward_ops, wrap_dim
 
 _NORMS = (None, "backward", "forward", "ortho")
 _DUAL = {None: "forward", "backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -56,6 +56,15 @@ class FftC2C(Op):
         gx = _resize(f(g, axis=self.axis, norm=_DUAL[self.norm]).astype(g.dtype, copy=False), self.m, self.axis)
         return gx.real if self.real else gx
 
+    def backward_ops(self, g):
+        self.n = g.shape[self.axis]   # the transform's length, for jvp
+        return linear_backward_ops(self, g)
+
+    def jvp(self, u):
+        f = np.fft.ifft if self.inverse else np.fft.fft
+        return f(_resize(u, self.n, self.axis), axis=self.axis, norm=self.norm).astype(
+            _complex_of(u.dtype), copy=False)
+
 
 class FftR2C(FftC2C):
     """``fft`` / ``ifft`` of a real input (a full, two-sided spectrum)."""
@@ -74,6 +83,12 @@ class Rfft(Op):
         full = np.fft.ifft(_resize(g, self.n, self.axis), axis=self.axis, norm=_DUAL[self.norm])
         return _resize(full.real.astype(_real_of(g.dtype), copy=False), self.m, self.axis)
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.fft.rfft(_resize(u, self.n, self.axis), axis=self.axis, norm=self.norm).astype(
+            _complex_of(u.dtype), copy=False)
+
 
 class Irfft(Op):
     """A real signal of length ``n`` from its one-sided spectrum."""
@@ -91,6 +106,11 @@ class Irfft(Op):
             gx[(slice(None),) * self.axis + (slice(1, 1 + k),)] *= 2
         gx = _resize(gx, self.m, self.axis)
         return gx.real if self.real else gx
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.fft.irfft(u, n=self.n, axis=self.axis, norm=self.norm).astype(_real_of(u.dtype), copy=False)
 
 
 # ---- argument handling ------------------------------------------------------------------
@@ -342,6 +362,15 @@ class OverlapAdd(Op):
 
     def backward(self, g):
         return np.stack([g[:, t * self.hop:t * self.hop + self.n] for t in range(self.T)], 1)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        B, T, n = u.shape
+        out = np.zeros((B, n + self.hop * (T - 1)), u.dtype)
+        for t in range(T):
+            out[:, t * self.hop:t * self.hop + n] += u[:, t]
+        return out
 
 
 def _frame_window(window, n_fft, win_length, dtype):

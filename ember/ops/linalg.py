@@ -4,8 +4,9 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor, _wrap, tensor_method
+from . import linalg_backward as _lb
 from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take its kernels
-from ._apply import SAME, Op, _type_name, apply, apply_, wrap_dim
+from ._apply import SAME, Op, _type_name, apply, apply_, linear_backward_ops, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -192,6 +193,8 @@ class Outer(Op):
 
     def backward(self, g):
         return g @ self.b, self.a @ g
+
+    backward_ops = _lb.outer
 
 
 @tensor_method("outer", "ger")
@@ -460,6 +463,8 @@ class Einsum(Op):
             grads.append(gt)
         return tuple(grads)
 
+    backward_ops = _lb.einsum
+
 
 def _bcast_letters(gt, t, letters, sizes):
     perm = [t.index(c) for c in letters if c in t]
@@ -547,6 +552,8 @@ class Kron(Op):
         gb = np.sum(gi * ai, axis=tuple(range(0, 2 * n, 2))).reshape(self.b.shape)
         return ga, gb
 
+    backward_ops = _lb.kron
+
 
 @tensor_method()
 def kron(input, other, *, out=None):
@@ -566,6 +573,8 @@ class Cross(Op):
         d = self.d
         return (np.cross(self.b, g, axisa=d, axisb=d, axisc=d),
                 np.cross(g, self.a, axisa=d, axisb=d, axisc=d))
+
+    backward_ops = _lb.cross
 
 
 @tensor_method()
@@ -600,6 +609,8 @@ class Trace(Op):
     def backward(self, g):
         return np.eye(*self.shape, dtype=g.dtype) * g
 
+    backward_ops, jvp = linear_backward_ops, lambda self, u: np.asarray(np.trace(u))
+
 
 @tensor_method()
 def trace(input):
@@ -626,6 +637,8 @@ class Diag(Op):
             z[r + max(-k, 0), r + max(k, 0)] = g
         return z
 
+    backward_ops, jvp = linear_backward_ops, lambda self, u: np.diag(u, self.k).copy()
+
 
 @tensor_method()
 def diag(input, diagonal=0, *, out=None):
@@ -644,6 +657,8 @@ class Tril(Op):
 
     def backward(self, g):
         return self.fn(g, self.k)
+
+    backward_ops = _lb.tril
 
 
 class Triu(Tril):
@@ -697,6 +712,8 @@ class Det(Op):
                 (np.linalg.det(u) * np.linalg.det(vh))[..., None, None]
             return (g[..., None, None] * _swap(adj)).astype(a.dtype, copy=False)
 
+    backward_ops = _lb.det
+
 
 @tensor_method()
 def det(input):
@@ -720,6 +737,8 @@ class Inverse(Op):
     def backward(self, g):
         it = _swap(self.inv)
         return -np.matmul(np.matmul(it, g), it)
+
+    backward_ops = _lb.inverse
 
 
 @tensor_method()
@@ -757,6 +776,8 @@ class DiagEmbed(Op):
 
     def backward(self, g):
         return np.moveaxis(g, self.dims, (-2, -1))[..., self.rows, self.cols]
+
+    backward_ops = _lb.diag_embed
 
 
 @tensor_method()
@@ -835,6 +856,8 @@ class MatrixExp(Op):
         big[..., :n, n:] = g
         return _expm(big)[..., :n, n:].astype(g.dtype, copy=False)
 
+    backward_ops = _lb.matrix_exp
+
 
 @tensor_method()
 def matrix_exp(input):
@@ -854,6 +877,8 @@ class Slogdet(Op):
 
     def backward(self, gs, gl):
         return gl[..., None, None] * np.conj(_swap(np.linalg.inv(self.a)))
+
+    backward_ops = _lb.slogdet
 
 
 @tensor_method()
@@ -934,6 +959,8 @@ class Cdist(Op):
         gd = self.vn.backward(g)
         return np.sum(gd, -2), -np.sum(gd, -3)
 
+    backward_ops = _lb.cdist
+
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     return apply(Cdist, x1, x2, p)
@@ -959,6 +986,8 @@ class Dist(Op):
     def backward(self, g):
         gd = self.vn.backward(g)
         return gd, -gd
+
+    backward_ops = _lb.dist
 
 
 @tensor_method()

@@ -262,6 +262,11 @@ class Conj(Op):
     def backward(self, g):
         return np.conj(g)
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.conj(u)
+
 
 @tensor_property("mH")
 def _mH(self):
@@ -556,6 +561,14 @@ class Unfold(Op):
             out[idx] += g[..., k]
         return out
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        if not self.shape:
+            return u.reshape(1)[:self.size].copy()
+        w = np.lib.stride_tricks.sliding_window_view(u, self.size, axis=self.dim)
+        return w[(_sl,) * self.dim + (slice(None, None, self.step),)].copy()
+
 
 @tensor_method("unfold")
 def _unfold(self, dimension, size, step):
@@ -588,6 +601,11 @@ class Diagonal(Op):
             np.ndarray(shape, out.dtype, buffer=out, offset=off * out.itemsize,
                        strides=tuple(s * out.itemsize for s in st))[...] = g
         return out
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.diagonal(u, *self.geo[3:]).copy()
 
 
 def _diag_geometry(shape, st, offset, d1, d2):
@@ -631,6 +649,13 @@ class AsStrided(Op):
         store = np.zeros(self.n, g.dtype)
         np.add.at(store, _flat_index(*self.aout), g)
         return store[_flat_index(*self.ain)]
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        store = np.zeros(self.n, u.dtype)
+        store[_flat_index(*self.ain)] = u
+        return store[_flat_index(*self.aout)]
 
 
 def _flat_index(shape, strides, offset):
@@ -738,6 +763,11 @@ class ViewAsReal(Op):
     def backward(self, g):
         return g[..., 0] + 1j * g[..., 1]
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.stack((u.real, u.imag), -1)
+
 
 # ---- adjoint, complex views -------------------------------------------------------------
 
@@ -755,6 +785,11 @@ class ViewAsComplex(Op):
 
     def backward(self, g):
         return np.stack((g.real, g.imag), -1)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return u[..., 0] + 1j * u[..., 1]
 
 
 def view_as_complex(input):
