@@ -36,6 +36,16 @@ class Solve(Op):
         ga = -np.matmul(gb, _swap(self.x))
         return ga, (gb[..., 0] if self.vec else gb)
 
+    def backward_ops(self, g):
+        from ..linalg import solve
+
+        a = self.saved_input(0, self.a)
+        x = self.saved_output(self.x[..., 0] if self.vec else self.x)
+        if self.vec:
+            g, x = g.unsqueeze(-1), x.unsqueeze(-1)
+        gb = solve(a.mT, g)
+        return -matmul(gb, x.mT), (gb.squeeze(-1) if self.vec else gb)
+
 
 class Cholesky(Op):
     name = "LinalgCholeskyExBackward0"
@@ -60,6 +70,17 @@ class Cholesky(Op):
         S = np.matmul(np.matmul(_swap(Linv), P), Linv)
         return 0.5 * (S + _swap(S))
 
+    def backward_ops(self, g):
+        from ..linalg import inv
+
+        out = self.saved_output(_swap(self.L).conj() if self.upper else self.L)
+        L, gL = (out.mH, g.mT) if self.upper else (out, g)
+        P = matmul(L.mT, gL)
+        P = P.tril() - 0.5 * P.diagonal(0, -2, -1).diag_embed()
+        Linv = inv(L)
+        S = matmul(matmul(Linv.mT, P), Linv)
+        return 0.5 * (S + S.mT)
+
 
 class Eigh(Op):
     name = "LinalgEighBackward0"
@@ -72,6 +93,9 @@ class Eigh(Op):
 
     def backward(self, gw, gv):
         return _eig_backward(gw, gv, self.w, self.v, True)
+
+    def backward_ops(self, gw, gv):
+        return _eig_backward_ops(gw, gv, self.saved_output(self.w, 0), self.saved_output(self.v, 1), True)
 
 
 def _eig_backward(gw, gv, w, v, hermitian):
@@ -94,6 +118,27 @@ def _eig_backward(gw, gv, w, v, hermitian):
     return np.linalg.solve(vh, np.matmul(gA, vh))
 
 
+def _eig_backward_ops(gw, gv, w, v, hermitian):
+    """``_eig_backward`` written with ember ops (tensors)."""
+    from ..linalg import solve
+    from .complex import real
+    from .indexing import where
+
+    vh = v.mH
+    inner = matmul(vh, gv)
+    if hermitian:
+        inner = (inner - inner.mH) * 0.5
+    else:
+        inner = inner - matmul(vh, v * real(inner.diagonal(0, -2, -1)).unsqueeze(-2))
+    wc = w.conj()
+    eye = _wrap(np.eye(w.shape[-1], dtype=bool))
+    E = wc.unsqueeze(-2) - wc.unsqueeze(-1) + eye.to(w.dtype)
+    gA = where(eye, gw.to(inner.dtype).diag_embed(), inner / E)
+    if hermitian:
+        return matmul(matmul(v, gA), vh)
+    return solve(vh, matmul(gA, vh))
+
+
 class Eig(Op):
     name = "LinalgEigBackward0"
 
@@ -107,6 +152,12 @@ class Eig(Op):
     def backward(self, gw, gv):
         gA = _eig_backward(gw, gv, self.w, self.v, False)
         return gA.real if self.real else gA
+
+    def backward_ops(self, gw, gv):
+        from .complex import real
+
+        gA = _eig_backward_ops(gw, gv, self.saved_output(self.w, 0), self.saved_output(self.v, 1), False)
+        return real(gA) if self.real else gA
 
 
 class Svd(Op):
@@ -149,6 +200,27 @@ class Svd(Op):
             ga = ga + np.matmul(u * sinv[..., None, :], _swap(proj))
         return ga
 
+    def backward_ops(self, gu, gs, gvh):
+        s = self.saved_output(self.s, 1)
+        k = s.shape[-1]
+        u, vh = self.saved_output(self.u, 0)[..., :k], self.saved_output(self.vh, 2)[..., :k, :]
+        gu, gvh = gu[..., :k], gvh[..., :k, :]
+        v, gv = vh.mT, gvh.mT
+        m, n = u.shape[-2], v.shape[-2]
+        d = s.unsqueeze(-2) ** 2 - s.unsqueeze(-1) ** 2
+        same = _wrap((d._data == 0).astype(d._data.dtype))        # where s_i = s_j: F is 0
+        F = (1 - same) / (d + same)
+        ut_gu, vt_gv = matmul(u.mT, gu), matmul(v.mT, gv)
+        inner = (F * (ut_gu - ut_gu.mT)) * s.unsqueeze(-2) + s.unsqueeze(-1) * (F * (vt_gv - vt_gv.mT))
+        ga = matmul(matmul(u, inner + gs.diag_embed()), vh)
+        zero = _wrap((self.s == 0).astype(self.s.dtype))
+        sinv = ((1 - zero) / (s + zero)).unsqueeze(-2)
+        if m > k:   # the part of gU outside U's span
+            ga = ga + matmul((gu - matmul(u, ut_gu)) * sinv, vh)
+        if n > k:   # the part of gV outside V's span
+            ga = ga + matmul(u * sinv, (gv - matmul(v, vt_gv)).mT)
+        return ga
+
 
 class Qr(Op):
     """Householder QR (NumPy's LAPACK); gradient as PyTorch's ``linalg_qr_backward``."""
@@ -187,6 +259,19 @@ class Qr(Op):
         gy = np.matmul(q, gr2)
         return np.concatenate([gx, gy], axis=-1)
 
+    def backward_ops(self, gq, gr):
+        from .joining import cat
+
+        if self.mode == "r" or self.mode == "complete" and self.q.shape[-2] > self.r.shape[-1]:
+            return self.no_double_backward(gq, gr)   # backward raises torch's error
+        q, r = self.saved_output(self.q, 0), self.saved_output(self.r, 1)
+        m, n = q.shape[-2], r.shape[-1]
+        if m >= n:
+            return _qr_tall_backward_ops(q, r, gq, gr)
+        r1, r2, gr1, gr2 = r[..., :m], r[..., m:], gr[..., :m], gr[..., m:]
+        gx = _qr_tall_backward_ops(q, r1, gq + matmul(matmul(q, r2), gr2.mT), gr1)
+        return cat([gx, matmul(q, gr2)], -1)
+
 
 def _qr_tall_backward(q, r, gq, gr):
     """dA for A = QR with A (m, n), m >= n, Q (m, n), R (n, n) upper."""
@@ -196,6 +281,16 @@ def _qr_tall_backward(q, r, gq, gr):
     b = gq + np.matmul(q, M)
     # b @ R^{-T}: solve R X^T = b^T
     return _swap(np.linalg.solve(r, _swap(b)))
+
+
+def _qr_tall_backward_ops(q, r, gq, gr):
+    """``_qr_tall_backward`` written with ember ops (tensors)."""
+    from ..linalg import solve
+
+    M = matmul(r, gr.mT) - matmul(gq.mT, q)
+    low = M.tril(-1)
+    M = low + low.mT + M.diagonal(0, -2, -1).diag_embed()
+    return solve(r, (gq + matmul(q, M)).mT).mT
 
 
 class SolveTriangular(Op):
@@ -217,6 +312,15 @@ class SolveTriangular(Op):
         ga = -np.matmul(gb, _swap(self.x))
         ga = np.triu(ga, 1 if self.unit else 0) if self.upper else np.tril(ga, -1 if self.unit else 0)
         return ga, gb
+
+    def backward_ops(self, g):
+        from ..linalg import solve_triangular
+
+        # input 0 at the value of the triangle forward read: solve_triangular reads no other entry
+        t, x = self.saved_input(0, self.t), self.saved_output(self.x)
+        gb = solve_triangular(t.mT, g, upper=not self.upper, unitriangular=self.unit)
+        ga = -matmul(gb, x.mT)
+        return (ga.triu(1 if self.unit else 0) if self.upper else ga.tril(-1 if self.unit else 0)), gb
 
 
 def _from_factor(L, upper):
@@ -309,3 +413,14 @@ class Pinv(Op):
         K = P @ gh
         PhK = Ph @ K
         return -h(K @ P) + ((gh - A @ K) @ P) @ Ph + PhK - (PhK @ P) @ A
+
+    def backward_ops(self, g):
+        A, P = self.saved_input(0, self.a), self.saved_output(self.p)
+        Ph, gh = P.mH, g.mH
+        if A.shape[-2] <= A.shape[-1]:
+            K = gh @ P
+            KPh = K @ Ph
+            return -(P @ K).mH + KPh - (A @ P) @ KPh + (Ph @ P) @ (gh - K @ A)
+        K = P @ gh
+        PhK = Ph @ K
+        return -(K @ P).mH + ((gh - A @ K) @ P) @ Ph + PhK - (PhK @ P) @ A
