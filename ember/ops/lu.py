@@ -159,6 +159,29 @@ class LuFactor(Op):
         P, L, U = _unpack_np(self.lu, self.piv, m, n)
         return _lu_backward(g[..., :, :k], g[..., :k, :], P, L, U, self.pivot)
 
+    def backward_ops(self, g, gp=None, gi=None):
+        from ..linalg import solve_triangular as tri
+        from .joining import cat
+
+        m, n = self.lu.shape[-2:]
+        k = min(m, n)
+        P = _wrap(_unpack_np(self.lu, self.piv, m, n)[0])
+        lu = self.saved_output(self.lu)
+        L = lu[..., :, :k].tril(-1) + _wrap(np.eye(m, k, dtype=self.lu.dtype))
+        U = lu[..., :k, :].triu()
+        gL, gU = g[..., :, :k], g[..., :k, :]
+        if m == n:
+            gA = (L.mH @ gL).tril(-1) + (gU @ U.mH).triu()
+            gA = tri(U.mH, gA, upper=False, left=False)
+        elif m < n:
+            gA = tri(U[..., :k].mH, (L.mH @ gL - gU.triu() @ U.mH).tril(-1), upper=False, left=False)
+            gA = cat([gA + gU[..., :k].triu(), gU[..., k:]], -1)
+        else:
+            gA = tri(L[..., :k, :].mH, (gU @ U.mH - L.mH @ gL.tril(-1)).triu(), upper=True, unitriangular=True)
+            gA = cat([gA + gL[..., :k, :].tril(-1), gL[..., k:, :]], -2)
+        gA = tri(U.mH, gA, upper=False, left=False) if m > n else tri(L.mH, gA, upper=True, unitriangular=True)
+        return P @ gA if self.pivot else gA
+
 
 def _factor(A, pivot, what):
     if not isinstance(A, Tensor):
