@@ -148,6 +148,8 @@ class _Interp(Op):
     def backward(self, g):
         return _apply_mats(g, self.mats, transpose=True),
 
+    backward_ops, jvp = linear_backward_ops, lambda self, u: _apply_mats(u, self.mats)
+
 
 _INTERP_NAMES = {}
 
@@ -508,6 +510,8 @@ class _PixelShuffle(Op):
         shape, r = self.geo
         return _unshuffle(g, r),
 
+    backward_ops, jvp = linear_backward_ops, lambda self, u: _shuffle(u, self.geo[1])
+
 
 def _unshuffle(x, r):
     *lead, C, H, W = x.shape
@@ -535,6 +539,8 @@ class _PixelUnshuffle(Op):
 
     def backward(self, g):
         return _shuffle(g, self.r),
+
+    backward_ops, jvp = linear_backward_ops, lambda self, u: _unshuffle(u, self.r)
 
 
 def pixel_shuffle(input, upscale_factor):
@@ -636,6 +642,13 @@ class _AffineGrid(Op):
         N = g.shape[0]
         g2 = g.reshape(N, -1, g.shape[-1])
         return np.matmul(g2.transpose(0, 2, 1), self.b2),
+
+    def backward_ops(self, g):
+        self.oshape = g.shape   # the grid's shape, for jvp
+        return linear_backward_ops(self, g)
+
+    def jvp(self, u):
+        return np.matmul(self.b2, u.transpose(0, 2, 1)).reshape(self.oshape)
 
 
 def affine_grid(theta, size, align_corners=None):
