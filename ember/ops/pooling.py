@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
+from . import pooling_backward as _pb
 from ._apply import Op, apply, linear_backward_ops
 from ._apply import ntuple as _ntuple
 
@@ -665,6 +666,8 @@ class _AdaptiveMax(Op):
         np.add.at(gx, (np.broadcast_to(rows, arg.shape), arg), g.reshape(lead, -1))
         return gx.reshape(shape),
 
+    backward_ops, jvp = linear_backward_ops, _pb.adaptive_max_jvp
+
 
 _AMAXCLS = {n: type(f"AdaptiveMaxPool{n}DBackward0", (_AdaptiveMax,), {"name": f"AdaptiveMaxPool{n}DBackward0"})
             for n in (1, 2, 3)}
@@ -895,6 +898,8 @@ class _MaxUnpool(Op):
         L = self.ii.shape[0]
         gg = g.reshape(L, -1)
         return gg[self.rows, self.ii].reshape(self.xshape), None
+
+    backward_ops, jvp = _pb.max_unpool_backward_ops, _pb.max_unpool_jvp
 
 
 class _MaxUnpool3(_MaxUnpool):
