@@ -84,8 +84,8 @@ class Gather(Op):
         return z, None
 
     def backward_ops(self, g):
-        if len(self.shape) == 0:
-            return self.no_double_backward(g)
+        if len(self.shape) == 0:   # a 0-d input: every pick reads its one value
+            return g.sum(), None
         return apply(_BackwardOf, g, node=_snapshot(self)), None
 
     def jvp(self, u):
@@ -127,6 +127,12 @@ class TakeAlongDim(Op):
         np.add.at(z, self.idx, g)
         return z, None
 
+    def backward_ops(self, g):
+        return apply(_BackwardOf, g, node=_snapshot(self)), None
+
+    def jvp(self, u):
+        return u[self.idx]
+
 
 @tensor_method()
 def take_along_dim(input, indices, dim=None, *, out=None):
@@ -159,6 +165,12 @@ class Take(Op):
         np.add.at(z, self.index, g)
         return z.reshape(self.shape), None
 
+    def backward_ops(self, g):
+        return apply(_BackwardOf, g, node=_snapshot(self)), None
+
+    def jvp(self, u):
+        return u.reshape(-1)[self.index]
+
 
 @tensor_method()
 def take(input, index, *, out=None):
@@ -190,8 +202,8 @@ class IndexSelect(Op):
         return z, None
 
     def backward_ops(self, g):
-        if len(self.shape) == 0:
-            return self.no_double_backward(g)
+        if len(self.shape) == 0:   # a 0-d input: every pick reads its one value
+            return g.sum(), None
         return apply(_BackwardOf, g, node=_snapshot(self)), None
 
     def jvp(self, u):
@@ -274,6 +286,12 @@ class MaskedSelect(Op):
         z[self.m] = g
         return z, None
 
+    def backward_ops(self, g):
+        return apply(_BackwardOf, g, node=_snapshot(self)), None
+
+    def jvp(self, u):
+        return u[self.m]
+
 
 @tensor_method()
 def masked_select(input, mask, *, out=None):
@@ -355,6 +373,15 @@ class MaskedScatter(Op):
         gs = np.zeros(int(np.prod(self.sshape)), g.dtype)
         gs[:self.n] = g[self.m]
         return np.where(self.m, 0, g).astype(g.dtype, copy=False), None, gs.reshape(self.sshape)
+
+    def backward_ops(self, g):
+        from .joining import cat
+
+        m = _wrap(self.m)
+        picked = g[m]
+        rest = int(np.prod(self.sshape)) - self.n
+        gs = cat([picked, picked.new_zeros((rest,))]) if rest else picked
+        return g.where(m.logical_not(), 0.0), None, gs.reshape(self.sshape)
 
 
 @tensor_method()

@@ -5,7 +5,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, _type_name, apply, apply_, wrap_dim
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
-from .indexing import _conv_item, _fix_index_error, _ndarray
+from .indexing import Index, _conv_item, _fix_index_error, _ndarray
 
 __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
            "index_put", "index_put_", "put", "select_scatter", "slice_scatter", "diagonal_scatter",
@@ -13,6 +13,32 @@ __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy"
 
 
 # ---- scatter family --------------------------------------------------------------------------
+
+# double backward: the writes' gradients are picks (recorded ``g[idx]``) and constant masks
+
+def _pick(g, idx):
+    """``g[idx]`` (a NumPy index) as a recorded op."""
+    return apply(Index, g, idx)
+
+
+def _zero_at(g, idx):
+    """``g`` with the entries at ``idx`` zeroed (times a constant mask)."""
+    m = np.ones(g.shape, g._data.dtype)
+    m[idx] = 0
+    return g * _wrap(m)
+
+
+def _into(part, shape):
+    """``part`` zero-padded at the end of each dim up to ``shape`` (a source larger than its index)."""
+    if tuple(part.shape) == tuple(shape):
+        return part
+    from .sampling import pad
+
+    pads = []
+    for p, n in zip(reversed(part.shape), reversed(shape)):
+        pads += [0, n - p]
+    return pad(part, pads)
+
 
 class Scatter(Op):
     name = "ScatterBackward0"
@@ -54,6 +80,13 @@ class Scatter(Op):
             part = g1[self.idx]
             gs1[tuple(slice(0, s) for s in part.shape)] = part
         return gi.reshape(shape), None, gs
+
+    def backward_ops(self, g):
+        if self.reduce is not None:
+            return self.no_double_backward(g)
+        g1 = g.reshape(-1) if g.ndim == 0 else g
+        gs = _into(_pick(g1, self.idx), self.sshape) if "sshape" in self.__dict__ else None
+        return _zero_at(g1, self.idx).reshape(g.shape), None, gs
 
 
 class ScatterValue(Scatter):
@@ -105,6 +138,9 @@ class ScatterAdd(Op):
         part = g1[self.idx]
         gs[tuple(slice(0, s) for s in part.shape)] = part
         return g, None, gs
+
+    def backward_ops(self, g):
+        return g, None, _into(_pick(g.reshape(-1) if g.ndim == 0 else g, self.idx), self.sshape)
 
 
 @tensor_method()
@@ -191,6 +227,28 @@ class ScatterReduce(Op):
         gs1 = gs.reshape(-1) if gs.ndim == 0 else gs
         gs1[tuple(slice(0, k) for k in gsp.shape)] = gsp
         return ga.reshape(self.shape), None, gs
+
+    def backward_ops(self, g):
+        g = g.reshape(self.out.shape)
+        red, a, s, idx, out, hit = self.reduce, self.a, self.s, self.idx, self.out, self.hit
+        if red == "sum":
+            ga, gsp = g, _pick(g, idx)
+        elif red == "mean":
+            gm = g / _wrap(self.cnt.astype(g._data.dtype))
+            ga, gsp = gm, _pick(gm, idx)
+        elif red == "prod":   # the exclusive products are not written with ops
+            return self.no_double_backward(g)
+        else:   # amax / amin: the gradient is shared among the ties (constant coefficients)
+            selfeq = (a == out) | ~hit
+            srceq = s == out[idx]
+            ties = selfeq.astype(g._data.dtype)
+            np.add.at(ties, idx, srceq.astype(g._data.dtype))
+            share = g / _wrap(np.maximum(ties, 1))
+            ga, gsp = share * _wrap(selfeq), _pick(share, idx) * _wrap(srceq)
+        if not self.include_self:
+            ga = (ga if red in ("amax", "amin") else g) * _wrap(~hit)
+        gs = _into(gsp.reshape(-1) if len(self.sshape) == 0 else gsp, self.sshape)
+        return ga.reshape(self.shape), None, gs.reshape(self.sshape)
 
     def _prod_grads(self, g):
         a, s, idx, out = self.a, self.s, self.idx, self.out
@@ -300,6 +358,12 @@ class IndexAdd(Op):
             gs = gs * self.alpha
         return g, None, gs.reshape(self.sshape)
 
+    def backward_ops(self, g):
+        gv = g.movedim(self.dim, 0) if g.ndim else g.reshape(1)
+        gs = _pick(gv, (self.index,))
+        gs = gs.movedim(0, self.dim) if g.ndim else gs
+        return g, None, (gs * self.alpha if self.alpha != 1 else gs).reshape(self.sshape)
+
 
 @tensor_method()
 def index_add(input, dim, index, source, *, alpha=1, out=None):
@@ -339,6 +403,13 @@ class IndexCopy(Op):
         gs = np.moveaxis(gv[self.index], 0, self.dim) if g.ndim else gv[self.index]
         return gi, None, gs.reshape(self.sshape)
 
+    def backward_ops(self, g):
+        gv = g.movedim(self.dim, 0) if g.ndim else g.reshape(1)
+        gi = _zero_at(gv, (self.index,))
+        gi = gi.movedim(0, self.dim) if g.ndim else gi.reshape(g.shape)
+        gs = _pick(gv, (self.index,))
+        return gi, None, (gs.movedim(0, self.dim) if g.ndim else gs).reshape(self.sshape)
+
 
 @tensor_method()
 def index_copy(input, dim, index, source, *, out=None):
@@ -372,6 +443,13 @@ class IndexFill(Op):
             gval = np.asarray((np.moveaxis(g, self.dim, 0) if g.ndim else g.reshape(1))[
                 np.unique(self.index % gv.shape[0])].sum())
         gv[self.index] = 0
+        return gi, None, gval
+
+    def backward_ops(self, g):
+        gv = g.movedim(self.dim, 0) if g.ndim else g.reshape(1)
+        gi = _zero_at(gv, (self.index,))
+        gi = gi.movedim(0, self.dim) if g.ndim else gi.reshape(g.shape)
+        gval = _pick(gv, (np.unique(self.index % gv.shape[0]),)).sum() if self.tv else None
         return gi, None, gval
 
 
@@ -429,6 +507,13 @@ class IndexPutOp(Op):
             gv = gv.reshape((1,) * (len(self.vshape) - gv.ndim) + gv.shape)
         return gi, gv
 
+    def backward_ops(self, g):
+        gi = g if self.accumulate else _zero_at(g, self.idx)
+        gv = _pick(g, self.idx)
+        if len(self.vshape) > gv.ndim:
+            gv = gv.reshape((1,) * (len(self.vshape) - gv.ndim) + tuple(gv.shape))
+        return gi, gv
+
 
 def _put_indices(indices):
     if not isinstance(indices, (tuple, list)):
@@ -483,6 +568,10 @@ class Put(Op):
             gi.reshape(-1)[self.index] = 0
         return gi, None, g.reshape(-1)[self.index].reshape(self.sshape)
 
+    def backward_ops(self, g):
+        gi = g if self.accumulate else _zero_at(g.reshape(-1), (self.index,)).reshape(g.shape)
+        return gi, None, _pick(g.reshape(-1), (self.index,)).reshape(self.sshape)
+
 
 def put(input, index, source, accumulate=False):
     _check_index(index, "put", allow32=False)
@@ -520,6 +609,11 @@ class _RegionScatter(Op):
         self.region(ga, *self.args)[...] = 0
         return ga, self.region(g, *self.args).copy()
 
+    def backward_ops(self, g):
+        m = np.ones(g.shape, g._data.dtype)
+        self.region(m, *self.args)[...] = 0
+        return g * _wrap(m), self.region_ops(g, *self.args)
+
 
 class SelectScatter(_RegionScatter):
     name = "SelectScatterBackward0"
@@ -528,6 +622,10 @@ class SelectScatter(_RegionScatter):
     def region(a, d, i):
         return a[(slice(None),) * d + (i, Ellipsis)]   # a view even when 0-d
 
+    @staticmethod
+    def region_ops(g, d, i):
+        return g.select(d, i)
+
 
 class SliceScatter(_RegionScatter):
     name = "SliceScatterBackward0"
@@ -535,6 +633,10 @@ class SliceScatter(_RegionScatter):
     @staticmethod
     def region(a, d, s):
         return a[(slice(None),) * d + (s,)]
+
+    @staticmethod
+    def region_ops(g, d, s):
+        return g[(slice(None),) * d + (s,)]
 
 
 class _DiagRegion:
@@ -559,6 +661,10 @@ class DiagonalScatter(_RegionScatter):
     name = "DiagonalScatterBackward0"
     region = _DiagRegion
 
+    @staticmethod
+    def region_ops(g, off, d1, d2):
+        return g.diagonal(off, d1, d2)
+
 
 class AsStridedScatter(_RegionScatter):
     name = "AsStridedScatterBackward0"
@@ -568,6 +674,10 @@ class AsStridedScatter(_RegionScatter):
         it = a.itemsize
         return np.lib.stride_tricks.as_strided(a.reshape(-1)[offset:], size,
                                                tuple(s * it for s in stride))
+
+    @staticmethod
+    def region_ops(g, size, stride, offset):
+        return g.contiguous().as_strided(size, stride, offset)
 
 
 @tensor_method()
