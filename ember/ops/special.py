@@ -6,7 +6,7 @@ import math as _math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import FLOAT, SAME, Op, apply, apply_
 from ._pointwise import _broadcast_error, _c, _guard, _inplace, _not_impl, _out, _unary
 from .arithmetic import mul
@@ -119,6 +119,10 @@ class Erfc(_Unary):
         a = self.a
         return g * (np.exp(-a * a) * _c(-_2_SQRTPI, a))
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * ((-a * a).exp() * -_2_SQRTPI)
+
 
 class Erfinv(Op):
     name = "ErfinvBackward0"
@@ -133,6 +137,10 @@ class Erfinv(Op):
         y = self.y
         with np.errstate(over="ignore"):
             return g * (np.exp(y * y) * _c(_SQRTPI_2, y))
+
+    def backward_ops(self, g):
+        y = self.saved_output(self.y)
+        return g * ((y * y).exp() * _SQRTPI_2)
 
 
 erf, erf_ = _unary(Erf, "erf")
@@ -185,6 +193,10 @@ class LogAddExp2(LogAddExp):
     ufunc = staticmethod(np.logaddexp2)
     ufunc_exp = staticmethod(np.exp2)
     kernel = "logaddexp2_cpu"
+
+    def backward_ops(self, g):
+        d = (self.saved_input(1, self.b) - self.saved_input(0, self.a)) * _math.log(2.0)
+        return g * (-d).sigmoid(), g * d.sigmoid()
 
 
 @tensor_method()
@@ -258,6 +270,9 @@ class Frexp(Op):
     def backward(self, g, ge):
         return g * self.scale
 
+    def backward_ops(self, g, ge):
+        return g * _wrap(self.scale)
+
 
 @tensor_method()
 def frexp(input, *, out=None):
@@ -280,6 +295,9 @@ class NextAfter(Op):
 
     def backward(self, g):   # torch: the identity for input, zero for other
         return g, np.zeros_like(g)
+
+    def backward_ops(self, g):
+        return g, g.new_zeros(g.shape)
 
 
 @tensor_method()
@@ -379,6 +397,9 @@ class Lgamma(_Unary):
     def backward(self, g):
         return g * _digamma(self.a)
 
+    def backward_ops(self, g):
+        return g * digamma(self.saved_input(0, self.a))
+
 
 class Digamma(_Unary):
     name = "DigammaBackward0"
@@ -386,6 +407,9 @@ class Digamma(_Unary):
 
     def backward(self, g):
         return g * _polygamma(1, self.a)
+
+    def backward_ops(self, g):
+        return g * polygamma(1, self.saved_input(0, self.a))
 
 
 class _OrderedSpecial(Op):
@@ -401,6 +425,9 @@ class _OrderedSpecial(Op):
 
     def backward(self, g):
         return g * self.deriv(self.n, self.a)
+
+    def backward_ops(self, g):
+        return g * self.deriv_ops(self.n, self.saved_input(0, self.a))
 
 
 def _mvlgamma_terms(f, p, a):
@@ -423,6 +450,7 @@ class Polygamma(_OrderedSpecial):
     check = staticmethod(_check_polygamma)
     value = staticmethod(_polygamma)
     deriv = staticmethod(lambda n, a: _polygamma(n + 1, a))
+    deriv_ops = staticmethod(lambda n, a: polygamma(n + 1, a))
 
 
 class Mvlgamma(_OrderedSpecial):
@@ -431,6 +459,7 @@ class Mvlgamma(_OrderedSpecial):
     value = staticmethod(lambda p, a: (_mvlgamma_terms(_lgamma, p, a) + _c(
         p * (p - 1) / 4 * _math.log(_math.pi), a)).astype(a.dtype, copy=False))
     deriv = staticmethod(lambda p, a: _mvlgamma_terms(_digamma, p, a))
+    deriv_ops = staticmethod(lambda p, a: sum(digamma(a - i / 2) for i in range(p)))
 
 
 lgamma, lgamma_ = _unary(Lgamma, "lgamma")
@@ -573,6 +602,12 @@ class Sinc(_Unary):
             d = (np.cos(px) * px - np.sin(px)) / (px * a)
         return g * np.where(a == 0, 0, d)
 
+    def backward_ops(self, g):
+        zero = _wrap((self.a == 0).astype(self.a.dtype))
+        a = self.saved_input(0, self.a) + zero   # 1 where a == 0, where the derivative is taken as 0
+        px = a * _math.pi
+        return g * ((px.cos() * px - px.sin()) / (px * a) * (1 - zero))
+
 
 def _i1(x):
     """Modified Bessel function I1 (float64) by its power series (all terms positive)."""
@@ -598,6 +633,11 @@ class I0(_Unary):
 
     def backward(self, g):
         return g * _i1(self.a.astype(np.float64)).astype(g.dtype, copy=False)
+
+    def backward_ops(self, g):
+        from .special_fns import i1
+
+        return g * i1(self.saved_input(0, self.a))
 
 
 sinc, sinc_ = _unary(Sinc, "sinc")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _new_tensor
+from .._tensor import Tensor, _new_tensor, _wrap
 from ._apply import FLOAT, Op, apply
 from .special import _erfc_nr, _erfinv, _i1, _zeta
 from .unary import _Unary
@@ -85,6 +85,10 @@ class Ndtr(_Unary):
         a = self.a.astype(np.float64)
         return g * (_INV_SQRT2PI * np.exp(-a * a / 2)).astype(g.dtype)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * ((-a * a / 2).exp() * _INV_SQRT2PI)
+
 
 class LogNdtr(_Unary):
     name = "SpecialLogNdtrBackward0"
@@ -95,6 +99,10 @@ class LogNdtr(_Unary):
         with np.errstate(all="ignore"):
             r = _INV_SQRT2PI * np.exp(-a * a / 2 - _log_ndtr64(a))
         return g * r.astype(g.dtype)
+
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * ((-a * a / 2 - log_ndtr(a)).exp() * _INV_SQRT2PI)
 
 
 def _ndtri64(p):
@@ -114,6 +122,10 @@ class Ndtri(_Unary):
         x = _ndtri64(self.a.astype(np.float64))
         return g * (np.exp(x * x / 2) / _INV_SQRT2PI).astype(g.dtype)
 
+    def backward_ops(self, g):
+        x = ndtri(self.saved_input(0, self.a))
+        return g * ((x * x / 2).exp() / _INV_SQRT2PI)
+
 
 class Erfcx(_Unary):
     name = "SpecialErfcxBackward0"
@@ -124,6 +136,10 @@ class Erfcx(_Unary):
         with np.errstate(all="ignore"):
             return g * (2 * a * _erfcx64(a) - 2 / math.sqrt(math.pi)).astype(g.dtype)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * (2 * a * erfcx(a) - 2 / math.sqrt(math.pi))
+
 
 class Entr(_Unary):
     name = "SpecialEntrBackward0"
@@ -133,6 +149,9 @@ class Entr(_Unary):
     def backward(self, g):
         with np.errstate(all="ignore"):
             return g * (-(np.log(self.a) + 1)).astype(g.dtype)
+
+    def backward_ops(self, g):
+        return g * -(self.saved_input(0, self.a).log() + 1)
 
 
 class Xlog1py(Op):
@@ -152,6 +171,13 @@ class Xlog1py(Op):
             gx = np.where((x == 0) & ~np.isnan(y), 0, g * np.log1p(y))
             gy = g * x / (1 + y)
         return gx, gy
+
+    def backward_ops(self, g):
+        from .indexing import where
+
+        m = _wrap((self.x == 0) & ~np.isnan(self.y))
+        x, y = self.saved_input(0, self.x), self.saved_input(1, self.y)
+        return where(m, g.new_zeros(()), g * y.log1p()), g * x / (1 + y)
 
 
 class Zeta(Op):
@@ -385,6 +411,10 @@ class I0e(_Unary):
         a = self.a.astype(np.float64)
         return g * (_i1e_64(a) - np.sign(a) * _i0e_64(a)).astype(g.dtype)
 
+    def backward_ops(self, g):
+        a = self.saved_input(0, self.a)
+        return g * (i1e(a) - a.sign() * i0e(a))
+
 
 class I1(_Unary):
     name = "SpecialI1Backward0"
@@ -396,6 +426,13 @@ class I1(_Unary):
             d = np.where(a == 0, 0.5, np.i0(a) - _i1(a) / np.where(a == 0, 1, a))
         return g * d.astype(g.dtype)
 
+    def backward_ops(self, g):
+        from .special import i0
+
+        zero = _wrap((self.a == 0).astype(self.a.dtype))
+        a = self.saved_input(0, self.a) + zero   # 1 where a == 0: the derivative there is 1/2
+        return g * ((i0(a) - i1(a) / a) * (1 - zero) + zero * 0.5)
+
 
 class I1e(_Unary):
     name = "SpecialI1EBackward0"
@@ -406,6 +443,12 @@ class I1e(_Unary):
         with np.errstate(all="ignore"):
             d = np.where(a == 0, 0.5, _i0e_64(a) - _i1e_64(a) * (np.sign(a) + 1 / np.where(a == 0, 1, a)))
         return g * d.astype(g.dtype)
+
+    def backward_ops(self, g):
+        zero = _wrap((self.a == 0).astype(self.a.dtype))
+        a0 = self.saved_input(0, self.a)
+        a = a0 + zero   # 1 where a == 0: the derivative there is 1/2
+        return g * ((i0e(a) - i1e(a) * (a0.sign() + 1 / a)) * (1 - zero) + zero * 0.5)
 
 
 _J0, _J1, _Y0, _Y1 = (_valued(f) for f in (_j0_64, _j1_64, _y0_64, _y1_64))
