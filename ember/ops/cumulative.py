@@ -78,6 +78,14 @@ class Cumprod(Op):
             res[..., i] = np.sum(gm[..., i:] * cp[..., i:], -1)
         return np.moveaxis(res, -1, d)
 
+    def backward_ops(self, g):
+        a, d = self.a, self.d
+        if a.ndim == 0:
+            return g
+        if (a == 0).any():   # the O(n^2) exclusive products are not written with ops
+            return self.no_double_backward(g)
+        return (g * self.saved_output(self.out)).flip(d).cumsum(d).flip(d) / self.saved_input(0, a)
+
 
 @tensor_method()
 def cumprod(input, dim, *, dtype=None, out=None):
@@ -119,6 +127,11 @@ class Cummax(Op):
         if len(self.shape) == 0:
             return g
         return _scatter_add(self.shape, self.dtype, self.idx, g, self.d)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return u.copy() if u.ndim == 0 else np.take_along_axis(u, self.idx, self.d)
 
 
 class Cummin(Cummax):
@@ -164,6 +177,14 @@ class Logcumsumexp(Op):
             rc = np.flip(np.cumsum(np.flip(w, d), d), d)
             return (rc * np.exp(a - m)).astype(dt, copy=False)
 
+    def backward_ops(self, g):
+        a, d = self.a, self.d
+        if a.ndim == 0:
+            return g
+        m = _wrap(np.max(self.out, axis=d, keepdims=True) if a.size else np.zeros((), a.dtype))   # a shift
+        w = g * (m - self.saved_output(self.out)).exp()
+        return w.flip(d).cumsum(d).flip(d) * (self.saved_input(0, a) - m).exp()
+
 
 @tensor_method()
 def logcumsumexp(input, dim, *, out=None):
@@ -193,6 +214,11 @@ class Diff(Op):
             pad1[d] = (0, 1)
             g = np.pad(g, pad0) - np.pad(g, pad1)
         return g
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.diff(u, n=self.n, axis=self.d)
 
 
 @tensor_method()

@@ -461,6 +461,11 @@ class RepeatInterleave(Op):
         np.add.at(np.moveaxis(out, self.dim, 0), idx, np.moveaxis(g, self.dim, 0))
         return out
 
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.repeat(u, self.reps, axis=self.dim)
+
 
 @tensor_method()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
@@ -580,6 +585,11 @@ class Rot90(Op):
 
     def backward(self, g):
         return np.rot90(g, -self.k, self.dims)
+
+    backward_ops = linear_backward_ops
+
+    def jvp(self, u):
+        return np.ascontiguousarray(np.rot90(u, self.k, self.dims))
 
 
 @tensor_method()
@@ -705,6 +715,8 @@ class BlockDiag(Op):
 
     def backward(self, g):
         return tuple(g[i:i + a, j:j + b].reshape(s) for (i, j, a, b), s in zip(self.spans, self.shapes))
+
+    backward_ops = backward   # slices of g: the same formula runs on tensors
 
 
 def block_diag(*tensors):
