@@ -276,6 +276,18 @@ class Prod(Op):
         ex = np.transpose(ex, np.argsort(perm))
         return g * ex
 
+    def backward_ops(self, g):
+        a, dims = self.a, self.dims
+        if a.size == 0 or not dims:
+            return g * _wrap(np.ones(a.shape, g._data.dtype))
+        if (a == 0).any():   # the exclusive products by cumprod are not written with ops
+            return self.no_double_backward(g)
+        if not self.keepdim:
+            g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(a.shape)))
+        x = self.saved_input(0, a)
+        p = x.prod(dims[0], keepdim=True) if len(dims) == 1 else x.prod().reshape((1,) * a.ndim)
+        return g * p / x
+
 
 @tensor_method()
 @_axis_alias
@@ -450,6 +462,7 @@ class VectorNorm(Op):
         if p == 1:
             return g * _wrap(sign)
         nz = _wrap(oa != 0)
+        o = o + _wrap((oa == 0).astype(oa.dtype))   # 1 where the norm is 0: no 0/0 in the discarded branch
         if p == 2:
             return (g * x / o).where(nz, 0.0)
         return (g * _wrap(sign) * x.abs() ** (p - 1) / o ** (p - 1)).where(nz, 0.0)
@@ -463,7 +476,7 @@ class NucNorm(Op):
         _need_float(a, "linalg.matrix_norm")
         m = np.moveaxis(a, dims, (-2, -1))
         u, s, vh = np.linalg.svd(m, full_matrices=False)
-        self.uv, self.dims, self.keepdim = u @ vh, dims, keepdim
+        self.a, self.uv, self.dims, self.keepdim = a, u @ vh, dims, keepdim
         out = np.sum(s, -1)
         if keepdim:
             out = np.expand_dims(out, tuple(sorted(dims)))
@@ -475,6 +488,15 @@ class NucNorm(Op):
             g = np.squeeze(g, dims)
         r = g[..., None, None] * self.uv
         return np.moveaxis(r, (-2, -1), self.dims)
+
+    def backward_ops(self, g):
+        from ..linalg import svdvals
+
+        dims, keep = self.dims, self.keepdim
+        fn = lambda x: svdvals(x.movedim(dims, (-2, -1))).sum(-1, keepdim=False)   # noqa: E731
+        if keep:
+            g = g.squeeze(tuple(sorted(dims)))
+        return composite_backward(fn, (self.saved_input(0, self.a),), (g,))[0]
 
 
 class MatrixNormOrd(Op):
@@ -512,6 +534,20 @@ class MatrixNormOrd(Op):
             w = self.w[..., None, :] if self.ax == 0 else self.w[..., :, None]
             r = g[..., None, None] * np.sign(m) * w
         return np.moveaxis(r.astype(self.a.dtype, copy=False), (-2, -1), self.dims)
+
+    def backward_ops(self, g):
+        from ..linalg import svdvals
+
+        if self.keepdim:
+            g = g.squeeze(tuple(sorted(self.dims)))
+        if self.ord in (2, -2):
+            k = 0 if self.ord == 2 else -1
+            fn = lambda x: svdvals(x.movedim(self.dims, (-2, -1)))[..., k]   # noqa: E731
+            return composite_backward(fn, (self.saved_input(0, self.a),), (g,))[0]
+        m = np.moveaxis(self.a, self.dims, (-2, -1))
+        w = self.w[..., None, :] if self.ax == 0 else self.w[..., :, None]
+        r = g[..., None, None] * _wrap((np.sign(m) * w).astype(self.a.dtype, copy=False))
+        return r.movedim((-2, -1), self.dims)
 
 
 def _vector_norm(input, p, dim, keepdim, dtype=None):
@@ -818,6 +854,12 @@ class Nansum(Op):
         g = _expand_back(g, self.a.shape, self.dims, self.keepdim)
         return np.where(np.isnan(self.a), np.zeros((), g.dtype), g)
 
+    def backward_ops(self, g):
+        a = self.a
+        if not self.keepdim and self.dims:
+            g = g.reshape(tuple(1 if i in self.dims else n for i, n in enumerate(a.shape)))
+        return g * _wrap((~np.isnan(a)).astype(g._data.dtype))
+
 
 class Nanmean(Op):
     name = "NanmeanBackward0"  # PyTorch composes it; the node name differs there
@@ -840,6 +882,13 @@ class Nanmean(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.broadcast_to(g / self.cnt, self.a.shape)
         return np.where(np.isnan(self.a), np.zeros((), r.dtype), r)
+
+    def backward_ops(self, g):
+        a = self.a
+        if not self.keepdim and self.dims:
+            g = g.reshape(self.cnt.shape)
+        ok = ~np.isnan(a)
+        return g * _wrap(np.where(ok, 1 / np.maximum(self.cnt, 1), 0).astype(a.dtype))
 
 
 @tensor_method()
