@@ -571,3 +571,14 @@ def composite_backward(fn, inputs, grads):
         got = run_backward([o for o, _ in pairs], [g for _, g in pairs], retain_graph=True,
                            capture=capture, accumulate=False, create_graph=True)
     return tuple(got[capture[k]] if k is not None else None for k in keys)
+
+
+def scaled_backward_ops(self, *grads):
+    """``backward_ops`` of an elementwise op whose backward is each output gradient times
+    coefficients that do not vary with the input where it is differentiable (masks, signs,
+    rounded quotients): the coefficients are ``backward``'s result for gradients of ones."""
+    ones = [np.ones(g._data.shape, g._data.dtype) for g in grads]
+    coefs = self.backward(*ones)
+    coefs = coefs if type(coefs) is tuple else (coefs,)
+    g = grads[0]
+    return tuple(None if c is None else g * _wrap(np.asarray(c, g._data.dtype)) for c in coefs)

@@ -7,7 +7,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_
+from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_, scaled_backward_ops
 from ._deprecated import scalar_first
 from ._pointwise import (
     _binary,
@@ -328,6 +328,8 @@ class _Mod(Op):
         with np.errstate(divide="ignore", invalid="ignore"):
             return g, -g * self.quotient(self.a, b)
 
+    backward_ops = scaled_backward_ops   # the rounded quotient is piecewise constant
+
 
 @_guard
 class Remainder(_Mod):
@@ -354,6 +356,8 @@ class RRemainder(_RIntOp):            # number % tensor
 
     def backward(self, g):
         return _zeros(g), None
+
+    backward_ops = scaled_backward_ops
 
 
 class RFloorDivide(_RIntOp):          # number // tensor
@@ -556,6 +560,8 @@ class Copysign(Op):
             r = np.where(a == 0, 0, self.y / a)
         return g * r, (_zeros(g) if self.tb else None)
 
+    backward_ops = scaled_backward_ops   # +-1 and 0: piecewise constant
+
 
 @_guard
 class Maximum(Op):
@@ -636,6 +642,8 @@ class Fmax(Op):
     def backward(self, g):
         m = (self.a >= self.b) | np.isnan(self.b)
         return np.where(m, g, 0), np.where(m, 0, g)
+
+    backward_ops = scaled_backward_ops   # masks
 
 
 @_guard

@@ -4,7 +4,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import FLOAT, Op, apply
+from ._apply import FLOAT, Op, apply, scaled_backward_ops
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",
@@ -547,6 +547,8 @@ class NanToNum(Op):
 
     def backward(self, g):
         return np.where(np.isfinite(self.a), g, 0)
+
+    backward_ops = scaled_backward_ops   # a mask
 
 
 class Relu(Op):
