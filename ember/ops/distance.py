@@ -2,7 +2,8 @@
 ``pairwise_distance``, ``pdist``."""
 import numpy as np
 
-from ._apply import Op, apply, wrap_dim
+from .._tensor import _wrap
+from ._apply import Op, apply, composite_backward, wrap_dim
 
 __all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]
 
@@ -42,6 +43,23 @@ class _Normalize(Op):
         gx = g / d - np.where(act, s / (d * d) * dn, 0)
         return gx.astype(g.dtype, copy=False)
 
+    def backward_ops(self, g):
+        from ..linalg import vector_norm
+
+        p, dim, eps = self.p, self.dim, self.eps
+        if p == 0:   # the count of nonzeros: a constant divisor
+            return g / _wrap(self.d)
+        fn = lambda x: x / vector_norm(x, p, dim, keepdim=True).clamp(min=eps)   # noqa: E731
+        return composite_backward(fn, (self.saved_input(0, self.x),), (g,))[0]
+
+
+def _saved_unbroadcast(node, i, arr):
+    """Input ``i`` of ``node`` on the graph, from ``arr`` (its value broadcast to a larger shape)."""
+    shape = node._meta[i][0]
+    if arr.shape != shape:
+        arr = arr[(0,) * (arr.ndim - len(shape))][tuple(slice(0, 1) if n == 1 else slice(None) for n in shape)]
+    return node.saved_input(i, arr)
+
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """Divides ``input`` by its p-norm along ``dim``: ``x / max(||x||_p, eps)``.
@@ -77,7 +95,7 @@ class _CosSim(Op):
         n1 = np.maximum(np.sqrt((x1 * x1).sum(axis=dim, keepdims=True)), eps)
         n2 = np.maximum(np.sqrt((x2 * x2).sum(axis=dim, keepdims=True)), eps)
         c = ((x1 / n1) * (x2 / n2)).sum(axis=dim, keepdims=True)
-        self.s = (x1, x2, n1, n2, c, dim)
+        self.s, self.eps = (x1, x2, n1, n2, c, dim), eps
         return np.squeeze(c, axis=dim).astype(x1.dtype, copy=False)
 
     def backward(self, g):
@@ -86,6 +104,15 @@ class _CosSim(Op):
         g1 = g * (x2 / (n1 * n2) - c * x1 / (n1 * n1))
         g2 = g * (x1 / (n1 * n2) - c * x2 / (n2 * n2))
         return g1, g2
+
+    def backward_ops(self, g):
+        x1, x2, dim, eps = self.s[0], self.s[1], self.s[5], self.eps
+
+        def fn(a, b):
+            na = (a * a).sum(dim, keepdim=True).sqrt().clamp(min=eps)
+            nb = (b * b).sum(dim, keepdim=True).sqrt().clamp(min=eps)
+            return ((a / na) * (b / nb)).sum(dim)
+        return composite_backward(fn, (_saved_unbroadcast(self, 0, x1), _saved_unbroadcast(self, 1, x2)), (g,))
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -128,6 +155,7 @@ class _PDist(Op):
         else:
             n = (ad ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
         self.d, self.n, self.p, self.keepdim = d, n, p, keepdim
+        self.x1, self.x2, self.eps = x1, x2, eps
         return n if keepdim else np.squeeze(n, axis=-1) if n.ndim else n
 
     def backward(self, g):
@@ -147,6 +175,16 @@ class _PDist(Op):
                 gd = g * np.sign(d) * np.abs(d) ** (p - 1) / nz ** (p - 1)
         gd = np.where(n > 0, gd, 0)
         return gd, -gd
+
+    def backward_ops(self, g):
+        from ..linalg import vector_norm
+
+        p, eps, keep = self.p, self.eps, self.keepdim
+        if p == 0:
+            return g * 0, g * 0
+        dim = -1 if self.d.ndim else None
+        fn = lambda a, b: vector_norm(a - b + eps, p, dim, keepdim=keep)   # noqa: E731
+        return composite_backward(fn, (self.saved_input(0, self.x1), self.saved_input(1, self.x2)), (g,))
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
