@@ -326,6 +326,15 @@ class Glu(Op):
         s = self.s
         return np.concatenate([g * s, g * self.x1 * s * (1 - s)], axis=self.dim)
 
+    def backward_ops(self, g):   # input 0 from the saved halves (x2 = logit(s))
+        from .joining import cat
+
+        with np.errstate(divide="ignore"):
+            a = self.saved_input(0, np.concatenate([self.x1, np.log(self.s) - np.log1p(-self.s)], self.dim))
+        h = self.x1.shape[self.dim]
+        x1, s = a.narrow(self.dim, 0, h), a.narrow(self.dim, h, h).sigmoid()
+        return cat([g * s, g * x1 * s * (1 - s)], self.dim)
+
 
 # ---- softmax family ---------------------------------------------------------------------
 
