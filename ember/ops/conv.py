@@ -686,6 +686,10 @@ class _Unfold(Op):
         gx = np.ascontiguousarray(_crop(buf, pads, sp)).reshape((B, C) + tuple(sp))
         return (gx[0] if unbatched else gx),
 
+    def backward_ops(self, g):   # fold is unfold's adjoint (and the reverse): any order
+        B, C, sp, padded, pads, k, dil, stride, out, unbatched = self.geo
+        return apply(_Fold, g, osize=tuple(sp), k=k, dil=dil, pad=tuple(p for p, _ in pads), stride=stride)
+
 
 class _Fold(Op):
     name = "Col2ImBackward0"
@@ -713,6 +717,10 @@ class _Fold(Op):
         cols = _im2col(gp, k, dil, stride, out)
         r = cols.reshape(B, C * math.prod(k), math.prod(out))
         return (r[0] if unbatched else r),
+
+    def backward_ops(self, g):
+        B, C, padded, pads, k, dil, stride, out, unbatched = self.geo
+        return apply(_Unfold, g, k=k, dil=dil, pad=tuple(p for p, _ in pads), stride=stride)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
