@@ -107,6 +107,15 @@ class _Bilinear(Op):
         gb = g.reshape(-1, g.shape[-1]).sum(0) if self.hasb else None
         return g1, g2, gA, gb
 
+    def backward_ops(self, g):
+        from .linalg import einsum
+
+        x1, x2, A = (self.saved_input(i, a) for i, a in enumerate((self.x1, self.x2, self.A)))
+        G, X1, X2 = g.reshape(-1, g.shape[-1]), x1.reshape(-1, x1.shape[-1]), x2.reshape(-1, x2.shape[-1])
+        g1 = einsum("nk,kij,nj->ni", G, A, X2).reshape(x1.shape)
+        g2 = einsum("nk,kij,ni->nj", G, A, X1).reshape(x2.shape)
+        return g1, g2, einsum("nk,ni,nj->kij", G, X1, X2), (G.sum(0) if self.hasb else None)
+
 
 def bilinear(input1, input2, weight, bias=None):
     """Bilinear map of two inputs: ``y[..., k] = x1 @ weight[k] @ x2 + bias[k]``.

@@ -236,8 +236,12 @@ class ScatterReduce(Op):
         elif red == "mean":
             gm = g / _wrap(self.cnt.astype(g._data.dtype))
             ga, gsp = gm, _pick(gm, idx)
-        elif red == "prod":   # the exclusive products are not written with ops
-            return self.no_double_backward(g)
+        elif red == "prod":
+            if not (np.all(a != 0) and np.all(s != 0)) or s.shape != self.sshape:
+                return self.no_double_backward(g)   # exclusive products by hand: not written with ops
+            go = g * self.saved_output(out.reshape(self.shape)).reshape(out.shape)
+            ga, gsp = go / self.saved_input(0, a.reshape(self.shape)).reshape(a.shape), \
+                _pick(go, idx) / self.saved_input(2, s)
         else:   # amax / amin: the gradient is shared among the ties (constant coefficients)
             selfeq = (a == out) | ~hit
             srceq = s == out[idx]

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, wrap_dim
+from ._apply import Op, _type_name, apply, scaled_backward_ops, wrap_dim
 from .reduction import _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
@@ -50,6 +50,8 @@ class MedianAll(Op):
 
     def backward(self, g):
         return _even_grad(self.a, self.out, g, tuple(range(self.a.ndim)), False)
+
+    backward_ops = scaled_backward_ops   # g shared among the ties: constant coefficients
 
 
 class NanmedianAll(MedianAll):
