@@ -410,6 +410,20 @@ class _LRN(Op):
         s = cs[:, size:size + C] - cs[:, :C]
         return g * div ** -beta + 2 * x * s, None, None, None, None
 
+    def backward_ops(self, g):
+        from .sampling import pad
+
+        x, size, alpha, beta, C = self.x, self.size, self.alpha, self.beta, self.x.shape[1]
+        pads = [0, 0] * (x.ndim - 2) + list(self.pads)
+
+        def win(sq):   # the sum of squares over each channel's window
+            sqp = pad(sq, pads)
+            return sum(sqp[:, o:o + C] for o in range(size))
+        sqa = np.pad(x * x, [(0, 0), self.pads] + [(0, 0)] * (x.ndim - 2))
+        k = float(np.mean(self.div - alpha / size * sum(sqa[:, o:o + C] for o in range(size)))) if x.size else 1.0
+        fn = lambda t: t * (k + alpha / size * win(t * t)) ** -beta   # noqa: E731
+        return (composite_backward(fn, (self.saved_input(0, x),), (g,))[0], None, None, None, None)
+
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     """Local response normalization: ``x / (k + alpha * mean(x ** 2 over size channels)) ** beta``.
