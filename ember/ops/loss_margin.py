@@ -47,6 +47,18 @@ class _CosEmb(Op):
         gx2 = c * (x1 / d - cs * x2 / mm2)
         return gx1, gx2, None
 
+    def backward_ops(self, g):
+        """The loss is piecewise linear in cos (slope ``dcos``): cos's own derivatives, weighted."""
+        from .._tensor import _wrap
+        from ._apply import composite_backward
+
+        x1, x2, dcos, dim = self.args[0], self.args[1], self.args[6], self.args[7]
+        if self.reduction == "mean":
+            g = g / self.n
+        cos = lambda a, b: (a * b).sum(dim) / ((a * a).sum(dim).add(1e-12) * (b * b).sum(dim).add(1e-12)).sqrt()  # noqa: E731
+        ins = (self.saved_input(0, x1), self.saved_input(1, x2))
+        return composite_backward(cos, ins, (g * _wrap(dcos),)) + (None,)
+
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
