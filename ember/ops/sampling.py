@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
+from . import sampling_backward as _sb
 from ._apply import Op, apply, linear_backward_ops
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample",
@@ -863,6 +864,8 @@ class _GridSample(Op):
                 ggrid[..., 0] = (gix * mx).reshape(gshape[:-1])
                 ggrid[..., 1] = (giy * my).reshape(gshape[:-1])
         return gin, ggrid
+
+    backward_ops = _sb.grid_sample
 
 
 class _GridSample3D(Op):
