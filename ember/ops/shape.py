@@ -195,7 +195,7 @@ class Transpose(Op):
         return g.swapaxes(*self.d) if g.ndim else g
 
     def backward_ops(self, g):
-        return g.transpose(*self.d)
+        return g.transpose(*self.d) if g.ndim > 1 else g   # t() of a 0-d or 1-d tensor is itself
 
 
 @tensor_method()
