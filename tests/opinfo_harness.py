@@ -143,7 +143,7 @@ def ember_op(op):
 
 _DTYPES = {getattr(torch, n): getattr(ember, n) for n in (
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
-    "int64", "uint8", "bool")}
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool")}
 
 
 def convert(x, keep_grad=True):

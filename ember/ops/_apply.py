@@ -26,6 +26,10 @@ Class attributes an op may set:
 * ``saves``: indices of tensor inputs saved for backward, checked against in-place
   modification; ``"out"`` in it means the output is saved too.
 * ``nondiff``: output indices that never carry gradient (e.g. argmax indices).
+* ``unsigned``: whether the op takes PyTorch's barebones dtypes (uint16/32/64), which
+  have few kernels: ``None`` (default) means yes for ``promote=None`` ops and no for
+  ``SAME`` ops (which then raise NotImplementedError as PyTorch does); ``True``/``False``
+  say so explicitly.
 
 An op that can be differentiated twice also defines ``backward_ops(*grads)``: its
 backward written with ember ops on tensors, run under ``create_graph=True`` (see
@@ -63,6 +67,7 @@ class Op(Node):
     view = False
     saves = ()
     nondiff = ()
+    unsigned = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -108,11 +113,19 @@ def _observed(fn, cls, inputs, kwargs):
     return out
 
 
-def _promote(inputs, mode):
+def _unsigned_refused(cls, npd):
+    """PyTorch's error for an op without a kernel for a barebones unsigned dtype."""
+    what = getattr(cls, "kernel", None) or (cls.name or cls.__name__).split("Backward")[0].lower().lstrip("_")
+    return NotImplementedError(f'"{what}" not implemented for \'{D.scalar_type_name(D.from_np[npd])}\'')
+
+
+def _promote(inputs, mode, cls=None):
     """Cast tensor inputs' arrays to the common dtype; returns (arrays, dtype)."""
     res = D.result_type(*inputs)
     if mode == FLOAT and res.category < D._FLOAT:
         res = D.get_default_dtype()
+    elif res.np in D._BAREBONES_NP and cls is not None and not cls.unsigned:
+        raise _unsigned_refused(cls, res.np)
     npd = res.np
     arrays = []
     for x in inputs:
@@ -126,8 +139,9 @@ def _promote(inputs, mode):
     return arrays, res
 
 
-def _arrays(inputs, mode):
-    """Unwrap inputs; promote only when dtypes or scalar categories disagree."""
+def _arrays(inputs, mode, cls=None):
+    """Unwrap inputs; promote only when dtypes or scalar categories disagree. ``cls``
+    (the op) is checked against barebones unsigned inputs (see ``Op.unsigned``)."""
     first = None
     mixed = False
     arrays = []
@@ -144,18 +158,22 @@ def _arrays(inputs, mode):
         else:
             arrays.append(x)
     if mode is None:
+        if cls is not None and cls.unsigned is False and first is not None and first in D._BAREBONES_NP:
+            raise _unsigned_refused(cls, first)
         return arrays
     if first is None:
         raise TypeError("expected at least one Tensor argument")
     kind = first.kind
     if mixed or (mode == FLOAT and kind in "biu"):
-        return _promote(inputs, mode)[0]
+        return _promote(inputs, mode, cls)[0]
     for x in arrays:
         t = type(x)
         if (t is float and kind in "biu") or (t is int and kind == "b") or t is complex:
-            return _promote(inputs, mode)[0]
+            return _promote(inputs, mode, cls)[0]
         if t is int and kind in "iu" and not _fits(x, first):
-            return _promote(inputs, mode)[0]  # wraps the scalar into the dtype, as PyTorch
+            return _promote(inputs, mode, cls)[0]  # wraps the scalar into the dtype, as PyTorch
+    if kind == "u" and first.itemsize > 1 and mode == SAME and cls is not None and not cls.unsigned:
+        raise _unsigned_refused(cls, first)
     return arrays
 
 
@@ -182,7 +200,7 @@ def apply(cls, *inputs, **kwargs):
         if out is not None:
             return out
     op = cls.__new__(cls)
-    arrays = _arrays(inputs, cls.promote)
+    arrays = _arrays(inputs, cls.promote, cls)
     out = op.forward(*arrays, **kwargs)
     record = False
     if grad_mode.enabled:
@@ -307,7 +325,7 @@ def apply_(cls, self, *inputs, **kwargs):
     if recording:
         _check_inplace(self)
     op = cls.__new__(cls)
-    arrays = _arrays((self,) + inputs, cls.promote)
+    arrays = _arrays((self,) + inputs, cls.promote, cls)
     if recording and 0 in cls.saves and arrays[0] is self._data:
         arrays[0] = arrays[0].copy()  # backward needs the value from before the write
     out = op.forward(*arrays, **kwargs)

@@ -93,6 +93,7 @@ class RSub(Op):
 class Mul(Op):
     name = "MulBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -176,6 +177,7 @@ class RDiv(Op):
 
 class Neg(Op):
     name = "NegBackward0"
+    unsigned = False
 
     def forward(self, a):
         if a.dtype == np.bool_:

@@ -182,6 +182,7 @@ def vdot(input, other, *, out=None):
 class Outer(Op):
     name = "OuterBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -525,6 +526,7 @@ def inner(input, other, *, out=None):
 class Kron(Op):
     name = "KronBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):

@@ -13,7 +13,7 @@ from .arithmetic import Maximum, Minimum
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
-           "count_nonzero", "nansum", "nanmean", "renorm"]
+           "count_nonzero", "nansum", "nanmean", "renorm", "hash_tensor"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -802,6 +802,33 @@ def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
     return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
+
+
+@tensor_method()
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0, out=None):
+    """The xor of the input's elements over ``dim`` (all dims when None), each first widened
+    to float64 / int64 and its 64 bits read as ``uint64``. The result is ``uint64``.
+
+    Example::
+
+        >>> ember.hash_tensor(ember.tensor([1.0, 2.0]))
+        tensor(9218868437227405312, dtype=torch.uint64)
+    """
+    if mode != 0:
+        raise RuntimeError(f"Unknown hash_tensor mode: {mode}")
+    a = input._data
+    if a.dtype.kind == "c" or a.dtype in D._BAREBONES_NP:
+        raise NotImplementedError(f'"xor_sum_cpu" not implemented for \'{D.scalar_type_name(input.dtype)}\'')
+    if a.size == 0 and dim is None:
+        raise RuntimeError("hash_tensor: Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    dims = _dims(dim, a.ndim)
+    for d in dims:
+        if a.shape[d] == 0:
+            raise IndexError(f"hash_tensor: Expected reduction dim {d} to have non-zero size.")
+    bits = a.astype(np.float64 if a.dtype.kind in "fV" else np.int64).view(np.uint64)
+    r = np.bitwise_xor.reduce(bits, axis=dims, keepdims=keepdim) if a.ndim else bits.copy()
+    return _wrap(np.asarray(r, np.uint64))
 
 
 class Nansum(Op):

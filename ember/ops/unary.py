@@ -111,6 +111,7 @@ class Square(Op):
 
 class Abs(Op):
     name = "AbsBackward0"
+    unsigned = False
     saves = (0,)
 
     def forward(self, a):
@@ -128,6 +129,7 @@ class Abs(Op):
 
 class Sign(Op):
     name = "SignBackward0"
+    unsigned = False
 
     def forward(self, a):
         if a.dtype.kind == "b":
