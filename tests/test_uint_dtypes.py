@@ -3,9 +3,9 @@ which ops take them, which raise, promotion, creation, printing."""
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 U = ("uint16", "uint32", "uint64")
 
