@@ -44,7 +44,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
 
 __all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple",
-           "add_observer", "remove_observer"]
+           "add_observer", "remove_observer", "holomorphic"]
 
 SAME, FLOAT = "same", "float"
 _FLOATS = (float,)
@@ -589,3 +589,47 @@ def composite_backward(fn, inputs, grads):
         got = run_backward([o for o, _ in pairs], [g for _, g in pairs], retain_graph=True,
                            capture=capture, accumulate=False, create_graph=True)
     return tuple(got[capture[k]] if k is not None else None for k in keys)
+
+
+# ---- complex gradients ------------------------------------------------------------------
+
+def _cj(x):
+    return x if x is None else x.conj() if isinstance(x, (np.ndarray, np.generic, Tensor)) else np.conjugate(x)
+
+
+def _conj_all(grads):
+    return tuple(_cj(x) for x in grads) if type(grads) in (tuple, list) else _cj(grads)
+
+
+def _complex(grads):
+    for x in grads:
+        if isinstance(x, Tensor):
+            if x.dtype.is_complex:
+                return True
+        elif x is not None and x.dtype.kind == "c":
+            return True
+    return False
+
+
+def holomorphic(cls):
+    """Class decorator for an op whose ``backward`` (and ``backward_ops``) is the plain chain
+    rule, ``g * f'(z)``: PyTorch's gradient for complex numbers is the conjugate Wirtinger one,
+    ``g * conj(f'(z))``, which for a holomorphic op is ``conj(backward(conj(g)))``. Real
+    gradients take the undecorated path (one dtype test)."""
+    bw, bw_ops = cls.backward, cls.__dict__.get("backward_ops")
+
+    def backward(self, g, *rest):
+        if not rest and type(g) is np.ndarray and g.dtype.kind != "c" or not _complex((g,) + rest):
+            return bw(self, g, *rest)
+        return _conj_all(bw(self, *[_cj(x) for x in (g,) + rest]))
+
+    cls.backward = backward
+    if bw_ops is not None and bw_ops is not bw:
+        def backward_ops(self, *gs):
+            if not _complex(gs):
+                return bw_ops(self, *gs)
+            return _conj_all(bw_ops(self, *[_cj(x) for x in gs]))
+        cls.backward_ops = backward_ops
+    elif bw_ops is bw:
+        cls.backward_ops = backward   # "g times constants": the formula runs on tensors too
+    return cls

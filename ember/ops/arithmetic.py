@@ -7,7 +7,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_
+from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_, holomorphic
 from ._deprecated import scalar_first
 from ._pointwise import (
     _binary,
@@ -90,6 +90,7 @@ class RSub(Op):
     backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
+@holomorphic
 class Mul(Op):
     name = "MulBackward0"
     promote = SAME
@@ -110,6 +111,7 @@ class Mul(Op):
         return g * self.saved_input(1, self.b), g * self.saved_input(0, self.a)
 
 
+@holomorphic
 class Div(Op):
     name = "DivBackward0"
     promote = FLOAT
@@ -157,6 +159,7 @@ class DivRounding(Op):
         return _zeros(g), _zeros(g)
 
 
+@holomorphic
 class RDiv(Op):
     name = "DivBackward0"
     promote = FLOAT
@@ -383,6 +386,7 @@ def _int_pow(a, b):
     return np.where(neg, inv, out)
 
 
+@holomorphic
 @_guard
 class Pow(Op):
     """``a ** b``: tensor ** number and tensor ** tensor."""
@@ -436,6 +440,7 @@ class Pow(Op):
         return ga, gb
 
 
+@holomorphic
 class RPow(Op):
     """``number ** tensor``."""
     name = "PowBackward1"
@@ -653,6 +658,7 @@ class Fmin(Fmax):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
+@holomorphic
 @_guard
 class Lerp(Op):
     name = "LerpBackward0"
@@ -678,6 +684,7 @@ class Lerp(Op):
         return g * (1 - w), g * w, gw
 
 
+@holomorphic
 @_guard
 class Addcmul(Op):
     name = "AddcmulBackward0"
@@ -699,6 +706,7 @@ class Addcmul(Op):
         return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
 
 
+@holomorphic
 @_guard
 class Addcdiv(Op):
     name = "AddcdivBackward0"

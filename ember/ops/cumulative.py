@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, linear_backward_ops, wrap_dim
+from ._apply import Op, apply, holomorphic, linear_backward_ops, wrap_dim
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
@@ -44,6 +44,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
 
+@holomorphic
 class Cumprod(Op):
     name = "CumprodBackward0"
     saves = (0,)

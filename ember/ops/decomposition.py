@@ -5,12 +5,13 @@ matrix-calculus formulas) and torch's older top-level forms (``torch.svd``, ``to
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import Op, apply
+from ._apply import Op, apply, holomorphic
 from .linalg import Inverse, _LinAlgError, _square, _swap, matmul
 
 __all__ = ["pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
 
 
+@holomorphic
 class Solve(Op):
     name = "LinalgSolveExBackward0"
     saves = (0, 1)
@@ -198,6 +199,7 @@ def _qr_tall_backward(q, r, gq, gr):
     return _swap(np.linalg.solve(r, _swap(b)))
 
 
+@holomorphic
 class SolveTriangular(Op):
     name = "LinalgSolveTriangularBackward0"
     saves = (0, 1)

@@ -5,7 +5,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor, _wrap, tensor_method
 from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take its kernels
-from ._apply import SAME, Op, _type_name, apply, apply_, wrap_dim
+from ._apply import SAME, Op, _type_name, apply, apply_, holomorphic, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -38,6 +38,7 @@ def _swap(x):
 
 # ---- matmul --------------------------------------------------------------------------
 
+@holomorphic
 class Matmul(Op):
     name = "MmBackward0"
     saves = (0, 1)
@@ -179,6 +180,7 @@ def vdot(input, other, *, out=None):
     return dot(input, other)
 
 
+@holomorphic
 class Outer(Op):
     name = "OuterBackward0"
     promote = SAME
@@ -203,6 +205,7 @@ def outer(input, vec2, *, out=None):
 ger = outer
 
 
+@holomorphic
 class Addmm(Op):
     """``beta * input + alpha * (m1 @ m2)`` for addmm / addmv / baddbmm / addbmm."""
     name = "AddmmBackward0"
@@ -426,6 +429,7 @@ def _parse_einsum(eq, shapes):
     return res, out
 
 
+@holomorphic
 class Einsum(Op):
     name = "EinsumBackward0"
 
@@ -523,6 +527,7 @@ def inner(input, other, *, out=None):
 
 # ---- kron / cross / trace / diag / tril / triu ----------------------------------------
 
+@holomorphic
 class Kron(Op):
     name = "KronBackward0"
     promote = SAME
@@ -555,6 +560,7 @@ def kron(input, other, *, out=None):
     return apply(Kron, input, other)
 
 
+@holomorphic
 class Cross(Op):
     name = "LinalgCrossBackward0"
     promote = SAME
@@ -676,6 +682,7 @@ def _square(a, what):
                            f"{D.scalar_type_name(D.from_np[a.dtype])}")
 
 
+@holomorphic
 class Det(Op):
     name = "LinalgDetBackward0"
     saves = (0,)
@@ -705,6 +712,7 @@ def det(input):
     return apply(Det, input)
 
 
+@holomorphic
 class Inverse(Op):
     name = "LinalgInvExBackward0"
     saves = ("out",)

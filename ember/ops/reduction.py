@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, composite_backward, linear_backward_ops, wrap_dim, wrap_dims
+from ._apply import Op, _type_name, apply, composite_backward, holomorphic, linear_backward_ops, wrap_dim, wrap_dims
 from .arithmetic import Maximum, Minimum
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
@@ -245,6 +245,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     return apply(Mean, input, _dims(dim, input.ndim), keepdim)
 
 
+@holomorphic
 class Prod(Op):
     name = "ProdBackward0"
     saves = (0,)
@@ -734,6 +735,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 # ---- logsumexp --------------------------------------------------------------------------
 
+@holomorphic
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
     saves = (0,)

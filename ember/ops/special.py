@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, tensor_method
-from ._apply import FLOAT, SAME, Op, apply, apply_
+from ._apply import FLOAT, SAME, Op, apply, apply_, holomorphic
 from ._pointwise import _broadcast_error, _c, _guard, _inplace, _not_impl, _out, _unary
 from .arithmetic import mul
 from .unary import _Unary
@@ -559,6 +559,7 @@ def igammac_(self, other):
     return _inplace(Igammac, self, other)
 
 
+@holomorphic
 class Sinc(_Unary):
     name = "SincBackward0"
 

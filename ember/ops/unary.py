@@ -4,7 +4,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import FLOAT, Op, apply
+from ._apply import FLOAT, Op, apply, holomorphic
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",
@@ -22,6 +22,7 @@ _LN2 = _math.log(2.0)
 _LN10 = _math.log(10.0)
 
 
+@holomorphic
 class Exp(Op):
     name = "ExpBackward0"
     promote = FLOAT
@@ -38,6 +39,7 @@ class Exp(Op):
         return g * self.saved_output(self.y)
 
 
+@holomorphic
 class Log(Op):
     name = "LogBackward0"
     promote = FLOAT
@@ -71,6 +73,7 @@ class _Unary(Op):
             return self.f(a)
 
 
+@holomorphic
 class Reciprocal(Op):
     name = "ReciprocalBackward0"
     promote = FLOAT
@@ -90,6 +93,7 @@ class Reciprocal(Op):
         return -g * (y * y)
 
 
+@holomorphic
 class Square(Op):
     name = "PowBackward0"
     saves = (0,)
@@ -150,6 +154,7 @@ class Sgn(Sign):
     name = "SgnBackward0"
 
 
+@holomorphic
 class Sqrt(Op):
     name = "SqrtBackward0"
     promote = FLOAT
@@ -169,6 +174,7 @@ class Sqrt(Op):
         return g / (y + y)
 
 
+@holomorphic
 class Rsqrt(Op):
     name = "RsqrtBackward0"
     promote = FLOAT
@@ -188,6 +194,7 @@ class Rsqrt(Op):
         return g * (y * y * y) * -0.5
 
 
+@holomorphic
 class Exp2(Op):
     name = "Exp2Backward0"
     promote = FLOAT
@@ -205,6 +212,7 @@ class Exp2(Op):
         return g * self.saved_output(self.y) * 0.6931471805599453   # ln 2
 
 
+@holomorphic
 class Expm1(Op):
     name = "Expm1Backward0"
     promote = FLOAT
@@ -222,6 +230,7 @@ class Expm1(Op):
         return g * (self.saved_output(self.y) + 1)
 
 
+@holomorphic
 class Log2(_Unary):
     name = "Log2Backward0"
     f = staticmethod(np.log2)
@@ -233,6 +242,7 @@ class Log2(_Unary):
         return g / (self.saved_input(0, self.a) * 0.6931471805599453)   # ln 2
 
 
+@holomorphic
 class Log10(_Unary):
     name = "Log10Backward0"
     f = staticmethod(np.log10)
@@ -244,6 +254,7 @@ class Log10(_Unary):
         return g / (self.saved_input(0, self.a) * 2.302585092994046)   # ln 10
 
 
+@holomorphic
 class Log1p(_Unary):
     name = "Log1PBackward0"
     f = staticmethod(np.log1p)
@@ -255,6 +266,7 @@ class Log1p(_Unary):
         return g / (self.saved_input(0, self.a) + 1)
 
 
+@holomorphic
 class Sin(_Unary):
     name = "SinBackward0"
     f = staticmethod(np.sin)
@@ -266,6 +278,7 @@ class Sin(_Unary):
         return g * self.saved_input(0, self.a).cos()
 
 
+@holomorphic
 class Cos(_Unary):
     name = "CosBackward0"
     f = staticmethod(np.cos)
@@ -277,6 +290,7 @@ class Cos(_Unary):
         return -g * self.saved_input(0, self.a).sin()
 
 
+@holomorphic
 class Tan(Op):
     name = "TanBackward0"
     promote = FLOAT
@@ -295,6 +309,7 @@ class Tan(Op):
         return g * (1 + y * y)
 
 
+@holomorphic
 class Asin(_Unary):
     name = "AsinBackward0"
     f = staticmethod(np.arcsin)
@@ -309,6 +324,7 @@ class Asin(_Unary):
         return g / (1 - a * a).sqrt()
 
 
+@holomorphic
 class Acos(_Unary):
     name = "AcosBackward0"
     f = staticmethod(np.arccos)
@@ -323,6 +339,7 @@ class Acos(_Unary):
         return -g / (1 - a * a).sqrt()
 
 
+@holomorphic
 class Atan(_Unary):
     name = "AtanBackward0"
     f = staticmethod(np.arctan)
@@ -336,6 +353,7 @@ class Atan(_Unary):
         return g / (1 + a * a)
 
 
+@holomorphic
 class Sinh(_Unary):
     name = "SinhBackward0"
     f = staticmethod(np.sinh)
@@ -347,6 +365,7 @@ class Sinh(_Unary):
         return g * self.saved_input(0, self.a).cosh()
 
 
+@holomorphic
 class Cosh(_Unary):
     name = "CoshBackward0"
     f = staticmethod(np.cosh)
@@ -358,6 +377,7 @@ class Cosh(_Unary):
         return g * self.saved_input(0, self.a).sinh()
 
 
+@holomorphic
 class Tanh(Op):
     name = "TanhBackward0"
     promote = FLOAT
@@ -376,6 +396,7 @@ class Tanh(Op):
         return g * (1 - y * y)
 
 
+@holomorphic
 class Asinh(_Unary):
     name = "AsinhBackward0"
     f = staticmethod(np.arcsinh)
@@ -389,6 +410,7 @@ class Asinh(_Unary):
         return g / (a * a + 1).sqrt()
 
 
+@holomorphic
 class Acosh(_Unary):
     name = "AcoshBackward0"
     f = staticmethod(np.arccosh)
@@ -403,6 +425,7 @@ class Acosh(_Unary):
         return g / ((a - 1) * (a + 1)).sqrt()
 
 
+@holomorphic
 class Atanh(_Unary):
     name = "AtanhBackward0"
     f = staticmethod(np.arctanh)
@@ -417,6 +440,7 @@ class Atanh(_Unary):
         return g / (1 - a * a)
 
 
+@holomorphic
 class Sigmoid(Op):
     name = "SigmoidBackward0"
     promote = FLOAT
