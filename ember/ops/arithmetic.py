@@ -671,7 +671,7 @@ class Lerp(Op):
         d = b - a
         if isinstance(w, np.ndarray):
             return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
-        return a + w * d if -0.5 < w < 0.5 else b - d * (1 - w)
+        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
 
     def backward(self, g):
         w = self.w

@@ -859,10 +859,12 @@ class Slogdet(Op):
     def forward(self, a, what="linalg.slogdet"):
         _square(a, what)
         s, l = np.linalg.slogdet(a)
-        self.a = a
-        return np.asarray(s, a.dtype), np.asarray(l, a.real.dtype)
+        self.a, self.s = a, np.asarray(s, a.dtype)
+        return self.s, np.asarray(l, a.real.dtype)
 
     def backward(self, gs, gl):
+        if self.s.dtype.kind == "c":   # the complex sign moves too: d sign = i Im(tr(A^-1 dA)) sign
+            gl = gl - 1j * (gs.conj() * self.s).imag
         return gl[..., None, None] * np.conj(_swap(np.linalg.inv(self.a)))
 
 
@@ -879,6 +881,8 @@ def logdet(input):
     from .indexing import where
 
     sign, logabs = slogdet(input)
+    if sign.is_complex():   # log det = log|det| + i arg(det)
+        return logabs + 1j * sign.angle()
     return where(sign < 0, _wrap(np.asarray(np.nan, logabs._data.dtype)), logabs)
 
 

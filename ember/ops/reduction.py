@@ -747,8 +747,8 @@ class Logsumexp(Op):
         if a.size == 0:
             out = np.full(np.sum(a, axis=dims, keepdims=keepdim).shape, -np.inf, a.dtype)
         else:
-            m = np.max(a, axis=dims, keepdims=True)
-            m = np.where(np.isfinite(m), m, np.zeros((), a.dtype))
+            m = np.max(a.real, axis=dims, keepdims=True)   # complex: shift by the real parts' max, as torch
+            m = np.where(np.isfinite(m), m, np.zeros((), m.dtype))
             with np.errstate(divide="ignore"):
                 out = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
             if not keepdim:
