@@ -961,7 +961,7 @@ class Dist(Op):
     def forward(self, a, b, p):
         from .reduction import VectorNorm
 
-        if a.dtype.kind != "f":
+        if a.dtype.kind not in "fc":
             raise RuntimeError("dist(): input dtype should be either floating point or complex. "
                                f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
         diff = np.asarray(a - b)

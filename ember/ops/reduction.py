@@ -468,7 +468,7 @@ class NucNorm(Op):
         out = np.sum(s, -1)
         if keepdim:
             out = np.expand_dims(out, tuple(sorted(dims)))
-        return out.astype(a.dtype, copy=False)
+        return out.astype(a.real.dtype, copy=False)
 
     def backward(self, g):
         dims = tuple(sorted(self.dims))
@@ -501,7 +501,7 @@ class MatrixNormOrd(Op):
             self.ax = ax
         if keepdim:
             out = np.expand_dims(out, tuple(sorted(dims)))
-        return np.asarray(out).astype(a.dtype, copy=False)
+        return np.asarray(out).astype(a.real.dtype, copy=False)
 
     def backward(self, g):
         if self.keepdim:
