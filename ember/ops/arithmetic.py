@@ -822,9 +822,11 @@ def pow(input, exponent, *, out=None):
 
 @tensor_method()
 def float_power(input, exponent, *, out=None):
-    a = input.double() if isinstance(input, Tensor) else float(input)
-    b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
-    return pow(a, b, out=out)
+    def wide(x):   # float64, or complex128 for complex operands
+        if isinstance(x, Tensor):
+            return x.cdouble() if x.is_complex() else x.double()
+        return x if isinstance(x, complex) else float(x)
+    return pow(wide(input), wide(exponent), out=out)
 
 
 fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")

@@ -151,7 +151,31 @@ class Sign(Op):
 
 
 class Sgn(Sign):
+    """x / |x| (0 at 0); for complex inputs its gradient is (g - y Re(conj(y) g)) / |x|."""
     name = "SgnBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        self.a = a
+        return Sign.forward(self, a)
+
+    def backward(self, g):
+        a = self.a
+        if a.dtype.kind != "c":
+            return _zeros(g)
+        r = np.abs(a)
+        r1 = np.where(r == 0, 1, r).astype(r.dtype, copy=False)
+        y = a / r1
+        return np.where(r == 0, 0, (g - y * (y.conj() * g).real) / r1)
+
+    def backward_ops(self, g):
+        if self.a.dtype.kind != "c":
+            return g * 0
+        x = self.saved_input(0, self.a)
+        nz = _wrap(self.a != 0)
+        r = x.abs().where(nz, 1.0)
+        y = x / r
+        return ((g - y * (y.conj() * g).real) / r).where(nz, 0.0)
 
 
 @holomorphic
