@@ -502,7 +502,13 @@ def tensordot(a, b, dims=2, out=None):
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     for x, y in zip(da, db):
-        if a.shape[x] != b.shape[y]:
+        if a.shape[x] != b.shape[y]:   # a size-1 dimension broadcasts, as torch's
+            if a.shape[x] == 1:
+                b = b.sum(y, keepdim=True)
+                continue
+            if b.shape[y] == 1:
+                a = a.sum(x, keepdim=True)
+                continue
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in dim {y}")
     la = _LETTERS[:a.ndim]
