@@ -31,6 +31,9 @@ Class attributes an op may set:
   ``SAME`` ops (which then raise NotImplementedError as PyTorch does); ``True``/``False``
   say so explicitly.
 
+A holomorphic op (its backward the plain chain rule ``g * f'(z)``) is decorated with
+``@holomorphic`` so that complex gradients follow PyTorch's conjugate convention.
+
 An op that can be differentiated twice also defines ``backward_ops(*grads)``: its
 backward written with ember ops on tensors, run under ``create_graph=True`` (see
 ``saved_input``/``saved_output`` on ``Node``, and the helpers at the end of this file).
