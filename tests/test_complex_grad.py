@@ -4,9 +4,9 @@ through backward and through backward_ops (create_graph=True), and second order.
 import numpy as np
 import pytest
 import torch
+from oracle import assert_close
 
 import ember
-from oracle import assert_close
 
 _rng = np.random.default_rng(3)
 A = (_rng.standard_normal((3, 3)) + 1j * _rng.standard_normal((3, 3))).astype(np.complex128)

@@ -621,18 +621,23 @@ def holomorphic(cls):
     gradients take the undecorated path (one dtype test)."""
     bw, bw_ops = cls.backward, cls.__dict__.get("backward_ops")
 
-    def backward(self, g, *rest):
-        if not rest and type(g) is np.ndarray and g.dtype.kind != "c" or not _complex((g,) + rest):
-            return bw(self, g, *rest)
-        return _conj_all(bw(self, *[_cj(x) for x in (g,) + rest]))
+    code = bw.__code__
+    if code.co_argcount == 2 and not code.co_flags & 0x04:   # backward(self, g): one output
+        def backward(self, g):
+            if g.dtype.kind != "c":
+                return bw(self, g)
+            return _conj_all(bw(self, g.conj()))
+    else:
+        def backward(self, *gs):
+            if not _complex(gs):
+                return bw(self, *gs)
+            return _conj_all(bw(self, *[_cj(x) for x in gs]))
 
     cls.backward = backward
-    if bw_ops is not None and bw_ops is not bw:
+    if bw_ops is not None:   # on tensors (also when it is ``backward`` itself: "g times constants")
         def backward_ops(self, *gs):
             if not _complex(gs):
                 return bw_ops(self, *gs)
             return _conj_all(bw_ops(self, *[_cj(x) for x in gs]))
         cls.backward_ops = backward_ops
-    elif bw_ops is bw:
-        cls.backward_ops = backward   # "g times constants": the formula runs on tensors too
     return cls
