@@ -9,13 +9,17 @@ An ``ember.dtype`` names a NumPy dtype the way PyTorch names its own
   ``int_tensor + 2.5`` give the default float dtype, ``float32 + 2.0`` stays
   float32, ``uint8 + 1000`` stays uint8);
 * mixing categories takes the floating type whatever the integer's width
-  (``int64 + float16 -> float16``), ``int8 + uint8 -> int16``.
+  (``int64 + float16 -> float16``), ``int8 + uint8 -> int16``;
+* ``uint16``/``uint32``/``uint64`` are "barebones" as in PyTorch: they promote only with
+  themselves and with floating types (anything else raises RuntimeError), and few ops
+  take them (see ``ember.ops._apply``).
 """
 import numpy as np
 
 __all__ = [
     "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
-    "int8", "int16", "short", "int32", "int", "int64", "long", "uint8", "bool",
+    "int8", "int16", "short", "int32", "int", "int64", "long", "uint8", "uint16", "uint32",
+    "uint64", "bool",
     "complex64", "cfloat", "complex128", "cdouble",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
     "can_cast", "finfo", "iinfo",
@@ -55,6 +59,7 @@ class dtype:
 
 
 _CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+              "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
               "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half",
               "bfloat16": "BFloat16", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
@@ -62,6 +67,7 @@ _CPP_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
 _CPP_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half",
               "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int", "int16": "short int",
               "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+              "uint16": "unsigned short", "uint32": "unsigned int", "uint64": "unsigned long",
               "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
@@ -77,6 +83,9 @@ def cpp_type_name(d):
 
 bool = dtype("bool", np.bool_, _BOOL, False, "BoolTensor")
 uint8 = dtype("uint8", np.uint8, _INT, False, "ByteTensor")
+uint16 = dtype("uint16", np.uint16, _INT, False, "UInt16Tensor")
+uint32 = dtype("uint32", np.uint32, _INT, False, "UInt32Tensor")
+uint64 = dtype("uint64", np.uint64, _INT, False, "UInt64Tensor")
 int8 = dtype("int8", np.int8, _INT, True, "CharTensor")
 int16 = short = dtype("int16", np.int16, _INT, True, "ShortTensor")
 int32 = int = dtype("int32", np.int32, _INT, True, "IntTensor")
@@ -138,12 +147,15 @@ class _FromNumpy(dict):
 bfloat16 = _MLDtype("bfloat16", _FLOAT, "BFloat16Tensor")
 
 _ALL = [bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
-        complex64, complex128]
+        complex64, complex128, uint16, uint32, uint64]
+#: the unsigned types wider than a byte: PyTorch's "barebones" dtypes (few kernels, no promotion)
+BAREBONES = (uint16, uint32, uint64)
+_BAREBONES_NP = frozenset(d.np for d in BAREBONES)
 
 #: NumPy dtype -> ember dtype (bfloat16 joins when ml_dtypes is first needed)
 from_np = _FromNumpy({d.np: d for d in _ALL if d is not bfloat16})
 for _t in (np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16,
-           np.float32, np.float64, np.complex64, np.complex128):
+           np.float32, np.float64, np.complex64, np.complex128, np.uint16, np.uint32, np.uint64):
     from_np[_t] = from_np[np.dtype(_t)]
 
 _default = [float32]
@@ -186,6 +198,11 @@ builtins_float, builtins_int, builtins_bool, builtins_complex = _b.float, _b.int
 def _promote_pair(a, b):
     if a is b:
         return a
+    if a in BAREBONES or b in BAREBONES:
+        if a.category == _FLOAT or b.category == _FLOAT:
+            return a if a.category == _FLOAT else b
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+                           f"promote {scalar_type_name(a)} and {scalar_type_name(b)}")
     if a.category != b.category:
         hi, lo = (a, b) if a.category > b.category else (b, a)
         if hi.category == _COMPLEX and lo.category == _FLOAT and 2 * lo.itemsize > hi.itemsize:

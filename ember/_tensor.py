@@ -130,7 +130,10 @@ def _new_tensor(data, dtype=None, copy=True):
                 "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
         if dtype is None:  # empty list
             dtype = D.get_default_dtype()
-    arr = _to_array(data)
+    if dtype is D.uint64 and isinstance(data, (list, tuple, int)):
+        arr = np.array(data, np.uint64)   # exact above 2**63; negative ints raise OverflowError, as in PyTorch
+    else:
+        arr = _to_array(data)
     if dtype.np is None:
         raise RuntimeError(f"{dtype} needs the 'ml_dtypes' package: pip install ml_dtypes")
     if arr.dtype != dtype.np:

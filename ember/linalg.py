@@ -274,7 +274,7 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
     Bm = B.unsqueeze(-1) if vec else B
     X = pinv(A, rtol=rcond) @ Bm
     dt = A._data.dtype
-    empty = _wrap(np.empty((0,), dt))
+    empty = _wrap(np.empty((0,), np.empty(0, dt).real.dtype))   # singular values are real
     rank = matrix_rank(A, rtol=rcond) if driver != "gels" else _wrap(np.empty((0,), np.int64))
     m, n = A.shape[-2], A.shape[-1]
     r = ((A @ X - Bm).abs() ** 2).sum(-2)   # differentiable, as torch's (zero slope in X at the optimum)

@@ -28,6 +28,8 @@ torch.backends.flags_frozen.__globals__["__allow_nonbracketed_mutation_flag"] = 
 MAX_SAMPLES = 20          # per op: the first samples of the database's generator
 TOL = {torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-7)}   # forward (rtol, atol)
 GRAD_TOL = {torch.float32: (1e-3, 1e-4), torch.float64: (1e-6, 1e-7)}
+TOL[torch.complex64], TOL[torch.complex128] = TOL[torch.float32], TOL[torch.float64]
+GRAD_TOL[torch.complex64], GRAD_TOL[torch.complex128] = GRAD_TOL[torch.float32], GRAD_TOL[torch.float64]
 
 # ops that are torch-internal (aten overloads, CUDA-only jiterator kernels, private names)
 INTERNAL_MODULES = ("torch._ops", "torch.cuda.jiterator")
@@ -60,6 +62,15 @@ def test_dtype(op):
     """float32 when the op supports it on CPU, else float64, else None."""
     dts = op.supported_dtypes("cpu")
     return torch.float32 if torch.float32 in dts else torch.float64 if torch.float64 in dts else None
+
+
+def complex_dtype(op):
+    """complex64 (else complex128) when the op differentiates complex inputs on CPU, else None:
+    its complex samples check gradients under PyTorch's conjugate Wirtinger convention."""
+    if not op.supports_autograd:
+        return None
+    dts = op.supported_backward_dtypes("cpu")
+    return torch.complex64 if torch.complex64 in dts else torch.complex128 if torch.complex128 in dts else None
 
 
 def selected_ops():
@@ -143,7 +154,7 @@ def ember_op(op):
 
 _DTYPES = {getattr(torch, n): getattr(ember, n) for n in (
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
-    "int64", "uint8", "bool")}
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool")}
 
 
 def convert(x, keep_grad=True):
@@ -375,7 +386,11 @@ def run_sample(op, efn, sample, dtype):
     e_ins = [t for t in flat([e_sample.input, list(e_sample.args), list(e_sample.kwargs.values())])
              if isinstance(t, ember.Tensor) and t.requires_grad]
     gen = np.random.default_rng(7)
-    cots = [gen.standard_normal(tuple(t_outs[i].shape)).astype(_np(t_outs[i]).dtype) for i in idx]
+    cots = []
+    for i in idx:
+        shape, dt = tuple(t_outs[i].shape), _np(t_outs[i]).dtype
+        c = gen.standard_normal(shape)
+        cots.append((c + 1j * gen.standard_normal(shape) if dt.kind == "c" else c).astype(dt))
     try:
         t_g = torch.autograd.grad([t_outs[i] for i in idx], t_ins,
                                   [torch.from_numpy(c.copy()) for c in cots], allow_unused=True)
@@ -423,11 +438,12 @@ def samples(op, dtype, limit=MAX_SAMPLES):
     return out
 
 
-def run_op(op):
-    """(status, results): status 'internal', 'missing' (with the reason) or 'ran'."""
+def run_op(op, dtype=None):
+    """(status, results) for ``op``'s samples of ``dtype`` (default ``test_dtype(op)``):
+    status 'internal', 'missing' (with the reason) or 'ran'."""
     if is_internal(op):
         return "internal", []
-    dtype = test_dtype(op)
+    dtype = dtype or test_dtype(op)
     try:
         efn = ember_op(op)
     except AttributeError as exc:

@@ -18,11 +18,7 @@ SAMPLES = 2   # per op: enough to cover each op's formula, small enough for the 
 SLOW = {"grid_sampler_3d"}
 
 XFAIL = {
-    "polar": "ember's complex Mul/Div backward does not conjugate (g * b where torch has g * conj(b)); "
-             "polar's double backward goes through complex products",
-    "linalg.eig": "complex eigenvectors: the double backward goes through complex products, which ember "
-                  "does not conjugate (first-order Mul/Div)",
-    "linalg.eigvals": "as linalg.eig",
+    "linalg.eig": "complex eigenvectors: the second derivative through the eigenvectors differs from torch's",
     "addr": "raises RuntimeError (shape '[5]' is invalid for input of size 1) on these samples; not "
             "investigated",
     "as_strided_scatter": "first-order gradient differs from torch's (see tests/opinfo_xfail.py)",

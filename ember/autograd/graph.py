@@ -399,8 +399,8 @@ def _fit(g, m):
     shape, dt = m
     if g.shape != shape:
         g = sum_to(g, shape)
-    if g.dtype != dt:
-        g = g.astype(dt)
+    if g.dtype != dt:   # a real input of a complex op takes the real part, as torch (no ComplexWarning)
+        g = (g.real if g.dtype.kind == "c" and dt.kind != "c" else g).astype(dt)
     return g
 
 

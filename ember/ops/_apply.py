@@ -26,6 +26,13 @@ Class attributes an op may set:
 * ``saves``: indices of tensor inputs saved for backward, checked against in-place
   modification; ``"out"`` in it means the output is saved too.
 * ``nondiff``: output indices that never carry gradient (e.g. argmax indices).
+* ``unsigned``: whether the op takes PyTorch's barebones dtypes (uint16/32/64), which
+  have few kernels: ``None`` (default) means yes for ``promote=None`` ops and no for
+  ``SAME`` ops (which then raise NotImplementedError as PyTorch does); ``True``/``False``
+  say so explicitly.
+
+A holomorphic op (its backward the plain chain rule ``g * f'(z)``) is decorated with
+``@holomorphic`` so that complex gradients follow PyTorch's conjugate convention.
 
 An op that can be differentiated twice also defines ``backward_ops(*grads)``: its
 backward written with ember ops on tensors, run under ``create_graph=True`` (see
@@ -40,7 +47,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, _fit
 
 __all__ = ["Op", "apply", "apply_", "SAME", "FLOAT", "wrap_dim", "wrap_dims", "norm_size", "ntuple",
-           "add_observer", "remove_observer"]
+           "add_observer", "remove_observer", "holomorphic"]
 
 SAME, FLOAT = "same", "float"
 _FLOATS = (float,)
@@ -63,6 +70,7 @@ class Op(Node):
     view = False
     saves = ()
     nondiff = ()
+    unsigned = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -108,11 +116,19 @@ def _observed(fn, cls, inputs, kwargs):
     return out
 
 
-def _promote(inputs, mode):
+def _unsigned_refused(cls, npd):
+    """PyTorch's error for an op without a kernel for a barebones unsigned dtype."""
+    what = getattr(cls, "kernel", None) or (cls.name or cls.__name__).split("Backward")[0].lower().lstrip("_")
+    return NotImplementedError(f'"{what}" not implemented for \'{D.scalar_type_name(D.from_np[npd])}\'')
+
+
+def _promote(inputs, mode, cls=None):
     """Cast tensor inputs' arrays to the common dtype; returns (arrays, dtype)."""
     res = D.result_type(*inputs)
     if mode == FLOAT and res.category < D._FLOAT:
         res = D.get_default_dtype()
+    elif res.np in D._BAREBONES_NP and cls is not None and not cls.unsigned:
+        raise _unsigned_refused(cls, res.np)
     npd = res.np
     arrays = []
     for x in inputs:
@@ -126,8 +142,9 @@ def _promote(inputs, mode):
     return arrays, res
 
 
-def _arrays(inputs, mode):
-    """Unwrap inputs; promote only when dtypes or scalar categories disagree."""
+def _arrays(inputs, mode, cls=None):
+    """Unwrap inputs; promote only when dtypes or scalar categories disagree. ``cls``
+    (the op) is checked against barebones unsigned inputs (see ``Op.unsigned``)."""
     first = None
     mixed = False
     arrays = []
@@ -144,18 +161,22 @@ def _arrays(inputs, mode):
         else:
             arrays.append(x)
     if mode is None:
+        if cls is not None and cls.unsigned is False and first is not None and first in D._BAREBONES_NP:
+            raise _unsigned_refused(cls, first)
         return arrays
     if first is None:
         raise TypeError("expected at least one Tensor argument")
     kind = first.kind
     if mixed or (mode == FLOAT and kind in "biu"):
-        return _promote(inputs, mode)[0]
+        return _promote(inputs, mode, cls)[0]
     for x in arrays:
         t = type(x)
         if (t is float and kind in "biu") or (t is int and kind == "b") or t is complex:
-            return _promote(inputs, mode)[0]
+            return _promote(inputs, mode, cls)[0]
         if t is int and kind in "iu" and not _fits(x, first):
-            return _promote(inputs, mode)[0]  # wraps the scalar into the dtype, as PyTorch
+            return _promote(inputs, mode, cls)[0]  # wraps the scalar into the dtype, as PyTorch
+    if kind == "u" and first.itemsize > 1 and mode == SAME and cls is not None and not cls.unsigned:
+        raise _unsigned_refused(cls, first)
     return arrays
 
 
@@ -182,7 +203,7 @@ def apply(cls, *inputs, **kwargs):
         if out is not None:
             return out
     op = cls.__new__(cls)
-    arrays = _arrays(inputs, cls.promote)
+    arrays = _arrays(inputs, cls.promote, cls)
     out = op.forward(*arrays, **kwargs)
     record = False
     if grad_mode.enabled:
@@ -307,7 +328,7 @@ def apply_(cls, self, *inputs, **kwargs):
     if recording:
         _check_inplace(self)
     op = cls.__new__(cls)
-    arrays = _arrays((self,) + inputs, cls.promote)
+    arrays = _arrays((self,) + inputs, cls.promote, cls)
     if recording and 0 in cls.saves and arrays[0] is self._data:
         arrays[0] = arrays[0].copy()  # backward needs the value from before the write
     out = op.forward(*arrays, **kwargs)
@@ -582,3 +603,50 @@ def scaled_backward_ops(self, *grads):
     coefs = coefs if type(coefs) is tuple else (coefs,)
     g = grads[0]
     return tuple(None if c is None else g * _wrap(np.asarray(c, g._data.dtype)) for c in coefs)
+# ---- complex gradients ------------------------------------------------------------------
+
+def _cj(x):
+    return x if x is None else x.conj() if isinstance(x, (np.ndarray, np.generic, Tensor)) else np.conjugate(x)
+
+
+def _conj_all(grads):
+    return tuple(_cj(x) for x in grads) if type(grads) in (tuple, list) else _cj(grads)
+
+
+def _complex(grads):
+    for x in grads:
+        if isinstance(x, Tensor):
+            if x.dtype.is_complex:
+                return True
+        elif x is not None and x.dtype.kind == "c":
+            return True
+    return False
+
+
+def holomorphic(cls):
+    """Class decorator for an op whose ``backward`` (and ``backward_ops``) is the plain chain
+    rule, ``g * f'(z)``: PyTorch's gradient for complex numbers is the conjugate Wirtinger one,
+    ``g * conj(f'(z))``, which for a holomorphic op is ``conj(backward(conj(g)))``. Real
+    gradients take the undecorated path (one dtype test)."""
+    bw, bw_ops = cls.backward, cls.__dict__.get("backward_ops")
+
+    code = bw.__code__
+    if code.co_argcount == 2 and not code.co_flags & 0x04:   # backward(self, g): one output
+        def backward(self, g):
+            if g.dtype.kind != "c":
+                return bw(self, g)
+            return _conj_all(bw(self, g.conj()))
+    else:
+        def backward(self, *gs):
+            if not _complex(gs):
+                return bw(self, *gs)
+            return _conj_all(bw(self, *[_cj(x) for x in gs]))
+
+    cls.backward = backward
+    if bw_ops is not None:   # on tensors (also when it is ``backward`` itself: "g times constants")
+        def backward_ops(self, *gs):
+            if not _complex(gs):
+                return bw_ops(self, *gs)
+            return _conj_all(bw_ops(self, *[_cj(x) for x in gs]))
+        cls.backward_ops = backward_ops
+    return cls

@@ -227,8 +227,8 @@ class Tanhshrink(_Act):
     name = "SubBackward0"
     fname = "tanhshrink"
     f = staticmethod(lambda a: a - np.tanh(a))
-    df = staticmethod(lambda a, y: np.tanh(a) ** 2)
-    dft = staticmethod(lambda x, y: x.tanh() ** 2)
+    df = staticmethod(lambda a, y: np.tanh(a).conj() ** 2)   # conj: torch's complex gradient
+    dft = staticmethod(lambda x, y: x.tanh().conj() ** 2)
 
 
 class Threshold(_Act):

@@ -7,7 +7,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_, scaled_backward_ops
+from ._apply import FLOAT, SAME, Op, _type_name, apply, apply_, holomorphic, scaled_backward_ops
 from ._deprecated import scalar_first
 from ._pointwise import (
     _binary,
@@ -90,9 +90,11 @@ class RSub(Op):
     backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
+@holomorphic
 class Mul(Op):
     name = "MulBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -109,6 +111,7 @@ class Mul(Op):
         return g * self.saved_input(1, self.b), g * self.saved_input(0, self.a)
 
 
+@holomorphic
 class Div(Op):
     name = "DivBackward0"
     promote = FLOAT
@@ -156,6 +159,7 @@ class DivRounding(Op):
         return _zeros(g), _zeros(g)
 
 
+@holomorphic
 class RDiv(Op):
     name = "DivBackward0"
     promote = FLOAT
@@ -176,6 +180,7 @@ class RDiv(Op):
 
 class Neg(Op):
     name = "NegBackward0"
+    unsigned = False
 
     def forward(self, a):
         if a.dtype == np.bool_:
@@ -385,6 +390,7 @@ def _int_pow(a, b):
     return np.where(neg, inv, out)
 
 
+@holomorphic
 @_guard
 class Pow(Op):
     """``a ** b``: tensor ** number and tensor ** tensor."""
@@ -438,6 +444,7 @@ class Pow(Op):
         return ga, gb
 
 
+@holomorphic
 class RPow(Op):
     """``number ** tensor``."""
     name = "PowBackward1"
@@ -659,6 +666,7 @@ class Fmin(Fmax):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
+@holomorphic
 @_guard
 class Lerp(Op):
     name = "LerpBackward0"
@@ -671,7 +679,7 @@ class Lerp(Op):
         d = b - a
         if isinstance(w, np.ndarray):
             return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
-        return a + w * d if -0.5 < w < 0.5 else b - d * (1 - w)
+        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
 
     def backward(self, g):
         w = self.w
@@ -684,6 +692,7 @@ class Lerp(Op):
         return g * (1 - w), g * w, gw
 
 
+@holomorphic
 @_guard
 class Addcmul(Op):
     name = "AddcmulBackward0"
@@ -705,6 +714,7 @@ class Addcmul(Op):
         return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
 
 
+@holomorphic
 @_guard
 class Addcdiv(Op):
     name = "AddcdivBackward0"
@@ -820,9 +830,11 @@ def pow(input, exponent, *, out=None):
 
 @tensor_method()
 def float_power(input, exponent, *, out=None):
-    a = input.double() if isinstance(input, Tensor) else float(input)
-    b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
-    return pow(a, b, out=out)
+    def wide(x):   # float64, or complex128 for complex operands
+        if isinstance(x, Tensor):
+            return x.cdouble() if x.is_complex() else x.double()
+        return x if isinstance(x, complex) else float(x)
+    return pow(wide(input), wide(exponent), out=out)
 
 
 fmod, fmod_ = _binary(Fmod, "fmod"), _binary_(Fmod, "fmod_")

@@ -18,7 +18,7 @@ __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less
 def _nograd(cls, *inputs, **kw):
     """Run a non-differentiable op: no graph node, result never requires grad."""
     op = cls.__new__(cls)
-    return _wrap(op.forward(*_arrays(inputs, cls.promote), **kw))
+    return _wrap(op.forward(*_arrays(inputs, cls.promote, cls), **kw))
 
 
 def _cmp_arg(x, fname):
@@ -38,7 +38,7 @@ class _Cmp(Op):
 
 
 def _cmp_class(ufunc, nm):
-    return type(nm, (_Cmp,), {"f": staticmethod(ufunc)})
+    return type(nm, (_Cmp,), {"f": staticmethod(ufunc), "unsigned": nm in ("Eq", "Ne")})
 
 
 _Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
@@ -106,6 +106,7 @@ def equal(input, other):
 
 class _IsClose(Op):
     promote = SAME
+    unsigned = True
 
     def forward(self, a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
         try:
@@ -172,6 +173,7 @@ def signbit(input, *, out=None):
 
 class _Logical(Op):
     promote = None
+    unsigned = False
 
     def forward(self, a, b):
         try:
@@ -199,7 +201,7 @@ class _Bitwise(Op):
 _LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u)}) for n, u in (
     ("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or), ("LogicalXor", np.logical_xor)))
 _BAnd, _BOr, _BXor, _BShl, _BShr = (
-    type(n, (_Bitwise,), {"f": staticmethod(u), "kernel": k}) for n, u, k in (
+    type(n, (_Bitwise,), {"f": staticmethod(u), "kernel": k, "unsigned": "Shift" not in n}) for n, u, k in (
         ("BitwiseAnd", np.bitwise_and, "bitwise_and_cpu"),
         ("BitwiseOr", np.bitwise_or, "bitwise_or_cpu"),
         ("BitwiseXor", np.bitwise_xor, "bitwise_xor_cpu"),
@@ -240,7 +242,7 @@ def _binfn(cls):
 def _rbin(cls, tensor, number):
     """``number <op> tensor``: promote as PyTorch, then swap the operands."""
     op = cls.__new__(cls)
-    t, n = _arrays((tensor, number), cls.promote)
+    t, n = _arrays((tensor, number), cls.promote, cls)
     return _wrap(op.forward(n, t))
 
 

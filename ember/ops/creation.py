@@ -230,9 +230,13 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
           requires_grad=False, pin_memory=False):
     """Standard normal samples."""
     d = _dt(dtype)
+    size = _size_args(args, size, "randn")
+    if d.is_complex:   # as torch: real and imaginary parts are the pairs of a real draw, std 1/sqrt(2)
+        r = _random.normal(tuple(size) + (2,), d.to_real().np, generator=generator)
+        r = (r * r.dtype.type(0.5 ** 0.5)).view(d.np)[..., 0]
+        return _finish(r, requires_grad, device)
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
-    size = _size_args(args, size, "randn")
     return _finish(_random.normal(size, d.np, generator=generator), requires_grad, device)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, linear_backward_ops, wrap_dim
+from ._apply import Op, apply, holomorphic, linear_backward_ops, wrap_dim
 from .reduction import _axis_alias, _need_float, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
@@ -44,6 +44,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
 
+@holomorphic
 class Cumprod(Op):
     name = "CumprodBackward0"
     saves = (0,)
@@ -157,10 +158,17 @@ class Logcumsumexp(Op):
     def forward(self, a, d):
         _need_float(a, "logcumsumexp")
         self.a, self.d = a, d
-        if a.ndim == 0:
+        if a.ndim == 0 or not a.size:
             self.out = a.copy()
+        elif a.dtype.kind == "c":
+            from .special import _logaddexp_complex
+
+            out = np.moveaxis(a.copy(), d, 0)
+            for i in range(1, out.shape[0]):
+                out[i] = _logaddexp_complex(out[i - 1], out[i])
+            self.out = np.moveaxis(out, 0, d)
         else:
-            self.out = np.logaddexp.accumulate(a, axis=d) if a.size else a.copy()
+            self.out = np.logaddexp.accumulate(a, axis=d)
         return self.out
 
     def backward(self, g):
@@ -170,8 +178,9 @@ class Logcumsumexp(Op):
         # grad_k = sum_{j>=k} g_j exp(x_k - out_j), around a per-line shift, in float64 (the
         # reversed cumulative sum spans a wide range)
         dt = a.dtype
-        a, out, g = a.astype(np.float64), out.astype(np.float64), g.astype(np.float64)
-        m = np.max(out, axis=d, keepdims=True) if a.size else 0
+        wide = np.complex128 if dt.kind == "c" else np.float64   # complex: conj(exp(x_k - out_j))
+        a, out, g = a.astype(wide).conj(), out.astype(wide).conj(), g.astype(wide)
+        m = np.max(out.real, axis=d, keepdims=True) if a.size else 0
         with np.errstate(all="ignore"):
             w = g * np.exp(m - out)
             rc = np.flip(np.cumsum(np.flip(w, d), d), d)

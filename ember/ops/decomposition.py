@@ -5,12 +5,13 @@ matrix-calculus formulas) and torch's older top-level forms (``torch.svd``, ``to
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import Op, apply
+from ._apply import Op, apply, holomorphic
 from .linalg import Inverse, _LinAlgError, _square, _swap, matmul
 
 __all__ = ["pinverse", "cholesky", "qr", "svd", "cholesky_solve", "cholesky_inverse"]
 
 
+@holomorphic
 class Solve(Op):
     name = "LinalgSolveExBackward0"
     saves = (0, 1)
@@ -62,13 +63,12 @@ class Cholesky(Op):
 
     def backward(self, g):
         L = self.L
-        gL = _swap(g) if self.upper else g
-        # Phi(L^T gL) with Phi taking the lower triangle and halving the diagonal
-        P = np.matmul(_swap(L), gL)
-        P = np.tril(P) - 0.5 * np.tril(np.triu(P))
+        gL = _swap(g).conj() if self.upper else g
+        # L^-H X L^-1 with X = (P + tril(P, -1)^H) / 2, P = tril(L^H gL) (PyTorch's formula)
+        P = np.tril(np.matmul(_swap(L).conj(), gL))
+        X = 0.5 * (P + _swap(np.tril(P, -1)).conj())
         Linv = np.linalg.inv(L)
-        S = np.matmul(np.matmul(_swap(Linv), P), Linv)
-        return 0.5 * (S + _swap(S))
+        return np.matmul(np.matmul(_swap(Linv).conj(), X), Linv)
 
     def backward_ops(self, g):
         from ..linalg import inv
@@ -255,7 +255,7 @@ class Qr(Op):
         r1, r2 = r[..., :m], r[..., m:]
         gr1, gr2 = gr[..., :m], gr[..., m:]
         y = np.matmul(q, r2)
-        gx = _qr_tall_backward(q, r1, gq + np.matmul(y, _swap(gr2)), gr1)
+        gx = _qr_tall_backward(q, r1, gq + np.matmul(y, _swap(gr2).conj()), gr1)
         gy = np.matmul(q, gr2)
         return np.concatenate([gx, gy], axis=-1)
 
@@ -274,13 +274,13 @@ class Qr(Op):
 
 
 def _qr_tall_backward(q, r, gq, gr):
-    """dA for A = QR with A (m, n), m >= n, Q (m, n), R (n, n) upper."""
-    M = np.matmul(r, _swap(gr)) - np.matmul(_swap(gq), q)
+    """dA for A = QR with A (m, n), m >= n, Q (m, n), R (n, n) upper (complex: ^T is ^H)."""
+    M = np.matmul(r, _swap(gr).conj()) - np.matmul(_swap(gq).conj(), q)
     low = np.tril(M, -1)
-    M = low + _swap(low) + M * np.eye(M.shape[-1], dtype=M.dtype)   # copyltu
+    M = low + _swap(low).conj() + M.real * np.eye(M.shape[-1], dtype=M.dtype)   # copyltu
     b = gq + np.matmul(q, M)
-    # b @ R^{-T}: solve R X^T = b^T
-    return _swap(np.linalg.solve(r, _swap(b)))
+    # X = b @ R^{-H}: solve R X^H = b^H
+    return _swap(np.linalg.solve(r, _swap(b).conj())).conj()
 
 
 def _qr_tall_backward_ops(q, r, gq, gr):
@@ -293,6 +293,7 @@ def _qr_tall_backward_ops(q, r, gq, gr):
     return solve(r, (gq + matmul(q, M)).mT).mT
 
 
+@holomorphic
 class SolveTriangular(Op):
     name = "LinalgSolveTriangularBackward0"
     saves = (0, 1)

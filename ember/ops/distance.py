@@ -15,20 +15,20 @@ class _Normalize(Op):
     def forward(self, x, p, dim, eps):
         ax = np.abs(x)
         if p == 2:
-            n = np.sqrt((x * x).sum(axis=dim, keepdims=True))
+            n = np.sqrt((x * x.conj()).real.sum(axis=dim, keepdims=True))
         elif p == float("inf"):
             n = ax.max(axis=dim, keepdims=True)
         elif p == 0:   # the count of nonzeros (a constant: no gradient through the norm)
-            n = (x != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
+            n = (x != 0).sum(axis=dim, keepdims=True).astype(ax.dtype)
         else:
             n = (ax ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
-        d = np.maximum(n, np.asarray(eps, x.dtype))
+        d = np.maximum(n, np.asarray(eps, ax.dtype))
         self.x, self.n, self.d, self.p, self.dim, self.eps = x, n, d, p, dim, eps
         return (x / d).astype(x.dtype, copy=False)
 
     def backward(self, g):
         x, n, d, p, dim = self.x, self.n, self.d, self.p, self.dim
-        s = (g * x).sum(axis=dim, keepdims=True)
+        s = (g.conj() * x).real.sum(axis=dim, keepdims=True)   # Re<g, x>: complex x too
         with np.errstate(invalid="ignore", divide="ignore"):
             if p == 2:
                 dn = x / np.where(n > 0, n, 1)
@@ -147,11 +147,11 @@ class _PDist(Op):
         dim = -1 if d.ndim else None
         ad = np.abs(d)
         if p == 2:
-            n = np.sqrt((d * d).sum(axis=dim, keepdims=True))
+            n = np.sqrt((d * d.conj()).real.sum(axis=dim, keepdims=True))
         elif p == float("inf"):
             n = ad.max(axis=dim, keepdims=True)
         elif p == 0:
-            n = (ad != 0).sum(axis=dim, keepdims=True).astype(d.dtype)
+            n = (ad != 0).sum(axis=dim, keepdims=True).astype(ad.dtype)
         else:
             n = (ad ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
         self.d, self.n, self.p, self.keepdim = d, n, p, keepdim

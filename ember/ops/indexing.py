@@ -331,6 +331,7 @@ def __setitem__(self, idx, value):
 class Where(Op):
     name = "WhereBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
 
     def forward(self, x, y, cond, npd):
         self.cond = cond

@@ -41,6 +41,7 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"
 class Cat(Op):
     name = "CatBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
 
     def forward(self, *arrays, dim):
         self.dim = dim
@@ -122,6 +123,7 @@ concat = concatenate = cat
 class Stack(Op):
     name = "StackBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
 
     def forward(self, *arrays, dim):
         self.dim = dim
@@ -697,6 +699,7 @@ def meshgrid(*tensors, indexing=None):
 class BlockDiag(Op):
     name = "BlockDiagBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
 
     def forward(self, *arrays):
         mats = [a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a for a in arrays]

@@ -6,7 +6,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor, _wrap, tensor_method
 from . import linalg_backward as _lb
 from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take its kernels
-from ._apply import SAME, Op, _type_name, apply, apply_, linear_backward_ops, wrap_dim
+from ._apply import SAME, Op, _type_name, apply, apply_, holomorphic, linear_backward_ops, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
@@ -39,6 +39,7 @@ def _swap(x):
 
 # ---- matmul --------------------------------------------------------------------------
 
+@holomorphic
 class Matmul(Op):
     name = "MmBackward0"
     saves = (0, 1)
@@ -180,9 +181,11 @@ def vdot(input, other, *, out=None):
     return dot(input, other)
 
 
+@holomorphic
 class Outer(Op):
     name = "OuterBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -205,6 +208,7 @@ def outer(input, vec2, *, out=None):
 ger = outer
 
 
+@holomorphic
 class Addmm(Op):
     """``beta * input + alpha * (m1 @ m2)`` for addmm / addmv / baddbmm / addbmm."""
     name = "AddmmBackward0"
@@ -428,6 +432,7 @@ def _parse_einsum(eq, shapes):
     return res, out
 
 
+@holomorphic
 class Einsum(Op):
     name = "EinsumBackward0"
 
@@ -502,7 +507,13 @@ def tensordot(a, b, dims=2, out=None):
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     for x, y in zip(da, db):
-        if a.shape[x] != b.shape[y]:
+        if a.shape[x] != b.shape[y]:   # a size-1 dimension broadcasts, as torch's
+            if a.shape[x] == 1:
+                b = b.sum(y, keepdim=True)
+                continue
+            if b.shape[y] == 1:
+                a = a.sum(x, keepdim=True)
+                continue
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in dim {y}")
     la = _LETTERS[:a.ndim]
@@ -527,9 +538,11 @@ def inner(input, other, *, out=None):
 
 # ---- kron / cross / trace / diag / tril / triu ----------------------------------------
 
+@holomorphic
 class Kron(Op):
     name = "KronBackward0"
     promote = SAME
+    unsigned = True   # PyTorch has this kernel for uint16/32/64
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -560,6 +573,7 @@ def kron(input, other, *, out=None):
     return apply(Kron, input, other)
 
 
+@holomorphic
 class Cross(Op):
     name = "LinalgCrossBackward0"
     promote = SAME
@@ -689,6 +703,7 @@ def _square(a, what):
                            f"{D.scalar_type_name(D.from_np[a.dtype])}")
 
 
+@holomorphic
 class Det(Op):
     name = "LinalgDetBackward0"
     saves = (0,)
@@ -720,6 +735,7 @@ def det(input):
     return apply(Det, input)
 
 
+@holomorphic
 class Inverse(Op):
     name = "LinalgInvExBackward0"
     saves = ("out",)
@@ -872,10 +888,12 @@ class Slogdet(Op):
     def forward(self, a, what="linalg.slogdet"):
         _square(a, what)
         s, l = np.linalg.slogdet(a)
-        self.a = a
-        return np.asarray(s, a.dtype), np.asarray(l, a.real.dtype)
+        self.a, self.s = a, np.asarray(s, a.dtype)
+        return self.s, np.asarray(l, a.real.dtype)
 
     def backward(self, gs, gl):
+        if self.s.dtype.kind == "c":   # the complex sign moves too: d sign = i Im(tr(A^-1 dA)) sign
+            gl = gl - 1j * (gs.conj() * self.s).imag
         return gl[..., None, None] * np.conj(_swap(np.linalg.inv(self.a)))
 
     backward_ops = _lb.slogdet
@@ -894,6 +912,8 @@ def logdet(input):
     from .indexing import where
 
     sign, logabs = slogdet(input)
+    if sign.is_complex():   # log det = log|det| + i arg(det)
+        return logabs + 1j * sign.angle()
     return where(sign < 0, _wrap(np.asarray(np.nan, logabs._data.dtype)), logabs)
 
 
@@ -974,7 +994,7 @@ class Dist(Op):
     def forward(self, a, b, p):
         from .reduction import VectorNorm
 
-        if a.dtype.kind != "f":
+        if a.dtype.kind not in "fc":
             raise RuntimeError("dist(): input dtype should be either floating point or complex. "
                                f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
         diff = np.asarray(a - b)

@@ -2,11 +2,12 @@
 path) and ``bilinear``."""
 import numpy as np
 
-from ._apply import Op, _type_name, apply
+from ._apply import Op, _type_name, apply, holomorphic
 
 __all__ = ["linear", "bilinear"]
 
 
+@holomorphic
 class _Linear(Op):
     name = "AddmmBackward0"
     saves = (0, 1)

@@ -8,12 +8,12 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, composite_backward, linear_backward_ops, wrap_dim, wrap_dims
+from ._apply import Op, _type_name, apply, composite_backward, holomorphic, linear_backward_ops, wrap_dim, wrap_dims
 from .arithmetic import Maximum, Minimum
 
 __all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
-           "count_nonzero", "nansum", "nanmean", "renorm"]
+           "count_nonzero", "nansum", "nanmean", "renorm", "hash_tensor"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -245,6 +245,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     return apply(Mean, input, _dims(dim, input.ndim), keepdim)
 
 
+@holomorphic
 class Prod(Op):
     name = "ProdBackward0"
     saves = (0,)
@@ -480,7 +481,7 @@ class NucNorm(Op):
         out = np.sum(s, -1)
         if keepdim:
             out = np.expand_dims(out, tuple(sorted(dims)))
-        return out.astype(a.dtype, copy=False)
+        return out.astype(a.real.dtype, copy=False)
 
     def backward(self, g):
         dims = tuple(sorted(self.dims))
@@ -522,7 +523,7 @@ class MatrixNormOrd(Op):
             self.ax = ax
         if keepdim:
             out = np.expand_dims(out, tuple(sorted(dims)))
-        return np.asarray(out).astype(a.dtype, copy=False)
+        return np.asarray(out).astype(a.real.dtype, copy=False)
 
     def backward(self, g):
         if self.keepdim:
@@ -770,6 +771,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 # ---- logsumexp --------------------------------------------------------------------------
 
+@holomorphic
 class Logsumexp(Op):
     name = "LogsumexpBackward0"
     saves = (0,)
@@ -781,8 +783,8 @@ class Logsumexp(Op):
         if a.size == 0:
             out = np.full(np.sum(a, axis=dims, keepdims=keepdim).shape, -np.inf, a.dtype)
         else:
-            m = np.max(a, axis=dims, keepdims=True)
-            m = np.where(np.isfinite(m), m, np.zeros((), a.dtype))
+            m = np.max(a.real, axis=dims, keepdims=True)   # complex: shift by the real parts' max, as torch
+            m = np.where(np.isfinite(m), m, np.zeros((), m.dtype))
             with np.errstate(divide="ignore"):
                 out = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
             if not keepdim:
@@ -838,6 +840,33 @@ def count_nonzero(input, dim=None):
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
     return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
+
+
+@tensor_method()
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0, out=None):
+    """The xor of the input's elements over ``dim`` (all dims when None), each first widened
+    to float64 / int64 and its 64 bits read as ``uint64``. The result is ``uint64``.
+
+    Example::
+
+        >>> ember.hash_tensor(ember.tensor([1.0, 2.0]))
+        tensor(9218868437227405312, dtype=torch.uint64)
+    """
+    if mode != 0:
+        raise RuntimeError(f"Unknown hash_tensor mode: {mode}")
+    a = input._data
+    if a.dtype.kind == "c" or a.dtype in D._BAREBONES_NP:
+        raise NotImplementedError(f'"xor_sum_cpu" not implemented for \'{D.scalar_type_name(input.dtype)}\'')
+    if a.size == 0 and dim is None:
+        raise RuntimeError("hash_tensor: Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    dims = _dims(dim, a.ndim)
+    for d in dims:
+        if a.shape[d] == 0:
+            raise IndexError(f"hash_tensor: Expected reduction dim {d} to have non-zero size.")
+    bits = a.astype(np.float64 if a.dtype.kind in "fV" else np.int64).view(np.uint64)
+    r = np.bitwise_xor.reduce(bits, axis=dims, keepdims=keepdim) if a.ndim else bits.copy()
+    return _wrap(np.asarray(r, np.uint64))
 
 
 class Nansum(Op):

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import FLOAT, SAME, Op, apply, apply_
+from ._apply import FLOAT, SAME, Op, apply, apply_, holomorphic
 from ._pointwise import _broadcast_error, _c, _guard, _inplace, _not_impl, _out, _unary
 from .arithmetic import mul
 from .unary import _Unary
@@ -156,6 +156,16 @@ def _tensor_other(fname, other, arg="other"):
                         f"{type(other).__name__}")
 
 
+def _logaddexp_complex(a, b):
+    """log(exp(a) + exp(b)) for complex numbers, as torch: the operand with the larger real
+    part plus log1p(exp(difference)) (which fixes the imaginary part's branch)."""
+    swap = np.real(a) < np.real(b)
+    hi, lo = np.where(swap, b, a), np.where(swap, a, b)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return hi + np.log1p(np.exp(lo - hi))
+
+
+@holomorphic
 @_guard
 class LogAddExp(Op):
     name = "LogaddexpBackward0"
@@ -169,7 +179,10 @@ class LogAddExp(Op):
         if a.dtype.kind not in "fc":
             _not_impl(a, self.kernel)
         self.a, self.b = a, b
-        self.y = self.ufunc(a, b)
+        if np.result_type(a, b).kind == "c" and self.ufunc is np.logaddexp:
+            self.y = _logaddexp_complex(a, b)
+        else:
+            self.y = self.ufunc(a, b)
         return self.y
 
     def backward(self, g):
@@ -241,7 +254,7 @@ def heaviside_(self, values):
 
 def _pow2(other):
     if isinstance(other, Tensor):
-        return pow(2.0, other if other.is_floating_point() else other.to(D.get_default_dtype()))
+        return pow(2.0, other if other.is_floating_point() or other.is_complex() else other.to(D.get_default_dtype()))
     return 2.0 ** other
 
 
@@ -588,6 +601,7 @@ def igammac_(self, other):
     return _inplace(Igammac, self, other)
 
 
+@holomorphic
 class Sinc(_Unary):
     name = "SincBackward0"
 

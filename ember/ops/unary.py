@@ -4,7 +4,7 @@ import math as _math
 import numpy as np
 
 from .._tensor import _wrap, tensor_method
-from ._apply import FLOAT, Op, apply, scaled_backward_ops
+from ._apply import FLOAT, Op, apply, holomorphic, scaled_backward_ops
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",
@@ -22,6 +22,7 @@ _LN2 = _math.log(2.0)
 _LN10 = _math.log(10.0)
 
 
+@holomorphic
 class Exp(Op):
     name = "ExpBackward0"
     promote = FLOAT
@@ -38,6 +39,7 @@ class Exp(Op):
         return g * self.saved_output(self.y)
 
 
+@holomorphic
 class Log(Op):
     name = "LogBackward0"
     promote = FLOAT
@@ -71,6 +73,7 @@ class _Unary(Op):
             return self.f(a)
 
 
+@holomorphic
 class Reciprocal(Op):
     name = "ReciprocalBackward0"
     promote = FLOAT
@@ -90,6 +93,7 @@ class Reciprocal(Op):
         return -g * (y * y)
 
 
+@holomorphic
 class Square(Op):
     name = "PowBackward0"
     saves = (0,)
@@ -111,6 +115,7 @@ class Square(Op):
 
 class Abs(Op):
     name = "AbsBackward0"
+    unsigned = False
     saves = (0,)
 
     def forward(self, a):
@@ -128,6 +133,7 @@ class Abs(Op):
 
 class Sign(Op):
     name = "SignBackward0"
+    unsigned = False
 
     def forward(self, a):
         if a.dtype.kind == "b":
@@ -145,9 +151,34 @@ class Sign(Op):
 
 
 class Sgn(Sign):
+    """x / |x| (0 at 0); for complex inputs its gradient is (g - y Re(conj(y) g)) / |x|."""
     name = "SgnBackward0"
+    saves = (0,)
+
+    def forward(self, a):
+        self.a = a
+        return Sign.forward(self, a)
+
+    def backward(self, g):
+        a = self.a
+        if a.dtype.kind != "c":
+            return _zeros(g)
+        r = np.abs(a)
+        r1 = np.where(r == 0, 1, r).astype(r.dtype, copy=False)
+        y = a / r1
+        return np.where(r == 0, 0, (g - y * (y.conj() * g).real) / r1)
+
+    def backward_ops(self, g):
+        if self.a.dtype.kind != "c":
+            return g * 0
+        x = self.saved_input(0, self.a)
+        nz = _wrap(self.a != 0)
+        r = x.abs().where(nz, 1.0)
+        y = x / r
+        return ((g - y * (y.conj() * g).real) / r).where(nz, 0.0)
 
 
+@holomorphic
 class Sqrt(Op):
     name = "SqrtBackward0"
     promote = FLOAT
@@ -167,6 +198,7 @@ class Sqrt(Op):
         return g / (y + y)
 
 
+@holomorphic
 class Rsqrt(Op):
     name = "RsqrtBackward0"
     promote = FLOAT
@@ -186,6 +218,7 @@ class Rsqrt(Op):
         return g * (y * y * y) * -0.5
 
 
+@holomorphic
 class Exp2(Op):
     name = "Exp2Backward0"
     promote = FLOAT
@@ -203,6 +236,7 @@ class Exp2(Op):
         return g * self.saved_output(self.y) * 0.6931471805599453   # ln 2
 
 
+@holomorphic
 class Expm1(Op):
     name = "Expm1Backward0"
     promote = FLOAT
@@ -220,6 +254,7 @@ class Expm1(Op):
         return g * (self.saved_output(self.y) + 1)
 
 
+@holomorphic
 class Log2(_Unary):
     name = "Log2Backward0"
     f = staticmethod(np.log2)
@@ -231,6 +266,7 @@ class Log2(_Unary):
         return g / (self.saved_input(0, self.a) * 0.6931471805599453)   # ln 2
 
 
+@holomorphic
 class Log10(_Unary):
     name = "Log10Backward0"
     f = staticmethod(np.log10)
@@ -242,6 +278,7 @@ class Log10(_Unary):
         return g / (self.saved_input(0, self.a) * 2.302585092994046)   # ln 10
 
 
+@holomorphic
 class Log1p(_Unary):
     name = "Log1PBackward0"
     f = staticmethod(np.log1p)
@@ -253,6 +290,7 @@ class Log1p(_Unary):
         return g / (self.saved_input(0, self.a) + 1)
 
 
+@holomorphic
 class Sin(_Unary):
     name = "SinBackward0"
     f = staticmethod(np.sin)
@@ -264,6 +302,7 @@ class Sin(_Unary):
         return g * self.saved_input(0, self.a).cos()
 
 
+@holomorphic
 class Cos(_Unary):
     name = "CosBackward0"
     f = staticmethod(np.cos)
@@ -275,6 +314,7 @@ class Cos(_Unary):
         return -g * self.saved_input(0, self.a).sin()
 
 
+@holomorphic
 class Tan(Op):
     name = "TanBackward0"
     promote = FLOAT
@@ -293,6 +333,7 @@ class Tan(Op):
         return g * (1 + y * y)
 
 
+@holomorphic
 class Asin(_Unary):
     name = "AsinBackward0"
     f = staticmethod(np.arcsin)
@@ -307,6 +348,7 @@ class Asin(_Unary):
         return g / (1 - a * a).sqrt()
 
 
+@holomorphic
 class Acos(_Unary):
     name = "AcosBackward0"
     f = staticmethod(np.arccos)
@@ -321,6 +363,7 @@ class Acos(_Unary):
         return -g / (1 - a * a).sqrt()
 
 
+@holomorphic
 class Atan(_Unary):
     name = "AtanBackward0"
     f = staticmethod(np.arctan)
@@ -334,6 +377,7 @@ class Atan(_Unary):
         return g / (1 + a * a)
 
 
+@holomorphic
 class Sinh(_Unary):
     name = "SinhBackward0"
     f = staticmethod(np.sinh)
@@ -345,6 +389,7 @@ class Sinh(_Unary):
         return g * self.saved_input(0, self.a).cosh()
 
 
+@holomorphic
 class Cosh(_Unary):
     name = "CoshBackward0"
     f = staticmethod(np.cosh)
@@ -356,6 +401,7 @@ class Cosh(_Unary):
         return g * self.saved_input(0, self.a).sinh()
 
 
+@holomorphic
 class Tanh(Op):
     name = "TanhBackward0"
     promote = FLOAT
@@ -374,6 +420,7 @@ class Tanh(Op):
         return g * (1 - y * y)
 
 
+@holomorphic
 class Asinh(_Unary):
     name = "AsinhBackward0"
     f = staticmethod(np.arcsinh)
@@ -387,6 +434,7 @@ class Asinh(_Unary):
         return g / (a * a + 1).sqrt()
 
 
+@holomorphic
 class Acosh(_Unary):
     name = "AcoshBackward0"
     f = staticmethod(np.arccosh)
@@ -401,6 +449,7 @@ class Acosh(_Unary):
         return g / ((a - 1) * (a + 1)).sqrt()
 
 
+@holomorphic
 class Atanh(_Unary):
     name = "AtanhBackward0"
     f = staticmethod(np.arctanh)
@@ -415,6 +464,7 @@ class Atanh(_Unary):
         return g / (1 - a * a)
 
 
+@holomorphic
 class Sigmoid(Op):
     name = "SigmoidBackward0"
     promote = FLOAT
