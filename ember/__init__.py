@@ -125,10 +125,24 @@ del _n
 
 
 def typename(obj):
+    """The type name of ``obj``: a tensor's ``type()`` string, otherwise its class name.
+
+    Example:
+        >>> torch.typename(torch.zeros(2))
+        'torch.FloatTensor'
+        >>> torch.typename(1.5)
+        'float'
+    """
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 
 
 def get_num_threads():
+    """The number of threads used for intra-op parallelism (here: the CPU count).
+
+    Example:
+        >>> torch.get_num_threads() >= 1
+        True
+    """
     import os
 
     return os.cpu_count() or 1
@@ -139,10 +153,21 @@ def set_num_threads(n):
 
 
 def get_num_interop_threads():
+    """The number of threads used for inter-op parallelism (1: ember runs ops one after another).
+
+    Example:
+        >>> torch.get_num_interop_threads() >= 1
+        True
+    """
     return 1
 
 
 def set_num_interop_threads(n):
+    """Accepted for compatibility: ember runs one op at a time.
+
+    Example:
+        >>> torch.set_num_interop_threads(1)
+    """
     pass
 
 
@@ -162,10 +187,22 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 
 def are_deterministic_algorithms_enabled():
+    """Whether ``use_deterministic_algorithms(True)`` is in effect.
+
+    Example:
+        >>> torch.are_deterministic_algorithms_enabled()
+        False
+    """
     return _deterministic[0]
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Whether deterministic algorithms were requested with ``warn_only=True``.
+
+    Example:
+        >>> torch.is_deterministic_algorithms_warn_only_enabled()
+        False
+    """
     return _deterministic[1]
 
 
@@ -183,6 +220,12 @@ def set_deterministic_debug_mode(debug_mode):
 
 
 def get_deterministic_debug_mode():
+    """The deterministic debug mode: 0 (default), 1 (warn) or 2 (error).
+
+    Example:
+        >>> torch.get_deterministic_debug_mode()
+        0
+    """
     return 0 if not _deterministic[0] else 1 if _deterministic[1] else 2
 
 
@@ -190,10 +233,23 @@ _warn_always = [False]
 
 
 def set_warn_always(b):
+    """Sets whether warnings that are normally issued once are issued every time.
+
+    Example:
+        >>> torch.set_warn_always(True); torch.is_warn_always_enabled()
+        True
+        >>> torch.set_warn_always(False)
+    """
     _warn_always[0] = _builtins.bool(b)
 
 
 def is_warn_always_enabled():
+    """Whether ``set_warn_always(True)`` is in effect.
+
+    Example:
+        >>> torch.is_warn_always_enabled()
+        False
+    """
     return _warn_always[0]
 
 
@@ -209,6 +265,12 @@ def set_float32_matmul_precision(precision):
 
 
 def get_float32_matmul_precision():
+    """The float32 matmul precision last set: ``"highest"``, ``"high"`` or ``"medium"``.
+
+    Example:
+        >>> torch.get_float32_matmul_precision()
+        'highest'
+    """
     return _matmul_precision[0]
 
 
@@ -218,6 +280,12 @@ def set_flush_denormal(mode):
 
 
 def get_default_device():
+    """The device new tensors are created on (the CPU).
+
+    Example:
+        >>> torch.get_default_device()
+        device(type='cpu')
+    """
     from ._device import cpu
 
     return cpu
@@ -232,10 +300,22 @@ def set_default_device(device):  # noqa: F811 (torch's parameter name)
 
 
 def fill(input, value):
+    """A copy of ``input`` with every element set to ``value``.
+
+    Example:
+        >>> torch.fill(torch.zeros(3), 2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
     return input.clone().fill_(value)
 
 
 def resize_as_(input, the_template, *, memory_format=None):
+    """Resizes ``input`` in place to the shape of ``the_template``; returns ``input``.
+
+    Example:
+        >>> torch.resize_as_(torch.zeros(2, 3), torch.zeros(6)).shape
+        torch.Size([6])
+    """
     return input.resize_as_(the_template)
 
 

@@ -155,6 +155,13 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
+    """Sets the floating-point dtype of new float tensors (float32, float64, float16 or bfloat16).
+
+    Example:
+        >>> torch.set_default_dtype(torch.float64); torch.tensor([1.5]).dtype
+        torch.float64
+        >>> torch.set_default_dtype(torch.float32)
+    """
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d

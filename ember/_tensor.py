@@ -180,14 +180,32 @@ class Tensor(metaclass=_TensorMeta):
     # ---- metadata -----------------------------------------------------------------
     @property
     def dtype(self):
+        """The tensor's data type.
+
+        Example:
+            >>> torch.tensor([1, 2]).dtype
+            torch.int64
+        """
         return D.from_np[self._data.dtype]
 
     @property
     def shape(self):
+        """The tensor's size, a ``torch.Size`` (the same as ``size()``).
+
+        Example:
+            >>> torch.zeros(2, 3).shape
+            torch.Size([2, 3])
+        """
         return Size(self._data.shape)
 
     @property
     def device(self):
+        """The device the tensor lives on.
+
+        Example:
+            >>> torch.zeros(2).device
+            device(type='cpu')
+        """
         return cpu
 
     is_cuda = False
@@ -201,35 +219,85 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def ndim(self):
+        """The number of dimensions.
+
+        Example:
+            >>> torch.zeros(2, 3).ndim
+            2
+        """
         return self._data.ndim
 
     def dim(self):
+        """The number of dimensions (``ndimension`` is an alias).
+
+        Example:
+            >>> torch.zeros(2, 3).dim()
+            2
+        """
         return self._data.ndim
 
     ndimension = dim
 
     def size(self, dim=None):
+        """The tensor's size as a ``torch.Size``, or the length of dimension ``dim``.
+
+        Example:
+            >>> x = torch.zeros(2, 3)
+            >>> x.size(), x.size(-1)
+            (torch.Size([2, 3]), 3)
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[wrap_dim(dim, self._data.ndim)]
 
     def numel(self):
+        """The number of elements (``nelement`` is an alias).
+
+        Example:
+            >>> torch.zeros(2, 3).numel()
+            6
+        """
         return self._data.size
 
     nelement = numel
 
     def element_size(self):
+        """The size of one element in bytes.
+
+        Example:
+            >>> torch.zeros(2, dtype=torch.float64).element_size()
+            8
+        """
         return self._data.itemsize
 
     @property
     def itemsize(self):
+        """The size of one element in bytes (as ``element_size()``).
+
+        Example:
+            >>> torch.zeros(2, dtype=torch.int16).itemsize
+            2
+        """
         return self._data.itemsize
 
     @property
     def nbytes(self):
+        """The number of bytes the elements occupy (``numel() * itemsize``).
+
+        Example:
+            >>> torch.zeros(2, 3).nbytes
+            24
+        """
         return self._data.nbytes
 
     def stride(self, dim=None):
+        """The step in elements between neighbours along each dimension, or along ``dim``.
+
+        Example:
+            >>> x = torch.zeros(2, 3)
+            >>> x.stride(), x.t().stride(0)
+            ((3, 1), 1)
+        """
         a = self._data
         if a.size == 0 or a.ndim == 0:
             st = _contiguous_strides(a.shape)
@@ -243,14 +311,34 @@ class Tensor(metaclass=_TensorMeta):
         return st[wrap_dim(dim, a.ndim)]
 
     def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in memory in row-major order with no gaps.
+
+        Example:
+            >>> x = torch.zeros(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
+        """
         return self._data.flags.c_contiguous
 
     def storage_offset(self):
+        """The offset of the first element in the underlying storage, in elements.
+
+        Example:
+            >>> torch.arange(6)[2:].storage_offset()
+            2
+        """
         a = self._data
         root = _root(a)
         return (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
 
     def data_ptr(self):
+        """The address of the first element (``const_data_ptr`` is an alias).
+
+        Example:
+            >>> x = torch.arange(4)
+            >>> x[1:].data_ptr() - x.data_ptr() == x.element_size()
+            True
+        """
         return self._data.__array_interface__["data"][0]
 
     const_data_ptr = data_ptr
@@ -261,26 +349,68 @@ class Tensor(metaclass=_TensorMeta):
         return tuple(sorted(range(len(st)), key=lambda i: -st[i]))
 
     def is_floating_point(self):
+        """Whether the dtype is a floating-point type.
+
+        Example:
+            >>> torch.zeros(2).is_floating_point(), torch.zeros(2, dtype=torch.int64).is_floating_point()
+            (True, False)
+        """
         return self._data.dtype.kind == "f" or self.dtype is D.bfloat16
 
     def is_complex(self):
+        """Whether the dtype is a complex type.
+
+        Example:
+            >>> torch.zeros(2, dtype=torch.complex64).is_complex()
+            True
+        """
         return self._data.dtype.kind == "c"
 
     def is_signed(self):
+        """Whether the dtype is signed.
+
+        Example:
+            >>> torch.zeros(2).is_signed(), torch.zeros(2, dtype=torch.uint8).is_signed()
+            (True, False)
+        """
         return self.dtype.is_signed
 
     def get_device(self):
+        """The device index: -1 for CPU tensors.
+
+        Example:
+            >>> torch.zeros(2).get_device()
+            -1
+        """
         return -1
 
     is_cpu = True
 
     def is_conj(self):
+        """Whether the conjugate bit is set (ember conjugates eagerly: always False).
+
+        Example:
+            >>> torch.zeros(2, dtype=torch.complex64).is_conj()
+            False
+        """
         return False  # conjugation is never lazy here: conj() of a complex tensor copies
 
     def is_neg(self):
+        """Whether the negative bit is set (ember negates eagerly: always False).
+
+        Example:
+            >>> torch.zeros(2).is_neg()
+            False
+        """
         return False
 
     def is_nonzero(self):
+        """Whether a one-element tensor is nonzero; raises for any other size.
+
+        Example:
+            >>> torch.tensor([1.5]).is_nonzero(), torch.tensor(0).is_nonzero()
+            (True, False)
+        """
         a = self._data
         if a.size != 1:
             raise RuntimeError(
@@ -288,25 +418,55 @@ class Tensor(metaclass=_TensorMeta):
         return bool(a.reshape(-1)[0] != 0)
 
     def is_same_size(self, other):
+        """Whether ``other`` has the same size.
+
+        Example:
+            >>> torch.zeros(2, 3).is_same_size(torch.ones(2, 3))
+            True
+        """
         return self._data.shape == other._data.shape
 
     # ---- activations (ops.activation loads on first use: import ember stays light) ---
     def softmax(self, dim, dtype=None):
+        """``torch.softmax(self, dim)``: exponentials normalised to sum to 1 along ``dim``.
+
+        Example:
+            >>> torch.tensor([0., 1.]).softmax(0)
+            tensor([0.2689, 0.7311])
+        """
         from .ops.activation import softmax
 
         return softmax(self, dim, dtype=dtype)
 
     def log_softmax(self, dim, dtype=None):
+        """``torch.log_softmax(self, dim)``: the logarithm of ``softmax`` along ``dim``.
+
+        Example:
+            >>> torch.tensor([0., 0.]).log_softmax(0)
+            tensor([-0.6931, -0.6931])
+        """
         from .ops.activation import log_softmax
 
         return log_softmax(self, dim, dtype=dtype)
 
     def hardshrink(self, lambd=0.5):
+        """``nn.functional.hardshrink``: zero where ``|x| <= lambd``, ``x`` elsewhere.
+
+        Example:
+            >>> torch.tensor([-1., 0.2, 0.7]).hardshrink()
+            tensor([-1.0000,  0.0000,  0.7000])
+        """
         from .ops.activation import hardshrink
 
         return hardshrink(self, lambd)
 
     def prelu(self, weight):
+        """``nn.functional.prelu``: ``x`` where positive, ``weight * x`` elsewhere.
+
+        Example:
+            >>> torch.tensor([-2., 3.]).prelu(torch.tensor([0.25]))
+            tensor([-0.5000,  3.0000])
+        """
         from .ops.activation import prelu
 
         return prelu(self, weight)
@@ -326,6 +486,13 @@ class Tensor(metaclass=_TensorMeta):
     # ---- autograd state -----------------------------------------------------------
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor (settable on leaves).
+
+        Example:
+            >>> x = torch.zeros(2); x.requires_grad = True
+            >>> x.requires_grad, (x * 2).requires_grad
+            (True, True)
+        """
         return self._rg
 
     @requires_grad.setter
@@ -340,15 +507,34 @@ class Tensor(metaclass=_TensorMeta):
         self._rg = bool(value)
 
     def requires_grad_(self, requires_grad=True):
+        """Sets ``requires_grad`` in place and returns the tensor.
+
+        Example:
+            >>> torch.zeros(2).requires_grad_()
+            tensor([0., 0.], requires_grad=True)
+        """
         self.requires_grad = requires_grad
         return self
 
     @property
     def is_leaf(self):
+        """Whether the tensor was created by the user rather than by an op recorded by autograd.
+
+        Example:
+            >>> x = torch.zeros(2, requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf
+            (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def retains_grad(self):
+        """Whether ``retain_grad()`` was called on this non-leaf tensor.
+
+        Example:
+            >>> y = torch.zeros(2, requires_grad=True) * 2; y.retain_grad(); y.retains_grad
+            True
+        """
         gf = self.grad_fn
         return gf is not None and gf._retains is not None and self._out_idx in gf._retains
 
@@ -407,6 +593,13 @@ class Tensor(metaclass=_TensorMeta):
         return t
 
     def detach_(self):
+        """Detaches the tensor from the graph in place: it becomes a leaf that does not require grad.
+
+        Example:
+            >>> y = torch.ones(2, requires_grad=True) * 2
+            >>> y.detach_().requires_grad, y.is_leaf
+            (False, True)
+        """
         if self._base is not None and self._base._rg:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
@@ -415,6 +608,13 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def data(self):
+        """The tensor's values as a tensor outside autograd (settable: replaces the values).
+
+        Example:
+            >>> x = torch.ones(2, requires_grad=True)
+            >>> x.data
+            tensor([1., 1.])
+        """
         return _wrap(self._data)
 
     @data.setter
@@ -429,16 +629,35 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def output_nr(self):
+        """The index of this tensor among the outputs of the op that made it.
+
+        Example:
+            >>> a, b = torch.arange(4.0, requires_grad=True).chunk(2)
+            >>> a.output_nr, b.output_nr
+            (0, 1)
+        """
         return self._out_idx
 
     # ---- conversion to Python / NumPy ---------------------------------------------
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        Example:
+            >>> torch.tensor([2.5]).item()
+            2.5
+        """
         a = self._data
         if a.size != 1:
             raise RuntimeError(f"a Tensor with {a.size} elements cannot be converted to Scalar")
         return a.item() if a.dtype.kind != "V" else float(a.reshape(-1)[0])
 
     def tolist(self):
+        """The tensor's values as (nested) Python lists.
+
+        Example:
+            >>> torch.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+        """
         a = self._data
         if self.dtype is D.bfloat16:
             a = a.astype(np.float32)
@@ -504,18 +723,39 @@ class Tensor(metaclass=_TensorMeta):
 
     # ---- devices ------------------------------------------------------------------
     def cpu(self, memory_format=None):
+        """The tensor on the CPU (the tensor itself: ember tensors live there).
+
+        Example:
+            >>> x = torch.zeros(2); x.cpu() is x
+            True
+        """
         return self
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """Raises as PyTorch's CPU build does: ember has no CUDA device.
+
+        Example:
+            >>> torch.zeros(2).cuda()
+            Traceback (most recent call last):
+            ...
+            AssertionError: Torch not compiled with CUDA enabled
+        """
         from .cuda import _lazy_init
 
         _lazy_init()
         return self  # pragma: no cover - _lazy_init raises on this build
 
     def pin_memory(self, device=None):
+        """The tensor itself: page-locked memory only speeds up copies to an accelerator, and ember has none."""
         return self
 
     def is_pinned(self, device=None):
+        """Whether the tensor is in page-locked memory (never, on the CPU).
+
+        Example:
+            >>> torch.zeros(2).is_pinned()
+            False
+        """
         return False
 
     def share_memory_(self):
@@ -647,6 +887,12 @@ def tensor_property(name, fset=None):
 
 
 def is_tensor(obj):
+    """Whether ``obj`` is a tensor.
+
+    Example:
+        >>> torch.is_tensor(torch.zeros(2)), torch.is_tensor([1.0])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 

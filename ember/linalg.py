@@ -42,12 +42,26 @@ _slogdet_t = _rt("linalg_slogdet", ("sign", "logabsdet"))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The vector ``ord``-norm of ``x`` over ``dim`` (all elements when ``dim`` is None).
+
+    Example:
+        >>> torch.linalg.vector_norm(torch.tensor([3., 4.]))
+        tensor(5.)
+        >>> torch.linalg.vector_norm(torch.tensor([3., -4.]), ord=float("inf"))
+        tensor(4.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     return _vector_norm(x, ord, dim, keepdim, dtype)
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """The matrix norm of ``A`` over ``dim`` (Frobenius by default; ``"nuc"``, ±1, ±2, ±inf).
+
+    Example:
+        >>> torch.linalg.matrix_norm(torch.tensor([[1., 2.], [3., 4.]]), ord=1)
+        tensor(6.)
+    """
     return _matrix_norm(A, ord, dim, keepdim, dtype)
 
 
@@ -73,14 +87,35 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
 
 
 def inv(A, *, out=None):
+    """The inverse of the square matrix (or batch of matrices) ``A``.
+
+    Example:
+        >>> torch.linalg.inv(torch.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     return apply(Inverse, A)
 
 
 def det(A, *, out=None):
+    """The determinant of the square matrix (or batch of matrices) ``A``.
+
+    Example:
+        >>> torch.linalg.det(torch.tensor([[1., 2.], [3., 4.]]))
+        tensor(-2.)
+    """
     return _det(A)
 
 
 def slogdet(A, *, out=None):
+    """The sign and the log of the absolute value of the determinant, as ``(sign, logabsdet)``.
+
+    Example:
+        >>> torch.linalg.slogdet(torch.tensor([[1., 2.], [3., 4.]]))
+        torch.return_types.linalg_slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(0.6931))
+    """
     return _slogdet_t(*apply(Slogdet, A))
 
 
@@ -92,14 +127,33 @@ def solve(A, B, *, left=True, out=None):
 
 
 def cholesky(A, *, upper=False, out=None):
+    """The lower Cholesky factor ``L`` of a Hermitian positive-definite ``A = L L^H`` (``upper``: ``L^H``).
+
+    Example:
+        >>> torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
     return apply(Cholesky, A, upper=upper)
 
 
 def eigh(A, UPLO="L", *, out=None):
+    """Eigenvalues (ascending) and eigenvectors of a Hermitian matrix, as ``(eigenvalues, eigenvectors)``.
+
+    Example:
+        >>> torch.linalg.eigh(torch.tensor([[2., 0.], [0., 1.]])).eigenvalues
+        tensor([1., 2.])
+    """
     return _eigh_t(*apply(Eigh, A, UPLO=UPLO))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
+    """The eigenvalues of a Hermitian matrix, ascending.
+
+    Example:
+        >>> torch.linalg.eigvalsh(torch.tensor([[2., 1.], [1., 2.]]))
+        tensor([1., 3.])
+    """
     return eigh(A, UPLO)[0]
 
 
@@ -117,6 +171,12 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 
 def svdvals(A, *, driver=None, out=None):
+    """The singular values of ``A``, descending.
+
+    Example:
+        >>> torch.linalg.svdvals(torch.tensor([[3., 0.], [0., -4.]]))
+        tensor([4., 3.])
+    """
     return apply(Svd, A, full_matrices=False)[1]
 
 
@@ -203,6 +263,12 @@ def vecdot(x, y, *, dim=-1, out=None):
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The diagonal of each matrix in ``A`` (``torch.diagonal`` over the last two dimensions).
+
+    Example:
+        >>> torch.linalg.diagonal(torch.tensor([[1, 2], [3, 4]]))
+        tensor([1, 4])
+    """
     return A.diagonal(offset, dim1, dim2)
 
 
@@ -232,9 +298,11 @@ _lstsq_t = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_value
 _eig_t = _rt("linalg_eig", ("eigenvalues", "eigenvectors"))
 
 
-def _ex(fn, A, check_errors, make):
-    """``*_ex``: the result and an int32 ``info`` (0 = success); errors raise only with
-    ``check_errors``, else info is 1 and the result is NaN."""
+def _ex(fn, A, check_errors, make, pivot=False):
+    """``*_ex``: the result and an int32 ``info`` per matrix (0 = success); errors raise only
+    with ``check_errors``, else the result is NaN and info is LAPACK's: the first zero pivot of
+    the LU factorisation (``pivot``) or the order of the first leading minor that is not
+    positive-definite (Cholesky), counted from 1."""
     batch = A.shape[:-2]
     try:
         r = fn()
@@ -243,23 +311,66 @@ def _ex(fn, A, check_errors, make):
         if check_errors:
             raise
         r = None
-        info = np.ones(batch, np.int32)
+        a = A._data.reshape((-1,) + A._data.shape[-2:])
+        info = np.array([_lu_info(m) if pivot else _cholesky_info(m) for m in a], np.int32).reshape(batch)
     return make(r, _wrap(info))
 
 
+def _lu_info(a):
+    """The first zero pivot (from 1) of ``a``'s LU factorisation with partial pivoting; 0 if none."""
+    a = a.astype(np.complex128 if np.iscomplexobj(a) else np.float64)
+    for j in range(a.shape[0]):
+        p = j + int(np.argmax(np.abs(a[j:, j])))
+        if a[p, j] == 0:
+            return j + 1
+        a[[j, p]] = a[[p, j]]
+        a[j + 1:] -= np.outer(a[j + 1:, j] / a[j, j], a[j])
+    return 0
+
+
+def _cholesky_info(a):
+    """The order (from 1) of ``a``'s first leading minor that is not positive-definite; 0 if none."""
+    for k in range(1, a.shape[0] + 1):
+        try:
+            np.linalg.cholesky(a[:k, :k])
+        except np.linalg.LinAlgError:
+            return k
+    return 0
+
+
 def inv_ex(A, *, check_errors=False, out=None):
+    """``inv`` that reports a singular matrix in ``info`` instead of raising: ``(inverse, info)``.
+
+    Example:
+        >>> torch.linalg.inv_ex(torch.tensor([[2., 0.], [0., 0.]])).info
+        tensor(2, dtype=torch.int32)
+    """
     return _ex(lambda: inv(A), A, check_errors, lambda r, info: _inv_ex_t(
-        r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info))
+        r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info), pivot=True)
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """``cholesky`` that reports failure in ``info`` instead of raising: ``(L, info)``.
+
+    Example:
+        >>> torch.linalg.cholesky_ex(torch.tensor([[1., 0.], [0., -1.]])).info
+        tensor(2, dtype=torch.int32)
+    """
     return _ex(lambda: cholesky(A, upper=upper), A, check_errors, lambda r, info: _cholesky_ex_t(
         r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info))
 
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """``solve`` that reports a singular ``A`` in ``info`` instead of raising: ``(result, info)``.
+
+    Example:
+        >>> torch.linalg.solve_ex(torch.tensor([[2., 0.], [0., 4.]]), torch.tensor([2., 2.]))
+        torch.return_types.linalg_solve_ex(
+        result=tensor([1.0000, 0.5000]),
+        info=tensor(0, dtype=torch.int32))
+    """
     return _ex(lambda: solve(A, B, left=left), A, check_errors, lambda r, info: _solve_ex_t(
-        r if r is not None else _wrap(np.full(B.shape, np.nan, B._data.dtype)), info))
+        r if r is not None else _wrap(np.full(B.shape, np.nan, B._data.dtype)), info), pivot=True)
 
 
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
@@ -292,6 +403,12 @@ def eig(A, *, out=None):
 
 
 def eigvals(A, *, out=None):
+    """The (complex) eigenvalues of a square matrix.
+
+    Example:
+        >>> torch.linalg.eigvals(torch.tensor([[2., 0.], [0., 3.]]))
+        tensor([2.+0.j, 3.+0.j])
+    """
     return eig(A)[0]
 
 
@@ -319,6 +436,12 @@ def tensorsolve(A, B, dims=None, *, out=None):
 
 
 def cross(input, other, *, dim=-1, out=None):
+    """The cross product of 3-vectors along ``dim``, with broadcasting.
+
+    Example:
+        >>> torch.linalg.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]))
+        tensor([0., 0., 1.])
+    """
     return _cross(input, other, dim=dim)
 
 

@@ -202,6 +202,12 @@ def add(input, other, *args, alpha=1, out=None):
 
 @tensor_method("sub", "__sub__")
 def sub(input, other, *args, alpha=1, out=None):
+    """``input - alpha * other``, with broadcasting and type promotion (``subtract`` is an alias).
+
+    Example:
+        >>> torch.sub(torch.tensor([3., 4.]), torch.tensor([1., 1.]), alpha=2)
+        tensor([1., 2.])
+    """
     if args:
         (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
@@ -209,11 +215,29 @@ def sub(input, other, *args, alpha=1, out=None):
 
 @tensor_method("mul", "__mul__", "__rmul__")
 def mul(input, other, *, out=None):
+    """``input * other`` elementwise, with broadcasting and type promotion (``multiply`` is an alias).
+
+    Example:
+        >>> torch.mul(torch.tensor([1., 2.]), torch.tensor([[3.], [4.]]))
+        tensor([[3., 6.],
+                [4., 8.]])
+    """
     return _out(apply(Mul, input, other), out)
 
 
 @tensor_method("div", "__truediv__")
 def div(input, other, *, rounding_mode=None, out=None):
+    """``input / other`` elementwise (``divide``, ``true_divide`` are aliases).
+
+    Args:
+        rounding_mode (str, optional): ``None`` (true division), ``"trunc"`` or ``"floor"``.
+
+    Example:
+        >>> torch.div(torch.tensor([7., -7.]), 2)
+        tensor([ 3.5000, -3.5000])
+        >>> torch.div(torch.tensor([7., -7.]), 2, rounding_mode="floor")
+        tensor([ 3., -4.])
+    """
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
     return _out(apply(DivRounding, input, other, rounding_mode=rounding_mode), out)
@@ -267,6 +291,12 @@ def _idiv(self, other):
 
 @tensor_method()
 def add_(self, other, *args, alpha=1):
+    """In-place ``self += alpha * other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).add_(torch.tensor([1., 2.]), alpha=10)
+        tensor([11., 21.])
+    """
     if args:
         (other,), alpha = scalar_first("add_", other, args, "alpha", 1)
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
@@ -274,6 +304,12 @@ def add_(self, other, *args, alpha=1):
 
 @tensor_method("sub_", "subtract_")
 def sub_(self, other, *args, alpha=1):
+    """In-place ``self -= alpha * other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).sub_(torch.tensor([1., 2.]))
+        tensor([ 0., -1.])
+    """
     if args:
         (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
@@ -281,11 +317,23 @@ def sub_(self, other, *args, alpha=1):
 
 @tensor_method("mul_", "multiply_")
 def mul_(self, other):
+    """In-place ``self *= other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).mul_(3)
+        tensor([3., 3.])
+    """
     return _inplace(Mul, self, other)
 
 
 @tensor_method("div_", "divide_", "true_divide_")
 def div_(self, other, *, rounding_mode=None):
+    """In-place ``self /= other`` (with ``rounding_mode`` as ``div``); returns ``self``.
+
+    Example:
+        >>> torch.tensor([3., 5.]).div_(2, rounding_mode="trunc")
+        tensor([1., 2.])
+    """
     if rounding_mode is None:
         return _inplace(Div, self, other)
     return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
@@ -784,12 +832,24 @@ class Clamp(Op):
 
 @tensor_method()
 def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``: ``sub`` with the operands swapped.
+
+    Example:
+        >>> torch.rsub(torch.tensor([1., 2.]), 10)
+        tensor([9., 8.])
+    """
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 
 
 @tensor_method("floor_divide", "__floordiv__")
 def floor_divide(input, other, *, out=None):
+    """``input // other``: the quotient rounded down, as Python's ``//``.
+
+    Example:
+        >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RFloorDivide, other, input), out)
     return _out(apply(FloorDivide, input, other), out)
@@ -797,6 +857,12 @@ def floor_divide(input, other, *, out=None):
 
 @tensor_method("remainder", "__mod__")
 def remainder(input, other, *, out=None):
+    """Python's modulus: ``input - floor(input / other) * other``, with the sign of ``other``.
+
+    Example:
+        >>> torch.remainder(torch.tensor([-3., 3.]), 2)
+        tensor([1., 1.])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RRemainder, other, input), out)
     return _out(apply(Remainder, input, other), out)
@@ -812,6 +878,12 @@ def pow(input, exponent, *, out=None):
 
 @tensor_method()
 def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in double precision (complex128 for complex inputs).
+
+    Example:
+        >>> torch.float_power(torch.tensor([2, 3]), 2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
     return pow(a, b, out=out)
@@ -833,11 +905,23 @@ tensor_method("__imod__")(remainder_)
 
 @tensor_method()
 def lerp(input, end, weight, *, out=None):
+    """Linear interpolation: ``input + weight * (end - input)``.
+
+    Example:
+        >>> torch.lerp(torch.zeros(3), torch.tensor([10., 10., 10.]), 0.25)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
     return _out(apply(Lerp, input, end, weight), out)
 
 
 @tensor_method()
 def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
+    """``input + value * tensor1 * tensor2``, elementwise.
+
+    Example:
+        >>> torch.addcmul(torch.ones(2), torch.tensor([2., 3.]), torch.tensor([4., 5.]), value=0.5)
+        tensor([5.0000, 8.5000])
+    """
     if args:
         (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
@@ -845,6 +929,12 @@ def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
 
 @tensor_method()
 def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
+    """``input + value * tensor1 / tensor2``, elementwise.
+
+    Example:
+        >>> torch.addcdiv(torch.ones(2), torch.tensor([2., 3.]), torch.tensor([4., 5.]), value=2)
+        tensor([2.0000, 2.2000])
+    """
     if args:
         (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
     return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
@@ -864,11 +954,23 @@ def clamp(input, min=None, max=None, *, out=None):
 
 @tensor_method()
 def clamp_min(input, min, *, out=None):
+    """``max(input, min)``: clamps from below.
+
+    Example:
+        >>> torch.clamp_min(torch.tensor([-1., 0.5, 2.]), 0.)
+        tensor([0.0000, 0.5000, 2.0000])
+    """
     return _out(apply(Clamp, input, min, None), out)
 
 
 @tensor_method()
 def clamp_max(input, max, *, out=None):
+    """``min(input, max)``: clamps from above.
+
+    Example:
+        >>> torch.clamp_max(torch.tensor([-1., 0.5, 2.]), 1.)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     return _out(apply(Clamp, input, None, max), out)
 
 
@@ -878,6 +980,12 @@ arctan2 = tensor_method("arctan2")(atan2)
 
 @tensor_method()
 def positive(input):
+    """``+input``: returns ``input`` itself (raises for bool tensors).
+
+    Example:
+        >>> torch.positive(torch.tensor([-1., 2.]))
+        tensor([-1.,  2.])
+    """
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -918,16 +1026,34 @@ def _pos(self):
 
 @tensor_method("pow_", "__ipow__")
 def pow_(self, exponent):
+    """In-place ``self **= exponent``; returns ``self``.
+
+    Example:
+        >>> torch.tensor([2., 3.]).pow_(2)
+        tensor([4., 9.])
+    """
     return _inplace(Pow, self, exponent)
 
 
 @tensor_method()
 def lerp_(self, end, weight):
+    """In-place ``lerp``: ``self += weight * (end - self)``.
+
+    Example:
+        >>> torch.zeros(2).lerp_(torch.tensor([4., 8.]), 0.5)
+        tensor([2., 4.])
+    """
     return _inplace(Lerp, self, end, weight)
 
 
 @tensor_method()
 def addcmul_(self, tensor1, tensor2, *args, value=1):
+    """In-place ``addcmul``: ``self += value * tensor1 * tensor2``.
+
+    Example:
+        >>> torch.ones(2).addcmul_(torch.tensor([2., 3.]), torch.tensor([4., 5.]))
+        tensor([ 9., 16.])
+    """
     if args:
         (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcmul, self, tensor1, tensor2, value=value)
@@ -935,6 +1061,12 @@ def addcmul_(self, tensor1, tensor2, *args, value=1):
 
 @tensor_method()
 def addcdiv_(self, tensor1, tensor2, *args, value=1):
+    """In-place ``addcdiv``: ``self += value * tensor1 / tensor2``.
+
+    Example:
+        >>> torch.ones(2).addcdiv_(torch.tensor([2., 3.]), torch.tensor([4., 5.]))
+        tensor([1.5000, 1.6000])
+    """
     if args:
         (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
     return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
@@ -942,22 +1074,46 @@ def addcdiv_(self, tensor1, tensor2, *args, value=1):
 
 @tensor_method()
 def clamp_(self, min=None, max=None):
+    """In-place ``clamp`` into ``[min, max]`` (``clip_`` is an alias).
+
+    Example:
+        >>> torch.tensor([-2., 0.5, 3.]).clamp_(-1, 1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     _clamp_args(min, max, "clamp_")
     return _inplace(Clamp, self, min, max)
 
 
 @tensor_method()
 def clamp_min_(self, min):
+    """In-place ``clamp_min``.
+
+    Example:
+        >>> torch.tensor([-2., 0.5]).clamp_min_(0)
+        tensor([0.0000, 0.5000])
+    """
     return _inplace(Clamp, self, min, None)
 
 
 @tensor_method()
 def clamp_max_(self, max):
+    """In-place ``clamp_max``.
+
+    Example:
+        >>> torch.tensor([-2., 0.5]).clamp_max_(0)
+        tensor([-2.,  0.])
+    """
     return _inplace(Clamp, self, None, max)
 
 
 @tensor_method()
 def float_power_(self, exponent):
+    """In-place ``float_power``; ``self`` must already be float64 (or complex128).
+
+    Example:
+        >>> torch.tensor([2., 3.], dtype=torch.float64).float_power_(2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     if self._data.dtype != np.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")

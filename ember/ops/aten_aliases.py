@@ -21,12 +21,30 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
 
 
 def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners):
+    """ATen's ``grid_sampler_2d``: ``nn.functional.grid_sample`` on 4-D input with integer modes.
+
+    Args:
+        interpolation_mode (int): 0 bilinear, 1 nearest, 2 bicubic.
+        padding_mode (int): 0 zeros, 1 border, 2 reflection.
+
+    Example:
+        >>> x = torch.arange(4.).view(1, 1, 2, 2)
+        >>> torch.grid_sampler_2d(x, torch.zeros(1, 1, 1, 2), 0, 0, False)
+        tensor([[[[1.5000]]]])
+    """
     if input.ndim != 4:
         raise RuntimeError(f"grid_sampler_2d(): expected 4D input, got {input.ndim}D")
     return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
 
 
 def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners):
+    """ATen's ``grid_sampler_3d``: ``nn.functional.grid_sample`` on 5-D input with integer modes.
+
+    Example:
+        >>> x = torch.arange(8.).view(1, 1, 2, 2, 2)
+        >>> torch.grid_sampler_3d(x, torch.zeros(1, 1, 1, 1, 3), 0, 0, True)
+        tensor([[[[[3.5000]]]]])
+    """
     if input.ndim != 5:
         raise RuntimeError(f"grid_sampler_3d(): expected 5D input, got {input.ndim}D")
     return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)

@@ -116,6 +116,12 @@ class _IsClose(Op):
 
 @tensor_method()
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|input - other| <= atol + rtol * |other|``.
+
+    Example:
+        >>> torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))
+        tensor([ True, False])
+    """
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
     return _nograd(_IsClose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
@@ -123,6 +129,12 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 @tensor_method()
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether ``isclose`` holds for every element (a Python bool).
+
+    Example:
+        >>> torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2. + 1e-6]))
+        True
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
@@ -146,16 +158,34 @@ _isposinf, _isneginf = _pred(np.isposinf, False), _pred(np.isneginf, False)
 
 @tensor_method()
 def isposinf(input, *, out=None):
+    """Tests each element for positive infinity.
+
+    Example:
+        >>> torch.isposinf(torch.tensor([-float("inf"), 1., float("inf")]))
+        tensor([False, False,  True])
+    """
     return _isposinf(input)
 
 
 @tensor_method()
 def isneginf(input, *, out=None):
+    """Tests each element for negative infinity.
+
+    Example:
+        >>> torch.isneginf(torch.tensor([-float("inf"), 1., float("inf")]))
+        tensor([ True, False, False])
+    """
     return _isneginf(input)
 
 
 @tensor_method()
 def isreal(input):
+    """Tests each element for a zero imaginary part (always True for real dtypes).
+
+    Example:
+        >>> torch.isreal(torch.tensor([1 + 0j, 1 + 1j]))
+        tensor([ True, False])
+    """
     a = input._data
     if a.dtype.kind == "c":
         return _wrap(a.imag == 0)
@@ -164,6 +194,12 @@ def isreal(input):
 
 @tensor_method()
 def signbit(input, *, out=None):
+    """Tests each element's sign bit (True for negative numbers and ``-0.0``).
+
+    Example:
+        >>> torch.signbit(torch.tensor([-1., -0., 0., 2.]))
+        tensor([ True,  True, False, False])
+    """
     a = input._data
     return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
 
@@ -287,11 +323,23 @@ tensor_method("__irshift__")(_iop_shr)
 
 @tensor_method()
 def logical_not(input, *, out=None):
+    """Elementwise logical NOT (nonzero is True); the result is bool.
+
+    Example:
+        >>> torch.logical_not(torch.tensor([0, 1, 2]))
+        tensor([ True, False, False])
+    """
     return _out(_wrap(np.logical_not(input._data)), out)
 
 
 @tensor_method()
 def logical_not_(self):
+    """In-place ``logical_not`` in ``self``'s dtype.
+
+    Example:
+        >>> torch.tensor([0., 2.]).logical_not_()
+        tensor([1., 0.])
+    """
     self._data[...] = np.logical_not(self._data)
     self._bump()
     return self
@@ -299,6 +347,12 @@ def logical_not_(self):
 
 @tensor_method()
 def bitwise_not(input, *, out=None):
+    """Elementwise bitwise NOT (logical NOT for bool tensors).
+
+    Example:
+        >>> torch.bitwise_not(torch.tensor([0, 5, -1]))
+        tensor([-1, -6,  0])
+    """
     a = input._data
     if a.dtype.kind not in "iub":
         _not_impl(a, "bitwise_not_cpu")
@@ -307,6 +361,12 @@ def bitwise_not(input, *, out=None):
 
 @tensor_method()
 def bitwise_not_(self):
+    """In-place ``bitwise_not``.
+
+    Example:
+        >>> torch.tensor([0, 5]).bitwise_not_()
+        tensor([-1, -6])
+    """
     self._data[...] = bitwise_not(self)._data
     self._bump()
     return self
@@ -337,21 +397,45 @@ def _int_inplace(self, result):
 
 @tensor_method()
 def gcd(input, other, *, out=None):
+    """Elementwise greatest common divisor of integer tensors.
+
+    Example:
+        >>> torch.gcd(torch.tensor([12, 7, 0]), torch.tensor([18, 3, 5]))
+        tensor([6, 1, 5])
+    """
     return _out(_nograd(_Gcd, input, other), out)
 
 
 @tensor_method()
 def lcm(input, other, *, out=None):
+    """Elementwise least common multiple of integer tensors.
+
+    Example:
+        >>> torch.lcm(torch.tensor([4, 3]), torch.tensor([6, 5]))
+        tensor([12, 15])
+    """
     return _out(_nograd(_Lcm, input, other), out)
 
 
 @tensor_method()
 def gcd_(self, other):
+    """In-place ``gcd``.
+
+    Example:
+        >>> torch.tensor([12, 7]).gcd_(torch.tensor([18, 3]))
+        tensor([6, 1])
+    """
     return _int_inplace(self, gcd(self, other))
 
 
 @tensor_method()
 def lcm_(self, other):
+    """In-place ``lcm``.
+
+    Example:
+        >>> torch.tensor([4, 3]).lcm_(torch.tensor([6, 5]))
+        tensor([12, 15])
+    """
     return _int_inplace(self, lcm(self, other))
 
 

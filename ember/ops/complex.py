@@ -45,11 +45,23 @@ def _set_part(part, self, v):
 
 @tensor_property("real", lambda self, v: _set_part(real, self, v))
 def real(input):
+    """The real part of a complex tensor, as a view (real tensors: the tensor itself).
+
+    Example:
+        >>> torch.real(torch.tensor([1 + 2j, 3 - 1j]))
+        tensor([1., 3.])
+    """
     return input if input._data.dtype.kind != "c" else apply(Real, input)
 
 
 @tensor_property("imag", lambda self, v: _set_part(imag, self, v))
 def imag(input):
+    """The imaginary part of a complex tensor, as a view (raises for real tensors).
+
+    Example:
+        >>> torch.imag(torch.tensor([1 + 2j, 3 - 1j]))
+        tensor([ 2., -1.])
+    """
     return apply(Imag, input)
 
 
@@ -73,6 +85,12 @@ class Angle(Op):
 
 @tensor_method()
 def angle(input, *, out=None):
+    """The argument of each element in radians (0 or pi for real tensors).
+
+    Example:
+        >>> torch.angle(torch.tensor([1j, -1 + 0j]))
+        tensor([1.5708, 3.1416])
+    """
     return _out(apply(Angle, input), out)
 
 
@@ -94,21 +112,45 @@ def conj(input):
 
 @tensor_method()
 def conj_physical(input, *, out=None):
+    """The complex conjugate, computed now (real tensors are returned as they are).
+
+    Example:
+        >>> torch.conj_physical(torch.tensor([1 + 2j]))
+        tensor([1.-2.j])
+    """
     return _out(apply(ConjPhysical, input), out)
 
 
 @tensor_method()
 def conj_physical_(self):
+    """In-place ``conj_physical``.
+
+    Example:
+        >>> torch.tensor([1 + 2j]).conj_physical_()
+        tensor([1.-2.j])
+    """
     return apply_(ConjPhysical, self)
 
 
 @tensor_method()
 def resolve_conj(input):
+    """A tensor with the conjugate bit resolved (ember conjugates eagerly: ``input``).
+
+    Example:
+        >>> torch.resolve_conj(torch.tensor([1 + 2j]).conj())
+        tensor([1.-2.j])
+    """
     return input
 
 
 @tensor_method()
 def resolve_neg(input):
+    """A tensor with the negative bit resolved (ember negates eagerly: ``input``).
+
+    Example:
+        >>> torch.resolve_neg(torch.tensor([1., 2.]))
+        tensor([1., 2.])
+    """
     return input
 
 
@@ -159,5 +201,11 @@ def complex_(real, imag, *, out=None):
 
 
 def polar(abs, angle, *, out=None):
+    """The complex tensor ``abs * (cos(angle) + i sin(angle))``.
+
+    Example:
+        >>> torch.polar(torch.tensor([2.]), torch.tensor([0.]))
+        tensor([2.+0.j])
+    """
     _complex_parts(abs, angle)
     return _out(apply(Polar, abs, angle), out)

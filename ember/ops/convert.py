@@ -78,6 +78,12 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 @tensor_method()
 def type_as(self, other):
+    """``self`` cast to ``other``'s dtype.
+
+    Example:
+        >>> torch.tensor([1.7]).type_as(torch.tensor([1]))
+        tensor([1])
+    """
     return _cast(self, other.dtype)
 
 

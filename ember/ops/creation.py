@@ -96,16 +96,35 @@ def _size_args(args, size, name):
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
+    """A tensor of the given size filled with 0.
+
+    Example:
+        >>> torch.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     return _finish(np.zeros(_size_args(args, size, "zeros"), _dt(dtype).np), requires_grad, device)
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
+    """A tensor of the given size filled with 1.
+
+    Example:
+        >>> torch.ones(2, dtype=torch.int64)
+        tensor([1, 1])
+    """
     return _finish(np.ones(_size_args(args, size, "ones"), _dt(dtype).np), requires_grad, device)
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
+    """A tensor of the given size with unspecified values.
+
+    Example:
+        >>> torch.empty(2, 3).shape
+        torch.Size([2, 3])
+    """
     return _finish(np.empty(_size_args(args, size, "empty"), _dt(dtype).np), requires_grad, device)
 
 
@@ -134,6 +153,12 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    """A 0-dimensional tensor holding ``s`` (float32 by default).
+
+    Example:
+        >>> torch.scalar_tensor(3)
+        tensor(3.)
+    """
     return _finish(np.asarray(s, _dt(dtype).np), requires_grad, device)
 
 
@@ -142,19 +167,43 @@ def _like(fn, input, dtype, device, requires_grad, **kw):
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros of ``input``'s size (and dtype, unless ``dtype`` is given).
+
+    Example:
+        >>> torch.zeros_like(torch.tensor([1, 2]))
+        tensor([0, 0])
+    """
     return _like(zeros, input, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Ones of ``input``'s size (and dtype, unless ``dtype`` is given).
+
+    Example:
+        >>> torch.ones_like(torch.tensor([1, 2]), dtype=torch.float32)
+        tensor([1., 1.])
+    """
     return _like(ones, input, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor of ``input``'s size and dtype.
+
+    Example:
+        >>> torch.empty_like(torch.zeros(2, 3)).shape
+        torch.Size([2, 3])
+    """
     return _like(empty, input, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    """A tensor of ``input``'s size and dtype filled with ``fill_value``.
+
+    Example:
+        >>> torch.full_like(torch.zeros(2), 7)
+        tensor([7., 7.])
+    """
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
 
@@ -209,6 +258,13 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """The ``n x m`` identity matrix (``m`` defaults to ``n``).
+
+    Example:
+        >>> torch.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     return _finish(np.eye(n, m, dtype=_dt(dtype).np), requires_grad, device)
@@ -263,15 +319,34 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Uniform samples in [0, 1) of ``input``'s size and dtype.
+
+    Example:
+        >>> torch.rand_like(torch.zeros(2, 3)).shape
+        torch.Size([2, 3])
+    """
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Standard normal samples of ``input``'s size and dtype.
+
+    Example:
+        >>> torch.randn_like(torch.zeros(2, dtype=torch.float64)).dtype
+        torch.float64
+    """
     return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
+    """Random integers in ``[low, high)`` of ``input``'s size and dtype (``randint_like(x, high)`` too).
+
+    Example:
+        >>> r = torch.randint_like(torch.zeros(100), 3)
+        >>> r.min() >= 0, r.max() < 3
+        (tensor(True), tensor(True))
+    """
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
 
 
@@ -386,30 +461,60 @@ def _cosine_sum(*coef):
 
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
                 requires_grad=False):
+    """The Hann window of ``window_length`` points (periodic by default, for spectral analysis).
+
+    Example:
+        >>> torch.hann_window(4)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000])
+    """
     return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
                    _cosine_sum(0.5, 0.5))
 
 
 def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
                    layout=None, device=None, requires_grad=False):
+    """The Hamming window ``alpha - beta * cos(2 pi n / N)``.
+
+    Example:
+        >>> torch.hamming_window(4)
+        tensor([0.0800, 0.5400, 1.0000, 0.5400])
+    """
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
                    _cosine_sum(alpha, beta))
 
 
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
                     requires_grad=False):
+    """The Blackman window.
+
+    Example:
+        >>> torch.blackman_window(4, periodic=False)[1:3]
+        tensor([0.6300, 0.6300])
+    """
     return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
                    _cosine_sum(0.42, 0.5, 0.08))
 
 
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
                     requires_grad=False):
+    """The Bartlett (triangular) window.
+
+    Example:
+        >>> torch.bartlett_window(5, periodic=False)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
                    lambda n, N: 1 - np.abs(2 * n / (N - 1) - 1))
 
 
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
                   device=None, requires_grad=False):
+    """The Kaiser window with shape parameter ``beta``.
+
+    Example:
+        >>> torch.kaiser_window(3, periodic=False, beta=0.0)
+        tensor([1., 1., 1.])
+    """
     def fn(n, N):
         half = (N - 1) / 2
         return np.i0(beta * np.sqrt(np.clip(1 - ((n - half) / half) ** 2, 0, None))) / np.i0(beta)
@@ -453,12 +558,24 @@ def _new_method(self, *args, device=None):
 @tensor_method("new_empty_strided")
 def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
                        requires_grad=False, pin_memory=False):
+    """An uninitialised tensor with the given size and strides, of ``self``'s dtype.
+
+    Example:
+        >>> torch.zeros(1).new_empty_strided((2, 3), (1, 2)).stride()
+        (1, 2)
+    """
     return empty_strided(size, stride, dtype=dtype or self.dtype, device=device,
                          requires_grad=requires_grad)
 
 
 @tensor_method("bernoulli")
 def _bernoulli_method(self, p=None, *, generator=None):
+    """Bernoulli samples: 1 with probability ``p`` (or ``self``'s values), else 0.
+
+    Example:
+        >>> torch.tensor([0., 1.]).bernoulli()
+        tensor([0., 1.])
+    """
     return bernoulli(self, p, generator=generator)
 
 
@@ -475,17 +592,35 @@ def _new_factory(fn):
 @tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``, of ``self``'s dtype.
+
+    Example:
+        >>> torch.tensor([1, 2]).new_full((2,), 7)
+        tensor([7, 7])
+    """
     return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 @tensor_method("new_tensor")
 def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                        pin_memory=False):
+    """A new tensor of ``data`` copied, of ``self``'s dtype unless ``dtype`` is given.
+
+    Example:
+        >>> torch.tensor([1.5]).new_tensor([1, 2])
+        tensor([1., 2.])
+    """
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 @tensor_method("multinomial")
 def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+    """``torch.multinomial(self, num_samples)``: indices drawn by the weights in ``self``.
+
+    Example:
+        >>> torch.tensor([0., 1., 0.]).multinomial(2, replacement=True)
+        tensor([1, 1])
+    """
     return multinomial(self, num_samples, replacement, generator=generator)
 
 
@@ -510,11 +645,23 @@ def _apply_(self, callable):
 
 @tensor_method("map_")
 def _map_(self, tensor, callable):
+    """Applies ``callable(a, b)`` to each element of ``self`` and ``tensor``, in place (slow, Python).
+
+    Example:
+        >>> torch.tensor([1., 2.]).map_(torch.tensor([3., 4.]), lambda a, b: a * b)
+        tensor([3., 8.])
+    """
     return _map_into(self, (tensor,), callable)
 
 
 @tensor_method("map2_")
 def _map2_(self, x, y, callable):
+    """Applies ``callable(a, x, y)`` elementwise over ``self``, ``x`` and ``y``, in place.
+
+    Example:
+        >>> torch.tensor([1., 2.]).map2_(torch.ones(2), torch.ones(2), lambda a, b, c: a + b + c)
+        tensor([3., 4.])
+    """
     return _map_into(self, (x, y), callable)
 
 

@@ -40,6 +40,12 @@ class Cumsum(Op):
 @tensor_method()
 @_axis_alias
 def cumsum(input, dim, *, dtype=None, out=None):
+    """Cumulative sum along ``dim``.
+
+    Example:
+        >>> torch.cumsum(torch.tensor([1, 2, 3]), dim=0)
+        tensor([1, 3, 6])
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
@@ -81,6 +87,12 @@ class Cumprod(Op):
 
 @tensor_method()
 def cumprod(input, dim, *, dtype=None, out=None):
+    """Cumulative product along ``dim``.
+
+    Example:
+        >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
+        tensor([1., 2., 6.])
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
 
@@ -128,11 +140,27 @@ class Cummin(Cummax):
 
 @tensor_method()
 def cummax(input, dim, *, out=None):
+    """Running maximum along ``dim`` and the index where it was reached, as ``(values, indices)``.
+
+    Example:
+        >>> torch.cummax(torch.tensor([1., 3., 2.]), dim=0)
+        torch.return_types.cummax(
+        values=tensor([1., 3., 3.]),
+        indices=tensor([0, 1, 1]))
+    """
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
 @tensor_method()
 def cummin(input, dim, *, out=None):
+    """Running minimum along ``dim`` and its index, as ``(values, indices)``.
+
+    Example:
+        >>> torch.cummin(torch.tensor([3., 1., 2.]), dim=0)
+        torch.return_types.cummin(
+        values=tensor([3., 1., 1.]),
+        indices=tensor([0, 1, 1]))
+    """
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -167,6 +195,12 @@ class Logcumsumexp(Op):
 
 @tensor_method()
 def logcumsumexp(input, dim, *, out=None):
+    """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow.
+
+    Example:
+        >>> torch.logcumsumexp(torch.tensor([0., 0.]), dim=0)
+        tensor([0.0000, 0.6931])
+    """
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
@@ -197,6 +231,12 @@ class Diff(Op):
 
 @tensor_method()
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+    """The ``n``-th forward difference along ``dim`` (after ``prepend``/``append``).
+
+    Example:
+        >>> torch.diff(torch.tensor([1, 3, 6, 10]))
+        tensor([2, 3, 4])
+    """
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)
@@ -218,6 +258,12 @@ def _inplace_dtype(self, dtype):
 
 @tensor_method()
 def cumsum_(self, dim, *, dtype=None):
+    """In-place ``cumsum``.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).cumsum_(0)
+        tensor([1., 3., 6.])
+    """
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
@@ -226,6 +272,12 @@ def cumsum_(self, dim, *, dtype=None):
 
 @tensor_method()
 def cumprod_(self, dim, *, dtype=None):
+    """In-place ``cumprod``.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).cumprod_(0)
+        tensor([1., 2., 6.])
+    """
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
@@ -267,6 +319,12 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running integral of ``y`` by the trapezoidal rule along ``dim`` (spacing ``x`` or ``dx``).
+
+    Example:
+        >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3.]))
+        tensor([1.5000, 4.0000])
+    """
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:

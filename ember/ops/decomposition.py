@@ -238,11 +238,25 @@ def cholesky_solve(B, L, upper=False, *, out=None):
 
 @tensor_method()
 def cholesky_inverse(L, upper=False, *, out=None):
+    """The inverse of ``A = L L^H`` from its Cholesky factor ``L`` (``U^H U`` when ``upper``).
+
+    Example:
+        >>> torch.cholesky_inverse(torch.tensor([[2., 0.], [1., 1.]]))
+        tensor([[ 0.5000, -0.5000],
+                [-0.5000,  1.0000]])
+    """
     return apply(Inverse, _from_factor(L, upper), what="cholesky_inverse")
 
 
 @tensor_method()
 def pinverse(input, rcond=1e-15):
+    """The Moore-Penrose pseudo-inverse (``linalg.pinv`` with ``rtol=rcond``).
+
+    Example:
+        >>> torch.pinverse(torch.tensor([[1., 0.], [0., 2.], [0., 0.]]))
+        tensor([[1.0000, 0.0000, 0.0000],
+                [0.0000, 0.5000, 0.0000]])
+    """
     from ..linalg import pinv
 
     return pinv(input, rtol=rcond)
@@ -250,6 +264,13 @@ def pinverse(input, rcond=1e-15):
 
 @tensor_method()
 def cholesky(input, upper=False, *, out=None):
+    """Deprecated form of ``linalg.cholesky``: the lower (or ``upper``) Cholesky factor.
+
+    Example:
+        >>> torch.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
     from ..linalg import cholesky as _chol
 
     return _chol(input, upper=upper)
@@ -257,6 +278,13 @@ def cholesky(input, upper=False, *, out=None):
 
 @tensor_method()
 def qr(input, some=True, *, out=None):
+    """Deprecated form of ``linalg.qr``: ``(Q, R)``, reduced when ``some`` (the default).
+
+    Example:
+        >>> Q, R = torch.qr(torch.tensor([[3., 0.], [4., 1.]]))
+        >>> torch.allclose(Q @ R, torch.tensor([[3., 0.], [4., 1.]]))
+        True
+    """
     from ..linalg import qr as _qr
     from .reduction import return_types
 

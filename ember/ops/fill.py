@@ -55,16 +55,35 @@ class Copy(Op):
 
 @tensor_method()
 def zero_(self):
+    """Fills ``self`` with zeros in place.
+
+    Example:
+        >>> torch.ones(2).zero_()
+        tensor([0., 0.])
+    """
     return apply_(Zero, self)
 
 
 @tensor_method()
 def fill_(self, value):
+    """Fills ``self`` with ``value`` in place (a number or a one-element tensor).
+
+    Example:
+        >>> torch.zeros(2).fill_(3)
+        tensor([3., 3.])
+    """
     return apply_(Fill, self, value)
 
 
 @tensor_method()
 def copy_(self, src, non_blocking=False):
+    """Copies ``src``'s values into ``self`` in place, broadcasting and casting to ``self``'s dtype.
+
+    Example:
+        >>> torch.zeros(2, 2).copy_(torch.tensor([1, 2]))
+        tensor([[1., 2.],
+                [1., 2.]])
+    """
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
     return apply_(Copy, self, src)
@@ -98,6 +117,12 @@ def _float_dt(a):
 
 @tensor_method()
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fills ``self`` with samples from the normal distribution N(``mean``, ``std``²).
+
+    Example:
+        >>> torch.zeros(1000).normal_(2., 0.5).mean().round()
+        tensor(2.)
+    """
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     a = self._data
@@ -107,6 +132,13 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 @tensor_method()
 def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
+    """Fills ``self`` with samples from the uniform distribution on [``a``, ``b``).
+
+    Example:
+        >>> x = torch.zeros(100).uniform_(-1, 1)
+        >>> bool(x.min() >= -1 and x.max() < 1)
+        True
+    """
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     d = self._data
@@ -116,6 +148,13 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
 
 @tensor_method()
 def random_(self, from_=0, to=None, *, generator=None):
+    """Fills ``self`` with integers drawn uniformly from ``[from_, to)``.
+
+    Example:
+        >>> x = torch.zeros(100).random_(0, 5)
+        >>> x.min().item() >= 0, x.max().item() <= 4
+        (True, True)
+    """
     d = self._data
     if to is None:
         if from_ == 0:   # [0, 2**mantissa] for floats, [0, max] for integers
@@ -128,6 +167,12 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 @tensor_method()
 def bernoulli_(self, p=0.5, *, generator=None):
+    """Fills ``self`` with Bernoulli samples: 1 with probability ``p``, else 0.
+
+    Example:
+        >>> torch.zeros(4).bernoulli_(1.0)
+        tensor([1., 1., 1., 1.])
+    """
     d = self._data
     pa = p._data if isinstance(p, Tensor) else p
     if np.any((np.asarray(pa) < 0) | (np.asarray(pa) > 1)):
@@ -137,6 +182,12 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 @tensor_method()
 def exponential_(self, lambd=1.0, *, generator=None):
+    """Fills ``self`` with samples from the exponential distribution with rate ``lambd``.
+
+    Example:
+        >>> bool((torch.zeros(100).exponential_() > 0).all())
+        True
+    """
     if lambd <= 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     d = self._data
@@ -146,17 +197,35 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 @tensor_method()
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fills ``self`` with samples whose logarithm is normal with ``mean`` and ``std``.
+
+    Example:
+        >>> bool((torch.zeros(100).log_normal_() > 0).all())
+        True
+    """
     arr = _random.log_normal(self._data.shape, _float_dt(self._data), mean, std, generator)
     return apply_(_LogNormalB, self, arr)
 
 
 @tensor_method()
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fills ``self`` with samples from the Cauchy distribution centred at ``median``.
+
+    Example:
+        >>> torch.zeros(3).cauchy_().shape
+        torch.Size([3])
+    """
     arr = _random.cauchy(self._data.shape, _float_dt(self._data), median, sigma, generator)
     return apply_(_CauchyB, self, arr)
 
 
 @tensor_method()
 def geometric_(self, p, *, generator=None):
+    """Fills ``self`` with samples of the number of Bernoulli(``p``) trials up to the first success.
+
+    Example:
+        >>> bool((torch.zeros(100).geometric_(0.5) >= 1).all())
+        True
+    """
     arr = _random.geometric(self._data.shape, self._data.dtype, p, generator)
     return apply_(_GeometricB, self, arr)

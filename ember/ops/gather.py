@@ -130,6 +130,14 @@ class TakeAlongDim(Op):
 
 @tensor_method()
 def take_along_dim(input, indices, dim=None, *, out=None):
+    """Picks values of ``input`` at ``indices`` along ``dim`` (of the flattened input when ``dim`` is None).
+
+    Example:
+        >>> x = torch.tensor([[10., 30., 20.], [60., 40., 50.]])
+        >>> torch.take_along_dim(x, x.argmax(1, keepdim=True), dim=1)
+        tensor([[30.],
+                [60.]])
+    """
     _check_index(indices, "take_along_dim")
     if dim is not None:
         dim = wrap_dim(dim, input.ndim)
@@ -214,6 +222,12 @@ def index_select(input, dim, index, *, out=None):
 
 @tensor_method()
 def narrow_copy(input, dim, start, length, *, out=None):
+    """A copy of ``input.narrow(dim, start, length)``.
+
+    Example:
+        >>> torch.narrow_copy(torch.arange(6), 0, 2, 3)
+        tensor([2, 3, 4])
+    """
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if start < 0:
@@ -277,6 +291,13 @@ class MaskedSelect(Op):
 
 @tensor_method()
 def masked_select(input, mask, *, out=None):
+    """The elements of ``input`` where ``mask`` (broadcast) is True, as a 1-D tensor.
+
+    Example:
+        >>> x = torch.tensor([[1, -2], [-3, 4]])
+        >>> torch.masked_select(x, x > 0)
+        tensor([1, 4])
+    """
     _check_bool_mask(mask, "masked_select:")
     return apply(MaskedSelect, input, mask)
 
@@ -329,6 +350,12 @@ def masked_fill(input, mask, value):
 
 @tensor_method()
 def masked_fill_(self, mask, value):
+    """In-place ``masked_fill``: sets ``self`` to ``value`` where ``mask`` is True.
+
+    Example:
+        >>> torch.zeros(3).masked_fill_(torch.tensor([True, False, True]), 5.)
+        tensor([5., 0., 5.])
+    """
     cls = _fill_args(mask, value, "masked_fill_")
     if _bshape(self._data.shape, mask._data.shape) != self._data.shape:
         raise RuntimeError(f"masked_fill_: mask of shape {list(mask.shape)} is not broadcastable "
@@ -359,11 +386,23 @@ class MaskedScatter(Op):
 
 @tensor_method()
 def masked_scatter(input, mask, source):
+    """Copies ``source``'s elements, in order, into ``input`` where ``mask`` is True.
+
+    Example:
+        >>> torch.masked_scatter(torch.zeros(3), torch.tensor([True, False, True]), torch.tensor([1., 2.]))
+        tensor([1., 0., 2.])
+    """
     _check_bool_mask(mask, "masked_scatter_")
     return apply(MaskedScatter, input, mask, source)
 
 
 @tensor_method()
 def masked_scatter_(self, mask, source):
+    """In-place ``masked_scatter``.
+
+    Example:
+        >>> torch.zeros(3).masked_scatter_(torch.tensor([False, True, True]), torch.tensor([1., 2.]))
+        tensor([0., 1., 2.])
+    """
     _check_bool_mask(mask, "masked_scatter_")
     return apply_(MaskedScatter, self, mask, source)

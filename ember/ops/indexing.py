@@ -384,6 +384,13 @@ def nonzero_static(input, *, size, fill_value=-1):
 
 @tensor_method()
 def argwhere(input):
+    """The indices of nonzero elements, one row per element (``nonzero`` as a tensor).
+
+    Example:
+        >>> torch.argwhere(torch.tensor([[0, 1], [2, 0]]))
+        tensor([[0, 1],
+                [1, 0]])
+    """
     return nonzero(input)
 
 
@@ -394,10 +401,24 @@ def _tri_indices(fn, row, col, offset, dtype):
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The coordinates of the lower triangle of a ``row x col`` matrix, as a ``2 x N`` tensor.
+
+    Example:
+        >>> torch.tril_indices(3, 3)
+        tensor([[0, 1, 1, 2, 2, 2],
+                [0, 0, 1, 0, 1, 2]])
+    """
     return _tri_indices(np.tril_indices, row, col, offset, dtype)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The coordinates of the upper triangle of a ``row x col`` matrix (from diagonal ``offset``).
+
+    Example:
+        >>> torch.triu_indices(3, 3, 1)
+        tensor([[0, 0, 1],
+                [1, 2, 2]])
+    """
     return _tri_indices(np.triu_indices, row, col, offset, dtype)
 
 
@@ -435,12 +456,24 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each element of ``input`` among the sorted ``boundaries``.
+
+    Example:
+        >>> torch.bucketize(torch.tensor([1, 5, 9]), torch.tensor([2, 4, 6, 8]))
+        tensor([0, 2, 4])
+    """
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """Tests each element of ``elements`` for membership in ``test_elements``.
+
+    Example:
+        >>> torch.isin(torch.tensor([1, 2, 3, 4]), torch.tensor([2, 4]))
+        tensor([False,  True, False,  True])
+    """
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _wrap(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))
@@ -466,9 +499,22 @@ def unravel_index(indices, shape):
 
 @tensor_method("where")
 def _m_where(self, condition, y):
+    """``torch.where(condition, self, y)``: ``self`` where ``condition``, else ``y``.
+
+    Example:
+        >>> torch.tensor([1., 2.]).where(torch.tensor([True, False]), 0.)
+        tensor([1., 0.])
+    """
     return where(condition, self, y)
 
 
 @tensor_method("nonzero")
 def _nonzero_m(self, *, as_tuple=False):
+    """``torch.nonzero(self)``: the indices of the nonzero elements.
+
+    Example:
+        >>> torch.tensor([0, 3, 0, 5]).nonzero()
+        tensor([[1],
+                [3]])
+    """
     return nonzero(self, as_tuple=as_tuple)

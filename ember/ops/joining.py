@@ -159,6 +159,12 @@ def _each(fn, tensors):
 
 
 def atleast_1d(*tensors):
+    """Each input as a tensor of at least 1 dimension (zero-dim tensors become size 1).
+
+    Example:
+        >>> torch.atleast_1d(torch.tensor(3.))
+        tensor([3.])
+    """
     many = _each(atleast_1d, tensors)
     if many is not None:
         return many
@@ -167,6 +173,12 @@ def atleast_1d(*tensors):
 
 
 def atleast_2d(*tensors):
+    """Each input as a tensor of at least 2 dimensions.
+
+    Example:
+        >>> torch.atleast_2d(torch.tensor([1, 2]))
+        tensor([[1, 2]])
+    """
     many = _each(atleast_2d, tensors)
     if many is not None:
         return many
@@ -192,12 +204,25 @@ def atleast_3d(*tensors):
 
 
 def hstack(tensors, *, out=None):
+    """Stacks tensors horizontally: ``cat`` along dim 1 (dim 0 for 1-D tensors).
+
+    Example:
+        >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+        tensor([1, 2, 3])
+    """
     ts = atleast_1d(tuple(tensors))
     r = cat(ts, 0 if ts and ts[0]._data.ndim == 1 else 1)
     return _into(out, r) if out is not None else r
 
 
 def vstack(tensors, *, out=None):
+    """Stacks tensors vertically: ``cat`` along dim 0 after ``atleast_2d`` (``row_stack`` is an alias).
+
+    Example:
+        >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     r = cat(atleast_2d(tuple(tensors)), 0)
     return _into(out, r) if out is not None else r
 
@@ -206,11 +231,24 @@ row_stack = vstack
 
 
 def dstack(tensors, *, out=None):
+    """Stacks tensors depthwise: ``cat`` along dim 2 after ``atleast_3d``.
+
+    Example:
+        >>> torch.dstack([torch.tensor([1, 2]), torch.tensor([3, 4])]).shape
+        torch.Size([1, 2, 2])
+    """
     r = cat(atleast_3d(tuple(tensors)), 2)
     return _into(out, r) if out is not None else r
 
 
 def column_stack(tensors, *, out=None):
+    """Stacks 1-D tensors as columns (and 2-D tensors side by side).
+
+    Example:
+        >>> torch.column_stack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     ts = tuple(reshape(x, (x._data.size, 1)) if x._data.ndim <= 1 else x for x in tensors)
     r = cat(ts, 1)
     return _into(out, r) if out is not None else r
@@ -284,6 +322,12 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @tensor_method("split")
 def _split_method(self, split_size, dim=0):
+    """``torch.split(self, split_size, dim)``: chunks of ``split_size`` (or the listed sizes).
+
+    Example:
+        >>> torch.arange(5).split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     return split(self, split_size, dim)
 
 
@@ -358,16 +402,36 @@ def _axis_split(input, ios, dim, name, need):
 
 @tensor_method()
 def hsplit(input, indices_or_sections):
+    """Splits along dim 1 (dim 0 for 1-D tensors) into sections or at indices.
+
+    Example:
+        >>> torch.hsplit(torch.arange(4).view(1, 4), 2)
+        (tensor([[0, 1]]), tensor([[2, 3]]))
+    """
     return _axis_split(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
 
 
 @tensor_method()
 def vsplit(input, indices_or_sections):
+    """Splits along dim 0 into sections or at indices.
+
+    Example:
+        >>> torch.vsplit(torch.arange(4).view(4, 1), [1])
+        (tensor([[0]]), tensor([[1],
+                [2],
+                [3]]))
+    """
     return _axis_split(input, indices_or_sections, 0, "vsplit", 2)
 
 
 @tensor_method()
 def dsplit(input, indices_or_sections):
+    """Splits along dim 2 into sections or at indices.
+
+    Example:
+        >>> [t.shape for t in torch.dsplit(torch.zeros(1, 1, 4), 2)]
+        [torch.Size([1, 1, 2]), torch.Size([1, 1, 2])]
+    """
     return _axis_split(input, indices_or_sections, 2, "dsplit", 3)
 
 
@@ -436,6 +500,12 @@ def _repeat(self, *sizes):
 
 
 def tile(input, dims):
+    """Repeats ``input`` ``dims`` times along each dimension (leading 1s added as needed).
+
+    Example:
+        >>> torch.tile(torch.tensor([1, 2]), (2,))
+        tensor([1, 2, 1, 2])
+    """
     dims = norm_size((dims,)) if not isinstance(dims, int) else (dims,)
     nd = input._data.ndim
     if len(dims) < nd:
@@ -445,6 +515,13 @@ def tile(input, dims):
 
 @tensor_method("tile")
 def _tile_method(self, *dims):
+    """``torch.tile(self, dims)``.
+
+    Example:
+        >>> torch.tensor([1, 2]).tile(2, 1)
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return tile(self, norm_size(dims))
 
 
@@ -522,6 +599,13 @@ def flip(input, *dims_, dims=None):
 
 @tensor_method()
 def fliplr(input):
+    """Reverses the order of columns (dim 1).
+
+    Example:
+        >>> torch.fliplr(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 1],
+                [4, 3]])
+    """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return apply(Flip, input, (1,))
@@ -529,6 +613,13 @@ def fliplr(input):
 
 @tensor_method()
 def flipud(input):
+    """Reverses the order of rows (dim 0).
+
+    Example:
+        >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[3, 4],
+                [1, 2]])
+    """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return apply(Flip, input, (0,))
@@ -723,6 +814,12 @@ def block_diag(*tensors):
 
 @tensor_method()
 def split_with_sizes(input, split_sizes, dim=0):
+    """Splits ``input`` along ``dim`` into pieces of the given sizes (which must sum to its length).
+
+    Example:
+        >>> torch.split_with_sizes(torch.arange(5), [2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
     return split(input, list(split_sizes), dim)
 
 
@@ -783,6 +880,12 @@ def channel_shuffle(input, groups):
 
 
 def constant_pad_nd(input, pad, value=0):
+    """Pads ``input`` with ``value``: ``pad`` lists (before, after) pairs from the last dimension back.
+
+    Example:
+        >>> torch.constant_pad_nd(torch.tensor([1, 2]), (1, 2), 9)
+        tensor([9, 1, 2, 9, 9])
+    """
     from .sampling import pad as _pad
 
     return _pad(input, pad, "constant", value)
@@ -792,16 +895,34 @@ def constant_pad_nd(input, pad, value=0):
 
 @tensor_method()
 def unsafe_split(input, split_size, dim=0):
+    """``split`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_split(torch.arange(4), 2)
+        (tensor([0, 1]), tensor([2, 3]))
+    """
     return split(input, split_size, dim)
 
 
 @tensor_method()
 def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """``split_with_sizes`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_split_with_sizes(torch.arange(4), [1, 3])
+        (tensor([0]), tensor([1, 2, 3]))
+    """
     return split_with_sizes(input, split_sizes, dim)
 
 
 @tensor_method()
 def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_chunk(torch.arange(4), 2)
+        (tensor([0, 1]), tensor([2, 3]))
+    """
     return chunk(input, chunks, dim)
 
 
@@ -834,4 +955,11 @@ __all__ += list(_COPIES)   # alias_copy, detach_copy, ... view_as_complex_copy
 
 @tensor_method("flip")
 def _flip_method(self, *dims_, dims=None):
+    """``torch.flip(self, dims)``: reverses the order along the given dimensions.
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).flip(0, 1)
+        tensor([[4, 3],
+                [2, 1]])
+    """
     return flip(self, *dims_, dims=dims)

@@ -118,6 +118,14 @@ def _t(x):
 
 @tensor_method("matmul", "__matmul__")
 def matmul(input, other, *, out=None):
+    """The matrix product of two tensors, with NumPy's rules for 1-D operands and batch broadcasting.
+
+    Example:
+        >>> torch.matmul(torch.ones(2, 3), torch.ones(3)).shape
+        torch.Size([2])
+        >>> torch.matmul(torch.ones(5, 2, 3), torch.ones(3, 4)).shape
+        torch.Size([5, 2, 4])
+    """
     if input._sparse or other._sparse:
         return _sparse.matmul(input, other)
     na, nb = input._data.ndim, other._data.ndim
@@ -137,6 +145,12 @@ def _rmatmul(self, other):
 
 @tensor_method()
 def mm(input, mat2, *, out=None):
+    """The matrix product of two 2-D tensors (no broadcasting).
+
+    Example:
+        >>> torch.mm(torch.tensor([[1., 2.]]), torch.tensor([[3.], [4.]]))
+        tensor([[11.]])
+    """
     if input._sparse or mat2._sparse:
         return _sparse.matmul(input, mat2)
     if input.ndim != 2 or mat2.ndim != 2:
@@ -146,6 +160,12 @@ def mm(input, mat2, *, out=None):
 
 @tensor_method()
 def bmm(input, mat2, *, out=None):
+    """The batched matrix product of two 3-D tensors: ``(b, n, m) @ (b, m, p) -> (b, n, p)``.
+
+    Example:
+        >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
+        torch.Size([4, 2, 5])
+    """
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
     s1, s2 = tuple(input.shape), tuple(mat2.shape)
@@ -157,6 +177,12 @@ def bmm(input, mat2, *, out=None):
 
 @tensor_method()
 def mv(input, vec, *, out=None):
+    """The product of a matrix and a vector.
+
+    Example:
+        >>> torch.mv(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., 1.]))
+        tensor([3., 7.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return apply(Mv, input, vec)
@@ -164,6 +190,12 @@ def mv(input, vec, *, out=None):
 
 @tensor_method()
 def dot(input, other, *, out=None):
+    """The dot product of two 1-D tensors.
+
+    Example:
+        >>> torch.dot(torch.tensor([2, 3]), torch.tensor([2, 1]))
+        tensor(7)
+    """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input._data.dtype != other._data.dtype:
@@ -174,6 +206,12 @@ def dot(input, other, *, out=None):
 
 @tensor_method()
 def vdot(input, other, *, out=None):
+    """The dot product of two 1-D tensors, conjugating the first.
+
+    Example:
+        >>> torch.vdot(torch.tensor([1j, 2]), torch.tensor([1j, 1]))
+        tensor(3.+0.j)
+    """
     if input.is_complex():
         input = _wrap(np.conj(input._data)) if not input._rg else input.conj()
     return dot(input, other)
@@ -196,6 +234,13 @@ class Outer(Op):
 
 @tensor_method("outer", "ger")
 def outer(input, vec2, *, out=None):
+    """The outer product of two 1-D tensors (``ger`` is an alias).
+
+    Example:
+        >>> torch.outer(torch.tensor([1, 2]), torch.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     return apply(Outer, input, vec2)
 
 
@@ -326,6 +371,13 @@ def _addr_shape(vec1, vec2):
 
 @tensor_method()
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)``.
+
+    Example:
+        >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2), beta=0.5, alpha=2)
+        tensor([[2.5000, 0.5000],
+                [0.5000, 2.5000]])
+    """
     if mat1._sparse or mat2._sparse:
         return _sparse.addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
@@ -333,17 +385,36 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 @tensor_method()
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Example:
+        >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
+        tensor([2., 3.])
+    """
     return _addmm_common(Addmv, input, mat, vec, beta, alpha, _addmv_shape(input, mat, vec))
 
 
 @tensor_method()
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * bmm(batch1, batch2)``.
+
+    Example:
+        >>> torch.baddbmm(torch.zeros(3, 2, 2), torch.ones(3, 2, 4), torch.ones(3, 4, 2)).shape
+        torch.Size([3, 2, 2])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
 @tensor_method()
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * sum(bmm(batch1, batch2))`` over the batch.
+
+    Example:
+        >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 4), torch.ones(3, 4, 2))
+        tensor([[12., 12.],
+                [12., 12.]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
 
@@ -356,28 +427,62 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 
 @tensor_method()
 def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    """In-place ``addmm``.
+
+    Example:
+        >>> torch.ones(2, 2).addmm_(torch.eye(2), torch.eye(2))
+        tensor([[2., 1.],
+                [1., 2.]])
+    """
     return _addmm_common(Addmm, self, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2), apply_)
 
 
 @tensor_method()
 def addmv_(self, mat, vec, *, beta=1, alpha=1):
+    """In-place ``addmv``.
+
+    Example:
+        >>> torch.ones(2).addmv_(torch.eye(2), torch.tensor([1., 2.]))
+        tensor([2., 3.])
+    """
     return _addmm_common(Addmv, self, mat, vec, beta, alpha, _addmv_shape(self, mat, vec), apply_)
 
 
 @tensor_method()
 def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In-place ``baddbmm``.
+
+    Example:
+        >>> torch.zeros(1, 2, 2).baddbmm_(torch.ones(1, 2, 3), torch.ones(1, 3, 2))
+        tensor([[[3., 3.],
+                 [3., 3.]]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, self, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]), apply_)
 
 
 @tensor_method()
 def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In-place ``addbmm``.
+
+    Example:
+        >>> torch.zeros(2, 2).addbmm_(torch.ones(3, 2, 1), torch.ones(3, 1, 2))
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, self, batch1, batch2, beta, alpha, (s1[1], s2[2]), apply_)
 
 
 @tensor_method()
 def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    """In-place ``addr``: ``self = beta * self + alpha * outer(vec1, vec2)``.
+
+    Example:
+        >>> torch.zeros(2, 2).addr_(torch.tensor([1., 2.]), torch.tensor([1., 3.]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
     return _addmm_common(Addr, self, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2), apply_)
 
 
@@ -477,12 +582,29 @@ def _bcast_letters(gt, t, letters, sizes):
 
 
 def einsum(equation, *operands):
+    """Sums products of the operands' elements over the indices named in ``equation``.
+
+    Example:
+        >>> a, b = torch.ones(2, 3), torch.ones(3, 4)
+        >>> torch.einsum("ij,jk->ik", a, b)
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     return apply(Einsum, *operands, eq=equation)
 
 
 def tensordot(a, b, dims=2, out=None):
+    """Contracts ``a`` and ``b`` over the last ``dims`` dimensions of ``a`` and first of ``b`` (or listed dims).
+
+    Example:
+        >>> torch.tensordot(torch.ones(2, 3, 4), torch.ones(3, 4, 5)).shape
+        torch.Size([2, 5])
+        >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 2), dims=([1], [0]))
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -512,6 +634,12 @@ def tensordot(a, b, dims=2, out=None):
 
 @tensor_method()
 def inner(input, other, *, out=None):
+    """The inner product over the last dimension (the dot product for 1-D tensors).
+
+    Example:
+        >>> torch.inner(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     if input.ndim == 0 or other.ndim == 0:
         return input * other
     if input.shape[-1] != other.shape[-1]:
@@ -550,6 +678,13 @@ class Kron(Op):
 
 @tensor_method()
 def kron(input, other, *, out=None):
+    """The Kronecker product of ``input`` and ``other``.
+
+    Example:
+        >>> torch.kron(torch.eye(2), torch.tensor([[1, 2]]).float())
+        tensor([[1., 2., 0., 0.],
+                [0., 0., 1., 2.]])
+    """
     return apply(Kron, input, other)
 
 
@@ -570,6 +705,12 @@ class Cross(Op):
 
 @tensor_method()
 def cross(input, other, dim=None, *, out=None):
+    """The cross product along ``dim`` (the first dimension of size 3 when not given; deprecated).
+
+    Example:
+        >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
+        tensor([0., 0., 1.])
+    """
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
@@ -603,6 +744,12 @@ class Trace(Op):
 
 @tensor_method()
 def trace(input):
+    """The sum of the diagonal of a 2-D tensor.
+
+    Example:
+        >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
+        tensor(5.)
+    """
     return apply(Trace, input)
 
 
@@ -629,6 +776,15 @@ class Diag(Op):
 
 @tensor_method()
 def diag(input, diagonal=0, *, out=None):
+    """A 1-D input's diagonal matrix, or a 2-D input's ``diagonal``-th diagonal.
+
+    Example:
+        >>> torch.diag(torch.tensor([1, 2]))
+        tensor([[1, 0],
+                [0, 2]])
+        >>> torch.diag(torch.tensor([[1, 2], [3, 4]]), 1)
+        tensor([2])
+    """
     return apply(Diag, input, diagonal)
 
 
@@ -653,11 +809,27 @@ class Triu(Tril):
 
 @tensor_method()
 def tril(input, diagonal=0, *, out=None):
+    """The lower triangle of each matrix (below and on diagonal ``diagonal``); the rest zeroed.
+
+    Example:
+        >>> torch.tril(torch.ones(3, 3))
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+    """
     return apply(Tril, input, diagonal)
 
 
 @tensor_method()
 def triu(input, diagonal=0, *, out=None):
+    """The upper triangle of each matrix (above and on diagonal ``diagonal``); the rest zeroed.
+
+    Example:
+        >>> torch.triu(torch.ones(3, 3), diagonal=1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     return apply(Triu, input, diagonal)
 
 
@@ -700,6 +872,12 @@ class Det(Op):
 
 @tensor_method()
 def det(input):
+    """The determinant (``linalg.det``).
+
+    Example:
+        >>> torch.det(torch.tensor([[2., 1.], [1., 2.]]))
+        tensor(3.)
+    """
     return apply(Det, input)
 
 
@@ -724,16 +902,37 @@ class Inverse(Op):
 
 @tensor_method()
 def inverse(input, *, out=None):
+    """The matrix inverse (``linalg.inv``).
+
+    Example:
+        >>> torch.inverse(torch.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     return apply(Inverse, input)
 
 
 @tensor_method()
 def tril_(self, diagonal=0):
+    """In-place ``tril``.
+
+    Example:
+        >>> torch.ones(2, 2).tril_()
+        tensor([[1., 0.],
+                [1., 1.]])
+    """
     return apply_(Tril, self, diagonal)
 
 
 @tensor_method()
 def triu_(self, diagonal=0):
+    """In-place ``triu``.
+
+    Example:
+        >>> torch.ones(2, 2).triu_()
+        tensor([[1., 1.],
+                [0., 1.]])
+    """
     return apply_(Triu, self, diagonal)
 
 
@@ -761,11 +960,24 @@ class DiagEmbed(Op):
 
 @tensor_method()
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Matrices whose diagonals (``offset``, between ``dim1`` and ``dim2``) hold the last dimension of ``input``.
+
+    Example:
+        >>> torch.diag_embed(torch.tensor([[1, 2], [3, 4]])).shape
+        torch.Size([2, 2, 2])
+    """
     return apply(DiagEmbed, input, offset=offset, dim1=dim1, dim2=dim2)
 
 
 @tensor_method()
 def diagflat(input, offset=0):
+    """A 2-D tensor with the flattened ``input`` on diagonal ``offset``.
+
+    Example:
+        >>> torch.diagflat(torch.tensor([[1, 2]]))
+        tensor([[1, 0],
+                [0, 2]])
+    """
     return diag_embed(input.reshape(-1), offset)
 
 
@@ -838,6 +1050,13 @@ class MatrixExp(Op):
 
 @tensor_method()
 def matrix_exp(input):
+    """The matrix exponential of each square matrix.
+
+    Example:
+        >>> torch.matrix_exp(torch.zeros(2, 2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     return apply(MatrixExp, input)
 
 
@@ -858,6 +1077,14 @@ class Slogdet(Op):
 
 @tensor_method()
 def slogdet(input):
+    """``(sign, logabsdet)`` of the determinant (``linalg.slogdet``).
+
+    Example:
+        >>> torch.slogdet(torch.tensor([[2., 0.], [0., 3.]]))
+        torch.return_types.slogdet(
+        sign=tensor(1.),
+        logabsdet=tensor(1.7918))
+    """
     from .reduction import return_types
 
     return return_types.slogdet(*apply(Slogdet, input, what="linalg.slogdet"))
@@ -873,6 +1100,13 @@ def logdet(input):
 
 
 def chain_matmul(*matrices, out=None):
+    """The product of the matrices in order (deprecated: use ``linalg.multi_dot``).
+
+    Example:
+        >>> torch.chain_matmul(torch.ones(2, 3), torch.ones(3, 4), torch.ones(4, 1))
+        tensor([[12.],
+                [12.]])
+    """
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
     if not matrices:
@@ -936,6 +1170,13 @@ class Cdist(Op):
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2`` (batched).
+
+    Example:
+        >>> torch.cdist(torch.tensor([[0., 0.], [1., 1.]]), torch.tensor([[3., 4.]]))
+        tensor([[5.0000],
+                [3.6056]])
+    """
     return apply(Cdist, x1, x2, p)
 
 
@@ -963,4 +1204,10 @@ class Dist(Op):
 
 @tensor_method()
 def dist(input, other, p=2):
+    """The ``p``-norm of ``input - other``.
+
+    Example:
+        >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
+        tensor(5.)
+    """
     return apply(Dist, input, other, p)

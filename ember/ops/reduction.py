@@ -238,6 +238,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
 
 @tensor_method()
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+    """The mean of all elements, or over ``dim`` (floating-point and complex inputs, or ``dtype``).
+
+    Example:
+        >>> x = torch.tensor([[1., 2.], [3., 4.]])
+        >>> torch.mean(x), x.mean(dim=0)
+        (tensor(2.5000), tensor([2., 3.]))
+    """
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -280,6 +287,12 @@ class Prod(Op):
 @tensor_method()
 @_axis_alias
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The product of all elements, or over ``dim``.
+
+    Example:
+        >>> torch.prod(torch.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([ 2, 12])
+    """
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
         dims = ()
@@ -350,6 +363,14 @@ def _var_args(input, dim, unbiased, keepdim, correction):
 @tensor_method()
 @_axis_alias
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """The variance over ``dim`` (all elements by default), with Bessel's correction unless ``correction=0``.
+
+    Example:
+        >>> torch.var(torch.tensor([1., 2., 3., 4.]))
+        tensor(1.6667)
+        >>> torch.var(torch.tensor([1., 2., 3., 4.]), correction=0)
+        tensor(1.2500)
+    """
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False)
 
@@ -361,18 +382,36 @@ class Std(Var):
 @tensor_method()
 @_axis_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """The standard deviation over ``dim`` (``sqrt(var)``, with the same ``correction``).
+
+    Example:
+        >>> torch.std(torch.tensor([1., 2., 3., 4.]))
+        tensor(1.2910)
+    """
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True)
 
 
 @_axis_alias
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> torch.var_mean(torch.tensor([1., 2., 3., 4.]))
+        (tensor(1.6667), tensor(2.5000))
+    """
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
 
 
 @_axis_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
+        (tensor(1.2910), tensor(2.5000))
+    """
     dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
     return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
 
@@ -643,6 +682,17 @@ def max(input, dim=None, keepdim=False, *, out=None):
 @tensor_method()
 @_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
+    """The smallest element; with ``dim``, ``(values, indices)`` along it; with a tensor, ``minimum``.
+
+    Example:
+        >>> x = torch.tensor([[3., 1.], [2., 4.]])
+        >>> torch.min(x)
+        tensor(1.)
+        >>> torch.min(x, dim=1)
+        torch.return_types.min(
+        values=tensor([1., 2.]),
+        indices=tensor([1, 0]))
+    """
     if isinstance(dim, Tensor):
         return apply(Minimum, input, dim)
     if dim is None:
@@ -680,12 +730,24 @@ class Amin(Amax):
 @tensor_method()
 @_axis_alias
 def amax(input, dim=(), keepdim=False, *, out=None):
+    """The largest values over ``dim`` (all dims by default); the gradient is shared among ties.
+
+    Example:
+        >>> torch.amax(torch.tensor([[3., 1.], [2., 4.]]), dim=0)
+        tensor([3., 4.])
+    """
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
 @tensor_method()
 @_axis_alias
 def amin(input, dim=(), keepdim=False, *, out=None):
+    """The smallest values over ``dim`` (all dims by default).
+
+    Example:
+        >>> torch.amin(torch.tensor([[3., 1.], [2., 4.]]), dim=1)
+        tensor([1., 2.])
+    """
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -712,17 +774,39 @@ def _arg(fn, what, input, dim, keepdim):
 @tensor_method()
 @_axis_alias
 def argmax(input, dim=None, keepdim=False, *, out=None):
+    """The index of the largest element (of the flattened input, or along ``dim``).
+
+    Example:
+        >>> torch.argmax(torch.tensor([[3., 1.], [2., 4.]]))
+        tensor(3)
+        >>> torch.argmax(torch.tensor([[3., 1.], [2., 4.]]), dim=1)
+        tensor([0, 1])
+    """
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
 def argmin(input, dim=None, keepdim=False, *, out=None):
+    """The index of the smallest element (of the flattened input, or along ``dim``).
+
+    Example:
+        >>> torch.argmin(torch.tensor([3., 1., 2.]))
+        tensor(1)
+    """
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
 @tensor_method()
 def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """``(min, max)`` over ``dim`` (or all elements).
+
+    Example:
+        >>> torch.aminmax(torch.tensor([3., 1., 2.]))
+        torch.return_types.aminmax(
+        min=tensor(1.),
+        max=tensor(3.))
+    """
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
@@ -773,6 +857,12 @@ class Logsumexp(Op):
 @tensor_method()
 @_axis_alias
 def logsumexp(input, dim, keepdim=False, *, out=None):
+    """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
+
+    Example:
+        >>> torch.logsumexp(torch.tensor([0., 0.]), dim=0)
+        tensor(0.6931)
+    """
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -788,17 +878,35 @@ def _logical(fn, input, dim, keepdim):
 @tensor_method()
 @_axis_alias
 def all(input, dim=None, keepdim=False, *, out=None):
+    """Whether every element (over ``dim``) is nonzero.
+
+    Example:
+        >>> torch.all(torch.tensor([[True, False], [True, True]]), dim=1)
+        tensor([False,  True])
+    """
     return _logical(np.all, input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
 def any(input, dim=None, keepdim=False, *, out=None):
+    """Whether any element (over ``dim``) is nonzero.
+
+    Example:
+        >>> torch.any(torch.tensor([0, 0, 2]))
+        tensor(True)
+    """
     return _logical(np.any, input, dim, keepdim)
 
 
 @tensor_method()
 def count_nonzero(input, dim=None):
+    """The number of nonzero elements (over ``dim``).
+
+    Example:
+        >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=0)
+        tensor([1, 2])
+    """
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
     return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
@@ -845,6 +953,12 @@ class Nanmean(Op):
 @tensor_method()
 @_axis_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The sum treating NaN as zero.
+
+    Example:
+        >>> torch.nansum(torch.tensor([1., float("nan"), 2.]))
+        tensor(3.)
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
@@ -852,6 +966,12 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 @tensor_method()
 @_axis_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The mean of the non-NaN elements.
+
+    Example:
+        >>> torch.nanmean(torch.tensor([1., float("nan"), 2.]))
+        tensor(1.5000)
+    """
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
@@ -899,4 +1019,11 @@ def renorm(input, p, dim, maxnorm, *, out=None):
 
 @tensor_method()
 def renorm_(self, p, dim, maxnorm):
+    """In-place ``renorm``: rescales each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm``.
+
+    Example:
+        >>> torch.tensor([[3., 4.], [0.3, 0.4]]).renorm_(2, 0, 1.)
+        tensor([[0.6000, 0.8000],
+                [0.3000, 0.4000]])
+    """
     return self.mul_(_renorm_factor(self, p, dim, maxnorm))

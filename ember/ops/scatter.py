@@ -80,6 +80,12 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
 
 @tensor_method()
 def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    """Writes ``src`` (or ``value``) into ``self`` at ``index`` along ``dim``, in place.
+
+    Example:
+        >>> torch.zeros(3).scatter_(0, torch.tensor([2, 0]), torch.tensor([5., 6.]))
+        tensor([6., 0., 5.])
+    """
     _check_index(index, "scatter_")
     cls, s = _scatter_cls(src, value, "scatter_")
     return apply_(cls, self, index, s, dim=wrap_dim(dim, self.ndim), reduce=reduce)
@@ -109,12 +115,24 @@ class ScatterAdd(Op):
 
 @tensor_method()
 def scatter_add(input, dim, index, src, *, out=None):
+    """Adds ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeated indices accumulate).
+
+    Example:
+        >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]))
+        tensor([3., 0., 3.])
+    """
     _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
 def scatter_add_(self, dim, index, src):
+    """In-place ``scatter_add``.
+
+    Example:
+        >>> torch.zeros(3).scatter_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
+        tensor([0., 3., 0.])
+    """
     _check_index(index, "scatter_add_")
     return apply_(ScatterAdd, self, index, src, dim=wrap_dim(dim, self.ndim))
 
@@ -228,6 +246,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
 
 @tensor_method()
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    """In-place ``scatter_reduce`` with ``reduce`` one of "sum", "prod", "mean", "amax", "amin".
+
+    Example:
+        >>> torch.zeros(2).scatter_reduce_(0, torch.tensor([0, 0, 1]), torch.tensor([1., 5., 2.]), "amax")
+        tensor([5., 2.])
+    """
     _check_index(index, "scatter_reduce_")
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
                   include_self=include_self)
@@ -257,12 +281,24 @@ def _index_reduce_args(self, dim, index, source, reduce, fname):
 
 @tensor_method()
 def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    """Reduces rows of ``source`` into a copy of ``input`` at ``index`` along ``dim`` ("prod", "mean", "amax", "amin").
+
+    Example:
+        >>> torch.index_reduce(torch.ones(2), 0, torch.tensor([0, 0]), torch.tensor([2., 3.]), "prod")
+        tensor([6., 1.])
+    """
     d, idx = _index_reduce_args(input, dim, index, source, reduce, "index_reduce")
     return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
 
 
 @tensor_method()
 def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+    """In-place ``index_reduce``.
+
+    Example:
+        >>> torch.ones(2).index_reduce_(0, torch.tensor([1, 1]), torch.tensor([2., 3.]), "amax")
+        tensor([1., 3.])
+    """
     d, idx = _index_reduce_args(self, dim, index, source, reduce, "index_reduce")
     return scatter_reduce_(self, d, idx, source, reduce, include_self=include_self)
 
@@ -303,6 +339,12 @@ class IndexAdd(Op):
 
 @tensor_method()
 def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """Adds ``alpha * source`` into a copy of ``input`` at the positions ``index`` along ``dim``.
+
+    Example:
+        >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 2]), torch.tensor([1., 2.]))
+        tensor([1., 0., 2.])
+    """
     _check_index_dtype(index, "index_add")
     d = wrap_dim(dim, input.ndim)
     if alpha != 1:
@@ -312,6 +354,12 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 @tensor_method()
 def index_add_(self, dim, index, source, *, alpha=1):
+    """In-place ``index_add``.
+
+    Example:
+        >>> torch.zeros(3).index_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
+        tensor([0., 3., 0.])
+    """
     _check_index_dtype(index, "index_add_")
     return apply_(IndexAdd, self, index, source, dim=wrap_dim(dim, self.ndim), alpha=alpha)
 
@@ -342,12 +390,24 @@ class IndexCopy(Op):
 
 @tensor_method()
 def index_copy(input, dim, index, source, *, out=None):
+    """Copies ``source``'s slices into a copy of ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> torch.index_copy(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([1., 2.]))
+        tensor([2., 0., 1.])
+    """
     _check_index(index, "index_copy", allow32=False)
     return apply(IndexCopy, input, index, source, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
 def index_copy_(self, dim, index, source):
+    """In-place ``index_copy``.
+
+    Example:
+        >>> torch.zeros(3).index_copy_(0, torch.tensor([1]), torch.tensor([5.]))
+        tensor([0., 5., 0.])
+    """
     _check_index(index, "index_copy_", allow32=False)
     return apply_(IndexCopy, self, index, source, dim=wrap_dim(dim, self.ndim))
 
@@ -390,12 +450,25 @@ def _ifill_cls(value):
 
 @tensor_method()
 def index_fill(input, dim, index, value):
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    Example:
+        >>> torch.index_fill(torch.zeros(2, 2), 1, torch.tensor([1]), 7.)
+        tensor([[0., 7.],
+                [0., 7.]])
+    """
     _check_index(index, "index_fill", allow32=False)
     return apply(_ifill_cls(value), input, index, value, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
 def index_fill_(self, dim, index, value):
+    """In-place ``index_fill``.
+
+    Example:
+        >>> torch.zeros(3).index_fill_(0, torch.tensor([0, 2]), 1.)
+        tensor([1., 0., 1.])
+    """
     _check_index(index, "index_fill_", allow32=False)
     return apply_(_ifill_cls(value), self, index, value, dim=wrap_dim(dim, self.ndim))
 
@@ -446,11 +519,24 @@ def _put_indices(indices):
 
 
 def index_put(input, indices, values, accumulate=False):
+    """``input`` with ``values`` written at the positions given by the tuple of index tensors ``indices``.
+
+    Example:
+        >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 0]),), torch.tensor([1., 2.]), accumulate=True)
+        tensor([3., 0., 0.])
+    """
     return apply(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
 @tensor_method()
 def index_put_(input, indices, values, accumulate=False):
+    """In-place ``index_put``: ``input[indices] = values`` (``+=`` when ``accumulate``).
+
+    Example:
+        >>> torch.zeros(2, 2).index_put_((torch.tensor([0, 1]), torch.tensor([1, 0])), torch.tensor(5.))
+        tensor([[0., 5.],
+                [5., 0.]])
+    """
     return apply_(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
@@ -485,12 +571,25 @@ class Put(Op):
 
 
 def put(input, index, source, accumulate=False):
+    """``input`` with ``source`` written at ``index`` into its flattened view.
+
+    Example:
+        >>> torch.put(torch.zeros(2, 2), torch.tensor([3]), torch.tensor([9.]))
+        tensor([[0., 0.],
+                [0., 9.]])
+    """
     _check_index(index, "put", allow32=False)
     return apply(Put, input, index, source, accumulate=accumulate)
 
 
 @tensor_method()
 def put_(self, index, source, accumulate=False):
+    """In-place ``put``.
+
+    Example:
+        >>> torch.zeros(3).put_(torch.tensor([0, 0]), torch.tensor([1., 2.]), accumulate=True)
+        tensor([3., 0., 0.])
+    """
     _check_index(index, "put_", allow32=False)
     return apply_(Put, self, index, source, accumulate=accumulate)
 
@@ -584,6 +683,13 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 
 @tensor_method()
 def select_scatter(input, src, dim, index):
+    """``input`` with ``src`` written into the slice ``input.select(dim, index)``.
+
+    Example:
+        >>> torch.select_scatter(torch.zeros(2, 2), torch.ones(2), 0, 1)
+        tensor([[0., 0.],
+                [1., 1.]])
+    """
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if not -n <= index < n:
@@ -594,6 +700,12 @@ def select_scatter(input, src, dim, index):
 
 @tensor_method()
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
+    """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``.
+
+    Example:
+        >>> torch.slice_scatter(torch.zeros(4), torch.ones(2), start=0, step=2)
+        tensor([1., 0., 1., 0.])
+    """
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     return apply(SliceScatter, input, src, wrap_dim(dim, input.ndim), slice(start, end, step))
@@ -601,6 +713,13 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
 
 @tensor_method()
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """``input`` with ``src`` written into its diagonal ``offset`` (between ``dim1`` and ``dim2``).
+
+    Example:
+        >>> torch.diagonal_scatter(torch.zeros(2, 2), torch.ones(2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -609,9 +728,21 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 @tensor_method("index_put")
 def _index_put_m(self, indices, values, accumulate=False):
+    """``torch.index_put(self, indices, values, accumulate)``.
+
+    Example:
+        >>> torch.zeros(3).index_put((torch.tensor([1]),), torch.tensor(4.))
+        tensor([0., 4., 0.])
+    """
     return index_put(self, indices, values, accumulate)
 
 
 @tensor_method("put")
 def _put_m(self, index, source, accumulate=False):
+    """``torch.put(self, index, source, accumulate)``.
+
+    Example:
+        >>> torch.zeros(3).put(torch.tensor([2]), torch.tensor([4.]))
+        tensor([0., 0., 4.])
+    """
     return put(self, index, source, accumulate)

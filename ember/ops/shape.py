@@ -141,11 +141,25 @@ def reshape(input, *shape):
 
 @tensor_method("view_as")
 def _view_as(self, other):
+    """``self.view(other.size())``.
+
+    Example:
+        >>> torch.arange(6).view_as(torch.zeros(2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     return apply(View, self, _shape(other))
 
 
 @tensor_method("reshape_as")
 def _reshape_as(self, other):
+    """``self.reshape(other.size())``.
+
+    Example:
+        >>> torch.arange(4).reshape_as(torch.zeros(2, 2))
+        tensor([[0, 1],
+                [2, 3]])
+    """
     return reshape(self, _shape(other))
 
 
@@ -234,6 +248,13 @@ def t(input):
 
 @tensor_property("T")
 def _T(self):
+    """The tensor with its dimensions reversed (a 2-D tensor's transpose).
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).T
+        tensor([[1, 3],
+                [2, 4]])
+    """
     nd = self._data.ndim
     if nd != 2:
         warnings.warn(
@@ -246,6 +267,12 @@ def _T(self):
 
 @tensor_property("mT")
 def _mT(self):
+    """The transpose of the last two dimensions (batches of matrices).
+
+    Example:
+        >>> torch.zeros(5, 2, 3).mT.shape
+        torch.Size([5, 3, 2])
+    """
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
@@ -265,6 +292,13 @@ class Conj(Op):
 
 @tensor_property("mH")
 def _mH(self):
+    """The conjugate transpose of the last two dimensions.
+
+    Example:
+        >>> torch.tensor([[1 + 1j, 2]]).mH
+        tensor([[1.-1.j],
+                [2.-0.j]])
+    """
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
@@ -275,6 +309,13 @@ def _mH(self):
 
 @tensor_property("H")
 def _H(self):
+    """The conjugate transpose of a 2-D tensor.
+
+    Example:
+        >>> torch.tensor([[1j, 2]]).H
+        tensor([[0.-1.j],
+                [2.-0.j]])
+    """
     nd = self._data.ndim
     if nd != 2 and nd != 0:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor.")
@@ -444,11 +485,25 @@ def _expand(self, *sizes):
 
 @tensor_method("expand_as")
 def _expand_as(self, other):
+    """``self.expand(other.size())``.
+
+    Example:
+        >>> torch.tensor([1, 2]).expand_as(torch.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return _expand(self, _shape(other))
 
 
 @tensor_method()
 def broadcast_to(input, size):
+    """``input`` broadcast to ``size`` as a view (``expand``).
+
+    Example:
+        >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return _expand(input, size)
 
 
@@ -714,6 +769,13 @@ def clone(input, *, memory_format=None):
 
 @tensor_method("contiguous")
 def _contiguous(self, memory_format=None):
+    """A tensor with the same values laid out in row-major order (``self`` when it already is).
+
+    Example:
+        >>> x = torch.zeros(2, 3).t()
+        >>> x.is_contiguous(), x.contiguous().is_contiguous()
+        (False, True)
+    """
     if self._data.flags.c_contiguous:
         return self
     return apply(Clone, self, "C")
@@ -743,6 +805,13 @@ class ViewAsReal(Op):
 
 @tensor_method()
 def adjoint(input):
+    """The conjugate transpose of the last two dimensions, as a view.
+
+    Example:
+        >>> torch.adjoint(torch.tensor([[1j, 2]]))
+        tensor([[0.-1.j],
+                [2.-0.j]])
+    """
     return _mH(input)
 
 
@@ -772,6 +841,12 @@ def view_as_complex(input):
 
 @tensor_method("permute")
 def _permute_method(self, *dims):
+    """``torch.permute(self, dims)``: the dimensions reordered, as a view.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
+        torch.Size([4, 2, 3])
+    """
     return permute(self, *dims)
 
 
@@ -816,6 +891,12 @@ def _resize_(self, *sizes, memory_format=None):
 
 @tensor_method("resize_as_")
 def _resize_as_(self, other, memory_format=None):
+    """Resizes ``self`` in place to ``other``'s size.
+
+    Example:
+        >>> torch.zeros(4).resize_as_(torch.zeros(2, 2)).shape
+        torch.Size([2, 2])
+    """
     return _resize_(self, tuple(other.shape))
 
 

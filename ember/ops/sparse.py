@@ -672,6 +672,12 @@ def _dense_to_sparse(self, *args, layout=None, blocksize=None, dense_dim=None):
 
 
 def _dense_to_csr(self, dense_dim=None):
+    """The tensor in sparse CSR layout (compressed rows).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse_csr().values()
+        tensor([1., 2.])
+    """
     a = self._data
     if a.ndim != 2:
         raise RuntimeError(f"to_sparse_csr: expected a 2-D tensor (batched CSR is not supported), "
@@ -830,14 +836,35 @@ tensor_method("to_sparse_csr")(_dense_to_csr)
 
 @tensor_method()
 def to_dense(self, dtype=None, *, masked_grad=None):
+    """A strided tensor of the same values: a dense tensor returns itself (cast to ``dtype`` if given).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse().to_dense()
+        tensor([[0., 1.],
+                [2., 0.]])
+        >>> torch.tensor([1, 2]).to_dense(torch.float32)
+        tensor([1., 2.])
+    """
     return self if dtype is None else self.to(dtype)
 
 
 @tensor_method()
 def sparse_dim(self):
+    """The number of sparse dimensions: 0 for a dense tensor.
+
+    Example:
+        >>> torch.zeros(2, 3).sparse_dim(), torch.zeros(2, 3).to_sparse().sparse_dim()
+        (0, 2)
+    """
     return 0
 
 
 @tensor_method()
 def dense_dim(self):
+    """The number of dense dimensions: ``ndim`` for a dense tensor.
+
+    Example:
+        >>> torch.zeros(2, 3).dense_dim(), torch.zeros(2, 3).to_sparse().dense_dim()
+        (2, 0)
+    """
     return self.ndim

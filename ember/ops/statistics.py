@@ -77,6 +77,16 @@ def _median_idx(a, d, nan_ignore):
 
 @tensor_method()
 def median(input, dim=None, keepdim=False, *, out=None):
+    """The lower median of all elements, or ``(values, indices)`` along ``dim``.
+
+    Example:
+        >>> torch.median(torch.tensor([4., 1., 3., 2.]))
+        tensor(2.)
+        >>> torch.median(torch.tensor([[4., 1., 3.]]), dim=1)
+        torch.return_types.median(
+        values=tensor([3.]),
+        indices=tensor([2]))
+    """
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -86,6 +96,12 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """``median`` ignoring NaN.
+
+    Example:
+        >>> torch.nanmedian(torch.tensor([1., float("nan"), 3., 2.]))
+        tensor(2.)
+    """
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -95,6 +111,12 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 def mode(input, dim=-1, keepdim=False, *, out=None):
+    """The most frequent value along ``dim`` (the smallest among ties) and an index of it.
+
+    Example:
+        >>> torch.mode(torch.tensor([1, 2, 2, 3])).values
+        tensor(2)
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -114,6 +136,12 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 @tensor_method()
 def bincount(input, weights=None, minlength=0):
+    """The count of each value in a 1-D non-negative int tensor (or the sums of ``weights``).
+
+    Example:
+        >>> torch.bincount(torch.tensor([0, 1, 1, 3]))
+        tensor([1, 2, 0, 1])
+    """
     a = input._data
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -134,6 +162,12 @@ def bincount(input, weights=None, minlength=0):
 
 @tensor_method()
 def histc(input, bins=100, min=0, max=0, *, out=None):
+    """A histogram of ``bins`` equal bins between ``min`` and ``max`` (the data's range when both are 0).
+
+    Example:
+        >>> torch.histc(torch.tensor([1., 2., 1.]), bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
@@ -218,11 +252,23 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
 
 @tensor_method()
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The ``q``-th quantiles over ``dim`` (all elements by default), with the given ``interpolation``.
+
+    Example:
+        >>> torch.quantile(torch.tensor([0., 1., 2., 3.]), torch.tensor([0.25, 0.5]))
+        tensor([0.7500, 1.5000])
+    """
     return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
 
 
 @tensor_method()
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """``quantile`` ignoring NaN.
+
+    Example:
+        >>> torch.nanquantile(torch.tensor([0., float("nan"), 2.]), 0.5)
+        tensor(1.)
+    """
     return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
@@ -279,6 +325,13 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 @tensor_method()
 def corrcoef(input):
+    """The Pearson correlation coefficients of the rows (variables) of a 2-D tensor.
+
+    Example:
+        >>> torch.corrcoef(torch.tensor([[1., 2., 3.], [3., 2., 1.]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     from .arithmetic import clamp
     from .unary import sqrt
 

@@ -652,11 +652,25 @@ arctanh = tensor_method("arctanh")(atanh)
 
 @tensor_method()
 def logit(input, eps=None, *, out=None):
+    """``log(p / (1 - p))``, with ``input`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
+
+    Example:
+        >>> torch.logit(torch.tensor([0.5, 0.75]))
+        tensor([0.0000, 1.0986])
+    """
     return _out(apply(Logit, input, eps=eps), out)
 
 
 @tensor_method()
 def round(input, *, decimals=0, out=None):
+    """Rounds to the nearest integer (half to even), or to ``decimals`` decimal places.
+
+    Example:
+        >>> torch.round(torch.tensor([0.5, 1.5, 2.567]))
+        tensor([0., 2., 3.])
+        >>> torch.round(torch.tensor([2.567]), decimals=2)
+        tensor([2.5700])
+    """
     if decimals:
         return _out(apply(Round, input, decimals=decimals), out)
     return _out(apply(Round, input), out)
@@ -664,16 +678,34 @@ def round(input, *, decimals=0, out=None):
 
 @tensor_method()
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """Replaces NaN with ``nan``, +inf and -inf with ``posinf``/``neginf`` (the dtype's extremes by default).
+
+    Example:
+        >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), 1.]), posinf=9.)
+        tensor([0., 9., 1.])
+    """
     return _out(apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf), out)
 
 
 @tensor_method()
 def logit_(self, eps=None):
+    """In-place ``logit``.
+
+    Example:
+        >>> torch.tensor([0.5]).logit_()
+        tensor([0.])
+    """
     return _inplace(Logit, self, eps=eps)
 
 
 @tensor_method()
 def round_(self, *, decimals=0):
+    """In-place ``round``.
+
+    Example:
+        >>> torch.tensor([1.26]).round_(decimals=1)
+        tensor([1.3000])
+    """
     if decimals:
         return _inplace(Round, self, decimals=decimals)
     return _inplace(Round, self)
@@ -681,6 +713,12 @@ def round_(self, *, decimals=0):
 
 @tensor_method()
 def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    """In-place ``nan_to_num``.
+
+    Example:
+        >>> torch.tensor([float("nan"), 2.]).nan_to_num_()
+        tensor([0., 2.])
+    """
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 

@@ -27,8 +27,20 @@ def logit(input, eps=None, *, out=None):
 
 
 def softmax(input, dim, *, dtype=None):
+    """``torch.softmax``: exponentials normalised to sum to 1 along ``dim``.
+
+    Example:
+        >>> torch.special.softmax(torch.tensor([0., 0.]), 0)
+        tensor([0.5000, 0.5000])
+    """
     return _softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim, *, dtype=None):
+    """``torch.log_softmax``: the log of ``softmax`` along ``dim``.
+
+    Example:
+        >>> torch.special.log_softmax(torch.tensor([0., 0.]), 0)
+        tensor([-0.6931, -0.6931])
+    """
     return _log_softmax(input, dim, dtype=dtype)
