@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import SAME, Op, _arrays, _type_name
-from ._pointwise import _broadcast_error, _not_impl, _out
+from ._pointwise import _broadcast_error, _named, _not_impl, _out
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal", "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf",
@@ -440,3 +440,113 @@ def lcm_(self, other):
 
 
 tensor_method("__hash__")(object.__hash__)
+
+
+# ---- docstrings of the functions made by the factories above ------------------------------
+
+_named(eq, "eq", """Elementwise ``input == other``, as a bool tensor (broadcasting).
+
+    Example:
+        >>> torch.eq(torch.tensor([1, 2, 3]), 2)
+        tensor([False,  True, False])
+    """)
+_named(ne, "ne", """Elementwise ``input != other``, as a bool tensor (``not_equal`` is an alias).
+
+    Example:
+        >>> torch.ne(torch.tensor([1, 2, 3]), 2)
+        tensor([ True, False,  True])
+    """)
+_named(lt, "lt", """Elementwise ``input < other``, as a bool tensor (``less`` is an alias).
+
+    Example:
+        >>> torch.lt(torch.tensor([1, 2, 3]), 2)
+        tensor([ True, False, False])
+    """)
+_named(le, "le", """Elementwise ``input <= other``, as a bool tensor (``less_equal`` is an alias).
+
+    Example:
+        >>> torch.le(torch.tensor([1, 2, 3]), 2)
+        tensor([ True,  True, False])
+    """)
+_named(gt, "gt", """Elementwise ``input > other``, as a bool tensor (``greater`` is an alias).
+
+    Example:
+        >>> torch.gt(torch.tensor([1, 2, 3]), 2)
+        tensor([False, False,  True])
+    """)
+_named(ge, "ge", """Elementwise ``input >= other``, as a bool tensor (``greater_equal`` is an alias).
+
+    Example:
+        >>> torch.ge(torch.tensor([1, 2, 3]), 2)
+        tensor([False,  True,  True])
+    """)
+_named(isnan, "isnan", """Tests each element for NaN.
+
+    Example:
+        >>> torch.isnan(torch.tensor([1., float("nan")]))
+        tensor([False,  True])
+    """)
+_named(isinf, "isinf", """Tests each element for positive or negative infinity.
+
+    Example:
+        >>> torch.isinf(torch.tensor([1., float("-inf")]))
+        tensor([False,  True])
+    """)
+_named(isfinite, "isfinite", """Tests each element for being finite (not infinite and not NaN).
+
+    Example:
+        >>> torch.isfinite(torch.tensor([1., float("inf"), float("nan")]))
+        tensor([ True, False, False])
+    """)
+_named(logical_and, "logical_and", """Elementwise logical AND (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_and(torch.tensor([1, 0, 2]), torch.tensor([1, 1, 0]))
+        tensor([ True, False, False])
+    """)
+_named(logical_or, "logical_or", """Elementwise logical OR (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_or(torch.tensor([1, 0, 0]), torch.tensor([0, 0, 3]))
+        tensor([ True, False,  True])
+    """)
+_named(logical_xor, "logical_xor", """Elementwise logical XOR (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_xor(torch.tensor([1, 0, 2]), torch.tensor([1, 1, 0]))
+        tensor([False,  True,  True])
+    """)
+_named(bitwise_and, "bitwise_and", """Elementwise bitwise AND of integer or bool tensors (the ``&`` operator).
+
+    Example:
+        >>> torch.bitwise_and(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([8, 2])
+    """)
+_named(bitwise_or, "bitwise_or", """Elementwise bitwise OR of integer or bool tensors (the ``|`` operator).
+
+    Example:
+        >>> torch.bitwise_or(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([14, 11])
+    """)
+_named(bitwise_xor, "bitwise_xor", """Elementwise bitwise XOR of integer or bool tensors (the ``^`` operator).
+
+    Example:
+        >>> torch.bitwise_xor(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([6, 9])
+    """)
+_named(bitwise_left_shift, "bitwise_left_shift", """``input << other``, elementwise on integers.
+
+    Example:
+        >>> torch.bitwise_left_shift(torch.tensor([1, 3]), 2)
+        tensor([ 4, 12])
+    """)
+_named(bitwise_right_shift, "bitwise_right_shift", """``input >> other``, elementwise on integers (arithmetic shift).
+
+    Example:
+        >>> torch.bitwise_right_shift(torch.tensor([8, -8]), 2)
+        tensor([ 2, -2])
+    """)
+for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+           "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"):
+    _named(globals()[_n + "_"], _n + "_", f"In-place :func:`{_n}`, in ``self``'s dtype.")
+del _n

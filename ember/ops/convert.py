@@ -91,6 +91,7 @@ def _conv(d):
     def f(self, memory_format=None):
         return _cast(self, d)
     f.__name__ = d.name
+    f.__doc__ = f"``self.to(torch.{d.name})``: ``self`` itself when it already is {d.name}, else a copy."
     return f
 
 

@@ -586,6 +586,9 @@ def _new_factory(fn):
                pin_memory=False):
         return fn(*args, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn.__name__
+    method.__doc__ = (f"``torch.{fn.__name__}(*size)`` with ``self``'s dtype (unless ``dtype`` is given).\n\n"
+                      f"    Example:\n        >>> torch.tensor([1, 2]).new_{fn.__name__}(2, 3).dtype\n"
+                      "        torch.int64\n    ")
     return method
 
 

@@ -866,6 +866,7 @@ def _inplace_shape(name):
             self.grad_fn, self._out_idx = r.grad_fn, r._out_idx
         return self
     method.__name__ = name + "_"
+    method.__doc__ = f"In-place :meth:`{name}`: ``self`` takes the new shape (and strides) and is returned."
     return method
 
 
