@@ -6,6 +6,8 @@
     x.grad            # 2 * x
 """
 
+from __future__ import annotations
+
 from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
 from .version import __version__  # noqa: F401  (torch's API level: "2.13.0+ember.0.1.0")
 from ._dtype import *  # noqa: F401,F403
@@ -20,6 +22,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import ops as _ops
 from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.ternary import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.comparison import *  # noqa: F401,F403
@@ -34,6 +37,8 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.gather import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.matrices import *  # noqa: F401,F403
+from .ops.distance import cdist, dist  # noqa: F401
 from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
@@ -299,7 +304,7 @@ def set_default_device(device):  # noqa: F811 (torch's parameter name)
         check_device(device)
 
 
-def fill(input, value):
+def fill(input, value) -> Tensor:
     """A copy of ``input`` with every element set to ``value``.
 
     Example:
@@ -309,7 +314,7 @@ def fill(input, value):
     return input.clone().fill_(value)
 
 
-def resize_as_(input, the_template, *, memory_format=None):
+def resize_as_(input, the_template, *, memory_format=None) -> Tensor:
     """Resizes ``input`` in place to the shape of ``the_template``; returns ``input``.
 
     Example:
@@ -319,7 +324,7 @@ def resize_as_(input, the_template, *, memory_format=None):
     return input.resize_as_(the_template)
 
 
-def kl_div(input, target, reduction=0, *, log_target=False):
+def kl_div(input, target, reduction=0, *, log_target=False) -> Tensor:
     """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch."""
     from .nn.functional import kl_div as _kl
 

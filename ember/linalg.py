@@ -22,9 +22,9 @@ from .ops.linalg import (  # noqa: F401
     matrix_exp,
     matrix_power,
 )
-from .ops.linalg import cross as _cross
 from .ops.linalg import det as _det
 from .ops.lu import householder_product, ldl_factor, ldl_factor_ex, ldl_solve, lu, lu_factor, lu_factor_ex, lu_solve  # noqa: F401
+from .ops.matrices import cross as _cross
 from .ops.reduction import _matrix_norm, _rt, _vector_norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",

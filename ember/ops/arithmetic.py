@@ -1,7 +1,11 @@
-"""Elementwise arithmetic: add, sub, mul, div, pow, remainder, clamp, maximum, lerp, ...
+"""Elementwise arithmetic: add, sub, mul, div, pow, remainder, maximum, ... (lerp, addcmul,
+addcdiv and clamp live in ternary.py).
 
 Forward and backward side by side on raw arrays; broadcasting gradients are
 reduced to each input's shape by the backward walk (see ``_apply``)."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
@@ -26,9 +30,8 @@ from ._pointwise import (
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
            "negative", "rsub", "floor_divide", "remainder", "fmod", "pow", "float_power", "atan2",
-           "arctan2", "lerp", "addcmul", "addcdiv", "hypot", "xlogy", "clamp", "clip", "clamp_min",
-           "clamp_max", "maximum", "minimum", "fmax", "fmin", "copysign", "positive", "clamp_",
-           "clamp_max_", "clamp_min_", "clip_", "neg_", "negative_", "xlogy_"]
+           "arctan2", "hypot", "xlogy", "maximum", "minimum", "fmax", "fmin", "copysign", "positive",
+           "neg_", "negative_", "xlogy_"]
 
 
 # ---- binary arithmetic --------------------------------------------------------------
@@ -193,7 +196,7 @@ class Neg(Op):
 # ---- public functions ----------------------------------------------------------------
 
 @tensor_method("add", "__add__")
-def add(input, other, *args, alpha=1, out=None):
+def add(input, other, *args, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
     if args:
         (other,), alpha = scalar_first("add", other, args, "alpha", 1)
@@ -201,7 +204,7 @@ def add(input, other, *args, alpha=1, out=None):
 
 
 @tensor_method("sub", "__sub__")
-def sub(input, other, *args, alpha=1, out=None):
+def sub(input, other, *args, alpha=1, out=None) -> Tensor:
     """``input - alpha * other``, with broadcasting and type promotion (``subtract`` is an alias).
 
     Example:
@@ -214,7 +217,7 @@ def sub(input, other, *args, alpha=1, out=None):
 
 
 @tensor_method("mul", "__mul__", "__rmul__")
-def mul(input, other, *, out=None):
+def mul(input, other, *, out=None) -> Tensor:
     """``input * other`` elementwise, with broadcasting and type promotion (``multiply`` is an alias).
 
     Example:
@@ -226,7 +229,7 @@ def mul(input, other, *, out=None):
 
 
 @tensor_method("div", "__truediv__")
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """``input / other`` elementwise (``divide``, ``true_divide`` are aliases).
 
     Args:
@@ -255,12 +258,12 @@ negative = tensor_method("negative")(neg)
 # ---- Tensor methods and operators ----------------------------------------------------
 
 @tensor_method("__radd__")
-def _radd(self, other):
+def _radd(self, other) -> Tensor:
     return apply(Add, self, other)
 
 
 @tensor_method("__rsub__")
-def _rsub(self, other):
+def _rsub(self, other) -> Tensor:
     return apply(RSub, self, other)
 
 
@@ -270,17 +273,17 @@ def _rdiv(self, other):
 
 
 @tensor_method("__iadd__")
-def _iadd(self, other):
+def _iadd(self, other) -> Tensor:
     return apply_(Add, self, other)
 
 
 @tensor_method("__isub__")
-def _isub(self, other):
+def _isub(self, other) -> Tensor:
     return apply_(Sub, self, other)
 
 
 @tensor_method("__imul__")
-def _imul(self, other):
+def _imul(self, other) -> Tensor:
     return _inplace(Mul, self, other)
 
 
@@ -290,7 +293,7 @@ def _idiv(self, other):
 
 
 @tensor_method()
-def add_(self, other, *args, alpha=1):
+def add_(self, other, *args, alpha=1) -> Tensor:
     """In-place ``self += alpha * other``; returns ``self``.
 
     Example:
@@ -303,7 +306,7 @@ def add_(self, other, *args, alpha=1):
 
 
 @tensor_method("sub_", "subtract_")
-def sub_(self, other, *args, alpha=1):
+def sub_(self, other, *args, alpha=1) -> Tensor:
     """In-place ``self -= alpha * other``; returns ``self``.
 
     Example:
@@ -316,7 +319,7 @@ def sub_(self, other, *args, alpha=1):
 
 
 @tensor_method("mul_", "multiply_")
-def mul_(self, other):
+def mul_(self, other) -> Tensor:
     """In-place ``self *= other``; returns ``self``.
 
     Example:
@@ -327,7 +330,7 @@ def mul_(self, other):
 
 
 @tensor_method("div_", "divide_", "true_divide_")
-def div_(self, other, *, rounding_mode=None):
+def div_(self, other, *, rounding_mode=None) -> Tensor:
     """In-place ``self /= other`` (with ``rounding_mode`` as ``div``); returns ``self``.
 
     Example:
@@ -339,7 +342,7 @@ def div_(self, other, *, rounding_mode=None):
     return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
-# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum ... -------------------------
 
 @_guard
 class FloorDivide(Op):
@@ -699,137 +702,6 @@ class Fmin(Fmax):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
-@_guard
-class Lerp(Op):
-    name = "LerpBackward0"
-    promote = SAME
-    saves = (0, 1, 2)
-
-    def forward(self, a, b, w):
-        _float_only(a, "lerp_kernel_scalar" if not isinstance(w, np.ndarray) else "lerp_kernel_tensor")
-        self.a, self.b, self.w = a, b, w
-        d = b - a
-        if isinstance(w, np.ndarray):
-            return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
-        return a + w * d if -0.5 < w < 0.5 else b - d * (1 - w)
-
-    def backward(self, g):
-        w = self.w
-        gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
-        return g * (1 - w), g * w, gw
-
-    def backward_ops(self, g):
-        a, b, w = (self.saved_input(i, x) for i, x in enumerate((self.a, self.b, self.w)))
-        gw = g * (b - a) if isinstance(self.w, np.ndarray) else None
-        return g * (1 - w), g * w, gw
-
-
-@_guard
-class Addcmul(Op):
-    name = "AddcmulBackward0"
-    promote = SAME
-    saves = (1, 2)
-
-    def forward(self, a, t1, t2, value=1):
-        self.t1, self.t2, self.v = t1, t2, value
-        p = t1 * t2
-        return a + (p * value if value != 1 else p)
-
-    def backward(self, g):
-        v = self.v
-        gv = g * v if v != 1 else g
-        return g, gv * self.t2, gv * self.t1
-
-    def backward_ops(self, g):
-        gv = g * self.v if self.v != 1 else g
-        return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
-
-
-@_guard
-class Addcdiv(Op):
-    name = "AddcdivBackward0"
-    promote = SAME
-    saves = (1, 2)
-
-    def forward(self, a, t1, t2, value=1):
-        if np.asarray(t1).dtype.kind in "iub" and np.asarray(t2).dtype.kind in "iub":
-            raise RuntimeError(
-                "Integer division with addcdiv is no longer supported, and in a future release "
-                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
-                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
-                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
-                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
-                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-        self.t1, self.t2, self.v = t1, t2, value
-        q = t1 / t2
-        return a + (q * value if value != 1 else q)
-
-    def backward(self, g):
-        v, t2 = self.v, self.t2
-        gv = g * v if v != 1 else g
-        gq = gv / t2
-        return g, gq, -gq * self.t1 / t2
-
-    def backward_ops(self, g):
-        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
-        gq = (g * self.v if self.v != 1 else g) / t2
-        return g, gq, -gq * t1 / t2
-
-
-@_guard
-class Clamp(Op):
-    name = "ClampBackward1"
-    promote = SAME
-    saves = (0, 1, 2)
-
-    def forward(self, a, lo=None, hi=None):
-        self.a, self.lo, self.hi = a, lo, hi
-        out = a
-        if lo is not None:
-            out = np.maximum(out, lo)
-        if hi is not None:
-            out = np.minimum(out, hi)
-        if out is a:
-            out = a.copy()
-        return out
-
-    def backward(self, g):
-        a, lo, hi = self.a, self.lo, self.hi
-        m = None
-        if lo is not None:
-            m = a >= lo
-        if hi is not None:
-            m = (a <= hi) if m is None else (m & (a <= hi))
-        ga = np.where(m, g, 0)
-        glo = ghi = None
-        if isinstance(lo, np.ndarray):
-            ml = a < lo
-            if hi is not None:
-                ml = ml & (lo <= hi)
-            glo = np.where(ml, g, 0)
-        if isinstance(hi, np.ndarray):
-            mh = a > hi
-            if lo is not None:
-                mh = mh | (lo > hi)
-            ghi = np.where(mh, g, 0)
-        return ga, glo, ghi
-
-    def backward_ops(self, g):
-        a, lo, hi = self.a, self.lo, self.hi
-        m = True
-        if lo is not None:
-            m = m & (a >= lo)
-        if hi is not None:
-            m = m & (a <= hi)
-        ga = g.where(_wrap(np.asarray(m)), 0.0)
-        glo = ghi = None
-        if isinstance(lo, np.ndarray):
-            glo = g.where(_wrap((a < lo) & (lo <= hi) if hi is not None else a < lo), 0.0)
-        if isinstance(hi, np.ndarray):
-            ghi = g.where(_wrap((a > hi) | (lo > hi) if lo is not None else a > hi), 0.0)
-        return ga, glo, ghi
-
-
 @tensor_method()
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input``: ``sub`` with the operands swapped.
@@ -843,7 +715,7 @@ def rsub(input, other, *, alpha=1):
 
 
 @tensor_method("floor_divide", "__floordiv__")
-def floor_divide(input, other, *, out=None):
+def floor_divide(input, other, *, out=None) -> Tensor:
     """``input // other``: the quotient rounded down, as Python's ``//``.
 
     Example:
@@ -856,7 +728,7 @@ def floor_divide(input, other, *, out=None):
 
 
 @tensor_method("remainder", "__mod__")
-def remainder(input, other, *, out=None):
+def remainder(input, other, *, out=None) -> Tensor:
     """Python's modulus: ``input - floor(input / other) * other``, with the sign of ``other``.
 
     Example:
@@ -869,7 +741,7 @@ def remainder(input, other, *, out=None):
 
 
 @tensor_method("pow", "__pow__")
-def pow(input, exponent, *, out=None):
+def pow(input, exponent, *, out=None) -> Tensor:
     """``input ** exponent``: either may be a number (not both)."""
     if not isinstance(input, Tensor):
         return _out(apply(RPow, exponent, input), out)
@@ -877,7 +749,7 @@ def pow(input, exponent, *, out=None):
 
 
 @tensor_method()
-def float_power(input, exponent, *, out=None):
+def float_power(input, exponent, *, out=None) -> Tensor:
     """``input ** exponent`` computed in double precision (complex128 for complex inputs).
 
     Example:
@@ -903,83 +775,11 @@ remainder_ = _binary_(Remainder, "remainder_")
 tensor_method("__imod__")(remainder_)
 
 
-@tensor_method()
-def lerp(input, end, weight, *, out=None):
-    """Linear interpolation: ``input + weight * (end - input)``.
-
-    Example:
-        >>> torch.lerp(torch.zeros(3), torch.tensor([10., 10., 10.]), 0.25)
-        tensor([2.5000, 2.5000, 2.5000])
-    """
-    return _out(apply(Lerp, input, end, weight), out)
-
-
-@tensor_method()
-def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
-    """``input + value * tensor1 * tensor2``, elementwise.
-
-    Example:
-        >>> torch.addcmul(torch.ones(2), torch.tensor([2., 3.]), torch.tensor([4., 5.]), value=0.5)
-        tensor([5.0000, 8.5000])
-    """
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
-    return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
-
-
-@tensor_method()
-def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
-    """``input + value * tensor1 / tensor2``, elementwise.
-
-    Example:
-        >>> torch.addcdiv(torch.ones(2), torch.tensor([2., 3.]), torch.tensor([4., 5.]), value=2)
-        tensor([2.0000, 2.2000])
-    """
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
-    return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
-
-
-def _clamp_args(min, max, fname="clamp"):
-    if min is None and max is None:
-        raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
-
-
-@tensor_method()
-def clamp(input, min=None, max=None, *, out=None):
-    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
-    _clamp_args(min, max)
-    return _out(apply(Clamp, input, min, max), out)
-
-
-@tensor_method()
-def clamp_min(input, min, *, out=None):
-    """``max(input, min)``: clamps from below.
-
-    Example:
-        >>> torch.clamp_min(torch.tensor([-1., 0.5, 2.]), 0.)
-        tensor([0.0000, 0.5000, 2.0000])
-    """
-    return _out(apply(Clamp, input, min, None), out)
-
-
-@tensor_method()
-def clamp_max(input, max, *, out=None):
-    """``min(input, max)``: clamps from above.
-
-    Example:
-        >>> torch.clamp_max(torch.tensor([-1., 0.5, 2.]), 1.)
-        tensor([-1.0000,  0.5000,  1.0000])
-    """
-    return _out(apply(Clamp, input, None, max), out)
-
-
-clip = tensor_method("clip")(clamp)
 arctan2 = tensor_method("arctan2")(atan2)
 
 
 @tensor_method()
-def positive(input):
+def positive(input) -> Tensor:
     """``+input``: returns ``input`` itself (raises for bool tensors).
 
     Example:
@@ -1011,7 +811,7 @@ tensor_method("__rmod__")(_rmod)
 
 
 @tensor_method("__rpow__")
-def _rpow(self, other):
+def _rpow(self, other) -> Tensor:
     if isinstance(other, Tensor):
         return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
@@ -1036,78 +836,7 @@ def pow_(self, exponent):
 
 
 @tensor_method()
-def lerp_(self, end, weight):
-    """In-place ``lerp``: ``self += weight * (end - self)``.
-
-    Example:
-        >>> torch.zeros(2).lerp_(torch.tensor([4., 8.]), 0.5)
-        tensor([2., 4.])
-    """
-    return _inplace(Lerp, self, end, weight)
-
-
-@tensor_method()
-def addcmul_(self, tensor1, tensor2, *args, value=1):
-    """In-place ``addcmul``: ``self += value * tensor1 * tensor2``.
-
-    Example:
-        >>> torch.ones(2).addcmul_(torch.tensor([2., 3.]), torch.tensor([4., 5.]))
-        tensor([ 9., 16.])
-    """
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
-    return _inplace(Addcmul, self, tensor1, tensor2, value=value)
-
-
-@tensor_method()
-def addcdiv_(self, tensor1, tensor2, *args, value=1):
-    """In-place ``addcdiv``: ``self += value * tensor1 / tensor2``.
-
-    Example:
-        >>> torch.ones(2).addcdiv_(torch.tensor([2., 3.]), torch.tensor([4., 5.]))
-        tensor([1.5000, 1.6000])
-    """
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
-    return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
-
-
-@tensor_method()
-def clamp_(self, min=None, max=None):
-    """In-place ``clamp`` into ``[min, max]`` (``clip_`` is an alias).
-
-    Example:
-        >>> torch.tensor([-2., 0.5, 3.]).clamp_(-1, 1)
-        tensor([-1.0000,  0.5000,  1.0000])
-    """
-    _clamp_args(min, max, "clamp_")
-    return _inplace(Clamp, self, min, max)
-
-
-@tensor_method()
-def clamp_min_(self, min):
-    """In-place ``clamp_min``.
-
-    Example:
-        >>> torch.tensor([-2., 0.5]).clamp_min_(0)
-        tensor([0.0000, 0.5000])
-    """
-    return _inplace(Clamp, self, min, None)
-
-
-@tensor_method()
-def clamp_max_(self, max):
-    """In-place ``clamp_max``.
-
-    Example:
-        >>> torch.tensor([-2., 0.5]).clamp_max_(0)
-        tensor([-2.,  0.])
-    """
-    return _inplace(Clamp, self, None, max)
-
-
-@tensor_method()
-def float_power_(self, exponent):
+def float_power_(self, exponent) -> Tensor:
     """In-place ``float_power``; ``self`` must already be float64 (or complex128).
 
     Example:
@@ -1120,5 +849,4 @@ def float_power_(self, exponent):
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
 
 
-clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

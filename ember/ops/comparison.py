@@ -1,6 +1,10 @@
 """Comparisons, predicates, logical and bitwise ops (bool or integer results, never
 differentiable), gcd and lcm."""
 
+from __future__ import annotations
+
+from numbers import Number
+
 import numpy as np
 
 from .. import _dtype as D
@@ -47,18 +51,18 @@ _Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
 
 
 def _cmp_fn(cls, fname):
-    def fn(input, other, *, out=None):
+    def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         _cmp_arg(other, fname)
         if not isinstance(input, Tensor):
             raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(input).__name__}")
         return _out(_nograd(cls, input, other), out)
 
-    def fn_(self, other):
+    def fn_(self: Tensor, other: Tensor | Number) -> Tensor:
         self._data[...] = _nograd(cls, self, other)._data
         self._bump()
         return self
 
-    def op(self, other):
+    def op(self, other) -> Tensor:
         if other is None or not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
             return NotImplemented
         return _nograd(cls, self, other)
@@ -115,7 +119,7 @@ class _IsClose(Op):
 
 
 @tensor_method()
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
     """Elementwise ``|input - other| <= atol + rtol * |other|``.
 
     Example:
@@ -139,7 +143,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def _pred(f_float, int_value):
-    def fn(input):
+    def fn(input: Tensor) -> Tensor:
         a = input._data
         if a.dtype.kind in "fc":
             return _wrap(f_float(a))
@@ -157,7 +161,7 @@ _isposinf, _isneginf = _pred(np.isposinf, False), _pred(np.isneginf, False)
 
 
 @tensor_method()
-def isposinf(input, *, out=None):
+def isposinf(input, *, out=None) -> Tensor:
     """Tests each element for positive infinity.
 
     Example:
@@ -168,7 +172,7 @@ def isposinf(input, *, out=None):
 
 
 @tensor_method()
-def isneginf(input, *, out=None):
+def isneginf(input, *, out=None) -> Tensor:
     """Tests each element for negative infinity.
 
     Example:
@@ -179,7 +183,7 @@ def isneginf(input, *, out=None):
 
 
 @tensor_method()
-def isreal(input):
+def isreal(input) -> Tensor:
     """Tests each element for a zero imaginary part (always True for real dtypes).
 
     Example:
@@ -193,7 +197,7 @@ def isreal(input):
 
 
 @tensor_method()
-def signbit(input, *, out=None):
+def signbit(input, *, out=None) -> Tensor:
     """Tests each element's sign bit (True for negative numbers and ``-0.0``).
 
     Example:
@@ -244,12 +248,12 @@ _BAnd, _BOr, _BXor, _BShl, _BShr = (
 
 
 def _binfn(cls):
-    def fn(input, other, *, out=None):
+    def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         if not isinstance(input, Tensor):
             return _out(_rbin(cls, other, input), out)
         return _out(_nograd(cls, input, other), out)
 
-    def fn_(self, other):
+    def fn_(self: Tensor, other: Tensor | Number) -> Tensor:
         r = _nograd(cls, self, other)._data
         if not D.can_cast(D.from_np[r.dtype], D.from_np[self._data.dtype]):
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired "
@@ -258,17 +262,17 @@ def _binfn(cls):
         self._bump()
         return self
 
-    def op(self, other):
+    def op(self, other) -> Tensor:
         if not isinstance(other, (Tensor, int, float, bool, np.generic)):
             return NotImplemented
         return _nograd(cls, self, other)
 
-    def rop(self, other):
+    def rop(self, other) -> Tensor:
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return _rbin(cls, self, other)
 
-    def iop(self, other):
+    def iop(self, other) -> Tensor:
         return fn_(self, other)
     return fn, fn_, op, rop, iop
 
@@ -322,7 +326,7 @@ tensor_method("__irshift__")(_iop_shr)
 
 
 @tensor_method()
-def logical_not(input, *, out=None):
+def logical_not(input, *, out=None) -> Tensor:
     """Elementwise logical NOT (nonzero is True); the result is bool.
 
     Example:
@@ -333,7 +337,7 @@ def logical_not(input, *, out=None):
 
 
 @tensor_method()
-def logical_not_(self):
+def logical_not_(self) -> Tensor:
     """In-place ``logical_not`` in ``self``'s dtype.
 
     Example:
@@ -346,7 +350,7 @@ def logical_not_(self):
 
 
 @tensor_method()
-def bitwise_not(input, *, out=None):
+def bitwise_not(input, *, out=None) -> Tensor:
     """Elementwise bitwise NOT (logical NOT for bool tensors).
 
     Example:
@@ -360,7 +364,7 @@ def bitwise_not(input, *, out=None):
 
 
 @tensor_method()
-def bitwise_not_(self):
+def bitwise_not_(self) -> Tensor:
     """In-place ``bitwise_not``.
 
     Example:
@@ -373,7 +377,7 @@ def bitwise_not_(self):
 
 
 @tensor_method("__invert__")
-def _invert(self):
+def _invert(self) -> Tensor:
     if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _wrap(np.invert(self._data))
@@ -396,7 +400,7 @@ def _int_inplace(self, result):
 
 
 @tensor_method()
-def gcd(input, other, *, out=None):
+def gcd(input, other, *, out=None) -> Tensor:
     """Elementwise greatest common divisor of integer tensors.
 
     Example:
@@ -407,7 +411,7 @@ def gcd(input, other, *, out=None):
 
 
 @tensor_method()
-def lcm(input, other, *, out=None):
+def lcm(input, other, *, out=None) -> Tensor:
     """Elementwise least common multiple of integer tensors.
 
     Example:
@@ -418,7 +422,7 @@ def lcm(input, other, *, out=None):
 
 
 @tensor_method()
-def gcd_(self, other):
+def gcd_(self, other) -> Tensor:
     """In-place ``gcd``.
 
     Example:
@@ -429,7 +433,7 @@ def gcd_(self, other):
 
 
 @tensor_method()
-def lcm_(self, other):
+def lcm_(self, other) -> Tensor:
     """In-place ``lcm``.
 
     Example:

@@ -1,4 +1,7 @@
 """Complex parts and constructors: real, imag, angle, conj, complex, polar."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
@@ -84,7 +87,7 @@ class Angle(Op):
 
 
 @tensor_method()
-def angle(input, *, out=None):
+def angle(input, *, out=None) -> Tensor:
     """The argument of each element in radians (0 or pi for real tensors).
 
     Example:
@@ -105,13 +108,13 @@ class ConjPhysical(Op):
 
 
 @tensor_method()
-def conj(input):
+def conj(input) -> Tensor:
     """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real."""
     return input if input._data.dtype.kind != "c" else apply(ConjPhysical, input)
 
 
 @tensor_method()
-def conj_physical(input, *, out=None):
+def conj_physical(input, *, out=None) -> Tensor:
     """The complex conjugate, computed now (real tensors are returned as they are).
 
     Example:
@@ -122,7 +125,7 @@ def conj_physical(input, *, out=None):
 
 
 @tensor_method()
-def conj_physical_(self):
+def conj_physical_(self) -> Tensor:
     """In-place ``conj_physical``.
 
     Example:
@@ -133,7 +136,7 @@ def conj_physical_(self):
 
 
 @tensor_method()
-def resolve_conj(input):
+def resolve_conj(input) -> Tensor:
     """A tensor with the conjugate bit resolved (ember conjugates eagerly: ``input``).
 
     Example:
@@ -144,7 +147,7 @@ def resolve_conj(input):
 
 
 @tensor_method()
-def resolve_neg(input):
+def resolve_neg(input) -> Tensor:
     """A tensor with the negative bit resolved (ember negates eagerly: ``input``).
 
     Example:
@@ -194,13 +197,13 @@ class Polar(Op):
         return np.real(gc * sg), np.real(gc * y * 1j)
 
 
-def complex_(real, imag, *, out=None):
+def complex_(real, imag, *, out=None) -> Tensor:
     """``ember.complex`` (named ``complex_`` here so this module keeps the builtin)."""
     _complex_parts(real, imag)
     return _out(apply(Complex, real, imag), out)
 
 
-def polar(abs, angle, *, out=None):
+def polar(abs, angle, *, out=None) -> Tensor:
     """The complex tensor ``abs * (cos(angle) + i sin(angle))``.
 
     Example:

@@ -1,5 +1,9 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``long()``, ... (ToCopyBackward0)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from .. import _dtype as D
 from .._device import check_device
 from .._device import device as _device_cls
@@ -34,7 +38,7 @@ def _cast(self, dtype, copy=False):
 
 
 @tensor_method()
-def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None) -> Tensor:
     """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
     flags = []   # trailing positional non_blocking, copy (torch's overloads)
     for a in args:
@@ -77,7 +81,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 
 @tensor_method()
-def type_as(self, other):
+def type_as(self, other) -> Tensor:
     """``self`` cast to ``other``'s dtype.
 
     Example:
@@ -88,7 +92,7 @@ def type_as(self, other):
 
 
 def _conv(d):
-    def f(self, memory_format=None):
+    def f(self: Tensor, memory_format: Any = None) -> Tensor:
         return _cast(self, d)
     f.__name__ = d.name
     f.__doc__ = f"``self.to(torch.{d.name})``: ``self`` itself when it already is {d.name}, else a copy."

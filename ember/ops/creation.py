@@ -4,7 +4,11 @@ Every factory takes PyTorch's keywords: ``dtype``, ``device``, ``requires_grad``
 (and ``generator`` for random ones). Sizes may be given as ``f(2, 3)`` or
 ``f((2, 3))``.
 """
+
+from __future__ import annotations
+
 import math
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +43,7 @@ def _dt(dtype, default=None):
     return d
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """Copy ``data`` (nested lists, numbers, arrays, tensors) into a new tensor.
 
     >>> ember.tensor([[1., 1.], [2, 2]])
@@ -50,7 +54,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(t._data, requires_grad, device)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
     check_device(device)
     if isinstance(data, Tensor):
@@ -64,7 +68,7 @@ def as_tensor(data, dtype=None, device=None):
 asarray = as_tensor
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray) -> Tensor:
     """A tensor sharing ``ndarray``'s memory: writes to either are seen by both."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
@@ -95,7 +99,7 @@ def _size_args(args, size, name):
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
+          pin_memory=False) -> Tensor:
     """A tensor of the given size filled with 0.
 
     Example:
@@ -107,7 +111,7 @@ def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
+         pin_memory=False) -> Tensor:
     """A tensor of the given size filled with 1.
 
     Example:
@@ -118,7 +122,7 @@ def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requi
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None):
+          pin_memory=False, memory_format=None) -> Tensor:
     """A tensor of the given size with unspecified values.
 
     Example:
@@ -128,7 +132,7 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
     return _finish(np.empty(_size_args(args, size, "empty"), _dt(dtype).np), requires_grad, device)
 
 
-def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """Uninitialised, with the given element strides (over a buffer just big enough)."""
     size, stride = tuple(size), tuple(stride)
     if len(size) != len(stride):
@@ -142,7 +146,7 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
     return _finish(arr, requires_grad, device)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     """``ember.full([2, 3], 7.)``: a tensor of ``size`` filled with ``fill_value``."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -152,7 +156,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _finish(np.full(size, fill_value, _dt(dtype).np), requires_grad, device)
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A 0-dimensional tensor holding ``s`` (float32 by default).
 
     Example:
@@ -166,7 +170,7 @@ def _like(fn, input, dtype, device, requires_grad, **kw):
     return fn(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kw)
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Zeros of ``input``'s size (and dtype, unless ``dtype`` is given).
 
     Example:
@@ -176,7 +180,7 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _like(zeros, input, dtype, device, requires_grad)
 
 
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Ones of ``input``'s size (and dtype, unless ``dtype`` is given).
 
     Example:
@@ -186,7 +190,7 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     return _like(ones, input, dtype, device, requires_grad)
 
 
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """An uninitialised tensor of ``input``'s size and dtype.
 
     Example:
@@ -197,7 +201,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None) -> Tensor:
     """A tensor of ``input``'s size and dtype filled with ``fill_value``.
 
     Example:
@@ -209,7 +213,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+           requires_grad=False) -> Tensor:
     """``ember.arange(start, end, step)``: end excluded; int64 unless a bound is a float."""
     if end is None:
         start, end = 0, start
@@ -229,7 +233,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(arr.astype(d.np), requires_grad, device)
 
 
-def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False):
+def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Deprecated in PyTorch: like arange but includes ``end``; float by default."""
     if end is None:
         start, end = 0, start
@@ -238,7 +242,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requi
     return _finish(arr.astype(_dt(dtype).np), requires_grad, device)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     if not isinstance(steps, int) or steps < 0:
         raise RuntimeError(f"number of steps must be non-negative, got {steps}")
@@ -250,14 +254,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
     d = _dt(dtype)
     arr = np.power(float(base), np.linspace(float(start), float(end), steps))
     return _finish(arr.astype(d.np), requires_grad, device)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     """The ``n x m`` identity matrix (``m`` defaults to ``n``).
 
     Example:
@@ -273,7 +277,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 # ---- random -------------------------------------------------------------------------
 
 def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False):
+         requires_grad=False, pin_memory=False) -> Tensor:
     """Uniform samples on [0, 1)."""
     d = _dt(dtype)
     if not d.is_floating_point:
@@ -283,7 +287,7 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
 
 
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False, pin_memory=False):
+          requires_grad=False, pin_memory=False) -> Tensor:
     """Standard normal samples."""
     d = _dt(dtype)
     if not d.is_floating_point:
@@ -293,7 +297,7 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
-            device=None, requires_grad=False):
+            device=None, requires_grad=False) -> Tensor:
     """Integers uniform on [low, high); ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
     if size is None:
         if isinstance(high, (tuple, list)):
@@ -310,7 +314,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False, pin_memory=False):
+             requires_grad=False, pin_memory=False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
@@ -318,7 +322,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
                    requires_grad, device)
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Uniform samples in [0, 1) of ``input``'s size and dtype.
 
     Example:
@@ -328,7 +332,7 @@ def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Standard normal samples of ``input``'s size and dtype.
 
     Example:
@@ -339,7 +343,7 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None):
+                 requires_grad=False, memory_format=None) -> Tensor:
     """Random integers in ``[low, high)`` of ``input``'s size and dtype (``randint_like(x, high)`` too).
 
     Example:
@@ -351,7 +355,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
-           device=None, requires_grad=False):
+           device=None, requires_grad=False) -> Tensor:
     """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
@@ -369,7 +373,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
                    requires_grad, device)
 
 
-def bernoulli(input, p=None, *, generator=None, out=None):
+def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
     """Draw 0/1 with probabilities ``input`` (or scalar ``p``); same dtype as ``input``."""
     probs = input._data if p is None else p
     if np.any((np.asarray(probs) < 0) | (np.asarray(probs) > 1)):
@@ -377,14 +381,14 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _wrap(_random.bernoulli(probs, input.shape, generator).astype(input._data.dtype))
 
 
-def binomial(count, prob, generator=None):
+def binomial(count, prob, generator=None) -> Tensor:
     """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
     from .random_special import binomial as sample
 
     return sample(count, prob, generator)
 
 
-def poisson(input, generator=None):
+def poisson(input, generator=None) -> Tensor:
     """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
     from .random_special import poisson as sample
 
@@ -392,7 +396,7 @@ def poisson(input, generator=None):
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
-                   requires_grad=False, pin_memory=False):
+                   requires_grad=False, pin_memory=False) -> Tensor:
     """Uninitialised, laid out in memory in the order ``physical_layout`` (dims, outer first)."""
     size, perm = tuple(size), tuple(physical_layout)
     if sorted(perm) != list(_range(len(size))):
@@ -402,7 +406,7 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     return _finish(np.transpose(phys, np.argsort(perm)), requires_grad, device)
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Sample ``num_samples`` category indices from each row of (unnormalised) probabilities;
     PyTorch's stream after ``manual_seed``."""
     p = input._data
@@ -460,7 +464,7 @@ def _cosine_sum(*coef):
 
 
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                requires_grad=False):
+                requires_grad=False) -> Tensor:
     """The Hann window of ``window_length`` points (periodic by default, for spectral analysis).
 
     Example:
@@ -472,7 +476,7 @@ def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device
 
 
 def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
-                   layout=None, device=None, requires_grad=False):
+                   layout=None, device=None, requires_grad=False) -> Tensor:
     """The Hamming window ``alpha - beta * cos(2 pi n / N)``.
 
     Example:
@@ -484,7 +488,7 @@ def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype
 
 
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    requires_grad=False):
+                    requires_grad=False) -> Tensor:
     """The Blackman window.
 
     Example:
@@ -496,7 +500,7 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
 
 
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    requires_grad=False):
+                    requires_grad=False) -> Tensor:
     """The Bartlett (triangular) window.
 
     Example:
@@ -508,7 +512,7 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
 
 
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
-                  device=None, requires_grad=False):
+                  device=None, requires_grad=False) -> Tensor:
     """The Kaiser window with shape parameter ``beta``.
 
     Example:
@@ -521,7 +525,7 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, fn)
 
 
-def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Tensor:
     """A 1-D tensor over a Python buffer's memory (shared, not copied)."""
     d = _dt(dtype).np
     nbytes = memoryview(buffer).nbytes
@@ -557,7 +561,7 @@ def _new_method(self, *args, device=None):
 
 @tensor_method("new_empty_strided")
 def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
-                       requires_grad=False, pin_memory=False):
+                       requires_grad=False, pin_memory=False) -> Tensor:
     """An uninitialised tensor with the given size and strides, of ``self``'s dtype.
 
     Example:
@@ -569,7 +573,7 @@ def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=No
 
 
 @tensor_method("bernoulli")
-def _bernoulli_method(self, p=None, *, generator=None):
+def _bernoulli_method(self, p=None, *, generator=None) -> Tensor:
     """Bernoulli samples: 1 with probability ``p`` (or ``self``'s values), else 0.
 
     Example:
@@ -582,8 +586,8 @@ def _bernoulli_method(self, p=None, *, generator=None):
 # ---- Tensor.new_* : same dtype (and device) as the tensor by default ---------------------
 
 def _new_factory(fn):
-    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
-               pin_memory=False):
+    def method(self: Tensor, *args: Any, size: Any = None, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
         return fn(*args, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn.__name__
     method.__doc__ = (f"``torch.{fn.__name__}(*size)`` with ``self``'s dtype (unless ``dtype`` is given).\n\n"
@@ -594,7 +598,7 @@ def _new_factory(fn):
 
 @tensor_method("new_full")
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
-              pin_memory=False):
+              pin_memory=False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``, of ``self``'s dtype.
 
     Example:
@@ -606,7 +610,7 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
 
 @tensor_method("new_tensor")
 def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
-                       pin_memory=False):
+                       pin_memory=False) -> Tensor:
     """A new tensor of ``data`` copied, of ``self``'s dtype unless ``dtype`` is given.
 
     Example:
@@ -617,7 +621,7 @@ def _new_tensor_method(self, data, *, dtype=None, device=None, requires_grad=Fal
 
 
 @tensor_method("multinomial")
-def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+def _multinomial_method(self, num_samples, replacement=False, *, generator=None) -> Tensor:
     """``torch.multinomial(self, num_samples)``: indices drawn by the weights in ``self``.
 
     Example:
@@ -641,13 +645,13 @@ def _map_into(self, others, callable):
 
 
 @tensor_method("apply_")
-def _apply_(self, callable):
+def _apply_(self, callable) -> Tensor:
     """Apply a Python function to every element, in place (slow, as in PyTorch)."""
     return _map_into(self, (), callable)
 
 
 @tensor_method("map_")
-def _map_(self, tensor, callable):
+def _map_(self, tensor, callable) -> Tensor:
     """Applies ``callable(a, b)`` to each element of ``self`` and ``tensor``, in place (slow, Python).
 
     Example:
@@ -658,7 +662,7 @@ def _map_(self, tensor, callable):
 
 
 @tensor_method("map2_")
-def _map2_(self, x, y, callable):
+def _map2_(self, x, y, callable) -> Tensor:
     """Applies ``callable(a, x, y)`` elementwise over ``self``, ``x`` and ``y``, in place.
 
     Example:

@@ -1,5 +1,8 @@
 """Cumulative and difference ops: cumsum, cumprod, cummax, cummin, logcumsumexp, diff,
 trapezoid, cumulative_trapezoid, gradient."""
+
+from __future__ import annotations
+
 import builtins as _b
 
 import numpy as np
@@ -39,7 +42,7 @@ class Cumsum(Op):
 
 @tensor_method()
 @_axis_alias
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input, dim, *, dtype=None, out=None) -> Tensor:
     """Cumulative sum along ``dim``.
 
     Example:
@@ -86,7 +89,7 @@ class Cumprod(Op):
 
 
 @tensor_method()
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim, *, dtype=None, out=None) -> Tensor:
     """Cumulative product along ``dim``.
 
     Example:
@@ -194,7 +197,7 @@ class Logcumsumexp(Op):
 
 
 @tensor_method()
-def logcumsumexp(input, dim, *, out=None):
+def logcumsumexp(input, dim, *, out=None) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow.
 
     Example:
@@ -230,7 +233,7 @@ class Diff(Op):
 
 
 @tensor_method()
-def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor:
     """The ``n``-th forward difference along ``dim`` (after ``prepend``/``append``).
 
     Example:
@@ -257,7 +260,7 @@ def _inplace_dtype(self, dtype):
 
 
 @tensor_method()
-def cumsum_(self, dim, *, dtype=None):
+def cumsum_(self, dim, *, dtype=None) -> Tensor:
     """In-place ``cumsum``.
 
     Example:
@@ -271,7 +274,7 @@ def cumsum_(self, dim, *, dtype=None):
 
 
 @tensor_method()
-def cumprod_(self, dim, *, dtype=None):
+def cumprod_(self, dim, *, dtype=None) -> Tensor:
     """In-place ``cumprod``.
 
     Example:
@@ -305,7 +308,7 @@ def _trapz_dx(x, y, d):
     return diff(x, dim=d - y.ndim)
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
     """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1)."""
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
@@ -318,7 +321,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     return (_trapz_dx(x, y, d) * mid).sum(d) / 2
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
     """The running integral of ``y`` by the trapezoidal rule along ``dim`` (spacing ``x`` or ``dx``).
 
     Example:

@@ -2,9 +2,12 @@
 cholesky, eigh, svd, qr: forward on NumPy's LAPACK, backward from the standard
 matrix-calculus formulas) and torch's older top-level forms (``torch.svd``, ``torch.qr``,
 ``torch.cholesky``, ``cholesky_solve``, ``cholesky_inverse``, ``pinverse``)."""
+
+from __future__ import annotations
+
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply
 from .linalg import Inverse, _LinAlgError, _square, _swap, matmul
 
@@ -227,7 +230,7 @@ def _from_factor(L, upper):
 
 
 @tensor_method()
-def cholesky_solve(B, L, upper=False, *, out=None):
+def cholesky_solve(B, L, upper=False, *, out=None) -> Tensor:
     """Solve ``A X = B`` given the Cholesky factor of ``A``."""
     from ..linalg import solve
 
@@ -237,7 +240,7 @@ def cholesky_solve(B, L, upper=False, *, out=None):
 
 
 @tensor_method()
-def cholesky_inverse(L, upper=False, *, out=None):
+def cholesky_inverse(L, upper=False, *, out=None) -> Tensor:
     """The inverse of ``A = L L^H`` from its Cholesky factor ``L`` (``U^H U`` when ``upper``).
 
     Example:
@@ -249,7 +252,7 @@ def cholesky_inverse(L, upper=False, *, out=None):
 
 
 @tensor_method()
-def pinverse(input, rcond=1e-15):
+def pinverse(input, rcond=1e-15) -> Tensor:
     """The Moore-Penrose pseudo-inverse (``linalg.pinv`` with ``rtol=rcond``).
 
     Example:
@@ -263,7 +266,7 @@ def pinverse(input, rcond=1e-15):
 
 
 @tensor_method()
-def cholesky(input, upper=False, *, out=None):
+def cholesky(input, upper=False, *, out=None) -> Tensor:
     """Deprecated form of ``linalg.cholesky``: the lower (or ``upper``) Cholesky factor.
 
     Example:

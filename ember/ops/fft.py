@@ -6,6 +6,9 @@ The adjoint of a transform with norm ``m`` is the opposite-direction transform w
 dual norm (``backward`` <-> ``forward``, ``ortho`` <-> ``ortho``), which is what each
 backward computes.
 """
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -420,7 +423,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
 
 
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
-          onesided=None, length=None, return_complex=False):
+          onesided=None, length=None, return_complex=False) -> Tensor:
     """Inverse of :func:`stft` by windowed overlap-add, divided by the summed squared window.
 
     Example::

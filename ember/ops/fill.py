@@ -1,5 +1,7 @@
 """In-place fillers: fill_, zero_, copy_, and the random fillers (normal_, uniform_, ...)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _random
@@ -54,7 +56,7 @@ class Copy(Op):
 
 
 @tensor_method()
-def zero_(self):
+def zero_(self) -> Tensor:
     """Fills ``self`` with zeros in place.
 
     Example:
@@ -65,7 +67,7 @@ def zero_(self):
 
 
 @tensor_method()
-def fill_(self, value):
+def fill_(self, value) -> Tensor:
     """Fills ``self`` with ``value`` in place (a number or a one-element tensor).
 
     Example:
@@ -76,7 +78,7 @@ def fill_(self, value):
 
 
 @tensor_method()
-def copy_(self, src, non_blocking=False):
+def copy_(self, src, non_blocking=False) -> Tensor:
     """Copies ``src``'s values into ``self`` in place, broadcasting and casting to ``self``'s dtype.
 
     Example:
@@ -116,7 +118,7 @@ def _float_dt(a):
 
 
 @tensor_method()
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
+def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
     """Fills ``self`` with samples from the normal distribution N(``mean``, ``std``²).
 
     Example:
@@ -131,7 +133,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 
 @tensor_method()
-def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
+def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None) -> Tensor:
     """Fills ``self`` with samples from the uniform distribution on [``a``, ``b``).
 
     Example:
@@ -147,7 +149,7 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
 
 
 @tensor_method()
-def random_(self, from_=0, to=None, *, generator=None):
+def random_(self, from_=0, to=None, *, generator=None) -> Tensor:
     """Fills ``self`` with integers drawn uniformly from ``[from_, to)``.
 
     Example:
@@ -166,7 +168,7 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 
 @tensor_method()
-def bernoulli_(self, p=0.5, *, generator=None):
+def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     """Fills ``self`` with Bernoulli samples: 1 with probability ``p``, else 0.
 
     Example:
@@ -181,7 +183,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 @tensor_method()
-def exponential_(self, lambd=1.0, *, generator=None):
+def exponential_(self, lambd=1.0, *, generator=None) -> Tensor:
     """Fills ``self`` with samples from the exponential distribution with rate ``lambd``.
 
     Example:
@@ -196,7 +198,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 
 @tensor_method()
-def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None) -> Tensor:
     """Fills ``self`` with samples whose logarithm is normal with ``mean`` and ``std``.
 
     Example:
@@ -208,7 +210,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 
 @tensor_method()
-def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
     """Fills ``self`` with samples from the Cauchy distribution centred at ``median``.
 
     Example:
@@ -220,7 +222,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 
 
 @tensor_method()
-def geometric_(self, p, *, generator=None):
+def geometric_(self, p, *, generator=None) -> Tensor:
     """Fills ``self`` with samples of the number of Bernoulli(``p``) trials up to the first success.
 
     Example:

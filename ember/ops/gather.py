@@ -1,5 +1,8 @@
 """Reading by index or mask: gather, take, take_along_dim, index_select, narrow_copy,
 masked_select, masked_fill, masked_scatter (and the index checks they share with scatter)."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
@@ -93,7 +96,7 @@ class Gather(Op):
 
 
 @tensor_method()
-def gather(input, dim, index, *, sparse_grad=False, out=None):
+def gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor:
     """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``."""
     _check_index(index, "gather")
     dim = wrap_dim(dim, input.ndim)
@@ -129,7 +132,7 @@ class TakeAlongDim(Op):
 
 
 @tensor_method()
-def take_along_dim(input, indices, dim=None, *, out=None):
+def take_along_dim(input, indices, dim=None, *, out=None) -> Tensor:
     """Picks values of ``input`` at ``indices`` along ``dim`` (of the flattened input when ``dim`` is None).
 
     Example:
@@ -169,7 +172,7 @@ class Take(Op):
 
 
 @tensor_method()
-def take(input, index, *, out=None):
+def take(input, index, *, out=None) -> Tensor:
     """Index ``input`` as if it were flat; the result has ``index``'s shape."""
     _check_index(index, "take", allow32=False)
     return apply(Take, input, index)
@@ -214,14 +217,14 @@ def _check_index_dtype(index, fn):
 
 
 @tensor_method()
-def index_select(input, dim, index, *, out=None):
+def index_select(input, dim, index, *, out=None) -> Tensor:
     """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor)."""
     _check_index_dtype(index, "index_select")
     return apply(IndexSelect, input, index, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
-def narrow_copy(input, dim, start, length, *, out=None):
+def narrow_copy(input, dim, start, length, *, out=None) -> Tensor:
     """A copy of ``input.narrow(dim, start, length)``.
 
     Example:
@@ -290,7 +293,7 @@ class MaskedSelect(Op):
 
 
 @tensor_method()
-def masked_select(input, mask, *, out=None):
+def masked_select(input, mask, *, out=None) -> Tensor:
     """The elements of ``input`` where ``mask`` (broadcast) is True, as a 1-D tensor.
 
     Example:
@@ -342,14 +345,14 @@ def _fill_args(mask, value, fn):
 
 
 @tensor_method()
-def masked_fill(input, mask, value):
+def masked_fill(input, mask, value) -> Tensor:
     """``input`` with ``value`` where ``mask`` (bool, broadcast) is True."""
     cls = _fill_args(mask, value, "masked_fill_")
     return apply(cls, input, mask, value)
 
 
 @tensor_method()
-def masked_fill_(self, mask, value):
+def masked_fill_(self, mask, value) -> Tensor:
     """In-place ``masked_fill``: sets ``self`` to ``value`` where ``mask`` is True.
 
     Example:
@@ -385,7 +388,7 @@ class MaskedScatter(Op):
 
 
 @tensor_method()
-def masked_scatter(input, mask, source):
+def masked_scatter(input, mask, source) -> Tensor:
     """Copies ``source``'s elements, in order, into ``input`` where ``mask`` is True.
 
     Example:
@@ -397,7 +400,7 @@ def masked_scatter(input, mask, source):
 
 
 @tensor_method()
-def masked_scatter_(self, mask, source):
+def masked_scatter_(self, mask, source) -> Tensor:
     """In-place ``masked_scatter``.
 
     Example:

@@ -5,6 +5,9 @@ Basic indexing (ints, slices, ``...``, ``None``) returns a NumPy view of the inp
 the result shares storage and version counter (``view = True``). Advanced indexing
 (integer / boolean arrays) copies; its backward accumulates with ``np.add.at`` so
 duplicate indices add up, as in PyTorch."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -219,7 +222,7 @@ def _getitem_fast(self, idx, cls):
 
 
 @tensor_method()
-def __getitem__(self, idx):
+def __getitem__(self, idx) -> Tensor:
     t = type(idx)
     if t is int:
         return _getitem_fast(self, idx, Select)
@@ -373,7 +376,7 @@ def nonzero(input, *, out=None, as_tuple=False):
 
 
 @tensor_method()
-def nonzero_static(input, *, size, fill_value=-1):
+def nonzero_static(input, *, size, fill_value=-1) -> Tensor:
     """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``."""
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got {size}")
@@ -383,7 +386,7 @@ def nonzero_static(input, *, size, fill_value=-1):
 
 
 @tensor_method()
-def argwhere(input):
+def argwhere(input) -> Tensor:
     """The indices of nonzero elements, one row per element (``nonzero`` as a tensor).
 
     Example:
@@ -400,7 +403,7 @@ def _tri_indices(fn, row, col, offset, dtype):
     return _wrap(np.stack([r, c]).astype(npd).reshape(2, -1))
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
     """The coordinates of the lower triangle of a ``row x col`` matrix, as a ``2 x N`` tensor.
 
     Example:
@@ -411,7 +414,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _tri_indices(np.tril_indices, row, col, offset, dtype)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
     """The coordinates of the upper triangle of a ``row x col`` matrix (from diagonal ``offset``).
 
     Example:
@@ -425,7 +428,7 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 # ---- searching -------------------------------------------------------------------------------
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None,
-                 out=None):
+                 out=None) -> Tensor:
     """Insertion points of ``input`` into the innermost dim of ``sorted_sequence``."""
     if side is not None:
         if side not in ("left", "right"):
@@ -455,7 +458,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _wrap(np.asarray(r).astype(npd))
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> Tensor:
     """The bucket of each element of ``input`` among the sorted ``boundaries``.
 
     Example:
@@ -467,7 +470,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None) -> Tensor:
     """Tests each element of ``elements`` for membership in ``test_elements``.
 
     Example:
@@ -498,7 +501,7 @@ def unravel_index(indices, shape):
 
 
 @tensor_method("where")
-def _m_where(self, condition, y):
+def _m_where(self, condition, y) -> Tensor:
     """``torch.where(condition, self, y)``: ``self`` where ``condition``, else ``y``.
 
     Example:

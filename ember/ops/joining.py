@@ -1,5 +1,8 @@
 """Joining, splitting, repeating, flipping, rolling and broadcasting: cat, stack, split,
 chunk, unbind, repeat, tile, flip, roll, meshgrid, block_diag, and the ``*_copy`` forms."""
+
+from __future__ import annotations
+
 import builtins
 import warnings
 
@@ -71,7 +74,7 @@ class Cat(Op):
         return tuple(out)
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None) -> Tensor:
     """Concatenate along ``dim``; dtypes promote; legacy empty 1-D tensors are skipped."""
     if isinstance(tensors, Tensor):
         raise TypeError("cat() received an invalid combination of arguments - got (Tensor), "
@@ -134,7 +137,7 @@ class Stack(Op):
         return tuple(g.unbind(self.dim))
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None) -> Tensor:
     """Join same-shaped tensors along a new dim ``dim``."""
     tensors = tuple(tensors)
     if not tensors:
@@ -203,7 +206,7 @@ def atleast_3d(*tensors):
     return unsqueeze(x, -1) if nd == 2 else x
 
 
-def hstack(tensors, *, out=None):
+def hstack(tensors, *, out=None) -> Tensor:
     """Stacks tensors horizontally: ``cat`` along dim 1 (dim 0 for 1-D tensors).
 
     Example:
@@ -215,7 +218,7 @@ def hstack(tensors, *, out=None):
     return _into(out, r) if out is not None else r
 
 
-def vstack(tensors, *, out=None):
+def vstack(tensors, *, out=None) -> Tensor:
     """Stacks tensors vertically: ``cat`` along dim 0 after ``atleast_2d`` (``row_stack`` is an alias).
 
     Example:
@@ -230,7 +233,7 @@ def vstack(tensors, *, out=None):
 row_stack = vstack
 
 
-def dstack(tensors, *, out=None):
+def dstack(tensors, *, out=None) -> Tensor:
     """Stacks tensors depthwise: ``cat`` along dim 2 after ``atleast_3d``.
 
     Example:
@@ -241,7 +244,7 @@ def dstack(tensors, *, out=None):
     return _into(out, r) if out is not None else r
 
 
-def column_stack(tensors, *, out=None):
+def column_stack(tensors, *, out=None) -> Tensor:
     """Stacks 1-D tensors as columns (and 2-D tensors side by side).
 
     Example:
@@ -488,7 +491,7 @@ class Repeat(Op):
 
 
 @tensor_method("repeat")
-def _repeat(self, *sizes):
+def _repeat(self, *sizes) -> Tensor:
     """Tile the tensor ``sizes`` times along each dim (copies)."""
     sizes = norm_size(sizes)
     if len(sizes) < self._data.ndim:
@@ -499,7 +502,7 @@ def _repeat(self, *sizes):
     return apply(Repeat, self, sizes)
 
 
-def tile(input, dims):
+def tile(input, dims) -> Tensor:
     """Repeats ``input`` ``dims`` times along each dimension (leading 1s added as needed).
 
     Example:
@@ -514,7 +517,7 @@ def tile(input, dims):
 
 
 @tensor_method("tile")
-def _tile_method(self, *dims):
+def _tile_method(self, *dims) -> Tensor:
     """``torch.tile(self, dims)``.
 
     Example:
@@ -540,7 +543,7 @@ class RepeatInterleave(Op):
 
 
 @tensor_method()
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:
     """Repeat each element ``repeats`` times (int or per-element tensor) along ``dim``."""
     if repeats is None:  # repeat_interleave(repeats): indices repeated
         r = input._data
@@ -589,7 +592,7 @@ class Flip(Op):
         return g.flip(self.dims) if self.dims else g
 
 
-def flip(input, *dims_, dims=None):
+def flip(input, *dims_, dims=None) -> Tensor:
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
     dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
@@ -598,7 +601,7 @@ def flip(input, *dims_, dims=None):
 
 
 @tensor_method()
-def fliplr(input):
+def fliplr(input) -> Tensor:
     """Reverses the order of columns (dim 1).
 
     Example:
@@ -612,7 +615,7 @@ def fliplr(input):
 
 
 @tensor_method()
-def flipud(input):
+def flipud(input) -> Tensor:
     """Reverses the order of rows (dim 0).
 
     Example:
@@ -648,7 +651,7 @@ class Roll(Op):
 
 
 @tensor_method()
-def roll(input, shifts, dims=None):
+def roll(input, shifts, dims=None) -> Tensor:
     """Rotate elements by ``shifts`` along ``dims`` (the flattened tensor when None)."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
     if dims is None:
@@ -674,7 +677,7 @@ class Rot90(Op):
 
 
 @tensor_method()
-def rot90(input, k=1, dims=(0, 1)):
+def rot90(input, k=1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from dims[0] towards dims[1])."""
     dims = tuple(dims)
     nd = input._data.ndim
@@ -834,7 +837,7 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
-def combinations(input, r=2, with_replacement=False):
+def combinations(input, r=2, with_replacement=False) -> Tensor:
     """Length-``r`` combinations of a 1-D tensor's elements, one per row (as itertools)."""
     import itertools
 
@@ -849,7 +852,7 @@ def combinations(input, r=2, with_replacement=False):
     return stack([input[_wrap(idx[:, j].copy())] for j in range(r)], 1)
 
 
-def channel_shuffle(input, groups):
+def channel_shuffle(input, groups) -> Tensor:
     """Splits the channels (dim 1) into ``groups`` groups and interleaves them.
 
     Args:
@@ -879,7 +882,7 @@ def channel_shuffle(input, groups):
     return x.transpose(1, 2).reshape(shape)
 
 
-def constant_pad_nd(input, pad, value=0):
+def constant_pad_nd(input, pad, value=0) -> Tensor:
     """Pads ``input`` with ``value``: ``pad`` lists (before, after) pairs from the last dimension back.
 
     Example:
@@ -954,7 +957,7 @@ __all__ += list(_COPIES)   # alias_copy, detach_copy, ... view_as_complex_copy
 
 
 @tensor_method("flip")
-def _flip_method(self, *dims_, dims=None):
+def _flip_method(self, *dims_, dims=None) -> Tensor:
     """``torch.flip(self, dims)``: reverses the order along the given dimensions.
 
     Example:

@@ -1,5 +1,8 @@
-"""Linear algebra: matmul and its relatives, einsum, tensordot, kron, cross, trace, diag,
-tril/triu, det, inverse, cdist, dist."""
+"""Linear algebra: matmul and its relatives, einsum, tensordot, det, inverse, matrix_power,
+matrix_exp, slogdet (kron, trace, diag, tril/triu live in matrices.py; cdist, dist in distance.py)."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -8,9 +11,8 @@ from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take i
 from ._apply import SAME, Op, _type_name, apply, apply_, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
-           "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
-           "triu", "det", "inverse", "cdist", "dist", "addr", "addmv_", "diag_embed", "diagflat",
-           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander"]
+           "addbmm", "baddbmm", "einsum", "tensordot", "det", "inverse", "addr", "addmv_",
+           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul"]
 
 
 class _LinAlgError(RuntimeError):
@@ -117,7 +119,7 @@ def _t(x):
 
 
 @tensor_method("matmul", "__matmul__")
-def matmul(input, other, *, out=None):
+def matmul(input, other, *, out=None) -> Tensor:
     """The matrix product of two tensors, with NumPy's rules for 1-D operands and batch broadcasting.
 
     Example:
@@ -144,7 +146,7 @@ def _rmatmul(self, other):
 
 
 @tensor_method()
-def mm(input, mat2, *, out=None):
+def mm(input, mat2, *, out=None) -> Tensor:
     """The matrix product of two 2-D tensors (no broadcasting).
 
     Example:
@@ -159,7 +161,7 @@ def mm(input, mat2, *, out=None):
 
 
 @tensor_method()
-def bmm(input, mat2, *, out=None):
+def bmm(input, mat2, *, out=None) -> Tensor:
     """The batched matrix product of two 3-D tensors: ``(b, n, m) @ (b, m, p) -> (b, n, p)``.
 
     Example:
@@ -176,7 +178,7 @@ def bmm(input, mat2, *, out=None):
 
 
 @tensor_method()
-def mv(input, vec, *, out=None):
+def mv(input, vec, *, out=None) -> Tensor:
     """The product of a matrix and a vector.
 
     Example:
@@ -189,7 +191,7 @@ def mv(input, vec, *, out=None):
 
 
 @tensor_method()
-def dot(input, other, *, out=None):
+def dot(input, other, *, out=None) -> Tensor:
     """The dot product of two 1-D tensors.
 
     Example:
@@ -205,7 +207,7 @@ def dot(input, other, *, out=None):
 
 
 @tensor_method()
-def vdot(input, other, *, out=None):
+def vdot(input, other, *, out=None) -> Tensor:
     """The dot product of two 1-D tensors, conjugating the first.
 
     Example:
@@ -233,7 +235,7 @@ class Outer(Op):
 
 
 @tensor_method("outer", "ger")
-def outer(input, vec2, *, out=None):
+def outer(input, vec2, *, out=None) -> Tensor:
     """The outer product of two 1-D tensors (``ger`` is an alias).
 
     Example:
@@ -370,7 +372,7 @@ def _addr_shape(vec1, vec2):
 
 
 @tensor_method()
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``.
 
     Example:
@@ -384,7 +386,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 
 @tensor_method()
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``.
 
     Example:
@@ -395,7 +397,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
 
 
 @tensor_method()
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``.
 
     Example:
@@ -407,7 +409,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 
 @tensor_method()
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * sum(bmm(batch1, batch2))`` over the batch.
 
     Example:
@@ -420,13 +422,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 
 @tensor_method()
-def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)``."""
     return _addmm_common(Addr, input, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2))
 
 
 @tensor_method()
-def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+def addmm_(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmm``.
 
     Example:
@@ -438,7 +440,7 @@ def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
 
 
 @tensor_method()
-def addmv_(self, mat, vec, *, beta=1, alpha=1):
+def addmv_(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addmv``.
 
     Example:
@@ -449,7 +451,7 @@ def addmv_(self, mat, vec, *, beta=1, alpha=1):
 
 
 @tensor_method()
-def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """In-place ``baddbmm``.
 
     Example:
@@ -462,7 +464,7 @@ def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
 
 
 @tensor_method()
-def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+def addbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addbmm``.
 
     Example:
@@ -475,7 +477,7 @@ def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
 
 
 @tensor_method()
-def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+def addr_(self, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
     """In-place ``addr``: ``self = beta * self + alpha * outer(vec1, vec2)``.
 
     Example:
@@ -633,7 +635,7 @@ def tensordot(a, b, dims=2, out=None):
 
 
 @tensor_method()
-def inner(input, other, *, out=None):
+def inner(input, other, *, out=None) -> Tensor:
     """The inner product over the last dimension (the dot product for 1-D tensors).
 
     Example:
@@ -646,191 +648,6 @@ def inner(input, other, *, out=None):
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
                            f"shapes {list(input.shape)} and {list(other.shape)}")
     return tensordot(input, other, ([-1], [-1]))
-
-
-# ---- kron / cross / trace / diag / tril / triu ----------------------------------------
-
-class Kron(Op):
-    name = "KronBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b):
-        n = max(a.ndim, b.ndim)
-        a2 = a.reshape((1,) * (n - a.ndim) + a.shape)
-        b2 = b.reshape((1,) * (n - b.ndim) + b.shape)
-        self.a, self.b, self.a2, self.b2, self.n = a, b, a2, b2, n
-        # interleave: out[i0, j0, i1, j1, ...] = a[i0, i1, ...] * b[j0, j1, ...]
-        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
-        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
-        p = ai * bi
-        return p.reshape(tuple(x * y for x, y in zip(a2.shape, b2.shape)))
-
-    def backward(self, g):
-        a2, b2, n = self.a2, self.b2, self.n
-        gi = g.reshape(tuple(x for pair in zip(a2.shape, b2.shape) for x in pair))
-        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
-        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
-        ga = np.sum(gi * bi, axis=tuple(range(1, 2 * n, 2))).reshape(self.a.shape)
-        gb = np.sum(gi * ai, axis=tuple(range(0, 2 * n, 2))).reshape(self.b.shape)
-        return ga, gb
-
-
-@tensor_method()
-def kron(input, other, *, out=None):
-    """The Kronecker product of ``input`` and ``other``.
-
-    Example:
-        >>> torch.kron(torch.eye(2), torch.tensor([[1, 2]]).float())
-        tensor([[1., 2., 0., 0.],
-                [0., 0., 1., 2.]])
-    """
-    return apply(Kron, input, other)
-
-
-class Cross(Op):
-    name = "LinalgCrossBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b, d):
-        self.a, self.b, self.d = a, b, d
-        return np.cross(a, b, axisa=d, axisb=d, axisc=d)
-
-    def backward(self, g):
-        d = self.d
-        return (np.cross(self.b, g, axisa=d, axisb=d, axisc=d),
-                np.cross(g, self.a, axisa=d, axisb=d, axisc=d))
-
-
-@tensor_method()
-def cross(input, other, dim=None, *, out=None):
-    """The cross product along ``dim`` (the first dimension of size 3 when not given; deprecated).
-
-    Example:
-        >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
-        tensor([0., 0., 1.])
-    """
-    if input.ndim != other.ndim:
-        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
-    if dim is None:
-        for i, s in enumerate(shape):
-            if s == 3:
-                dim = i
-                break
-        else:
-            raise RuntimeError("no dimension of size 3 in input")
-    d = wrap_dim(dim, len(shape))
-    if input.shape[d] != 3 or other.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[d]} and {other.shape[d]}")
-    d = d - len(shape)  # negative: robust to broadcasting of leading dims
-    return apply(Cross, input, other, d)
-
-
-class Trace(Op):
-    name = "TraceBackward0"
-
-    def forward(self, a):
-        if a.ndim != 2:
-            raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(a.ndim))
-        self.shape = a.shape
-        return np.asarray(np.trace(a, dtype=np.int64 if a.dtype.kind in "biu" else None))
-
-    def backward(self, g):
-        return np.eye(*self.shape, dtype=g.dtype) * g
-
-
-@tensor_method()
-def trace(input):
-    """The sum of the diagonal of a 2-D tensor.
-
-    Example:
-        >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
-        tensor(5.)
-    """
-    return apply(Trace, input)
-
-
-class Diag(Op):
-    name = "DiagBackward0"
-
-    def forward(self, a, k):
-        if a.ndim not in (1, 2):
-            raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + str(a.ndim) + "D")
-        self.shape, self.k = a.shape, k
-        return np.diag(a, k).copy()
-
-    def backward(self, g):
-        if len(self.shape) == 1:
-            return np.diag(g, self.k).copy()
-        z = np.zeros(self.shape, g.dtype)
-        n = g.shape[0]
-        if n:
-            r = np.arange(n)
-            k = self.k
-            z[r + max(-k, 0), r + max(k, 0)] = g
-        return z
-
-
-@tensor_method()
-def diag(input, diagonal=0, *, out=None):
-    """A 1-D input's diagonal matrix, or a 2-D input's ``diagonal``-th diagonal.
-
-    Example:
-        >>> torch.diag(torch.tensor([1, 2]))
-        tensor([[1, 0],
-                [0, 2]])
-        >>> torch.diag(torch.tensor([[1, 2], [3, 4]]), 1)
-        tensor([2])
-    """
-    return apply(Diag, input, diagonal)
-
-
-class Tril(Op):
-    name = "TrilBackward0"
-    fn = staticmethod(np.tril)
-
-    def forward(self, a, k):
-        if a.ndim < 2:
-            raise RuntimeError(f"{type(self).__name__[:4].lower()}: input tensor must have at least 2 dimensions")
-        self.k = k
-        return self.fn(a, k)
-
-    def backward(self, g):
-        return self.fn(g, self.k)
-
-
-class Triu(Tril):
-    name = "TriuBackward0"
-    fn = staticmethod(np.triu)
-
-
-@tensor_method()
-def tril(input, diagonal=0, *, out=None):
-    """The lower triangle of each matrix (below and on diagonal ``diagonal``); the rest zeroed.
-
-    Example:
-        >>> torch.tril(torch.ones(3, 3))
-        tensor([[1., 0., 0.],
-                [1., 1., 0.],
-                [1., 1., 1.]])
-    """
-    return apply(Tril, input, diagonal)
-
-
-@tensor_method()
-def triu(input, diagonal=0, *, out=None):
-    """The upper triangle of each matrix (above and on diagonal ``diagonal``); the rest zeroed.
-
-    Example:
-        >>> torch.triu(torch.ones(3, 3), diagonal=1)
-        tensor([[0., 1., 1.],
-                [0., 0., 1.],
-                [0., 0., 0.]])
-    """
-    return apply(Triu, input, diagonal)
 
 
 # ---- det / inverse ---------------------------------------------------------------------
@@ -871,7 +688,7 @@ class Det(Op):
 
 
 @tensor_method()
-def det(input):
+def det(input) -> Tensor:
     """The determinant (``linalg.det``).
 
     Example:
@@ -901,7 +718,7 @@ class Inverse(Op):
 
 
 @tensor_method()
-def inverse(input, *, out=None):
+def inverse(input, *, out=None) -> Tensor:
     """The matrix inverse (``linalg.inv``).
 
     Example:
@@ -910,75 +727,6 @@ def inverse(input, *, out=None):
                 [0.0000, 0.2500]])
     """
     return apply(Inverse, input)
-
-
-@tensor_method()
-def tril_(self, diagonal=0):
-    """In-place ``tril``.
-
-    Example:
-        >>> torch.ones(2, 2).tril_()
-        tensor([[1., 0.],
-                [1., 1.]])
-    """
-    return apply_(Tril, self, diagonal)
-
-
-@tensor_method()
-def triu_(self, diagonal=0):
-    """In-place ``triu``.
-
-    Example:
-        >>> torch.ones(2, 2).triu_()
-        tensor([[1., 1.],
-                [0., 1.]])
-    """
-    return apply_(Triu, self, diagonal)
-
-
-class DiagEmbed(Op):
-    """The last dim of the input becomes the ``offset`` diagonal of planes ``(dim1, dim2)``."""
-    name = "DiagEmbedBackward0"
-
-    def forward(self, a, offset=0, dim1=-2, dim2=-1):
-        nd = a.ndim + 1
-        d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
-        if d1 == d2:
-            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        n = a.shape[-1] if a.ndim else 1
-        m = n + (offset if offset >= 0 else -offset)
-        z = np.zeros(a.shape[:-1] + (m, m), a.dtype)
-        r = np.arange(n)
-        self.rows, self.cols = r + max(-offset, 0), r + max(offset, 0)
-        z[..., self.rows, self.cols] = a
-        self.dims = (d1, d2)
-        return np.moveaxis(z, (-2, -1), (d1, d2))
-
-    def backward(self, g):
-        return np.moveaxis(g, self.dims, (-2, -1))[..., self.rows, self.cols]
-
-
-@tensor_method()
-def diag_embed(input, offset=0, dim1=-2, dim2=-1):
-    """Matrices whose diagonals (``offset``, between ``dim1`` and ``dim2``) hold the last dimension of ``input``.
-
-    Example:
-        >>> torch.diag_embed(torch.tensor([[1, 2], [3, 4]])).shape
-        torch.Size([2, 2, 2])
-    """
-    return apply(DiagEmbed, input, offset=offset, dim1=dim1, dim2=dim2)
-
-
-@tensor_method()
-def diagflat(input, offset=0):
-    """A 2-D tensor with the flattened ``input`` on diagonal ``offset``.
-
-    Example:
-        >>> torch.diagflat(torch.tensor([[1, 2]]))
-        tensor([[1, 0],
-                [0, 2]])
-    """
-    return diag_embed(input.reshape(-1), offset)
 
 
 def _check_square(A, what):
@@ -991,7 +739,7 @@ def _check_square(A, what):
 
 
 @tensor_method()
-def matrix_power(input, n, *, out=None):
+def matrix_power(input, n, *, out=None) -> Tensor:
     """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
     _check_square(input, "linalg.matrix_power")
     if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
@@ -1049,7 +797,7 @@ class MatrixExp(Op):
 
 
 @tensor_method()
-def matrix_exp(input):
+def matrix_exp(input) -> Tensor:
     """The matrix exponential of each square matrix.
 
     Example:
@@ -1091,7 +839,7 @@ def slogdet(input):
 
 
 @tensor_method()
-def logdet(input):
+def logdet(input) -> Tensor:
     """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch)."""
     from .indexing import where
 
@@ -1118,96 +866,3 @@ def chain_matmul(*matrices, out=None):
     for m in matrices[1:]:
         result = matmul(result, m)
     return result if len(matrices) > 1 else result.clone()
-
-
-def vander(x, N=None, increasing=False):
-    """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
-    from .cumulative import cumprod
-    from .joining import cat, flip
-
-    if x.ndim != 1:
-        raise RuntimeError("x must be a one-dimensional tensor.")
-    n = x.shape[0] if N is None else N
-    if n < 0:
-        raise RuntimeError("N must be non-negative.")
-    dt = x.dtype if x.dtype.is_floating_point or x.is_complex() else D.int64
-    ones = _wrap(np.ones((x.shape[0], min(n, 1)), dt.np))
-    if n > 1:
-        xs = x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1)
-        ones = cat([ones, cumprod(xs, 1)], 1)
-    return ones if increasing else flip(ones, (1,))
-
-
-# ---- distances -------------------------------------------------------------------------
-
-class Cdist(Op):
-    name = "CdistBackward0"
-    saves = (0, 1)
-
-    def forward(self, a, b, p):
-        from .reduction import VectorNorm
-
-        _same_dtype(a, b)
-        if a.dtype.kind != "f":
-            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
-                               f"{D.scalar_type_name(D.from_np[a.dtype])}")
-        if a.ndim < 2 or b.ndim < 2:
-            raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
-        if a.shape[-1] != b.shape[-1]:
-            raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
-                               f"X2: {b.shape[-1]}")
-        if p < 0:
-            raise RuntimeError("cdist only supports non-negative p values")
-        diff = a[..., :, None, :] - b[..., None, :, :]
-        vn = VectorNorm.__new__(VectorNorm)
-        out = vn.forward(diff, float(p), (diff.ndim - 1,), False)
-        self.vn = vn
-        return out
-
-    def backward(self, g):
-        gd = self.vn.backward(g)
-        return np.sum(gd, -2), -np.sum(gd, -3)
-
-
-def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
-    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2`` (batched).
-
-    Example:
-        >>> torch.cdist(torch.tensor([[0., 0.], [1., 1.]]), torch.tensor([[3., 4.]]))
-        tensor([[5.0000],
-                [3.6056]])
-    """
-    return apply(Cdist, x1, x2, p)
-
-
-class Dist(Op):
-    name = "DistBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b, p):
-        from .reduction import VectorNorm
-
-        if a.dtype.kind != "f":
-            raise RuntimeError("dist(): input dtype should be either floating point or complex. "
-                               f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
-        diff = np.asarray(a - b)
-        vn = VectorNorm.__new__(VectorNorm)
-        out = vn.forward(diff, float(p), tuple(range(diff.ndim)), False)
-        self.vn = vn
-        return out
-
-    def backward(self, g):
-        gd = self.vn.backward(g)
-        return gd, -gd
-
-
-@tensor_method()
-def dist(input, other, p=2):
-    """The ``p``-norm of ``input - other``.
-
-    Example:
-        >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
-        tensor(5.)
-    """
-    return apply(Dist, input, other, p)

@@ -1,5 +1,8 @@
 """Reductions: sum, mean, prod, std/var, norm, max/min, amax/amin, arg*, logsumexp, all/any,
 nansum/nanmean, renorm; and ``torch.return_types``."""
+
+from __future__ import annotations
+
 import builtins as _b
 import collections
 import math
@@ -8,10 +11,10 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, composite_backward, linear_backward_ops, wrap_dim, wrap_dims
+from ._apply import Op, _type_name, apply, linear_backward_ops, wrap_dim, wrap_dims
 from .arithmetic import Maximum, Minimum
 
-__all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
+__all__ = ["sum", "mean", "prod", "norm", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
            "count_nonzero", "nansum", "nanmean", "renorm"]
 
@@ -224,7 +227,7 @@ class Mean(Op):
 
 
 @tensor_method()
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> Tensor:
     """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
     if axis is not None:
         dim = axis
@@ -237,7 +240,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
 
 
 @tensor_method()
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> Tensor:
     """The mean of all elements, or over ``dim`` (floating-point and complex inputs, or ``dtype``).
 
     Example:
@@ -286,7 +289,7 @@ class Prod(Op):
 
 @tensor_method()
 @_axis_alias
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
     """The product of all elements, or over ``dim``.
 
     Example:
@@ -298,122 +301,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         dims = ()
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Prod, input, dims, keepdim, npd)
-
-
-# ---- var / std -------------------------------------------------------------------------
-
-class Var(Op):
-    name = "VarBackward0"
-    saves = (0,)
-
-    def forward(self, a, dims, correction, keepdim, take_sqrt):
-        if a.dtype.kind not in "fc":
-            raise RuntimeError("std and var only support floating point and complex dtypes")
-        n = 1
-        for d in dims:
-            n *= a.shape[d]
-        m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
-        xc = a - m
-        denom = n - correction
-        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
-        with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
-            v = v.astype(sq.dtype, copy=False)
-            if take_sqrt:
-                v = np.sqrt(v)
-        self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
-        self.a = a   # for the double backward
-        self.out = v
-        return v
-
-    def backward(self, g):
-        dt = self.xc.dtype
-        dims = self.dims
-        if not self.keepdim and dims:
-            g = np.expand_dims(g, dims)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.sq:
-                o = self.out if self.keepdim or not dims else np.expand_dims(self.out, dims)
-                r = g * self.xc / (dt.type(self.denom) * o)
-                r = np.where(o == 0, np.zeros((), dt), r)
-            else:
-                r = g * dt.type(2) * self.xc / dt.type(self.denom)
-        return r.astype(dt, copy=False)
-
-    def backward_ops(self, g):
-        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
-
-    def _composite(self, x):
-        """The forward written with ember ops (the double backward differentiates it)."""
-        xc = x - x.mean(self.dims, keepdim=True)
-        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
-        return v.sqrt() if self.sq else v
-
-
-def _var_args(input, dim, unbiased, keepdim, correction):
-    if isinstance(dim, bool):  # var(x, False): unbiased passed positionally
-        unbiased, dim = dim, None
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    elif unbiased is not None:
-        raise RuntimeError("var(): cannot pass both unbiased and correction")
-    return _dims(dim, input.ndim), correction, keepdim
-
-
-@tensor_method()
-@_axis_alias
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """The variance over ``dim`` (all elements by default), with Bessel's correction unless ``correction=0``.
-
-    Example:
-        >>> torch.var(torch.tensor([1., 2., 3., 4.]))
-        tensor(1.6667)
-        >>> torch.var(torch.tensor([1., 2., 3., 4.]), correction=0)
-        tensor(1.2500)
-    """
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Var, input, dims, c, kd, False)
-
-
-class Std(Var):
-    name = "StdBackward0"
-
-
-@tensor_method()
-@_axis_alias
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    """The standard deviation over ``dim`` (``sqrt(var)``, with the same ``correction``).
-
-    Example:
-        >>> torch.std(torch.tensor([1., 2., 3., 4.]))
-        tensor(1.2910)
-    """
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Std, input, dims, c, kd, True)
-
-
-@_axis_alias
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(var, mean)`` over ``dim`` in one pass.
-
-    Example:
-        >>> torch.var_mean(torch.tensor([1., 2., 3., 4.]))
-        (tensor(1.6667), tensor(2.5000))
-    """
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
-
-
-@_axis_alias
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(std, mean)`` over ``dim`` in one pass.
-
-    Example:
-        >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
-        (tensor(1.2910), tensor(2.5000))
-    """
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
 
 
 # ---- norms ---------------------------------------------------------------------------
@@ -729,7 +616,7 @@ class Amin(Amax):
 
 @tensor_method()
 @_axis_alias
-def amax(input, dim=(), keepdim=False, *, out=None):
+def amax(input, dim=(), keepdim=False, *, out=None) -> Tensor:
     """The largest values over ``dim`` (all dims by default); the gradient is shared among ties.
 
     Example:
@@ -741,7 +628,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 
 @tensor_method()
 @_axis_alias
-def amin(input, dim=(), keepdim=False, *, out=None):
+def amin(input, dim=(), keepdim=False, *, out=None) -> Tensor:
     """The smallest values over ``dim`` (all dims by default).
 
     Example:
@@ -773,7 +660,7 @@ def _arg(fn, what, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def argmax(input, dim=None, keepdim=False, *, out=None):
+def argmax(input, dim=None, keepdim=False, *, out=None) -> Tensor:
     """The index of the largest element (of the flattened input, or along ``dim``).
 
     Example:
@@ -787,7 +674,7 @@ def argmax(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 @_axis_alias
-def argmin(input, dim=None, keepdim=False, *, out=None):
+def argmin(input, dim=None, keepdim=False, *, out=None) -> Tensor:
     """The index of the smallest element (of the flattened input, or along ``dim``).
 
     Example:
@@ -856,7 +743,7 @@ class Logsumexp(Op):
 
 @tensor_method()
 @_axis_alias
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim, keepdim=False, *, out=None) -> Tensor:
     """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
 
     Example:
@@ -877,7 +764,7 @@ def _logical(fn, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def all(input, dim=None, keepdim=False, *, out=None):
+def all(input, dim=None, keepdim=False, *, out=None) -> Tensor:
     """Whether every element (over ``dim``) is nonzero.
 
     Example:
@@ -889,7 +776,7 @@ def all(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 @_axis_alias
-def any(input, dim=None, keepdim=False, *, out=None):
+def any(input, dim=None, keepdim=False, *, out=None) -> Tensor:
     """Whether any element (over ``dim``) is nonzero.
 
     Example:
@@ -900,7 +787,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
 
 
 @tensor_method()
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None) -> Tensor:
     """The number of nonzero elements (over ``dim``).
 
     Example:
@@ -952,7 +839,7 @@ class Nanmean(Op):
 
 @tensor_method()
 @_axis_alias
-def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
     """The sum treating NaN as zero.
 
     Example:
@@ -965,7 +852,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @tensor_method()
 @_axis_alias
-def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
     """The mean of the non-NaN elements.
 
     Example:
@@ -980,7 +867,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 # ---- sum_to_size, renorm -----------------------------------------------------------------
 
 @tensor_method()
-def sum_to_size(self, *size):
+def sum_to_size(self, *size) -> Tensor:
     """Sum this tensor down to ``size`` (which it must be expandable to)."""
     from ._apply import norm_size
 
@@ -1011,14 +898,14 @@ def _renorm_factor(input, p, dim, maxnorm):
 
 
 @tensor_method()
-def renorm(input, p, dim, maxnorm, *, out=None):
+def renorm(input, p, dim, maxnorm, *, out=None) -> Tensor:
     """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
     (the gradient flows through the norm too, as torch's)."""
     return input * _renorm_factor(input, p, dim, maxnorm)
 
 
 @tensor_method()
-def renorm_(self, p, dim, maxnorm):
+def renorm_(self, p, dim, maxnorm) -> Tensor:
     """In-place ``renorm``: rescales each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm``.
 
     Example:

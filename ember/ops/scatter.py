@@ -1,5 +1,8 @@
 """Writing by index: scatter, scatter_add, scatter_reduce, index_add/copy/fill/put/reduce,
 put, and select/slice/diagonal/as_strided_scatter."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
@@ -71,7 +74,7 @@ def _scatter_cls(src, value, fn):
 
 
 @tensor_method()
-def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None) -> Tensor:
     """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
     _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
@@ -79,7 +82,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
 
 
 @tensor_method()
-def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None) -> Tensor:
     """Writes ``src`` (or ``value``) into ``self`` at ``index`` along ``dim``, in place.
 
     Example:
@@ -114,7 +117,7 @@ class ScatterAdd(Op):
 
 
 @tensor_method()
-def scatter_add(input, dim, index, src, *, out=None):
+def scatter_add(input, dim, index, src, *, out=None) -> Tensor:
     """Adds ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeated indices accumulate).
 
     Example:
@@ -126,7 +129,7 @@ def scatter_add(input, dim, index, src, *, out=None):
 
 
 @tensor_method()
-def scatter_add_(self, dim, index, src):
+def scatter_add_(self, dim, index, src) -> Tensor:
     """In-place ``scatter_add``.
 
     Example:
@@ -237,7 +240,7 @@ class ScatterReduce(Op):
 
 
 @tensor_method()
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None) -> Tensor:
     """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
     _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
@@ -245,7 +248,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
 
 
 @tensor_method()
-def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True) -> Tensor:
     """In-place ``scatter_reduce`` with ``reduce`` one of "sum", "prod", "mean", "amax", "amin".
 
     Example:
@@ -280,7 +283,7 @@ def _index_reduce_args(self, dim, index, source, reduce, fname):
 
 
 @tensor_method()
-def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None) -> Tensor:
     """Reduces rows of ``source`` into a copy of ``input`` at ``index`` along ``dim`` ("prod", "mean", "amax", "amin").
 
     Example:
@@ -292,7 +295,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
 
 
 @tensor_method()
-def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+def index_reduce_(self, dim, index, source, reduce, *, include_self=True) -> Tensor:
     """In-place ``index_reduce``.
 
     Example:
@@ -338,7 +341,7 @@ class IndexAdd(Op):
 
 
 @tensor_method()
-def index_add(input, dim, index, source, *, alpha=1, out=None):
+def index_add(input, dim, index, source, *, alpha=1, out=None) -> Tensor:
     """Adds ``alpha * source`` into a copy of ``input`` at the positions ``index`` along ``dim``.
 
     Example:
@@ -353,7 +356,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 
 @tensor_method()
-def index_add_(self, dim, index, source, *, alpha=1):
+def index_add_(self, dim, index, source, *, alpha=1) -> Tensor:
     """In-place ``index_add``.
 
     Example:
@@ -389,7 +392,7 @@ class IndexCopy(Op):
 
 
 @tensor_method()
-def index_copy(input, dim, index, source, *, out=None):
+def index_copy(input, dim, index, source, *, out=None) -> Tensor:
     """Copies ``source``'s slices into a copy of ``input`` at ``index`` along ``dim``.
 
     Example:
@@ -401,7 +404,7 @@ def index_copy(input, dim, index, source, *, out=None):
 
 
 @tensor_method()
-def index_copy_(self, dim, index, source):
+def index_copy_(self, dim, index, source) -> Tensor:
     """In-place ``index_copy``.
 
     Example:
@@ -449,7 +452,7 @@ def _ifill_cls(value):
 
 
 @tensor_method()
-def index_fill(input, dim, index, value):
+def index_fill(input, dim, index, value) -> Tensor:
     """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``.
 
     Example:
@@ -462,7 +465,7 @@ def index_fill(input, dim, index, value):
 
 
 @tensor_method()
-def index_fill_(self, dim, index, value):
+def index_fill_(self, dim, index, value) -> Tensor:
     """In-place ``index_fill``.
 
     Example:
@@ -518,7 +521,7 @@ def _put_indices(indices):
     return tuple(out)
 
 
-def index_put(input, indices, values, accumulate=False):
+def index_put(input, indices, values, accumulate=False) -> Tensor:
     """``input`` with ``values`` written at the positions given by the tuple of index tensors ``indices``.
 
     Example:
@@ -529,7 +532,7 @@ def index_put(input, indices, values, accumulate=False):
 
 
 @tensor_method()
-def index_put_(input, indices, values, accumulate=False):
+def index_put_(input, indices, values, accumulate=False) -> Tensor:
     """In-place ``index_put``: ``input[indices] = values`` (``+=`` when ``accumulate``).
 
     Example:
@@ -570,7 +573,7 @@ class Put(Op):
         return gi, None, g.reshape(-1)[self.index].reshape(self.sshape)
 
 
-def put(input, index, source, accumulate=False):
+def put(input, index, source, accumulate=False) -> Tensor:
     """``input`` with ``source`` written at ``index`` into its flattened view.
 
     Example:
@@ -583,7 +586,7 @@ def put(input, index, source, accumulate=False):
 
 
 @tensor_method()
-def put_(self, index, source, accumulate=False):
+def put_(self, index, source, accumulate=False) -> Tensor:
     """In-place ``put``.
 
     Example:
@@ -670,7 +673,7 @@ class AsStridedScatter(_RegionScatter):
 
 
 @tensor_method()
-def as_strided_scatter(input, src, size, stride, storage_offset=None):
+def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
     """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view."""
     size, stride = tuple(size), tuple(stride)
     off = storage_offset or 0
@@ -682,7 +685,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 
 
 @tensor_method()
-def select_scatter(input, src, dim, index):
+def select_scatter(input, src, dim, index) -> Tensor:
     """``input`` with ``src`` written into the slice ``input.select(dim, index)``.
 
     Example:
@@ -699,7 +702,7 @@ def select_scatter(input, src, dim, index):
 
 
 @tensor_method()
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None) -> Tensor:
     """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``.
 
     Example:
@@ -712,7 +715,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
 
 
 @tensor_method()
-def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1) -> Tensor:
     """``input`` with ``src`` written into its diagonal ``offset`` (between ``dim1`` and ``dim2``).
 
     Example:
@@ -727,7 +730,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 
 @tensor_method("index_put")
-def _index_put_m(self, indices, values, accumulate=False):
+def _index_put_m(self, indices, values, accumulate=False) -> Tensor:
     """``torch.index_put(self, indices, values, accumulate)``.
 
     Example:
@@ -738,7 +741,7 @@ def _index_put_m(self, indices, values, accumulate=False):
 
 
 @tensor_method("put")
-def _put_m(self, index, source, accumulate=False):
+def _put_m(self, index, source, accumulate=False) -> Tensor:
     """``torch.put(self, index, source, accumulate)``.
 
     Example:

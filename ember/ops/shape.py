@@ -4,9 +4,13 @@ select, diagonal, as_strided, ...; and the in-place shape changes (``unsqueeze_`
 Views set ``view = True`` and return a NumPy view of input 0, so writes through the
 view reach the base and the two share a version counter. Forward and backward side
 by side on raw arrays; broadcast-shaped grads are summed back by the backward walk."""
+
+from __future__ import annotations
+
 import builtins
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +98,7 @@ def _shape_of(shape):
 
 
 @tensor_method("view")
-def _view(self, *shape, dtype=None):
+def _view(self, *shape, dtype=None) -> Tensor:
     """View the same storage with another shape (``-1`` inferred) or as another ``dtype``."""
     if dtype is None and len(shape) == 1 and isinstance(shape[0], (D.dtype, type, np.dtype)):
         dtype = shape[0]
@@ -125,7 +129,7 @@ def _view_dtype(self, dtype):
 
 
 @tensor_method()
-def reshape(input, *shape):
+def reshape(input, *shape) -> Tensor:
     """A view when the strides allow it (as ``view``), else a contiguous copy."""
     shape = _shape_of(shape)
     if _apply._observers:   # recording: the replay decides on each new input's strides
@@ -140,7 +144,7 @@ def reshape(input, *shape):
 
 
 @tensor_method("view_as")
-def _view_as(self, other):
+def _view_as(self, other) -> Tensor:
     """``self.view(other.size())``.
 
     Example:
@@ -152,7 +156,7 @@ def _view_as(self, other):
 
 
 @tensor_method("reshape_as")
-def _reshape_as(self, other):
+def _reshape_as(self, other) -> Tensor:
     """``self.reshape(other.size())``.
 
     Example:
@@ -178,7 +182,7 @@ class Permute(Op):
         return g.permute(tuple(int(i) for i in np.argsort(self.dims)))
 
 
-def permute(input, *dims):
+def permute(input, *dims) -> Tensor:
     """Reorder the dimensions (a view)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
@@ -213,7 +217,7 @@ class Transpose(Op):
 
 
 @tensor_method()
-def transpose(input, dim0, dim1):
+def transpose(input, dim0, dim1) -> Tensor:
     """Swap two dimensions (a view)."""
     nd = input._data.ndim
     if not (0 <= dim0 < nd and 0 <= dim1 < nd):
@@ -238,7 +242,7 @@ class TOp(Transpose):
 
 
 @tensor_method()
-def t(input):
+def t(input) -> Tensor:
     """Transpose a <= 2-D tensor (0-D and 1-D come back as they are)."""
     nd = input._data.ndim
     if nd > 2:
@@ -339,7 +343,7 @@ class Unsqueeze(Op):
 
 
 @tensor_method()
-def unsqueeze(input, dim):
+def unsqueeze(input, dim) -> Tensor:
     """Insert a size-1 dimension at ``dim`` (a view)."""
     nd = input._data.ndim + 1
     if not -nd <= dim < nd:
@@ -371,7 +375,7 @@ class Squeeze2(Squeeze):
 
 
 @tensor_method()
-def squeeze(input, dim=None):
+def squeeze(input, dim=None) -> Tensor:
     """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone."""
     shape = input._data.shape
     if dim is None:
@@ -385,7 +389,7 @@ def squeeze(input, dim=None):
 
 
 @tensor_method()
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input, start_dim=0, end_dim=-1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
     shape = _shape(input)
     nd = len(shape)
@@ -401,7 +405,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 @tensor_method()
-def unflatten(input, dim, sizes):
+def unflatten(input, dim, sizes) -> Tensor:
     """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed)."""
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
@@ -420,7 +424,7 @@ def unflatten(input, dim, sizes):
 
 
 @tensor_method()
-def ravel(input):
+def ravel(input) -> Tensor:
     """A flat 1-D tensor (a view when contiguous)."""
     return reshape(input, (-1,))
 
@@ -474,7 +478,7 @@ def _expand_shape(shape, sizes, x=None):
 
 
 @tensor_method("expand")
-def _expand(self, *sizes):
+def _expand(self, *sizes) -> Tensor:
     """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
     sizes = norm_size(sizes)
     shape = _shape(self)    # a traced -1 keeps reading the input's size
@@ -484,7 +488,7 @@ def _expand(self, *sizes):
 
 
 @tensor_method("expand_as")
-def _expand_as(self, other):
+def _expand_as(self, other) -> Tensor:
     """``self.expand(other.size())``.
 
     Example:
@@ -496,7 +500,7 @@ def _expand_as(self, other):
 
 
 @tensor_method()
-def broadcast_to(input, size):
+def broadcast_to(input, size) -> Tensor:
     """``input`` broadcast to ``size`` as a view (``expand``).
 
     Example:
@@ -527,7 +531,7 @@ class Slice(Op):
 
 
 @tensor_method()
-def narrow(input, dim, start, length):
+def narrow(input, dim, start, length) -> Tensor:
     """Elements ``start .. start+length`` of ``dim`` (a view)."""
     shape = input._data.shape
     if not shape:
@@ -571,7 +575,7 @@ class Select(Op):
 
 
 @tensor_method()
-def select(input, dim, index):
+def select(input, dim, index) -> Tensor:
     """The slice at ``index`` along ``dim``, with that dim removed (a view)."""
     shape = input._data.shape
     if not shape:
@@ -613,7 +617,7 @@ class Unfold(Op):
 
 
 @tensor_method("unfold")
-def _unfold(self, dimension, size, step):
+def _unfold(self, dimension, size, step) -> Tensor:
     """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
     shape = self._data.shape
     d = wrap_dim(dimension, len(shape))
@@ -661,7 +665,7 @@ def _diag_geometry(shape, st, offset, d1, d2):
 
 
 @tensor_method()
-def diagonal(input, offset=0, dim1=0, dim2=1):
+def diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor:
     """The diagonal of the (dim1, dim2) planes, as a new last dim (a view)."""
     nd = input._data.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
@@ -696,7 +700,7 @@ def _flat_index(shape, strides, offset):
 
 
 @tensor_method()
-def as_strided(input, size, stride, storage_offset=None):
+def as_strided(input, size, stride, storage_offset=None) -> Tensor:
     """A view of the storage with explicit ``size``, ``stride`` (elements) and offset."""
     size, stride = tuple(norm_size((size,))), tuple(norm_size((stride,)))
     if len(size) != len(stride):
@@ -717,7 +721,7 @@ def as_strided(input, size, stride, storage_offset=None):
 
 
 @tensor_method()
-def movedim(input, source, destination):
+def movedim(input, source, destination) -> Tensor:
     """Move dims ``source`` to positions ``destination`` (ints or sequences); a view."""
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
@@ -756,7 +760,7 @@ class Clone(Op):
 
 
 @tensor_method()
-def clone(input, *, memory_format=None):
+def clone(input, *, memory_format=None) -> Tensor:
     """A copy with its own storage (layout kept for dense tensors, like preserve_format)."""
     a = input._data
     order = "K"
@@ -768,7 +772,7 @@ def clone(input, *, memory_format=None):
 
 
 @tensor_method("contiguous")
-def _contiguous(self, memory_format=None):
+def _contiguous(self, memory_format=None) -> Tensor:
     """A tensor with the same values laid out in row-major order (``self`` when it already is).
 
     Example:
@@ -781,7 +785,7 @@ def _contiguous(self, memory_format=None):
     return apply(Clone, self, "C")
 
 
-def view_as_real(input):
+def view_as_real(input) -> Tensor:
     """A complex tensor as a real one with a trailing dim of 2 (a view)."""
     a = input._data
     if a.dtype.kind != "c":
@@ -804,7 +808,7 @@ class ViewAsReal(Op):
 # ---- adjoint, complex views -------------------------------------------------------------
 
 @tensor_method()
-def adjoint(input):
+def adjoint(input) -> Tensor:
     """The conjugate transpose of the last two dimensions, as a view.
 
     Example:
@@ -826,7 +830,7 @@ class ViewAsComplex(Op):
         return np.stack((g.real, g.imag), -1)
 
 
-def view_as_complex(input):
+def view_as_complex(input) -> Tensor:
     """A float tensor with a trailing dim of 2 as a complex one (a view)."""
     a = input._data
     if a.dtype not in (np.float32, np.float64):
@@ -840,7 +844,7 @@ def view_as_complex(input):
 
 
 @tensor_method("permute")
-def _permute_method(self, *dims):
+def _permute_method(self, *dims) -> Tensor:
     """``torch.permute(self, dims)``: the dimensions reordered, as a view.
 
     Example:
@@ -855,7 +859,7 @@ def _permute_method(self, *dims):
 def _inplace_shape(name):
     out_of_place = getattr(Tensor, name)
 
-    def method(self, *args, **kwargs):
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         from ..autograd import grad_mode
 
         if grad_mode.enabled and self._rg and self.grad_fn is None:
@@ -871,7 +875,7 @@ def _inplace_shape(name):
 
 
 @tensor_method("resize_")
-def _resize_(self, *sizes, memory_format=None):
+def _resize_(self, *sizes, memory_format=None) -> Tensor:
     """Change the shape in place, keeping the leading elements (new ones uninitialised)."""
     if self._rg:
         raise RuntimeError("cannot resize variables that require grad")
@@ -891,7 +895,7 @@ def _resize_(self, *sizes, memory_format=None):
 
 
 @tensor_method("resize_as_")
-def _resize_as_(self, other, memory_format=None):
+def _resize_as_(self, other, memory_format=None) -> Tensor:
     """Resizes ``self`` in place to ``other``'s size.
 
     Example:
@@ -902,7 +906,7 @@ def _resize_as_(self, other, memory_format=None):
 
 
 @tensor_method("fill_diagonal_")
-def _fill_diagonal_(self, fill_value, wrap=False):
+def _fill_diagonal_(self, fill_value, wrap=False) -> Tensor:
     """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``)."""
     a = self._data
     if a.ndim < 2:

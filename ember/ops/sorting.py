@@ -1,8 +1,10 @@
 """Sorting and selection: sort, argsort, msort, topk, kthvalue, unique, unique_consecutive."""
 
+from __future__ import annotations
+
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, linear_backward_ops, wrap_dim
 from .reduction import _select_backward, return_types
 
@@ -74,7 +76,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 
 @tensor_method()
-def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
+def argsort(input, dim=-1, descending=False, stable=False, *, out=None) -> Tensor:
     """The indices that sort ``input`` along ``dim``.
 
     Example:
@@ -87,7 +89,7 @@ def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 
 @tensor_method()
-def msort(input, *, out=None):
+def msort(input, *, out=None) -> Tensor:
     """``input`` sorted along dim 0.
 
     Example:

@@ -12,6 +12,9 @@ as torch's sparse backend does for ops it lacks.
     >>> (s @ ember.ones(3, 2)).shape
     torch.Size([2, 2])
 """
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -566,7 +569,7 @@ def _values_tensor(values, dtype, requires_grad):
 
 
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
-                      requires_grad=False, check_invariants=None, is_coalesced=None):
+                      requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor:
     """A COO sparse tensor with ``values[j]`` at ``indices[:, j]``.
 
     Args:
@@ -615,7 +618,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
 
 
 def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None,
-                      pin_memory=False, requires_grad=False, check_invariants=None):
+                      pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor:
     """A CSR sparse matrix: row ``i`` holds ``values[crow[i]:crow[i+1]]`` at columns ``col_indices``.
 
     Example::
@@ -671,7 +674,7 @@ def _dense_to_sparse(self, *args, layout=None, blocksize=None, dense_dim=None):
     return _coo(idx, apply(ToSparse, self, idx=idx), a.shape, True)
 
 
-def _dense_to_csr(self, dense_dim=None):
+def _dense_to_csr(self, dense_dim=None) -> Tensor:
     """The tensor in sparse CSR layout (compressed rows).
 
     Example:
@@ -780,7 +783,7 @@ def matmul(a, b):
     return _sparse_dense_mm(b.t(), a.t()).t()
 
 
-def spmm(input, mat2):
+def spmm(input, mat2) -> Tensor:
     """``torch.spmm``: sparse matrix ``input`` times dense ``mat2`` (dense result)."""
     return matmul(input, mat2)
 
@@ -835,7 +838,7 @@ tensor_method("to_sparse_csr")(_dense_to_csr)
 
 
 @tensor_method()
-def to_dense(self, dtype=None, *, masked_grad=None):
+def to_dense(self, dtype=None, *, masked_grad=None) -> Tensor:
     """A strided tensor of the same values: a dense tensor returns itself (cast to ``dtype`` if given).
 
     Example:

@@ -1,6 +1,9 @@
 """Special functions without scipy: erf, erfc, erfinv, lgamma, digamma, polygamma, mvlgamma,
 igamma, sinc, i0 (series, continued fractions and asymptotic expansions); logaddexp,
 heaviside, and the float-bit ops ldexp, frexp, nextafter."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
@@ -188,7 +191,7 @@ class LogAddExp2(LogAddExp):
 
 
 @tensor_method()
-def logaddexp(input, other, *, out=None):
+def logaddexp(input, other, *, out=None) -> Tensor:
     """``log(exp(input) + exp(other))``, computed without overflow.
 
     Example:
@@ -200,7 +203,7 @@ def logaddexp(input, other, *, out=None):
 
 
 @tensor_method()
-def logaddexp2(input, other, *, out=None):
+def logaddexp2(input, other, *, out=None) -> Tensor:
     """``log2(2**input + 2**other)``, computed without overflow.
 
     Example:
@@ -228,7 +231,7 @@ class Heaviside(Op):
 
 
 @tensor_method()
-def heaviside(input, values, *, out=None):
+def heaviside(input, values, *, out=None) -> Tensor:
     """The Heaviside step: 0 for negative ``input``, 1 for positive, ``values`` where ``input`` is 0.
 
     Example:
@@ -240,7 +243,7 @@ def heaviside(input, values, *, out=None):
 
 
 @tensor_method()
-def heaviside_(self, values):
+def heaviside_(self, values) -> Tensor:
     """In-place ``heaviside``.
 
     Example:
@@ -258,13 +261,13 @@ def _pow2(other):
 
 
 @tensor_method()
-def ldexp(input, other, *, out=None):
+def ldexp(input, other, *, out=None) -> Tensor:
     """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients)."""
     return mul(input, _pow2(other), out=out)
 
 
 @tensor_method()
-def ldexp_(self, other):
+def ldexp_(self, other) -> Tensor:
     """In-place ``ldexp``: ``self * 2 ** other``.
 
     Example:
@@ -321,7 +324,7 @@ class NextAfter(Op):
 
 
 @tensor_method()
-def nextafter(input, other, *, out=None):
+def nextafter(input, other, *, out=None) -> Tensor:
     """The next representable floating-point value after ``input`` towards ``other``.
 
     Example:
@@ -332,7 +335,7 @@ def nextafter(input, other, *, out=None):
 
 
 @tensor_method()
-def nextafter_(self, other):
+def nextafter_(self, other) -> Tensor:
     """In-place ``nextafter``.
 
     Example:
@@ -487,7 +490,7 @@ lgamma, lgamma_ = _unary(Lgamma, "lgamma")
 digamma, digamma_ = _unary(Digamma, "digamma")
 
 
-def polygamma(n, input, *, out=None):
+def polygamma(n, input, *, out=None) -> Tensor:
     """The ``n``-th derivative of the digamma function.
 
     Example:
@@ -498,7 +501,7 @@ def polygamma(n, input, *, out=None):
 
 
 @tensor_method()
-def polygamma_(self, n):
+def polygamma_(self, n) -> Tensor:
     """In-place ``polygamma(n, self)``.
 
     Example:
@@ -509,7 +512,7 @@ def polygamma_(self, n):
 
 
 @tensor_method()
-def mvlgamma(input, p, *, out=None):
+def mvlgamma(input, p, *, out=None) -> Tensor:
     """The log of the multivariate gamma function of dimension ``p`` (``special.multigammaln``).
 
     Example:
@@ -520,7 +523,7 @@ def mvlgamma(input, p, *, out=None):
 
 
 @tensor_method()
-def mvlgamma_(self, p):
+def mvlgamma_(self, p) -> Tensor:
     """In-place ``mvlgamma``.
 
     Example:
@@ -612,7 +615,7 @@ class Igammac(Igamma):
 
 
 @tensor_method()
-def igamma(input, other, *, out=None):
+def igamma(input, other, *, out=None) -> Tensor:
     """The regularized lower incomplete gamma function P(``input``, ``other``) (``special.gammainc``).
 
     Example:
@@ -624,7 +627,7 @@ def igamma(input, other, *, out=None):
 
 
 @tensor_method()
-def igammac(input, other, *, out=None):
+def igammac(input, other, *, out=None) -> Tensor:
     """The regularized upper incomplete gamma function Q(``input``, ``other``) (``special.gammaincc``).
 
     Example:
@@ -636,7 +639,7 @@ def igammac(input, other, *, out=None):
 
 
 @tensor_method()
-def igamma_(self, other):
+def igamma_(self, other) -> Tensor:
     """In-place ``igamma``.
 
     Example:
@@ -647,7 +650,7 @@ def igamma_(self, other):
 
 
 @tensor_method()
-def igammac_(self, other):
+def igammac_(self, other) -> Tensor:
     """In-place ``igammac``.
 
     Example:
@@ -703,7 +706,7 @@ i0, i0_ = _unary(I0, "i0")
 
 
 @tensor_method("polygamma")
-def _polygamma_m(self, n):
+def _polygamma_m(self, n) -> Tensor:
     """``torch.polygamma(n, self)``.
 
     Example:

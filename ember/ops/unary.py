@@ -1,9 +1,12 @@
 """Unary maths: exp, log, sqrt, trigonometric and hyperbolic functions, rounding, relu, ..."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import FLOAT, Op, apply
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
@@ -651,7 +654,7 @@ arctanh = tensor_method("arctanh")(atanh)
 
 
 @tensor_method()
-def logit(input, eps=None, *, out=None):
+def logit(input, eps=None, *, out=None) -> Tensor:
     """``log(p / (1 - p))``, with ``input`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
 
     Example:
@@ -662,7 +665,7 @@ def logit(input, eps=None, *, out=None):
 
 
 @tensor_method()
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=0, out=None) -> Tensor:
     """Rounds to the nearest integer (half to even), or to ``decimals`` decimal places.
 
     Example:
@@ -677,7 +680,7 @@ def round(input, *, decimals=0, out=None):
 
 
 @tensor_method()
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None) -> Tensor:
     """Replaces NaN with ``nan``, +inf and -inf with ``posinf``/``neginf`` (the dtype's extremes by default).
 
     Example:
@@ -688,7 +691,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 
 @tensor_method()
-def logit_(self, eps=None):
+def logit_(self, eps=None) -> Tensor:
     """In-place ``logit``.
 
     Example:
@@ -699,7 +702,7 @@ def logit_(self, eps=None):
 
 
 @tensor_method()
-def round_(self, *, decimals=0):
+def round_(self, *, decimals=0) -> Tensor:
     """In-place ``round``.
 
     Example:
@@ -712,7 +715,7 @@ def round_(self, *, decimals=0):
 
 
 @tensor_method()
-def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
     """In-place ``nan_to_num``.
 
     Example:
