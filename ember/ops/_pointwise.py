@@ -10,6 +10,7 @@ import numpy as np
 from .._tensor import Tensor, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import _type_name, apply, apply_
+from ._pointwise_docs import DOCS
 
 
 def _broadcast_error(*arrays):
@@ -67,7 +68,7 @@ def _inplace(cls, self, *args, **kw):
 # ---- wrapper factories: one per signature shape ------------------------------------------
 
 def _named(f, name, doc):
-    """Give a factory-made function its public name and a one-line docstring."""
+    """Give a factory-made function its public name and its docstring."""
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
@@ -81,7 +82,7 @@ def _unary(cls, name):
 
     def fn_(self: Tensor) -> Tensor:
         return _inplace(cls, self)
-    return (tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input``.")),
+    return (tensor_method()(_named(fn, name, DOCS.get(name, f"Elementwise ``{name}`` of ``input``."))),
             tensor_method()(_named(fn_, name + "_", f"In-place :func:`{name}`.")))
 
 
@@ -89,8 +90,8 @@ def _binary(cls, name):
     """``name(input, other, *, out=None)``: a broadcasting two-input op (and Tensor method)."""
     def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         return _out(apply(cls, input, other), out)
-    return tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
-                                            "(broadcasting)."))
+    return tensor_method()(_named(fn, name, DOCS.get(name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
+                                                           "(broadcasting).")))
 
 
 def _binary_(cls, name):
