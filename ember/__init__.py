@@ -33,6 +33,7 @@ from .ops.statistics import *  # noqa: F401,F403
 from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.joining import *  # noqa: F401,F403
+from .ops.grids import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.gather import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403

@@ -1,4 +1,5 @@
-"""Complex parts and constructors: real, imag, angle, conj, complex, polar."""
+"""Complex parts and constructors: real, imag, angle, conj, complex, polar, view_as_real,
+view_as_complex, and the conjugate transpose ``adjoint``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method, tensor_property
 from ._apply import FLOAT, Op, apply, apply_
 from ._pointwise import _broadcast_error, _c, _out, _zeros
+from .shape import _mH
 
 __all__ = ["real", "imag", "angle", "conj", "conj_physical", "conj_physical_", "resolve_conj",
-           "resolve_neg", "polar"]
+           "resolve_neg", "polar", "view_as_real", "view_as_complex", "adjoint"]
 
 
 # ---- complex parts -------------------------------------------------------------------
@@ -212,3 +214,71 @@ def polar(abs, angle, *, out=None) -> Tensor:
     """
     _complex_parts(abs, angle)
     return _out(apply(Polar, abs, angle), out)
+
+
+# ---- complex views and the conjugate transpose ------------------------------------------
+
+def view_as_real(input) -> Tensor:
+    """A complex tensor as a real one with a trailing dim of 2 (a view).
+
+    Example:
+        >>> torch.view_as_real(torch.tensor([1 + 2j]))
+        tensor([[1., 2.]])
+    """
+    a = input._data
+    if a.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return apply(ViewAsReal, input)
+
+
+class ViewAsReal(Op):
+    name = "ViewAsRealBackward0"
+    view = True
+
+    def forward(self, a):
+        r = a[..., None].view(np.float32 if a.dtype == np.complex64 else np.float64)
+        return r
+
+    def backward(self, g):
+        return g[..., 0] + 1j * g[..., 1]
+
+
+@tensor_method()
+def adjoint(input) -> Tensor:
+    """The conjugate transpose of the last two dimensions, as a view.
+
+    Example:
+        >>> torch.adjoint(torch.tensor([[1j, 2]]))
+        tensor([[0.-1.j],
+                [2.-0.j]])
+    """
+    return _mH(input)
+
+
+class ViewAsComplex(Op):
+    name = "ViewAsComplexBackward0"
+    view = True
+
+    def forward(self, a):
+        return a.view(np.complex64 if a.dtype == np.float32 else np.complex128)[..., 0]
+
+    def backward(self, g):
+        return np.stack((g.real, g.imag), -1)
+
+
+def view_as_complex(input) -> Tensor:
+    """A float tensor with a trailing dim of 2 as a complex one (a view).
+
+    Example:
+        >>> torch.view_as_complex(torch.tensor([[1., 2.], [3., -4.]]))
+        tensor([1.+2.j, 3.-4.j])
+    """
+    a = input._data
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError("view_as_complex is only supported for float and double tensors, but got "
+                           f"a tensor of scalar type: {D.scalar_type_name(input.dtype)}")
+    if a.ndim == 0 or a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if a.strides[-1] != a.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    return apply(ViewAsComplex, input)

@@ -55,7 +55,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
-    """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
+    """Like ``tensor`` but shares memory with a NumPy array or tensor when it can.
+
+    Example:
+        >>> import numpy as np
+        <BLANKLINE>
+        >>> a = np.array([1., 2.]); t = torch.as_tensor(a); t[0] = 5.; a
+        array([5., 2.])
+    """
     check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype is D.to_dtype(dtype) else data.to(dtype)
@@ -69,7 +76,14 @@ asarray = as_tensor
 
 
 def from_numpy(ndarray) -> Tensor:
-    """A tensor sharing ``ndarray``'s memory: writes to either are seen by both."""
+    """A tensor sharing ``ndarray``'s memory: writes to either are seen by both.
+
+    Example:
+        >>> import numpy as np
+        <BLANKLINE>
+        >>> a = np.arange(3); t = torch.from_numpy(a); t[0] = 7; a
+        array([7, 1, 2])
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if ndarray.dtype not in D.from_np:
@@ -133,7 +147,12 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
-    """Uninitialised, with the given element strides (over a buffer just big enough)."""
+    """Uninitialised, with the given element strides (over a buffer just big enough).
+
+    Example:
+        >>> torch.empty_strided((2, 3), (1, 2)).stride()
+        (1, 2)
+    """
     size, stride = tuple(size), tuple(stride)
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
@@ -147,7 +166,13 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
-    """``ember.full([2, 3], 7.)``: a tensor of ``size`` filled with ``fill_value``."""
+    """``ember.full([2, 3], 7.)``: a tensor of ``size`` filled with ``fill_value``.
+
+    Example:
+        >>> torch.full((2, 2), 7.)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -214,7 +239,14 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False) -> Tensor:
-    """``ember.arange(start, end, step)``: end excluded; int64 unless a bound is a float."""
+    """``ember.arange(start, end, step)``: end excluded; int64 unless a bound is a float.
+
+    Example:
+        >>> torch.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> torch.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -234,7 +266,12 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 
 def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Deprecated in PyTorch: like arange but includes ``end``; float by default."""
+    """Deprecated in PyTorch: like arange but includes ``end``; float by default.
+
+    Example:
+        >>> torch.range(1, 4)
+        tensor([1., 2., 3., 4.])
+    """
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
@@ -243,7 +280,12 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requi
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
-    """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Example:
+        >>> torch.linspace(0, 1, steps=5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     if not isinstance(steps, int) or steps < 0:
         raise RuntimeError(f"number of steps must be non-negative, got {steps}")
     d = _dt(dtype)
@@ -255,7 +297,12 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
-    """``base ** linspace(start, end, steps)``."""
+    """``base ** linspace(start, end, steps)``.
+
+    Example:
+        >>> torch.logspace(0, 2, steps=3)
+        tensor([  1.,  10., 100.])
+    """
     d = _dt(dtype)
     arr = np.power(float(base), np.linspace(float(start), float(end), steps))
     return _finish(arr.astype(d.np), requires_grad, device)
@@ -278,7 +325,14 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False) -> Tensor:
-    """Uniform samples on [0, 1)."""
+    """Uniform samples on [0, 1).
+
+    Example:
+        >>> torch.rand(2, 3).shape
+        torch.Size([2, 3])
+        >>> bool(((torch.rand(100) >= 0) & (torch.rand(100) < 1)).all())
+        True
+    """
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{D.scalar_type_name(d)}\'')
@@ -288,7 +342,12 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
 
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False) -> Tensor:
-    """Standard normal samples."""
+    """Standard normal samples.
+
+    Example:
+        >>> torch.randn(2, 3).shape
+        torch.Size([2, 3])
+    """
     d = _dt(dtype)
     if not d.is_floating_point:
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{D.scalar_type_name(d)}\'')
@@ -298,7 +357,14 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False) -> Tensor:
-    """Integers uniform on [low, high); ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
+    """Integers uniform on [low, high); ``randint(10, (3,))`` or ``randint(0, 10, (3,))``.
+
+    Example:
+        >>> r = torch.randint(3, 10, (100,))
+        <BLANKLINE>
+        >>> bool(r.min() >= 3 and r.max() < 10), r.dtype
+        (True, torch.int64)
+    """
     if size is None:
         if isinstance(high, (tuple, list)):
             low, high, size = 0, low, high
@@ -315,7 +381,12 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False) -> Tensor:
-    """A random permutation of ``0 .. n-1``."""
+    """A random permutation of ``0 .. n-1``.
+
+    Example:
+        >>> torch.randperm(4).sort().values
+        tensor([0, 1, 2, 3])
+    """
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     return _finish(_random.randperm(n, generator).astype(_dt(dtype, D.int64).np, copy=False),
@@ -356,7 +427,14 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False) -> Tensor:
-    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``."""
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers with ``size``.
+
+    Example:
+        >>> torch.normal(torch.zeros(3), 1e-9).abs().max() < 1e-6
+        tensor(True)
+        >>> torch.normal(2., 3., size=(2, 2)).shape
+        torch.Size([2, 2])
+    """
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
@@ -374,7 +452,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 
 
 def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
-    """Draw 0/1 with probabilities ``input`` (or scalar ``p``); same dtype as ``input``."""
+    """Draw 0/1 with probabilities ``input`` (or scalar ``p``); same dtype as ``input``.
+
+    Example:
+        >>> torch.bernoulli(torch.tensor([0., 1., 1.]))
+        tensor([0., 1., 1.])
+    """
     probs = input._data if p is None else p
     if np.any((np.asarray(probs) < 0) | (np.asarray(probs) > 1)):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -382,14 +465,24 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
 
 
 def binomial(count, prob, generator=None) -> Tensor:
-    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream)."""
+    """Draws of Binomial(count, prob), elementwise, in ``count``'s dtype (PyTorch's stream).
+
+    Example:
+        >>> torch.binomial(torch.tensor([10., 0.]), torch.tensor([1., 0.5]))
+        tensor([10.,  0.])
+    """
     from .random_special import binomial as sample
 
     return sample(count, prob, generator)
 
 
 def poisson(input, generator=None) -> Tensor:
-    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream)."""
+    """Draws of Poisson(rate = ``input``), elementwise, in ``input``'s dtype (PyTorch's stream).
+
+    Example:
+        >>> torch.poisson(torch.tensor([0., 0.]))
+        tensor([0., 0.])
+    """
     from .random_special import poisson as sample
 
     return sample(input, generator)
@@ -397,7 +490,12 @@ def poisson(input, generator=None) -> Tensor:
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
                    requires_grad=False, pin_memory=False) -> Tensor:
-    """Uninitialised, laid out in memory in the order ``physical_layout`` (dims, outer first)."""
+    """Uninitialised, laid out in memory in the order ``physical_layout`` (dims, outer first).
+
+    Example:
+        >>> torch.empty_permuted((2, 3, 4), (0, 2, 1)).stride()
+        (12, 1, 3)
+    """
     size, perm = tuple(size), tuple(physical_layout)
     if sorted(perm) != list(_range(len(size))):
         raise RuntimeError("Number of dimensions in size does not match the length of the "
@@ -408,7 +506,12 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Sample ``num_samples`` category indices from each row of (unnormalised) probabilities;
-    PyTorch's stream after ``manual_seed``."""
+    PyTorch's stream after ``manual_seed``.
+
+    Example:
+        >>> torch.multinomial(torch.tensor([0., 10., 0.]), 2, replacement=True)
+        tensor([1, 1])
+    """
     p = input._data
     if p.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -526,7 +629,12 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Tensor:
-    """A 1-D tensor over a Python buffer's memory (shared, not copied)."""
+    """A 1-D tensor over a Python buffer's memory (shared, not copied).
+
+    Example:
+        >>> torch.frombuffer(bytearray([1, 2, 3, 4]), dtype=torch.uint8)
+        tensor([1, 2, 3, 4], dtype=torch.uint8)
+    """
     d = _dt(dtype).np
     nbytes = memoryview(buffer).nbytes
     item = np.dtype(d).itemsize
@@ -547,7 +655,12 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Ten
 
 @tensor_method("new")
 def _new_method(self, *args, device=None):
-    """Legacy ``x.new(...)``: sizes -> uninitialised, data -> a tensor, both of ``x``'s dtype."""
+    """Legacy ``x.new(...)``: sizes -> uninitialised, data -> a tensor, both of ``x``'s dtype.
+
+    Example:
+        >>> torch.tensor([1, 2]).new(2, 3).shape
+        torch.Size([2, 3])
+    """
     check_device(device)
     if not args or all(isinstance(a, int) for a in args) or (
             len(args) == 1 and isinstance(args[0], Size)):
@@ -646,7 +759,12 @@ def _map_into(self, others, callable):
 
 @tensor_method("apply_")
 def _apply_(self, callable) -> Tensor:
-    """Apply a Python function to every element, in place (slow, as in PyTorch)."""
+    """Apply a Python function to every element, in place (slow, as in PyTorch).
+
+    Example:
+        >>> torch.tensor([1., 2.]).apply_(lambda v: v * 10)
+        tensor([10., 20.])
+    """
     return _map_into(self, (), callable)
 
 

@@ -416,7 +416,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     spec = (rfft if onesided else fft)(frames, dim=-1, norm=norm).transpose(1, 2)
     spec = spec if batched else spec.squeeze(0)
     if not return_complex:
-        from .shape import view_as_real
+        from .complex import view_as_real
 
         return view_as_real(spec)
     return spec

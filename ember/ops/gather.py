@@ -97,7 +97,13 @@ class Gather(Op):
 
 @tensor_method()
 def gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor:
-    """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``."""
+    """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``.
+
+    Example:
+        >>> torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     _check_index(index, "gather")
     dim = wrap_dim(dim, input.ndim)
     if index._data.size == 0:   # nothing to pick: an empty result of the index's shape (in the graph)
@@ -173,7 +179,12 @@ class Take(Op):
 
 @tensor_method()
 def take(input, index, *, out=None) -> Tensor:
-    """Index ``input`` as if it were flat; the result has ``index``'s shape."""
+    """Index ``input`` as if it were flat; the result has ``index``'s shape.
+
+    Example:
+        >>> torch.take(torch.tensor([[4, 3], [5, 7]]), torch.tensor([0, 3]))
+        tensor([4, 7])
+    """
     _check_index(index, "take", allow32=False)
     return apply(Take, input, index)
 
@@ -218,7 +229,13 @@ def _check_index_dtype(index, fn):
 
 @tensor_method()
 def index_select(input, dim, index, *, out=None) -> Tensor:
-    """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor)."""
+    """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor).
+
+    Example:
+        >>> torch.index_select(torch.tensor([[1, 2], [3, 4], [5, 6]]), 0, torch.tensor([2, 0]))
+        tensor([[5, 6],
+                [1, 2]])
+    """
     _check_index_dtype(index, "index_select")
     return apply(IndexSelect, input, index, dim=wrap_dim(dim, input.ndim))
 
@@ -346,7 +363,12 @@ def _fill_args(mask, value, fn):
 
 @tensor_method()
 def masked_fill(input, mask, value) -> Tensor:
-    """``input`` with ``value`` where ``mask`` (bool, broadcast) is True."""
+    """``input`` with ``value`` where ``mask`` (bool, broadcast) is True.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).masked_fill(torch.tensor([True, False, True]), 0.)
+        tensor([0., 2., 0.])
+    """
     cls = _fill_args(mask, value, "masked_fill_")
     return apply(cls, input, mask, value)
 

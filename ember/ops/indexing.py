@@ -351,7 +351,14 @@ class Where(Op):
 
 def where(condition, input=None, other=None, *, out=None):
     """``where(cond, x, y)``: ``x`` where ``cond`` else ``y`` (broadcast, promoted);
-    ``where(cond)``: ``nonzero(cond, as_tuple=True)``."""
+    ``where(cond)``: ``nonzero(cond, as_tuple=True)``.
+
+    Example:
+        >>> x = torch.tensor([-1., 2.])
+        <BLANKLINE>
+        >>> torch.where(x > 0, x, 0.)
+        tensor([0., 2.])
+    """
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
     if condition._data.dtype != np.bool_:
@@ -366,7 +373,15 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, out=None, as_tuple=False):
-    """Indices of the non-zero elements: int64 ``[n, ndim]``, or a tuple of 1-D tensors."""
+    """Indices of the non-zero elements: int64 ``[n, ndim]``, or a tuple of 1-D tensors.
+
+    Example:
+        >>> torch.nonzero(torch.tensor([[0, 1], [2, 0]]))
+        tensor([[0, 1],
+                [1, 0]])
+        >>> torch.nonzero(torch.tensor([0, 3, 5]), as_tuple=True)
+        (tensor([1, 2]),)
+    """
     a = input._data
     if as_tuple:
         if a.ndim == 0:
@@ -377,7 +392,14 @@ def nonzero(input, *, out=None, as_tuple=False):
 
 @tensor_method()
 def nonzero_static(input, *, size, fill_value=-1) -> Tensor:
-    """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``."""
+    """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``.
+
+    Example:
+        >>> torch.nonzero_static(torch.tensor([0, 3, 0, 5]), size=3)
+        tensor([[ 1],
+                [ 3],
+                [-1]])
+    """
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got {size}")
     idx = np.argwhere(input._data).astype(np.int64)[:size]
@@ -429,7 +451,12 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) ->
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None,
                  out=None) -> Tensor:
-    """Insertion points of ``input`` into the innermost dim of ``sorted_sequence``."""
+    """Insertion points of ``input`` into the innermost dim of ``sorted_sequence``.
+
+    Example:
+        >>> torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6]))
+        tensor([1, 3])
+    """
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -483,7 +510,12 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
 
 
 def unravel_index(indices, shape):
-    """Flat indices -> a tuple of coordinate tensors for ``shape`` (C order, wrapping as torch)."""
+    """Flat indices -> a tuple of coordinate tensors for ``shape`` (C order, wrapping as torch).
+
+    Example:
+        >>> torch.unravel_index(torch.tensor([5]), (2, 3))
+        (tensor([1]), tensor([2]))
+    """
     if not isinstance(indices, Tensor):
         indices = _wrap(np.asarray(indices, np.int64))
     a = indices._data

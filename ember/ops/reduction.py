@@ -228,7 +228,15 @@ class Mean(Op):
 
 @tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> Tensor:
-    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
+    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``.
+
+    Example:
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        <BLANKLINE>
+        >>> torch.sum(x), x.sum(dim=0), x.sum(1, keepdim=True)
+        (tensor(10), tensor([4, 6]), tensor([[3],
+                [7]]))
+    """
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -466,7 +474,12 @@ def _matrix_norm(input, p, dim, keepdim, dtype=None):
 
 @tensor_method()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices."""
+    """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices.
+
+    Example:
+        >>> torch.norm(torch.tensor([3., 4.]))
+        tensor(5.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     if isinstance(p, str):
@@ -558,7 +571,18 @@ class MinDim(MaxDim):
 @tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
-    """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
+    """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum.
+
+    Example:
+        >>> x = torch.tensor([[1., 5.], [4., 2.]])
+        <BLANKLINE>
+        >>> torch.max(x)
+        tensor(5.)
+        >>> torch.max(x, dim=1)
+        torch.return_types.max(
+        values=tensor([5., 4.]),
+        indices=tensor([1, 0]))
+    """
     if isinstance(dim, Tensor):
         return apply(Maximum, input, dim)
     if dim is None:
@@ -868,7 +892,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
 
 @tensor_method()
 def sum_to_size(self, *size) -> Tensor:
-    """Sum this tensor down to ``size`` (which it must be expandable to)."""
+    """Sum this tensor down to ``size`` (which it must be expandable to).
+
+    Example:
+        >>> torch.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+    """
     from ._apply import norm_size
 
     size = norm_size(size)
@@ -900,7 +929,13 @@ def _renorm_factor(input, p, dim, maxnorm):
 @tensor_method()
 def renorm(input, p, dim, maxnorm, *, out=None) -> Tensor:
     """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
-    (the gradient flows through the norm too, as torch's)."""
+    (the gradient flows through the norm too, as torch's).
+
+    Example:
+        >>> torch.renorm(torch.tensor([[3., 4.], [0.3, 0.4]]), 2, 0, 1.)
+        tensor([[0.6000, 0.8000],
+                [0.3000, 0.4000]])
+    """
     return input * _renorm_factor(input, p, dim, maxnorm)
 
 

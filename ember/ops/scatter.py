@@ -75,7 +75,13 @@ def _scatter_cls(src, value, fn):
 
 @tensor_method()
 def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None) -> Tensor:
-    """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
+    """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), 1.)
+        tensor([[0., 0., 1.],
+                [1., 0., 0.]])
+    """
     _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
     return apply(cls, input, index, s, dim=wrap_dim(dim, input.ndim), reduce=reduce)
@@ -241,7 +247,12 @@ class ScatterReduce(Op):
 
 @tensor_method()
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None) -> Tensor:
-    """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
+    """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin.
+
+    Example:
+        >>> torch.scatter_reduce(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]), "sum")
+        tensor([3., 0., 3.])
+    """
     _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
                  include_self=include_self)
@@ -674,7 +685,12 @@ class AsStridedScatter(_RegionScatter):
 
 @tensor_method()
 def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
-    """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view."""
+    """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view.
+
+    Example:
+        >>> torch.as_strided_scatter(torch.zeros(4), torch.ones(2), (2,), (2,))
+        tensor([1., 0., 1., 0.])
+    """
     size, stride = tuple(size), tuple(stride)
     off = storage_offset or 0
     need = off + (1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0)

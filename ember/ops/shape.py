@@ -20,10 +20,9 @@ from . import _apply
 from ._apply import Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided, _view_array
 
-__all__ = ["reshape", "view_as_real", "permute", "transpose", "swapaxes", "swapdims", "t",
+__all__ = ["reshape", "permute", "transpose", "swapaxes", "swapdims", "t",
            "unsqueeze", "squeeze", "flatten", "unflatten", "broadcast_to", "narrow", "select",
-           "diagonal", "as_strided", "movedim", "moveaxis", "clone", "ravel", "narrow_copy",
-           "adjoint", "view_as_complex"]
+           "diagonal", "as_strided", "movedim", "moveaxis", "clone", "ravel", "narrow_copy"]
 
 
 # ---- views ----------------------------------------------------------------------------
@@ -99,7 +98,16 @@ def _shape_of(shape):
 
 @tensor_method("view")
 def _view(self, *shape, dtype=None) -> Tensor:
-    """View the same storage with another shape (``-1`` inferred) or as another ``dtype``."""
+    """View the same storage with another shape (``-1`` inferred) or as another ``dtype``.
+
+    Example:
+        >>> torch.arange(6).view(3, 2)
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+        >>> torch.tensor([1.]).view(torch.int32)
+        tensor([1065353216], dtype=torch.int32)
+    """
     if dtype is None and len(shape) == 1 and isinstance(shape[0], (D.dtype, type, np.dtype)):
         dtype = shape[0]
     if dtype is not None:
@@ -130,7 +138,13 @@ def _view_dtype(self, dtype):
 
 @tensor_method()
 def reshape(input, *shape) -> Tensor:
-    """A view when the strides allow it (as ``view``), else a contiguous copy."""
+    """A view when the strides allow it (as ``view``), else a contiguous copy.
+
+    Example:
+        >>> torch.arange(6).reshape(2, -1)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     shape = _shape_of(shape)
     if _apply._observers:   # recording: the replay decides on each new input's strides
         return apply(Reshape, input, shape)
@@ -183,7 +197,12 @@ class Permute(Op):
 
 
 def permute(input, *dims) -> Tensor:
-    """Reorder the dimensions (a view)."""
+    """Reorder the dimensions (a view).
+
+    Example:
+        >>> torch.permute(torch.zeros(2, 3, 4), (2, 0, 1)).shape
+        torch.Size([4, 2, 3])
+    """
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     nd = input._data.ndim
@@ -218,7 +237,12 @@ class Transpose(Op):
 
 @tensor_method()
 def transpose(input, dim0, dim1) -> Tensor:
-    """Swap two dimensions (a view)."""
+    """Swap two dimensions (a view).
+
+    Example:
+        >>> torch.zeros(2, 3, 4).transpose(0, 2).shape
+        torch.Size([4, 3, 2])
+    """
     nd = input._data.ndim
     if not (0 <= dim0 < nd and 0 <= dim1 < nd):
         dim0, dim1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
@@ -243,7 +267,14 @@ class TOp(Transpose):
 
 @tensor_method()
 def t(input) -> Tensor:
-    """Transpose a <= 2-D tensor (0-D and 1-D come back as they are)."""
+    """Transpose a <= 2-D tensor (0-D and 1-D come back as they are).
+
+    Example:
+        >>> torch.tensor([[1, 2, 3]]).t()
+        tensor([[1],
+                [2],
+                [3]])
+    """
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
@@ -344,7 +375,13 @@ class Unsqueeze(Op):
 
 @tensor_method()
 def unsqueeze(input, dim) -> Tensor:
-    """Insert a size-1 dimension at ``dim`` (a view)."""
+    """Insert a size-1 dimension at ``dim`` (a view).
+
+    Example:
+        >>> torch.tensor([1, 2]).unsqueeze(1)
+        tensor([[1],
+                [2]])
+    """
     nd = input._data.ndim + 1
     if not -nd <= dim < nd:
         wrap_dim(dim, nd)
@@ -376,7 +413,12 @@ class Squeeze2(Squeeze):
 
 @tensor_method()
 def squeeze(input, dim=None) -> Tensor:
-    """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone."""
+    """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone.
+
+    Example:
+        >>> torch.zeros(2, 1, 3, 1).squeeze().shape, torch.zeros(2, 1, 3, 1).squeeze(1).shape
+        (torch.Size([2, 3]), torch.Size([2, 3, 1]))
+    """
     shape = input._data.shape
     if dim is None:
         return apply(Squeeze, input, tuple(i for i, s in enumerate(shape) if s == 1))
@@ -390,7 +432,12 @@ def squeeze(input, dim=None) -> Tensor:
 
 @tensor_method()
 def flatten(input, start_dim=0, end_dim=-1) -> Tensor:
-    """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
+    """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).flatten(1).shape
+        torch.Size([2, 12])
+    """
     shape = _shape(input)
     nd = len(shape)
     if nd == 0:
@@ -406,7 +453,12 @@ def flatten(input, start_dim=0, end_dim=-1) -> Tensor:
 
 @tensor_method()
 def unflatten(input, dim, sizes) -> Tensor:
-    """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed)."""
+    """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed).
+
+    Example:
+        >>> torch.zeros(2, 12).unflatten(1, (3, 4)).shape
+        torch.Size([2, 3, 4])
+    """
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
     sizes = tuple(norm_size((sizes,)))
@@ -425,7 +477,12 @@ def unflatten(input, dim, sizes) -> Tensor:
 
 @tensor_method()
 def ravel(input) -> Tensor:
-    """A flat 1-D tensor (a view when contiguous)."""
+    """A flat 1-D tensor (a view when contiguous).
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).ravel()
+        tensor([1, 2, 3, 4])
+    """
     return reshape(input, (-1,))
 
 
@@ -479,7 +536,13 @@ def _expand_shape(shape, sizes, x=None):
 
 @tensor_method("expand")
 def _expand(self, *sizes) -> Tensor:
-    """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
+    """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0.
+
+    Example:
+        >>> torch.tensor([[1], [2]]).expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     sizes = norm_size(sizes)
     shape = _shape(self)    # a traced -1 keeps reading the input's size
     if sizes == shape:
@@ -532,7 +595,12 @@ class Slice(Op):
 
 @tensor_method()
 def narrow(input, dim, start, length) -> Tensor:
-    """Elements ``start .. start+length`` of ``dim`` (a view)."""
+    """Elements ``start .. start+length`` of ``dim`` (a view).
+
+    Example:
+        >>> torch.arange(10).narrow(0, 2, 3)
+        tensor([2, 3, 4])
+    """
     shape = input._data.shape
     if not shape:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -576,7 +644,12 @@ class Select(Op):
 
 @tensor_method()
 def select(input, dim, index) -> Tensor:
-    """The slice at ``index`` along ``dim``, with that dim removed (a view)."""
+    """The slice at ``index`` along ``dim``, with that dim removed (a view).
+
+    Example:
+        >>> torch.arange(6).view(2, 3).select(1, 0)
+        tensor([0, 3])
+    """
     shape = input._data.shape
     if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -618,7 +691,14 @@ class Unfold(Op):
 
 @tensor_method("unfold")
 def _unfold(self, dimension, size, step) -> Tensor:
-    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
+    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view).
+
+    Example:
+        >>> torch.arange(6.).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.],
+                [4., 5.]])
+    """
     shape = self._data.shape
     d = wrap_dim(dimension, len(shape))
     n = shape[d] if shape else 1
@@ -666,7 +746,12 @@ def _diag_geometry(shape, st, offset, d1, d2):
 
 @tensor_method()
 def diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor:
-    """The diagonal of the (dim1, dim2) planes, as a new last dim (a view)."""
+    """The diagonal of the (dim1, dim2) planes, as a new last dim (a view).
+
+    Example:
+        >>> torch.arange(9).view(3, 3).diagonal(offset=1)
+        tensor([1, 5])
+    """
     nd = input._data.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
     if d1 == d2:
@@ -701,7 +786,13 @@ def _flat_index(shape, strides, offset):
 
 @tensor_method()
 def as_strided(input, size, stride, storage_offset=None) -> Tensor:
-    """A view of the storage with explicit ``size``, ``stride`` (elements) and offset."""
+    """A view of the storage with explicit ``size``, ``stride`` (elements) and offset.
+
+    Example:
+        >>> torch.arange(6.).as_strided((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
     size, stride = tuple(norm_size((size,))), tuple(norm_size((stride,)))
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
@@ -722,7 +813,12 @@ def as_strided(input, size, stride, storage_offset=None) -> Tensor:
 
 @tensor_method()
 def movedim(input, source, destination) -> Tensor:
-    """Move dims ``source`` to positions ``destination`` (ints or sequences); a view."""
+    """Move dims ``source`` to positions ``destination`` (ints or sequences); a view.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).movedim(0, -1).shape
+        torch.Size([3, 4, 2])
+    """
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
@@ -761,7 +857,12 @@ class Clone(Op):
 
 @tensor_method()
 def clone(input, *, memory_format=None) -> Tensor:
-    """A copy with its own storage (layout kept for dense tensors, like preserve_format)."""
+    """A copy with its own storage (layout kept for dense tensors, like preserve_format).
+
+    Example:
+        >>> x = torch.tensor([1., 2.]); y = x.clone(); y[0] = 5.; x
+        tensor([1., 2.])
+    """
     a = input._data
     order = "K"
     if memory_format is not None and "contiguous" in str(memory_format) and "channels" not in str(memory_format):
@@ -783,64 +884,6 @@ def _contiguous(self, memory_format=None) -> Tensor:
     if self._data.flags.c_contiguous:
         return self
     return apply(Clone, self, "C")
-
-
-def view_as_real(input) -> Tensor:
-    """A complex tensor as a real one with a trailing dim of 2 (a view)."""
-    a = input._data
-    if a.dtype.kind != "c":
-        raise RuntimeError("view_as_real is only supported for complex tensors")
-    return apply(ViewAsReal, input)
-
-
-class ViewAsReal(Op):
-    name = "ViewAsRealBackward0"
-    view = True
-
-    def forward(self, a):
-        r = a[..., None].view(np.float32 if a.dtype == np.complex64 else np.float64)
-        return r
-
-    def backward(self, g):
-        return g[..., 0] + 1j * g[..., 1]
-
-
-# ---- adjoint, complex views -------------------------------------------------------------
-
-@tensor_method()
-def adjoint(input) -> Tensor:
-    """The conjugate transpose of the last two dimensions, as a view.
-
-    Example:
-        >>> torch.adjoint(torch.tensor([[1j, 2]]))
-        tensor([[0.-1.j],
-                [2.-0.j]])
-    """
-    return _mH(input)
-
-
-class ViewAsComplex(Op):
-    name = "ViewAsComplexBackward0"
-    view = True
-
-    def forward(self, a):
-        return a.view(np.complex64 if a.dtype == np.float32 else np.complex128)[..., 0]
-
-    def backward(self, g):
-        return np.stack((g.real, g.imag), -1)
-
-
-def view_as_complex(input) -> Tensor:
-    """A float tensor with a trailing dim of 2 as a complex one (a view)."""
-    a = input._data
-    if a.dtype not in (np.float32, np.float64):
-        raise RuntimeError("view_as_complex is only supported for float and double tensors, but got "
-                           f"a tensor of scalar type: {D.scalar_type_name(input.dtype)}")
-    if a.ndim == 0 or a.shape[-1] != 2:
-        raise RuntimeError("Tensor must have a last dimension of size 2")
-    if a.strides[-1] != a.itemsize:
-        raise RuntimeError("Tensor must have a last dimension with stride 1")
-    return apply(ViewAsComplex, input)
 
 
 @tensor_method("permute")
@@ -876,7 +919,13 @@ def _inplace_shape(name):
 
 @tensor_method("resize_")
 def _resize_(self, *sizes, memory_format=None) -> Tensor:
-    """Change the shape in place, keeping the leading elements (new ones uninitialised)."""
+    """Change the shape in place, keeping the leading elements (new ones uninitialised).
+
+    Example:
+        >>> torch.arange(6.).resize_(2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
     if self._rg:
         raise RuntimeError("cannot resize variables that require grad")
     shape = norm_size(sizes)
@@ -907,7 +956,13 @@ def _resize_as_(self, other, memory_format=None) -> Tensor:
 
 @tensor_method("fill_diagonal_")
 def _fill_diagonal_(self, fill_value, wrap=False) -> Tensor:
-    """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``)."""
+    """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``).
+
+    Example:
+        >>> torch.zeros(2, 3).fill_diagonal_(5.)
+        tensor([[5., 0., 0.],
+                [0., 5., 0.]])
+    """
     a = self._data
     if a.ndim < 2:
         raise RuntimeError("dimensions must larger than 1")
