@@ -155,7 +155,12 @@ def get_num_threads():
 
 
 def set_num_threads(n):
-    """Accepted for compatibility; NumPy's BLAS sets its own thread count."""
+    """Accepted for compatibility; NumPy's BLAS sets its own thread count.
+
+    Example:
+        >>> torch.set_num_threads(2)
+        <BLANKLINE>
+    """
 
 
 def get_num_interop_threads():
@@ -188,7 +193,14 @@ _matmul_precision = ["highest"]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    """Recorded only: every ember kernel is already deterministic."""
+    """Recorded only: every ember kernel is already deterministic.
+
+    Example:
+        >>> torch.use_deterministic_algorithms(True); torch.are_deterministic_algorithms_enabled()
+        True
+        >>> torch.use_deterministic_algorithms(False)
+        <BLANKLINE>
+    """
     _deterministic[:] = [_builtins.bool(mode), _builtins.bool(warn_only)]
 
 
@@ -213,7 +225,14 @@ def is_deterministic_algorithms_warn_only_enabled():
 
 
 def set_deterministic_debug_mode(debug_mode):
-    """0 / "default", 1 / "warn", 2 / "error": sets the deterministic-algorithms flags as torch."""
+    """0 / "default", 1 / "warn", 2 / "error": sets the deterministic-algorithms flags as torch.
+
+    Example:
+        >>> torch.set_deterministic_debug_mode("warn"); torch.get_deterministic_debug_mode()
+        1
+        >>> torch.set_deterministic_debug_mode(0)
+        <BLANKLINE>
+    """
     modes = {"default": 0, "warn": 1, "error": 2}
     if isinstance(debug_mode, str):
         if debug_mode not in modes:
@@ -260,7 +279,14 @@ def is_warn_always_enabled():
 
 
 def set_float32_matmul_precision(precision):
-    """Recorded only: NumPy's float32 GEMM has one precision."""
+    """Recorded only: NumPy's float32 GEMM has one precision.
+
+    Example:
+        >>> torch.set_float32_matmul_precision("high"); torch.get_float32_matmul_precision()
+        'high'
+        >>> torch.set_float32_matmul_precision("highest")
+        <BLANKLINE>
+    """
     if precision not in ("highest", "high", "medium"):
         import warnings
 
@@ -281,7 +307,12 @@ def get_float32_matmul_precision():
 
 
 def set_flush_denormal(mode):
-    """True when the CPU supports flushing denormals (x86 does); NumPy keeps them regardless."""
+    """True when the CPU supports flushing denormals (x86 does); NumPy keeps them regardless.
+
+    Example:
+        >>> torch.set_flush_denormal(False)
+        True
+    """
     return True
 
 
@@ -298,7 +329,12 @@ def get_default_device():
 
 
 def set_default_device(device):  # noqa: F811 (torch's parameter name)
-    """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build."""
+    """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build.
+
+    Example:
+        >>> torch.set_default_device("cpu"); torch.zeros(1).device
+        device(type='cpu')
+    """
     from ._device import check_device
 
     if device is not None:
@@ -326,7 +362,12 @@ def resize_as_(input, the_template, *, memory_format=None) -> Tensor:
 
 
 def kl_div(input, target, reduction=0, *, log_target=False) -> Tensor:
-    """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch."""
+    """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch.
+
+    Example:
+        >>> torch.kl_div(torch.tensor([-1.]), torch.tensor([0.5]))
+        tensor([0.1534])
+    """
     from .nn.functional import kl_div as _kl
 
     out = _kl(input, target, reduction="none", log_target=log_target)
@@ -334,7 +375,14 @@ def kl_div(input, target, reduction=0, *, log_target=False) -> Tensor:
 
 
 def compile(model=None, **kwargs):
-    """No compiler here: returns the model (or decorator) unchanged, so code that calls it runs."""
+    """No compiler here: returns the model (or decorator) unchanged, so code that calls it runs.
+
+    Example:
+        >>> m = torch.nn.Linear(2, 2)
+        <BLANKLINE>
+        >>> torch.compile(m)(torch.ones(1, 2)).shape
+        torch.Size([1, 2])
+    """
     if model is None:
         return lambda m: m
     return model

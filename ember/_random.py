@@ -491,7 +491,14 @@ def multinomial(p, num_samples, replacement=False, generator=None):
 
 
 def manual_seed(seed):
-    """Seed the default generator; returns it, as PyTorch does."""
+    """Seed the default generator; returns it, as PyTorch does.
+
+    Example:
+        >>> _ = torch.manual_seed(0); a = torch.rand(2)
+        <BLANKLINE>
+        >>> _ = torch.manual_seed(0); torch.equal(a, torch.rand(2))
+        True
+    """
     return default_generator.manual_seed(seed)
 
 

@@ -350,7 +350,12 @@ class Tensor(metaclass=_TensorMeta):
     const_data_ptr = data_ptr
 
     def dim_order(self):
-        """Dims from outermost to innermost in memory (by decreasing stride; ties keep order)."""
+        """Dims from outermost to innermost in memory (by decreasing stride; ties keep order).
+
+        Example:
+            >>> torch.zeros(2, 3, 4).permute(2, 0, 1).dim_order()
+            (1, 2, 0)
+        """
         st = self.stride()
         return tuple(sorted(range(len(st)), key=lambda i: -st[i]))
 
@@ -545,7 +550,16 @@ class Tensor(metaclass=_TensorMeta):
         return gf is not None and gf._retains is not None and self._out_idx in gf._retains
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` of a non-leaf tensor after backward."""
+        """Keep ``.grad`` of a non-leaf tensor after backward.
+
+        Example:
+            >>> x = torch.ones(2, requires_grad=True)
+            <BLANKLINE>
+            >>> y = x * 2; y.retain_grad()
+            <BLANKLINE>
+            >>> (y * y).sum().backward(); y.grad
+            tensor([4., 4.])
+        """
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         gf = self.grad_fn
@@ -564,14 +578,32 @@ class Tensor(metaclass=_TensorMeta):
         return acc
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
-        """``hook(grad) -> Tensor or None`` runs when the gradient of this tensor is computed."""
+        """``hook(grad) -> Tensor or None`` runs when the gradient of this tensor is computed.
+
+        Example:
+            >>> x = torch.ones(2, requires_grad=True)
+            <BLANKLINE>
+            >>> h = x.register_hook(lambda g: g * 10)
+            <BLANKLINE>
+            >>> (x * 3).sum().backward(); x.grad
+            tensor([30., 30.])
+        """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         node = self.grad_fn if self.grad_fn is not None else self._accumulator()
         return node._add_pre_hook(self._out_idx if self.grad_fn is not None else 0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        """``hook(tensor)`` runs after a backward pass has accumulated into this leaf's ``.grad``."""
+        """``hook(tensor)`` runs after a backward pass has accumulated into this leaf's ``.grad``.
+
+        Example:
+            >>> x = torch.ones(2, requires_grad=True)
+            <BLANKLINE>
+            >>> h = x.register_post_accumulate_grad_hook(lambda p: print("grad", p.grad))
+            <BLANKLINE>
+            >>> (x * 3).sum().backward()
+            grad tensor([3., 3.])
+        """
         from .autograd.graph import RemovableHandle
 
         if self.grad_fn is not None:
@@ -586,13 +618,29 @@ class Tensor(metaclass=_TensorMeta):
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
-        """Compute the gradient of this tensor w.r.t. the graph leaves (into their ``.grad``)."""
+        """Compute the gradient of this tensor w.r.t. the graph leaves (into their ``.grad``).
+
+        Example:
+            >>> x = torch.tensor([1., 2.], requires_grad=True)
+            <BLANKLINE>
+            >>> (x * x).sum().backward()
+            <BLANKLINE>
+            >>> x.grad
+            tensor([2., 4.])
+        """
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        """A new tensor sharing storage, cut from the graph."""
+        """A new tensor sharing storage, cut from the graph.
+
+        Example:
+            >>> x = torch.ones(2, requires_grad=True)
+            <BLANKLINE>
+            >>> (x * 2).detach().requires_grad
+            False
+        """
         t = _wrap(self._data)
         if self._vc is None:
             self._vc = [0]
@@ -671,7 +719,12 @@ class Tensor(metaclass=_TensorMeta):
         return a.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The array itself: shares memory with this tensor."""
+        """The array itself: shares memory with this tensor.
+
+        Example:
+            >>> torch.tensor([1., 2.]).numpy()
+            array([1., 2.], dtype=float32)
+        """
         if self._rg and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
@@ -770,6 +823,10 @@ class Tensor(metaclass=_TensorMeta):
 
         Processes started afterwards by fork, and tensors sent through
         ``ember.multiprocessing`` queues and pipes, then see each other's writes.
+
+        Example:
+            >>> torch.zeros(2).share_memory_().is_shared()
+            True
         """
         from . import _shm, multiprocessing  # noqa: F401  (registers the tensor reducers)
 
@@ -781,7 +838,12 @@ class Tensor(metaclass=_TensorMeta):
         return self
 
     def is_shared(self) -> bool:
-        """True when the storage is in shared memory."""
+        """True when the storage is in shared memory.
+
+        Example:
+            >>> torch.zeros(2).is_shared()
+            False
+        """
         from . import _shm
 
         return _shm.is_shared(self._data)
@@ -819,7 +881,14 @@ class Tensor(metaclass=_TensorMeta):
         return new
 
     def as_subclass(self, cls):
-        """The same storage and autograd state, viewed as tensor subclass ``cls``."""
+        """The same storage and autograd state, viewed as tensor subclass ``cls``.
+
+        Example:
+            >>> class MyTensor(torch.Tensor): pass
+            <BLANKLINE>
+            >>> type(torch.zeros(2).as_subclass(MyTensor)).__name__
+            'MyTensor'
+        """
         t = _new(cls)
         t._data = self._data
         t._rg = self._rg

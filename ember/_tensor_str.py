@@ -20,7 +20,16 @@ _opts = dict(_DEFAULTS)
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
                      profile=None, sci_mode=None):
-    """As ``torch.set_printoptions``: ``profile`` is 'default', 'short' or 'full'."""
+    """As ``torch.set_printoptions``: ``profile`` is 'default', 'short' or 'full'.
+
+    Example:
+        >>> torch.set_printoptions(precision=2)
+        <BLANKLINE>
+        >>> torch.tensor([1.23456])
+        tensor([1.23])
+        >>> torch.set_printoptions(profile="default")
+        <BLANKLINE>
+    """
     if profile is not None:
         _opts.update(_DEFAULTS)
         if profile == "short":

@@ -66,7 +66,14 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
-    """``ord=None``: 2-norm of the flattened input (or of ``dim``); matrices for str ords."""
+    """``ord=None``: 2-norm of the flattened input (or of ``dim``); matrices for str ords.
+
+    Example:
+        >>> torch.linalg.norm(torch.tensor([[3., 0.], [0., 4.]]))
+        tensor(5.)
+        >>> torch.linalg.norm(torch.tensor([3., -4.]), ord=1)
+        tensor(7.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:
@@ -120,7 +127,12 @@ def slogdet(A, *, out=None):
 
 
 def solve(A, B, *, left=True, out=None):
-    """X with A X = B (``left=False``: X A = B)."""
+    """X with A X = B (``left=False``: X A = B).
+
+    Example:
+        >>> torch.linalg.solve(torch.tensor([[2., 0.], [0., 4.]]), torch.tensor([2., 2.]))
+        tensor([1.0000, 0.5000])
+    """
     if not left:
         return apply(Solve, A.mT, B.mT).mT
     return apply(Solve, A, B)
@@ -166,7 +178,14 @@ def _no_grad_outputs(A, what):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    """U (.., m, m or k), S (.., k), Vh (.., n or k, n) with k = min(m, n); differentiable."""
+    """U (.., m, m or k), S (.., k), Vh (.., n or k, n) with k = min(m, n); differentiable.
+
+    Example:
+        >>> U, S, Vh = torch.linalg.svd(torch.tensor([[3., 0.], [0., -2.]]))
+        <BLANKLINE>
+        >>> S
+        tensor([3., 2.])
+    """
     return _svd_t(*apply(Svd, A, full_matrices=full_matrices))
 
 
@@ -181,7 +200,14 @@ def svdvals(A, *, driver=None, out=None):
 
 
 def qr(A, mode="reduced", *, out=None):
-    """Q, R with A = QR; ``mode`` 'reduced', 'complete' or 'r' (Q empty); differentiable."""
+    """Q, R with A = QR; ``mode`` 'reduced', 'complete' or 'r' (Q empty); differentiable.
+
+    Example:
+        >>> Q, R = torch.linalg.qr(torch.tensor([[3., 1.], [4., 2.]]))
+        <BLANKLINE>
+        >>> torch.allclose(Q @ R, torch.tensor([[3., 1.], [4., 2.]]))
+        True
+    """
     return _qr_t(*apply(Qr, A, mode=mode))
 
 
@@ -195,7 +221,13 @@ def _rank_cutoff(s, atol, rtol, shape, dtype):
 
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """Pseudo-inverse over the singular values (``hermitian``: eigenvalues) above
-    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``."""
+    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``.
+
+    Example:
+        >>> torch.linalg.pinv(torch.tensor([[2., 0.], [0., 0.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
     if rcond is not None:
         rtol = rcond.item() if isinstance(rcond, Tensor) else rcond
     shape, dt = A.shape, A._data.dtype
@@ -203,14 +235,24 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """The number of singular values above max(atol, rtol * s_max) (int64, no gradient)."""
+    """The number of singular values above max(atol, rtol * s_max) (int64, no gradient).
+
+    Example:
+        >>> torch.linalg.matrix_rank(torch.tensor([[1., 2.], [2., 4.]]))
+        tensor(1)
+    """
     s = np.linalg.svd(A._data, compute_uv=False)
     return _wrap((s > _rank_cutoff(s, atol, rtol, A.shape, A._data.dtype)).sum(-1).astype(np.int64))
 
 
 def cond(A, p=None, *, out=None):
     """Condition number: s_max / s_min for ``p`` None or 2 (-2: the inverse), else
-    ``norm(A, p) * norm(inv(A), p)``."""
+    ``norm(A, p) * norm(inv(A), p)``.
+
+    Example:
+        >>> torch.linalg.cond(torch.tensor([[2., 0.], [0., 1.]]))
+        tensor(2.)
+    """
     if p in (None, 2, -2):
         S = svdvals(A)
         mx, mn = S.amax(-1), S.amin(-1)
@@ -219,7 +261,12 @@ def cond(A, p=None, *, out=None):
 
 
 def multi_dot(tensors, *, out=None):
-    """``A @ B @ ... @ Z`` in the cheapest association order (1-D ends as vectors)."""
+    """``A @ B @ ... @ Z`` in the cheapest association order (1-D ends as vectors).
+
+    Example:
+        >>> torch.linalg.multi_dot([torch.ones(2, 3), torch.ones(3, 4), torch.ones(4)])
+        tensor([12., 12.])
+    """
     ts = list(tensors)
     if len(ts) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
@@ -258,7 +305,12 @@ def multi_dot(tensors, *, out=None):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
-    """Sum over ``dim`` of conj(x) * y (broadcasting)."""
+    """Sum over ``dim`` of conj(x) * y (broadcasting).
+
+    Example:
+        >>> torch.linalg.vecdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     return (x.conj() * y if x.is_complex() else x * y).sum(dim)
 
 
@@ -273,7 +325,14 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def vander(x, *, N=None):
-    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value)."""
+    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value).
+
+    Example:
+        >>> torch.linalg.vander(torch.tensor([1., 2., 3.]))
+        tensor([[1., 1., 1.],
+                [1., 2., 4.],
+                [1., 3., 9.]])
+    """
     if x.ndim == 0:
         x = x.reshape(1)
     n = x.shape[-1] if N is None else N
@@ -285,7 +344,13 @@ def vander(x, *, N=None):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    """X with A X = B (``left=False``: X A = B) for triangular A; differentiable."""
+    """X with A X = B (``left=False``: X A = B) for triangular A; differentiable.
+
+    Example:
+        >>> torch.linalg.solve_triangular(torch.tensor([[2., 0.], [1., 1.]]), torch.tensor([[2.], [2.]]), upper=False)
+        tensor([[1.],
+                [1.]])
+    """
     if not left:
         return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
     return apply(SolveTriangular, A, B, upper=upper, unit=unitriangular)
@@ -376,7 +441,13 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
     """Least squares ``min ||A X - B||``. ``solution`` and ``residuals`` are differentiable;
     ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` (tall A: always for 'gels',
-    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers."""
+    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers.
+
+    Example:
+        >>> A, B = torch.tensor([[1., 0.], [0., 1.], [1., 1.]]), torch.tensor([[1.], [2.], [3.]])
+        >>> torch.allclose(torch.linalg.lstsq(A, B).solution, torch.tensor([[1.], [2.]]))
+        True
+    """
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"parameter `driver` should be one of (gels, gelsy, gelsd, gelss), "
@@ -398,7 +469,12 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
 
 def eig(A, *, out=None):
     """Eigenvalues and right eigenvectors (unit columns) of a general square matrix, complex;
-    differentiable (a real A gets the real part of the gradient)."""
+    differentiable (a real A gets the real part of the gradient).
+
+    Example:
+        >>> torch.linalg.eig(torch.tensor([[2., 0.], [0., 3.]])).eigenvalues
+        tensor([2.+0.j, 3.+0.j])
+    """
     return _eig_t(*apply(Eig, A))
 
 
@@ -413,7 +489,12 @@ def eigvals(A, *, out=None):
 
 
 def tensorinv(A, ind=2, *, out=None):
-    """The inverse for ``tensordot(A, ., ind)``: A reshaped to a square matrix, inverted."""
+    """The inverse for ``tensordot(A, ., ind)``: A reshaped to a square matrix, inverted.
+
+    Example:
+        >>> torch.linalg.tensorinv(torch.eye(4).reshape(4, 2, 2), ind=1).shape
+        torch.Size([2, 2, 4])
+    """
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     lead, trail = tuple(A.shape[:ind]), tuple(A.shape[ind:])
@@ -425,7 +506,12 @@ def tensorinv(A, ind=2, *, out=None):
 
 
 def tensorsolve(A, B, dims=None, *, out=None):
-    """X with ``tensordot(A, X, X.ndim) == B``."""
+    """X with ``tensordot(A, X, X.ndim) == B``.
+
+    Example:
+        >>> torch.linalg.tensorsolve(torch.eye(6).reshape(2, 3, 6), torch.ones(2, 3)).shape
+        torch.Size([6])
+    """
     if dims is not None:
         nd = A.ndim
         keep = [d for d in range(nd) if d not in [x % nd for x in dims]]

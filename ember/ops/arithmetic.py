@@ -197,7 +197,14 @@ class Neg(Op):
 
 @tensor_method("add", "__add__")
 def add(input, other, *args, alpha=1, out=None) -> Tensor:
-    """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
+    """``input + alpha * other`` with broadcasting and PyTorch's type promotion.
+
+    Example:
+        >>> torch.add(torch.tensor([1., 2.]), torch.tensor([10., 20.]), alpha=2)
+        tensor([21., 42.])
+        >>> torch.tensor([1, 2]) + 0.5
+        tensor([1.5000, 2.5000])
+    """
     if args:
         (other,), alpha = scalar_first("add", other, args, "alpha", 1)
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
@@ -742,7 +749,14 @@ def remainder(input, other, *, out=None) -> Tensor:
 
 @tensor_method("pow", "__pow__")
 def pow(input, exponent, *, out=None) -> Tensor:
-    """``input ** exponent``: either may be a number (not both)."""
+    """``input ** exponent``: either may be a number (not both).
+
+    Example:
+        >>> torch.pow(torch.tensor([2., 3.]), 2)
+        tensor([4., 9.])
+        >>> torch.pow(2, torch.tensor([1, 3]))
+        tensor([2, 8])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RPow, exponent, input), out)
     return _out(apply(Pow, input, exponent), out)

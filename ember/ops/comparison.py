@@ -103,7 +103,14 @@ not_equal = tensor_method("not_equal")(ne)
 
 @tensor_method()
 def equal(input, other):
-    """True when both tensors have the same shape and elements."""
+    """True when both tensors have the same shape and elements.
+
+    Example:
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
+        True
+        >>> torch.equal(torch.tensor([1]), torch.tensor([1, 1]))
+        False
+    """
     a, b = input._data, other._data
     return a.shape == b.shape and bool(np.array_equal(a, b))
 

@@ -111,7 +111,12 @@ class ConjPhysical(Op):
 
 @tensor_method()
 def conj(input) -> Tensor:
-    """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real."""
+    """The complex conjugate (a copy: ember has no lazy conjugate bit); ``input`` if real.
+
+    Example:
+        >>> torch.conj(torch.tensor([1 + 2j, 3 - 1j]))
+        tensor([1.-2.j, 3.+1.j])
+    """
     return input if input._data.dtype.kind != "c" else apply(ConjPhysical, input)
 
 
@@ -200,7 +205,12 @@ class Polar(Op):
 
 
 def complex_(real, imag, *, out=None) -> Tensor:
-    """``ember.complex`` (named ``complex_`` here so this module keeps the builtin)."""
+    """``ember.complex`` (named ``complex_`` here so this module keeps the builtin).
+
+    Example:
+        >>> torch.complex(torch.tensor([1., 2.]), torch.tensor([3., -1.]))
+        tensor([1.+3.j, 2.-1.j])
+    """
     _complex_parts(real, imag)
     return _out(apply(Complex, real, imag), out)
 

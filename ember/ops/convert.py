@@ -39,7 +39,14 @@ def _cast(self, dtype, copy=False):
 
 @tensor_method()
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None) -> Tensor:
-    """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
+    """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``.
+
+    Example:
+        >>> torch.tensor([1.7, -2.5]).to(torch.int32)
+        tensor([ 1, -2], dtype=torch.int32)
+        >>> torch.tensor([1, 2]).to("cpu", torch.float64)
+        tensor([1., 2.], dtype=torch.float64)
+    """
     flags = []   # trailing positional non_blocking, copy (torch's overloads)
     for a in args:
         if flags and not isinstance(a, bool):
@@ -66,7 +73,14 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
 
 @tensor_method("type")
 def type_(self, dtype=None, non_blocking=False, **kwargs):
-    """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts."""
+    """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts.
+
+    Example:
+        >>> torch.tensor([1.5]).type()
+        'torch.FloatTensor'
+        >>> torch.tensor([1.5]).type(torch.int64)
+        tensor([1])
+    """
     if dtype is None:
         return "torch." + self.dtype._tensor_type
     if isinstance(dtype, str):

@@ -309,7 +309,12 @@ def _trapz_dx(x, y, d):
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
-    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1)."""
+    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1).
+
+    Example:
+        >>> torch.trapezoid(torch.tensor([1., 2., 3.]))
+        tensor(4.)
+    """
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:  # a new zero tensor, outside the graph (as torch)
@@ -344,7 +349,12 @@ trapz = trapezoid
 
 def gradient(input, *, spacing=1, dim=None, edge_order=1):
     """Finite-difference estimates of d input / d x along each of ``dim`` (central inside,
-    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates."""
+    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates.
+
+    Example:
+        >>> torch.gradient(torch.tensor([1., 4., 9., 16.]))
+        (tensor([3., 4., 6., 7.]),)
+    """
     from .joining import cat
 
     if edge_order not in (1, 2):

@@ -231,7 +231,15 @@ def _from_factor(L, upper):
 
 @tensor_method()
 def cholesky_solve(B, L, upper=False, *, out=None) -> Tensor:
-    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
+    """Solve ``A X = B`` given the Cholesky factor of ``A``.
+
+    Example:
+        >>> L = torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        <BLANKLINE>
+        >>> torch.cholesky_solve(torch.tensor([[6.], [7.]]), L)
+        tensor([[1.],
+                [1.]])
+    """
     from ..linalg import solve
 
     if B.ndim < 2:
@@ -296,7 +304,14 @@ def qr(input, some=True, *, out=None):
 
 @tensor_method()
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
+    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch.
+
+    Example:
+        >>> U, S, V = torch.svd(torch.tensor([[3., 0.], [0., -2.]]))
+        <BLANKLINE>
+        >>> S
+        tensor([3., 2.])
+    """
     from ..linalg import svd as _svd
     from ..linalg import svdvals
     from .reduction import return_types

@@ -423,7 +423,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
 
 @tensor_method()
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor:
-    """``beta * input + alpha * outer(vec1, vec2)``."""
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    Example:
+        >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 3.]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
     return _addmm_common(Addr, input, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2))
 
 
@@ -740,7 +746,13 @@ def _check_square(A, what):
 
 @tensor_method()
 def matrix_power(input, n, *, out=None) -> Tensor:
-    """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
+    """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring.
+
+    Example:
+        >>> torch.matrix_power(torch.tensor([[1., 1.], [0., 1.]]), 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+    """
     _check_square(input, "linalg.matrix_power")
     if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
         from .fill import Copy
@@ -840,7 +852,12 @@ def slogdet(input):
 
 @tensor_method()
 def logdet(input) -> Tensor:
-    """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch)."""
+    """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch).
+
+    Example:
+        >>> torch.logdet(torch.tensor([[2., 0.], [0., 3.]]))
+        tensor(1.7918)
+    """
     from .indexing import where
 
     sign, logabs = slogdet(input)

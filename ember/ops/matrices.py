@@ -265,7 +265,14 @@ def diagflat(input, offset=0) -> Tensor:
 
 
 def vander(x, N=None, increasing=False) -> Tensor:
-    """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
+    """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch.
+
+    Example:
+        >>> torch.vander(torch.tensor([1, 2, 3]), N=3)
+        tensor([[1, 1, 1],
+                [4, 2, 1],
+                [9, 3, 1]])
+    """
     from .cumulative import cumprod
     from .joining import cat, flip
 

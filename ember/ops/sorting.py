@@ -168,7 +168,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @tensor_method()
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    """Keep the first of each run of equal consecutive elements (or slices along ``dim``)."""
+    """Keep the first of each run of equal consecutive elements (or slices along ``dim``).
+
+    Example:
+        >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 1]), return_counts=True)
+        (tensor([1, 2, 1]), tensor([2, 2, 1]))
+    """
     a = input._data
     if dim is None:
         f = a.reshape(-1)

@@ -651,7 +651,13 @@ def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=Non
 
 
 def _dense_to_sparse(self, *args, layout=None, blocksize=None, dense_dim=None):
-    """``Tensor.to_sparse(sparse_dim=None, *, layout=None)``: the nonzero entries as COO (or CSR)."""
+    """``Tensor.to_sparse(sparse_dim=None, *, layout=None)``: the nonzero entries as COO (or CSR).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse().indices()
+        tensor([[0, 1],
+                [1, 0]])
+    """
     sparse_dim = None
     if args:
         if isinstance(args[0], L.layout):
@@ -784,7 +790,13 @@ def matmul(a, b):
 
 
 def spmm(input, mat2) -> Tensor:
-    """``torch.spmm``: sparse matrix ``input`` times dense ``mat2`` (dense result)."""
+    """``torch.spmm``: sparse matrix ``input`` times dense ``mat2`` (dense result).
+
+    Example:
+        >>> torch.spmm(torch.eye(2).to_sparse(), torch.tensor([[1., 2.], [3., 4.]]))
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     return matmul(input, mat2)
 
 

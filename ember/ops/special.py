@@ -262,7 +262,12 @@ def _pow2(other):
 
 @tensor_method()
 def ldexp(input, other, *, out=None) -> Tensor:
-    """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients)."""
+    """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients).
+
+    Example:
+        >>> torch.ldexp(torch.tensor([1., 3.]), torch.tensor([2, 1]))
+        tensor([4., 6.])
+    """
     return mul(input, _pow2(other), out=out)
 
 

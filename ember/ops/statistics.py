@@ -392,7 +392,13 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 
 @tensor_method()
 def cov(input, *, correction=1, fweights=None, aweights=None) -> Tensor:
-    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
+    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``.
+
+    Example:
+        >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     import warnings
 
     from .linalg import mm
@@ -463,7 +469,14 @@ def corrcoef(input) -> Tensor:
 
 @tensor_method()
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
-    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
+    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges.
+
+    Example:
+        >>> torch.histogram(torch.tensor([1., 2., 1.]), bins=2)
+        torch.return_types.histogram(
+        hist=tensor([2., 1.]),
+        bin_edges=tensor([1.0000, 1.5000, 2.0000]))
+    """
     a = input._data
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")

@@ -189,7 +189,12 @@ def _clamp_args(min, max, fname="clamp"):
 
 @tensor_method()
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:
-    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
+    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None).
+
+    Example:
+        >>> torch.clamp(torch.tensor([-2., 0.5, 3.]), min=-1, max=1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     _clamp_args(min, max)
     return _out(apply(Clamp, input, min, max), out)
 

@@ -22,7 +22,12 @@ __all__ = list(_fns) + ["erf", "erfc", "erfinv", "digamma", "psi", "polygamma", 
 
 
 def logit(input, eps=None, *, out=None):
-    """``log(p / (1 - p))``, with p clamped to [eps, 1 - eps] when ``eps`` is given."""
+    """``log(p / (1 - p))``, with p clamped to [eps, 1 - eps] when ``eps`` is given.
+
+    Example:
+        >>> torch.special.logit(torch.tensor([0.5, 0.75]))
+        tensor([0.0000, 1.0986])
+    """
     return input.logit(eps)
 
 
