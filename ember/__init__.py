@@ -6,6 +6,8 @@
     x.grad            # 2 * x
 """
 
+from __future__ import annotations
+
 from . import _backend  # noqa: F401  (tunes the allocator first: see _backend)
 from .version import __version__  # noqa: F401  (torch's API level: "2.13.0+ember.0.1.0")
 from ._dtype import *  # noqa: F401,F403
@@ -20,20 +22,25 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import ops as _ops
 from .ops.arithmetic import *  # noqa: F401,F403
+from .ops.ternary import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.comparison import *  # noqa: F401,F403
 from .ops.complex import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
+from .ops.norms import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
 from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.joining import *  # noqa: F401,F403
+from .ops.grids import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.gather import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.matrices import *  # noqa: F401,F403
+from .ops.distance import cdist, dist  # noqa: F401
 from .ops.decomposition import *  # noqa: F401,F403
 from .ops.convert import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
@@ -125,24 +132,54 @@ del _n
 
 
 def typename(obj):
+    """The type name of ``obj``: a tensor's ``type()`` string, otherwise its class name.
+
+    Example:
+        >>> torch.typename(torch.zeros(2))
+        'torch.FloatTensor'
+        >>> torch.typename(1.5)
+        'float'
+    """
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 
 
 def get_num_threads():
+    """The number of threads used for intra-op parallelism (here: the CPU count).
+
+    Example:
+        >>> torch.get_num_threads() >= 1
+        True
+    """
     import os
 
     return os.cpu_count() or 1
 
 
 def set_num_threads(n):
-    """Accepted for compatibility; NumPy's BLAS sets its own thread count."""
+    """Accepted for compatibility; NumPy's BLAS sets its own thread count.
+
+    Example:
+        >>> torch.set_num_threads(2)
+        <BLANKLINE>
+    """
 
 
 def get_num_interop_threads():
+    """The number of threads used for inter-op parallelism (1: ember runs ops one after another).
+
+    Example:
+        >>> torch.get_num_interop_threads() >= 1
+        True
+    """
     return 1
 
 
 def set_num_interop_threads(n):
+    """Accepted for compatibility: ember runs one op at a time.
+
+    Example:
+        >>> torch.set_num_interop_threads(1)
+    """
     pass
 
 
@@ -157,20 +194,46 @@ _matmul_precision = ["highest"]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    """Recorded only: every ember kernel is already deterministic."""
+    """Recorded only: every ember kernel is already deterministic.
+
+    Example:
+        >>> torch.use_deterministic_algorithms(True); torch.are_deterministic_algorithms_enabled()
+        True
+        >>> torch.use_deterministic_algorithms(False)
+        <BLANKLINE>
+    """
     _deterministic[:] = [_builtins.bool(mode), _builtins.bool(warn_only)]
 
 
 def are_deterministic_algorithms_enabled():
+    """Whether ``use_deterministic_algorithms(True)`` is in effect.
+
+    Example:
+        >>> torch.are_deterministic_algorithms_enabled()
+        False
+    """
     return _deterministic[0]
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Whether deterministic algorithms were requested with ``warn_only=True``.
+
+    Example:
+        >>> torch.is_deterministic_algorithms_warn_only_enabled()
+        False
+    """
     return _deterministic[1]
 
 
 def set_deterministic_debug_mode(debug_mode):
-    """0 / "default", 1 / "warn", 2 / "error": sets the deterministic-algorithms flags as torch."""
+    """0 / "default", 1 / "warn", 2 / "error": sets the deterministic-algorithms flags as torch.
+
+    Example:
+        >>> torch.set_deterministic_debug_mode("warn"); torch.get_deterministic_debug_mode()
+        1
+        >>> torch.set_deterministic_debug_mode(0)
+        <BLANKLINE>
+    """
     modes = {"default": 0, "warn": 1, "error": 2}
     if isinstance(debug_mode, str):
         if debug_mode not in modes:
@@ -183,6 +246,12 @@ def set_deterministic_debug_mode(debug_mode):
 
 
 def get_deterministic_debug_mode():
+    """The deterministic debug mode: 0 (default), 1 (warn) or 2 (error).
+
+    Example:
+        >>> torch.get_deterministic_debug_mode()
+        0
+    """
     return 0 if not _deterministic[0] else 1 if _deterministic[1] else 2
 
 
@@ -190,15 +259,35 @@ _warn_always = [False]
 
 
 def set_warn_always(b):
+    """Sets whether warnings that are normally issued once are issued every time.
+
+    Example:
+        >>> torch.set_warn_always(True); torch.is_warn_always_enabled()
+        True
+        >>> torch.set_warn_always(False)
+    """
     _warn_always[0] = _builtins.bool(b)
 
 
 def is_warn_always_enabled():
+    """Whether ``set_warn_always(True)`` is in effect.
+
+    Example:
+        >>> torch.is_warn_always_enabled()
+        False
+    """
     return _warn_always[0]
 
 
 def set_float32_matmul_precision(precision):
-    """Recorded only: NumPy's float32 GEMM has one precision."""
+    """Recorded only: NumPy's float32 GEMM has one precision.
+
+    Example:
+        >>> torch.set_float32_matmul_precision("high"); torch.get_float32_matmul_precision()
+        'high'
+        >>> torch.set_float32_matmul_precision("highest")
+        <BLANKLINE>
+    """
     if precision not in ("highest", "high", "medium"):
         import warnings
 
@@ -209,38 +298,77 @@ def set_float32_matmul_precision(precision):
 
 
 def get_float32_matmul_precision():
+    """The float32 matmul precision last set: ``"highest"``, ``"high"`` or ``"medium"``.
+
+    Example:
+        >>> torch.get_float32_matmul_precision()
+        'highest'
+    """
     return _matmul_precision[0]
 
 
 def set_flush_denormal(mode):
-    """True when the CPU supports flushing denormals (x86 does); NumPy keeps them regardless."""
+    """True when the CPU supports flushing denormals (x86 does); NumPy keeps them regardless.
+
+    Example:
+        >>> torch.set_flush_denormal(False)
+        True
+    """
     return True
 
 
 def get_default_device():
+    """The device new tensors are created on (the CPU).
+
+    Example:
+        >>> torch.get_default_device()
+        device(type='cpu')
+    """
     from ._device import cpu
 
     return cpu
 
 
 def set_default_device(device):  # noqa: F811 (torch's parameter name)
-    """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build."""
+    """Only the CPU exists here: ``None`` or a CPU device is accepted, others raise as torch's CPU build.
+
+    Example:
+        >>> torch.set_default_device("cpu"); torch.zeros(1).device
+        device(type='cpu')
+    """
     from ._device import check_device
 
     if device is not None:
         check_device(device)
 
 
-def fill(input, value):
+def fill(input, value) -> Tensor:
+    """A copy of ``input`` with every element set to ``value``.
+
+    Example:
+        >>> torch.fill(torch.zeros(3), 2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
     return input.clone().fill_(value)
 
 
-def resize_as_(input, the_template, *, memory_format=None):
+def resize_as_(input, the_template, *, memory_format=None) -> Tensor:
+    """Resizes ``input`` in place to the shape of ``the_template``; returns ``input``.
+
+    Example:
+        >>> torch.resize_as_(torch.zeros(2, 3), torch.zeros(6)).shape
+        torch.Size([6])
+    """
     return input.resize_as_(the_template)
 
 
-def kl_div(input, target, reduction=0, *, log_target=False):
-    """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch."""
+def kl_div(input, target, reduction=0, *, log_target=False) -> Tensor:
+    """ATen's form: ``reduction`` is an int (0 none, 1 mean, 2 sum); unreduced by default, as torch.
+
+    Example:
+        >>> torch.kl_div(torch.tensor([-1.]), torch.tensor([0.5]))
+        tensor([0.1534])
+    """
     from .nn.functional import kl_div as _kl
 
     out = _kl(input, target, reduction="none", log_target=log_target)
@@ -248,7 +376,14 @@ def kl_div(input, target, reduction=0, *, log_target=False):
 
 
 def compile(model=None, **kwargs):
-    """No compiler here: returns the model (or decorator) unchanged, so code that calls it runs."""
+    """No compiler here: returns the model (or decorator) unchanged, so code that calls it runs.
+
+    Example:
+        >>> m = torch.nn.Linear(2, 2)
+        <BLANKLINE>
+        >>> torch.compile(m)(torch.ones(1, 2)).shape
+        torch.Size([1, 2])
+    """
     if model is None:
         return lambda m: m
     return model

@@ -162,11 +162,23 @@ _default = [float32]
 
 
 def get_default_dtype():
-    """The dtype of ``ember.tensor([1.5])`` and of ``ember.zeros(2)``: float32 unless set."""
+    """The dtype of ``ember.tensor([1.5])`` and of ``ember.zeros(2)``: float32 unless set.
+
+    Example:
+        >>> torch.get_default_dtype()
+        torch.float32
+    """
     return _default[0]
 
 
 def set_default_dtype(d):
+    """Sets the floating-point dtype of new float tensors (float32, float64, float16 or bfloat16).
+
+    Example:
+        >>> torch.set_default_dtype(torch.float64); torch.tensor([1.5]).dtype
+        torch.float64
+        >>> torch.set_default_dtype(torch.float32)
+    """
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d
@@ -229,7 +241,12 @@ _pair_cache = {}
 
 
 def promote_types(a, b):
-    """``ember.promote_types(ember.int8, ember.uint8) -> ember.int16``."""
+    """``ember.promote_types(ember.int8, ember.uint8) -> ember.int16``.
+
+    Example:
+        >>> torch.promote_types(torch.int32, torch.float32)
+        torch.float32
+    """
     key = (a, b)
     r = _pair_cache.get(key)
     if r is None:
@@ -267,7 +284,12 @@ def _combine(dim, zero, wrapped):
 
 
 def result_type(*operands):
-    """The dtype of an elementwise op on ``operands`` (tensors and Python numbers)."""
+    """The dtype of an elementwise op on ``operands`` (tensors and Python numbers).
+
+    Example:
+        >>> torch.result_type(torch.tensor([1, 2]), 1.5)
+        torch.float32
+    """
     from ._tensor import Tensor
 
     dim = zero = wrapped = None
@@ -285,7 +307,12 @@ def result_type(*operands):
 
 
 def can_cast(from_, to):
-    """Whether an in-place op may write a ``from_`` result into a ``to`` tensor."""
+    """Whether an in-place op may write a ``from_`` result into a ``to`` tensor.
+
+    Example:
+        >>> torch.can_cast(torch.float64, torch.int32), torch.can_cast(torch.int32, torch.float32)
+        (False, True)
+    """
     return from_.category <= to.category
 
 

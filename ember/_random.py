@@ -491,21 +491,53 @@ def multinomial(p, num_samples, replacement=False, generator=None):
 
 
 def manual_seed(seed):
-    """Seed the default generator; returns it, as PyTorch does."""
+    """Seed the default generator; returns it, as PyTorch does.
+
+    Example:
+        >>> _ = torch.manual_seed(0); a = torch.rand(2)
+        <BLANKLINE>
+        >>> _ = torch.manual_seed(0); torch.equal(a, torch.rand(2))
+        True
+    """
     return default_generator.manual_seed(seed)
 
 
 def seed():
+    """Seeds the default generator with a non-deterministic number and returns it.
+
+    Example:
+        >>> s = torch.seed(); torch.initial_seed() == s
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed():
+    """The seed the default generator was last seeded with.
+
+    Example:
+        >>> _ = torch.manual_seed(7); torch.initial_seed()
+        7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default generator's state as a ``uint8`` tensor (PyTorch's 5056-byte MT19937 state).
+
+    Example:
+        >>> torch.get_rng_state().shape
+        torch.Size([5056])
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(state):
+    """Restores the default generator's state from ``get_rng_state()``: the same numbers follow.
+
+    Example:
+        >>> s = torch.get_rng_state(); a = torch.rand(2)
+        >>> torch.set_rng_state(s); torch.equal(a, torch.rand(2))
+        True
+    """
     default_generator.set_state(state)

@@ -20,7 +20,16 @@ _opts = dict(_DEFAULTS)
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
                      profile=None, sci_mode=None):
-    """As ``torch.set_printoptions``: ``profile`` is 'default', 'short' or 'full'."""
+    """As ``torch.set_printoptions``: ``profile`` is 'default', 'short' or 'full'.
+
+    Example:
+        >>> torch.set_printoptions(precision=2)
+        <BLANKLINE>
+        >>> torch.tensor([1.23456])
+        tensor([1.23])
+        >>> torch.set_printoptions(profile="default")
+        <BLANKLINE>
+    """
     if profile is not None:
         _opts.update(_DEFAULTS)
         if profile == "short":
@@ -98,6 +107,21 @@ class _Formatter:
         return " " * (self.width - len(s)) + s
 
 
+class _ComplexFormatter:
+    """PyTorch's complex layout: the real and the imaginary parts each get their own formatter
+    (width, int / fixed / scientific mode); an element is ``real`` then the signed ``imag`` + ``j``,
+    the imaginary part unpadded."""
+
+    def __init__(self, values):
+        self.real, self.imag = _Formatter(values.real, True), _Formatter(values.imag, True)
+        self.width = self.real.width + self.imag.width + 1
+
+    def format(self, v):
+        v = complex(v)
+        imag = (self.imag.format(v.imag) + "j").lstrip()
+        return self.real.format(v.real) + (imag if imag[0] in "+-" else "+" + imag)
+
+
 def _summarized(a):
     """The values that will be shown (edges only, when summarising)."""
     e = _opts["edgeitems"]
@@ -158,10 +182,10 @@ def body_str(a, indent, prefix="tensor("):
     """The bracketed values of array ``a`` (no prefix or suffixes), lines indented by ``indent``."""
     if a.size == 0:
         return "[]"
-    if a.dtype.kind == "c":
-        return np.array2string(a, separator=", ", prefix=" " * indent)  # complex: NumPy's layout
     summarize = a.size > _opts["threshold"]
     shown = _summarized(a) if summarize else a
+    if a.dtype.kind == "c":
+        return _body(a, indent, summarize, _ComplexFormatter(shown))
     return _body(a, indent, summarize, _Formatter(shown, a.dtype.kind == "f"))
 
 

@@ -22,10 +22,11 @@ from .ops.linalg import (  # noqa: F401
     matrix_exp,
     matrix_power,
 )
-from .ops.linalg import cross as _cross
 from .ops.linalg import det as _det
 from .ops.lu import householder_product, ldl_factor, ldl_factor_ex, ldl_solve, lu, lu_factor, lu_factor_ex, lu_solve  # noqa: F401
-from .ops.reduction import _matrix_norm, _rt, _vector_norm
+from .ops.matrices import cross as _cross
+from .ops.norms import _matrix_norm, _vector_norm
+from .ops.reduction import _rt
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "svd", "qr", "eigh",
            "eigvalsh", "cholesky", "cross", "matmul", "slogdet", "LinAlgError", "svdvals", "pinv",
@@ -42,17 +43,38 @@ _slogdet_t = _rt("linalg_slogdet", ("sign", "logabsdet"))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The vector ``ord``-norm of ``x`` over ``dim`` (all elements when ``dim`` is None).
+
+    Example:
+        >>> torch.linalg.vector_norm(torch.tensor([3., 4.]))
+        tensor(5.)
+        >>> torch.linalg.vector_norm(torch.tensor([3., -4.]), ord=float("inf"))
+        tensor(4.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     return _vector_norm(x, ord, dim, keepdim, dtype)
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """The matrix norm of ``A`` over ``dim`` (Frobenius by default; ``"nuc"``, ±1, ±2, ±inf).
+
+    Example:
+        >>> torch.linalg.matrix_norm(torch.tensor([[1., 2.], [3., 4.]]), ord=1)
+        tensor(6.)
+    """
     return _matrix_norm(A, ord, dim, keepdim, dtype)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
-    """``ord=None``: 2-norm of the flattened input (or of ``dim``); matrices for str ords."""
+    """``ord=None``: 2-norm of the flattened input (or of ``dim``); matrices for str ords.
+
+    Example:
+        >>> torch.linalg.norm(torch.tensor([[3., 0.], [0., 4.]]))
+        tensor(5.)
+        >>> torch.linalg.norm(torch.tensor([3., -4.]), ord=1)
+        tensor(7.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:
@@ -73,33 +95,78 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
 
 
 def inv(A, *, out=None):
+    """The inverse of the square matrix (or batch of matrices) ``A``.
+
+    Example:
+        >>> torch.linalg.inv(torch.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     return apply(Inverse, A)
 
 
 def det(A, *, out=None):
+    """The determinant of the square matrix (or batch of matrices) ``A``.
+
+    Example:
+        >>> torch.linalg.det(torch.tensor([[1., 2.], [3., 4.]]))
+        tensor(-2.)
+    """
     return _det(A)
 
 
 def slogdet(A, *, out=None):
+    """The sign and the log of the absolute value of the determinant, as ``(sign, logabsdet)``.
+
+    Example:
+        >>> torch.linalg.slogdet(torch.tensor([[1., 2.], [3., 4.]]))
+        torch.return_types.linalg_slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(0.6931))
+    """
     return _slogdet_t(*apply(Slogdet, A))
 
 
 def solve(A, B, *, left=True, out=None):
-    """X with A X = B (``left=False``: X A = B)."""
+    """X with A X = B (``left=False``: X A = B).
+
+    Example:
+        >>> torch.linalg.solve(torch.tensor([[2., 0.], [0., 4.]]), torch.tensor([2., 2.]))
+        tensor([1.0000, 0.5000])
+    """
     if not left:
         return apply(Solve, A.mT, B.mT).mT
     return apply(Solve, A, B)
 
 
 def cholesky(A, *, upper=False, out=None):
+    """The lower Cholesky factor ``L`` of a Hermitian positive-definite ``A = L L^H`` (``upper``: ``L^H``).
+
+    Example:
+        >>> torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
     return apply(Cholesky, A, upper=upper)
 
 
 def eigh(A, UPLO="L", *, out=None):
+    """Eigenvalues (ascending) and eigenvectors of a Hermitian matrix, as ``(eigenvalues, eigenvectors)``.
+
+    Example:
+        >>> torch.linalg.eigh(torch.tensor([[2., 0.], [0., 1.]])).eigenvalues
+        tensor([1., 2.])
+    """
     return _eigh_t(*apply(Eigh, A, UPLO=UPLO))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
+    """The eigenvalues of a Hermitian matrix, ascending.
+
+    Example:
+        >>> torch.linalg.eigvalsh(torch.tensor([[2., 1.], [1., 2.]]))
+        tensor([1., 3.])
+    """
     return eigh(A, UPLO)[0]
 
 
@@ -112,16 +179,36 @@ def _no_grad_outputs(A, what):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    """U (.., m, m or k), S (.., k), Vh (.., n or k, n) with k = min(m, n); differentiable."""
+    """U (.., m, m or k), S (.., k), Vh (.., n or k, n) with k = min(m, n); differentiable.
+
+    Example:
+        >>> U, S, Vh = torch.linalg.svd(torch.tensor([[3., 0.], [0., -2.]]))
+        <BLANKLINE>
+        >>> S
+        tensor([3., 2.])
+    """
     return _svd_t(*apply(Svd, A, full_matrices=full_matrices))
 
 
 def svdvals(A, *, driver=None, out=None):
+    """The singular values of ``A``, descending.
+
+    Example:
+        >>> torch.linalg.svdvals(torch.tensor([[3., 0.], [0., -4.]]))
+        tensor([4., 3.])
+    """
     return apply(Svd, A, full_matrices=False)[1]
 
 
 def qr(A, mode="reduced", *, out=None):
-    """Q, R with A = QR; ``mode`` 'reduced', 'complete' or 'r' (Q empty); differentiable."""
+    """Q, R with A = QR; ``mode`` 'reduced', 'complete' or 'r' (Q empty); differentiable.
+
+    Example:
+        >>> Q, R = torch.linalg.qr(torch.tensor([[3., 1.], [4., 2.]]))
+        <BLANKLINE>
+        >>> torch.allclose(Q @ R, torch.tensor([[3., 1.], [4., 2.]]))
+        True
+    """
     return _qr_t(*apply(Qr, A, mode=mode))
 
 
@@ -135,7 +222,13 @@ def _rank_cutoff(s, atol, rtol, shape, dtype):
 
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """Pseudo-inverse over the singular values (``hermitian``: eigenvalues) above
-    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``."""
+    max(atol, rtol * largest); differentiable. ``rcond`` (positional, the older spelling) is ``rtol``.
+
+    Example:
+        >>> torch.linalg.pinv(torch.tensor([[2., 0.], [0., 0.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
     if rcond is not None:
         rtol = rcond.item() if isinstance(rcond, Tensor) else rcond
     shape, dt = A.shape, A._data.dtype
@@ -143,14 +236,24 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """The number of singular values above max(atol, rtol * s_max) (int64, no gradient)."""
+    """The number of singular values above max(atol, rtol * s_max) (int64, no gradient).
+
+    Example:
+        >>> torch.linalg.matrix_rank(torch.tensor([[1., 2.], [2., 4.]]))
+        tensor(1)
+    """
     s = np.linalg.svd(A._data, compute_uv=False)
     return _wrap((s > _rank_cutoff(s, atol, rtol, A.shape, A._data.dtype)).sum(-1).astype(np.int64))
 
 
 def cond(A, p=None, *, out=None):
     """Condition number: s_max / s_min for ``p`` None or 2 (-2: the inverse), else
-    ``norm(A, p) * norm(inv(A), p)``."""
+    ``norm(A, p) * norm(inv(A), p)``.
+
+    Example:
+        >>> torch.linalg.cond(torch.tensor([[2., 0.], [0., 1.]]))
+        tensor(2.)
+    """
     if p in (None, 2, -2):
         S = svdvals(A)
         mx, mn = S.amax(-1), S.amin(-1)
@@ -159,7 +262,12 @@ def cond(A, p=None, *, out=None):
 
 
 def multi_dot(tensors, *, out=None):
-    """``A @ B @ ... @ Z`` in the cheapest association order (1-D ends as vectors)."""
+    """``A @ B @ ... @ Z`` in the cheapest association order (1-D ends as vectors).
+
+    Example:
+        >>> torch.linalg.multi_dot([torch.ones(2, 3), torch.ones(3, 4), torch.ones(4)])
+        tensor([12., 12.])
+    """
     ts = list(tensors)
     if len(ts) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
@@ -198,16 +306,34 @@ def multi_dot(tensors, *, out=None):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
-    """Sum over ``dim`` of conj(x) * y (broadcasting)."""
+    """Sum over ``dim`` of conj(x) * y (broadcasting).
+
+    Example:
+        >>> torch.linalg.vecdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     return (x.conj() * y if x.is_complex() else x * y).sum(dim)
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The diagonal of each matrix in ``A`` (``torch.diagonal`` over the last two dimensions).
+
+    Example:
+        >>> torch.linalg.diagonal(torch.tensor([[1, 2], [3, 4]]))
+        tensor([1, 4])
+    """
     return A.diagonal(offset, dim1, dim2)
 
 
 def vander(x, *, N=None):
-    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value)."""
+    """Columns x**0, x**1, ..., x**(N-1) over the last dim (batched; a 0-d x counts as one value).
+
+    Example:
+        >>> torch.linalg.vander(torch.tensor([1., 2., 3.]))
+        tensor([[1., 1., 1.],
+                [1., 2., 4.],
+                [1., 3., 9.]])
+    """
     if x.ndim == 0:
         x = x.reshape(1)
     n = x.shape[-1] if N is None else N
@@ -219,7 +345,13 @@ def vander(x, *, N=None):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    """X with A X = B (``left=False``: X A = B) for triangular A; differentiable."""
+    """X with A X = B (``left=False``: X A = B) for triangular A; differentiable.
+
+    Example:
+        >>> torch.linalg.solve_triangular(torch.tensor([[2., 0.], [1., 1.]]), torch.tensor([[2.], [2.]]), upper=False)
+        tensor([[1.],
+                [1.]])
+    """
     if not left:
         return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
     return apply(SolveTriangular, A, B, upper=upper, unit=unitriangular)
@@ -232,9 +364,11 @@ _lstsq_t = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_value
 _eig_t = _rt("linalg_eig", ("eigenvalues", "eigenvectors"))
 
 
-def _ex(fn, A, check_errors, make):
-    """``*_ex``: the result and an int32 ``info`` (0 = success); errors raise only with
-    ``check_errors``, else info is 1 and the result is NaN."""
+def _ex(fn, A, check_errors, make, pivot=False):
+    """``*_ex``: the result and an int32 ``info`` per matrix (0 = success); errors raise only
+    with ``check_errors``, else the result is NaN and info is LAPACK's: the first zero pivot of
+    the LU factorisation (``pivot``) or the order of the first leading minor that is not
+    positive-definite (Cholesky), counted from 1."""
     batch = A.shape[:-2]
     try:
         r = fn()
@@ -243,29 +377,78 @@ def _ex(fn, A, check_errors, make):
         if check_errors:
             raise
         r = None
-        info = np.ones(batch, np.int32)
+        a = A._data.reshape((-1,) + A._data.shape[-2:])
+        info = np.array([_lu_info(m) if pivot else _cholesky_info(m) for m in a], np.int32).reshape(batch)
     return make(r, _wrap(info))
 
 
+def _lu_info(a):
+    """The first zero pivot (from 1) of ``a``'s LU factorisation with partial pivoting; 0 if none."""
+    a = a.astype(np.complex128 if np.iscomplexobj(a) else np.float64)
+    for j in range(a.shape[0]):
+        p = j + int(np.argmax(np.abs(a[j:, j])))
+        if a[p, j] == 0:
+            return j + 1
+        a[[j, p]] = a[[p, j]]
+        a[j + 1:] -= np.outer(a[j + 1:, j] / a[j, j], a[j])
+    return 0
+
+
+def _cholesky_info(a):
+    """The order (from 1) of ``a``'s first leading minor that is not positive-definite; 0 if none."""
+    for k in range(1, a.shape[0] + 1):
+        try:
+            np.linalg.cholesky(a[:k, :k])
+        except np.linalg.LinAlgError:
+            return k
+    return 0
+
+
 def inv_ex(A, *, check_errors=False, out=None):
+    """``inv`` that reports a singular matrix in ``info`` instead of raising: ``(inverse, info)``.
+
+    Example:
+        >>> torch.linalg.inv_ex(torch.tensor([[2., 0.], [0., 0.]])).info
+        tensor(2, dtype=torch.int32)
+    """
     return _ex(lambda: inv(A), A, check_errors, lambda r, info: _inv_ex_t(
-        r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info))
+        r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info), pivot=True)
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """``cholesky`` that reports failure in ``info`` instead of raising: ``(L, info)``.
+
+    Example:
+        >>> torch.linalg.cholesky_ex(torch.tensor([[1., 0.], [0., -1.]])).info
+        tensor(2, dtype=torch.int32)
+    """
     return _ex(lambda: cholesky(A, upper=upper), A, check_errors, lambda r, info: _cholesky_ex_t(
         r if r is not None else _wrap(np.full(A.shape, np.nan, A._data.dtype)), info))
 
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """``solve`` that reports a singular ``A`` in ``info`` instead of raising: ``(result, info)``.
+
+    Example:
+        >>> torch.linalg.solve_ex(torch.tensor([[2., 0.], [0., 4.]]), torch.tensor([2., 2.]))
+        torch.return_types.linalg_solve_ex(
+        result=tensor([1.0000, 0.5000]),
+        info=tensor(0, dtype=torch.int32))
+    """
     return _ex(lambda: solve(A, B, left=left), A, check_errors, lambda r, info: _solve_ex_t(
-        r if r is not None else _wrap(np.full(B.shape, np.nan, B._data.dtype)), info))
+        r if r is not None else _wrap(np.full(B.shape, np.nan, B._data.dtype)), info), pivot=True)
 
 
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
     """Least squares ``min ||A X - B||``. ``solution`` and ``residuals`` are differentiable;
     ``rank`` for 'gelsy' (the default), 'gelsd', 'gelss'; ``residuals`` (tall A: always for 'gels',
-    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers."""
+    at full rank for 'gelsd' / 'gelss') and ``singular_values`` ('gelsd', 'gelss'), as torch's CPU drivers.
+
+    Example:
+        >>> A, B = torch.tensor([[1., 0.], [0., 1.], [1., 1.]]), torch.tensor([[1.], [2.], [3.]])
+        >>> torch.allclose(torch.linalg.lstsq(A, B).solution, torch.tensor([[1.], [2.]]))
+        True
+    """
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"parameter `driver` should be one of (gels, gelsy, gelsd, gelss), "
@@ -287,16 +470,32 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
 
 def eig(A, *, out=None):
     """Eigenvalues and right eigenvectors (unit columns) of a general square matrix, complex;
-    differentiable (a real A gets the real part of the gradient)."""
+    differentiable (a real A gets the real part of the gradient).
+
+    Example:
+        >>> torch.linalg.eig(torch.tensor([[2., 0.], [0., 3.]])).eigenvalues
+        tensor([2.+0.j, 3.+0.j])
+    """
     return _eig_t(*apply(Eig, A))
 
 
 def eigvals(A, *, out=None):
+    """The (complex) eigenvalues of a square matrix.
+
+    Example:
+        >>> torch.linalg.eigvals(torch.tensor([[2., 0.], [0., 3.]]))
+        tensor([2.+0.j, 3.+0.j])
+    """
     return eig(A)[0]
 
 
 def tensorinv(A, ind=2, *, out=None):
-    """The inverse for ``tensordot(A, ., ind)``: A reshaped to a square matrix, inverted."""
+    """The inverse for ``tensordot(A, ., ind)``: A reshaped to a square matrix, inverted.
+
+    Example:
+        >>> torch.linalg.tensorinv(torch.eye(4).reshape(4, 2, 2), ind=1).shape
+        torch.Size([2, 2, 4])
+    """
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     lead, trail = tuple(A.shape[:ind]), tuple(A.shape[ind:])
@@ -308,7 +507,12 @@ def tensorinv(A, ind=2, *, out=None):
 
 
 def tensorsolve(A, B, dims=None, *, out=None):
-    """X with ``tensordot(A, X, X.ndim) == B``."""
+    """X with ``tensordot(A, X, X.ndim) == B``.
+
+    Example:
+        >>> torch.linalg.tensorsolve(torch.eye(6).reshape(2, 3, 6), torch.ones(2, 3)).shape
+        torch.Size([6])
+    """
     if dims is not None:
         nd = A.ndim
         keep = [d for d in range(nd) if d not in [x % nd for x in dims]]
@@ -319,6 +523,12 @@ def tensorsolve(A, B, dims=None, *, out=None):
 
 
 def cross(input, other, *, dim=-1, out=None):
+    """The cross product of 3-vectors along ``dim``, with broadcasting.
+
+    Example:
+        >>> torch.linalg.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]))
+        tensor([0., 0., 1.])
+    """
     return _cross(input, other, dim=dim)
 
 

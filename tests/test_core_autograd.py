@@ -351,3 +351,54 @@ def test_post_accumulate_grad_hook():
             errs.append(str(info.value))
         res.append((seen, errs))
     assert res[0] == res[1]
+
+
+# ---- anomaly detection: NaN in backward, set_detect_anomaly -----------------------------------
+
+def _nan_backward(m):
+    x = m.zeros(2, requires_grad=True)
+    (x / x).sum().backward()
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection", "ignore::RuntimeWarning")
+def test_anomaly_detect_nan():
+    assert not ember.is_anomaly_enabled() and ember.is_anomaly_check_nan_enabled()
+    _nan_backward(ember)  # off: NaN gradients pass silently, as torch
+    with pytest.warns(UserWarning, match="Anomaly Detection"):
+        cm_e, cm_t = ember.autograd.detect_anomaly(), torch.autograd.detect_anomaly()
+    with cm_t:
+        with pytest.raises(RuntimeError) as te:
+            _nan_backward(torch)
+    with cm_e:
+        assert ember.is_anomaly_enabled()
+        with pytest.raises(RuntimeError) as ee:
+            _nan_backward(ember)
+    assert str(ee.value) == str(te.value)  # Function 'DivBackward0' returned nan values in its 1th output.
+    assert not ember.is_anomaly_enabled()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_set_detect_anomaly():
+    ember.autograd.set_detect_anomaly(True)
+    try:
+        assert ember.is_anomaly_enabled()
+        with pytest.raises(RuntimeError, match="returned nan values in its 0th output"):
+            x = ember.tensor([-1.0], requires_grad=True)
+            ember.sqrt(x).sum().backward()
+        with ember.autograd.set_detect_anomaly(True, check_nan=False):
+            assert not ember.is_anomaly_check_nan_enabled()
+            _nan_backward(ember)
+        assert ember.is_anomaly_check_nan_enabled()
+    finally:
+        ember.autograd.set_detect_anomaly(False)
+    assert not ember.is_anomaly_enabled()
+    with pytest.warns(UserWarning):
+        deco = ember.autograd.detect_anomaly()
+
+    @deco
+    def f():
+        assert ember.is_anomaly_enabled()
+        x = ember.tensor([2.0], requires_grad=True)
+        (x * x).sum().backward()  # finite gradients: no error
+        return x.grad
+    assert f().item() == 4.0 and not ember.is_anomaly_enabled()

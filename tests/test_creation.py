@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 import torch
-from oracle import assert_close, check_raises
+from oracle import E, T, assert_close, check, check_raises, rand
 
 import ember
 
@@ -171,3 +171,64 @@ def test_import_ember_leaves_optional_packages_unloaded():
             "assert ember.zeros(2, dtype=ember.bfloat16).dtype is ember.bfloat16\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# ---- window functions, frombuffer, new_* and strided creation ---------------------------------
+
+@pytest.mark.parametrize("name", ["hann", "hamming", "blackman", "bartlett", "kaiser"])
+def test_windows(name):
+    for n in (0, 1, 2, 5, 8):
+        for periodic in (True, False):
+            check(lambda m: getattr(m, name + "_window")(n, periodic), [], atol=1e-6)
+            check(lambda m: getattr(m, name + "_window")(n, periodic=periodic, dtype=m.float64),
+                  [], rtol=1e-9)
+    check(lambda m: getattr(m, name + "_window")(4, requires_grad=True), [], grad=False)
+    check_raises(lambda m: getattr(m, name + "_window")(-1))
+    check_raises(lambda m: getattr(m, name + "_window")(3, dtype=m.long))
+
+
+def test_window_parameters():
+    check(lambda m: m.hamming_window(7, True, 0.5, 0.3), [])
+    check(lambda m: m.hamming_window(7, False, 0.6, 0.4, dtype=m.float64), [], rtol=1e-9)
+    check(lambda m: m.kaiser_window(6, False, 3.0), [], atol=1e-6)
+    check(lambda m: m.kaiser_window(6, True, 0.5, dtype=m.float64), [], rtol=1e-9)
+
+
+def test_frombuffer():
+    import array
+
+    buf = bytearray(np.arange(6, dtype=np.int32).tobytes())
+    check(lambda m: m.frombuffer(buf, dtype=m.int32), [])
+    check(lambda m: m.frombuffer(buf, dtype=m.int16, count=3, offset=4), [])
+    check(lambda m: m.frombuffer(array.array("f", [1, 2, 3]), dtype=m.float32, offset=4), [])
+    t = ember.frombuffer(buf, dtype=ember.int32)
+    buf[0] = 9
+    assert t[0].item() == 9  # shares the buffer's memory
+    for kw in ({}, {"count": 0}):
+        check_raises(lambda m: m.frombuffer(bytearray(), dtype=m.int32, **kw))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abc"), dtype=m.int32))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abcd"), dtype=m.int32, count=2))
+    check_raises(lambda m: m.frombuffer(bytearray(b"abcd"), dtype=m.int32, offset=4))
+
+
+def test_new_and_strided():
+    x = rand(2, 3)
+    for args in ((), (2, 2), (0,)):
+        check(lambda m, a: (tuple(a.new(*args).shape), str(a.new(*args).dtype)), [x], grad=False)
+    check(lambda m, a: tuple(a.new(m.Size([3, 1])).shape), [x])
+    check(lambda m, a: a.new([1.5, 2.5]), [x], grad=False)
+    check(lambda m, a: a.new((4, 1)), [x], grad=False)
+    check(lambda m, a: a.new([1, 2]), [np.arange(3)])
+    check(lambda m, a: str(a.new(2).dtype), [np.arange(3)])
+    for m, conv in ((ember, E), (torch, T)):
+        t = conv(x).new_empty_strided((2, 3), (1, 2))
+        assert t.stride() == (1, 2) and t.shape == (2, 3) and t.dtype == (m.float32)
+        t = m.empty_strided((2, 3, 4), (1, 2, 6), dtype=m.float64)
+        assert t.stride() == (1, 2, 6) and t.dtype == m.float64
+        t.fill_(1.0)
+        assert t.sum().item() == 24
+    p = rand(4, 5, low=0, high=1)
+    for m, conv in ((ember, E), (torch, T)):
+        b = conv(p).bernoulli()
+        assert b.shape == (4, 5) and b.dtype == m.float32 and set(b.unique().tolist()) <= {0.0, 1.0}
+        assert conv(p).bernoulli(0.0).sum().item() == 0 and conv(p).bernoulli(p=1.0).sum().item() == 20

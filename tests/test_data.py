@@ -519,3 +519,28 @@ def test_spawn_context():
     out = list(ED.DataLoader(e, batch_size=5, num_workers=1, multiprocessing_context="spawn"))
     assert out[1][1].tolist() == [5, 6, 7, 8, 9]
     assert _no_children()
+
+
+def test_generic_classes_subscript_as_torch():
+    """Typed programs write ``Dataset[int]``, ``DataLoader[Tensor]``, ``Sampler[int]``: which of
+    the classes take type arguments is torch's."""
+    for name in ("Dataset", "IterableDataset", "DataLoader", "Sampler", "Subset", "ConcatDataset",
+                 "DistributedSampler", "TensorDataset", "SequentialSampler", "BatchSampler"):
+        t_cls, e_cls = getattr(TD, name), getattr(ED, name)
+        try:
+            t_cls[int]
+        except TypeError:
+            with pytest.raises(TypeError):
+                e_cls[int]
+        else:
+            assert e_cls[int].__origin__ is e_cls
+
+    class Squares(ED.Dataset[int]):
+        def __getitem__(self, i):
+            return i * i
+
+        def __len__(self):
+            return 4
+
+    loader: ED.DataLoader[int] = ED.DataLoader(Squares(), batch_size=2)
+    assert [b.tolist() for b in loader] == [[0, 1], [4, 9]]

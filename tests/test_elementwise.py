@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 import torch
-from oracle import assert_close, check, check_raises, gradcheck, rand
+from oracle import E, T, assert_close, check, check_raises, gradcheck, rand
 
 import ember
 
@@ -748,3 +748,73 @@ def test_random_fillers_autograd():
         ember.zeros(3).normal_(0, -1)
     with pytest.raises(RuntimeError):
         ember.zeros(3).uniform_(2, 1)
+
+
+# ---- binary ops (float_power, fmax, logaddexp, ...), dtypes and errors; complex parts ---------
+
+@pytest.mark.parametrize("fn,make", [
+    (lambda m, a, b: m.logaddexp(a, b), (R, R)),
+    (lambda m, a, b: a.logaddexp2(b), (R, R)),
+    (lambda m, a, b: m.ldexp(a, b), (R, R)),
+])
+def test_binary_new(fn, make):
+    check(fn, [make[0](3, 4), make[1](4)])
+    check(fn, [make[0](3, 4).astype(np.float64), make[1](4).astype(np.float32)])
+    gradcheck(fn, make[0](3, 2), make[1](2))
+
+
+def test_binary_new_dtypes_and_errors():
+    i, j = np.array([3, -4, 0, 12]), np.array([6, 6, 5, 18])
+    f = np.array([0.5, -1.0, 0.0, 2.0], np.float32)
+    check(lambda m, a, b: m.gcd(a, b), [i, j])
+    check(lambda m, a, b: m.lcm(a, b), [i, j])
+    check(lambda m, a, b: a.clone().gcd_(b), [i, j])
+    check(lambda m, a, b: a.clone().lcm_(b), [i, j])
+    check_raises(lambda m, a: m.gcd(a, a), f)
+    check_raises(lambda m, a: m.logaddexp(a, a), i)
+    check_raises(lambda m, a: m.logaddexp(a, 2.0), f)
+    check(lambda m, a, b: m.heaviside(a, b), [f, np.array(0.5, np.float32)], grad=False)
+    check(lambda m, a, b: a.heaviside(b), [i, np.array([1])])
+    check(lambda m, a, b: a.clone().heaviside_(b), [f, np.array(0.5, np.float32)], grad=False)
+    check_raises(lambda m, a, b: m.heaviside(a, b), f, np.array([1]))
+    check_raises(lambda m, a: m.heaviside(a, 0.5), f)
+    check(lambda m, a, b: m.ldexp(a, b), [i, i])
+    check(lambda m, a, b: a.clone().ldexp_(b), [f, i], grad=False)  # torch: int 2**-k grad is 0
+    check(lambda m, a, b: a.clone().ldexp_(b), [f, f])
+    check(lambda m, a, b: m.nextafter(a, b), [f, np.array(1.0, np.float32)], grad=False)
+    check(lambda m, a, b: a.clone().nextafter_(b), [f.astype(np.float64), np.zeros(1)], grad=False)
+    check_raises(lambda m, a: m.nextafter(a, a), i)
+    check(lambda m, a: m.frexp(a), [np.array([0.5, -3.0, 0.0, 1e-30, 7.0], np.float32)])
+    check(lambda m, a: a.frexp(), [np.array([0.5, -3.0, 1e300])])
+    check_raises(lambda m, a: m.frexp(a), i)
+
+
+def test_complex_parts():
+    re, im = rand(3), rand(3)
+    check(lambda m, a, b: m.complex(a, b).real * 2 + m.complex(a, b).imag, [re, im])
+    check(lambda m, a, b: m.polar(a, b).imag * 3 + m.polar(a, b).real, [re, im])
+    check(lambda m, a, b: m.complex(a, b), [re, im], grad=False)
+    check(lambda m, a, b: m.polar(a.double(), b.double()), [re, im], grad=False)
+    check(lambda m, a, b: m.angle(m.complex(a, b)), [re, im], grad=False)
+    check(lambda m, a, b: m.conj_physical(m.complex(a, b)).imag, [re, im])
+    check(lambda m, a, b: m.conj(m.complex(a, b)).imag + a.conj(), [re, im])
+    check(lambda m, a, b: m.real(a) + m.complex(a, b).resolve_conj().imag, [re, im])
+    check_raises(lambda m, a, b: m.complex(a, b.double()), re, im)
+    check_raises(lambda m, a, b: m.complex(a, b), np.array([1]), np.array([2]))
+    check_raises(lambda m, a: a.imag, re)
+    check_raises(lambda m, a: m.imag(a), re)
+    for m, conv in ((ember, E), (torch, T)):
+        z = m.complex(conv(re), conv(im))
+        z.real = conv(np.zeros(3, np.float32))
+        assert z.real.abs().sum().item() == 0
+
+
+def test_log10_float32_rounds_as_torch():
+    """log10(1000.) is 3 exactly, as in torch (NumPy's float32 log10 is an ulp off for most inputs)."""
+    x = np.concatenate([10.0 ** np.arange(-8, 9), np.random.default_rng(0).uniform(1e-3, 1e4, 5000)])
+    for dt in (np.float32, np.float16):
+        a = x[np.abs(x) < np.finfo(dt).max].astype(dt)
+        got = ember.log10(ember.from_numpy(a)).numpy()
+        want = torch.log10(torch.from_numpy(a)).numpy()
+        assert got.dtype == want.dtype and np.mean(got == want) > 0.99
+        assert ember.log10(ember.tensor([1000.0], dtype=getattr(ember, np.dtype(dt).name))).item() == 3.0

@@ -28,6 +28,16 @@ CASES = [
     np.arange(1500, dtype=np.int64),
     np.arange(60, dtype=np.float32) * 1.37,
     np.array([123456.789, 0.001], dtype=np.float64),
+    # complex: the real and imaginary parts are formatted separately, as torch does
+    np.array([0.6 + 0.8j, 0j], dtype=np.complex64),
+    np.array([1 + 2j, -3 - 4j], dtype=np.complex64),
+    np.array([1e-5 + 2j, 3e6 - 1j], dtype=np.complex64),
+    np.array([[1.5 - 0.j, 2 + 1e-3j], [-1j, 4 + 4j]], dtype=np.complex64),
+    np.array(2 - 3.5j, dtype=np.complex64),
+    np.array([1 + 1j], dtype=np.complex128),
+    np.arange(2000, dtype=np.float32).astype(np.complex64) * (1 + 0.5j),
+    np.array([complex(np.nan, 1), complex(np.inf, -2), complex(-0.0, -0.0)], dtype=np.complex64),
+    np.array([123456789 + 1j], dtype=np.complex128),
 ]
 
 

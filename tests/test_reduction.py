@@ -1,9 +1,9 @@
-"""Reductions against the torch oracle: values, dtypes, shapes, gradients, errors."""
+"""Reductions and statistics against the torch oracle: values, dtypes, shapes, gradients, errors."""
 import math
 
 import numpy as np
 import pytest
-from oracle import check, check_raises, gradcheck, rand
+from oracle import E, check, check_raises, gradcheck, rand
 
 import ember
 
@@ -236,3 +236,143 @@ def test_large_float32_sum_mean_blas_path(dim, keepdim):
     kw = {} if dim is None else {"dim": dim, "keepdim": keepdim}
     check(lambda m, x: x.sum(**kw), [a], rtol=1e-5)
     check(lambda m, x: x.mean(**kw), [a], rtol=1e-5)
+
+
+# ---- statistics: cumulative in place, quantile, cov/corrcoef, trapezoid, histogram, gradient ----
+
+def test_cumulative_inplace():
+    x = rand(3, 4)
+    check(lambda m, a: (a * 1).cumsum_(1), [x])
+    check(lambda m, a: (a * 1).cumprod_(0), [x])
+    check(lambda m, a: (a * 1).cumsum_(-1, dtype=m.float32), [x])
+    check_raises(lambda m, a: (a * 1).cumsum_(-1, dtype=m.float64), x)
+    check(lambda m, a: a.clone().cumprod_(0), [np.arange(1, 7).reshape(2, 3)])
+
+
+@pytest.mark.parametrize("interp", ["linear", "lower", "higher", "midpoint", "nearest"])
+def test_quantile(interp):
+    x = rand(4, 7)
+    for q in (0.3, 0.5, 1.0, 0.0, np.array([0.1, 0.5, 0.75, 0.125], np.float32)):
+        for dim, keep in ((None, False), (None, True), (1, False), (0, True), (-1, True)):
+            check(lambda m, a, q=q: m.quantile(a, q if not isinstance(q, np.ndarray) else m.tensor(q),
+                                               dim=dim, keepdim=keep, interpolation=interp), [x])
+    gradcheck(lambda m, a: a.quantile(m.tensor([0.2, 0.9], dtype=m.float64), dim=0,
+                                      interpolation=interp), rand(5, 3))
+
+
+def test_nanquantile():
+    x = rand(4, 6).astype(np.float64)
+    x[0, 2] = x[1, 1] = x[1, 4] = np.nan
+    x[3] = np.nan
+    for q in (0.3, 0.5, 0.0, 1.0):
+        check(lambda m, a: m.nanquantile(a, q, dim=1), [x], grad=False)
+        check(lambda m, a: a.nanquantile(q, dim=0, keepdim=True), [x], grad=False)
+        check(lambda m, a: m.quantile(a, q, dim=1), [x], grad=False)
+        check(lambda m, a: m.nanquantile(a, q), [x], grad=False)
+    check(lambda m, a: m.nanquantile(a, 0.4, dim=1)[:3], [x])
+    check(lambda m, a: m.quantile(a, 0.5), [np.array([3.0])])
+    check_raises(lambda m, a: m.quantile(a, 0.5), np.array([1, 2]))
+    check_raises(lambda m, a: m.quantile(a, 1.5), rand(3))
+    check_raises(lambda m, a: m.quantile(a, -0.1), rand(3))
+    check_raises(lambda m, a: m.quantile(a, 0.5, interpolation="bad"), rand(3))
+    check_raises(lambda m, a: m.quantile(a, m.tensor([0.5], dtype=m.float64)), rand(3))
+    check_raises(lambda m, a: m.quantile(a, 0.5, dim=2), rand(3, 2))
+
+
+def test_cov_corrcoef():
+    x = rand(3, 6)
+    check(lambda m, a: m.cov(a), [x])
+    check(lambda m, a: a.cov(correction=0), [x])
+    check(lambda m, a: m.cov(a), [x[0]])
+    check(lambda m, a: m.cov(a), [np.array([[1, 2, 3], [2, 5, 1]])])
+    fw, aw = np.array([1, 2, 1, 3, 1, 2]), rand(6, low=0.1, high=1.0)
+    check(lambda m, a, f: m.cov(a, fweights=f), [x, fw])
+    check(lambda m, a, w: m.cov(a, aweights=w), [x, aw])
+    check(lambda m, a, f, w: m.cov(a, correction=2, fweights=f, aweights=w), [x, fw, aw])
+    gradcheck(lambda m, a, w: m.cov(a, aweights=w), x, aw)
+    check(lambda m, a: m.corrcoef(a), [x])
+    check(lambda m, a: a.corrcoef(), [np.array([[1, 2, 3], [2, 5, 1]])])
+    check(lambda m, a: m.corrcoef(a), [x[0]])
+    gradcheck(lambda m, a: m.corrcoef(a), x)
+    check_raises(lambda m, a: m.cov(a), rand(2, 2, 2))
+    check_raises(lambda m, a, f: m.cov(a, fweights=f), x, rand(6))
+    check_raises(lambda m, a, f: m.cov(a, fweights=f), x, np.arange(5))
+    check_raises(lambda m, a, f: m.cov(a, fweights=f), x, -np.arange(6))
+    with pytest.warns(UserWarning), np.errstate(invalid="ignore", divide="ignore"):
+        ember.cov(E(x[:, :1]))
+
+
+def test_trapezoid():
+    y, x1 = rand(3, 5), np.sort(rand(5))
+    for f in (lambda m, y: m.trapezoid(y), lambda m, y: m.trapz(y, dim=0),
+              lambda m, y: m.trapezoid(y, dx=0.5), lambda m, y: m.cumulative_trapezoid(y),
+              lambda m, y: m.cumulative_trapezoid(y, dx=2.0, dim=0)):
+        check(f, [y])
+        gradcheck(f, y)
+    check(lambda m, y, x: m.trapezoid(y, x), [y, x1])
+    check(lambda m, y, x: m.trapezoid(y, x), [y, np.sort(rand(3, 5), 1)])
+    check(lambda m, y, x: m.cumulative_trapezoid(y, x), [y, x1])
+    check(lambda m, y, x: m.trapezoid(y, x, dim=0), [y, np.sort(rand(3))])
+    check(lambda m, y: m.trapezoid(y), [np.array([1, 2, 3])])
+    check(lambda m, y: m.cumulative_trapezoid(y), [np.array([1, 2, 3])])
+    check(lambda m, y: m.trapezoid(y), [np.zeros((2, 0), np.float32)])
+    gradcheck(lambda m, y, x: m.trapezoid(y, x), y, x1)
+
+
+def test_histogram():
+    x = rand(50, low=-2, high=3)
+    check(lambda m, a: m.histogram(a, 5), [x], grad=False)
+    check(lambda m, a: a.histogram(4, range=(0.0, 2.0)), [x], grad=False)
+    check(lambda m, a, w: m.histogram(a, 6, weight=w, density=True), [x, rand(50, low=0, high=1)],
+          grad=False)
+    check(lambda m, a, b: m.histogram(a, b), [x, np.array([-2.0, 0.0, 0.5, 3.0], np.float32)],
+          grad=False)
+    check(lambda m, a, b: m.histogram(a, b, density=True), [x.astype(np.float64),
+                                                            np.array([-1.0, 0.0, 2.0])], grad=False)
+    check(lambda m, a: m.histogram(a, 3), [np.array([1.0, 1.0])], grad=False)
+    check_raises(lambda m, a: m.histogram(a, 3), np.array([1, 2]))
+
+
+def test_unique_consecutive():
+    x = np.array([1, 1, 2, 2, 3, 1, 1, 2])
+    for kw in ({}, {"return_inverse": True}, {"return_counts": True},
+               {"return_inverse": True, "return_counts": True}):
+        check(lambda m, a: m.unique_consecutive(a, **kw), [x])
+        check(lambda m, a: a.unique_consecutive(**kw), [x.reshape(2, 4).astype(np.float32)], grad=False)
+    y = np.array([[1, 1], [1, 1], [2, 3], [1, 1]])
+    check(lambda m, a: m.unique_consecutive(a, return_inverse=True, return_counts=True, dim=0), [y])
+    check(lambda m, a: m.unique_consecutive(a, dim=1), [y])
+
+
+def test_sum_to_size_renorm():
+    x = rand(2, 3, 4)
+    for size in ((3, 4), (1, 4), (2, 1, 4), (1, 1, 1), (2, 3, 4), (1,)):
+        check(lambda m, a: a.sum_to_size(size), [x])
+        check(lambda m, a: a.sum_to_size(*size), [x])
+    check_raises(lambda m, a: a.sum_to_size(3, 3), x)
+    check_raises(lambda m, a: a.sum_to_size(1, 2, 3, 4), x)
+    for p, dim, mx in ((2, 0, 1.0), (1, 1, 0.5), (3, -1, 10.0), (2.5, 2, 0.7)):
+        check(lambda m, a: m.renorm(a, p, dim, mx), [x])
+        check(lambda m, a: (a * 1).renorm_(p, dim, mx), [x], grad=False)  # torch: in-place error
+    gradcheck(lambda m, a: a.renorm(2, 1, 0.8), x)
+    check_raises(lambda m, a: m.renorm(a, 2, 0, 1.0), rand(3))
+    check_raises(lambda m, a: m.renorm(a, 0, 0, 1.0), x)
+    check_raises(lambda m, a: m.renorm(a, 2, 0, -1.0), x)
+
+
+def test_gradient():
+    y = rand(4, 5)
+    for kw in ({}, {"dim": 1}, {"spacing": 2.0}, {"spacing": [2.0, 0.5]}, {"edge_order": 2},
+               {"dim": (0, 1), "spacing": 1.5, "edge_order": 2}, {"dim": -1, "spacing": (3.0,)}):
+        check(lambda m, a: m.gradient(a, **kw), [y])
+    x = np.array([0.0, 0.5, 1.5, 1.75, 3.0], np.float32)
+    for eo in (1, 2):
+        check(lambda m, a, c: m.gradient(a, spacing=(c,), dim=1, edge_order=eo), [y, x])
+        gradcheck(lambda m, a: m.gradient(a, spacing=(m.tensor(x.astype(np.float64)),), dim=1,
+                                          edge_order=eo)[0], y)
+    check(lambda m, a: m.gradient(a), [np.array([1, 2, 4])])
+    check(lambda m, a: m.gradient(a), [np.array([1.0, 2.0])])
+    gradcheck(lambda m, a: m.gradient(a, edge_order=2)[1], y)
+    check_raises(lambda m, a: m.gradient(a, edge_order=2), np.array([1.0, 2.0]))
+    check_raises(lambda m, a: m.gradient(a, edge_order=3), y)
+    check_raises(lambda m, a: m.gradient(a, spacing=[1.0, 2.0, 3.0]), y)

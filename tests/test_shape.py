@@ -564,3 +564,71 @@ def test_messages_match_torch():
         with pytest.raises(Exception) as te:
             fn(torch, *[T(a) for a in arrays])
         assert str(e) == str(te.value)
+
+
+# ---- split_with_sizes, cartesian_prod, channel_shuffle, adjoint, unsafe_* and *_copy forms ----
+
+def test_split_with_sizes():
+    x = rand(3, 6)
+    check(lambda m, a: a.split_with_sizes([1, 2, 3], 1), [x])
+    check(lambda m, a: m.split_with_sizes(a, (2, 1)), [x])
+    check_raises(lambda m, a: a.split_with_sizes([1, 1], 1), x)
+
+
+def test_cartesian_prod_combinations():
+    a, b, c = rand(2), rand(3), rand(2)
+    check(lambda m, x, y, z: m.cartesian_prod(x, y, z), [a, b, c])
+    check(lambda m, x: m.cartesian_prod(x), [a])
+    check(lambda m, x, y: m.cartesian_prod(x, y), [np.array([1, 2]), np.array([3, 4, 5])])
+    x = rand(4)
+    for r, rep in ((2, False), (3, False), (2, True), (3, True), (1, False), (5, False)):
+        check(lambda m, a: m.combinations(a, r, with_replacement=rep), [x])
+    check(lambda m, a: m.combinations(a, r=0), [np.array([1, 2, 3])])
+    gradcheck(lambda m, a: m.combinations(a, 3, True), x)
+    check_raises(lambda m, a: m.combinations(a), rand(2, 2))
+    check_raises(lambda m, a: m.cartesian_prod(a, a), rand(2, 2))
+
+
+def test_channel_shuffle_constant_pad():
+    x = rand(2, 6, 3, 2)
+    for g in (1, 2, 3, 6):
+        check(lambda m, a: m.channel_shuffle(a, g), [x])
+    check(lambda m, a: m.channel_shuffle(a, 2), [np.arange(8).reshape(1, 4, 2)])
+    check_raises(lambda m, a: m.channel_shuffle(a, 4), x)
+    check_raises(lambda m, a: m.channel_shuffle(a, 0), x)
+    check(lambda m, a: m.constant_pad_nd(a, (1, 2)), [x])
+    check(lambda m, a: m.constant_pad_nd(a, (1, -1, 0, 2), 3.5), [x])
+    check(lambda m, a: m.constant_pad_nd(a, [2, 2], value=1), [np.arange(4).reshape(2, 2)])
+
+
+def test_adjoint_view_as_complex():
+    x = rand(2, 3, 4)
+    check(lambda m, a: m.adjoint(a), [x])
+    check(lambda m, a: a.adjoint(), [x])
+    check(lambda m, a: m.view_as_complex(a), [rand(3, 2)], grad=False)
+    check(lambda m, a: m.view_as_real(m.view_as_complex(a * 2)), [rand(3, 2)])
+    check(lambda m, a: m.view_as_complex(a).imag, [rand(4, 2).astype(np.float64)])
+    check_raises(lambda m, a: m.view_as_complex(a), rand(2, 3))
+    check_raises(lambda m, a: m.view_as_complex(a), np.arange(4).reshape(2, 2))
+    check_raises(lambda m, a: m.view_as_complex(a.t()), rand(2, 3))
+
+
+def test_unsafe_and_copy_forms():
+    x = rand(4, 6)
+    check(lambda m, a: a.unsafe_split(2, 1), [x])
+    check(lambda m, a: m.unsafe_split_with_sizes(a, [1, 3], 0), [x])
+    check(lambda m, a: a.unsafe_chunk(3, 1), [x])
+    cases = [
+        ("alias_copy", ()), ("detach_copy", ()), ("diagonal_copy", (1,)), ("permute_copy", ((1, 0),)),
+        ("select_copy", (0, 2)), ("slice_copy", (1, 1, 5, 2)), ("split_copy", (2,)),
+        ("split_with_sizes_copy", ([2, 4], 1)), ("t_copy", ()), ("transpose_copy", (0, 1)),
+        ("unbind_copy", (1,)), ("unfold_copy", (1, 2, 2)), ("unsqueeze_copy", (1,)),
+        ("view_copy", ((3, 8),)), ("as_strided_copy", ((2, 2), (1, 2))),
+    ]
+    for name, args in cases:
+        check(lambda m, a: getattr(m, name)(a, *args), [x], grad=name != "detach_copy")
+    check(lambda m, a: m.squeeze_copy(a, 1), [x[:, :1]])
+    check(lambda m, a: m.expand_copy(a, (3, 4, 6)), [x])
+    base = E(x)
+    ember.select_copy(base, 0, 0).fill_(9)
+    assert not (base == 9).any()   # copies share no storage

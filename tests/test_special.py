@@ -1,8 +1,12 @@
 """ember.special against torch.special over wide argument ranges (across each function's
-series / asymptotic switch), in float32 and float64, with gradients where torch has them."""
+series / asymptotic switch), in float32 and float64, with gradients where torch has them; and
+the special functions of the torch namespace (lgamma, polygamma, igamma, ...)."""
 import numpy as np
 import pytest
-from oracle import check, check_raises, rand
+import torch
+from oracle import E, T, check, check_raises, gradcheck, rand
+
+import ember
 
 X = np.concatenate([np.linspace(-60, 60, 241), np.linspace(-3, 3, 61), [0.0, 1e-3, -1e-3, 8.99, 9.01, 19.99,
                                                                           20.01, 700.5]])
@@ -54,3 +58,72 @@ def test_binary_and_aliases():
     check(lambda m, x: m.special.softmax(x, 0), [rand(5)])
     check(lambda m, x: m.special.polygamma(2, x), [y + 0.5])
     check_raises(lambda m, x: m.special.zeta(x, x).sum().backward(), rand(3) + 2)
+
+
+# ---- the special functions in the torch namespace (lgamma, polygamma, mvlgamma, igamma, ...) ----
+
+R = lambda *s: rand(*s)                                  # [-1, 1]
+P = lambda *s: rand(*s, low=0.2, high=3.0)               # positive
+
+
+@pytest.mark.parametrize("name,fn,make", [
+    ("lgamma", lambda m, a: m.lgamma(a), lambda *s: rand(*s, low=-3.5, high=5)),
+    ("digamma", lambda m, a: m.digamma(a), lambda *s: rand(*s, low=-3.5, high=30)),
+    ("polygamma1", lambda m, a: m.polygamma(1, a), lambda *s: rand(*s, low=-2.5, high=8)),
+    ("polygamma2", lambda m, a: m.polygamma(2, a), lambda *s: rand(*s, low=0.1, high=8)),
+    ("polygamma3m", lambda m, a: a.polygamma(3), lambda *s: rand(*s, low=0.1, high=50)),
+    ("polygamma0", lambda m, a: m.polygamma(0, a), P),
+    ("mvlgamma", lambda m, a: m.mvlgamma(a, 3), lambda *s: rand(*s, low=1.1, high=6)),
+    ("mvlgamma_m", lambda m, a: a.mvlgamma(p=1), P),
+    ("sinc", lambda m, a: m.sinc(a * 3), R),
+    ("i0", lambda m, a: m.i0(a * 4), R),
+    ("angle", lambda m, a: m.angle(a), R),
+])
+def test_namespace_special_functions(name, fn, make):
+    check(fn, [make(4, 5).astype(np.float64)], rtol=1e-9)
+    check(fn, [make(4, 5)])
+    gradcheck(fn, make(3, 2))
+
+
+def test_special_edges():
+    x = np.array([0.0, -0.0, -1.0, -2.5, 1.0, 2.0, np.inf, -np.inf, np.nan, 1e-8, 170.0, 600.0])
+    for fn in (lambda m, a: m.lgamma(a), lambda m, a: m.digamma(a), lambda m, a: m.sinc(a),
+               lambda m, a: m.angle(a)):
+        check(fn, [x], grad=False, rtol=1e-9)
+    # torch's trigamma gives rounding noise (6.6e32) at negative integers; ember gives inf
+    check(lambda m, a: m.polygamma(1, a), [x[x != -1]], grad=False, rtol=1e-9)
+    check(lambda m, a: m.i0(a), [np.array([0.0, -1.0, 30.0, 700.0, -np.inf, np.nan])], grad=False)
+    check(lambda m, a: m.lgamma(a), [np.array([1, 5, 0, -2])], grad=False)
+    check(lambda m, a: m.mvlgamma(a, 2), [np.array([3, 4])], grad=False)
+    check(lambda m, a: m.mvlgamma(a, 3), [np.array([0.5, 3.0])], grad=False)
+    check_raises(lambda m, a: m.polygamma(-1, a), np.ones(2))
+    check_raises(lambda m, a: a.lgamma_(), np.array([1, 2]))
+    check(lambda m, a: m.sinc(a), [np.array([0, 1, 2])], grad=False)
+    check(lambda m, a: m.i0(a), [np.array([0, 1, 2])], grad=False)
+    check(lambda m, a: a.clone().i0_() + a.clone().sinc_() + a.clone().digamma_(), [rand(3, low=0.2, high=3.0)], grad=False)
+    check(lambda m, a: a.clone().polygamma_(1) + a.clone().mvlgamma_(1), [rand(3, low=0.2, high=3.0)], grad=False)
+
+
+def test_igamma():
+    a = rand(4, 5, low=0.1, high=30.0)
+    x = rand(4, 5, low=0.01, high=40.0)
+    for fn in (lambda m, a, x: m.igamma(a, x), lambda m, a, x: a.igammac(x)):
+        check(fn, [a.astype(np.float64), x.astype(np.float64)], grad=False, rtol=1e-10)
+        check(fn, [a, x[0]], grad=False)
+        check(lambda m, a, x: fn(m, a, x), [a, x], grad=False)
+    # gradient w.r.t. x only (torch has none for a)
+    check(lambda m, a, x: m.igamma(a.detach(), x) + m.igammac(a.detach(), x * 2), [a, x])
+    a64 = a[:2, :3].astype(np.float64)
+    gradcheck(lambda m, x: m.igamma(m.tensor(a64), x), x[:2, :3])
+    gradcheck(lambda m, x: m.igammac(m.tensor(a64), x), x[:2, :3])
+    edges_a = np.array([0.0, 0.5, np.inf, 3.0, -1.0, 0.0, 2.0, np.nan, 1e4, 1e-3])
+    edges_x = np.array([1.0, 0.0, 1.0, np.inf, 1.0, 0.0, -1.0, 1.0, 1.01e4, 1e-3])
+    check(lambda m, a, x: m.igamma(a, x), [edges_a, edges_x], grad=False, rtol=1e-9)
+    check(lambda m, a, x: m.igammac(a, x), [edges_a, edges_x], grad=False, rtol=1e-9)
+    check(lambda m, a, x: a.clone().igamma_(x), [a, x], grad=False)
+    check(lambda m, a, x: a.clone().igammac_(x), [a, x], grad=False)
+    check_raises(lambda m, a, x: m.igamma(a, x), np.array([1, 2]), np.array([1, 2]))
+    check_raises(lambda m, a: m.igamma(a, 2.0), a)
+    for m, conv in ((ember, E), (torch, T)):
+        with pytest.raises(NotImplementedError):
+            m.igamma(conv(a, True), conv(x)).sum().backward()

@@ -1,4 +1,6 @@
-"""Small Tensor methods: new_*, in-place shape changes, resize_, fill_diagonal_, apply_."""
+"""Small Tensor methods (new_*, in-place shape changes, resize_, fill_diagonal_, apply_, predicates,
+in-place and method aliases) and the torch namespace's constants and global flags."""
+import math
 import os
 import subprocess
 import sys
@@ -6,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from oracle import E, T, assert_close, check_raises
+from oracle import E, T, assert_close, check, check_raises, gradcheck, rand
 
 import ember
 
@@ -156,3 +158,139 @@ def _check_backends(b):
     with b.cudnn.flags(enabled=False):
         assert b.cudnn.enabled is False
     assert b.cudnn.enabled is True
+
+
+# ---- the torch namespace's constants and flags, tensor predicates, in-place and method aliases ----
+
+def _spd(n, seed=0):
+    a = rand(n, n, seed=seed).astype(np.float64)
+    return a @ a.T + n * np.eye(n)
+
+
+def test_constants():
+    for n in ("pi", "e", "inf", "nan"):
+        a, b = getattr(ember, n), getattr(torch, n)
+        assert a == b or (math.isnan(a) and math.isnan(b))
+    assert ember.newaxis is torch.newaxis is None
+    x = np.arange(6.0).reshape(2, 3)
+    assert E(x)[:, ember.newaxis].shape == T(x)[:, torch.newaxis].shape
+
+
+def test_global_flags():
+    assert ember.get_default_device() == ember.device("cpu")
+    ember.set_default_device("cpu")
+    ember.set_default_device(None)
+    with pytest.raises(AssertionError):
+        ember.set_default_device("cuda")
+    assert ember.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+    ember.set_float32_matmul_precision("high")
+    assert ember.get_float32_matmul_precision() == "high"
+    ember.set_float32_matmul_precision("highest")
+    with pytest.warns(UserWarning):
+        ember.set_float32_matmul_precision("bad")
+    assert ember.set_flush_denormal(False) is True
+    assert ember.are_deterministic_algorithms_enabled() is False
+    ember.use_deterministic_algorithms(True, warn_only=True)
+    assert ember.are_deterministic_algorithms_enabled() and ember.is_deterministic_algorithms_warn_only_enabled()
+    ember.use_deterministic_algorithms(False)
+    assert not ember.are_deterministic_algorithms_enabled()
+
+
+def test_predicates():
+    x = np.array([1.5], np.float32)
+    for m, conv in ((ember, E), (torch, T)):
+        t = conv(x)
+        assert t.is_cpu and not t.is_conj() and not t.is_neg()
+        assert t.is_nonzero() and m.is_nonzero(t) and not m.is_nonzero(conv(np.zeros(1)))
+        assert m.is_same_size(t, conv(x)) and not t.is_same_size(conv(np.zeros(2)))
+        assert m.is_signed(t) and not m.is_signed(conv(np.array([1], np.uint8)))
+        assert t.resolve_conj() is t or (t.resolve_conj() == t).all()
+        assert (m.resolve_neg(t) == t).all()
+    check_raises(lambda m, a: m.is_nonzero(a), np.zeros(2))
+    check_raises(lambda m, a: a.is_nonzero(), np.zeros(0))
+
+
+def test_detach_fill_zero_module():
+    x = rand(3)
+    check(lambda m, a: m.fill(a * 2, 1.5), [x])
+    check(lambda m, a: m.zero_(a * 2) + a, [x])
+    check(lambda m, a: m.fill_(a * 2, 0.5) * a, [x])
+    check(lambda m, a: m.detach(a) * a, [x])
+    for m, conv in ((ember, E), (torch, T)):
+        t = conv(x, True) * 2
+        assert m.detach_(t) is t and not t.requires_grad
+
+
+def test_inplace_module_forms():
+    x = rand(2, 3, low=0.1, high=0.9)
+    for n in ("abs_", "acos_", "asin_", "atan_", "ceil_", "cos_", "erf_", "exp_", "exp2_", "expm1_",
+              "floor_", "frac_", "log_", "log1p_", "log2_", "neg_", "reciprocal_", "round_",
+              "rsqrt_", "sigmoid_", "sin_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
+              "arcsin_", "arctanh_", "fix_", "deg2rad_", "negative_", "logit_", "nan_to_num_"):
+        check(lambda m, a: getattr(m, n)(a.clone()), [x], grad=False)
+    check(lambda m, a: m.clamp_(a.clone(), 0.2, 0.5), [x], grad=False)
+    check(lambda m, a: m.clip_(a.clone(), 0.2, 0.5), [x], grad=False)
+    check(lambda m, a: m.clamp_min_(a.clone(), 0.5), [x], grad=False)
+    check(lambda m, a: m.clamp_max_(a.clone(), 0.5), [x], grad=False)
+    check(lambda m, a: m.xlogy_(a.clone(), a), [x], grad=False)
+
+
+def test_inplace_method_aliases():
+    x, y = rand(2, 3), rand(2, 3, low=0.5, high=1.5)
+    for n in ("multiply_", "subtract_", "divide_", "true_divide_"):
+        check(lambda m, a, b: getattr(a * 1, n)(b), [x, y])
+    check(lambda m, a: (a * 1).negative_(), [x])
+    check(lambda m, a, b: a.double().float_power_(b), [x, y])
+    check(lambda m, a, b: (a.double() + 2).float_power_(2), [x, y])
+    check_raises(lambda m, a: a.float_power_(2), x)
+
+
+def test_softmax_methods():
+    x = rand(3, 4)
+    check(lambda m, a: a.softmax(1), [x])
+    check(lambda m, a: a.log_softmax(dim=0), [x])
+    check(lambda m, a: a.softmax(-1, dtype=m.float64), [x])
+    check(lambda m, a: a.hardshrink(0.3), [x])
+    check(lambda m, a: a.hardshrink(), [x])
+    check(lambda m, a, w: a.prelu(w), [x, np.array([0.25], np.float32)])
+    check(lambda m, a: m.rms_norm(a, (4,)), [x])
+    check(lambda m, a, b: m.kl_div(a, b), [x, rand(3, 4, low=0.1, high=1)])
+    check(lambda m, a, b: m.kl_div(a, b, 2, log_target=True), [x, x * 0.5])
+
+
+def test_misc_small():
+    check(lambda m, a: m.nonzero_static(a, size=5), [np.array([0, 1, 0, 2])])
+    check(lambda m, a: m.nonzero_static(a, size=1, fill_value=7), [np.array([[0, 1], [1, 2]])])
+    check(lambda m, a: a.nonzero_static(size=4, fill_value=0), [np.array([[0, 1], [1, 2]])])
+    a = _spd(3)
+    L = np.linalg.cholesky(a)
+    b = rand(3, 2).astype(np.float64)
+    check(lambda m, l, b: m.cholesky_solve(b, l), [L, b], rtol=1e-9)
+    check(lambda m, l, b: b.cholesky_solve(l.mT, upper=True), [L, b], rtol=1e-9)
+    check(lambda m, l: m.cholesky_inverse(l), [L], rtol=1e-9)
+    check(lambda m, l: l.mT.cholesky_inverse(upper=True), [L], rtol=1e-9)
+    gradcheck(lambda m, l, b: m.cholesky_solve(b, l), L, b)
+    for m, conv in ((ember, E), (torch, T)):
+        x = conv(rand(2, 3, 4)).permute(2, 0, 1)
+        assert x.dim_order() == (1, 2, 0) and x.const_data_ptr() == x.data_ptr()
+        assert m.empty_permuted((2, 3, 4), (0, 2, 1)).stride() == (12, 1, 3)
+        assert m.get_device(x) == -1
+        t = m.zeros(3).map_(m.ones(3), lambda u, v: u + v + 1)
+        assert t.tolist() == [2.0, 2.0, 2.0]
+        t = m.ones(2, 2).map2_(m.ones(2), m.full((2, 1), 3.0), lambda u, v, w: u + v * w)
+        assert t.tolist() == [[4.0, 4.0], [4.0, 4.0]]
+        g = m.Generator().manual_seed(0)
+        b = m.binomial(m.tensor([10.0, 5.0, 3.0]), m.tensor([0.5, 0.0, 1.0]), generator=g)
+        assert b.dtype == m.float32 and b[1].item() == 0 and b[2].item() == 3 and 0 <= b[0].item() <= 10
+        p = m.poisson(m.tensor([2.0, 0.0]))
+        assert p.dtype == m.float32 and p[1].item() == 0
+        assert m.get_deterministic_debug_mode() == 0
+        m.set_deterministic_debug_mode("warn")
+        assert m.get_deterministic_debug_mode() == 1 and m.are_deterministic_algorithms_enabled()
+        m.set_deterministic_debug_mode(0)
+        assert not m.is_warn_always_enabled()
+        m.set_warn_always(True)
+        assert m.is_warn_always_enabled()
+        m.set_warn_always(False)
+    check_raises(lambda m: m.set_deterministic_debug_mode("bad"))
+    check_raises(lambda m: m.poisson(m.tensor([-1.0])))

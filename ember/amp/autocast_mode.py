@@ -32,13 +32,25 @@ _LOWER, _FP32, _FP32_3D = "lower", "fp32", "fp32 on 5-D input"
 def _policy_table():
     """Op class -> policy (subclasses inherit it): torch's CPU autocast op lists."""
     from ..nn import functional as F
-    from ..ops import activation, conv, linalg, linear, loss, loss_margin, normalization, reduction, sampling
+    from ..ops import (
+        activation,
+        conv,
+        distance,
+        linalg,
+        linear,
+        loss,
+        loss_margin,
+        matrices,
+        normalization,
+        reduction,
+        sampling,
+    )
 
     lower = [linalg.Matmul, linalg.UnsafeView, linalg.Bmm, linalg.Addmm, linalg.Baddbmm,
              linalg.Addbmm, linalg.Einsum, conv._ConvNd, conv._ConvTransposeNd, linear._Linear,
              activation.Prelu]
     fp32 = [loss._NLLCore, loss._Pointwise, loss_margin._CosEmb, loss_margin._Triplet, loss_margin._MLSM,
-            linalg.Cdist, linalg.Trace, linalg.Inverse, reduction.Prod, normalization._LRN,
+            distance.Cdist, matrices.Trace, linalg.Inverse, reduction.Prod, normalization._LRN,
             sampling._GridSample, sampling._GridSample3D, sampling._PadIndex]
     table = {c: _LOWER for c in lower}
     table.update({c: _FP32 for c in fp32})

@@ -18,15 +18,34 @@ _state = [False, True]  # (enabled, check_nan)
 
 
 def set_anomaly_enabled(enabled, check_nan=True):
+    """Turns anomaly detection on or off for the whole process (see ``detect_anomaly``).
+
+    Example:
+        >>> torch.set_anomaly_enabled(True); torch.is_anomaly_enabled()
+        True
+        >>> torch.set_anomaly_enabled(False)
+    """
     _state[:] = [bool(enabled), bool(check_nan)]
     graph._check_nan = _state[0] and _state[1]
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on.
+
+    Example:
+        >>> torch.is_anomaly_enabled()
+        False
+    """
     return _state[0]
 
 
 def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection checks backward results for NaN.
+
+    Example:
+        >>> torch.is_anomaly_check_nan_enabled()
+        True
+    """
     return _state[1]
 
 

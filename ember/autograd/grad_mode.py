@@ -14,10 +14,26 @@ inference = False
 
 
 def is_grad_enabled():
+    """Whether autograd records operations (False inside ``no_grad``).
+
+    Example:
+        >>> with torch.no_grad():
+        ...     print(torch.is_grad_enabled())
+        False
+        >>> torch.is_grad_enabled()
+        True
+    """
     return enabled
 
 
 def is_inference_mode_enabled():
+    """Whether ``inference_mode`` is on.
+
+    Example:
+        >>> with torch.inference_mode():
+        ...     print(torch.is_inference_mode_enabled())
+        True
+    """
     return inference
 
 

@@ -1,4 +1,4 @@
 """Ops, one module per sub-family. Each module attaches its Tensor methods where it defines them."""
-from . import (arithmetic, unary, special, comparison, complex, fill,  # noqa: F401
-               reduction, sorting, statistics, cumulative, shape, joining, indexing, gather, scatter,
-               linalg, decomposition, convert, creation)
+from . import (arithmetic, ternary, unary, special, comparison, complex, fill,  # noqa: F401
+               reduction, norms, sorting, statistics, cumulative, shape, joining, grids, indexing, gather, scatter,
+               linalg, matrices, distance, decomposition, convert, creation)

@@ -65,7 +65,7 @@ class _NodeName(str):
 
 
 class Op(Node):
-    name = None
+    name: str | None = None
     promote = None
     view = False
     saves = ()

@@ -1,11 +1,16 @@
 """Helpers shared by the elementwise op families: broadcasting errors, ``out=``, in-place
 wrappers, and the factories that make ``name(input)`` / ``name_(self)`` from an op class."""
 
+from __future__ import annotations
+
+from numbers import Number
+
 import numpy as np
 
-from .._tensor import tensor_method
+from .._tensor import Tensor, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import _type_name, apply, apply_
+from ._pointwise_docs import DOCS
 
 
 def _broadcast_error(*arrays):
@@ -63,7 +68,7 @@ def _inplace(cls, self, *args, **kw):
 # ---- wrapper factories: one per signature shape ------------------------------------------
 
 def _named(f, name, doc):
-    """Give a factory-made function its public name and a one-line docstring."""
+    """Give a factory-made function its public name and its docstring."""
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
@@ -72,26 +77,26 @@ def _named(f, name, doc):
 def _unary(cls, name):
     """``name(input, *, out=None)`` and its in-place form ``name_(self)``; both are Tensor
     methods (``x.name()``, ``x.name_()``)."""
-    def fn(input, *, out=None):
+    def fn(input: Tensor, *, out: Tensor | None = None) -> Tensor:
         return _out(apply(cls, input), out)
 
-    def fn_(self):
+    def fn_(self: Tensor) -> Tensor:
         return _inplace(cls, self)
-    return (tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input``.")),
+    return (tensor_method()(_named(fn, name, DOCS.get(name, f"Elementwise ``{name}`` of ``input``."))),
             tensor_method()(_named(fn_, name + "_", f"In-place :func:`{name}`.")))
 
 
 def _binary(cls, name):
     """``name(input, other, *, out=None)``: a broadcasting two-input op (and Tensor method)."""
-    def fn(input, other, *, out=None):
+    def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         return _out(apply(cls, input, other), out)
-    return tensor_method()(_named(fn, name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
-                                            "(broadcasting)."))
+    return tensor_method()(_named(fn, name, DOCS.get(name, f"Elementwise ``{name}`` of ``input`` and ``other`` "
+                                                           "(broadcasting).")))
 
 
 def _binary_(cls, name):
     """In-place Tensor method ``name(self, other)`` of a two-input op."""
-    def fn_(self, other):
+    def fn_(self: Tensor, other: Tensor | Number) -> Tensor:
         return _inplace(cls, self, other)
     return tensor_method()(_named(fn_, name, f"In-place :func:`{name[:-1]}`."))
 

@@ -1,7 +1,11 @@
-"""Elementwise arithmetic: add, sub, mul, div, pow, remainder, clamp, maximum, lerp, ...
+"""Elementwise arithmetic: add, sub, mul, div, pow, remainder, maximum, ... (lerp, addcmul,
+addcdiv and clamp live in ternary.py).
 
 Forward and backward side by side on raw arrays; broadcasting gradients are
 reduced to each input's shape by the backward walk (see ``_apply``)."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
@@ -26,9 +30,8 @@ from ._pointwise import (
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
            "negative", "rsub", "floor_divide", "remainder", "fmod", "pow", "float_power", "atan2",
-           "arctan2", "lerp", "addcmul", "addcdiv", "hypot", "xlogy", "clamp", "clip", "clamp_min",
-           "clamp_max", "maximum", "minimum", "fmax", "fmin", "copysign", "positive", "clamp_",
-           "clamp_max_", "clamp_min_", "clip_", "neg_", "negative_", "xlogy_"]
+           "arctan2", "hypot", "xlogy", "maximum", "minimum", "fmax", "fmin", "copysign", "positive",
+           "neg_", "negative_", "xlogy_"]
 
 
 # ---- binary arithmetic --------------------------------------------------------------
@@ -198,27 +201,58 @@ class Neg(Op):
 # ---- public functions ----------------------------------------------------------------
 
 @tensor_method("add", "__add__")
-def add(input, other, *args, alpha=1, out=None):
-    """``input + alpha * other`` with broadcasting and PyTorch's type promotion."""
+def add(input, other, *args, alpha=1, out=None) -> Tensor:
+    """``input + alpha * other`` with broadcasting and PyTorch's type promotion.
+
+    Example:
+        >>> torch.add(torch.tensor([1., 2.]), torch.tensor([10., 20.]), alpha=2)
+        tensor([21., 42.])
+        >>> torch.tensor([1, 2]) + 0.5
+        tensor([1.5000, 2.5000])
+    """
     if args:
         (other,), alpha = scalar_first("add", other, args, "alpha", 1)
     return _out(apply(Add, input, other, alpha=alpha) if alpha != 1 else apply(Add, input, other), out)
 
 
 @tensor_method("sub", "__sub__")
-def sub(input, other, *args, alpha=1, out=None):
+def sub(input, other, *args, alpha=1, out=None) -> Tensor:
+    """``input - alpha * other``, with broadcasting and type promotion (``subtract`` is an alias).
+
+    Example:
+        >>> torch.sub(torch.tensor([3., 4.]), torch.tensor([1., 1.]), alpha=2)
+        tensor([1., 2.])
+    """
     if args:
         (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
 @tensor_method("mul", "__mul__", "__rmul__")
-def mul(input, other, *, out=None):
+def mul(input, other, *, out=None) -> Tensor:
+    """``input * other`` elementwise, with broadcasting and type promotion (``multiply`` is an alias).
+
+    Example:
+        >>> torch.mul(torch.tensor([1., 2.]), torch.tensor([[3.], [4.]]))
+        tensor([[3., 6.],
+                [4., 8.]])
+    """
     return _out(apply(Mul, input, other), out)
 
 
 @tensor_method("div", "__truediv__")
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
+    """``input / other`` elementwise (``divide``, ``true_divide`` are aliases).
+
+    Args:
+        rounding_mode (str, optional): ``None`` (true division), ``"trunc"`` or ``"floor"``.
+
+    Example:
+        >>> torch.div(torch.tensor([7., -7.]), 2)
+        tensor([ 3.5000, -3.5000])
+        >>> torch.div(torch.tensor([7., -7.]), 2, rounding_mode="floor")
+        tensor([ 3., -4.])
+    """
     if rounding_mode is None:
         return _out(apply(Div, input, other), out)
     return _out(apply(DivRounding, input, other, rounding_mode=rounding_mode), out)
@@ -236,12 +270,12 @@ negative = tensor_method("negative")(neg)
 # ---- Tensor methods and operators ----------------------------------------------------
 
 @tensor_method("__radd__")
-def _radd(self, other):
+def _radd(self, other) -> Tensor:
     return apply(Add, self, other)
 
 
 @tensor_method("__rsub__")
-def _rsub(self, other):
+def _rsub(self, other) -> Tensor:
     return apply(RSub, self, other)
 
 
@@ -251,17 +285,17 @@ def _rdiv(self, other):
 
 
 @tensor_method("__iadd__")
-def _iadd(self, other):
+def _iadd(self, other) -> Tensor:
     return apply_(Add, self, other)
 
 
 @tensor_method("__isub__")
-def _isub(self, other):
+def _isub(self, other) -> Tensor:
     return apply_(Sub, self, other)
 
 
 @tensor_method("__imul__")
-def _imul(self, other):
+def _imul(self, other) -> Tensor:
     return _inplace(Mul, self, other)
 
 
@@ -271,32 +305,56 @@ def _idiv(self, other):
 
 
 @tensor_method()
-def add_(self, other, *args, alpha=1):
+def add_(self, other, *args, alpha=1) -> Tensor:
+    """In-place ``self += alpha * other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).add_(torch.tensor([1., 2.]), alpha=10)
+        tensor([11., 21.])
+    """
     if args:
         (other,), alpha = scalar_first("add_", other, args, "alpha", 1)
     return apply_(Add, self, other, alpha=alpha) if alpha != 1 else apply_(Add, self, other)
 
 
 @tensor_method("sub_", "subtract_")
-def sub_(self, other, *args, alpha=1):
+def sub_(self, other, *args, alpha=1) -> Tensor:
+    """In-place ``self -= alpha * other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).sub_(torch.tensor([1., 2.]))
+        tensor([ 0., -1.])
+    """
     if args:
         (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
 @tensor_method("mul_", "multiply_")
-def mul_(self, other):
+def mul_(self, other) -> Tensor:
+    """In-place ``self *= other``; returns ``self``.
+
+    Example:
+        >>> torch.ones(2).mul_(3)
+        tensor([3., 3.])
+    """
     return _inplace(Mul, self, other)
 
 
 @tensor_method("div_", "divide_", "true_divide_")
-def div_(self, other, *, rounding_mode=None):
+def div_(self, other, *, rounding_mode=None) -> Tensor:
+    """In-place ``self /= other`` (with ``rounding_mode`` as ``div``); returns ``self``.
+
+    Example:
+        >>> torch.tensor([3., 5.]).div_(2, rounding_mode="trunc")
+        tensor([1., 2.])
+    """
     if rounding_mode is None:
         return _inplace(Div, self, other)
     return _inplace(DivRounding, self, other, rounding_mode=rounding_mode)
 
 
-# ---- floor division, remainder, pow, atan2, hypot, maximum, lerp, addcmul ... ------------
+# ---- floor division, remainder, pow, atan2, hypot, maximum ... -------------------------
 
 @_guard
 class FloorDivide(Op):
@@ -666,170 +724,67 @@ class Fmin(Fmax):
         return np.where(m, g, 0), np.where(m, 0, g)
 
 
-@holomorphic
-@_guard
-class Lerp(Op):
-    name = "LerpBackward0"
-    promote = SAME
-    saves = (0, 1, 2)
-
-    def forward(self, a, b, w):
-        _float_only(a, "lerp_kernel_scalar" if not isinstance(w, np.ndarray) else "lerp_kernel_tensor")
-        self.a, self.b, self.w = a, b, w
-        d = b - a
-        if isinstance(w, np.ndarray):
-            return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
-        return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
-
-    def backward(self, g):
-        w = self.w
-        gw = g * (self.b - self.a) if isinstance(w, np.ndarray) else None
-        return g * (1 - w), g * w, gw
-
-    def backward_ops(self, g):
-        a, b, w = (self.saved_input(i, x) for i, x in enumerate((self.a, self.b, self.w)))
-        gw = g * (b - a) if isinstance(self.w, np.ndarray) else None
-        return g * (1 - w), g * w, gw
-
-
-@holomorphic
-@_guard
-class Addcmul(Op):
-    name = "AddcmulBackward0"
-    promote = SAME
-    saves = (1, 2)
-
-    def forward(self, a, t1, t2, value=1):
-        self.t1, self.t2, self.v = t1, t2, value
-        p = t1 * t2
-        return a + (p * value if value != 1 else p)
-
-    def backward(self, g):
-        v = self.v
-        gv = g * v if v != 1 else g
-        return g, gv * self.t2, gv * self.t1
-
-    def backward_ops(self, g):
-        gv = g * self.v if self.v != 1 else g
-        return g, gv * self.saved_input(2, self.t2), gv * self.saved_input(1, self.t1)
-
-
-@holomorphic
-@_guard
-class Addcdiv(Op):
-    name = "AddcdivBackward0"
-    promote = SAME
-    saves = (1, 2)
-
-    def forward(self, a, t1, t2, value=1):
-        if np.asarray(t1).dtype.kind in "iub" and np.asarray(t2).dtype.kind in "iub":
-            raise RuntimeError(
-                "Integer division with addcdiv is no longer supported, and in a future release "
-                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
-                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
-                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
-                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
-                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-        self.t1, self.t2, self.v = t1, t2, value
-        q = t1 / t2
-        return a + (q * value if value != 1 else q)
-
-    def backward(self, g):
-        v, t2 = self.v, self.t2
-        gv = g * v if v != 1 else g
-        gq = gv / t2
-        return g, gq, -gq * self.t1 / t2
-
-    def backward_ops(self, g):
-        t1, t2 = self.saved_input(1, self.t1), self.saved_input(2, self.t2)
-        gq = (g * self.v if self.v != 1 else g) / t2
-        return g, gq, -gq * t1 / t2
-
-
-@_guard
-class Clamp(Op):
-    name = "ClampBackward1"
-    promote = SAME
-    saves = (0, 1, 2)
-
-    def forward(self, a, lo=None, hi=None):
-        self.a, self.lo, self.hi = a, lo, hi
-        out = a
-        if lo is not None:
-            out = np.maximum(out, lo)
-        if hi is not None:
-            out = np.minimum(out, hi)
-        if out is a:
-            out = a.copy()
-        return out
-
-    def backward(self, g):
-        a, lo, hi = self.a, self.lo, self.hi
-        m = None
-        if lo is not None:
-            m = a >= lo
-        if hi is not None:
-            m = (a <= hi) if m is None else (m & (a <= hi))
-        ga = np.where(m, g, 0)
-        glo = ghi = None
-        if isinstance(lo, np.ndarray):
-            ml = a < lo
-            if hi is not None:
-                ml = ml & (lo <= hi)
-            glo = np.where(ml, g, 0)
-        if isinstance(hi, np.ndarray):
-            mh = a > hi
-            if lo is not None:
-                mh = mh | (lo > hi)
-            ghi = np.where(mh, g, 0)
-        return ga, glo, ghi
-
-    def backward_ops(self, g):
-        a, lo, hi = self.a, self.lo, self.hi
-        m = True
-        if lo is not None:
-            m = m & (a >= lo)
-        if hi is not None:
-            m = m & (a <= hi)
-        ga = g.where(_wrap(np.asarray(m)), 0.0)
-        glo = ghi = None
-        if isinstance(lo, np.ndarray):
-            glo = g.where(_wrap((a < lo) & (lo <= hi) if hi is not None else a < lo), 0.0)
-        if isinstance(hi, np.ndarray):
-            ghi = g.where(_wrap((a > hi) | (lo > hi) if lo is not None else a > hi), 0.0)
-        return ga, glo, ghi
-
-
 @tensor_method()
 def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``: ``sub`` with the operands swapped.
+
+    Example:
+        >>> torch.rsub(torch.tensor([1., 2.]), 10)
+        tensor([9., 8.])
+    """
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 
 
 @tensor_method("floor_divide", "__floordiv__")
-def floor_divide(input, other, *, out=None):
+def floor_divide(input, other, *, out=None) -> Tensor:
+    """``input // other``: the quotient rounded down, as Python's ``//``.
+
+    Example:
+        >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RFloorDivide, other, input), out)
     return _out(apply(FloorDivide, input, other), out)
 
 
 @tensor_method("remainder", "__mod__")
-def remainder(input, other, *, out=None):
+def remainder(input, other, *, out=None) -> Tensor:
+    """Python's modulus: ``input - floor(input / other) * other``, with the sign of ``other``.
+
+    Example:
+        >>> torch.remainder(torch.tensor([-3., 3.]), 2)
+        tensor([1., 1.])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RRemainder, other, input), out)
     return _out(apply(Remainder, input, other), out)
 
 
 @tensor_method("pow", "__pow__")
-def pow(input, exponent, *, out=None):
-    """``input ** exponent``: either may be a number (not both)."""
+def pow(input, exponent, *, out=None) -> Tensor:
+    """``input ** exponent``: either may be a number (not both).
+
+    Example:
+        >>> torch.pow(torch.tensor([2., 3.]), 2)
+        tensor([4., 9.])
+        >>> torch.pow(2, torch.tensor([1, 3]))
+        tensor([2, 8])
+    """
     if not isinstance(input, Tensor):
         return _out(apply(RPow, exponent, input), out)
     return _out(apply(Pow, input, exponent), out)
 
 
 @tensor_method()
-def float_power(input, exponent, *, out=None):
+def float_power(input, exponent, *, out=None) -> Tensor:
+    """``input ** exponent`` computed in double precision (complex128 for complex operands).
+
+    Example:
+        >>> torch.float_power(torch.tensor([2, 3]), 2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     def wide(x):   # float64, or complex128 for complex operands
         if isinstance(x, Tensor):
             return x.cdouble() if x.is_complex() else x.double()
@@ -851,53 +806,17 @@ remainder_ = _binary_(Remainder, "remainder_")
 tensor_method("__imod__")(remainder_)
 
 
-@tensor_method()
-def lerp(input, end, weight, *, out=None):
-    return _out(apply(Lerp, input, end, weight), out)
-
-
-@tensor_method()
-def addcmul(input, tensor1, tensor2, *args, value=1, out=None):
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcmul", tensor1, (tensor2,) + args, "value", 2)
-    return _out(apply(Addcmul, input, tensor1, tensor2, value=value), out)
-
-
-@tensor_method()
-def addcdiv(input, tensor1, tensor2, *args, value=1, out=None):
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcdiv", tensor1, (tensor2,) + args, "value", 2)
-    return _out(apply(Addcdiv, input, tensor1, tensor2, value=value), out)
-
-
-def _clamp_args(min, max, fname="clamp"):
-    if min is None and max is None:
-        raise RuntimeError(f"torch.{fname}: At least one of 'min' or 'max' must not be None")
-
-
-@tensor_method()
-def clamp(input, min=None, max=None, *, out=None):
-    """Limit ``input`` to ``[min, max]`` (numbers or tensors; either may be None)."""
-    _clamp_args(min, max)
-    return _out(apply(Clamp, input, min, max), out)
-
-
-@tensor_method()
-def clamp_min(input, min, *, out=None):
-    return _out(apply(Clamp, input, min, None), out)
-
-
-@tensor_method()
-def clamp_max(input, max, *, out=None):
-    return _out(apply(Clamp, input, None, max), out)
-
-
-clip = tensor_method("clip")(clamp)
 arctan2 = tensor_method("arctan2")(atan2)
 
 
 @tensor_method()
-def positive(input):
+def positive(input) -> Tensor:
+    """``+input``: returns ``input`` itself (raises for bool tensors).
+
+    Example:
+        >>> torch.positive(torch.tensor([-1., 2.]))
+        tensor([-1.,  2.])
+    """
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -923,7 +842,7 @@ tensor_method("__rmod__")(_rmod)
 
 
 @tensor_method("__rpow__")
-def _rpow(self, other):
+def _rpow(self, other) -> Tensor:
     if isinstance(other, Tensor):
         return pow(other, self)
     if not isinstance(other, (int, float, bool, complex, np.generic)):
@@ -938,51 +857,27 @@ def _pos(self):
 
 @tensor_method("pow_", "__ipow__")
 def pow_(self, exponent):
+    """In-place ``self **= exponent``; returns ``self``.
+
+    Example:
+        >>> torch.tensor([2., 3.]).pow_(2)
+        tensor([4., 9.])
+    """
     return _inplace(Pow, self, exponent)
 
 
 @tensor_method()
-def lerp_(self, end, weight):
-    return _inplace(Lerp, self, end, weight)
+def float_power_(self, exponent) -> Tensor:
+    """In-place ``float_power``; ``self`` must already be float64 (or complex128).
 
-
-@tensor_method()
-def addcmul_(self, tensor1, tensor2, *args, value=1):
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcmul_", tensor1, (tensor2,) + args, "value", 2)
-    return _inplace(Addcmul, self, tensor1, tensor2, value=value)
-
-
-@tensor_method()
-def addcdiv_(self, tensor1, tensor2, *args, value=1):
-    if args:
-        (tensor1, tensor2), value = scalar_first("addcdiv_", tensor1, (tensor2,) + args, "value", 2)
-    return _inplace(Addcdiv, self, tensor1, tensor2, value=value)
-
-
-@tensor_method()
-def clamp_(self, min=None, max=None):
-    _clamp_args(min, max, "clamp_")
-    return _inplace(Clamp, self, min, max)
-
-
-@tensor_method()
-def clamp_min_(self, min):
-    return _inplace(Clamp, self, min, None)
-
-
-@tensor_method()
-def clamp_max_(self, max):
-    return _inplace(Clamp, self, None, max)
-
-
-@tensor_method()
-def float_power_(self, exponent):
+    Example:
+        >>> torch.tensor([2., 3.], dtype=torch.float64).float_power_(2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     if self._data.dtype != np.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {_type_name(self._data.dtype)} "
                            "but the operation's result requires dtype Double")
     return pow_(self, exponent.double() if isinstance(exponent, Tensor) else float(exponent))
 
 
-clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

@@ -2,7 +2,12 @@
 ops (so autograd follows): ``grid_sampler_2d/3d`` (integer modes), ``native_layer_norm`` /
 ``native_batch_norm`` / ``native_group_norm`` (the output and the saved statistics), and
 ``nn.functional.linear_cross_entropy`` (a linear layer into cross-entropy)."""
+
+from __future__ import annotations
+
 import numpy as np
+
+from .._tensor import Tensor
 
 __all__ = ["grid_sampler_2d", "grid_sampler_3d", "grid_sampler", "native_layer_norm", "native_batch_norm",
            "native_group_norm"]
@@ -11,7 +16,7 @@ _INTERP = ("bilinear", "nearest", "bicubic")
 _PADDING = ("zeros", "border", "reflection")
 
 
-def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners) -> Tensor:
     """``grid_sample`` with torch's integer codes: mode 0 bilinear, 1 nearest, 2 bicubic;
     padding 0 zeros, 1 border, 2 reflection."""
     from .sampling import grid_sample
@@ -20,13 +25,31 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
                        align_corners=align_corners)
 
 
-def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners):
+def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners) -> Tensor:
+    """ATen's ``grid_sampler_2d``: ``nn.functional.grid_sample`` on 4-D input with integer modes.
+
+    Args:
+        interpolation_mode (int): 0 bilinear, 1 nearest, 2 bicubic.
+        padding_mode (int): 0 zeros, 1 border, 2 reflection.
+
+    Example:
+        >>> x = torch.arange(4.).view(1, 1, 2, 2)
+        >>> torch.grid_sampler_2d(x, torch.zeros(1, 1, 1, 2), 0, 0, False)
+        tensor([[[[1.5000]]]])
+    """
     if input.ndim != 4:
         raise RuntimeError(f"grid_sampler_2d(): expected 4D input, got {input.ndim}D")
     return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners):
+def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners) -> Tensor:
+    """ATen's ``grid_sampler_3d``: ``nn.functional.grid_sample`` on 5-D input with integer modes.
+
+    Example:
+        >>> x = torch.arange(8.).view(1, 1, 2, 2, 2)
+        >>> torch.grid_sampler_3d(x, torch.zeros(1, 1, 1, 1, 3), 0, 0, True)
+        tensor([[[[[3.5000]]]]])
+    """
     if input.ndim != 5:
         raise RuntimeError(f"grid_sampler_3d(): expected 5D input, got {input.ndim}D")
     return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)

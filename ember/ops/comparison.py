@@ -1,12 +1,16 @@
 """Comparisons, predicates, logical and bitwise ops (bool or integer results, never
 differentiable), gcd and lcm."""
 
+from __future__ import annotations
+
+from numbers import Number
+
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import SAME, Op, _arrays, _type_name
-from ._pointwise import _broadcast_error, _not_impl, _out
+from ._pointwise import _broadcast_error, _named, _not_impl, _out
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal", "equal", "allclose", "isclose", "isnan", "isinf", "isfinite", "isposinf",
@@ -47,18 +51,18 @@ _Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
 
 
 def _cmp_fn(cls, fname):
-    def fn(input, other, *, out=None):
+    def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         _cmp_arg(other, fname)
         if not isinstance(input, Tensor):
             raise TypeError(f"{fname}(): argument 'input' must be Tensor, not {type(input).__name__}")
         return _out(_nograd(cls, input, other), out)
 
-    def fn_(self, other):
+    def fn_(self: Tensor, other: Tensor | Number) -> Tensor:
         self._data[...] = _nograd(cls, self, other)._data
         self._bump()
         return self
 
-    def op(self, other):
+    def op(self, other) -> Tensor:
         if other is None or not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
             return NotImplemented
         return _nograd(cls, self, other)
@@ -99,7 +103,14 @@ not_equal = tensor_method("not_equal")(ne)
 
 @tensor_method()
 def equal(input, other):
-    """True when both tensors have the same shape and elements."""
+    """True when both tensors have the same shape and elements.
+
+    Example:
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
+        True
+        >>> torch.equal(torch.tensor([1]), torch.tensor([1, 1]))
+        False
+    """
     a, b = input._data, other._data
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
@@ -116,7 +127,13 @@ class _IsClose(Op):
 
 
 @tensor_method()
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+    """Elementwise ``|input - other| <= atol + rtol * |other|``.
+
+    Example:
+        >>> torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))
+        tensor([ True, False])
+    """
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
     return _nograd(_IsClose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
@@ -124,11 +141,17 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 @tensor_method()
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether ``isclose`` holds for every element (a Python bool).
+
+    Example:
+        >>> torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2. + 1e-6]))
+        True
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def _pred(f_float, int_value):
-    def fn(input):
+    def fn(input: Tensor) -> Tensor:
         a = input._data
         if a.dtype.kind in "fc":
             return _wrap(f_float(a))
@@ -146,17 +169,35 @@ _isposinf, _isneginf = _pred(np.isposinf, False), _pred(np.isneginf, False)
 
 
 @tensor_method()
-def isposinf(input, *, out=None):
+def isposinf(input, *, out=None) -> Tensor:
+    """Tests each element for positive infinity.
+
+    Example:
+        >>> torch.isposinf(torch.tensor([-float("inf"), 1., float("inf")]))
+        tensor([False, False,  True])
+    """
     return _isposinf(input)
 
 
 @tensor_method()
-def isneginf(input, *, out=None):
+def isneginf(input, *, out=None) -> Tensor:
+    """Tests each element for negative infinity.
+
+    Example:
+        >>> torch.isneginf(torch.tensor([-float("inf"), 1., float("inf")]))
+        tensor([ True, False, False])
+    """
     return _isneginf(input)
 
 
 @tensor_method()
-def isreal(input):
+def isreal(input) -> Tensor:
+    """Tests each element for a zero imaginary part (always True for real dtypes).
+
+    Example:
+        >>> torch.isreal(torch.tensor([1 + 0j, 1 + 1j]))
+        tensor([ True, False])
+    """
     a = input._data
     if a.dtype.kind == "c":
         return _wrap(a.imag == 0)
@@ -164,7 +205,13 @@ def isreal(input):
 
 
 @tensor_method()
-def signbit(input, *, out=None):
+def signbit(input, *, out=None) -> Tensor:
+    """Tests each element's sign bit (True for negative numbers and ``-0.0``).
+
+    Example:
+        >>> torch.signbit(torch.tensor([-1., -0., 0., 2.]))
+        tensor([ True,  True, False, False])
+    """
     a = input._data
     return _wrap(np.signbit(a) if a.dtype.kind != "b" else np.zeros(a.shape, np.bool_))
 
@@ -210,12 +257,12 @@ _BAnd, _BOr, _BXor, _BShl, _BShr = (
 
 
 def _binfn(cls):
-    def fn(input, other, *, out=None):
+    def fn(input: Tensor, other: Tensor | Number, *, out: Tensor | None = None) -> Tensor:
         if not isinstance(input, Tensor):
             return _out(_rbin(cls, other, input), out)
         return _out(_nograd(cls, input, other), out)
 
-    def fn_(self, other):
+    def fn_(self: Tensor, other: Tensor | Number) -> Tensor:
         r = _nograd(cls, self, other)._data
         if not D.can_cast(D.from_np[r.dtype], D.from_np[self._data.dtype]):
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired "
@@ -224,17 +271,17 @@ def _binfn(cls):
         self._bump()
         return self
 
-    def op(self, other):
+    def op(self, other) -> Tensor:
         if not isinstance(other, (Tensor, int, float, bool, np.generic)):
             return NotImplemented
         return _nograd(cls, self, other)
 
-    def rop(self, other):
+    def rop(self, other) -> Tensor:
         if not isinstance(other, (int, float, bool, np.generic)):
             return NotImplemented
         return _rbin(cls, self, other)
 
-    def iop(self, other):
+    def iop(self, other) -> Tensor:
         return fn_(self, other)
     return fn, fn_, op, rop, iop
 
@@ -288,19 +335,37 @@ tensor_method("__irshift__")(_iop_shr)
 
 
 @tensor_method()
-def logical_not(input, *, out=None):
+def logical_not(input, *, out=None) -> Tensor:
+    """Elementwise logical NOT (nonzero is True); the result is bool.
+
+    Example:
+        >>> torch.logical_not(torch.tensor([0, 1, 2]))
+        tensor([ True, False, False])
+    """
     return _out(_wrap(np.logical_not(input._data)), out)
 
 
 @tensor_method()
-def logical_not_(self):
+def logical_not_(self) -> Tensor:
+    """In-place ``logical_not`` in ``self``'s dtype.
+
+    Example:
+        >>> torch.tensor([0., 2.]).logical_not_()
+        tensor([1., 0.])
+    """
     self._data[...] = np.logical_not(self._data)
     self._bump()
     return self
 
 
 @tensor_method()
-def bitwise_not(input, *, out=None):
+def bitwise_not(input, *, out=None) -> Tensor:
+    """Elementwise bitwise NOT (logical NOT for bool tensors).
+
+    Example:
+        >>> torch.bitwise_not(torch.tensor([0, 5, -1]))
+        tensor([-1, -6,  0])
+    """
     a = input._data
     if a.dtype.kind not in "iub":
         _not_impl(a, "bitwise_not_cpu")
@@ -308,14 +373,20 @@ def bitwise_not(input, *, out=None):
 
 
 @tensor_method()
-def bitwise_not_(self):
+def bitwise_not_(self) -> Tensor:
+    """In-place ``bitwise_not``.
+
+    Example:
+        >>> torch.tensor([0, 5]).bitwise_not_()
+        tensor([-1, -6])
+    """
     self._data[...] = bitwise_not(self)._data
     self._bump()
     return self
 
 
 @tensor_method("__invert__")
-def _invert(self):
+def _invert(self) -> Tensor:
     if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _wrap(np.invert(self._data))
@@ -338,23 +409,157 @@ def _int_inplace(self, result):
 
 
 @tensor_method()
-def gcd(input, other, *, out=None):
+def gcd(input, other, *, out=None) -> Tensor:
+    """Elementwise greatest common divisor of integer tensors.
+
+    Example:
+        >>> torch.gcd(torch.tensor([12, 7, 0]), torch.tensor([18, 3, 5]))
+        tensor([6, 1, 5])
+    """
     return _out(_nograd(_Gcd, input, other), out)
 
 
 @tensor_method()
-def lcm(input, other, *, out=None):
+def lcm(input, other, *, out=None) -> Tensor:
+    """Elementwise least common multiple of integer tensors.
+
+    Example:
+        >>> torch.lcm(torch.tensor([4, 3]), torch.tensor([6, 5]))
+        tensor([12, 15])
+    """
     return _out(_nograd(_Lcm, input, other), out)
 
 
 @tensor_method()
-def gcd_(self, other):
+def gcd_(self, other) -> Tensor:
+    """In-place ``gcd``.
+
+    Example:
+        >>> torch.tensor([12, 7]).gcd_(torch.tensor([18, 3]))
+        tensor([6, 1])
+    """
     return _int_inplace(self, gcd(self, other))
 
 
 @tensor_method()
-def lcm_(self, other):
+def lcm_(self, other) -> Tensor:
+    """In-place ``lcm``.
+
+    Example:
+        >>> torch.tensor([4, 3]).lcm_(torch.tensor([6, 5]))
+        tensor([12, 15])
+    """
     return _int_inplace(self, lcm(self, other))
 
 
 tensor_method("__hash__")(object.__hash__)
+
+
+# ---- docstrings of the functions made by the factories above ------------------------------
+
+_named(eq, "eq", """Elementwise ``input == other``, as a bool tensor (broadcasting).
+
+    Example:
+        >>> torch.eq(torch.tensor([1, 2, 3]), 2)
+        tensor([False,  True, False])
+    """)
+_named(ne, "ne", """Elementwise ``input != other``, as a bool tensor (``not_equal`` is an alias).
+
+    Example:
+        >>> torch.ne(torch.tensor([1, 2, 3]), 2)
+        tensor([ True, False,  True])
+    """)
+_named(lt, "lt", """Elementwise ``input < other``, as a bool tensor (``less`` is an alias).
+
+    Example:
+        >>> torch.lt(torch.tensor([1, 2, 3]), 2)
+        tensor([ True, False, False])
+    """)
+_named(le, "le", """Elementwise ``input <= other``, as a bool tensor (``less_equal`` is an alias).
+
+    Example:
+        >>> torch.le(torch.tensor([1, 2, 3]), 2)
+        tensor([ True,  True, False])
+    """)
+_named(gt, "gt", """Elementwise ``input > other``, as a bool tensor (``greater`` is an alias).
+
+    Example:
+        >>> torch.gt(torch.tensor([1, 2, 3]), 2)
+        tensor([False, False,  True])
+    """)
+_named(ge, "ge", """Elementwise ``input >= other``, as a bool tensor (``greater_equal`` is an alias).
+
+    Example:
+        >>> torch.ge(torch.tensor([1, 2, 3]), 2)
+        tensor([False,  True,  True])
+    """)
+_named(isnan, "isnan", """Tests each element for NaN.
+
+    Example:
+        >>> torch.isnan(torch.tensor([1., float("nan")]))
+        tensor([False,  True])
+    """)
+_named(isinf, "isinf", """Tests each element for positive or negative infinity.
+
+    Example:
+        >>> torch.isinf(torch.tensor([1., float("-inf")]))
+        tensor([False,  True])
+    """)
+_named(isfinite, "isfinite", """Tests each element for being finite (not infinite and not NaN).
+
+    Example:
+        >>> torch.isfinite(torch.tensor([1., float("inf"), float("nan")]))
+        tensor([ True, False, False])
+    """)
+_named(logical_and, "logical_and", """Elementwise logical AND (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_and(torch.tensor([1, 0, 2]), torch.tensor([1, 1, 0]))
+        tensor([ True, False, False])
+    """)
+_named(logical_or, "logical_or", """Elementwise logical OR (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_or(torch.tensor([1, 0, 0]), torch.tensor([0, 0, 3]))
+        tensor([ True, False,  True])
+    """)
+_named(logical_xor, "logical_xor", """Elementwise logical XOR (nonzero is True), as a bool tensor.
+
+    Example:
+        >>> torch.logical_xor(torch.tensor([1, 0, 2]), torch.tensor([1, 1, 0]))
+        tensor([False,  True,  True])
+    """)
+_named(bitwise_and, "bitwise_and", """Elementwise bitwise AND of integer or bool tensors (the ``&`` operator).
+
+    Example:
+        >>> torch.bitwise_and(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([8, 2])
+    """)
+_named(bitwise_or, "bitwise_or", """Elementwise bitwise OR of integer or bool tensors (the ``|`` operator).
+
+    Example:
+        >>> torch.bitwise_or(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([14, 11])
+    """)
+_named(bitwise_xor, "bitwise_xor", """Elementwise bitwise XOR of integer or bool tensors (the ``^`` operator).
+
+    Example:
+        >>> torch.bitwise_xor(torch.tensor([12, 10]), torch.tensor([10, 3]))
+        tensor([6, 9])
+    """)
+_named(bitwise_left_shift, "bitwise_left_shift", """``input << other``, elementwise on integers.
+
+    Example:
+        >>> torch.bitwise_left_shift(torch.tensor([1, 3]), 2)
+        tensor([ 4, 12])
+    """)
+_named(bitwise_right_shift, "bitwise_right_shift", """``input >> other``, elementwise on integers (arithmetic shift).
+
+    Example:
+        >>> torch.bitwise_right_shift(torch.tensor([8, -8]), 2)
+        tensor([ 2, -2])
+    """)
+for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+           "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"):
+    _named(globals()[_n + "_"], _n + "_", f"In-place :func:`{_n}`, in ``self``'s dtype.")
+del _n

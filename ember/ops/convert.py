@@ -1,5 +1,9 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``long()``, ... (ToCopyBackward0)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from .. import _dtype as D
 from .._device import check_device
 from .._device import device as _device_cls
@@ -34,8 +38,15 @@ def _cast(self, dtype, copy=False):
 
 
 @tensor_method()
-def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
-    """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``."""
+def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None) -> Tensor:
+    """``x.to(ember.float64)``, ``x.to('cpu')``, ``x.to(other)``, ``x.to('cpu', ember.half)``.
+
+    Example:
+        >>> torch.tensor([1.7, -2.5]).to(torch.int32)
+        tensor([ 1, -2], dtype=torch.int32)
+        >>> torch.tensor([1, 2]).to("cpu", torch.float64)
+        tensor([1., 2.], dtype=torch.float64)
+    """
     flags = []   # trailing positional non_blocking, copy (torch's overloads)
     for a in args:
         if flags and not isinstance(a, bool):
@@ -62,7 +73,14 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
 
 @tensor_method("type")
 def type_(self, dtype=None, non_blocking=False, **kwargs):
-    """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts."""
+    """``x.type()`` -> ``'torch.FloatTensor'``; ``x.type(ember.int32)`` or ``x.type('torch.IntTensor')`` converts.
+
+    Example:
+        >>> torch.tensor([1.5]).type()
+        'torch.FloatTensor'
+        >>> torch.tensor([1.5]).type(torch.int64)
+        tensor([1])
+    """
     if dtype is None:
         return "torch." + self.dtype._tensor_type
     if isinstance(dtype, str):
@@ -77,14 +95,21 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 
 @tensor_method()
-def type_as(self, other):
+def type_as(self, other) -> Tensor:
+    """``self`` cast to ``other``'s dtype.
+
+    Example:
+        >>> torch.tensor([1.7]).type_as(torch.tensor([1]))
+        tensor([1])
+    """
     return _cast(self, other.dtype)
 
 
 def _conv(d):
-    def f(self, memory_format=None):
+    def f(self: Tensor, memory_format: Any = None) -> Tensor:
         return _cast(self, d)
     f.__name__ = d.name
+    f.__doc__ = f"``self.to(torch.{d.name})``: ``self`` itself when it already is {d.name}, else a copy."
     return f
 
 

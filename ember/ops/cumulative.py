@@ -1,5 +1,8 @@
 """Cumulative and difference ops: cumsum, cumprod, cummax, cummin, logcumsumexp, diff,
 trapezoid, cumulative_trapezoid, gradient."""
+
+from __future__ import annotations
+
 import builtins as _b
 
 import numpy as np
@@ -39,7 +42,13 @@ class Cumsum(Op):
 
 @tensor_method()
 @_axis_alias
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input, dim, *, dtype=None, out=None) -> Tensor:
+    """Cumulative sum along ``dim``.
+
+    Example:
+        >>> torch.cumsum(torch.tensor([1, 2, 3]), dim=0)
+        tensor([1, 3, 6])
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
@@ -89,7 +98,13 @@ class Cumprod(Op):
 
 
 @tensor_method()
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim, *, dtype=None, out=None) -> Tensor:
+    """Cumulative product along ``dim``.
+
+    Example:
+        >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
+        tensor([1., 2., 6.])
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Cumprod, input, wrap_dim(dim, input.ndim), npd)
 
@@ -142,11 +157,27 @@ class Cummin(Cummax):
 
 @tensor_method()
 def cummax(input, dim, *, out=None):
+    """Running maximum along ``dim`` and the index where it was reached, as ``(values, indices)``.
+
+    Example:
+        >>> torch.cummax(torch.tensor([1., 3., 2.]), dim=0)
+        torch.return_types.cummax(
+        values=tensor([1., 3., 3.]),
+        indices=tensor([0, 1, 1]))
+    """
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
 @tensor_method()
 def cummin(input, dim, *, out=None):
+    """Running minimum along ``dim`` and its index, as ``(values, indices)``.
+
+    Example:
+        >>> torch.cummin(torch.tensor([3., 1., 2.]), dim=0)
+        torch.return_types.cummin(
+        values=tensor([3., 1., 1.]),
+        indices=tensor([0, 1, 1]))
+    """
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -196,7 +227,13 @@ class Logcumsumexp(Op):
 
 
 @tensor_method()
-def logcumsumexp(input, dim, *, out=None):
+def logcumsumexp(input, dim, *, out=None) -> Tensor:
+    """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow.
+
+    Example:
+        >>> torch.logcumsumexp(torch.tensor([0., 0.]), dim=0)
+        tensor([0.0000, 0.6931])
+    """
     return apply(Logcumsumexp, input, wrap_dim(dim, input.ndim))
 
 
@@ -231,7 +268,13 @@ class Diff(Op):
 
 
 @tensor_method()
-def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor:
+    """The ``n``-th forward difference along ``dim`` (after ``prepend``/``append``).
+
+    Example:
+        >>> torch.diff(torch.tensor([1, 3, 6, 10]))
+        tensor([2, 3, 4])
+    """
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)
@@ -252,7 +295,13 @@ def _inplace_dtype(self, dtype):
 
 
 @tensor_method()
-def cumsum_(self, dim, *, dtype=None):
+def cumsum_(self, dim, *, dtype=None) -> Tensor:
+    """In-place ``cumsum``.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).cumsum_(0)
+        tensor([1., 3., 6.])
+    """
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
@@ -260,7 +309,13 @@ def cumsum_(self, dim, *, dtype=None):
 
 
 @tensor_method()
-def cumprod_(self, dim, *, dtype=None):
+def cumprod_(self, dim, *, dtype=None) -> Tensor:
+    """In-place ``cumprod``.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).cumprod_(0)
+        tensor([1., 2., 6.])
+    """
     from ._apply import apply_
 
     _inplace_dtype(self, dtype)
@@ -288,8 +343,13 @@ def _trapz_dx(x, y, d):
     return diff(x, dim=d - y.ndim)
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
-    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1)."""
+def trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
+    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``x`` or ``dx`` or 1).
+
+    Example:
+        >>> torch.trapezoid(torch.tensor([1., 2., 3.]))
+        tensor(4.)
+    """
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:  # a new zero tensor, outside the graph (as torch)
@@ -301,7 +361,13 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     return (_trapz_dx(x, y, d) * mid).sum(d) / 2
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
+    """The running integral of ``y`` by the trapezoidal rule along ``dim`` (spacing ``x`` or ``dx``).
+
+    Example:
+        >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3.]))
+        tensor([1.5000, 4.0000])
+    """
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:
@@ -318,7 +384,12 @@ trapz = trapezoid
 
 def gradient(input, *, spacing=1, dim=None, edge_order=1):
     """Finite-difference estimates of d input / d x along each of ``dim`` (central inside,
-    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates."""
+    one-sided at the edges to ``edge_order``); ``spacing``: a step, one per dim, or coordinates.
+
+    Example:
+        >>> torch.gradient(torch.tensor([1., 4., 9., 16.]))
+        (tensor([3., 4., 6., 7.]),)
+    """
     from .joining import cat
 
     if edge_order not in (1, 2):

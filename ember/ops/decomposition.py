@@ -2,9 +2,12 @@
 cholesky, eigh, svd, qr: forward on NumPy's LAPACK, backward from the standard
 matrix-calculus formulas) and torch's older top-level forms (``torch.svd``, ``torch.qr``,
 ``torch.cholesky``, ``cholesky_solve``, ``cholesky_inverse``, ``pinverse``)."""
+
+from __future__ import annotations
+
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, holomorphic
 from .linalg import Inverse, _LinAlgError, _square, _swap, matmul
 
@@ -332,8 +335,16 @@ def _from_factor(L, upper):
 
 
 @tensor_method()
-def cholesky_solve(B, L, upper=False, *, out=None):
-    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
+def cholesky_solve(B, L, upper=False, *, out=None) -> Tensor:
+    """Solve ``A X = B`` given the Cholesky factor of ``A``.
+
+    Example:
+        >>> L = torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        <BLANKLINE>
+        >>> torch.cholesky_solve(torch.tensor([[6.], [7.]]), L)
+        tensor([[1.],
+                [1.]])
+    """
     from ..linalg import solve
 
     if B.ndim < 2:
@@ -342,19 +353,40 @@ def cholesky_solve(B, L, upper=False, *, out=None):
 
 
 @tensor_method()
-def cholesky_inverse(L, upper=False, *, out=None):
+def cholesky_inverse(L, upper=False, *, out=None) -> Tensor:
+    """The inverse of ``A = L L^H`` from its Cholesky factor ``L`` (``U^H U`` when ``upper``).
+
+    Example:
+        >>> torch.cholesky_inverse(torch.tensor([[2., 0.], [1., 1.]]))
+        tensor([[ 0.5000, -0.5000],
+                [-0.5000,  1.0000]])
+    """
     return apply(Inverse, _from_factor(L, upper), what="cholesky_inverse")
 
 
 @tensor_method()
-def pinverse(input, rcond=1e-15):
+def pinverse(input, rcond=1e-15) -> Tensor:
+    """The Moore-Penrose pseudo-inverse (``linalg.pinv`` with ``rtol=rcond``).
+
+    Example:
+        >>> torch.pinverse(torch.tensor([[1., 0.], [0., 2.], [0., 0.]]))
+        tensor([[1.0000, 0.0000, 0.0000],
+                [0.0000, 0.5000, 0.0000]])
+    """
     from ..linalg import pinv
 
     return pinv(input, rtol=rcond)
 
 
 @tensor_method()
-def cholesky(input, upper=False, *, out=None):
+def cholesky(input, upper=False, *, out=None) -> Tensor:
+    """Deprecated form of ``linalg.cholesky``: the lower (or ``upper``) Cholesky factor.
+
+    Example:
+        >>> torch.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
     from ..linalg import cholesky as _chol
 
     return _chol(input, upper=upper)
@@ -362,6 +394,13 @@ def cholesky(input, upper=False, *, out=None):
 
 @tensor_method()
 def qr(input, some=True, *, out=None):
+    """Deprecated form of ``linalg.qr``: ``(Q, R)``, reduced when ``some`` (the default).
+
+    Example:
+        >>> Q, R = torch.qr(torch.tensor([[3., 0.], [4., 1.]]))
+        >>> torch.allclose(Q @ R, torch.tensor([[3., 0.], [4., 1.]]))
+        True
+    """
     from ..linalg import qr as _qr
     from .reduction import return_types
 
@@ -370,7 +409,14 @@ def qr(input, some=True, *, out=None):
 
 @tensor_method()
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch."""
+    """``(U, S, V)`` with ``V`` (not ``Vh``); ``compute_uv=False`` gives zero U and V, as torch.
+
+    Example:
+        >>> U, S, V = torch.svd(torch.tensor([[3., 0.], [0., -2.]]))
+        <BLANKLINE>
+        >>> S
+        tensor([3., 2.])
+    """
     from ..linalg import svd as _svd
     from ..linalg import svdvals
     from .reduction import return_types

@@ -1,11 +1,16 @@
 """Norms and distances between vectors: ``normalize``, ``cosine_similarity``,
-``pairwise_distance``, ``pdist``."""
+``pairwise_distance``, ``pdist``, ``cdist``, ``dist``."""
+from __future__ import annotations
+
 import numpy as np
 
-from .._tensor import _wrap
-from ._apply import Op, apply, composite_backward, wrap_dim
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, tensor_method
+from . import linalg_backward as _lb
+from ._apply import SAME, Op, apply, composite_backward, wrap_dim
+from .linalg import _same_dtype
 
-__all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]
+__all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist", "cdist", "dist"]
 
 
 class _Normalize(Op):
@@ -230,3 +235,80 @@ def pdist(input, p=2):
     from .. import triu_indices
     i, j = triu_indices(input.shape[0], input.shape[0], 1)
     return (input[i] - input[j]).norm(p, dim=1)
+
+
+class Cdist(Op):
+    name = "CdistBackward0"
+    saves = (0, 1)
+
+    def forward(self, a, b, p):
+        from .norms import VectorNorm
+
+        _same_dtype(a, b)
+        if a.dtype.kind != "f":
+            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
+                               f"{D.scalar_type_name(D.from_np[a.dtype])}")
+        if a.ndim < 2 or b.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
+        if a.shape[-1] != b.shape[-1]:
+            raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                               f"X2: {b.shape[-1]}")
+        if p < 0:
+            raise RuntimeError("cdist only supports non-negative p values")
+        diff = a[..., :, None, :] - b[..., None, :, :]
+        vn = VectorNorm.__new__(VectorNorm)
+        out = vn.forward(diff, float(p), (diff.ndim - 1,), False)
+        self.vn = vn
+        return out
+
+    def backward(self, g):
+        gd = self.vn.backward(g)
+        return np.sum(gd, -2), -np.sum(gd, -3)
+
+    backward_ops = _lb.cdist
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2`` (batched).
+
+    Example:
+        >>> torch.cdist(torch.tensor([[0., 0.], [1., 1.]]), torch.tensor([[3., 4.]]))
+        tensor([[5.0000],
+                [3.6056]])
+    """
+    return apply(Cdist, x1, x2, p)
+
+
+class Dist(Op):
+    name = "DistBackward0"
+    promote = SAME
+    saves = (0, 1)
+
+    def forward(self, a, b, p):
+        from .norms import VectorNorm
+
+        if a.dtype.kind not in "fc":
+            raise RuntimeError("dist(): input dtype should be either floating point or complex. "
+                               f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
+        diff = np.asarray(a - b)
+        vn = VectorNorm.__new__(VectorNorm)
+        out = vn.forward(diff, float(p), tuple(range(diff.ndim)), False)
+        self.vn = vn
+        return out
+
+    def backward(self, g):
+        gd = self.vn.backward(g)
+        return gd, -gd
+
+    backward_ops = _lb.dist
+
+
+@tensor_method()
+def dist(input, other, p=2) -> Tensor:
+    """The ``p``-norm of ``input - other``.
+
+    Example:
+        >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
+        tensor(5.)
+    """
+    return apply(Dist, input, other, p)

@@ -6,6 +6,9 @@ The adjoint of a transform with norm ``m`` is the opposite-direction transform w
 dual norm (``backward`` <-> ``forward``, ``ortho`` <-> ``ortho``), which is what each
 backward computes.
 """
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -197,34 +200,65 @@ def fft(input, n=None, dim=-1, norm=None, *, out=None):
 
 
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
-    """Inverse of :func:`fft` (``norm`` as there, applied in the inverse direction)."""
+    """Inverse of :func:`fft` (``norm`` as there, applied in the inverse direction).
+
+    Example:
+        >>> torch.fft.ifft(torch.tensor([4., 0., 0., 0.])).real
+        tensor([1., 1., 1., 1.])
+    """
     return _c2c(input, n, dim, norm, True)
 
 
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
-    """The non-negative-frequency half (``n // 2 + 1`` entries) of the FFT of a real input."""
+    """The non-negative-frequency half (``n // 2 + 1`` entries) of the FFT of a real input.
+
+    Example:
+        >>> torch.fft.rfft(torch.tensor([1., 1., 1., 1.]))
+        tensor([4.+0.j, 0.+0.j, 0.+0.j])
+    """
     return _r2c(input, n, dim, norm)
 
 
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
-    """Inverse of :func:`rfft`: a real signal of length ``n`` (default ``2 * (m - 1)``)."""
+    """Inverse of :func:`rfft`: a real signal of length ``n`` (default ``2 * (m - 1)``).
+
+    Example:
+        >>> torch.fft.irfft(torch.tensor([4., 0., 0.]))
+        tensor([1., 1., 1., 1.])
+    """
     return _c2r(input, n, dim, norm)
 
 
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
-    """FFT of a Hermitian-symmetric signal given by its first half: a real result of length ``n``."""
+    """FFT of a Hermitian-symmetric signal given by its first half: a real result of length ``n``.
+
+    Example:
+        >>> torch.fft.hfft(torch.tensor([1., 0., 0.]))
+        tensor([1., 1., 1., 1.])
+    """
     _check_norm(norm)
     return _c2r(_prep(input).conj(), n, dim, _DUAL[norm])
 
 
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
-    """Inverse of :func:`hfft`: the first half of the inverse FFT of a real input."""
+    """Inverse of :func:`hfft`: the first half of the inverse FFT of a real input.
+
+    Example:
+        >>> torch.fft.ihfft(torch.tensor([4., 0., 0., 0.]))
+        tensor([1.-0.j, 1.-0.j, 1.-0.j])
+    """
     _check_norm(norm)
     return _r2c(input, n, dim, _DUAL[norm], "ihfft").conj()
 
 
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
-    """N-dimensional FFT over ``dim`` (all dims, or the last ``len(s)``), sizes ``s``."""
+    """N-dimensional FFT over ``dim`` (all dims, or the last ``len(s)``), sizes ``s``.
+
+    Example:
+        >>> torch.fft.fftn(torch.ones(2, 2))
+        tensor([[4.+0.j, 0.+0.j],
+                [0.+0.j, 0.+0.j]])
+    """
     x = _prep(input)
     s, dims = _dims(x, s, dim)
     for n, d in zip(s, dims):
@@ -233,7 +267,13 @@ def fftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
-    """Inverse of :func:`fftn`."""
+    """Inverse of :func:`fftn`.
+
+    Example:
+        >>> torch.fft.ifftn(torch.tensor([[4., 0.], [0., 0.]]))
+        tensor([[1.+0.j, 1.+0.j],
+                [1.+0.j, 1.+0.j]])
+    """
     x = _prep(input)
     s, dims = _dims(x, s, dim)
     for n, d in zip(s, dims):
@@ -242,7 +282,12 @@ def ifftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def rfftn(input, s=None, dim=None, norm=None, *, out=None):
-    """N-dimensional FFT of a real input; the last transformed dim keeps its one-sided half."""
+    """N-dimensional FFT of a real input; the last transformed dim keeps its one-sided half.
+
+    Example:
+        >>> torch.fft.rfftn(torch.ones(2, 4)).shape
+        torch.Size([2, 3])
+    """
     x = _prep(input, True, "rfftn")
     s, dims = _dims(x, s, dim)
     if not dims:
@@ -254,7 +299,12 @@ def rfftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def irfftn(input, s=None, dim=None, norm=None, *, out=None):
-    """Inverse of :func:`rfftn`: the last dim's length is ``s[-1]`` (default ``2 * (m - 1)``)."""
+    """Inverse of :func:`rfftn`: the last dim's length is ``s[-1]`` (default ``2 * (m - 1)``).
+
+    Example:
+        >>> torch.fft.irfftn(torch.ones(2, 3)).shape
+        torch.Size([2, 4])
+    """
     x = _prep(input)
     s, dims = _dims(x, s, dim)
     if not dims:
@@ -265,7 +315,12 @@ def irfftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def hfftn(input, s=None, dim=None, norm=None, *, out=None):
-    """N-dimensional :func:`hfft`: a real result; the last dim is given by its first half."""
+    """N-dimensional :func:`hfft`: a real result; the last dim is given by its first half.
+
+    Example:
+        >>> torch.fft.hfftn(torch.ones(2, 3)).shape
+        torch.Size([2, 4])
+    """
     _check_norm(norm)
     x = _prep(input)
     s, dims = _dims(x, s, dim)
@@ -278,7 +333,12 @@ def hfftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
-    """Inverse of :func:`hfftn`: the one-sided inverse transform of a real input."""
+    """Inverse of :func:`hfftn`: the one-sided inverse transform of a real input.
+
+    Example:
+        >>> torch.fft.ihfftn(torch.ones(2, 4)).shape
+        torch.Size([2, 3])
+    """
     _check_norm(norm)
     x = _prep(input, True, "ihfftn")
     s, dims = _dims(x, s, dim)
@@ -303,7 +363,12 @@ irfft2, hfft2, ihfft2 = _two(irfftn, "irfft2"), _two(hfftn, "hfft2"), _two(ihfft
 
 
 def fftshift(input, dim=None):
-    """Move the zero-frequency term to the centre (roll each dim by ``n // 2``)."""
+    """Move the zero-frequency term to the centre (roll each dim by ``n // 2``).
+
+    Example:
+        >>> torch.fft.fftshift(torch.arange(5))
+        tensor([3, 4, 0, 1, 2])
+    """
     dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
     if not dims:
         return input.clone()
@@ -311,7 +376,12 @@ def fftshift(input, dim=None):
 
 
 def ifftshift(input, dim=None):
-    """Inverse of :func:`fftshift` (roll each dim by ``-(n // 2)``)."""
+    """Inverse of :func:`fftshift` (roll each dim by ``-(n // 2)``).
+
+    Example:
+        >>> torch.fft.ifftshift(torch.arange(5))
+        tensor([2, 3, 4, 0, 1])
+    """
     dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
     if not dims:
         return input.clone()
@@ -339,7 +409,12 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
 
 
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """Sample frequencies of :func:`rfft`: ``[0, 1, ..., n // 2] / (d * n)``."""
+    """Sample frequencies of :func:`rfft`: ``[0, 1, ..., n // 2] / (d * n)``.
+
+    Example:
+        >>> torch.fft.rfftfreq(5)
+        tensor([0.0000, 0.2000, 0.4000])
+    """
     from .._device import check_device
 
     check_device(device)
@@ -442,14 +517,14 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     spec = (rfft if onesided else fft)(frames, dim=-1, norm=norm).transpose(1, 2)
     spec = spec if batched else spec.squeeze(0)
     if not return_complex:
-        from .shape import view_as_real
+        from .complex import view_as_real
 
         return view_as_real(spec)
     return spec
 
 
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
-          onesided=None, length=None, return_complex=False):
+          onesided=None, length=None, return_complex=False) -> Tensor:
     """Inverse of :func:`stft` by windowed overlap-add, divided by the summed squared window.
 
     Example::

@@ -1,5 +1,7 @@
 """In-place fillers: fill_, zero_, copy_, and the random fillers (normal_, uniform_, ...)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _random
@@ -54,17 +56,36 @@ class Copy(Op):
 
 
 @tensor_method()
-def zero_(self):
+def zero_(self) -> Tensor:
+    """Fills ``self`` with zeros in place.
+
+    Example:
+        >>> torch.ones(2).zero_()
+        tensor([0., 0.])
+    """
     return apply_(Zero, self)
 
 
 @tensor_method()
-def fill_(self, value):
+def fill_(self, value) -> Tensor:
+    """Fills ``self`` with ``value`` in place (a number or a one-element tensor).
+
+    Example:
+        >>> torch.zeros(2).fill_(3)
+        tensor([3., 3.])
+    """
     return apply_(Fill, self, value)
 
 
 @tensor_method()
-def copy_(self, src, non_blocking=False):
+def copy_(self, src, non_blocking=False) -> Tensor:
+    """Copies ``src``'s values into ``self`` in place, broadcasting and casting to ``self``'s dtype.
+
+    Example:
+        >>> torch.zeros(2, 2).copy_(torch.tensor([1, 2]))
+        tensor([[1., 2.],
+                [1., 2.]])
+    """
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
     return apply_(Copy, self, src)
@@ -97,7 +118,13 @@ def _float_dt(a):
 
 
 @tensor_method()
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
+def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
+    """Fills ``self`` with samples from the normal distribution N(``mean``, ``std``²).
+
+    Example:
+        >>> torch.zeros(1000).normal_(2., 0.5).mean().round()
+        tensor(2.)
+    """
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     a = self._data
@@ -106,7 +133,14 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 
 @tensor_method()
-def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
+def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None) -> Tensor:
+    """Fills ``self`` with samples from the uniform distribution on [``a``, ``b``).
+
+    Example:
+        >>> x = torch.zeros(100).uniform_(-1, 1)
+        >>> bool(x.min() >= -1 and x.max() < 1)
+        True
+    """
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     d = self._data
@@ -115,7 +149,14 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, from_=None, to=None):
 
 
 @tensor_method()
-def random_(self, from_=0, to=None, *, generator=None):
+def random_(self, from_=0, to=None, *, generator=None) -> Tensor:
+    """Fills ``self`` with integers drawn uniformly from ``[from_, to)``.
+
+    Example:
+        >>> x = torch.zeros(100).random_(0, 5)
+        >>> x.min().item() >= 0, x.max().item() <= 4
+        (True, True)
+    """
     d = self._data
     if to is None:
         if from_ == 0:   # [0, 2**mantissa] for floats, [0, max] for integers
@@ -127,7 +168,13 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 
 @tensor_method()
-def bernoulli_(self, p=0.5, *, generator=None):
+def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
+    """Fills ``self`` with Bernoulli samples: 1 with probability ``p``, else 0.
+
+    Example:
+        >>> torch.zeros(4).bernoulli_(1.0)
+        tensor([1., 1., 1., 1.])
+    """
     d = self._data
     pa = p._data if isinstance(p, Tensor) else p
     if np.any((np.asarray(pa) < 0) | (np.asarray(pa) > 1)):
@@ -136,7 +183,13 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 @tensor_method()
-def exponential_(self, lambd=1.0, *, generator=None):
+def exponential_(self, lambd=1.0, *, generator=None) -> Tensor:
+    """Fills ``self`` with samples from the exponential distribution with rate ``lambd``.
+
+    Example:
+        >>> bool((torch.zeros(100).exponential_() > 0).all())
+        True
+    """
     if lambd <= 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     d = self._data
@@ -145,18 +198,36 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 
 @tensor_method()
-def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None) -> Tensor:
+    """Fills ``self`` with samples whose logarithm is normal with ``mean`` and ``std``.
+
+    Example:
+        >>> bool((torch.zeros(100).log_normal_() > 0).all())
+        True
+    """
     arr = _random.log_normal(self._data.shape, _float_dt(self._data), mean, std, generator)
     return apply_(_LogNormalB, self, arr)
 
 
 @tensor_method()
-def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
+    """Fills ``self`` with samples from the Cauchy distribution centred at ``median``.
+
+    Example:
+        >>> torch.zeros(3).cauchy_().shape
+        torch.Size([3])
+    """
     arr = _random.cauchy(self._data.shape, _float_dt(self._data), median, sigma, generator)
     return apply_(_CauchyB, self, arr)
 
 
 @tensor_method()
-def geometric_(self, p, *, generator=None):
+def geometric_(self, p, *, generator=None) -> Tensor:
+    """Fills ``self`` with samples of the number of Bernoulli(``p``) trials up to the first success.
+
+    Example:
+        >>> bool((torch.zeros(100).geometric_(0.5) >= 1).all())
+        True
+    """
     arr = _random.geometric(self._data.shape, self._data.dtype, p, generator)
     return apply_(_GeometricB, self, arr)

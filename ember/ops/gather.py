@@ -1,5 +1,8 @@
 """Reading by index or mask: gather, take, take_along_dim, index_select, narrow_copy,
 masked_select, masked_fill, masked_scatter (and the index checks they share with scatter)."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
@@ -93,8 +96,14 @@ class Gather(Op):
 
 
 @tensor_method()
-def gather(input, dim, index, *, sparse_grad=False, out=None):
-    """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``."""
+def gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor:
+    """``out[i][j] = input[index[i][j]][j]`` (dim=0): picks along ``dim``.
+
+    Example:
+        >>> torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     _check_index(index, "gather")
     dim = wrap_dim(dim, input.ndim)
     if index._data.size == 0:   # nothing to pick: an empty result of the index's shape (in the graph)
@@ -135,7 +144,15 @@ class TakeAlongDim(Op):
 
 
 @tensor_method()
-def take_along_dim(input, indices, dim=None, *, out=None):
+def take_along_dim(input, indices, dim=None, *, out=None) -> Tensor:
+    """Picks values of ``input`` at ``indices`` along ``dim`` (of the flattened input when ``dim`` is None).
+
+    Example:
+        >>> x = torch.tensor([[10., 30., 20.], [60., 40., 50.]])
+        >>> torch.take_along_dim(x, x.argmax(1, keepdim=True), dim=1)
+        tensor([[30.],
+                [60.]])
+    """
     _check_index(indices, "take_along_dim")
     if dim is not None:
         dim = wrap_dim(dim, input.ndim)
@@ -173,8 +190,13 @@ class Take(Op):
 
 
 @tensor_method()
-def take(input, index, *, out=None):
-    """Index ``input`` as if it were flat; the result has ``index``'s shape."""
+def take(input, index, *, out=None) -> Tensor:
+    """Index ``input`` as if it were flat; the result has ``index``'s shape.
+
+    Example:
+        >>> torch.take(torch.tensor([[4, 3], [5, 7]]), torch.tensor([0, 3]))
+        tensor([4, 7])
+    """
     _check_index(index, "take", allow32=False)
     return apply(Take, input, index)
 
@@ -218,14 +240,26 @@ def _check_index_dtype(index, fn):
 
 
 @tensor_method()
-def index_select(input, dim, index, *, out=None):
-    """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor)."""
+def index_select(input, dim, index, *, out=None) -> Tensor:
+    """Rows (along ``dim``) of ``input`` at positions ``index`` (a 1-D int tensor).
+
+    Example:
+        >>> torch.index_select(torch.tensor([[1, 2], [3, 4], [5, 6]]), 0, torch.tensor([2, 0]))
+        tensor([[5, 6],
+                [1, 2]])
+    """
     _check_index_dtype(index, "index_select")
     return apply(IndexSelect, input, index, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
-def narrow_copy(input, dim, start, length, *, out=None):
+def narrow_copy(input, dim, start, length, *, out=None) -> Tensor:
+    """A copy of ``input.narrow(dim, start, length)``.
+
+    Example:
+        >>> torch.narrow_copy(torch.arange(6), 0, 2, 3)
+        tensor([2, 3, 4])
+    """
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     if start < 0:
@@ -294,7 +328,14 @@ class MaskedSelect(Op):
 
 
 @tensor_method()
-def masked_select(input, mask, *, out=None):
+def masked_select(input, mask, *, out=None) -> Tensor:
+    """The elements of ``input`` where ``mask`` (broadcast) is True, as a 1-D tensor.
+
+    Example:
+        >>> x = torch.tensor([[1, -2], [-3, 4]])
+        >>> torch.masked_select(x, x > 0)
+        tensor([1, 4])
+    """
     _check_bool_mask(mask, "masked_select:")
     return apply(MaskedSelect, input, mask)
 
@@ -339,14 +380,25 @@ def _fill_args(mask, value, fn):
 
 
 @tensor_method()
-def masked_fill(input, mask, value):
-    """``input`` with ``value`` where ``mask`` (bool, broadcast) is True."""
+def masked_fill(input, mask, value) -> Tensor:
+    """``input`` with ``value`` where ``mask`` (bool, broadcast) is True.
+
+    Example:
+        >>> torch.tensor([1., 2., 3.]).masked_fill(torch.tensor([True, False, True]), 0.)
+        tensor([0., 2., 0.])
+    """
     cls = _fill_args(mask, value, "masked_fill_")
     return apply(cls, input, mask, value)
 
 
 @tensor_method()
-def masked_fill_(self, mask, value):
+def masked_fill_(self, mask, value) -> Tensor:
+    """In-place ``masked_fill``: sets ``self`` to ``value`` where ``mask`` is True.
+
+    Example:
+        >>> torch.zeros(3).masked_fill_(torch.tensor([True, False, True]), 5.)
+        tensor([5., 0., 5.])
+    """
     cls = _fill_args(mask, value, "masked_fill_")
     if _bshape(self._data.shape, mask._data.shape) != self._data.shape:
         raise RuntimeError(f"masked_fill_: mask of shape {list(mask.shape)} is not broadcastable "
@@ -385,12 +437,24 @@ class MaskedScatter(Op):
 
 
 @tensor_method()
-def masked_scatter(input, mask, source):
+def masked_scatter(input, mask, source) -> Tensor:
+    """Copies ``source``'s elements, in order, into ``input`` where ``mask`` is True.
+
+    Example:
+        >>> torch.masked_scatter(torch.zeros(3), torch.tensor([True, False, True]), torch.tensor([1., 2.]))
+        tensor([1., 0., 2.])
+    """
     _check_bool_mask(mask, "masked_scatter_")
     return apply(MaskedScatter, input, mask, source)
 
 
 @tensor_method()
-def masked_scatter_(self, mask, source):
+def masked_scatter_(self, mask, source) -> Tensor:
+    """In-place ``masked_scatter``.
+
+    Example:
+        >>> torch.zeros(3).masked_scatter_(torch.tensor([False, True, True]), torch.tensor([1., 2.]))
+        tensor([0., 1., 2.])
+    """
     _check_bool_mask(mask, "masked_scatter_")
     return apply_(MaskedScatter, self, mask, source)

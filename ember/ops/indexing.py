@@ -5,6 +5,9 @@ Basic indexing (ints, slices, ``...``, ``None``) returns a NumPy view of the inp
 the result shares storage and version counter (``view = True``). Advanced indexing
 (integer / boolean arrays) copies; its backward accumulates with ``np.add.at`` so
 duplicate indices add up, as in PyTorch."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -219,7 +222,7 @@ def _getitem_fast(self, idx, cls):
 
 
 @tensor_method()
-def __getitem__(self, idx):
+def __getitem__(self, idx) -> Tensor:
     t = type(idx)
     if t is int:
         return _getitem_fast(self, idx, Select)
@@ -349,7 +352,14 @@ class Where(Op):
 
 def where(condition, input=None, other=None, *, out=None):
     """``where(cond, x, y)``: ``x`` where ``cond`` else ``y`` (broadcast, promoted);
-    ``where(cond)``: ``nonzero(cond, as_tuple=True)``."""
+    ``where(cond)``: ``nonzero(cond, as_tuple=True)``.
+
+    Example:
+        >>> x = torch.tensor([-1., 2.])
+        <BLANKLINE>
+        >>> torch.where(x > 0, x, 0.)
+        tensor([0., 2.])
+    """
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
     if condition._data.dtype != np.bool_:
@@ -364,7 +374,15 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, out=None, as_tuple=False):
-    """Indices of the non-zero elements: int64 ``[n, ndim]``, or a tuple of 1-D tensors."""
+    """Indices of the non-zero elements: int64 ``[n, ndim]``, or a tuple of 1-D tensors.
+
+    Example:
+        >>> torch.nonzero(torch.tensor([[0, 1], [2, 0]]))
+        tensor([[0, 1],
+                [1, 0]])
+        >>> torch.nonzero(torch.tensor([0, 3, 5]), as_tuple=True)
+        (tensor([1, 2]),)
+    """
     a = input._data
     if as_tuple:
         if a.ndim == 0:
@@ -374,8 +392,15 @@ def nonzero(input, *, out=None, as_tuple=False):
 
 
 @tensor_method()
-def nonzero_static(input, *, size, fill_value=-1):
-    """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``."""
+def nonzero_static(input, *, size, fill_value=-1) -> Tensor:
+    """``nonzero`` with exactly ``size`` rows: truncated, or padded with ``fill_value``.
+
+    Example:
+        >>> torch.nonzero_static(torch.tensor([0, 3, 0, 5]), size=3)
+        tensor([[ 1],
+                [ 3],
+                [-1]])
+    """
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got {size}")
     idx = np.argwhere(input._data).astype(np.int64)[:size]
@@ -384,7 +409,14 @@ def nonzero_static(input, *, size, fill_value=-1):
 
 
 @tensor_method()
-def argwhere(input):
+def argwhere(input) -> Tensor:
+    """The indices of nonzero elements, one row per element (``nonzero`` as a tensor).
+
+    Example:
+        >>> torch.argwhere(torch.tensor([[0, 1], [2, 0]]))
+        tensor([[0, 1],
+                [1, 0]])
+    """
     return nonzero(input)
 
 
@@ -394,19 +426,38 @@ def _tri_indices(fn, row, col, offset, dtype):
     return _wrap(np.stack([r, c]).astype(npd).reshape(2, -1))
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """The coordinates of the lower triangle of a ``row x col`` matrix, as a ``2 x N`` tensor.
+
+    Example:
+        >>> torch.tril_indices(3, 3)
+        tensor([[0, 1, 1, 2, 2, 2],
+                [0, 0, 1, 0, 1, 2]])
+    """
     return _tri_indices(np.tril_indices, row, col, offset, dtype)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """The coordinates of the upper triangle of a ``row x col`` matrix (from diagonal ``offset``).
+
+    Example:
+        >>> torch.triu_indices(3, 3, 1)
+        tensor([[0, 0, 1],
+                [1, 2, 2]])
+    """
     return _tri_indices(np.triu_indices, row, col, offset, dtype)
 
 
 # ---- searching -------------------------------------------------------------------------------
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None,
-                 out=None):
-    """Insertion points of ``input`` into the innermost dim of ``sorted_sequence``."""
+                 out=None) -> Tensor:
+    """Insertion points of ``input`` into the innermost dim of ``sorted_sequence``.
+
+    Example:
+        >>> torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6]))
+        tensor([1, 3])
+    """
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -435,20 +486,37 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _wrap(np.asarray(r).astype(npd))
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> Tensor:
+    """The bucket of each element of ``input`` among the sorted ``boundaries``.
+
+    Example:
+        >>> torch.bucketize(torch.tensor([1, 5, 9]), torch.tensor([2, 4, 6, 8]))
+        tensor([0, 2, 4])
+    """
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None) -> Tensor:
+    """Tests each element of ``elements`` for membership in ``test_elements``.
+
+    Example:
+        >>> torch.isin(torch.tensor([1, 2, 3, 4]), torch.tensor([2, 4]))
+        tensor([False,  True, False,  True])
+    """
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _wrap(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))
 
 
 def unravel_index(indices, shape):
-    """Flat indices -> a tuple of coordinate tensors for ``shape`` (C order, wrapping as torch)."""
+    """Flat indices -> a tuple of coordinate tensors for ``shape`` (C order, wrapping as torch).
+
+    Example:
+        >>> torch.unravel_index(torch.tensor([5]), (2, 3))
+        (tensor([1]), tensor([2]))
+    """
     if not isinstance(indices, Tensor):
         indices = _wrap(np.asarray(indices, np.int64))
     a = indices._data
@@ -466,10 +534,23 @@ def unravel_index(indices, shape):
 
 
 @tensor_method("where")
-def _m_where(self, condition, y):
+def _m_where(self, condition, y) -> Tensor:
+    """``torch.where(condition, self, y)``: ``self`` where ``condition``, else ``y``.
+
+    Example:
+        >>> torch.tensor([1., 2.]).where(torch.tensor([True, False]), 0.)
+        tensor([1., 0.])
+    """
     return where(condition, self, y)
 
 
 @tensor_method("nonzero")
 def _nonzero_m(self, *, as_tuple=False):
+    """``torch.nonzero(self)``: the indices of the nonzero elements.
+
+    Example:
+        >>> torch.tensor([0, 3, 0, 5]).nonzero()
+        tensor([[1],
+                [3]])
+    """
     return nonzero(self, as_tuple=as_tuple)

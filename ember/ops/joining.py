@@ -1,7 +1,9 @@
-"""Joining, splitting, repeating, flipping, rolling and broadcasting: cat, stack, split,
-chunk, unbind, repeat, tile, flip, roll, meshgrid, block_diag, and the ``*_copy`` forms."""
+"""Joining, splitting, repeating, flipping, rolling: cat, stack, split, chunk, unbind, repeat,
+tile, flip, roll, and the ``*_copy`` forms (broadcasting and grids live in grids.py)."""
+
+from __future__ import annotations
+
 import builtins
-import warnings
 
 import numpy as np
 
@@ -9,9 +11,8 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import SAME, Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _sl
+from .complex import view_as_complex, view_as_real
 from .shape import (
-    Expand,
-    View,
     _expand,
     _unfold,
     _view,
@@ -24,15 +25,12 @@ from .shape import (
     t,
     transpose,
     unsqueeze,
-    view_as_complex,
-    view_as_real,
 )
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "row_stack", "split", "tensor_split", "chunk", "unbind", "hsplit", "vsplit", "dsplit",
-           "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90", "meshgrid",
-           "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_shapes",
-           "block_diag", "split_with_sizes", "cartesian_prod", "combinations", "channel_shuffle",
+           "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90",
+           "atleast_1d", "atleast_2d", "atleast_3d", "split_with_sizes", "channel_shuffle",
            "constant_pad_nd", "unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk"]
 
 
@@ -72,8 +70,14 @@ class Cat(Op):
         return tuple(out)
 
 
-def cat(tensors, dim=0, *, out=None):
-    """Concatenate along ``dim``; dtypes promote; legacy empty 1-D tensors are skipped."""
+def cat(tensors, dim=0, *, out=None) -> Tensor:
+    """Concatenate along ``dim``; dtypes promote; legacy empty 1-D tensors are skipped.
+
+    Example:
+        >>> torch.cat([torch.zeros(2, 1), torch.ones(2, 2)], dim=1)
+        tensor([[0., 1., 1.],
+                [0., 1., 1.]])
+    """
     if isinstance(tensors, Tensor):
         raise TypeError("cat() received an invalid combination of arguments - got (Tensor), "
                         "expected a tuple or list of Tensors")
@@ -136,8 +140,14 @@ class Stack(Op):
         return tuple(g.unbind(self.dim))
 
 
-def stack(tensors, dim=0, *, out=None):
-    """Join same-shaped tensors along a new dim ``dim``."""
+def stack(tensors, dim=0, *, out=None) -> Tensor:
+    """Join same-shaped tensors along a new dim ``dim``.
+
+    Example:
+        >>> torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])], dim=1)
+        tensor([[1, 3],
+                [2, 4]])
+    """
     tensors = tuple(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -161,6 +171,12 @@ def _each(fn, tensors):
 
 
 def atleast_1d(*tensors):
+    """Each input as a tensor of at least 1 dimension (zero-dim tensors become size 1).
+
+    Example:
+        >>> torch.atleast_1d(torch.tensor(3.))
+        tensor([3.])
+    """
     many = _each(atleast_1d, tensors)
     if many is not None:
         return many
@@ -169,6 +185,12 @@ def atleast_1d(*tensors):
 
 
 def atleast_2d(*tensors):
+    """Each input as a tensor of at least 2 dimensions.
+
+    Example:
+        >>> torch.atleast_2d(torch.tensor([1, 2]))
+        tensor([[1, 2]])
+    """
     many = _each(atleast_2d, tensors)
     if many is not None:
         return many
@@ -180,7 +202,12 @@ def atleast_2d(*tensors):
 
 
 def atleast_3d(*tensors):
-    """0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as PyTorch."""
+    """0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as PyTorch.
+
+    Example:
+        >>> torch.atleast_3d(torch.tensor([1, 2])).shape
+        torch.Size([1, 2, 1])
+    """
     many = _each(atleast_3d, tensors)
     if many is not None:
         return many
@@ -193,13 +220,26 @@ def atleast_3d(*tensors):
     return unsqueeze(x, -1) if nd == 2 else x
 
 
-def hstack(tensors, *, out=None):
+def hstack(tensors, *, out=None) -> Tensor:
+    """Stacks tensors horizontally: ``cat`` along dim 1 (dim 0 for 1-D tensors).
+
+    Example:
+        >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+        tensor([1, 2, 3])
+    """
     ts = atleast_1d(tuple(tensors))
     r = cat(ts, 0 if ts and ts[0]._data.ndim == 1 else 1)
     return _into(out, r) if out is not None else r
 
 
-def vstack(tensors, *, out=None):
+def vstack(tensors, *, out=None) -> Tensor:
+    """Stacks tensors vertically: ``cat`` along dim 0 after ``atleast_2d`` (``row_stack`` is an alias).
+
+    Example:
+        >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     r = cat(atleast_2d(tuple(tensors)), 0)
     return _into(out, r) if out is not None else r
 
@@ -207,12 +247,25 @@ def vstack(tensors, *, out=None):
 row_stack = vstack
 
 
-def dstack(tensors, *, out=None):
+def dstack(tensors, *, out=None) -> Tensor:
+    """Stacks tensors depthwise: ``cat`` along dim 2 after ``atleast_3d``.
+
+    Example:
+        >>> torch.dstack([torch.tensor([1, 2]), torch.tensor([3, 4])]).shape
+        torch.Size([1, 2, 2])
+    """
     r = cat(atleast_3d(tuple(tensors)), 2)
     return _into(out, r) if out is not None else r
 
 
-def column_stack(tensors, *, out=None):
+def column_stack(tensors, *, out=None) -> Tensor:
+    """Stacks 1-D tensors as columns (and 2-D tensors side by side).
+
+    Example:
+        >>> torch.column_stack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     ts = tuple(reshape(x, (x._data.size, 1)) if x._data.ndim <= 1 else x for x in tensors)
     r = cat(ts, 1)
     return _into(out, r) if out is not None else r
@@ -253,7 +306,12 @@ class TensorSplit(Split):
 
 
 def split(tensor, split_size_or_sections, dim=0):
-    """Pieces of ``split_size`` along ``dim`` (last may be smaller), or of the listed sizes; views."""
+    """Pieces of ``split_size`` along ``dim`` (last may be smaller), or of the listed sizes; views.
+
+    Example:
+        >>> torch.split(torch.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     shape = tensor._data.shape
     d = wrap_dim(dim, len(shape))
     n = shape[d] if shape else 0
@@ -286,12 +344,23 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @tensor_method("split")
 def _split_method(self, split_size, dim=0):
+    """``torch.split(self, split_size, dim)``: chunks of ``split_size`` (or the listed sizes).
+
+    Example:
+        >>> torch.arange(5).split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     return split(self, split_size, dim)
 
 
 @tensor_method()
 def chunk(input, chunks, dim=0):
-    """Up to ``chunks`` equal pieces along ``dim`` (views)."""
+    """Up to ``chunks`` equal pieces along ``dim`` (views).
+
+    Example:
+        >>> torch.arange(5).chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     shape = input._data.shape
@@ -305,7 +374,12 @@ def chunk(input, chunks, dim=0):
 
 @tensor_method()
 def tensor_split(input, indices_or_sections, dim=0):
-    """Split into ``sections`` near-equal parts or at ``indices`` along ``dim`` (views)."""
+    """Split into ``sections`` near-equal parts or at ``indices`` along ``dim`` (views).
+
+    Example:
+        >>> torch.tensor_split(torch.arange(7), 3)
+        (tensor([0, 1, 2]), tensor([3, 4]), tensor([5, 6]))
+    """
     shape = input._data.shape
     if not shape:
         raise RuntimeError(
@@ -360,16 +434,36 @@ def _axis_split(input, ios, dim, name, need):
 
 @tensor_method()
 def hsplit(input, indices_or_sections):
+    """Splits along dim 1 (dim 0 for 1-D tensors) into sections or at indices.
+
+    Example:
+        >>> torch.hsplit(torch.arange(4).view(1, 4), 2)
+        (tensor([[0, 1]]), tensor([[2, 3]]))
+    """
     return _axis_split(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
 
 
 @tensor_method()
 def vsplit(input, indices_or_sections):
+    """Splits along dim 0 into sections or at indices.
+
+    Example:
+        >>> torch.vsplit(torch.arange(4).view(4, 1), [1])
+        (tensor([[0]]), tensor([[1],
+                [2],
+                [3]]))
+    """
     return _axis_split(input, indices_or_sections, 0, "vsplit", 2)
 
 
 @tensor_method()
 def dsplit(input, indices_or_sections):
+    """Splits along dim 2 into sections or at indices.
+
+    Example:
+        >>> [t.shape for t in torch.dsplit(torch.zeros(1, 1, 4), 2)]
+        [torch.Size([1, 1, 2]), torch.Size([1, 1, 2])]
+    """
     return _axis_split(input, indices_or_sections, 2, "dsplit", 3)
 
 
@@ -394,7 +488,12 @@ class Unbind(Op):
 
 @tensor_method()
 def unbind(input, dim=0):
-    """The slices along ``dim``, as a tuple of views."""
+    """The slices along ``dim``, as a tuple of views.
+
+    Example:
+        >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
+        (tensor([1, 2]), tensor([3, 4]))
+    """
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -426,8 +525,14 @@ class Repeat(Op):
 
 
 @tensor_method("repeat")
-def _repeat(self, *sizes):
-    """Tile the tensor ``sizes`` times along each dim (copies)."""
+def _repeat(self, *sizes) -> Tensor:
+    """Tile the tensor ``sizes`` times along each dim (copies).
+
+    Example:
+        >>> torch.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     sizes = norm_size(sizes)
     if len(sizes) < self._data.ndim:
         raise RuntimeError(
@@ -437,7 +542,13 @@ def _repeat(self, *sizes):
     return apply(Repeat, self, sizes)
 
 
-def tile(input, dims):
+def tile(input, dims) -> Tensor:
+    """Repeats ``input`` ``dims`` times along each dimension (leading 1s added as needed).
+
+    Example:
+        >>> torch.tile(torch.tensor([1, 2]), (2,))
+        tensor([1, 2, 1, 2])
+    """
     dims = norm_size((dims,)) if not isinstance(dims, int) else (dims,)
     nd = input._data.ndim
     if len(dims) < nd:
@@ -446,7 +557,14 @@ def tile(input, dims):
 
 
 @tensor_method("tile")
-def _tile_method(self, *dims):
+def _tile_method(self, *dims) -> Tensor:
+    """``torch.tile(self, dims)``.
+
+    Example:
+        >>> torch.tensor([1, 2]).tile(2, 1)
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return tile(self, norm_size(dims))
 
 
@@ -470,8 +588,15 @@ class RepeatInterleave(Op):
 
 
 @tensor_method()
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    """Repeat each element ``repeats`` times (int or per-element tensor) along ``dim``."""
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:
+    """Repeat each element ``repeats`` times (int or per-element tensor) along ``dim``.
+
+    Example:
+        >>> torch.repeat_interleave(torch.tensor([1, 2]), 2)
+        tensor([1, 1, 2, 2])
+        >>> torch.tensor([1, 2]).repeat_interleave(torch.tensor([1, 3]))
+        tensor([1, 2, 2, 2])
+    """
     if repeats is None:  # repeat_interleave(repeats): indices repeated
         r = input._data
         if r.ndim > 1:
@@ -519,8 +644,14 @@ class Flip(Op):
         return g.flip(self.dims) if self.dims else g
 
 
-def flip(input, *dims_, dims=None):
-    """Reverse the order along ``dims`` (a copy, as PyTorch)."""
+def flip(input, *dims_, dims=None) -> Tensor:
+    """Reverse the order along ``dims`` (a copy, as PyTorch).
+
+    Example:
+        >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), [1])
+        tensor([[2, 1],
+                [4, 3]])
+    """
     dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
@@ -528,14 +659,28 @@ def flip(input, *dims_, dims=None):
 
 
 @tensor_method()
-def fliplr(input):
+def fliplr(input) -> Tensor:
+    """Reverses the order of columns (dim 1).
+
+    Example:
+        >>> torch.fliplr(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 1],
+                [4, 3]])
+    """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return apply(Flip, input, (1,))
 
 
 @tensor_method()
-def flipud(input):
+def flipud(input) -> Tensor:
+    """Reverses the order of rows (dim 0).
+
+    Example:
+        >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[3, 4],
+                [1, 2]])
+    """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return apply(Flip, input, (0,))
@@ -564,8 +709,13 @@ class Roll(Op):
 
 
 @tensor_method()
-def roll(input, shifts, dims=None):
-    """Rotate elements by ``shifts`` along ``dims`` (the flattened tensor when None)."""
+def roll(input, shifts, dims=None) -> Tensor:
+    """Rotate elements by ``shifts`` along ``dims`` (the flattened tensor when None).
+
+    Example:
+        >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
+        tensor([4, 1, 2, 3])
+    """
     shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
     if dims is None:
         if len(shifts) != 1:
@@ -595,8 +745,14 @@ class Rot90(Op):
 
 
 @tensor_method()
-def rot90(input, k=1, dims=(0, 1)):
-    """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from dims[0] towards dims[1])."""
+def rot90(input, k=1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane ``dims`` (from dims[0] towards dims[1]).
+
+    Example:
+        >>> torch.rot90(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 4],
+                [1, 3]])
+    """
     dims = tuple(dims)
     nd = input._data.ndim
     if len(dims) != 2:
@@ -609,165 +765,20 @@ def rot90(input, k=1, dims=(0, 1)):
     return apply(Rot90, input, k % 4, (d0, d1))
 
 
-# ---- broadcasting and grids -----------------------------------------------------------
-
-def broadcast_shapes(*shapes):
-    """The broadcast shape of ``shapes``; RuntimeError on a mismatch."""
-    out = []
-    for s in shapes:
-        s = (s,) if isinstance(s, int) else tuple(s)
-        if len(s) > len(out):
-            out = [1] * (len(s) - len(out)) + out
-        off = len(out) - len(s)
-        for i, n in enumerate(s):
-            m = out[off + i]
-            if m == 1:
-                out[off + i] = n
-            elif n != 1 and n != m:
-                raise RuntimeError(
-                    "Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
-                    "between arg 0 and arg 1.")
-    from .._tensor import Size
-
-    return Size(out)
-
-
-def broadcast_tensors(*tensors):
-    """Expand tensors to their common shape (views)."""
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        tensors = tuple(tensors[0])
-    out = ()
-    for _i, x in enumerate(tensors):
-        s = x._data.shape
-        if len(s) > len(out):
-            out = (1,) * (len(s) - len(out)) + out
-        off = len(out) - len(s)
-        o = list(out)
-        for k, n in enumerate(s):
-            m = o[off + k]
-            if m == 1:
-                o[off + k] = n
-            elif n != 1 and n != m:
-                raise RuntimeError(
-                    f"The size of tensor a ({m}) must match the size of tensor b ({n}) at "
-                    f"non-singleton dimension {off + k}")
-        out = tuple(o)
-    return tuple(apply(Expand, x, out) for x in tensors)
-
-
-_meshgrid_warned = False
-
-
-def meshgrid(*tensors, indexing=None):
-    """Coordinate grids from 1-D tensors; ``indexing`` 'ij' (default) or 'xy'. Views."""
-    global _meshgrid_warned
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        tensors = tuple(tensors[0])
-    if indexing is None:
-        if not _meshgrid_warned:
-            _meshgrid_warned = True
-            warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
-                          "indexing argument.", UserWarning, stacklevel=2)
-        indexing = "ij"
-    if indexing not in ("ij", "xy"):
-        raise RuntimeError(
-            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
-    if not tensors:
-        raise RuntimeError("meshgrid expects a non-empty TensorList")
-    for x in tensors:
-        if x._data.ndim > 1:
-            raise RuntimeError(
-                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {x}")
-        if x.dtype is not tensors[0].dtype:
-            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
-    n = len(tensors)
-    swap = indexing == "xy" and n >= 2
-    ts = list(tensors)
-    if swap:
-        ts[0], ts[1] = ts[1], ts[0]
-    sizes = tuple(x._data.size for x in ts)
-    outs = []
-    for i, x in enumerate(ts):
-        shape = [1] * n
-        shape[i] = sizes[i]
-        outs.append(apply(Expand, apply(View, x, tuple(shape)), sizes))
-    if swap:
-        outs[0], outs[1] = outs[1], outs[0]
-    return tuple(outs)
-
-
-class BlockDiag(Op):
-    name = "BlockDiagBackward0"
-    promote = SAME
-    unsigned = True   # PyTorch has this kernel for uint16/32/64
-
-    def forward(self, *arrays):
-        mats = [a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a for a in arrays]
-        self.shapes = [a.shape for a in arrays]
-        r = builtins.sum(m.shape[0] for m in mats)
-        c = builtins.sum(m.shape[1] for m in mats)
-        out = np.zeros((r, c), mats[0].dtype if mats else np.float32)
-        self.spans = []
-        i = j = 0
-        for m in mats:
-            out[i:i + m.shape[0], j:j + m.shape[1]] = m
-            self.spans.append((i, j, m.shape[0], m.shape[1]))
-            i += m.shape[0]
-            j += m.shape[1]
-        return out
-
-    def backward(self, g):
-        return tuple(g[i:i + a, j:j + b].reshape(s) for (i, j, a, b), s in zip(self.spans, self.shapes))
-
-    backward_ops = backward   # slices of g: the same formula runs on tensors
-
-
-def block_diag(*tensors):
-    """A block-diagonal matrix from 0-D, 1-D and 2-D tensors."""
-    for i, x in enumerate(tensors):
-        if x._data.ndim > 2:
-            raise RuntimeError(
-                f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
-                f"{x._data.ndim} dimensions")
-    if not tensors:
-        return _wrap(np.zeros((1, 0), np.float32))
-    return apply(BlockDiag, *tensors)
-
-
 # ---- more joins and regroupings ---------------------------------------------------------
 
 @tensor_method()
 def split_with_sizes(input, split_sizes, dim=0):
+    """Splits ``input`` along ``dim`` into pieces of the given sizes (which must sum to its length).
+
+    Example:
+        >>> torch.split_with_sizes(torch.arange(5), [2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
     return split(input, list(split_sizes), dim)
 
 
-def cartesian_prod(*tensors):
-    """All tuples from 1-D tensors, one per row (a single tensor comes back as it is)."""
-    for x in tensors:
-        if x.ndim != 1:
-            raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
-    if len(tensors) == 1:
-        return tensors[0]
-    grids = meshgrid(*tensors, indexing="ij")
-    return stack([g.reshape(-1) for g in grids], 1)
-
-
-def combinations(input, r=2, with_replacement=False):
-    """Length-``r`` combinations of a 1-D tensor's elements, one per row (as itertools)."""
-    import itertools
-
-    if input.ndim != 1:
-        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
-    if r < 0:
-        raise RuntimeError(f"Expect a non-negative number, but got {r}")
-    if r == 0:
-        return _wrap(np.empty((0,), input._data.dtype))
-    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    idx = np.array(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
-    return stack([input[_wrap(idx[:, j].copy())] for j in range(r)], 1)
-
-
-def channel_shuffle(input, groups):
+def channel_shuffle(input, groups) -> Tensor:
     """Splits the channels (dim 1) into ``groups`` groups and interleaves them.
 
     Args:
@@ -797,7 +808,13 @@ def channel_shuffle(input, groups):
     return x.transpose(1, 2).reshape(shape)
 
 
-def constant_pad_nd(input, pad, value=0):
+def constant_pad_nd(input, pad, value=0) -> Tensor:
+    """Pads ``input`` with ``value``: ``pad`` lists (before, after) pairs from the last dimension back.
+
+    Example:
+        >>> torch.constant_pad_nd(torch.tensor([1, 2]), (1, 2), 9)
+        tensor([9, 1, 2, 9, 9])
+    """
     from .sampling import pad as _pad
 
     return _pad(input, pad, "constant", value)
@@ -807,16 +824,34 @@ def constant_pad_nd(input, pad, value=0):
 
 @tensor_method()
 def unsafe_split(input, split_size, dim=0):
+    """``split`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_split(torch.arange(4), 2)
+        (tensor([0, 1]), tensor([2, 3]))
+    """
     return split(input, split_size, dim)
 
 
 @tensor_method()
 def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """``split_with_sizes`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_split_with_sizes(torch.arange(4), [1, 3])
+        (tensor([0]), tensor([1, 2, 3]))
+    """
     return split_with_sizes(input, split_sizes, dim)
 
 
 @tensor_method()
 def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` for callers that promise not to modify the results in place.
+
+    Example:
+        >>> torch.unsafe_chunk(torch.arange(4), 2)
+        (tensor([0, 1]), tensor([2, 3]))
+    """
     return chunk(input, chunks, dim)
 
 
@@ -848,5 +883,12 @@ __all__ += list(_COPIES)   # alias_copy, detach_copy, ... view_as_complex_copy
 
 
 @tensor_method("flip")
-def _flip_method(self, *dims_, dims=None):
+def _flip_method(self, *dims_, dims=None) -> Tensor:
+    """``torch.flip(self, dims)``: reverses the order along the given dimensions.
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).flip(0, 1)
+        tensor([[4, 3],
+                [2, 1]])
+    """
     return flip(self, *dims_, dims=dims)

@@ -1,17 +1,19 @@
-"""Linear algebra: matmul and its relatives, einsum, tensordot, kron, cross, trace, diag,
-tril/triu, det, inverse, cdist, dist."""
+"""Linear algebra: matmul and its relatives, einsum, tensordot, det, inverse, matrix_power,
+matrix_exp, slogdet (kron, trace, diag, tril/triu live in matrices.py; cdist, dist in distance.py)."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _new_tensor, _wrap, tensor_method
 from . import linalg_backward as _lb
 from . import sparse as _sparse  # sparse operands of matmul / mm / addmm take its kernels
-from ._apply import SAME, Op, _type_name, apply, apply_, holomorphic, linear_backward_ops, wrap_dim
+from ._apply import SAME, Op, _type_name, apply, apply_, holomorphic, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
-           "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "diag", "tril",
-           "triu", "det", "inverse", "cdist", "dist", "addr", "addmv_", "diag_embed", "diagflat",
-           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul", "vander"]
+           "addbmm", "baddbmm", "einsum", "tensordot", "det", "inverse", "addr", "addmv_",
+           "matrix_power", "matrix_exp", "slogdet", "logdet", "chain_matmul"]
 
 
 class _LinAlgError(RuntimeError):
@@ -119,7 +121,15 @@ def _t(x):
 
 
 @tensor_method("matmul", "__matmul__")
-def matmul(input, other, *, out=None):
+def matmul(input, other, *, out=None) -> Tensor:
+    """The matrix product of two tensors, with NumPy's rules for 1-D operands and batch broadcasting.
+
+    Example:
+        >>> torch.matmul(torch.ones(2, 3), torch.ones(3)).shape
+        torch.Size([2])
+        >>> torch.matmul(torch.ones(5, 2, 3), torch.ones(3, 4)).shape
+        torch.Size([5, 2, 4])
+    """
     if input._sparse or other._sparse:
         return _sparse.matmul(input, other)
     na, nb = input._data.ndim, other._data.ndim
@@ -138,7 +148,13 @@ def _rmatmul(self, other):
 
 
 @tensor_method()
-def mm(input, mat2, *, out=None):
+def mm(input, mat2, *, out=None) -> Tensor:
+    """The matrix product of two 2-D tensors (no broadcasting).
+
+    Example:
+        >>> torch.mm(torch.tensor([[1., 2.]]), torch.tensor([[3.], [4.]]))
+        tensor([[11.]])
+    """
     if input._sparse or mat2._sparse:
         return _sparse.matmul(input, mat2)
     if input.ndim != 2 or mat2.ndim != 2:
@@ -147,7 +163,13 @@ def mm(input, mat2, *, out=None):
 
 
 @tensor_method()
-def bmm(input, mat2, *, out=None):
+def bmm(input, mat2, *, out=None) -> Tensor:
+    """The batched matrix product of two 3-D tensors: ``(b, n, m) @ (b, m, p) -> (b, n, p)``.
+
+    Example:
+        >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
+        torch.Size([4, 2, 5])
+    """
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"batch{1 if input.ndim != 3 else 2} must be a 3D tensor")
     s1, s2 = tuple(input.shape), tuple(mat2.shape)
@@ -158,14 +180,26 @@ def bmm(input, mat2, *, out=None):
 
 
 @tensor_method()
-def mv(input, vec, *, out=None):
+def mv(input, vec, *, out=None) -> Tensor:
+    """The product of a matrix and a vector.
+
+    Example:
+        >>> torch.mv(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., 1.]))
+        tensor([3., 7.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return apply(Mv, input, vec)
 
 
 @tensor_method()
-def dot(input, other, *, out=None):
+def dot(input, other, *, out=None) -> Tensor:
+    """The dot product of two 1-D tensors.
+
+    Example:
+        >>> torch.dot(torch.tensor([2, 3]), torch.tensor([2, 1]))
+        tensor(7)
+    """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input._data.dtype != other._data.dtype:
@@ -175,7 +209,13 @@ def dot(input, other, *, out=None):
 
 
 @tensor_method()
-def vdot(input, other, *, out=None):
+def vdot(input, other, *, out=None) -> Tensor:
+    """The dot product of two 1-D tensors, conjugating the first.
+
+    Example:
+        >>> torch.vdot(torch.tensor([1j, 2]), torch.tensor([1j, 1]))
+        tensor(3.+0.j)
+    """
     if input.is_complex():
         input = _wrap(np.conj(input._data)) if not input._rg else input.conj()
     return dot(input, other)
@@ -201,7 +241,14 @@ class Outer(Op):
 
 
 @tensor_method("outer", "ger")
-def outer(input, vec2, *, out=None):
+def outer(input, vec2, *, out=None) -> Tensor:
+    """The outer product of two 1-D tensors (``ger`` is an alias).
+
+    Example:
+        >>> torch.outer(torch.tensor([1, 2]), torch.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     return apply(Outer, input, vec2)
 
 
@@ -332,59 +379,125 @@ def _addr_shape(vec1, vec2):
 
 
 @tensor_method()
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``.
+
+    Example:
+        >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2), beta=0.5, alpha=2)
+        tensor([[2.5000, 0.5000],
+                [0.5000, 2.5000]])
+    """
     if mat1._sparse or mat2._sparse:
         return _sparse.addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     return _addmm_common(Addmm, input, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2))
 
 
 @tensor_method()
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Example:
+        >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
+        tensor([2., 3.])
+    """
     return _addmm_common(Addmv, input, mat, vec, beta, alpha, _addmv_shape(input, mat, vec))
 
 
 @tensor_method()
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * bmm(batch1, batch2)``.
+
+    Example:
+        >>> torch.baddbmm(torch.zeros(3, 2, 2), torch.ones(3, 2, 4), torch.ones(3, 4, 2)).shape
+        torch.Size([3, 2, 2])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
 @tensor_method()
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * sum(bmm(batch1, batch2))`` over the batch.
+
+    Example:
+        >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 4), torch.ones(3, 4, 2))
+        tensor([[12., 12.],
+                [12., 12.]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
 
 
 @tensor_method()
-def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * outer(vec1, vec2)``."""
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    Example:
+        >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 3.]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
     return _addmm_common(Addr, input, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2))
 
 
 @tensor_method()
-def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+def addmm_(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addmm``.
+
+    Example:
+        >>> torch.ones(2, 2).addmm_(torch.eye(2), torch.eye(2))
+        tensor([[2., 1.],
+                [1., 2.]])
+    """
     return _addmm_common(Addmm, self, mat1, mat2, beta, alpha, _addmm_shape(mat1, mat2), apply_)
 
 
 @tensor_method()
-def addmv_(self, mat, vec, *, beta=1, alpha=1):
+def addmv_(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addmv``.
+
+    Example:
+        >>> torch.ones(2).addmv_(torch.eye(2), torch.tensor([1., 2.]))
+        tensor([2., 3.])
+    """
     return _addmm_common(Addmv, self, mat, vec, beta, alpha, _addmv_shape(self, mat, vec), apply_)
 
 
 @tensor_method()
-def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``baddbmm``.
+
+    Example:
+        >>> torch.zeros(1, 2, 2).baddbmm_(torch.ones(1, 2, 3), torch.ones(1, 3, 2))
+        tensor([[[3., 3.],
+                 [3., 3.]]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "baddbmm")
     return _addmm_common(Baddbmm, self, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]), apply_)
 
 
 @tensor_method()
-def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+def addbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addbmm``.
+
+    Example:
+        >>> torch.zeros(2, 2).addbmm_(torch.ones(3, 2, 1), torch.ones(3, 1, 2))
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
     s1, s2 = _bmm_shapes(batch1, batch2, "addbmm")
     return _addmm_common(Addbmm, self, batch1, batch2, beta, alpha, (s1[1], s2[2]), apply_)
 
 
 @tensor_method()
-def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+def addr_(self, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
+    """In-place ``addr``: ``self = beta * self + alpha * outer(vec1, vec2)``.
+
+    Example:
+        >>> torch.zeros(2, 2).addr_(torch.tensor([1., 2.]), torch.tensor([1., 3.]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
     return _addmm_common(Addr, self, vec1, vec2, beta, alpha, _addr_shape(vec1, vec2), apply_)
 
 
@@ -487,12 +600,29 @@ def _bcast_letters(gt, t, letters, sizes):
 
 
 def einsum(equation, *operands):
+    """Sums products of the operands' elements over the indices named in ``equation``.
+
+    Example:
+        >>> a, b = torch.ones(2, 3), torch.ones(3, 4)
+        >>> torch.einsum("ij,jk->ik", a, b)
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     return apply(Einsum, *operands, eq=equation)
 
 
 def tensordot(a, b, dims=2, out=None):
+    """Contracts ``a`` and ``b`` over the last ``dims`` dimensions of ``a`` and first of ``b`` (or listed dims).
+
+    Example:
+        >>> torch.tensordot(torch.ones(2, 3, 4), torch.ones(3, 4, 5)).shape
+        torch.Size([2, 5])
+        >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 2), dims=([1], [0]))
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -527,167 +657,19 @@ def tensordot(a, b, dims=2, out=None):
 
 
 @tensor_method()
-def inner(input, other, *, out=None):
+def inner(input, other, *, out=None) -> Tensor:
+    """The inner product over the last dimension (the dot product for 1-D tensors).
+
+    Example:
+        >>> torch.inner(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     if input.ndim == 0 or other.ndim == 0:
         return input * other
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
                            f"shapes {list(input.shape)} and {list(other.shape)}")
     return tensordot(input, other, ([-1], [-1]))
-
-
-# ---- kron / cross / trace / diag / tril / triu ----------------------------------------
-
-@holomorphic
-class Kron(Op):
-    name = "KronBackward0"
-    promote = SAME
-    unsigned = True   # PyTorch has this kernel for uint16/32/64
-    saves = (0, 1)
-
-    def forward(self, a, b):
-        n = max(a.ndim, b.ndim)
-        a2 = a.reshape((1,) * (n - a.ndim) + a.shape)
-        b2 = b.reshape((1,) * (n - b.ndim) + b.shape)
-        self.a, self.b, self.a2, self.b2, self.n = a, b, a2, b2, n
-        # interleave: out[i0, j0, i1, j1, ...] = a[i0, i1, ...] * b[j0, j1, ...]
-        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
-        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
-        p = ai * bi
-        return p.reshape(tuple(x * y for x, y in zip(a2.shape, b2.shape)))
-
-    def backward(self, g):
-        a2, b2, n = self.a2, self.b2, self.n
-        gi = g.reshape(tuple(x for pair in zip(a2.shape, b2.shape) for x in pair))
-        ai = a2.reshape(tuple(x for s in a2.shape for x in (s, 1)))
-        bi = b2.reshape(tuple(x for s in b2.shape for x in (1, s)))
-        ga = np.sum(gi * bi, axis=tuple(range(1, 2 * n, 2))).reshape(self.a.shape)
-        gb = np.sum(gi * ai, axis=tuple(range(0, 2 * n, 2))).reshape(self.b.shape)
-        return ga, gb
-
-    backward_ops = _lb.kron
-
-
-@tensor_method()
-def kron(input, other, *, out=None):
-    return apply(Kron, input, other)
-
-
-@holomorphic
-class Cross(Op):
-    name = "LinalgCrossBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b, d):
-        self.a, self.b, self.d = a, b, d
-        return np.cross(a, b, axisa=d, axisb=d, axisc=d)
-
-    def backward(self, g):
-        d = self.d
-        return (np.cross(self.b, g, axisa=d, axisb=d, axisc=d),
-                np.cross(g, self.a, axisa=d, axisb=d, axisc=d))
-
-    backward_ops = _lb.cross
-
-
-@tensor_method()
-def cross(input, other, dim=None, *, out=None):
-    if input.ndim != other.ndim:
-        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
-    if dim is None:
-        for i, s in enumerate(shape):
-            if s == 3:
-                dim = i
-                break
-        else:
-            raise RuntimeError("no dimension of size 3 in input")
-    d = wrap_dim(dim, len(shape))
-    if input.shape[d] != 3 or other.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[d]} and {other.shape[d]}")
-    d = d - len(shape)  # negative: robust to broadcasting of leading dims
-    return apply(Cross, input, other, d)
-
-
-class Trace(Op):
-    name = "TraceBackward0"
-
-    def forward(self, a):
-        if a.ndim != 2:
-            raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(a.ndim))
-        self.shape = a.shape
-        return np.asarray(np.trace(a, dtype=np.int64 if a.dtype.kind in "biu" else None))
-
-    def backward(self, g):
-        return np.eye(*self.shape, dtype=g.dtype) * g
-
-    backward_ops, jvp = linear_backward_ops, lambda self, u: np.asarray(np.trace(u))
-
-
-@tensor_method()
-def trace(input):
-    return apply(Trace, input)
-
-
-class Diag(Op):
-    name = "DiagBackward0"
-
-    def forward(self, a, k):
-        if a.ndim not in (1, 2):
-            raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + str(a.ndim) + "D")
-        self.shape, self.k = a.shape, k
-        return np.diag(a, k).copy()
-
-    def backward(self, g):
-        if len(self.shape) == 1:
-            return np.diag(g, self.k).copy()
-        z = np.zeros(self.shape, g.dtype)
-        n = g.shape[0]
-        if n:
-            r = np.arange(n)
-            k = self.k
-            z[r + max(-k, 0), r + max(k, 0)] = g
-        return z
-
-    backward_ops, jvp = linear_backward_ops, lambda self, u: np.diag(u, self.k).copy()
-
-
-@tensor_method()
-def diag(input, diagonal=0, *, out=None):
-    return apply(Diag, input, diagonal)
-
-
-class Tril(Op):
-    name = "TrilBackward0"
-    fn = staticmethod(np.tril)
-
-    def forward(self, a, k):
-        if a.ndim < 2:
-            raise RuntimeError(f"{type(self).__name__[:4].lower()}: input tensor must have at least 2 dimensions")
-        self.k = k
-        return self.fn(a, k)
-
-    def backward(self, g):
-        return self.fn(g, self.k)
-
-    backward_ops = _lb.tril
-
-
-class Triu(Tril):
-    name = "TriuBackward0"
-    fn = staticmethod(np.triu)
-
-
-@tensor_method()
-def tril(input, diagonal=0, *, out=None):
-    return apply(Tril, input, diagonal)
-
-
-@tensor_method()
-def triu(input, diagonal=0, *, out=None):
-    return apply(Triu, input, diagonal)
 
 
 # ---- det / inverse ---------------------------------------------------------------------
@@ -731,7 +713,13 @@ class Det(Op):
 
 
 @tensor_method()
-def det(input):
+def det(input) -> Tensor:
+    """The determinant (``linalg.det``).
+
+    Example:
+        >>> torch.det(torch.tensor([[2., 1.], [1., 2.]]))
+        tensor(3.)
+    """
     return apply(Det, input)
 
 
@@ -758,52 +746,15 @@ class Inverse(Op):
 
 
 @tensor_method()
-def inverse(input, *, out=None):
+def inverse(input, *, out=None) -> Tensor:
+    """The matrix inverse (``linalg.inv``).
+
+    Example:
+        >>> torch.inverse(torch.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     return apply(Inverse, input)
-
-
-@tensor_method()
-def tril_(self, diagonal=0):
-    return apply_(Tril, self, diagonal)
-
-
-@tensor_method()
-def triu_(self, diagonal=0):
-    return apply_(Triu, self, diagonal)
-
-
-class DiagEmbed(Op):
-    """The last dim of the input becomes the ``offset`` diagonal of planes ``(dim1, dim2)``."""
-    name = "DiagEmbedBackward0"
-
-    def forward(self, a, offset=0, dim1=-2, dim2=-1):
-        nd = a.ndim + 1
-        d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
-        if d1 == d2:
-            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        n = a.shape[-1] if a.ndim else 1
-        m = n + (offset if offset >= 0 else -offset)
-        z = np.zeros(a.shape[:-1] + (m, m), a.dtype)
-        r = np.arange(n)
-        self.rows, self.cols = r + max(-offset, 0), r + max(offset, 0)
-        z[..., self.rows, self.cols] = a
-        self.dims = (d1, d2)
-        return np.moveaxis(z, (-2, -1), (d1, d2))
-
-    def backward(self, g):
-        return np.moveaxis(g, self.dims, (-2, -1))[..., self.rows, self.cols]
-
-    backward_ops = _lb.diag_embed
-
-
-@tensor_method()
-def diag_embed(input, offset=0, dim1=-2, dim2=-1):
-    return apply(DiagEmbed, input, offset=offset, dim1=dim1, dim2=dim2)
-
-
-@tensor_method()
-def diagflat(input, offset=0):
-    return diag_embed(input.reshape(-1), offset)
 
 
 def _check_square(A, what):
@@ -816,8 +767,14 @@ def _check_square(A, what):
 
 
 @tensor_method()
-def matrix_power(input, n, *, out=None):
-    """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring."""
+def matrix_power(input, n, *, out=None) -> Tensor:
+    """``input @ input @ ...`` ``n`` times (``n < 0``: of the inverse), by repeated squaring.
+
+    Example:
+        >>> torch.matrix_power(torch.tensor([[1., 1.], [0., 1.]]), 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+    """
     _check_square(input, "linalg.matrix_power")
     if n == 0:  # identity copied over input (zero gradient, as torch's CopyBackwards)
         from .fill import Copy
@@ -876,7 +833,14 @@ class MatrixExp(Op):
 
 
 @tensor_method()
-def matrix_exp(input):
+def matrix_exp(input) -> Tensor:
+    """The matrix exponential of each square matrix.
+
+    Example:
+        >>> torch.matrix_exp(torch.zeros(2, 2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     return apply(MatrixExp, input)
 
 
@@ -901,14 +865,27 @@ class Slogdet(Op):
 
 @tensor_method()
 def slogdet(input):
+    """``(sign, logabsdet)`` of the determinant (``linalg.slogdet``).
+
+    Example:
+        >>> torch.slogdet(torch.tensor([[2., 0.], [0., 3.]]))
+        torch.return_types.slogdet(
+        sign=tensor(1.),
+        logabsdet=tensor(1.7918))
+    """
     from .reduction import return_types
 
     return return_types.slogdet(*apply(Slogdet, input, what="linalg.slogdet"))
 
 
 @tensor_method()
-def logdet(input):
-    """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch)."""
+def logdet(input) -> Tensor:
+    """log(det): NaN for a negative determinant, -inf for a singular matrix (composite, as torch).
+
+    Example:
+        >>> torch.logdet(torch.tensor([[2., 0.], [0., 3.]]))
+        tensor(1.7918)
+    """
     from .indexing import where
 
     sign, logabs = slogdet(input)
@@ -918,6 +895,13 @@ def logdet(input):
 
 
 def chain_matmul(*matrices, out=None):
+    """The product of the matrices in order (deprecated: use ``linalg.multi_dot``).
+
+    Example:
+        >>> torch.chain_matmul(torch.ones(2, 3), torch.ones(3, 4), torch.ones(4, 1))
+        tensor([[12.],
+                [12.]])
+    """
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
     if not matrices:
@@ -929,87 +913,3 @@ def chain_matmul(*matrices, out=None):
     for m in matrices[1:]:
         result = matmul(result, m)
     return result if len(matrices) > 1 else result.clone()
-
-
-def vander(x, N=None, increasing=False):
-    """Columns ``x ** 0 ... x ** (N-1)`` (reversed unless ``increasing``), via cumprod as torch."""
-    from .cumulative import cumprod
-    from .joining import cat, flip
-
-    if x.ndim != 1:
-        raise RuntimeError("x must be a one-dimensional tensor.")
-    n = x.shape[0] if N is None else N
-    if n < 0:
-        raise RuntimeError("N must be non-negative.")
-    dt = x.dtype if x.dtype.is_floating_point or x.is_complex() else D.int64
-    ones = _wrap(np.ones((x.shape[0], min(n, 1)), dt.np))
-    if n > 1:
-        xs = x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1)
-        ones = cat([ones, cumprod(xs, 1)], 1)
-    return ones if increasing else flip(ones, (1,))
-
-
-# ---- distances -------------------------------------------------------------------------
-
-class Cdist(Op):
-    name = "CdistBackward0"
-    saves = (0, 1)
-
-    def forward(self, a, b, p):
-        from .reduction import VectorNorm
-
-        _same_dtype(a, b)
-        if a.dtype.kind != "f":
-            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
-                               f"{D.scalar_type_name(D.from_np[a.dtype])}")
-        if a.ndim < 2 or b.ndim < 2:
-            raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
-        if a.shape[-1] != b.shape[-1]:
-            raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
-                               f"X2: {b.shape[-1]}")
-        if p < 0:
-            raise RuntimeError("cdist only supports non-negative p values")
-        diff = a[..., :, None, :] - b[..., None, :, :]
-        vn = VectorNorm.__new__(VectorNorm)
-        out = vn.forward(diff, float(p), (diff.ndim - 1,), False)
-        self.vn = vn
-        return out
-
-    def backward(self, g):
-        gd = self.vn.backward(g)
-        return np.sum(gd, -2), -np.sum(gd, -3)
-
-    backward_ops = _lb.cdist
-
-
-def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
-    return apply(Cdist, x1, x2, p)
-
-
-class Dist(Op):
-    name = "DistBackward0"
-    promote = SAME
-    saves = (0, 1)
-
-    def forward(self, a, b, p):
-        from .reduction import VectorNorm
-
-        if a.dtype.kind not in "fc":
-            raise RuntimeError("dist(): input dtype should be either floating point or complex. "
-                               f"Got {D.scalar_type_name(D.from_np[a.dtype])} instead.")
-        diff = np.asarray(a - b)
-        vn = VectorNorm.__new__(VectorNorm)
-        out = vn.forward(diff, float(p), tuple(range(diff.ndim)), False)
-        self.vn = vn
-        return out
-
-    def backward(self, g):
-        gd = self.vn.backward(g)
-        return gd, -gd
-
-    backward_ops = _lb.dist
-
-
-@tensor_method()
-def dist(input, other, p=2):
-    return apply(Dist, input, other, p)

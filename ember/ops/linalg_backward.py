@@ -42,7 +42,9 @@ def kron(self, g):
 
 def cross(self, g):
     a, b = self.saved_input(0, self.a), self.saved_input(1, self.b)
-    return L.cross(b, g, self.d), L.cross(g, a, self.d)
+    from .matrices import cross
+
+    return cross(b, g, self.d), cross(g, a, self.d)
 
 
 def tril(self, g):

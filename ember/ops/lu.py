@@ -7,6 +7,9 @@ here, LAPACK's conventions: 1-based int32 pivots, ``tau`` scalars). ``lu_factor`
 is the matrix-calculus formula for A = P L U; everything built on the factors (unpacking,
 solves, Householder products) is composed from differentiable ember ops.
 """
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -295,7 +298,7 @@ def lu_legacy(A, pivot=True, get_infos=False, out=None):
     return lu_, piv
 
 
-def lu_solve_legacy(b, LU_data, LU_pivots, *, out=None):
+def lu_solve_legacy(b, LU_data, LU_pivots, *, out=None) -> Tensor:
     """``torch.lu_solve(b, LU_data, LU_pivots)``: ``linalg.lu_solve`` with the old argument order."""
     return lu_solve(LU_data, LU_pivots, b)
 
@@ -406,7 +409,7 @@ def householder_product(A, tau, *, out=None):
     return _apply_reflectors(A, tau, eye, True, False)
 
 
-def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+def ormqr(input, tau, other, left=True, transpose=False, *, out=None) -> Tensor:
     """Q C, C Q, Q^H C or C Q^H with Q from ``geqrf``'s (input, tau); differentiable."""
     k = tau.shape[-1]
     mn = other.shape[-2] if left else other.shape[-1]

@@ -1,19 +1,21 @@
-"""Reductions: sum, mean, prod, std/var, norm, max/min, amax/amin, arg*, logsumexp, all/any,
-nansum/nanmean, renorm; and ``torch.return_types``."""
+"""Reductions: sum, mean, prod, max/min, amax/amin, arg*, logsumexp, all/any,
+nansum/nanmean; and ``torch.return_types``."""
+
+from __future__ import annotations
+
 import builtins as _b
 import collections
-import math
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, composite_backward, holomorphic, linear_backward_ops, wrap_dim, wrap_dims
+from ._apply import Op, _type_name, apply, holomorphic, linear_backward_ops, wrap_dim, wrap_dims
 from .arithmetic import Maximum, Minimum
 
-__all__ = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "norm", "max", "min",
+__all__ = ["sum", "mean", "prod", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "all", "any",
-           "count_nonzero", "nansum", "nanmean", "renorm", "hash_tensor"]
+           "count_nonzero", "nansum", "nanmean", "hash_tensor"]
 
 
 # ---- named tuples like torch.return_types --------------------------------------------
@@ -224,8 +226,16 @@ class Mean(Op):
 
 
 @tensor_method()
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
-    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``."""
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> Tensor:
+    """Sum over ``dim`` (int, tuple, or all); ints and bools sum to int64. ``axis`` = ``dim``.
+
+    Example:
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        <BLANKLINE>
+        >>> torch.sum(x), x.sum(dim=0), x.sum(1, keepdim=True)
+        (tensor(10), tensor([4, 6]), tensor([[3],
+                [7]]))
+    """
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -237,7 +247,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
 
 
 @tensor_method()
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> Tensor:
+    """The mean of all elements, or over ``dim`` (floating-point and complex inputs, or ``dtype``).
+
+    Example:
+        >>> x = torch.tensor([[1., 2.], [3., 4.]])
+        >>> torch.mean(x), x.mean(dim=0)
+        (tensor(2.5000), tensor([2., 3.]))
+    """
     if axis is not None:
         dim = axis
     if dtype is not None:
@@ -292,301 +309,18 @@ class Prod(Op):
 
 @tensor_method()
 @_axis_alias
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
+    """The product of all elements, or over ``dim``.
+
+    Example:
+        >>> torch.prod(torch.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([ 2, 12])
+    """
     dims = tuple(range(input.ndim)) if dim is None else (wrap_dim(dim, input.ndim),)
     if input.ndim == 0:
         dims = ()
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Prod, input, dims, keepdim, npd)
-
-
-# ---- var / std -------------------------------------------------------------------------
-
-class Var(Op):
-    name = "VarBackward0"
-    saves = (0,)
-
-    def forward(self, a, dims, correction, keepdim, take_sqrt):
-        if a.dtype.kind not in "fc":
-            raise RuntimeError("std and var only support floating point and complex dtypes")
-        n = 1
-        for d in dims:
-            n *= a.shape[d]
-        m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
-        xc = a - m
-        denom = n - correction
-        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
-        with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
-            v = v.astype(sq.dtype, copy=False)
-            if take_sqrt:
-                v = np.sqrt(v)
-        self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
-        self.a = a   # for the double backward
-        self.out = v
-        return v
-
-    def backward(self, g):
-        dt = self.xc.dtype
-        dims = self.dims
-        if not self.keepdim and dims:
-            g = np.expand_dims(g, dims)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.sq:
-                o = self.out if self.keepdim or not dims else np.expand_dims(self.out, dims)
-                r = g * self.xc / (dt.type(self.denom) * o)
-                r = np.where(o == 0, np.zeros((), dt), r)
-            else:
-                r = g * dt.type(2) * self.xc / dt.type(self.denom)
-        return r.astype(dt, copy=False)
-
-    def backward_ops(self, g):
-        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
-
-    def _composite(self, x):
-        """The forward written with ember ops (the double backward differentiates it)."""
-        xc = x - x.mean(self.dims, keepdim=True)
-        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
-        return v.sqrt() if self.sq else v
-
-
-def _var_args(input, dim, unbiased, keepdim, correction):
-    if isinstance(dim, bool):  # var(x, False): unbiased passed positionally
-        unbiased, dim = dim, None
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    elif unbiased is not None:
-        raise RuntimeError("var(): cannot pass both unbiased and correction")
-    return _dims(dim, input.ndim), correction, keepdim
-
-
-@tensor_method()
-@_axis_alias
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Var, input, dims, c, kd, False)
-
-
-class Std(Var):
-    name = "StdBackward0"
-
-
-@tensor_method()
-@_axis_alias
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Std, input, dims, c, kd, True)
-
-
-@_axis_alias
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
-
-
-@_axis_alias
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
-    return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
-
-
-# ---- norms ---------------------------------------------------------------------------
-
-class VectorNorm(Op):
-    name = "LinalgVectorNormBackward0"
-    saves = (0,)
-
-    def forward(self, a, p, dims, keepdim):
-        _need_float(a, "linalg.vector_norm")
-        self.a, self.p, self.dims, self.keepdim = a, p, dims, keepdim
-        ax = np.abs(a)
-        if p == 2:
-            out = np.sqrt(np.sum(ax * ax, axis=dims, keepdims=keepdim))
-        elif p == 1:
-            out = np.sum(ax, axis=dims, keepdims=keepdim)
-        elif p == math.inf:
-            if a.size == 0:
-                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
-                                   "because the operation does not have an identity")
-            out = np.max(ax, axis=dims, keepdims=keepdim)
-        elif p == -math.inf:
-            if a.size == 0:
-                raise RuntimeError("linalg.vector_norm cannot compute the -inf norm on an empty tensor "
-                                   "because the operation does not have an identity")
-            out = np.min(ax, axis=dims, keepdims=keepdim)
-        elif p == 0:
-            out = np.sum(ax != 0, axis=dims, keepdims=keepdim).astype(ax.dtype)
-        else:  # in |a|'s dtype: a complex input has a real norm
-            with np.errstate(divide="ignore"):
-                out = np.sum(ax ** ax.dtype.type(p), axis=dims, keepdims=keepdim) ** ax.dtype.type(1.0 / p)
-        out = np.asarray(out).astype(ax.dtype, copy=False)
-        self.out = out
-        return out
-
-    def backward(self, g):
-        a, p, dims = self.a, self.p, self.dims
-        dt = a.dtype
-        o = self.out
-        if not self.keepdim and dims:
-            g = np.expand_dims(g, dims)
-            o = np.expand_dims(o, dims)
-        zero = np.zeros((), dt)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if p == 0:
-                return np.zeros(a.shape, dt)
-            if p == 1:
-                return g * np.sign(a)
-            if p == 2:
-                return np.where(o == 0, zero, g * a / o).astype(dt, copy=False)
-            if p in (math.inf, -math.inf):
-                ax = np.abs(a)
-                mask = ax == o
-                cnt = np.sum(mask, axis=dims, keepdims=True).astype(dt)
-                return np.where(mask, g * np.sign(a) / cnt, zero).astype(dt, copy=False)
-            ax = np.abs(a)
-            r = g * np.sign(a) * ax ** dt.type(p - 1) / o ** dt.type(p - 1)
-            return np.where(o == 0, zero, r).astype(dt, copy=False)
-
-    def backward_ops(self, g):
-        a, p, dims = self.a, self.p, self.dims
-        x, o = self.saved_input(0, a), self.saved_output(self.out)
-        oa = self.out
-        if not self.keepdim and dims:
-            kept = tuple(1 if i in dims else n for i, n in enumerate(a.shape))
-            g, o, oa = g.reshape(kept), o.reshape(kept), oa.reshape(kept)
-        if p == 0:
-            return _wrap(np.zeros(a.shape, a.dtype))
-        sign = np.sign(a)
-        if p in (math.inf, -math.inf):   # the winners' share is constant in the input
-            mask = np.abs(a) == oa
-            return g * _wrap(np.where(mask, sign / np.sum(mask, axis=dims, keepdims=True), 0).astype(a.dtype))
-        if p == 1:
-            return g * _wrap(sign)
-        nz = _wrap(oa != 0)
-        o = o + _wrap((oa == 0).astype(oa.dtype))   # 1 where the norm is 0: no 0/0 in the discarded branch
-        if p == 2:
-            return (g * x / o).where(nz, 0.0)
-        return (g * _wrap(sign) * x.abs() ** (p - 1) / o ** (p - 1)).where(nz, 0.0)
-
-
-class NucNorm(Op):
-    name = "LinalgMatrixNormBackward0"
-    saves = (0,)
-
-    def forward(self, a, dims, keepdim):
-        _need_float(a, "linalg.matrix_norm")
-        m = np.moveaxis(a, dims, (-2, -1))
-        u, s, vh = np.linalg.svd(m, full_matrices=False)
-        self.a, self.uv, self.dims, self.keepdim = a, u @ vh, dims, keepdim
-        out = np.sum(s, -1)
-        if keepdim:
-            out = np.expand_dims(out, tuple(sorted(dims)))
-        return out.astype(a.real.dtype, copy=False)
-
-    def backward(self, g):
-        dims = tuple(sorted(self.dims))
-        if self.keepdim:
-            g = np.squeeze(g, dims)
-        r = g[..., None, None] * self.uv
-        return np.moveaxis(r, (-2, -1), self.dims)
-
-    def backward_ops(self, g):
-        from ..linalg import svdvals
-
-        dims, keep = self.dims, self.keepdim
-        fn = lambda x: svdvals(x.movedim(dims, (-2, -1))).sum(-1, keepdim=False)   # noqa: E731
-        if keep:
-            g = g.squeeze(tuple(sorted(dims)))
-        return composite_backward(fn, (self.saved_input(0, self.a),), (g,))[0]
-
-
-class MatrixNormOrd(Op):
-    """Matrix norms of order 1, -1, inf, -inf, 2, -2 (subgradients shared evenly among ties)."""
-    name = "LinalgMatrixNormBackward0"
-    saves = (0,)
-
-    def forward(self, a, ord, dims, keepdim):
-        _need_float(a, "linalg.matrix_norm")
-        self.a, self.ord, self.dims, self.keepdim = a, ord, dims, keepdim
-        m = np.moveaxis(a, dims, (-2, -1))
-        if ord in (2, -2):
-            u, s, vh = np.linalg.svd(m, full_matrices=False)
-            k = 0 if ord == 2 else -1
-            out = s[..., k]
-            self.uv = u[..., :, k:k + 1 if k == 0 else None] * vh[..., k:k + 1 if k == 0 else None, :]
-        else:
-            ax = 0 if ord in (1, -1) else 1  # 1: max abs column sum; inf: max abs row sum
-            s = np.sum(np.abs(m), axis=-2 + ax)
-            out = np.max(s, -1) if ord > 0 else np.min(s, -1)
-            mask = s == out[..., None]
-            self.w = mask / np.sum(mask, -1, keepdims=True)
-            self.ax = ax
-        if keepdim:
-            out = np.expand_dims(out, tuple(sorted(dims)))
-        return np.asarray(out).astype(a.real.dtype, copy=False)
-
-    def backward(self, g):
-        if self.keepdim:
-            g = np.squeeze(g, tuple(sorted(self.dims)))
-        m = np.moveaxis(self.a, self.dims, (-2, -1))
-        if self.ord in (2, -2):
-            r = g[..., None, None] * self.uv
-        else:
-            w = self.w[..., None, :] if self.ax == 0 else self.w[..., :, None]
-            r = g[..., None, None] * np.sign(m) * w
-        return np.moveaxis(r.astype(self.a.dtype, copy=False), (-2, -1), self.dims)
-
-    def backward_ops(self, g):
-        from ..linalg import svdvals
-
-        if self.keepdim:
-            g = g.squeeze(tuple(sorted(self.dims)))
-        if self.ord in (2, -2):
-            k = 0 if self.ord == 2 else -1
-            fn = lambda x: svdvals(x.movedim(self.dims, (-2, -1)))[..., k]   # noqa: E731
-            return composite_backward(fn, (self.saved_input(0, self.a),), (g,))[0]
-        m = np.moveaxis(self.a, self.dims, (-2, -1))
-        w = self.w[..., None, :] if self.ax == 0 else self.w[..., :, None]
-        r = g[..., None, None] * _wrap((np.sign(m) * w).astype(self.a.dtype, copy=False))
-        return r.movedim((-2, -1), self.dims)
-
-
-def _vector_norm(input, p, dim, keepdim, dtype=None):
-    if dtype is not None:
-        input = input.to(dtype)
-    dims = _dims(dim, input.ndim)
-    return apply(VectorNorm, input, float(p), dims, keepdim)
-
-
-def _matrix_norm(input, p, dim, keepdim, dtype=None):
-    if dtype is not None:
-        input = input.to(dtype)
-    if input.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    dims = wrap_dims(dim, input.ndim)
-    if len(dims) != 2:
-        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got " + str(dim))
-    if p == "fro":
-        return apply(VectorNorm, input, 2.0, dims, keepdim)
-    if p == "nuc":
-        return apply(NucNorm, input, dims, keepdim)
-    if p in (1, -1, math.inf, -math.inf, 2, -2):
-        return apply(MatrixNormOrd, input, p, dims, keepdim)
-    raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-
-
-@tensor_method()
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """``torch.norm``: vector norms for numeric ``p``, 'fro' and 'nuc' for matrices."""
-    if isinstance(dim, int):
-        dim = (dim,)
-    if isinstance(p, str):
-        if p == "fro" and (dim is None or len(dim) <= 2):
-            return _vector_norm(input, 2, dim, keepdim, dtype)
-        if dim is None:
-            dim = tuple(range(input.ndim))
-        return _matrix_norm(input, p, dim, keepdim, dtype)
-    return _vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype)
 
 
 # ---- max / min / amax / amin / arg* --------------------------------------------------
@@ -669,7 +403,18 @@ class MinDim(MaxDim):
 @tensor_method()
 @_axis_alias
 def max(input, dim=None, keepdim=False, *, out=None):
-    """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum."""
+    """``max(x)`` -> 0-d; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` -> maximum.
+
+    Example:
+        >>> x = torch.tensor([[1., 5.], [4., 2.]])
+        <BLANKLINE>
+        >>> torch.max(x)
+        tensor(5.)
+        >>> torch.max(x, dim=1)
+        torch.return_types.max(
+        values=tensor([5., 4.]),
+        indices=tensor([1, 0]))
+    """
     if isinstance(dim, Tensor):
         return apply(Maximum, input, dim)
     if dim is None:
@@ -680,6 +425,17 @@ def max(input, dim=None, keepdim=False, *, out=None):
 @tensor_method()
 @_axis_alias
 def min(input, dim=None, keepdim=False, *, out=None):
+    """The smallest element; with ``dim``, ``(values, indices)`` along it; with a tensor, ``minimum``.
+
+    Example:
+        >>> x = torch.tensor([[3., 1.], [2., 4.]])
+        >>> torch.min(x)
+        tensor(1.)
+        >>> torch.min(x, dim=1)
+        torch.return_types.min(
+        values=tensor([1., 2.]),
+        indices=tensor([1, 0]))
+    """
     if isinstance(dim, Tensor):
         return apply(Minimum, input, dim)
     if dim is None:
@@ -716,13 +472,25 @@ class Amin(Amax):
 
 @tensor_method()
 @_axis_alias
-def amax(input, dim=(), keepdim=False, *, out=None):
+def amax(input, dim=(), keepdim=False, *, out=None) -> Tensor:
+    """The largest values over ``dim`` (all dims by default); the gradient is shared among ties.
+
+    Example:
+        >>> torch.amax(torch.tensor([[3., 1.], [2., 4.]]), dim=0)
+        tensor([3., 4.])
+    """
     return apply(Amax, input, _dims(dim, input.ndim), keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def amin(input, dim=(), keepdim=False, *, out=None):
+def amin(input, dim=(), keepdim=False, *, out=None) -> Tensor:
+    """The smallest values over ``dim`` (all dims by default).
+
+    Example:
+        >>> torch.amin(torch.tensor([[3., 1.], [2., 4.]]), dim=1)
+        tensor([1., 2.])
+    """
     return apply(Amin, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -748,18 +516,40 @@ def _arg(fn, what, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def argmax(input, dim=None, keepdim=False, *, out=None):
+def argmax(input, dim=None, keepdim=False, *, out=None) -> Tensor:
+    """The index of the largest element (of the flattened input, or along ``dim``).
+
+    Example:
+        >>> torch.argmax(torch.tensor([[3., 1.], [2., 4.]]))
+        tensor(3)
+        >>> torch.argmax(torch.tensor([[3., 1.], [2., 4.]]), dim=1)
+        tensor([0, 1])
+    """
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def argmin(input, dim=None, keepdim=False, *, out=None):
+def argmin(input, dim=None, keepdim=False, *, out=None) -> Tensor:
+    """The index of the smallest element (of the flattened input, or along ``dim``).
+
+    Example:
+        >>> torch.argmin(torch.tensor([3., 1., 2.]))
+        tensor(1)
+    """
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 
 @tensor_method()
 def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """``(min, max)`` over ``dim`` (or all elements).
+
+    Example:
+        >>> torch.aminmax(torch.tensor([3., 1., 2.]))
+        torch.return_types.aminmax(
+        min=tensor(1.),
+        max=tensor(3.))
+    """
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
@@ -810,7 +600,13 @@ class Logsumexp(Op):
 
 @tensor_method()
 @_axis_alias
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim, keepdim=False, *, out=None) -> Tensor:
+    """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
+
+    Example:
+        >>> torch.logsumexp(torch.tensor([0., 0.]), dim=0)
+        tensor(0.6931)
+    """
     return apply(Logsumexp, input, _dims(dim, input.ndim), keepdim)
 
 
@@ -825,18 +621,36 @@ def _logical(fn, input, dim, keepdim):
 
 @tensor_method()
 @_axis_alias
-def all(input, dim=None, keepdim=False, *, out=None):
+def all(input, dim=None, keepdim=False, *, out=None) -> Tensor:
+    """Whether every element (over ``dim``) is nonzero.
+
+    Example:
+        >>> torch.all(torch.tensor([[True, False], [True, True]]), dim=1)
+        tensor([False,  True])
+    """
     return _logical(np.all, input, dim, keepdim)
 
 
 @tensor_method()
 @_axis_alias
-def any(input, dim=None, keepdim=False, *, out=None):
+def any(input, dim=None, keepdim=False, *, out=None) -> Tensor:
+    """Whether any element (over ``dim``) is nonzero.
+
+    Example:
+        >>> torch.any(torch.tensor([0, 0, 2]))
+        tensor(True)
+    """
     return _logical(np.any, input, dim, keepdim)
 
 
 @tensor_method()
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None) -> Tensor:
+    """The number of nonzero elements (over ``dim``).
+
+    Example:
+        >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=0)
+        tensor([1, 2])
+    """
     a = input._data
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
     return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
@@ -922,24 +736,41 @@ class Nanmean(Op):
 
 @tensor_method()
 @_axis_alias
-def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
+    """The sum treating NaN as zero.
+
+    Example:
+        >>> torch.nansum(torch.tensor([1., float("nan"), 2.]))
+        tensor(3.)
+    """
     npd = D.to_dtype(dtype).np if dtype is not None else None
     return apply(Nansum, input, _dims(dim, input.ndim), keepdim, npd)
 
 
 @tensor_method()
 @_axis_alias
-def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
+    """The mean of the non-NaN elements.
+
+    Example:
+        >>> torch.nanmean(torch.tensor([1., float("nan"), 2.]))
+        tensor(1.5000)
+    """
     if dtype is not None:
         input = input.to(dtype)
     return apply(Nanmean, input, _dims(dim, input.ndim), keepdim)
 
 
-# ---- sum_to_size, renorm -----------------------------------------------------------------
+# ---- sum_to_size -----------------------------------------------------------------
 
 @tensor_method()
-def sum_to_size(self, *size):
-    """Sum this tensor down to ``size`` (which it must be expandable to)."""
+def sum_to_size(self, *size) -> Tensor:
+    """Sum this tensor down to ``size`` (which it must be expandable to).
+
+    Example:
+        >>> torch.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+    """
     from ._apply import norm_size
 
     size = norm_size(size)
@@ -951,30 +782,3 @@ def sum_to_size(self, *size):
                                         if s == 1 and shape[lead + i] != 1)
     out = self.sum(dims, keepdim=True) if dims else self
     return out.reshape(size) if lead else out
-
-
-def _renorm_factor(input, p, dim, maxnorm):
-    from .indexing import where
-
-    if input.ndim <= 1:
-        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
-    if p <= 0:
-        raise RuntimeError("renorm: non-positive-norm not supported")
-    if maxnorm < 0:
-        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    d = wrap_dim(dim, input.ndim)
-    norm = _vector_norm(input, p, tuple(i for i in _b.range(input.ndim) if i != d), True)
-    one = _wrap(np.ones((), norm._data.dtype))
-    return where(norm > maxnorm, maxnorm / (norm + 1e-7), one)
-
-
-@tensor_method()
-def renorm(input, p, dim, maxnorm, *, out=None):
-    """Scale each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to ``maxnorm``
-    (the gradient flows through the norm too, as torch's)."""
-    return input * _renorm_factor(input, p, dim, maxnorm)
-
-
-@tensor_method()
-def renorm_(self, p, dim, maxnorm):
-    return self.mul_(_renorm_factor(self, p, dim, maxnorm))

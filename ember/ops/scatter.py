@@ -1,5 +1,8 @@
 """Writing by index: scatter, scatter_add, scatter_reduce, index_add/copy/fill/put/reduce,
 put, and select/slice/diagonal/as_strided_scatter."""
+
+from __future__ import annotations
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap, tensor_method
@@ -104,15 +107,27 @@ def _scatter_cls(src, value, fn):
 
 
 @tensor_method()
-def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
-    """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``."""
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None) -> Tensor:
+    """Write ``src`` (tensor or number) into a copy of ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), 1.)
+        tensor([[0., 0., 1.],
+                [1., 0., 0.]])
+    """
     _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
     return apply(cls, input, index, s, dim=wrap_dim(dim, input.ndim), reduce=reduce)
 
 
 @tensor_method()
-def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None) -> Tensor:
+    """Writes ``src`` (or ``value``) into ``self`` at ``index`` along ``dim``, in place.
+
+    Example:
+        >>> torch.zeros(3).scatter_(0, torch.tensor([2, 0]), torch.tensor([5., 6.]))
+        tensor([6., 0., 5.])
+    """
     _check_index(index, "scatter_")
     cls, s = _scatter_cls(src, value, "scatter_")
     return apply_(cls, self, index, s, dim=wrap_dim(dim, self.ndim), reduce=reduce)
@@ -144,13 +159,25 @@ class ScatterAdd(Op):
 
 
 @tensor_method()
-def scatter_add(input, dim, index, src, *, out=None):
+def scatter_add(input, dim, index, src, *, out=None) -> Tensor:
+    """Adds ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeated indices accumulate).
+
+    Example:
+        >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]))
+        tensor([3., 0., 3.])
+    """
     _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
-def scatter_add_(self, dim, index, src):
+def scatter_add_(self, dim, index, src) -> Tensor:
+    """In-place ``scatter_add``.
+
+    Example:
+        >>> torch.zeros(3).scatter_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
+        tensor([0., 3., 0.])
+    """
     _check_index(index, "scatter_add_")
     return apply_(ScatterAdd, self, index, src, dim=wrap_dim(dim, self.ndim))
 
@@ -281,15 +308,26 @@ class ScatterReduce(Op):
 
 
 @tensor_method()
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
-    """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin."""
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None) -> Tensor:
+    """Reduce ``src`` into a copy of ``input`` at ``index``: sum, prod, mean, amax, amin.
+
+    Example:
+        >>> torch.scatter_reduce(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]), "sum")
+        tensor([3., 0., 3.])
+    """
     _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
                  include_self=include_self)
 
 
 @tensor_method()
-def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True) -> Tensor:
+    """In-place ``scatter_reduce`` with ``reduce`` one of "sum", "prod", "mean", "amax", "amin".
+
+    Example:
+        >>> torch.zeros(2).scatter_reduce_(0, torch.tensor([0, 0, 1]), torch.tensor([1., 5., 2.]), "amax")
+        tensor([5., 2.])
+    """
     _check_index(index, "scatter_reduce_")
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
                   include_self=include_self)
@@ -318,13 +356,25 @@ def _index_reduce_args(self, dim, index, source, reduce, fname):
 
 
 @tensor_method()
-def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None) -> Tensor:
+    """Reduces rows of ``source`` into a copy of ``input`` at ``index`` along ``dim`` ("prod", "mean", "amax", "amin").
+
+    Example:
+        >>> torch.index_reduce(torch.ones(2), 0, torch.tensor([0, 0]), torch.tensor([2., 3.]), "prod")
+        tensor([6., 1.])
+    """
     d, idx = _index_reduce_args(input, dim, index, source, reduce, "index_reduce")
     return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
 
 
 @tensor_method()
-def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+def index_reduce_(self, dim, index, source, reduce, *, include_self=True) -> Tensor:
+    """In-place ``index_reduce``.
+
+    Example:
+        >>> torch.ones(2).index_reduce_(0, torch.tensor([1, 1]), torch.tensor([2., 3.]), "amax")
+        tensor([1., 3.])
+    """
     d, idx = _index_reduce_args(self, dim, index, source, reduce, "index_reduce")
     return scatter_reduce_(self, d, idx, source, reduce, include_self=include_self)
 
@@ -370,7 +420,13 @@ class IndexAdd(Op):
 
 
 @tensor_method()
-def index_add(input, dim, index, source, *, alpha=1, out=None):
+def index_add(input, dim, index, source, *, alpha=1, out=None) -> Tensor:
+    """Adds ``alpha * source`` into a copy of ``input`` at the positions ``index`` along ``dim``.
+
+    Example:
+        >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 2]), torch.tensor([1., 2.]))
+        tensor([1., 0., 2.])
+    """
     _check_index_dtype(index, "index_add")
     d = wrap_dim(dim, input.ndim)
     if alpha != 1:
@@ -379,7 +435,13 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 
 @tensor_method()
-def index_add_(self, dim, index, source, *, alpha=1):
+def index_add_(self, dim, index, source, *, alpha=1) -> Tensor:
+    """In-place ``index_add``.
+
+    Example:
+        >>> torch.zeros(3).index_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
+        tensor([0., 3., 0.])
+    """
     _check_index_dtype(index, "index_add_")
     return apply_(IndexAdd, self, index, source, dim=wrap_dim(dim, self.ndim), alpha=alpha)
 
@@ -416,13 +478,25 @@ class IndexCopy(Op):
 
 
 @tensor_method()
-def index_copy(input, dim, index, source, *, out=None):
+def index_copy(input, dim, index, source, *, out=None) -> Tensor:
+    """Copies ``source``'s slices into a copy of ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> torch.index_copy(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([1., 2.]))
+        tensor([2., 0., 1.])
+    """
     _check_index(index, "index_copy", allow32=False)
     return apply(IndexCopy, input, index, source, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
-def index_copy_(self, dim, index, source):
+def index_copy_(self, dim, index, source) -> Tensor:
+    """In-place ``index_copy``.
+
+    Example:
+        >>> torch.zeros(3).index_copy_(0, torch.tensor([1]), torch.tensor([5.]))
+        tensor([0., 5., 0.])
+    """
     _check_index(index, "index_copy_", allow32=False)
     return apply_(IndexCopy, self, index, source, dim=wrap_dim(dim, self.ndim))
 
@@ -471,13 +545,26 @@ def _ifill_cls(value):
 
 
 @tensor_method()
-def index_fill(input, dim, index, value):
+def index_fill(input, dim, index, value) -> Tensor:
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    Example:
+        >>> torch.index_fill(torch.zeros(2, 2), 1, torch.tensor([1]), 7.)
+        tensor([[0., 7.],
+                [0., 7.]])
+    """
     _check_index(index, "index_fill", allow32=False)
     return apply(_ifill_cls(value), input, index, value, dim=wrap_dim(dim, input.ndim))
 
 
 @tensor_method()
-def index_fill_(self, dim, index, value):
+def index_fill_(self, dim, index, value) -> Tensor:
+    """In-place ``index_fill``.
+
+    Example:
+        >>> torch.zeros(3).index_fill_(0, torch.tensor([0, 2]), 1.)
+        tensor([1., 0., 1.])
+    """
     _check_index(index, "index_fill_", allow32=False)
     return apply_(_ifill_cls(value), self, index, value, dim=wrap_dim(dim, self.ndim))
 
@@ -534,12 +621,25 @@ def _put_indices(indices):
     return tuple(out)
 
 
-def index_put(input, indices, values, accumulate=False):
+def index_put(input, indices, values, accumulate=False) -> Tensor:
+    """``input`` with ``values`` written at the positions given by the tuple of index tensors ``indices``.
+
+    Example:
+        >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 0]),), torch.tensor([1., 2.]), accumulate=True)
+        tensor([3., 0., 0.])
+    """
     return apply(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
 @tensor_method()
-def index_put_(input, indices, values, accumulate=False):
+def index_put_(input, indices, values, accumulate=False) -> Tensor:
+    """In-place ``index_put``: ``input[indices] = values`` (``+=`` when ``accumulate``).
+
+    Example:
+        >>> torch.zeros(2, 2).index_put_((torch.tensor([0, 1]), torch.tensor([1, 0])), torch.tensor(5.))
+        tensor([[0., 5.],
+                [5., 0.]])
+    """
     return apply_(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
@@ -577,13 +677,26 @@ class Put(Op):
         return gi, None, _pick(g.reshape(-1), (self.index,)).reshape(self.sshape)
 
 
-def put(input, index, source, accumulate=False):
+def put(input, index, source, accumulate=False) -> Tensor:
+    """``input`` with ``source`` written at ``index`` into its flattened view.
+
+    Example:
+        >>> torch.put(torch.zeros(2, 2), torch.tensor([3]), torch.tensor([9.]))
+        tensor([[0., 0.],
+                [0., 9.]])
+    """
     _check_index(index, "put", allow32=False)
     return apply(Put, input, index, source, accumulate=accumulate)
 
 
 @tensor_method()
-def put_(self, index, source, accumulate=False):
+def put_(self, index, source, accumulate=False) -> Tensor:
+    """In-place ``put``.
+
+    Example:
+        >>> torch.zeros(3).put_(torch.tensor([0, 0]), torch.tensor([1., 2.]), accumulate=True)
+        tensor([3., 0., 0.])
+    """
     _check_index(index, "put_", allow32=False)
     return apply_(Put, self, index, source, accumulate=accumulate)
 
@@ -685,8 +798,13 @@ class AsStridedScatter(_RegionScatter):
 
 
 @tensor_method()
-def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view."""
+def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
+    """A copy of ``input`` with ``src`` written into its ``as_strided(size, stride, offset)`` view.
+
+    Example:
+        >>> torch.as_strided_scatter(torch.zeros(4), torch.ones(2), (2,), (2,))
+        tensor([1., 0., 1., 0.])
+    """
     size, stride = tuple(size), tuple(stride)
     off = storage_offset or 0
     need = off + (1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0)
@@ -697,7 +815,14 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 
 
 @tensor_method()
-def select_scatter(input, src, dim, index):
+def select_scatter(input, src, dim, index) -> Tensor:
+    """``input`` with ``src`` written into the slice ``input.select(dim, index)``.
+
+    Example:
+        >>> torch.select_scatter(torch.zeros(2, 2), torch.ones(2), 0, 1)
+        tensor([[0., 0.],
+                [1., 1.]])
+    """
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if not -n <= index < n:
@@ -707,14 +832,27 @@ def select_scatter(input, src, dim, index):
 
 
 @tensor_method()
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None) -> Tensor:
+    """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``.
+
+    Example:
+        >>> torch.slice_scatter(torch.zeros(4), torch.ones(2), start=0, step=2)
+        tensor([1., 0., 1., 0.])
+    """
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     return apply(SliceScatter, input, src, wrap_dim(dim, input.ndim), slice(start, end, step))
 
 
 @tensor_method()
-def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1) -> Tensor:
+    """``input`` with ``src`` written into its diagonal ``offset`` (between ``dim1`` and ``dim2``).
+
+    Example:
+        >>> torch.diagonal_scatter(torch.zeros(2, 2), torch.ones(2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -722,10 +860,22 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 
 @tensor_method("index_put")
-def _index_put_m(self, indices, values, accumulate=False):
+def _index_put_m(self, indices, values, accumulate=False) -> Tensor:
+    """``torch.index_put(self, indices, values, accumulate)``.
+
+    Example:
+        >>> torch.zeros(3).index_put((torch.tensor([1]),), torch.tensor(4.))
+        tensor([0., 4., 0.])
+    """
     return index_put(self, indices, values, accumulate)
 
 
 @tensor_method("put")
-def _put_m(self, index, source, accumulate=False):
+def _put_m(self, index, source, accumulate=False) -> Tensor:
+    """``torch.put(self, index, source, accumulate)``.
+
+    Example:
+        >>> torch.zeros(3).put(torch.tensor([2]), torch.tensor([4.]))
+        tensor([0., 0., 4.])
+    """
     return put(self, index, source, accumulate)

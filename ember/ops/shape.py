@@ -4,9 +4,13 @@ select, diagonal, as_strided, ...; and the in-place shape changes (``unsqueeze_`
 Views set ``view = True`` and return a NumPy view of input 0, so writes through the
 view reach the base and the two share a version counter. Forward and backward side
 by side on raw arrays; broadcast-shaped grads are summed back by the backward walk."""
+
+from __future__ import annotations
+
 import builtins
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -16,10 +20,9 @@ from . import _apply
 from ._apply import Op, apply, linear_backward_ops, norm_size, wrap_dim, wrap_dims
 from ._strides import _VIEW_MSG, _compute_stride, _elem_strides, _infer_size, _sl, _strided, _view_array
 
-__all__ = ["reshape", "view_as_real", "permute", "transpose", "swapaxes", "swapdims", "t",
+__all__ = ["reshape", "permute", "transpose", "swapaxes", "swapdims", "t",
            "unsqueeze", "squeeze", "flatten", "unflatten", "broadcast_to", "narrow", "select",
-           "diagonal", "as_strided", "movedim", "moveaxis", "clone", "ravel", "narrow_copy",
-           "adjoint", "view_as_complex"]
+           "diagonal", "as_strided", "movedim", "moveaxis", "clone", "ravel", "narrow_copy"]
 
 
 # ---- views ----------------------------------------------------------------------------
@@ -94,8 +97,17 @@ def _shape_of(shape):
 
 
 @tensor_method("view")
-def _view(self, *shape, dtype=None):
-    """View the same storage with another shape (``-1`` inferred) or as another ``dtype``."""
+def _view(self, *shape, dtype=None) -> Tensor:
+    """View the same storage with another shape (``-1`` inferred) or as another ``dtype``.
+
+    Example:
+        >>> torch.arange(6).view(3, 2)
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+        >>> torch.tensor([1.]).view(torch.int32)
+        tensor([1065353216], dtype=torch.int32)
+    """
     if dtype is None and len(shape) == 1 and isinstance(shape[0], (D.dtype, type, np.dtype)):
         dtype = shape[0]
     if dtype is not None:
@@ -125,8 +137,14 @@ def _view_dtype(self, dtype):
 
 
 @tensor_method()
-def reshape(input, *shape):
-    """A view when the strides allow it (as ``view``), else a contiguous copy."""
+def reshape(input, *shape) -> Tensor:
+    """A view when the strides allow it (as ``view``), else a contiguous copy.
+
+    Example:
+        >>> torch.arange(6).reshape(2, -1)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     shape = _shape_of(shape)
     if _apply._observers:   # recording: the replay decides on each new input's strides
         return apply(Reshape, input, shape)
@@ -140,12 +158,26 @@ def reshape(input, *shape):
 
 
 @tensor_method("view_as")
-def _view_as(self, other):
+def _view_as(self, other) -> Tensor:
+    """``self.view(other.size())``.
+
+    Example:
+        >>> torch.arange(6).view_as(torch.zeros(2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     return apply(View, self, _shape(other))
 
 
 @tensor_method("reshape_as")
-def _reshape_as(self, other):
+def _reshape_as(self, other) -> Tensor:
+    """``self.reshape(other.size())``.
+
+    Example:
+        >>> torch.arange(4).reshape_as(torch.zeros(2, 2))
+        tensor([[0, 1],
+                [2, 3]])
+    """
     return reshape(self, _shape(other))
 
 
@@ -164,8 +196,13 @@ class Permute(Op):
         return g.permute(tuple(int(i) for i in np.argsort(self.dims)))
 
 
-def permute(input, *dims):
-    """Reorder the dimensions (a view)."""
+def permute(input, *dims) -> Tensor:
+    """Reorder the dimensions (a view).
+
+    Example:
+        >>> torch.permute(torch.zeros(2, 3, 4), (2, 0, 1)).shape
+        torch.Size([4, 2, 3])
+    """
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     nd = input._data.ndim
@@ -199,8 +236,13 @@ class Transpose(Op):
 
 
 @tensor_method()
-def transpose(input, dim0, dim1):
-    """Swap two dimensions (a view)."""
+def transpose(input, dim0, dim1) -> Tensor:
+    """Swap two dimensions (a view).
+
+    Example:
+        >>> torch.zeros(2, 3, 4).transpose(0, 2).shape
+        torch.Size([4, 3, 2])
+    """
     nd = input._data.ndim
     if not (0 <= dim0 < nd and 0 <= dim1 < nd):
         dim0, dim1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
@@ -224,8 +266,15 @@ class TOp(Transpose):
 
 
 @tensor_method()
-def t(input):
-    """Transpose a <= 2-D tensor (0-D and 1-D come back as they are)."""
+def t(input) -> Tensor:
+    """Transpose a <= 2-D tensor (0-D and 1-D come back as they are).
+
+    Example:
+        >>> torch.tensor([[1, 2, 3]]).t()
+        tensor([[1],
+                [2],
+                [3]])
+    """
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
@@ -234,6 +283,13 @@ def t(input):
 
 @tensor_property("T")
 def _T(self):
+    """The tensor with its dimensions reversed (a 2-D tensor's transpose).
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).T
+        tensor([[1, 3],
+                [2, 4]])
+    """
     nd = self._data.ndim
     if nd != 2:
         warnings.warn(
@@ -246,6 +302,12 @@ def _T(self):
 
 @tensor_property("mT")
 def _mT(self):
+    """The transpose of the last two dimensions (batches of matrices).
+
+    Example:
+        >>> torch.zeros(5, 2, 3).mT.shape
+        torch.Size([5, 3, 2])
+    """
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
@@ -270,6 +332,13 @@ class Conj(Op):
 
 @tensor_property("mH")
 def _mH(self):
+    """The conjugate transpose of the last two dimensions.
+
+    Example:
+        >>> torch.tensor([[1 + 1j, 2]]).mH
+        tensor([[1.-1.j],
+                [2.-0.j]])
+    """
     nd = self._data.ndim
     if nd < 2:
         raise RuntimeError(
@@ -280,6 +349,13 @@ def _mH(self):
 
 @tensor_property("H")
 def _H(self):
+    """The conjugate transpose of a 2-D tensor.
+
+    Example:
+        >>> torch.tensor([[1j, 2]]).H
+        tensor([[0.-1.j],
+                [2.-0.j]])
+    """
     nd = self._data.ndim
     if nd != 2 and nd != 0:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor.")
@@ -303,8 +379,14 @@ class Unsqueeze(Op):
 
 
 @tensor_method()
-def unsqueeze(input, dim):
-    """Insert a size-1 dimension at ``dim`` (a view)."""
+def unsqueeze(input, dim) -> Tensor:
+    """Insert a size-1 dimension at ``dim`` (a view).
+
+    Example:
+        >>> torch.tensor([1, 2]).unsqueeze(1)
+        tensor([[1],
+                [2]])
+    """
     nd = input._data.ndim + 1
     if not -nd <= dim < nd:
         wrap_dim(dim, nd)
@@ -335,8 +417,13 @@ class Squeeze2(Squeeze):
 
 
 @tensor_method()
-def squeeze(input, dim=None):
-    """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone."""
+def squeeze(input, dim=None) -> Tensor:
+    """Drop size-1 dims (all, one, or a tuple of them); non-1 dims are left alone.
+
+    Example:
+        >>> torch.zeros(2, 1, 3, 1).squeeze().shape, torch.zeros(2, 1, 3, 1).squeeze(1).shape
+        (torch.Size([2, 3]), torch.Size([2, 3, 1]))
+    """
     shape = input._data.shape
     if dim is None:
         return apply(Squeeze, input, tuple(i for i, s in enumerate(shape) if s == 1))
@@ -349,8 +436,13 @@ def squeeze(input, dim=None):
 
 
 @tensor_method()
-def flatten(input, start_dim=0, end_dim=-1):
-    """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D."""
+def flatten(input, start_dim=0, end_dim=-1) -> Tensor:
+    """Merge dims ``start_dim..end_dim`` into one (a view when possible); 0-d -> 1-D.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).flatten(1).shape
+        torch.Size([2, 12])
+    """
     shape = _shape(input)
     nd = len(shape)
     if nd == 0:
@@ -365,8 +457,13 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 @tensor_method()
-def unflatten(input, dim, sizes):
-    """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed)."""
+def unflatten(input, dim, sizes) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one ``-1`` allowed).
+
+    Example:
+        >>> torch.zeros(2, 12).unflatten(1, (3, 4)).shape
+        torch.Size([2, 3, 4])
+    """
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
     sizes = tuple(norm_size((sizes,)))
@@ -384,8 +481,13 @@ def unflatten(input, dim, sizes):
 
 
 @tensor_method()
-def ravel(input):
-    """A flat 1-D tensor (a view when contiguous)."""
+def ravel(input) -> Tensor:
+    """A flat 1-D tensor (a view when contiguous).
+
+    Example:
+        >>> torch.tensor([[1, 2], [3, 4]]).ravel()
+        tensor([1, 2, 3, 4])
+    """
     return reshape(input, (-1,))
 
 
@@ -438,8 +540,14 @@ def _expand_shape(shape, sizes, x=None):
 
 
 @tensor_method("expand")
-def _expand(self, *sizes):
-    """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0."""
+def _expand(self, *sizes) -> Tensor:
+    """Broadcast size-1 dims to ``sizes`` (``-1`` keeps a dim) without copying: stride 0.
+
+    Example:
+        >>> torch.tensor([[1], [2]]).expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     sizes = norm_size(sizes)
     shape = _shape(self)    # a traced -1 keeps reading the input's size
     if sizes == shape:
@@ -448,12 +556,26 @@ def _expand(self, *sizes):
 
 
 @tensor_method("expand_as")
-def _expand_as(self, other):
+def _expand_as(self, other) -> Tensor:
+    """``self.expand(other.size())``.
+
+    Example:
+        >>> torch.tensor([1, 2]).expand_as(torch.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return _expand(self, _shape(other))
 
 
 @tensor_method()
-def broadcast_to(input, size):
+def broadcast_to(input, size) -> Tensor:
+    """``input`` broadcast to ``size`` as a view (``expand``).
+
+    Example:
+        >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return _expand(input, size)
 
 
@@ -477,8 +599,13 @@ class Slice(Op):
 
 
 @tensor_method()
-def narrow(input, dim, start, length):
-    """Elements ``start .. start+length`` of ``dim`` (a view)."""
+def narrow(input, dim, start, length) -> Tensor:
+    """Elements ``start .. start+length`` of ``dim`` (a view).
+
+    Example:
+        >>> torch.arange(10).narrow(0, 2, 3)
+        tensor([2, 3, 4])
+    """
     shape = input._data.shape
     if not shape:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -521,8 +648,13 @@ class Select(Op):
 
 
 @tensor_method()
-def select(input, dim, index):
-    """The slice at ``index`` along ``dim``, with that dim removed (a view)."""
+def select(input, dim, index) -> Tensor:
+    """The slice at ``index`` along ``dim``, with that dim removed (a view).
+
+    Example:
+        >>> torch.arange(6).view(2, 3).select(1, 0)
+        tensor([0, 3])
+    """
     shape = input._data.shape
     if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -571,8 +703,15 @@ class Unfold(Op):
 
 
 @tensor_method("unfold")
-def _unfold(self, dimension, size, step):
-    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
+def _unfold(self, dimension, size, step) -> Tensor:
+    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view).
+
+    Example:
+        >>> torch.arange(6.).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.],
+                [4., 5.]])
+    """
     shape = self._data.shape
     d = wrap_dim(dimension, len(shape))
     n = shape[d] if shape else 1
@@ -624,8 +763,13 @@ def _diag_geometry(shape, st, offset, d1, d2):
 
 
 @tensor_method()
-def diagonal(input, offset=0, dim1=0, dim2=1):
-    """The diagonal of the (dim1, dim2) planes, as a new last dim (a view)."""
+def diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor:
+    """The diagonal of the (dim1, dim2) planes, as a new last dim (a view).
+
+    Example:
+        >>> torch.arange(9).view(3, 3).diagonal(offset=1)
+        tensor([1, 5])
+    """
     nd = input._data.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
     if d1 == d2:
@@ -666,8 +810,14 @@ def _flat_index(shape, strides, offset):
 
 
 @tensor_method()
-def as_strided(input, size, stride, storage_offset=None):
-    """A view of the storage with explicit ``size``, ``stride`` (elements) and offset."""
+def as_strided(input, size, stride, storage_offset=None) -> Tensor:
+    """A view of the storage with explicit ``size``, ``stride`` (elements) and offset.
+
+    Example:
+        >>> torch.arange(6.).as_strided((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
     size, stride = tuple(norm_size((size,))), tuple(norm_size((stride,)))
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
@@ -687,8 +837,13 @@ def as_strided(input, size, stride, storage_offset=None):
 
 
 @tensor_method()
-def movedim(input, source, destination):
-    """Move dims ``source`` to positions ``destination`` (ints or sequences); a view."""
+def movedim(input, source, destination) -> Tensor:
+    """Move dims ``source`` to positions ``destination`` (ints or sequences); a view.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).movedim(0, -1).shape
+        torch.Size([3, 4, 2])
+    """
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
@@ -726,8 +881,13 @@ class Clone(Op):
 
 
 @tensor_method()
-def clone(input, *, memory_format=None):
-    """A copy with its own storage (layout kept for dense tensors, like preserve_format)."""
+def clone(input, *, memory_format=None) -> Tensor:
+    """A copy with its own storage (layout kept for dense tensors, like preserve_format).
+
+    Example:
+        >>> x = torch.tensor([1., 2.]); y = x.clone(); y[0] = 5.; x
+        tensor([1., 2.])
+    """
     a = input._data
     order = "K"
     if memory_format is not None and "contiguous" in str(memory_format) and "channels" not in str(memory_format):
@@ -738,75 +898,27 @@ def clone(input, *, memory_format=None):
 
 
 @tensor_method("contiguous")
-def _contiguous(self, memory_format=None):
+def _contiguous(self, memory_format=None) -> Tensor:
+    """A tensor with the same values laid out in row-major order (``self`` when it already is).
+
+    Example:
+        >>> x = torch.zeros(2, 3).t()
+        >>> x.is_contiguous(), x.contiguous().is_contiguous()
+        (False, True)
+    """
     if self._data.flags.c_contiguous:
         return self
     return apply(Clone, self, "C")
 
 
-def view_as_real(input):
-    """A complex tensor as a real one with a trailing dim of 2 (a view)."""
-    a = input._data
-    if a.dtype.kind != "c":
-        raise RuntimeError("view_as_real is only supported for complex tensors")
-    return apply(ViewAsReal, input)
-
-
-class ViewAsReal(Op):
-    name = "ViewAsRealBackward0"
-    view = True
-
-    def forward(self, a):
-        r = a[..., None].view(np.float32 if a.dtype == np.complex64 else np.float64)
-        return r
-
-    def backward(self, g):
-        return g[..., 0] + 1j * g[..., 1]
-
-    backward_ops = linear_backward_ops
-
-    def jvp(self, u):
-        return np.stack((u.real, u.imag), -1)
-
-
-# ---- adjoint, complex views -------------------------------------------------------------
-
-@tensor_method()
-def adjoint(input):
-    return _mH(input)
-
-
-class ViewAsComplex(Op):
-    name = "ViewAsComplexBackward0"
-    view = True
-
-    def forward(self, a):
-        return a.view(np.complex64 if a.dtype == np.float32 else np.complex128)[..., 0]
-
-    def backward(self, g):
-        return np.stack((g.real, g.imag), -1)
-
-    backward_ops = linear_backward_ops
-
-    def jvp(self, u):
-        return u[..., 0] + 1j * u[..., 1]
-
-
-def view_as_complex(input):
-    """A float tensor with a trailing dim of 2 as a complex one (a view)."""
-    a = input._data
-    if a.dtype not in (np.float32, np.float64):
-        raise RuntimeError("view_as_complex is only supported for float and double tensors, but got "
-                           f"a tensor of scalar type: {D.scalar_type_name(input.dtype)}")
-    if a.ndim == 0 or a.shape[-1] != 2:
-        raise RuntimeError("Tensor must have a last dimension of size 2")
-    if a.strides[-1] != a.itemsize:
-        raise RuntimeError("Tensor must have a last dimension with stride 1")
-    return apply(ViewAsComplex, input)
-
-
 @tensor_method("permute")
-def _permute_method(self, *dims):
+def _permute_method(self, *dims) -> Tensor:
+    """``torch.permute(self, dims)``: the dimensions reordered, as a view.
+
+    Example:
+        >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
+        torch.Size([4, 2, 3])
+    """
     return permute(self, *dims)
 
 
@@ -815,7 +927,7 @@ def _permute_method(self, *dims):
 def _inplace_shape(name):
     out_of_place = getattr(Tensor, name)
 
-    def method(self, *args, **kwargs):
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         from ..autograd import grad_mode
 
         if grad_mode.enabled and self._rg and self.grad_fn is None:
@@ -826,12 +938,19 @@ def _inplace_shape(name):
             self.grad_fn, self._out_idx = r.grad_fn, r._out_idx
         return self
     method.__name__ = name + "_"
+    method.__doc__ = f"In-place :meth:`{name}`: ``self`` takes the new shape (and strides) and is returned."
     return method
 
 
 @tensor_method("resize_")
-def _resize_(self, *sizes, memory_format=None):
-    """Change the shape in place, keeping the leading elements (new ones uninitialised)."""
+def _resize_(self, *sizes, memory_format=None) -> Tensor:
+    """Change the shape in place, keeping the leading elements (new ones uninitialised).
+
+    Example:
+        >>> torch.arange(6.).resize_(2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
     if self._rg:
         raise RuntimeError("cannot resize variables that require grad")
     shape = norm_size(sizes)
@@ -850,26 +969,14 @@ def _resize_(self, *sizes, memory_format=None):
 
 
 @tensor_method("resize_as_")
-def _resize_as_(self, other, memory_format=None):
+def _resize_as_(self, other, memory_format=None) -> Tensor:
+    """Resizes ``self`` in place to ``other``'s size.
+
+    Example:
+        >>> torch.zeros(4).resize_as_(torch.zeros(2, 2)).shape
+        torch.Size([2, 2])
+    """
     return _resize_(self, tuple(other.shape))
-
-
-@tensor_method("fill_diagonal_")
-def _fill_diagonal_(self, fill_value, wrap=False):
-    """Fill the main diagonal in place (all dims equal, or a tall 2-D matrix with ``wrap``)."""
-    a = self._data
-    if a.ndim < 2:
-        raise RuntimeError("dimensions must larger than 1")
-    if a.ndim > 2 and len(set(a.shape)) != 1:
-        raise RuntimeError("all dimensions of input must be of equal length")
-    from ..autograd import grad_mode
-    from ._apply import _check_inplace
-
-    if grad_mode.enabled:
-        _check_inplace(self)
-    np.fill_diagonal(a, fill_value, wrap=wrap)
-    self._bump()
-    return self
 
 
 for _name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):

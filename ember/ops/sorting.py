@@ -1,8 +1,10 @@
 """Sorting and selection: sort, argsort, msort, topk, kthvalue, unique, unique_consecutive."""
 
+from __future__ import annotations
+
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, linear_backward_ops, wrap_dim
 from .reduction import _select_backward, return_types
 
@@ -59,6 +61,14 @@ class KthvalueOp(SelectAlong):
 
 @tensor_method()
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    """The values sorted along ``dim`` and their original indices, as ``(values, indices)``.
+
+    Example:
+        >>> torch.sort(torch.tensor([3., 1., 2.]), descending=True)
+        torch.return_types.sort(
+        values=tensor([3., 2., 1.]),
+        indices=tensor([0, 2, 1]))
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     idx = _argsort(a, d, descending)
@@ -66,19 +76,40 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 
 @tensor_method()
-def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
+def argsort(input, dim=-1, descending=False, stable=False, *, out=None) -> Tensor:
+    """The indices that sort ``input`` along ``dim``.
+
+    Example:
+        >>> torch.argsort(torch.tensor([3., 1., 2.]))
+        tensor([1, 2, 0])
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     return _wrap(np.asarray(_argsort(a, d, descending), dtype=np.int64))
 
 
 @tensor_method()
-def msort(input, *, out=None):
+def msort(input, *, out=None) -> Tensor:
+    """``input`` sorted along dim 0.
+
+    Example:
+        >>> torch.msort(torch.tensor([[3, 1], [1, 2]]))
+        tensor([[1, 1],
+                [3, 2]])
+    """
     return sort(input, 0)[0]
 
 
 @tensor_method()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices.
+
+    Example:
+        >>> torch.topk(torch.tensor([1., 4., 2., 3.]), 2)
+        torch.return_types.topk(
+        values=tensor([4., 3.]),
+        indices=tensor([1, 3]))
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -92,6 +123,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 @tensor_method()
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    """The ``k``-th smallest value along ``dim`` and its index.
+
+    Example:
+        >>> torch.kthvalue(torch.tensor([4., 1., 3.]), 2)
+        torch.return_types.kthvalue(
+        values=tensor(3.),
+        indices=tensor(2))
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -105,6 +144,12 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 
 @tensor_method()
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements (sorted), and optionally the inverse indices and the counts.
+
+    Example:
+        >>> torch.unique(torch.tensor([2, 1, 2, 3]), return_counts=True)
+        (tensor([1, 2, 3]), tensor([1, 2, 1]))
+    """
     a = input._data
     if dim is None:
         vals, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
@@ -123,7 +168,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @tensor_method()
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    """Keep the first of each run of equal consecutive elements (or slices along ``dim``)."""
+    """Keep the first of each run of equal consecutive elements (or slices along ``dim``).
+
+    Example:
+        >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 1]), return_counts=True)
+        (tensor([1, 2, 1]), tensor([2, 2, 1]))
+    """
     a = input._data
     if dim is None:
         f = a.reshape(-1)

@@ -12,6 +12,9 @@ as torch's sparse backend does for ops it lacks.
     >>> (s @ ember.ones(3, 2)).shape
     torch.Size([2, 2])
 """
+
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _dtype as D
@@ -566,7 +569,7 @@ def _values_tensor(values, dtype, requires_grad):
 
 
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
-                      requires_grad=False, check_invariants=None, is_coalesced=None):
+                      requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor:
     """A COO sparse tensor with ``values[j]`` at ``indices[:, j]``.
 
     Args:
@@ -615,7 +618,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
 
 
 def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None,
-                      pin_memory=False, requires_grad=False, check_invariants=None):
+                      pin_memory=False, requires_grad=False, check_invariants=None) -> Tensor:
     """A CSR sparse matrix: row ``i`` holds ``values[crow[i]:crow[i+1]]`` at columns ``col_indices``.
 
     Example::
@@ -648,7 +651,13 @@ def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=Non
 
 
 def _dense_to_sparse(self, *args, layout=None, blocksize=None, dense_dim=None):
-    """``Tensor.to_sparse(sparse_dim=None, *, layout=None)``: the nonzero entries as COO (or CSR)."""
+    """``Tensor.to_sparse(sparse_dim=None, *, layout=None)``: the nonzero entries as COO (or CSR).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse().indices()
+        tensor([[0, 1],
+                [1, 0]])
+    """
     sparse_dim = None
     if args:
         if isinstance(args[0], L.layout):
@@ -671,7 +680,13 @@ def _dense_to_sparse(self, *args, layout=None, blocksize=None, dense_dim=None):
     return _coo(idx, apply(ToSparse, self, idx=idx), a.shape, True)
 
 
-def _dense_to_csr(self, dense_dim=None):
+def _dense_to_csr(self, dense_dim=None) -> Tensor:
+    """The tensor in sparse CSR layout (compressed rows).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse_csr().values()
+        tensor([1., 2.])
+    """
     a = self._data
     if a.ndim != 2:
         raise RuntimeError(f"to_sparse_csr: expected a 2-D tensor (batched CSR is not supported), "
@@ -774,8 +789,14 @@ def matmul(a, b):
     return _sparse_dense_mm(b.t(), a.t()).t()
 
 
-def spmm(input, mat2):
-    """``torch.spmm``: sparse matrix ``input`` times dense ``mat2`` (dense result)."""
+def spmm(input, mat2) -> Tensor:
+    """``torch.spmm``: sparse matrix ``input`` times dense ``mat2`` (dense result).
+
+    Example:
+        >>> torch.spmm(torch.eye(2).to_sparse(), torch.tensor([[1., 2.], [3., 4.]]))
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     return matmul(input, mat2)
 
 
@@ -829,15 +850,36 @@ tensor_method("to_sparse_csr")(_dense_to_csr)
 
 
 @tensor_method()
-def to_dense(self, dtype=None, *, masked_grad=None):
+def to_dense(self, dtype=None, *, masked_grad=None) -> Tensor:
+    """A strided tensor of the same values: a dense tensor returns itself (cast to ``dtype`` if given).
+
+    Example:
+        >>> torch.tensor([[0., 1.], [2., 0.]]).to_sparse().to_dense()
+        tensor([[0., 1.],
+                [2., 0.]])
+        >>> torch.tensor([1, 2]).to_dense(torch.float32)
+        tensor([1., 2.])
+    """
     return self if dtype is None else self.to(dtype)
 
 
 @tensor_method()
 def sparse_dim(self):
+    """The number of sparse dimensions: 0 for a dense tensor.
+
+    Example:
+        >>> torch.zeros(2, 3).sparse_dim(), torch.zeros(2, 3).to_sparse().sparse_dim()
+        (0, 2)
+    """
     return 0
 
 
 @tensor_method()
 def dense_dim(self):
+    """The number of dense dimensions: ``ndim`` for a dense tensor.
+
+    Example:
+        >>> torch.zeros(2, 3).dense_dim(), torch.zeros(2, 3).to_sparse().dense_dim()
+        (2, 0)
+    """
     return self.ndim

@@ -1,6 +1,9 @@
 """Special functions without scipy: erf, erfc, erfinv, lgamma, digamma, polygamma, mvlgamma,
 igamma, sinc, i0 (series, continued fractions and asymptotic expansions); logaddexp,
 heaviside, and the float-bit ops ldexp, frexp, nextafter."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
@@ -213,13 +216,25 @@ class LogAddExp2(LogAddExp):
 
 
 @tensor_method()
-def logaddexp(input, other, *, out=None):
+def logaddexp(input, other, *, out=None) -> Tensor:
+    """``log(exp(input) + exp(other))``, computed without overflow.
+
+    Example:
+        >>> torch.logaddexp(torch.tensor([0.]), torch.tensor([0.]))
+        tensor([0.6931])
+    """
     _tensor_other("logaddexp", other)
     return _out(apply(LogAddExp, input, other), out)
 
 
 @tensor_method()
-def logaddexp2(input, other, *, out=None):
+def logaddexp2(input, other, *, out=None) -> Tensor:
+    """``log2(2**input + 2**other)``, computed without overflow.
+
+    Example:
+        >>> torch.logaddexp2(torch.tensor([1.]), torch.tensor([1.]))
+        tensor([2.])
+    """
     _tensor_other("logaddexp2", other)
     return _out(apply(LogAddExp2, input, other), out)
 
@@ -241,13 +256,25 @@ class Heaviside(Op):
 
 
 @tensor_method()
-def heaviside(input, values, *, out=None):
+def heaviside(input, values, *, out=None) -> Tensor:
+    """The Heaviside step: 0 for negative ``input``, 1 for positive, ``values`` where ``input`` is 0.
+
+    Example:
+        >>> torch.heaviside(torch.tensor([-2., 0., 3.]), torch.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     _tensor_other("heaviside", values, "values")
     return _out(apply(Heaviside, input, values), out)
 
 
 @tensor_method()
-def heaviside_(self, values):
+def heaviside_(self, values) -> Tensor:
+    """In-place ``heaviside``.
+
+    Example:
+        >>> torch.tensor([-2., 0., 3.]).heaviside_(torch.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     _tensor_other("heaviside_", values, "values")
     return apply_(Heaviside, self, values)
 
@@ -259,13 +286,24 @@ def _pow2(other):
 
 
 @tensor_method()
-def ldexp(input, other, *, out=None):
-    """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients)."""
+def ldexp(input, other, *, out=None) -> Tensor:
+    """``input * 2 ** other``, composed as PyTorch does (so both inputs get gradients).
+
+    Example:
+        >>> torch.ldexp(torch.tensor([1., 3.]), torch.tensor([2, 1]))
+        tensor([4., 6.])
+    """
     return mul(input, _pow2(other), out=out)
 
 
 @tensor_method()
-def ldexp_(self, other):
+def ldexp_(self, other) -> Tensor:
+    """In-place ``ldexp``: ``self * 2 ** other``.
+
+    Example:
+        >>> torch.tensor([1., 3.]).ldexp_(torch.tensor([2, 1]))
+        tensor([4., 6.])
+    """
     return self.mul_(_pow2(other))
 
 
@@ -289,6 +327,14 @@ class Frexp(Op):
 
 @tensor_method()
 def frexp(input, *, out=None):
+    """Splits ``input`` into mantissa in [0.5, 1) and integer exponent: ``input = mantissa * 2 ** exponent``.
+
+    Example:
+        >>> torch.frexp(torch.tensor([8., 3.]))
+        torch.return_types.frexp(
+        mantissa=tensor([0.5000, 0.7500]),
+        exponent=tensor([4, 2], dtype=torch.int32))
+    """
     from .reduction import return_types
 
     return return_types.frexp(*apply(Frexp, input))
@@ -314,12 +360,24 @@ class NextAfter(Op):
 
 
 @tensor_method()
-def nextafter(input, other, *, out=None):
+def nextafter(input, other, *, out=None) -> Tensor:
+    """The next representable floating-point value after ``input`` towards ``other``.
+
+    Example:
+        >>> torch.nextafter(torch.tensor([1.0]), torch.tensor([2.0])) - 1
+        tensor([1.1921e-07])
+    """
     return _out(apply(NextAfter, input, other), out)
 
 
 @tensor_method()
-def nextafter_(self, other):
+def nextafter_(self, other) -> Tensor:
+    """In-place ``nextafter``.
+
+    Example:
+        >>> torch.tensor([0.]).nextafter_(torch.tensor([1.])) > 0
+        tensor([True])
+    """
     return apply_(NextAfter, self, other)
 
 
@@ -479,22 +537,46 @@ lgamma, lgamma_ = _unary(Lgamma, "lgamma")
 digamma, digamma_ = _unary(Digamma, "digamma")
 
 
-def polygamma(n, input, *, out=None):
+def polygamma(n, input, *, out=None) -> Tensor:
+    """The ``n``-th derivative of the digamma function.
+
+    Example:
+        >>> torch.polygamma(1, torch.tensor([1., 2.]))
+        tensor([1.6449, 0.6449])
+    """
     return _out(apply(Polygamma, input, n=n), out)
 
 
 @tensor_method()
-def polygamma_(self, n):
+def polygamma_(self, n) -> Tensor:
+    """In-place ``polygamma(n, self)``.
+
+    Example:
+        >>> torch.tensor([1.]).polygamma_(1)
+        tensor([1.6449])
+    """
     return _inplace(Polygamma, self, n=n)
 
 
 @tensor_method()
-def mvlgamma(input, p, *, out=None):
+def mvlgamma(input, p, *, out=None) -> Tensor:
+    """The log of the multivariate gamma function of dimension ``p`` (``special.multigammaln``).
+
+    Example:
+        >>> torch.mvlgamma(torch.tensor([2.5]), 2)
+        tensor([0.8570])
+    """
     return _out(apply(Mvlgamma, input, n=p), out)
 
 
 @tensor_method()
-def mvlgamma_(self, p):
+def mvlgamma_(self, p) -> Tensor:
+    """In-place ``mvlgamma``.
+
+    Example:
+        >>> torch.tensor([2.5]).mvlgamma_(1)
+        tensor([0.2847])
+    """
     return _inplace(Mvlgamma, self, n=p)
 
 
@@ -580,24 +662,48 @@ class Igammac(Igamma):
 
 
 @tensor_method()
-def igamma(input, other, *, out=None):
+def igamma(input, other, *, out=None) -> Tensor:
+    """The regularized lower incomplete gamma function P(``input``, ``other``) (``special.gammainc``).
+
+    Example:
+        >>> torch.igamma(torch.tensor([1.]), torch.tensor([1.]))
+        tensor([0.6321])
+    """
     _tensor_other("igamma", other)
     return _out(apply(Igamma, input, other), out)
 
 
 @tensor_method()
-def igammac(input, other, *, out=None):
+def igammac(input, other, *, out=None) -> Tensor:
+    """The regularized upper incomplete gamma function Q(``input``, ``other``) (``special.gammaincc``).
+
+    Example:
+        >>> torch.igammac(torch.tensor([1.]), torch.tensor([1.]))
+        tensor([0.3679])
+    """
     _tensor_other("igammac", other)
     return _out(apply(Igammac, input, other), out)
 
 
 @tensor_method()
-def igamma_(self, other):
+def igamma_(self, other) -> Tensor:
+    """In-place ``igamma``.
+
+    Example:
+        >>> torch.tensor([1.]).igamma_(torch.tensor([1.]))
+        tensor([0.6321])
+    """
     return _inplace(Igamma, self, other)
 
 
 @tensor_method()
-def igammac_(self, other):
+def igammac_(self, other) -> Tensor:
+    """In-place ``igammac``.
+
+    Example:
+        >>> torch.tensor([1.]).igammac_(torch.tensor([1.]))
+        tensor([0.3679])
+    """
     return _inplace(Igammac, self, other)
 
 
@@ -659,5 +765,11 @@ i0, i0_ = _unary(I0, "i0")
 
 
 @tensor_method("polygamma")
-def _polygamma_m(self, n):
+def _polygamma_m(self, n) -> Tensor:
+    """``torch.polygamma(n, self)``.
+
+    Example:
+        >>> torch.tensor([1.]).polygamma(0)
+        tensor([-0.5772])
+    """
     return polygamma(n, self)

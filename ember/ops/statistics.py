@@ -1,16 +1,134 @@
-"""Order statistics and histograms: median, nanmedian, mode, quantile, nanquantile, cov,
-corrcoef, bincount, histc, histogram."""
+"""Statistics: var, std (and with the mean), median, nanmedian, mode, quantile, nanquantile,
+cov, corrcoef, bincount, histc, histogram."""
+
+from __future__ import annotations
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, _type_name, apply, scaled_backward_ops, wrap_dim
-from .reduction import _even_grad, return_types
+from ._apply import Op, _type_name, apply, composite_backward, scaled_backward_ops, wrap_dim
+from .reduction import Mean, _axis_alias, _dims, _even_grad, return_types
 from .sorting import SelectAlong, _argsort, sort
 
-__all__ = ["median", "nanmedian", "mode", "bincount", "histc", "quantile", "nanquantile", "cov",
-           "corrcoef", "histogram", "histogramdd"]
+__all__ = ["var", "std", "var_mean", "std_mean", "median", "nanmedian", "mode", "bincount", "histc",
+           "quantile", "nanquantile", "cov", "corrcoef", "histogram", "histogramdd"]
+
+
+# ---- var / std -------------------------------------------------------------------------
+
+class Var(Op):
+    name = "VarBackward0"
+    saves = (0,)
+
+    def forward(self, a, dims, correction, keepdim, take_sqrt):
+        if a.dtype.kind not in "fc":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        n = 1
+        for d in dims:
+            n *= a.shape[d]
+        m = np.mean(a, axis=dims, keepdims=True) if a.size else np.zeros((), a.dtype)
+        xc = a - m
+        denom = n - correction
+        sq = (xc * np.conj(xc)).real if a.dtype.kind == "c" else xc * xc  # complex: |x - m|^2, real
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = np.sum(sq, axis=dims, keepdims=keepdim) / sq.dtype.type(denom if denom > 0 else 0)
+            v = v.astype(sq.dtype, copy=False)
+            if take_sqrt:
+                v = np.sqrt(v)
+        self.xc, self.denom, self.dims, self.keepdim, self.sq = xc, denom, dims, keepdim, take_sqrt
+        self.a = a   # for the double backward
+        self.out = v
+        return v
+
+    def backward(self, g):
+        dt = self.xc.dtype
+        dims = self.dims
+        if not self.keepdim and dims:
+            g = np.expand_dims(g, dims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.sq:
+                o = self.out if self.keepdim or not dims else np.expand_dims(self.out, dims)
+                r = g * self.xc / (dt.type(self.denom) * o)
+                r = np.where(o == 0, np.zeros((), dt), r)
+            else:
+                r = g * dt.type(2) * self.xc / dt.type(self.denom)
+        return r.astype(dt, copy=False)
+
+    def backward_ops(self, g):
+        return composite_backward(self._composite, (self.saved_input(0, self.a),), (g,))[0]
+
+    def _composite(self, x):
+        """The forward written with ember ops (the double backward differentiates it)."""
+        xc = x - x.mean(self.dims, keepdim=True)
+        v = (xc * xc).sum(self.dims, keepdim=self.keepdim) / float(self.denom if self.denom > 0 else 0)
+        return v.sqrt() if self.sq else v
+
+
+def _var_args(input, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool):  # var(x, False): unbiased passed positionally
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    elif unbiased is not None:
+        raise RuntimeError("var(): cannot pass both unbiased and correction")
+    return _dims(dim, input.ndim), correction, keepdim
+
+
+@tensor_method()
+@_axis_alias
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None) -> Tensor:
+    """The variance over ``dim`` (all elements by default), with Bessel's correction unless ``correction=0``.
+
+    Example:
+        >>> torch.var(torch.tensor([1., 2., 3., 4.]))
+        tensor(1.6667)
+        >>> torch.var(torch.tensor([1., 2., 3., 4.]), correction=0)
+        tensor(1.2500)
+    """
+    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
+    return apply(Var, input, dims, c, kd, False)
+
+
+class Std(Var):
+    name = "StdBackward0"
+
+
+@tensor_method()
+@_axis_alias
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None) -> Tensor:
+    """The standard deviation over ``dim`` (``sqrt(var)``, with the same ``correction``).
+
+    Example:
+        >>> torch.std(torch.tensor([1., 2., 3., 4.]))
+        tensor(1.2910)
+    """
+    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
+    return apply(Std, input, dims, c, kd, True)
+
+
+@_axis_alias
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> torch.var_mean(torch.tensor([1., 2., 3., 4.]))
+        (tensor(1.6667), tensor(2.5000))
+    """
+    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
+    return apply(Var, input, dims, c, kd, False), apply(Mean, input, dims, kd)
+
+
+@_axis_alias
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` over ``dim`` in one pass.
+
+    Example:
+        >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
+        (tensor(1.2910), tensor(2.5000))
+    """
+    dims, c, kd = _var_args(input, dim, unbiased, keepdim, correction)
+    return apply(Std, input, dims, c, kd, True), apply(Mean, input, dims, kd)
 
 
 # ---- median / mode ---------------------------------------------------------------------
@@ -79,6 +197,16 @@ def _median_idx(a, d, nan_ignore):
 
 @tensor_method()
 def median(input, dim=None, keepdim=False, *, out=None):
+    """The lower median of all elements, or ``(values, indices)`` along ``dim``.
+
+    Example:
+        >>> torch.median(torch.tensor([4., 1., 3., 2.]))
+        tensor(2.)
+        >>> torch.median(torch.tensor([[4., 1., 3.]]), dim=1)
+        torch.return_types.median(
+        values=tensor([3.]),
+        indices=tensor([2]))
+    """
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -88,6 +216,12 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """``median`` ignoring NaN.
+
+    Example:
+        >>> torch.nanmedian(torch.tensor([1., float("nan"), 3., 2.]))
+        tensor(2.)
+    """
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -97,6 +231,12 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 @tensor_method()
 def mode(input, dim=-1, keepdim=False, *, out=None):
+    """The most frequent value along ``dim`` (the smallest among ties) and an index of it.
+
+    Example:
+        >>> torch.mode(torch.tensor([1, 2, 2, 3])).values
+        tensor(2)
+    """
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -115,7 +255,13 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 
 @tensor_method()
-def bincount(input, weights=None, minlength=0):
+def bincount(input, weights=None, minlength=0) -> Tensor:
+    """The count of each value in a 1-D non-negative int tensor (or the sums of ``weights``).
+
+    Example:
+        >>> torch.bincount(torch.tensor([0, 1, 1, 3]))
+        tensor([1, 2, 0, 1])
+    """
     a = input._data
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -135,7 +281,13 @@ def bincount(input, weights=None, minlength=0):
 
 
 @tensor_method()
-def histc(input, bins=100, min=0, max=0, *, out=None):
+def histc(input, bins=100, min=0, max=0, *, out=None) -> Tensor:
+    """A histogram of ``bins`` equal bins between ``min`` and ``max`` (the data's range when both are 0).
+
+    Example:
+        >>> torch.histc(torch.tensor([1., 2., 1.]), bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
@@ -160,8 +312,8 @@ _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
-    from .arithmetic import lerp
     from .indexing import where
+    from .ternary import lerp
 
     a = input._data
     if a.dtype.kind != "f":
@@ -219,18 +371,36 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fname):
 
 
 @tensor_method()
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None) -> Tensor:
+    """The ``q``-th quantiles over ``dim`` (all elements by default), with the given ``interpolation``.
+
+    Example:
+        >>> torch.quantile(torch.tensor([0., 1., 2., 3.]), torch.tensor([0.25, 0.5]))
+        tensor([0.7500, 1.5000])
+    """
     return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
 
 
 @tensor_method()
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None) -> Tensor:
+    """``quantile`` ignoring NaN.
+
+    Example:
+        >>> torch.nanquantile(torch.tensor([0., float("nan"), 2.]), 0.5)
+        tensor(1.)
+    """
     return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
 @tensor_method()
-def cov(input, *, correction=1, fweights=None, aweights=None):
-    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``."""
+def cov(input, *, correction=1, fweights=None, aweights=None) -> Tensor:
+    """Covariance of the rows (variables) over the columns (observations), as ``torch.cov``.
+
+    Example:
+        >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     import warnings
 
     from .linalg import mm
@@ -280,8 +450,15 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 
 @tensor_method()
-def corrcoef(input):
-    from .arithmetic import clamp
+def corrcoef(input) -> Tensor:
+    """The Pearson correlation coefficients of the rows (variables) of a 2-D tensor.
+
+    Example:
+        >>> torch.corrcoef(torch.tensor([[1., 2., 3.], [3., 2., 1.]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
+    from .ternary import clamp
     from .unary import sqrt
 
     c = cov(input)
@@ -294,7 +471,14 @@ def corrcoef(input):
 
 @tensor_method()
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
-    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges."""
+    """(hist, bin_edges) of a float tensor; ``bins`` an int or a 1-D tensor of edges.
+
+    Example:
+        >>> torch.histogram(torch.tensor([1., 2., 1.]), bins=2)
+        torch.return_types.histogram(
+        hist=tensor([2., 1.]),
+        bin_edges=tensor([1.0000, 1.5000, 2.0000]))
+    """
     a = input._data
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")

@@ -1,9 +1,12 @@
 """Unary maths: exp, log, sqrt, trigonometric and hyperbolic functions, rounding, relu, ..."""
+
+from __future__ import annotations
+
 import math as _math
 
 import numpy as np
 
-from .._tensor import _wrap, tensor_method
+from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import FLOAT, Op, apply, holomorphic, scaled_backward_ops
 from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
@@ -266,10 +269,18 @@ class Log2(_Unary):
         return g / (self.saved_input(0, self.a) * 0.6931471805599453)   # ln 2
 
 
+def _log10(a):
+    """NumPy's float32 log10 is an ulp off torch's for most inputs (log10(1000) is 3.0000002):
+    half and single precision go through float64, which rounds as torch does."""
+    if a.dtype == np.float32 or a.dtype == np.float16:
+        return np.log10(a, dtype=np.float64).astype(a.dtype)
+    return np.log10(a)
+
+
 @holomorphic
 class Log10(_Unary):
     name = "Log10Backward0"
-    f = staticmethod(np.log10)
+    f = staticmethod(_log10)
 
     def backward(self, g):
         return g / (self.a * _c(_LN10, self.a))
@@ -703,36 +714,74 @@ arctanh = tensor_method("arctanh")(atanh)
 
 
 @tensor_method()
-def logit(input, eps=None, *, out=None):
+def logit(input, eps=None, *, out=None) -> Tensor:
+    """``log(p / (1 - p))``, with ``input`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
+
+    Example:
+        >>> torch.logit(torch.tensor([0.5, 0.75]))
+        tensor([0.0000, 1.0986])
+    """
     return _out(apply(Logit, input, eps=eps), out)
 
 
 @tensor_method()
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=0, out=None) -> Tensor:
+    """Rounds to the nearest integer (half to even), or to ``decimals`` decimal places.
+
+    Example:
+        >>> torch.round(torch.tensor([0.5, 1.5, 2.567]))
+        tensor([0., 2., 3.])
+        >>> torch.round(torch.tensor([2.567]), decimals=2)
+        tensor([2.5700])
+    """
     if decimals:
         return _out(apply(Round, input, decimals=decimals), out)
     return _out(apply(Round, input), out)
 
 
 @tensor_method()
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None) -> Tensor:
+    """Replaces NaN with ``nan``, +inf and -inf with ``posinf``/``neginf`` (the dtype's extremes by default).
+
+    Example:
+        >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), 1.]), posinf=9.)
+        tensor([0., 9., 1.])
+    """
     return _out(apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf), out)
 
 
 @tensor_method()
-def logit_(self, eps=None):
+def logit_(self, eps=None) -> Tensor:
+    """In-place ``logit``.
+
+    Example:
+        >>> torch.tensor([0.5]).logit_()
+        tensor([0.])
+    """
     return _inplace(Logit, self, eps=eps)
 
 
 @tensor_method()
-def round_(self, *, decimals=0):
+def round_(self, *, decimals=0) -> Tensor:
+    """In-place ``round``.
+
+    Example:
+        >>> torch.tensor([1.26]).round_(decimals=1)
+        tensor([1.3000])
+    """
     if decimals:
         return _inplace(Round, self, decimals=decimals)
     return _inplace(Round, self)
 
 
 @tensor_method()
-def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
+    """In-place ``nan_to_num``.
+
+    Example:
+        >>> torch.tensor([float("nan"), 2.]).nan_to_num_()
+        tensor([0., 2.])
+    """
     return _inplace(NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
 
 

@@ -22,13 +22,30 @@ __all__ = list(_fns) + ["erf", "erfc", "erfinv", "digamma", "psi", "polygamma", 
 
 
 def logit(input, eps=None, *, out=None):
-    """``log(p / (1 - p))``, with p clamped to [eps, 1 - eps] when ``eps`` is given."""
+    """``log(p / (1 - p))``, with p clamped to [eps, 1 - eps] when ``eps`` is given.
+
+    Example:
+        >>> torch.special.logit(torch.tensor([0.5, 0.75]))
+        tensor([0.0000, 1.0986])
+    """
     return input.logit(eps)
 
 
 def softmax(input, dim, *, dtype=None):
+    """``torch.softmax``: exponentials normalised to sum to 1 along ``dim``.
+
+    Example:
+        >>> torch.special.softmax(torch.tensor([0., 0.]), 0)
+        tensor([0.5000, 0.5000])
+    """
     return _softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim, *, dtype=None):
+    """``torch.log_softmax``: the log of ``softmax`` along ``dim``.
+
+    Example:
+        >>> torch.special.log_softmax(torch.tensor([0., 0.]), 0)
+        tensor([-0.6931, -0.6931])
+    """
     return _log_softmax(input, dim, dtype=dtype)

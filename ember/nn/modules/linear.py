@@ -1,10 +1,13 @@
 """Identity, Linear, Bilinear, LazyLinear-free."""
+from __future__ import annotations
+
 import math
+from typing import Any
 
 import numpy as np
 
 from ... import _dtype as D
-from ..._tensor import _wrap
+from ..._tensor import Tensor, _wrap
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -13,7 +16,7 @@ from .module import Module
 __all__ = ["Identity", "Linear", "Bilinear", "NonDynamicallyQuantizableLinear"]
 
 
-def _empty(*shape, dtype=None):
+def _empty(*shape: int, dtype: Any = None) -> Tensor:
     dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
     return _wrap(np.empty(shape, dtype=dt.np))
 
@@ -33,10 +36,10 @@ class Identity(Module):
         >>> m(x) is x
         True
     """
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return input
 
 
@@ -64,7 +67,13 @@ class Linear(Module):
         >>> m
         Linear(in_features=20, out_features=30, bias=True)
     """
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+    in_features: int
+    out_features: int
+    weight: Tensor
+    bias: Tensor | None
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -75,17 +84,17 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
@@ -111,7 +120,14 @@ class Bilinear(Module):
         >>> m(ember.randn(128, 20), ember.randn(128, 30)).shape
         torch.Size([128, 40])
     """
-    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+    in1_features: int
+    in2_features: int
+    out_features: int
+    weight: Tensor
+    bias: Tensor | None
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.in1_features = in1_features
         self.in2_features = in2_features
@@ -123,15 +139,15 @@ class Bilinear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         bound = 1 / math.sqrt(self.weight.size(1))
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input1, input2):
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
         return F.bilinear(input1, input2, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -1,17 +1,21 @@
 """``DataLoader``: batches from a dataset, in this process or in worker processes."""
+from __future__ import annotations
+
 import itertools
 import math
 import multiprocessing
 import queue
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from ... import _random
 from . import _worker
 from ._collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader"]
@@ -31,16 +35,22 @@ def _default_context():
     return multiprocessing.get_context()
 
 
-class DataLoader:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class DataLoader(Generic[_T_co]):
     """Combines a dataset and a sampler and iterates over batches (torch.utils.data.DataLoader)."""
 
     __initialized = False
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
-                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
-                 in_order=True):
+    def __init__(self, dataset: Dataset[_T_co], batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler[Any] | Iterable[Any] | None = None,
+                 batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None = None,
+                 num_workers: int = 0, collate_fn: Callable[[list[Any]], Any] | None = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None, multiprocessing_context: Any = None,
+                 generator: Any = None, *, prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; "
                              "use num_workers=0 to disable multiprocessing.")
@@ -98,9 +108,9 @@ class DataLoader:
             if self._iterable:
                 sampler = _InfiniteConstantSampler()
             elif shuffle:
-                sampler = RandomSampler(dataset, generator=generator)
+                sampler = RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]
             else:
-                sampler = SequentialSampler(dataset)
+                sampler = SequentialSampler(dataset)  # type: ignore[arg-type]
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
 
@@ -115,7 +125,7 @@ class DataLoader:
         self.persistent_workers = persistent_workers
         self.__multiprocessing_context = None
         self.multiprocessing_context = multiprocessing_context
-        self._iterator = None
+        self._iterator: Any = None
         self.__initialized = True
 
     # ---- properties -----------------------------------------------------------------
@@ -164,7 +174,7 @@ class DataLoader:
             return _SingleProcessDataLoaderIter(self)
         return _MultiProcessingDataLoaderIter(self)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self.persistent_workers and self.num_workers > 0:
             if self._iterator is None or self._iterator._shutdown:
                 self._iterator = self._get_iterator()
@@ -173,9 +183,9 @@ class DataLoader:
             return self._iterator
         return self._get_iterator()
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._iterable:
-            length = len(self.dataset)
+            length = len(self.dataset)  # type: ignore[arg-type]
             if self.batch_size is not None:
                 if self.drop_last:
                     length = length // self.batch_size
@@ -188,7 +198,7 @@ class DataLoader:
     # the loader drops the iterator, whose __del__ shuts the workers down; an iterator the
     # user still holds keeps working, as in torch.
 
-    def check_worker_number_rationality(self):
+    def check_worker_number_rationality(self) -> None:
         pass
 
 

@@ -1,8 +1,12 @@
 """Datasets: ``Dataset``, ``IterableDataset`` and the standard wrappers (torch.utils.data.dataset)."""
+from __future__ import annotations
+
 import bisect
 import itertools
 import math
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 from ... import _random
 from ..._tensor import Tensor, _wrap
@@ -10,24 +14,26 @@ from ..._tensor import Tensor, _wrap
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split"]
 
+_T_co = TypeVar("_T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(Generic[_T_co]):
     """A map-style dataset: ``__getitem__(index)`` and (usually) ``__len__``."""
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> _T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[_T_co]) -> ConcatDataset[_T_co]:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[_T_co]):
     """A dataset that is an iterable of samples (``__iter__``)."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_T_co]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[_T_co]) -> ChainDataset:  # type: ignore[override]
         return ChainDataset([self, other])
 
 
@@ -43,38 +49,42 @@ def _index(t, index):
     return t[index]
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple[Tensor, ...]]):
     """Each sample is ``tuple(t[index] for t in tensors)``; tensors share their first dimension."""
 
-    def __init__(self, *tensors):
+    tensors: tuple[Tensor, ...]
+
+    def __init__(self, *tensors: Tensor) -> None:
         assert all(_first_dim(tensors[0]) == _first_dim(t) for t in tensors), \
             "Size mismatch between tensors"
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(_index(t, index) for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return _first_dim(self.tensors[0])
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[Any]):
     """Stack datasets sample-wise: ``StackDataset(a, b)[i] == (a[i], b[i])``, or a dict with kwargs."""
 
-    def __init__(self, *args, **kwargs):
+    datasets: tuple[Dataset[Any], ...] | dict[str, Dataset[Any]]
+
+    def __init__(self, *args: Dataset[Any], **kwargs: Dataset[Any]) -> None:
         if args:
             if kwargs:
                 raise ValueError(
                     "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
                     "input/output, but both types are given.")
-            self._length = len(args[0])
-            if any(self._length != len(d) for d in args):
+            self._length = len(args[0])  # type: ignore[arg-type]
+            if any(self._length != len(d) for d in args):  # type: ignore[arg-type]
                 raise ValueError("Size mismatch between datasets")
             self.datasets = args
         elif kwargs:
             tmp = list(kwargs.values())
-            self._length = len(tmp[0])
-            if any(self._length != len(d) for d in tmp):
+            self._length = len(tmp[0])  # type: ignore[arg-type]
+            if any(self._length != len(d) for d in tmp):  # type: ignore[arg-type]
                 raise ValueError("Size mismatch between datasets")
             self.datasets = kwargs
         else:
@@ -109,32 +119,35 @@ class StackDataset(Dataset):
                 o.append(it)
         return [tuple(o) for o in out]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._length
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[_T_co]):
     """The concatenation of map-style datasets."""
 
     @staticmethod
-    def cumsum(sequence):
+    def cumsum(sequence: Iterable[Any]) -> list[int]:
         r, s = [], 0
         for e in sequence:
             s += len(e)
             r.append(s)
         return r
 
-    def __init__(self, datasets):
+    datasets: list[Dataset[_T_co]]
+    cumulative_sizes: list[int]
+
+    def __init__(self, datasets: Iterable[Dataset[_T_co]]) -> None:
         self.datasets = list(datasets)
         assert len(self.datasets) > 0, "datasets should not be an empty iterable"
         for d in self.datasets:
             assert not isinstance(d, IterableDataset), "ConcatDataset does not support IterableDataset"
         self.cumulative_sizes = self.cumsum(self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> _T_co:
         if idx < 0:
             if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
@@ -147,45 +160,49 @@ class ConcatDataset(Dataset):
 class ChainDataset(IterableDataset):
     """Chains iterable datasets lazily."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         super().__init__()
         self.datasets = datasets
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for d in self.datasets:
             assert isinstance(d, IterableDataset), "ChainDataset only supports IterableDataset"
             yield from d
 
-    def __len__(self):
+    def __len__(self) -> int:
         total = 0
         for d in self.datasets:
             assert isinstance(d, IterableDataset), "ChainDataset only supports IterableDataset"
-            total += len(d)
+            total += len(d)  # type: ignore[arg-type]
         return total
 
 
-class Subset(Dataset):
+class Subset(Dataset[_T_co]):
     """The samples of ``dataset`` at ``indices``."""
 
-    def __init__(self, dataset, indices):
+    dataset: Dataset[_T_co]
+    indices: Sequence[int]
+
+    def __init__(self, dataset: Dataset[_T_co], indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
-    def __getitems__(self, indices):
+    def __getitems__(self, indices: list[int]) -> list[Any]:
         if callable(getattr(self.dataset, "__getitems__", None)):
-            return self.dataset.__getitems__([self.indices[i] for i in indices])
+            return self.dataset.__getitems__([self.indices[i] for i in indices])  # type: ignore[attr-defined]
         return [self.dataset[self.indices[i]] for i in indices]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: Dataset[_T_co], lengths: Sequence[int | float],
+                 generator: Any = None) -> list[Subset[_T_co]]:
     """Split ``dataset`` into non-overlapping random subsets of ``lengths`` (counts or fractions)."""
     lengths = list(lengths)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
@@ -193,8 +210,8 @@ def random_split(dataset, lengths, generator=None):
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
                 raise ValueError(f"Fraction at index {i} is not between 0 and 1")
-            subset_lengths.append(int(math.floor(len(dataset) * frac)))
-        remainder = len(dataset) - sum(subset_lengths)
+            subset_lengths.append(int(math.floor(len(dataset) * frac)))  # type: ignore[arg-type]
+        remainder = len(dataset) - sum(subset_lengths)  # type: ignore[arg-type]
         for i in range(remainder):
             subset_lengths[i % len(subset_lengths)] += 1
         lengths = subset_lengths
@@ -202,7 +219,7 @@ def random_split(dataset, lengths, generator=None):
             if length == 0:
                 warnings.warn(f"Length of split at index {i} is 0. "
                               f"This might result in an empty dataset.")
-    if sum(lengths) != len(dataset):
+    if sum(lengths) != len(dataset):  # type: ignore[arg-type]
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     indices = _random.randperm(sum(lengths), generator).tolist()
     return [Subset(dataset, indices[offset - length:offset])

@@ -1,5 +1,9 @@
 """``DistributedSampler``: each of ``num_replicas`` processes gets its own slice of the indices."""
+from __future__ import annotations
+
 import math
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from ... import _random
 from .sampler import Sampler
@@ -16,10 +20,14 @@ def _world():
     return dist.get_world_size(), dist.get_rank()
 
 
-class DistributedSampler(Sampler):
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class DistributedSampler(Sampler[_T_co]):
     """torch.utils.data.DistributedSampler: pads (or drops) so every replica gets the same count."""
 
-    def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
+    def __init__(self, dataset: Any, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
+                 seed: int = 0, drop_last: bool = False) -> None:
         if num_replicas is None:
             num_replicas = _world()[0]
         if rank is None:
@@ -40,7 +48,7 @@ class DistributedSampler(Sampler):
         self.shuffle = shuffle
         self.seed = seed
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_T_co]:
         n = len(self.dataset)
         if self.shuffle:
             # deterministic in (seed, epoch), identical on every replica
@@ -61,9 +69,9 @@ class DistributedSampler(Sampler):
         assert len(indices) == self.num_samples
         return iter(indices)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
-    def set_epoch(self, epoch):
+    def set_epoch(self, epoch: int) -> None:
         """Reshuffle differently each epoch: call before creating the epoch's iterator."""
         self.epoch = epoch
