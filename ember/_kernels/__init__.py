@@ -53,10 +53,10 @@ def available():
 
 def load(name):
     """The kernel module ``ember._kernels.<name>``, or None on the NumPy path."""
+    if not available():
+        return None
     mod = _modules.get(name)
     if mod is None:
-        if not available():
-            return None
         mod = _modules[name] = importlib.import_module(f"{__name__}.{name}")
     return mod
 
