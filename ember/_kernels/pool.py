@@ -11,41 +11,75 @@ import numpy as np
 
 from . import jit
 
+_U = numba.uint64
+
 __all__ = ["max_pool2d_fwd", "max_pool2d_bwd"]
+
+
+@jit
+def _span(n, st, off, size):
+    """The output positions [x0, x1) whose input position ``x * st + off`` is in [0, size)."""
+    x0 = 0
+    while x0 < n and x0 * st + off < 0:
+        x0 += 1
+    x1 = n
+    while x1 > x0 and (x1 - 1) * st + off >= size:
+        x1 -= 1
+    return x0, x1
+
+
+@jit(inline="always")
+def _tap(xf, of, jf, src, o, row, x0, x1, sw):
+    """One kernel tap over an output row: the running max and winner, branch-free."""
+    for k in range(x0, x1):
+        v = xf[_U(src + k * sw)]
+        bk = of[_U(o + k)]
+        take = (v > bk) | (v != v)
+        of[_U(o + k)] = v if take else bk
+        jf[_U(o + k)] = row + k * sw if take else jf[_U(o + k)]
 
 
 @jit(parallel=True)
 def max_pool2d_fwd(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
-    """x (P, H, W) -> out (P, oh, ow) and idx (P, oh, ow), the winners' flat plane indices."""
+    """x (P, H, W) -> out (P, oh, ow) and idx (P, oh, ow), the winners' flat plane indices.
+
+    A whole output row at a time: each tap (i, j) in order updates the row's running
+    maxima with branch-free selects (vectorised), so the scan order per window is
+    PyTorch's."""
     P, H, W = x.shape
     _, oh, ow = out.shape
+    xf, of, jf = x.reshape(-1), out.reshape(-1), idx.reshape(-1)
+    xlo = np.empty(kw, np.int64)   # per tap column j: the outputs whose input is in bounds
+    xhi = np.empty(kw, np.int64)
+    for j in range(kw):
+        xlo[j], xhi[j] = _span(ow, sw, j * dw - pw, W)
     for p in numba.prange(P):
         for y in range(oh):
+            o = (p * oh + y) * ow   # the output row holds the running maxima and winners
             y0 = y * sh - ph
             i0 = 0
             while y0 + i0 * dh < 0:
                 i0 += 1
-            for xx in range(ow):
-                x0 = xx * sw - pw
-                j0 = 0
-                while x0 + j0 * dw < 0:
-                    j0 += 1
-                best = -np.inf
-                bi = (y0 + i0 * dh) * W + x0 + j0 * dw
-                for i in range(i0, kh):
-                    iy = y0 + i * dh
-                    if iy >= H:
-                        break
-                    for j in range(j0, kw):
-                        ix = x0 + j * dw
-                        if ix >= W:
-                            break
-                        v = x[p, iy, ix]
-                        if v > best or v != v:
-                            best = v
-                            bi = iy * W + ix
-                out[p, y, xx] = best
-                idx[p, y, xx] = bi
+            first = (y0 + i0 * dh) * W
+            for k in range(ow):   # start each window at its first in-bounds cell
+                xs = k * sw - pw
+                if xs < 0:
+                    xs += (-xs + dw - 1) // dw * dw
+                of[_U(o + k)] = -np.inf
+                jf[_U(o + k)] = first + xs
+            for i in range(i0, kh):
+                iy = y0 + i * dh
+                if iy >= H:
+                    break
+                for j in range(kw):
+                    row = iy * W + j * dw - pw
+                    src = p * H * W + row
+                    if sw == 2:   # literal strides let LLVM vectorise the common cases
+                        _tap(xf, of, jf, src, o, row, xlo[j], xhi[j], 2)
+                    elif sw == 1:
+                        _tap(xf, of, jf, src, o, row, xlo[j], xhi[j], 1)
+                    else:
+                        _tap(xf, of, jf, src, o, row, xlo[j], xhi[j], sw)
 
 
 @jit(parallel=True)
@@ -53,8 +87,10 @@ def max_pool2d_bwd(g, idx, gx):
     """gx (P, H * W) = each output grad g (P, L) added at its winner idx (P, L); overwrites gx."""
     P, L = g.shape
     HW = gx.shape[1]
+    gf, jf, xf = g.reshape(-1), idx.reshape(-1), gx.reshape(-1)
     for p in numba.prange(P):
+        base = p * HW
         for t in range(HW):
-            gx[p, t] = 0
+            xf[_U(base + t)] = 0
         for t in range(L):
-            gx[p, idx[p, t]] += g[p, t]
+            xf[_U(base + jf[_U(p * L + t)])] += gf[_U(p * L + t)]

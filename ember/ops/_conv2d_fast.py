@@ -229,10 +229,9 @@ def kbackward(op, g):
                 kc.col2im(gc.reshape(-1), gx, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, L, K * L)
     else:
         g2 = _scratch("kg2", (O, B, L), dt)
-        sums = np.empty(O if need_b else 0, np.float64)
-        kc.bcl_to_cbl(g3, g2, sums, need_b)
+        kc.bcl_to_cbl(g3, g2)
         if need_b:
-            gb = sums.astype(dt)
+            gb = g2.reshape(O, N).sum(1)
         g2 = g2.reshape(G, Og, N)
         if need_w:
             gw = np.matmul(g2, cols.reshape(G, Kg, N).transpose(0, 2, 1))
