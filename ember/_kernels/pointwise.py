@@ -33,6 +33,6 @@ def relu_fwd(a, out):
 
 @jit(parallel=True)
 def relu_bwd(y, g, out):
-    """out = g where y > 0, else 0 (``threshold_backward``: no inf * 0)."""
+    """out = 0 where y <= 0, else g (``threshold_backward``: NaN passes g, no inf * 0)."""
     for i in numba.prange(y.size):
-        out[i] = g[i] if y[i] > 0 else 0
+        out[i] = 0 if y[i] <= 0 else g[i]

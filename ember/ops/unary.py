@@ -594,15 +594,15 @@ class Relu(Op):
         if y.size >= 4096 and g.dtype.kind == "f" and g.shape == y.shape:
             # float mask times g: branch-free, ~10x faster than np.where on mixed signs
             out = np.empty_like(y, dtype=g.dtype)
-            np.greater(y, _c(0, y), out=out)
+            np.logical_not(y <= 0, out=out)   # 1 where y > 0 or NaN: torch passes g through NaN
             with np.errstate(invalid="ignore"):
                 np.multiply(g, out, out=out)
             flat = out.ravel(order="K")  # a view: out has y's (dense) layout
             if not np.isfinite(np.dot(flat, flat)):  # inf * 0 would give NaN where PyTorch gives 0
                 # (a BLAS dot reads the cache-hot result at once; an overflow only costs the slow path)
-                return np.where(y > 0, g, 0)
+                return np.where(y <= 0, 0, g)
             return out
-        return np.where(y > 0, g, 0)
+        return np.where(y <= 0, 0, g)
 
     def backward_ops(self, g):
         return g.where(_wrap(self.y > 0), 0.0)
