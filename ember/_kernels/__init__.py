@@ -34,6 +34,10 @@ def _decide():
         raise ValueError(f"EMBER_KERNELS must be 'auto', 'numba' or 'numpy', got {want!r}")
     if want == "numpy":
         return "numpy"
+    # numba's OpenMP workers spin after each parallel loop by default, on the cores that
+    # NumPy's BLAS threads need next: let them sleep instead (unless the user chose)
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     try:
         import numba  # noqa: F401
     except ImportError:
