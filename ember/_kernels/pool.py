@@ -13,7 +13,7 @@ from . import jit
 
 _U = numba.uint64
 
-__all__ = ["max_pool2d_fwd", "max_pool2d_bwd"]
+__all__ = ["max_pool", "max_pool_backward", "max_pool_jvp", "max_pool2d_fwd", "max_pool2d_bwd"]
 
 
 @jit
@@ -94,3 +94,31 @@ def max_pool2d_bwd(g, idx, gx):
             xf[_U(base + t)] = 0
         for t in range(L):
             xf[_U(base + jf[_U(p * L + t)])] += gf[_U(p * L + t)]
+
+
+def max_pool(x, nd, k, s, d, sp, out, pads):
+    """Max pooling of x (*, *sp), nd 1 or 2 (geometry as ``ops.pooling._geometry`` gives it):
+    (values (*, *out), int32 winner indices (planes, *out))."""
+    lead = x.shape[:-nd]
+    one = (1,) if nd == 1 else ()
+    x3 = np.ascontiguousarray(x).reshape((-1,) + one + tuple(sp))
+    res = np.empty((x3.shape[0],) + one + tuple(out), x.dtype)
+    idx = np.empty(res.shape, np.int32)
+    k, s, d = ((1,) + k, (1,) + s, (1,) + d) if nd == 1 else (k, s, d)
+    ph = 0 if nd == 1 else pads[0][0]
+    max_pool2d_fwd(x3, res, idx, k[0], k[1], s[0], s[1], ph, pads[-1][0], d[0], d[1])
+    return res.reshape(lead + tuple(out)), idx
+
+
+def max_pool_backward(g, idx, xshape):
+    """The input grad (xshape) of :func:`max_pool` for output grad ``g``."""
+    gx = np.empty(xshape, g.dtype)
+    P = idx.shape[0]
+    max_pool2d_bwd(np.ascontiguousarray(g).reshape(P, -1), idx.reshape(P, -1), gx.reshape(P, -1))
+    return gx
+
+
+def max_pool_jvp(u, idx, oshape):
+    """The derivative of :func:`max_pool` along ``u``: ``u`` read at the winners."""
+    P = idx.shape[0]
+    return np.take_along_axis(np.reshape(u, (P, -1)), idx.reshape(P, -1), 1).reshape(oshape)

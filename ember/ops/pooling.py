@@ -110,16 +110,15 @@ def _crop(buf, pads, sp):
 
 # ---- max pooling ----------------------------------------------------------------------
 
-_KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the compiled kernels take
-
 class _MaxPool(Op):
-    nondiff = (1,)
+    nondiff, kp = (1,), None   # kp: the compiled kernel module when it ran
 
     def forward(self, x, nd, k, s, d, sp, out, pads, want_idx):
-        kp = _kernels.load("pool") if nd <= 2 and x.dtype in _KDTYPES else None
-        if kp is not None:
-            return self._kforward(kp, x, nd, k, s, d, sp, out, pads, want_idx)
-        self.kp = None
+        kp = _kernels.load("pool") if nd <= 2 and x.dtype in (np.float32, np.float64) else None
+        if kp is not None:   # compiled: winners as int32 flat plane indices, one pass each way
+            res, self.idx = kp.max_pool(x, nd, k, s, d, sp, out, pads)
+            self.kp, self.geo = kp, (x.shape, res.shape)
+            return (res, self.idx.astype(np.int64).reshape(res.shape)) if want_idx else res
         xp = _pad_fill(x, pads, _lowest(x.dtype))
         sl = _offset_slices(k, s, d, out)
         best = np.array(xp[sl[0][1]], copy=True)
@@ -174,27 +173,9 @@ class _MaxPool(Op):
             flat = flat * sp[i] + pos
         return flat
 
-    def _kforward(self, kp, x, nd, k, s, d, sp, out, pads, want_idx):
-        """The compiled path: winners as flat plane indices (int32), one pass each way."""
-        lead = x.shape[:-nd]
-        x3 = np.ascontiguousarray(x).reshape((-1,) + ((1,) if nd == 1 else ()) + sp)
-        o2 = ((1,) if nd == 1 else ()) + out
-        res = np.empty((x3.shape[0],) + o2, x.dtype)
-        idx = np.empty(res.shape, np.int32)
-        kk, ss, dd = ((1,) + k, (1,) + s, (1,) + d) if nd == 1 else (k, s, d)
-        kp.max_pool2d_fwd(x3, res, idx, kk[0], kk[1], ss[0], ss[1], 0 if nd == 1 else pads[0][0],
-                          pads[-1][0], dd[0], dd[1])
-        res = res.reshape(lead + out)
-        self.kp, self.idx, self.geo = kp, idx, (x.shape, res.shape)
-        return (res, idx.astype(np.int64).reshape(res.shape)) if want_idx else res
-
     def backward(self, g, *rest):
         if self.kp is not None:
-            idx = self.idx
-            gx = np.empty(self.geo[0], g.dtype)
-            P = idx.shape[0]
-            self.kp.max_pool2d_bwd(np.ascontiguousarray(g).reshape(P, -1), idx.reshape(P, -1), gx.reshape(P, -1))
-            return gx,
+            return self.kp.max_pool_backward(g, self.idx, self.geo[0]),
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
         gp = np.zeros(pshape, dtype=g.dtype)
         overlap = any(ss < dd * (kk - 1) + 1 for ss, dd, kk in zip(s, d, k))
@@ -210,9 +191,7 @@ class _MaxPool(Op):
     def jvp(self, u):
         """The output's derivative along ``u``: ``u`` read at each window's argmax."""
         if self.kp is not None:
-            P = self.idx.shape[0]
-            r = np.take_along_axis(np.reshape(u, (P, -1)), self.idx.reshape(P, -1).astype(np.intp), 1)
-            return r.reshape(self.geo[1])
+            return self.kp.max_pool_jvp(u, self.idx, self.geo[1])
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
         up = _pad_fill(u, pads, 0)
         res = np.zeros(self.best.shape, u.dtype)
