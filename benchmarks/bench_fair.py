@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_fair.py                 # all workloads, 3 rounds
     .venv/bin/python benchmarks/bench_fair.py cnn mlp --rounds 5
     .venv/bin/python benchmarks/bench_fair.py --paths numba numpy   # ember on both kernel paths
+    .venv/bin/python benchmarks/bench_fair.py --threads 1 --cpu     # work done, on a busy machine
 
 In one process, torch's OpenMP threads spin while NumPy's BLAS threads run, which slows
 torch and flatters ember; here every measurement is a fresh ``python`` running one
@@ -119,28 +120,41 @@ def resnet18(m, rng):
     return step
 
 
-def child(framework, workload):
+def child(framework, workload, threads=2, clock="wall"):
     import numpy as np
     from harness import median_time
     if framework == "torch":
         import torch as m
-        m.set_num_threads(2)
+        m.set_num_threads(threads)
     else:
         import ember as m
     m.manual_seed(0)
     fn = globals()[workload](m, np.random.default_rng(0))
     for _ in range(3):
         fn()
+    if clock == "cpu":   # process CPU time over 7 batches of 5 calls, median
+        ts = []
+        for _ in range(7):
+            t0 = time.process_time()
+            for _ in range(5):
+                fn()
+            ts.append((time.process_time() - t0) / 5)
+        print(statistics.median(ts))
+        return
     print(median_time(fn, min_time=1.0, repeat=7))
 
 
 # ---------------------------------------------------------------- the parent
 
-def measure(framework, workload, path=None):
+def measure(framework, workload, path=None, threads=2, clock="wall"):
     env = dict(os.environ)
     if path:
         env["EMBER_KERNELS"] = path
-    out = subprocess.check_output([sys.executable, __file__, "--child", framework, workload], env=env, text=True)
+    if threads != 2:
+        for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[v] = str(threads)
+    out = subprocess.check_output([sys.executable, __file__, "--child", framework, workload, str(threads), clock],
+                                  env=env, text=True)
     return float(out.strip().splitlines()[-1])
 
 
@@ -154,24 +168,31 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--paths", nargs="+", default=["auto"], choices=["auto", "numba", "numpy"],
                     help="ember kernel paths to measure (EMBER_KERNELS)")
-    ap.add_argument("--child", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"), help=argparse.SUPPRESS)
+    ap.add_argument("--threads", type=int, default=2,
+                    help="threads for both frameworks (BLAS, OpenMP, numba); default 2")
+    ap.add_argument("--cpu", action="store_true",
+                    help="time process CPU time (with --threads 1: the work done, on a machine shared with other jobs)")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        return child(*a.child)
+        fw, wl = a.child[:2]
+        return child(fw, wl, *([int(a.child[2]), a.child[3]] if len(a.child) > 2 else []))
+    clock = "cpu" if a.cpu else "wall"
     a.workloads = a.workloads or list(WORKLOADS)
     for w in a.workloads:
         if w not in WORKLOADS:
             ap.error(f"unknown workload {w!r}; choose from {', '.join(WORKLOADS)}")
-    print(f"# separate processes, {a.rounds} rounds, median of per-round medians; torch 2 threads")
+    print(f"# separate processes, {a.rounds} rounds, median of per-round medians; {a.threads} thread(s), "
+          f"{clock} time")
     print(f"| workload | torch | {' | '.join('ember ' + p for p in a.paths)} | ratio |")
     print("|---|---|" + "---|" * len(a.paths) + "---|")
     for w in a.workloads:
         times = {k: [] for k in ["torch", *a.paths]}
         t0 = time.time()
         for _ in range(a.rounds):
-            times["torch"].append(measure("torch", w))
+            times["torch"].append(measure("torch", w, threads=a.threads, clock=clock))
             for p in a.paths:
-                times[p].append(measure("ember", w, None if p == "auto" else p))
+                times[p].append(measure("ember", w, None if p == "auto" else p, a.threads, clock))
         med = {k: statistics.median(v) for k, v in times.items()}
         ratios = " / ".join(f"{med[p] / med['torch']:.2f}x" for p in a.paths)
         print(f"| {WORKLOADS[w]} | {fmt(med['torch'])} | {' | '.join(fmt(med[p]) for p in a.paths)} | {ratios} |"

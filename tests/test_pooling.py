@@ -5,7 +5,7 @@ import torch
 from oracle import assert_close, check, check_raises, gradcheck, rand
 
 import ember
-from ember.ops import pooling as EP
+import ember.nn.functional as EP
 
 
 def F(m):

@@ -34,6 +34,10 @@ def _decide():
         raise ValueError(f"EMBER_KERNELS must be 'auto', 'numba' or 'numpy', got {want!r}")
     if want == "numpy":
         return "numpy"
+    # numba's OpenMP workers spin after each parallel loop by default, on the cores that
+    # NumPy's BLAS threads need next: let them sleep instead (unless the user chose)
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     try:
         import numba  # noqa: F401
     except ImportError:
@@ -53,10 +57,10 @@ def available():
 
 def load(name):
     """The kernel module ``ember._kernels.<name>``, or None on the NumPy path."""
+    if not available():
+        return None
     mod = _modules.get(name)
     if mod is None:
-        if not available():
-            return None
         mod = _modules[name] = importlib.import_module(f"{__name__}.{name}")
     return mod
 

@@ -17,6 +17,7 @@ from ..ops.embedding import *  # noqa: F401,F403
 from ..ops.distance import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pooling import *  # noqa: F401,F403
+from ..ops.unpooling import *  # noqa: F401,F403
 from ..ops.fractional_pool import *  # noqa: F401,F403
 from ..ops.aten_aliases import linear_cross_entropy  # noqa: F401
 from ..ops.ctc import ctc_loss  # noqa: F401

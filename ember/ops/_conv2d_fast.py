@@ -145,3 +145,104 @@ def _gx_flat(gn, wk, B, C, O, kh, kw, Hp, Wp, dh, dw, oh, ow, dt):
             sft = i * dh * Wp + j * dw
             buf[sft:sft + P] += tmp
     return buf[:P].reshape(B, Hp, Wp, C)
+
+
+# ---- the compiled path (ember._kernels.conv): any groups, 1-D and 2-D, float32/64 ----------
+
+_KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def kernel_covers(nd, dtype):
+    return nd <= 2 and dtype in _KDTYPES
+
+
+def kforward(op, kc, x, w, b, stride, pads, dil, G):
+    """Convolution of a batched x (B, C, *sp) with numba's im2col and BLAS GEMMs.
+
+    Columns are kept per sample ``(B, K, L)`` when the filter is small (K <= 64) or the
+    batch is 1, so the batched GEMM lands in NCHW directly; otherwise as one ``(K, B*L)``
+    matrix (one big GEMM, then a parallel copy to NCHW with the bias). A 1x1 stride-1
+    convolution without padding uses the input itself as the columns."""
+    nd = x.ndim - 2
+    if nd == 1:  # a 1-D convolution is a 2-D one of height 1
+        x, w = x[:, :, None], w[:, :, None]
+        stride, pads, dil = (1,) + stride, ((0, 0),) + pads, (1,) + dil
+    x = np.ascontiguousarray(x)
+    w = np.ascontiguousarray(w)
+    B, C, H, W = x.shape
+    O, Cg, kh, kw = w.shape
+    (pt, pb), (pl, pr) = pads
+    sh, sw = stride
+    dh, dw = dil
+    oh = (H + pt + pb - dh * (kh - 1) - 1) // sh + 1
+    ow = (W + pl + pr - dw * (kw - 1) - 1) // sw + 1
+    L, K, Og = oh * ow, C * kh * kw, O // G
+    Kg = K // G
+    dt = x.dtype
+    w2 = w.reshape(G, Og, Kg)
+    if kh == kw == 1 and sh == sw == 1 and not (pt or pb or pl or pr):
+        per_sample, cols = True, x.reshape(B, K, L)
+    else:
+        per_sample = K <= 64 or B == 1
+        cols = np.empty(K * B * L, dt)
+        sr, sb = (L, K * L) if per_sample else (B * L, L)
+        kc.im2col(x, cols, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, sr, sb)
+    if per_sample:
+        cols = cols.reshape(B, K, L)
+        res = np.matmul(w2, cols.reshape(B, G, Kg, L)).reshape(B, O, L)
+        if b is not None:
+            res += b.reshape(O, 1)
+    else:
+        cols = cols.reshape(K, B * L)
+        o = np.matmul(w2, cols.reshape(G, Kg, B * L), out=_scratch("ko", (G, Og, B * L), dt))
+        res = np.empty((B, O, L), dt)
+        kc.cbl_to_bcl(o.reshape(O, B, L), b if b is not None else np.empty(0, dt), b is not None, res)
+    op.kst = (kc, cols, w2, per_sample, b is not None, nd, x.shape, w.shape,
+              (kh, kw, sh, sw, pt, pl, dh, dw, oh, ow))
+    return res.reshape((B, O, oh, ow) if nd == 2 else (B, O, ow))
+
+
+def kbackward(op, g):
+    """(gx, gw, gb) of :func:`kforward`'s convolution for output grad g (batched or not)."""
+    kc, cols, w2, per_sample, has_b, nd, xshape, wshape, geo = op.kst
+    kh, kw, sh, sw, pt, pl, dh, dw, oh, ow = geo
+    nf = op.next_functions
+    need_x, need_w, need_b = nf[0][0] is not None, nf[1][0] is not None, has_b and nf[2][0] is not None
+    unbatched = g.ndim == nd + 1
+    B, C, H, W = xshape
+    G, Og, Kg = w2.shape
+    O, L, K, N = G * Og, oh * ow, G * Kg, B * oh * ow
+    dt = cols.dtype
+    g3 = np.ascontiguousarray(g, dtype=dt).reshape(B, O, L)
+    gx = gw = gb = None
+    if per_sample:
+        if need_b:
+            gb = np.einsum("bol->o", g3)
+        if need_w:
+            gw = np.matmul(g3.reshape(B, G, Og, L), cols.reshape(B, G, Kg, L).transpose(0, 1, 3, 2)).sum(0)
+        if need_x:
+            gc = np.matmul(w2.transpose(0, 2, 1), g3.reshape(B, G, Og, L)).reshape(B, K, L)
+            if kh == kw == 1 and sh == sw == 1 and cols.shape[1] == C and L == H * W:
+                gx = gc.reshape(xshape)
+            else:
+                gx = np.empty(xshape, dt)
+                kc.col2im(gc.reshape(-1), gx, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, L, K * L)
+    else:
+        g2 = _scratch("kg2", (O, B, L), dt)
+        kc.bcl_to_cbl(g3, g2)
+        if need_b:
+            gb = g2.reshape(O, N).sum(1)
+        g2 = g2.reshape(G, Og, N)
+        if need_w:
+            gw = np.matmul(g2, cols.reshape(G, Kg, N).transpose(0, 2, 1))
+        if need_x:
+            gc = np.matmul(w2.transpose(0, 2, 1), g2, out=_scratch("kgc", (G, Kg, N), dt))
+            gx = np.empty(xshape, dt)
+            kc.col2im(gc.reshape(-1), gx, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, N, L)
+    if gw is not None:
+        gw = gw.reshape(wshape if nd == 2 else (wshape[0], wshape[1], wshape[3]))
+    if gx is not None:
+        gx = gx.reshape(xshape if nd == 2 else (B, C, W))
+        if unbatched:
+            gx = gx[0]
+    return gx, gw, gb

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import _kernels
 from .._tensor import Tensor
 from . import _conv2d_fast as _f2
 from ._apply import Op, _type_name, apply, ntuple
@@ -127,6 +128,11 @@ class _ConvNd(Op):
         N = B * L
         Cg = C // G
         K = Cg * math.prod(k)
+        kc = _kernels.load("conv") if _f2.kernel_covers(nd, x.dtype) and w.dtype == x.dtype else None
+        if kc is not None:  # compiled im2col/col2im around BLAS
+            self.small = "k"
+            res = _f2.kforward(self, kc, x, w, b, stride, pads, dil, G)
+            return res[0] if unbatched else res
         if _f2.covers(nd, G, K):  # 2-D, groups 1: channels-last kernels
             self.small = None
             res = _f2.forward(self, x, w, b, stride, pads, dil)
@@ -166,6 +172,8 @@ class _ConvNd(Op):
     def backward(self, g):
         if self.small is None:
             return _f2.backward(self, g)
+        if self.small == "k":
+            return _f2.kbackward(self, g)
         B, C, sp, O, k, out, pads, padded, dil, stride, unbatched, has_b, wshape = self.geo
         if unbatched:
             g = g[None]

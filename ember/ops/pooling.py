@@ -1,4 +1,5 @@
-"""Pooling: max / avg (1-3 d), adaptive avg / max, lp pooling, max unpooling.
+"""Pooling: max / avg (1-3 d), adaptive avg / max, lp pooling
+(max unpooling, their inverse, is ``ops/unpooling.py``).
 
 Windows are never materialised: a pooling kernel loops over the (few) kernel
 offsets and combines strided slices of the (padded) input, each a whole-array
@@ -9,6 +10,7 @@ import math
 
 import numpy as np
 
+from .. import _kernels
 from .._tensor import Tensor
 from . import pooling_backward as _pb
 from ._apply import Op, apply, linear_backward_ops
@@ -18,9 +20,8 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
            "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
-           "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d",
-           "max_unpool2d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool3d",
-           "max_unpool3d"]
+           "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d",
+           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool3d"]
 
 
 def _stride(stride, k, nd):
@@ -111,9 +112,14 @@ def _crop(buf, pads, sp):
 # ---- max pooling ----------------------------------------------------------------------
 
 class _MaxPool(Op):
-    nondiff = (1,)
+    nondiff, kp = (1,), None   # kp: the compiled kernel module when it ran
 
     def forward(self, x, nd, k, s, d, sp, out, pads, want_idx):
+        kp = _kernels.load("pool") if nd <= 2 and x.dtype in (np.float32, np.float64) else None
+        if kp is not None:   # compiled: winners as int32 flat plane indices, one pass each way
+            res, self.idx = kp.max_pool(x, nd, k, s, d, sp, out, pads)
+            self.kp, self.geo = kp, (x.shape, res.shape)
+            return (res, self.idx.astype(np.int64).reshape(res.shape)) if want_idx else res
         xp = _pad_fill(x, pads, _lowest(x.dtype))
         sl = _offset_slices(k, s, d, out)
         best = np.array(xp[sl[0][1]], copy=True)
@@ -169,6 +175,8 @@ class _MaxPool(Op):
         return flat
 
     def backward(self, g, *rest):
+        if self.kp is not None:
+            return self.kp.max_pool_backward(g, self.idx, self.geo[0]),
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
         gp = np.zeros(pshape, dtype=g.dtype)
         overlap = any(ss < dd * (kk - 1) + 1 for ss, dd, kk in zip(s, d, k))
@@ -183,6 +191,8 @@ class _MaxPool(Op):
 
     def jvp(self, u):
         """The output's derivative along ``u``: ``u`` read at each window's argmax."""
+        if self.kp is not None:
+            return self.kp.max_pool_jvp(u, self.idx, self.geo[1])
         shape, dt, nd, k, s, d, sp, out, pads, pshape = self.geo
         up = _pad_fill(u, pads, 0)
         res = np.zeros(self.best.shape, u.dtype)
@@ -873,123 +883,3 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         tensor([[[[[8.]]]]])
     """
     return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
-
-
-# ---- max unpooling --------------------------------------------------------------------
-
-class _MaxUnpool(Op):
-    name = "MaxUnpool2DBackward0"
-
-    def forward(self, x, idx, nd, osize):
-        lead = x.shape[:-nd]
-        P = math.prod(osize)
-        L = math.prod(lead)
-        out = np.zeros((L, P), dtype=x.dtype)
-        ii = idx.reshape(L, -1)
-        if ii.size and (ii.min() < 0 or ii.max() >= P):
-            raise RuntimeError(f"Found an invalid max index: {int(ii.max() if ii.max() >= P else ii.min())} "
-                               f"(output volumes are of size {'x'.join(map(str, osize))}")
-        rows = np.broadcast_to(np.arange(L).reshape(-1, 1), ii.shape)
-        out[rows, ii] = x.reshape(L, -1)
-        self.ii, self.rows, self.xshape = ii, rows, x.shape
-        return out.reshape(lead + tuple(osize))
-
-    def backward(self, g):
-        L = self.ii.shape[0]
-        gg = g.reshape(L, -1)
-        return gg[self.rows, self.ii].reshape(self.xshape), None
-
-    backward_ops, jvp = _pb.max_unpool_backward_ops, _pb.max_unpool_jvp
-
-
-class _MaxUnpool3(_MaxUnpool):
-    name = "MaxUnpool3DBackward0"
-
-
-def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
-    k = _ntuple(kernel_size, nd, "kernel_size")
-    s = k if stride is None else _ntuple(stride, nd, "stride")
-    p = _ntuple(padding, nd, "padding")
-    xd = input._data
-    sp = xd.shape[-nd:]
-    default = tuple((i - 1) * ss - 2 * pp + kk for i, ss, pp, kk in zip(sp, s, p, k))
-    if output_size is None:
-        osize = default
-    else:
-        osize = tuple(int(v) for v in output_size)
-        if len(osize) == nd + 2 or (len(osize) == nd + 1 and xd.ndim == nd + 1):
-            osize = osize[-nd:]
-        if len(osize) != nd:
-            raise ValueError(f"output_size must have {nd} or {nd + 2} elements (got {len(osize)})")
-        for o, dflt, ss in zip(osize, default, s):
-            if not dflt - ss < o < dflt + ss:
-                raise ValueError(f"invalid output_size \"{list(osize)}\" (dim {o} must be between "
-                                 f"{dflt - ss} and {dflt + ss})")
-    if tuple(indices._data.shape) != tuple(xd.shape):
-        raise RuntimeError("Expected shape of indices to be same as that of the input tensor "
-                           f"({list(xd.shape)}) but got indices tensor with shape: {list(indices._data.shape)}")
-    return apply(_MaxUnpool3 if nd == 3 else _MaxUnpool, input, indices, nd=nd, osize=osize)
-
-
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of :func:`max_pool1d`: puts each value at its index and zeros elsewhere.
-
-    Args:
-        input (Tensor): the pooled values, ``(N, C, L)`` or ``(C, L)``.
-        indices (Tensor): the indices returned by the pooling.
-        kernel_size (int or tuple): the pooling's window size.
-        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): the pooling's padding. Default: ``0``.
-        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
-
-    Shape:
-        Output: ``(N, C, (L - 1) * stride - 2 * padding + kernel_size)`` unless ``output_size`` is given.
-
-    Example:
-        >>> import ember.nn.functional as F
-        >>> y, i = F.max_pool1d(ember.tensor([[[1., 5., 2., 0., 3., 4.]]]), 2, return_indices=True)
-        >>> F.max_unpool1d(y, i, 2)
-        tensor([[[0., 5., 2., 0., 0., 4.]]])
-    """
-    return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of :func:`max_pool2d`: puts each value at its index and zeros elsewhere.
-
-    Args:
-        input (Tensor): the pooled values, ``(N, C, H, W)`` or ``(C, H, W)``.
-        indices (Tensor): the indices returned by the pooling.
-        kernel_size (int or tuple): the pooling's window size.
-        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): the pooling's padding. Default: ``0``.
-        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
-
-    Example:
-        >>> import ember.nn.functional as F
-        >>> y, i = F.max_pool2d(ember.tensor([[[1., 2.], [4., 3.]]]), 2, return_indices=True)
-        >>> F.max_unpool2d(y, i, 2)
-        tensor([[[0., 0.],
-                 [4., 0.]]])
-    """
-    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of :func:`max_pool3d`: puts each value at its index and zeros elsewhere.
-
-    Args:
-        input (Tensor): the pooled values, ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
-        indices (Tensor): the indices returned by the pooling.
-        kernel_size (int or tuple): the pooling's window size.
-        stride (int or tuple, optional): the pooling's step; ``None`` means ``kernel_size``. Default: ``None``.
-        padding (int or tuple): the pooling's padding. Default: ``0``.
-        output_size (tuple, optional): the exact output size, when ambiguous. Default: ``None``.
-
-    Example:
-        >>> import ember.nn.functional as F
-        >>> y, i = F.max_pool3d(ember.arange(8.).view(1, 2, 2, 2), 2, return_indices=True)
-        >>> F.max_unpool3d(y, i, 2).flatten()
-        tensor([0., 0., 0., 0., 0., 0., 0., 7.])
-    """
-    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)

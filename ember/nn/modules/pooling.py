@@ -1,5 +1,6 @@
 """Pooling layers."""
 from ...ops import pooling as _P
+from ...ops import unpooling as _U
 from .module import Module
 from .utils import _ntuple, _single
 
@@ -455,7 +456,7 @@ class _MaxUnpoolNd(Module):
         self.padding = _ntuple(nd)(padding)
 
     def forward(self, input, indices, output_size=None):
-        return _P._max_unpool(self._nd, input, indices, self.kernel_size, self.stride, self.padding,
+        return _U._max_unpool(self._nd, input, indices, self.kernel_size, self.stride, self.padding,
                               output_size)
 
     def extra_repr(self):

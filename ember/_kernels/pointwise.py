@@ -1,0 +1,38 @@
+"""Elementwise kernels on flat arrays, split over both cores (numba ``prange``).
+
+NumPy runs an elementwise pass on one thread; these run it on all of numba's threads,
+which pays from about 10^5 elements on. Callers pass 1-D views of dense arrays in
+memory order (``flat``) and fall back to NumPy when an array is not dense.
+The NumPy reference: ``ember.ops.unary.Relu``.
+"""
+import numba
+import numpy as np
+
+from . import jit
+
+__all__ = ["MIN_SIZE", "flat", "relu_fwd", "relu_bwd"]
+
+MIN_SIZE = 1 << 16   # below this one NumPy pass beats starting the threads
+
+
+def flat(a):
+    """A 1-D view of ``a`` in memory order when ``a`` is dense (C, F or permuted), else None."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return a.reshape(-1, order="A")
+    f = a.ravel(order="K")
+    return f if np.may_share_memory(f, a) else None
+
+
+@jit(parallel=True)
+def relu_fwd(a, out):
+    """out = max(a, 0), NaN kept (as ``torch.relu``)."""
+    for i in numba.prange(a.size):
+        v = a[i]
+        out[i] = 0 if v <= 0 else v
+
+
+@jit(parallel=True)
+def relu_bwd(y, g, out):
+    """out = 0 where y <= 0, else g (``threshold_backward``: NaN passes g, no inf * 0)."""
+    for i in numba.prange(y.size):
+        out[i] = 0 if y[i] <= 0 else g[i]
