@@ -45,3 +45,68 @@ def gru_bwd_step(dout, dh, a, hn, hp, dX, dHn):
             dX[b, j] = dn * hn[b, j] * (r * (1 - r))
             dX[b, H + j] = d * (hp[b, j] - n) * (z * (1 - z))
             dh[b, j] = d * z
+
+
+# ---- forward: sigmoid(z) = 0.5 * tanh(z / 2) + 0.5, so one NumPy tanh covers every gate
+
+@jit
+def lstm_fwd_pre(hh, xg, z):
+    """``z = hh + xg`` with the sigmoid gates (i, f, o) halved; ``np.tanh(z)`` follows."""
+    B, H4 = hh.shape
+    H = H4 // 4
+    for b in range(B):
+        for j in range(H4):
+            v = hh[b, j] + xg[b, j]
+            z[b, j] = v if 2 * H <= j < 3 * H else v * 0.5
+
+
+@jit
+def lstm_fwd_cell(a, c, cp, cn):
+    """``a = tanh(z)`` becomes the gates (i, f, o to sigmoids); ``cp`` keeps c_{t-1};
+    ``c`` and ``cn`` get c_t (``np.tanh(cn)`` follows)."""
+    B, H = c.shape
+    for b in range(B):
+        for j in range(H):
+            i = 0.5 * a[b, j] + 0.5
+            f = 0.5 * a[b, H + j] + 0.5
+            a[b, j] = i
+            a[b, H + j] = f
+            a[b, 3 * H + j] = 0.5 * a[b, 3 * H + j] + 0.5
+            cv = c[b, j]
+            cp[b, j] = cv
+            cv = f * cv + i * a[b, 2 * H + j]
+            c[b, j] = cv
+            cn[b, j] = cv
+
+
+@jit
+def gru_fwd_pre(hh, b_hh, xg, a, hn):
+    """``hh += b_hh``; ``a[:, :2H] = (xg + hh)[:, :2H] / 2`` (r, z); ``hn = hh[:, 2H:]``."""
+    B, H = hn.shape
+    for b in range(B):
+        for j in range(2 * H):
+            a[b, j] = 0.5 * (hh[b, j] + b_hh[j] + xg[b, j])
+        for j in range(H):
+            hn[b, j] = hh[b, 2 * H + j] + b_hh[2 * H + j]
+
+
+@jit
+def gru_fwd_mid(a, xg, hn):
+    """r, z from their tanh; ``a[:, 2H:] = xn + r * hn`` (``np.tanh`` follows)."""
+    B, H = hn.shape
+    for b in range(B):
+        for j in range(H):
+            r = 0.5 * a[b, j] + 0.5
+            a[b, j] = r
+            a[b, H + j] = 0.5 * a[b, H + j] + 0.5
+            a[b, 2 * H + j] = xg[b, 2 * H + j] + r * hn[b, j]
+
+
+@jit
+def gru_fwd_out(a, hp, out):
+    """``h_t = n + z * (h_{t-1} - n)``."""
+    B, H = hp.shape
+    for b in range(B):
+        for j in range(H):
+            n = a[b, 2 * H + j]
+            out[b, j] = n + a[b, H + j] * (hp[b, j] - n)

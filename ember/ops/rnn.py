@@ -178,8 +178,10 @@ class _LSTMLayer(_Layer):
         hraw = out if w_hr is None else np.empty((N, H), dt)
         h, c = h0.copy(), c0.copy()
         g = np.empty((h0.shape[0], 4 * H), dt)
-        whh_t = w_hh.T
+        whh_t = np.ascontiguousarray(w_hh.T)   # BLAS runs the per-step GEMM faster on it
         whr_t = None if w_hr is None else w_hr.T
+        k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
+        step = _lstm_fwd_step_np if k is None else _lstm_fwd_step_kernel(k)
         with np.errstate(over="ignore"):
             for r0, bs in _steps(batch_sizes, reverse):
                 r1 = r0 + bs
@@ -187,18 +189,7 @@ class _LSTMLayer(_Layer):
                 hp[...] = h[:bs]
                 gt = g[:bs]
                 np.matmul(hp, whh_t, out=gt)
-                gt += xg[r0:r1]
-                a = acts[r0:r1]
-                a[...] = gt
-                _sigmoid_(a)
-                np.tanh(gt[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-                ct = c[:bs]
-                cprev[r0:r1] = ct
-                ct *= a[:, H:2 * H]
-                ct += a[:, :H] * a[:, 2 * H:3 * H]
-                t = tc[r0:r1]
-                np.tanh(ct, out=t)
-                np.multiply(a[:, 3 * H:], t, out=hraw[r0:r1])
+                step(gt, xg[r0:r1], c[:bs], acts[r0:r1], tc[r0:r1], cprev[r0:r1], hraw[r0:r1])
                 if whr_t is not None:
                     np.matmul(hraw[r0:r1], whr_t, out=out[r0:r1])
                 h[:bs] = out[r0:r1]
@@ -217,7 +208,7 @@ class _LSTMLayer(_Layer):
         dc = np.array(gc, dt)            # and of the cell state (B, H)
         dhp = None if w_hr is None else np.empty((N, w_hr.shape[0]), dt)
         zero = None if w_hr is None else np.zeros((dh.shape[0], H), dt)
-        gout = np.asarray(gout, dt)
+        gout = np.ascontiguousarray(gout, dt)
         for r0, bs in reversed(_steps(self._bsz, self._rev)):
             r1 = r0 + bs
             if w_hr is None:
@@ -236,6 +227,32 @@ class _LSTMLayer(_Layer):
             gb2 = gb.copy()
         gw_hr = None if w_hr is None else dhp.T @ hraw
         return gx, dh, dc, gw_ih, gw_hh, gb, gb2, gw_hr
+
+
+def _lstm_fwd_step_np(gt, xt, c, a, tc, cp, hr):
+    """One LSTM step forward on ``gt = h_{t-1} @ W_hh.T`` and ``xt``, the input projection:
+    gates into ``a``, c_{t-1} into ``cp``, ``c`` (in place) to c_t, ``tc = tanh(c_t)``,
+    ``hr = o * tc``."""
+    H = c.shape[1]
+    gt += xt
+    a[...] = gt
+    _sigmoid_(a)
+    np.tanh(gt[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+    cp[...] = c
+    c *= a[:, H:2 * H]
+    c += a[:, :H] * a[:, 2 * H:3 * H]
+    np.tanh(c, out=tc)
+    np.multiply(a[:, 3 * H:], tc, out=hr)
+
+
+def _lstm_fwd_step_kernel(k):
+    def step(gt, xt, c, a, tc, cp, hr):
+        k.lstm_fwd_pre(gt, xt, a)
+        np.tanh(a, out=a)
+        k.lstm_fwd_cell(a, c, cp, tc)
+        np.tanh(tc, out=tc)
+        np.multiply(a[:, 3 * c.shape[1]:], tc, out=hr)
+    return step
 
 
 def _lstm_bwd_step_np(dout, dh, dc, a, tc, cp, dG):
@@ -274,7 +291,11 @@ class _GRULayer(_Layer):
         out = np.empty((N, H), dt)
         h = h0.copy()
         g = np.empty((h0.shape[0], 3 * H), dt)
-        whh_t = w_hh.T
+        whh_t = np.ascontiguousarray(w_hh.T)
+        k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
+        step = _gru_fwd_step_np if k is None else _gru_fwd_step_kernel(k)
+        if k is not None and b_hh is None:
+            b_hh = np.zeros(3 * H, dt)
         with np.errstate(over="ignore"):
             for r0, bs in _steps(batch_sizes, reverse):
                 r1 = r0 + bs
@@ -282,21 +303,8 @@ class _GRULayer(_Layer):
                 hp[...] = h[:bs]
                 gt = g[:bs]
                 np.matmul(hp, whh_t, out=gt)
-                if b_hh is not None:
-                    gt += b_hh
-                a = acts[r0:r1]
-                xt = xg[r0:r1]
-                np.add(gt[:, :2 * H], xt[:, :2 * H], out=a[:, :2 * H])
-                _sigmoid_(a[:, :2 * H])
-                hn[r0:r1] = gt[:, 2 * H:]
-                n = a[:, 2 * H:]
-                np.multiply(a[:, :H], gt[:, 2 * H:], out=n)
-                n += xt[:, 2 * H:]
-                np.tanh(n, out=n)
                 o = out[r0:r1]
-                np.subtract(hp, n, out=o)
-                o *= a[:, H:2 * H]
-                o += n
+                step(gt, b_hh, xg[r0:r1], acts[r0:r1], hn[r0:r1], hp, o)
                 h[:bs] = o
         self.acts, self.hn, self.hprev = acts, hn, hprev
         return out, h
@@ -312,7 +320,7 @@ class _GRULayer(_Layer):
         dHn = np.empty((N, H), dt)           # of W_hn h + b_hn (r and z share dX's)
         dh = np.array(gh, dt)
         tmp = np.empty_like(dh)
-        gout = np.asarray(gout, dt)
+        gout = np.ascontiguousarray(gout, dt)
         for r0, bs in reversed(_steps(self._bsz, self._rev)):
             r1 = r0 + bs
             step(gout[r0:r1], dh[:bs], acts[r0:r1], hn[r0:r1], hprev[r0:r1], dX[r0:r1], dHn[r0:r1])
@@ -331,6 +339,35 @@ class _GRULayer(_Layer):
             gb_ih = dX.sum(0)
             gb_hh = np.concatenate([gb_ih[:2 * H], dHn.sum(0)])
         return gx, dh, gw_ih, gw_hh, gb_ih, gb_hh, None
+
+
+def _gru_fwd_step_np(gt, b_hh, xt, a, hn, hp, o):
+    """One GRU step forward on ``gt = h_{t-1} @ W_hh.T``: gates r, z, n into ``a``,
+    ``hn = W_hn h_{t-1} + b_hn``, h_t into ``o``."""
+    H = hn.shape[1]
+    if b_hh is not None:
+        gt += b_hh
+    np.add(gt[:, :2 * H], xt[:, :2 * H], out=a[:, :2 * H])
+    _sigmoid_(a[:, :2 * H])
+    hn[...] = gt[:, 2 * H:]
+    n = a[:, 2 * H:]
+    np.multiply(a[:, :H], hn, out=n)
+    n += xt[:, 2 * H:]
+    np.tanh(n, out=n)
+    np.subtract(hp, n, out=o)
+    o *= a[:, H:2 * H]
+    o += n
+
+
+def _gru_fwd_step_kernel(k):
+    def step(gt, b_hh, xt, a, hn, hp, o):
+        H2 = 2 * hn.shape[1]
+        k.gru_fwd_pre(gt, b_hh, xt, a, hn)
+        np.tanh(a[:, :H2], out=a[:, :H2])
+        k.gru_fwd_mid(a, xt, hn)
+        np.tanh(a[:, H2:], out=a[:, H2:])
+        k.gru_fwd_out(a, hp, o)
+    return step
 
 
 def _gru_bwd_step_np(dout, dh, a, hn, hp, dX, dHn):
@@ -363,7 +400,7 @@ class _RNNLayer(_Layer):
         hprev = np.empty((N, H), x.dtype)
         out = np.empty((N, H), x.dtype)
         h = h0.copy()
-        whh_t = w_hh.T
+        whh_t = np.ascontiguousarray(w_hh.T)   # BLAS runs the per-step GEMM faster on it
         for r0, bs in _steps(batch_sizes, reverse):
             r1 = r0 + bs
             hp = hprev[r0:r1]
