@@ -9,7 +9,7 @@ import numpy as np
 from . import jit
 
 
-@jit
+@jit(error_model="numpy")   # a float division by zero gives inf, as NumPy (and it vectorizes)
 def adam(p, g, m, v, vmax, amsgrad, w1, w1c, small, beta2, c2, nss, bc2_sqrt, eps):
     """``m.lerp_(g, w1)`` (PyTorch's two-branch lerp: ``small`` when ``|w1| < 0.5``, else
     with ``w1c = 1 - w1``),

@@ -133,6 +133,12 @@ def _sigmoid_(a):
     np.reciprocal(a, out=a)
 
 
+def _with_one(kernel, dt):
+    """A kernel taking ``one`` (1 in the arrays' dtype) last, called like its NumPy reference."""
+    one = dt.type(1)
+    return lambda *arrays: kernel(*arrays, one)
+
+
 def _needs(op, i):
     nf = getattr(op, "next_functions", None)
     return nf is None or nf[i][0] is not None
@@ -201,8 +207,8 @@ class _LSTMLayer(_Layer):
         acts, tc, cprev, hprev, hraw = self.acts, self.tc, self.cprev, self.hprev, self.hraw
         N, H = tc.shape
         dt = tc.dtype
-        k = _kernels.load("rnn")
-        step = _lstm_bwd_step_np if k is None or dt not in _FUSED_DTYPES else k.lstm_bwd_step
+        k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
+        step = _lstm_bwd_step_np if k is None else _with_one(k.lstm_bwd_step, dt)
         dG = np.empty((N, 4 * H), dt)
         dh = np.array(gh, dt)            # running gradient of the hidden state (B, P)
         dc = np.array(gc, dt)            # and of the cell state (B, H)
@@ -247,9 +253,10 @@ def _lstm_fwd_step_np(gt, xt, c, a, tc, cp, hr):
 
 def _lstm_fwd_step_kernel(k):
     def step(gt, xt, c, a, tc, cp, hr):
-        k.lstm_fwd_pre(gt, xt, a)
+        one = a.dtype.type(1)
+        k.lstm_fwd_pre(gt, xt, a, one)
         np.tanh(a, out=a)
-        k.lstm_fwd_cell(a, c, cp, tc)
+        k.lstm_fwd_cell(a, c, cp, tc, one)
         np.tanh(tc, out=tc)
         np.multiply(a[:, 3 * c.shape[1]:], tc, out=hr)
     return step
@@ -314,8 +321,8 @@ class _GRULayer(_Layer):
         acts, hn, hprev = self.acts, self.hn, self.hprev
         N, H = hn.shape
         dt = hn.dtype
-        k = _kernels.load("rnn")
-        step = _gru_bwd_step_np if k is None or dt not in _FUSED_DTYPES else k.gru_bwd_step
+        k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
+        step = _gru_bwd_step_np if k is None else _with_one(k.gru_bwd_step, dt)
         dX = np.empty((N, 3 * H), dt)        # gradient of the input projection's gates
         dHn = np.empty((N, H), dt)           # of W_hn h + b_hn (r and z share dX's)
         dh = np.array(gh, dt)
@@ -362,9 +369,10 @@ def _gru_fwd_step_np(gt, b_hh, xt, a, hn, hp, o):
 def _gru_fwd_step_kernel(k):
     def step(gt, b_hh, xt, a, hn, hp, o):
         H2 = 2 * hn.shape[1]
-        k.gru_fwd_pre(gt, b_hh, xt, a, hn)
+        one = a.dtype.type(1)
+        k.gru_fwd_pre(gt, b_hh, xt, a, hn, one)
         np.tanh(a[:, :H2], out=a[:, :H2])
-        k.gru_fwd_mid(a, xt, hn)
+        k.gru_fwd_mid(a, xt, hn, one)
         np.tanh(a[:, H2:], out=a[:, H2:])
         k.gru_fwd_out(a, hp, o)
     return step
