@@ -102,9 +102,12 @@ def run_direction_ops(mode, x, batch_sizes, h0, w, reverse):
 
 
 def run_direction(mode, x, batch_sizes, h0, w, reverse):
-    """One layer/direction: the fused op (float32/float64, not tracing), else the ops above."""
+    """One layer/direction: the fused op (float32/float64 throughout, not tracing), else the
+    ops above (a trace then records ordinary ops)."""
     sym = sys.modules.get("ember.jit._sym")
-    if x.dtype.is_floating_point and x._data.dtype in _FUSED_DTYPES and not (sym is not None and sym._active):
+    dt = x._data.dtype
+    if dt in _FUSED_DTYPES and all(t is None or t._data.dtype == dt for t in (*h0, *w)) \
+            and not (sym is not None and sym._active):
         cls = _FUSED[mode]
         outs = apply(cls, x, *h0, *w, batch_sizes=batch_sizes, reverse=reverse, mode=mode)
         return outs[0], outs[1:]
@@ -117,7 +120,7 @@ _FUSED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 # ---- helpers of the fused ops --------------------------------------------------------------
 
 def _steps(batch_sizes, reverse):
-    """(t, first row, batch size) in the order the recurrence visits them."""
+    """(first row, batch size) of each time step, in the order the recurrence visits them."""
     offs = [0]
     for b in batch_sizes:
         offs.append(offs[-1] + b)
