@@ -347,9 +347,9 @@ class Softmax(Op):
         if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
         else:
-            m = a.max(axis=dim, keepdims=True)
-            e = np.exp(a - m)
-            y = e / e.sum(axis=dim, keepdims=True)
+            y = a - a.max(axis=dim, keepdims=True)
+            np.exp(y, out=y)
+            y /= y.sum(axis=dim, keepdims=True)
         self.y, self.dim = y, dim
         return y
 
@@ -357,7 +357,11 @@ class Softmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
-        return y * (g - (g * y).sum(axis=self.dim, keepdims=True))
+        t = g * y
+        s = t.sum(axis=self.dim, keepdims=True)
+        np.subtract(g, s, out=t)
+        t *= y
+        return t
 
     def backward_ops(self, g):
         if self.y.ndim == 0:
@@ -375,9 +379,8 @@ class LogSoftmax(Op):
         if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
         else:
-            m = a.max(axis=dim, keepdims=True)
-            z = a - m
-            y = z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
+            y = a - a.max(axis=dim, keepdims=True)
+            y -= np.log(np.exp(y).sum(axis=dim, keepdims=True))
         self.y, self.dim = y, dim
         return y
 
@@ -385,7 +388,10 @@ class LogSoftmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
-        return g - np.exp(y) * g.sum(axis=self.dim, keepdims=True)
+        t = np.exp(y)
+        t *= g.sum(axis=self.dim, keepdims=True)
+        np.subtract(g, t, out=t)
+        return t
 
     def backward_ops(self, g):
         if self.y.ndim == 0:

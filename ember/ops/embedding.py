@@ -1,6 +1,7 @@
 """Embedding lookups: ``embedding``, ``embedding_bag``, and ``one_hot``."""
 import numpy as np
 
+from .. import _kernels
 from .._tensor import _wrap
 from . import _apply
 from ._apply import Op, _type_name, apply, linear_backward_ops
@@ -30,7 +31,7 @@ class _Embedding(Op):
         if self.sgf:
             counts = np.bincount(idx, minlength=self.shape[0])
             g2 = g2 / counts[idx][:, None]
-        np.add.at(gw, idx, g2)
+        _rows_add(gw, idx, g2)
         if self.pad is not None:
             gw[self.pad] = 0
         return gw, None
@@ -45,6 +46,24 @@ class _Embedding(Op):
         if self.pad is not None:
             r = r * (self.idx != self.pad)[..., None]
         return r
+
+
+def _rows_add_np(out, idx, src):
+    """``np.add.at(out, idx, src)`` for rows, without the scatter: the rows sorted by index
+    (stable, so each row sums in order) and summed per index with one ``reduceat``."""
+    if idx.size == 0:
+        return
+    order = np.argsort(idx, kind="stable")
+    s = idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    out[s[starts]] += np.add.reduceat(src[order], starts, axis=0)
+
+
+def _rows_add(out, idx, src):
+    k = _kernels.load("embedding") if out.dtype.kind == "f" and out.itemsize >= 4 else None
+    if k is None or src.dtype != out.dtype:
+        return _rows_add_np(out, idx, src)
+    k.rows_add(out, np.ascontiguousarray(idx), np.ascontiguousarray(src))
 
 
 def _renorm(weight, input, max_norm, norm_type):
@@ -191,7 +210,7 @@ class _EmbBag(Op):
             if sw is not None:
                 gp[pos] = self.w[ids] @ gi
                 rows = rows * sw[:, None]
-            np.add.at(gw, ids, rows)
+            _rows_add(gw, ids, rows)
         return gw, None, gp
 
 

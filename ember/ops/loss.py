@@ -98,16 +98,24 @@ class _NLLCore(Op):
         else:
             x2, tv, valid, wt = _nll_prepare(x, t, weight, ignore_index)
         M, C = x2.shape
+        rows = np.arange(M)
+        plain = softmax and not prob and smoothing == 0
         if softmax:
             m = x2.max(axis=1, keepdims=True) if M and C else 0
             z = x2 - m
-            e = np.exp(z)
-            se = e.sum(axis=1, keepdims=True)
-            logp = z - np.log(se)
-            self.p = e / se
+            if plain:   # only the targets' log-probabilities: no (M, C) logp, p made in backward
+                zt = z[rows, tv]
+                e = np.exp(z, out=z)
+                se = e.sum(axis=1, keepdims=True)
+                logp_t = zt - np.log(se[:, 0])
+                self.e, self.se = e, se
+            else:
+                e = np.exp(z)
+                se = e.sum(axis=1, keepdims=True)
+                logp = z - np.log(se)
+                self.p = e / se
         else:
             logp = x2
-        rows = np.arange(M)
         if prob:
             tt = t2.astype(dt, copy=False)
             if smoothing > 0:
@@ -118,7 +126,7 @@ class _NLLCore(Op):
             L = (G * logp).sum(axis=1)
             denom = M if reduction == "mean" else 1
         else:
-            L = -wt * logp[rows, tv]
+            L = -wt * (logp_t if plain else logp[rows, tv])
             G = None
             self.tv, self.wt = tv, wt
             denom = 1
@@ -198,7 +206,8 @@ class _NLLCore(Op):
                     coef = self.wt * gr
             coef = coef.astype(dt, copy=False)
             if self.softmax:
-                gx = p * coef[:, None]
+                gx = np.divide(self.e, self.se)     # the softmax
+                gx *= coef[:, None]
             else:
                 gx = np.zeros((M, self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]), dt)
             gx[np.arange(M), self.tv] -= coef

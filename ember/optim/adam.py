@@ -1,8 +1,9 @@
 """Adam and AdamW (PyTorch's single-tensor maths)."""
 import numpy as np
 
+from .. import _kernels
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_betas_eps_wd, _check_lr, _lerp_, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_betas_eps_wd, _check_lr, _flat, _lerp_, _to_scalar, _zeros_like
 
 __all__ = ["Adam", "AdamW"]
 
@@ -61,22 +62,31 @@ class Adam(Optimizer):
                 lr = _to_scalar(group["lr"])
                 beta1, beta2 = (_to_scalar(b) for b in group["betas"])
                 eps, amsgrad = group["eps"], group["amsgrad"]
+                k = _kernels.load("optim")
                 for p, g, state in self._grads(group, decoupled=group["decoupled_weight_decay"]):
                     x = p._data
                     m = state["exp_avg"]._data
                     v = state["exp_avg_sq"]._data
                     st = state["step"]._data
                     st += 1
-                    _lerp_(m, g, 1 - beta1)
-                    v *= beta2
-                    v += (1 - beta2) * g * g
                     step = float(st)
                     bias_correction1 = 1 - beta1 ** step
                     bias_correction2 = 1 - beta2 ** step
                     step_size = lr / bias_correction1
                     bc2_sqrt = bias_correction2 ** 0.5
+                    vmax = state["max_exp_avg_sq"]._data if amsgrad else v
+                    flat = _flat(k, x, g, m, v, vmax)
+                    if flat is not None:     # one compiled pass (the same float sequence)
+                        w = 1 - beta1
+                        t = x.dtype.type
+                        k.adam(*flat, amsgrad, t(w), t(1 - w), abs(w) < 0.5, t(beta2), t(1 - beta2),
+                               t(-step_size), t(bc2_sqrt), t(eps))
+                        p._bump()
+                        continue
+                    _lerp_(m, g, 1 - beta1)
+                    v *= beta2
+                    v += (1 - beta2) * g * g
                     if amsgrad:
-                        vmax = state["max_exp_avg_sq"]._data
                         np.maximum(vmax, v, out=vmax)
                         denom = np.sqrt(vmax) / bc2_sqrt
                     else:

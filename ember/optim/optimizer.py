@@ -430,6 +430,20 @@ def _to_scalar(x):
     return x
 
 
+def _flat(k, *arrays):
+    """The arrays viewed 1-D for a compiled update (``k``: the ``optim`` kernel module), or
+    None for the NumPy path: no kernels, or not all C-contiguous float32/float64 of one dtype."""
+    if k is None:
+        return None
+    dt = arrays[0].dtype
+    if dt != np.float32 and dt != np.float64:
+        return None
+    for a in arrays:
+        if a.dtype != dt or not a.flags.c_contiguous or not a.flags.writeable:
+            return None
+    return tuple(a.reshape(-1) for a in arrays)
+
+
 def _lerp_(a, b, w):
     """In-place ``a.lerp_(b, w)`` with PyTorch's formula (two branches on the weight)."""
     if abs(w) < 0.5:

@@ -1,9 +1,10 @@
 """SGD with momentum, dampening, Nesterov, weight decay and maximize (PyTorch's maths)."""
 import numpy as np
 
+from .. import _kernels
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer, _check_lr, _to_scalar
+from .optimizer import Optimizer, _check_lr, _flat, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -61,6 +62,7 @@ class SGD(Optimizer):
                 momentum = group["momentum"]
                 dampening = group["dampening"]
                 nesterov = group["nesterov"]
+                k = _kernels.load("optim") if momentum != 0 else None
                 for p, g, _ in self._grads(group):
                     x = p._data
                     if momentum != 0:
@@ -70,6 +72,12 @@ class SGD(Optimizer):
                             buf = _wrap(np.array(g, copy=True))
                             state["momentum_buffer"] = buf
                         else:
+                            flat = _flat(k, x, g, buf._data)
+                            if flat is not None:     # one compiled pass (the same float sequence)
+                                t = x.dtype.type
+                                k.sgd_momentum(*flat, t(momentum), t(1 - dampening), nesterov, t(-lr))
+                                p._bump()
+                                continue
                             b = buf._data
                             b *= momentum
                             b += (1 - dampening) * g

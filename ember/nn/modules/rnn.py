@@ -1,8 +1,9 @@
-"""RNNBase, RNN, LSTM, GRU and their cells, composed from ember ops (autograd for free).
+"""RNNBase, RNN, LSTM, GRU and their cells.
 
-A layer/direction projects the whole sequence with one matmul (``x @ W_ih.T + b``), then
-loops over time for the hidden projection only. Padded and packed inputs share one path:
-a padded (T, B, *) input is the packed layout with ``batch_sizes == [B] * T``."""
+Each layer/direction runs as one fused op (``ember.ops.rnn``): one GEMM projects the whole
+sequence, the recurrence loops over time inside the op. Padded and packed inputs share one
+path: a padded (T, B, *) input is the packed layout with ``batch_sizes == [B] * T``. The
+cells run one step composed from ember ops."""
 import math
 import numbers
 import warnings
@@ -13,6 +14,7 @@ from ..._tensor import _wrap
 from ...ops.creation import zeros
 from ...ops.gather import index_select
 from ...ops.joining import cat, stack
+from ...ops.rnn import _GATES, _gru_step, _lstm_step, _relu_step, _tanh_step, run_direction
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -20,75 +22,6 @@ from .linear import _empty
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
-
-_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
-
-
-# ---- one time step: x is the precomputed input projection, hid a tuple of states --------
-
-def _tanh_step(x, hid, w_hh, b_hh, w_hr):
-    return (F.tanh(x + F.linear(hid[0], w_hh, b_hh)),)
-
-
-def _relu_step(x, hid, w_hh, b_hh, w_hr):
-    return (F.relu(x + F.linear(hid[0], w_hh, b_hh)),)
-
-
-def _lstm_step(x, hid, w_hh, b_hh, w_hr):
-    """Gates i, f, g, o; ``c' = f*c + i*g``, ``h' = o*tanh(c')`` (then ``@ W_hr.T``)."""
-    h, c = hid
-    i, f, g, o = (x + F.linear(h, w_hh, b_hh)).chunk(4, 1)
-    c = F.sigmoid(f) * c + F.sigmoid(i) * F.tanh(g)
-    h = F.sigmoid(o) * F.tanh(c)
-    return (h if w_hr is None else F.linear(h, w_hr), c)
-
-
-def _gru_step(x, hid, w_hh, b_hh, w_hr):
-    """Gates r, z, n; ``n = tanh(W_in x + b_in + r*(W_hn h + b_hn))``, ``h' = n + z*(h - n)``."""
-    h = hid[0]
-    xr, xz, xn = x.chunk(3, 1)
-    hr, hz, hn = F.linear(h, w_hh, b_hh).chunk(3, 1)
-    r = F.sigmoid(xr + hr)
-    z = F.sigmoid(xz + hz)
-    n = F.tanh(xn + r * hn)
-    return (n + z * (h - n),)
-
-
-_STEPS = {"LSTM": _lstm_step, "GRU": _gru_step, "RNN_TANH": _tanh_step, "RNN_RELU": _relu_step}
-
-
-def _run_direction(step, xs, batch_sizes, h0, w, reverse):
-    """Run ``step`` over the per-time-step projections ``xs`` (shrinking batches, as packed).
-
-    Returns the outputs concatenated in packed order (N, H) and the final states, each (B, H):
-    a sequence's final state is taken at its own last step, as PyTorch's PackedLayer does."""
-    w_hh, b_hh, w_hr = w
-    outs = [None] * len(xs)
-    if not reverse:
-        hid, last, done = h0, batch_sizes[0], []
-        for t, x in enumerate(xs):
-            bs = batch_sizes[t]
-            if bs < last:
-                done.append(tuple(s[bs:last] for s in hid))
-                hid = tuple(s[:bs] for s in hid)
-            last = bs
-            hid = step(x, hid, w_hh, b_hh, w_hr)
-            outs[t] = hid[0]
-        if done:
-            done.append(hid)
-            hid = tuple(cat([d[k] for d in reversed(done)], 0) for k in range(len(hid)))
-    else:
-        last = batch_sizes[-1]
-        hid = h0 if last == batch_sizes[0] else tuple(s[:last] for s in h0)
-        for t in range(len(xs) - 1, -1, -1):
-            bs = batch_sizes[t]
-            if bs > last:
-                hid = tuple(cat([s, s0[last:bs]], 0) for s, s0 in zip(hid, h0))
-            last = bs
-            hid = step(xs[t], hid, w_hh, b_hh, w_hr)
-            outs[t] = hid[0]
-    return (outs[0] if len(outs) == 1 else cat(outs, 0)), hid
-
 
 def _permute(hx, perm):
     return hx if perm is None else tuple(index_select(s, 1, perm) for s in hx)
@@ -228,23 +161,17 @@ class RNNBase(Module):
     def _run(self, x, batch_sizes, hx):
         """x: (N, input_size) in packed order; hx: tuple of (layers*dirs, B, *) states.
         Returns the last layer's output (N, dirs*H) and the stacked final states."""
-        step = _STEPS[self.mode]
         ndir = 2 if self.bidirectional else 1
-        fold = self.mode != "GRU"           # b_hh joins the input projection except for GRU
         finals = [[] for _ in hx]
         names = iter(self._all_weights)
         for layer in range(self.num_layers):
             outs = []
             for d in range(ndir):
                 w = [getattr(self, n) for n in next(names)]
-                w_ih, w_hh = w[0], w[1]
                 b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
                 w_hr = w[-1] if self.proj_size > 0 else None
-                if fold and b_ih is not None:
-                    b_ih, b_hh = b_ih + b_hh, None
-                xs = F.linear(x, w_ih, b_ih).split(batch_sizes, 0)
                 h0 = tuple(s[layer * ndir + d] for s in hx)
-                out, hid = _run_direction(step, xs, batch_sizes, h0, (w_hh, b_hh, w_hr), d == 1)
+                out, hid = run_direction(self.mode, x, batch_sizes, h0, (w[0], w[1], b_ih, b_hh, w_hr), d == 1)
                 outs.append(out)
                 for f, s in zip(finals, hid):
                     f.append(s)
@@ -336,7 +263,9 @@ class RNN(RNNBase):
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
-        return self._forward(input, None if hx is None else (hx,))
+        from ...amp.autocast_mode import _lower_outputs
+
+        return _lower_outputs(self._forward(input, None if hx is None else (hx,)))
 
 
 class LSTM(RNNBase):
