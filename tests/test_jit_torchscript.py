@@ -5,6 +5,7 @@ data.pkl cannot run code."""
 import io
 import os
 import pickle
+import re
 import warnings
 import zipfile
 
@@ -275,6 +276,87 @@ def test_loaded_module_is_an_ember_module(tmp_path):
     _close(em(x), tmod(_tt(x)))
 
 
+# ---- more layers, both ways ------------------------------------------------------------------
+
+def _layers(T):
+    lib, F = T.nn, T.nn.functional
+
+    class Layers(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.up = lib.ConvTranspose2d(3, 2, 3, stride=2)
+            self.gn = lib.GroupNorm(1, 2)
+            self.pool = lib.AvgPool2d(2)
+            self.same = lib.Conv2d(2, 2, 2, padding="same")
+            self.gru = lib.GRU(4, 3, num_layers=2, bidirectional=True)
+            self.enc = lib.TransformerEncoderLayer(6, 2, 8, dropout=0.0, batch_first=True)
+
+        def forward(self, img, seq):
+            y = self.same(F.pad(self.pool(self.gn(self.up(img))), (1, 1, 1, 1)))
+            y = T.cat([y.permute(0, 1, 3, 2).contiguous(), y], 1).mean((2, 3))
+            acts = [F.silu(seq), F.softplus(seq, 2.0), F.hardswish(seq), F.leaky_relu(seq, 0.2),
+                    F.elu(seq), F.gelu(seq, approximate="tanh"), seq.exp().log1p(), 1 - seq,
+                    seq.std(1), seq.amax(1), seq.max(1)[0], seq.flip(1), seq.chunk(2, 2)[1],
+                    (seq.softmax(-1) @ seq.transpose(1, 2)).clamp(min=0.1) ** 2 / 3]
+            return y, self.enc(self.gru(seq)[0]), acts
+    return Layers().eval()
+
+
+def _layer_args(T):
+    return T.randn(2, 3, 5, 5), T.randn(4, 2, 4)
+
+
+def _flat(o):
+    if isinstance(o, (tuple, list)):
+        return [a for b in o for a in _flat(b)]
+    return [o]
+
+
+def test_more_layers_ember_to_torch(tmp_path):
+    ember.manual_seed(0)
+    m = _layers(ember)
+    args = _layer_args(ember)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ember.jit.TracerWarning)   # the GRU's zero h0
+        ember.jit.trace(m, args).save(tmp_path / "l.pt")
+    tm, em = torch.jit.load(str(tmp_path / "l.pt")), ember.jit.load(tmp_path / "l.pt")
+    with ember.no_grad():
+        want = _flat(m(*args))
+    for got in (_flat(tm(*_to_torch(args))), _flat(em(*args))):
+        assert len(got) == len(want) == 16
+        for g, w in zip(got, want):
+            _close(g, w, 1e-4)
+
+
+def test_more_layers_torch_to_ember(tmp_path):
+    torch.manual_seed(0)
+    tmod = _layers(torch)
+
+    class Views(torch.nn.Module):
+        def forward(self, x):
+            a = x.view(x.size(0), -1)
+            b = torch.nn.functional.interpolate(x.unsqueeze(1), scale_factor=2.0)
+            c = torch.nn.functional.interpolate(x.unsqueeze(1), size=(5, 7), mode="bilinear")
+            return a * 2 + x.reshape(x.shape[0], x.numel() // x.size(0)), b, c, x[:, 1:, ::2][..., 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.trace(tmod, _layer_args(torch), check_trace=False).save(str(tmp_path / "l.pt"))
+        torch.jit.trace(Views(), torch.randn(2, 3, 4)).save(str(tmp_path / "v.pt"))
+    em = ember.jit.load(tmp_path / "l.pt")
+    args = _layer_args(torch)
+    with torch.no_grad():
+        want = _flat(tmod(*args))
+    got = _flat(em(*_to_ember(args)))
+    assert len(got) == len(want) == 16
+    for g, w in zip(got, want):
+        _close(g, w, 1e-4)
+    ev = ember.jit.load(tmp_path / "v.pt")
+    x = torch.randn(5, 4, 6)                         # a new size: the traced size reads follow it
+    for g, w in zip(ev(_to_ember(x)), Views()(x)):
+        assert tuple(g.shape) == tuple(w.shape)
+        _close(g, w)
+
+
 # ---- round trips ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["cnn", "lstm", "dict"])
@@ -393,3 +475,33 @@ def test_hostile_storage_path_is_refused(tmp_path):
     dst = _archive_with(tmp_path, pkl)
     with pytest.raises(pickle.UnpicklingError, match="bad storage reference"):
         ember.jit.load(dst)
+
+
+def test_hostile_code_cannot_reach_python(tmp_path):
+    src = tmp_path / "m.pt"
+    torch.jit.trace(torch.nn.ReLU(), torch.randn(2)).save(str(src))
+    for evil, what in ((b"input.__class__.__init__", "attribute '__class__'"),
+                       (b"torch.__import__", "aten::__import__"),
+                       (b"getattr(input, \"__class__\").mro", "attribute '__class__'")):
+        dst = tmp_path / "bad.pt"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info)
+                if info.filename.endswith(".py"):
+                    data = data.replace(b"torch.relu(input)", evil + b"(input)")
+                zout.writestr(info, data)
+        with pytest.raises(NotImplementedError, match=re.escape(what)):
+            ember.jit.load(dst)(ember.ones(2))
+
+
+def test_load_from_a_buffer(tmp_path):
+    buf = io.BytesIO()
+    torch.jit.save(torch.jit.trace(torch.nn.Linear(3, 2), torch.randn(1, 3)), buf)
+    buf.seek(0)
+    m = ember.jit.load(buf)
+    assert m(ember.ones(4, 3)).shape == (4, 2)
+    out = io.BytesIO()
+    m.save(out)                      # a loaded module saves back with its own code
+    out.seek(0)
+    tm = torch.jit.load(out)
+    _close(tm(torch.ones(4, 3)), m(ember.ones(4, 3)))

@@ -58,6 +58,10 @@ def _convolution(x, w, b, stride, padding, dilation, transposed, output_padding,
     return getattr(F, f"conv{nd}d")(x, w, b, stride, padding, dilation, groups)
 
 
+def _convolution_mode(x, w, b, stride, padding, dilation, groups):
+    return getattr(_F(), f"conv{w.dim() - 2}d")(x, w, b, stride, padding, dilation, groups)
+
+
 def _conv(nd):
     def f(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
         return getattr(_F(), f"conv{nd}d")(x, w, b, stride, padding, dilation, groups)
@@ -201,7 +205,8 @@ def _alias(x):
 
 
 OPS = {
-    "_convolution": _convolution, "conv1d": _conv(1), "conv2d": _conv(2), "conv3d": _conv(3),
+    "_convolution": _convolution, "_convolution_mode": _convolution_mode,
+    "conv1d": _conv(1), "conv2d": _conv(2), "conv3d": _conv(3),
     "batch_norm": _batch_norm, "layer_norm": _layer_norm, "group_norm": _group_norm,
     "embedding": _embedding, "embedding_bag": _embedding_bag,
     "max_pool1d": _pool("max", 1), "max_pool2d": _pool("max", 2), "max_pool3d": _pool("max", 3),
