@@ -505,3 +505,17 @@ def test_load_from_a_buffer(tmp_path):
     out.seek(0)
     tm = torch.jit.load(out)
     _close(tm(torch.ones(4, 3)), m(ember.ones(4, 3)))
+
+
+def test_advanced_indexing_both_ways(tmp_path):
+    def f(x):
+        return x[ember.tensor([0, 2])] + x[:, [2, 0, 1]][[1, 3]]
+    x = ember.randn(4, 3)
+    ember.jit.trace(f, x).save(tmp_path / "e.pt")
+    _close(torch.jit.load(str(tmp_path / "e.pt"))(_tt(x)), f(x))
+
+    def g(x, i):
+        return x[i] + x[:, [0, 1, 2]][i]
+    torch.jit.trace(g, (torch.randn(4, 3), torch.tensor([0, 2]))).save(str(tmp_path / "t.pt"))
+    xt, it = torch.randn(5, 3), torch.tensor([4, 1, 1])      # the index is an input: it follows
+    _close(ember.jit.load(tmp_path / "t.pt")(_to_ember(xt), _to_ember(it)), g(xt, it))

@@ -10,9 +10,14 @@ example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are
 as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
 replay with the new input's batch (``_sym.py``). Numbers read from tensor values
 (``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
-math are baked in with a ``TracerWarning``, as torch's tracer does. Files are ember's own zip archive (the graph
-as JSON, arrays as ``.npy``): ``torch.jit.load`` cannot read them and ember cannot run
-TorchScript files (``ember.jit.load`` says so when given one).
+math are baked in with a ``TracerWarning``, as torch's tracer does.
+
+Files are TorchScript archives, both ways. ``save`` writes the zip ``torch.jit.save``
+writes (TorchScript source generated from the graph under ``code/``, the module tree
+in ``data.pkl``) that ``torch.jit.load`` runs (``_ts_write``, ``_ts_module``).
+``load`` reads archives ``torch.jit.trace(...).save(...)`` wrote and runs their code
+with ember's ops (``_ts_read``, ``_ts_ops``); their pickles go through a restricted
+unpickler. Scripted control flow and ops without an ember spelling fail naming them.
 
 ``jit.script`` does not compile Python: it accepts modules that are already traced and
 raises ``frontend.NotSupportedError`` (with what to do instead) for anything else.

@@ -192,6 +192,11 @@ def _upsample(mode):
     return f
 
 
+def _index(x, indices):
+    """aten::index: a list of index tensors, None for a full slice."""
+    return x[tuple(slice(None) if i is None else i for i in indices)]
+
+
 def _size(x, dim=None):
     return tuple(x.shape) if dim is None else x.shape[dim]
 
@@ -214,7 +219,7 @@ OPS = {
     "max_pool3d_with_indices": _pool("maxi", 3),
     "avg_pool1d": _pool("avg", 1), "avg_pool2d": _pool("avg", 2), "avg_pool3d": _pool("avg", 3),
     "slice": _slice, "dropout": _dropout, "feature_dropout": _dropout, "alpha_dropout": _dropout,
-    "to": _to, "size": _size, "alias": _alias,
+    "to": _to, "size": _size, "alias": _alias, "index": _index,
     "zeros": _factory("zeros"), "ones": _factory("ones"), "full": _factory("full"),
     "arange": _factory("arange"), "empty": _factory("zeros"), "tensor": _factory("tensor"),
     "zeros_like": _factory("zeros_like"), "ones_like": _factory("ones_like"),

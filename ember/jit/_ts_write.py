@@ -270,6 +270,21 @@ def _index(w, a, idx):
     return e if e != w.r(a) else f"torch.alias({e})"
 
 
+def _adv_index(w, a, idx):
+    """``a[idx]`` with index arrays (and full slices): ``aten::index``."""
+    idx = idx if type(idx) is tuple else (idx,)
+    parts = []
+    for i in idx:
+        if type(i) is slice and i == slice(None):
+            parts.append("None")
+        elif isinstance(i, np.ndarray) or type(i) is Value:
+            parts.append(w.r(i))
+        else:
+            raise NotImplementedError(f"ember.jit.save: advanced indexing with {i!r} has no "
+                                      "TorchScript spelling in ember's writer")
+    return f"torch.index({w.r(a)}, annotate(List[Optional[Tensor]], [{', '.join(parts)}]))"
+
+
 def _split(w, a, dim, bounds):
     sizes = [hi - lo for lo, hi in bounds]
     return f"torch.split_with_sizes({w.r(a)}, {sizes}, {dim})"
@@ -373,6 +388,7 @@ _EMIT = {
     "ember.ops.shape:Select": lambda w, a, dim, index: f"torch.select({w.r(a)}, {dim}, {w.r(index)})",
     "ember.ops.indexing:Select": _index, "ember.ops.indexing:Slice": _index,
     "ember.ops.indexing:Alias": _index, "ember.ops.indexing:_Basic": _index,
+    "ember.ops.indexing:Index": _adv_index,
     "Clone": lambda w, a, order=None: f"torch.clone({w.r(a)})",
     "Cat": _cat("cat"), "Stack": _cat("stack"),
     "Split": _split, "SplitWithSizes": _split,
@@ -429,15 +445,23 @@ def _type_of(s):
     if type(s) in (tuple, list):
         if type(s) is tuple:
             return "Tuple[" + ", ".join(_type_of(x) for x in s) + "]" if s else "Tuple[()]"
-        inner = {_type_of(x) for x in s}
-        return f"List[{inner.pop() if len(inner) == 1 else 'Tensor'}]"
+        return f"List[{_one({_type_of(x) for x in s}, 'list')}]"
     if type(s) is dict:
-        kt = {"str" if type(k) is str else "int" for k in s}
-        vt = {_type_of(v) for v in s.values()}
-        return f"Dict[{kt.pop() if len(kt) == 1 else 'str'}, {vt.pop() if len(vt) == 1 else 'Tensor'}]"
+        kt = _one({"str" if type(k) is str else "int" if type(k) is int else "?" for k in s}, "dict key")
+        return f"Dict[{kt}, {_one({_type_of(v) for v in s.values()}, 'dict value')}]"
     if s is None:
         return "NoneType"
     return {bool: "bool", int: "int", float: "float", str: "str"}.get(type(s), "Tensor")
+
+
+def _one(types, what):
+    if not types:
+        return "Tensor"
+    if len(types) > 1 or "?" in types:
+        raise NotImplementedError(
+            f"ember.jit.save: a TorchScript {what} has one type, but the traced forward's "
+            f"inputs or outputs mix {sorted(types)}; return a tuple instead")
+    return types.pop()
 
 
 def _ident(name, taken):
