@@ -68,7 +68,7 @@ def test_save_load_runs_without_the_class(tmp_path):
     m2 = ember.jit.load(path)
     assert list(m2.state_dict()) == list(mod.state_dict())
     ember.jit.save(m2, str(tmp_path / "again.pt"))
-    np.testing.assert_allclose(ember.jit.load(str(tmp_path / "again.pt"))(xd, xs)[1].numpy(),
+    np.testing.assert_allclose(ember.jit.load(str(tmp_path / "again.pt"))(xd, xs)[1].detach().numpy(),
                                xd.numpy()[:, 0])
 
 
@@ -125,13 +125,16 @@ def test_script_errors():
     assert ember.jit.script(traced) is traced
 
 
-def test_load_rejects_torchscript(tmp_path):
+def test_load_reads_torchscript(tmp_path):
     import torch
 
     p = str(tmp_path / "ts.pt")
-    torch.jit.save(torch.jit.trace(torch.nn.Linear(2, 2), torch.ones(1, 2)), p)
-    with pytest.raises(RuntimeError, match="TorchScript archive"):
-        ember.jit.load(p)
+    lin = torch.nn.Linear(2, 2)
+    torch.jit.save(torch.jit.trace(lin, torch.ones(1, 2)), p)
+    m = ember.jit.load(p)
+    x = np.array([[1.0, -2.0]], np.float32)
+    np.testing.assert_allclose(m(ember.from_numpy(x)).detach().numpy(),
+                               lin(torch.from_numpy(x)).detach().numpy(), rtol=1e-6)
 
 
 def test_unrecorded_values_warn_as_constants():

@@ -10,9 +10,14 @@ example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are
 as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
 replay with the new input's batch (``_sym.py``). Numbers read from tensor values
 (``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
-math are baked in with a ``TracerWarning``, as torch's tracer does. Files are ember's own zip archive (the graph
-as JSON, arrays as ``.npy``): ``torch.jit.load`` cannot read them and ember cannot run
-TorchScript files (``ember.jit.load`` says so when given one).
+math are baked in with a ``TracerWarning``, as torch's tracer does.
+
+Files are TorchScript archives, both ways. ``save`` writes the zip ``torch.jit.save``
+writes (TorchScript source generated from the graph under ``code/``, the module tree
+in ``data.pkl``) that ``torch.jit.load`` runs (``_ts_write``, ``_ts_module``).
+``load`` reads archives ``torch.jit.trace(...).save(...)`` wrote and runs their code
+with ember's ops (``_ts_read``, ``_ts_ops``); their pickles go through a restricted
+unpickler. Scripted control flow and ops without an ember spelling fail naming them.
 
 ``jit.script`` does not compile Python: it accepts modules that are already traced and
 raises ``frontend.NotSupportedError`` (with what to do instead) for anything else.
@@ -20,7 +25,8 @@ raises ``frontend.NotSupportedError`` (with what to do instead) for anything els
 import inspect
 
 from . import _sym, frontend
-from ._graph import trace_graph, save_graph, load_graph, TracingError, TracerWarning
+from . import _ts_module
+from ._graph import trace_graph, TracingError, TracerWarning
 from .frontend import NotSupportedError
 
 __all__ = ["trace", "trace_module", "script", "save", "load", "ScriptModule", "TracedModule",
@@ -129,7 +135,52 @@ def _make_classes():
     class ScriptFunction(TracedModule):
         """A traced plain function (no parameters)."""
 
-    return ScriptModule, TracedModule, ScriptFunction
+    class RecursiveScriptModule(ScriptModule):
+        """A module read from a TorchScript archive: its methods run the archive's code."""
+
+        def _init_loaded(self, interp, info, keys):
+            Module.__init__(self)
+            self._ts_interp, self._ts_class, self._ts_keys, self._ts_attrs = interp, info, keys, {}
+            self.original_name = info.short
+
+        def _get_name(self):
+            return self._ts_class.short
+
+        def forward(self, *args, **kwargs):
+            return self._ts_interp.call(self, "forward", args, kwargs)
+
+        def __getattr__(self, name):
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                d = self.__dict__
+                info = d.get("_ts_class")
+                if info is not None and name in info.methods:
+                    return lambda *a, **k: d["_ts_interp"].call(self, name, a, k)
+                if name in d.get("_ts_attrs", {}):
+                    return d["_ts_attrs"][name]
+                raise
+
+        @property
+        def graph(self):
+            return _Text(_ts_module.graph_text(self._ts_class))
+
+        inlined_graph = graph
+
+        @property
+        def code(self):
+            return _ts_module.code_text(self._ts_class)
+
+        def save(self, f, _extra_files=None):
+            save(self, f, _extra_files)
+
+    return ScriptModule, TracedModule, ScriptFunction, RecursiveScriptModule
+
+
+class _Text(str):
+    """``module.graph`` of a loaded archive: prints as the forward's ops."""
+
+
 
 
 def _cls(name):
@@ -141,8 +192,7 @@ def __getattr__(name):
     if name in ("ScriptModule", "TracedModule", "ScriptFunction", "RecursiveScriptModule",
                 "TopLevelTracedModule"):
         g = globals()
-        g["ScriptModule"], g["TracedModule"], g["ScriptFunction"] = _make_classes()
-        g["RecursiveScriptModule"] = g["ScriptModule"]
+        g["ScriptModule"], g["TracedModule"], g["ScriptFunction"], g["RecursiveScriptModule"] = _make_classes()
         g["TopLevelTracedModule"] = g["TracedModule"]
         return g[name]
     raise AttributeError(f"module 'ember.jit' has no attribute '{name}'")
@@ -233,7 +283,10 @@ def _trace(func, args, kwargs):
     if not is_mod:
         return _cls("ScriptFunction")(graph, {}, kwargs, getattr(func, "__name__", "fn"))
     m = _cls("TracedModule")(graph, tensors, kwargs, type(func).__name__, pnames)
-    m.train(func.training)
+    m._ts_types = {p: (type(s).__module__, type(s).__name__) for p, s in func.named_modules()}
+    for p, s in m.named_modules():      # training flags of the submodules, as traced
+        src = func.get_submodule(p) if p else func
+        s.training = src.training
     return m
 
 
@@ -245,38 +298,58 @@ def trace_module(mod, inputs, **kw):
 
 
 def save(m, f, _extra_files=None):
-    """Write a traced module to ``f`` (a path or a binary file): ember's archive format."""
+    """Write a traced module to ``f`` (a path or a binary file) as a TorchScript archive.
+
+    ``torch.jit.load`` (and libtorch's ``torch::jit::load``) runs the result: the code is
+    TorchScript source generated from the recorded graph, the weights are the module's.
+    An op ember cannot spell in TorchScript raises ``NotImplementedError`` naming it.
+    ``_extra_files``: {name: str or bytes} stored under ``extra/``.
+    """
     ScriptModule = _cls("ScriptModule")
     if not isinstance(m, ScriptModule):
-        raise TypeError(f"ember.jit.save expects a module returned by ember.jit.trace, got "
-                        f"{type(m).__name__} (use ember.save for plain modules and state_dicts)")
-    state = dict(m.named_parameters(remove_duplicate=False))
-    state.update(m.named_buffers(remove_duplicate=False))
-    meta = {"kwnames": list(m._kwnames), "name": m._orig_name, "params": sorted(m._param_names()),
-            "function": isinstance(m, _cls("ScriptFunction")), "training": m.training}
-    save_graph(_path(f), m._graph, state, meta)
+        raise TypeError(f"ember.jit.save expects a module returned by ember.jit.trace or "
+                        f"ember.jit.load, got {type(m).__name__} (use ember.save for plain "
+                        "modules and state_dicts)")
+    f = _path(f)
+    name = _ts_module.archive_name(f)
+    write = _ts_module.save_loaded if isinstance(m, _cls("RecursiveScriptModule")) else _ts_module.save_traced
+    if isinstance(f, str):
+        from .._atomic_write import replacing
+
+        with replacing(f) as tmp:
+            write(m, tmp, _extra_files, name)
+    else:
+        write(m, f, _extra_files, name)
 
 
 def load(f, map_location=None, _extra_files=None):
-    """Read an archive ``ember.jit.save`` wrote; the result runs without the model's class."""
+    """Load a TorchScript archive (``torch.jit.save`` or ``ember.jit.save`` wrote it).
+
+    The result is a ``RecursiveScriptModule``: parameters, buffers and submodules by
+    their names, ``forward`` runs the archive's TorchScript code with ember's ops,
+    ``.code``/``.graph`` print it. The archive's pickles are read by a restricted
+    unpickler (a file cannot run code); control flow from ``torch.jit.script`` and
+    operators ember lacks are refused at load with ``NotImplementedError``.
+    ``_extra_files``: {name: ""} filled with the stored bytes.
+    """
     import os
     import zipfile
-
-    from .._tensor import _wrap
 
     p = _path(f)
     if isinstance(p, (str, os.PathLike)) and not os.path.exists(p):
         raise ValueError(f"The provided filename {p} does not exist")
+    if isinstance(p, str) and os.path.isdir(p):
+        raise ValueError(f"The provided filename {p} is a directory")
+    if map_location is not None:
+        from .._device import check_device
+
+        if not callable(map_location) and not isinstance(map_location, dict):
+            check_device(map_location)
     try:
-        graph, state, meta = load_graph(p)
+        return _ts_module.load(p, _extra_files)
     except zipfile.BadZipFile:
-        raise RuntimeError("ember.jit.load: not an ember.jit archive (not a zip file)") from None
-    params = set(meta.get("params", ()))
-    tensors = {k: _wrap(a) for k, a in state.items()}
-    cls = _cls("ScriptFunction" if meta.get("function") else "RecursiveScriptModule")
-    m = cls(graph, tensors, meta.get("kwnames", ()), meta.get("name", "Module"), params)
-    m.train(meta.get("training", False))
-    return m
+        raise RuntimeError("PytorchStreamReader failed reading zip archive: failed finding "
+                           "central directory (ember.jit.load: not a TorchScript archive)") from None
 
 
 def _path(f):

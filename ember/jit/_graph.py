@@ -8,14 +8,11 @@ arguments, with tensors replaced by graph values::
     g.nodes[0]      # Node(op=_Linear, args=[%x, %fc.weight, %fc.bias], kwargs={}, outputs=[%1])
     g.run(params, [x])  # replays the ops through ``apply``: the same numbers, no Python class
 
-Ops are named by ``op_key(cls)`` (``"ember.ops.linear:_Linear"``), so a saved graph
-resolves them again on load without running any code from the file.
+Ops are named by ``op_key(cls)`` (``"ember.ops.linear:_Linear"``); ``ember.jit.save``
+writes the graph as TorchScript source (``_ts_write``).
 """
 import importlib
-import io
-import json
 import warnings
-import zipfile
 
 import numpy as np
 
@@ -137,6 +134,7 @@ class Graph:
     def __init__(self):
         self.inputs, self.params, self.consts, self.nodes = [], {}, {}, []
         self.outputs = None
+        self.in_struct = []   # [(argument name, structure with Values at the leaves)]
         self._n = 0
 
     def value(self, kind, name, shape, dtype):
@@ -231,114 +229,6 @@ class Graph:
             lines.append(f"  {outs} = {call}({', '.join(args)})")
         lines.append(f"  return {ref(self.outputs)}")
         return "\n".join(lines) + "\n"
-
-    # ---- saving -------------------------------------------------------------------
-    def to_json(self):
-        arrays = {}
-
-        def enc(a):
-            if type(a) is Value:
-                return {"v": a.id}
-            if type(a) is _Buffer:
-                return {"buffer": a.name, "shape": list(a.shape)}
-            if type(a) is SymArg:
-                return {"sym": a.expr, "value": a.value}
-            if isinstance(a, np.ndarray):
-                k = f"a{len(arrays)}"
-                arrays[k] = a
-                return {"array": k}
-            if isinstance(a, np.generic):
-                return {"scalar": a.item(), "dtype": a.dtype.str}
-            if isinstance(a, np.dtype):
-                return {"dtype": a.str}
-            if type(a) is tuple:
-                return {"tuple": [enc(b) for b in a]}
-            if type(a) is list:
-                return [enc(b) for b in a]
-            if type(a) is dict:
-                return {"dict": [[enc(k), enc(b)] for k, b in a.items()]}
-            if type(a) is slice:
-                return {"slice": [enc(a.start), enc(a.stop), enc(a.step)]}
-            if a is Ellipsis:
-                return {"ellipsis": 1}
-            if a is None or type(a) in (bool, int, float, str):
-                return a
-            from .._dtype import dtype as _edtype
-            if isinstance(a, _edtype):
-                return {"edtype": str(a)}
-            raise TracingError(f"cannot save a graph argument of type {type(a).__name__} ({a!r}); "
-                               "if this is BatchNorm's running-stat update, call model.eval() "
-                               "before tracing")
-
-        def val(v):
-            return {"id": v.id, "kind": v.kind, "name": v.name, "shape": list(v.shape),
-                    "dtype": np.dtype(v.dtype).str}
-        consts = []
-        for v, a in self.consts.items():
-            consts.append([val(v), enc(a)])
-        doc = {"format": "ember.jit/1", "n": self._n,
-               "inputs": [val(v) for v in self.inputs],
-               "params": [[k, val(v)] for k, v in self.params.items()],
-               "consts": consts,
-               "nodes": [{"op": n.key, "inplace": n.inplace, "args": [enc(a) for a in n.args],
-                          "kwargs": {k: enc(a) for k, a in n.kwargs.items()},
-                          "outputs": [val(v) for v in n.outputs]} for n in self.nodes],
-               "outputs": enc(self.outputs)}
-        return doc, arrays
-
-    @classmethod
-    def from_json(cls, doc, arrays):
-        g = cls()
-        g._n = doc["n"]
-        vals = {}
-
-        def val(d):
-            v = vals.get(d["id"])
-            if v is None:
-                v = vals[d["id"]] = Value(d["id"], d["kind"], d["name"], d["shape"], np.dtype(d["dtype"]))
-            return v
-
-        def dec(a):
-            if type(a) is list:
-                return [dec(b) for b in a]
-            if type(a) is not dict:
-                return a
-            if "v" in a:
-                return vals[a["v"]]
-            if "buffer" in a:
-                return _Buffer(a["buffer"], a["shape"])
-            if "sym" in a:
-                return SymArg(_sym.to_expr(a["sym"]), a["value"])
-            if "array" in a:
-                return arrays[a["array"]]
-            if "scalar" in a:
-                return np.dtype(a["dtype"]).type(a["scalar"])
-            if "dtype" in a:
-                return np.dtype(a["dtype"])
-            if "tuple" in a:
-                return tuple(dec(b) for b in a["tuple"])
-            if "dict" in a:
-                return {dec(k): dec(b) for k, b in a["dict"]}
-            if "slice" in a:
-                return slice(*(dec(b) for b in a["slice"]))
-            if "ellipsis" in a:
-                return Ellipsis
-            if "edtype" in a:
-                from .. import _dtype as D
-                return D.to_dtype(a["edtype"])
-            raise RuntimeError(f"bad graph entry {a!r}")
-        g.inputs = [val(d) for d in doc["inputs"]]
-        g.params = {k: val(d) for k, d in doc["params"]}
-        g.consts = {val(d): dec(a) for d, a in doc["consts"]}
-        for n in doc["nodes"]:
-            op_class(n["op"])  # fail on load, not on first call
-            g.nodes.append(Node(n["op"], n["inplace"], [dec(a) for a in n["args"]],
-                                {k: dec(a) for k, a in n["kwargs"].items()},
-                                [val(d) for d in n["outputs"]]))
-        g.outputs = dec(doc["outputs"])
-        return g
-
-
 
 
 def _fmt(a, ref=repr):
@@ -502,6 +392,17 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
         return x
     targs = [prep(a, _arg_name(fn, i)) for i, a in enumerate(args)]
     tkw = {k: prep(a, k) for k, a in kwargs.items()}
+
+    def struct(x):   # the arguments with their graph Values at the leaves (for TorchScript)
+        if isinstance(x, Tensor):
+            return tr.vals[id(x)]
+        if type(x) in (tuple, list):
+            return type(x)(struct(a) for a in x)
+        if type(x) is dict:
+            return {k: struct(a) for k, a in x.items()}
+        return x
+    g.in_struct = [(_arg_name(fn, i), struct(a)) for i, a in enumerate(targs)]
+    g.in_struct += [(k, struct(a)) for k, a in tkw.items()]
     _apply.add_observer(tr)
     _sym.install(tr)
     try:
@@ -538,45 +439,3 @@ def _arg_name(fn, i):
         return ps[i].name
     except (TypeError, ValueError, IndexError):
         return f"input.{i + 1}"
-
-
-def save_graph(f, graph, state, meta):
-    """Write ``graph`` and ``state`` (name -> tensor) into a zip archive at ``f``."""
-    doc, arrays = graph.to_json()
-    doc["meta"] = meta
-    doc["state"] = list(state)
-    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("ember_jit/graph.json", json.dumps(doc))
-        for k, a in arrays.items():
-            z.writestr(f"ember_jit/arrays/{k}.npy", _npy(a))
-        for i, t in enumerate(state.values()):
-            z.writestr(f"ember_jit/state/{i}.npy", _npy(t._data))
-
-
-def load_graph(f):
-    """Read what ``save_graph`` wrote: (graph, state as name -> ndarray, meta)."""
-    with zipfile.ZipFile(f) as z:
-        names = z.namelist()
-        if "ember_jit/graph.json" not in names:
-            if any(n.endswith("/data.pkl") or n.endswith("constants.pkl") for n in names):
-                raise RuntimeError(
-                    "this is a TorchScript archive (written by torch.jit.save); ember.jit.load "
-                    "reads only ember's traced-graph archives, and TorchScript's compiled code "
-                    "cannot run in ember. Load the weights with ember.load on a state_dict saved "
-                    "by torch.save(model.state_dict()) instead.")
-            raise RuntimeError("not an ember.jit archive (no ember_jit/graph.json inside)")
-        doc = json.loads(z.read("ember_jit/graph.json"))
-        arrays = {n.rsplit("/", 1)[1][:-4]: _unnpy(z.read(n)) for n in names
-                  if n.startswith("ember_jit/arrays/")}
-        state = {k: _unnpy(z.read(f"ember_jit/state/{i}.npy")) for i, k in enumerate(doc["state"])}
-    return Graph.from_json(doc, arrays), state, doc.get("meta", {})
-
-
-def _npy(a):
-    b = io.BytesIO()
-    np.save(b, np.ascontiguousarray(a), allow_pickle=False)
-    return b.getvalue()
-
-
-def _unnpy(data):
-    return np.load(io.BytesIO(data), allow_pickle=False)
