@@ -11,3 +11,5 @@ from .vgg import *
 from .squeezenet import *
 from .mobilenetv2 import *
 from .mobilenetv3 import *
+from .densenet import *
+from .shufflenetv2 import *
