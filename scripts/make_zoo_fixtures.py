@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sys
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -35,6 +36,13 @@ ENTRIES = [(n, n, {}, R) for n in [
                                     "num_classes": 10}, (40, 40)),
     ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {}, R), ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}, R),
     ("shufflenet_v2_x1_5", "shufflenet_v2_x1_5", {}, None), ("shufflenet_v2_x2_0", "shufflenet_v2_x2_0", {}, R),
+    ("mnasnet0_5", "mnasnet0_5", {}, R), ("mnasnet0_75", "mnasnet0_75", {}, R), ("mnasnet1_0", "mnasnet1_0", {}, R),
+    ("mnasnet1_3", "mnasnet1_3", {}, None),
+    ("googlenet", "googlenet", {"init_weights": False}, R),
+    ("googlenet_noaux", "googlenet", {"init_weights": False, "aux_logits": False, "transform_input": True}, R),
+    ("inception_v3", "inception_v3", {"init_weights": False}, (80, 80)),
+    ("inception_v3_noaux", "inception_v3", {"init_weights": False, "aux_logits": False, "transform_input": True},
+     (80, 80)),
 ]
 
 
@@ -108,7 +116,9 @@ def main(prefixes):
         d[f"count_{key}"] = np.array(sum(p.numel() for p in m.parameters()))
         specs[key] = {"builder": builder, "kwargs": kwargs, "input": hw}
         if hw is not None:
-            m.load_state_dict({k: torch.from_numpy(v) for k, v in zoo_weights(shapes).items()})
+            new = OrderedDict((k, torch.from_numpy(v)) for k, v in zoo_weights(shapes).items())
+            new._metadata = sd._metadata   # the module versions (MNASNet checks its own)
+            m.load_state_dict(new)
             d[f"out_{key}"] = m(torch.from_numpy(zoo_input(*hw))).numpy().astype(np.float32)
             print(key, d[f"out_{key}"].shape, float(np.abs(d[f"out_{key}"]).max()))
         else:

@@ -13,3 +13,6 @@ from .mobilenetv2 import *
 from .mobilenetv3 import *
 from .densenet import *
 from .shufflenetv2 import *
+from .mnasnet import *
+from .googlenet import *
+from .inception import *

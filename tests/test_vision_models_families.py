@@ -1,0 +1,107 @@
+"""ember.vision.models families beyond the fixture comparison: options, training-mode outputs, legacy checkpoints
+and errors, against torchvision's documented behaviour (the outputs themselves are compared in
+tests/test_vision_models.py)."""
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import models
+
+
+def test_densenet_memory_efficient_matches_and_old_keys():
+    ember.manual_seed(0)
+    kw = dict(growth_rate=4, block_config=(2, 2), num_init_features=8, num_classes=3)
+    a = models.DenseNet(**kw)
+    b = models.DenseNet(memory_efficient=True, **kw)
+    b.load_state_dict(a.state_dict())
+    x = np.random.RandomState(0).randn(2, 3, 16, 16).astype(np.float32)
+    xa, xb = ember.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+    ya, yb = a(xa), b(xb)
+    np.testing.assert_allclose(ya.detach().numpy(), yb.detach().numpy(), rtol=1e-5, atol=1e-6)
+    ya.sum().backward()
+    yb.sum().backward()
+    np.testing.assert_allclose(xa.grad.numpy(), xb.grad.numpy(), rtol=1e-4, atol=1e-6)
+    g1 = a.features.denseblock1.denselayer1.conv1.weight.grad.numpy()
+    np.testing.assert_allclose(g1, b.features.denseblock1.denselayer1.conv1.weight.grad.numpy(), rtol=1e-4, atol=1e-6)
+    # a LuaTorch-era checkpoint names a dense layer's parts "norm.1", "conv.2", ...; the builder's loader renames
+    old = {(k.replace("norm1.", "norm.1.").replace("conv2.", "conv.2.")
+            if "denselayer" in k and not k.endswith("num_batches_tracked") else k): v + 1
+           for k, v in a.state_dict().items()}
+    assert "features.denseblock1.denselayer1.norm.1.weight" in old
+
+    class Old:
+        def get_state_dict(self, progress, check_hash):
+            return dict(old)
+
+    from ember.vision.models.densenet import _load_state_dict
+    c = models.DenseNet(**kw)
+    _load_state_dict(c, Old(), False)
+    np.testing.assert_array_equal(c.features.denseblock2.denselayer2.conv2.weight.detach().numpy(),
+                                  old["features.denseblock2.denselayer2.conv.2.weight"].numpy())
+
+
+def test_shufflenet_errors():
+    with pytest.raises(ValueError, match="illegal stride value"):
+        models.shufflenetv2.InvertedResidual(24, 24, 4)
+    with pytest.raises(ValueError, match="Invalid combination of stride 1, inp 24 and oup 58"):
+        models.shufflenetv2.InvertedResidual(24, 58, 1)
+    with pytest.raises(ValueError, match="expected stages_repeats as list of 3 positive ints"):
+        models.ShuffleNetV2([4, 8], [24, 48, 96, 192, 1024])
+
+
+def test_mnasnet_version1_checkpoint_and_errors():
+    m = models.mnasnet0_5(num_classes=4)
+    assert m.layers[0].out_channels == 16 and m.classifier[1].bias.abs().sum().item() == 0
+    # a version-1 checkpoint of alpha 0.5 has the fixed 32/16-channel stem: loading one rebuilds the stem, warns
+    # and the model saves as version 1
+    src = models.MNASNet(0.5, num_classes=4)
+    empty = OrderedDict()
+    empty._metadata = OrderedDict([("", {"version": 1})])
+    with pytest.warns(UserWarning, match="A new version of MNASNet model has been implemented"):
+        src.load_state_dict(empty, strict=False)
+    sd = src.state_dict()
+    assert sd["layers.0.weight"].shape == (32, 3, 3, 3) and sd._metadata[""]["version"] == 1
+    m1 = models.MNASNet(0.5, num_classes=4)
+    with pytest.warns(UserWarning, match="A new version of MNASNet"):
+        m1.load_state_dict(sd)
+    assert m1.layers[0].out_channels == 32 and m1._version == 1
+    np.testing.assert_array_equal(m1.layers[8][0].layers[0].weight.detach().numpy(),
+                                  src.layers[8][0].layers[0].weight.detach().numpy())
+    assert m1.eval()(ember.randn(1, 3, 32, 32)).shape == (1, 4)
+    with pytest.raises(ValueError, match="alpha should be greater than 0.0 instead of 0"):
+        models.MNASNet(0)
+    bad = OrderedDict(m.state_dict())
+    bad._metadata = OrderedDict([("", {"version": 3})])
+    with pytest.raises(ValueError, match="version should be set to 1 or 2 instead of 3"):
+        m.load_state_dict(bad)
+
+
+def test_googlenet_and_inception_training_outputs_and_warnings():
+    with pytest.warns(FutureWarning, match="default weight initialization of GoogleNet"):
+        g = models.googlenet(num_classes=5)
+    g.train()
+    out = g(ember.randn(2, 3, 64, 64))
+    assert isinstance(out, models.GoogLeNetOutputs) and out.logits.shape == (2, 5)
+    assert out.aux_logits1.shape == (2, 5) and out.aux_logits2.shape == (2, 5)
+    g.eval()
+    assert g(ember.randn(1, 3, 64, 64)).shape == (1, 5)
+    w = g.fc.weight.detach().numpy()
+    assert abs(w.std() - 0.01) < 0.002 and np.abs(w).max() <= 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        i3 = models.inception_v3(num_classes=5, init_weights=False)
+    assert i3.AuxLogits.fc.stddev == 0.001 and i3.AuxLogits.conv1.stddev == 0.01
+    # the auxiliary head needs the 17x17 grid of a 299x299 input; run it on that grid directly
+    assert i3.AuxLogits.train()(ember.randn(2, 768, 17, 17)).shape == (2, 5)
+    i3.AuxLogits.forward = lambda x: ember.zeros(x.shape[0], 5)
+    out = i3.train()(ember.randn(2, 3, 80, 80))
+    assert isinstance(out, models.InceptionOutputs) and out.logits.shape == (2, 5) and out.aux_logits.shape == (2, 5)
+    i3.aux_logits = False
+    assert i3(ember.randn(2, 3, 80, 80)).shape == (2, 5)
+    with pytest.raises(ValueError, match="length of inception_blocks should be 7 instead of 2"):
+        models.Inception3(inception_blocks=[1, 2], init_weights=False)
+    with pytest.raises(ValueError, match="The parameter 'aux_logits' expected value True but got False"):
+        models.googlenet(weights="IMAGENET1K_V1", aux_logits=False, init_weights=True)
