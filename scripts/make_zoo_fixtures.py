@@ -43,6 +43,10 @@ ENTRIES = [(n, n, {}, R) for n in [
     ("inception_v3", "inception_v3", {"init_weights": False}, (80, 80)),
     ("inception_v3_noaux", "inception_v3", {"init_weights": False, "aux_logits": False, "transform_input": True},
      (80, 80)),
+    ("efficientnet_b0", "efficientnet_b0", {}, R), ("efficientnet_v2_s", "efficientnet_v2_s", {}, R),
+] + [(n, n, {}, None) for n in ["efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4",
+                                 "efficientnet_b5", "efficientnet_b6", "efficientnet_b7", "efficientnet_v2_m",
+                                 "efficientnet_v2_l"]] + [
 ]
 
 

@@ -105,3 +105,24 @@ def test_googlenet_and_inception_training_outputs_and_warnings():
         models.Inception3(inception_blocks=[1, 2], init_weights=False)
     with pytest.raises(ValueError, match="The parameter 'aux_logits' expected value True but got False"):
         models.googlenet(weights="IMAGENET1K_V1", aux_logits=False, init_weights=True)
+
+
+def test_efficientnet_options(monkeypatch):
+    m = models.efficientnet_b0(num_classes=10)
+    w = m.classifier[1].weight.detach().numpy()
+    assert np.abs(w).max() <= 1 / np.sqrt(10) and m.classifier[0].p == 0.2 and not m.classifier[1].bias.any().item()
+    blocks = [b for stage in m.features[1:-1] for b in stage]
+    assert len(blocks) == 16 and blocks[0].stochastic_depth.p == 0 and abs(blocks[-1].stochastic_depth.p - 0.1875) < 1e-9
+    assert isinstance(blocks[1].block[2].activation, ember.nn.SiLU)
+    from ember.nn import init  # the big builders' shapes are compared in test_vision_models.py; skip their init
+    for n in ("kaiming_normal_", "uniform_", "kaiming_uniform_"):
+        monkeypatch.setattr(init, n, lambda t, *a, **k: t)
+    b5 = models.efficientnet_b5()
+    assert b5.features[0][1].eps == 0.001 and b5.features[0][1].momentum == 0.01 and b5.classifier[0].p == 0.4
+    v2 = models.efficientnet_v2_s(dropout=0.1)
+    assert v2.features[0][1].eps == 0.001 and v2.features[0][1].momentum == 0.1 and v2.classifier[0].p == 0.1
+    assert type(v2.features[1][0]).__name__ == "FusedMBConv" and type(v2.features[4][0]).__name__ == "MBConv"
+    with pytest.raises(ValueError, match="The inverted_residual_setting should not be empty"):
+        models.EfficientNet([], 0.2)
+    with pytest.raises(TypeError, match="should be List\\[MBConvConfig\\]"):
+        models.EfficientNet([1], 0.2)

@@ -16,3 +16,4 @@ from .shufflenetv2 import *
 from .mnasnet import *
 from .googlenet import *
 from .inception import *
+from .efficientnet import *

@@ -169,7 +169,6 @@ class GoogLeNet(nn.Module):
         return self.eager_outputs(x, aux2, aux1)
 
 
-
 class GoogLeNet_Weights(WeightsEnum):
     IMAGENET1K_V1 = Weights(
         url='https://download.pytorch.org/models/googlenet-1378be20.pth',

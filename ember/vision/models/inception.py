@@ -247,7 +247,6 @@ class Inception3(nn.Module):
         return self.eager_outputs(x, aux)
 
 
-
 class Inception_V3_Weights(WeightsEnum):
     IMAGENET1K_V1 = Weights(
         url='https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth',

@@ -184,12 +184,8 @@ class MNASNet0_75_Weights(WeightsEnum):
               '_metrics': {'ImageNet-1K': {'acc@1': 71.18, 'acc@5': 90.496}},
               '_ops': 0.215,
               '_file_size': 12.303,
-              '_docs': ('\n'
-                       "                These weights were trained from scratch by using TorchVision's `new "
-                       'training recipe\n'
-                       '                '
-                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.\n'
-                       '            ')},
+              '_docs': ("These weights were trained from scratch by using TorchVision's `new training recipe "
+                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.')},
     )
     DEFAULT = IMAGENET1K_V1
 
@@ -219,12 +215,8 @@ class MNASNet1_3_Weights(WeightsEnum):
               '_metrics': {'ImageNet-1K': {'acc@1': 76.506, 'acc@5': 93.522}},
               '_ops': 0.526,
               '_file_size': 24.246,
-              '_docs': ('\n'
-                       "                These weights were trained from scratch by using TorchVision's `new "
-                       'training recipe\n'
-                       '                '
-                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.\n'
-                       '            ')},
+              '_docs': ("These weights were trained from scratch by using TorchVision's `new training recipe "
+                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.')},
     )
     DEFAULT = IMAGENET1K_V1
 

@@ -157,12 +157,8 @@ class ShuffleNet_V2_X1_5_Weights(WeightsEnum):
               '_metrics': {'ImageNet-1K': {'acc@1': 72.996, 'acc@5': 91.086}},
               '_ops': 0.296,
               '_file_size': 13.557,
-              '_docs': ('\n'
-                       "                These weights were trained from scratch by using TorchVision's `new "
-                       'training recipe\n'
-                       '                '
-                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.\n'
-                       '            ')},
+              '_docs': ("These weights were trained from scratch by using TorchVision's `new training recipe "
+                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.')},
     )
     DEFAULT = IMAGENET1K_V1
 
@@ -177,12 +173,8 @@ class ShuffleNet_V2_X2_0_Weights(WeightsEnum):
               '_metrics': {'ImageNet-1K': {'acc@1': 76.23, 'acc@5': 93.006}},
               '_ops': 0.583,
               '_file_size': 28.433,
-              '_docs': ('\n'
-                       "                These weights were trained from scratch by using TorchVision's `new "
-                       'training recipe\n'
-                       '                '
-                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.\n'
-                       '            ')},
+              '_docs': ("These weights were trained from scratch by using TorchVision's `new training recipe "
+                       '<https://pytorch.org/blog/how-to-train-state-of-the-art-models-using-torchvision-latest-primitives/>`_.')},
     )
     DEFAULT = IMAGENET1K_V1
 
