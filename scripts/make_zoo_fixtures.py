@@ -47,6 +47,11 @@ ENTRIES = [(n, n, {}, R) for n in [
 ] + [(n, n, {}, None) for n in ["efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4",
                                  "efficientnet_b5", "efficientnet_b6", "efficientnet_b7", "efficientnet_v2_m",
                                  "efficientnet_v2_l"]] + [
+    ("regnet_y_400mf", "regnet_y_400mf", {}, R), ("regnet_x_400mf", "regnet_x_400mf", {}, R),
+] + [(n, n, {}, None) for n in ["regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf",
+                                 "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf", "regnet_x_800mf",
+                                 "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
+                                 "regnet_x_32gf"]] + [
 ]
 
 

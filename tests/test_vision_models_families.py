@@ -126,3 +126,17 @@ def test_efficientnet_options(monkeypatch):
         models.EfficientNet([], 0.2)
     with pytest.raises(TypeError, match="should be List\\[MBConvConfig\\]"):
         models.EfficientNet([1], 0.2)
+
+
+def test_regnet_options_and_errors():
+    from ember.vision.models.regnet import BlockParams
+    p = BlockParams.from_init_params(depth=16, w_0=48, w_a=27.89, w_m=2.09, group_width=8, se_ratio=0.25)
+    assert (p.depths, p.widths, p.group_widths) == ([1, 3, 6, 6], [48, 104, 208, 440], [8, 8, 8, 8])
+    with pytest.raises(ValueError, match="Invalid RegNet settings"):
+        BlockParams.from_init_params(depth=4, w_0=12, w_a=1.0, w_m=2.0, group_width=8)
+    with pytest.raises(ValueError, match="No weights available for model regnet_y_128gf"):
+        models.regnet_y_128gf(pretrained=True)
+    m = models.RegNet(BlockParams([1, 1], [16, 32], [8, 8], [1.0, 1.0], [2, 2], 0.25), num_classes=3)
+    assert list(m.trunk_output.block2._modules) == ["block2-0"] and m.trunk_output.block1[0].f.se.fc1.out_channels == 8
+    assert m.eval()(ember.randn(1, 3, 16, 16)).shape == (1, 3)
+    assert abs(m.fc.weight.detach().numpy().std() - 0.01) < 0.005

@@ -17,3 +17,4 @@ from .mnasnet import *
 from .googlenet import *
 from .inception import *
 from .efficientnet import *
+from .regnet import *
