@@ -52,6 +52,8 @@ ENTRIES = [(n, n, {}, R) for n in [
                                  "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf", "regnet_x_800mf",
                                  "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
                                  "regnet_x_32gf"]] + [
+    ("convnext_tiny", "convnext_tiny", {}, (32, 32)), ("convnext_small", "convnext_small", {}, None),
+    ("convnext_base", "convnext_base", {}, None), ("convnext_large", "convnext_large", {}, None),
 ]
 
 

@@ -140,3 +140,20 @@ def test_regnet_options_and_errors():
     assert list(m.trunk_output.block2._modules) == ["block2-0"] and m.trunk_output.block1[0].f.se.fc1.out_channels == 8
     assert m.eval()(ember.randn(1, 3, 16, 16)).shape == (1, 3)
     assert abs(m.fc.weight.detach().numpy().std() - 0.01) < 0.005
+
+
+def test_convnext_options_and_errors():
+    from ember.vision.models.convnext import CNBlockConfig
+    m = models.ConvNeXt([CNBlockConfig(8, 16, 2), CNBlockConfig(16, None, 2)], stochastic_depth_prob=0.3,
+                        layer_scale=0.5, num_classes=3)
+    sd_probs = [b.stochastic_depth.p for stage in (m.features[1], m.features[3]) for b in stage]
+    assert np.allclose(sd_probs, [0.0, 0.1, 0.2, 0.3]) and m.features[1][0].layer_scale.shape == (8, 1, 1)
+    assert float(m.features[1][0].layer_scale.detach().numpy().max()) == 0.5
+    w = m.classifier[2].weight.detach().numpy()
+    assert abs(w.std() - 0.02) < 0.01 and np.abs(w).max() <= 2
+    assert m.eval()(ember.randn(2, 3, 16, 16)).shape == (2, 3)
+    assert repr(CNBlockConfig(8, None, 2)) == "CNBlockConfig(input_channels=8, out_channels=None, num_layers=2)"
+    with pytest.raises(ValueError, match="The block_setting should not be empty"):
+        models.ConvNeXt([])
+    with pytest.raises(TypeError, match="The block_setting should be List\\[CNBlockConfig\\]"):
+        models.ConvNeXt([(8, None, 2)])

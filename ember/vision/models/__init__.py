@@ -18,3 +18,4 @@ from .googlenet import *
 from .inception import *
 from .efficientnet import *
 from .regnet import *
+from .convnext import *
