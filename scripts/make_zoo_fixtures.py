@@ -54,6 +54,13 @@ ENTRIES = [(n, n, {}, R) for n in [
                                  "regnet_x_32gf"]] + [
     ("convnext_tiny", "convnext_tiny", {}, (32, 32)), ("convnext_small", "convnext_small", {}, None),
     ("convnext_base", "convnext_base", {}, None), ("convnext_large", "convnext_large", {}, None),
+    ("vit_small", "VisionTransformer", {"image_size": 32, "patch_size": 8, "num_layers": 2, "num_heads": 4,
+                                        "hidden_dim": 32, "mlp_dim": 64, "num_classes": 10}, (32, 32)),
+    ("vit_small_repr", "VisionTransformer", {"image_size": 28, "patch_size": 7, "num_layers": 1, "num_heads": 2,
+                                             "hidden_dim": 16, "mlp_dim": 24, "num_classes": 5,
+                                             "representation_size": 12}, (28, 28)),
+    ("vit_b_32_at_64", "vit_b_32", {"image_size": 64}, None),
+] + [(n, n, {}, None) for n in ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]] + [
 ]
 
 
@@ -135,6 +142,10 @@ def main(prefixes):
         else:
             print(key, "keys only")
     d["specs"] = np.array(json.dumps(specs))
+    from torchvision.models.vision_transformer import interpolate_embeddings
+    pos = np.sin(np.arange(17 * 8) * 0.3).reshape(1, 17, 8).astype(np.float32)   # a 4x4 grid and the class token
+    state = OrderedDict([("encoder.pos_embedding", torch.from_numpy(pos)), ("heads.head.weight", torch.ones(2, 8))])
+    d["vit_interp"] = interpolate_embeddings(24, 4, state, reset_heads=True)["encoder.pos_embedding"].numpy()
     d["weights"] = np.array(_weights_json())
     rng = np.random.default_rng(0)
     d["in_preset"] = rng.integers(0, 256, (3, 40, 50), dtype=np.uint8)

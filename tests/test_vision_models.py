@@ -205,7 +205,7 @@ def test_zoo_matches_torchvision(key, no_init):
     shapes = [(k, tuple(v.shape)) for k, v in sd.items()]
     assert [f"{k}:{','.join(map(str, s))}" for k, s in shapes] == list(ZOO[f"keys_{key}"])
     assert sum(p.numel() for p in m.parameters()) == int(ZOO[f"count_{key}"])
-    if not builder[0].isupper() and not spec["kwargs"]:
+    if not builder[0].isupper() and not spec["kwargs"] and key != "vit_h_14":   # its weights are at 518x518
         assert models.get_model_weights(builder).DEFAULT.meta["num_params"] == int(ZOO[f"count_{key}"])
     if spec["input"] is None:
         return

@@ -157,3 +157,34 @@ def test_convnext_options_and_errors():
         models.ConvNeXt([])
     with pytest.raises(TypeError, match="The block_setting should be List\\[CNBlockConfig\\]"):
         models.ConvNeXt([(8, None, 2)])
+
+
+def test_vit_options_interpolate_and_old_mlp_keys():
+    from ember.vision.models.vision_transformer import ConvStemConfig, interpolate_embeddings
+    zoo = np.load(__file__.rsplit("/", 1)[0] + "/fixtures/vision/zoo.npz")
+    pos = np.sin(np.arange(17 * 8) * 0.3).reshape(1, 17, 8).astype(np.float32)
+    state = OrderedDict([("encoder.pos_embedding", ember.tensor(pos)), ("heads.head.weight", ember.ones(2, 8))])
+    out = interpolate_embeddings(24, 4, state, reset_heads=True)
+    assert list(out) == ["encoder.pos_embedding"]
+    np.testing.assert_allclose(out["encoder.pos_embedding"].numpy(), zoo["vit_interp"], rtol=1e-5, atol=1e-6)
+    kw = dict(image_size=16, patch_size=8, num_layers=1, num_heads=2, hidden_dim=8, mlp_dim=12, num_classes=3)
+    m = models.VisionTransformer(**kw)
+    assert not m.heads.head.weight.any().item() and m.encoder.pos_embedding.shape == (1, 5, 8)
+    with pytest.raises(AssertionError, match="Wrong image height! Expected 16 but got 24!"):
+        m(ember.randn(1, 3, 24, 16))
+    with pytest.raises(AssertionError, match="Input shape indivisible by patch size!"):
+        models.VisionTransformer(**{**kw, "image_size": 20})
+    # a version-1 checkpoint names the MLP's linears linear_1/linear_2
+    sd = m.state_dict()
+    old = OrderedDict((k.replace("mlp.0.", "mlp.linear_1.").replace("mlp.3.", "mlp.linear_2."), v + 1)
+                      for k, v in sd.items())
+    old._metadata = OrderedDict((k, dict(v)) for k, v in sd._metadata.items())
+    old._metadata["encoder.layers.encoder_layer_0.mlp"] = {"version": 1}
+    m.load_state_dict(old)
+    np.testing.assert_array_equal(m.encoder.layers[0].mlp[3].bias.detach().numpy(),
+                                  old["encoder.layers.encoder_layer_0.mlp.linear_2.bias"].numpy())
+    cs = models.VisionTransformer(**kw, conv_stem_configs=[ConvStemConfig(4, 3, 2), ConvStemConfig(8, 3, 4)])
+    assert list(cs.conv_proj._modules) == ["conv_bn_relu_0", "conv_bn_relu_1", "conv_last"]
+    assert cs.eval()(ember.randn(1, 3, 16, 16)).shape == (1, 3)
+    with pytest.raises(ValueError, match="No weights available for model vit_h_14"):
+        models.vit_h_14(pretrained=True)

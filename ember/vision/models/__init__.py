@@ -19,3 +19,4 @@ from .inception import *
 from .efficientnet import *
 from .regnet import *
 from .convnext import *
+from .vision_transformer import *
