@@ -12,6 +12,7 @@ With prefixes, only the entries whose key starts with one are recomputed; the ot
 existing file.
 """
 import hashlib
+import importlib
 import json
 import os
 import sys
@@ -60,7 +61,16 @@ ENTRIES = [(n, n, {}, R) for n in [
                                              "hidden_dim": 16, "mlp_dim": 24, "num_classes": 5,
                                              "representation_size": 12}, (28, 28)),
     ("vit_b_32_at_64", "vit_b_32", {"image_size": 64}, None),
-] + [(n, n, {}, None) for n in ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]] + [
+    ("swin_t", "swin_t", {}, R), ("swin_v2_t", "swin_v2_t", {}, R),
+    ("swin_small_odd", "SwinTransformer", {"patch_size": [4, 4], "embed_dim": 16, "depths": [2, 2, 1],
+                                           "num_heads": [2, 4, 4], "window_size": [4, 4], "num_classes": 10},
+     (36, 36)),
+    ("swin_v2_small_odd", "SwinTransformer", {"patch_size": [4, 4], "embed_dim": 16, "depths": [2, 2, 1],
+                                              "num_heads": [2, 4, 4], "window_size": [4, 4], "num_classes": 10,
+                                              "block": "cls:swin_transformer.SwinTransformerBlockV2",
+                                              "downsample_layer": "cls:swin_transformer.PatchMergingV2"}, (36, 36)),
+] + [(n, n, {}, None) for n in ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14", "swin_s", "swin_b",
+                                 "swin_v2_s", "swin_v2_b"]] + [
 ]
 
 
@@ -90,7 +100,16 @@ def zoo_input(h=64, w=64):
     return np.cos(np.arange(3 * h * w, dtype=np.float64) * 0.11).reshape(1, 3, h, w).astype(np.float32)
 
 
+def _resolve(v):
+    """A kwargs value "cls:module.Name" names a class of torchvision.models.<module> (ember's on the test side)."""
+    if isinstance(v, str) and v.startswith("cls:"):
+        mod, name = v[4:].rsplit(".", 1)
+        return getattr(importlib.import_module(f"torchvision.models.{mod}"), name)
+    return v
+
+
 def _build(builder, kwargs):
+    kwargs = {k: _resolve(v) for k, v in kwargs.items()}
     if builder[0].isupper():
         return getattr(torchvision.models, builder)(**kwargs)
     return torchvision.models.get_model(builder, **kwargs)
@@ -135,6 +154,10 @@ def main(prefixes):
         specs[key] = {"builder": builder, "kwargs": kwargs, "input": hw}
         if hw is not None:
             new = OrderedDict((k, torch.from_numpy(v)) for k, v in zoo_weights(shapes).items())
+            for k, v in sd.items():   # constant buffers (index tables) keep their values
+                if (not v.is_floating_point() and not k.endswith("num_batches_tracked")) or k.endswith("_table") \
+                        and "bias_table" not in k:
+                    new[k] = v
             new._metadata = sd._metadata   # the module versions (MNASNet checks its own)
             m.load_state_dict(new)
             d[f"out_{key}"] = m(torch.from_numpy(zoo_input(*hw))).numpy().astype(np.float32)

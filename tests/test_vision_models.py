@@ -1,5 +1,6 @@
 """ember.vision.models: torchvision's architectures, names and parameter counts."""
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -200,6 +201,10 @@ def test_zoo_matches_torchvision(key, no_init):
     weights, against torchvision's (scripts/make_zoo_fixtures.py)."""
     spec = ZOO_SPECS[key]
     builder, kw = spec["builder"], dict(spec["kwargs"])
+    for k, v in kw.items():   # "cls:module.Name": a class of ember.vision.models.<module>
+        if isinstance(v, str) and v.startswith("cls:"):
+            mod, name = v[4:].rsplit(".", 1)
+            kw[k] = getattr(importlib.import_module(f"ember.vision.models.{mod}"), name)
     m = (getattr(models, builder)(**kw) if builder[0].isupper() else models.get_model(builder, **kw)).eval()
     sd = m.state_dict()
     shapes = [(k, tuple(v.shape)) for k, v in sd.items()]
@@ -210,6 +215,10 @@ def test_zoo_matches_torchvision(key, no_init):
     if spec["input"] is None:
         return
     new = OrderedDict((k, ember.tensor(v)) for k, v in _zoo_weights(shapes).items())
+    for k, v in sd.items():   # constant buffers (index tables) keep their values
+        if (not v.is_floating_point() and not k.endswith("num_batches_tracked")) or k.endswith("_table") \
+                and "bias_table" not in k:
+            new[k] = v
     new._metadata = sd._metadata   # the module versions (MNASNet checks its own)
     m.load_state_dict(new, strict=True)
     with ember.no_grad():

@@ -188,3 +188,23 @@ def test_vit_options_interpolate_and_old_mlp_keys():
     assert cs.eval()(ember.randn(1, 3, 16, 16)).shape == (1, 3)
     with pytest.raises(ValueError, match="No weights available for model vit_h_14"):
         models.vit_h_14(pretrained=True)
+
+
+def test_swin_options_and_errors():
+    from ember.vision.models.swin_transformer import ShiftedWindowAttention, ShiftedWindowAttentionV2
+    with pytest.raises(ValueError, match="window_size and shift_size must be of length 2"):
+        ShiftedWindowAttention(8, [4], [0, 0], 2)
+    a = ShiftedWindowAttentionV2(8, [4, 4], [2, 2], 2)
+    b = a.qkv.bias.detach().numpy()
+    assert not b[8:16].any() and a.relative_coords_table.shape == (1, 7, 7, 2)
+    assert a.relative_position_index.dtype == ember.int64 and a.relative_position_index.shape == (256,)
+    assert int(a.relative_position_index.max()) == 48 and list(a.state_dict())[-2:] == ["cpb_mlp.0.bias",
+                                                                                          "cpb_mlp.2.weight"]
+    np.testing.assert_allclose(a.logit_scale.detach().numpy().ravel(), np.log(10.0), rtol=1e-6)
+    m = models.SwinTransformer([4, 4], 8, [2, 1], [2, 2], [2, 2], stochastic_depth_prob=0.4, num_classes=3)
+    sd = [blk.stochastic_depth.p for stage in (m.features[1], m.features[3]) for blk in stage]
+    assert np.allclose(sd, [0.0, 0.2, 0.4]) and m.features[1][1].attn.shift_size == [1, 1]
+    x = ember.randn(2, 3, 20, 12, requires_grad=True)
+    out = m(x)
+    out.sum().backward()
+    assert out.shape == (2, 3) and x.grad.shape == x.shape

@@ -20,3 +20,4 @@ from .efficientnet import *
 from .regnet import *
 from .convnext import *
 from .vision_transformer import *
+from .swin_transformer import *
