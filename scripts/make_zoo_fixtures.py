@@ -71,6 +71,10 @@ ENTRIES = [(n, n, {}, R) for n in [
                                               "downsample_layer": "cls:swin_transformer.PatchMergingV2"}, (36, 36)),
 ] + [(n, n, {}, None) for n in ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14", "swin_s", "swin_b",
                                  "swin_v2_s", "swin_v2_b"]] + [
+    ("maxvit_t", "maxvit_t", {}, None),
+    ("maxvit_small", "MaxVit", {"input_size": [32, 32], "stem_channels": 8, "partition_size": 2,
+                                "block_channels": [8, 16], "block_layers": [1, 2], "head_dim": 4,
+                                "stochastic_depth_prob": 0.2, "num_classes": 10}, (32, 32)),
 ]
 
 

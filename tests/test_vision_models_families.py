@@ -208,3 +208,22 @@ def test_swin_options_and_errors():
     out = m(x)
     out.sum().backward()
     assert out.shape == (2, 3) and x.grad.shape == x.shape
+
+
+def test_maxvit_options_and_errors():
+    kw = dict(input_size=(16, 16), stem_channels=4, partition_size=2, block_channels=[4, 8], block_layers=[1, 2],
+              head_dim=4, stochastic_depth_prob=0.3, num_classes=3)
+    m = models.MaxVit(**kw)
+    ps = [layer.layers.MBconv.stochastic_depth for blk in m.blocks for layer in blk.layers]
+    assert isinstance(ps[0], ember.nn.Identity) and [p.p for p in ps[1:]] == [0.15, 0.3]
+    attn = m.blocks[1].layers[0].layers.grid_attention.attn_layer[1]
+    assert attn.relative_position_index.shape == (4, 4) and attn.relative_position_bias_table.shape == (9, 2)
+    assert m.blocks[0].layers[0].layers.window_attention.partition_swap.__class__.__name__ == "Identity"
+    x = ember.randn(2, 3, 16, 16, requires_grad=True)
+    out = m(x)
+    out.sum().backward()
+    assert out.shape == (2, 3) and x.grad is not None
+    with pytest.raises(ValueError, match="Input size \\(3, 3\\) of block 1 is not divisible by partition size 2"):
+        models.MaxVit(**{**kw, "input_size": (24, 24)})
+    with pytest.raises(ValueError, match="feat_dim: 6 must be divisible by head_dim: 4"):
+        models.maxvit.RelativePositionalMultiHeadAttention(6, 4, 4)

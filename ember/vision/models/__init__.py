@@ -21,3 +21,4 @@ from .regnet import *
 from .convnext import *
 from .vision_transformer import *
 from .swin_transformer import *
+from .maxvit import *
