@@ -74,7 +74,7 @@ class MNASNet(nn.Module):
         dropout (float): before the classifier. Default: 0.2
 
     Example:
-        >>> model = MNASNet(0.5, num_classes=10)
+        >>> model = MNASNet(0.5, num_classes=10).eval()
         >>> model(ember.rand(1, 3, 32, 32)).shape
         torch.Size([1, 10])
     """
