@@ -14,6 +14,7 @@ from ..ops.stochastic_depth import StochasticDepth
 from ..transforms._presets import ImageClassification, InterpolationMode
 from ._api import Weights, WeightsEnum, _ovewrite_named_param, handle_legacy_interface, register_model
 from ._meta import _IMAGENET_CATEGORIES
+from .maxvit import _get_relative_position_index
 
 __all__ = ["SwinTransformer", "Swin_T_Weights", "Swin_S_Weights", "Swin_B_Weights", "Swin_V2_T_Weights",
            "Swin_V2_S_Weights", "Swin_V2_B_Weights", "swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s",
@@ -168,11 +169,8 @@ class ShiftedWindowAttention(nn.Module):
         init.trunc_normal_(self.relative_position_bias_table, std=0.02)
 
     def define_relative_position_index(self):
-        wh, ww = self.window_size
-        coords = np.stack(np.meshgrid(np.arange(wh), np.arange(ww), indexing="ij")).reshape(2, -1)
-        rel = (coords[:, :, None] - coords[:, None, :]).transpose(1, 2, 0)   # N, N, 2
-        index = (rel[:, :, 0] + wh - 1) * (2 * ww - 1) + (rel[:, :, 1] + ww - 1)
-        self.register_buffer("relative_position_index", tensor(index.reshape(-1).astype(np.int64)))
+        index = _get_relative_position_index(self.window_size[0], self.window_size[1]).flatten()
+        self.register_buffer("relative_position_index", index)
 
     def get_relative_position_bias(self):
         return _get_relative_position_bias(self.relative_position_bias_table, self.relative_position_index,
