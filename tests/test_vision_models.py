@@ -1,7 +1,10 @@
 """ember.vision.models: torchvision's architectures, names and parameter counts."""
 import hashlib
+import importlib
 import io
+import json
 import os
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -154,7 +157,7 @@ def test_basic_block_matches_torch():
 # ---- the zoo against torchvision (tests/fixtures/vision/zoo.npz, scripts/make_zoo_fixtures.py) ----
 
 ZOO = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "vision", "zoo.npz"))
-ZOO_MODELS = sorted(k[5:] for k in ZOO.files if k.startswith("keys_"))
+ZOO_SPECS = json.loads(str(ZOO["specs"]))
 
 
 def _zoo_weights(shapes):
@@ -178,19 +181,79 @@ def _zoo_weights(shapes):
     return out
 
 
-@pytest.mark.parametrize("name", ZOO_MODELS)
-def test_zoo_matches_torchvision(name):
-    kw = {"init_weights": False} if name.startswith("vgg") else {}   # the VGG init is slow (~25 s); tested above
-    m = models.get_model(name, **kw).eval()
+def _zoo_input(h, w):
+    return np.cos(np.arange(3 * h * w, dtype=np.float64) * 0.11).reshape(1, 3, h, w).astype(np.float32)
+
+
+@pytest.fixture
+def no_init(monkeypatch):
+    """ember.nn.init's in-place initializers as no-ops: building a large model takes its allocation time only
+    (the fixture comparison loads every weight anyway; the default inits are tested on their own)."""
+    from ember.nn import init
+    for n in dir(init):
+        if n.endswith("_") and not n.startswith("_") and callable(getattr(init, n)):
+            monkeypatch.setattr(init, n, lambda t, *a, **k: t)
+
+
+@pytest.mark.parametrize("key", sorted(ZOO_SPECS))
+def test_zoo_matches_torchvision(key, no_init):
+    """state_dict keys and shapes, parameter count and (for the entries run) the eval output on deterministic
+    weights, against torchvision's (scripts/make_zoo_fixtures.py)."""
+    spec = ZOO_SPECS[key]
+    builder, kw = spec["builder"], dict(spec["kwargs"])
+    for k, v in kw.items():   # "cls:module.Name": a class of ember.vision.models.<module>
+        if isinstance(v, str) and v.startswith("cls:"):
+            mod, name = v[4:].rsplit(".", 1)
+            kw[k] = getattr(importlib.import_module(f"ember.vision.models.{mod}"), name)
+    m = (getattr(models, builder)(**kw) if builder[0].isupper() else models.get_model(builder, **kw)).eval()
     sd = m.state_dict()
     shapes = [(k, tuple(v.shape)) for k, v in sd.items()]
-    assert [f"{k}:{','.join(map(str, s))}" for k, s in shapes] == list(ZOO[f"keys_{name}"])
-    assert sum(p.numel() for p in m.parameters()) == int(ZOO[f"count_{name}"])
-    assert models.get_model_weights(name).DEFAULT.meta["num_params"] == int(ZOO[f"count_{name}"])
-    m.load_state_dict({k: ember.tensor(v) for k, v in _zoo_weights(shapes).items()}, strict=True)
+    assert [f"{k}:{','.join(map(str, s))}" for k, s in shapes] == list(ZOO[f"keys_{key}"])
+    assert sum(p.numel() for p in m.parameters()) == int(ZOO[f"count_{key}"])
+    if not builder[0].isupper() and not spec["kwargs"] and key != "vit_h_14":   # its weights are at 518x518
+        assert models.get_model_weights(builder).DEFAULT.meta["num_params"] == int(ZOO[f"count_{key}"])
+    if spec["input"] is None:
+        return
+    new = OrderedDict((k, ember.tensor(v)) for k, v in _zoo_weights(shapes).items())
+    for k, v in sd.items():   # constant buffers (index tables) keep their values
+        if (not v.is_floating_point() and not k.endswith("num_batches_tracked")) or k.endswith("_table") \
+                and "bias_table" not in k:
+            new[k] = v
+    new._metadata = sd._metadata   # the module versions (MNASNet checks its own)
+    m.load_state_dict(new, strict=True)
     with ember.no_grad():
-        out = m(ember.tensor(ZOO["in_x"])).numpy()
-    np.testing.assert_allclose(out, ZOO[f"out_{name}"], rtol=1e-4, atol=1e-4)
+        out = m(ember.tensor(_zoo_input(*spec["input"]))).numpy()
+    np.testing.assert_allclose(out, ZOO[f"out_{key}"], rtol=1e-4, atol=1e-4)
+
+
+def test_weights_enums_match_torchvision_all():
+    """Every weights enum ember exports has torchvision's members, urls, transforms and meta."""
+    from ember.vision.transforms._presets import ImageClassification
+    tv = json.loads(str(ZOO["weights"]))
+    ours = {n: getattr(models, n) for n in dir(models) if isinstance(getattr(models, n), type)
+            and issubclass(getattr(models, n), models.WeightsEnum) and getattr(models, n) is not models.WeightsEnum}
+    assert len(ours) >= 32
+    for name, cls in ours.items():
+        assert name in tv, name
+        assert sorted(cls.__members__) == sorted(tv[name]), name
+        for k, m in cls.__members__.items():
+            ref = tv[name][k]
+            if isinstance(ref, str):   # an alias such as DEFAULT
+                assert m.name == ref, (name, k)
+                continue
+            url, func, tkw, meta = ref
+            assert m.url == url, (name, k)
+            assert m.transforms.func is ImageClassification and func == "ImageClassification", (name, k)
+            tkw_mine = {a: getattr(v, "value", v) for a, v in m.transforms.keywords.items()}
+            assert json.loads(json.dumps(tkw_mine)) == tkw, (name, k)
+            mine = dict(m.meta)
+            cats = mine.pop("categories", None)
+            mine["categories_sha1"] = None if cats is None else hashlib.sha1("\n".join(cats).encode()).hexdigest()
+            mine = json.loads(json.dumps(mine, sort_keys=True, default=list))
+            for d in (mine, meta):   # torchvision's _docs are indented triple-quoted strings
+                if "_docs" in d:
+                    d["_docs"] = " ".join(d["_docs"].split())
+            assert mine == meta, (name, k)
 
 
 def test_zoo_default_init_and_options():

@@ -11,3 +11,14 @@ from .vgg import *
 from .squeezenet import *
 from .mobilenetv2 import *
 from .mobilenetv3 import *
+from .densenet import *
+from .shufflenetv2 import *
+from .mnasnet import *
+from .googlenet import *
+from .inception import *
+from .efficientnet import *
+from .regnet import *
+from .convnext import *
+from .vision_transformer import *
+from .swin_transformer import *
+from .maxvit import *

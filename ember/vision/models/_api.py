@@ -169,6 +169,8 @@ def handle_legacy_interface(**weights):
                     continue
                 pretrained = kwargs.pop(pretrained_param)
                 value = (default(kwargs) if callable(default) else default) if pretrained else None
+                if pretrained and not isinstance(value, WeightsEnum):
+                    raise ValueError(f"No weights available for model {builder.__name__}")
                 if not pretrained:
                     msg = f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be removed in the " \
                           f"future, please use '{weights_param}' instead."
