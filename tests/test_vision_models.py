@@ -71,8 +71,13 @@ def test_weights_download_from_local_server(hub_dir, monkeypatch):
         for k, v in m.state_dict().items():
             np.testing.assert_array_equal(v.detach().numpy(), tsd[k].numpy())
         assert (hub_dir / name).exists() and hits[name] == 1
-        with pytest.warns(UserWarning, match="'pretrained' is deprecated"):
+        with pytest.warns(UserWarning) as rec:
             m2 = models.resnet18(pretrained=True, progress=False)   # the cached file: no second request
+        assert [str(r.message).split(",")[0] for r in rec] == [
+            "The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future",
+            "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be removed "
+            "in the future. The current behavior is equivalent to passing `weights=ResNet18_Weights.IMAGENET1K_V1`."
+            " You can also use `weights=ResNet18_Weights.DEFAULT` to get the most up-to-date weights."]
         assert hits[name] == 1
         np.testing.assert_array_equal(m2.fc.weight.detach().numpy(), tsd["fc.weight"].numpy())
         monkeypatch.setattr(w.value, "url", base + "resnet18-f37072fd.pth")   # torchvision's name, other bytes

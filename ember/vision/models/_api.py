@@ -76,10 +76,18 @@ def get_weight(name):
     except ValueError:
         raise ValueError(f"Invalid weight name provided: '{name}'.") from None
     base = importlib.import_module(__name__.rsplit(".", 1)[0])
-    cls = base.__dict__.get(enum_name)
-    if not (isinstance(cls, type) and issubclass(cls, WeightsEnum)):
+    model_modules = [base] + [m for _, m in inspect.getmembers(base, inspect.ismodule)
+                              if (m.__file__ or "").endswith("__init__.py")]
+    weights_enum = None
+    for m in model_modules:
+        potential_class = m.__dict__.get(enum_name, None)
+        # as torchvision: a name bound to a non-class (``"resnet50.X"``) fails in issubclass with a TypeError
+        if potential_class is not None and issubclass(potential_class, WeightsEnum):
+            weights_enum = potential_class
+            break
+    if weights_enum is None:
         raise ValueError(f"The weight enum '{enum_name}' for the specific method couldn't be retrieved.")
-    return cls[value_name]
+    return weights_enum[value_name]
 
 
 def get_model_weights(name):
@@ -135,8 +143,9 @@ def list_models(module=None, include=None, exclude=None):
 
 def get_model_builder(name):
     """The builder registered under ``name`` (case-insensitive)."""
+    name = name.lower()
     try:
-        return BUILTIN_MODELS[name.lower()]
+        return BUILTIN_MODELS[name]
     except KeyError:
         raise ValueError(f"Unknown model {name}") from None
 
@@ -156,31 +165,81 @@ def _ovewrite_named_param(kwargs, param, new_value):
         kwargs[param] = new_value
 
 
+def _sequence_to_str(seq, separate_last=""):
+    if not seq:
+        return ""
+    if len(seq) == 1:
+        return f"'{seq[0]}'"
+    head = "'" + "', '".join([str(item) for item in seq[:-1]]) + "'"
+    tail = f"{'' if separate_last and len(seq) == 2 else ','} {separate_last}'{seq[-1]}'"
+    return head + tail
+
+
+def kwonly_to_pos_or_kw(fn):
+    """Let ``fn``'s keyword-only parameters also be passed positionally, with torchvision's deprecation warning."""
+    params = inspect.signature(fn).parameters
+    try:
+        keyword_only_start_idx = next(idx for idx, param in enumerate(params.values())
+                                      if param.kind == param.KEYWORD_ONLY)
+    except StopIteration:
+        raise TypeError(f"Found no keyword-only parameter on function '{fn.__name__}'") from None
+    keyword_only_params = tuple(params)[keyword_only_start_idx:]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        args, keyword_only_args = args[:keyword_only_start_idx], args[keyword_only_start_idx:]
+        if keyword_only_args:
+            keyword_only_kwargs = dict(zip(keyword_only_params, keyword_only_args))
+            warnings.warn(f"Using {_sequence_to_str(tuple(keyword_only_kwargs.keys()), separate_last='and ')} as "
+                          f"positional parameter(s) is deprecated since 0.13 and may be removed in the future. Please "
+                          f"use keyword parameter(s) instead.")
+            kwargs.update(keyword_only_kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def handle_legacy_interface(**weights):
-    """Map the legacy ``pretrained=True/False`` keyword (``name=(legacy, default)``) onto ``weights``,
-    with torchvision's deprecation warnings."""
+    """Make a builder accept the legacy interface as torchvision does: its keyword-only parameters passed
+    positionally, and ``pretrained=True/False`` (``weights_param=(legacy_name, default)``; ``default`` may be a
+    callable of the keyword arguments) mapped onto ``weights``, each with torchvision's deprecation warning."""
     def outer(builder):
+        @kwonly_to_pos_or_kw
         @functools.wraps(builder)
         def inner(*args, **kwargs):
             for weights_param, (pretrained_param, default) in weights.items():
-                if pretrained_param not in kwargs:
+                # nothing to do without either parameter, or when ``weights`` already has a new-style value
+                sentinel = object()
+                weights_arg = kwargs.get(weights_param, sentinel)
+                if ((weights_param not in kwargs and pretrained_param not in kwargs)
+                        or isinstance(weights_arg, WeightsEnum)
+                        or (isinstance(weights_arg, str) and weights_arg != "legacy")
+                        or weights_arg is None):
                     continue
-                if weights_param in kwargs and kwargs[weights_param] is not None:
-                    continue
-                pretrained = kwargs.pop(pretrained_param)
-                value = (default(kwargs) if callable(default) else default) if pretrained else None
-                if pretrained and not isinstance(value, WeightsEnum):
-                    raise ValueError(f"No weights available for model {builder.__name__}")
-                if not pretrained:
-                    msg = f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be removed in the " \
-                          f"future, please use '{weights_param}' instead."
+                # ``pretrained`` passed positionally arrives as ``weights`` (the shim only knows the new names)
+                pretrained_positional = weights_arg is not sentinel
+                if pretrained_positional:
+                    kwargs[pretrained_param] = pretrained_arg = kwargs.pop(weights_param)
                 else:
-                    msg = (f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be removed in the "
-                           f"future. The current behavior is equivalent to passing `{weights_param}={value}`. You "
-                           f"can also use `{weights_param}={type(value).__name__}.DEFAULT` to get the most "
-                           f"up-to-date weights.")
-                warnings.warn(msg, UserWarning, stacklevel=2)
-                kwargs[weights_param] = value
+                    pretrained_arg = kwargs[pretrained_param]
+                if pretrained_arg:
+                    default_weights_arg = default(kwargs) if callable(default) else default
+                    if not isinstance(default_weights_arg, WeightsEnum):
+                        raise ValueError(f"No weights available for model {builder.__name__}")
+                else:
+                    default_weights_arg = None
+                if not pretrained_positional:
+                    warnings.warn(f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be removed "
+                                  f"in the future, please use '{weights_param}' instead.")
+                msg = (f"Arguments other than a weight enum or `None` for '{weights_param}' are deprecated since 0.13 "
+                       f"and may be removed in the future. The current behavior is equivalent to passing "
+                       f"`{weights_param}={default_weights_arg}`.")
+                if pretrained_arg:
+                    msg = (f"{msg} You can also use `{weights_param}={type(default_weights_arg).__name__}.DEFAULT` "
+                           f"to get the most up-to-date weights.")
+                warnings.warn(msg)
+                del kwargs[pretrained_param]
+                kwargs[weights_param] = default_weights_arg
             return builder(*args, **kwargs)
         return inner
     return outer
