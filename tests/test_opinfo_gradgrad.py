@@ -20,9 +20,13 @@ SLOW = {"grid_sampler_3d"}
 XFAIL = {
     "linalg.eig": "complex eigenvectors: the second derivative through the eigenvectors differs from torch's",
     "as_strided_scatter": "first-order gradient differs from torch's (see tests/opinfo_xfail.py)",
-    "masked.logaddexp": "NaN second derivatives where torch has numbers (masked-out entries); not investigated",
-    "nn.functional.linear_cross_entropy.chunked": "second derivative differs from torch's by ~1e-3; not "
-                                                  "investigated",
+    "masked.logaddexp": "torch's second derivative is NaN where one operand is masked out (-inf): its formula "
+                        "g / (1 + exp(b - a)) differentiates to 0 * inf; ember's (sigmoids) gives the true 0 "
+                        "(test_logaddexp_second_derivative_is_finite)",
+    "nn.functional.linear_cross_entropy.chunked": "torch's chunked path does not support gradgrad (documented in "
+                                                  "LinearCrossEntropyOptions): its gradient for class targets is "
+                                                  "constant in input and weight, so torch's second derivative is 0; "
+                                                  "ember's is the reference path's (options=None), as torch's own",
     "to_sparse": "ToSparseBackward1 has no double backward",
     "linalg.norm.subgradients_at_zero": "at an all-zero input torch's second derivative is NaN (0/0 inside "
                                         "its formula); ember's is 0",
