@@ -302,7 +302,6 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
             dy = dy * weight._data
         Lr = L.sum(axis=-1) / C
         return Lr, dx / C, dy / C
-    # reduce over classes then batch: implement via a per-row pointwise with row losses
     return apply(_MLSM, input, target, fn=fn, reduction=reduction,
                  w=None if weight is None else weight._data)
 
