@@ -19,21 +19,14 @@ SLOW = {"grid_sampler_3d"}
 
 XFAIL = {
     "linalg.eig": "complex eigenvectors: the second derivative through the eigenvectors differs from torch's",
-    "addr": "raises RuntimeError (shape '[5]' is invalid for input of size 1) on these samples; not "
-            "investigated",
     "as_strided_scatter": "first-order gradient differs from torch's (see tests/opinfo_xfail.py)",
-    "masked.logaddexp": "NaN second derivatives where torch has numbers (masked-out entries); not investigated",
-    "nn.functional.cross_entropy": "probability targets: NllLoss's backward_ops raises (not written in ops/loss.py)",
-    "nn.functional.linear_cross_entropy.chunked": "second derivative differs from torch's by ~1e-3; not "
-                                                  "investigated",
-    "nn.functional.hinge_embedding_loss": "ops/loss.py's pointwise loss gets no dxy (its partials with ember "
-                                          "ops), so its double backward raises",
-    "nn.functional.margin_ranking_loss": "as hinge_embedding_loss",
-    "nn.functional.poisson_nll_loss": "as hinge_embedding_loss",
-    "nn.functional.soft_margin_loss": "as hinge_embedding_loss",
-    "nn.functional.multilabel_soft_margin_loss": "no backward_ops: the node keeps neither the class weight nor "
-                                                 "the input it would need",
-    "nn.functional.triplet_margin_loss": "no backward_ops: the node keeps neither p nor eps",
+    "masked.logaddexp": "torch's second derivative is NaN where one operand is masked out (-inf): its formula "
+                        "g / (1 + exp(b - a)) differentiates to 0 * inf; ember's (sigmoids) gives the true 0 "
+                        "(test_logaddexp_second_derivative_is_finite)",
+    "nn.functional.linear_cross_entropy.chunked": "torch's chunked path does not support gradgrad (documented in "
+                                                  "LinearCrossEntropyOptions): its gradient for class targets is "
+                                                  "constant in input and weight, so torch's second derivative is 0; "
+                                                  "ember's is the reference path's (options=None), as torch's own",
     "to_sparse": "ToSparseBackward1 has no double backward",
     "linalg.norm.subgradients_at_zero": "at an all-zero input torch's second derivative is NaN (0/0 inside "
                                         "its formula); ember's is 0",

@@ -321,6 +321,17 @@ class Addr(Addmm):
         gc, ga, gb = super().backward(g)
         return gc, ga[:, 0], gb[0]
 
+    def backward_ops(self, g):
+        """Addmm's with vectors (Addmm's would give (n, 1) and (1, m) gradients)."""
+        a, b = self.saved_input(1, self.a[:, 0]), self.saved_input(2, self.b[0])
+        cx = g.dtype.is_complex   # conjugate Wirtinger gradients, as @holomorphic gives Addmm
+        if cx:
+            g = g.conj()
+        gc = g * self.beta if self.beta != 1 else g
+        gp = g * self.alpha if self.alpha != 1 else g
+        out = gc, gp.matmul(b), gp.t().matmul(a)
+        return tuple(x.conj() for x in out) if cx else out
+
 
 def _addchk(x, n, what, arg):
     if x.ndim != n:

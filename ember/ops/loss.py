@@ -122,7 +122,7 @@ class _NLLCore(Op):
                 tt = tt * (1 - smoothing) + smoothing / C
             G = -tt if weight is None else -tt * weight.astype(dt)
             self.tgrad = -(logp if weight is None else logp * weight.astype(dt)) * (1 - smoothing)
-            self.tshape = t.shape
+            self.tshape, self.t, self.w, self.smoothing = t.shape, t, weight, smoothing
             L = (G * logp).sum(axis=1)
             denom = M if reduction == "mean" else 1
         else:
@@ -215,7 +215,7 @@ class _NLLCore(Op):
 
     def backward_ops(self, g):
         if self.G is not None:   # probability targets
-            return self.no_double_backward(g)
+            return self._prob_backward_ops(g)
         if self.reduction == "none" and len(self.xshape) > 1:
             g = g.unsqueeze(1)
         gl = _wrap(self._unflat(self._dlogp())) * g
@@ -224,6 +224,27 @@ class _NLLCore(Op):
         d = 1 if len(self.xshape) > 1 else 0
         p = self.saved_input(0, self.x).softmax(d)
         return gl - p * gl.sum(d, keepdim=True), None, None
+
+    def _prob_backward_ops(self, g):
+        """Cross entropy with probability targets written with ember ops, differentiated
+        on the graph (its gradient for the targets too)."""
+        from ._apply import composite_backward
+
+        nd, sm, red = len(self.xshape), self.smoothing, self.reduction
+        d = 1 if nd > 1 else 0
+        C = self.xshape[d]
+        w = None if self.w is None else _wrap(self.w.reshape((C,) + (1,) * (nd - 2)))
+
+        def loss(x, t):
+            logp = x.log_softmax(d)
+            if sm > 0:
+                t = t * (1 - sm) + sm / C
+            if w is not None:
+                t = t * w
+            L = -(t * logp).sum(d)
+            return L.sum() / self.denom if red == "mean" else L.sum() if red == "sum" else L
+        ins = (self.saved_input(0, self.x), self.saved_input(1, self.t))
+        return composite_backward(loss, ins, (g,)) + (None,)
 
     def _dlogp(self):
         """d loss / d log-probabilities (M, C) for a unit output gradient: constant in x."""
@@ -345,7 +366,7 @@ class _Pointwise(Op):
             dx = dx * w if dx is not None else None
             dy = dy * w if dy is not None else None
         self.dx, self.dy, self.reduction, self.n = dx, dy, reduction, L.size
-        self.xy, self.dxy, self.w = (x, y), dxy, w
+        self.xy, self.dxy, self.w, self.extra = (x, y), dxy, w, extra
         dt = np.result_type(x, y) if y.dtype.kind == "f" else x.dtype
         self.dt = dt
         if reduction == "none":
@@ -363,15 +384,19 @@ class _Pointwise(Op):
         return (gx, gy) + (None,) * 2
 
     def backward_ops(self, g):
-        """With ``dxy(x, y) -> (dL/dx, dL/dy)`` written with ember ops (given by the loss)."""
+        """With ``dxy(x, y, *extra) -> (dL/dx, dL/dy)`` written with ember ops (given by the
+        loss), or ``dxy="const"`` for a piecewise linear loss: its partials are constants."""
         if self.dxy is None:
             return self.no_double_backward(g)
         if self.reduction == "mean":
             g = g / self.n
-        dx, dy = self.dxy(*(self.saved_input(i, a) for i, a in enumerate(self.xy)))
-        if self.w is not None:
-            w = _wrap(self.w)
-            dx, dy = dx * w, dy * w
+        if self.dxy == "const":
+            dx, dy = (None if d is None else _wrap(d) for d in (self.dx, self.dy))
+        else:
+            dx, dy = self.dxy(*(self.saved_input(i, a) for i, a in enumerate(self.xy)), *self.extra)
+            if self.w is not None:
+                w = _wrap(self.w)
+                dx, dy = dx * w, None if dy is None else dy * w
         return (g * dx if self.dx is not None else None, g * dy if self.dy is not None else None,
                 None, None)
 
@@ -704,7 +729,18 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
             L = L + np.where(y > 1, st, 0)
             dy = dy + np.where(y > 1, np.log(np.where(y > 1, y, 1)) + 0.5 / np.where(y > 1, y, 1), 0)
         return L, dx, dy
-    return _pw("PoissonNllLossBackward", input, target, fn, reduction, warn=False)
+
+    def dxy(x, y):
+        if log_input:
+            dx, dy = x.exp() - y, -x
+        else:
+            dx, dy = 1 - y / (x + eps), -(x + eps).log()
+        if full:
+            big = _wrap(y._data > 1)
+            ys = y.where(big, 1.0)
+            dy = dy + (ys.log() + 0.5 / ys).where(big, 0.0)
+        return dx, dy
+    return _pw("PoissonNllLossBackward", input, target, fn, reduction, warn=False, dxy=dxy)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):

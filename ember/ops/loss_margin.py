@@ -3,6 +3,7 @@ triplet_margin and multilabel_soft_margin, each with a hand-written backward."""
 
 import numpy as np
 
+from .._tensor import _wrap
 from ._apply import Op, apply
 from .loss import _check_red, _pw, _reduction
 
@@ -49,7 +50,6 @@ class _CosEmb(Op):
 
     def backward_ops(self, g):
         """The loss is piecewise linear in cos (slope ``dcos``): cos's own derivatives, weighted."""
-        from .._tensor import _wrap
         from ._apply import composite_backward
 
         x1, x2, dcos, dim = self.args[0], self.args[1], self.args[6], self.args[7]
@@ -117,7 +117,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         act = (v > 0).astype(x1.dtype)
         return np.maximum(v, 0), -y * act, y * act
     return _pw("MarginRankingLossBackward", input1, input2, fn, reduction, target._data,
-               warn=False)
+               warn=False, dxy="const")
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
@@ -143,7 +143,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         L = np.where(y != -1, x, 0) + np.where(y != 1, np.maximum(margin - x, 0), 0)
         dx = np.where(y != -1, 1.0, 0) + np.where((y != 1) & (margin - x > 0), -1.0, 0)
         return L, dx.astype(x.dtype), None
-    return _pw("HingeEmbeddingLossBackward", input, target, fn, reduction, warn=False)
+    return _pw("HingeEmbeddingLossBackward", input, target, fn, reduction, warn=False, dxy="const")
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -167,7 +167,11 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         L = np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0)
         s = 1 / (1 + np.exp(-z))
         return L, -y * s, -x * s
-    return _pw("SoftMarginLossBackward0", input, target, fn, reduction, warn=False)
+
+    def dxy(x, y):
+        s = (-y * x).sigmoid()
+        return -y * s, -x * s
+    return _pw("SoftMarginLossBackward0", input, target, fn, reduction, warn=False, dxy=dxy)
 
 
 class _Triplet(Op):
@@ -192,6 +196,7 @@ class _Triplet(Op):
         act = (v > 0).astype(a.dtype)
         L = np.maximum(v, 0)
         self.s = (gap, gan, act, use_pn)
+        self.args = (a, p, n, margin, pn, eps, swap)
         self.reduction, self.n = reduction, L.size
         if reduction == "none":
             return L.astype(a.dtype)
@@ -217,6 +222,24 @@ class _Triplet(Op):
             gn = np.where(u, c * self.gpn, c * gan)
             gp = gp - np.where(u, c * self.gpn, 0)
         return ga, gp, gn
+
+    def backward_ops(self, g):
+        """The loss written with ember ops (torch's composite), differentiated on the graph."""
+        from ._apply import composite_backward
+
+        a, p, n, margin, pn, eps, swap = self.args
+        red = self.reduction
+
+        def loss(a, p, n):
+            def dist(x, y):
+                return (x - y + eps).norm(pn, -1)
+            dan = dist(a, n)
+            if swap:
+                dan = dan.minimum(dist(p, n))
+            L = (dist(a, p) - dan + margin).clamp(min=0)
+            return L.mean() if red == "mean" else L.sum() if red == "sum" else L
+        ins = tuple(self.saved_input(i, x) for i, x in enumerate((a, p, n)))
+        return composite_backward(loss, ins, (g,))
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
@@ -279,18 +302,17 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
             dy = dy * weight._data
         Lr = L.sum(axis=-1) / C
         return Lr, dx / C, dy / C
-    # reduce over classes then batch: implement via a per-row pointwise with row losses
-    out = _MLSM.apply_rows(input, target, fn, reduction)
-    return out
+    return apply(_MLSM, input, target, fn=fn, reduction=reduction,
+                 w=None if weight is None else weight._data)
 
 
 class _MLSM(Op):
     name = "MultilabelSoftMarginLossBackward"
     saves = (0,)
 
-    def forward(self, x, y, fn=None, reduction="mean"):
+    def forward(self, x, y, fn=None, reduction="mean", w=None):
         Lr, dx, dy = fn(x, y)
-        self.dy = dy
+        self.x, self.y, self.w, self.dy = x, y, w, dy
         self.dx, self.reduction, self.n = dx, reduction, Lr.size
         if reduction == "none":
             return Lr.astype(x.dtype)
@@ -306,6 +328,14 @@ class _MLSM(Op):
             g = g[..., None]
         return g * self.dx, g * self.dy
 
-    @staticmethod
-    def apply_rows(input, target, fn, reduction):
-        return apply(_MLSM, input, target, fn=fn, reduction=reduction)
+    def backward_ops(self, g):
+        """``dL/dx = (sigmoid(x) - y) * w / C`` and ``dL/dy = -x * w / C`` with ember ops."""
+        x, y = self.saved_input(0, self.x), self.saved_input(1, self.y)
+        if self.reduction == "mean":
+            g = g / self.n
+        if self.reduction == "none":
+            g = g.unsqueeze(-1)
+        c = 1.0 / self.x.shape[-1]
+        if self.w is not None:
+            c = _wrap(self.w * c)
+        return g * ((x.sigmoid() - y) * c), g * (-x * c)
