@@ -56,15 +56,26 @@ class Add(Op):
     backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
+def _is_bool(x):
+    return x is True or x is False or (isinstance(x, Tensor) and x._data.dtype == np.bool_)
+
+
+def _no_bool_sub(a, b):
+    """PyTorch refuses ``-`` when either operand (a tensor or a Python scalar) is bool."""
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Op):
     name = "SubBackward0"
     promote = SAME
 
     def forward(self, a, b, alpha=1):
-        if a.dtype == np.bool_:
-            raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                "Use the `^` or `logical_xor()` operator instead.")
         try:
             if alpha != 1:
                 self.alpha = alpha
@@ -225,6 +236,7 @@ def sub(input, other, *args, alpha=1, out=None) -> Tensor:
     """
     if args:
         (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
+    _no_bool_sub(input, other)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
@@ -276,6 +288,7 @@ def _radd(self, other) -> Tensor:
 
 @tensor_method("__rsub__")
 def _rsub(self, other) -> Tensor:
+    _no_bool_sub(other, self)
     return apply(RSub, self, other)
 
 
@@ -291,6 +304,7 @@ def _iadd(self, other) -> Tensor:
 
 @tensor_method("__isub__")
 def _isub(self, other) -> Tensor:
+    _no_bool_sub(self, other)
     return apply_(Sub, self, other)
 
 
@@ -327,6 +341,7 @@ def sub_(self, other, *args, alpha=1) -> Tensor:
     """
     if args:
         (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
+    _no_bool_sub(self, other)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
@@ -732,6 +747,7 @@ def rsub(input, other, *, alpha=1):
         >>> torch.rsub(torch.tensor([1., 2.]), 10)
         tensor([9., 8.])
     """
+    _no_bool_sub(other, input)
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 

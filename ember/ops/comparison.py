@@ -342,6 +342,7 @@ def logical_not(input, *, out=None) -> Tensor:
         >>> torch.logical_not(torch.tensor([0, 1, 2]))
         tensor([ True, False, False])
     """
+    D.refuse_unsigned(input, "logical_not_cpu")
     return _out(_wrap(np.logical_not(input._data)), out)
 
 
@@ -353,6 +354,7 @@ def logical_not_(self) -> Tensor:
         >>> torch.tensor([0., 2.]).logical_not_()
         tensor([1., 0.])
     """
+    D.refuse_unsigned(self, "logical_not_cpu")
     self._data[...] = np.logical_not(self._data)
     self._bump()
     return self
@@ -367,7 +369,7 @@ def bitwise_not(input, *, out=None) -> Tensor:
         tensor([-1, -6,  0])
     """
     a = input._data
-    if a.dtype.kind not in "iub":
+    if a.dtype.kind not in "iub" or a.dtype in D._BAREBONES_NP:
         _not_impl(a, "bitwise_not_cpu")
     return _out(_wrap(np.invert(a)), out)
 
@@ -389,6 +391,7 @@ def bitwise_not_(self) -> Tensor:
 def _invert(self) -> Tensor:
     if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    D.refuse_unsigned(self, "bitwise_not_cpu")
     return _wrap(np.invert(self._data))
 
 

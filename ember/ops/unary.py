@@ -100,6 +100,7 @@ class Reciprocal(Op):
 @holomorphic
 class Square(Op):
     name = "PowBackward0"
+    unsigned, kernel = False, "pow"
     saves = (0,)
 
     def forward(self, a):
@@ -619,6 +620,7 @@ _KMIN = 1 << 16   # elements from which a 2-thread kernel beats one NumPy pass
 
 class Relu(Op):
     name = "ReluBackward0"
+    unsigned, kernel = False, "clamp_min_scalar_cpu"
     saves = ("out",)
 
     def forward(self, a):
