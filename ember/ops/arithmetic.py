@@ -38,6 +38,7 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
 
 class Add(Op):
     name = "AddBackward0"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b, alpha=1):
@@ -73,6 +74,7 @@ def _no_bool_sub(a, b):
 
 class Sub(Op):
     name = "SubBackward0"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b, alpha=1):
@@ -93,6 +95,7 @@ class Sub(Op):
 
 class RSub(Op):
     name = "RsubBackward1"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b):
@@ -194,6 +197,7 @@ class RDiv(Op):
 
 class Neg(Op):
     name = "NegBackward0"
+    kernel = "neg_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     unsigned = False
 
     def forward(self, a):
@@ -374,6 +378,7 @@ def div_(self, other, *, rounding_mode=None) -> Tensor:
 @_guard
 class FloorDivide(Op):
     name = "FloorDivideBackward0"   # not differentiable in PyTorch (NotImplemented node)
+    kernel = "div_floor_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b):
@@ -412,6 +417,7 @@ class _Mod(Op):
 @_guard
 class Remainder(_Mod):
     name = "RemainderBackward0"
+    kernel = "remainder_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.remainder)
     quotient = staticmethod(np.floor_divide)
 
@@ -430,6 +436,7 @@ class _RIntOp(Op):
 
 class RRemainder(_RIntOp):            # number % tensor
     name = "RemainderBackward1"
+    kernel = "remainder_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.remainder)
 
     def backward(self, g):
@@ -440,6 +447,7 @@ class RRemainder(_RIntOp):            # number % tensor
 
 class RFloorDivide(_RIntOp):          # number // tensor
     name = "FloorDivideBackward0"
+    kernel = "div_floor_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.floor_divide)
 
     def backward(self, g):
@@ -449,6 +457,7 @@ class RFloorDivide(_RIntOp):          # number // tensor
 @_guard
 class Fmod(_Mod):
     name = "FmodBackward0"
+    kernel = "fmod_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.fmod)
     quotient = staticmethod(lambda a, b: np.trunc(a / b))
 
@@ -646,6 +655,7 @@ class Copysign(Op):
 @_guard
 class Maximum(Op):
     name = "MaximumBackward0"
+    kernel = "maximum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
     saves = (0, 1)
 
@@ -676,6 +686,7 @@ class Maximum(Op):
 @_guard
 class Minimum(Maximum):
     name = "MinimumBackward0"
+    kernel = "minimum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -712,6 +723,7 @@ class Minimum(Maximum):
 @_guard
 class Fmax(Op):
     name = "FmaxBackward0"
+    kernel = "maximum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
     saves = (0, 1)
 
@@ -729,6 +741,7 @@ class Fmax(Op):
 @_guard
 class Fmin(Fmax):
     name = "FminBackward0"
+    kernel = "minimum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
 
     def forward(self, a, b):
         self.a, self.b = a, b

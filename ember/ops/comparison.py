@@ -42,7 +42,8 @@ class _Cmp(Op):
 
 
 def _cmp_class(ufunc, nm):
-    return type(nm, (_Cmp,), {"f": staticmethod(ufunc), "unsigned": nm in ("Eq", "Ne")})
+    return type(nm, (_Cmp,), {"f": staticmethod(ufunc), "unsigned": nm in ("Eq", "Ne"),
+                              "kernel": nm.lower() + "_cpu"})   # PyTorch's, named for uint16/32/64
 
 
 _Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
@@ -245,7 +246,8 @@ class _Bitwise(Op):
             raise _broadcast_error(a, b) from None
 
 
-_LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u)}) for n, u in (
+_LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u), "kernel": f"logical_{n[7:].lower()}_cpu"})
+                      for n, u in (
     ("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or), ("LogicalXor", np.logical_xor)))
 _BAnd, _BOr, _BXor, _BShl, _BShr = (
     type(n, (_Bitwise,), {"f": staticmethod(u), "kernel": k, "unsigned": "Shift" not in n}) for n, u, k in (

@@ -282,6 +282,8 @@ class CopySlices(Op):
             self.vshape = v.shape
         try:
             av, idx = _sub(a, sp)
+            if self.adv and a.dtype in D._BAREBONES_NP:
+                self._refuse_unsigned(a, av, idx, v)
             av[idx] = _value_array(v, a.dtype) if isinstance(v, _ndarray) else v
         except ValueError as e:
             if "broadcast" in str(e):
@@ -291,6 +293,16 @@ class CopySlices(Op):
         except IndexError as e:
             raise _fix_index_error(e) from None
         return a
+
+    @staticmethod
+    def _refuse_unsigned(a, av, idx, v):
+        """PyTorch has no uint16/32/64 kernel for index_put (nor masked_fill, which a bool mask
+        with a scalar value runs on); it checks the value's shape first."""
+        if isinstance(v, _ndarray):
+            np.broadcast_to(v, av[idx].shape)   # ValueError: the shape-mismatch error below
+        keys = idx if isinstance(idx, tuple) else (idx,)
+        mask = all(k.dtype == np.bool_ for k in keys if isinstance(k, _ndarray)) and np.ndim(v) == 0
+        D.refuse_unsigned(a, "masked_fill" if mask else "index_put")
 
     def backward(self, g):
         gs = np.array(g, copy=True)
@@ -326,11 +338,6 @@ def __setitem__(self, idx, value):
                 k.dtype == np.bool_ for k in nidx if isinstance(k, _ndarray))):
             raise RuntimeError("Index put requires the source and destination dtypes match, got "
                                f"{_type_name(sd)} for the destination and {_type_name(vd)} for the source.")
-    if adv and self._data.dtype in D._BAREBONES_NP:   # PyTorch has no uint16/32/64 kernel for either
-        keys = nidx if isinstance(nidx, tuple) else (nidx,)
-        mask = all(k.dtype == np.bool_ for k in keys if isinstance(k, _ndarray)) and not (
-            isinstance(value, Tensor) and value._data.ndim)
-        D.refuse_unsigned(self, "masked_fill" if mask else "index_put")
     apply_(IndexPut if adv else CopySlices, self, value, idx=nidx)
 
 

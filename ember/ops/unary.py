@@ -120,7 +120,7 @@ class Square(Op):
 
 class Abs(Op):
     name = "AbsBackward0"
-    unsigned = False
+    unsigned, kernel = False, "abs_cpu"
     saves = (0,)
 
     def forward(self, a):
@@ -138,7 +138,7 @@ class Abs(Op):
 
 class Sign(Op):
     name = "SignBackward0"
-    unsigned = False
+    unsigned, kernel = False, "sign_cpu"
 
     def forward(self, a):
         if a.dtype.kind == "b":
