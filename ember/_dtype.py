@@ -152,6 +152,15 @@ _ALL = [bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, floa
 BAREBONES = (uint16, uint32, uint64)
 _BAREBONES_NP = frozenset(d.np for d in BAREBONES)
 
+
+def refuse_unsigned(x, kernel):
+    """Raise PyTorch's ``NotImplementedError`` if ``x`` (a tensor, array or dtype) is
+    uint16/32/64, for which PyTorch's ``kernel`` has no implementation."""
+    d = getattr(x, "dtype", x)
+    npd = d.np if isinstance(d, dtype) else d
+    if npd in _BAREBONES_NP:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(from_np[npd])}\'')
+
 #: NumPy dtype -> ember dtype (bfloat16 joins when ml_dtypes is first needed)
 from_np = _FromNumpy({d.np: d for d in _ALL if d is not bfloat16})
 for _t in (np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16,

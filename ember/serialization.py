@@ -4,6 +4,8 @@ A file is a zip archive (stored, not compressed) with ``<name>/data.pkl``, a
 pickle (protocol 2) in which each tensor is the call
 ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks)``
 and each storage a persistent id ``('storage', torch.FloatStorage, key, 'cpu', numel)``
+(uint16/32/64, which have no storage class: ``_rebuild_tensor_v3`` over a
+``torch.storage.UntypedStorage`` of bytes, with the dtype last, as PyTorch writes them)
 whose bytes are the record ``<name>/data/<key>``. Tensors that share memory share
 a storage, so they are stored once and share memory again after loading.
 ``torch.load(weights_only=True)`` reads what ``ember.save`` writes; ``ember.load``
@@ -51,6 +53,9 @@ _STORAGE = {
     "ComplexDoubleStorage": D.complex128,
 }
 _STORAGE_OF = {d: n for n, d in _STORAGE.items()}
+# dtypes without a legacy storage class (uint16/32/64): PyTorch pickles them as
+# ``_rebuild_tensor_v3(UntypedStorage, ..., dtype)``, the storage's numel counted in bytes
+_UNTYPED = "UntypedStorage"
 
 
 # ---- writing --------------------------------------------------------------------------
@@ -76,6 +81,8 @@ def _torch_names():
     pairs = [(_global_record(__name__, n), _global_record("torch._utils", n))
              for n in ("_rebuild_tensor_v2", "_rebuild_parameter")]
     pairs += [(_global_record(__name__, n), _global_record("torch", n)) for n in _STORAGE]
+    pairs += [(_global_record(__name__, "_rebuild_tensor_v3"), _global_record("torch._utils", "_rebuild_tensor_v3")),
+              (_global_record(__name__, _UNTYPED), _global_record("torch.storage", _UNTYPED))]
     pairs += [(_global_record("ember._dtype", d.name), _global_record("torch", d.name)) for d in D._ALL]
     pairs += [(_global_record("ember._device", "device"), _global_record("torch", "device")),
               (_global_record("ember._tensor", "Size"), _global_record("torch", "Size"))]
@@ -93,7 +100,10 @@ class _Pickler(pickle.Pickler):
 
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
-            return ("storage", _STORAGE_TYPES[_STORAGE_OF[obj.dtype]], obj.key, "cpu", obj.numel)
+            name = _STORAGE_OF.get(obj.dtype)
+            if name is None:
+                return ("storage", _STORAGE_TYPES[_UNTYPED], obj.key, "cpu", obj.numel * obj.dtype.itemsize)
+            return ("storage", _STORAGE_TYPES[name], obj.key, "cpu", obj.numel)
         return None
 
     def _storage_for(self, t):
@@ -139,6 +149,9 @@ class _Pickler(pickle.Pickler):
             if type(obj) is not Tensor and type(obj).__name__ == "Parameter":
                 return (_rebuild_parameter, (_wrap(obj._data), obj._rg, collections.OrderedDict()))
             ref, offset, stride = self._storage_for(obj)
+            if ref.dtype not in _STORAGE_OF:
+                return (_rebuild_tensor_v3, (ref, offset, tuple(obj._data.shape), stride, obj._rg,
+                                             collections.OrderedDict(), ref.dtype))
             return (_rebuild_tensor_v2,
                     (ref, offset, tuple(obj._data.shape), stride, obj._rg, collections.OrderedDict()))
         return NotImplemented
@@ -258,21 +271,22 @@ class _StorageType:
 
     def __init__(self, name):
         self.name = name
-        self.dtype = _STORAGE[name]
+        self.dtype = _STORAGE.get(name, D.uint8)  # UntypedStorage: bytes
 
     def __reduce__(self):
         return self.name  # a global of this module, renamed to torch.<name> in the file
 
 
-_STORAGE_TYPES = {n: _StorageType(n) for n in _STORAGE}
+_STORAGE_TYPES = {n: _StorageType(n) for n in (*_STORAGE, _UNTYPED)}
 globals().update(_STORAGE_TYPES)
 
 
 class TypedStorage:
     """A loaded storage: a flat array of one dtype (``map_location`` callables receive it)."""
 
-    def __init__(self, array, dtype, location="cpu"):
+    def __init__(self, array, dtype, location="cpu", swap=False):
         self.array, self.dtype, self.location = array, dtype, location
+        self._swap = swap  # untyped bytes from a file of the other byte order
 
     @property
     def device(self):
@@ -344,6 +358,26 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
     return t
 
 
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype,
+                       metadata=None):
+    """A tensor over an untyped (byte) storage, read as ``dtype`` (PyTorch's uint16/32/64)."""
+    if not isinstance(storage, TypedStorage):
+        raise pickle.UnpicklingError(f"a tensor's storage must be a storage, got {type(storage).__name__}")
+    if not isinstance(dtype, D.dtype):
+        raise pickle.UnpicklingError(f"_rebuild_tensor_v3 needs a dtype, got {type(dtype).__name__}")
+    if dtype.np is None:
+        raise RuntimeError(f"the checkpoint holds {dtype} tensors: pip install ml_dtypes to load them")
+    arr = storage.array
+    if storage.dtype != dtype:
+        if arr.dtype != np.uint8 or arr.nbytes % dtype.itemsize:
+            raise RuntimeError(f"a storage of {arr.nbytes} bytes cannot hold {dtype} elements")
+        arr = arr.view(dtype.np)
+        if storage._swap and arr.itemsize > 1:
+            arr = arr.byteswap()
+        storage = TypedStorage(arr, dtype, storage.location)
+    return _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks)
+
+
 def _rebuild_parameter(data, requires_grad, backward_hooks, *args):
     from .nn.parameter import Parameter
 
@@ -404,8 +438,8 @@ def _get_layout(name):
 
 
 _TORCH_NAME_PAIRS = _torch_names()
-_TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter, _rebuild_parameter_with_state,
-                      _rebuild_device_tensor_from_cpu_tensor)
+_TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
+                      _rebuild_parameter_with_state, _rebuild_device_tensor_from_cpu_tensor)
 _default_allowed_cache = []
 
 
@@ -429,11 +463,11 @@ def _default_allowed():
             rc[f"torch.{name}"] = getattr(_tensor, name)
     for n, st in _STORAGE_TYPES.items():
         rc[f"torch.{n}"] = st
-    for f in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter, _rebuild_parameter_with_state,
-              _rebuild_device_tensor_from_cpu_tensor):
+    rc[f"torch.storage.{_UNTYPED}"] = _STORAGE_TYPES[_UNTYPED]
+    for f in _TENSOR_REBUILDERS:
         rc[f"torch._utils.{f.__name__}"] = f
     for kind in ("qtensor", "sparse_tensor", "meta_tensor_no_storage", "nested_tensor",
-                 "wrapper_subclass", "tensor_v3", "device_tensor_from_numpy"):
+                 "wrapper_subclass", "device_tensor_from_numpy"):
         rc[f"torch._utils._rebuild_{kind}"] = _unsupported(kind)
     _default_allowed_cache.append(rc)
     return rc
@@ -773,7 +807,8 @@ def _load_zip(fobj, path, map_location, weights_only, mmap):
             arr = arr.byteswap()
         if arr.size < numel:
             raise RuntimeError(f"corrupted checkpoint: storage {key} has {arr.size} elements, expected {numel}")
-        st = _apply_map_location(TypedStorage(arr, dtype, location), location, map_location)
+        st = TypedStorage(arr, dtype, location, swap=order != sys.byteorder)
+        st = _apply_map_location(st, location, map_location)
         cache[key] = st
         return st
 

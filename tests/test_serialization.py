@@ -503,3 +503,65 @@ def test_whole_transformer_checkpoint_allowed_by_class_and_function(tmp_path):
     with ember.serialization.safe_globals(allowed[1:]):
         with pytest.raises(pickle.UnpicklingError, match="TinyTransformer"):
             ember.load(f)
+
+
+UNSIGNED = ["uint16", "uint32", "uint64"]
+
+
+def _unsigned(name):
+    top = np.iinfo(name).max
+    return np.array([[0, 1, top, top // 3], [7, top - 1, 2 ** 15, 12345]], dtype=name)
+
+
+@pytest.mark.parametrize("name", UNSIGNED)
+def test_unsigned_ember_to_torch(tmp_path, name):
+    a = _unsigned(name)
+    t = ember.from_numpy(a.copy())
+    assert t.dtype is getattr(ember, name)
+    f = tmp_path / "u.pth"
+    ember.save({"t": t, "col": t[:, 1], "tr": t.t(), "s": t[1, 1], "e": t[:0]}, f)
+    got = torch.load(f, weights_only=True)  # torch's restricted unpickler accepts the file
+    want = torch.from_numpy(a.copy())
+    for k, ref in {"t": want, "col": want[:, 1], "tr": want.t(), "s": want[1, 1], "e": want[:0]}.items():
+        assert got[k].dtype == getattr(torch, name), k
+        assert got[k].shape == ref.shape and got[k].stride() == ref.stride(), k
+        assert got[k].numpy().tolist() == ref.numpy().tolist(), k
+    # views of one tensor stay views of one storage, as torch.save would write them
+    assert got["col"].untyped_storage().data_ptr() == got["t"].untyped_storage().data_ptr()
+    # byte-for-byte the same pickle as torch.save writes (modulo storage keys)
+    buf_e, buf_t = io.BytesIO(), io.BytesIO()
+    ember.save(t, buf_e)
+    torch.save(want, buf_t)
+    import zipfile
+    pk = [zipfile.ZipFile(io.BytesIO(b.getvalue())).read("archive/data.pkl") for b in (buf_e, buf_t)]
+    assert pk[0] == pk[1]
+
+
+@pytest.mark.parametrize("name", UNSIGNED)
+@pytest.mark.parametrize("weights_only", [True, False])
+def test_unsigned_torch_to_ember(tmp_path, name, weights_only):
+    a = _unsigned(name)
+    t = torch.from_numpy(a.copy())
+    f = tmp_path / "u.pth"
+    torch.save({"t": t, "col": t[:, 1], "s": t[1, 1], "mixed": [t.to(torch.int64), t.float()]}, f)
+    got = ember.load(f, weights_only=weights_only)
+    assert got["t"].dtype is getattr(ember, name) and got["t"].shape == (2, 4)
+    assert got["t"].numpy().tolist() == a.tolist()
+    assert got["col"].numpy().tolist() == a[:, 1].tolist() and got["col"].stride() == (4,)
+    assert got["s"].shape == () and got["s"].item() == int(a[1, 1])
+    assert got["mixed"][0].dtype is ember.int64 and got["mixed"][1].dtype is ember.float32
+    got["t"][0, 0] = 5  # views share the storage after loading, as in torch
+    assert got["col"][0].item() == a[0, 1] and got["t"].numpy()[0, 0] == 5
+    mm = ember.load(f, mmap=True)
+    assert mm["t"].numpy().tolist() == a.tolist() and mm["t"].dtype is getattr(ember, name)
+    # and back: what ember loaded, ember saves for torch again
+    ember.save(got, tmp_path / "back.pth")
+    back = torch.load(tmp_path / "back.pth", weights_only=True)
+    assert back["t"].dtype == getattr(torch, name) and back["t"][0, 0].item() == 5
+    assert back["col"].tolist() == a[:, 1].tolist()
+
+
+def test_unsigned_storage_of_the_wrong_size_is_refused():
+    bad = ember.serialization.TypedStorage(np.zeros(3, np.uint8), ember.uint8)
+    with pytest.raises(RuntimeError, match="cannot hold"):
+        ember.serialization._rebuild_tensor_v3(bad, 0, (1,), (1,), False, None, ember.uint16)

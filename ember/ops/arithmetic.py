@@ -38,6 +38,7 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
 
 class Add(Op):
     name = "AddBackward0"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b, alpha=1):
@@ -56,15 +57,27 @@ class Add(Op):
     backward_ops = backward   # g times constants: the same formula runs on tensors
 
 
+def _is_bool(x):
+    return x is True or x is False or (isinstance(x, Tensor) and x._data.dtype == np.bool_)
+
+
+def _no_bool_sub(a, b):
+    """PyTorch refuses ``-`` when either operand (a tensor or a Python scalar) is bool."""
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Op):
     name = "SubBackward0"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b, alpha=1):
-        if a.dtype == np.bool_:
-            raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                "Use the `^` or `logical_xor()` operator instead.")
         try:
             if alpha != 1:
                 self.alpha = alpha
@@ -82,6 +95,7 @@ class Sub(Op):
 
 class RSub(Op):
     name = "RsubBackward1"
+    kernel = "add_stub"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b):
@@ -183,6 +197,7 @@ class RDiv(Op):
 
 class Neg(Op):
     name = "NegBackward0"
+    kernel = "neg_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     unsigned = False
 
     def forward(self, a):
@@ -225,6 +240,7 @@ def sub(input, other, *args, alpha=1, out=None) -> Tensor:
     """
     if args:
         (other,), alpha = scalar_first("sub", other, args, "alpha", 1)
+    _no_bool_sub(input, other)
     return _out(apply(Sub, input, other, alpha=alpha) if alpha != 1 else apply(Sub, input, other), out)
 
 
@@ -276,6 +292,7 @@ def _radd(self, other) -> Tensor:
 
 @tensor_method("__rsub__")
 def _rsub(self, other) -> Tensor:
+    _no_bool_sub(other, self)
     return apply(RSub, self, other)
 
 
@@ -291,6 +308,7 @@ def _iadd(self, other) -> Tensor:
 
 @tensor_method("__isub__")
 def _isub(self, other) -> Tensor:
+    _no_bool_sub(self, other)
     return apply_(Sub, self, other)
 
 
@@ -327,6 +345,7 @@ def sub_(self, other, *args, alpha=1) -> Tensor:
     """
     if args:
         (other,), alpha = scalar_first("sub_", other, args, "alpha", 1)
+    _no_bool_sub(self, other)
     return apply_(Sub, self, other, alpha=alpha) if alpha != 1 else apply_(Sub, self, other)
 
 
@@ -359,6 +378,7 @@ def div_(self, other, *, rounding_mode=None) -> Tensor:
 @_guard
 class FloorDivide(Op):
     name = "FloorDivideBackward0"   # not differentiable in PyTorch (NotImplemented node)
+    kernel = "div_floor_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
 
     def forward(self, a, b):
@@ -397,6 +417,7 @@ class _Mod(Op):
 @_guard
 class Remainder(_Mod):
     name = "RemainderBackward0"
+    kernel = "remainder_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.remainder)
     quotient = staticmethod(np.floor_divide)
 
@@ -415,6 +436,7 @@ class _RIntOp(Op):
 
 class RRemainder(_RIntOp):            # number % tensor
     name = "RemainderBackward1"
+    kernel = "remainder_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.remainder)
 
     def backward(self, g):
@@ -425,6 +447,7 @@ class RRemainder(_RIntOp):            # number % tensor
 
 class RFloorDivide(_RIntOp):          # number // tensor
     name = "FloorDivideBackward0"
+    kernel = "div_floor_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.floor_divide)
 
     def backward(self, g):
@@ -434,6 +457,7 @@ class RFloorDivide(_RIntOp):          # number // tensor
 @_guard
 class Fmod(_Mod):
     name = "FmodBackward0"
+    kernel = "fmod_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     ufunc = staticmethod(np.fmod)
     quotient = staticmethod(lambda a, b: np.trunc(a / b))
 
@@ -631,6 +655,7 @@ class Copysign(Op):
 @_guard
 class Maximum(Op):
     name = "MaximumBackward0"
+    kernel = "maximum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
     saves = (0, 1)
 
@@ -661,6 +686,7 @@ class Maximum(Op):
 @_guard
 class Minimum(Maximum):
     name = "MinimumBackward0"
+    kernel = "minimum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -697,6 +723,7 @@ class Minimum(Maximum):
 @_guard
 class Fmax(Op):
     name = "FmaxBackward0"
+    kernel = "maximum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
     promote = SAME
     saves = (0, 1)
 
@@ -714,6 +741,7 @@ class Fmax(Op):
 @_guard
 class Fmin(Fmax):
     name = "FminBackward0"
+    kernel = "minimum_cpu"   # PyTorch's kernel, named when it refuses uint16/32/64
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -732,6 +760,7 @@ def rsub(input, other, *, alpha=1):
         >>> torch.rsub(torch.tensor([1., 2.]), 10)
         tensor([9., 8.])
     """
+    _no_bool_sub(other, input)
     return sub(other, input, alpha=alpha) if isinstance(other, Tensor) else \
         apply(RSub, input, other * alpha if alpha != 1 else other)
 

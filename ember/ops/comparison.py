@@ -42,7 +42,8 @@ class _Cmp(Op):
 
 
 def _cmp_class(ufunc, nm):
-    return type(nm, (_Cmp,), {"f": staticmethod(ufunc), "unsigned": nm in ("Eq", "Ne")})
+    return type(nm, (_Cmp,), {"f": staticmethod(ufunc), "unsigned": nm in ("Eq", "Ne"),
+                              "kernel": nm.lower() + "_cpu"})   # PyTorch's, named for uint16/32/64
 
 
 _Eq, _Ne, _Lt, _Le, _Gt, _Ge = (_cmp_class(u, n) for u, n in (
@@ -245,7 +246,8 @@ class _Bitwise(Op):
             raise _broadcast_error(a, b) from None
 
 
-_LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u)}) for n, u in (
+_LAnd, _LOr, _LXor = (type(n, (_Logical,), {"f": staticmethod(u), "kernel": f"logical_{n[7:].lower()}_cpu"})
+                      for n, u in (
     ("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or), ("LogicalXor", np.logical_xor)))
 _BAnd, _BOr, _BXor, _BShl, _BShr = (
     type(n, (_Bitwise,), {"f": staticmethod(u), "kernel": k, "unsigned": "Shift" not in n}) for n, u, k in (
@@ -342,6 +344,7 @@ def logical_not(input, *, out=None) -> Tensor:
         >>> torch.logical_not(torch.tensor([0, 1, 2]))
         tensor([ True, False, False])
     """
+    D.refuse_unsigned(input, "logical_not_cpu")
     return _out(_wrap(np.logical_not(input._data)), out)
 
 
@@ -353,6 +356,7 @@ def logical_not_(self) -> Tensor:
         >>> torch.tensor([0., 2.]).logical_not_()
         tensor([1., 0.])
     """
+    D.refuse_unsigned(self, "logical_not_cpu")
     self._data[...] = np.logical_not(self._data)
     self._bump()
     return self
@@ -367,7 +371,7 @@ def bitwise_not(input, *, out=None) -> Tensor:
         tensor([-1, -6,  0])
     """
     a = input._data
-    if a.dtype.kind not in "iub":
+    if a.dtype.kind not in "iub" or a.dtype in D._BAREBONES_NP:
         _not_impl(a, "bitwise_not_cpu")
     return _out(_wrap(np.invert(a)), out)
 
@@ -389,6 +393,7 @@ def bitwise_not_(self) -> Tensor:
 def _invert(self) -> Tensor:
     if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    D.refuse_unsigned(self, "bitwise_not_cpu")
     return _wrap(np.invert(self._data))
 
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
-from ._apply import Op, apply, holomorphic, linear_backward_ops, wrap_dim
-from .reduction import _axis_alias, _need_float, _scatter_add, return_types
+from ._apply import Op, _type_name, apply, holomorphic, linear_backward_ops, wrap_dim
+from .reduction import _axis_alias, _scatter_add, return_types
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "trapezoid", "trapz",
            "cumulative_trapezoid", "gradient"]
@@ -165,6 +165,7 @@ def cummax(input, dim, *, out=None):
         values=tensor([1., 3., 3.]),
         indices=tensor([0, 1, 1]))
     """
+    D.refuse_unsigned(input, "cummax_cpu")  # PyTorch has no uint16/32/64 kernel
     return return_types.cummax(*apply(Cummax, input, wrap_dim(dim, input.ndim)))
 
 
@@ -178,6 +179,7 @@ def cummin(input, dim, *, out=None):
         values=tensor([3., 1., 1.]),
         indices=tensor([0, 1, 1]))
     """
+    D.refuse_unsigned(input, "cummin_cpu")  # PyTorch has no uint16/32/64 kernel
     return return_types.cummin(*apply(Cummin, input, wrap_dim(dim, input.ndim)))
 
 
@@ -187,7 +189,8 @@ class Logcumsumexp(Op):
     saves = (0,)
 
     def forward(self, a, d):
-        _need_float(a, "logcumsumexp")
+        if a.dtype.kind not in "fcV":   # PyTorch's kernel covers floating and complex types only
+            raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_name(a.dtype)}\'')
         self.a, self.d = a, d
         if a.ndim == 0 or not a.size:
             self.out = a.copy()
@@ -275,6 +278,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor:
         >>> torch.diff(torch.tensor([1, 3, 6, 10]))
         tensor([2, 3, 4])
     """
+    D.refuse_unsigned(input, "add_stub")  # PyTorch has no uint16/32/64 kernel
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = wrap_dim(dim, input.ndim)
@@ -350,6 +354,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
         >>> torch.trapezoid(torch.tensor([1., 2., 3.]))
         tensor(4.)
     """
+    D.refuse_unsigned(y, "add_stub")  # PyTorch has no uint16/32/64 kernel
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:  # a new zero tensor, outside the graph (as torch)
@@ -368,6 +373,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1) -> Tensor:
         >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3.]))
         tensor([1.5000, 4.0000])
     """
+    D.refuse_unsigned(y, "add_stub")  # PyTorch has no uint16/32/64 kernel
     y, d = _trapz_args(y, x, dx, dim)
     n = y.shape[d]
     if n == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, _BackwardOf, _snapshot, apply, apply_, linear_backward_ops, wrap_dim
 from .indexing import _ndarray
@@ -104,6 +105,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor:
         tensor([[1, 1],
                 [4, 3]])
     """
+    D.refuse_unsigned(input, "scatter_gather_tensor_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "gather")
     dim = wrap_dim(dim, input.ndim)
     if index._data.size == 0:   # nothing to pick: an empty result of the index's shape (in the graph)
@@ -197,6 +199,7 @@ def take(input, index, *, out=None) -> Tensor:
         >>> torch.take(torch.tensor([[4, 3], [5, 7]]), torch.tensor([0, 3]))
         tensor([4, 7])
     """
+    D.refuse_unsigned(input, "take_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "take", allow32=False)
     return apply(Take, input, index)
 

@@ -282,6 +282,8 @@ class CopySlices(Op):
             self.vshape = v.shape
         try:
             av, idx = _sub(a, sp)
+            if self.adv and a.dtype in D._BAREBONES_NP:
+                self._refuse_unsigned(a, av, idx, v)
             av[idx] = _value_array(v, a.dtype) if isinstance(v, _ndarray) else v
         except ValueError as e:
             if "broadcast" in str(e):
@@ -291,6 +293,16 @@ class CopySlices(Op):
         except IndexError as e:
             raise _fix_index_error(e) from None
         return a
+
+    @staticmethod
+    def _refuse_unsigned(a, av, idx, v):
+        """PyTorch has no uint16/32/64 kernel for index_put (nor masked_fill, which a bool mask
+        with a scalar value runs on); it checks the value's shape first."""
+        if isinstance(v, _ndarray):
+            np.broadcast_to(v, av[idx].shape)   # ValueError: the shape-mismatch error below
+        keys = idx if isinstance(idx, tuple) else (idx,)
+        mask = all(k.dtype == np.bool_ for k in keys if isinstance(k, _ndarray)) and np.ndim(v) == 0
+        D.refuse_unsigned(a, "masked_fill" if mask else "index_put")
 
     def backward(self, g):
         gs = np.array(g, copy=True)
@@ -383,6 +395,7 @@ def nonzero(input, *, out=None, as_tuple=False):
         >>> torch.nonzero(torch.tensor([0, 3, 5]), as_tuple=True)
         (tensor([1, 2]),)
     """
+    D.refuse_unsigned(input, "nonzero_count_cpu")  # PyTorch has no uint16/32/64 kernel
     a = input._data
     if as_tuple:
         if a.ndim == 0:
@@ -417,6 +430,7 @@ def argwhere(input) -> Tensor:
         tensor([[0, 1],
                 [1, 0]])
     """
+    D.refuse_unsigned(input, "nonzero_count_cpu")  # PyTorch has no uint16/32/64 kernel
     return nonzero(input)
 
 
@@ -458,6 +472,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         >>> torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6]))
         tensor([1, 3])
     """
+    D.refuse_unsigned(sorted_sequence, "searchsorted_out_cpu")  # PyTorch has no uint16/32/64 kernel
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -493,6 +508,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> T
         >>> torch.bucketize(torch.tensor([1, 5, 9]), torch.tensor([2, 4, 6, 8]))
         tensor([0, 2, 4])
     """
+    D.refuse_unsigned(input, "searchsorted_out_cpu")  # PyTorch has no uint16/32/64 kernel
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
@@ -505,6 +521,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
         >>> torch.isin(torch.tensor([1, 2, 3, 4]), torch.tensor([2, 4]))
         tensor([False,  True, False,  True])
     """
+    D.refuse_unsigned(elements, "isin_default_cpu")  # PyTorch has no uint16/32/64 kernel
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _wrap(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))

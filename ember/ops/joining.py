@@ -644,6 +644,28 @@ class Flip(Op):
         return g.flip(self.dims) if self.dims else g
 
 
+def _flip_kernel(input, dims):
+    """PyTorch flips uint16/32/64 only by its byte-copy path: when the innermost dimension it
+    iterates (the smallest stride of a dense input, else the last) is not flipped and has
+    stride 1; otherwise its typed ``flip_cpu`` kernel refuses them."""
+    a = input._data
+    if a.dtype not in D._BAREBONES_NP:
+        return
+    shape, strides = a.shape, tuple(s // a.itemsize for s in a.strides)
+    flipped = [d for d in dims if shape[d] > 1]
+    big = [d for d in range(a.ndim) if shape[d] > 1]
+    if not flipped:
+        return
+    order, n = sorted(big, key=lambda d: strides[d]), 1
+    for d in order:
+        if strides[d] != n:
+            order = big[::-1]   # not dense: the output is C-contiguous and sets the order
+            break
+        n *= shape[d]
+    if order[0] in flipped or strides[order[0]] != 1:
+        D.refuse_unsigned(a, "flip_cpu")
+
+
 def flip(input, *dims_, dims=None) -> Tensor:
     """Reverse the order along ``dims`` (a copy, as PyTorch).
 
@@ -655,7 +677,9 @@ def flip(input, *dims_, dims=None) -> Tensor:
     dims = dims_ if dims is None else (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
-    return apply(Flip, input, wrap_dims(dims, input._data.ndim))
+    dims = wrap_dims(dims, input._data.ndim)
+    _flip_kernel(input, dims)
+    return apply(Flip, input, dims)
 
 
 @tensor_method()
@@ -669,6 +693,7 @@ def fliplr(input) -> Tensor:
     """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
+    _flip_kernel(input, (1,))
     return apply(Flip, input, (1,))
 
 
@@ -683,6 +708,7 @@ def flipud(input) -> Tensor:
     """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
+    _flip_kernel(input, (0,))
     return apply(Flip, input, (0,))
 
 
@@ -762,6 +788,7 @@ def rot90(input, k=1, dims=(0, 1)) -> Tensor:
     d0, d1 = wrap_dim(dims[0], nd), wrap_dim(dims[1], nd)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    _flip_kernel(input, ((), (d1,), (d0, d1), (d0,))[k % 4])   # PyTorch's rot90 flips, then transposes
     return apply(Rot90, input, k % 4, (d0, d1))
 
 

@@ -44,6 +44,7 @@ def _swap(x):
 @holomorphic
 class Matmul(Op):
     name = "MmBackward0"
+    unsigned, kernel = False, "addmm_impl_cpu_"   # PyTorch has no uint16/32/64 kernel
     saves = (0, 1)
 
     def forward(self, a, b):
@@ -102,14 +103,17 @@ class Matmul(Op):
 
 class Dot(Matmul):
     name = "DotBackward0"
+    kernel = "dot"
 
 
 class Mv(Matmul):
     name = "MvBackward0"
+    kernel = "addmv_impl_cpu"
 
 
 class Bmm(Matmul):
     name = "BmmBackward0"
+    kernel = "bmm"
 
 
 class UnsafeView(Matmul):
@@ -259,6 +263,7 @@ ger = outer
 class Addmm(Op):
     """``beta * input + alpha * (m1 @ m2)`` for addmm / addmv / baddbmm / addbmm."""
     name = "AddmmBackward0"
+    unsigned, kernel = False, "addmm_impl_cpu_"
     saves = (1, 2)
     reduce_batch = False
 
@@ -268,7 +273,7 @@ class Addmm(Op):
             _same_dtype(c, a)
         p = np.matmul(a, b)
         if self.reduce_batch:
-            p = p.sum(0)
+            p = p.sum(0, dtype=p.dtype)   # NumPy would widen small integers
         self.a, self.b, self.alpha, self.beta = a, b, alpha, beta
         if alpha != 1:
             p = p * a.dtype.type(alpha)
@@ -299,10 +304,12 @@ class Addmm(Op):
 
 class Addmv(Addmm):
     name = "AddmvBackward0"
+    kernel = "addmv_impl_cpu"
 
 
 class Baddbmm(Addmm):
     name = "BaddbmmBackward0"
+    kernel = "baddbmm"
 
 
 class Addbmm(Addmm):
@@ -313,6 +320,7 @@ class Addbmm(Addmm):
 class Addr(Addmm):
     """``addr`` is ``addmm`` with a column times a row."""
     name = "AddrBackward0"
+    kernel = "addr_cpu"
 
     def forward(self, c, a, b, beta=1, alpha=1):
         return super().forward(c, a[:, None], b[None, :], beta, alpha)
@@ -567,6 +575,17 @@ class Einsum(Op):
         for o in ops[1:]:
             if o.dtype != dt:
                 raise RuntimeError(f"expected scalar type {dt.name} but found {o.dtype.name}")
+        if dt.kind in "bu":   # as PyTorch: a contraction between operands runs on bmm (no bool or
+            summed = [c for c in set("".join(subs)) if c not in out]   # uint16/32/64 kernel), a letter
+            if any(sum(c in s for s in subs) > 1 for c in summed):     # summed in one operand on sum
+                if dt.kind == "b":
+                    raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+                D.refuse_unsigned(dt, "bmm")
+            if any(sum(c in s for s in subs) == 1 for c in summed):    # (which gives int64)
+                ops = [o.astype(np.int64) for o in ops]
+        elif dt.kind == "i" and dt != np.int64 and any(c not in out and sum(c in s for s in subs) == 1
+                                                      for c in set("".join(subs))):
+            ops = [o.astype(np.int64) for o in ops]
         try:
             return np.asarray(np.einsum(",".join(subs) + "->" + out, *ops, optimize=len(ops) > 2))
         except ValueError as e:
@@ -647,6 +666,7 @@ def tensordot(a, b, dims=2, out=None):
         db = [wrap_dim(d, b.ndim) for d in db]
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
+    D.refuse_unsigned(a, "addmm_impl_cpu_")   # PyTorch's tensordot always runs on mm
     for x, y in zip(da, db):
         if a.shape[x] != b.shape[y]:   # a size-1 dimension broadcasts, as torch's
             if a.shape[x] == 1:

@@ -96,7 +96,7 @@ def cross(input, other, dim=None, *, out=None) -> Tensor:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[d]} and {other.shape[d]}")
     d = d - len(shape)  # negative: robust to broadcasting of leading dims
-    return apply(Cross, input, other, d)
+    return apply(Cross, input, other, d=d)   # d by keyword: never promoted to the inputs' dtype
 
 
 class Trace(Op):
@@ -122,6 +122,7 @@ def trace(input) -> Tensor:
         >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
         tensor(5.)
     """
+    D.refuse_unsigned(input, "trace")  # PyTorch has no uint16/32/64 kernel
     return apply(Trace, input)
 
 
@@ -193,6 +194,7 @@ def tril(input, diagonal=0, *, out=None) -> Tensor:
                 [1., 1., 0.],
                 [1., 1., 1.]])
     """
+    D.refuse_unsigned(input, "tril")  # PyTorch has no uint16/32/64 kernel
     return apply(Tril, input, diagonal)
 
 
@@ -206,6 +208,7 @@ def triu(input, diagonal=0, *, out=None) -> Tensor:
                 [0., 0., 1.],
                 [0., 0., 0.]])
     """
+    D.refuse_unsigned(input, "triu")  # PyTorch has no uint16/32/64 kernel
     return apply(Triu, input, diagonal)
 
 
@@ -218,6 +221,7 @@ def tril_(self, diagonal=0) -> Tensor:
         tensor([[1., 0.],
                 [1., 1.]])
     """
+    D.refuse_unsigned(self, "tril")  # PyTorch has no uint16/32/64 kernel
     return apply_(Tril, self, diagonal)
 
 
@@ -230,6 +234,7 @@ def triu_(self, diagonal=0) -> Tensor:
         tensor([[1., 1.],
                 [0., 1.]])
     """
+    D.refuse_unsigned(self, "triu")  # PyTorch has no uint16/32/64 kernel
     return apply_(Triu, self, diagonal)
 
 
@@ -297,7 +302,7 @@ def vander(x, N=None, increasing=False) -> Tensor:
     n = x.shape[0] if N is None else N
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    dt = x.dtype if x.dtype.is_floating_point or x.is_complex() else D.int64
+    dt = x.dtype if x.dtype.is_floating_point or x.is_complex() else D.promote_types(x.dtype, D.int64)
     ones = _wrap(np.ones((x.shape[0], min(n, 1)), dt.np))
     if n > 1:
         xs = x.to(dt).unsqueeze(1).expand(x.shape[0], n - 1)

@@ -327,6 +327,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
 
 class MaxAll(Op):
     name = "MaxBackward1"
+    unsigned, kernel = False, "max_all"   # PyTorch has no uint16/32/64 kernel
     saves = (0,)
     fn = staticmethod(np.max)
     what = "max"
@@ -351,6 +352,7 @@ class MaxAll(Op):
 
 class MinAll(MaxAll):
     name = "MinBackward1"
+    kernel = "min_all"
     fn = staticmethod(np.min)
     what = "min"
 
@@ -366,6 +368,7 @@ def _select_backward(self, g, gi):
 
 class MaxDim(Op):
     name = "MaxBackward0"
+    unsigned, kernel = False, "max_cpu"
     nondiff = (1,)
     argfn = staticmethod(np.argmax)
 
@@ -397,6 +400,7 @@ class MaxDim(Op):
 
 class MinDim(MaxDim):
     name = "MinBackward0"
+    kernel = "min_cpu"
     argfn = staticmethod(np.argmin)
 
 
@@ -445,6 +449,7 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 class Amax(Op):
     name = "AmaxBackward0"
+    unsigned, kernel = False, "max_values_cpu"
     saves = (0,)
     fn = staticmethod(np.max)
 
@@ -467,6 +472,7 @@ class Amax(Op):
 
 class Amin(Amax):
     name = "AminBackward0"
+    kernel = "min_values_cpu"
     fn = staticmethod(np.min)
 
 
@@ -496,6 +502,7 @@ def amin(input, dim=(), keepdim=False, *, out=None) -> Tensor:
 
 def _arg(fn, what, input, dim, keepdim):
     a = input._data
+    D.refuse_unsigned(a, f"{what}_cpu")
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -550,6 +557,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         min=tensor(1.),
         max=tensor(3.))
     """
+    D.refuse_unsigned(input, "aminmax_cpu")
     if dim is None:
         if keepdim:
             ds = tuple(range(input.ndim))
@@ -652,6 +660,7 @@ def count_nonzero(input, dim=None) -> Tensor:
         tensor([1, 2])
     """
     a = input._data
+    D.refuse_unsigned(a, "nonzero_count_cpu")
     dims = tuple(range(a.ndim)) if dim is None else wrap_dims(dim, a.ndim)
     return _wrap(np.asarray(np.count_nonzero(a, axis=dims if a.ndim else None), dtype=np.int64))
 

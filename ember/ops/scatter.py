@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, _type_name, apply, apply_, wrap_dim
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
@@ -115,6 +116,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None) -
         tensor([[0., 0., 1.],
                 [1., 0., 0.]])
     """
+    D.refuse_unsigned(input, f"scatter_gather_{'tensor' if isinstance(src, Tensor) else 'scalar'}_cpu")
     _check_index(index, "scatter")
     cls, s = _scatter_cls(src, value, "scatter")
     return apply(cls, input, index, s, dim=wrap_dim(dim, input.ndim), reduce=reduce)
@@ -128,6 +130,7 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None) -> Tensor:
         >>> torch.zeros(3).scatter_(0, torch.tensor([2, 0]), torch.tensor([5., 6.]))
         tensor([6., 0., 5.])
     """
+    D.refuse_unsigned(self, f"scatter_gather_{'tensor' if isinstance(src, Tensor) else 'scalar'}_cpu")
     _check_index(index, "scatter_")
     cls, s = _scatter_cls(src, value, "scatter_")
     return apply_(cls, self, index, s, dim=wrap_dim(dim, self.ndim), reduce=reduce)
@@ -166,6 +169,7 @@ def scatter_add(input, dim, index, src, *, out=None) -> Tensor:
         >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]))
         tensor([3., 0., 3.])
     """
+    D.refuse_unsigned(input, "scatter_gather_tensor_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "scatter_add")
     return apply(ScatterAdd, input, index, src, dim=wrap_dim(dim, input.ndim))
 
@@ -178,6 +182,7 @@ def scatter_add_(self, dim, index, src) -> Tensor:
         >>> torch.zeros(3).scatter_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
         tensor([0., 3., 0.])
     """
+    D.refuse_unsigned(self, "scatter_gather_tensor_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "scatter_add_")
     return apply_(ScatterAdd, self, index, src, dim=wrap_dim(dim, self.ndim))
 
@@ -315,6 +320,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
         >>> torch.scatter_reduce(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]), "sum")
         tensor([3., 0., 3.])
     """
+    D.refuse_unsigned(input, f"scatter_gather_tensor_cpu_reduce_{reduce}")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "scatter_reduce")
     return apply(ScatterReduce, input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
                  include_self=include_self)
@@ -328,6 +334,7 @@ def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True) -> Tens
         >>> torch.zeros(2).scatter_reduce_(0, torch.tensor([0, 0, 1]), torch.tensor([1., 5., 2.]), "amax")
         tensor([5., 2.])
     """
+    D.refuse_unsigned(self, f"scatter_gather_tensor_cpu_reduce_{reduce}")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "scatter_reduce_")
     return apply_(ScatterReduce, self, index, src, dim=wrap_dim(dim, self.ndim), reduce=reduce,
                   include_self=include_self)
@@ -427,6 +434,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None) -> Tensor:
         >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 2]), torch.tensor([1., 2.]))
         tensor([1., 0., 2.])
     """
+    D.refuse_unsigned(input, "index_add_")  # PyTorch has no uint16/32/64 kernel
     _check_index_dtype(index, "index_add")
     d = wrap_dim(dim, input.ndim)
     if alpha != 1:
@@ -442,6 +450,7 @@ def index_add_(self, dim, index, source, *, alpha=1) -> Tensor:
         >>> torch.zeros(3).index_add_(0, torch.tensor([1, 1]), torch.tensor([1., 2.]))
         tensor([0., 3., 0.])
     """
+    D.refuse_unsigned(self, "index_add_")  # PyTorch has no uint16/32/64 kernel
     _check_index_dtype(index, "index_add_")
     return apply_(IndexAdd, self, index, source, dim=wrap_dim(dim, self.ndim), alpha=alpha)
 
@@ -485,6 +494,7 @@ def index_copy(input, dim, index, source, *, out=None) -> Tensor:
         >>> torch.index_copy(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([1., 2.]))
         tensor([2., 0., 1.])
     """
+    D.refuse_unsigned(input, "index_copy_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "index_copy", allow32=False)
     return apply(IndexCopy, input, index, source, dim=wrap_dim(dim, input.ndim))
 
@@ -497,6 +507,7 @@ def index_copy_(self, dim, index, source) -> Tensor:
         >>> torch.zeros(3).index_copy_(0, torch.tensor([1]), torch.tensor([5.]))
         tensor([0., 5., 0.])
     """
+    D.refuse_unsigned(self, "index_copy_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "index_copy_", allow32=False)
     return apply_(IndexCopy, self, index, source, dim=wrap_dim(dim, self.ndim))
 
@@ -553,6 +564,7 @@ def index_fill(input, dim, index, value) -> Tensor:
         tensor([[0., 7.],
                 [0., 7.]])
     """
+    D.refuse_unsigned(input, "index_fill_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "index_fill", allow32=False)
     return apply(_ifill_cls(value), input, index, value, dim=wrap_dim(dim, input.ndim))
 
@@ -565,6 +577,7 @@ def index_fill_(self, dim, index, value) -> Tensor:
         >>> torch.zeros(3).index_fill_(0, torch.tensor([0, 2]), 1.)
         tensor([1., 0., 1.])
     """
+    D.refuse_unsigned(self, "index_fill_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "index_fill_", allow32=False)
     return apply_(_ifill_cls(value), self, index, value, dim=wrap_dim(dim, self.ndim))
 
@@ -628,6 +641,7 @@ def index_put(input, indices, values, accumulate=False) -> Tensor:
         >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 0]),), torch.tensor([1., 2.]), accumulate=True)
         tensor([3., 0., 0.])
     """
+    D.refuse_unsigned(input, "index_put")  # PyTorch has no uint16/32/64 kernel
     return apply(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
@@ -640,6 +654,7 @@ def index_put_(input, indices, values, accumulate=False) -> Tensor:
         tensor([[0., 5.],
                 [5., 0.]])
     """
+    D.refuse_unsigned(input, "index_put")  # PyTorch has no uint16/32/64 kernel
     return apply_(IndexPutOp, input, values, idx=_put_indices(indices), accumulate=accumulate)
 
 
@@ -685,6 +700,7 @@ def put(input, index, source, accumulate=False) -> Tensor:
         tensor([[0., 0.],
                 [0., 9.]])
     """
+    D.refuse_unsigned(input, "take_put_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "put", allow32=False)
     return apply(Put, input, index, source, accumulate=accumulate)
 
@@ -697,6 +713,7 @@ def put_(self, index, source, accumulate=False) -> Tensor:
         >>> torch.zeros(3).put_(torch.tensor([0, 0]), torch.tensor([1., 2.]), accumulate=True)
         tensor([3., 0., 0.])
     """
+    D.refuse_unsigned(self, "take_put_cpu")  # PyTorch has no uint16/32/64 kernel
     _check_index(index, "put_", allow32=False)
     return apply_(Put, self, index, source, accumulate=accumulate)
 

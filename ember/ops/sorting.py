@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, apply, linear_backward_ops, wrap_dim
 from .reduction import _select_backward, return_types
@@ -110,6 +111,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         values=tensor([4., 3.]),
         indices=tensor([1, 3]))
     """
+    D.refuse_unsigned(input, "topk_cpu")  # PyTorch has no uint16/32/64 kernel
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -131,6 +133,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         values=tensor(3.),
         indices=tensor(2))
     """
+    D.refuse_unsigned(input, "kthvalue_cpu")  # PyTorch has no uint16/32/64 kernel
     a = input._data
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1

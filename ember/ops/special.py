@@ -263,6 +263,7 @@ def heaviside(input, values, *, out=None) -> Tensor:
         >>> torch.heaviside(torch.tensor([-2., 0., 3.]), torch.tensor([0.5]))
         tensor([0.0000, 0.5000, 1.0000])
     """
+    D.refuse_unsigned(input, "heaviside_cpu")  # PyTorch has no uint16/32/64 kernel
     _tensor_other("heaviside", values, "values")
     return _out(apply(Heaviside, input, values), out)
 

@@ -207,6 +207,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
         values=tensor([3.]),
         indices=tensor([2]))
     """
+    D.refuse_unsigned(input, "median_cpu" if dim is None else "median_out")  # PyTorch has no uint16/32/64 kernel
     if dim is None:
         return apply(MedianAll, input)
     a = input._data
@@ -222,6 +223,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
         >>> torch.nanmedian(torch.tensor([1., float("nan"), 3., 2.]))
         tensor(2.)
     """
+    D.refuse_unsigned(input, "median_cpu" if dim is None else "median_out")  # PyTorch has no uint16/32/64 kernel
     if dim is None:
         return apply(NanmedianAll, input)
     a = input._data
@@ -237,6 +239,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         >>> torch.mode(torch.tensor([1, 2, 2, 3])).values
         tensor(2)
     """
+    D.refuse_unsigned(input, "mode_cpu")  # PyTorch has no uint16/32/64 kernel
     a = input._data
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -262,6 +265,7 @@ def bincount(input, weights=None, minlength=0) -> Tensor:
         >>> torch.bincount(torch.tensor([0, 1, 1, 3]))
         tensor([1, 2, 0, 1])
     """
+    D.refuse_unsigned(input, "bincount_cpu")  # PyTorch has no uint16/32/64 kernel
     a = input._data
     if a.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -290,7 +294,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None) -> Tensor:
     """
     a = input._data
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_type_name(a.dtype)}'")
     if bins <= 0:
         raise RuntimeError("bins must be > 0")
     lo, hi = float(min), float(max)

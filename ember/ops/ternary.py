@@ -14,6 +14,12 @@ __all__ = ["lerp", "addcmul", "addcdiv", "clamp", "clip", "clamp_min", "clamp_ma
            "clamp_max_", "clamp_min_", "clip_"]
 
 
+def _lerp_kernel(input, weight):
+    """PyTorch's kernel runs in the input's dtype: floating and complex only (before promotion)."""
+    if isinstance(input, Tensor):
+        _float_only(input._data, "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar")
+
+
 @holomorphic
 @_guard
 class Lerp(Op):
@@ -156,6 +162,7 @@ def lerp(input, end, weight, *, out=None) -> Tensor:
         >>> torch.lerp(torch.zeros(3), torch.tensor([10., 10., 10.]), 0.25)
         tensor([2.5000, 2.5000, 2.5000])
     """
+    _lerp_kernel(input, weight)
     return _out(apply(Lerp, input, end, weight), out)
 
 
@@ -235,6 +242,7 @@ def lerp_(self, end, weight) -> Tensor:
         >>> torch.zeros(2).lerp_(torch.tensor([4., 8.]), 0.5)
         tensor([2., 4.])
     """
+    _lerp_kernel(self, weight)
     return _inplace(Lerp, self, end, weight)
 
 

@@ -100,6 +100,7 @@ class Reciprocal(Op):
 @holomorphic
 class Square(Op):
     name = "PowBackward0"
+    unsigned, kernel = False, "pow"
     saves = (0,)
 
     def forward(self, a):
@@ -119,7 +120,7 @@ class Square(Op):
 
 class Abs(Op):
     name = "AbsBackward0"
-    unsigned = False
+    unsigned, kernel = False, "abs_cpu"
     saves = (0,)
 
     def forward(self, a):
@@ -137,7 +138,7 @@ class Abs(Op):
 
 class Sign(Op):
     name = "SignBackward0"
-    unsigned = False
+    unsigned, kernel = False, "sign_cpu"
 
     def forward(self, a):
         if a.dtype.kind == "b":
@@ -619,6 +620,7 @@ _KMIN = 1 << 16   # elements from which a 2-thread kernel beats one NumPy pass
 
 class Relu(Op):
     name = "ReluBackward0"
+    unsigned, kernel = False, "clamp_min_scalar_cpu"
     saves = ("out",)
 
     def forward(self, a):
