@@ -188,7 +188,7 @@ def test_ember_save_runs_in_torch_jit_load(name, tmp_path):
     assert set(tm.state_dict()) == set(m.state_dict())
     for k, v in m.state_dict().items():
         _close(tm.state_dict()[k], v, 0)
-    sizes = (n_trace,) if name == "lstm" else (n_trace, 3)   # ember's LSTM trace fixes h0's batch
+    sizes = (n_trace, 3)
     for n in sizes:
         args = MODELS[name][1](ember, n)
         with ember.no_grad():

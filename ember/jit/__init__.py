@@ -253,7 +253,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
 
 def _trace_for_export(func, args, kwargs):
     """(graph, {name: tensor}) for ``ember.onnx.export``."""
-    m = _trace(func, args, kwargs)
+    m = _trace(func, args, kwargs, calls=False)
     for n in m._graph.nodes:    # ONNX reads the sizes the trace saw (dynamic_axes re-traces)
         n.args = [_sym.concrete(a) for a in n.args]
         n.kwargs = {k: _sym.concrete(a) for k, a in n.kwargs.items()}
@@ -262,7 +262,7 @@ def _trace_for_export(func, args, kwargs):
     return m._graph, state
 
 
-def _trace(func, args, kwargs):
+def _trace(func, args, kwargs, calls=True):
     Module = _module_base()
     is_mod = isinstance(func, Module)
     named, buffers, tensors, pnames = {}, [], {}, set()
@@ -277,7 +277,7 @@ def _trace(func, args, kwargs):
             buffers.append((k, b))
     _tracing[0] += 1
     try:
-        graph, _ = trace_graph(func, args, kwargs, named, buffers)
+        graph, _ = trace_graph(func, args, kwargs, named, buffers, calls)
     finally:
         _tracing[0] -= 1
     if not is_mod:

@@ -21,11 +21,15 @@ from ..autograd import grad_mode
 from ..ops import _apply
 from ..ops._apply import Op, _type_name, apply
 from . import _sym
-from ._sym import SymArg, SymInt, SymList
+from ._sym import SymArg, SymInt, SymList, _Data
 
-__all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
+__all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError", "FUNCS",
+           "node_aten"]
 
 _KEYS = {}      # op class -> key
+# calls recorded whole (``_calls``): key -> function replayed with the graph's tensors; its
+# ``aten`` attribute is the name the graph prints
+FUNCS = {}
 _CLASSES = {}   # key -> op class
 _SCANNED = set()
 
@@ -76,6 +80,16 @@ def op_key(cls):
             break
     raise TracingError(f"ember.jit.trace: op {cls.__name__} ({cls.__module__}) is not a "
                        "module-level ember op and cannot be recorded")
+
+
+def node_aten(n):
+    """``aten::<name>`` a graph node prints as."""
+    from ._aten import aten_name
+
+    f = FUNCS.get(n.key)
+    if f is not None:
+        return "aten::" + (f.aten(n.kwargs) if callable(f.aten) else f.aten)
+    return aten_name(op_class(n.key), n.kwargs)
 
 
 def op_class(key):
@@ -165,16 +179,18 @@ class Graph:
                 return params[a.name]._data.reshape(a.shape)
             if type(a) is SymArg:
                 return a.eval(env)
+            if type(a) is _Data:
+                return env[a.v.id]._data
             if type(a) is slice and SymArg in (type(a.start), type(a.stop), type(a.step)):
                 return slice(get(a.start), get(a.stop), get(a.step))   # x[:x.size(0) - 1]
             if type(a) in (tuple, list):
                 return type(a)(get(b) for b in a)
             return a
         for node in self.nodes:
-            cls = op_class(node.key)
             args = [get(a) for a in node.args]
             kwargs = {k: get(a) for k, a in node.kwargs.items()}
-            out = apply(cls, *args, **kwargs)
+            fn = FUNCS.get(node.key)
+            out = fn(*args, **kwargs) if fn is not None else apply(op_class(node.key), *args, **kwargs)
             outs = out if type(out) is tuple else (out,)
             for v, o in zip(node.outputs, outs):
                 env[v.id] = o
@@ -182,8 +198,6 @@ class Graph:
 
     # ---- printing -----------------------------------------------------------------
     def __str__(self):
-        from ._aten import aten_name
-
         def sig(v):
             return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
@@ -199,13 +213,11 @@ class Graph:
             outs = ", ".join(sig(v) for v in n.outputs)
             args = ", ".join(_fmt(a, ref) for a in n.args)
             kw = "".join(f", {k}={_fmt(a, ref)}" for k, a in n.kwargs.items() if not callable(a))
-            lines.append(f"  {outs} = {aten_name(op_class(n.key), n.kwargs)}({args}{kw})")
+            lines.append(f"  {outs} = {node_aten(n)}({args}{kw})")
         lines.append(f"  return ({_fmt(self.outputs)})")
         return "\n".join(lines) + "\n"
 
     def code(self, nargs):
-        from ._aten import aten_name
-
         names = ", ".join(["self"] + [v.name for v in self.inputs])
         lines = [f"def forward({names}):"]
         vnames = {v.id: v.name for v in self.inputs}
@@ -220,12 +232,14 @@ class Graph:
                 return f"self.{a.name}.reshape({a.shape})"
             if type(a) is SymArg:
                 return _sym.show(a.expr, vnames, code=True)
+            if type(a) is _Data:
+                return ref(a.v)
             return _fmt(a, ref) if type(a) in (tuple, list, dict) else _fmt(a)
         for n in self.nodes:
             outs = ", ".join(ref(v) for v in n.outputs)
             args = [ref(a) for a in n.args] + [f"{k}={ref(a)}" for k, a in n.kwargs.items()
                                               if not callable(a)]
-            call = aten_name(op_class(n.key), n.kwargs).replace("aten::", "torch.")
+            call = node_aten(n).replace("aten::", "torch.")
             lines.append(f"  {outs} = {call}({', '.join(args)})")
         lines.append(f"  return {ref(self.outputs)}")
         return "\n".join(lines) + "\n"
@@ -267,11 +281,14 @@ class _Tracer:
         self.nodes = {}    # id(grad_fn node), out index -> Value (for fast-path views)
         self.named = named  # id(tensor) -> parameter or buffer name
         self.buffers = {}  # id(ndarray) -> (name, tensor), for buffers passed as raw arrays
+        self.arrays = {}   # id(ndarray) -> Value, the data of traced tensors (masks, indices)
         self.error = None
 
     def bind(self, t, v):
         self.vals[id(t)] = v
         self.keep.append(t)
+        if v.kind in ("input", "op"):
+            self.arrays[id(t._data)] = v
         if t.grad_fn is not None:
             self.nodes[(id(t.grad_fn), t._out_idx)] = v
         elif t._rg:
@@ -316,11 +333,31 @@ class _Tracer:
             root = x
             while root.base is not None and isinstance(root.base, np.ndarray):
                 root = root.base
+            v = self.arrays.get(id(x))
+            if v is not None and v.shape == x.shape:
+                return _Data(v, np.array(x, copy=True))
             hit = self.buffers.get(id(root))
             if hit is not None and hit[1]._data.size == x.size and x.dtype == hit[1]._data.dtype:
                 return _Buffer(hit[0], x.shape)
             return np.array(x, copy=True)
         return x
+
+    def record(self, key, args, kwargs, out):
+        """A call recorded whole (``_calls``): one node whose outputs are ``out``'s tensors."""
+        try:
+            a = [self.arg(x) for x in args]
+            kw = {k: self.arg(x) for k, x in kwargs.items()}
+        except TracingError as e:
+            self.error = e
+            return
+        inplace = bool(args) and out is args[0]
+        outs = out if type(out) is tuple else (out,)
+        vs = []
+        for o in outs:
+            v = self.g.value("op", None, o._data.shape, o._data.dtype)
+            self.bind(o, v)
+            vs.append(v)
+        self.g.nodes.append(Node(key, inplace, a, kw, vs))
 
     def tensor(self, t):
         v = self.vals.get(id(t))
@@ -364,12 +401,13 @@ class _Tracer:
             "trace only ember ops")
 
 
-def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
+def trace_graph(fn, args, kwargs=None, named=None, buffers=(), calls=True):
     """Run ``fn(*args, **kwargs)`` once and record it.
 
     Tensor arguments become graph inputs (in order: positional, then keyword); they
     run as detached copies that require grad, so every op takes ``apply``. Returns
     ``(graph, output)``; ``named``: {id(tensor): name} for parameters and buffers.
+    ``calls``: record recurrent layers, comparisons, argmax, sort.. whole (``_calls``).
     """
     kwargs = kwargs or {}
     g = Graph()
@@ -403,12 +441,18 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
         return x
     g.in_struct = [(_arg_name(fn, i), struct(a)) for i, a in enumerate(targs)]
     g.in_struct += [(k, struct(a)) for k, a in tkw.items()]
+    from . import _calls
+
     _apply.add_observer(tr)
     _sym.install(tr)
+    if calls:
+        _calls.install(tr)
     try:
         with grad_mode.enable_grad():
             out = fn(*targs, **tkw)
     finally:
+        if calls:
+            _calls.uninstall(tr)
         _sym.uninstall(tr)
         _apply.remove_observer(tr)
     if tr.error is not None:

@@ -21,8 +21,9 @@ import sys
 import numpy as np
 
 from .. import _dtype as D
-from ._graph import Value, _Buffer, op_class
-from ._sym import SymArg
+from ._graph import FUNCS, Value, _Buffer, op_class
+from ._sym import SymArg, _Data
+from ._ts_index import EMIT, emit_call
 from ._ts_ops import SCALAR_TYPE
 
 __all__ = ["write_archive", "graph_source", "attr_path"]
@@ -88,6 +89,8 @@ class _Writer:
             return f"torch.reshape({attr_path('self', a.name)}, {list(a.shape)})"
         if type(a) is SymArg:
             return self.sym(a.expr)
+        if type(a) is _Data:
+            return self.names[a.v.id]
         if type(a) in (tuple, list):
             return "[" + ", ".join(self.r(b) for b in a) + "]"
         if isinstance(a, np.ndarray):
@@ -102,6 +105,8 @@ class _Writer:
             return f"torch.size({self.names[e[1]]}, {e[2]})"
         if k == "numel":
             return f"torch.numel({self.names[e[1]]})"
+        if k == "item":
+            return f"int({self.names[e[1]]})"
         if k == "range":
             return f"torch.arange(0, {self.sym(e[1])}, {self.sym(e[2])}, dtype=4)"
         op = {"add": "+", "sub": "-", "mul": "*", "floordiv": "//", "mod": "%"}[k]
@@ -112,7 +117,10 @@ class _Writer:
 
     def emit(self, node):
         name = node.key.split(":", 1)[1]
-        fn = _EMIT.get(name) or _EMIT.get(node.key)
+        fn = _EMIT.get(node.key) or _EMIT.get(name)
+        if fn is None and node.key in FUNCS:
+            aten = FUNCS[node.key].aten
+            fn = lambda w, *a, **k: emit_call(w, aten, a, k)   # noqa: E731
         if fn is None and name in _UNARY and not node.kwargs and len(node.args) == 1:
             fn = _unary(_UNARY[name])
         if fn is None:
@@ -270,21 +278,6 @@ def _index(w, a, idx):
     return e if e != w.r(a) else f"torch.alias({e})"
 
 
-def _adv_index(w, a, idx):
-    """``a[idx]`` with index arrays (and full slices): ``aten::index``."""
-    idx = idx if type(idx) is tuple else (idx,)
-    parts = []
-    for i in idx:
-        if type(i) is slice and i == slice(None):
-            parts.append("None")
-        elif isinstance(i, np.ndarray) or type(i) is Value:
-            parts.append(w.r(i))
-        else:
-            raise NotImplementedError(f"ember.jit.save: advanced indexing with {i!r} has no "
-                                      "TorchScript spelling in ember's writer")
-    return f"torch.index({w.r(a)}, annotate(List[Optional[Tensor]], [{', '.join(parts)}]))"
-
-
 def _split(w, a, dim, bounds):
     sizes = [hi - lo for lo, hi in bounds]
     return f"torch.split_with_sizes({w.r(a)}, {sizes}, {dim})"
@@ -386,9 +379,6 @@ _EMIT = {
     "ember.ops.shape:Slice": lambda w, a, dim, start, stop, step=1:
         f"torch.slice({w.r(a)}, {dim}, {w.r(start)}, {w.r(stop)}, {w.r(step)})",
     "ember.ops.shape:Select": lambda w, a, dim, index: f"torch.select({w.r(a)}, {dim}, {w.r(index)})",
-    "ember.ops.indexing:Select": _index, "ember.ops.indexing:Slice": _index,
-    "ember.ops.indexing:Alias": _index, "ember.ops.indexing:_Basic": _index,
-    "ember.ops.indexing:Index": _adv_index,
     "Clone": lambda w, a, order=None: f"torch.clone({w.r(a)})",
     "Cat": _cat("cat"), "Stack": _cat("stack"),
     "Split": _split, "SplitWithSizes": _split,
@@ -435,6 +425,8 @@ _EMIT = {
     "Tril": lambda w, a, k: f"torch.tril({w.r(a)}, {k})",
     "Triu": lambda w, a, k: f"torch.triu({w.r(a)}, {k})",
 }
+
+_EMIT.update(EMIT)
 
 
 # ---- forward source ---------------------------------------------------------------------

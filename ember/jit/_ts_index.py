@@ -1,0 +1,144 @@
+"""TorchScript spellings of indexing, recurrent layers and the calls ``_calls`` records
+(merged into ``_ts_write._EMIT``).
+
+``x[idx]`` is written as torch's tracer writes it: the basic part (ints, slices, None) as
+``select``/``slice``/``unsqueeze``, index tensors then as one ``aten::index`` (or
+``aten::index_put_`` for ``x[idx] = v``); integer indices are applied first, as PyTorch does.
+"""
+import numpy as np
+
+from ._graph import Value
+from ._sym import SymArg, _Data
+
+__all__ = ["EMIT", "emit_call"]
+
+_INT64_MAX = 9223372036854775807
+_RNN_ATEN = {"LSTM": "lstm", "GRU": "gru", "RNN_TANH": "rnn_tanh", "RNN_RELU": "rnn_relu"}
+
+
+def _is_array(w, i):
+    return isinstance(i, np.ndarray) or type(i) in (Value, _Data)
+
+
+def _ndim(w, i):
+    if isinstance(i, np.ndarray):
+        return i.ndim, i.dtype
+    v = i.v if type(i) is _Data else i
+    return len(v.shape), np.dtype(v.dtype)
+
+
+def _split(w, a, idx):
+    """(expression of the basic part of ``a[idx]``, [index expressions or "None"] or None)."""
+    idx = idx if type(idx) is tuple else (idx,)
+    nd = len(w.shape(a))
+    used = 0
+    for i in idx:
+        if i is None or i is Ellipsis:
+            continue
+        if _is_array(w, i):
+            n, dt = _ndim(w, i)
+            used += n if dt == np.bool_ else 1
+        else:
+            used += 1
+    e, dim, adv = w.r(a), 0, []
+    for i in idx:
+        if i is Ellipsis:
+            adv += ["None"] * (nd - used)
+            dim += nd - used
+        elif i is None:
+            e = f"torch.unsqueeze({e}, {dim})"
+            adv.append("None")
+            dim += 1
+        elif type(i) is slice:
+            st = 0 if i.start is None else w.r(i.start)
+            sp = _INT64_MAX if i.stop is None else w.r(i.stop)
+            step = 1 if i.step is None else w.r(i.step)
+            if i != slice(None):
+                e = f"torch.slice({e}, {dim}, {st}, {sp}, {step})"
+            adv.append("None")
+            dim += 1
+        elif _is_array(w, i):
+            n, dt = _ndim(w, i)
+            adv.append(w.r(i))
+            dim += n if dt == np.bool_ else 1
+        elif isinstance(i, (int, np.integer, SymArg)):
+            e = f"torch.select({e}, {dim}, {w.r(i)})"
+        else:
+            raise NotImplementedError(f"ember.jit.save: indexing with {type(i).__name__} has no "
+                                      "TorchScript spelling in ember's writer")
+    if not any(x != "None" for x in adv):
+        return e, None
+    while adv and adv[-1] == "None":
+        adv.pop()
+    return e, adv
+
+
+def _getitem(w, a, idx):
+    e, adv = _split(w, a, idx)
+    if adv is None:
+        return e if e != w.r(a) else f"torch.alias({e})"
+    return f"torch.index({e}, annotate(List[Optional[Tensor]], [{', '.join(adv)}]))"
+
+
+def _values(w, a, v):
+    dt = np.dtype(a.dtype) if type(a) is Value else np.asarray(a).dtype
+    if type(v) is _Data:
+        v = v.v
+    if type(v) is Value:
+        return w.r(v) if np.dtype(v.dtype) == dt else f"torch.to({w.r(v)}, {w.r(dt)}, False, False)"
+    return w.const(np.asarray(v._data if hasattr(v, "_data") else v, dtype=dt))
+
+
+def _setitem(w, a, v, idx):
+    """``a[idx] = v`` in place: the statement, then ``a`` (the node's output) is its result."""
+    e, adv = _split(w, a, idx)
+    vals = _values(w, a, v)
+    if adv is None:
+        w.lines.append(f"{w.fresh()} = torch.copy_({e}, {vals})")
+    else:
+        w.lines.append(f"{w.fresh()} = torch.index_put_({e}, annotate(List[Optional[Tensor]], "
+                       f"[{', '.join(adv)}]), {vals})")
+    return w.r(a)
+
+
+def _rnn(w, x, hx, params, *, mode, has_biases, num_layers, dropout, train, bidirectional,
+         batch_first, state_sizes):
+    from ._ts_write import _lit
+
+    xs = w.r(x)
+    batched = len(w.shape(x)) == 3
+    bd = 0 if batch_first else 1
+    if not batched:
+        xs = f"torch.unsqueeze({xs}, {bd})"
+    L = num_layers * (2 if bidirectional else 1)
+    if hx is None:
+        b = f"torch.size({xs}, {bd})"
+        hs = [f"torch.zeros([{L}, {b}, {s}], dtype={_lit(np.dtype(x.dtype))}, layout=None, "
+              f"device=None, pin_memory=False)" for s in state_sizes]
+    else:
+        hs = [w.r(h) if batched else f"torch.unsqueeze({w.r(h)}, 1)" for h in hx]
+    hxs = f"[{', '.join(hs)}]" if mode == "LSTM" else hs[0]
+    call = (f"torch.{_RNN_ATEN[mode]}({xs}, {hxs}, {w.r(list(params))}, {has_biases}, {num_layers}, "
+            f"{_lit(float(dropout))}, {train}, {bidirectional}, {batch_first})")
+    if batched:
+        return call
+    t = w.fresh()
+    w.lines.append(f"{t} = {call}")
+    n = 3 if mode == "LSTM" else 2
+    return [f"torch.squeeze({t}[0], {bd})"] + [f"torch.squeeze({t}[{k}], 1)" for k in range(1, n)]
+
+
+def emit_call(w, aten, args, kwargs):
+    """A recorded call (``_calls``) as ``torch.<aten>(args, name=value)``."""
+    parts = [w.r(a) for a in args]
+    parts += [f"{k}={w.r(v)}" for k, v in kwargs.items() if v is not None and k != "out"]
+    return f"torch.{aten}({', '.join(parts)})"
+
+
+EMIT = {
+    "ember.ops.indexing:Select": _getitem, "ember.ops.indexing:Slice": _getitem,
+    "ember.ops.indexing:Alias": _getitem, "ember.ops.indexing:_Basic": _getitem,
+    "ember.ops.indexing:Unsqueeze": _getitem, "ember.ops.indexing:Index": _getitem,
+    "ember.ops.indexing:CopySlices": _setitem, "ember.ops.indexing:IndexPut": _setitem,
+    "ember.jit._calls:rnn": _rnn,
+}
