@@ -33,7 +33,9 @@ def _traced(tr, x):
 
     if isinstance(x, Tensor):
         return _sym._value(x) is not None or id(x) in tr.named
-    if type(x) in (tuple, list):
+    if isinstance(x, _sym.SymInt):      # a size read: zeros(x.size(0), 3)
+        return True
+    if type(x) in (tuple, list) or isinstance(x, tuple):
         return any(_traced(tr, a) for a in x)
     if type(x) is dict:
         return any(_traced(tr, a) for a in x.values())
@@ -67,6 +69,16 @@ def _register(name, fn, aten):
     return key
 
 
+def _plain(x):
+    from .._tensor import Size
+
+    if isinstance(x, _sym.SymInt):
+        return int(x)
+    if type(x) in (tuple, list, Size):
+        return type(x)(_plain(a) for a in x)
+    return x
+
+
 def _flat_out(out):
     from .._tensor import Tensor
     if isinstance(out, Tensor):
@@ -86,8 +98,8 @@ def _wrap_call(name, fn, aten):
         if tr is None or kwargs.get("out") is not None or not (
                 _traced(tr, args) or _traced(tr, kwargs)):
             return fn(*args, **kwargs)
-        with _Paused(tr):
-            out = fn(*args, **kwargs)
+        with _Paused(tr):     # the node keeps the size reads; the call sees plain ints
+            out = fn(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
         flat = _flat_out(out)
         if flat is None:
             return out
@@ -195,6 +207,12 @@ _NOGRAD = {
     "argmax": "argmax", "argmin": "argmin", "argsort": "argsort", "sort": "sort", "topk": "topk",
     "nonzero": "nonzero", "any": "any", "all": "all", "isin": "isin", "bucketize": "bucketize",
     "searchsorted": "searchsorted", "where": "where",
+    # factories: their sizes may be read from traced shapes, *_like follow the input's shape
+    "zeros": "zeros", "ones": "ones", "empty": "empty", "full": "full", "arange": "arange",
+    "rand": "rand", "randn": "randn", "zeros_like": "zeros_like", "ones_like": "ones_like",
+    "empty_like": "empty_like", "full_like": "full_like", "rand_like": "rand_like",
+    "randn_like": "randn_like", "new_zeros": "new_zeros", "new_ones": "new_ones",
+    "new_full": "new_full", "new_empty": "new_empty",
 }
 
 

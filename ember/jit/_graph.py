@@ -191,7 +191,7 @@ class Graph:
             kwargs = {k: get(a) for k, a in node.kwargs.items()}
             fn = FUNCS.get(node.key)
             out = fn(*args, **kwargs) if fn is not None else apply(op_class(node.key), *args, **kwargs)
-            outs = out if type(out) is tuple else (out,)
+            outs = tuple(out) if isinstance(out, tuple) else (out,)
             for v, o in zip(node.outputs, outs):
                 env[v.id] = o
         return _unflatten(self.outputs, get)

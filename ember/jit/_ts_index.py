@@ -135,10 +135,65 @@ def emit_call(w, aten, args, kwargs):
     return f"torch.{aten}({', '.join(parts)})"
 
 
+_PLACEMENT = ("layout", "device", "pin_memory", "requires_grad", "memory_format", "out")
+
+
+def _factory(aten):
+    """zeros/ones/empty/rand/randn(*size) and full(size, value), new_*(x, size): the size as a
+    list, the dtype as its ScalarType code (placement arguments are CPU defaults)."""
+    def f(w, *args, **kw):
+        self_ = []
+        if aten.startswith("new_"):
+            self_, args = [w.r(args[0])], args[1:]
+        size = kw.pop("size", None)
+        rest = []
+        if size is None:
+            if aten in ("full", "new_full"):
+                size, rest = args[0], list(args[1:])
+            else:
+                size = args[0] if len(args) == 1 and type(args[0]) in (tuple, list) else list(args)
+        elif aten in ("full", "new_full"):
+            rest = list(args)
+        dt = kw.get("dtype")
+        parts = self_ + [w.r(list(size))] + [w.r(a) for a in rest]
+        parts += [f"dtype={'None' if dt is None else w.r(dt)}", "layout=None", "device=None",
+                  "pin_memory=False"]
+        return f"torch.{aten}({', '.join(parts)})"
+    return f
+
+
+def _arange(w, start=0, end=None, step=1, **kw):
+    if end is None:
+        start, end = 0, start
+    dt = kw.get("dtype")
+    return (f"torch.arange({w.r(start)}, {w.r(end)}, {w.r(step)}, dtype={'None' if dt is None else w.r(dt)}, "
+            "layout=None, device=None, pin_memory=False)")
+
+
+def _like(aten):
+    def f(w, x, *args, **kw):
+        parts = [w.r(x)] + [w.r(a) for a in args]
+        parts += [f"{k}={w.r(v)}" for k, v in kw.items() if v is not None and k not in _PLACEMENT]
+        return f"torch.{aten}({', '.join(parts)})"
+    return f
+
+
 EMIT = {
     "ember.ops.indexing:Select": _getitem, "ember.ops.indexing:Slice": _getitem,
     "ember.ops.indexing:Alias": _getitem, "ember.ops.indexing:_Basic": _getitem,
     "ember.ops.indexing:Unsqueeze": _getitem, "ember.ops.indexing:Index": _getitem,
     "ember.ops.indexing:CopySlices": _setitem, "ember.ops.indexing:IndexPut": _setitem,
     "ember.jit._calls:rnn": _rnn,
+    "ember.ops.indexing:Where": lambda w, x, y, cond, npd: f"torch.where({w.r(cond)}, {w.r(x)}, {w.r(y)})",
+    "ember.ops.gather:Gather": lambda w, a, idx, dim: f"torch.gather({w.r(a)}, {dim}, {w.r(idx)})",
+    "ember.ops.gather:IndexSelect": lambda w, a, idx, dim: f"torch.index_select({w.r(a)}, {dim}, {w.r(idx)})",
+    "MaskedFill": lambda w, a, m, v: f"torch.masked_fill({w.r(a)}, {w.r(m)}, {w.r(v)})",
+    "MaskedFillT": lambda w, a, m, v: f"torch.masked_fill({w.r(a)}, {w.r(m)}, {w.r(v)})",
 }
+for _n in ("zeros", "ones", "empty", "full", "rand", "randn"):
+    EMIT[f"ember.jit._calls:ember.{_n}"] = _factory(_n)
+for _n in ("new_zeros", "new_ones", "new_empty", "new_full"):
+    EMIT[f"ember.jit._calls:Tensor.{_n}"] = _factory(_n)
+for _n in ("zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like"):
+    EMIT[f"ember.jit._calls:ember.{_n}"] = EMIT[f"ember.jit._calls:Tensor.{_n}"] = _like(_n)
+EMIT["ember.jit._calls:ember.arange"] = _arange
