@@ -76,6 +76,8 @@ def _plain(x):
         return int(x)
     if type(x) in (tuple, list, Size):
         return type(x)(_plain(a) for a in x)
+    if type(x) is slice:
+        return slice(_plain(x.start), _plain(x.stop), _plain(x.step))
     return x
 
 
@@ -160,13 +162,29 @@ def _rnn_forward(orig):
 
 # ---- indexing by a 0-d tensor -------------------------------------------------------------
 
+GETITEM_KEY = "ember.jit._calls:getitem"
+
+
 def _getitem(orig):
+    def replay(x, idx):
+        return orig(x, idx)
+    replay.aten = "index"
+    _graph.FUNCS[GETITEM_KEY] = replay
+
     @functools.wraps(orig)
     def __getitem__(self, idx):
         tr = _tracer()
-        if tr is not None:
-            idx = _sym_index(idx)
-        return orig(self, idx)
+        if tr is None:
+            return orig(self, idx)
+        idx = _sym_index(idx)
+        _warn_constant_indices(tr, idx)
+        if self._rg or _sym._value(self) is None:
+            return orig(self, idx)
+        # a traced tensor without grad (a mask, argmax, arange): its views skip the recorder
+        with _Paused(tr):
+            out = orig(self, _plain(idx))
+        tr.record(GETITEM_KEY, (self, idx), {}, out)
+        return out
     return __getitem__
 
 
@@ -176,8 +194,20 @@ def _setitem(orig):
         tr = _tracer()
         if tr is not None:
             idx = _sym_index(idx)
+            _warn_constant_indices(tr, idx)
         return orig(self, idx, value)
     return __setitem__
+
+
+def _warn_constant_indices(tr, idx):
+    """An index tensor the trace does not follow (made inside forward) is baked in: say so,
+    as the trace says for any such constant."""
+    from .._tensor import Tensor
+
+    for k in idx if type(idx) is tuple else (idx,):
+        if isinstance(k, Tensor) and _sym._value(k) is None and id(k) not in tr.named \
+                and id(k) not in tr.vals:
+            tr.tensor(k)
 
 
 def _sym_index(idx):

@@ -183,7 +183,7 @@ EMIT = {
     "ember.ops.indexing:Alias": _getitem, "ember.ops.indexing:_Basic": _getitem,
     "ember.ops.indexing:Unsqueeze": _getitem, "ember.ops.indexing:Index": _getitem,
     "ember.ops.indexing:CopySlices": _setitem, "ember.ops.indexing:IndexPut": _setitem,
-    "ember.jit._calls:rnn": _rnn,
+    "ember.jit._calls:rnn": _rnn, "ember.jit._calls:getitem": _getitem,
     "ember.ops.indexing:Where": lambda w, x, y, cond, npd: f"torch.where({w.r(cond)}, {w.r(x)}, {w.r(y)})",
     "ember.ops.gather:Gather": lambda w, a, idx, dim: f"torch.gather({w.r(a)}, {dim}, {w.r(idx)})",
     "ember.ops.gather:IndexSelect": lambda w, a, idx, dim: f"torch.index_select({w.r(a)}, {dim}, {w.r(idx)})",

@@ -1,0 +1,220 @@
+"""Traces that follow new inputs (issue #15 §1): recurrent layers at any batch size and
+sequence length, and indexing/comparisons/argmax/sort with values derived from the inputs.
+Each trace is checked three ways on inputs of a new shape against real torch: ember's replay,
+the archive ember.jit.save wrote run by torch.jit.load, and that archive read back by
+ember.jit.load."""
+import io
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+import ember.jit
+from ember import nn
+
+
+def _np(t):
+    return t.detach().numpy() if hasattr(t, "detach") else np.asarray(t)
+
+
+def _flat(o):
+    if isinstance(o, (tuple, list)):
+        return [y for x in o for y in _flat(x)]
+    return [o]
+
+
+def _tt(x):
+    if isinstance(x, ember.Tensor):
+        return torch.from_numpy(x.numpy().copy())
+    return type(x)(_tt(a) for a in x)
+
+
+def _check(got, want, tol=1e-5):
+    got, want = _flat(got), _flat(want)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert tuple(g.shape) == tuple(w.shape)
+        np.testing.assert_allclose(_np(g), _np(w), rtol=tol, atol=tol)
+
+
+def _three_ways(traced, args):
+    """(ember replay, torch.jit.load of ember's archive, ember.jit.load of it) on ``args``."""
+    buf = io.BytesIO()
+    ember.jit.save(traced, buf)
+    buf.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tm = torch.jit.load(buf)
+    buf.seek(0)
+    em = ember.jit.load(buf)
+    with torch.no_grad():
+        t_out = tm(*_tt(args))
+    return traced(*args), t_out, em(*args)
+
+
+def _torch_twin(m, tmod):
+    """``tmod`` with ``m``'s weights."""
+    with torch.no_grad():
+        for k, v in m.state_dict().items():
+            tmod.state_dict()[k].copy_(torch.from_numpy(v.numpy().copy()))
+    return tmod
+
+
+# ---- gap 1: nn.LSTM / GRU / RNN at new batch sizes and sequence lengths ----------------------
+
+RNNS = {
+    "lstm_2layer_bidir": ("LSTM", dict(num_layers=2, bidirectional=True), "none"),
+    "lstm_batch_first_hx": ("LSTM", dict(batch_first=True), "given"),
+    "lstm_proj": ("LSTM", dict(proj_size=3), "given"),
+    "gru": ("GRU", dict(num_layers=2), "none"),
+    "gru_batch_first_hx": ("GRU", dict(batch_first=True, bidirectional=True), "given"),
+    "rnn_relu": ("RNN", dict(nonlinearity="relu"), "none"),
+    "lstm_unbatched": ("LSTM", dict(), "unbatched"),
+}
+
+
+@pytest.mark.parametrize("name", list(RNNS))
+def test_rnn_trace_follows_batch_and_sequence_length(name):
+    kind, kw, hx = RNNS[name]
+    ember.manual_seed(0)
+    m = getattr(nn, kind)(4, 5, **kw)
+    tmod = _torch_twin(m, getattr(torch.nn, kind)(4, 5, **kw))
+    bf = kw.get("batch_first", False)
+    L = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+
+    def args(B, T):
+        x = ember.randn(T, 4) if hx == "unbatched" else ember.randn(B, T, 4) if bf else ember.randn(T, B, 4)
+        if hx != "given":
+            return (x,)
+        if kind == "LSTM":
+            return x, (ember.randn(L, B, kw.get("proj_size", 5)), ember.randn(L, B, 5))
+        return x, ember.randn(L, B, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(m, args(2, 3))
+    assert f"aten::{kind.lower() if kind != 'RNN' else 'rnn_relu'}" in str(t.graph)
+    for B, T in ((2, 3), (5, 7), (1, 2)):
+        a = args(B, T)
+        with torch.no_grad():
+            want = tmod(*_tt(a))
+        for got in _three_ways(t, a):
+            _check(got, want)
+
+
+def test_word_language_model_trace_runs_at_new_batch_and_bptt():
+    class RNNModel(nn.Module):
+        def __init__(self, ntoken=30, ninp=8, nhid=8):
+            super().__init__()
+            self.encoder = nn.Embedding(ntoken, ninp)
+            self.rnn = nn.LSTM(ninp, nhid, 2)
+            self.decoder = nn.Linear(nhid, ntoken)
+            self.ntoken = ntoken
+
+        def forward(self, input, hidden):
+            output, hidden = self.rnn(self.encoder(input), hidden)
+            decoded = self.decoder(output).view(-1, self.ntoken)
+            return nn.functional.log_softmax(decoded, dim=1), hidden
+
+    ember.manual_seed(0)
+    m = RNNModel().eval()
+
+    def args(bptt, bsz):
+        return (ember.randint(0, 30, (bptt, bsz)), (ember.zeros(2, bsz, 8), ember.zeros(2, bsz, 8)))
+    t = ember.jit.trace(m, args(5, 4))
+    for bptt, bsz in ((5, 4), (9, 3), (2, 10)):
+        a = args(bptt, bsz)
+        want = m(*a)
+        assert tuple(want[0].shape) == (bptt * bsz, 30)
+        for got in _three_ways(t, a):
+            _check(got, want)
+
+
+def test_torch_traced_lstm_loads_in_ember_at_new_shapes(tmp_path):
+    torch.manual_seed(0)
+    tmod = torch.nn.LSTM(4, 5, 2, batch_first=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.trace(tmod, torch.randn(2, 3, 4)).save(str(tmp_path / "l.pt"))
+    em = ember.jit.load(str(tmp_path / "l.pt"))
+    x = torch.randn(6, 9, 4)
+    with torch.no_grad():
+        want = tmod(x)
+    _check(em(ember.from_numpy(x.numpy())), want)
+
+
+def test_packed_sequence_lstm_still_traces():
+    # a packed input keeps the unrolled graph (its batch sizes are the trace's)
+    from ember.nn.utils.rnn import pack_padded_sequence
+
+    ember.manual_seed(0)
+    m = nn.LSTM(3, 4)
+
+    def f(x):
+        return m(pack_padded_sequence(x, [3, 2]))[1][0]
+    x = ember.randn(3, 2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ember.jit.TracerWarning)
+        t = ember.jit.trace(f, x)
+    _check(t(x), f(x))
+
+
+# ---- gap 2: values derived from the inputs -----------------------------------------------------
+
+def _set_cols(x, i):
+    y = x.clone()
+    y[:, i] = 0.0
+    return y
+
+
+def _set_mask(x):
+    y = x.clone()
+    y[y < 0] = 0.0
+    return y
+
+
+VALUES = {
+    "half_by_size": (lambda T: lambda x: x[: x.size(0) // 2], lambda L, n: (L.randn(n + 2, 3),)),
+    "cols_from_input": (lambda T: lambda x, i: x[:, i], lambda L, n: (L.randn(4, 5), L.tensor([0, 2, 4][:n]))),
+    "slice_and_index": (lambda T: lambda x, i: x[1:, i, :2], lambda L, n: (L.randn(4, 5, 3), L.tensor([0, 2, 4][:n]))),
+    "int_then_index": (lambda T: lambda x, i: x[1, i], lambda L, n: (L.randn(4, 5), L.tensor([4, 2, 0][:n]))),
+    "index_derived": (lambda T: lambda x, i: x[:, i + 1], lambda L, n: (L.randn(4, 5), L.tensor([0, 2, 3][:n]))),
+    "zero_d_index": (lambda T: lambda x, i: x[i], lambda L, n: (L.randn(4, 5), L.tensor(n))),
+    "bool_mask": (lambda T: lambda x: x[x > 0], lambda L, n: (L.randn(n + 1, 5),)),
+    "mask_on_cols": (lambda T: lambda x: x[:, x[0] > 0], lambda L, n: (L.randn(n + 1, 5),)),
+    "argmax_column": (lambda T: lambda x: x[:, x.sum(0).argmax()], lambda L, n: (L.randn(n + 1, 5),)),
+    "argmax_rows_of_weight": (lambda T: lambda x, w: w[x.argmax(1)], lambda L, n: (L.randn(n + 1, 5), L.randn(5, 3))),
+    "setitem_cols": (lambda T: _set_cols, lambda L, n: (L.randn(4, 5), L.tensor([0, 2, 3][:n]))),
+    "setitem_mask": (lambda T: _set_mask, lambda L, n: (L.randn(n + 1, 5),)),
+    "where_zeros_like": (lambda T: lambda x: T.where(x > 0, x, T.zeros_like(x)), lambda L, n: (L.randn(n + 1, 5),)),
+    "masked_fill": (lambda T: lambda x: x.masked_fill(x > 0, 0.0), lambda L, n: (L.randn(n + 1, 5),)),
+    "topk_indices": (lambda T: lambda x: x.topk(2)[1].float(), lambda L, n: (L.randn(n + 1, 5),)),
+    "sort_gather": (lambda T: lambda x: x.gather(1, x.sort(1)[1]), lambda L, n: (L.randn(n + 1, 5),)),
+    "zeros_by_size": (lambda T: lambda x: T.zeros(1, x.size(0), 3) + x.new_ones(x.size(0), 3)
+                      + T.arange(x.size(1))[:3].float(), lambda L, n: (L.randn(n + 1, 4 + n),)),
+}
+
+
+@pytest.mark.parametrize("name", list(VALUES))
+def test_values_from_inputs_follow_new_inputs(name):
+    make, args = VALUES[name]
+    f, ft = make(ember), make(torch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(f, args(ember, 2))
+    a = args(ember, 3)
+    want = ft(*_tt(a))
+    for got in _three_ways(t, a):
+        _check(got, want)
+
+
+def test_item_stays_baked_with_torchs_warning():
+    with pytest.warns(ember.jit.TracerWarning, match="Converting a tensor to a Python number"):
+        t = ember.jit.trace(lambda x, n: x[: n.item()], (ember.randn(4, 2), ember.tensor(2)))
+    assert tuple(t(ember.randn(4, 2), ember.tensor(3)).shape) == (2, 2)
+
+
+def test_index_tensor_made_in_forward_warns_as_a_constant():
+    with pytest.warns(ember.jit.TracerWarning, match="constant"):
+        ember.jit.trace(lambda x: x[:, ember.tensor([0, 1])], ember.randn(3, 4))
