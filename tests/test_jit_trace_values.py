@@ -218,3 +218,63 @@ def test_item_stays_baked_with_torchs_warning():
 def test_index_tensor_made_in_forward_warns_as_a_constant():
     with pytest.warns(ember.jit.TracerWarning, match="constant"):
         ember.jit.trace(lambda x: x[:, ember.tensor([0, 1])], ember.randn(3, 4))
+
+
+# ---- gap 3: F.interpolate / nn.Upsample save, and follow a new input size ------------------
+
+def _F(T):
+    return T.nn.functional
+
+
+INTERP = {
+    "nearest_scale": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=2, mode="nearest"), 2),
+    "nearest_size_from_input": (lambda T: lambda x: _F(T).interpolate(x, size=(x.size(2) * 2, 9)), 2),
+    "bilinear_scale": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=1.5, mode="bilinear"), 2),
+    "bilinear_size_corners": (lambda T: lambda x: _F(T).interpolate(x, size=(5, 7), mode="bilinear",
+                                                                    align_corners=True), 2),
+    "bilinear_recompute": (lambda T: lambda x: _F(T).interpolate(
+        x, scale_factor=1.7, mode="bilinear", recompute_scale_factor=True), 2),
+    "upsample_bilinear": (lambda T: T.nn.Upsample(scale_factor=2, mode="bilinear"), 2),
+    "upsample_nearest": (lambda T: T.nn.Upsample(scale_factor=3), 2),
+    "upsample_bicubic_size": (lambda T: T.nn.Upsample(size=6, mode="bicubic"), 2),
+    "linear_1d": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=2, mode="linear"), 1),
+    "nearest_exact": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=2, mode="nearest-exact"), 2),
+    "area": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=0.5, mode="area"), 2),
+    "trilinear": (lambda T: lambda x: _F(T).interpolate(x, scale_factor=2, mode="trilinear"), 3),
+}
+
+
+@pytest.mark.parametrize("name", list(INTERP))
+def test_interpolate_saves_and_follows_the_input_size(name):
+    make, nd = INTERP[name]
+    f, ft = make(ember), make(torch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(f, ember.randn(2, 3, *(4,) * nd))
+    x = ember.randn(1, 3, *range(6, 6 + nd))
+    want = ft(torch.from_numpy(x.numpy().copy()))
+    for got in _three_ways(t, (x,)):
+        _check(got, want)
+
+
+def test_unet_style_decoder_saves():
+    class Up(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(6, 3, 3, padding=1)
+
+        def forward(self, x, skip):
+            x = nn.functional.interpolate(x, size=skip.shape[2:], mode="bilinear", align_corners=False)
+            return self.conv(ember.cat([x, skip], 1))
+
+    ember.manual_seed(0)
+    m = Up()
+    tmod = torch.nn.Module()
+    tmod.conv = _torch_twin(m.conv, torch.nn.Conv2d(6, 3, 3, padding=1))
+    t = ember.jit.trace(m, (ember.randn(1, 3, 4, 4), ember.randn(1, 3, 8, 8)))
+    a = (ember.randn(2, 3, 5, 6), ember.randn(2, 3, 11, 13))
+    ta = _tt(a)
+    want = tmod.conv(torch.cat([torch.nn.functional.interpolate(ta[0], size=ta[1].shape[2:], mode="bilinear"),
+                                ta[1]], 1))
+    for got in _three_ways(t, a):
+        _check(got, want)

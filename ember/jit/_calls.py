@@ -259,6 +259,12 @@ def _install_all():
             f = (owner.__dict__ if owner is Tensor else vars(owner)).get(name)
             if callable(f):
                 todo.append((owner, name, lambda g, n=f"{owner.__name__}.{name}", a=aten: _wrap_call(n, g, a)))
+    import importlib
+
+    interp = lambda g: _wrap_call("interpolate", g, "interpolate")   # noqa: E731
+    for mod, name in (("ember.ops.sampling", "interpolate"), ("ember.nn.functional", "interpolate"),
+                      ("ember.nn.modules.upsampling", "_interpolate")):
+        todo.append((importlib.import_module(mod), name, interp))
     for owner, name, make in todo:
         orig = (owner.__dict__ if owner is Tensor or isinstance(owner, type) else vars(owner))[name]
         _saved.append((owner, name, orig))

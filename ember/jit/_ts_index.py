@@ -178,12 +178,47 @@ def _like(aten):
     return f
 
 
+_UPSAMPLE = {"linear": "upsample_linear1d", "bilinear": "upsample_bilinear2d",
+             "bicubic": "upsample_bicubic2d", "trilinear": "upsample_trilinear3d"}
+
+
+def _interp(w, input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+            recompute_scale_factor=None, antialias=False):
+    """``F.interpolate`` as the ``.vec`` upsample overload torch's tracer records: an output
+    size (which may read the input's sizes) or scale factors the kernel applies to any size."""
+    from ._ts_write import _lit
+
+    nd = len(w.shape(input)) - 2
+    x = w.r(input)
+    if antialias:
+        raise NotImplementedError("ember.jit.save: interpolate(antialias=True) has no TorchScript "
+                                  "spelling in ember's writer")
+    scales = None
+    if size is not None:
+        osize = w.r(list(size) if isinstance(size, (tuple, list)) else [size] * nd)
+    else:
+        sf = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * nd
+        if recompute_scale_factor or mode == "area":    # the output size from the input's
+            osize = "[" + ", ".join(f"int(torch.size({x}, {i + 2}) * {_lit(float(s))})"
+                                    for i, s in enumerate(sf)) + "]"
+        else:
+            osize, scales = "None", "[" + ", ".join(_lit(float(s)) for s in sf) + "]"
+    if mode == "area":
+        return f"torch.adaptive_avg_pool{nd}d({x}, {osize})"
+    if mode in ("nearest", "nearest-exact"):
+        fn = f"upsample_nearest{nd}d" if mode == "nearest" else f"_upsample_nearest_exact{nd}d"
+        return f"torch.{fn}({x}, {osize}, {scales or 'None'})"
+    if mode not in _UPSAMPLE:
+        raise NotImplementedError(f"ember.jit.save: interpolate mode {mode!r} has no TorchScript spelling")
+    return f"torch.{_UPSAMPLE[mode]}({x}, {osize}, {bool(align_corners)}, {scales or 'None'})"
+
+
 EMIT = {
     "ember.ops.indexing:Select": _getitem, "ember.ops.indexing:Slice": _getitem,
     "ember.ops.indexing:Alias": _getitem, "ember.ops.indexing:_Basic": _getitem,
     "ember.ops.indexing:Unsqueeze": _getitem, "ember.ops.indexing:Index": _getitem,
     "ember.ops.indexing:CopySlices": _setitem, "ember.ops.indexing:IndexPut": _setitem,
-    "ember.jit._calls:rnn": _rnn, "ember.jit._calls:getitem": _getitem,
+    "ember.jit._calls:rnn": _rnn, "ember.jit._calls:interpolate": _interp, "ember.jit._calls:getitem": _getitem,
     "ember.ops.indexing:Where": lambda w, x, y, cond, npd: f"torch.where({w.r(cond)}, {w.r(x)}, {w.r(y)})",
     "ember.ops.gather:Gather": lambda w, a, idx, dim: f"torch.gather({w.r(a)}, {dim}, {w.r(idx)})",
     "ember.ops.gather:IndexSelect": lambda w, a, idx, dim: f"torch.index_select({w.r(a)}, {dim}, {w.r(idx)})",

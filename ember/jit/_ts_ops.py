@@ -182,7 +182,7 @@ def _rnn(mode):
 
 def _upsample(mode):
     def f(x, size, *rest):
-        if mode == "nearest":
+        if mode in ("nearest", "nearest-exact"):
             scale = rest[0] if rest else None
             corners = None
         else:
@@ -228,6 +228,8 @@ OPS = {
     "upsample_nearest3d": _upsample("nearest"), "upsample_linear1d": _upsample("linear"),
     "upsample_bilinear2d": _upsample("bilinear"), "upsample_bicubic2d": _upsample("bicubic"),
     "upsample_trilinear3d": _upsample("trilinear"),
+    "_upsample_nearest_exact1d": _upsample("nearest-exact"), "_upsample_nearest_exact2d": _upsample("nearest-exact"),
+    "_upsample_nearest_exact3d": _upsample("nearest-exact"),
     "numel": lambda x: x.numel(), "dim": lambda x: x.dim(),
     "contiguous": lambda x, memory_format=0: x.contiguous(),
     "detach": lambda x: x.detach(),
