@@ -278,3 +278,67 @@ def test_unet_style_decoder_saves():
                                 ta[1]], 1))
     for got in _three_ways(t, a):
         _check(got, want)
+
+
+# ---- gap 4: tied weights stay one tensor ----------------------------------------------------
+
+def _tied(T, ntoken=12, ninp=6):
+    class Tied(T.nn.Module):   # word_language_model --tied: decoder.weight is encoder.weight
+        def __init__(self):
+            super().__init__()
+            self.encoder = T.nn.Embedding(ntoken, ninp)
+            self.rnn = T.nn.GRU(ninp, ninp)
+            self.decoder = T.nn.Linear(ninp, ntoken)
+            self.decoder.weight = self.encoder.weight
+
+        def forward(self, tokens, hidden):
+            out, hidden = self.rnn(self.encoder(tokens), hidden)
+            return self.decoder(out), hidden
+    return Tied()
+
+
+def _torch_load(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.jit.load(str(path))
+
+
+def test_tied_weights_are_one_storage_in_torch_and_back(tmp_path):
+    ember.manual_seed(0)
+    m = _tied(ember)
+    t = ember.jit.trace(m, (ember.randint(0, 12, (4, 2)), ember.zeros(1, 2, 6)))
+    assert t.encoder.weight is t.decoder.weight
+    ember.jit.save(t, str(tmp_path / "tied.pt"))
+    tm = _torch_load(tmp_path / "tied.pt")
+    assert set(tm.state_dict()) == set(m.state_dict())
+    assert tm.encoder.weight.data_ptr() == tm.decoder.weight.data_ptr()
+    assert tm.encoder.weight is tm.decoder.weight
+    a = (ember.randint(0, 12, (7, 3)), ember.randn(1, 3, 6))
+    want = m(*a)
+    with torch.no_grad():
+        _check(tm(*_tt(a)), want)
+        tm.encoder.weight.mul_(2.0)     # one storage: the decoder sees it
+        np.testing.assert_array_equal(tm.decoder.weight.numpy(), 2 * m.decoder.weight.detach().numpy())
+    # ember -> torch -> ember: torch's archive of it loads with one Parameter for both names
+    torch.jit.save(tm, str(tmp_path / "tied_torch.pt"))
+    em = ember.jit.load(str(tmp_path / "tied_torch.pt"))
+    assert em.encoder.weight is em.decoder.weight
+    assert len(list(em.parameters())) == len(list(m.parameters()))
+    np.testing.assert_array_equal(em.decoder.weight.detach().numpy(), 2 * m.decoder.weight.detach().numpy())
+
+
+def test_torch_tied_archive_loads_tied_in_ember(tmp_path):
+    torch.manual_seed(0)
+    tmod = _tied(torch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.trace(tmod, (torch.randint(0, 12, (4, 2)), torch.zeros(1, 2, 6))).save(str(tmp_path / "t.pt"))
+    em = ember.jit.load(str(tmp_path / "t.pt"))
+    assert em.encoder.weight is em.decoder.weight
+    a = (ember.randint(0, 12, (5, 3)), ember.randn(1, 3, 6))
+    with torch.no_grad():
+        want = tmod(*_tt(a))
+    _check(em(*a), want)
+    ember.jit.save(em, str(tmp_path / "again.pt"))      # and written back, still one storage
+    tm = _torch_load(tmp_path / "again.pt")
+    assert tm.encoder.weight.data_ptr() == tm.decoder.weight.data_ptr()

@@ -266,13 +266,13 @@ def _trace(func, args, kwargs, calls=True):
     Module = _module_base()
     is_mod = isinstance(func, Module)
     named, buffers, tensors, pnames = {}, [], {}, set()
-    if is_mod:
-        for k, p in func.named_parameters():
-            named[id(p)] = k
+    if is_mod:   # every name of a shared (tied) tensor, the graph reading it by its first
+        for k, p in func.named_parameters(remove_duplicate=False):
+            named.setdefault(id(p), k)
             tensors[k] = p
             pnames.add(k)
-        for k, b in func.named_buffers():
-            named[id(b)] = k
+        for k, b in func.named_buffers(remove_duplicate=False):
+            named.setdefault(id(b), k)
             tensors[k] = b
             buffers.append((k, b))
     _tracing[0] += 1

@@ -548,6 +548,8 @@ class _Pickle:
         self.storages = storages    # key -> contiguous ndarray
         self.keys = {}
         self.prefix = prefix
+        self.memo = {}      # id(tensor) -> memo slot: a tensor reached twice (tied weights) is one object
+        self.held = []
 
     def glob(self, mod, name):
         self.out += b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
@@ -601,7 +603,14 @@ class _Pickle:
         else:
             from .._tensor import Tensor
             if isinstance(v, Tensor):
+                slot = self.memo.get(id(v))
+                if slot is not None:
+                    o += b"j" + struct.pack("<I", slot)      # LONG_BINGET
+                    return
                 self.tensor(v._data, bool(v.requires_grad))
+                slot = self.memo[id(v)] = len(self.memo)
+                self.held.append(v)
+                o += b"r" + struct.pack("<I", slot)          # LONG_BINPUT
             else:
                 raise NotImplementedError(f"ember.jit.save: cannot pickle a {type(v).__name__} attribute")
 
