@@ -21,6 +21,7 @@ from ..autograd import grad_mode
 from ..ops import _apply
 from ..ops._apply import Op, _type_name, apply
 from . import _sym
+from ._replay import ADAPT
 from ._sym import SymArg, SymInt, SymList, _Data
 
 __all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError", "FUNCS",
@@ -190,7 +191,12 @@ class Graph:
             args = [get(a) for a in node.args]
             kwargs = {k: get(a) for k, a in node.kwargs.items()}
             fn = FUNCS.get(node.key)
-            out = fn(*args, **kwargs) if fn is not None else apply(op_class(node.key), *args, **kwargs)
+            if fn is not None:
+                out = fn(*args, **kwargs)
+            elif node.key in ADAPT:     # an op whose arguments hold the example's sizes
+                out = ADAPT[node.key](*args, _node=node, **kwargs)
+            else:
+                out = apply(op_class(node.key), *args, **kwargs)
             outs = tuple(out) if isinstance(out, tuple) else (out,)
             for v, o in zip(node.outputs, outs):
                 env[v.id] = o

@@ -213,6 +213,29 @@ def _interp(w, input, size=None, scale_factor=None, mode="nearest", align_corner
     return f"torch.{_UPSAMPLE[mode]}({x}, {osize}, {bool(align_corners)}, {scales or 'None'})"
 
 
+def _pad_index(w, x, maps):
+    from ._replay import pad_args
+
+    mode, flat = pad_args(maps, w.shape(x))
+    n = len(maps)
+    if mode == "circular":
+        return f"torch._pad_circular({w.r(x)}, {flat})"
+    return f"torch.{'reflection' if mode == 'reflect' else 'replication'}_pad{n}d({w.r(x)}, {flat})"
+
+
+def _lp_pool(w, x, nd, p, k, s, sp, out, pads, scale):
+    """torch's F.lp_pool: ``(sign(a) * relu(|a|) * prod(k)) ** (1/p)``, ``a`` the average of ``x**p``."""
+    from ._replay import pool_args
+    from ._ts_write import _lit
+
+    _, ceil, _, _ = pool_args(nd, k, s, sp, out, pads)
+    a = w.fresh()
+    w.lines.append(f"{a} = torch.avg_pool{nd}d(torch.pow({w.r(x)}, {_lit(float(p))}), {list(k)}, "
+                   f"{list(s)}, {[0] * nd}, {ceil}{'' if nd == 1 else ', True, None'})")
+    return (f"torch.pow(torch.mul(torch.mul(torch.sign({a}), torch.relu(torch.abs({a}))), "
+            f"{int(np.prod(k))}), {_lit(1.0 / float(p))})")
+
+
 EMIT = {
     "ember.ops.indexing:Select": _getitem, "ember.ops.indexing:Slice": _getitem,
     "ember.ops.indexing:Alias": _getitem, "ember.ops.indexing:_Basic": _getitem,
@@ -222,6 +245,9 @@ EMIT = {
     "ember.ops.indexing:Where": lambda w, x, y, cond, npd: f"torch.where({w.r(cond)}, {w.r(x)}, {w.r(y)})",
     "ember.ops.gather:Gather": lambda w, a, idx, dim: f"torch.gather({w.r(a)}, {dim}, {w.r(idx)})",
     "ember.ops.gather:IndexSelect": lambda w, a, idx, dim: f"torch.index_select({w.r(a)}, {dim}, {w.r(idx)})",
+    "ember.ops.sampling:_PadIndex": _pad_index, "ember.ops.pooling:_LpPool": _lp_pool,
+    "ember.ops.conv:_Unfold": lambda w, x, k, dil, pad, stride:
+        f"torch.im2col({w.r(x)}, {list(k)}, {list(dil)}, {list(pad)}, {list(stride)})",
     "MaskedFill": lambda w, a, m, v: f"torch.masked_fill({w.r(a)}, {w.r(m)}, {w.r(v)})",
     "MaskedFillT": lambda w, a, m, v: f"torch.masked_fill({w.r(a)}, {w.r(m)}, {w.r(v)})",
 }

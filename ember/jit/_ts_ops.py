@@ -252,6 +252,20 @@ OPS = {
     "log_sigmoid": lambda x: _F().logsigmoid(x),
     "floor_divide": lambda a, b: a // b,
     "list": _list,
+    "adaptive_max_pool1d": lambda x, o: _F().adaptive_max_pool1d(x, o, return_indices=True),
+    "adaptive_max_pool2d": lambda x, o: _F().adaptive_max_pool2d(x, o, return_indices=True),
+    "adaptive_max_pool3d": lambda x, o: _F().adaptive_max_pool3d(x, o, return_indices=True),
+    "reflection_pad1d": lambda x, p: _F().pad(x, p, "reflect"),
+    "reflection_pad2d": lambda x, p: _F().pad(x, p, "reflect"),
+    "reflection_pad3d": lambda x, p: _F().pad(x, p, "reflect"),
+    "replication_pad1d": lambda x, p: _F().pad(x, p, "replicate"),
+    "replication_pad2d": lambda x, p: _F().pad(x, p, "replicate"),
+    "replication_pad3d": lambda x, p: _F().pad(x, p, "replicate"),
+    "_pad_circular": lambda x, p: _F().pad(x, p, "circular"),
+    "pad": lambda x, p, mode="constant", value=None: _F().pad(x, p, mode, value),
+    "im2col": lambda x, k, d, p, s: _F().unfold(x, k, d, p, s),
+    "instance_norm": lambda x, w, b, rm, rv, use_input_stats, momentum, eps, cudnn=True:
+        _F().instance_norm(x, rm, rv, w, b, use_input_stats, momentum, eps),
 }
 
 

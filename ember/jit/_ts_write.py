@@ -247,6 +247,10 @@ def _norm(w, x, wt, b, axes, gshape, wshape, eps, stats=None, update=None, rms=F
         return (f"torch.batch_norm({_args(w, x, wt, b)}, {names[0]}, {names[1]}, {train}, 0.1, "
                 f"{_lit(float(eps))}, True)")
     axes = sorted(a % len(shp) for a in axes)
+    if axes == list(range(2, len(shp))) and len(wshape) == len(shp) and all(
+            n == 1 for i, n in enumerate(wshape) if i != 1):       # instance norm
+        return (f"torch.instance_norm({_args(w, x, wt, b)}, None, None, True, 0.1, "
+                f"{_lit(float(eps))}, True)")
     if axes == list(range(len(shp) - len(axes), len(shp))):
         return f"torch.layer_norm({_args(w, x)}, {[shp[a] for a in axes]}, {_args(w, wt, b)}, {_lit(float(eps))}, True)"
     raise NotImplementedError(f"ember.jit.save: a normalization over axes {axes} has no TorchScript spelling")
