@@ -342,3 +342,56 @@ def test_torch_tied_archive_loads_tied_in_ember(tmp_path):
     ember.jit.save(em, str(tmp_path / "again.pt"))      # and written back, still one storage
     tm = _torch_load(tmp_path / "again.pt")
     assert tm.encoder.weight.data_ptr() == tm.decoder.weight.data_ptr()
+
+
+# ---- layers whose recorded arguments hold the example's sizes (batch 1, 8x8 -> batch 3, 11x13) --
+
+LAYERS = {
+    "maxpool": lambda T: T.nn.MaxPool2d(3, 2, 1),
+    "maxpool_ceil": lambda T: T.nn.MaxPool2d(3, 2, ceil_mode=True),
+    "maxpool_indices": lambda T: T.nn.MaxPool2d(2, return_indices=True),
+    "maxpool1d": lambda T: T.nn.MaxPool1d(2),
+    "avgpool_pad": lambda T: T.nn.AvgPool2d(3, 2, 1),
+    "avgpool_ceil_nopad": lambda T: T.nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+    "avgpool_divisor": lambda T: T.nn.AvgPool2d(2, divisor_override=3),
+    "avgpool1d": lambda T: T.nn.AvgPool1d(3, 2, 1),
+    "lppool": lambda T: T.nn.LPPool2d(2, 2),
+    "adaptive_max": lambda T: T.nn.AdaptiveMaxPool2d(3),
+    "group_norm": lambda T: T.nn.GroupNorm(2, 4),
+    "instance_norm": lambda T: T.nn.InstanceNorm2d(4),
+    "instance_norm_affine": lambda T: T.nn.InstanceNorm2d(4, affine=True),
+    "reflection_pad": lambda T: T.nn.ReflectionPad2d(2),
+    "replication_pad": lambda T: T.nn.ReplicationPad2d((1, 2, 0, 1)),
+    "circular_pad": lambda T: T.nn.CircularPad2d(1),
+    "unfold": lambda T: T.nn.Unfold(2),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layer_trace_follows_batch_and_image_size(name):
+    ember.manual_seed(0)
+    m = LAYERS[name](ember)
+    tmod = _torch_twin(m, LAYERS[name](torch))
+    one_d = name.endswith("1d")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(m, ember.randn(1, 4, 8) if one_d else ember.randn(1, 4, 8, 8))
+    x = ember.randn(3, 4, 11) if one_d else ember.randn(3, 4, 11, 13)
+    with torch.no_grad():
+        want = tmod(_tt(x))
+    for got in _three_ways(t, (x,)):
+        _check(got, want)
+
+
+@pytest.mark.parametrize("arch", ["resnet18", "squeezenet1_0"])
+def test_vision_model_traced_at_one_size_runs_at_another(arch, tmp_path):
+    from ember.vision import models
+
+    ember.manual_seed(0)
+    m = getattr(models, arch)(num_classes=10).eval()
+    t = ember.jit.trace(m, ember.randn(1, 3, 64, 64))
+    x = ember.randn(2, 3, 80, 96)
+    with ember.no_grad():
+        want = m(x)
+    for got in _three_ways(t, (x,)):
+        _check(got, want, 1e-4)
