@@ -243,6 +243,8 @@ _NOGRAD = {
     "empty_like": "empty_like", "full_like": "full_like", "rand_like": "rand_like",
     "randn_like": "randn_like", "new_zeros": "new_zeros", "new_ones": "new_ones",
     "new_full": "new_full", "new_empty": "new_empty",
+    # a no-op at the example's layout may copy at another's (channel shuffle's view after it)
+    "contiguous": "contiguous",
 }
 
 

@@ -425,6 +425,8 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=(), calls=True):
         if isinstance(x, Tensor):
             c = _wrap(x._data)   # shares the data, fresh autograd identity
             c._rg = True         # integer inputs too: their ops must take apply
+            with grad_mode.enable_grad():   # not a leaf: in-place ops on it (ReLU(inplace=True))
+                c = c.clone()               # are allowed, as on torch's traced inputs
             v = g.value("input", name, x._data.shape, x._data.dtype)
             g.inputs.append(v)
             tr.bind(c, v)

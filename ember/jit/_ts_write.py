@@ -121,7 +121,7 @@ class _Writer:
         if fn is None and node.key in FUNCS:
             aten = FUNCS[node.key].aten
             fn = lambda w, *a, **k: emit_call(w, aten, a, k)   # noqa: E731
-        if fn is None and name in _UNARY and not node.kwargs and len(node.args) == 1:
+        if fn is None and name in _UNARY and set(node.kwargs) <= {"inplace"} and len(node.args) == 1:
             fn = _unary(_UNARY[name])
         if fn is None:
             from ._aten import aten_name
@@ -150,7 +150,7 @@ class _Writer:
 # ---- the op table: ember op -> TorchScript (aten) call --------------------------------
 
 def _unary(name):
-    return lambda w, a: f"torch.{name}({w.r(a)})"
+    return lambda w, a, inplace=False: f"torch.{name}({w.r(a)})"
 
 
 _UNARY = {n: n.lower() for n in (
