@@ -395,3 +395,31 @@ def test_vision_model_traced_at_one_size_runs_at_another(arch, tmp_path):
         want = m(x)
     for got in _three_ways(t, (x,)):
         _check(got, want, 1e-4)
+
+
+def test_training_mode_batchnorm_saves_and_updates_running_stats():
+    """Traced in training mode (the default), BatchNorm uses the batch's statistics and
+    updates running_mean/var and num_batches_tracked, in ember's replay and in torch."""
+    def make(T):
+        return T.nn.Sequential(T.nn.Conv2d(3, 4, 3), T.nn.BatchNorm2d(4), T.nn.ReLU())
+    ember.manual_seed(0)
+    m = make(ember)
+    tmod = _torch_twin(m, make(torch))
+    t = ember.jit.trace(m, ember.randn(2, 3, 6, 6))
+    buf = io.BytesIO()
+    ember.jit.save(t, buf)
+    buf.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tm = torch.jit.load(buf)
+    m.load_state_dict({k: ember.from_numpy(v.numpy().copy()) for k, v in tmod.state_dict().items()})
+    tm.load_state_dict({k: v.clone() for k, v in tmod.state_dict().items()})
+    for n in (5, 3):
+        x = ember.randn(n, 3, 7, 7)
+        want = tmod(_tt(x))
+        _check(tm(_tt(x)), want)
+        _check(t(x), want)
+        for k, v in tmod.state_dict().items():
+            np.testing.assert_allclose(tm.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(t.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
+    assert int(tmod[1].num_batches_tracked) == 2

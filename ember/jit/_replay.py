@@ -83,6 +83,53 @@ def _pad_index(x, *, maps, _node=None):
     return _F().pad(x, flat, mode)
 
 
+class BNUpdate:
+    """A training-mode batch norm's running-statistics update, as the trace recorded it: the
+    buffers' names and the momentum (replay and the writer read them; calling it runs the
+    recorded update)."""
+
+    __slots__ = ("fn", "mean", "var", "momentum", "rm", "rv", "count", "nbt")
+
+    def __init__(self, fn, mean, var, momentum, rm, rv, count=None, nbt=None):
+        self.fn, self.mean, self.var, self.momentum, self.rm, self.rv = fn, mean, var, momentum, rm, rv
+        self.count, self.nbt = count, nbt      # num_batches_tracked: its name and tensor
+
+    def __call__(self, *a):
+        return self.fn(*a)
+
+    def __repr__(self):
+        return f"<update %{self.mean}, %{self.var}, momentum={self.momentum}>"
+
+
+def bn_update(fn, named, buffers):
+    """``fn`` (batch_norm's ``update`` closure) as a BNUpdate, or None when it is not one.
+    ``named``: {id(tensor): name}; ``buffers``: the module's [(name, buffer)]."""
+    code = getattr(fn, "__code__", None)
+    if code is None or fn.__closure__ is None:
+        return None
+    cells = dict(zip(code.co_freevars, (c.cell_contents for c in fn.__closure__)))
+    rm, rv, m = cells.get("running_mean"), cells.get("running_var"), cells.get("m")
+    if rm is None or rv is None or "N" in cells or id(rm) not in named or id(rv) not in named:
+        return None
+    mean = named[id(rm)]
+    count = mean[: -len("running_mean")] + "num_batches_tracked"
+    nbt = next((b for k, b in buffers if k == count), None)
+    return BNUpdate(fn, mean, named[id(rv)], float(m), rm, rv, count if nbt is not None else None, nbt)
+
+
+def _norm(x, w, b, *, axes, gshape, wshape, eps, stats=None, update=None, rms=False, _node=None):
+    """Training batch norm: run on the new batch (its running-variance correction n/(n-1))."""
+    from ..ops.normalization import _Norm
+
+    if type(update) is BNUpdate:
+        if update.nbt is not None:      # the module's own count, as BatchNorm.forward keeps it
+            update.nbt._data[...] += 1
+            update.nbt._bump()
+        return _F().batch_norm(x, update.rm, update.rv, w, b, True, update.momentum, eps)
+    return apply(_Norm, x, w, b, axes=axes, gshape=gshape, wshape=wshape, eps=eps, stats=stats,
+                 update=update, rms=rms)
+
+
 ADAPT = {}
 for _n in (1, 2, 3):
     ADAPT[f"ember.ops.pooling:_MAXCLS[{_n}]"] = _maxpool
@@ -92,3 +139,4 @@ ADAPT["ember.ops.pooling:_AvgPool"] = _avgpool
 ADAPT["ember.ops.pooling:_LpPool"] = _lppool
 ADAPT["ember.ops.normalization:_GroupNormOp"] = _group_norm
 ADAPT["ember.ops.sampling:_PadIndex"] = _pad_index
+ADAPT["ember.ops.normalization:_Norm"] = _norm

@@ -231,10 +231,18 @@ def _amax(w, x, nd, osize, want_idx):
 
 
 def _norm(w, x, wt, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
+    from ._replay import BNUpdate
+
+    if type(update) is BNUpdate:    # training mode: torch's batch_norm updates the buffers
+        if update.count is not None:
+            w.lines.append(f"{w.fresh()} = torch.add_({attr_path('self', update.count)}, 1)")
+        return (f"torch.batch_norm({_args(w, x, wt, b)}, {attr_path('self', update.mean)}, "
+                f"{attr_path('self', update.var)}, True, {_lit(update.momentum)}, {_lit(float(eps))}, True)")
     if update is not None:
         raise NotImplementedError(
-            "ember.jit.save: a BatchNorm that updates its running statistics (traced in training "
-            "mode) cannot be saved as TorchScript here; call model.eval() before tracing")
+            "ember.jit.save: a normalization that updates running statistics (instance norm "
+            "traced in training mode) cannot be saved as TorchScript here; call model.eval() "
+            "before tracing")
     if rms:
         raise NotImplementedError("ember.jit.save: rms_norm has no TorchScript spelling in ember's writer")
     shp = w.shape(x)
