@@ -417,8 +417,8 @@ def test_unknown_operator_is_refused_naming_it(tmp_path):
 
 
 def test_ember_op_without_torchscript_spelling_is_refused(tmp_path):
-    t = ember.jit.trace(lambda x: x.cumsum(0), ember.randn(3))
-    with pytest.raises(NotImplementedError, match=r"aten::cumsum.*no TorchScript spelling"):
+    t = ember.jit.trace(lambda x: ember.special.ndtr(x), ember.randn(3))
+    with pytest.raises(NotImplementedError, match=r"aten::.*ndtr.*no TorchScript spelling"):
         ember.jit.save(t, tmp_path / "c.pt")
     assert not os.path.exists(tmp_path / "c.pt")
 

@@ -423,3 +423,50 @@ def test_training_mode_batchnorm_saves_and_updates_running_stats():
             np.testing.assert_allclose(tm.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
             np.testing.assert_allclose(t.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6)
     assert int(tmod[1].num_batches_tracked) == 2
+
+
+# ---- more ops a model uses: saved, loaded by torch and back, at a new shape ------------------
+
+OPS = {
+    "atan2": lambda T: lambda x: T.atan2(x, x + 1),
+    "remainder": lambda T: lambda x: x % 2 + 2 % (x.abs() + 1),
+    "fmod_rpow": lambda T: lambda x: T.fmod(x, 1.5) + 2 ** x,
+    "logaddexp_xlogy": lambda T: lambda x: T.logaddexp(x, x * 2) + T.xlogy(x.abs(), 2.0),
+    "addcmul_addcdiv": lambda T: lambda x: T.addcmul(x, x, x, value=0.5) + T.addcdiv(x, x, x.abs() + 3, value=2),
+    "lerp": lambda T: lambda x: T.lerp(x, x * 2, 0.3) + T.lerp(x, x * 3, x.sigmoid()),
+    "round": lambda T: lambda x: x.round(decimals=1) + x.round(),
+    "special": lambda T: lambda x: T.erf(x) + T.special.erfinv(x.tanh() * 0.5) + T.lgamma(x.abs() + 1),
+    "cumulative": lambda T: lambda x: T.cumsum(x, 1) + T.cumprod(x, 0) + T.logcumsumexp(x, 1),
+    "cummax": lambda T: lambda x: T.cummax(x, 1)[0] + T.cummin(x, 1)[1].float(),
+    "diff": lambda T: lambda x: T.diff(x, dim=1),
+    "roll": lambda T: lambda x: T.roll(x, 1, 1) + T.roll(x, (1, 2), (0, 1)),
+    "repeat_interleave": lambda T: lambda x: x.repeat_interleave(2, dim=1),
+    "chunk": lambda T: lambda x: x.chunk(2, 1)[1] * 2,
+    "tensor_split": lambda T: lambda x: T.tensor_split(x, 2, dim=1)[1],
+    "einsum": lambda T: lambda x: T.einsum("ij,kj->ik", x, x),
+    "outer_dot_mv": lambda T: lambda x: T.outer(x[0], x[1]).sum(0) * T.dot(x[0], x[1]) + T.mv(x, x[0]).sum(),
+    "prod": lambda T: lambda x: x.prod(1) + x.prod(),
+    "nansum_nanmean": lambda T: lambda x: T.nansum(x, 1) + T.nanmean(x, 1),
+    "norms": lambda T: lambda x: T.linalg.vector_norm(x, 2, 1) + T.nn.functional.normalize(x, dim=1).sum(1),
+    "cosine_similarity": lambda T: lambda x: T.nn.functional.cosine_similarity(x, x * 2 + 1),
+    "cdist": lambda T: lambda x: T.cdist(x, x + 1),
+    "diag": lambda T: lambda x: T.diag(x[:, :3]) + T.diagonal(x[:, :3]),
+    "take_along_dim": lambda T: lambda x: T.take_along_dim(x, x.argsort(1), 1),
+    "scatter": lambda T: lambda x: x.scatter(1, x.argmax(1, keepdim=True), 1.0) + x.scatter_add(
+        1, x.argmin(1, keepdim=True), x),
+    "index_add": lambda T: lambda x: x.index_add(1, x[0].argsort()[:2], x[:, :2]),
+    "masked_select": lambda T: lambda x: x.masked_select(x > 0),
+    "tensor_unfold": lambda T: lambda x: x.unfold(1, 2, 1).sum(-1),
+    "fill_zero": lambda T: lambda x: x.clone().fill_(3.0) + x.clone().zero_(),
+    "det": lambda T: lambda x: T.linalg.det(x[:, :3, None].expand(-1, 3, 3) + T.eye(3)),
+}
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_op_saves_and_follows_a_new_shape(name):
+    f, ft = OPS[name](ember), OPS[name](torch)
+    t = ember.jit.trace(f, ember.randn(3, 5))
+    x = ember.randn(4, 6)
+    want = ft(_tt(x))
+    for got in _three_ways(t, (x,)):
+        _check(got, want, 1e-4)

@@ -245,6 +245,8 @@ _NOGRAD = {
     "new_full": "new_full", "new_empty": "new_empty",
     # a no-op at the example's layout may copy at another's (channel shuffle's view after it)
     "contiguous": "contiguous",
+    # pieces whose bounds follow the size being split
+    "chunk": "chunk", "tensor_split": "tensor_split",
 }
 
 

@@ -264,6 +264,8 @@ OPS = {
     "_pad_circular": lambda x, p: _F().pad(x, p, "circular"),
     "pad": lambda x, p, mode="constant", value=None: _F().pad(x, p, mode, value),
     "im2col": lambda x, k, d, p, s: _F().unfold(x, k, d, p, s),
+    "col2im": lambda x, o, k, d, p, s: _F().fold(x, o, k, d, p, s),
+    "unfold": lambda x, dim, size, step: x.unfold(dim, size, step),
     "instance_norm": lambda x, w, b, rm, rv, use_input_stats, momentum, eps, cudnn=True:
         _F().instance_norm(x, rm, rv, w, b, use_input_stats, momentum, eps),
 }
@@ -291,6 +293,10 @@ def lookup(name):
     from .._tensor import Tensor
 
     inplace = name.endswith("_") and not name.endswith("__")
+    if name.startswith("linalg_"):      # aten::linalg_det is ember.linalg.det
+        g = getattr(ember.linalg, name[len("linalg_"):], None)
+        if callable(g):
+            return g
     g = getattr(ember, name, None)
     if callable(g) and not isinstance(g, type):
         return g

@@ -24,6 +24,8 @@ from .. import _dtype as D
 from ._graph import FUNCS, Value, _Buffer, op_class
 from ._sym import SymArg, _Data
 from ._ts_index import EMIT, emit_call
+from ._ts_more import EMIT as MORE
+from ._ts_more import UNARY as MORE_UNARY
 from ._ts_ops import SCALAR_TYPE
 
 __all__ = ["write_archive", "graph_source", "attr_path"]
@@ -439,6 +441,10 @@ _EMIT = {
 }
 
 _EMIT.update(EMIT)
+for _k, _f in MORE.items():
+    _EMIT.setdefault(_k, _f)
+for _k, _n in MORE_UNARY.items():
+    _UNARY.setdefault(_k, _n)
 
 
 # ---- forward source ---------------------------------------------------------------------
