@@ -470,3 +470,26 @@ def test_op_saves_and_follows_a_new_shape(name):
     want = ft(_tt(x))
     for got in _three_ways(t, (x,)):
         _check(got, want, 1e-4)
+
+
+def _inplace_on_views(T):
+    def f(x):
+        y = x.clone()
+        y[:, :2] = x[:, 2:4] * 2
+        y[0] = 1.0
+        y[1:, -1] += 5
+        y[:, 0].mul_(3)
+        return y.relu_()
+    return f
+
+
+def test_inplace_ops_on_views_reach_the_base(tmp_path):
+    t = ember.jit.trace(_inplace_on_views(ember), ember.randn(3, 5))
+    x = ember.randn(4, 6)
+    want = _inplace_on_views(torch)(_tt(x))
+    for got in _three_ways(t, (x,)):
+        _check(got, want)
+    with warnings.catch_warnings():     # and torch's own trace of it, read by ember
+        warnings.simplefilter("ignore")
+        torch.jit.trace(_inplace_on_views(torch), torch.randn(3, 5)).save(str(tmp_path / "t.pt"))
+    _check(ember.jit.load(str(tmp_path / "t.pt"))(x), want)

@@ -19,7 +19,7 @@ import numpy as np
 from .._tensor import Size, Tensor, _wrap
 from ..autograd import grad_mode
 from ..ops import _apply
-from ..ops._apply import Op, _type_name, apply
+from ..ops._apply import Op, _type_name, apply, apply_
 from . import _sym
 from ._replay import ADAPT
 from ._sym import SymArg, SymInt, SymList, _Data
@@ -195,6 +195,8 @@ class Graph:
                 out = fn(*args, **kwargs)
             elif node.key in ADAPT:     # an op whose arguments hold the example's sizes
                 out = ADAPT[node.key](*args, _node=node, **kwargs)
+            elif node.inplace:      # mutates its input (a view: its base sees it), as traced
+                out = apply_(op_class(node.key), *args, **kwargs)
             else:
                 out = apply(op_class(node.key), *args, **kwargs)
             outs = tuple(out) if isinstance(out, tuple) else (out,)
@@ -301,16 +303,24 @@ class _Tracer:
             self.nodes[(id(t._accumulator()), 0)] = v
 
     def op_enter(self, cls, inputs, kwargs):
-        return cls, inputs, kwargs
+        # tensor inputs are resolved before the op runs: an in-place op on a view
+        # (``y[1:, -1] += 5``) rebases the view's autograd history
+        pre = None
+        if self.error is None:
+            try:
+                pre = [self.tensor(x) if isinstance(x, Tensor) else None for x in inputs]
+            except TracingError as e:
+                self.error = e
+        return cls, inputs, kwargs, pre
 
     def op_exit(self, token, out):
         if out is None or self.error is not None:
             return
-        cls, inputs, kwargs = token
+        cls, inputs, kwargs, pre = token
         try:
             key = op_key(cls)
             inplace = bool(inputs) and out is inputs[0]
-            args = [self.arg(x) for x in inputs]
+            args = [p if p is not None else self.arg(x) for x, p in zip(inputs, pre)]
             kw = {k: self.arg(v) for k, v in kwargs.items()}
             outs = out if type(out) is tuple else (out,)
             vs = []

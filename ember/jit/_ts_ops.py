@@ -297,12 +297,15 @@ def lookup(name):
         g = getattr(ember.linalg, name[len("linalg_"):], None)
         if callable(g):
             return g
+    if inplace:     # torch.add_(torch.select(x, 0, 1), 5): in place, so x sees it
+        meth = getattr(Tensor, name, None)
+        if callable(meth):
+            return lambda x, *a, **k: getattr(x, name)(*a, **k)
     g = getattr(ember, name, None)
     if callable(g) and not isinstance(g, type):
         return g
-    if inplace:     # torch.relu_(x): the replay is functional, as ember's trace replay
-        base = lookup(name[:-1])
-        return base
+    if inplace:     # no in-place method: the functional op
+        return lookup(name[:-1])
     F = _F()
     g = getattr(F, name, None)
     if callable(g):

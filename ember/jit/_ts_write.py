@@ -132,6 +132,8 @@ class _Writer:
                 f"(ember op {node.key}) has no TorchScript spelling in ember's writer; the model "
                 "cannot be saved as TorchScript (ember.onnx.export may express it)")
         expr = fn(self, *node.args, **node.kwargs)
+        if node.inplace and isinstance(expr, str) and node.args and type(node.args[0]) is Value:
+            expr = _inplace(expr, self.r(node.args[0]))
         outs = node.outputs
         if len(outs) == 1 and not isinstance(expr, list):
             v = self.fresh()
@@ -147,6 +149,23 @@ class _Writer:
                 self.lines.append(f"{v} = {p}")
         for v, o in zip(vs, outs):
             self.names[o.id] = v
+
+
+# aten ops with an in-place variant: an in-place node (``y[1:] += 1`` on a view) is written
+# in place so the view's base sees the change, as torch's tracer writes ``aten::add_``
+_INPLACE = set("""add sub mul div pow clamp clamp_min clamp_max relu sigmoid tanh hardtanh leaky_relu
+elu hardswish hardsigmoid silu mish exp log sqrt rsqrt neg abs floor ceil trunc round sin cos fill
+zero masked_fill index_fill index_add index_copy scatter scatter_add threshold addcmul addcdiv lerp
+fmod remainder reciprocal sign square copy""".split())
+
+
+def _inplace(expr, first):
+    name = expr[len("torch."):expr.find("(")] if expr.startswith("torch.") else ""
+    if name in _INPLACE and expr.startswith(f"torch.{name}({first}"):
+        rest = expr[len(f"torch.{name}({first}"):]
+        if rest[:1] in (",", ")"):
+            return f"torch.{name}_({first}{rest}"
+    return expr
 
 
 # ---- the op table: ember op -> TorchScript (aten) call --------------------------------
