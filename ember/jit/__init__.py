@@ -8,9 +8,16 @@
 A trace records the ops one run took: Python control flow is fixed at the branch the
 example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are recorded,
 as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
-replay with the new input's batch (``_sym.py``). Numbers read from tensor values
+replay with the new input's batch (``_sym.py``). ``nn.LSTM``/``GRU``/``RNN`` are one node
+(torch's ``aten::lstm``) that runs at any batch size and sequence length; comparisons,
+``argmax``, ``sort``, index tensors and masks derived from the inputs, factories sized by
+shape reads and ``F.interpolate`` are recorded too (``_calls.py``); pooling, group norm and
+padding replay at a new image size (``_replay.py``). Numbers read from tensor values
 (``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
 math are baked in with a ``TracerWarning``, as torch's tracer does.
+
+Tied weights (one Parameter under two names) stay one tensor: the traced module keeps both
+names, the archive pickles it once (torch loads one storage), ``load`` gives one Parameter.
 
 Files are TorchScript archives, both ways. ``save`` writes the zip ``torch.jit.save``
 writes (TorchScript source generated from the graph under ``code/``, the module tree

@@ -6,8 +6,14 @@ Some work does not reach the op recorder as ops that replay right on new inputs:
   its sequence length and batch): recorded as one node, torch's ``aten::lstm`` (``gru``,
   ``rnn_tanh``, ``rnn_relu``), that replays the layer on the new input's shape;
 - results that carry no gradient (comparisons, ``argmax``, ``sort``/``topk`` indices,
-  ``nonzero``) skip the recorder and would be baked in: recorded as one node each;
-- ``x[i]`` with a 0-d integer tensor ``i`` reads ``int(i)``: recorded as a read of ``i``.
+  ``nonzero``) skip the recorder and would be baked in: recorded as one node each, and so
+  are views of them (``mask[0]``);
+- factories whose sizes are read from traced shapes (``zeros(1, x.size(0), 4)``) and the
+  ``*_like`` ones; ``F.interpolate`` (its resampling matrices are the example's size);
+  ``chunk``/``tensor_split`` (bounds follow the size); ``contiguous`` (a no-op at the
+  example's layout may copy at another's);
+- ``x[i]`` with a 0-d integer tensor ``i`` reads ``int(i)``: recorded as a read of ``i``;
+  an index tensor made inside forward is baked in with the constant TracerWarning.
 
 While a trace records (``install``/``uninstall``), these functions are swapped for wrappers:
 when an argument is a traced tensor, the call runs with the recorder paused and one node
