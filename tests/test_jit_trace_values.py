@@ -493,3 +493,82 @@ def test_inplace_ops_on_views_reach_the_base(tmp_path):
         warnings.simplefilter("ignore")
         torch.jit.trace(_inplace_on_views(torch), torch.randn(3, 5)).save(str(tmp_path / "t.pt"))
     _check(ember.jit.load(str(tmp_path / "t.pt"))(x), want)
+
+
+# ---- whole models a user traces ---------------------------------------------------------------
+
+def _masked_pool(T):
+    class MaskedPool(T.nn.Module):     # a dict input; the padding mask built from the lengths
+        def __init__(self):
+            super().__init__()
+            self.emb = T.nn.Embedding(20, 4)
+            self.fc = T.nn.Linear(4, 2)
+
+        def forward(self, batch):
+            x, lens = batch["tokens"], batch["lens"]
+            mask = T.arange(x.size(1))[None, :] < lens[:, None]
+            pooled = (self.emb(x) * mask.unsqueeze(-1).float()).sum(1) / lens[:, None].float()
+            return {"logits": self.fc(pooled), "mask": mask}
+    return MaskedPool()
+
+
+def _positional_transformer(T):
+    import math
+
+    class PosEnc(T.nn.Module):     # word_language_model's transformer: a buffer sliced by x.size(0)
+        def __init__(self, d=8, max_len=50):
+            super().__init__()
+            pe = T.zeros(max_len, d)
+            pos = T.arange(0, max_len, dtype=T.float32).unsqueeze(1)
+            div = T.exp(T.arange(0, d, 2).float() * (-math.log(10000.0) / d))
+            pe[:, 0::2] = T.sin(pos * div)
+            pe[:, 1::2] = T.cos(pos * div)
+            self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+            self.enc = T.nn.TransformerEncoder(T.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 1,
+                                               enable_nested_tensor=False)
+
+        def forward(self, x):
+            x = x + self.pe[: x.size(0), :]
+            mask = T.triu(T.full((x.size(0), x.size(0)), float("-inf")), diagonal=1)
+            return self.enc(x, mask)
+    return PosEnc().eval()
+
+
+def test_dict_input_with_a_length_mask_follows_new_inputs():
+    ember.manual_seed(0)
+    m = _masked_pool(ember)
+    tmod = _torch_twin(m, _masked_pool(torch))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(m, ({"tokens": ember.randint(0, 20, (2, 5)), "lens": ember.tensor([5, 3])},))
+    b = {"tokens": ember.randint(0, 20, (3, 7)), "lens": ember.tensor([7, 2, 4])}
+    want = tmod(_tt_dict(b))
+    buf = io.BytesIO()
+    ember.jit.save(t, buf)
+    buf.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tm = torch.jit.load(buf)
+    buf.seek(0)
+    for got in (t(b), tm(_tt_dict(b)), ember.jit.load(buf)(b)):
+        assert set(got) == set(want)
+        for k in want:
+            _check(got[k], want[k])
+
+
+def _tt_dict(b):
+    return {k: _tt(v) for k, v in b.items()}
+
+
+def test_transformer_with_positional_buffer_follows_sequence_length():
+    ember.manual_seed(0)
+    m = _positional_transformer(ember)
+    tmod = _torch_twin(m, _positional_transformer(torch))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(m, ember.randn(5, 2, 8))
+    x = ember.randn(9, 3, 8)
+    with torch.no_grad():
+        want = tmod(_tt(x))
+    for got in _three_ways(t, (x,)):
+        _check(got, want)

@@ -184,9 +184,10 @@ def _getitem(orig):
             return orig(self, idx)
         idx = _sym_index(idx)
         _warn_constant_indices(tr, idx)
-        if self._rg or _sym._value(self) is None:
+        if self._rg or (_sym._value(self) is None and id(self) not in tr.named):
             return orig(self, idx)
-        # a traced tensor without grad (a mask, argmax, arange): its views skip the recorder
+        # a traced tensor or buffer without grad (a mask, argmax, arange, a positional
+        # encoding table sliced by x.size(0)): its views skip the recorder
         with _Paused(tr):
             out = orig(self, _plain(idx))
         tr.record(GETITEM_KEY, (self, idx), {}, out)
