@@ -206,39 +206,22 @@ def _conv_t(w, x, wt, b, stride, pad, opad, dil, groups, nd):
             f"True, {_ints(opad)}, {groups}, False, False, True, True)")
 
 
-def _pool_pads(pads):
-    lo, hi = [p[0] for p in pads], [p[1] for p in pads]
-    return lo, hi
-
-
-def _ceil(sp, k, s, d, lo, out):
-    floor = [(n + 2 * p - dd * (kk - 1) - 1) // ss + 1 for n, kk, ss, dd, p in zip(sp, k, s, d, lo)]
-    return list(out) != floor
-
-
 def _maxpool(w, x, nd, k, s, d, sp, out, pads, want_idx):
-    lo, _ = _pool_pads(pads)
-    ceil = _ceil(sp, k, s, d, lo, out)
+    from ._replay import pool_args
+
+    lo, ceil, _, _ = pool_args(nd, k, s, sp, out, pads, d)
     fn = f"max_pool{nd}d_with_indices" if want_idx else f"max_pool{nd}d"
     return f"torch.{fn}({w.r(x)}, {list(k)}, {list(s)}, {lo}, {list(d)}, {ceil})"
 
 
 def _avgpool(w, x, nd, k, s, sp, out, pads, div):
-    from ..ops.pooling import _avg_divisor
+    from ._replay import pool_args
 
-    lo, _ = _pool_pads(pads)
-    ceil = _ceil(sp, k, s, [1] * nd, lo, out)
-    dv, inc = "None", None
-    if np.ndim(div) == 0:               # divisor_override
-        dv, inc = str(int(div)), True
-    else:
-        for flag in (True, False):      # the divisor array says which count_include_pad it was
-            if np.array_equal(div, _avg_divisor(sp, out, k, s, lo, flag, None, nd, div.dtype)):
-                inc = flag
-                break
-    if inc is None:
-        raise NotImplementedError(f"ember.jit.save: avg_pool{nd}d with an unrecognised divisor")
-    extra = "" if nd == 1 else f", {dv}"
+    try:
+        lo, ceil, inc, dv = pool_args(nd, k, s, sp, out, pads, div=div)
+    except NotImplementedError:
+        raise NotImplementedError(f"ember.jit.save: avg_pool{nd}d with an unrecognised divisor") from None
+    extra = "" if nd == 1 else f", {'None' if dv is None else dv}"
     return f"torch.avg_pool{nd}d({w.r(x)}, {list(k)}, {list(s)}, {lo}, {ceil}, {inc}{extra})"
 
 
