@@ -138,16 +138,27 @@ def test_load_reads_torchscript(tmp_path):
 
 
 def test_unrecorded_values_warn_as_constants():
-    """A value the recorder can't see (argmax here) is baked in, with a TracerWarning, as
-    torch warns for ``torch.tensor`` inside forward; parameters and recorded ops don't warn."""
+    """A tensor made inside forward is baked in, with a TracerWarning, as torch warns for
+    ``torch.tensor`` inside forward; argmax is recorded (torch's aten::argmax) and follows
+    new inputs; parameters and recorded ops don't warn."""
     import warnings
 
     class Pick(ember.nn.Module):
         def forward(self, x):
             return x * (x.argmax() + 1)
 
+    class Const(ember.nn.Module):
+        def forward(self, x):
+            return x * ember.tensor([1.0, 2.0, 3.0]).exp()
+
     with pytest.warns(ember.jit.TracerWarning, match="constant in the trace"):
-        ember.jit.trace(Pick(), (ember.tensor([0.0, 3.0, 1.0]),))
+        ember.jit.trace(Const(), (ember.tensor([0.0, 3.0, 1.0]),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ember.jit.TracerWarning)
+        t = ember.jit.trace(Pick(), (ember.tensor([0.0, 3.0, 1.0]),))
+    x = ember.tensor([5.0, 3.0, 1.0])
+    np.testing.assert_array_equal(t(x).detach().numpy(), [5.0, 3.0, 1.0])
+    assert "aten::argmax" in str(t.graph)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ember.jit.TracerWarning)
         ember.jit.trace(ember.nn.Linear(3, 2), (ember.ones(1, 3),))

@@ -8,9 +8,16 @@
 A trace records the ops one run took: Python control flow is fixed at the branch the
 example inputs took. Shape reads (``x.size(0)``, ``x.shape``, ``x.numel()``) are recorded,
 as ``torch.jit.trace`` records ``aten::size``: ``x.view(x.size(0), -1)`` and ``flatten``
-replay with the new input's batch (``_sym.py``). Numbers read from tensor values
+replay with the new input's batch (``_sym.py``). ``nn.LSTM``/``GRU``/``RNN`` are one node
+(torch's ``aten::lstm``) that runs at any batch size and sequence length; comparisons,
+``argmax``, ``sort``, index tensors and masks derived from the inputs, factories sized by
+shape reads and ``F.interpolate`` are recorded too (``_calls.py``); pooling, group norm and
+padding replay at a new image size (``_replay.py``). Numbers read from tensor values
 (``x.item()``, ``int(x)``), ``len(x)`` and sizes used in Python control flow or float
 math are baked in with a ``TracerWarning``, as torch's tracer does.
+
+Tied weights (one Parameter under two names) stay one tensor: the traced module keeps both
+names, the archive pickles it once (torch loads one storage), ``load`` gives one Parameter.
 
 Files are TorchScript archives, both ways. ``save`` writes the zip ``torch.jit.save``
 writes (TorchScript source generated from the graph under ``code/``, the module tree
@@ -253,7 +260,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
 
 def _trace_for_export(func, args, kwargs):
     """(graph, {name: tensor}) for ``ember.onnx.export``."""
-    m = _trace(func, args, kwargs)
+    m = _trace(func, args, kwargs, calls=False)
     for n in m._graph.nodes:    # ONNX reads the sizes the trace saw (dynamic_axes re-traces)
         n.args = [_sym.concrete(a) for a in n.args]
         n.kwargs = {k: _sym.concrete(a) for k, a in n.kwargs.items()}
@@ -262,22 +269,22 @@ def _trace_for_export(func, args, kwargs):
     return m._graph, state
 
 
-def _trace(func, args, kwargs):
+def _trace(func, args, kwargs, calls=True):
     Module = _module_base()
     is_mod = isinstance(func, Module)
     named, buffers, tensors, pnames = {}, [], {}, set()
-    if is_mod:
-        for k, p in func.named_parameters():
-            named[id(p)] = k
+    if is_mod:   # every name of a shared (tied) tensor, the graph reading it by its first
+        for k, p in func.named_parameters(remove_duplicate=False):
+            named.setdefault(id(p), k)
             tensors[k] = p
             pnames.add(k)
-        for k, b in func.named_buffers():
-            named[id(b)] = k
+        for k, b in func.named_buffers(remove_duplicate=False):
+            named.setdefault(id(b), k)
             tensors[k] = b
             buffers.append((k, b))
     _tracing[0] += 1
     try:
-        graph, _ = trace_graph(func, args, kwargs, named, buffers)
+        graph, _ = trace_graph(func, args, kwargs, named, buffers, calls)
     finally:
         _tracing[0] -= 1
     if not is_mod:

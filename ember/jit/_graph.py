@@ -19,13 +19,18 @@ import numpy as np
 from .._tensor import Size, Tensor, _wrap
 from ..autograd import grad_mode
 from ..ops import _apply
-from ..ops._apply import Op, _type_name, apply
+from ..ops._apply import Op, _type_name, apply, apply_
 from . import _sym
-from ._sym import SymArg, SymInt, SymList
+from ._replay import ADAPT
+from ._sym import SymArg, SymInt, SymList, _Data
 
-__all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError"]
+__all__ = ["Graph", "Value", "Node", "trace_graph", "op_key", "op_class", "TracingError", "FUNCS",
+           "node_aten"]
 
 _KEYS = {}      # op class -> key
+# calls recorded whole (``_calls``): key -> function replayed with the graph's tensors; its
+# ``aten`` attribute is the name the graph prints
+FUNCS = {}
 _CLASSES = {}   # key -> op class
 _SCANNED = set()
 
@@ -76,6 +81,16 @@ def op_key(cls):
             break
     raise TracingError(f"ember.jit.trace: op {cls.__name__} ({cls.__module__}) is not a "
                        "module-level ember op and cannot be recorded")
+
+
+def node_aten(n):
+    """``aten::<name>`` a graph node prints as."""
+    from ._aten import aten_name
+
+    f = FUNCS.get(n.key)
+    if f is not None:
+        return "aten::" + (f.aten(n.kwargs) if callable(f.aten) else f.aten)
+    return aten_name(op_class(n.key), n.kwargs)
 
 
 def op_class(key):
@@ -165,25 +180,32 @@ class Graph:
                 return params[a.name]._data.reshape(a.shape)
             if type(a) is SymArg:
                 return a.eval(env)
+            if type(a) is _Data:
+                return env[a.v.id]._data
             if type(a) is slice and SymArg in (type(a.start), type(a.stop), type(a.step)):
                 return slice(get(a.start), get(a.stop), get(a.step))   # x[:x.size(0) - 1]
             if type(a) in (tuple, list):
                 return type(a)(get(b) for b in a)
             return a
         for node in self.nodes:
-            cls = op_class(node.key)
             args = [get(a) for a in node.args]
             kwargs = {k: get(a) for k, a in node.kwargs.items()}
-            out = apply(cls, *args, **kwargs)
-            outs = out if type(out) is tuple else (out,)
+            fn = FUNCS.get(node.key)
+            if fn is not None:
+                out = fn(*args, **kwargs)
+            elif node.key in ADAPT:     # an op whose arguments hold the example's sizes
+                out = ADAPT[node.key](*args, _node=node, **kwargs)
+            elif node.inplace:      # mutates its input (a view: its base sees it), as traced
+                out = apply_(op_class(node.key), *args, **kwargs)
+            else:
+                out = apply(op_class(node.key), *args, **kwargs)
+            outs = tuple(out) if isinstance(out, tuple) else (out,)
             for v, o in zip(node.outputs, outs):
                 env[v.id] = o
         return _unflatten(self.outputs, get)
 
     # ---- printing -----------------------------------------------------------------
     def __str__(self):
-        from ._aten import aten_name
-
         def sig(v):
             return f"%{v.name} : {_type_name(v.dtype)}({', '.join(map(str, v.shape))})"
         head = [sig(v) for v in self.inputs] + [sig(v) for v in self.params.values()]
@@ -199,13 +221,11 @@ class Graph:
             outs = ", ".join(sig(v) for v in n.outputs)
             args = ", ".join(_fmt(a, ref) for a in n.args)
             kw = "".join(f", {k}={_fmt(a, ref)}" for k, a in n.kwargs.items() if not callable(a))
-            lines.append(f"  {outs} = {aten_name(op_class(n.key), n.kwargs)}({args}{kw})")
+            lines.append(f"  {outs} = {node_aten(n)}({args}{kw})")
         lines.append(f"  return ({_fmt(self.outputs)})")
         return "\n".join(lines) + "\n"
 
     def code(self, nargs):
-        from ._aten import aten_name
-
         names = ", ".join(["self"] + [v.name for v in self.inputs])
         lines = [f"def forward({names}):"]
         vnames = {v.id: v.name for v in self.inputs}
@@ -220,12 +240,14 @@ class Graph:
                 return f"self.{a.name}.reshape({a.shape})"
             if type(a) is SymArg:
                 return _sym.show(a.expr, vnames, code=True)
+            if type(a) is _Data:
+                return ref(a.v)
             return _fmt(a, ref) if type(a) in (tuple, list, dict) else _fmt(a)
         for n in self.nodes:
             outs = ", ".join(ref(v) for v in n.outputs)
             args = [ref(a) for a in n.args] + [f"{k}={ref(a)}" for k, a in n.kwargs.items()
                                               if not callable(a)]
-            call = aten_name(op_class(n.key), n.kwargs).replace("aten::", "torch.")
+            call = node_aten(n).replace("aten::", "torch.")
             lines.append(f"  {outs} = {call}({', '.join(args)})")
         lines.append(f"  return {ref(self.outputs)}")
         return "\n".join(lines) + "\n"
@@ -267,27 +289,38 @@ class _Tracer:
         self.nodes = {}    # id(grad_fn node), out index -> Value (for fast-path views)
         self.named = named  # id(tensor) -> parameter or buffer name
         self.buffers = {}  # id(ndarray) -> (name, tensor), for buffers passed as raw arrays
+        self.arrays = {}   # id(ndarray) -> Value, the data of traced tensors (masks, indices)
         self.error = None
 
     def bind(self, t, v):
         self.vals[id(t)] = v
         self.keep.append(t)
+        if v.kind in ("input", "op"):
+            self.arrays[id(t._data)] = v
         if t.grad_fn is not None:
             self.nodes[(id(t.grad_fn), t._out_idx)] = v
         elif t._rg:
             self.nodes[(id(t._accumulator()), 0)] = v
 
     def op_enter(self, cls, inputs, kwargs):
-        return cls, inputs, kwargs
+        # tensor inputs are resolved before the op runs: an in-place op on a view
+        # (``y[1:, -1] += 5``) rebases the view's autograd history
+        pre = None
+        if self.error is None:
+            try:
+                pre = [self.tensor(x) if isinstance(x, Tensor) else None for x in inputs]
+            except TracingError as e:
+                self.error = e
+        return cls, inputs, kwargs, pre
 
     def op_exit(self, token, out):
         if out is None or self.error is not None:
             return
-        cls, inputs, kwargs = token
+        cls, inputs, kwargs, pre = token
         try:
             key = op_key(cls)
             inplace = bool(inputs) and out is inputs[0]
-            args = [self.arg(x) for x in inputs]
+            args = [p if p is not None else self.arg(x) for x, p in zip(inputs, pre)]
             kw = {k: self.arg(v) for k, v in kwargs.items()}
             outs = out if type(out) is tuple else (out,)
             vs = []
@@ -316,11 +349,34 @@ class _Tracer:
             root = x
             while root.base is not None and isinstance(root.base, np.ndarray):
                 root = root.base
+            v = self.arrays.get(id(x))
+            if v is not None and v.shape == x.shape:
+                return _Data(v, np.array(x, copy=True))
             hit = self.buffers.get(id(root))
             if hit is not None and hit[1]._data.size == x.size and x.dtype == hit[1]._data.dtype:
                 return _Buffer(hit[0], x.shape)
             return np.array(x, copy=True)
+        if callable(x) and getattr(x, "__name__", "") == "update":
+            from ._replay import bn_update
+            return bn_update(x, self.named, list(self.buffers.values())) or x
         return x
+
+    def record(self, key, args, kwargs, out):
+        """A call recorded whole (``_calls``): one node whose outputs are ``out``'s tensors."""
+        try:
+            a = [self.arg(x) for x in args]
+            kw = {k: self.arg(x) for k, x in kwargs.items()}
+        except TracingError as e:
+            self.error = e
+            return
+        inplace = bool(args) and out is args[0]
+        outs = out if type(out) is tuple else (out,)
+        vs = []
+        for o in outs:
+            v = self.g.value("op", None, o._data.shape, o._data.dtype)
+            self.bind(o, v)
+            vs.append(v)
+        self.g.nodes.append(Node(key, inplace, a, kw, vs))
 
     def tensor(self, t):
         v = self.vals.get(id(t))
@@ -364,12 +420,13 @@ class _Tracer:
             "trace only ember ops")
 
 
-def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
+def trace_graph(fn, args, kwargs=None, named=None, buffers=(), calls=True):
     """Run ``fn(*args, **kwargs)`` once and record it.
 
     Tensor arguments become graph inputs (in order: positional, then keyword); they
     run as detached copies that require grad, so every op takes ``apply``. Returns
     ``(graph, output)``; ``named``: {id(tensor): name} for parameters and buffers.
+    ``calls``: record recurrent layers, comparisons, argmax, sort.. whole (``_calls``).
     """
     kwargs = kwargs or {}
     g = Graph()
@@ -381,6 +438,8 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
         if isinstance(x, Tensor):
             c = _wrap(x._data)   # shares the data, fresh autograd identity
             c._rg = True         # integer inputs too: their ops must take apply
+            with grad_mode.enable_grad():   # not a leaf: in-place ops on it (ReLU(inplace=True))
+                c = c.clone()               # are allowed, as on torch's traced inputs
             v = g.value("input", name, x._data.shape, x._data.dtype)
             g.inputs.append(v)
             tr.bind(c, v)
@@ -403,12 +462,18 @@ def trace_graph(fn, args, kwargs=None, named=None, buffers=()):
         return x
     g.in_struct = [(_arg_name(fn, i), struct(a)) for i, a in enumerate(targs)]
     g.in_struct += [(k, struct(a)) for k, a in tkw.items()]
+    from . import _calls
+
     _apply.add_observer(tr)
     _sym.install(tr)
+    if calls:
+        _calls.install(tr)
     try:
         with grad_mode.enable_grad():
             out = fn(*targs, **tkw)
     finally:
+        if calls:
+            _calls.uninstall(tr)
         _sym.uninstall(tr)
         _apply.remove_observer(tr)
     if tr.error is not None:

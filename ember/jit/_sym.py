@@ -118,6 +118,20 @@ class SymArg:
         return show(self.expr)
 
 
+class _Data:
+    """A keyword array that is the data of a traced tensor (a mask, an index): replay reads
+    the new tensor's array; ``value`` is the array the trace saw."""
+
+    __slots__ = ("v", "value")
+
+    def __init__(self, v, value):
+        self.v, self.value = v, value
+
+    def __repr__(self):
+        return repr(self.v)
+
+
+
 def _eval(e, env):
     if type(e) is int:
         return e
@@ -126,6 +140,8 @@ def _eval(e, env):
         return env[e[1]]._data.shape[e[2]]
     if k == "numel":
         return env[e[1]]._data.size
+    if k == "item":
+        return int(env[e[1]]._data)
     if k == "range":
         return list(range(0, _eval(e[1], env), _eval(e[2], env)))
     return _BIN[k](_eval(e[1], env), _eval(e[2], env))
@@ -143,6 +159,8 @@ def show(e, names=None, code=False):
         return f"{nm(e[1])}.size({e[2]})" if code else f"aten::size({nm(e[1])}, {e[2]})"
     if k == "numel":
         return f"{nm(e[1])}.numel()" if code else f"aten::numel({nm(e[1])})"
+    if k == "item":
+        return f"int({nm(e[1])})" if code else f"aten::Int({nm(e[1])})"
     if k == "range":
         return f"aten::arange(0, {show(e[1], names, code)}, {show(e[2], names, code)})"
     return f"({show(e[1], names, code)} {_OPS[k]} {show(e[2], names, code)})"
@@ -155,7 +173,7 @@ def to_expr(j):
 
 def concrete(a):
     """``a`` with every SymArg replaced by the value the trace saw (for ONNX export)."""
-    if type(a) is SymArg:
+    if type(a) in (SymArg, _Data):
         return a.value
     if type(a) in (tuple, list):
         return type(a)(concrete(b) for b in a)

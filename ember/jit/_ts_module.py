@@ -107,10 +107,12 @@ def load(f, extra=None):
     arch = read_archive(f, extra)
     interp = Interpreter(arch)
     cls = _cls("RecursiveScriptModule")
-    return _build(cls, interp, arch, arch.root)
+    return _build(cls, interp, arch, arch.root, {})
 
 
-def _build(cls, interp, arch, obj):
+def _build(cls, interp, arch, obj, shared):
+    """``shared``: id(tensor) -> its Parameter, so a tensor the archive holds under two names
+    (tied weights) is one Parameter."""
     from .._tensor import Tensor
     from ..nn.parameter import Parameter
     from ._ts_read import TSObject
@@ -123,11 +125,16 @@ def _build(cls, interp, arch, obj):
             if v is None:
                 m.register_parameter(k, None)
             else:
-                m.register_parameter(k, v if isinstance(v, Parameter) else Parameter(v, requires_grad=v.requires_grad))
+                p = shared.get(id(v))
+                if p is None:
+                    p = v if isinstance(v, Parameter) else Parameter(v, requires_grad=v.requires_grad)
+                    shared[id(v)] = p
+                    shared[id(p)] = p
+                m.register_parameter(k, p)
         elif k in info.buffers:
             m.register_buffer(k, v)
         elif isinstance(v, TSObject) and arch.classes[v._qual].is_module:
-            m.add_module(k, _build(cls, interp, arch, v))
+            m.add_module(k, _build(cls, interp, arch, v, shared))
         elif k == "training":
             m.training = bool(v)
         elif isinstance(v, Tensor):

@@ -182,7 +182,7 @@ def _rnn(mode):
 
 def _upsample(mode):
     def f(x, size, *rest):
-        if mode == "nearest":
+        if mode in ("nearest", "nearest-exact"):
             scale = rest[0] if rest else None
             corners = None
         else:
@@ -228,6 +228,8 @@ OPS = {
     "upsample_nearest3d": _upsample("nearest"), "upsample_linear1d": _upsample("linear"),
     "upsample_bilinear2d": _upsample("bilinear"), "upsample_bicubic2d": _upsample("bicubic"),
     "upsample_trilinear3d": _upsample("trilinear"),
+    "_upsample_nearest_exact1d": _upsample("nearest-exact"), "_upsample_nearest_exact2d": _upsample("nearest-exact"),
+    "_upsample_nearest_exact3d": _upsample("nearest-exact"),
     "numel": lambda x: x.numel(), "dim": lambda x: x.dim(),
     "contiguous": lambda x, memory_format=0: x.contiguous(),
     "detach": lambda x: x.detach(),
@@ -250,6 +252,22 @@ OPS = {
     "log_sigmoid": lambda x: _F().logsigmoid(x),
     "floor_divide": lambda a, b: a // b,
     "list": _list,
+    "adaptive_max_pool1d": lambda x, o: _F().adaptive_max_pool1d(x, o, return_indices=True),
+    "adaptive_max_pool2d": lambda x, o: _F().adaptive_max_pool2d(x, o, return_indices=True),
+    "adaptive_max_pool3d": lambda x, o: _F().adaptive_max_pool3d(x, o, return_indices=True),
+    "reflection_pad1d": lambda x, p: _F().pad(x, p, "reflect"),
+    "reflection_pad2d": lambda x, p: _F().pad(x, p, "reflect"),
+    "reflection_pad3d": lambda x, p: _F().pad(x, p, "reflect"),
+    "replication_pad1d": lambda x, p: _F().pad(x, p, "replicate"),
+    "replication_pad2d": lambda x, p: _F().pad(x, p, "replicate"),
+    "replication_pad3d": lambda x, p: _F().pad(x, p, "replicate"),
+    "_pad_circular": lambda x, p: _F().pad(x, p, "circular"),
+    "pad": lambda x, p, mode="constant", value=None: _F().pad(x, p, mode, value),
+    "im2col": lambda x, k, d, p, s: _F().unfold(x, k, d, p, s),
+    "col2im": lambda x, o, k, d, p, s: _F().fold(x, o, k, d, p, s),
+    "unfold": lambda x, dim, size, step: x.unfold(dim, size, step),
+    "instance_norm": lambda x, w, b, rm, rv, use_input_stats, momentum, eps, cudnn=True:
+        _F().instance_norm(x, rm, rv, w, b, use_input_stats, momentum, eps),
 }
 
 
@@ -275,12 +293,19 @@ def lookup(name):
     from .._tensor import Tensor
 
     inplace = name.endswith("_") and not name.endswith("__")
+    if name.startswith("linalg_"):      # aten::linalg_det is ember.linalg.det
+        g = getattr(ember.linalg, name[len("linalg_"):], None)
+        if callable(g):
+            return g
+    if inplace:     # torch.add_(torch.select(x, 0, 1), 5): in place, so x sees it
+        meth = getattr(Tensor, name, None)
+        if callable(meth):
+            return lambda x, *a, **k: getattr(x, name)(*a, **k)
     g = getattr(ember, name, None)
     if callable(g) and not isinstance(g, type):
         return g
-    if inplace:     # torch.relu_(x): the replay is functional, as ember's trace replay
-        base = lookup(name[:-1])
-        return base
+    if inplace:     # no in-place method: the functional op
+        return lookup(name[:-1])
     F = _F()
     g = getattr(F, name, None)
     if callable(g):

@@ -21,8 +21,11 @@ import sys
 import numpy as np
 
 from .. import _dtype as D
-from ._graph import Value, _Buffer, op_class
-from ._sym import SymArg
+from ._graph import FUNCS, Value, _Buffer, op_class
+from ._sym import SymArg, _Data
+from ._ts_index import EMIT, emit_call
+from ._ts_more import EMIT as MORE
+from ._ts_more import UNARY as MORE_UNARY
 from ._ts_ops import SCALAR_TYPE
 
 __all__ = ["write_archive", "graph_source", "attr_path"]
@@ -88,6 +91,8 @@ class _Writer:
             return f"torch.reshape({attr_path('self', a.name)}, {list(a.shape)})"
         if type(a) is SymArg:
             return self.sym(a.expr)
+        if type(a) is _Data:
+            return self.names[a.v.id]
         if type(a) in (tuple, list):
             return "[" + ", ".join(self.r(b) for b in a) + "]"
         if isinstance(a, np.ndarray):
@@ -102,6 +107,8 @@ class _Writer:
             return f"torch.size({self.names[e[1]]}, {e[2]})"
         if k == "numel":
             return f"torch.numel({self.names[e[1]]})"
+        if k == "item":
+            return f"int({self.names[e[1]]})"
         if k == "range":
             return f"torch.arange(0, {self.sym(e[1])}, {self.sym(e[2])}, dtype=4)"
         op = {"add": "+", "sub": "-", "mul": "*", "floordiv": "//", "mod": "%"}[k]
@@ -112,8 +119,11 @@ class _Writer:
 
     def emit(self, node):
         name = node.key.split(":", 1)[1]
-        fn = _EMIT.get(name) or _EMIT.get(node.key)
-        if fn is None and name in _UNARY and not node.kwargs and len(node.args) == 1:
+        fn = _EMIT.get(node.key) or _EMIT.get(name)
+        if fn is None and node.key in FUNCS:
+            aten = FUNCS[node.key].aten
+            fn = lambda w, *a, **k: emit_call(w, aten, a, k)   # noqa: E731
+        if fn is None and name in _UNARY and set(node.kwargs) <= {"inplace"} and len(node.args) == 1:
             fn = _unary(_UNARY[name])
         if fn is None:
             from ._aten import aten_name
@@ -122,6 +132,8 @@ class _Writer:
                 f"(ember op {node.key}) has no TorchScript spelling in ember's writer; the model "
                 "cannot be saved as TorchScript (ember.onnx.export may express it)")
         expr = fn(self, *node.args, **node.kwargs)
+        if node.inplace and isinstance(expr, str) and node.args and type(node.args[0]) is Value:
+            expr = _inplace(expr, self.r(node.args[0]))
         outs = node.outputs
         if len(outs) == 1 and not isinstance(expr, list):
             v = self.fresh()
@@ -139,10 +151,27 @@ class _Writer:
             self.names[o.id] = v
 
 
+# aten ops with an in-place variant: an in-place node (``y[1:] += 1`` on a view) is written
+# in place so the view's base sees the change, as torch's tracer writes ``aten::add_``
+_INPLACE = set("""add sub mul div pow clamp clamp_min clamp_max relu sigmoid tanh hardtanh leaky_relu
+elu hardswish hardsigmoid silu mish exp log sqrt rsqrt neg abs floor ceil trunc round sin cos fill
+zero masked_fill index_fill index_add index_copy scatter scatter_add threshold addcmul addcdiv lerp
+fmod remainder reciprocal sign square copy""".split())
+
+
+def _inplace(expr, first):
+    name = expr[len("torch."):expr.find("(")] if expr.startswith("torch.") else ""
+    if name in _INPLACE and expr.startswith(f"torch.{name}({first}"):
+        rest = expr[len(f"torch.{name}({first}"):]
+        if rest[:1] in (",", ")"):
+            return f"torch.{name}_({first}{rest}"
+    return expr
+
+
 # ---- the op table: ember op -> TorchScript (aten) call --------------------------------
 
 def _unary(name):
-    return lambda w, a: f"torch.{name}({w.r(a)})"
+    return lambda w, a, inplace=False: f"torch.{name}({w.r(a)})"
 
 
 _UNARY = {n: n.lower() for n in (
@@ -177,39 +206,22 @@ def _conv_t(w, x, wt, b, stride, pad, opad, dil, groups, nd):
             f"True, {_ints(opad)}, {groups}, False, False, True, True)")
 
 
-def _pool_pads(pads):
-    lo, hi = [p[0] for p in pads], [p[1] for p in pads]
-    return lo, hi
-
-
-def _ceil(sp, k, s, d, lo, out):
-    floor = [(n + 2 * p - dd * (kk - 1) - 1) // ss + 1 for n, kk, ss, dd, p in zip(sp, k, s, d, lo)]
-    return list(out) != floor
-
-
 def _maxpool(w, x, nd, k, s, d, sp, out, pads, want_idx):
-    lo, _ = _pool_pads(pads)
-    ceil = _ceil(sp, k, s, d, lo, out)
+    from ._replay import pool_args
+
+    lo, ceil, _, _ = pool_args(nd, k, s, sp, out, pads, d)
     fn = f"max_pool{nd}d_with_indices" if want_idx else f"max_pool{nd}d"
     return f"torch.{fn}({w.r(x)}, {list(k)}, {list(s)}, {lo}, {list(d)}, {ceil})"
 
 
 def _avgpool(w, x, nd, k, s, sp, out, pads, div):
-    from ..ops.pooling import _avg_divisor
+    from ._replay import pool_args
 
-    lo, _ = _pool_pads(pads)
-    ceil = _ceil(sp, k, s, [1] * nd, lo, out)
-    dv, inc = "None", None
-    if np.ndim(div) == 0:               # divisor_override
-        dv, inc = str(int(div)), True
-    else:
-        for flag in (True, False):      # the divisor array says which count_include_pad it was
-            if np.array_equal(div, _avg_divisor(sp, out, k, s, lo, flag, None, nd, div.dtype)):
-                inc = flag
-                break
-    if inc is None:
-        raise NotImplementedError(f"ember.jit.save: avg_pool{nd}d with an unrecognised divisor")
-    extra = "" if nd == 1 else f", {dv}"
+    try:
+        lo, ceil, inc, dv = pool_args(nd, k, s, sp, out, pads, div=div)
+    except NotImplementedError:
+        raise NotImplementedError(f"ember.jit.save: avg_pool{nd}d with an unrecognised divisor") from None
+    extra = "" if nd == 1 else f", {'None' if dv is None else dv}"
     return f"torch.avg_pool{nd}d({w.r(x)}, {list(k)}, {list(s)}, {lo}, {ceil}, {inc}{extra})"
 
 
@@ -223,10 +235,18 @@ def _amax(w, x, nd, osize, want_idx):
 
 
 def _norm(w, x, wt, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
+    from ._replay import BNUpdate
+
+    if type(update) is BNUpdate:    # training mode: torch's batch_norm updates the buffers
+        if update.count is not None:
+            w.lines.append(f"{w.fresh()} = torch.add_({attr_path('self', update.count)}, 1)")
+        return (f"torch.batch_norm({_args(w, x, wt, b)}, {attr_path('self', update.mean)}, "
+                f"{attr_path('self', update.var)}, True, {_lit(update.momentum)}, {_lit(float(eps))}, True)")
     if update is not None:
         raise NotImplementedError(
-            "ember.jit.save: a BatchNorm that updates its running statistics (traced in training "
-            "mode) cannot be saved as TorchScript here; call model.eval() before tracing")
+            "ember.jit.save: a normalization that updates running statistics (instance norm "
+            "traced in training mode) cannot be saved as TorchScript here; call model.eval() "
+            "before tracing")
     if rms:
         raise NotImplementedError("ember.jit.save: rms_norm has no TorchScript spelling in ember's writer")
     shp = w.shape(x)
@@ -239,6 +259,10 @@ def _norm(w, x, wt, b, axes, gshape, wshape, eps, stats=None, update=None, rms=F
         return (f"torch.batch_norm({_args(w, x, wt, b)}, {names[0]}, {names[1]}, {train}, 0.1, "
                 f"{_lit(float(eps))}, True)")
     axes = sorted(a % len(shp) for a in axes)
+    if axes == list(range(2, len(shp))) and len(wshape) == len(shp) and all(
+            n == 1 for i, n in enumerate(wshape) if i != 1):       # instance norm
+        return (f"torch.instance_norm({_args(w, x, wt, b)}, None, None, True, 0.1, "
+                f"{_lit(float(eps))}, True)")
     if axes == list(range(len(shp) - len(axes), len(shp))):
         return f"torch.layer_norm({_args(w, x)}, {[shp[a] for a in axes]}, {_args(w, wt, b)}, {_lit(float(eps))}, True)"
     raise NotImplementedError(f"ember.jit.save: a normalization over axes {axes} has no TorchScript spelling")
@@ -268,21 +292,6 @@ def _index(w, a, idx):
             raise NotImplementedError(f"ember.jit.save: indexing with {type(i).__name__} has no "
                                       "TorchScript spelling in ember's writer")
     return e if e != w.r(a) else f"torch.alias({e})"
-
-
-def _adv_index(w, a, idx):
-    """``a[idx]`` with index arrays (and full slices): ``aten::index``."""
-    idx = idx if type(idx) is tuple else (idx,)
-    parts = []
-    for i in idx:
-        if type(i) is slice and i == slice(None):
-            parts.append("None")
-        elif isinstance(i, np.ndarray) or type(i) is Value:
-            parts.append(w.r(i))
-        else:
-            raise NotImplementedError(f"ember.jit.save: advanced indexing with {i!r} has no "
-                                      "TorchScript spelling in ember's writer")
-    return f"torch.index({w.r(a)}, annotate(List[Optional[Tensor]], [{', '.join(parts)}]))"
 
 
 def _split(w, a, dim, bounds):
@@ -386,9 +395,6 @@ _EMIT = {
     "ember.ops.shape:Slice": lambda w, a, dim, start, stop, step=1:
         f"torch.slice({w.r(a)}, {dim}, {w.r(start)}, {w.r(stop)}, {w.r(step)})",
     "ember.ops.shape:Select": lambda w, a, dim, index: f"torch.select({w.r(a)}, {dim}, {w.r(index)})",
-    "ember.ops.indexing:Select": _index, "ember.ops.indexing:Slice": _index,
-    "ember.ops.indexing:Alias": _index, "ember.ops.indexing:_Basic": _index,
-    "ember.ops.indexing:Index": _adv_index,
     "Clone": lambda w, a, order=None: f"torch.clone({w.r(a)})",
     "Cat": _cat("cat"), "Stack": _cat("stack"),
     "Split": _split, "SplitWithSizes": _split,
@@ -435,6 +441,12 @@ _EMIT = {
     "Tril": lambda w, a, k: f"torch.tril({w.r(a)}, {k})",
     "Triu": lambda w, a, k: f"torch.triu({w.r(a)}, {k})",
 }
+
+_EMIT.update(EMIT)
+for _k, _f in MORE.items():
+    _EMIT.setdefault(_k, _f)
+for _k, _n in MORE_UNARY.items():
+    _UNARY.setdefault(_k, _n)
 
 
 # ---- forward source ---------------------------------------------------------------------
@@ -556,6 +568,8 @@ class _Pickle:
         self.storages = storages    # key -> contiguous ndarray
         self.keys = {}
         self.prefix = prefix
+        self.memo = {}      # id(tensor) -> memo slot: a tensor reached twice (tied weights) is one object
+        self.held = []
 
     def glob(self, mod, name):
         self.out += b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
@@ -609,7 +623,14 @@ class _Pickle:
         else:
             from .._tensor import Tensor
             if isinstance(v, Tensor):
+                slot = self.memo.get(id(v))
+                if slot is not None:
+                    o += b"j" + struct.pack("<I", slot)      # LONG_BINGET
+                    return
                 self.tensor(v._data, bool(v.requires_grad))
+                slot = self.memo[id(v)] = len(self.memo)
+                self.held.append(v)
+                o += b"r" + struct.pack("<I", slot)          # LONG_BINPUT
             else:
                 raise NotImplementedError(f"ember.jit.save: cannot pickle a {type(v).__name__} attribute")
 
