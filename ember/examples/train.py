@@ -1,11 +1,11 @@
-"""The main job: train the notes' CNN on scikit-learn's handwritten digits, end to end.
+"""The main job: train a small CNN on scikit-learn's handwritten digits, end to end.
 
     python -m ember.examples.train [--epochs 12] [--workers 2] [--out runs/digits_cnn.pth]
 
 A copyable example of the whole PyTorch workflow with ``import ember as torch``:
 a Dataset over real images (1797 8x8 digits shipped inside scikit-learn, no
 download), Normalize statistics computed on the training split, a transform
-pipeline with augmentation, a DataLoader with worker processes, the notes'
+pipeline with augmentation, a DataLoader with worker processes, the usual
 standard training loop with a progress bar, evaluation under ``no_grad``, and a
 checkpoint saved in PyTorch's format (``torch.load`` reads it).
 """
