@@ -6,7 +6,7 @@ A copyable example of the whole PyTorch workflow with ``import ember as torch``:
 a Dataset over real images (1797 8x8 digits shipped inside scikit-learn, no
 download), Normalize statistics computed on the training split, a transform
 pipeline with augmentation, a DataLoader with worker processes, the usual
-standard training loop with a progress bar, evaluation under ``no_grad``, and a
+PyTorch training loop with a progress bar, evaluation under ``no_grad``, and a
 checkpoint saved in PyTorch's format (``torch.load`` reads it).
 """
 import argparse
