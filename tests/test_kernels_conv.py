@@ -197,3 +197,29 @@ def test_batch_norm_eval_no_grad(dt, affine):
                 *(ember.tensor(a) if a is not None else None for a in (x, rm, rv, w, b))).numpy())
         np.testing.assert_allclose(outs[-1], ref.numpy(), **TOL[dt])
     np.testing.assert_array_equal(outs[0], outs[1])   # the same operations in the same order
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("xs,kw", [((2, 3, 9, 7), dict()), ((3, 6, 8), dict()), ((1, 2, 5, 5), dict(ceil_mode=True)),
+                                   ((2, 2, 6, 6), dict(padding=1)), ((2, 2, 7, 6), dict(stride=2))])
+def test_max_pool2d_2x2_fast_path(dt, xs, kw):
+    """2x2 windows, stride 2 (the specialised kernel; odd sizes drop the last row or column,
+    ceil_mode and padding fall back to the generic kernel): NaN at each of the four
+    positions, two NaNs, all -inf and tied windows, values, indices and gradients."""
+    x = _arr(xs, dt)
+    v = x.reshape(-1, xs[-2], xs[-1])
+    v[0, 0, 0] = np.nan
+    v[0, 0, 3] = np.nan
+    v[0, 1, 4] = np.nan
+    v[0, 3, 0] = np.nan
+    v[0, 3, 3] = v[0, 2, 2] = np.nan          # two NaNs: the last one wins
+    v[-1, 0:2, 0:2] = -np.inf                 # an all -inf window
+    v[-1, 2:4, 2:4] = 1.5                     # ties: the first one wins
+    v[-1, -1, :] = 9.0                        # an odd height's last row is in no window
+    _check(lambda F, t: F.max_pool2d(t, 2, **kw), [x], (0,))
+    for p in PATHS:
+        with _kernels.use(p):
+            y, i = ember.nn.functional.max_pool2d(ember.tensor(x), 2, return_indices=True, **kw)
+        yt, it = torch.nn.functional.max_pool2d(torch.tensor(x), 2, return_indices=True, **kw)
+        np.testing.assert_array_equal(y.numpy(), yt.numpy(), err_msg=p)
+        np.testing.assert_array_equal(i.numpy(), it.numpy(), err_msg=p)
