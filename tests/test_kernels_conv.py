@@ -59,6 +59,7 @@ def _check(fn, arrays, grad_idx, layout=None):
 
 CONV2D = [  # x shape, w shape, kwargs
     ((3, 1, 9, 8), (4, 1, 3, 3), dict(padding=1)),                       # thin K: per-sample columns
+    ((3, 2, 9, 8), (4, 2, 3, 3), dict(padding=1, bias=True)),            # thin K, bias folded into the GEMM
     ((4, 9, 7, 6), (5, 9, 3, 3), dict(padding=1, bias=True)),             # K > 64: one big GEMM
     ((2, 6, 9, 11), (4, 3, 3, 2), dict(padding=(1, 2), stride=(2, 1), dilation=(2, 1), groups=2)),
     ((2, 8, 7, 7), (6, 8, 1, 1), dict(bias=True)),                       # 1x1: the input is the columns
@@ -77,6 +78,15 @@ def test_conv2d(dt, xs, ws, kw):
     bias = kw.pop("bias", False)
     arrays = [_arr(xs, dt), _arr(ws, dt, 1)] + ([_arr(ws[0], dt, 2)] if bias else [])
     _check(lambda F, *t: F.conv2d(*t, **kw), arrays, tuple(range(len(arrays))))
+
+
+@pytest.mark.parametrize("needs", [(0, 2), (1,), (2,), (1, 2), (0,)])
+@pytest.mark.parametrize("xs,ws", [((3, 2, 9, 8), (4, 2, 3, 3)), ((1, 5, 6, 7), (3, 5, 3, 3))])
+def test_conv2d_bias_folded_partial_grads(needs, xs, ws):
+    """The per-sample layout with a bias (the bias a column of the GEMM): any subset of
+    input, weight and bias needing its grad."""
+    arrays = [_arr(xs, np.float64), _arr(ws, np.float64, 1), _arr(ws[0], np.float64, 2)]
+    _check(lambda F, *t: F.conv2d(*t, padding=1, stride=(1, 2)), arrays, needs)
 
 
 LAYOUTS = {"channels_last": lambda t: t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2),
