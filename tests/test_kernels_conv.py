@@ -182,6 +182,38 @@ def test_relu(shape):
     _check(lambda F, t: F.relu(t), [_arr((2, 64, 32, 33), np.float64)], (0,), layout=LAYOUTS["channels_last"])
 
 
+@pytest.mark.parametrize("shape", [(4, 8, 64, 65), (3, 5)])
+@pytest.mark.parametrize("layout", [None, "channels_last", "sliced"])
+def test_relu_inplace(shape, layout):
+    """relu(inplace=True) writes into the input's own array: values and grads through it (NaN,
+    zeros), a view's base updated, the version counter guarding the saved output."""
+    x = _arr(shape, np.float32)
+    x.flat[::7] = 0.0
+    x.flat[3] = np.nan
+    if layout and len(shape) < 4:
+        return
+    lay = LAYOUTS[layout] if layout else None
+    _check(lambda F, t: F.relu(t * 1, inplace=True), [x], (0,), layout=lay)
+    _check(lambda F, t: F.relu_(t * 1), [x], (0,), layout=lay)
+    for p in PATHS:
+        with _kernels.use(p), ember.no_grad():
+            base = ember.tensor(x)
+            v = base[:, 1] if len(shape) == 4 else base
+            r = ember.nn.functional.relu(v, inplace=True)
+        ref = torch.tensor(x)
+        torch.nn.functional.relu(ref[:, 1] if len(shape) == 4 else ref, inplace=True)
+        assert r is v
+        np.testing.assert_array_equal(base.numpy(), ref.numpy())
+        with _kernels.use(p):
+            t = ember.tensor(x, requires_grad=True)
+            y = ember.nn.functional.relu(t * 2, inplace=True)
+            y.mul_(3)   # modifies the output relu saved for its backward
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                y.sum().backward()
+            with pytest.raises(RuntimeError):   # a leaf that requires grad
+                ember.nn.functional.relu(t, inplace=True)
+
+
 def test_relu_backward_with_inf_gradient_and_other_layout():
     x = _arr((4, 8, 64, 64), np.float32)
     for p in PATHS:
