@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench_fair.py cnn mlp --rounds 5
     .venv/bin/python benchmarks/bench_fair.py --paths numba numpy   # ember on both kernel paths
     .venv/bin/python benchmarks/bench_fair.py --threads 1 --cpu     # work done, on a busy machine
+    .venv/bin/python benchmarks/bench_fair.py cnn --numba-threads 1  # ember's kernels serial, BLAS at 2
 
 In one process, torch's OpenMP threads spin while NumPy's BLAS threads run, which slows
 torch and flatters ember; here every measurement is a fresh ``python`` running one
@@ -146,13 +147,15 @@ def child(framework, workload, threads=2, clock="wall"):
 
 # ---------------------------------------------------------------- the parent
 
-def measure(framework, workload, path=None, threads=2, clock="wall"):
+def measure(framework, workload, path=None, threads=2, clock="wall", numba_threads=None):
     env = dict(os.environ)
     if path:
         env["EMBER_KERNELS"] = path
     if threads != 2:
         for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS", "MKL_NUM_THREADS"):
             env[v] = str(threads)
+    if numba_threads and framework == "ember":
+        env["NUMBA_NUM_THREADS"] = str(numba_threads)
     out = subprocess.check_output([sys.executable, __file__, "--child", framework, workload, str(threads), clock],
                                   env=env, text=True)
     return float(out.strip().splitlines()[-1])
@@ -170,6 +173,9 @@ def main():
                     help="ember kernel paths to measure (EMBER_KERNELS)")
     ap.add_argument("--threads", type=int, default=2,
                     help="threads for both frameworks (BLAS, OpenMP, numba); default 2")
+    ap.add_argument("--numba-threads", type=int, default=None,
+                    help="numba's threads for ember alone (BLAS keeps --threads): is a parallel kernel "
+                         "worth waking threads next to BLAS's?")
     ap.add_argument("--cpu", action="store_true",
                     help="time process CPU time (with --threads 1: the work done, on a machine shared with other jobs)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -183,7 +189,7 @@ def main():
         if w not in WORKLOADS:
             ap.error(f"unknown workload {w!r}; choose from {', '.join(WORKLOADS)}")
     print(f"# separate processes, {a.rounds} rounds, median of per-round medians; {a.threads} thread(s), "
-          f"{clock} time")
+          f"{clock} time" + (f", numba {a.numba_threads} thread(s)" if a.numba_threads else ""))
     print(f"| workload | torch | {' | '.join('ember ' + p for p in a.paths)} | ratio |")
     print("|---|---|" + "---|" * len(a.paths) + "---|")
     for w in a.workloads:
@@ -192,7 +198,7 @@ def main():
         for _ in range(a.rounds):
             times["torch"].append(measure("torch", w, threads=a.threads, clock=clock))
             for p in a.paths:
-                times[p].append(measure("ember", w, None if p == "auto" else p, a.threads, clock))
+                times[p].append(measure("ember", w, None if p == "auto" else p, a.threads, clock, a.numba_threads))
         med = {k: statistics.median(v) for k, v in times.items()}
         ratios = " / ".join(f"{med[p] / med['torch']:.2f}x" for p in a.paths)
         print(f"| {WORKLOADS[w]} | {fmt(med['torch'])} | {' | '.join(fmt(med[p]) for p in a.paths)} | {ratios} |"

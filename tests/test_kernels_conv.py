@@ -59,6 +59,7 @@ def _check(fn, arrays, grad_idx, layout=None):
 
 CONV2D = [  # x shape, w shape, kwargs
     ((3, 1, 9, 8), (4, 1, 3, 3), dict(padding=1)),                       # thin K: per-sample columns
+    ((3, 2, 9, 8), (4, 2, 3, 3), dict(padding=1, bias=True)),            # thin K, bias folded into the GEMM
     ((4, 9, 7, 6), (5, 9, 3, 3), dict(padding=1, bias=True)),             # K > 64: one big GEMM
     ((2, 6, 9, 11), (4, 3, 3, 2), dict(padding=(1, 2), stride=(2, 1), dilation=(2, 1), groups=2)),
     ((2, 8, 7, 7), (6, 8, 1, 1), dict(bias=True)),                       # 1x1: the input is the columns
@@ -77,6 +78,15 @@ def test_conv2d(dt, xs, ws, kw):
     bias = kw.pop("bias", False)
     arrays = [_arr(xs, dt), _arr(ws, dt, 1)] + ([_arr(ws[0], dt, 2)] if bias else [])
     _check(lambda F, *t: F.conv2d(*t, **kw), arrays, tuple(range(len(arrays))))
+
+
+@pytest.mark.parametrize("needs", [(0, 2), (1,), (2,), (1, 2), (0,)])
+@pytest.mark.parametrize("xs,ws", [((3, 2, 9, 8), (4, 2, 3, 3)), ((1, 5, 6, 7), (3, 5, 3, 3))])
+def test_conv2d_bias_folded_partial_grads(needs, xs, ws):
+    """The per-sample layout with a bias (the bias a column of the GEMM): any subset of
+    input, weight and bias needing its grad."""
+    arrays = [_arr(xs, np.float64), _arr(ws, np.float64, 1), _arr(ws[0], np.float64, 2)]
+    _check(lambda F, *t: F.conv2d(*t, padding=1, stride=(1, 2)), arrays, needs)
 
 
 LAYOUTS = {"channels_last": lambda t: t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2),
@@ -172,6 +182,38 @@ def test_relu(shape):
     _check(lambda F, t: F.relu(t), [_arr((2, 64, 32, 33), np.float64)], (0,), layout=LAYOUTS["channels_last"])
 
 
+@pytest.mark.parametrize("shape", [(4, 8, 64, 65), (3, 5)])
+@pytest.mark.parametrize("layout", [None, "channels_last", "sliced"])
+def test_relu_inplace(shape, layout):
+    """relu(inplace=True) writes into the input's own array: values and grads through it (NaN,
+    zeros), a view's base updated, the version counter guarding the saved output."""
+    x = _arr(shape, np.float32)
+    x.flat[::7] = 0.0
+    x.flat[3] = np.nan
+    if layout and len(shape) < 4:
+        return
+    lay = LAYOUTS[layout] if layout else None
+    _check(lambda F, t: F.relu(t * 1, inplace=True), [x], (0,), layout=lay)
+    _check(lambda F, t: F.relu_(t * 1), [x], (0,), layout=lay)
+    for p in PATHS:
+        with _kernels.use(p), ember.no_grad():
+            base = ember.tensor(x)
+            v = base[:, 1] if len(shape) == 4 else base
+            r = ember.nn.functional.relu(v, inplace=True)
+        ref = torch.tensor(x)
+        torch.nn.functional.relu(ref[:, 1] if len(shape) == 4 else ref, inplace=True)
+        assert r is v
+        np.testing.assert_array_equal(base.numpy(), ref.numpy())
+        with _kernels.use(p):
+            t = ember.tensor(x, requires_grad=True)
+            y = ember.nn.functional.relu(t * 2, inplace=True)
+            y.mul_(3)   # modifies the output relu saved for its backward
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                y.sum().backward()
+            with pytest.raises(RuntimeError):   # a leaf that requires grad
+                ember.nn.functional.relu(t, inplace=True)
+
+
 def test_relu_backward_with_inf_gradient_and_other_layout():
     x = _arr((4, 8, 64, 64), np.float32)
     for p in PATHS:
@@ -197,3 +239,29 @@ def test_batch_norm_eval_no_grad(dt, affine):
                 *(ember.tensor(a) if a is not None else None for a in (x, rm, rv, w, b))).numpy())
         np.testing.assert_allclose(outs[-1], ref.numpy(), **TOL[dt])
     np.testing.assert_array_equal(outs[0], outs[1])   # the same operations in the same order
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("xs,kw", [((2, 3, 9, 7), dict()), ((3, 6, 8), dict()), ((1, 2, 5, 5), dict(ceil_mode=True)),
+                                   ((2, 2, 6, 6), dict(padding=1)), ((2, 2, 7, 6), dict(stride=2))])
+def test_max_pool2d_2x2_fast_path(dt, xs, kw):
+    """2x2 windows, stride 2 (the specialised kernel; odd sizes drop the last row or column,
+    ceil_mode and padding fall back to the generic kernel): NaN at each of the four
+    positions, two NaNs, all -inf and tied windows, values, indices and gradients."""
+    x = _arr(xs, dt)
+    v = x.reshape(-1, xs[-2], xs[-1])
+    v[0, 0, 0] = np.nan
+    v[0, 0, 3] = np.nan
+    v[0, 1, 4] = np.nan
+    v[0, 3, 0] = np.nan
+    v[0, 3, 3] = v[0, 2, 2] = np.nan          # two NaNs: the last one wins
+    v[-1, 0:2, 0:2] = -np.inf                 # an all -inf window
+    v[-1, 2:4, 2:4] = 1.5                     # ties: the first one wins
+    v[-1, -1, :] = 9.0                        # an odd height's last row is in no window
+    _check(lambda F, t: F.max_pool2d(t, 2, **kw), [x], (0,))
+    for p in PATHS:
+        with _kernels.use(p):
+            y, i = ember.nn.functional.max_pool2d(ember.tensor(x), 2, return_indices=True, **kw)
+        yt, it = torch.nn.functional.max_pool2d(torch.tensor(x), 2, return_indices=True, **kw)
+        np.testing.assert_array_equal(y.numpy(), yt.numpy(), err_msg=p)
+        np.testing.assert_array_equal(i.numpy(), it.numpy(), err_msg=p)

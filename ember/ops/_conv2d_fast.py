@@ -180,14 +180,25 @@ def kforward(op, kc, x, w, b, stride, pads, dil, G):
     Kg = K // G
     dt = x.dtype
     w2 = w.reshape(G, Og, Kg)
+    fold = False
     if kh == kw == 1 and sh == sw == 1 and not (pt or pb or pl or pr):
         per_sample, cols = True, x.reshape(B, K, L)
     else:
         per_sample = K <= 64 or B == 1
-        cols = np.empty(K * B * L, dt)
-        sr, sb = (L, K * L) if per_sample else (B * L, L)
+        # per sample with a bias: a row of ones under each sample's columns and the bias as
+        # an extra weight column, so the GEMM adds the bias (and gives its grad)
+        fold = per_sample and b is not None and G == 1
+        Kc = K + fold
+        cols = np.empty(Kc * B * L, dt)
+        sr, sb = (L, Kc * L) if per_sample else (B * L, L)
         kc.im2col(x, cols, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, sr, sb)
-    if per_sample:
+        if fold:
+            cols.reshape(B, Kc, L)[:, K] = 1
+    if fold:
+        cols = cols.reshape(B, K + 1, L)
+        wb = np.concatenate((w2[0], np.asarray(b, dt).reshape(O, 1)), axis=1)
+        res = np.matmul(wb, cols)
+    elif per_sample:
         cols = cols.reshape(B, K, L)
         res = np.matmul(w2, cols.reshape(B, G, Kg, L)).reshape(B, O, L)
         if b is not None:
@@ -198,13 +209,13 @@ def kforward(op, kc, x, w, b, stride, pads, dil, G):
         res = np.empty((B, O, L), dt)
         kc.cbl_to_bcl(o.reshape(O, B, L), b if b is not None else np.empty(0, dt), b is not None, res)
     op.kst = (kc, cols, w2, per_sample, b is not None, nd, x.shape, w.shape,
-              (kh, kw, sh, sw, pt, pl, dh, dw, oh, ow))
+              (kh, kw, sh, sw, pt, pl, dh, dw, oh, ow), fold)
     return res.reshape((B, O, oh, ow) if nd == 2 else (B, O, ow))
 
 
 def kbackward(op, g):
     """(gx, gw, gb) of :func:`kforward`'s convolution for output grad g (batched or not)."""
-    kc, cols, w2, per_sample, has_b, nd, xshape, wshape, geo = op.kst
+    kc, cols, w2, per_sample, has_b, nd, xshape, wshape, geo, fold = op.kst
     kh, kw, sh, sw, pt, pl, dh, dw, oh, ow = geo
     nf = op.next_functions
     need_x, need_w, need_b = nf[0][0] is not None, nf[1][0] is not None, has_b and nf[2][0] is not None
@@ -215,6 +226,11 @@ def kbackward(op, g):
     dt = cols.dtype
     g3 = np.ascontiguousarray(g, dtype=dt).reshape(B, O, L)
     gx = gw = gb = None
+    if fold and need_w:   # the bias grad is the last column of the weight grad
+        gwb = np.matmul(g3, cols.transpose(0, 2, 1)).sum(0)
+        gw = np.ascontiguousarray(gwb[:, :K])
+        gb = gwb[:, K].copy() if need_b else None
+        need_w = need_b = False
     if per_sample:
         if need_b:
             gb = np.einsum("bol->o", g3)

@@ -6,8 +6,8 @@ import numpy as np
 from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
 from .special import _erf
+from .unary import _KDTYPES, _KMIN, Relu, _kernels
 from .unary import relu as _relu
-from .unary import relu_ as _relu_
 
 # ---- elementwise activations: one Op class per function ------------------------------
 
@@ -475,10 +475,21 @@ def _run(cls, input, inplace, *p):
     return apply(cls, input, *p)
 
 
-def relu(input, inplace=False):
-    """Rectified linear unit elementwise: ``max(x, 0)``.
+def _relu_inplace_forward(self, a):   # relu(x, inplace=True) into x's own array: apply_ copies nothing
+    kp = _kernels.load("pointwise") if a.size >= _KMIN and a.dtype in _KDTYPES else None
+    fa = kp.flat(a) if kp is not None and a.flags.writeable else None
+    if fa is None:
+        return Relu.forward(self, a)
+    kp.relu_fwd(fa, fa)
+    self.y = a
+    return a
 
-    The op itself lives with the elementwise family (one ``ReluBackward0`` node).
+
+_ReluInplace = type("Relu", (Relu,), {"forward": _relu_inplace_forward, "__module__": Relu.__module__})
+
+
+def relu(input, inplace=False):
+    """Rectified linear unit elementwise: ``max(x, 0)`` (one ``ReluBackward0`` node).
 
     Args:
         input (Tensor): the input tensor.
@@ -489,7 +500,7 @@ def relu(input, inplace=False):
         >>> F.relu(ember.tensor([-1., 2.]))
         tensor([0., 2.])
     """
-    return _relu_(input) if inplace else _relu(input)
+    return apply_(_ReluInplace, input) if inplace else _relu(input)
 
 
 def relu_(input):
@@ -501,12 +512,11 @@ def relu_(input):
     Example:
         >>> import ember.nn.functional as F
         >>> x = ember.tensor([-1., 2.])
-        >>> F.relu_(x)
-        tensor([0., 2.])
+        >>> _ = F.relu_(x)
         >>> x
         tensor([0., 2.])
     """
-    return _relu_(input)
+    return apply_(_ReluInplace, input)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):

@@ -133,7 +133,8 @@ class _ConvNd(Op):
             self.small = "k"
             res = _f2.kforward(self, kc, x, w, b, stride, pads, dil, G)
             return res[0] if unbatched else res
-        if _f2.covers(nd, G, K):  # 2-D, groups 1: channels-last kernels
+        if _f2.covers(nd, G, K) and B > 1:  # 2-D, groups 1, a batch: channels-last kernels
+            # (one sample: the weights' channels-last copy costs more than it saves)
             self.small = None
             res = _f2.forward(self, x, w, b, stride, pads, dil)
             return res[0] if unbatched else res

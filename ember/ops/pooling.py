@@ -137,6 +137,13 @@ class _MaxPool(Op):
         xp, best = self.xp, self.best
         sl = _offset_slices(*self.geo[3:6], self.geo[7])
         taken = np.zeros(best.shape, dtype=bool)
+        inb = None
+        if xp.shape != self.geo[0] and (best == _lowest(best.dtype)).any():
+            # a window whose maximum is the padding value: its first in-bounds cell wins
+            inb = _pad_fill(np.ones(self.geo[6], dtype=bool), self.geo[8], False)
+
+        def eq(ix):
+            return (xp[ix] == best) if inb is None else (xp[ix] == best) & inb[ix]
         nanb = np.isnan(best) if best.dtype.kind == "f" else None
         if nanb is not None and nanb.any():
             masks = [None] * len(sl)
@@ -146,12 +153,12 @@ class _MaxPool(Op):
                 masks[t] = m
             taken = nanb.copy()
             for t, ix in sl:
-                m = (xp[ix] == best) & ~taken
+                m = eq(ix) & ~taken
                 taken |= m
                 yield ix, m | masks[t]
             return
         for t, ix in sl:
-            m = xp[ix] == best
+            m = eq(ix)
             if t:
                 m &= ~taken
             taken |= m
