@@ -12,9 +12,9 @@ arguments, as the TorchScript-based exporter reads it.
 
 ``dynamic_axes``: the model is traced a second time with each dynamic axis longer
 (``_dynshape.py``); reshape/expand/split sizes that change read the input shapes at run
-time, and a graph whose structure or constants change with the axis (an RNN unrolled
-over the sequence, an interpolation matrix) raises ``UnsupportedOperatorError``.
-Recurrent layers are exported unrolled (a fixed sequence length; the batch may be dynamic).
+time, and a graph whose structure or constants change with the axis (a Python loop over
+it, an interpolation matrix) raises ``UnsupportedOperatorError``. ``nn.LSTM``/``GRU``/``RNN``
+become ONNX's LSTM/GRU/RNN operators (``_rnn.py``): batch and sequence length may be dynamic.
 """
 import enum
 
@@ -76,6 +76,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
         raise ImportError("ember.onnx.export needs the onnx package: pip install onnx "
                           "(or ember[export])") from None
     from ..jit import _trace_for_export
+    from ._rnn import record_recurrent
 
     opset = _DEFAULT_OPSET if opset_version is None else int(opset_version)
     pos, kw = _split_args(args, kwargs)
@@ -85,6 +86,8 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
         model.train(training == TrainingMode.TRAINING)
     _exporting[0] = True
     graph2 = None
+    rec = record_recurrent()
+    rec.__enter__()
     try:
         graph, state = _trace_for_export(model, pos, kw)
         dyn = _dynamic(dynamic_axes)
@@ -101,6 +104,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
                     f"dynamic_axes: the model fails on inputs of other sizes along the dynamic axes "
                     f"({type(e).__name__}: {e}); export without those axes in dynamic_axes") from e
     finally:
+        rec.__exit__(None, None, None)
         _exporting[0] = False
         if is_mod:
             model.train(was)
@@ -123,6 +127,10 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
     from ..jit._aten import aten_name
     from ..jit._graph import Value, op_class
     from ._convert import CONVERTERS, Ctx, UnsupportedOperatorError
+    from ._rnn import RNN_KEY, rnn_aten
+
+    def aten(node):
+        return rnn_aten(node.kwargs) if node.key == RNN_KEY else aten_name(op_class(node.key), node.kwargs)
 
     params = {k: t._data for k, t in state.items()}
     c = Ctx(opset, params)
@@ -170,7 +178,7 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
         if c.dyn is not None:
             from ._dynshape import check_node
             c.dyn.current = c.dyn.node2[id(node)]
-            check_node(node, c.dyn.current, aten_name(op_class(node.key), node.kwargs))
+            check_node(node, c.dyn.current, aten(node))
         res = conv(c, node.args, node.kwargs)
         res = res if isinstance(res, list) else [res]
         for v, r in zip(node.outputs, res):
