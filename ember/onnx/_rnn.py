@@ -10,8 +10,6 @@ ifgo, GRU zrh from torch's rzn with ``linear_before_reset=1``), the biases conca
 """
 import contextlib
 
-import numpy as np
-
 __all__ = ["record_recurrent", "RNN_KEY", "rnn_aten", "RNN_CONVERTERS"]
 
 RNN_KEY = "ember.jit._calls:rnn"
@@ -57,8 +55,8 @@ def _rnn(c, args, kw):
     H = int(sizes[-1])
     if mode == "LSTM" and int(sizes[0]) != H:
         raise UnsupportedOperatorError(
-            "Exporting the operator 'aten::lstm' with proj_size > 0 (LSTM with projections) to "
-            "ONNX is not supported: ONNX's LSTM operator has no projection")
+            "Unsupported: ONNX export of operator LSTM, LSTMs with projections (proj_size > 0): "
+            "ONNX's LSTM operator has no projection")
     if kw["train"] and float(kw["dropout"]) > 0 and L > 1:
         raise UnsupportedOperatorError(
             f"{rnn_aten(kw)} with dropout between layers in training mode cannot be exported; "
