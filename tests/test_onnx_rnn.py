@@ -168,3 +168,53 @@ def test_export_leaves_the_layer_unpatched(tmp_path):
     before = RNNBase.__dict__["_forward"]
     ember.onnx.export(nn.GRU(3, 4), ember.randn(2, 1, 3), str(tmp_path / "g.onnx"))
     assert RNNBase.__dict__["_forward"] is before
+
+
+def test_weights_folded_or_kept_as_inputs(tmp_path):
+    """Default: W/R/B are re-ordered constants (torch's folded initializers, no weight_ih_l0
+    left); keep_initializers_as_inputs / export_params=False: parameters stay graph inputs
+    and the re-ordering runs in the graph."""
+    ember.manual_seed(0)
+    m = nn.LSTM(3, 4, num_layers=2, bidirectional=True).eval()
+    tm = _torch_twin(m, torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True))
+    x = ember.randn(5, 2, 3)
+    path = str(tmp_path / "m.onnx")
+    proto = ember.onnx.export(m, x, path, input_names=["x"])
+    inits = {t.name for t in proto.graph.initializer}
+    assert not any(n.startswith(("weight_", "bias_")) for n in inits)
+    lstm = [n for n in proto.graph.node if n.op_type == "LSTM"]
+    assert all(i in inits for n in lstm for i in n.input[1:4])
+    _compare(ort.InferenceSession(path, providers=["CPUExecutionProvider"]), ["x"], m, tm, (x,))
+    for kw in ({"keep_initializers_as_inputs": True}, {"export_params": False}):
+        proto = ember.onnx.export(m, x, path, input_names=["x"], **kw)
+        graph_inputs = [i.name for i in proto.graph.input]
+        assert "weight_ih_l1_reverse" in graph_inputs
+        sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        feed = {"x": x.numpy()}
+        feed.update({k: v.numpy() for k, v in m.state_dict().items() if k in graph_inputs})
+        y, hn, cn = sess.run(None, feed)
+        with torch.no_grad():
+            ty, (thn, tcn) = tm(_to_torch(x))
+        for a, b in ((y, ty), (hn, thn), (cn, tcn)):
+            np.testing.assert_allclose(a, b.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_training_mode_dropout_between_layers_refused(tmp_path):
+    m = nn.GRU(3, 4, num_layers=2, dropout=0.5)
+    with pytest.raises(ember.onnx.UnsupportedOperatorError, match="dropout between layers"):
+        ember.onnx.export(m, ember.randn(2, 1, 3), str(tmp_path / "g.onnx"),
+                          training=ember.onnx.TrainingMode.TRAINING)
+    assert m.training
+
+
+@pytest.mark.parametrize("opset", [14, 17])
+def test_older_opsets(opset, tmp_path):
+    ember.manual_seed(0)
+    m = nn.GRU(3, 4, batch_first=True)
+    tm = _torch_twin(m, torch.nn.GRU(3, 4, batch_first=True))
+    m.eval()
+    path = str(tmp_path / "g.onnx")
+    ember.onnx.export(m, ember.randn(2, 5, 3), path, input_names=["x"], opset_version=opset,
+                      dynamic_axes={"x": {0: "b", 1: "t"}})
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    _compare(sess, ["x"], m, tm, (ember.randn(3, 8, 3),))

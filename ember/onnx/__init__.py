@@ -134,6 +134,7 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
 
     params = {k: t._data for k, t in state.items()}
     c = Ctx(opset, params)
+    c.fold_params = bool(export_params and not keep_inits)   # parameters may be folded into constants
     in_names = list(input_names or [])
     outs_flat = []
     _flatten(graph.outputs, outs_flat, Value)
@@ -198,6 +199,9 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
         if have != want:
             c.nodes.append(helper.make_node("Identity", [have], [want], name=f"/Identity_out_{i}"))
         outputs.append(_vinfo(helper, want, v, dyn.get(want, {})))
+    if c.fold_params:   # parameters only read by folded constants (re-ordered RNN weights) go
+        used = {n for node in c.nodes for n in node.input} | {o.name for o in outputs}
+        initializers = [t for t in initializers if t.name in used]
     g = helper.make_graph(c.nodes, "main_graph", inputs, outputs, initializer=initializers + c.inits)
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="ember", producer_version=_version())

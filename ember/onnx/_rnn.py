@@ -10,6 +10,8 @@ ifgo, GRU zrh from torch's rzn with ``linear_before_reset=1``), the biases conca
 """
 import contextlib
 
+import numpy as np
+
 __all__ = ["record_recurrent", "RNN_KEY", "rnn_aten", "RNN_CONVERTERS"]
 
 RNN_KEY = "ember.jit._calls:rnn"
@@ -44,6 +46,26 @@ def _gates(c, w, H, order):
         return w
     parts = [c.op("Slice", [w, c.ints([g * H]), c.ints([(g + 1) * H]), c.ints([0])]) for g in order]
     return c.op("Concat", parts, axis=0)
+
+
+def _stacked(c, groups, H, order, hint):
+    """ONNX's (num_directions, ...) W, R or B: per direction, the gate-reordered
+    concatenation of ``groups[d]`` (torch's tensors). Parameters exported as initializers
+    fold into one constant (as torch's constant folding leaves them); otherwise ops."""
+    from ..jit._graph import Value
+
+    if c.fold_params and all(type(v) is Value and v.kind == "param" and v.name in c.params
+                             for g in groups for v in g):
+        def reorder(a):
+            return np.concatenate([a[i * H:(i + 1) * H] for i in order], axis=0)
+        arr = np.stack([np.concatenate([reorder(c.params[v.name]) for v in g], axis=0) for g in groups])
+        return c.const(np.ascontiguousarray(arr), hint=hint)
+    per_dir = []
+    for g in groups:
+        parts = [_gates(c, c.t(v), H, order) for v in g]
+        one = parts[0] if len(parts) == 1 else c.op("Concat", parts, axis=0)
+        per_dir.append(c.op("Unsqueeze", [one, c.ints([0])]))
+    return per_dir[0] if len(per_dir) == 1 else c.op("Concat", per_dir, axis=0)
 
 
 def _rnn(c, args, kw):
@@ -81,16 +103,11 @@ def _rnn(c, args, kw):
     if mode.startswith("RNN"):
         attrs["activations"] = ["Relu" if mode == "RNN_RELU" else "Tanh"] * nd
     for layer in range(L):
-        Ws, Rs, Bs = [], [], []
-        for d in range(nd):
-            p = params[(layer * nd + d) * per:(layer * nd + d + 1) * per]
-            Ws.append(c.op("Unsqueeze", [_gates(c, c.t(p[0]), H, order), c.ints([0])]))
-            Rs.append(c.op("Unsqueeze", [_gates(c, c.t(p[1]), H, order), c.ints([0])]))
-            if per == 4:
-                b = c.op("Concat", [_gates(c, c.t(p[2]), H, order), _gates(c, c.t(p[3]), H, order)], axis=0)
-                Bs.append(c.op("Unsqueeze", [b, c.ints([0])]))
-        cat = (lambda xs: xs[0] if len(xs) == 1 else c.op("Concat", xs, axis=0))  # noqa: E731
-        ins = [y, cat(Ws), cat(Rs), cat(Bs) if Bs else "", ""]
+        p = [params[(layer * nd + d) * per:(layer * nd + d + 1) * per] for d in range(nd)]
+        op = _OP[mode]
+        ins = [y, _stacked(c, [q[:1] for q in p], H, order, f"onnx::{op}_W"),
+               _stacked(c, [q[1:2] for q in p], H, order, f"onnx::{op}_R"),
+               _stacked(c, [q[2:4] for q in p], H, order, f"onnx::{op}_B") if per == 4 else "", ""]
         for s in states:   # this layer's initial states: rows layer*nd ... layer*nd + nd
             ins.append(c.op("Slice", [s, c.ints([layer * nd]), c.ints([(layer + 1) * nd]), c.ints([0])]))
         while ins[-1] == "":
