@@ -218,3 +218,20 @@ def test_older_opsets(opset, tmp_path):
                       dynamic_axes={"x": {0: "b", 1: "t"}})
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     _compare(sess, ["x"], m, tm, (ember.randn(3, 8, 3),))
+
+
+def test_outputs_follow_dynamic_inputs_without_being_named(tmp_path):
+    """Only the input's axis is named: the outputs' sequence/batch axes are still symbolic
+    (ONNX Runtime would otherwise rely on the traced sizes); unbatched input with states."""
+    ember.manual_seed(0)
+    m = nn.LSTM(3, 4, batch_first=True).eval()
+    tm = _torch_twin(m, torch.nn.LSTM(3, 4, batch_first=True))
+    h, c = ember.randn(1, 4), ember.randn(1, 4)
+    path = str(tmp_path / "m.onnx")
+    proto = ember.onnx.export(m, (ember.randn(5, 3), (h, c)), path, input_names=["x", "h", "c"],
+                              dynamic_axes={"x": {0: "t"}})
+    y = proto.graph.output[0].type.tensor_type.shape.dim
+    assert y[0].dim_param and not y[0].dim_value and y[1].dim_value == 4
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    for T in (5, 8, 1):
+        _compare(sess, ["x", "h", "c"], m, tm, (ember.randn(T, 3), (h, c)))

@@ -198,7 +198,11 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
         have = c.names[v.id]
         if have != want:
             c.nodes.append(helper.make_node("Identity", [have], [want], name=f"/Identity_out_{i}"))
-        outputs.append(_vinfo(helper, want, v, dyn.get(want, {})))
+        # axes that follow a dynamic input axis are symbolic even when not named (as torch's
+        # shape inference leaves them): a fixed size would let ONNX Runtime assume it
+        odyn = {a: f"{want}_dim_{a}" for a in sorted(c.dynamic.get(v.id, ())) if a < len(v.shape)}
+        odyn.update(dyn.get(want, {}))
+        outputs.append(_vinfo(helper, want, v, odyn))
     if c.fold_params:   # parameters only read by folded constants (re-ordered RNN weights) go
         used = {n for node in c.nodes for n in node.input} | {o.name for o in outputs}
         initializers = [t for t in initializers if t.name in used]
