@@ -235,3 +235,31 @@ def test_outputs_follow_dynamic_inputs_without_being_named(tmp_path):
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     for T in (5, 8, 1):
         _compare(sess, ["x", "h", "c"], m, tm, (ember.randn(T, 3), (h, c)))
+
+
+@pytest.mark.parametrize("cls,extra", [("LSTM", {}), ("GRU", {}), ("RNN", {"nonlinearity": "relu"})])
+def test_operators_equal_torchs_export(cls, extra, tmp_path):
+    """torch.onnx.export of the same layer writes the same operators, attributes and
+    re-ordered W/R/B (bit for bit)."""
+    from onnx import numpy_helper
+
+    ember.manual_seed(0)
+    m = getattr(nn, cls)(3, 4, num_layers=2, bidirectional=True, **extra).eval()
+    tm = _torch_twin(m, getattr(torch.nn, cls)(3, 4, num_layers=2, bidirectional=True, **extra))
+    x = ember.randn(5, 2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(tm, (_to_torch(x),), str(tmp_path / "t.onnx"), dynamo=False)
+    ours = ember.onnx.export(m, x, str(tmp_path / "e.onnx"))
+
+    def layers(p):
+        inits = {t.name: numpy_helper.to_array(t) for t in p.graph.initializer}
+        return [({a.name: onnx.helper.get_attribute_value(a) for a in n.attribute},
+                 [inits[i] for i in n.input[1:4]]) for n in p.graph.node if n.op_type == cls]
+    theirs = layers(onnx.load(str(tmp_path / "t.onnx")))
+    mine = layers(ours)
+    assert len(mine) == len(theirs) == 2
+    for (ta, tw), (ma, mw) in zip(theirs, mine):
+        assert ta == ma
+        for a, b in zip(tw, mw):
+            np.testing.assert_array_equal(a, b)
