@@ -12,9 +12,9 @@ arguments, as the TorchScript-based exporter reads it.
 
 ``dynamic_axes``: the model is traced a second time with each dynamic axis longer
 (``_dynshape.py``); reshape/expand/split sizes that change read the input shapes at run
-time, and a graph whose structure or constants change with the axis (an RNN unrolled
-over the sequence, an interpolation matrix) raises ``UnsupportedOperatorError``.
-Recurrent layers are exported unrolled (a fixed sequence length; the batch may be dynamic).
+time, and a graph whose structure or constants change with the axis (a Python loop over
+it, an interpolation matrix) raises ``UnsupportedOperatorError``. ``nn.LSTM``/``GRU``/``RNN``
+become ONNX's LSTM/GRU/RNN operators (``_rnn.py``): batch and sequence length may be dynamic.
 """
 import enum
 
@@ -76,6 +76,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
         raise ImportError("ember.onnx.export needs the onnx package: pip install onnx "
                           "(or ember[export])") from None
     from ..jit import _trace_for_export
+    from ._rnn import record_recurrent
 
     opset = _DEFAULT_OPSET if opset_version is None else int(opset_version)
     pos, kw = _split_args(args, kwargs)
@@ -85,6 +86,8 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
         model.train(training == TrainingMode.TRAINING)
     _exporting[0] = True
     graph2 = None
+    rec = record_recurrent()
+    rec.__enter__()
     try:
         graph, state = _trace_for_export(model, pos, kw)
         dyn = _dynamic(dynamic_axes)
@@ -101,6 +104,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
                     f"dynamic_axes: the model fails on inputs of other sizes along the dynamic axes "
                     f"({type(e).__name__}: {e}); export without those axes in dynamic_axes") from e
     finally:
+        rec.__exit__(None, None, None)
         _exporting[0] = False
         if is_mod:
             model.train(was)
@@ -123,9 +127,14 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
     from ..jit._aten import aten_name
     from ..jit._graph import Value, op_class
     from ._convert import CONVERTERS, Ctx, UnsupportedOperatorError
+    from ._rnn import RNN_KEY, rnn_aten
+
+    def aten(node):
+        return rnn_aten(node.kwargs) if node.key == RNN_KEY else aten_name(op_class(node.key), node.kwargs)
 
     params = {k: t._data for k, t in state.items()}
     c = Ctx(opset, params)
+    c.fold_params = bool(export_params and not keep_inits)   # parameters may be folded into constants
     in_names = list(input_names or [])
     outs_flat = []
     _flatten(graph.outputs, outs_flat, Value)
@@ -170,7 +179,7 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
         if c.dyn is not None:
             from ._dynshape import check_node
             c.dyn.current = c.dyn.node2[id(node)]
-            check_node(node, c.dyn.current, aten_name(op_class(node.key), node.kwargs))
+            check_node(node, c.dyn.current, aten(node))
         res = conv(c, node.args, node.kwargs)
         res = res if isinstance(res, list) else [res]
         for v, r in zip(node.outputs, res):
@@ -189,7 +198,14 @@ def _build(graph, state, opset, input_names, output_names, dynamic_axes, export_
         have = c.names[v.id]
         if have != want:
             c.nodes.append(helper.make_node("Identity", [have], [want], name=f"/Identity_out_{i}"))
-        outputs.append(_vinfo(helper, want, v, dyn.get(want, {})))
+        # axes that follow a dynamic input axis are symbolic even when not named (as torch's
+        # shape inference leaves them): a fixed size would let ONNX Runtime assume it
+        odyn = {a: f"{want}_dim_{a}" for a in sorted(c.dynamic.get(v.id, ())) if a < len(v.shape)}
+        odyn.update(dyn.get(want, {}))
+        outputs.append(_vinfo(helper, want, v, odyn))
+    if c.fold_params:   # parameters only read by folded constants (re-ordered RNN weights) go
+        used = {n for node in c.nodes for n in node.input} | {o.name for o in outputs}
+        initializers = [t for t in initializers if t.name in used]
     g = helper.make_graph(c.nodes, "main_graph", inputs, outputs, initializer=initializers + c.inits)
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="ember", producer_version=_version())

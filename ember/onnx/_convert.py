@@ -474,3 +474,6 @@ for _n in (1, 2, 3):
 from ._layers import LAYER_CONVERTERS  # noqa: E402
 
 CONVERTERS.update(LAYER_CONVERTERS)
+from ._rnn import RNN_CONVERTERS  # noqa: E402
+
+CONVERTERS.update(RNN_CONVERTERS)

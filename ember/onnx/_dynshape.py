@@ -52,8 +52,9 @@ class DynShapes:
         if len(g1.nodes) != len(g2.nodes) or any(
                 a.key != b.key or len(a.outputs) != len(b.outputs) for a, b in zip(g1.nodes, g2.nodes)):
             raise UnsupportedOperatorError(
-                "the traced graph changes with the size of a dynamic axis (a loop over it, such as "
-                "nn.LSTM/GRU/RNN unrolled over the sequence, or control flow on a size): export it "
+                "the traced graph changes with the size of a dynamic axis (a Python loop over it, such "
+                "as a recurrent cell stepped over the sequence or nn.LSTM/GRU/RNN on a PackedSequence, "
+                "or control flow on a size): export it "
                 "without that axis in dynamic_axes")
         self.shape2 = {}
         for a, b in zip(g1.inputs, g2.inputs):
