@@ -5,8 +5,8 @@ Each function is an op's ``backward_ops(self, *grads)``; ``self`` is the node, h
 arrays its forward saved."""
 import numpy as np
 
-from . import linalg as L
 from .._tensor import _wrap
+from . import linalg as L
 from ._apply import apply, composite_backward
 
 
