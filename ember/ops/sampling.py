@@ -728,7 +728,7 @@ def _source(c, size, pmode, align):
     x, m = _unnormalize(c, size, align)
     d = np.full(x.shape, m, dtype=x.dtype)
     if pmode == "border":
-        d = d * ((x >= 0) & (x <= size - 1))
+        d = d * ((x > 0) & (x < size - 1))   # borders count as outside (PyTorch)
         x = np.clip(x, 0, size - 1)
     elif pmode == "reflection":
         if align:
@@ -736,7 +736,7 @@ def _source(c, size, pmode, align):
         else:
             x, dr = _reflect(x, -1, 2 * size - 1)
         d = d * dr
-        dd = (x >= 0) & (x <= size - 1)
+        dd = (x > 0) & (x < size - 1)
         d = d * dd
         x = np.clip(x, 0, size - 1)
     return x, d
