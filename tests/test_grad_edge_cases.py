@@ -80,6 +80,9 @@ def test_cumprod_zeros_along_a_middle_dim():
     ("iji->j", [(3, 2, 3)]), ("ii->", [(4, 4)]), ("iii->i", [(2, 2, 2)]),
     ("iij,jk->ik", [(3, 3, 2), (2, 4)]), ("...ii,i->...", [(2, 3, 3), (3,)]),
     ("bii,bjj->bij", [(2, 3, 3), (2, 4, 4)]), ("iji,j->j", [(3, 2, 3), (2,)]),
+    # a diagonal operand whose ellipsis broadcasts (size 1 against 2): its gradient sums there
+    ("...ii,...i->...", [(1, 3, 3), (2, 3)]), ("...ii->...i", [(2, 1, 3, 3)]),
+    ("ijj,kj->ik", [(2, 3, 3), (4, 1)]), ("a...a->...", [(2, 3, 2)]),
 ])
 def test_einsum_repeated_subscripts(eq, shapes):
     rng = np.random.default_rng(2)

@@ -18,14 +18,15 @@ def outer(self, g):
 def _on_diagonal(gt, s, letters, shape):
     """``gt`` (indexed by ``letters``) placed where the subscripts ``s`` of an operand of
     ``shape`` repeat a letter: times an identity for each repeated position, with ops."""
-    x = gt.reshape([shape[p] if s.index(c) == p else 1 for p, c in enumerate(s)])
+    x = gt.reshape([gt.shape[letters.index(c)] if s.index(c) == p else 1 for p, c in enumerate(s)])
     for q, c in enumerate(s):
         p = s.index(c)
         if p != q:
             n = shape[p]
             eye = np.eye(n, dtype=gt._data.dtype).reshape([n if k in (p, q) else 1 for k in range(len(s))])
             x = x * _wrap(eye)
-    return x
+    wide = tuple(k for k, (a, b) in enumerate(zip(x.shape, shape)) if a != b)   # broadcast size-1 dims
+    return x.sum(wide, keepdim=True) if wide else x
 
 
 def einsum(self, g):
