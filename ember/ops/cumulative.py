@@ -53,6 +53,22 @@ def cumsum(input, dim, *, dtype=None, out=None) -> Tensor:
     return apply(Cumsum, input, wrap_dim(dim, input.ndim), npd)
 
 
+def _cumprod_zeros_grad(g, x, d):
+    """cumprod's gradient for an input with zeros, with ops (differentiable again):
+    for each ``i``, the sum over ``j >= i`` of ``g_j`` times the cumprod with ``x_i`` set to 1."""
+    from .joining import stack
+
+    n = x.shape[d]
+    shape = [1] * x.ndim
+    shape[d] = n
+    pos = np.arange(n).reshape(shape)
+    cols = []
+    for i in range(n):
+        xi = x.masked_fill(_wrap(pos == i), 1)
+        cols.append((g * xi.cumprod(d) * _wrap((pos >= i).astype(x._data.dtype))).sum(d))
+    return stack(cols, d)
+
+
 @holomorphic
 class Cumprod(Op):
     name = "CumprodBackward0"
@@ -92,8 +108,8 @@ class Cumprod(Op):
         a, d = self.a, self.d
         if a.ndim == 0:
             return g
-        if (a == 0).any():   # the O(n^2) exclusive products are not written with ops
-            return self.no_double_backward(g)
+        if (a == 0).any():   # d out_j / d x_i = prod_{k<=j, k!=i} x_k, O(n^2) along the dim
+            return _cumprod_zeros_grad(g, self.saved_input(0, a), d)
         return (g * self.saved_output(self.out)).flip(d).cumsum(d).flip(d) / self.saved_input(0, a)
 
 

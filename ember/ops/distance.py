@@ -92,31 +92,42 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 class _CosSim(Op):
+    """PyTorch's ``(x1 / N1 * x2 / N2).sum(dim)`` with ``Ni = max(||xi||, eps)`` where the
+    clamp is taken without gradient: the gradient flows through the unclamped norm."""
     name = "SumBackward1"
     saves = (0, 1)
 
     def forward(self, x1, x2, dim, eps):
         x1, x2 = np.broadcast_arrays(x1, x2)
-        n1 = np.maximum(np.sqrt((x1 * x1).sum(axis=dim, keepdims=True)), eps)
-        n2 = np.maximum(np.sqrt((x2 * x2).sum(axis=dim, keepdims=True)), eps)
+        r1 = np.sqrt((x1 * x1).sum(axis=dim, keepdims=True))
+        r2 = np.sqrt((x2 * x2).sum(axis=dim, keepdims=True))
+        n1, n2 = np.maximum(r1, eps), np.maximum(r2, eps)
         c = ((x1 / n1) * (x2 / n2)).sum(axis=dim, keepdims=True)
-        self.s, self.eps = (x1, x2, n1, n2, c, dim), eps
+        self.s, self.eps = (x1, x2, n1, n2, c, dim, r1, r2), eps
         return np.squeeze(c, axis=dim).astype(x1.dtype, copy=False)
 
     def backward(self, g):
-        x1, x2, n1, n2, c, dim = self.s
+        x1, x2, n1, n2, c, dim, r1, r2 = self.s
         g = np.expand_dims(g, dim)
-        g1 = g * (x2 / (n1 * n2) - c * x1 / (n1 * n1))
-        g2 = g * (x1 / (n1 * n2) - c * x2 / (n2 * n2))
+        # the norm's gradient x / ||x|| is 0 where ||x|| == 0 (as linalg.vector_norm's)
+        inv1 = np.divide(1, r1, out=np.zeros_like(r1), where=r1 > 0)
+        inv2 = np.divide(1, r2, out=np.zeros_like(r2), where=r2 > 0)
+        g1 = g * (x2 / (n1 * n2) - c * x1 * inv1 / n1)
+        g2 = g * (x1 / (n1 * n2) - c * x2 * inv2 / n2)
         return g1, g2
 
     def backward_ops(self, g):
+        from ..linalg import vector_norm
+        from .grids import broadcast_tensors
         x1, x2, dim, eps = self.s[0], self.s[1], self.s[5], self.eps
 
+        def norm(t):
+            r = vector_norm(t, 2, dim, True)
+            return r + (r.clamp(min=eps) - r).detach()   # clamped value, unclamped gradient
+
         def fn(a, b):
-            na = (a * a).sum(dim, keepdim=True).sqrt().clamp(min=eps)
-            nb = (b * b).sum(dim, keepdim=True).sqrt().clamp(min=eps)
-            return ((a / na) * (b / nb)).sum(dim)
+            a, b = broadcast_tensors(a, b)
+            return ((a / norm(a)) * (b / norm(b))).sum(dim)
         return composite_backward(fn, (_saved_unbroadcast(self, 0, x1), _saved_unbroadcast(self, 1, x2)), (g,))
 
 

@@ -604,7 +604,9 @@ class Einsum(Op):
             if t != letters:  # letters summed only inside this operand: broadcast back
                 sizes = {c: a.shape[s.index(c)] for c in letters}
                 gt = _bcast_letters(gt, t, letters, sizes)
-            if letters != s:  # repeated subscripts (diagonals)
+            if letters != s:  # repeated subscripts (diagonals); sum the broadcast size-1 dims first
+                wide = tuple(k for k, c in enumerate(letters) if gt.shape[k] != a.shape[s.index(c)])
+                gt = gt.sum(axis=wide, keepdims=True) if wide else gt
                 z = np.zeros(a.shape, g.dtype)
                 np.einsum(s + "->" + letters, z)[...] = gt
                 gt = z

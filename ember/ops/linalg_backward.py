@@ -5,6 +5,7 @@ Each function is an op's ``backward_ops(self, *grads)``; ``self`` is the node, h
 arrays its forward saved."""
 import numpy as np
 
+from .._tensor import _wrap
 from . import linalg as L
 from ._apply import apply, composite_backward
 
@@ -14,18 +15,33 @@ def outer(self, g):
     return L.matmul(g, b), L.matmul(a, g)
 
 
+def _on_diagonal(gt, s, letters, shape):
+    """``gt`` (indexed by ``letters``) placed where the subscripts ``s`` of an operand of
+    ``shape`` repeat a letter: times an identity for each repeated position, with ops."""
+    x = gt.reshape([gt.shape[letters.index(c)] if s.index(c) == p else 1 for p, c in enumerate(s)])
+    for q, c in enumerate(s):
+        p = s.index(c)
+        if p != q:
+            n = shape[p]
+            eye = np.eye(n, dtype=gt._data.dtype).reshape([n if k in (p, q) else 1 for k in range(len(s))])
+            x = x * _wrap(eye)
+    wide = tuple(k for k, (a, b) in enumerate(zip(x.shape, shape)) if a != b)   # broadcast size-1 dims
+    return x.sum(wide, keepdim=True) if wide else x
+
+
 def einsum(self, g):
     ops, subs, out = self.ops, self.subs, self.out
     grads = []
     for i, (a, s) in enumerate(zip(ops, subs)):
         letters = "".join(dict.fromkeys(s))
-        if letters != s:   # repeated subscripts (a diagonal): not written with ops
-            return self.no_double_backward(g)
         others = [(self.saved_input(j, ops[j]), subs[j]) for j in range(len(ops)) if j != i]
         t = "".join(c for c in letters if c in set(out).union(*[set(sj) for _, sj in others]))
         gt = L.einsum(",".join([out] + [sj for _, sj in others]) + "->" + t, g, *[o for o, _ in others])
         if t != letters:   # letters summed only inside this operand: broadcast back
-            gt = gt.reshape([gt.shape[t.index(c)] if c in t else 1 for c in letters]).expand(a.shape)
+            sizes = [a.shape[s.index(c)] for c in letters]
+            gt = gt.reshape([gt.shape[t.index(c)] if c in t else 1 for c in letters]).expand(sizes)
+        if letters != s:   # repeated subscripts: gt on the diagonal, zeros elsewhere
+            gt = _on_diagonal(gt, s, letters, a.shape)
         grads.append(gt)
     return tuple(grads)
 

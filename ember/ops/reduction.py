@@ -262,6 +262,23 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None) -> 
     return apply(Mean, input, _dims(dim, input.ndim), keepdim)
 
 
+def _exclusive_prod(x, dims):
+    """The product of the elements of ``x`` over ``dims`` but the one at each position, with
+    ops (PyTorch's ``prod_safe_zeros_backward``): left and right exclusive cumprods."""
+    from .joining import cat
+
+    if len(dims) == 1:
+        t = x.movedim(dims[0], -1)
+    else:
+        t = x.reshape(-1)
+    n = t.shape[-1]
+    one = _wrap(np.ones(tuple(t.shape[:-1]) + (1,), x._data.dtype))
+    left = cat([one, t.narrow(-1, 0, n - 1)], -1).cumprod(-1)
+    right = cat([one, t.flip(-1).narrow(-1, 0, n - 1)], -1).cumprod(-1).flip(-1)
+    ex = left * right
+    return ex.movedim(-1, dims[0]) if len(dims) == 1 else ex.reshape(tuple(x.shape))
+
+
 @holomorphic
 class Prod(Op):
     name = "ProdBackward0"
@@ -296,13 +313,15 @@ class Prod(Op):
 
     def backward_ops(self, g):
         a, dims = self.a, self.dims
-        if a.size == 0 or not dims:
+        if not dims:
             return g * _wrap(np.ones(a.shape, g._data.dtype))
-        if (a == 0).any():   # the exclusive products by cumprod are not written with ops
-            return self.no_double_backward(g)
         if not self.keepdim:
             g = g.reshape(tuple(1 if i in dims else n for i, n in enumerate(a.shape)))
+        if a.size == 0:
+            return g * _wrap(np.zeros(a.shape, g._data.dtype))
         x = self.saved_input(0, a)
+        if (a == 0).any():
+            return g * _exclusive_prod(x, dims)
         p = x.prod(dims[0], keepdim=True) if len(dims) == 1 else x.prod().reshape((1,) * a.ndim)
         return g * p / x
 

@@ -728,7 +728,7 @@ def _source(c, size, pmode, align):
     x, m = _unnormalize(c, size, align)
     d = np.full(x.shape, m, dtype=x.dtype)
     if pmode == "border":
-        d = d * ((x >= 0) & (x <= size - 1))
+        d = d * ((x > 0) & (x < size - 1))   # borders count as outside (PyTorch)
         x = np.clip(x, 0, size - 1)
     elif pmode == "reflection":
         if align:
@@ -736,7 +736,7 @@ def _source(c, size, pmode, align):
         else:
             x, dr = _reflect(x, -1, 2 * size - 1)
         d = d * dr
-        dd = (x >= 0) & (x <= size - 1)
+        dd = (x > 0) & (x < size - 1)
         d = d * dd
         x = np.clip(x, 0, size - 1)
     return x, d
@@ -902,7 +902,7 @@ class _GridSample3D(Op):
             vals = np.take_along_axis(xf, idx[:, None, :], axis=2)
             out += vals * wv[:, None, :]
             self.taps.append((idx, wv, valid, vals))
-        self.geo = (x.shape, grid.shape, mode)
+        self.geo, self.x, self.grid = (x.shape, grid.shape, mode), x, grid
         return out.reshape((N, C) + grid.shape[1:4])
 
     def backward(self, g):
@@ -932,6 +932,8 @@ class _GridSample3D(Op):
                         gk += w
                     ggrid[..., k] = (gk * self.deriv[k]).reshape(gshape[:-1])
         return gin, ggrid
+
+    backward_ops = _sb.grid_sample_3d
 
 
 def _cubic_dcoeffs(t, A=-0.75):

@@ -1,4 +1,4 @@
-"""Double backward of ``ops/sampling.py``'s 2-D ``grid_sample`` (kept here: that file is at
+"""Double backward of ``ops/sampling.py``'s 2-D and 3-D ``grid_sample`` (kept here: that file is at
 its line limit): the forward written with ember ops, differentiated by ``composite_backward``.
 
 The taps (which pixels each output reads, and whether they lie inside) are constant; the
@@ -38,6 +38,38 @@ def grid_sample(self, g):
             w = _wrap(wv) if w is None else w * _wrap(valid.astype(dt))
             out = out + vals * w.unsqueeze(1)
         return out.reshape(N, C, gshape[1], gshape[2])
+
+    return composite_backward(fn, (self.saved_input(0, self.x), self.saved_input(1, self.grid)), (g,)) + \
+        (None, None, None)
+
+
+def grid_sample_3d(self, g):
+    """The 3-D form: eight trilinear taps (or the nearest one), coordinates (x, y, z)."""
+    xshape, gshape, mode = self.geo
+    N, C = xshape[:2]
+    S, P = int(np.prod(xshape[2:])), int(np.prod(gshape[1:4]))
+    dt = self.x.dtype
+
+    def fn(x, grid):
+        xf = x.reshape(N, C, S)
+        if mode == "nearest":
+            ws = [None]
+        else:
+            fr = [_wrap(self.frac[k]) + _wrap(self.deriv[k])
+                  * (grid[..., k].reshape(N, -1) - _wrap(self.grid[..., k].reshape(N, -1))) for k in range(3)]
+            ws = []
+            for bits in np.ndindex(2, 2, 2):
+                w = None
+                for b, f in zip(bits, fr):
+                    t = f if b else 1 - f
+                    w = t if w is None else w * t
+                ws.append(w)
+        out = 0
+        for (idx, wv, valid, _vals), w in zip(self.taps, ws):
+            vals = xf.gather(2, _wrap(np.ascontiguousarray(np.broadcast_to(idx[:, None, :], (N, C, P)))))
+            w = _wrap(wv) if w is None else w * _wrap(valid.astype(dt))
+            out = out + vals * w.unsqueeze(1)
+        return out.reshape((N, C) + tuple(gshape[1:4]))
 
     return composite_backward(fn, (self.saved_input(0, self.x), self.saved_input(1, self.grid)), (g,)) + \
         (None, None, None)

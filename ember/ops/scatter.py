@@ -3,13 +3,15 @@ put, and select/slice/diagonal/as_strided_scatter."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import Op, _type_name, apply, apply_, wrap_dim
 from .gather import _check_gather_shapes, _check_index, _check_index_dtype, _gidx, _src_part
-from .indexing import Index, _conv_item, _fix_index_error, _ndarray
+from .indexing import Index, _conv_item, _fix_index_error, _ndarray, where
 
 __all__ = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
            "index_put", "index_put_", "put", "select_scatter", "slice_scatter", "diagonal_scatter",
@@ -200,7 +202,7 @@ class ScatterReduce(Op):
             raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
                                + str(reduce))
         _check_gather_shapes(a, index, dim, "scatter_reduce", src)
-        self.shape = a.shape
+        self.shape, self.index, self.dim = a.shape, index, dim
         if a.ndim == 0:
             a, index, src = a.reshape(1), index.reshape(-1), src.reshape(-1)
         idx = _gidx(index, dim)
@@ -269,8 +271,10 @@ class ScatterReduce(Op):
             gm = g / _wrap(self.cnt.astype(g._data.dtype))
             ga, gsp = gm, _pick(gm, idx)
         elif red == "prod":
-            if not (np.all(a != 0) and np.all(s != 0)) or s.shape != self.sshape:
-                return self.no_double_backward(g)   # exclusive products by hand: not written with ops
+            if s.shape != self.sshape:
+                return self.no_double_backward(g)
+            if not (np.all(a != 0) and np.all(s != 0)):
+                return self._prod_zeros_ops(g)
             go = g * self.saved_output(out.reshape(self.shape)).reshape(out.shape)
             ga, gsp = go / self.saved_input(0, a.reshape(self.shape)).reshape(a.shape), \
                 _pick(go, idx) / self.saved_input(2, s)
@@ -286,10 +290,36 @@ class ScatterReduce(Op):
         gs = _into(gsp.reshape(-1) if len(self.sshape) == 0 else gsp, self.sshape)
         return ga.reshape(self.shape), None, gs.reshape(self.sshape)
 
+    def _prod_zeros_ops(self, g):
+        """The prod gradients with zeros, with ops (PyTorch's ``scatter_reduce_backward``):
+        ``self`` by the reduction over ``self`` with its zeros set to 1, a source that is the one
+        zero at its position by the reduction with it set to 1, the others by ``result / source``.
+        As PyTorch, no double backward for several zeros of ``src`` at one position."""
+        a, s, idx = self.a, self.s, self.idx
+        if len(self.shape) == 0:
+            return self.no_double_backward(g)
+        szero = s == 0
+        nz = np.zeros(a.shape, np.int64)
+        np.add.at(nz, idx, szero)
+        if (nz > 1).any():
+            return self.no_double_backward(g)
+        single = _wrap(szero & (nz[idx] == 1))
+        x, src, index = self.saved_input(0, a), self.saved_input(2, s), _wrap(self.index)
+        out = self.saved_output(self.out)
+        red = functools.partial(scatter_reduce, dim=self.dim, index=index, reduce="prod",
+                                include_self=self.include_self)
+        xz = _wrap(a == 0)
+        ga = g * red(x.masked_fill(xz, 1), src=src) / x.masked_fill(xz, 1)
+        gsp = where(single, _pick(g * red(x, src=src.masked_fill(single, 1)), idx),
+                    _pick(g * out, idx) / src.masked_fill(_wrap(szero), 1))
+        if not self.include_self:
+            ga = g * _wrap(~self.hit)
+        return ga, None, gsp
+
     def _prod_grads(self, g):
         a, s, idx, out = self.a, self.s, self.idx, self.out
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = g * out / a
+            ga = np.where(self.hit, g * out / a, g)   # untouched entries (a zero too) pass g
             gsp = (g * out)[idx] / s
         if not (np.all(a != 0) and np.all(s != 0)):  # exclusive products by hand where zeros
             flat_pos = np.ravel_multi_index(np.broadcast_arrays(*idx), a.shape)
