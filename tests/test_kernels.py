@@ -99,3 +99,13 @@ def test_blas_threads_sleep_after_a_gemm():
 def test_blas_timeout_the_user_set_is_kept():
     out = _run("from ember import _kernels; print(_kernels._calm_blas())", OPENBLAS_THREAD_TIMEOUT="28")
     assert out.split() == ["[]"]
+
+
+def test_env_blas_timeout():
+    pytest.importorskip("numba")
+    code = ("import numpy as np; np.ones((64, 64)) @ np.ones((64, 64)); from ember import _kernels; "
+            "import os; print(_kernels.available(), 'OPENBLAS_THREAD_TIMEOUT' in os.environ)")
+    assert _run(code, EMBER_BLAS_TIMEOUT="6").split() == ["True", "False"]
+    with pytest.raises(subprocess.CalledProcessError) as e:
+        _run(code, EMBER_BLAS_TIMEOUT="short")
+    assert "EMBER_BLAS_TIMEOUT must be an integer (4..30), got 'short'" in e.value.stderr

@@ -18,6 +18,13 @@ An op asks for a kernel module by name and falls back when it gets ``None``::
     ...  # the NumPy implementation
 
 Kernel modules import numba at their top and decorate with :func:`jit` below.
+
+Threads: numba's workers and NumPy's OpenBLAS threads share the cores. numba's sleep as
+soon as a loop ends (``OMP_WAIT_POLICY=PASSIVE``); OpenBLAS's spin about 0.1 s after each
+call, which speeds back-to-back GEMMs (MLP, LSTM) but holds the core a following parallel
+kernel needs. ``EMBER_BLAS_TIMEOUT=N`` (4..30) shortens that spin to 2**N cycles at run
+time (:func:`_calm_blas`), which ``OPENBLAS_THREAD_TIMEOUT`` can only do before NumPy
+loads. It is off by default: on a shared 2-core machine it was not a clear win (#13).
 """
 import importlib
 import os
@@ -44,7 +51,11 @@ def _decide():
         if want == "numba":
             raise ImportError('EMBER_KERNELS=numba but numba is not installed: pip install "ember[fast]"') from None
         return "numpy"
-    _calm_blas()
+    t = os.environ.get("EMBER_BLAS_TIMEOUT", "").strip()
+    if t:
+        if not t.isdigit():
+            raise ValueError(f"EMBER_BLAS_TIMEOUT must be an integer (4..30), got {t!r}")
+        _calm_blas(int(t))
     return "numba"
 
 
