@@ -58,3 +58,54 @@ def test_jit_compiles_and_caches():
     _double(a, out)
     np.testing.assert_array_equal(out, 2 * a)
     assert ember.tensor([1.0]).item() == 1.0
+
+
+_CALM = """
+import os, sys, time
+import numpy as np
+a = np.random.default_rng(0).standard_normal((384, 384)).astype(np.float32)
+ref = a.astype(np.float64) @ a
+from ember import _kernels
+done = _kernels._calm_blas() if sys.argv[1] == "calm" else []
+def cpu(t):
+    s = open(f"/proc/self/task/{t}/stat").read().rsplit(")", 1)[1].split()
+    return int(s[11]) + int(s[12])
+for _ in range(5):
+    np.testing.assert_allclose(a @ a, ref, rtol=1e-4, atol=1e-3)   # BLAS still right after the restart
+workers = [t for t in os.listdir("/proc/self/task") if t != str(os.getpid())]
+c0 = {t: cpu(t) for t in workers}
+time.sleep(0.3)   # OpenBLAS's default spins ~0.1 s after a GEMM; with ember's setting its threads sleep
+print(len(done), "OPENBLAS_THREAD_TIMEOUT" in os.environ, max([cpu(t) - c0[t] for t in workers] or [0]))
+"""
+
+
+def _calm(arg):
+    e = dict(os.environ, PYTHONPATH=ROOT, OPENBLAS_NUM_THREADS="2")
+    return subprocess.run([sys.executable, "-c", _CALM, arg], env=e, capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_blas_threads_sleep_after_a_gemm():
+    pytest.importorskip("numba")
+    if not os.path.exists("/proc/self/maps"):
+        pytest.skip("needs /proc")
+    n, env_left, ticks = _calm("calm")
+    if n == "0":
+        pytest.skip("NumPy's BLAS is not OpenBLAS's pthread build")
+    assert env_left == "False"   # the variable is read, then removed again
+    assert int(ticks) <= 1       # clock ticks (10 ms) taken by the idle BLAS thread over 0.3 s
+
+
+def test_blas_timeout_the_user_set_is_kept():
+    out = _run("from ember import _kernels; print(_kernels._calm_blas())", OPENBLAS_THREAD_TIMEOUT="28")
+    assert out.split() == ["[]"]
+
+
+def test_env_blas_timeout():
+    pytest.importorskip("numba")
+    code = ("import numpy as np; np.ones((64, 64)) @ np.ones((64, 64)); from ember import _kernels; "
+            "import os; print(_kernels.available(), 'OPENBLAS_THREAD_TIMEOUT' in os.environ)")
+    assert _run(code, EMBER_BLAS_TIMEOUT="6").split() == ["True", "False"]
+    with pytest.raises(subprocess.CalledProcessError) as e:
+        _run(code, EMBER_BLAS_TIMEOUT="short")
+    assert "EMBER_BLAS_TIMEOUT must be an integer (4..30), got 'short'" in e.value.stderr
