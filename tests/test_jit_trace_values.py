@@ -3,6 +3,7 @@ sequence length, and indexing/comparisons/argmax/sort with values derived from t
 Each trace is checked three ways on inputs of a new shape against real torch: ember's replay,
 the archive ember.jit.save wrote run by torch.jit.load, and that archive read back by
 ember.jit.load."""
+import contextlib
 import io
 import warnings
 
@@ -465,7 +466,9 @@ OPS = {
 @pytest.mark.parametrize("name", list(OPS))
 def test_op_saves_and_follows_a_new_shape(name):
     f, ft = OPS[name](ember), OPS[name](torch)
-    t = ember.jit.trace(f, ember.randn(3, 5))
+    # det's eye(3) is made inside the function: a constant, and the trace says so
+    with pytest.warns(ember.jit.TracerWarning) if name == "det" else contextlib.nullcontext():
+        t = ember.jit.trace(f, ember.randn(3, 5))
     x = ember.randn(4, 6)
     want = ft(_tt(x))
     for got in _three_ways(t, (x,)):

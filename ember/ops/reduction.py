@@ -134,9 +134,9 @@ class Sum(Op):
             r = _blas_sum(a, dims, keepdim)
             if r is not None:
                 return r
-        if dims is None:  # every dim: the common, fast case
-            return np.sum(a, keepdims=keepdim, dtype=npdtype)
-        return np.sum(a, axis=dims, keepdims=keepdim, dtype=npdtype)
+        # np.add.reduce, not np.sum: an IEEE warning (inf + -inf) is then raised from this
+        # frame, where ember's filter (ember/_backend.py) silences it as torch is silent
+        return np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=npdtype)
 
     def backward(self, g):
         dims = self.dims if self.dims is not None else tuple(range(len(self.shape)))
