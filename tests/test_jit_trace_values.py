@@ -29,6 +29,8 @@ def _flat(o):
 def _tt(x):
     if isinstance(x, ember.Tensor):
         return torch.from_numpy(x.numpy().copy())
+    if isinstance(x, dict):
+        return {k: _tt(v) for k, v in x.items()}
     return type(x)(_tt(a) for a in x)
 
 
@@ -40,8 +42,8 @@ def _check(got, want, tol=1e-5):
         np.testing.assert_allclose(_np(g), _np(w), rtol=tol, atol=tol)
 
 
-def _three_ways(traced, args):
-    """(ember replay, torch.jit.load of ember's archive, ember.jit.load of it) on ``args``."""
+def _saved_for_torch(traced):
+    """(torch.jit.load of ember.jit.save's archive of ``traced``, the archive rewound)."""
     buf = io.BytesIO()
     ember.jit.save(traced, buf)
     buf.seek(0)
@@ -49,6 +51,12 @@ def _three_ways(traced, args):
         warnings.simplefilter("ignore", DeprecationWarning)
         tm = torch.jit.load(buf)
     buf.seek(0)
+    return tm, buf
+
+
+def _three_ways(traced, args):
+    """(ember replay, torch.jit.load of ember's archive, ember.jit.load of it) on ``args``."""
+    tm, buf = _saved_for_torch(traced)
     em = ember.jit.load(buf)
     with torch.no_grad():
         t_out = tm(*_tt(args))
@@ -407,12 +415,7 @@ def test_training_mode_batchnorm_saves_and_updates_running_stats():
     m = make(ember)
     tmod = _torch_twin(m, make(torch))
     t = ember.jit.trace(m, ember.randn(2, 3, 6, 6))
-    buf = io.BytesIO()
-    ember.jit.save(t, buf)
-    buf.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        tm = torch.jit.load(buf)
+    tm, _ = _saved_for_torch(t)
     m.load_state_dict({k: ember.from_numpy(v.numpy().copy()) for k, v in tmod.state_dict().items()})
     tm.load_state_dict({k: v.clone() for k, v in tmod.state_dict().items()})
     for n in (5, 3):
@@ -545,22 +548,11 @@ def test_dict_input_with_a_length_mask_follows_new_inputs():
         warnings.simplefilter("error", ember.jit.TracerWarning)
         t = ember.jit.trace(m, ({"tokens": ember.randint(0, 20, (2, 5)), "lens": ember.tensor([5, 3])},))
     b = {"tokens": ember.randint(0, 20, (3, 7)), "lens": ember.tensor([7, 2, 4])}
-    want = tmod(_tt_dict(b))
-    buf = io.BytesIO()
-    ember.jit.save(t, buf)
-    buf.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        tm = torch.jit.load(buf)
-    buf.seek(0)
-    for got in (t(b), tm(_tt_dict(b)), ember.jit.load(buf)(b)):
+    want = tmod(_tt(b))
+    for got in _three_ways(t, (b,)):
         assert set(got) == set(want)
         for k in want:
             _check(got[k], want[k])
-
-
-def _tt_dict(b):
-    return {k: _tt(v) for k, v in b.items()}
 
 
 def test_transformer_with_positional_buffer_follows_sequence_length():

@@ -7,6 +7,8 @@ import pytest
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
+from oracle import _flat_tensors  # noqa: E402
+
 import ember  # noqa: E402
 import ember.onnx  # noqa: E402
 from ember import nn  # noqa: E402
@@ -24,25 +26,15 @@ def _check(model, args, tmp_path, names=None, dynamic_axes=None, others=(), tol=
     s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     for a in (args,) + tuple(others):
         a = a if isinstance(a, tuple) else (a,)
-        feed = []
-        _flat(a, feed)
+        feed = _flat_tensors(a)
         got = s.run(None, {n: t.numpy() for n, t in zip(names, feed)})
         with ember.no_grad():
             want = model(*a)
-        flat = []
-        _flat(want, flat)
+        flat = _flat_tensors(want)
         assert len(got) == len(flat)
         for g, w in zip(got, flat):
             np.testing.assert_allclose(g, w.numpy(), rtol=tol, atol=tol)
     return [n.op_type for n in proto.graph.node]
-
-
-def _flat(x, out):
-    if isinstance(x, (tuple, list)):
-        for y in x:
-            _flat(y, out)
-    else:
-        out.append(x)
 
 
 @pytest.mark.parametrize("cls", [nn.LSTM, nn.GRU, nn.RNN])

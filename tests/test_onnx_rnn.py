@@ -9,6 +9,8 @@ onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 torch = pytest.importorskip("torch")
 
+from oracle import _flat_tensors  # noqa: E402
+
 import ember  # noqa: E402
 import ember.onnx  # noqa: E402
 from ember import nn  # noqa: E402
@@ -22,15 +24,6 @@ def _torch_twin(m, tm):
     return tm.eval()
 
 
-def _flat(x, out):
-    if isinstance(x, (tuple, list)):
-        for y in x:
-            _flat(y, out)
-    else:
-        out.append(x)
-    return out
-
-
 def _export(model, args, tmp_path, names, outs, dyn):
     model.eval()
     path = str(tmp_path / "m.onnx")
@@ -42,12 +35,12 @@ def _export(model, args, tmp_path, names, outs, dyn):
 
 
 def _compare(sess, names, model, tmodel, args, tol=1e-5):
-    feed = _flat(args, [])
+    feed = _flat_tensors(args)
     got = sess.run(None, {n: t.numpy() for n, t in zip(names, feed)})
     with ember.no_grad():
-        want = _flat(model(*args), [])
+        want = _flat_tensors(model(*args))
     with torch.no_grad():
-        twant = _flat(tmodel(*[_to_torch(a) for a in args]), [])
+        twant = _flat_tensors(tmodel(*[_to_torch(a) for a in args]))
     assert len(got) == len(want) == len(twant)
     for g, w, t in zip(got, want, twant):
         assert g.shape == tuple(w.shape) == tuple(t.shape)

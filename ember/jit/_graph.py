@@ -322,15 +322,18 @@ class _Tracer:
             inplace = bool(inputs) and out is inputs[0]
             args = [p if p is not None else self.arg(x) for x, p in zip(inputs, pre)]
             kw = {k: self.arg(v) for k, v in kwargs.items()}
-            outs = out if type(out) is tuple else (out,)
-            vs = []
-            for o in outs:
-                v = self.g.value("op", None, o._data.shape, o._data.dtype)
-                self.bind(o, v)
-                vs.append(v)
-            self.g.nodes.append(Node(key, bool(inplace), args, kw, vs))
+            self._emit(key, bool(inplace), args, kw, out)
         except TracingError as e:
             self.error = e
+
+    def _emit(self, key, inplace, args, kw, out):
+        """Append the node: a fresh graph value for each of ``out``'s tensors."""
+        vs = []
+        for o in (out if type(out) is tuple else (out,)):
+            v = self.g.value("op", None, o._data.shape, o._data.dtype)
+            self.bind(o, v)
+            vs.append(v)
+        self.g.nodes.append(Node(key, inplace, args, kw, vs))
 
     def arg(self, x):
         if isinstance(x, Tensor):
@@ -369,14 +372,7 @@ class _Tracer:
         except TracingError as e:
             self.error = e
             return
-        inplace = bool(args) and out is args[0]
-        outs = out if type(out) is tuple else (out,)
-        vs = []
-        for o in outs:
-            v = self.g.value("op", None, o._data.shape, o._data.dtype)
-            self.bind(o, v)
-            vs.append(v)
-        self.g.nodes.append(Node(key, inplace, a, kw, vs))
+        self._emit(key, bool(args) and out is args[0], a, kw, out)
 
     def tensor(self, t):
         v = self.vals.get(id(t))
