@@ -153,13 +153,18 @@ BAREBONES = (uint16, uint32, uint64)
 _BAREBONES_NP = frozenset(d.np for d in BAREBONES)
 
 
+def unsigned_error(npd, kernel):
+    """PyTorch's error for its ``kernel`` lacking the uint16/32/64 NumPy dtype ``npd``."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(from_np[npd])}\'')
+
+
 def refuse_unsigned(x, kernel):
     """Raise PyTorch's ``NotImplementedError`` if ``x`` (a tensor, array or dtype) is
     uint16/32/64, for which PyTorch's ``kernel`` has no implementation."""
     d = getattr(x, "dtype", x)
     npd = d.np if isinstance(d, dtype) else d
     if npd in _BAREBONES_NP:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(from_np[npd])}\'')
+        raise unsigned_error(npd, kernel)
 
 #: NumPy dtype -> ember dtype (bfloat16 joins when ml_dtypes is first needed)
 from_np = _FromNumpy({d.np: d for d in _ALL if d is not bfloat16})

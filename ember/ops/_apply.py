@@ -119,7 +119,7 @@ def _observed(fn, cls, inputs, kwargs):
 def _unsigned_refused(cls, npd):
     """PyTorch's error for an op without a kernel for a barebones unsigned dtype."""
     what = getattr(cls, "kernel", None) or (cls.name or cls.__name__).split("Backward")[0].lower().lstrip("_")
-    return NotImplementedError(f'"{what}" not implemented for \'{D.scalar_type_name(D.from_np[npd])}\'')
+    return D.unsigned_error(npd, what)
 
 
 def _promote(inputs, mode, cls=None):
