@@ -105,7 +105,7 @@ def test_env_blas_timeout():
     pytest.importorskip("numba")
     code = ("import numpy as np; np.ones((64, 64)) @ np.ones((64, 64)); from ember import _kernels; "
             "import os; print(_kernels.available(), 'OPENBLAS_THREAD_TIMEOUT' in os.environ)")
-    assert _run(code, EMBER_BLAS_TIMEOUT="6").split() == ["True", "False"]
+    assert _run(code, EMBER_BLAS_TIMEOUT="6", EMBER_KERNELS="auto").split() == ["True", "False"]
     with pytest.raises(subprocess.CalledProcessError) as e:
-        _run(code, EMBER_BLAS_TIMEOUT="short")
+        _run(code, EMBER_BLAS_TIMEOUT="short", EMBER_KERNELS="auto")
     assert "EMBER_BLAS_TIMEOUT must be an integer (4..30), got 'short'" in e.value.stderr

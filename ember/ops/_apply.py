@@ -31,6 +31,10 @@ Class attributes an op may set:
   ``SAME`` ops (which then raise NotImplementedError as PyTorch does); ``True``/``False``
   say so explicitly.
 
+An op may also define ``forward_(self, a, *rest)``: its in-place form, writing into ``a``
+(the tensor's own array) and returning it; ``apply_`` calls it when ``a`` is that array, so
+the result need not be copied back.
+
 A holomorphic op (its backward the plain chain rule ``g * f'(z)``) is decorated with
 ``@holomorphic`` so that complex gradients follow PyTorch's conjugate convention.
 
@@ -71,6 +75,7 @@ class Op(Node):
     saves = ()
     nondiff = ()
     unsigned = None
+    forward_ = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -331,8 +336,11 @@ def apply_(cls, self, *inputs, **kwargs):
     arrays = _arrays((self,) + inputs, cls.promote, cls)
     if recording and 0 in cls.saves and arrays[0] is self._data:
         arrays[0] = arrays[0].copy()  # backward needs the value from before the write
-    out = op.forward(*arrays, **kwargs)
     data = self._data
+    if cls.forward_ is not None and arrays[0] is data and data.flags.writeable:
+        out = op.forward_(*arrays, **kwargs)
+    else:
+        out = op.forward(*arrays, **kwargs)
     if out.dtype != data.dtype:
         if not D.can_cast(D.from_np[out.dtype], D.from_np[data.dtype]):
             raise RuntimeError(

@@ -61,7 +61,7 @@ def _inplace(cls, self, *args, **kw):
         def forward(op, a, *rest, **k):
             a2 = a.copy()
             return fwd(op, a2, *(a2 if r is a else r for r in rest), **k)
-        c = _IP[cls] = type(cls.__name__, (cls,), {"forward": forward, "name": cls.name})
+        c = _IP[cls] = type(cls.__name__, (cls,), {"forward": forward, "forward_": None, "name": cls.name})
     return apply_(c, self, *args, **kw)
 
 

@@ -6,8 +6,8 @@ import numpy as np
 from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
 from .special import _erf
-from .unary import _KDTYPES, _KMIN, Relu, _kernels
 from .unary import relu as _relu
+from .unary import relu_ as _relu_
 
 # ---- elementwise activations: one Op class per function ------------------------------
 
@@ -475,19 +475,6 @@ def _run(cls, input, inplace, *p):
     return apply(cls, input, *p)
 
 
-def _relu_inplace_forward(self, a):   # relu(x, inplace=True) into x's own array: apply_ copies nothing
-    kp = _kernels.load("pointwise") if a.size >= _KMIN and a.dtype in _KDTYPES else None
-    fa = kp.flat(a) if kp is not None and a.flags.writeable else None
-    if fa is None:
-        return Relu.forward(self, a)
-    kp.relu_fwd(fa, fa)
-    self.y = a
-    return a
-
-
-_ReluInplace = type("Relu", (Relu,), {"forward": _relu_inplace_forward, "__module__": Relu.__module__})
-
-
 def relu(input, inplace=False):
     """Rectified linear unit elementwise: ``max(x, 0)`` (one ``ReluBackward0`` node).
 
@@ -500,7 +487,7 @@ def relu(input, inplace=False):
         >>> F.relu(ember.tensor([-1., 2.]))
         tensor([0., 2.])
     """
-    return apply_(_ReluInplace, input) if inplace else _relu(input)
+    return _relu_(input) if inplace else _relu(input)
 
 
 def relu_(input):
@@ -516,7 +503,7 @@ def relu_(input):
         >>> x
         tensor([0., 2.])
     """
-    return apply_(_ReluInplace, input)
+    return _relu_(input)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):

@@ -643,6 +643,15 @@ class Relu(Op):
             self.y = np.maximum(a, _c(0, a))
         return self.y
 
+    def forward_(self, a):   # relu_: the compiled kernel writes into a itself
+        kp = _kernels.load("pointwise") if a.size >= _KMIN and a.dtype in _KDTYPES else None
+        fa = kp.flat(a) if kp is not None else None
+        if fa is None:
+            return self.forward(a)
+        kp.relu_fwd(fa, fa)
+        self.y = a
+        return a
+
     def backward(self, g):
         y = self.y
         if y.size >= _KMIN and g.dtype == y.dtype and y.dtype in _KDTYPES and g.shape == y.shape:
