@@ -65,7 +65,7 @@ def warm():
             _scan(m)
 
 
-_PLAIN = {"forward", "name", "__module__", "__doc__", "__qualname__"}
+_PLAIN = {"forward", "forward_", "name", "__module__", "__doc__", "__qualname__"}
 
 
 def op_key(cls):
