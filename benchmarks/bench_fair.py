@@ -5,7 +5,6 @@
     .venv/bin/python benchmarks/bench_fair.py --paths numba numpy   # ember on both kernel paths
     .venv/bin/python benchmarks/bench_fair.py --threads 1 --cpu     # work done, on a busy machine
     .venv/bin/python benchmarks/bench_fair.py cnn --numba-threads 1  # ember's kernels serial, BLAS at 2
-    .venv/bin/python benchmarks/bench_fair.py cnn --blas-timeout 4   # OpenBLAS threads sleep after a GEMM
 
 In one process, torch's OpenMP threads spin while NumPy's BLAS threads run, which slows
 torch and flatters ember; here every measurement is a fresh ``python`` running one
@@ -148,7 +147,7 @@ def child(framework, workload, threads=2, clock="wall"):
 
 # ---------------------------------------------------------------- the parent
 
-def measure(framework, workload, path=None, threads=2, clock="wall", numba_threads=None, blas_timeout=None):
+def measure(framework, workload, path=None, threads=2, clock="wall", numba_threads=None):
     env = dict(os.environ)
     if path:
         env["EMBER_KERNELS"] = path
@@ -157,8 +156,6 @@ def measure(framework, workload, path=None, threads=2, clock="wall", numba_threa
             env[v] = str(threads)
     if numba_threads and framework == "ember":
         env["NUMBA_NUM_THREADS"] = str(numba_threads)
-    if blas_timeout and framework == "ember":
-        env["EMBER_BLAS_TIMEOUT"] = str(blas_timeout)
     out = subprocess.check_output([sys.executable, __file__, "--child", framework, workload, str(threads), clock],
                                   env=env, text=True)
     return float(out.strip().splitlines()[-1])
@@ -179,9 +176,6 @@ def main():
     ap.add_argument("--numba-threads", type=int, default=None,
                     help="numba's threads for ember alone (BLAS keeps --threads): is a parallel kernel "
                          "worth waking threads next to BLAS's?")
-    ap.add_argument("--blas-timeout", type=int, default=None,
-                    help="ember only: EMBER_BLAS_TIMEOUT, OpenBLAS's threads spin 2**N cycles after a call "
-                         "(default 2**28, about 0.1 s) before they sleep")
     ap.add_argument("--cpu", action="store_true",
                     help="time process CPU time (with --threads 1: the work done, on a machine shared with other jobs)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -196,7 +190,7 @@ def main():
             ap.error(f"unknown workload {w!r}; choose from {', '.join(WORKLOADS)}")
     print(f"# separate processes, {a.rounds} rounds, median of per-round medians; {a.threads} thread(s), "
           f"{clock} time" + (f", numba {a.numba_threads} thread(s)" if a.numba_threads else "")
-          + (f", EMBER_BLAS_TIMEOUT={a.blas_timeout}" if a.blas_timeout else ""))
+)
     print(f"| workload | torch | {' | '.join('ember ' + p for p in a.paths)} | ratio |")
     print("|---|---|" + "---|" * len(a.paths) + "---|")
     for w in a.workloads:
@@ -205,8 +199,7 @@ def main():
         for _ in range(a.rounds):
             times["torch"].append(measure("torch", w, threads=a.threads, clock=clock))
             for p in a.paths:
-                times[p].append(measure("ember", w, None if p == "auto" else p, a.threads, clock, a.numba_threads,
-                                        a.blas_timeout))
+                times[p].append(measure("ember", w, None if p == "auto" else p, a.threads, clock, a.numba_threads))
         med = {k: statistics.median(v) for k, v in times.items()}
         ratios = " / ".join(f"{med[p] / med['torch']:.2f}x" for p in a.paths)
         print(f"| {WORKLOADS[w]} | {fmt(med['torch'])} | {' | '.join(fmt(med[p]) for p in a.paths)} | {ratios} |"

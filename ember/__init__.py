@@ -144,7 +144,8 @@ def typename(obj):
 
 
 def get_num_threads():
-    """The number of threads used for intra-op parallelism (here: the CPU count).
+    """The number of threads used for intra-op parallelism: the last
+    :func:`set_num_threads`, else the CPU count.
 
     Example:
         >>> torch.get_num_threads() >= 1
@@ -152,16 +153,29 @@ def get_num_threads():
     """
     import os
 
-    return os.cpu_count() or 1
+    from . import _kernels
+
+    return _kernels._state["threads"] or os.cpu_count() or 1
 
 
 def set_num_threads(n):
-    """Accepted for compatibility; NumPy's BLAS sets its own thread count.
+    """Sets the number of threads used for intra-op parallelism on CPU: NumPy's OpenBLAS
+    threads and ember's compiled kernels' (at most numba's ``NUMBA_NUM_THREADS``).
+
+    Args:
+        n (int): a positive number of threads.
 
     Example:
-        >>> torch.set_num_threads(2)
-        <BLANKLINE>
+        >>> torch.set_num_threads(2); torch.get_num_threads()
+        2
     """
+    from . import _kernels
+
+    if not isinstance(n, _builtins.int):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _kernels.set_num_threads(n)
 
 
 def get_num_interop_threads():

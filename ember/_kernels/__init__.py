@@ -19,19 +19,18 @@ An op asks for a kernel module by name and falls back when it gets ``None``::
 
 Kernel modules import numba at their top and decorate with :func:`jit` below.
 
-Threads: numba's workers and NumPy's OpenBLAS threads share the cores. numba's sleep as
-soon as a loop ends (``OMP_WAIT_POLICY=PASSIVE``); OpenBLAS's spin about 0.1 s after each
-call, which speeds back-to-back GEMMs (MLP, LSTM) but holds the core a following parallel
-kernel needs. ``EMBER_BLAS_TIMEOUT=N`` (4..30) shortens that spin to 2**N cycles at run
-time (:func:`_calm_blas`), which ``OPENBLAS_THREAD_TIMEOUT`` can only do before NumPy
-loads. It is off by default: on a shared 2-core machine it was not a clear win (#13).
+Threads: NumPy's OpenBLAS hands its parallel jobs to numba's threads, so BLAS and the
+kernels share one pool (:mod:`ember._kernels.threads`). Where that cannot be (OpenBLAS
+before 0.3.27, another BLAS), numba's threads sleep as soon as a loop ends
+(``OMP_WAIT_POLICY=PASSIVE``) rather than spin on the cores BLAS needs next.
+:func:`set_num_threads` (``ember.set_num_threads``) sets both pools' threads.
 """
 import importlib
 import os
 
 __all__ = ["available", "load", "use", "jit"]
 
-_state = {"mode": None}   # None until first asked: "numba" or "numpy"
+_state = {"mode": None, "threads": 0}   # mode: None until first asked, then "numba" or "numpy"
 _modules = {}
 
 
@@ -41,9 +40,12 @@ def _decide():
         raise ValueError(f"EMBER_KERNELS must be 'auto', 'numba' or 'numpy', got {want!r}")
     if want == "numpy":
         return "numpy"
-    # numba's OpenMP workers spin after each parallel loop by default, on the cores that
-    # NumPy's BLAS threads need next: let them sleep instead (unless the user chose)
-    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+    from . import openblas
+    shared = [lib for lib in openblas.libraries() if openblas.pthreads(lib)
+              and openblas.fn(lib, "set_threads_callback_function") is not None]
+    # numba's OpenMP workers spin after each parallel loop by default; with a BLAS pool of
+    # its own beside them, they would spin on the cores that pool needs next
+    if not shared and "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
         os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     try:
         import numba  # noqa: F401
@@ -51,58 +53,41 @@ def _decide():
         if want == "numba":
             raise ImportError('EMBER_KERNELS=numba but numba is not installed: pip install "ember[fast]"') from None
         return "numpy"
-    t = os.environ.get("EMBER_BLAS_TIMEOUT", "").strip()
-    if t:
-        if not t.isdigit():
-            raise ValueError(f"EMBER_BLAS_TIMEOUT must be an integer (4..30), got {t!r}")
-        _calm_blas(int(t))
+    os.register_at_fork(after_in_child=_forked)
+    if shared:   # OpenBLAS's thread count (ember.set_num_threads's, if called) goes to numba too
+        threads = _modules["threads"] = importlib.import_module(f"{__name__}.threads")
+        threads.share(shared)
+    elif _state["threads"]:
+        _numba_threads(_state["threads"])
     return "numba"
 
 
-_GET_PARALLEL = ("openblas_get_parallel", "openblas_get_parallel64_", "scipy_openblas_get_parallel64_",
-                 "scipy_openblas_get_parallel")
+def _forked():
+    """A forked child runs the NumPy path: GNU OpenMP (numba's threads) aborts a child that
+    starts a team after its parent ran one."""
+    _state["mode"] = "numpy"
 
 
-def _calm_blas(timeout=4):
-    """Let NumPy's OpenBLAS threads sleep as soon as a GEMM ends (#13).
+def set_num_threads(n):
+    """``ember.set_num_threads``: OpenBLAS's threads and numba's (at most numba's maximum,
+    ``NUMBA_NUM_THREADS``; the count numba takes is per calling thread)."""
+    _state["threads"] = n
+    threads = _modules.get("threads")
+    if threads is not None:
+        threads.set_threads(n)
+        return
+    from . import openblas
+    for lib in openblas.libraries():
+        openblas.fn(lib, "set_num_threads")(n)
+    if _state["mode"] == "numba":
+        _numba_threads(n)
 
-    OpenBLAS's pthread workers spin (``sched_yield``) for 2**28 cycles, about 0.1 s, after
-    each call, so between GEMMs they hold the second core that numba's workers need; the
-    kernel's worker then queues on the main thread's core and the parallel loop runs
-    serially. ``OPENBLAS_THREAD_TIMEOUT`` shortens the spin but is read when the library
-    loads, before ember can set it, so it is applied here: read the variable again and
-    restart the (idle) BLAS threads. Skipped when the user set the variable, for OpenBLAS
-    built with OpenMP, and where ``/proc/self/maps`` is missing. Returns the libraries done.
-    """
-    if "OPENBLAS_THREAD_TIMEOUT" in os.environ or "GOTO_THREAD_TIMEOUT" in os.environ:
-        return []
-    import ctypes
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.rsplit("/", 1)[-1].lower()})
-    except OSError:
-        return []
-    done = []
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)   # already loaded: the same handle
-        except OSError:
-            continue
-        par = next((getattr(lib, n) for n in _GET_PARALLEL if hasattr(lib, n)), None)
-        need = ("openblas_read_env", "openblas_thread_timeout", "blas_thread_shutdown_", "blas_thread_init")
-        if par is None or par() != 1 or not all(hasattr(lib, n) for n in need):
-            continue   # not OpenBLAS's own pthread server
-        os.environ["OPENBLAS_THREAD_TIMEOUT"] = str(timeout)
-        try:
-            lib.openblas_read_env()
-            if lib.openblas_thread_timeout() == timeout:
-                lib.blas_thread_shutdown_()
-                lib.blas_thread_init()   # reads the timeout; it stays set after the env is restored
-                done.append(path)
-        finally:
-            del os.environ["OPENBLAS_THREAD_TIMEOUT"]
-            lib.openblas_read_env()
-    return done
+
+def _numba_threads(n):
+    import numba
+    n = max(1, min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(n)
+    return n
 
 
 def available():
