@@ -398,6 +398,24 @@ def test_worker_info_init_fn_and_seeds():
     assert _no_children()
 
 
+class ThreadsDS:
+    def __init__(self, m):
+        self.m = m
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return self.m.get_num_threads()
+
+
+def test_workers_run_one_thread_as_torch():
+    want = [int(x) for x in TD.DataLoader(ThreadsDS(torch), batch_size=None, num_workers=2)]
+    got = [int(x) for x in ED.DataLoader(ThreadsDS(ember), batch_size=None, num_workers=2)]
+    assert got == want == [1, 1]
+    assert _no_children()
+
+
 def test_iterable_sharding_with_workers():
     items = [x for b in ED.DataLoader(Count(23), batch_size=4, num_workers=3) for x in b.tolist()]
     assert sorted(items) == list(range(23))

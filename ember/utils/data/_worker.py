@@ -245,6 +245,8 @@ def worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_col
                 collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers, parent_pid):
     global _worker_info
     try:
+        import ember
+        ember.set_num_threads(1)   # as torch's workers: num_workers processes share the cores
         seed = base_seed + worker_id
         _seed_worker(seed, worker_id, base_seed)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
