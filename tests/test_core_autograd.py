@@ -402,3 +402,27 @@ def test_set_detect_anomaly():
         (x * x).sum().backward()  # finite gradients: no error
         return x.grad
     assert f().item() == 4.0 and not ember.is_anomaly_enabled()
+
+
+def test_grad_buffers_never_alias():
+    # AccumulateGrad takes a gradient nothing else holds as .grad without a copy; a shared one
+    # (two leaves fed by one add, a hook that keeps it, a seed the caller owns) is copied
+    for mod in (torch, ember):
+        a, c = mod.ones(4, requires_grad=True), mod.ones(4, requires_grad=True)
+        (a + c).backward(mod.ones(4))
+        a.grad.add_(1)
+        assert c.grad.tolist() == [1.0] * 4
+        w = mod.ones(3, requires_grad=True)
+        kept = []
+        w.register_hook(lambda g: kept.append(g))
+        (w * 2).sum().backward()
+        w.grad.add_(5)
+        assert kept[0].tolist() == [2.0] * 3
+        seed = mod.full((2,), 3.0)
+        v = mod.ones(2, requires_grad=True)
+        v.backward(seed)
+        v.grad.add_(1)
+        assert seed.tolist() == [3.0, 3.0]
+        lin = mod.nn.Linear(3, 2)
+        lin(mod.ones(5, 3)).sum().backward()
+        assert lin.weight.grad.tolist() == [[5.0] * 3] * 2 and lin.bias.grad.tolist() == [5.0] * 2

@@ -8,6 +8,7 @@ broadcast gradients to each input's shape and dtype, runs hooks, and frees the
 arrays each node saved unless ``retain_graph``.
 """
 import re
+import sys
 
 import numpy as np
 
@@ -152,7 +153,9 @@ class AccumulateGrad(Node):
         if g.shape != var._data.shape:
             g = sum_to(g, var._data.shape)
         if var.grad is None:
-            var.grad = _wrap(np.array(g, copy=True, order="K"))
+            # a gradient nothing else holds becomes .grad as it is (torch steals it too)
+            owned = g.flags.owndata and g.flags.writeable and sys.getrefcount(g) <= _UNSHARED
+            var.grad = _wrap(g if owned else np.array(g, copy=True, order="K"))
         else:
             gd = var.grad._data
             if gd.flags.writeable and gd.shape == g.shape:
@@ -166,6 +169,16 @@ class AccumulateGrad(Node):
         if var._post_acc_hooks:
             for hook in list(var._post_acc_hooks.values()):
                 hook(var)
+
+
+class _Probe:
+    def accumulate(self, g):
+        return sys.getrefcount(g)
+
+
+# sys.getrefcount of a gradient inside AccumulateGrad.accumulate when only run_backward's
+# buffer list holds it, measured through the same call (the count differs between versions)
+_UNSHARED = _Probe().accumulate([np.empty(1)][0]) + 1
 
 
 def sum_to(g, shape):
