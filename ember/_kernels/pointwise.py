@@ -1,8 +1,9 @@
 """Elementwise kernels on flat arrays, split over both cores (numba ``prange``).
 
 NumPy runs an elementwise pass on one thread; these run it on all of numba's threads,
-which pays from about 10^5 elements on. Callers pass 1-D views of dense arrays in
-memory order (``flat``) and fall back to NumPy when an array is not dense.
+which pays from about 3x10^4 elements on (``ember.ops.unary._KMIN``). Callers pass 1-D
+views of dense arrays in memory order (``flat``) and fall back to NumPy when an array is
+not dense.
 The NumPy reference: ``ember.ops.unary.Relu``.
 """
 import numba
@@ -10,9 +11,7 @@ import numpy as np
 
 from . import jit
 
-__all__ = ["MIN_SIZE", "flat", "relu_fwd", "relu_bwd"]
-
-MIN_SIZE = 1 << 16   # below this one NumPy pass beats starting the threads
+__all__ = ["flat", "relu_fwd", "relu_bwd"]
 
 
 def flat(a):
