@@ -4,14 +4,14 @@ NumPy runs an elementwise pass on one thread; these run it on all of numba's thr
 which pays from about 3x10^4 elements on (``ember.ops.unary._KMIN``). Callers pass 1-D
 views of dense arrays in memory order (``flat``) and fall back to NumPy when an array is
 not dense.
-The NumPy reference: ``ember.ops.unary.Relu``.
+The NumPy references: ``ember.ops.unary.Relu``; NumPy's ``+ - * /`` (``ember.ops.arithmetic``).
 """
 import numba
 import numpy as np
 
 from . import jit
 
-__all__ = ["flat", "relu_fwd", "relu_bwd"]
+__all__ = ["flat", "relu_fwd", "relu_bwd", "add", "sub", "mul", "div"]
 
 
 def flat(a):
@@ -35,3 +35,27 @@ def relu_bwd(y, g, out):
     """out = 0 where y <= 0, else g (``threshold_backward``: NaN passes g, no inf * 0)."""
     for i in numba.prange(y.size):
         out[i] = 0 if y[i] <= 0 else g[i]
+
+
+@jit(parallel=True)
+def add(a, b, out):
+    for i in numba.prange(a.size):
+        out[i] = a[i] + b[i]
+
+
+@jit(parallel=True)
+def sub(a, b, out):
+    for i in numba.prange(a.size):
+        out[i] = a[i] - b[i]
+
+
+@jit(parallel=True)
+def mul(a, b, out):
+    for i in numba.prange(a.size):
+        out[i] = a[i] * b[i]
+
+
+@jit(parallel=True, error_model="numpy")   # x / 0 is inf or NaN, as NumPy's
+def div(a, b, out):
+    for i in numba.prange(a.size):
+        out[i] = a[i] / b[i]

@@ -7,10 +7,32 @@ from numbers import Number
 
 import numpy as np
 
+from .. import _kernels
 from .._tensor import Tensor, tensor_method
 from ..autograd import grad_mode as _gm
 from ._apply import _type_name, apply, apply_
 from ._pointwise_docs import DOCS
+
+_KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled kernels take
+_KMIN = 1 << 15   # elements from which a 2-thread kernel beats NumPy's passes (the shared pool starts one in ~3 us)
+
+
+def _parallel(name, a, b):
+    """``a (name) b`` by the compiled kernel ``_kernels.pointwise.<name>`` on every thread,
+    for two dense float arrays of one shape, dtype and layout of ``_KMIN`` elements or
+    more; else None (the caller's NumPy expression)."""
+    if (type(a) is not np.ndarray or type(b) is not np.ndarray or a.size < _KMIN or a.shape != b.shape
+            or a.dtype != b.dtype or a.strides != b.strides or a.dtype not in _KDTYPES):
+        return None
+    kp = _kernels.load("pointwise")
+    if kp is None:
+        return None
+    out = np.empty_like(a)   # a's layout, so the three flatten alike
+    fa, fb, fo = kp.flat(a), kp.flat(b), kp.flat(out)
+    if fa is None or fb is None or fo is None:
+        return None
+    getattr(kp, name)(fa, fb, fo)
+    return out
 
 
 def _broadcast_error(*arrays):

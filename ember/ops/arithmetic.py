@@ -24,6 +24,7 @@ from ._pointwise import (
     _int_zero_check,
     _named,
     _out,
+    _parallel,
     _unary,
     _zeros,
 )
@@ -46,7 +47,8 @@ class Add(Op):
             if alpha != 1:
                 self.alpha = alpha
                 return a + b * alpha
-            return a + b
+            r = _parallel("add", a, b)
+            return a + b if r is None else r
         except ValueError:
             raise _broadcast_error(a, b) from None
 
@@ -82,7 +84,8 @@ class Sub(Op):
             if alpha != 1:
                 self.alpha = alpha
                 return a - b * alpha
-            return a - b
+            r = _parallel("sub", a, b)
+            return a - b if r is None else r
         except ValueError:
             raise _broadcast_error(a, b) from None
 
@@ -117,7 +120,8 @@ class Mul(Op):
     def forward(self, a, b):
         self.a, self.b = a, b
         try:
-            return a * b
+            r = _parallel("mul", a, b)
+            return a * b if r is None else r
         except ValueError:
             raise _broadcast_error(a, b) from None
 
@@ -137,7 +141,8 @@ class Div(Op):
     def forward(self, a, b):
         self.a, self.b = a, b
         try:
-            return a / b
+            r = _parallel("div", a, b)
+            return a / b if r is None else r
         except ValueError:
             raise _broadcast_error(a, b) from None
 

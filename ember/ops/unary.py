@@ -9,7 +9,7 @@ import numpy as np
 from .. import _kernels
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import FLOAT, Op, apply, holomorphic, scaled_backward_ops
-from ._pointwise import _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
+from ._pointwise import _KDTYPES, _KMIN, _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",
            "exp2", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan",
@@ -614,8 +614,6 @@ class NanToNum(Op):
     backward_ops = scaled_backward_ops   # a mask
 
 
-_KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled kernels take
-_KMIN = 1 << 15   # elements from which a 2-thread kernel beats NumPy's passes (shared pool: ~3 us to start)
 
 
 class Relu(Op):
