@@ -1,8 +1,15 @@
 """Issue 'ember core': per-op overhead, large tensors, matmul rate, import time.
 
     .venv/bin/python benchmarks/bench_core.py
+
+Small-tensor rows time both frameworks in this process (single-threaded work: overhead).
+Large-tensor rows run each framework in its own process, alternating, 3 rounds, medians:
+in one process torch's OpenMP threads and ember's (numba's, which BLAS shares) spin
+against each other.
 """
+import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -39,6 +46,30 @@ def large(expr):
     return make
 
 
+LARGE = ["a + b", "a * b", "a / b", "a.exp()", "a.sqrt()", "a.sum()", "a.mean()", "a.max()", "a.sum(0)",
+         "A.sum(1)"]
+
+
+def large_child(fw):
+    m = FW[fw]
+    if fw == "torch":
+        m.set_num_threads(2)
+    print(json.dumps([median_time(large(e)(m), 0.3) for e in LARGE]))
+
+
+def large_rows(rounds=3):
+    print("\n## Large tensors (1M float32 elements), each framework in its own process")
+    print(f"{'case':44s}{'ember':>14s}{'torch':>14s}{'ratio':>9s}")
+    times = {"ember": [], "torch": []}
+    for _ in range(rounds):
+        for fw in times:
+            out = subprocess.check_output([sys.executable, __file__, "--large-child", fw], text=True)
+            times[fw].append(json.loads(out.strip().splitlines()[-1]))
+    for i, e in enumerate(LARGE):
+        te, tt = (statistics.median(r[i] for r in times[fw]) for fw in ("ember", "torch"))
+        print(f"{'1M f32 ' + e:44s}{fmt(te)}{fmt(tt)}{te / tt:9.2f}")
+
+
 def main():
     cases = []
     for expr in ["a + b", "a * b", "a @ b", "a.sum()", "a[1]", "a[:, 1:3]"]:
@@ -47,10 +78,7 @@ def main():
         cases.append((f"4x4 {expr} (requires_grad)", small(expr, True), "4x"))
     run("Per-op overhead, small tensors", cases, FW)
 
-    cases = [(f"1M f32 {e}", large(e), "1.2x") for e in
-             ["a + b", "a * b", "a / b", "a.exp()", "a.sqrt()", "a.sum()", "a.mean()", "a.max()",
-              "a.sum(0)", "A.sum(1)"]]
-    run("Large tensors (1M float32 elements)", cases, FW)
+    large_rows()
 
     rs = np.random.RandomState(0)
     A = rs.rand(1024, 1024).astype(np.float32)
@@ -71,4 +99,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--large-child"]:
+        large_child(sys.argv[2])
+    else:
+        main()
