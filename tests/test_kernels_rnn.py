@@ -85,6 +85,19 @@ def test_double_backward_through_the_fused_layer(path, cls):
         assert gradgradcheck(lambda x: layer(x)[0], (x,))
 
 
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_given_states_are_not_written_with_a_batch_of_one(path, cls):
+    layer = getattr(ember.nn, cls)(3, 4)
+    h = ember.randn(1, 1, 4)
+    hx = (h, ember.randn(1, 1, 4)) if cls == "LSTM" else h
+    before = [s.numpy().copy() for s in (hx if cls == "LSTM" else (hx,))]
+    with _kernels.use(path), ember.no_grad():
+        layer(ember.randn(2, 1, 3), hx)
+    for s, b in zip(hx if cls == "LSTM" else (hx,), before):
+        np.testing.assert_array_equal(s.numpy(), b)
+
+
 def test_one_node_per_layer_and_direction():
     lstm = ember.nn.LSTM(3, 4, num_layers=2)
     out, (h, c) = lstm(ember.randn(5, 2, 3))

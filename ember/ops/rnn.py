@@ -189,7 +189,7 @@ class _LSTMLayer(_Layer):
         hprev = np.empty((N, P), dt)
         out = np.empty((N, P), dt)
         hraw = out if w_hr is None else np.empty((N, H), dt)
-        h, c = h0.copy(), np.ascontiguousarray(c0.T)
+        h, c = h0.copy(), c0.T.copy()         # the cell state (H, B), a copy even when B == 1
         k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
         pre, cell = (_lstm_fwd_pre_np, _lstm_fwd_cell_np) if k is None else \
             (_with_one(k.lstm_fwd_pre, dt), _with_one(k.lstm_fwd_cell, dt))
