@@ -220,33 +220,59 @@ class _LSTMLayer(_Layer):
         dt = tc.dtype
         k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
         step = _lstm_bwd_step_np if k is None else _with_one(k.lstm_bwd_step, dt)
-        dG = np.empty((4 * H, N), dt)        # gate gradients, gate-major
         dh = np.array(np.transpose(gh), dt)  # running gradient of the hidden state (P, B)
         dc = np.array(np.transpose(gc), dt)  # and of the cell state (H, B)
         d = np.empty(dc.shape[0] * H, dt)
         dhp = None if w_hr is None else np.empty((N, w_hr.shape[0]), dt)
         whh_t = np.ascontiguousarray(w_hh.T)
         gout = np.asarray(gout, dt)
-        for r0, bs in reversed(_steps(self._bsz, self._rev)):
-            r1 = r0 + bs
-            db = d[:H * bs].reshape(H, bs)
-            if w_hr is None:
-                np.add(gout[r0:r1].T, dh[:, :bs], out=db)
-            else:
-                np.add(gout[r0:r1], dh[:, :bs].T, out=dhp[r0:r1])
-                np.matmul(w_hr.T, dhp[r0:r1].T, out=db)
-            step(db, dc, acts[4 * H * r0:4 * H * r1].reshape(4 * H, bs), tc[H * r0:H * r1].reshape(H, bs),
-                 cprev[H * r0:H * r1].reshape(H, bs), dG, r0)
-            np.matmul(whh_t, dG[:, r0:r1], out=dh[:, :bs])
-        gx = dG.T @ w_ih if _needs(self, 0) else None
-        gw_ih = dG @ x if _needs(self, 3) else None
-        gw_hh = dG @ hprev if _needs(self, 4) else None
-        gb = gb2 = None
+        # The gate gradients of _CHUNK steps at a time (rows lo:hi, gate-major), a buffer that
+        # stays in cache; the weight gradients take them by chunk (one (4H, N) array written
+        # a step's columns at a time costs more than these GEMMs' extra passes).
+        steps = list(reversed(_steps(self._bsz, self._rev)))
+        dG = np.empty((4 * H, _CHUNK * dc.shape[1]), dt)
+        nx, nw, nh = _needs(self, 0), _needs(self, 3), _needs(self, 4)
+        gx = np.empty((N, w_ih.shape[1]), dt) if nx else None
+        gw_ih = gw_hh = gb = None
+        for c0 in range(0, len(steps), _CHUNK):
+            chunk = steps[c0:c0 + _CHUNK]
+            lo = min(r0 for r0, _ in chunk)
+            hi = max(r0 + bs for r0, bs in chunk)
+            for r0, bs in chunk:
+                r1 = r0 + bs
+                db = d[:H * bs].reshape(H, bs)
+                if w_hr is None:
+                    np.add(gout[r0:r1].T, dh[:, :bs], out=db)
+                else:
+                    np.add(gout[r0:r1], dh[:, :bs].T, out=dhp[r0:r1])
+                    np.matmul(w_hr.T, dhp[r0:r1].T, out=db)
+                step(db, dc, acts[4 * H * r0:4 * H * r1].reshape(4 * H, bs), tc[H * r0:H * r1].reshape(H, bs),
+                     cprev[H * r0:H * r1].reshape(H, bs), dG, r0 - lo)
+                np.matmul(whh_t, dG[:, r0 - lo:r1 - lo], out=dh[:, :bs])
+            g = dG[:, :hi - lo]
+            if nx:
+                np.matmul(g.T, w_ih, out=gx[lo:hi])
+            gw_ih = _acc(gw_ih, g @ x[lo:hi]) if nw else None
+            gw_hh = _acc(gw_hh, g @ hprev[lo:hi]) if nh else None
+            gb = _acc(gb, g.sum(1))
+        gb2 = None
         if b_ih is not None:
-            gb = dG.sum(1)
             gb2 = gb.copy()
+        else:
+            gb = None
         gw_hr = None if w_hr is None else dhp.T @ hraw
         return gx, dh.T.copy(), dc.T.copy(), gw_ih, gw_hh, gb, gb2, gw_hr
+
+
+_CHUNK = 8
+
+
+def _acc(total, part):
+    """``total + part`` in place (``part`` when there is no total yet)."""
+    if total is None:
+        return part
+    total += part
+    return total
 
 
 def _lstm_fwd_pre_np(g, xg, bias):
