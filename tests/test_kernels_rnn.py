@@ -61,6 +61,19 @@ def test_layers_match_torch(path, cls, kw, packed):
             np.testing.assert_allclose(g, t, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("kw", [dict(bidirectional=True), dict(proj_size=3, bidirectional=True)])
+def test_lstm_longer_than_a_backward_chunk(path, kw):
+    """19 steps: the LSTM backward takes its gate gradients in chunks of ops.rnn._CHUNK steps."""
+    x = np.random.RandomState(3).randn(19, 3, 5)
+    for lengths in (None, [19, 11, 17]):
+        want = _run(torch, "LSTM", kw, x, lengths, "float64")
+        with _kernels.use(path):
+            got = _run(ember, "LSTM", kw, x, lengths, "float64")
+        for g, t in zip(got, want):
+            np.testing.assert_allclose(g, t, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.skipif(not _kernels.available(), reason="numba not installed or EMBER_KERNELS=numpy")
 @pytest.mark.parametrize("cls,kw", CASES[:2] + CASES[4:6])
 def test_numba_and_numpy_paths_agree_in_float32(cls, kw):
