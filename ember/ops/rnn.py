@@ -5,7 +5,9 @@ GEMM (``x @ W_ih.T + b``), the recurrence loops over time with one GEMM (``h @ W
 and the gate maths per step, and backward runs through time in the same style, with the
 weight gradients as one GEMM each over all steps. The per-step gate maths are NumPy ufuncs
 on preallocated buffers (the reference); ``ember._kernels.rnn`` fuses the backward step
-(pure arithmetic) into one compiled pass.
+(pure arithmetic) into one compiled pass. The LSTM runs gate-major (see ``_LSTMLayer``):
+its per-step GEMMs are ``W_hh @ h.T``, its input projection is per step, and its weight
+gradients are taken by chunks of steps.
 
 Inputs are in packed order: ``x`` is (N, input_size) with ``batch_sizes[t]`` rows for step
 ``t`` (a padded (T, B, *) input is ``batch_sizes == [B] * T``); states are (B, *) and a
@@ -168,8 +170,9 @@ class _Layer(Op):
 
 
 class _LSTMLayer(_Layer):
-    """Gate-major inside: each step's gates are one (4H, batch) block (``W_hh @ h.T``, the
-    faster GEMM form), the cell state is (H, B), and the gradient of the gates (4H, N)."""
+    """Gate-major inside: each step's gates are one contiguous (4H, bs) block (``W_hh @ h.T``,
+    the faster GEMM form), so are its tanh(c_t) and c_{t-1}; the cell state is (H, B), and
+    backward's gate gradients (4H, steps' columns) by chunks of ``_CHUNK`` steps."""
     name = "MkldnnRnnLayerBackward0"
     saves = (0, 1, 2, 3, 4, 7)
     nstates = 2
