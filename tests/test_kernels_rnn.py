@@ -61,6 +61,19 @@ def test_layers_match_torch(path, cls, kw, packed):
             np.testing.assert_allclose(g, t, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("kw", [dict(bidirectional=True), dict(proj_size=3, bidirectional=True)])
+def test_lstm_longer_than_a_backward_chunk(path, kw):
+    """19 steps: the LSTM backward takes its gate gradients in chunks of ops.rnn._CHUNK steps."""
+    x = np.random.RandomState(3).randn(19, 3, 5)
+    for lengths in (None, [19, 11, 17]):
+        want = _run(torch, "LSTM", kw, x, lengths, "float64")
+        with _kernels.use(path):
+            got = _run(ember, "LSTM", kw, x, lengths, "float64")
+        for g, t in zip(got, want):
+            np.testing.assert_allclose(g, t, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.skipif(not _kernels.available(), reason="numba not installed or EMBER_KERNELS=numpy")
 @pytest.mark.parametrize("cls,kw", CASES[:2] + CASES[4:6])
 def test_numba_and_numpy_paths_agree_in_float32(cls, kw):
@@ -83,6 +96,19 @@ def test_double_backward_through_the_fused_layer(path, cls):
         out, _ = layer(x)
         assert out.grad_fn is not None
         assert gradgradcheck(lambda x: layer(x)[0], (x,))
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_given_states_are_not_written_with_a_batch_of_one(path, cls):
+    layer = getattr(ember.nn, cls)(3, 4)
+    h = ember.randn(1, 1, 4)
+    hx = (h, ember.randn(1, 1, 4)) if cls == "LSTM" else h
+    before = [s.numpy().copy() for s in (hx if cls == "LSTM" else (hx,))]
+    with _kernels.use(path), ember.no_grad():
+        layer(ember.randn(2, 1, 3), hx)
+    for s, b in zip(hx if cls == "LSTM" else (hx,), before):
+        np.testing.assert_array_equal(s.numpy(), b)
 
 
 def test_one_node_per_layer_and_direction():

@@ -10,25 +10,25 @@ from . import jit
 
 
 @jit
-def lstm_bwd_step(dout, dh, dc, a, tc, cp, dG, one):
-    """``_lstm_bwd_step_np``: gates i, f, g, o in ``a`` (post-activation), ``tc = tanh(c_t)``,
-    ``cp = c_{t-1}``; writes ``dG`` and turns ``dc`` into the gradient of c_{t-1}."""
-    B, H = tc.shape
-    for b in range(B):
-        for j in range(H):
-            i = a[b, j]
-            f = a[b, H + j]
-            g = a[b, 2 * H + j]
-            o = a[b, 3 * H + j]
-            t = tc[b, j]
-            d = dout[b, j] + dh[b, j]
-            do = d * t
-            d = d * o * (one - t * t) + dc[b, j]
-            dG[b, j] = d * g * (i * (one - i))
-            dG[b, H + j] = d * cp[b, j] * (f * (one - f))
-            dG[b, 2 * H + j] = d * i * (one - g * g)
-            dG[b, 3 * H + j] = do * (o * (one - o))
-            dc[b, j] = d * f
+def lstm_bwd_step(d, dc, a, tc, cp, dG, r0, one):
+    """``_lstm_bwd_step_np``, gate-major: ``d`` (H, bs) the gradient of h_t, gates i, f, g, o
+    in ``a`` (4H, bs, post-activation), ``tc = tanh(c_t)``, ``cp = c_{t-1}``; writes
+    ``dG[:, r0:r0 + bs]`` and turns ``dc`` (H, B) into the gradient of c_{t-1}."""
+    H, bs = tc.shape
+    for j in range(H):      # row views: distinct arrays to LLVM, so the inner loop vectorizes
+        ai, af, ag, ao, t, c0, dj, dcj = a[j], a[H + j], a[2 * H + j], a[3 * H + j], tc[j], cp[j], d[j], dc[j]
+        gi, gf = dG[j, r0:r0 + bs], dG[H + j, r0:r0 + bs]
+        gg, go = dG[2 * H + j, r0:r0 + bs], dG[3 * H + j, r0:r0 + bs]
+        for b in range(bs):
+            i, f, g, o, tb = ai[b], af[b], ag[b], ao[b], t[b]
+            x = dj[b]
+            do = x * tb
+            x = x * o * (one - tb * tb) + dcj[b]
+            gi[b] = x * g * (i * (one - i))
+            gf[b] = x * c0[b] * (f * (one - f))
+            gg[b] = x * i * (one - g * g)
+            go[b] = do * (o * (one - o))
+            dcj[b] = x * f
 
 
 @jit
@@ -53,35 +53,37 @@ def gru_bwd_step(dout, dh, a, hn, hp, dX, dHn, one):
 # ---- forward: sigmoid(z) = 0.5 * tanh(z / 2) + 0.5, so one NumPy tanh covers every gate
 
 @jit
-def lstm_fwd_pre(hh, xg, z, one):
-    """``z = hh + xg`` with the sigmoid gates (i, f, o) halved; ``np.tanh(z)`` follows."""
-    B, H4 = hh.shape
+def lstm_fwd_pre(g, xg, bias, one):
+    """``_lstm_fwd_pre_np``: ``g += xg + bias``, i, f, o halved."""
+    H4, bs = g.shape
     H = H4 // 4
     half = one / (one + one)
-    for b in range(B):
-        for j in range(H4):
-            v = hh[b, j] + xg[b, j]
-            z[b, j] = v if 2 * H <= j < 3 * H else v * half
+    for j in range(H4):
+        s = one if 2 * H <= j < 3 * H else half
+        gj, xj, bj = g[j], xg[j], bias[j]
+        for b in range(bs):
+            gj[b] = (gj[b] + xj[b] + bj) * s
 
 
 @jit
-def lstm_fwd_cell(a, c, cp, cn, one):
-    """``a = tanh(z)`` becomes the gates (i, f, o to sigmoids); ``cp`` keeps c_{t-1};
-    ``c`` and ``cn`` get c_t (``np.tanh(cn)`` follows)."""
-    B, H = c.shape
+def lstm_fwd_cell(a, c, cp, t, one):
+    """``_lstm_fwd_cell_np``: i, f, o of ``a = tanh(z)`` to sigmoids, ``cp`` = c_{t-1},
+    ``c[:, :bs]`` and ``t`` = c_t."""
+    H, bs = t.shape
     half = one / (one + one)
-    for b in range(B):
-        for j in range(H):
-            i = half * a[b, j] + half
-            f = half * a[b, H + j] + half
-            a[b, j] = i
-            a[b, H + j] = f
-            a[b, 3 * H + j] = half * a[b, 3 * H + j] + half
-            cv = c[b, j]
-            cp[b, j] = cv
-            cv = f * cv + i * a[b, 2 * H + j]
-            c[b, j] = cv
-            cn[b, j] = cv
+    for j in range(H):
+        ai, af, ag, ao, cj, pj, tj = a[j], a[H + j], a[2 * H + j], a[3 * H + j], c[j, :bs], cp[j], t[j]
+        for b in range(bs):
+            i = half * ai[b] + half
+            f = half * af[b] + half
+            ai[b] = i
+            af[b] = f
+            ao[b] = half * ao[b] + half
+            cv = cj[b]
+            pj[b] = cv
+            cv = f * cv + i * ag[b]
+            cj[b] = cv
+            tj[b] = cv
 
 
 @jit

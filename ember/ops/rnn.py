@@ -5,7 +5,9 @@ GEMM (``x @ W_ih.T + b``), the recurrence loops over time with one GEMM (``h @ W
 and the gate maths per step, and backward runs through time in the same style, with the
 weight gradients as one GEMM each over all steps. The per-step gate maths are NumPy ufuncs
 on preallocated buffers (the reference); ``ember._kernels.rnn`` fuses the backward step
-(pure arithmetic) into one compiled pass.
+(pure arithmetic) into one compiled pass. The LSTM runs gate-major (see ``_LSTMLayer``):
+its per-step GEMMs are ``W_hh @ h.T``, its input projection is per step, and its weight
+gradients are taken by chunks of steps.
 
 Inputs are in packed order: ``x`` is (N, input_size) with ``batch_sizes[t]`` rows for step
 ``t`` (a padded (T, B, *) input is ``batch_sizes == [B] * T``); states are (B, *) and a
@@ -168,6 +170,9 @@ class _Layer(Op):
 
 
 class _LSTMLayer(_Layer):
+    """Gate-major inside: each step's gates are one contiguous (4H, bs) block (``W_hh @ h.T``,
+    the faster GEMM form), so are its tanh(c_t) and c_{t-1}; the cell state is (H, B), and
+    backward's gate gradients (4H, steps' columns) by chunks of ``_CHUNK`` steps."""
     name = "MkldnnRnnLayerBackward0"
     saves = (0, 1, 2, 3, 4, 7)
     nstates = 2
@@ -176,112 +181,146 @@ class _LSTMLayer(_Layer):
         self._keep((x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr), mode, batch_sizes, reverse)
         N, H, P = x.shape[0], c0.shape[1], h0.shape[1]
         dt = x.dtype
-        xg = x @ w_ih.T
-        if b_ih is not None:
-            xg += b_ih + b_hh
-        acts = np.empty((N, 4 * H), dt)
-        tc = np.empty((N, H), dt)
-        cprev = np.empty((N, H), dt)
+        steps = _steps(batch_sizes, reverse)
+        xg = np.empty(N * 4 * H, dt)         # W_ih x_t, step t's (4H, bs) block at 4H * r0
+        for r0, bs in steps:
+            np.matmul(w_ih, x[r0:r0 + bs].T, out=xg[4 * H * r0:4 * H * (r0 + bs)].reshape(4 * H, bs))
+        bias = np.zeros(4 * H, dt) if b_ih is None else b_ih + b_hh
+        acts = np.empty(N * 4 * H, dt)       # the gates, in the same blocks
+        tc = np.empty(N * H, dt)             # tanh(c_t), (H, bs) blocks
+        cprev = np.empty(N * H, dt)          # c_{t-1}, (H, bs) blocks
         hprev = np.empty((N, P), dt)
         out = np.empty((N, P), dt)
         hraw = out if w_hr is None else np.empty((N, H), dt)
-        h, c = h0.copy(), c0.copy()
-        g = np.empty((h0.shape[0], 4 * H), dt)
-        whh_t = np.ascontiguousarray(w_hh.T)   # BLAS runs the per-step GEMM faster on it
-        whr_t = None if w_hr is None else w_hr.T
+        h, c = h0.copy(), c0.T.copy()         # the cell state (H, B), a copy even when B == 1
         k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
-        step = _lstm_fwd_step_np if k is None else _lstm_fwd_step_kernel(k)
+        pre, cell = (_lstm_fwd_pre_np, _lstm_fwd_cell_np) if k is None else \
+            (_with_one(k.lstm_fwd_pre, dt), _with_one(k.lstm_fwd_cell, dt))
         with np.errstate(over="ignore"):
-            for r0, bs in _steps(batch_sizes, reverse):
+            for r0, bs in steps:
                 r1 = r0 + bs
                 hp = hprev[r0:r1]
                 hp[...] = h[:bs]
-                gt = g[:bs]
-                np.matmul(hp, whh_t, out=gt)
-                step(gt, xg[r0:r1], c[:bs], acts[r0:r1], tc[r0:r1], cprev[r0:r1], hraw[r0:r1])
-                if whr_t is not None:
-                    np.matmul(hraw[r0:r1], whr_t, out=out[r0:r1])
+                a = acts[4 * H * r0:4 * H * r1]
+                g = a.reshape(4 * H, bs)
+                np.matmul(w_hh, hp.T, out=g)
+                pre(g, xg[4 * H * r0:4 * H * r1].reshape(4 * H, bs), bias)
+                np.tanh(a, out=a)
+                t = tc[H * r0:H * r1]
+                cell(g, c, cprev[H * r0:H * r1].reshape(H, bs), t.reshape(H, bs))
+                np.tanh(t, out=t)
+                np.multiply(g[3 * H:], t.reshape(H, bs), out=hraw[r0:r1].T)
+                if w_hr is not None:
+                    np.matmul(hraw[r0:r1], w_hr.T, out=out[r0:r1])
                 h[:bs] = out[r0:r1]
         self.acts, self.tc, self.cprev, self.hprev, self.hraw = acts, tc, cprev, hprev, hraw
-        return out, h, c
+        return out, h, c.T.copy()
 
     def backward(self, gout, gh, gc):
         x, _, _, w_ih, w_hh, b_ih, _, w_hr = self._inputs
         acts, tc, cprev, hprev, hraw = self.acts, self.tc, self.cprev, self.hprev, self.hraw
-        N, H = tc.shape
+        N, H = hraw.shape[0], tc.size // hraw.shape[0]
         dt = tc.dtype
         k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
         step = _lstm_bwd_step_np if k is None else _with_one(k.lstm_bwd_step, dt)
-        dG = np.empty((N, 4 * H), dt)
-        dh = np.array(gh, dt)            # running gradient of the hidden state (B, P)
-        dc = np.array(gc, dt)            # and of the cell state (B, H)
+        dh = np.array(np.transpose(gh), dt)  # running gradient of the hidden state (P, B)
+        dc = np.array(np.transpose(gc), dt)  # and of the cell state (H, B)
+        d = np.empty(dc.shape[0] * H, dt)
         dhp = None if w_hr is None else np.empty((N, w_hr.shape[0]), dt)
-        zero = None if w_hr is None else np.zeros((dh.shape[0], H), dt)
-        gout = np.ascontiguousarray(gout, dt)
-        for r0, bs in reversed(_steps(self._bsz, self._rev)):
-            r1 = r0 + bs
-            if w_hr is None:
-                step(gout[r0:r1], dh[:bs], dc[:bs], acts[r0:r1], tc[r0:r1], cprev[r0:r1], dG[r0:r1])
-            else:
-                d = dhp[r0:r1]
-                np.add(gout[r0:r1], dh[:bs], out=d)
-                step(d @ w_hr, zero[:bs], dc[:bs], acts[r0:r1], tc[r0:r1], cprev[r0:r1], dG[r0:r1])
-            np.matmul(dG[r0:r1], w_hh, out=dh[:bs])
-        gx = dG @ w_ih if _needs(self, 0) else None
-        gw_ih = dG.T @ x if _needs(self, 3) else None
-        gw_hh = dG.T @ hprev if _needs(self, 4) else None
-        gb = gb2 = None
+        whh_t = np.ascontiguousarray(w_hh.T)
+        gout = np.asarray(gout, dt)
+        # The gate gradients of _CHUNK steps at a time (rows lo:hi, gate-major), a buffer that
+        # stays in cache; the weight gradients take them by chunk (one (4H, N) array written
+        # a step's columns at a time costs more than these GEMMs' extra passes).
+        steps = list(reversed(_steps(self._bsz, self._rev)))
+        dG = np.empty((4 * H, _CHUNK * dc.shape[1]), dt)
+        nx, nw, nh = _needs(self, 0), _needs(self, 3), _needs(self, 4)
+        gx = np.empty((N, w_ih.shape[1]), dt) if nx else None
+        gw_ih = gw_hh = gb = None
+        for c0 in range(0, len(steps), _CHUNK):
+            chunk = steps[c0:c0 + _CHUNK]
+            lo = min(r0 for r0, _ in chunk)
+            hi = max(r0 + bs for r0, bs in chunk)
+            for r0, bs in chunk:
+                r1 = r0 + bs
+                db = d[:H * bs].reshape(H, bs)
+                if w_hr is None:
+                    np.add(gout[r0:r1].T, dh[:, :bs], out=db)
+                else:
+                    np.add(gout[r0:r1], dh[:, :bs].T, out=dhp[r0:r1])
+                    np.matmul(w_hr.T, dhp[r0:r1].T, out=db)
+                step(db, dc, acts[4 * H * r0:4 * H * r1].reshape(4 * H, bs), tc[H * r0:H * r1].reshape(H, bs),
+                     cprev[H * r0:H * r1].reshape(H, bs), dG, r0 - lo)
+                np.matmul(whh_t, dG[:, r0 - lo:r1 - lo], out=dh[:, :bs])
+            g = dG[:, :hi - lo]
+            if nx:
+                np.matmul(g.T, w_ih, out=gx[lo:hi])
+            gw_ih = _acc(gw_ih, g @ x[lo:hi]) if nw else None
+            gw_hh = _acc(gw_hh, g @ hprev[lo:hi]) if nh else None
+            gb = _acc(gb, g.sum(1))
+        gb2 = None
         if b_ih is not None:
-            gb = dG.sum(0)
             gb2 = gb.copy()
+        else:
+            gb = None
         gw_hr = None if w_hr is None else dhp.T @ hraw
-        return gx, dh, dc, gw_ih, gw_hh, gb, gb2, gw_hr
+        return gx, dh.T.copy(), dc.T.copy(), gw_ih, gw_hh, gb, gb2, gw_hr
 
 
-def _lstm_fwd_step_np(gt, xt, c, a, tc, cp, hr):
-    """One LSTM step forward on ``gt = h_{t-1} @ W_hh.T`` and ``xt``, the input projection:
-    gates into ``a``, c_{t-1} into ``cp``, ``c`` (in place) to c_t, ``tc = tanh(c_t)``,
-    ``hr = o * tc``."""
-    H = c.shape[1]
-    gt += xt
-    a[...] = gt
-    _sigmoid_(a)
-    np.tanh(gt[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-    cp[...] = c
-    c *= a[:, H:2 * H]
-    c += a[:, :H] * a[:, 2 * H:3 * H]
-    np.tanh(c, out=tc)
-    np.multiply(a[:, 3 * H:], tc, out=hr)
+_CHUNK = 8
 
 
-def _lstm_fwd_step_kernel(k):
-    def step(gt, xt, c, a, tc, cp, hr):
-        one = a.dtype.type(1)
-        k.lstm_fwd_pre(gt, xt, a, one)
-        np.tanh(a, out=a)
-        k.lstm_fwd_cell(a, c, cp, tc, one)
-        np.tanh(tc, out=tc)
-        np.multiply(a[:, 3 * c.shape[1]:], tc, out=hr)
-    return step
+def _acc(total, part):
+    """``total + part`` in place (``part`` when there is no total yet)."""
+    if total is None:
+        return part
+    total += part
+    return total
 
 
-def _lstm_bwd_step_np(dout, dh, dc, a, tc, cp, dG):
-    """One LSTM step backward (NumPy reference of ``_kernels.rnn.lstm_bwd_step``).
+def _lstm_fwd_pre_np(g, xg, bias):
+    """``g += xg + bias`` (each (4H, bs), bias (4H,)) with the sigmoid gates (i, f, o) halved;
+    ``np.tanh`` follows (``sigmoid(z) = tanh(z / 2) / 2 + 1/2``: one tanh covers every gate)."""
+    H = g.shape[0] // 4
+    g += xg
+    g += bias[:, None]
+    g[:2 * H] *= 0.5
+    g[3 * H:] *= 0.5
 
-    ``dh`` (read) + ``dout``: gradient of h_t; ``dc`` (updated in place): of c_t, becomes
-    that of c_{t-1}; ``dG``: the gradient of the four gate pre-activations."""
-    H = tc.shape[1]
-    i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-    d = dout + dh
+
+def _lstm_fwd_cell_np(a, c, cp, t):
+    """``a = tanh(z)`` becomes the gates (i, f, o to sigmoids); ``cp`` keeps c_{t-1}; ``c``
+    (H, B) and ``t`` get c_t (``np.tanh(t)`` follows)."""
+    H, bs = t.shape
+    a[:2 * H] *= 0.5
+    a[:2 * H] += 0.5
+    a[3 * H:] *= 0.5
+    a[3 * H:] += 0.5
+    cs = c[:, :bs]
+    cp[...] = cs
+    cs *= a[H:2 * H]
+    cs += a[:H] * a[2 * H:3 * H]
+    t[...] = cs
+
+
+def _lstm_bwd_step_np(d, dc, a, tc, cp, dG, r0):
+    """One LSTM step backward (NumPy reference of ``_kernels.rnn.lstm_bwd_step``), gate-major.
+
+    ``d`` (H, bs): gradient of h_t (clobbered); ``dc`` (H, B, updated in place): of c_t,
+    becomes that of c_{t-1}; ``dG[:, r0:r0 + bs]``: of the four gate pre-activations."""
+    H, bs = tc.shape
+    i, f, g, o = a[:H], a[H:2 * H], a[2 * H:3 * H], a[3 * H:]
+    dcs = dc[:, :bs]
+    dGs = dG[:, r0:r0 + bs]
     do = d * tc
     d *= o
     d *= 1 - tc * tc
-    d += dc                                  # gradient of c_t
-    np.multiply(d * g, i * (1 - i), out=dG[:, :H])
-    np.multiply(d * cp, f * (1 - f), out=dG[:, H:2 * H])
-    np.multiply(d * i, 1 - g * g, out=dG[:, 2 * H:3 * H])
-    np.multiply(do, o * (1 - o), out=dG[:, 3 * H:])
-    np.multiply(d, f, out=dc)
+    d += dcs                                 # gradient of c_t
+    np.multiply(d * g, i * (1 - i), out=dGs[:H])
+    np.multiply(d * cp, f * (1 - f), out=dGs[H:2 * H])
+    np.multiply(d * i, 1 - g * g, out=dGs[2 * H:3 * H])
+    np.multiply(do, o * (1 - o), out=dGs[3 * H:])
+    np.multiply(d, f, out=dcs)
 
 
 class _GRULayer(_Layer):
