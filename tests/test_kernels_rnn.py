@@ -177,3 +177,19 @@ def test_optimizer_kernels_bitwise_numpy_and_close_to_torch(cls, kw, dtype):
     for g, t in zip(got + gstate, want + wstate):
         assert g.dtype == t.dtype
         np.testing.assert_allclose(g, t, rtol=tol, atol=tol)
+
+
+def test_lstm_step_kernels_see_c_ordered_arrays():
+    # an unused final state (gradient None -> zeros) or a batch_first output feeding a Linear
+    # gives transposed gradients; the step kernels must still get C-ordered arrays, or numba
+    # compiles a strided variant that does not vectorize (about 10x slower a step)
+    pytest.importorskip("numba")
+    with _kernels.use("numba"):
+        k = _kernels.load("rnn")
+        lstm, fc = ember.nn.LSTM(8, 16, batch_first=True), ember.nn.Linear(16, 5)
+        for b in (3, 1):
+            h, _ = lstm(ember.randn(b, 6, 8, requires_grad=True))
+            fc(h).sum().backward()
+    for name in ("lstm_bwd_step", "lstm_fwd_pre", "lstm_fwd_cell"):
+        sigs = getattr(k, name).signatures
+        assert sigs and all(a.layout == "C" for sig in sigs for a in sig if hasattr(a, "layout")), (name, sigs)

@@ -223,8 +223,10 @@ class _LSTMLayer(_Layer):
         dt = tc.dtype
         k = _kernels.load("rnn") if dt in _FUSED_DTYPES else None
         step = _lstm_bwd_step_np if k is None else _with_one(k.lstm_bwd_step, dt)
-        dh = np.array(np.transpose(gh), dt)  # running gradient of the hidden state (P, B)
-        dc = np.array(np.transpose(gc), dt)  # and of the cell state (H, B)
+        # running gradients of the hidden state (P, B) and the cell state (H, B): C-ordered
+        # copies (a transposed layout would compile the step kernel without vectorizing)
+        dh = np.array(np.transpose(gh), dt, order="C")
+        dc = np.array(np.transpose(gc), dt, order="C")
         d = np.empty(dc.shape[0] * H, dt)
         dhp = None if w_hr is None else np.empty((N, w_hr.shape[0]), dt)
         whh_t = np.ascontiguousarray(w_hh.T)
