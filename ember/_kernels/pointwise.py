@@ -1,9 +1,9 @@
 """Elementwise kernels on flat arrays, split over both cores (numba ``prange``).
 
 NumPy runs an elementwise pass on one thread; these run it on all of numba's threads,
-which pays from about 3x10^4 elements on (``ember.ops.unary._KMIN``). Callers pass 1-D
-views of dense arrays in memory order (``flat``) and fall back to NumPy when an array is
-not dense.
+which pays from about 3x10^4 elements on. The caller, ``ember.ops._pointwise._parallel``,
+passes 1-D views of dense arrays in memory order (``flat``) and falls back to NumPy when
+an array is not dense.
 The NumPy references: ``ember.ops.unary.Relu``; NumPy's ``+ - * /`` (``ember.ops.arithmetic``).
 """
 import numba

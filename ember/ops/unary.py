@@ -9,7 +9,7 @@ import numpy as np
 from .. import _kernels
 from .._tensor import Tensor, _wrap, tensor_method
 from ._apply import FLOAT, Op, apply, holomorphic, scaled_backward_ops
-from ._pointwise import _KDTYPES, _KMIN, _c, _float_only, _inplace, _not_impl, _out, _unary, _zeros
+from ._pointwise import _KDTYPES, _KMIN, _c, _float_only, _inplace, _not_impl, _out, _parallel, _unary, _zeros
 
 __all__ = ["exp", "log", "reciprocal", "square", "abs", "absolute", "sign", "sgn", "sqrt", "rsqrt",
            "exp2", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos", "atan",
@@ -624,15 +624,10 @@ class Relu(Op):
     def forward(self, a):
         if a.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        if a.size >= _KMIN and a.dtype in _KDTYPES:
-            kp = _kernels.load("pointwise")
-            if kp is not None:
-                y = np.empty_like(a)   # a's layout, so both flatten in memory order
-                fa, fy = kp.flat(a), kp.flat(y)
-                if fa is not None and fy is not None:
-                    kp.relu_fwd(fa, fy)
-                    self.y = y
-                    return y
+        y = _parallel("relu_fwd", a)
+        if y is not None:
+            self.y = y
+            return y
         if a.size >= 4096 and a.dtype.kind == "f":
             # maximum against a zero array is SIMD; against a scalar it is not (~2.5x slower)
             y = np.zeros_like(a)  # keeps a channels-last input's layout: one linear pass
@@ -652,17 +647,9 @@ class Relu(Op):
 
     def backward(self, g):
         y = self.y
-        if y.size >= _KMIN and g.dtype == y.dtype and y.dtype in _KDTYPES and g.shape == y.shape:
-            kp = _kernels.load("pointwise")
-            if kp is not None:
-                out = np.empty_like(y)
-                if g.strides != y.strides:   # the same memory order as y, into out's buffer
-                    np.copyto(out, g)
-                    g = out
-                fy, fg, fo = kp.flat(y), kp.flat(g), kp.flat(out)
-                if fy is not None and fg is not None and fo is not None:
-                    kp.relu_bwd(fy, fg, fo)
-                    return out
+        out = _parallel("relu_bwd", y, g)
+        if out is not None:
+            return out
         if y.size >= 4096 and g.dtype.kind == "f" and g.shape == y.shape:
             # float mask times g: branch-free, ~10x faster than np.where on mixed signs
             out = np.empty_like(y, dtype=g.dtype)
