@@ -70,17 +70,15 @@ def _forked():
 
 def set_num_threads(n):
     """``ember.set_num_threads``: OpenBLAS's threads and numba's (at most numba's maximum,
-    ``NUMBA_NUM_THREADS``; the count numba takes is per calling thread)."""
-    _state["threads"] = n
-    threads = _modules.get("threads")
-    if threads is not None:
-        threads.set_threads(n)
-        return
+    ``NUMBA_NUM_THREADS``; the count numba takes is per calling thread). With one shared
+    pool OpenBLAS gets numba's count: a GEMM's jobs must all run at once."""
     from . import openblas
-    for lib in openblas.libraries():
-        openblas.fn(lib, "set_num_threads")(n)
+    _state["threads"] = n
     if _state["mode"] == "numba":
-        _numba_threads(n)
+        capped = _numba_threads(n)
+        if "threads" in _modules:
+            n = capped
+    openblas.set_threads(n)
 
 
 def _numba_threads(n):

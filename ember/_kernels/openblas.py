@@ -38,6 +38,11 @@ def libraries():
     return _libs
 
 
+def set_threads(n):
+    for lib in libraries():
+        fn(lib, "set_num_threads")(n)
+
+
 def threads(lib):
     return fn(lib, "get_num_threads")()
 

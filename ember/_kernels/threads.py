@@ -12,7 +12,7 @@ calls (the OpenMP default) as torch's do.
 The callback is a numba ``cfunc``: a spin lock (one BLAS call at a time: OpenBLAS keeps
 one buffer per job index), then ``prange`` over the jobs. Every job must run at once (a
 threaded GEMM's jobs wait on each other), so OpenBLAS never gets more threads than
-numba has (:func:`set_threads`). A forked child cannot use the parent's OpenMP team:
+numba has (``_kernels.set_num_threads``). A forked child cannot use the parent's OpenMP team:
 there the callback is removed (and ember's ops take the NumPy path).
 """
 import atexit
@@ -105,8 +105,8 @@ def share(libs):
     done."""
     if _shared or numba.threading_layer() not in ("omp", "tbb"):
         return _shared
+    openblas.set_threads(_numba_threads(openblas.threads(libs[0])))   # never more jobs than numba's threads
     for lib in libs:
-        set_threads(openblas.threads(lib), [lib])   # never more jobs than numba's threads
         _set_callback(lib, _blas_callback.address)
         _shared.append(lib)
     if _shared:
@@ -119,9 +119,3 @@ def _unshare():
     while _shared:
         _set_callback(_shared.pop(), 0)
 
-
-def set_threads(n, libs=None):
-    """numba's threads (this thread's count) and OpenBLAS's, at most numba's maximum."""
-    n = _numba_threads(n)
-    for lib in openblas.libraries() if libs is None else libs:
-        openblas.fn(lib, "set_num_threads")(n)
