@@ -1,5 +1,6 @@
-"""Per-kernel timings for the CNN and resnet18 rows of the fair table: each layer alone,
-forward (+ backward), in its own process per framework / kernel path.
+"""Per-kernel timings behind the fair table: each layer or optimizer step alone (the CNN's
+and resnet18's layers, the LSTM, the GRU, embedding, Adam, SGD, a large add), forward
+(+ backward), in its own process per framework / kernel path.
 
     .venv/bin/python benchmarks/bench_kernels.py              # every case, 3 rounds
     .venv/bin/python benchmarks/bench_kernels.py conv2 pool1 --rounds 5
@@ -94,6 +95,52 @@ def bn_eval(m, rng):
 @case("resnet MaxPool2d(3, 2, 1) fwd, batch 1, (64,112,112)")
 def pool_r(m, rng):
     return _layer(m, rng, m.nn.MaxPool2d(3, 2, 1), (1, 64, 112, 112), backward=False)
+
+
+
+@case("1M float32 a + b")
+def add(m, rng):
+    a, b = (m.from_numpy(rng.standard_normal(1 << 20).astype("float32")) for _ in range(2))
+    return lambda: a + b
+
+
+@case("LSTM(64->256, batch_first) fwd+bwd on (32,64,64)")
+def lstm(m, rng):
+    return _layer(m, rng, lambda x, f=m.nn.LSTM(64, 256, batch_first=True): f(x)[0], (32, 64, 64))
+
+
+@case("GRU(64->256, batch_first) fwd+bwd on (32,64,64)")
+def gru(m, rng):
+    return _layer(m, rng, lambda x, f=m.nn.GRU(64, 256, batch_first=True): f(x)[0], (32, 64, 64))
+
+
+@case("Embedding(10000, 128) fwd+bwd on (64,128) indices")
+def embedding(m, rng):
+    emb = m.nn.Embedding(10000, 128)
+    idx = m.from_numpy(rng.integers(0, 10000, (64, 128)))
+
+    def step():
+        y = emb(idx)
+        y.backward(m.ones_like(y))
+    return step
+
+
+def _opt_step(m, rng, make):
+    params = [m.nn.Parameter(m.from_numpy(rng.standard_normal(s).astype("float32")))
+              for s in ((1024, 1024), (1024,), (512, 1024))]
+    for p in params:
+        p.grad = m.from_numpy(rng.standard_normal(tuple(p.shape)).astype("float32"))
+    return make(params).step
+
+
+@case("Adam step over 1.5M parameters (3 tensors)")
+def adam(m, rng):
+    return _opt_step(m, rng, lambda ps: m.optim.Adam(ps, lr=1e-3))
+
+
+@case("SGD(momentum=0.9) step over 1.5M parameters (3 tensors)")
+def sgd(m, rng):
+    return _opt_step(m, rng, lambda ps: m.optim.SGD(ps, lr=1e-2, momentum=0.9))
 
 
 def child(framework, name, threads, clock):
