@@ -90,6 +90,27 @@ def test_layer_noncontiguous(i):
     compare(emod, tmod, rand(*shape, seed=i), True, noncontig=True)
 
 
+@pytest.mark.parametrize("shape,perm,bias", [((6, 4, 16), (1, 0, 2), True), ((3, 4, 5, 16), (2, 0, 1, 3), False),
+                                            ((4, 6, 3), (1, 0, 2), True)])
+def test_linear_permuted_input(shape, perm, bias):
+    """A permuted input (a batch_first RNN's output) takes one GEMM over its rows in memory
+    order when the output is no wider; values, grads and a C-contiguous output as torch's."""
+    x = np.random.RandomState(1).standard_normal(shape).astype(np.float32)
+    tl, el = torch.nn.Linear(shape[-1], 5, bias=bias), enn.Linear(shape[-1], 5, bias=bias)
+    load_from(el, tl)
+    tx = torch.tensor(x).permute(*perm).requires_grad_()
+    ex = ember.tensor(x).permute(*perm).requires_grad_()
+    to, eo = tl(tx), el(ex)
+    assert_close(eo, to)
+    assert eo.is_contiguous() and eo.view(-1, 5).shape == to.view(-1, 5).shape
+    w = np.random.RandomState(2).standard_normal(tuple(to.shape)).astype(np.float32)
+    (to * torch.tensor(w)).sum().backward()
+    (eo * ember.tensor(w)).sum().backward()
+    assert_close(ex.grad, tx.grad)
+    for n, p in el.named_parameters():
+        assert_close(p.grad, dict(tl.named_parameters())[n].grad, rtol=1e-4, atol=1e-4)
+
+
 def test_bilinear():
     tmod, emod = torch.nn.Bilinear(3, 4, 5), enn.Bilinear(3, 4, 5)
     load_from(emod, tmod)

@@ -22,6 +22,16 @@ class _Linear(Op):
                 f"mat1 and mat2 shapes cannot be multiplied ({xs.shape[0]}x{x.shape[-1]} and "
                 f"{w.shape[1] if w.ndim == 2 else w.shape[0]}x{w.shape[0] if w.ndim == 2 else 1})")
         self.x, self.w, self.hasb = x, w, b is not None
+        # a permuted input (a batch_first RNN's output): one GEMM over its rows in memory
+        # order, then the (narrower) output copied to C order, not a GEMM per batch entry
+        self.perm = _row_order(x) if w.ndim == 2 and w.shape[0] <= x.shape[-1] else None
+        if self.perm is not None:
+            xp = x.transpose(self.perm)
+            y = xp.reshape(-1, x.shape[-1]) @ w.T
+            if b is not None:
+                y += b
+            y = y.reshape(xp.shape[:-1] + y.shape[-1:])
+            return np.ascontiguousarray(y.transpose(np.argsort(self.perm)))
         y = x @ w.T
         if b is not None:
             if y.ndim:
@@ -38,6 +48,9 @@ class _Linear(Op):
             gw = None
         elif x.ndim == 1:
             gw = np.multiply.outer(g, x) if w.ndim == 2 else g * x
+        elif self.perm is not None:   # x's rows in memory order (a view), g's in the same order
+            x2 = x.transpose(self.perm).reshape(-1, x.shape[-1])
+            gw = g.transpose(self.perm).reshape(-1, g.shape[-1]).T @ x2
         else:
             x2 = x.reshape(-1, x.shape[-1])
             g2 = g.reshape(-1, g.shape[-1]) if w.ndim == 2 else g.reshape(-1)
@@ -61,6 +74,15 @@ class _Linear(Op):
         if self.hasb:
             gb = g.reshape(-1, g.shape[-1]).sum(0) if g.ndim > 1 else g
         return gx, gw, gb
+
+
+def _row_order(x):
+    """The axes order (last axis kept last) in which a non-contiguous ``x`` of 3 or more dims
+    is C-contiguous, or None (contiguous, fewer dims, or no such order)."""
+    if x.ndim < 3 or x.flags.c_contiguous or x.strides[-1] != x.itemsize:
+        return None
+    perm = sorted(range(x.ndim - 1), key=lambda d: -x.strides[d]) + [x.ndim - 1]
+    return perm if x.transpose(perm).flags.c_contiguous else None
 
 
 def linear(input, weight, bias=None):
