@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import ember
@@ -156,3 +157,33 @@ def test_set_num_threads_sets_blas_and_kernels():
     # never more BLAS jobs than numba's threads: the jobs of one GEMM wait on each other
     n, nb, blas = _run(_THREADS.format(n=2), EMBER_KERNELS="auto", NUMBA_NUM_THREADS="1").split(maxsplit=2)
     assert (n, nb) == ("2", "1") and "2" not in blas
+
+
+def test_vmath_exp_float32_within_2_ulp_and_special_values():
+    """``_kernels.vmath.exp`` (the vectorizable float32 exp inside kernels) against the
+    correctly rounded float64 result: normal range, subnormals, overflow, inf and NaN."""
+    pytest.importorskip("numba")
+    from ember._kernels import jit
+    from ember._kernels.vmath import exp
+
+    @jit
+    def k(a, out):
+        for i in range(a.size):
+            out[i] = exp(a[i])
+
+    rng = np.random.default_rng(0)
+    special = [0, -0.0, 1e-30, 88.72, 88.73, 1e4, -87.3, -100, -103.9, -104, -1e4, np.inf, -np.inf, np.nan]
+    a = np.concatenate([(rng.random(1 << 16) - 0.5) * 220, special]).astype(np.float32)
+    out = np.empty_like(a)
+    k(a, out)
+    with np.errstate(over="ignore"):
+        ref = np.exp(a.astype(np.float64)).astype(np.float32)
+    normal = np.isfinite(ref) & (ref >= np.finfo(np.float32).tiny)
+    ulp = np.abs(out[normal].astype(np.float64) - ref[normal]) / np.spacing(ref[normal]).astype(np.float64)
+    assert ulp.max() <= 2
+    rest = ~normal
+    np.testing.assert_allclose(out[rest], ref[rest], rtol=0, atol=2e-45)   # 0, subnormals, inf, NaN
+    out64 = np.empty(a.size)
+    k(a.astype(np.float64), out64)
+    with np.errstate(over="ignore"):
+        np.testing.assert_allclose(out64, np.exp(a.astype(np.float64)), rtol=5e-16)   # libm
