@@ -17,8 +17,8 @@ _KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled ke
 _KMIN = 1 << 15   # elements from which a 2-thread kernel beats NumPy's passes (the shared pool starts one in ~3 us)
 
 
-def _parallel(name, a, *others):
-    """``_kernels.pointwise.<name>(a, *others, out)`` on every thread, for dense float arrays
+def _parallel(name, a, *others, mod="pointwise"):
+    """``_kernels.<mod>.<name>(a, *others, out)`` on every thread, for dense float arrays
     of one shape, dtype and layout with ``_KMIN`` elements or more: the result (in ``a``'s
     layout), else None (the caller's NumPy expression)."""
     if type(a) is not np.ndarray or a.size < _KMIN or a.dtype not in _KDTYPES:
@@ -33,7 +33,7 @@ def _parallel(name, a, *others):
     flats = [kp.flat(x) for x in (a, *others, out)]
     if any(f is None for f in flats):
         return None
-    getattr(kp, name)(*flats)
+    getattr(kp if mod == "pointwise" else _kernels.load(mod), name)(*flats)
     return out
 
 

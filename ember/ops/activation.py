@@ -5,6 +5,7 @@ import numpy as np
 
 from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
+from ._pointwise import _parallel
 from .special import _erf
 from .unary import relu as _relu
 from .unary import relu_ as _relu_
@@ -24,12 +25,14 @@ class _Act(Op):
 
     For double backward (``create_graph=True``) a subclass gives either ``dft(x, y, *p)``,
     dy/dx written with ember ops on tensors, or ``flat_df = True`` when dy/dx is
-    piecewise constant (its own derivative is zero almost everywhere)."""
+    piecewise constant (its own derivative is zero almost everywhere). ``kernel(*p)``, if
+    given, names ``_kernels.activation.<name>_fwd``/``_bwd``, run on big dense float arrays."""
     saves = (0,)
     fname = "act"
     allow_int = False
     dft = None
     flat_df = False
+    kernel = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -40,8 +43,9 @@ class _Act(Op):
         if not self.allow_int:
             _check_float(a, self.fname)
         self.p = p
+        k = self.kernel and _parallel(self.kernel(*p) + "_fwd", a, mod="activation")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y = self.f(a, *p)
+            y = self.f(a, *p) if k is None else k
         if y.dtype != a.dtype:
             y = y.astype(a.dtype)
         self.a = a.copy() if inplace else a
@@ -49,6 +53,9 @@ class _Act(Op):
         return y
 
     def backward(self, g):
+        r = self.kernel and _parallel(self.kernel(*self.p) + "_bwd", self.a, g, mod="activation")
+        if r is not None:
+            return r
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             d = self.df(self.a, self.y, *self.p)
         r = g * d
@@ -99,21 +106,24 @@ class Elu(_Act):
 class Gelu(_Act):
     name = "GeluBackward0"
     fname = "GeluKernelImpl"
+    kernel = staticmethod(lambda approx: "gelu_tanh" if approx == "tanh" else "gelu")
 
     @staticmethod
-    def f(a, approx):
+    def f(a, approx):   # tanh form: x * sigmoid(2u) (1 + tanh(u) cancels), as _kernels.activation
         if approx == "tanh":
-            k = math.sqrt(2.0 / math.pi)
-            return 0.5 * a * (1.0 + np.tanh(k * (a + 0.044715 * a * a * a)))
+            u = math.sqrt(2.0 / math.pi) * (a + 0.044715 * (a * a * a))
+            return a / (1.0 + np.exp(-(u + u)))
         return (0.5 * a * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))).astype(a.dtype)
 
     @staticmethod
     def df(a, y, approx):
-        if approx == "tanh":
-            k = math.sqrt(2.0 / math.pi)
-            inner = k * (a + 0.044715 * a * a * a)
-            t = np.tanh(inner)
-            return 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * a * a)
+        if approx == "tanh":   # s = (1 + tanh u) / 2 and t = 1 - s from exp(-2|u|) <= 1
+            k, aa = math.sqrt(2.0 / math.pi), a * a
+            u = k * (a + 0.044715 * (aa * a))
+            e = np.exp(-np.abs(u + u))
+            p = 1.0 / (1.0 + e)
+            s, t = np.where(u >= 0, p, e * p), np.where(u >= 0, e * p, p)
+            return s + (a + a) * (s * t) * (k * (1.0 + 3 * 0.044715 * aa))
         cdf = 0.5 * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))
         pdf = np.exp(-0.5 * a * a) * _f(a, 1.0 / math.sqrt(2.0 * math.pi))
         return cdf + a * pdf
@@ -132,6 +142,7 @@ class Gelu(_Act):
 class Silu(_Act):
     name = "SiluBackward0"
     fname = "silu"
+    kernel = staticmethod(lambda: "silu")
     f = staticmethod(lambda a: a * _sig(a))
 
     @staticmethod

@@ -26,9 +26,9 @@ _SQRTPI_2 = _math.sqrt(_math.pi) / 2.0
 # ---- erf, erfc, erfinv -------------------------------------------------------------------
 
 # erf without scipy. float64: math.erf/erfc elementwise (correctly rounded-ish, ~1e-16).
-# Other floats: Numerical Recipes' Chebyshev fit of erfc (relative error < 1.2e-7 for all
-# x >= 0), computed in float64; erf for |x| < 0.5 from its Taylor series (so small inputs
-# keep full relative precision), else 1 - erfc. Accurate to float32 rounding.
+# Other floats: erf by _erf32 below (float16/bfloat16 through float32); erfc by Numerical
+# Recipes' Chebyshev fit (relative error < 1.2e-7 for all x >= 0), computed in float64, and
+# for |x| < 0.5 by 1 - erf's Taylor series. Accurate to float32 rounding.
 _verf = np.frompyfunc(_math.erf, 1, 1)
 _verfc = np.frompyfunc(_math.erfc, 1, 1)
 
@@ -53,14 +53,53 @@ def _erf_small(x):
     return s * _2_SQRTPI
 
 
+# float32 erf in float32 arithmetic, within 1.3 ulp (the same formula in the numba kernels,
+# ember._kernels.vmath.erf): for |x| < 0.9, x + x * P(x * x) (P's constant term is
+# 2 / sqrt(pi) - 1, so the last addition keeps the final bit); else
+# sign(x) * (1 - exp(Q(min(|x|, 4) - 0.9))) with Q ~ log(erfc) (erf rounds to 1 from 3.92).
+# Coefficients: minimax fits in float64 (relative for P, absolute on erf for Q), rounded to float32.
+_ERF32_T, _ERF32_HI = np.float32(0.9), np.float32(4.0)
+_ERF32_P = tuple(np.float32(c) for c in (0.12837915, -0.37612525, 0.11282141, -0.026778908,
+                                         0.0050119627, -0.0006090358))
+_ERF32_Q = tuple(np.float32(c) for c in (-1.5940973, -2.4716332, -0.83002883, -0.045715302,
+                                         0.010922504, -0.0019907416, 0.00019715905))
+_CHUNK = 1 << 15   # elements per block: the passes over a block stay in cache
+
+
+def _erf32(x):
+    """erf of a float32 array (see above), block by block."""
+    out = np.empty(x.shape, np.float32)
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(0, xf.size, _CHUNK):
+        v = xf[i:i + _CHUNK]
+        u = v * v
+        p = _ERF32_P[-1] * u
+        for c in _ERF32_P[-2:0:-1]:
+            p += c
+            p *= u
+        p += _ERF32_P[0]
+        p *= v
+        p += v                                             # |x| < 0.9
+        w = np.abs(v)
+        small = w < _ERF32_T
+        np.minimum(w, _ERF32_HI, out=w)
+        w -= _ERF32_T
+        q = _ERF32_Q[-1] * w
+        for c in _ERF32_Q[-2:0:-1]:
+            q += c
+            q *= w
+        q += _ERF32_Q[0]
+        np.exp(q, out=q)
+        np.subtract(np.float32(1), q, out=q)
+        np.copysign(q, v, out=q)                           # |x| >= 0.9 (NaN stays NaN)
+        np.copyto(of[i:i + _CHUNK], np.where(small, p, q))
+    return out
+
+
 def _erf(a):
     if a.dtype == np.float64:
         return np.asarray(_verf(a), dtype=np.float64) if a.size else a.copy()
-    x = a.astype(np.float64)
-    z = np.abs(x)
-    with np.errstate(over="ignore", under="ignore"):
-        big = np.sign(x) * (1.0 - _erfc_nr(z))
-    return np.where(z < 0.5, _erf_small(x), big).astype(a.dtype)
+    return _erf32(a.astype(np.float32, copy=False)).astype(a.dtype, copy=False)
 
 
 def _erfc(a):
