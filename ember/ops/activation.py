@@ -109,21 +109,19 @@ class Gelu(_Act):
     kernel = staticmethod(lambda approx: "gelu_tanh" if approx == "tanh" else "gelu")
 
     @staticmethod
-    def f(a, approx):   # tanh form: x * sigmoid(2u) (1 + tanh(u) cancels), as _kernels.activation
+    def f(a, approx):
         if approx == "tanh":
-            u = math.sqrt(2.0 / math.pi) * (a + 0.044715 * (a * a * a))
-            return a / (1.0 + np.exp(-(u + u)))
+            k = math.sqrt(2.0 / math.pi)
+            return 0.5 * a * (1.0 + np.tanh(k * (a + 0.044715 * a * a * a)))
         return (0.5 * a * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))).astype(a.dtype)
 
     @staticmethod
     def df(a, y, approx):
-        if approx == "tanh":   # s = (1 + tanh u) / 2 and t = 1 - s from exp(-2|u|) <= 1
-            k, aa = math.sqrt(2.0 / math.pi), a * a
-            u = k * (a + 0.044715 * (aa * a))
-            e = np.exp(-np.abs(u + u))
-            p = 1.0 / (1.0 + e)
-            s, t = np.where(u >= 0, p, e * p), np.where(u >= 0, e * p, p)
-            return s + (a + a) * (s * t) * (k * (1.0 + 3 * 0.044715 * aa))
+        if approx == "tanh":
+            k = math.sqrt(2.0 / math.pi)
+            inner = k * (a + 0.044715 * a * a * a)
+            t = np.tanh(inner)
+            return 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * k * (1.0 + 3 * 0.044715 * a * a)
         cdf = 0.5 * (1.0 + _erf(a * _f(a, 1.0 / math.sqrt(2.0))))
         pdf = np.exp(-0.5 * a * a) * _f(a, 1.0 / math.sqrt(2.0 * math.pi))
         return cdf + a * pdf
