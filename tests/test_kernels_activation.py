@@ -241,3 +241,23 @@ def test_integer_input_raises(fn):
 def test_gelu_bad_approximate():
     with pytest.raises(RuntimeError, match="approximate argument must be either none or tanh"):
         F.gelu(ember.ones(3), approximate="fast")
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+@pytest.mark.parametrize("fn", list(FNS))
+def test_broadcast_grad_takes_the_kernel(fn, reduce, monkeypatch):
+    """sum() and mean() pass a broadcast (stride-0) gradient: made dense for the kernel."""
+    pytest.importorskip("numba")
+    x = _input("float32", _KMIN + 29, fn)[20:]
+    with _path("numba"):
+        k = _kernels.load("activation")
+        name = fn + "_bwd"
+        calls = []
+        kern = getattr(k, name)
+        monkeypatch.setattr(k, name, lambda *a: (calls.append(1), kern(*a))[1])
+        t = ember.tensor(x, requires_grad=True)
+        getattr(FNS[fn](ember, t), reduce)().backward()
+    assert calls
+    tt = torch.tensor(x, requires_grad=True)
+    getattr(FNS[fn](torch, tt), reduce)().backward()
+    np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), **TOL["float32"])
