@@ -63,14 +63,20 @@ def _gelu_impl(x):
     return lambda x: x * half * (one + erf(x * r2))
 
 
+def _pdf(x):
+    """The standard normal density."""
+
+
+@overload(_pdf)   # not inlined in numba's IR: two inlined exp in one function trip its SSA check
+def _pdf_impl(x):
+    c, mhalf = _consts(x, _PDF, -0.5)
+    return lambda x: c * exp(x * x * mhalf)
+
+
 @overload(_dgelu, inline="always")
 def _dgelu_impl(x):
-    half, one, r2, c, mhalf = _consts(x, 0.5, 1.0, _R2, _PDF, -0.5)
-
-    def impl(x):
-        cdf = half * (one + erf(x * r2))
-        return cdf + x * (c * exp(x * x * mhalf))
-    return impl
+    half, one, r2 = _consts(x, 0.5, 1.0, _R2)
+    return lambda x: half * (one + erf(x * r2)) + x * _pdf(x)
 
 
 @overload(_gelu_tanh, inline="always")
