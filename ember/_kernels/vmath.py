@@ -15,6 +15,9 @@ within 3); float64 arguments take ``math.exp``. Use it inside ``@jit`` kernels::
 
 :func:`erf` takes the float32 formula of ``ember.ops.special._erf32`` (its NumPy reference,
 within 1.3 ulp) with this ``exp``; float64 arguments take ``math.erf``.
+
+numba's disk cache checks only a kernel's own file: after editing this one, delete the cached
+kernels of the modules that use it (``__pycache__/<module>.*.nbi`` and ``.nbc``).
 """
 import math
 
