@@ -135,7 +135,9 @@ class use:
 
 def jit(fn=None, *, parallel=False, **options):
     """``numba.njit`` with ember's defaults: cached on disk, no fastmath (results stay
-    IEEE, as the NumPy reference's), parallel loops (``numba.prange``) when asked."""
+    IEEE, as the NumPy reference's), parallel loops (``numba.prange``) when asked. A kernel
+    whose reference is a formula rather than NumPy's exact operations may pass
+    ``fastmath={"contract"}`` (a*b+c as one FMA, as torch's vector code; nothing reordered)."""
     import numba
 
     def wrap(f):
