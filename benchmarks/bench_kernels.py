@@ -98,6 +98,45 @@ def pool_r(m, rng):
 
 
 
+@case("BatchNorm2d(32) train fwd+bwd on (64,32,28,28)")
+def bn_train(m, rng):
+    return _layer(m, rng, m.nn.BatchNorm2d(32), (64, 32, 28, 28))
+
+
+@case("LayerNorm(512) fwd+bwd on (64,128,512)")
+def layer_norm(m, rng):
+    return _layer(m, rng, m.nn.LayerNorm(512), (64, 128, 512))
+
+
+@case("GELU fwd+bwd on (64,128,512)")
+def gelu(m, rng):
+    return _layer(m, rng, m.nn.GELU(), (64, 128, 512))
+
+
+@case("SiLU fwd+bwd on (64,128,512)")
+def silu(m, rng):
+    return _layer(m, rng, m.nn.SiLU(), (64, 128, 512))
+
+
+@case("Dropout(0.5) train fwd+bwd on (64,128,512)")
+def dropout(m, rng):
+    return _layer(m, rng, m.nn.Dropout(0.5), (64, 128, 512))
+
+
+@case("softmax(dim=-1) fwd+bwd on (64,128,512)")
+def softmax(m, rng):
+    return _layer(m, rng, m.nn.Softmax(-1), (64, 128, 512))
+
+
+@case("cross_entropy fwd+bwd on (2048,1000) logits")
+def cross_entropy(m, rng):
+    x = m.from_numpy(rng.standard_normal((2048, 1000)).astype("float32")).requires_grad_()
+    t = m.from_numpy(rng.integers(0, 1000, 2048))
+
+    def step():
+        m.nn.functional.cross_entropy(x, t).backward()
+    return step
+
 @case("1M float32 a + b")
 def add(m, rng):
     a, b = (m.from_numpy(rng.standard_normal(1 << 20).astype("float32")) for _ in range(2))
