@@ -11,6 +11,20 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_res
 
 
 _KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled kernels take
+_BACKWARD = {"bn": "_bn_backward", "bn_k": "_bn_kernel_backward", "ln_k": "_ln_kernel_backward"}
+
+
+def _kernel(x, w, b):
+    """The norm kernel module when the training kernels take these arrays, else None."""
+    if x.dtype not in _KDTYPES or (w is not None and w.dtype != x.dtype) or (
+            b is not None and b.dtype != x.dtype):
+        return None
+    return _kernels.load("norm")
+
+
+def _vec(a, dt):
+    """A weight or bias as the kernels take it: flat, contiguous, in the input's dtype."""
+    return np.ascontiguousarray(a).reshape(-1) if a is not None else np.empty(0, dt)
 
 
 class _Norm(Op):
@@ -22,13 +36,18 @@ class _Norm(Op):
     name = "NativeBatchNormBackward0"
     saves = (0, 1)
 
+    fast = None   # the training path forward took: "bn" (NumPy), "bn_k" / "ln_k" (kernels)
+
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
         self.x, self.eps, self.stats = x, eps, stats   # for the double backward
         xs = x.reshape(gshape) if gshape is not None else x
-        if (stats is None and not rms and gshape is None and x.ndim >= 3 and w is not None
-                and b is not None and axes == (0,) + tuple(range(2, x.ndim))):
+        if (stats is None and not rms and gshape is None and x.ndim >= 2 and x.size
+                and axes == (0,) + tuple(range(2, x.ndim))):
+            kn = _kernel(x, w, b)
+            if kn is not None:
+                return self._bn_kernel(kn, x, w, b, wshape, eps, update)
             return self._bn_train(x, w, b, wshape, eps, update)
         if stats is None:
             mean = np.zeros((), x.dtype) if rms else xs.mean(axis=axes, keepdims=True)
@@ -74,7 +93,13 @@ class _Norm(Op):
         kn.bn_eval(x3, vec(mean), vec(invstd), vec(w), vec(b), w is not None, b is not None, out)
         return out.reshape(x.shape)
 
+    def _train_state(self, kind, w, b, wshape, **saved):
+        self.fast, self.train, self.axes, self.gshape, self.rms = kind, True, None, None, False
+        self.w, self.has_b, self.wshape = w, b is not None, wshape
+        self.__dict__.update(saved)
+
     def _bn_train(self, x, w, b, wshape, eps, update):
+        """Batch-norm training forward (statistics over every dim but 1), NumPy."""
         N, C = x.shape[0], x.shape[1]
         x3 = x.reshape(N, C, -1)
         M = x3.shape[0] * x3.shape[2]
@@ -84,35 +109,58 @@ class _Norm(Op):
         var = np.einsum("ncl,ncl->c", xc, xc) / dt(M)
         invstd = dt(1) / np.sqrt(var + dt(eps))
         if update is not None:
-            update(mean.reshape(wshape), var.reshape(wshape))
+            update(mean, var)
         xc *= invstd[:, None]
-        xhat = xc.reshape(x.shape)
-        y = np.multiply(xc, w.astype(x.dtype, copy=False)[:, None])
-        y += b.astype(x.dtype, copy=False)[:, None]
-        self.train, self.fast = True, True
-        self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd.reshape(wshape), None, None
-        self.wshape, self.w, self.has_b, self.rms = wshape, w, True, False
+        self._train_state("bn", w, b, wshape, xhat=xc, invstd=invstd.reshape(wshape))
+        y = np.multiply(xc, w.astype(x.dtype, copy=False)[:, None]) if w is not None else xc.copy()
+        if b is not None:
+            y += b.astype(x.dtype, copy=False)[:, None]
         return y.reshape(x.shape)
 
     def _bn_backward(self, g):
-        xhat, w = self.xhat, self.w
-        N, C = g.shape[0], g.shape[1]
+        x3, w = self.xhat, self.w
+        N, C = x3.shape[0], x3.shape[1]
         g3 = g.reshape(N, C, -1)
-        x3 = xhat.reshape(N, C, -1)
         M = g3.shape[0] * g3.shape[2]
         dt = g.dtype.type
         gb = g3.sum(axis=2).sum(axis=0)
         gw = np.einsum("ncl,ncl->c", g3, x3)
-        k = w.astype(g.dtype, copy=False) * self.invstd.reshape(-1) / dt(M)
+        k = self.invstd.reshape(-1) / dt(M)
+        if w is not None:
+            k = w.astype(g.dtype, copy=False) * k
         gx = np.multiply(x3, gw[:, None])
         np.add(gx, gb[:, None], out=gx)
         np.subtract(g3 * dt(M), gx, out=gx)
         gx *= k[:, None]
-        return gx.reshape(g.shape), gw.reshape(w.shape), gb.reshape(w.shape)
+        return (gx.reshape(g.shape), gw.reshape(w.shape) if w is not None else None,
+                gb.reshape(-1) if self.has_b else None)
+
+    def _bn_kernel(self, kn, x, w, b, wshape, eps, update):
+        """Batch-norm training forward, compiled: one call, parallel over channels."""
+        N, C = x.shape[0], x.shape[1]
+        x3 = np.ascontiguousarray(x).reshape(N, C, -1)
+        dt = x.dtype
+        out = np.empty_like(x3)
+        mean, invstd, var = np.empty(C, dt), np.empty(C, dt), np.empty(C)
+        kn.bn_fwd(x3, _vec(w, dt), _vec(b, dt), w is not None, b is not None, float(eps), out,
+                  mean, invstd, var)
+        if update is not None:
+            update(mean, var)
+        self._train_state("bn_k", w, b, wshape, kx=x3, mean=mean, invstd=invstd, kn=kn)
+        return out.reshape(x.shape)
+
+    def _bn_kernel_backward(self, g):
+        x3, w, C = self.kx, self.w, self.kx.shape[1]
+        g3 = np.ascontiguousarray(g, dtype=x3.dtype).reshape(x3.shape)
+        gx = np.empty_like(x3)
+        gw, gb = np.empty(C), np.empty(C)
+        self.kn.bn_bwd(g3, x3, self.mean, self.invstd, _vec(w, x3.dtype), w is not None, gx, gw, gb)
+        return (gx.reshape(g.shape), gw.astype(x3.dtype).reshape(w.shape) if w is not None else None,
+                gb.astype(x3.dtype) if self.has_b else None)
 
     def backward(self, g):
-        if getattr(self, "fast", False):
-            return self._bn_backward(g)
+        if self.fast is not None:
+            return getattr(self, _BACKWARD[self.fast])(g)
         xhat, w, wshape = self.xhat, self.w, self.wshape
         gw = gb = None
         waxes = None
@@ -176,6 +224,33 @@ class _Norm(Op):
 
 class _LayerNormOp(_Norm):
     name = "NativeLayerNormBackward0"
+
+    def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
+        kn = _kernel(x, w, b) if not rms and x.size else None
+        if kn is None:
+            return super().forward(x, w, b, axes, gshape, wshape, eps, stats, update, rms)
+        self.x, self.eps, self.stats = x, eps, None
+        x2 = np.ascontiguousarray(x).reshape(-1, int(np.prod(x.shape[axes[0]:])))
+        dt = x.dtype
+        out = np.empty_like(x2)
+        mean, rstd = np.empty(x2.shape[0], dt), np.empty(x2.shape[0], dt)
+        kn.ln_fwd(x2, _vec(w, dt), _vec(b, dt), w is not None, b is not None, float(eps), out,
+                  mean, rstd)
+        self._train_state("ln_k", w, b, wshape, kx=x2, mean=mean, rstd=rstd, kn=kn)
+        self.axes = axes
+        return out.reshape(x.shape)
+
+    def _ln_kernel_backward(self, g):
+        x2, w, kn = self.kx, self.w, self.kn
+        R, D = x2.shape
+        g2 = np.ascontiguousarray(g, dtype=x2.dtype).reshape(R, D)
+        gx = np.empty_like(x2)
+        K = kn.ln_chunks(R, D)
+        gwp, gbp = np.empty((K, D)), np.empty((K, D))
+        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype), w is not None, gx, gwp, gbp)
+        gw = gwp.sum(axis=0).astype(x2.dtype).reshape(w.shape) if w is not None else None
+        gb = gbp.sum(axis=0).astype(x2.dtype).reshape(self._meta[2][0]) if self.has_b else None
+        return gx.reshape(g.shape), gw, gb
 
 
 class _GroupNormOp(_Norm):
