@@ -11,15 +11,15 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_res
 
 
 _KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled kernels take
-_BACKWARD = {"bn": "_bn_backward", "bn_k": "_bn_kernel_backward", "ln_k": "_ln_kernel_backward"}
+_BACKWARD = {"bn": "_bn_backward", "bn_k": "_bn_kernel_backward", "ln": "_ln_backward",
+             "ln_k": "_ln_kernel_backward"}
 
 
-def _kernel(x, w, b):
-    """The norm kernel module when the training kernels take these arrays, else None."""
-    if x.dtype not in _KDTYPES or (w is not None and w.dtype != x.dtype) or (
-            b is not None and b.dtype != x.dtype):
-        return None
-    return _kernels.load("norm")
+def _fits(x, w, b):
+    """Whether the training fast paths (kernels and their NumPy references) take these:
+    float32 or float64, weight and bias (if any) in the input's dtype, not empty."""
+    return x.dtype in _KDTYPES and x.size and (w is None or w.dtype == x.dtype) and (
+        b is None or b.dtype == x.dtype)
 
 
 def _vec(a, dt):
@@ -36,16 +36,16 @@ class _Norm(Op):
     name = "NativeBatchNormBackward0"
     saves = (0, 1)
 
-    fast = None   # the training path forward took: "bn" (NumPy), "bn_k" / "ln_k" (kernels)
+    fast = None   # the training fast path forward took: "bn" / "ln" (NumPy), "bn_k" / "ln_k" (kernels)
 
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
         self.x, self.eps, self.stats = x, eps, stats   # for the double backward
         xs = x.reshape(gshape) if gshape is not None else x
-        if (stats is None and not rms and gshape is None and x.ndim >= 2 and x.size
+        if (stats is None and not rms and gshape is None and x.ndim >= 2 and _fits(x, w, b)
                 and axes == (0,) + tuple(range(2, x.ndim))):
-            kn = _kernel(x, w, b)
+            kn = _kernels.load("norm")
             if kn is not None:
                 return self._bn_kernel(kn, x, w, b, wshape, eps, update)
             return self._bn_train(x, w, b, wshape, eps, update)
@@ -66,7 +66,7 @@ class _Norm(Op):
                     return self._kernel_eval(kn, x, mean, invstd, w, b)
             xc = xs - mean
             self.train = False
-        xhat = xc * invstd
+        xhat = xc * invstd if xc is xs else np.multiply(xc, invstd, out=xc)
         if gshape is not None:
             xhat = xhat.reshape(x.shape)
         self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd, axes, gshape
@@ -165,8 +165,6 @@ class _Norm(Op):
         gw = gb = None
         waxes = None
         if w is not None or self.has_b:
-            waxes = tuple(i for i, s in enumerate(wshape) if s == 1) + tuple(
-                range(len(wshape), g.ndim))
             waxes = tuple(i for i in range(g.ndim) if i >= len(wshape) or wshape[i] == 1)
         if w is not None:
             gw = (g * xhat).sum(axis=waxes).reshape(w.shape)
@@ -180,12 +178,11 @@ class _Norm(Op):
             gs = self.gshape
             gxs = gxh.reshape(gs) if gs is not None else gxh
             xs = xhat.reshape(gs) if gs is not None else xhat
-            m1 = gxs.mean(axis=self.axes, keepdims=True)
-            m2 = (gxs * xs).mean(axis=self.axes, keepdims=True)
-            if self.rms:
-                gx = (gxs - xs * m2) * self.invstd
-            else:
-                gx = (gxs - m1 - xs * m2) * self.invstd
+            gx = xs * (gxs * xs).mean(axis=self.axes, keepdims=True)
+            if not self.rms:
+                gx += gxs.mean(axis=self.axes, keepdims=True)
+            np.subtract(gxs, gx, out=gx)
+            gx *= self.invstd
             if gs is not None:
                 gx = gx.reshape(g.shape)
         else:
@@ -226,11 +223,14 @@ class _LayerNormOp(_Norm):
     name = "NativeLayerNormBackward0"
 
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
-        kn = _kernel(x, w, b) if not rms and x.size else None
-        if kn is None:
+        if rms or not _fits(x, w, b):
             return super().forward(x, w, b, axes, gshape, wshape, eps, stats, update, rms)
         self.x, self.eps, self.stats = x, eps, None
-        x2 = np.ascontiguousarray(x).reshape(-1, int(np.prod(x.shape[axes[0]:])))
+        D = int(np.prod(x.shape[axes[0]:]))
+        kn = _kernels.load("norm")
+        if kn is None:
+            return self._ln_train(x, w, b, axes, wshape, eps, D)
+        x2 = np.ascontiguousarray(x).reshape(-1, D)
         dt = x.dtype
         out = np.empty_like(x2)
         mean, rstd = np.empty(x2.shape[0], dt), np.empty(x2.shape[0], dt)
@@ -239,6 +239,32 @@ class _LayerNormOp(_Norm):
         self._train_state("ln_k", w, b, wshape, kx=x2, mean=mean, rstd=rstd, kn=kn)
         self.axes = axes
         return out.reshape(x.shape)
+
+    def _ln_train(self, x, w, b, axes, wshape, eps, D):
+        """Layer-norm forward over the trailing D elements of each row, NumPy."""
+        x2 = x.reshape(-1, D)
+        dt = x.dtype.type
+        xc = np.subtract(x2, x2.mean(axis=1, keepdims=True))
+        invstd = dt(1) / np.sqrt(np.einsum("rd,rd->r", xc, xc) / dt(D) + dt(eps))
+        xc *= invstd[:, None]
+        self._train_state("ln", w, b, wshape, xhat=xc, invstd=invstd)
+        self.axes = axes
+        y = np.multiply(xc, w.reshape(-1)) if w is not None else xc.copy()
+        if b is not None:
+            y += b.reshape(-1)
+        return y.reshape(x.shape)
+
+    def _ln_backward(self, g):
+        xhat, w = self.xhat, self.w
+        g2 = g.reshape(xhat.shape)
+        gw = np.einsum("rd,rd->d", g2, xhat).reshape(w.shape) if w is not None else None
+        gb = g2.sum(axis=0).reshape(self._meta[2][0]) if self.has_b else None
+        gxh = np.multiply(g2, w.reshape(-1)) if w is not None else g2.copy()
+        m2 = np.einsum("rd,rd->r", gxh, xhat) / g.dtype.type(xhat.shape[1])
+        gxh -= gxh.mean(axis=1, keepdims=True)
+        gxh -= xhat * m2[:, None]
+        gxh *= self.invstd[:, None]
+        return gxh.reshape(g.shape), gw, gb
 
     def _ln_kernel_backward(self, g):
         x2, w, kn = self.kx, self.w, self.kn
