@@ -5,12 +5,14 @@ Evaluation mode (running statistics, no autograd) is one pass:
 ``y = (x - mean) * invstd * w + b`` with the same operations in the same order as the
 NumPy reference (``ember.ops.normalization._Norm``), so the results match it exactly.
 
-Training kernels (NumPy references: ``_Norm._bn_train`` / ``_Norm.backward``) take the
-statistics in two passes over each channel or row (mean, then the mean squared deviation),
-summed in float64; the backward sums ``g`` and ``g * xhat`` the same way and recomputes
-``xhat = (x - mean) * invstd`` from the saved input rather than keeping it. Their sums may
-be reassociated (``fastmath={"reassoc"}``), which lets them vectorize: the results differ
-from the NumPy path's by rounding only.
+Training kernels (NumPy references: ``_Norm._bn_train`` / ``_bn_backward`` and
+``_LayerNormOp._ln_train`` / ``_ln_backward``) take the statistics in two passes over each
+channel or row (mean, then the mean squared deviation), summed in float64; the backward
+sums ``g`` and ``g * xhat`` the same way (layer norm's weight and bias gradients: per block
+of rows in the input's dtype, the blocks then added in float64) and recomputes
+``xhat = (x - mean) * invstd`` from the saved input rather than keeping it. The sums may be
+reassociated (``fastmath={"reassoc"}``), which lets them vectorize: the results differ from
+the NumPy path's by rounding only.
 """
 import math
 
@@ -51,9 +53,9 @@ def bn_eval(x, mean, invstd, w, b, has_w, has_b, out):
 
 
 @jit(**_SUMS)
-def bn_fwd(x, w, b, has_w, has_b, eps, out, mean, invstd, var):
-    """x, out (N, C, L); w, b (C,); writes mean, invstd (C,) in x's dtype and the biased
-    variance var (C,) in float64."""
+def bn_fwd(x, w, b, eps, out, mean, invstd, var):
+    """x, out (N, C, L); w, b (C,) (ones and zeros when the op has none); writes mean,
+    invstd (C,) in x's dtype and the biased variance var (C,) in float64."""
     N, C, L = x.shape
     M = N * L
     for c in numba.prange(C):
@@ -72,19 +74,15 @@ def bn_fwd(x, w, b, has_w, has_b, eps, out, mean, invstd, var):
         mean[c] = m
         invstd[c] = 1.0 / math.sqrt(v + eps)
         mc = mean[c]
-        k = invstd[c]
-        o = x.dtype.type(0)
-        if has_w:
-            k = k * w[c]
-        if has_b:
-            o = b[c]
+        k = invstd[c] * w[c]
+        o = b[c]
         for n in range(N):
             for i in range(L):
                 out[n, c, i] = (x[n, c, i] - mc) * k + o
 
 
 @jit(**_SUMS)
-def bn_bwd(g, x, mean, invstd, w, has_w, gx, gw, gb):
+def bn_bwd(g, x, mean, invstd, w, gx, gw, gb):
     """g, x, gx (N, C, L); mean, invstd, w (C,). Writes gx and the float64 sums
     gw = sum(g * xhat), gb = sum(g) per channel."""
     N, C, L = x.shape
@@ -101,7 +99,7 @@ def bn_bwd(g, x, mean, invstd, w, has_w, gx, gw, gb):
                 sgx += gi * ((x[n, c, i] - mc) * sc)
         gb[c] = sg
         gw[c] = sgx
-        k = sc * w[c] if has_w else sc
+        k = sc * w[c]
         a = x.dtype.type(sg / M)
         bb = x.dtype.type(sgx / M)
         for n in range(N):
@@ -110,34 +108,27 @@ def bn_bwd(g, x, mean, invstd, w, has_w, gx, gw, gb):
 
 
 @jit(**_SUMS)
-def ln_fwd(x, w, b, has_w, has_b, eps, out, mean, rstd):
-    """x, out (R, D); w, b (D,); writes mean, rstd (R,) in x's dtype."""
+def ln_fwd(x, w, b, eps, out, mean, rstd):
+    """x, out (R, D); w, b (D,) (ones and zeros when the op has none); writes mean,
+    rstd (R,) in x's dtype."""
     R, D = x.shape
     for r in numba.prange(R):
+        xr = x[r]
         s = 0.0
         for i in range(D):
-            s += x[r, i]
+            s += xr[i]
         m = s / D
         q = 0.0
         for i in range(D):
-            d = x[r, i] - m
+            d = xr[i] - m
             q += d * d
         mean[r] = m
         rstd[r] = 1.0 / math.sqrt(q / D + eps)
         mr = mean[r]
         sr = rstd[r]
-        if has_w and has_b:
-            for i in range(D):
-                out[r, i] = (x[r, i] - mr) * sr * w[i] + b[i]
-        elif has_w:
-            for i in range(D):
-                out[r, i] = (x[r, i] - mr) * sr * w[i]
-        elif has_b:
-            for i in range(D):
-                out[r, i] = (x[r, i] - mr) * sr + b[i]
-        else:
-            for i in range(D):
-                out[r, i] = (x[r, i] - mr) * sr
+        outr = out[r]
+        for i in range(D):
+            outr[i] = (xr[i] - mr) * sr * w[i] + b[i]
 
 
 def ln_chunks(R, D):
@@ -148,34 +139,34 @@ def ln_chunks(R, D):
 
 
 @jit(**_SUMS)
-def ln_bwd(g, x, mean, rstd, w, has_w, gx, gwp, gbp):
-    """g, x, gx (R, D); mean, rstd (R,); w (D,). Writes gx and, per block of rows k, the
-    float64 partial sums gwp[k] = sum(g * xhat), gbp[k] = sum(g) (K = gwp.shape[0] blocks)."""
+def ln_bwd(g, x, mean, rstd, w, gx, gwp, gbp):
+    """g, x, gx (R, D); mean, rstd (R,); w (D,) (ones when the op has none). Writes gx and,
+    per block of rows k, the partial sums gwp[k] = sum(g * xhat), gbp[k] = sum(g) in x's
+    dtype (K = gwp.shape[0] blocks)."""
     R, D = x.shape
     K = gwp.shape[0]
     for k in numba.prange(K):
-        for i in range(D):
-            gwp[k, i] = 0.0
-            gbp[k, i] = 0.0
+        gwk = gwp[k]
+        gbk = gbp[k]
+        gwk[:] = 0
+        gbk[:] = 0
         for r in range(k * R // K, (k + 1) * R // K):
             mr = mean[r]
             sr = rstd[r]
+            xr = x[r]
+            gr = g[r]
             sa = 0.0
             sb = 0.0
             for i in range(D):
-                gi = g[r, i]
-                xh = (x[r, i] - mr) * sr
-                gwp[k, i] += gi * xh
-                gbp[k, i] += gi
-                if has_w:
-                    gi = gi * w[i]
+                gi = gr[i]
+                xh = (xr[i] - mr) * sr
+                gwk[i] += gi * xh
+                gbk[i] += gi
+                gi = gi * w[i]
                 sa += gi
                 sb += gi * xh
             a = x.dtype.type(sa / D)
             bb = x.dtype.type(sb / D)
-            if has_w:
-                for i in range(D):
-                    gx[r, i] = (g[r, i] * w[i] - a - (x[r, i] - mr) * sr * bb) * sr
-            else:
-                for i in range(D):
-                    gx[r, i] = (g[r, i] - a - (x[r, i] - mr) * sr * bb) * sr
+            gxr = gx[r]
+            for i in range(D):
+                gxr[i] = (gr[i] * w[i] - a - (xr[i] - mr) * sr * bb) * sr

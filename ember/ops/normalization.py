@@ -22,9 +22,10 @@ def _fits(x, w, b):
         b is None or b.dtype == x.dtype)
 
 
-def _vec(a, dt):
-    """A weight or bias as the kernels take it: flat, contiguous, in the input's dtype."""
-    return np.ascontiguousarray(a).reshape(-1) if a is not None else np.empty(0, dt)
+def _vec(a, dt, n, fill=1):
+    """A weight or bias as the training kernels take it: flat and contiguous, or ``fill``
+    (ones for no weight, zeros for no bias)."""
+    return np.ascontiguousarray(a).reshape(-1) if a is not None else np.full(n, fill, dt)
 
 
 class _Norm(Op):
@@ -142,8 +143,7 @@ class _Norm(Op):
         dt = x.dtype
         out = np.empty_like(x3)
         mean, invstd, var = np.empty(C, dt), np.empty(C, dt), np.empty(C)
-        kn.bn_fwd(x3, _vec(w, dt), _vec(b, dt), w is not None, b is not None, float(eps), out,
-                  mean, invstd, var)
+        kn.bn_fwd(x3, _vec(w, dt, C), _vec(b, dt, C, 0), float(eps), out, mean, invstd, var)
         if update is not None:
             update(mean, var)
         self._train_state("bn_k", w, b, wshape, kx=x3, mean=mean, invstd=invstd, kn=kn)
@@ -154,7 +154,7 @@ class _Norm(Op):
         g3 = np.ascontiguousarray(g, dtype=x3.dtype).reshape(x3.shape)
         gx = np.empty_like(x3)
         gw, gb = np.empty(C), np.empty(C)
-        self.kn.bn_bwd(g3, x3, self.mean, self.invstd, _vec(w, x3.dtype), w is not None, gx, gw, gb)
+        self.kn.bn_bwd(g3, x3, self.mean, self.invstd, _vec(w, x3.dtype, C), gx, gw, gb)
         return (gx.reshape(g.shape), gw.astype(x3.dtype).reshape(w.shape) if w is not None else None,
                 gb.astype(x3.dtype) if self.has_b else None)
 
@@ -234,8 +234,7 @@ class _LayerNormOp(_Norm):
         dt = x.dtype
         out = np.empty_like(x2)
         mean, rstd = np.empty(x2.shape[0], dt), np.empty(x2.shape[0], dt)
-        kn.ln_fwd(x2, _vec(w, dt), _vec(b, dt), w is not None, b is not None, float(eps), out,
-                  mean, rstd)
+        kn.ln_fwd(x2, _vec(w, dt, D), _vec(b, dt, D, 0), float(eps), out, mean, rstd)
         self._train_state("ln_k", w, b, wshape, kx=x2, mean=mean, rstd=rstd, kn=kn)
         self.axes = axes
         return out.reshape(x.shape)
@@ -272,10 +271,10 @@ class _LayerNormOp(_Norm):
         g2 = np.ascontiguousarray(g, dtype=x2.dtype).reshape(R, D)
         gx = np.empty_like(x2)
         K = kn.ln_chunks(R, D)
-        gwp, gbp = np.empty((K, D)), np.empty((K, D))
-        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype), w is not None, gx, gwp, gbp)
-        gw = gwp.sum(axis=0).astype(x2.dtype).reshape(w.shape) if w is not None else None
-        gb = gbp.sum(axis=0).astype(x2.dtype).reshape(self._meta[2][0]) if self.has_b else None
+        gwp, gbp = np.empty((K, D), x2.dtype), np.empty((K, D), x2.dtype)
+        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype, D), gx, gwp, gbp)
+        gw = gwp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(w.shape) if w is not None else None
+        gb = gbp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(self._meta[2][0]) if self.has_b else None
         return gx.reshape(g.shape), gw, gb
 
 
