@@ -1,7 +1,8 @@
 """The compiled layer-norm and batch-norm training kernels (ember/_kernels/norm.py): on the
 numba path and on the NumPy path, values, input/weight/bias gradients and running statistics
-agree with torch, over float32 and float64, odd sizes, 2-D batch-norm input, layer norm over
-two trailing dims, optional weight and bias, non-contiguous inputs and the double backward."""
+agree with torch, over float32 and float64, odd sizes, 2-D batch-norm input, layer and RMS
+norm over two trailing dims, optional weight and bias, non-contiguous inputs and the double
+backward."""
 import numpy as np
 import pytest
 import torch
@@ -75,6 +76,15 @@ def test_layer_norm_optional_affine(dt, affine):
     _check(_ln((9,)), _arr((4, 3, 9), dt), {"grad": [w, b]}, kind="ln_k")
 
 
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,ns,affine", [((6, 7, 13), (13,), True), ((3, 5, 7, 11), (7, 11), False),
+                                             ((130, 3), (3,), True)])
+def test_rms_norm(dt, shape, ns, affine):
+    w = _arr(ns, dt, 1, 1.0, 0.5) if affine else None
+    _check(lambda F, x, w: F.rms_norm(x, ns, w, eps=1e-6), _arr(shape, dt, 0, 0.5, 2.0), {"grad": [w]},
+           kind="ln_k")
+
+
 def test_layer_norm_many_rows_and_non_contiguous():
     """More rows than ln_bwd's 64 blocks (uneven shares), and a transposed input."""
     dt = np.float32
@@ -130,18 +140,20 @@ def test_batch_norm_large_offset_stats():
         np.testing.assert_allclose(y.numpy(), ref.numpy(), rtol=0, atol=3e-3)
 
 
-@pytest.mark.parametrize("which", ["ln", "bn"])
+@pytest.mark.parametrize("which", ["ln", "rms", "bn"])
 def test_double_backward_after_kernel(which):
     """create_graph through the kernels' forward: the composite double backward."""
     x = _arr((4, 3, 5), np.float64, 0, 1.0, 2.0)
-    w, b = _arr(5 if which == "ln" else 3, np.float64, 1, 1.0, 0.5), _arr(5 if which == "ln" else 3, np.float64, 2)
+    n = 3 if which == "bn" else 5
+    w, b = _arr(n, np.float64, 1, 1.0, 0.5), _arr(n, np.float64, 2)
     res = {}
     for fw in ("torch", "numba", "numpy"):
         m = torch if fw == "torch" else ember
         with _kernels.use("numba" if fw == "torch" else fw):
             xt, wt, bt = (m.tensor(a).requires_grad_(True) for a in (x, w, b))
             F = m.nn.functional
-            y = F.layer_norm(xt, (5,), wt, bt) if which == "ln" else F.batch_norm(xt, None, None, wt, bt, True)
+            y = {"ln": lambda: F.layer_norm(xt, (5,), wt, bt), "rms": lambda: F.rms_norm(xt, (5,), wt, 1e-6) + bt,
+                 "bn": lambda: F.batch_norm(xt, None, None, wt, bt, True)}[which]()
             gx, gw = m.autograd.grad((y * m.tensor(np.sin(np.arange(60.0)).reshape(4, 3, 5))).sum(), (xt, wt),
                                      create_graph=True)
             (gx.pow(2).sum() + gw.pow(3).sum()).backward()

@@ -1,5 +1,5 @@
 """Normalization kernels: batch norm (evaluation, training forward and backward) and layer
-norm (forward and backward), parallel over channels or rows.
+and RMS norm (forward and backward), parallel over channels or rows.
 
 Evaluation mode (running statistics, no autograd) is one pass:
 ``y = (x - mean) * invstd * w + b`` with the same operations in the same order as the
@@ -108,16 +108,18 @@ def bn_bwd(g, x, mean, invstd, w, gx, gw, gb):
 
 
 @jit(**_SUMS)
-def ln_fwd(x, w, b, eps, out, mean, rstd):
+def ln_fwd(x, w, b, eps, rms, out, mean, rstd):
     """x, out (R, D); w, b (D,) (ones and zeros when the op has none); writes mean,
-    rstd (R,) in x's dtype."""
+    rstd (R,) in x's dtype. ``rms``: RMS norm (the mean taken as 0)."""
     R, D = x.shape
     for r in numba.prange(R):
         xr = x[r]
-        s = 0.0
-        for i in range(D):
-            s += xr[i]
-        m = s / D
+        m = 0.0
+        if not rms:
+            s = 0.0
+            for i in range(D):
+                s += xr[i]
+            m = s / D
         q = 0.0
         for i in range(D):
             d = xr[i] - m
@@ -139,8 +141,9 @@ def ln_chunks(R, D):
 
 
 @jit(**_SUMS)
-def ln_bwd(g, x, mean, rstd, w, gx, gwp, gbp):
-    """g, x, gx (R, D); mean, rstd (R,); w (D,) (ones when the op has none). Writes gx and,
+def ln_bwd(g, x, mean, rstd, w, rms, gx, gwp, gbp):
+    """g, x, gx (R, D); mean, rstd (R,); w (D,) (ones when the op has none); ``rms``: RMS
+    norm (no mean term). Writes gx and,
     per block of rows k, the partial sums gwp[k] = sum(g * xhat), gbp[k] = sum(g) in x's
     dtype (K = gwp.shape[0] blocks)."""
     R, D = x.shape
@@ -165,7 +168,7 @@ def ln_bwd(g, x, mean, rstd, w, gx, gwp, gbp):
                 gi = gi * w[i]
                 sa += gi
                 sb += gi * xh
-            a = x.dtype.type(sa / D)
+            a = x.dtype.type(0.0 if rms else sa / D)
             bb = x.dtype.type(sb / D)
             gxr = gx[r]
             for i in range(D):

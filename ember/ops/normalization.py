@@ -94,8 +94,8 @@ class _Norm(Op):
         kn.bn_eval(x3, vec(mean), vec(invstd), vec(w), vec(b), w is not None, b is not None, out)
         return out.reshape(x.shape)
 
-    def _train_state(self, kind, w, b, wshape, **saved):
-        self.fast, self.train, self.axes, self.gshape, self.rms = kind, True, None, None, False
+    def _train_state(self, kind, w, b, wshape, axes=None, rms=False, **saved):
+        self.fast, self.train, self.axes, self.gshape, self.rms = kind, True, axes, None, rms
         self.w, self.has_b, self.wshape = w, b is not None, wshape
         self.__dict__.update(saved)
 
@@ -223,31 +223,29 @@ class _LayerNormOp(_Norm):
     name = "NativeLayerNormBackward0"
 
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
-        if rms or not _fits(x, w, b):
+        if not _fits(x, w, b):
             return super().forward(x, w, b, axes, gshape, wshape, eps, stats, update, rms)
         self.x, self.eps, self.stats = x, eps, None
         D = int(np.prod(x.shape[axes[0]:]))
         kn = _kernels.load("norm")
         if kn is None:
-            return self._ln_train(x, w, b, axes, wshape, eps, D)
+            return self._ln_train(x, w, b, axes, wshape, eps, D, rms)
         x2 = np.ascontiguousarray(x).reshape(-1, D)
         dt = x.dtype
         out = np.empty_like(x2)
         mean, rstd = np.empty(x2.shape[0], dt), np.empty(x2.shape[0], dt)
-        kn.ln_fwd(x2, _vec(w, dt, D), _vec(b, dt, D, 0), float(eps), out, mean, rstd)
-        self._train_state("ln_k", w, b, wshape, kx=x2, mean=mean, rstd=rstd, kn=kn)
-        self.axes = axes
+        kn.ln_fwd(x2, _vec(w, dt, D), _vec(b, dt, D, 0), float(eps), rms, out, mean, rstd)
+        self._train_state("ln_k", w, b, wshape, axes, rms, kx=x2, mean=mean, rstd=rstd, kn=kn)
         return out.reshape(x.shape)
 
-    def _ln_train(self, x, w, b, axes, wshape, eps, D):
-        """Layer-norm forward over the trailing D elements of each row, NumPy."""
+    def _ln_train(self, x, w, b, axes, wshape, eps, D, rms):
+        """Layer-norm (or RMS-norm) forward over the trailing D elements of each row, NumPy."""
         x2 = x.reshape(-1, D)
         dt = x.dtype.type
-        xc = np.subtract(x2, x2.mean(axis=1, keepdims=True))
+        xc = x2 if rms else np.subtract(x2, x2.mean(axis=1, keepdims=True))
         invstd = dt(1) / np.sqrt(np.einsum("rd,rd->r", xc, xc) / dt(D) + dt(eps))
-        xc *= invstd[:, None]
-        self._train_state("ln", w, b, wshape, xhat=xc, invstd=invstd)
-        self.axes = axes
+        xc = np.multiply(xc, invstd[:, None], out=None if rms else xc)
+        self._train_state("ln", w, b, wshape, axes, rms, xhat=xc, invstd=invstd)
         y = np.multiply(xc, w.reshape(-1)) if w is not None else xc.copy()
         if b is not None:
             y += b.reshape(-1)
@@ -260,7 +258,8 @@ class _LayerNormOp(_Norm):
         gb = g2.sum(axis=0).reshape(self._meta[2][0]) if self.has_b else None
         gxh = np.multiply(g2, w.reshape(-1)) if w is not None else g2.copy()
         m2 = np.einsum("rd,rd->r", gxh, xhat) / g.dtype.type(xhat.shape[1])
-        gxh -= gxh.mean(axis=1, keepdims=True)
+        if not self.rms:
+            gxh -= gxh.mean(axis=1, keepdims=True)
         gxh -= xhat * m2[:, None]
         gxh *= self.invstd[:, None]
         return gxh.reshape(g.shape), gw, gb
@@ -272,7 +271,7 @@ class _LayerNormOp(_Norm):
         gx = np.empty_like(x2)
         K = kn.ln_chunks(R, D)
         gwp, gbp = np.empty((K, D), x2.dtype), np.empty((K, D), x2.dtype)
-        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype, D), gx, gwp, gbp)
+        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype, D), self.rms, gx, gwp, gbp)
         gw = gwp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(w.shape) if w is not None else None
         gb = gbp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(self._meta[2][0]) if self.has_b else None
         return gx.reshape(g.shape), gw, gb
