@@ -47,7 +47,7 @@ class _Norm(Op):
         if (stats is None and not rms and gshape is None and x.ndim >= 2 and _fits(x, w, b)
                 and axes == (0,) + tuple(range(2, x.ndim))):
             kn = _kernels.load("norm")
-            if kn is not None:
+            if kn is not None and x.size > x.shape[0] * x.shape[1]:   # (N, C): NumPy's column sums
                 return self._bn_kernel(kn, x, w, b, wshape, eps, update)
             return self._bn_train(x, w, b, wshape, eps, update)
         if stats is None:
