@@ -176,3 +176,13 @@ def test_kernel_forward_under_no_grad_and_empty_inputs():
     for shape in ((0, 6), (3, 0)):
         e = torch.nn.functional.layer_norm(torch.zeros(shape), shape[1:])
         assert tuple(ember.nn.functional.layer_norm(ember.zeros(shape), shape[1:]).shape) == tuple(e.shape)
+
+
+def test_empty_normalized_shape_raises_as_torch():
+    for fn in ("layer_norm", "rms_norm"):
+        msgs = []
+        for m in (torch, ember):
+            with pytest.raises(RuntimeError) as e:
+                getattr(m.nn.functional, fn)(m.ones(3, 2), ())
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]

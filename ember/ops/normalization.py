@@ -113,9 +113,9 @@ class _Norm(Op):
             update(mean, var)
         xc *= invstd[:, None]
         self._train_state("bn", w, b, wshape, xhat=xc, invstd=invstd.reshape(wshape))
-        y = np.multiply(xc, w.astype(x.dtype, copy=False)[:, None]) if w is not None else xc.copy()
+        y = np.multiply(xc, w[:, None]) if w is not None else xc.copy()
         if b is not None:
-            y += b.astype(x.dtype, copy=False)[:, None]
+            y += b[:, None]
         return y.reshape(x.shape)
 
     def _bn_backward(self, g):
@@ -128,7 +128,7 @@ class _Norm(Op):
         gw = np.einsum("ncl,ncl->c", g3, x3)
         k = self.invstd.reshape(-1) / dt(M)
         if w is not None:
-            k = w.astype(g.dtype, copy=False) * k
+            k = w * k
         gx = np.multiply(x3, gw[:, None])
         np.add(gx, gb[:, None], out=gx)
         np.subtract(g3 * dt(M), gx, out=gx)
@@ -353,6 +353,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                  stats=stats)
 
 
+def _normalized_shape(ns):
+    ns = (ns,) if isinstance(ns, int) else tuple(ns)
+    if not ns:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
+                           "least one element, but got normalized_shape = []")
+    return ns
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalization over the trailing ``normalized_shape`` dims of each sample, then scale and shift.
 
@@ -372,9 +380,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         tensor([[-1.2247,  0.0000,  1.2247],
                 [-0.7071, -0.7071,  1.4142]])
     """
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
-    ns = tuple(normalized_shape)
+    ns = _normalized_shape(normalized_shape)
     x = input._data
     k = len(ns)
     if x.shape[x.ndim - k:] != ns or k > x.ndim:
@@ -405,9 +411,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         tensor([[0.8485, 1.1314],
                 [1.0000, 1.0000]])
     """
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
-    ns = tuple(normalized_shape)
+    ns = _normalized_shape(normalized_shape)
     x = input._data
     k = len(ns)
     if eps is None:
