@@ -126,12 +126,10 @@ class _Norm(Op):
         dt = g.dtype.type
         gb = g3.sum(axis=2).sum(axis=0)
         gw = np.einsum("ncl,ncl->c", g3, x3)
-        k = self.invstd.reshape(-1) / dt(M)
-        if w is not None:
-            k = w * k
-        gx = np.multiply(x3, gw[:, None])
-        np.add(gx, gb[:, None], out=gx)
-        np.subtract(g3 * dt(M), gx, out=gx)
+        k = self.invstd.reshape(-1) if w is None else w * self.invstd.reshape(-1)
+        gx = np.multiply(x3, (gw / dt(M))[:, None])
+        np.add(gx, (gb / dt(M))[:, None], out=gx)
+        np.subtract(g3, gx, out=gx)
         gx *= k[:, None]
         return (gx.reshape(g.shape), gw.reshape(w.shape) if w is not None else None,
                 gb.reshape(-1) if self.has_b else None)
