@@ -11,6 +11,21 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_res
 
 
 _KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled kernels take
+_BACKWARD = {"bn": "_bn_backward", "bn_k": "_bn_kernel_backward", "ln": "_ln_backward",
+             "ln_k": "_ln_kernel_backward"}
+
+
+def _fits(x, w, b):
+    """Whether the training fast paths (kernels and their NumPy references) take these:
+    float32 or float64, weight and bias (if any) in the input's dtype, not empty."""
+    return x.dtype in _KDTYPES and x.size and (w is None or w.dtype == x.dtype) and (
+        b is None or b.dtype == x.dtype)
+
+
+def _vec(a, dt, n, fill=1):
+    """A weight or bias as the training kernels take it: flat and contiguous, or ``fill``
+    (ones for no weight, zeros for no bias)."""
+    return np.ascontiguousarray(a).reshape(-1) if a is not None else np.full(n, fill, dt)
 
 
 class _Norm(Op):
@@ -22,13 +37,18 @@ class _Norm(Op):
     name = "NativeBatchNormBackward0"
     saves = (0, 1)
 
+    fast = None   # the training fast path forward took: "bn" / "ln" (NumPy), "bn_k" / "ln_k" (kernels)
+
     def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
         if x.dtype.kind != "f":
             raise RuntimeError(f"\"{self.name}\" not implemented for '{x.dtype}'")
         self.x, self.eps, self.stats = x, eps, stats   # for the double backward
         xs = x.reshape(gshape) if gshape is not None else x
-        if (stats is None and not rms and gshape is None and x.ndim >= 3 and w is not None
-                and b is not None and axes == (0,) + tuple(range(2, x.ndim))):
+        if (stats is None and not rms and gshape is None and x.ndim >= 2 and _fits(x, w, b)
+                and axes == (0,) + tuple(range(2, x.ndim))):
+            kn = _kernels.load("norm")
+            if kn is not None and x.size > x.shape[0] * x.shape[1]:   # (N, C): NumPy's column sums
+                return self._bn_kernel(kn, x, w, b, wshape, eps, update)
             return self._bn_train(x, w, b, wshape, eps, update)
         if stats is None:
             mean = np.zeros((), x.dtype) if rms else xs.mean(axis=axes, keepdims=True)
@@ -47,7 +67,7 @@ class _Norm(Op):
                     return self._kernel_eval(kn, x, mean, invstd, w, b)
             xc = xs - mean
             self.train = False
-        xhat = xc * invstd
+        xhat = xc * invstd if xc is xs else np.multiply(xc, invstd, out=xc)
         if gshape is not None:
             xhat = xhat.reshape(x.shape)
         self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd, axes, gshape
@@ -74,7 +94,13 @@ class _Norm(Op):
         kn.bn_eval(x3, vec(mean), vec(invstd), vec(w), vec(b), w is not None, b is not None, out)
         return out.reshape(x.shape)
 
+    def _train_state(self, kind, w, b, wshape, axes=None, rms=False, **saved):
+        self.fast, self.train, self.axes, self.gshape, self.rms = kind, True, axes, None, rms
+        self.w, self.has_b, self.wshape = w, b is not None, wshape
+        self.__dict__.update(saved)
+
     def _bn_train(self, x, w, b, wshape, eps, update):
+        """Batch-norm training forward (statistics over every dim but 1), NumPy."""
         N, C = x.shape[0], x.shape[1]
         x3 = x.reshape(N, C, -1)
         M = x3.shape[0] * x3.shape[2]
@@ -84,41 +110,59 @@ class _Norm(Op):
         var = np.einsum("ncl,ncl->c", xc, xc) / dt(M)
         invstd = dt(1) / np.sqrt(var + dt(eps))
         if update is not None:
-            update(mean.reshape(wshape), var.reshape(wshape))
+            update(mean, var)
         xc *= invstd[:, None]
-        xhat = xc.reshape(x.shape)
-        y = np.multiply(xc, w.astype(x.dtype, copy=False)[:, None])
-        y += b.astype(x.dtype, copy=False)[:, None]
-        self.train, self.fast = True, True
-        self.xhat, self.invstd, self.axes, self.gshape = xhat, invstd.reshape(wshape), None, None
-        self.wshape, self.w, self.has_b, self.rms = wshape, w, True, False
+        self._train_state("bn", w, b, wshape, xhat=xc, invstd=invstd.reshape(wshape))
+        y = np.multiply(xc, w[:, None]) if w is not None else xc.copy()
+        if b is not None:
+            y += b[:, None]
         return y.reshape(x.shape)
 
     def _bn_backward(self, g):
-        xhat, w = self.xhat, self.w
-        N, C = g.shape[0], g.shape[1]
+        x3, w = self.xhat, self.w
+        N, C = x3.shape[0], x3.shape[1]
         g3 = g.reshape(N, C, -1)
-        x3 = xhat.reshape(N, C, -1)
         M = g3.shape[0] * g3.shape[2]
         dt = g.dtype.type
         gb = g3.sum(axis=2).sum(axis=0)
         gw = np.einsum("ncl,ncl->c", g3, x3)
-        k = w.astype(g.dtype, copy=False) * self.invstd.reshape(-1) / dt(M)
-        gx = np.multiply(x3, gw[:, None])
-        np.add(gx, gb[:, None], out=gx)
-        np.subtract(g3 * dt(M), gx, out=gx)
+        k = self.invstd.reshape(-1) if w is None else w * self.invstd.reshape(-1)
+        gx = np.multiply(x3, (gw / dt(M))[:, None])
+        np.add(gx, (gb / dt(M))[:, None], out=gx)
+        np.subtract(g3, gx, out=gx)
         gx *= k[:, None]
-        return gx.reshape(g.shape), gw.reshape(w.shape), gb.reshape(w.shape)
+        return (gx.reshape(g.shape), gw.reshape(w.shape) if w is not None else None,
+                gb.reshape(-1) if self.has_b else None)
+
+    def _bn_kernel(self, kn, x, w, b, wshape, eps, update):
+        """Batch-norm training forward, compiled: one call, parallel over channels."""
+        N, C = x.shape[0], x.shape[1]
+        x3 = np.ascontiguousarray(x).reshape(N, C, -1)
+        dt = x.dtype
+        out = np.empty_like(x3)
+        mean, invstd, var = np.empty(C, dt), np.empty(C, dt), np.empty(C)
+        kn.bn_fwd(x3, _vec(w, dt, C), _vec(b, dt, C, 0), float(eps), out, mean, invstd, var)
+        if update is not None:
+            update(mean, var)
+        self._train_state("bn_k", w, b, wshape, kx=x3, mean=mean, invstd=invstd, kn=kn)
+        return out.reshape(x.shape)
+
+    def _bn_kernel_backward(self, g):
+        x3, w, C = self.kx, self.w, self.kx.shape[1]
+        g3 = np.ascontiguousarray(g, dtype=x3.dtype).reshape(x3.shape)
+        gx = np.empty_like(x3)
+        gw, gb = np.empty(C), np.empty(C)
+        self.kn.bn_bwd(g3, x3, self.mean, self.invstd, _vec(w, x3.dtype, C), gx, gw, gb)
+        return (gx.reshape(g.shape), gw.astype(x3.dtype).reshape(w.shape) if w is not None else None,
+                gb.astype(x3.dtype) if self.has_b else None)
 
     def backward(self, g):
-        if getattr(self, "fast", False):
-            return self._bn_backward(g)
+        if self.fast is not None:
+            return getattr(self, _BACKWARD[self.fast])(g)
         xhat, w, wshape = self.xhat, self.w, self.wshape
         gw = gb = None
         waxes = None
         if w is not None or self.has_b:
-            waxes = tuple(i for i, s in enumerate(wshape) if s == 1) + tuple(
-                range(len(wshape), g.ndim))
             waxes = tuple(i for i in range(g.ndim) if i >= len(wshape) or wshape[i] == 1)
         if w is not None:
             gw = (g * xhat).sum(axis=waxes).reshape(w.shape)
@@ -132,12 +176,11 @@ class _Norm(Op):
             gs = self.gshape
             gxs = gxh.reshape(gs) if gs is not None else gxh
             xs = xhat.reshape(gs) if gs is not None else xhat
-            m1 = gxs.mean(axis=self.axes, keepdims=True)
-            m2 = (gxs * xs).mean(axis=self.axes, keepdims=True)
-            if self.rms:
-                gx = (gxs - xs * m2) * self.invstd
-            else:
-                gx = (gxs - m1 - xs * m2) * self.invstd
+            gx = xs * (gxs * xs).mean(axis=self.axes, keepdims=True)
+            if not self.rms:
+                gx += gxs.mean(axis=self.axes, keepdims=True)
+            np.subtract(gxs, gx, out=gx)
+            gx *= self.invstd
             if gs is not None:
                 gx = gx.reshape(g.shape)
         else:
@@ -176,6 +219,60 @@ class _Norm(Op):
 
 class _LayerNormOp(_Norm):
     name = "NativeLayerNormBackward0"
+
+    def forward(self, x, w, b, axes, gshape, wshape, eps, stats=None, update=None, rms=False):
+        if not _fits(x, w, b):
+            return super().forward(x, w, b, axes, gshape, wshape, eps, stats, update, rms)
+        self.x, self.eps, self.stats = x, eps, None
+        D = int(np.prod(x.shape[axes[0]:]))
+        kn = _kernels.load("norm")
+        if kn is None:
+            return self._ln_train(x, w, b, axes, wshape, eps, D, rms)
+        x2 = np.ascontiguousarray(x).reshape(-1, D)
+        dt = x.dtype
+        out = np.empty_like(x2)
+        mean, rstd = np.empty(x2.shape[0], dt), np.empty(x2.shape[0], dt)
+        kn.ln_fwd(x2, _vec(w, dt, D), _vec(b, dt, D, 0), float(eps), rms, out, mean, rstd)
+        self._train_state("ln_k", w, b, wshape, axes, rms, kx=x2, mean=mean, rstd=rstd, kn=kn)
+        return out.reshape(x.shape)
+
+    def _ln_train(self, x, w, b, axes, wshape, eps, D, rms):
+        """Layer-norm (or RMS-norm) forward over the trailing D elements of each row, NumPy."""
+        x2 = x.reshape(-1, D)
+        dt = x.dtype.type
+        xc = x2 if rms else np.subtract(x2, x2.mean(axis=1, keepdims=True))
+        invstd = dt(1) / np.sqrt(np.einsum("rd,rd->r", xc, xc) / dt(D) + dt(eps))
+        xc = np.multiply(xc, invstd[:, None], out=None if rms else xc)
+        self._train_state("ln", w, b, wshape, axes, rms, xhat=xc, invstd=invstd)
+        y = np.multiply(xc, w.reshape(-1)) if w is not None else xc.copy()
+        if b is not None:
+            y += b.reshape(-1)
+        return y.reshape(x.shape)
+
+    def _ln_backward(self, g):
+        xhat, w = self.xhat, self.w
+        g2 = g.reshape(xhat.shape)
+        gw = np.einsum("rd,rd->d", g2, xhat).reshape(w.shape) if w is not None else None
+        gb = g2.sum(axis=0).reshape(self._meta[2][0]) if self.has_b else None
+        gxh = np.multiply(g2, w.reshape(-1)) if w is not None else g2.copy()
+        m2 = np.einsum("rd,rd->r", gxh, xhat) / g.dtype.type(xhat.shape[1])
+        if not self.rms:
+            gxh -= gxh.mean(axis=1, keepdims=True)
+        gxh -= xhat * m2[:, None]
+        gxh *= self.invstd[:, None]
+        return gxh.reshape(g.shape), gw, gb
+
+    def _ln_kernel_backward(self, g):
+        x2, w, kn = self.kx, self.w, self.kn
+        R, D = x2.shape
+        g2 = np.ascontiguousarray(g, dtype=x2.dtype).reshape(R, D)
+        gx = np.empty_like(x2)
+        K = kn.ln_chunks(R, D)
+        gwp, gbp = np.empty((K, D), x2.dtype), np.empty((K, D), x2.dtype)
+        kn.ln_bwd(g2, x2, self.mean, self.rstd, _vec(w, x2.dtype, D), self.rms, gx, gwp, gbp)
+        gw = gwp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(w.shape) if w is not None else None
+        gb = gbp.sum(axis=0, dtype=np.float64).astype(x2.dtype).reshape(self._meta[2][0]) if self.has_b else None
+        return gx.reshape(g.shape), gw, gb
 
 
 class _GroupNormOp(_Norm):
@@ -254,6 +351,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                  stats=stats)
 
 
+def _normalized_shape(ns):
+    ns = (ns,) if isinstance(ns, int) else tuple(ns)
+    if not ns:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
+                           "least one element, but got normalized_shape = []")
+    return ns
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalization over the trailing ``normalized_shape`` dims of each sample, then scale and shift.
 
@@ -273,9 +378,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         tensor([[-1.2247,  0.0000,  1.2247],
                 [-0.7071, -0.7071,  1.4142]])
     """
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
-    ns = tuple(normalized_shape)
+    ns = _normalized_shape(normalized_shape)
     x = input._data
     k = len(ns)
     if x.shape[x.ndim - k:] != ns or k > x.ndim:
@@ -306,9 +409,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         tensor([[0.8485, 1.1314],
                 [1.0000, 1.0000]])
     """
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
-    ns = tuple(normalized_shape)
+    ns = _normalized_shape(normalized_shape)
     x = input._data
     k = len(ns)
     if eps is None:
