@@ -137,7 +137,8 @@ def jit(fn=None, *, parallel=False, **options):
     """``numba.njit`` with ember's defaults: cached on disk, no fastmath (results stay
     IEEE, as the NumPy reference's), parallel loops (``numba.prange``) when asked. A kernel
     whose reference is a formula rather than NumPy's exact operations may pass
-    ``fastmath={"contract"}`` (a*b+c as one FMA, as torch's vector code; nothing reordered)."""
+    ``fastmath={"contract"}`` (a*b+c as one FMA, as torch's vector code), and a reduction
+    ``fastmath={"reassoc"}`` (sums in vector lanes, as torch's and NumPy's pairwise sums)."""
     import numba
 
     def wrap(f):
