@@ -52,7 +52,7 @@ def _exp_impl(x):
 
         def impl(x):
             z = min(max(x, lo), hi)           # beyond these, the result is 0 or inf anyway
-            n = math.floor(z * _L2E + half)
+            n = np.floor(z * _L2E + half)     # float32: math.floor gives an int64, which makes the rest float64
             r = z - n * _LN2_HI - n * _LN2_LO
             p = ((((((c7 * r + c6) * r + c5) * r + c4) * r + c3) * r + c2) * r + one) * r + one
             k = np.int32(n)
