@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from .. import _kernels
 from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
 from .special import _erf
@@ -338,6 +339,23 @@ class Glu(Op):
 
 # ---- softmax family ---------------------------------------------------------------------
 
+def _rows(name, dim, a, *more):
+    """``_kernels.softmax.<name>(a, *more, out)`` over the rows of float32/float64 arrays of
+    one dtype reduced along their last dim (``dim``), or None for the NumPy path."""
+    if dim != a.ndim - 1 or a.dtype not in _ROW_DTYPES or any(b.dtype != a.dtype for b in more):
+        return None
+    k = _kernels.load("softmax")
+    if k is None:
+        return None
+    n = a.shape[-1]
+    out = np.empty(a.shape, a.dtype)
+    getattr(k, name)(*(np.ascontiguousarray(b).reshape(-1, n) for b in (a, *more)), out.reshape(-1, n))
+    return out
+
+
+_ROW_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class Softmax(Op):
     name = "SoftmaxBackward0"
     saves = ("out",)
@@ -347,9 +365,11 @@ class Softmax(Op):
         if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
         else:
-            y = a - a.max(axis=dim, keepdims=True)
-            np.exp(y, out=y)
-            y /= y.sum(axis=dim, keepdims=True)
+            y = _rows("softmax_fwd", dim, a)
+            if y is None:
+                y = a - a.max(axis=dim, keepdims=True)
+                np.exp(y, out=y)
+                y /= y.sum(axis=dim, keepdims=True)
         self.y, self.dim = y, dim
         return y
 
@@ -357,6 +377,10 @@ class Softmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
+        if y.size:
+            t = _rows("softmax_bwd", self.dim, y, g)
+            if t is not None:
+                return t
         t = g * y
         s = t.sum(axis=self.dim, keepdims=True)
         np.subtract(g, s, out=t)
@@ -379,8 +403,10 @@ class LogSoftmax(Op):
         if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
         else:
-            y = a - a.max(axis=dim, keepdims=True)
-            y -= np.log(np.exp(y).sum(axis=dim, keepdims=True))
+            y = _rows("log_softmax_fwd", dim, a)
+            if y is None:
+                y = a - a.max(axis=dim, keepdims=True)
+                y -= np.log(np.exp(y).sum(axis=dim, keepdims=True))
         self.y, self.dim = y, dim
         return y
 
@@ -388,6 +414,10 @@ class LogSoftmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
+        if y.size:
+            t = _rows("log_softmax_bwd", self.dim, y, g)
+            if t is not None:
+                return t
         t = np.exp(y)
         t *= g.sum(axis=self.dim, keepdims=True)
         np.subtract(g, t, out=t)
