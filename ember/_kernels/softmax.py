@@ -1,7 +1,7 @@
 """Softmax, log-softmax and cross-entropy kernels, parallel over rows (numba ``prange``).
 
-Every kernel takes 2-D C-contiguous ``(rows, n)`` arrays: the reduced dim is the last one,
-one row a contiguous run. A row takes a few passes over data in cache: the maximum, the
+Every kernel takes 2-D C-contiguous ``(rows, n)`` arrays (:func:`rows` makes them): the
+reduced dim is the last one, one row a contiguous run. A row takes a few passes over data in cache: the maximum, the
 exponentials (``vmath.exp``, vectorized for float32), their sum, then the scaling. The sums
 are reduced by :func:`_sum` / :func:`_dot`, the only code compiled with reassociation
 allowed (so LLVM splits them into vector partial sums; float32 accumulates in float32, as
@@ -20,7 +20,18 @@ from numba.core.extending import intrinsic
 from . import jit
 from .vmath import exp
 
-__all__ = ["softmax_fwd", "softmax_bwd", "log_softmax_fwd", "log_softmax_bwd", "ce_fwd", "ce_bwd"]
+__all__ = ["rows", "softmax_fwd", "softmax_bwd", "log_softmax_fwd", "log_softmax_bwd", "ce_fwd", "ce_bwd"]
+
+
+def rows(name, a, *more):
+    """The kernel ``name`` on ``a`` and ``more`` (float32 or float64 arrays of one shape and
+    dtype) seen as rows of their last dim; its output, or None for another dtype."""
+    if a.dtype.char not in "fd" or any(b.dtype != a.dtype for b in more):
+        return None
+    out = np.empty(a.shape, a.dtype)
+    n = a.shape[-1]
+    globals()[name](*(np.ascontiguousarray(b).reshape(-1, n) for b in (a, *more, out)))
+    return out
 
 
 @jit(fastmath={"reassoc", "nsz", "contract"})

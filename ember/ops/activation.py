@@ -340,20 +340,9 @@ class Glu(Op):
 # ---- softmax family ---------------------------------------------------------------------
 
 def _rows(name, dim, a, *more):
-    """``_kernels.softmax.<name>(a, *more, out)`` over the rows of float32/float64 arrays of
-    one dtype reduced along their last dim (``dim``), or None for the NumPy path."""
-    if dim != a.ndim - 1 or a.dtype not in _ROW_DTYPES or any(b.dtype != a.dtype for b in more):
-        return None
-    k = _kernels.load("softmax")
-    if k is None:
-        return None
-    n = a.shape[-1]
-    out = np.empty(a.shape, a.dtype)
-    getattr(k, name)(*(np.ascontiguousarray(b).reshape(-1, n) for b in (a, *more)), out.reshape(-1, n))
-    return out
-
-
-_ROW_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+    """``_kernels.softmax.rows``: the kernel ``name`` on the rows of ``dim``, None for NumPy."""
+    k = _kernels.load("softmax") if a.size and dim == a.ndim - 1 else None
+    return k and k.rows(name, a, *more)
 
 
 class Softmax(Op):
@@ -364,12 +353,10 @@ class Softmax(Op):
         _check_float(a, "softmax_lastdim_kernel_impl")
         if a.ndim == 0 or a.size == 0:
             y = np.ones_like(a)
-        else:
-            y = _rows("softmax_fwd", dim, a)
-            if y is None:
-                y = a - a.max(axis=dim, keepdims=True)
-                np.exp(y, out=y)
-                y /= y.sum(axis=dim, keepdims=True)
+        elif (y := _rows("softmax_fwd", dim, a)) is None:
+            y = a - a.max(axis=dim, keepdims=True)
+            np.exp(y, out=y)
+            y /= y.sum(axis=dim, keepdims=True)
         self.y, self.dim = y, dim
         return y
 
@@ -377,10 +364,8 @@ class Softmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
-        if y.size:
-            t = _rows("softmax_bwd", self.dim, y, g)
-            if t is not None:
-                return t
+        if (t := _rows("softmax_bwd", self.dim, y, g)) is not None:
+            return t
         t = g * y
         s = t.sum(axis=self.dim, keepdims=True)
         np.subtract(g, s, out=t)
@@ -402,11 +387,9 @@ class LogSoftmax(Op):
         _check_float(a, "log_softmax_lastdim_kernel_impl")
         if a.ndim == 0 or a.size == 0:
             y = np.zeros_like(a)
-        else:
-            y = _rows("log_softmax_fwd", dim, a)
-            if y is None:
-                y = a - a.max(axis=dim, keepdims=True)
-                y -= np.log(np.exp(y).sum(axis=dim, keepdims=True))
+        elif (y := _rows("log_softmax_fwd", dim, a)) is None:
+            y = a - a.max(axis=dim, keepdims=True)
+            y -= np.log(np.exp(y).sum(axis=dim, keepdims=True))
         self.y, self.dim = y, dim
         return y
 
@@ -414,10 +397,8 @@ class LogSoftmax(Op):
         y = self.y
         if y.ndim == 0:
             return g * 0
-        if y.size:
-            t = _rows("log_softmax_bwd", self.dim, y, g)
-            if t is not None:
-                return t
+        if (t := _rows("log_softmax_bwd", self.dim, y, g)) is not None:
+            return t
         t = np.exp(y)
         t *= g.sum(axis=self.dim, keepdims=True)
         np.subtract(g, t, out=t)
