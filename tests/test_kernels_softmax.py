@@ -45,7 +45,8 @@ def _check_softmax(fn, x, dim, path, transpose=False, seed=1):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
 @pytest.mark.parametrize("shape,dim", [((3, 1), -1), ((4, 65), -1), ((2, 3, 1000), -1), ((3, 4097), 1),
-                                       ((5, 65), 0), ((2, 7, 3), 1), ((9,), 0)])
+                                       ((5, 65), 0), ((2, 7, 3), 1), ((3, 5, 300), 1), ((4, 1), 0),
+                                       ((9,), 0)])
 def test_softmax_values_and_grads(path, dtype, fn, shape, dim):
     x = (np.random.default_rng(0).standard_normal(shape) * 4).astype(dtype)
     _check_softmax(fn, x, dim, path)
@@ -61,9 +62,10 @@ def test_softmax_non_contiguous_input(path, fn):
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
-def test_softmax_special_values(path, dtype, fn):
+@pytest.mark.parametrize("dim", [-1, 0])
+def test_softmax_special_values(path, dtype, fn, dim):
     """Rows of -inf (NaN, as torch), some -inf entries (0 / -inf there), a NaN (the row's NaN),
-    +inf, and huge logits (no overflow)."""
+    +inf, and huge logits (no overflow); along the last dim and along dim 0 (the columns)."""
     x = np.random.default_rng(0).standard_normal((6, 70)).astype(dtype)
     x[0] = -np.inf
     x[1, ::3] = -np.inf
@@ -71,10 +73,12 @@ def test_softmax_special_values(path, dtype, fn):
     x[3, 7] = np.inf
     x[4] *= 1e30 if dtype == "float32" else 1e300
     x[5, -1] = 3e38 if dtype == "float32" else 1e308
+    if dim == 0:
+        x = np.ascontiguousarray(x.T)
     tx = torch.tensor(x)
-    ty = getattr(torch, fn)(tx, -1).numpy()
+    ty = getattr(torch, fn)(tx, dim).numpy()
     with _kernels.use(path):
-        ey = getattr(F, fn)(ember.tensor(x), -1).numpy()
+        ey = getattr(F, fn)(ember.tensor(x), dim).numpy()
     _close(ey, ty, dtype)
 
 

@@ -7,6 +7,8 @@ are reduced by :func:`_sum` / :func:`_dot`, the only code compiled with reassoci
 allowed (so LLVM splits them into vector partial sums; float32 accumulates in float32, as
 torch's kernels do); everything else is IEEE. A NaN anywhere in a row makes its sum NaN,
 so the whole row comes out NaN as in torch; a row of ``-inf`` gives NaN (``-inf - -inf``).
+A reduced dim followed by others (``(before, n, after)``) takes the ``_mid`` kernels: tasks
+of ``_W`` columns, vectorized along them, one accumulator per column (no reassociation).
 The NumPy references: ``ember.ops.activation.Softmax`` / ``LogSoftmax`` and the plain
 path of ``ember.ops.loss._NLLCore``.
 """
@@ -21,16 +23,20 @@ from . import jit
 from .vmath import exp
 
 __all__ = ["rows", "softmax_fwd", "softmax_bwd", "log_softmax_fwd", "log_softmax_bwd", "ce_fwd", "ce_bwd"]
+_W = 256   # the ``_mid`` kernels' block of columns
 
 
-def rows(name, a, *more):
-    """The kernel ``name`` on ``a`` and ``more`` (float32 or float64 arrays of one shape and
-    dtype) seen as rows of their last dim; its output, or None for another dtype."""
+def rows(name, a, dim, *more):
+    """The kernel ``name`` along ``dim`` of ``a`` and ``more`` (float32 or float64 arrays of
+    one shape and dtype); its output, or None for another dtype. A ``dim`` with more dims
+    after it takes ``name + "_mid"`` on ``(before, n, after)`` views."""
     if a.dtype.char not in "fd" or any(b.dtype != a.dtype for b in more):
         return None
     out = np.empty(a.shape, a.dtype)
-    n = a.shape[-1]
-    globals()[name](*(np.ascontiguousarray(b).reshape(-1, n) for b in (a, *more, out)))
+    n = a.shape[dim]
+    after = math.prod(a.shape[dim + 1:])
+    shape, fn = ((-1, n), globals()[name]) if after == 1 else ((-1, n, after), globals()[name + "_mid"])
+    fn(*(np.ascontiguousarray(b).reshape(shape) for b in (a, *more, out)))
     return out
 
 
@@ -82,7 +88,7 @@ def softmax_fwd(x, out):
     for r in numba.prange(x.shape[0]):
         xr, o = x[r], out[r]
         _exp_shift(xr, _max(xr), o)
-        c = 1 / _sum(o)
+        c = x.dtype.type(1) / _sum(o)
         for i in range(o.size):
             o[i] *= c
 
@@ -149,3 +155,103 @@ def ce_bwd(x, t, m, s, coef, out):
         for i in range(o.size):
             o[i] = exp(xr[i] - mr) * c
         o[t[r]] -= cr
+
+
+@jit
+def _blocks(A, B):
+    return A * ((B + _W - 1) // _W)
+
+
+@jit
+def _block(task, B):
+    """Task ``task``'s (before index, first column, last column + 1)."""
+    nb = (B + _W - 1) // _W
+    b0 = (task % nb) * _W
+    return task // nb, b0, min(B, b0 + _W)
+
+
+@jit
+def _max_mid(x, o, b0, b1):
+    """The maximum over dim 1 of ``x[o, :, b0:b1]``, per column."""
+    m = np.full(b1 - b0, -np.inf, x.dtype)
+    for j in range(x.shape[1]):
+        xr = x[o, j, b0:b1]
+        for b in range(b1 - b0):
+            m[b] = _maximum(m[b], xr[b])
+    return m
+
+
+@jit(parallel=True)
+def softmax_fwd_mid(x, out):
+    """:func:`softmax_fwd` along dim 1 of ``(A, n, B)`` arrays."""
+    A, n, B = x.shape
+    for task in numba.prange(_blocks(A, B)):
+        o, b0, b1 = _block(task, B)
+        m = _max_mid(x, o, b0, b1)
+        s = np.zeros(b1 - b0, x.dtype)
+        for j in range(n):
+            xr, orow = x[o, j, b0:b1], out[o, j, b0:b1]
+            for b in range(b1 - b0):
+                e = exp(xr[b] - m[b])
+                orow[b] = e
+                s[b] += e
+        for b in range(b1 - b0):
+            s[b] = x.dtype.type(1) / s[b]
+        for j in range(n):
+            orow = out[o, j, b0:b1]
+            for b in range(b1 - b0):
+                orow[b] *= s[b]
+
+
+@jit(parallel=True)
+def softmax_bwd_mid(y, g, out):
+    """:func:`softmax_bwd` along dim 1 of ``(A, n, B)`` arrays."""
+    A, n, B = y.shape
+    for task in numba.prange(_blocks(A, B)):
+        o, b0, b1 = _block(task, B)
+        s = np.zeros(b1 - b0, y.dtype)
+        for j in range(n):
+            yr, gr = y[o, j, b0:b1], g[o, j, b0:b1]
+            for b in range(b1 - b0):
+                s[b] += gr[b] * yr[b]
+        for j in range(n):
+            yr, gr, orow = y[o, j, b0:b1], g[o, j, b0:b1], out[o, j, b0:b1]
+            for b in range(b1 - b0):
+                orow[b] = yr[b] * (gr[b] - s[b])
+
+
+@jit(parallel=True)
+def log_softmax_fwd_mid(x, out):
+    """:func:`log_softmax_fwd` along dim 1 of ``(A, n, B)`` arrays."""
+    A, n, B = x.shape
+    for task in numba.prange(_blocks(A, B)):
+        o, b0, b1 = _block(task, B)
+        m = _max_mid(x, o, b0, b1)
+        s = np.zeros(b1 - b0, x.dtype)
+        for j in range(n):
+            xr = x[o, j, b0:b1]
+            for b in range(b1 - b0):
+                s[b] += exp(xr[b] - m[b])
+        for b in range(b1 - b0):
+            s[b] = math.log(s[b])
+        for j in range(n):
+            xr, orow = x[o, j, b0:b1], out[o, j, b0:b1]
+            for b in range(b1 - b0):
+                orow[b] = (xr[b] - m[b]) - s[b]
+
+
+@jit(parallel=True)
+def log_softmax_bwd_mid(y, g, out):
+    """:func:`log_softmax_bwd` along dim 1 of ``(A, n, B)`` arrays."""
+    A, n, B = y.shape
+    for task in numba.prange(_blocks(A, B)):
+        o, b0, b1 = _block(task, B)
+        s = np.zeros(b1 - b0, y.dtype)
+        for j in range(n):
+            gr = g[o, j, b0:b1]
+            for b in range(b1 - b0):
+                s[b] += gr[b]
+        for j in range(n):
+            yr, gr, orow = y[o, j, b0:b1], g[o, j, b0:b1], out[o, j, b0:b1]
+            for b in range(b1 - b0):
+                orow[b] = gr[b] - exp(yr[b]) * s[b]

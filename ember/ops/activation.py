@@ -340,9 +340,9 @@ class Glu(Op):
 # ---- softmax family ---------------------------------------------------------------------
 
 def _rows(name, dim, a, *more):
-    """``_kernels.softmax.rows``: the kernel ``name`` on the rows of ``dim``, None for NumPy."""
-    k = _kernels.load("softmax") if a.size and dim == a.ndim - 1 else None
-    return k and k.rows(name, a, *more)
+    """``_kernels.softmax.rows``: the kernel ``name`` along ``dim``, None for the NumPy path."""
+    k = _kernels.load("softmax") if a.size else None
+    return k and k.rows(name, a, dim, *more)
 
 
 class Softmax(Op):
