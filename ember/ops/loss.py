@@ -55,7 +55,7 @@ def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
                 raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
             raise RuntimeError(
                 f"size mismatch (got input: {_sz(x.shape)} , target: {_sz(t.shape)}")
-        x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+        x2 = x if x.ndim == 2 else np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
         tf = t.reshape(-1)
     C = x2.shape[1]
     valid = tf != ignore_index
@@ -273,7 +273,7 @@ class _NLLCore(Op):
 
     def _unflat(self, gx):
         shape = self.xshape
-        if len(shape) == 1:
+        if len(shape) <= 2:
             return gx.reshape(shape)
         moved = (shape[0],) + shape[2:] + (shape[1],)
         return np.moveaxis(gx.reshape(moved), -1, 1)
