@@ -1,12 +1,13 @@
 """Softmax, log-softmax and cross-entropy kernels, parallel over rows (numba ``prange``).
 
 Every kernel takes 2-D C-contiguous ``(rows, n)`` arrays (:func:`rows` makes them): the
-reduced dim is the last one, one row a contiguous run. A row takes a few passes over data in cache: the maximum, the
+reduced dim is the last one, one row a contiguous run. A row takes a few passes over data
+in cache: the maximum (``llvm.maximum``: vectorized, NaN if the row has one), the
 exponentials (``vmath.exp``, vectorized for float32), their sum, then the scaling. The sums
 are reduced by :func:`_sum` / :func:`_dot`, the only code compiled with reassociation
 allowed (so LLVM splits them into vector partial sums; float32 accumulates in float32, as
-torch's kernels do); everything else is IEEE. A NaN anywhere in a row makes its sum NaN,
-so the whole row comes out NaN as in torch; a row of ``-inf`` gives NaN (``-inf - -inf``).
+torch's kernels do); everything else is IEEE. A NaN in a row makes the whole row NaN, as in
+torch; a row of ``-inf`` gives NaN (``-inf - -inf``), ``+inf`` too.
 A reduced dim followed by others (``(before, n, after)``) takes the ``_mid`` kernels: tasks
 of ``_W`` columns, vectorized along them, one accumulator per column (no reassociation).
 The NumPy references: ``ember.ops.activation.Softmax`` / ``LogSoftmax`` and the plain
@@ -33,6 +34,7 @@ def rows(name, a, dim, *more):
     if a.dtype.char not in "fd" or any(b.dtype != a.dtype for b in more):
         return None
     out = np.empty(a.shape, a.dtype)
+    dim %= a.ndim
     n = a.shape[dim]
     after = math.prod(a.shape[dim + 1:])
     shape, fn = ((-1, n), globals()[name]) if after == 1 else ((-1, n, after), globals()[name + "_mid"])
