@@ -448,7 +448,7 @@ class Tensor(metaclass=_TensorMeta):
             >>> torch.tensor([0., 1.]).softmax(0)
             tensor([0.2689, 0.7311])
         """
-        from .ops.activation import softmax
+        from .ops.softmax import softmax
 
         return softmax(self, dim, dtype=dtype)
 
@@ -459,7 +459,7 @@ class Tensor(metaclass=_TensorMeta):
             >>> torch.tensor([0., 0.]).log_softmax(0)
             tensor([-0.6931, -0.6931])
         """
-        from .ops.activation import log_softmax
+        from .ops.softmax import log_softmax
 
         return log_softmax(self, dim, dtype=dtype)
 

@@ -7,7 +7,8 @@ from .._tensor import Tensor, _wrap  # noqa: F401  (torch.nn.functional.Tensor e
 from .. import _dtype as D
 from .. import _random
 from ..ops.activation import *  # noqa: F401,F403
-from ..ops.activation import _softmax_dim  # noqa: F401
+from ..ops.softmax import *  # noqa: F401,F403
+from ..ops.softmax import _softmax_dim  # noqa: F401
 from ..ops.normalization import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.loss_margin import *  # noqa: F401,F403

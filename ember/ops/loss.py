@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .. import _kernels
 from .._tensor import _wrap
 from ._apply import Op, _type_name, apply
 
@@ -54,7 +55,7 @@ def _nll_prepare(x, t, weight, ignore_index, fname="nll_loss"):
                 raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
             raise RuntimeError(
                 f"size mismatch (got input: {_sz(x.shape)} , target: {_sz(t.shape)}")
-        x2 = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+        x2 = x if x.ndim == 2 else np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
         tf = t.reshape(-1)
     C = x2.shape[1]
     valid = tf != ignore_index
@@ -100,7 +101,13 @@ class _NLLCore(Op):
         M, C = x2.shape
         rows = np.arange(M)
         plain = softmax and not prob and smoothing == 0
-        if softmax:
+        k = _kernels.load("softmax") if plain and M and C and dt in (np.float32, np.float64) else None
+        if k is not None:   # per row: max, sum of exp and the target's log-probability
+            self.k, self.x2 = k, np.ascontiguousarray(x2)
+            x2 = self.x2
+            self.m, self.se, logp_t = np.empty(M, dt), np.empty(M, dt), np.empty(M, dt)
+            k.ce_fwd(x2, tv, self.m, self.se, logp_t)
+        elif softmax:
             m = x2.max(axis=1, keepdims=True) if M and C else 0
             z = x2 - m
             if plain:   # only the targets' log-probabilities: no (M, C) logp, p made in backward
@@ -205,9 +212,12 @@ class _NLLCore(Op):
                 else:
                     coef = self.wt * gr
             coef = coef.astype(dt, copy=False)
+            if "k" in self.__dict__:   # the kernel's forward ran
+                gx = np.empty(self.x2.shape, dt)
+                self.k.ce_bwd(self.x2, self.tv, self.m, self.se, coef, gx)
+                return self._unflat(gx), None, None
             if self.softmax:
-                gx = np.divide(self.e, self.se)     # the softmax
-                gx *= coef[:, None]
+                gx = np.multiply(self.e, coef[:, None] / self.se)   # the softmax times coef
             else:
                 gx = np.zeros((M, self.xshape[1] if len(self.xshape) > 1 else self.xshape[0]), dt)
             gx[np.arange(M), self.tv] -= coef
@@ -263,7 +273,7 @@ class _NLLCore(Op):
 
     def _unflat(self, gx):
         shape = self.xshape
-        if len(shape) == 1:
+        if len(shape) <= 2:
             return gx.reshape(shape)
         moved = (shape[0],) + shape[2:] + (shape[1],)
         return np.moveaxis(gx.reshape(moved), -1, 1)

@@ -51,9 +51,10 @@ class _Norm(Op):
                 return self._bn_kernel(kn, x, w, b, wshape, eps, update)
             return self._bn_train(x, w, b, wshape, eps, update)
         if stats is None:
-            mean = np.zeros((), x.dtype) if rms else xs.mean(axis=axes, keepdims=True)
-            xc = xs - mean if not rms else xs
-            var = (xc * xc).mean(axis=axes, keepdims=True)
+            with np.errstate(invalid="ignore"):   # an empty x: NaN statistics, no warning (as torch)
+                mean = np.zeros((), x.dtype) if rms else _mean(xs, axes)
+                xc = xs - mean if not rms else xs
+                var = _mean(xc * xc, axes)
             invstd = 1.0 / np.sqrt(var + np.asarray(eps, dtype=x.dtype))
             if update is not None:
                 update(mean, var)
@@ -215,6 +216,13 @@ class _Norm(Op):
         if gs is not None:
             xhat = xhat.reshape(x.shape)
         return xhat * w.reshape(self.wshape) if w is not None else xhat
+
+
+def _mean(a, axes):
+    """``a.mean(axes, keepdims=True)`` without NumPy's warning on an empty slice."""
+    axes = tuple(d % a.ndim for d in axes) if axes is not None else tuple(range(a.ndim))
+    n = int(np.prod([a.shape[d] for d in axes]))
+    return np.add.reduce(a, axis=axes, keepdims=True) / np.asarray(n, a.dtype)
 
 
 class _LayerNormOp(_Norm):

@@ -10,7 +10,9 @@ from ..ops.special_fns import __all__ as _fns
 from ..ops.special import (erf, erfc, erfinv, digamma, polygamma, i0, sinc, mvlgamma as multigammaln,  # noqa: F401
                            lgamma as gammaln, igamma as gammainc, igammac as gammaincc)
 from ..ops.unary import expm1, exp2, log1p, round  # noqa: F401
-from ..ops.activation import sigmoid as expit, softmax as _softmax, log_softmax as _log_softmax
+from ..ops.activation import sigmoid as expit
+from ..ops.softmax import log_softmax as _log_softmax
+from ..ops.softmax import softmax as _softmax
 from ..ops.arithmetic import xlogy  # noqa: F401
 from ..ops.reduction import logsumexp  # noqa: F401
 
