@@ -187,3 +187,32 @@ def test_vmath_exp_float32_within_2_ulp_and_special_values():
     k(a.astype(np.float64), out64)
     with np.errstate(over="ignore"):
         np.testing.assert_allclose(out64, np.exp(a.astype(np.float64)), rtol=5e-16)   # libm
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+def test_large_gradients_accumulate_and_sum_as_torch(mode, monkeypatch):
+    """Gradients summed in backward (a tensor used twice) and accumulated into ``.grad``
+    (two backward calls): the parallel add on the numba path, NumPy's on the other; both
+    bit-identical to torch's float32 sums."""
+    torch = pytest.importorskip("torch")
+    if mode == "numba":
+        pytest.importorskip("numba")
+    calls = []
+    kp = _kernels.load("pointwise") if mode == "numba" else None
+    if kp is not None:
+        real = kp.add
+        monkeypatch.setattr(kp, "add", lambda *a: (calls.append(1), real(*a))[1])
+    x0 = np.random.default_rng(0).standard_normal((64, 1024)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((64, 1024)).astype(np.float32)
+    grads = []
+    for m in (ember, torch):
+        x = m.tensor(x0, requires_grad=True)
+        for _ in range(2):
+            ((x * m.tensor(w)).sum() + (x * x0[0, :1].item()).sum()).backward()
+        grads.append(x.grad.numpy())
+    with _kernels.use(mode):
+        x = ember.tensor(x0, requires_grad=True)
+        for _ in range(2):
+            ((x * ember.tensor(w)).sum() + (x * x0[0, :1].item()).sum()).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), grads[1])
+    assert bool(calls) == (mode == "numba")

@@ -159,7 +159,7 @@ class AccumulateGrad(Node):
         else:
             gd = var.grad._data
             if gd.flags.writeable and gd.shape == g.shape:
-                gd += g
+                _plus(gd, g, out=gd)
             else:
                 var.grad = _wrap(gd + g)
         self._post_accumulate(var)
@@ -298,7 +298,16 @@ def _add(buffers, node, idx, g):
     buf = buffers.get(node)
     if buf is None:
         buf = buffers[node] = [None] * node._nout
-    buf[idx] = g if buf[idx] is None else buf[idx] + g
+    b = buf[idx]
+    buf[idx] = g if b is None else _plus(b, g) if type(b) is type(g) is np.ndarray else b + g
+
+
+def _plus(a, b, out=None):
+    """``a + b`` for gradient arrays (into ``out`` when given): large float arrays of one
+    layout on every thread (``ops._pointwise._parallel``), others with NumPy."""
+    from ..ops._pointwise import _parallel
+    r = _parallel("add", a, b, out=out)
+    return np.add(a, b, out=out) if r is None else r
 
 
 def _dependencies(starts, capture):

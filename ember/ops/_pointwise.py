@@ -17,19 +17,20 @@ _KDTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what the compiled ke
 _KMIN = 1 << 15   # elements from which a 2-thread kernel beats NumPy's passes (the shared pool starts one in ~3 us)
 
 
-def _parallel(name, a, *others, mod="pointwise"):
+def _parallel(name, a, *others, mod="pointwise", out=None):
     """``_kernels.<mod>.<name>(a, *others, out)`` on every thread, for dense float arrays
     of one shape, dtype and layout with ``_KMIN`` elements or more: the result (in ``a``'s
-    layout), else None (the caller's NumPy expression)."""
+    layout, or ``out`` when given in that layout), else None (the caller's NumPy expression)."""
     if type(a) is not np.ndarray or a.size < _KMIN or a.dtype not in _KDTYPES:
         return None
-    for b in others:
+    for b in others if out is None else (*others, out):
         if type(b) is not np.ndarray or b.shape != a.shape or b.dtype != a.dtype or b.strides != a.strides:
             return None
     kp = _kernels.load("pointwise")
     if kp is None:
         return None
-    out = np.empty_like(a)   # a's layout, so all flatten alike
+    if out is None:
+        out = np.empty_like(a)   # a's layout, so all flatten alike
     flats = [kp.flat(x) for x in (a, *others, out)]
     if any(f is None for f in flats):
         return None
