@@ -2,6 +2,7 @@
 values, wrong dtypes, 0-d and empty tensors, signatures, and bad input ember accepted."""
 import numpy as np
 import pytest
+import torch
 from oracle import check, check_raises, rand
 
 import ember
@@ -201,3 +202,20 @@ def test_pad_circular_wrap_of_nothing():
     memory (or refuses with an aliasing error); ember refuses clearly."""
     with pytest.raises(RuntimeError, match="wrapping around more than once"):
         ember.nn.functional.pad(ember.ones(1, 1, 6), (-6, 2), mode="circular")
+
+
+@pytest.mark.parametrize("dt,lo,hi", [("uint8", -1.0, 1.0), ("uint8", 0.0, 6.0), ("uint16", 0.0, 6.0),
+                                      ("uint64", 0.0, 6.0), ("int64", -1.5, 1.5), ("int8", -1.0, 1.0),
+                                      ("int32", -1, 1), ("bool", -1.0, 1.0), ("float32", -0.5, 2.0)])
+def test_hardtanh_dtypes_as_torch(dt, lo, hi):
+    """hardtanh on integer inputs clamps (limits truncated to the dtype); unsigned and bool
+    inputs raise torch's errors."""
+    res = []
+    for m in (torch, ember):
+        x = m.tensor([0, 1, 3, 7], dtype=getattr(m, dt)) if dt != "bool" else m.tensor([True, False])
+        try:
+            y = m.nn.functional.hardtanh(x, lo, hi)
+            res.append((y.tolist(), str(y.dtype)))
+        except Exception as e:   # noqa: BLE001 (the class and message are compared)
+            res.append((type(e).__name__, str(e)))
+    assert res[0] == res[1]

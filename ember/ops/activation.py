@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import _wrap
 from ._apply import Op, apply, apply_, wrap_dim
 from ._pointwise import _parallel
@@ -82,9 +83,19 @@ def _f(a, v):
 class Hardtanh(_Act):
     name = "HardtanhBackward0"
     fname = "hardtanh"
+    allow_int = True   # integer inputs clamp to the limits truncated to their dtype, as torch's
     f = staticmethod(lambda a, lo, hi: np.clip(a, _f(a, lo), _f(a, hi)))
     df = staticmethod(lambda a, y, lo, hi: ((a > lo) & (a < hi)).astype(a.dtype))
     flat_df = True
+
+    def forward(self, a, lo, hi, inplace=False):
+        if a.dtype.kind == "b":
+            raise RuntimeError("Bool inputs not supported for hardtanh")
+        if a.dtype.kind == "u":
+            D.refuse_unsigned(a, "clamp_scalar_cpu")
+            if lo < 0:
+                raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+        return super().forward(a, lo, hi, inplace=inplace)
 
 
 class LeakyRelu(_Act):
