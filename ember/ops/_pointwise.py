@@ -20,9 +20,13 @@ _KMIN = 1 << 15   # elements from which a 2-thread kernel beats NumPy's passes (
 def _parallel(name, a, *others, mod="pointwise", out=None):
     """``_kernels.<mod>.<name>(a, *others, out)`` on every thread, for dense float arrays
     of one shape, dtype and layout with ``_KMIN`` elements or more: the result (in ``a``'s
-    layout, or ``out`` when given in that layout), else None (the caller's NumPy expression)."""
+    layout, or ``out`` when given in that layout), else None (the caller's NumPy expression).
+    A broadcast operand (a zero stride: the gradient of a sum or mean) beside a C-ordered
+    ``a`` is made dense first."""
     if type(a) is not np.ndarray or a.size < _KMIN or a.dtype not in _KDTYPES:
         return None
+    if others and a.flags.c_contiguous:
+        others = [np.ascontiguousarray(b) if type(b) is np.ndarray and 0 in b.strides else b for b in others]
     for b in others if out is None else (*others, out):
         if type(b) is not np.ndarray or b.shape != a.shape or b.dtype != a.dtype or b.strides != a.strides:
             return None

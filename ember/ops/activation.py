@@ -56,8 +56,6 @@ class _Act(Op):
 
     def backward(self, g):
         r = self.kernel and _parallel(self.kernel(*self.p) + "_bwd", self.a, g, mod="activation")
-        if r is None and self.kernel and 0 in g.strides and self.a.flags.c_contiguous:   # g of sum, mean
-            r = _parallel(self.kernel(*self.p) + "_bwd", self.a, np.ascontiguousarray(g), mod="activation")
         if r is not None:
             return r
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
